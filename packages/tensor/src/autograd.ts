@@ -1,0 +1,351 @@
+import { ShapeError } from './errors.js';
+import { fmt, sameShape, type Shape } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+// ---- grad mode ----------------------------------------------------------------------------
+
+let gradEnabled = true;
+
+/** Whether ops record a graph right now. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** @internal */
+export function setGradEnabled(on: boolean): void {
+  gradEnabled = on;
+}
+
+/**
+ * Runs `fn` with graph recording off (PyTorch's `torch.no_grad()`); this is how optimizers
+ * update parameters. Restores the previous mode even when `fn` throws. `fn` must be synchronous.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, ones } from '@tensile/tensor';
+ * const w = ones([2], { requiresGrad: true });
+ * noGrad(() => w.sub_(0.1)); // allowed: in-place on a leaf without recording
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Runs `fn` with graph recording on, even inside `noGrad` (PyTorch's `torch.enable_grad()`).
+ *
+ * @example
+ * ```ts
+ * import { enableGrad, noGrad, isGradEnabled } from '@tensile/tensor';
+ * noGrad(() => enableGrad(() => isGradEnabled())); // true
+ * ```
+ */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+// ---- graph nodes --------------------------------------------------------------------------
+
+/** Computes the gradients of a node's inputs from the gradient of its output. */
+export type BackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[];
+
+/**
+ * One recorded operation: a backward function, the edges to the nodes that produced its
+ * inputs, and the tensors it saved (with their versions, checked before backward runs).
+ */
+export class Node {
+  /** Op name, e.g. `tanh`; shown in errors and as `gradFn.name`. */
+  readonly name: string;
+  /** @internal */ readonly next: readonly (Node | null)[];
+  /** @internal */ readonly inputShapes: readonly Shape[];
+  /** @internal */ retained: Tensor | null = null;
+  private fn: BackwardFn | null;
+  private saved: { tensor: Tensor; version: number }[];
+
+  constructor(name: string, next: readonly (Node | null)[], inputShapes: readonly Shape[], fn: BackwardFn | null, saved: readonly Tensor[]) {
+    this.name = name;
+    this.next = next;
+    this.inputShapes = inputShapes;
+    this.fn = fn;
+    this.saved = saved.map((tensor) => ({ tensor, version: tensor.version }));
+  }
+
+  /** @internal */
+  apply(grad: Tensor): readonly (Tensor | null | undefined)[] {
+    if (this.fn === null) {
+      throw new Error(
+        `${this.name}: trying to backward through the graph a second time (its saved tensors were freed by the first backward); pass { retainGraph: true } to the first backward if you need to do this`,
+      );
+    }
+    for (const { tensor, version } of this.saved) {
+      if (tensor.version !== version) {
+        throw new Error(
+          `${this.name}: a tensor saved for backward was modified by an in-place operation: it is at version ${tensor.version}; expected version ${version} instead`,
+        );
+      }
+    }
+    return this.fn(grad);
+  }
+
+  /** @internal Frees what backward needed (called after a backward without retainGraph). */
+  release(): void {
+    this.fn = null;
+    this.saved = [];
+  }
+
+  toString(): string {
+    return `<${this.name}Backward>`;
+  }
+}
+
+/** The node behind a leaf that requires grad: accumulates into `.grad`. */
+export class AccumulateGrad extends Node {
+  readonly variable: Tensor;
+  constructor(variable: Tensor) {
+    super('AccumulateGrad', [], [variable.shape], null, []);
+    this.variable = variable;
+  }
+  override release(): void {}
+}
+
+/** @internal The node a gradient for `t` flows into (null when `t` needs no grad). */
+export function edgeOf(t: Tensor): Node | null {
+  if (!t.requiresGrad) return null;
+  return t.gradFn ?? t._accumulator();
+}
+
+/**
+ * @internal Records `out = op(inputs)` in the graph when grad mode is on and an input needs
+ * grad. `saved` are the tensors `backward` reads; modifying one in place before backward makes
+ * backward throw.
+ */
+export function record(name: string, out: Tensor, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly Tensor[] = []): Tensor {
+  if (!gradEnabled) return out;
+  let any = false;
+  for (const t of inputs) if (t.requiresGrad) any = true;
+  if (!any) return out;
+  out._setGradFn(new Node(name, inputs.map(edgeOf), inputs.map((t) => t.shape), backward, saved));
+  return out;
+}
+
+// ---- the engine ---------------------------------------------------------------------------
+
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order derivatives. */
+  createGraph?: boolean;
+}
+
+interface RunOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** When set, capture gradients flowing into these nodes instead of accumulating into leaves. */
+  capture?: readonly (Node | null)[];
+}
+
+type Ops = {
+  add(a: Tensor, b: Tensor): Tensor;
+  onesLike(t: Tensor): Tensor;
+  copyForGrad(t: Tensor, keepGraph: boolean): Tensor;
+  accumulateInPlace(dst: Tensor, src: Tensor): void;
+};
+let ops: Ops | null = null;
+/** @internal Wires in the ops the engine needs (avoids an import cycle at load time). */
+export function installEngineOps(o: Ops): void {
+  ops = o;
+}
+
+function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOptions): Map<Node, Tensor> {
+  const O = ops!;
+  const rootNodes = roots.map((r, i) => {
+    const n = edgeOf(r);
+    if (n === null) throw new Error(`backward: element ${i} of tensors does not require grad and does not have a gradFn`);
+    return n;
+  });
+
+  // Collect reachable nodes.
+  const seen = new Set<Node>();
+  const order: Node[] = [];
+  const stack: Node[] = [...rootNodes];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    order.push(n);
+    for (const m of n.next) if (m && !seen.has(m)) stack.push(m);
+  }
+
+  // With capture targets, run only nodes from which a target is reachable.
+  let needed: Set<Node> | null = null;
+  if (opts.capture) {
+    needed = new Set();
+    const targets = new Set(opts.capture.filter((n): n is Node => n !== null));
+    const memo = new Map<Node, boolean>();
+    const reaches = (start: Node): boolean => {
+      // iterative post-order DFS
+      const st: [Node, number][] = [[start, 0]];
+      while (st.length) {
+        const top = st[st.length - 1]!;
+        const [n, i] = top;
+        if (memo.has(n) && i === 0) { st.pop(); continue; }
+        if (i < n.next.length) {
+          top[1]++;
+          const m = n.next[i];
+          if (m && !memo.has(m)) st.push([m, 0]);
+          continue;
+        }
+        let r = targets.has(n);
+        for (const m of n.next) if (m && memo.get(m)) r = true;
+        memo.set(n, r);
+        st.pop();
+      }
+      return memo.get(start)!;
+    };
+    for (const n of order) if (reaches(n)) needed.add(n);
+  }
+  const active = (n: Node): boolean => needed === null || needed.has(n);
+
+  const deps = new Map<Node, number>();
+  for (const n of order) {
+    if (!active(n)) continue;
+    for (const m of n.next) if (m && active(m)) deps.set(m, (deps.get(m) ?? 0) + 1);
+  }
+
+  const buffers = new Map<Node, Tensor>();
+  const addTo = (n: Node, g: Tensor): void => {
+    const prev = buffers.get(n);
+    buffers.set(n, prev ? O.add(prev, g) : g);
+  };
+  rootNodes.forEach((n, i) => addTo(n, grads[i]!));
+
+  const captured = new Map<Node, Tensor>();
+  const captureSet = opts.capture ? new Set(opts.capture) : null;
+  const ready: Node[] = [];
+  for (const n of new Set(rootNodes)) if (active(n) && !deps.get(n)) ready.push(n);
+
+  const prevMode = isGradEnabled();
+  setGradEnabled(opts.createGraph);
+  try {
+    while (ready.length) {
+      const n = ready.pop()!;
+      const g = buffers.get(n);
+      buffers.delete(n);
+      if (g === undefined) continue;
+      if (captureSet?.has(n)) captured.set(n, g);
+      if (n.retained) accumulateInto(n.retained, g, opts.createGraph);
+      if (n instanceof AccumulateGrad) {
+        if (!captureSet) accumulateInto(n.variable, g, opts.createGraph);
+        continue;
+      }
+      const outs = n.apply(g);
+      if (!opts.retainGraph) n.release();
+      for (let i = 0; i < n.next.length; i++) {
+        const m = n.next[i];
+        if (!m || !active(m)) continue;
+        const gi = outs[i];
+        if (gi) {
+          const want = n.inputShapes[i]!;
+          if (!sameShape(gi.shape, want)) {
+            throw new ShapeError(`${n.name}: backward produced a gradient of shape ${fmt(gi.shape)} for an input of shape ${fmt(want)}`);
+          }
+          addTo(m, gi);
+        }
+        const left = deps.get(m)! - 1;
+        deps.set(m, left);
+        if (left === 0) ready.push(m);
+      }
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  return captured;
+
+  function accumulateInto(t: Tensor, g: Tensor, keepGraph: boolean): void {
+    const cur = t.grad;
+    if (cur === null) t._setGradUnchecked(O.copyForGrad(g, keepGraph));
+    else if (keepGraph || cur.requiresGrad) t._setGradUnchecked(O.add(cur, g));
+    else O.accumulateInPlace(cur, g);
+  }
+}
+
+/** @internal `tensor.backward()` */
+export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) throw new Error('backward: the tensor does not require grad and does not have a gradFn');
+  let g = gradient;
+  if (g === undefined) {
+    if (root.numel() !== 1) {
+      throw new Error(`backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)}, pass a gradient`);
+    }
+    g = ops!.onesLike(root);
+  } else if (!sameShape(g.shape, root.shape)) {
+    throw new ShapeError(`backward: gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(root.shape)}`);
+  }
+  const createGraph = options.createGraph ?? false;
+  run([root], [g], { retainGraph: options.retainGraph ?? createGraph, createGraph });
+}
+
+export interface GradOptions extends BackwardOptions {
+  /** Gradients w.r.t. each output (default: ones for scalar outputs). */
+  gradOutputs?: readonly (Tensor | null)[] | Tensor | null;
+  /** Return `null` for inputs the outputs do not depend on instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/**
+ * Computes and returns the gradients of `outputs` w.r.t. `inputs` without touching any `.grad`
+ * (PyTorch's `torch.autograd.grad`). With `createGraph: true` the result is itself
+ * differentiable, for higher-order derivatives.
+ *
+ * @example
+ * ```ts
+ * import { tensor, grad } from '@tensile/tensor';
+ * const x = tensor([3], { requiresGrad: true });
+ * const y = x.pow(3).sum();
+ * const [dy] = grad(y, x, { createGraph: true }); // 3x^2 = 27
+ * const [d2y] = grad(dy!.sum(), x);               // 6x = 18
+ * ```
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
+  const ins = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
+  const go = options.gradOutputs === undefined || options.gradOutputs === null
+    ? outs.map(() => null)
+    : Array.isArray(options.gradOutputs) ? (options.gradOutputs as readonly (Tensor | null)[]) : [options.gradOutputs as Tensor];
+  if (go.length !== outs.length) throw new RangeError(`grad: gradOutputs has ${go.length} entries for ${outs.length} outputs`);
+  const grads = outs.map((o, i) => {
+    const g = go[i];
+    if (g) {
+      if (!sameShape(g.shape, o.shape)) throw new ShapeError(`grad: gradOutputs[${i}] has shape ${fmt(g.shape)} but outputs[${i}] has shape ${fmt(o.shape)}`);
+      return g;
+    }
+    if (o.numel() !== 1) throw new Error(`grad: grad can be implicitly created only for scalar outputs; outputs[${i}] has shape ${fmt(o.shape)}`);
+    return ops!.onesLike(o);
+  });
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`grad: inputs[${i}] does not require grad`);
+  });
+  const createGraph = options.createGraph ?? false;
+  const targets = ins.map((t) => edgeOf(t));
+  const captured = run(outs, grads, { retainGraph: options.retainGraph ?? createGraph, createGraph, capture: targets });
+  return ins.map((t, i) => {
+    const g = captured.get(targets[i]!);
+    if (!g) {
+      if (options.allowUnused) return null;
+      throw new Error(`grad: inputs[${i}] was not used in the graph of the outputs; pass { allowUnused: true } to get null for it`);
+    }
+    return createGraph ? g : g.detach();
+  });
+}

@@ -1,0 +1,43 @@
+import type { Tensor } from './tensor.js';
+
+/** Formats like PyTorch: `tensor([[1., 2.],\n        [3., 4.]])`, 4 decimals or scientific. */
+export function formatTensor(t: Tensor): string {
+  const flat = t.toFloat32Array();
+  const finite = Array.from(flat).filter((v) => Number.isFinite(v));
+  const ints = finite.every((v) => Number.isInteger(v));
+  const absMax = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const absMinNz = finite.filter((v) => v !== 0).reduce((m, v) => Math.min(m, Math.abs(v)), Infinity);
+  const sci = !ints && finite.length > 0 && (absMax >= 1e8 || absMinNz < 1e-4 || absMax / absMinNz > 1000);
+  const one = (v: number): string => {
+    if (Number.isNaN(v)) return 'nan';
+    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    if (ints) return sci ? v.toExponential(4) : `${v}.`;
+    if (sci) return v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+    return v.toFixed(4);
+  };
+  const strs = Array.from(flat, one);
+  const width = strs.reduce((m, s) => Math.max(m, s.length), 0);
+  const summarize = flat.length > 1000;
+  let i = 0;
+  const indent = 'tensor('.length;
+  const build = (d: number): string => {
+    const n = t.shape[d]!;
+    const pieces: string[] = [];
+    const skip = summarize && n > 6;
+    for (let k = 0; k < n; k++) {
+      if (skip && k === 3) {
+        pieces.push('...');
+        const inner = t.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+        i += (n - 6) * inner;
+        k = n - 4;
+        continue;
+      }
+      pieces.push(d === t.ndim - 1 ? strs[i++]!.padStart(width) : build(d + 1));
+    }
+    const sep = d === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - d) + ' '.repeat(indent + d + 1);
+    return '[' + pieces.join(sep) + ']';
+  };
+  const body = t.ndim === 0 ? one(flat[0]!) : build(0);
+  const extra = t.gradFn ? `, grad_fn=<${t.gradFn.name[0]!.toUpperCase()}${t.gradFn.name.slice(1)}Backward>` : t.requiresGrad ? ', requires_grad=True' : '';
+  return `tensor(${body}${extra})`;
+}

@@ -1,0 +1,35 @@
+/**
+ * @tensile/tensor — Float32Array tensors with broadcasting, reverse-mode autograd and the
+ * ops and nn modules small models need, checked against PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { tensor, manualSeed, randn } from '@tensile/tensor';
+ * manualSeed(0);
+ * const w = randn([3, 1]).requiresGrad_();
+ * const x = tensor([[1, 2, 3]]);
+ * const loss = x.matmul(w).square().sum();
+ * loss.backward();
+ * console.log(w.grad!.shape); // [3, 1]
+ * ```
+ */
+import './engine.js';
+
+export { Tensor, Storage, type TensorLike, type NestedArray } from './tensor.js';
+export { ShapeError } from './errors.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, uniform,
+  type TensorOptions, type TensorFromDataOptions, type RandomOptions,
+} from './ops/creation.js';
+export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, clamp } from './ops/unary.js';
+export { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
+export { sum, mean, max, min, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
+export {
+  reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,
+  gather, indexSelect, cat, stack,
+} from './ops/movement.js';
+export { matmul, bmm } from './ops/matmul.js';
+export { K as kernels, setKernels, type Kernels } from './kernels/index.js';
+export { broadcastShapes, type Shape } from './shape.js';

@@ -1,0 +1,61 @@
+/**
+ * The kernel interface: every hot loop of the engine runs through one of these functions,
+ * on raw `Float32Array`s. Ops never loop over elements themselves, so another kernel set
+ * (WebAssembly SIMD) can replace this one without touching the ops.
+ *
+ * Conventions: `out` is always contiguous and written from `outOff`; inputs are read through
+ * an offset and per-dim strides (a stride of 0 broadcasts).
+ */
+export type UnaryKind =
+  | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
+  | 'erf' | 'reciprocal' | 'square' | 'isfinite';
+
+export type BinaryKind =
+  | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow'
+  | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+export type ReduceKind = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+
+export interface Kernels {
+  readonly name: string;
+  /** Contiguous copy of a strided view: `out[outOff + i] = x[x-index of i]`. */
+  copy(x: Float32Array, xOff: number, xStrides: readonly number[], shape: readonly number[], out: Float32Array, outOff: number): void;
+  /** Strided write: `out[out-index of i] = x[xOff + i]` (x contiguous). */
+  scatterCopy(x: Float32Array, xOff: number, shape: readonly number[], out: Float32Array, outOff: number, outStrides: readonly number[]): void;
+  /** Element-wise map over `n` contiguous elements. `pow` and `clamp` take scalars in `p`, `q`. */
+  unary(kind: UnaryKind, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): void;
+  powScalar(x: Float32Array, xOff: number, exponent: number, out: Float32Array, outOff: number, n: number): void;
+  clamp(x: Float32Array, xOff: number, lo: number, hi: number, out: Float32Array, outOff: number, n: number): void;
+  /** `out = a ∘ b` over `shape`; for `add`/`sub`, `alpha` scales `b` inside one rounding (PyTorch's fused add). */
+  binary(
+    kind: BinaryKind,
+    a: Float32Array, aOff: number, aStrides: readonly number[],
+    b: Float32Array, bOff: number, bStrides: readonly number[],
+    shape: readonly number[], out: Float32Array, outOff: number, alpha?: number,
+  ): void;
+  /** `out = cond != 0 ? a : b` over `shape`. */
+  where(
+    c: Float32Array, cOff: number, cStrides: readonly number[],
+    a: Float32Array, aOff: number, aStrides: readonly number[],
+    b: Float32Array, bOff: number, bStrides: readonly number[],
+    shape: readonly number[], out: Float32Array, outOff: number,
+  ): void;
+  /**
+   * Reduces the middle dim of a contiguous `[pre, D, post]` array: `out[p*post + q]` is the
+   * sum/max/min (or the index of the max/min, as a float) of `x[(p*D + k)*post + q]` over k.
+   */
+  reduceDim(kind: ReduceKind, x: Float32Array, xOff: number, pre: number, D: number, post: number, out: Float32Array): void;
+  /** `out[i] = x[xOff + idx[i]]`. */
+  take(x: Float32Array, xOff: number, idx: Int32Array, out: Float32Array): void;
+  /** `out[idx[i]] += g[gOff + i]` (out zeroed by the caller). */
+  scatterAdd(g: Float32Array, gOff: number, idx: Int32Array, out: Float32Array): void;
+  /**
+   * `C[M,N] = A[M,K] · B[K,N]` for each of `batch` matrices; A and B strided (batch stride,
+   * row stride, column stride), C contiguous.
+   */
+  matmul(
+    a: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
+    b: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number,
+    c: Float32Array, batch: number, M: number, N: number, K: number,
+  ): void;
+}

@@ -1,0 +1,138 @@
+import { isGradEnabled } from '../autograd.js';
+import { ShapeError } from '../errors.js';
+import { K, type BinaryKind } from '../kernels/index.js';
+import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
+import { Storage, Tensor, type TensorLike } from '../tensor.js';
+import { add, div, mul, sub, binaryForward } from './binary.js';
+import { clamp } from './unary.js';
+import { expand, clone } from './movement.js';
+import { toTensor, expectTensor, checkNumber } from './util.js';
+
+/**
+ * The one path every in-place op takes.
+ *
+ * - Grad mode off, or nothing involved requires grad: write the result into self's storage.
+ * - Otherwise: compute the out-of-place result from a snapshot that stands for self's old value
+ *   in the graph, write it into self, and make self's gradFn the result's (PyTorch's "rebase").
+ *
+ * Either way the storage version is bumped, so a backward that saved self notices.
+ */
+function inplace(self: Tensor, op: string, others: readonly Tensor[], compute: (old: Tensor) => Tensor, direct?: () => void): void {
+  expectTensor(op, 'self', self);
+  const recording = isGradEnabled() && (self.requiresGrad || others.some((t) => t.requiresGrad));
+  if (recording && self.isLeaf && self.requiresGrad) {
+    throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in noGrad()`);
+  }
+  if (!recording) {
+    if (direct && self.isContiguous()) direct();
+    else {
+      const r = compute(self);
+      writeInto(op, self, r);
+    }
+    self.storage.version++;
+    return;
+  }
+  if (self._base !== null && (self._base.requiresGrad || others.some((t) => t.requiresGrad))) {
+    throw new Error(`${op}: in-place operation on a view while recording gradients is not supported; apply it to the base tensor, or clone() the view first`);
+  }
+  // Snapshot of the old value, carrying self's place in the graph.
+  const old = new Tensor(new Storage(self.toFloat32Array()), self.shape);
+  if (self.gradFn) old._setGradFn(self.gradFn);
+  const r = compute(old);
+  writeInto(op, self, r);
+  self.storage.version++;
+  const retained = self.gradFn?.retained === self;
+  self._setGradFn(r.gradFn);
+  if (retained && r.gradFn) r.gradFn.retained = self;
+}
+
+function writeInto(op: string, self: Tensor, r: Tensor): void {
+  if (!sameShape(r.shape, self.shape)) {
+    throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(r.shape)}`);
+  }
+  const [d, o] = r._contiguousData();
+  K().scatterCopy(d, o, self.shape, self.storage.data, self.offset, self.strides);
+}
+
+/** Checks that `other` broadcasts to self's shape exactly (an in-place result keeps self's shape). */
+function checkBroadcastTo(op: string, self: Tensor, other: Tensor): void {
+  const s = broadcastShapes(op, self.shape, other.shape);
+  if (!sameShape(s, self.shape)) throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(s)}`);
+}
+
+function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  const other = toTensor(op, 'other', o);
+  checkBroadcastTo(op, self, other);
+  inplace(self, op, [other], (old) => outOfPlace(old, other), () => {
+    K().binary(
+      kind,
+      self.storage.data, self.offset, self.strides,
+      other.storage.data, other.offset, broadcastStrides(other.shape, other.strides, self.shape),
+      self.shape, self.storage.data, self.offset, alpha,
+    );
+  });
+  return self;
+}
+
+export function add_<T extends Tensor>(self: T, other: TensorLike, alpha = 1): T {
+  return binaryInplace('add_', 'add', self, other, checkNumber('add_', 'alpha', alpha), (a, b) => add(a, b, alpha)) as T;
+}
+export function sub_<T extends Tensor>(self: T, other: TensorLike, alpha = 1): T {
+  return binaryInplace('sub_', 'sub', self, other, checkNumber('sub_', 'alpha', alpha), (a, b) => sub(a, b, alpha)) as T;
+}
+export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
+  return binaryInplace('mul_', 'mul', self, other, 1, mul) as T;
+}
+export function div_<T extends Tensor>(self: T, other: TensorLike): T {
+  return binaryInplace('div_', 'div', self, other, 1, div) as T;
+}
+
+/** `self += value * t1 * t2`. */
+export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
+  expectTensor('addcmul_', 'tensor1', t1);
+  expectTensor('addcmul_', 'tensor2', t2);
+  checkBroadcastTo('addcmul_', self, binaryForward('addcmul_', 'mul', t1, t2));
+  inplace(self, 'addcmul_', [t1, t2], (old) => add(old, mul(mul(t1, t2), value)));
+  return self;
+}
+
+/** `self += value * t1 / t2`. */
+export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
+  expectTensor('addcdiv_', 'tensor1', t1);
+  expectTensor('addcdiv_', 'tensor2', t2);
+  checkBroadcastTo('addcdiv_', self, binaryForward('addcdiv_', 'mul', t1, t2));
+  inplace(self, 'addcdiv_', [t1, t2], (old) => add(old, mul(div(t1, t2), value)));
+  return self;
+}
+
+/** `self += weight * (end - self)`. */
+export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: TensorLike): T {
+  expectTensor('lerp_', 'end', end);
+  const w = toTensor('lerp_', 'weight', weight);
+  checkBroadcastTo('lerp_', self, end);
+  inplace(self, 'lerp_', [end, w], (old) => add(old, mul(sub(end, old), w)));
+  return self;
+}
+
+export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
+  inplace(self, 'clamp_', [], (old) => clamp(old, min, max));
+  return self;
+}
+
+/** Copies `src` (broadcast to self's shape) into self. */
+export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
+  const s = toTensor('copy_', 'src', src);
+  checkBroadcastTo('copy_', self, s);
+  inplace(self, 'copy_', [s], () => clone(expand(s, self.shape)), () => {
+    K().copy(s.storage.data, s.offset, broadcastStrides(s.shape, s.strides, self.shape), self.shape, self.storage.data, self.offset);
+  });
+  return self;
+}
+
+export function fill_<T extends Tensor>(self: T, value: number): T {
+  const v = checkNumber('fill_', 'value', value);
+  inplace(self, 'fill_', [], (old) => new Tensor(new Storage(new Float32Array(old.numel()).fill(v)), old.shape), () => {
+    self.storage.data.fill(v, self.offset, self.offset + self.numel());
+  });
+  return self;
+}

@@ -1,0 +1,76 @@
+import { record } from '../autograd.js';
+import { ShapeError } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { broadcastShapes, fmt, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { mul } from './binary.js';
+import { sum } from './reduce.js';
+import { empty, expectTensor } from './util.js';
+
+/**
+ * Batched matrix product of 3-D tensors `[B, M, K] @ [B, K, N]` (a batch of 1 broadcasts).
+ * Reads both operands through their strides, so transposed views cost no copy.
+ */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  expectTensor('bmm', 'input', a);
+  expectTensor('bmm', 'mat2', b);
+  if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: expects 3-d tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  const [Ba, M, Ka] = a.shape as [number, number, number];
+  const [Bb, Kb, N] = b.shape as [number, number, number];
+  if (Ka !== Kb) throw new ShapeError(`bmm: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  if (Ba !== Bb && Ba !== 1 && Bb !== 1) throw new ShapeError(`bmm: batch sizes differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  const batch = Math.max(Ba, Bb);
+  const out = empty([batch, M, N]);
+  K().matmul(
+    a.storage.data, a.offset, Ba === 1 ? 0 : a.strides[0]!, a.strides[1]!, a.strides[2]!,
+    b.storage.data, b.offset, Bb === 1 ? 0 : b.strides[0]!, b.strides[1]!, b.strides[2]!,
+    out.storage.data, batch, M, N, Ka,
+  );
+  return record('bmm', out, [a, b], (g) => {
+    let ga = a.requiresGrad ? bmm(g, b.transpose(1, 2)) : null;
+    let gb = b.requiresGrad ? bmm(a.transpose(1, 2), g) : null;
+    if (ga && Ba === 1 && batch > 1) ga = sum(ga, 0, true);
+    if (gb && Bb === 1 && batch > 1) gb = sum(gb, 0, true);
+    return [ga, gb];
+  }, [a, b]);
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, 1-D operands gain and lose
+ * a dim, leading (batch) dims broadcast.
+ *
+ * @example
+ * ```ts
+ * import { matmul, ones } from '@tensile/tensor';
+ * matmul(ones([2, 3]), ones([3, 4])).shape;       // [2, 4]
+ * matmul(ones([5, 2, 3]), ones([3, 4])).shape;    // [5, 2, 4]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectTensor('matmul', 'input', a);
+  expectTensor('matmul', 'other', b);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  }
+  const ka = a.shape[a.ndim - 1]!;
+  const kb = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
+  if (ka !== kb) throw new ShapeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+
+  if (a.ndim === 1 && b.ndim === 1) return sum(mul(a, b));
+  if (a.ndim === 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+  if (b.ndim === 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  if (a.ndim === 2 && b.ndim === 2) return bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0);
+  if (b.ndim === 2) {
+    // Fold a's batch dims into its rows: one large product instead of many small ones.
+    const batch = a.shape.slice(0, -2);
+    const M = a.shape[a.ndim - 2]!;
+    const r = bmm(a.reshape([1, numel(batch) * M, ka]), b.unsqueeze(0));
+    return r.reshape([...batch, M, b.shape[1]!]);
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const n = numel(batch);
+  const M = a.shape[a.ndim - 2]!, N = b.shape[b.ndim - 1]!;
+  const a3 = a.expand([...batch, M, ka]).reshape([n, M, ka]);
+  const b3 = b.expand([...batch, kb, N]).reshape([n, kb, N]);
+  return bmm(a3, b3).reshape([...batch, M, N]);
+}

@@ -1,0 +1,438 @@
+import { record } from '../autograd.js';
+import { ShapeError } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { contiguousStrides, fmt, normDim, numel, sameShape, shapeArgs, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { sumToShape } from './binary.js';
+import { empty, expectTensor } from './util.js';
+
+/** A view of x's storage with new geometry. */
+function viewOf(x: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
+  const v = new Tensor(x.storage, shape, strides, offset);
+  v._base = x._base ?? x;
+  return v;
+}
+
+/**
+ * A tensor sharing storage (and version counter) with `x`, outside the graph.
+ * @example
+ * ```ts
+ * import { detach, ones } from '@tensile/tensor';
+ * const y = detach(ones([2], { requiresGrad: true })); // y.requiresGrad === false
+ * ```
+ */
+export function detach(x: Tensor): Tensor {
+  return new Tensor(x.storage, x.shape, x.strides, x.offset);
+}
+
+function inferShape(op: string, x: Tensor, shape: number[]): number[] {
+  const n = x.numel();
+  let infer = -1;
+  let known = 1;
+  shape.forEach((d, i) => {
+    if (d === -1) {
+      if (infer >= 0) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmt(shape)}`);
+      infer = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: invalid shape ${fmt(shape)}`);
+    } else known *= d;
+  });
+  const out = [...shape];
+  if (infer >= 0) {
+    if (known === 0 || n % known !== 0) throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${n}`);
+    out[infer] = n / known;
+  }
+  if (numel(out) !== n) throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${n}`);
+  return out;
+}
+
+/**
+ * The same elements in a new shape (`-1` infers one dim); a view when x is contiguous.
+ * @example
+ * ```ts
+ * import { arange } from '@tensile/tensor';
+ * arange(6).reshape(2, 3); // tensor([[0., 1., 2.], [3., 4., 5.]])
+ * ```
+ */
+export function reshape(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
+  expectTensor('reshape', 'input', x);
+  const shape = inferShape('reshape', x, shapeArgs(args));
+  const src = x.isContiguous() ? x : contiguous(x);
+  if (sameShape(shape, x.shape)) return src === x ? alias(x) : src;
+  const out = viewOf(src, shape, contiguousStrides(shape), src.offset);
+  return record('reshape', out, [src], (g) => [reshape(g, src.shape)]);
+}
+
+/** A view of the same tensor recorded as an identity (so in-place checks see a new tensor). */
+function alias(x: Tensor): Tensor {
+  const out = viewOf(x, x.shape, x.strides, x.offset);
+  return record('alias', out, [x], (g) => [g]);
+}
+
+/**
+ * Like `reshape` but never copies: x must be contiguous.
+ * @example
+ * ```ts
+ * import { arange } from '@tensile/tensor';
+ * arange(6).view(3, -1); // shape [3, 2]
+ * ```
+ */
+export function view(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
+  expectTensor('view', 'input', x);
+  const shape = inferShape('view', x, shapeArgs(args));
+  if (!x.isContiguous()) {
+    throw new ShapeError(`view: size ${fmt(shape)} is not compatible with the input's strides (it is not contiguous); use reshape() instead`);
+  }
+  const out = viewOf(x, shape, contiguousStrides(shape), x.offset);
+  return record('view', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/**
+ * Swaps two dims (a view).
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).transpose(0, 1).shape; // [3, 2]
+ * ```
+ */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  expectTensor('transpose', 'input', x);
+  if (x.ndim === 0) return alias(x);
+  const a = normDim('transpose', dim0, x.ndim, 'dim0');
+  const b = normDim('transpose', dim1, x.ndim, 'dim1');
+  const shape = [...x.shape], strides = [...x.strides];
+  [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+  [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+  const out = viewOf(x, shape, strides, x.offset);
+  return record('transpose', out, [x], (g) => [transpose(g, a, b)]);
+}
+
+/**
+ * Transpose of a tensor with at most 2 dims.
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).t().shape; // [3, 2]
+ * ```
+ */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new ShapeError(`t: expects a tensor with <= 2 dimensions, got ${x.ndim}`);
+  return x.ndim < 2 ? alias(x) : transpose(x, 0, 1);
+}
+
+/**
+ * Reorders dims (a view).
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3, 4]).permute(2, 0, 1).shape; // [4, 2, 3]
+ * ```
+ */
+export function permute(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
+  expectTensor('permute', 'input', x);
+  const dims = shapeArgs(args);
+  if (dims.length !== x.ndim) throw new ShapeError(`permute: number of dims ${dims.length} does not match the tensor's ${x.ndim} dims (${fmt(dims)})`);
+  const nd = dims.map((d) => normDim('permute', d, x.ndim));
+  if (new Set(nd).size !== nd.length) throw new RangeError(`permute: dims ${fmt(dims)} repeat a dim`);
+  const out = viewOf(x, nd.map((d) => x.shape[d]!), nd.map((d) => x.strides[d]!), x.offset);
+  const inverse = new Array<number>(nd.length);
+  nd.forEach((d, i) => (inverse[d] = i));
+  return record('permute', out, [x], (g) => [permute(g, inverse)]);
+}
+
+/**
+ * Broadcasts to a larger shape without copying (`-1` keeps a dim).
+ * @example
+ * ```ts
+ * import { tensor } from '@tensile/tensor';
+ * tensor([1, 2]).expand(3, 2); // 3 rows of [1, 2]
+ * ```
+ */
+export function expand(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
+  expectTensor('expand', 'input', x);
+  const want = shapeArgs(args);
+  if (want.length < x.ndim) throw new ShapeError(`expand: cannot expand ${fmt(x.shape)} to ${fmt(want)}: fewer dims`);
+  const lead = want.length - x.ndim;
+  const shape: number[] = [], strides: number[] = [];
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    if (i < lead) {
+      if (!(Number.isInteger(w) && w >= 0)) throw new ShapeError(`expand: cannot expand ${fmt(x.shape)} to ${fmt(want)}`);
+      shape.push(w); strides.push(0);
+      continue;
+    }
+    const d = x.shape[i - lead]!;
+    if (w === -1 || w === d) { shape.push(d); strides.push(x.strides[i - lead]!); }
+    else if (d === 1 && Number.isInteger(w) && w >= 0) { shape.push(w); strides.push(0); }
+    else throw new ShapeError(`expand: cannot expand ${fmt(x.shape)} to ${fmt(want)}`);
+  }
+  if (sameShape(shape, x.shape)) return alias(x);
+  const out = viewOf(x, shape, strides, x.offset);
+  return record('expand', out, [x], (g) => [sumToShape(g, x.shape)]);
+}
+
+/**
+ * Removes dims of size 1 (all, or just `dim`).
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 1, 3]).squeeze().shape; // [2, 3]
+ * ```
+ */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  expectTensor('squeeze', 'input', x);
+  const keep = (i: number): boolean => (dim === undefined ? x.shape[i] !== 1 : i !== normDim('squeeze', dim, x.ndim) || x.shape[i] !== 1);
+  const shape: number[] = [], strides: number[] = [];
+  for (let i = 0; i < x.ndim; i++) if (keep(i)) { shape.push(x.shape[i]!); strides.push(x.strides[i]!); }
+  const out = viewOf(x, shape, strides, x.offset);
+  return record('squeeze', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/**
+ * Inserts a dim of size 1 at `dim`.
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).unsqueeze(0).shape; // [1, 2, 3]
+ * ```
+ */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  expectTensor('unsqueeze', 'input', x);
+  const d = normDim('unsqueeze', dim, x.ndim + 1);
+  const shape = [...x.shape], strides = [...x.strides];
+  const st = d < x.ndim ? x.strides[d]! * x.shape[d]! : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, st);
+  const out = viewOf(x, shape, strides, x.offset);
+  return record('unsqueeze', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/**
+ * Merges dims `startDim..endDim` into one.
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3, 4]).flatten(1).shape; // [2, 12]
+ * ```
+ */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  expectTensor('flatten', 'input', x);
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim('flatten', startDim, x.ndim, 'startDim');
+  const e = normDim('flatten', endDim, x.ndim, 'endDim');
+  if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  if (s === e) return alias(x);
+  return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+}
+
+/**
+ * `length` elements of `dim` starting at `start` (a view).
+ * @example
+ * ```ts
+ * import { arange } from '@tensile/tensor';
+ * arange(5).narrow(0, 1, 3); // tensor([1., 2., 3.])
+ * ```
+ */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  expectTensor('narrow', 'input', x);
+  const d = normDim('narrow', dim, x.ndim);
+  const size = x.shape[d]!;
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(s) || s < 0 || s > size) throw new RangeError(`narrow: start ${start} out of range for dim ${d} of size ${size}`);
+  if (!Number.isInteger(length) || length < 0 || s + length > size) {
+    throw new RangeError(`narrow: start ${start} + length ${length} exceeds dim ${d} of size ${size}`);
+  }
+  const shape = [...x.shape];
+  shape[d] = length;
+  const out = viewOf(x, shape, x.strides, x.offset + s * x.strides[d]!);
+  return record('narrow', out, [x], (g) => [narrowBackward(g, x.shape, d, s)]);
+}
+
+/** Zeros of `shape` with g written at `start` along `dim`; the backward of narrow. */
+function narrowBackward(g: Tensor, shape: Shape, dim: number, start: number): Tensor {
+  const out = empty(shape);
+  const [gd, go] = g._contiguousData();
+  K().scatterCopy(gd, go, g.shape, out.storage.data, start * out.strides[dim]!, out.strides);
+  return record('narrowBackward', out, [g], (gg) => [narrow(gg, dim, start, g.shape[dim]!)]);
+}
+
+/**
+ * Index `index` of `dim`, removing that dim (a view).
+ * @example
+ * ```ts
+ * import { arange } from '@tensile/tensor';
+ * arange(6).reshape(2, 3).select(0, 1); // tensor([3., 4., 5.])
+ * ```
+ */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normDim('select', dim, x.ndim);
+  const size = x.shape[d]!;
+  if (!Number.isInteger(index) || index < -size || index >= size) throw new RangeError(`select: index ${index} out of range for dim ${d} of size ${size}`);
+  return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+}
+
+/**
+ * x itself when contiguous, else a contiguous copy.
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).t().contiguous().isContiguous(); // true
+ * ```
+ */
+export function contiguous(x: Tensor): Tensor {
+  expectTensor('contiguous', 'input', x);
+  return x.isContiguous() ? x : clone(x);
+}
+
+/**
+ * A contiguous copy (recorded: the gradient passes through).
+ * @example
+ * ```ts
+ * import { ones } from '@tensile/tensor';
+ * const c = ones([2]).clone();
+ * ```
+ */
+export function clone(x: Tensor): Tensor {
+  expectTensor('clone', 'input', x);
+  const out = empty(x.shape);
+  K().copy(x.storage.data, x.offset, x.strides, x.shape, out.storage.data, 0);
+  return record('clone', out, [x], (g) => [g]);
+}
+
+/** @internal `out[i] = x.flat[idx[i]]` with shape `shape`; backward scatters. */
+export function takeFlat(x: Tensor, idx: Int32Array, shape: Shape, name = 'take'): Tensor {
+  const out = empty(shape);
+  const [d, o] = x._contiguousData();
+  K().take(d, o, idx, out.storage.data);
+  return record(name, out, [x], (g) => [scatterFlat(g, idx, x.shape)]);
+}
+
+/** @internal Zeros of `shape` with `g[i]` added at flat `idx[i]`; backward gathers. */
+export function scatterFlat(g: Tensor, idx: Int32Array, shape: Shape): Tensor {
+  const out = empty(shape);
+  const [d, o] = g._contiguousData();
+  K().scatterAdd(d, o, idx, out.storage.data);
+  return record('scatterAdd', out, [g], (gg) => [takeFlat(gg, idx, g.shape)]);
+}
+
+function readIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
+  const v = index.toFloat32Array();
+  const out = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const k = v[i]!;
+    if (!Number.isInteger(k) || k < -size || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dim ${dim} with size ${size}`);
+    out[i] = k < 0 ? k + size : k;
+  }
+  return out;
+}
+
+/**
+ * Picks values along `dim` by `index` (same rank as x): `out[i][j] = x[i][index[i][j]]` for dim 1.
+ * @example
+ * ```ts
+ * import { gather, tensor } from '@tensile/tensor';
+ * gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]])); // tensor([[2.], [3.]])
+ * ```
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectTensor('gather', 'input', x);
+  expectTensor('gather', 'index', index);
+  const d = normDim('gather', dim, x.ndim);
+  if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
+    throw new ShapeError(`gather: index has ${index.ndim} dims but the input has ${x.ndim}`);
+  }
+  for (let i = 0; i < index.ndim; i++) {
+    if (i !== d && index.shape[i]! > x.shape[i]!) throw new ShapeError(`gather: index shape ${fmt(index.shape)} exceeds input shape ${fmt(x.shape)} at dim ${i}`);
+  }
+  const k = readIndex('gather', index, x.shape[d] ?? 1, d);
+  const xs = contiguousStrides(x.shape);
+  const idx = new Int32Array(k.length);
+  const ish = index.shape;
+  const pos = new Array<number>(ish.length).fill(0);
+  for (let i = 0; i < k.length; i++) {
+    let f = 0;
+    for (let j = 0; j < ish.length; j++) f += (j === d ? k[i]! : pos[j]!) * xs[j]!;
+    idx[i] = f;
+    for (let j = ish.length - 1; j >= 0; j--) {
+      if (++pos[j]! < ish[j]!) break;
+      pos[j] = 0;
+    }
+  }
+  return takeFlat(x, idx, ish, 'gather');
+}
+
+/**
+ * Selects entries of `dim` by a 1-D `index`.
+ * @example
+ * ```ts
+ * import { indexSelect, tensor } from '@tensile/tensor';
+ * indexSelect(tensor([[1, 2], [3, 4]]), 0, tensor([1, 1])); // tensor([[3., 4.], [3., 4.]])
+ * ```
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectTensor('indexSelect', 'input', x);
+  expectTensor('indexSelect', 'index', index);
+  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-d or 1-d, got shape ${fmt(index.shape)}`);
+  const d = normDim('indexSelect', dim, x.ndim);
+  const k = readIndex('indexSelect', index, x.shape[d] ?? 1, d);
+  const shape = [...x.shape];
+  if (x.ndim > 0) shape[d] = k.length;
+  const pre = numel(x.shape.slice(0, d)), D = x.shape[d] ?? 1, post = numel(x.shape.slice(d + 1));
+  const idx = new Int32Array(pre * k.length * post);
+  let i = 0;
+  for (let p = 0; p < pre; p++) for (const kk of k) for (let q = 0; q < post; q++) idx[i++] = (p * D + kk) * post + q;
+  return takeFlat(x, idx, shape, 'indexSelect');
+}
+
+/**
+ * Joins tensors along an existing dim.
+ * @example
+ * ```ts
+ * import { cat, ones, zeros } from '@tensile/tensor';
+ * cat([ones([1, 2]), zeros([2, 2])], 0).shape; // [3, 2]
+ * ```
+ */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('cat: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => expectTensor('cat', `tensors[${i}]`, t));
+  const first = tensors[0]!;
+  if (first.ndim === 0) throw new ShapeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
+  const d = normDim('cat', dim, first.ndim);
+  let total = 0;
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s: number, j: number) => j !== d && s !== first.shape[j])) {
+      throw new ShapeError(`cat: tensors[${i}] has shape ${fmt(t.shape)}, which does not match ${fmt(first.shape)} outside dim ${d}`);
+    }
+    total += t.shape[d]!;
+  });
+  const shape = [...first.shape];
+  shape[d] = total;
+  const out = empty(shape);
+  let at = 0;
+  const starts: number[] = [];
+  for (const t of tensors) {
+    starts.push(at);
+    const [td, to] = t._contiguousData();
+    K().scatterCopy(td, to, t.shape, out.storage.data, at * out.strides[d]!, out.strides);
+    at += t.shape[d]!;
+  }
+  return record('cat', out, tensors, (g) => tensors.map((t, i) => (t.requiresGrad ? narrow(g, d, starts[i]!, t.shape[d]!) : null)));
+}
+
+/**
+ * Joins same-shape tensors along a new dim.
+ * @example
+ * ```ts
+ * import { stack, ones } from '@tensile/tensor';
+ * stack([ones([2]), ones([2])], 0).shape; // [2, 2]
+ * ```
+ */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => {
+    expectTensor('stack', `tensors[${i}]`, t);
+    if (!sameShape(t.shape, tensors[0]!.shape)) throw new ShapeError(`stack: tensors[${i}] has shape ${fmt(t.shape)}, expected ${fmt(tensors[0]!.shape)}`);
+  });
+  const d = normDim('stack', dim, tensors[0]!.ndim + 1);
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}

@@ -1,0 +1,206 @@
+import { record } from '../autograd.js';
+import { K, type ReduceKind } from '../kernels/index.js';
+import { normDim, normDims, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, eq, mul, sub, where } from './binary.js';
+import { takeFlat } from './movement.js';
+import { exp, isfinite, log, sqrt } from './unary.js';
+import { empty, expectTensor, wrap } from './util.js';
+
+/** Shape after reducing `dims` (kept as 1s with keepdim). */
+function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!dims.includes(i)) out.push(d);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+/** Reduces sorted `dims` of x with the kernel, merging runs of adjacent dims. No graph. */
+function reduceForward(kind: ReduceKind, x: Tensor, dims: readonly number[]): Float32Array {
+  let [data, off] = x._contiguousData();
+  let shape = [...x.shape];
+  if (x.ndim === 0) return Float32Array.of(data[off]!);
+  // group adjacent dims into runs, reduce runs from the last to the first
+  const runs: [number, number][] = [];
+  for (const d of dims) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === d) last[1] = d + 1;
+    else runs.push([d, d + 1]);
+  }
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const [a, b] = runs[r]!;
+    const pre = numel(shape.slice(0, a));
+    const D = numel(shape.slice(a, b));
+    const post = numel(shape.slice(b));
+    const out = new Float32Array(pre * post);
+    if (D === 0 && kind !== 'sum') throw new RangeError(`${kind}: cannot reduce over a dimension of size 0`);
+    K().reduceDim(kind, data, off, pre, D, post, out);
+    data = out;
+    off = 0;
+    shape = [...shape.slice(0, a), ...shape.slice(b)];
+  }
+  return data;
+}
+
+/**
+ * Sum over `dim` (a dim, a list of dims, or all when omitted).
+ * @example
+ * ```ts
+ * import { sum, tensor } from '@tensile/tensor';
+ * sum(tensor([[1, 2], [3, 4]]), 1); // tensor([3., 7.])
+ * ```
+ */
+export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+  expectTensor('sum', 'input', x);
+  const dims = normDims('sum', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
+  const kshape = reducedShape(x.shape, dims, true);
+  const out = wrap(reduceForward('sum', x, dims), reducedShape(x.shape, dims, keepdim));
+  return record('sum', out, [x], (g) => [g.reshape(kshape).expand(x.shape)]);
+}
+
+/**
+ * Mean over `dim` (all dims when omitted).
+ * @example
+ * ```ts
+ * import { mean, tensor } from '@tensile/tensor';
+ * mean(tensor([1, 2, 3, 4])); // tensor(2.5000)
+ * ```
+ */
+export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+  expectTensor('mean', 'input', x);
+  const dims = normDims('mean', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
+  let count = 1;
+  for (const d of dims) count *= x.shape[d]!;
+  return div(sum(x, dims, keepdim), count);
+}
+
+function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  expectTensor(op, 'input', x);
+  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
+  if (dim === undefined || dim === null) {
+    const v = reduceForward(op, x, normDims(op, null, x.ndim));
+    const out = wrap(v, []);
+    // NOTE: ties share the gradient evenly, as PyTorch's max()/min() without dim.
+    return record(op, out, [x], (g) => {
+      const mask = eq(x, out);
+      return [mul(div(mask, sum(mask)), g)];
+    }, [x, out]);
+  }
+  const d = normDim(op, dim, x.ndim);
+  const idx = argIndices(op === 'max' ? 'argmax' : 'argmin', x, d);
+  return takeFlat(x, idx, reducedShape(x.shape, [d], keepdim), op);
+}
+
+/** Flat (row-major) indices into x of the max/min along dim d. */
+function argIndices(kind: 'argmax' | 'argmin', x: Tensor, d: number): Int32Array {
+  const pos = reduceForward(kind, x, [d]);
+  const D = x.shape[d]!;
+  const post = numel(x.shape.slice(d + 1));
+  const idx = new Int32Array(pos.length);
+  for (let i = 0; i < pos.length; i++) {
+    const p = Math.floor(i / post), q = i - p * post;
+    idx[i] = (p * D + pos[i]!) * post + q;
+  }
+  return idx;
+}
+
+/**
+ * Largest value, overall or along `dim` (values only; `argmax` gives the indices).
+ * @example
+ * ```ts
+ * import { max, tensor } from '@tensile/tensor';
+ * max(tensor([[1, 5], [7, 2]]), 1); // tensor([5., 7.])
+ * ```
+ */
+export const max = (x: Tensor, dim?: number | null, keepdim = false): Tensor => extreme('max', x, dim, keepdim);
+/**
+ * Smallest value, overall or along `dim`.
+ * @example
+ * ```ts
+ * import { min, tensor } from '@tensile/tensor';
+ * min(tensor([[1, 5], [7, 2]]), 1); // tensor([1., 2.])
+ * ```
+ */
+export const min = (x: Tensor, dim?: number | null, keepdim = false): Tensor => extreme('min', x, dim, keepdim);
+
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  expectTensor(op, 'input', x);
+  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
+  if (dim === undefined || dim === null) {
+    const flat = x.reshape([-1]);
+    const v = reduceForward(op, flat, [0]);
+    return wrap(v, keepdim ? x.shape.map(() => 1) : []);
+  }
+  const d = normDim(op, dim, x.ndim);
+  return wrap(reduceForward(op, x, [d]), reducedShape(x.shape, [d], keepdim));
+}
+
+/**
+ * Index of the largest value (overall, flattened, or along `dim`), as a float tensor.
+ * @example
+ * ```ts
+ * import { argmax, tensor } from '@tensile/tensor';
+ * argmax(tensor([[1, 5], [7, 2]]), 1); // tensor([1., 0.])
+ * ```
+ */
+export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
+/**
+ * Index of the smallest value.
+ * @example
+ * ```ts
+ * import { argmin, tensor } from '@tensile/tensor';
+ * argmin(tensor([3, 1, 2])); // tensor(1.)
+ * ```
+ */
+export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
+
+/**
+ * Variance with Bessel's `correction` (1 = unbiased, PyTorch's default).
+ * @example
+ * ```ts
+ * import { variance, tensor } from '@tensile/tensor';
+ * variance(tensor([1, 2, 3, 4])); // tensor(1.6667)
+ * ```
+ */
+export function variance(x: Tensor, dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+  expectTensor('var', 'input', x);
+  if (typeof correction !== 'number' || !(correction >= 0)) throw new RangeError(`var: correction must be a non-negative number, got ${correction}`);
+  const dims = normDims('var', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
+  let n = 1;
+  for (const d of dims) n *= x.shape[d]!;
+  const centered = sub(x, mean(x, dims, true));
+  return div(sum(mul(centered, centered), dims, keepdim), Math.max(0, n - correction));
+}
+
+/**
+ * Standard deviation, `sqrt(var)`.
+ * @example
+ * ```ts
+ * import { std, tensor } from '@tensile/tensor';
+ * std(tensor([1, 2, 3, 4]), null, false, 0); // tensor(1.1180)
+ * ```
+ */
+export function std(x: Tensor, dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+  return sqrt(variance(x, dim, keepdim, correction));
+}
+
+/**
+ * `log(sum(exp(x)))` over `dim`, computed stably (shifted by the max).
+ * @example
+ * ```ts
+ * import { logsumexp, tensor } from '@tensile/tensor';
+ * logsumexp(tensor([0, 0]), 0); // tensor(0.6931)
+ * ```
+ */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  expectTensor('logsumexp', 'input', x);
+  const dims = normDims('logsumexp', dim, x.ndim);
+  const kshape = reducedShape(x.shape, dims, true);
+  // NOTE: the shift is a constant for autograd (its gradient contributions cancel).
+  const m = x.numel() === 0 ? empty(kshape) : wrap(reduceForward('max', x, dims), kshape);
+  const shift = where(isfinite(m), m, 0);
+  const r = add(log(sum(exp(sub(x, shift)), dims, true)), shift);
+  return keepdim ? r : r.reshape(reducedShape(x.shape, dims, false));
+}

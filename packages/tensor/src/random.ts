@@ -1,0 +1,117 @@
+/**
+ * A small, fast, seedable generator (xoshiro128**, seeded through splitmix32).
+ * Every random function in the library draws from the global generator unless given one,
+ * so `manualSeed(n)` makes a whole program deterministic.
+ *
+ * @example
+ * ```ts
+ * import { Generator } from '@tensile/tensor';
+ * const g = new Generator(42);
+ * const u = g.uniform(); // in [0, 1)
+ * ```
+ */
+export class Generator {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare: number | null = null;
+
+  constructor(seed = 0) {
+    this.seed(seed);
+  }
+
+  /** Resets the generator to the stream for `seed` (any finite number; only its integer part counts). */
+  seed(seed: number): this {
+    if (!Number.isFinite(seed)) throw new RangeError(`manualSeed: seed must be a finite number, got ${seed}`);
+    let x = Math.trunc(seed) >>> 0;
+    let hi = Math.floor(Math.trunc(seed) / 4294967296) >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x ^ hi;
+      hi = (hi + 0x632be5ab) | 0;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next() | 1;
+    this.spare = null;
+    return this;
+  }
+
+  /** A uniformly distributed unsigned 32-bit integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A standard normal draw (Box–Muller, both values used). */
+  normal(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** An integer uniformly drawn from [low, high). */
+  int(low: number, high: number): number {
+    return low + Math.floor(this.uniform() * (high - low));
+  }
+
+  /** The generator's full state, to save and restore (checkpoints). */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spare ?? Number.NaN];
+  }
+
+  setState(state: readonly number[]): void {
+    if (state.length !== 5) throw new RangeError(`Generator.setState: expected 5 numbers, got ${state.length}`);
+    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0) as [number, number, number, number];
+    this.spare = Number.isNaN(state[4]) ? null : state[4]!;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The generator every random function uses by default. */
+export const defaultGenerator = new Generator(0);
+
+/**
+ * Seeds the default generator, making `rand`, `randn`, `randint`, dropout and `nn` initialisation
+ * deterministic.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, rand } from '@tensile/tensor';
+ * manualSeed(0); const a = rand([3]);
+ * manualSeed(0); const b = rand([3]); // same values as a
+ * ```
+ */
+export function manualSeed(seed: number): void {
+  defaultGenerator.seed(seed);
+}

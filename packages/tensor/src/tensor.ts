@@ -1,0 +1,281 @@
+import { AccumulateGrad, backward as runBackward, type BackwardOptions, type Node } from './autograd.js';
+import { ShapeError } from './errors.js';
+import { K } from './kernels/index.js';
+import { contiguousStrides, fmt, numel, sameShape, type Shape } from './shape.js';
+import { formatTensor } from './format.js';
+import * as B from './ops/binary.js';
+import * as U from './ops/unary.js';
+import * as R from './ops/reduce.js';
+import * as M from './ops/movement.js';
+import * as I from './ops/inplace.js';
+import { matmul } from './ops/matmul.js';
+
+/** A number or a tensor: what binary ops accept as their second operand. */
+export type TensorLike = Tensor | number;
+
+/** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+
+/** The memory behind one or more tensors (views share it) and its version counter. */
+export class Storage {
+  /** Bumped by every in-place write; backward checks it against what it saved. */
+  version = 0;
+  constructor(readonly data: Float32Array) {}
+}
+
+/**
+ * An n-dimensional array of float32 values with reverse-mode autograd: storage + shape +
+ * strides + offset, so views (`transpose`, `narrow`, `expand`, ...) share memory.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensile/tensor';
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  private _requiresGrad = false;
+  private _gradFn: Node | null = null;
+  private _grad: Tensor | null = null;
+  private _acc: AccumulateGrad | null = null;
+  /** @internal The tensor this one is a view of (null for tensors that own their storage). */
+  _base: Tensor | null = null;
+
+  /** @internal Use `tensor()`, `zeros()`, ... to create tensors. */
+  constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+  }
+
+  // ---- metadata ---------------------------------------------------------------------------
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** Number of elements. */
+  numel(): number {
+    return numel(this.shape);
+  }
+  /** Size of one dim (negative dims count from the end), or the whole shape. */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    const d = dim < 0 ? dim + this.ndim : dim;
+    if (!Number.isInteger(d) || d < 0 || d >= this.ndim) throw new RangeError(`size: dim ${dim} out of range for a ${this.ndim}-d tensor`);
+    return this.shape[d]!;
+  }
+  /** The storage's version counter (bumped by in-place ops). */
+  get version(): number {
+    return this.storage.version;
+  }
+  /** Whether elements are laid out densely in row-major order (dims of size 1 ignored). */
+  isContiguous(): boolean {
+    let expect = 1;
+    for (let i = this.ndim - 1; i >= 0; i--) {
+      const d = this.shape[i]!;
+      if (d !== 1 && this.strides[i] !== expect) return false;
+      expect *= d;
+    }
+    return true;
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+
+  /** Whether gradients are computed for this tensor. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  /** The node that produced this tensor (null for leaves). */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  /** True for tensors created by the user (not by a recorded op). */
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  /** The accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new TypeError(`grad: assigned value must be a Tensor or null, got ${typeof g}`);
+      if (!sameShape(g.shape, this.shape)) throw new ShapeError(`grad: assigned grad has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    }
+    this._grad = g;
+  }
+  /** @internal */
+  _setGradUnchecked(g: Tensor | null): void {
+    this._grad = g;
+  }
+  /** @internal */
+  _setGradFn(node: Node | null): void {
+    this._gradFn = node;
+    this._requiresGrad = node !== null;
+  }
+  /** @internal */
+  _accumulator(): AccumulateGrad {
+    return (this._acc ??= new AccumulateGrad(this));
+  }
+
+  /**
+   * Sets `requiresGrad` on a leaf in place and returns it.
+   * @example
+   * ```ts
+   * import { zeros } from '@tensile/tensor';
+   * const w = zeros([3]).requiresGrad_();
+   * ```
+   */
+  requiresGrad_(requiresGrad = true): this {
+    if (!this.isLeaf) {
+      throw new Error('requiresGrad_: you can only change requiresGrad of leaf tensors; use detach() to get a leaf');
+    }
+    this._requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** Keeps `.grad` for this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new Error("retainGrad: can't retain grad on a tensor that does not require grad");
+    if (this._gradFn) this._gradFn.retained = this;
+    return this;
+  }
+
+  /**
+   * Computes gradients of this tensor w.r.t. every leaf that requires grad, accumulating into
+   * their `.grad`. A non-scalar tensor needs `gradient` (the vector in the vector-Jacobian product).
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    runBackward(this, gradient, options);
+  }
+
+  /** A tensor sharing storage, cut from the graph. */
+  detach(): Tensor {
+    return M.detach(this);
+  }
+
+  // ---- read-out ---------------------------------------------------------------------------
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.numel() !== 1) throw new RangeError(`item: a tensor with ${this.numel()} elements cannot be converted to a number`);
+    return this.storage.data[this.offset]!;
+  }
+  /** The values, densely in row-major order, as a new array. */
+  toFloat32Array(): Float32Array {
+    const out = new Float32Array(this.numel());
+    K().copy(this.storage.data, this.offset, this.strides, this.shape, out, 0);
+    return out;
+  }
+  /** Nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.toFloat32Array();
+    if (this.ndim === 0) return flat[0]!;
+    let i = 0;
+    const build = (d: number): NestedArray[] => {
+      const n = this.shape[d]!;
+      const out: NestedArray[] = new Array(n);
+      for (let k = 0; k < n; k++) out[k] = d === this.ndim - 1 ? flat[i++]! : build(d + 1);
+      return out;
+    };
+    return build(0);
+  }
+  /** PyTorch-style printout: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+  /** @internal Contiguous data: the storage itself when already contiguous, else a copy. */
+  _contiguousData(): [Float32Array, number] {
+    if (this.isContiguous()) return [this.storage.data, this.offset];
+    return [this.toFloat32Array(), 0];
+  }
+
+  // ---- element-wise -----------------------------------------------------------------------
+
+  add(other: TensorLike, alpha = 1): Tensor { return B.add(this, other, alpha); }
+  sub(other: TensorLike, alpha = 1): Tensor { return B.sub(this, other, alpha); }
+  mul(other: TensorLike): Tensor { return B.mul(this, other); }
+  div(other: TensorLike): Tensor { return B.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
+  maximum(other: TensorLike): Tensor { return B.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return B.minimum(this, other); }
+  eq(other: TensorLike): Tensor { return B.eq(this, other); }
+  ne(other: TensorLike): Tensor { return B.ne(this, other); }
+  gt(other: TensorLike): Tensor { return B.gt(this, other); }
+  ge(other: TensorLike): Tensor { return B.ge(this, other); }
+  lt(other: TensorLike): Tensor { return B.lt(this, other); }
+  le(other: TensorLike): Tensor { return B.le(this, other); }
+  neg(): Tensor { return U.neg(this); }
+  exp(): Tensor { return U.exp(this); }
+  log(): Tensor { return U.log(this); }
+  log1p(): Tensor { return U.log1p(this); }
+  sqrt(): Tensor { return U.sqrt(this); }
+  abs(): Tensor { return U.abs(this); }
+  sign(): Tensor { return U.sign(this); }
+  relu(): Tensor { return U.relu(this); }
+  sigmoid(): Tensor { return U.sigmoid(this); }
+  tanh(): Tensor { return U.tanh(this); }
+  erf(): Tensor { return U.erf(this); }
+  gelu(): Tensor { return U.gelu(this); }
+  square(): Tensor { return U.square(this); }
+  reciprocal(): Tensor { return U.reciprocal(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+
+  // ---- reductions -------------------------------------------------------------------------
+
+  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  max(dim?: number | null, keepdim = false): Tensor { return R.max(this, dim, keepdim); }
+  min(dim?: number | null, keepdim = false): Tensor { return R.min(this, dim, keepdim); }
+  argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
+  var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.variance(this, dim, keepdim, correction); }
+  std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.std(this, dim, keepdim, correction); }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
+
+  // ---- movement (views share storage) -----------------------------------------------------
+
+  reshape(...shape: (number | readonly number[])[]): Tensor { return M.reshape(this, ...shape); }
+  view(...shape: (number | readonly number[])[]): Tensor { return M.view(this, ...shape); }
+  transpose(dim0: number, dim1: number): Tensor { return M.transpose(this, dim0, dim1); }
+  /** 2-D transpose (PyTorch's `t()`). */
+  t(): Tensor { return M.t(this); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return M.permute(this, ...dims); }
+  expand(...shape: (number | readonly number[])[]): Tensor { return M.expand(this, ...shape); }
+  expandAs(other: Tensor): Tensor { return M.expand(this, other.shape); }
+  squeeze(dim?: number): Tensor { return M.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return M.unsqueeze(this, dim); }
+  flatten(startDim = 0, endDim = -1): Tensor { return M.flatten(this, startDim, endDim); }
+  narrow(dim: number, start: number, length: number): Tensor { return M.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
+  contiguous(): Tensor { return M.contiguous(this); }
+  clone(): Tensor { return M.clone(this); }
+  gather(dim: number, index: Tensor): Tensor { return M.gather(this, dim, index); }
+  indexSelect(dim: number, index: Tensor): Tensor { return M.indexSelect(this, dim, index); }
+
+  // ---- in-place (bump the version; recorded when grad mode is on) -------------------------
+
+  add_(other: TensorLike, alpha = 1): this { return I.add_(this, other, alpha); }
+  sub_(other: TensorLike, alpha = 1): this { return I.sub_(this, other, alpha); }
+  mul_(other: TensorLike): this { return I.mul_(this, other); }
+  div_(other: TensorLike): this { return I.div_(this, other); }
+  addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcmul_(this, tensor1, tensor2, value); }
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcdiv_(this, tensor1, tensor2, value); }
+  lerp_(end: Tensor, weight: TensorLike): this { return I.lerp_(this, end, weight); }
+  clamp_(min?: number | null, max?: number | null): this { return I.clamp_(this, min, max); }
+  copy_(src: TensorLike): this { return I.copy_(this, src); }
+  zero_(): this { return I.fill_(this, 0); }
+  fill_(value: number): this { return I.fill_(this, value); }
+}
