@@ -231,6 +231,11 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
   };
   rootNodes.forEach((n, i) => addTo(n, grads[i]!));
 
+  const release = (m: Node): void => {
+    const left = deps.get(m)! - 1;
+    deps.set(m, left);
+    if (left === 0) ready.push(m);
+  };
   const captured = new Map<Node, Tensor>();
   const captureSet = opts.capture ? new Set(opts.capture) : null;
   const ready: Node[] = [];
@@ -243,7 +248,11 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
       const n = ready.pop()!;
       const g = buffers.get(n);
       buffers.delete(n);
-      if (g === undefined) continue;
+      if (g === undefined) {
+        // No gradient reached this node: nothing flows on, but its inputs stop waiting for it.
+        for (const m of n.next) if (m && active(m)) release(m);
+        continue;
+      }
       if (captureSet?.has(n)) captured.set(n, g);
       if (n.retained) accumulateInto(n.retained, g, opts.createGraph);
       if (n instanceof AccumulateGrad) {
@@ -263,9 +272,7 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
           }
           addTo(m, gi);
         }
-        const left = deps.get(m)! - 1;
-        deps.set(m, left);
-        if (left === 0) ready.push(m);
+        release(m);
       }
     }
   } finally {

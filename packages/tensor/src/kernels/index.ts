@@ -1,7 +1,7 @@
 import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
 
-export type { Kernels, UnaryKind, BinaryKind, ReduceKind } from './types.js';
+export type { Kernels, NnKernels, UnaryKind, BinaryKind, ReduceKind } from './types.js';
 
 let active: Kernels = jsKernels;
 

@@ -1,4 +1,5 @@
 import { erf } from './erf.js';
+import { nnJsKernels } from './nn-js.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -185,6 +186,7 @@ function gemm(
 
 export const jsKernels: Kernels = {
   name: 'js',
+  ...nnJsKernels,
 
   copy(x, xOff, xStrides, shape, out, outOff) {
     const [cs, [xs]] = collapse(shape, [xStrides]);

@@ -16,7 +16,37 @@ export type BinaryKind =
 
 export type ReduceKind = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
-export interface Kernels {
+/** The kernels of the `nn` ops (implemented for JS in `nn-js.ts`). */
+export interface NnKernels {
+  /**
+   * Softmax (or, with `log`, log-softmax) along the middle dim of a contiguous `[pre, D, post]`
+   * array, written contiguously to `out`. Numerically stable (shifted by the max).
+   */
+  softmax(x: Float32Array, xOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean): void;
+  /**
+   * im2col: for a contiguous `[N, C, H, W]` input, `out` (contiguous `[N, Ho*Wo, C*kh*kw]`)
+   * holds each output position's zero-padded receptive field, flattened as `(c, ky, kx)`.
+   */
+  unfold(
+    x: Float32Array, xOff: number, N: number, C: number, H: number, W: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, out: Float32Array,
+  ): void;
+  /** col2im, the adjoint of `unfold`: adds each column entry into `out` (`[N, C, H, W]`, zeroed by the caller). */
+  fold(
+    cols: Float32Array, cOff: number, N: number, C: number, H: number, W: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, out: Float32Array,
+  ): void;
+  /**
+   * 2-D max pooling of a contiguous `[N, C, H, W]` input: `idx[i]` is the flat index into the
+   * input of output element i's window maximum (padding never wins; first max, or NaN, wins).
+   */
+  maxPool2dIndices(
+    x: Float32Array, xOff: number, N: number, C: number, H: number, W: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, idx: Int32Array,
+  ): void;
+}
+
+export interface Kernels extends NnKernels {
   readonly name: string;
   /** Contiguous copy of a strided view: `out[outOff + i] = x[x-index of i]`. */
   copy(x: Float32Array, xOff: number, xStrides: readonly number[], shape: readonly number[], out: Float32Array, outOff: number): void;

@@ -1,0 +1,310 @@
+import { uniform } from '../ops/creation.js';
+import * as F from '../ops/nn.js';
+import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
+import type { Generator } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import { Module } from './module.js';
+
+/** Options shared by layers with randomly initialised parameters. */
+export interface InitOptions {
+  /** Draw the initial parameters from this generator (default: the global one). */
+  generator?: Generator;
+}
+
+export interface LinearOptions extends InitOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+export interface Conv2dOptions extends InitOptions, F.Conv2dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+const pyBool = (b: boolean): string => (b ? 'True' : 'False');
+const pyPair = (p: readonly [number, number]): string => `(${p[0]}, ${p[1]})`;
+
+function checkCount(op: string, arg: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+function checkPair(op: string, arg: string, v: unknown, min: number): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null;
+  if (p === null || !p.every((k) => typeof k === 'number' && Number.isInteger(k) && k >= min)) {
+    throw new RangeError(`${op}: ${arg} must be an integer >= ${min} or a pair of them, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`);
+  }
+  return [p[0] as number, p[1] as number];
+}
+
+/** PyTorch's default init of weight and bias: U(-1/√fan_in, 1/√fan_in) (kaiming_uniform, a=√5). */
+function initUniform(shape: readonly number[], fanIn: number, generator: Generator | undefined): Tensor {
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  return uniform(shape, -bound, bound, generator ? { generator } : {});
+}
+
+/**
+ * `y = x Wᵀ + b` with `weight` `[outFeatures, inFeatures]` and `bias` `[outFeatures]`, both
+ * initialised U(-1/√in, 1/√in) as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const fc = new nn.Linear(3, 2);
+ * fc.call(randn([5, 3])).shape; // [5, 2]
+ * String(fc);                   // 'Linear(in_features=3, out_features=2, bias=True)'
+ * ```
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = checkCount('Linear', 'inFeatures', inFeatures, 0);
+    this.outFeatures = checkCount('Linear', 'outFeatures', outFeatures, 0);
+    this.weight = this.registerParameter('weight', initUniform([outFeatures, inFeatures], inFeatures, options.generator));
+    this.bias = options.bias ?? true ? this.registerParameter('bias', initUniform([outFeatures], inFeatures, options.generator)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.linear(x, this.weight, this.bias);
+  }
+
+  protected override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+/**
+ * 2-D convolution layer: `weight` `[outChannels, inChannels, kh, kw]`, `bias` `[outChannels]`,
+ * initialised U(-1/√fan_in, 1/√fan_in) with fan_in = inChannels·kh·kw, as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const conv = new nn.Conv2d(3, 8, 3, { padding: 1 });
+ * conv.call(randn([2, 3, 16, 16])).shape; // [2, 8, 16, 16]
+ * ```
+ */
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number, number], options: Conv2dOptions = {}) {
+    super();
+    this.inChannels = checkCount('Conv2d', 'inChannels', inChannels, 1);
+    this.outChannels = checkCount('Conv2d', 'outChannels', outChannels, 1);
+    this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
+    this.stride = checkPair('Conv2d', 'stride', options.stride ?? 1, 1);
+    this.padding = checkPair('Conv2d', 'padding', options.padding ?? 0, 0);
+    const [kh, kw] = this.kernelSize;
+    const fanIn = inChannels * kh * kw;
+    this.weight = this.registerParameter('weight', initUniform([outChannels, inChannels, kh, kw], fanIn, options.generator));
+    this.bias = options.bias ?? true ? this.registerParameter('bias', initUniform([outChannels], fanIn, options.generator)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  }
+
+  protected override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
+    if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${pyPair(this.padding)}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
+
+/**
+ * 2-D max pooling (stride defaults to the kernel size).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.MaxPool2d(2).call(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ * ```
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: number | readonly [number, number];
+  readonly stride: number | readonly [number, number];
+  readonly padding: number | readonly [number, number];
+
+  constructor(kernelSize: number | readonly [number, number], options: F.MaxPool2dOptions = {}) {
+    super();
+    const k = checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
+    const p = checkPair('MaxPool2d', 'padding', options.padding ?? 0, 0);
+    checkPair('MaxPool2d', 'stride', options.stride ?? kernelSize, 1);
+    if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`MaxPool2d: padding [${p}] should be at most half of the kernel size [${k}]`);
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+
+  protected override extraRepr(): string {
+    const r = (v: number | readonly [number, number]): string => (typeof v === 'number' ? String(v) : pyPair(v));
+    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=1, ceil_mode=False`;
+  }
+}
+
+/**
+ * `max(x, 0)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.ReLU().call(tensor([-1, 2])); // tensor([0., 2.])
+ * ```
+ */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/**
+ * Hyperbolic tangent.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Tanh().call(tensor([0])); // tensor([0.])
+ * ```
+ */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/**
+ * Logistic sigmoid.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Sigmoid().call(tensor([0])); // tensor([0.5000])
+ * ```
+ */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+/**
+ * GELU, exact form `x·Φ(x)` (PyTorch's `approximate='none'`).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.GELU().call(tensor([1])); // tensor([0.8413])
+ * ```
+ */
+export class GELU extends Module {
+  forward(x: Tensor): Tensor {
+    return gelu(x);
+  }
+
+  protected override extraRepr(): string {
+    return "approximate='none'";
+  }
+}
+
+/**
+ * Dropout with probability `p` while `training`; the identity after `eval()`.
+ * @example
+ * ```ts
+ * import { nn, ones } from '@tensile/tensor';
+ * const d = new nn.Dropout(0.5);
+ * d.call(ones([4]));        // entries 0 or 2
+ * d.eval().call(ones([4])); // ones
+ * ```
+ */
+export class Dropout extends Module {
+  readonly p: number;
+  private readonly generator: Generator | undefined;
+
+  constructor(p = 0.5, options: InitOptions = {}) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
+    this.p = p;
+    this.generator = options.generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.dropout(x, this.p, this.training, this.generator);
+  }
+
+  protected override extraRepr(): string {
+    return `p=${this.p}, inplace=False`;
+  }
+}
+
+/**
+ * Flattens dims `startDim..endDim` (default: all but the batch dim).
+ * @example
+ * ```ts
+ * import { nn, zeros } from '@tensile/tensor';
+ * new nn.Flatten().call(zeros([2, 3, 4])).shape; // [2, 12]
+ * ```
+ */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+    for (const [arg, v] of [['startDim', startDim], ['endDim', endDim]] as const) {
+      if (!Number.isInteger(v)) throw new RangeError(`Flatten: ${arg} must be an integer, got ${String(v)}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.flatten(this.startDim, this.endDim);
+  }
+
+  protected override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/**
+ * Runs modules in order; children are named `'0'`, `'1'`, ... (so parameters are `0.weight`, ...).
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const mlp = new nn.Sequential(new nn.Linear(6, 10), new nn.ReLU(), new nn.Linear(10, 4));
+ * mlp.call(randn([2, 6])).shape; // [2, 4]
+ * ```
+ */
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => this.registerModule(String(i), m));
+  }
+
+  /** Number of modules. */
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const c = this.children();
+    const i = index < 0 ? index + c.length : index;
+    const m = Number.isInteger(i) ? c[i] : undefined;
+    if (!m) throw new RangeError(`Sequential.at: index ${index} is out of range for ${c.length} modules`);
+    return m;
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const m of this.children()) y = m.call(y);
+    return y;
+  }
+}
