@@ -11,7 +11,6 @@ describe('smoke', () => {
     y.backward();
     expect(w.grad!.shape).toEqual([3, 5]);
     expect(b.grad!.shape).toEqual([5]);
-    console.log(String(y), String(b.grad));
     const z = T.tensor([3], { requiresGrad: true });
     const [d1] = T.grad(z.pow(3).sum(), z, { createGraph: true });
     const [d2] = T.grad(d1!.sum(), z);
