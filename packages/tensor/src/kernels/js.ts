@@ -90,6 +90,7 @@ const U: Record<UnaryKind, URow> = {
   sigmoid: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / (1 + Math.exp(-a[ai + i]!)); },
   tanh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.tanh(a[ai + i]!); },
   erf: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = erf(a[ai + i]!); },
+  gelu: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + erf(x * Math.SQRT1_2)); } },
   reciprocal: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i]!; },
   square: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x * x; } },
   isfinite: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Number.isFinite(a[ai + i]!) ? 1 : 0; },

@@ -8,7 +8,7 @@
  */
 export type UnaryKind =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
-  | 'erf' | 'reciprocal' | 'square' | 'isfinite';
+  | 'erf' | 'gelu' | 'reciprocal' | 'square' | 'isfinite';
 
 export type BinaryKind =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow'

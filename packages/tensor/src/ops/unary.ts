@@ -70,12 +70,7 @@ export const isfinite = unaryOp('isfinite', null);
 export function gelu(x: Tensor): Tensor {
   expectTensor('gelu', 'input', x);
   const cdfOf = (v: Tensor): Tensor => mul(add(erf(mul(v, Math.SQRT1_2)), 1), 0.5);
-  const [d, o] = x._contiguousData();
-  const out = empty(x.shape);
-  const e = new Float32Array(x.numel());
-  K().unary('erf', d.subarray(o, o + x.numel()).map((v) => v * Math.SQRT1_2), 0, e, 0, e.length);
-  const od = out.storage.data;
-  for (let i = 0; i < od.length; i++) od[i] = d[o + i]! * 0.5 * (1 + e[i]!);
+  const out = unaryForward('gelu', 'gelu', x);
   return record('gelu', out, [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x)
     const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
