@@ -1,0 +1,226 @@
+import { Tensor, zeros, tensor as makeTensor, noGrad } from '@tensile/tensor';
+import { Optimizer, type ParamsInput, type StateSpec } from './optimizer.js';
+import { pyNum } from './format.js';
+import {
+  asgdCapturable, asgdDifferentiable, asgdForLoop, asgdFused,
+  type ASGDHyper, type ASGDScalars, type ASGDSlot, type ASGDTensorScalars,
+} from './functional/asgd.js';
+
+/** Options of {@link ASGD}; PyTorch's names in camelCase, PyTorch's defaults. */
+export interface ASGDOptions {
+  /** Learning rate (default 0.01); a number or a 1-element tensor. */
+  lr: number | Tensor;
+  /** Decay term (default 1e-4). */
+  lambd: number;
+  /** Power for the eta update (default 0.75). */
+  alpha: number;
+  /** Step at which averaging starts (default 1e6). */
+  t0: number;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** `true`: one fused pass per group; `false`: one parameter at a time; unset: the fastest. Same bits either way. */
+  foreach: boolean | undefined;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+  /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
+  differentiable: boolean;
+  /** Keep step/eta/mu as tensors and update them with tensor math only (PyTorch's capturable formulas). */
+  capturable: boolean;
+}
+
+const ASGD_STATE: StateSpec = { step: 'scalar', eta: 'scalar', mu: 'scalar', ax: 'tensor' };
+
+/**
+ * Averaged Stochastic Gradient Descent, exactly PyTorch's `torch.optim.ASGD`: the for-loop
+ * path gives PyTorch's float32 results bit for bit, and the fused path gives the same bits.
+ * Beyond PyTorch: `lambd`, `alpha` and `t0` are validated, `stateDict()` is a snapshot, and
+ * the averaged parameters can be swapped in with `swapAveraged()` / `withAveraged(fn)`.
+ *
+ * @example
+ * ```ts
+ * import { ASGD } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new ASGD([w], { lr: 0.1, t0: 0 });
+ * for (let i = 0; i < 10; i++) {
+ *   opt.zeroGrad();
+ *   w.mul(w).sum().backward();
+ *   opt.step();
+ * }
+ * opt.withAveraged(() => console.log(w.toString())); // the running average of w
+ * ```
+ */
+export class ASGD extends Optimizer<ASGDOptions> {
+  protected readonly name = 'ASGD';
+  protected readonly stateSpec = ASGD_STATE;
+  protected override readonly intOptions = new Set(['weight_decay']);
+
+  constructor(params: ParamsInput<ASGDOptions>, options: Partial<ASGDOptions> = {}) {
+    const defaults: ASGDOptions = {
+      lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0,
+      foreach: undefined, maximize: false, differentiable: false, capturable: false,
+    };
+    for (const [k, v] of Object.entries(options)) {
+      if (!(k in defaults)) throw new TypeError(`ASGD: unknown option '${k}' (options: ${Object.keys(defaults).join(', ')})`);
+      if (v !== undefined) (defaults as unknown as Record<string, unknown>)[k] = v;
+    }
+    validateASGD(defaults as unknown as Record<string, unknown>);
+    super(params, defaults);
+  }
+
+  protected validateOptions(o: Record<string, unknown>): void {
+    validateASGD(o);
+  }
+
+  protected override validateStep(): void {
+    super.validateStep();
+    for (const g of this.paramGroups) {
+      if (g.differentiable && g.foreach === true && g.params.some((p) => p.grad !== null)) {
+        throw new Error("_foreach ops don't support autograd");
+      }
+    }
+  }
+
+  protected stepImpl(): void {
+    for (const group of this.paramGroups) {
+      const h = hyper(group);
+      const withGrad = group.params.filter((p) => p.grad !== null);
+      if (group.capturable) {
+        for (const p of withGrad) {
+          const s = this.initState(p, group, true) as unknown as ASGDTensorScalars & { ax: Tensor };
+          asgdCapturable(p, p.grad!, s.ax, s, h);
+        }
+        continue;
+      }
+      if (group.differentiable) {
+        for (const p of withGrad) {
+          const s = this.initState(p, group, false) as unknown as ASGDScalars & { ax: Tensor };
+          asgdDifferentiable(p, p.grad!, s.ax, s, h);
+        }
+        continue;
+      }
+      const slots: ASGDSlot[] = [];
+      const writeBack: (() => void)[] = [];
+      for (const p of withGrad) {
+        const s = this.initState(p, group, false) as unknown as ASGDScalars & { ax: Tensor };
+        const [gd, go] = p.grad!._contiguousData();
+        let pd = p.storage.data, po = p.offset;
+        if (!p.isContiguous()) {
+          // Rare (a parameter that is a strided view): update a dense copy, then write it back.
+          const dense = p.toFloat32Array();
+          pd = dense; po = 0;
+          writeBack.push(() => noGrad(() => p.copy_(makeTensor(dense, { shape: p.shape }))));
+        }
+        slots.push({ p: pd, pOff: po, g: gd, gOff: go, ax: s.ax.storage.data, axOff: s.ax.offset, n: p.numel(), s });
+        p.storage.version++;
+        s.ax.storage.version++;
+      }
+      if (group.foreach === false) asgdForLoop(slots, h);
+      else asgdFused(slots, h);
+      for (const w of writeBack) w();
+    }
+  }
+
+  /** Lazily creates a parameter's state, in PyTorch's key order: step, eta, mu, ax. */
+  private initState(p: Tensor, group: ASGDOptions, asTensors: boolean): Record<string, unknown> {
+    let s = this.state.get(p);
+    if (s === undefined || Object.keys(s).length === 0) {
+      const eta = Math.fround(lrValue(group.lr));
+      s = asTensors
+        ? { step: makeTensor(0), eta: makeTensor(eta), mu: makeTensor(1), ax: zeros(p.shape) }
+        : { step: 0, eta, mu: 1, ax: zeros(p.shape) };
+      this.state.set(p, s);
+    } else if (asTensors && typeof s['step'] === 'number') {
+      for (const k of ['step', 'eta', 'mu']) s[k] = makeTensor(s[k] as number);
+    } else if (!asTensors && s['step'] instanceof Tensor) {
+      for (const k of ['step', 'eta', 'mu']) s[k] = (s[k] as Tensor).item();
+    }
+    return s;
+  }
+
+  /**
+   * Exchanges every parameter with its running average `ax`, in place; call again to swap back.
+   * Parameters that have not been stepped yet are left alone.
+   *
+   * @example
+   * ```ts
+   * opt.swapAveraged();  // evaluate with the averaged weights
+   * evaluate(model);
+   * opt.swapAveraged();  // back to the live weights
+   * ```
+   */
+  swapAveraged(): void {
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          const ax = this.state.get(p)?.['ax'];
+          if (!(ax instanceof Tensor)) continue;
+          const live = p.toFloat32Array();
+          p.copy_(ax);
+          ax.copy_(makeTensor(live, { shape: p.shape }));
+        }
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` with the averaged parameters in place and restores the live ones afterwards,
+   * even when `fn` throws or its promise rejects.
+   *
+   * @example
+   * ```ts
+   * const accuracy = opt.withAveraged(() => evaluate(model));
+   * ```
+   */
+  withAveraged<R>(fn: () => R): R {
+    this.swapAveraged();
+    let result: R;
+    try {
+      result = fn();
+    } catch (e) {
+      this.swapAveraged();
+      throw e;
+    }
+    if (result instanceof Promise) {
+      return result.finally(() => this.swapAveraged()) as R;
+    }
+    this.swapAveraged();
+    return result;
+  }
+}
+
+function lrValue(lr: number | Tensor): number {
+  return lr instanceof Tensor ? lr.toFloat32Array()[0]! : lr;
+}
+
+function hyper(group: ASGDOptions): ASGDHyper {
+  const isT = group.lr instanceof Tensor;
+  return {
+    lr: isT ? lrValue(group.lr) : (group.lr as number),
+    lambd: group.lambd, alpha: group.alpha, t0: group.t0, weightDecay: group.weightDecay,
+    maximize: Boolean(group.maximize), lrIsTensor: isT,
+  };
+}
+
+/** PyTorch's checks in PyTorch's order and words, then ours (PyTorch PR #193303). */
+function validateASGD(o: Record<string, unknown>): void {
+  const lr = o['lr'];
+  if (lr instanceof Tensor) {
+    if (lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
+  } else if (typeof lr !== 'number') throw new TypeError(`Invalid learning rate: ${String(lr)} (expected a number or a 1-element Tensor)`);
+  if (!(lrValue(lr as number | Tensor) >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  const wd = o['weightDecay'];
+  if (typeof wd !== 'number') throw new TypeError(`Invalid weight_decay value: ${String(wd)}`);
+  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
+  for (const k of ['lambd', 'alpha', 't0'] as const) {
+    const v = o[k];
+    if (typeof v !== 'number') throw new TypeError(`Invalid ${k} value: ${String(v)}`);
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`Invalid ${k} value: ${pyNum(v)}`);
+  }
+  for (const k of ['maximize', 'differentiable', 'capturable'] as const) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
+    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
+  }
+}

@@ -1,0 +1,48 @@
+import { Tensor } from '@tensile/tensor';
+
+/** Python's `str()` of a float: shortest round-trip digits, `1e-05`, `1000000.0`, `nan`, `inf`. */
+export function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mant, expStr] = v.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 16) {
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : `${Math.abs(exp)}`;
+    return `${mant}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  const s = String(v);
+  if (s.includes('e')) {
+    // JS switches to exponent notation below 1e-6; expand it.
+    return v.toFixed(Math.min(100, -exp + (mant.replace(/[-.]/g, '').length - 1)));
+  }
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** A number as PyTorch's messages print it (`-1`, `0.5`, `nan`, `inf`). */
+export function pyNum(v: unknown): string {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'nan';
+    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    return String(v);
+  }
+  if (v instanceof Tensor) return v.numel() === 1 ? String(v.toFloat32Array()[0]) : v.toString();
+  return String(v);
+}
+
+/** Python `str()` of a hyper-parameter value, as `Optimizer.__repr__` prints it. */
+export function pyValue(v: unknown, intLike: boolean): string {
+  if (v === undefined || v === null) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return intLike && Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (typeof v === 'string') return v;
+  if (v instanceof Tensor) return v.ndim === 0 ? pyFloat(v.item()) : v.toString();
+  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyValue(x, false))).join(', ')}]`;
+  return String(v);
+}
+
+/** `weightDecay` → `weight_decay` (state-dict keys are PyTorch's). */
+export const toSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** `weight_decay` → `weightDecay`. */
+export const toCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,0 +1,183 @@
+import { Tensor, noGrad } from '@tensile/tensor';
+
+const f32 = Math.fround;
+
+/** ASGD's hyper-parameters as the kernels read them (lr already a number). */
+export interface ASGDHyper {
+  lr: number;
+  lambd: number;
+  alpha: number;
+  t0: number;
+  weightDecay: number;
+  maximize: boolean;
+  /** `lr` was a tensor: PyTorch then evaluates eta with float32 tensor arithmetic. */
+  lrIsTensor: boolean;
+}
+
+/** Per-parameter schedule state: float32 values (PyTorch keeps 0-d float32 tensors). */
+export interface ASGDScalars {
+  step: number;
+  eta: number;
+  mu: number;
+}
+
+/**
+ * The one place eta and mu are computed, for every path (STYLE habit 6; PyTorch #125440 is
+ * what happens otherwise). Returns the float32 values for the step count `step`.
+ *
+ * - `'float'` (for-loop and fused paths, float lr): double math, one rounding each, as
+ *   `torch.as_tensor(lr / ((1 + lambd * lr * step) ** alpha))`.
+ * - `'tensor-lr'`: PyTorch evaluates the same formula with a float32 tensor lr, rounding
+ *   after each operation.
+ * - `'capturable'`: PyTorch 2.13's single-tensor capturable formula, with tensor ops in its order.
+ */
+export function asgdSchedule(kind: 'float' | 'tensor-lr' | 'capturable', h: ASGDHyper, step: number): { eta: number; mu: number } {
+  const { lr, lambd, alpha, t0 } = h;
+  if (kind === 'float') {
+    return { eta: f32(lr / Math.pow(1 + lambd * lr * step, alpha)), mu: f32(1 / Math.max(1, step - t0)) };
+  }
+  if (kind === 'tensor-lr') {
+    // lambd * lr * step with a 0-d float32 tensor lr: each product rounds to float32.
+    const t = f32(f32(f32(f32(lambd) * lr) * f32(step)) + 1);
+    return { eta: f32(lr / f32(Math.pow(t, f32(alpha)))), mu: f32(1 / Math.max(1, step - t0)) };
+  }
+  // capturable: lr / ((1 + lambd * lr * step_t) ** alpha) with lambd * lr in Python doubles,
+  // then tensor ops; 1 / maximum(step_t - t0, 1).
+  const t = f32(1 + f32(f32(lambd * lr) * step));
+  const eta = f32(f32(1 / f32(Math.pow(t, f32(alpha)))) * f32(lr));
+  const mu = f32(1 / Math.max(f32(step - f32(t0)), 1));
+  return { eta, mu };
+}
+
+/**
+ * One ASGD update of `n` contiguous elements, bit-identical to PyTorch's single-tensor path
+ * in float32 (spec §2.4). Uses the schedule state *before* this step; the caller advances it.
+ *
+ * NOTE: `f32(a + b * c)` evaluated in doubles reproduces ATen's fused multiply-add exactly:
+ * the product of two float32 values is exact in a double.
+ */
+export function asgdUpdate(
+  p: Float32Array, pOff: number, g: Float32Array, gOff: number, ax: Float32Array, axOff: number, n: number,
+  h: ASGDHyper, eta: number, mu: number,
+): void {
+  const decay = f32(1 - h.lambd * eta);
+  const negEta = -eta;
+  const wd = f32(h.weightDecay);
+  const sign = h.maximize ? -1 : 1;
+  const copyAx = mu === 1;
+  if (wd === 0) {
+    for (let i = 0; i < n; i++) {
+      let x = f32(p[pOff + i]! * decay);
+      x = f32(x + negEta * (sign * g[gOff + i]!));
+      p[pOff + i] = x;
+      if (copyAx) ax[axOff + i] = x;
+      else {
+        const a = ax[axOff + i]!;
+        ax[axOff + i] = a + f32(f32(x - a) * mu);
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const p0 = p[pOff + i]!;
+      const gi = f32(sign * g[gOff + i]! + wd * p0);
+      let x = f32(p0 * decay);
+      x = f32(x + negEta * gi);
+      p[pOff + i] = x;
+      if (copyAx) ax[axOff + i] = x;
+      else {
+        const a = ax[axOff + i]!;
+        ax[axOff + i] = a + f32(f32(x - a) * mu);
+      }
+    }
+  }
+}
+
+/** A parameter's buffers as the fused kernel reads them. */
+export interface ASGDSlot {
+  p: Float32Array; pOff: number;
+  g: Float32Array; gOff: number;
+  ax: Float32Array; axOff: number;
+  n: number;
+  s: ASGDScalars;
+}
+
+/**
+ * The fused path: one pass over every parameter of a group, updating each parameter, its
+ * average and its schedule, with no temporaries. Same arithmetic as the for-loop path, so the
+ * same bits (our promise; PyTorch's foreach path rounds differently).
+ */
+export function asgdFused(slots: readonly ASGDSlot[], h: ASGDHyper): void {
+  const kind = h.lrIsTensor ? 'tensor-lr' : 'float';
+  for (const slot of slots) {
+    const s = slot.s;
+    s.step = f32(s.step + 1);
+    asgdUpdate(slot.p, slot.pOff, slot.g, slot.gOff, slot.ax, slot.axOff, slot.n, h, s.eta, s.mu);
+    const next = asgdSchedule(kind, h, s.step);
+    s.eta = next.eta;
+    s.mu = next.mu;
+  }
+}
+
+/** The for-loop path: one parameter at a time (PyTorch's `_single_tensor_asgd`). */
+export function asgdForLoop(slots: readonly ASGDSlot[], h: ASGDHyper): void {
+  for (const slot of slots) asgdFused([slot], h);
+}
+
+/** Capturable state: step, eta and mu stay 0-d float32 tensors, updated with tensor math. */
+export interface ASGDTensorScalars {
+  step: Tensor;
+  eta: Tensor;
+  mu: Tensor;
+}
+
+/**
+ * PyTorch 2.13's capturable single-tensor update: no scalar is read back to choose a branch,
+ * the average is always `ax += (p - ax) * mu`, and the schedule is tensor math.
+ */
+export function asgdCapturable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDTensorScalars, h: ASGDHyper): void {
+  noGrad(() => {
+    const step = f32(s.step.item() + 1);
+    s.step.fill_(step);
+    const eta = s.eta.item();
+    const mu = s.mu.item();
+    const pd = p.storage.data, gd = grad.toFloat32Array(), ad = ax.storage.data;
+    const decay = f32(1 - f32(f32(h.lambd) * eta)); // 1 - lambd * eta with eta a tensor
+    const wd = f32(h.weightDecay);
+    const sign = h.maximize ? -1 : 1;
+    const n = p.numel();
+    for (let i = 0; i < n; i++) {
+      const p0 = pd[p.offset + i]!;
+      let gi = sign * gd[i]!;
+      if (wd !== 0) gi = f32(gi + wd * p0);
+      let x = f32(p0 * decay);
+      x = f32(x - gi * eta); // addcmul_(grad, eta, value=-1): one rounding (fused), verified on PyTorch
+      pd[p.offset + i] = x;
+      const a = ad[ax.offset + i]!;
+      ad[ax.offset + i] = f32(a + f32(f32(x - a) * mu));
+    }
+    p.storage.version++;
+    ax.storage.version++;
+    const next = asgdSchedule('capturable', h, step);
+    s.eta.fill_(next.eta);
+    s.mu.fill_(next.mu);
+  });
+}
+
+/**
+ * The differentiable update, written with tensor ops so that with grad mode on a non-leaf
+ * parameter gets a graph through it (to the old parameter, the grad and `ax`).
+ * `eta` and `mu` are constants, as PyTorch reads them with `.item()`.
+ */
+export function asgdDifferentiable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDScalars, h: ASGDHyper): Tensor {
+  s.step = f32(s.step + 1);
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
+  p.mul_(f32(1 - h.lambd * s.eta));
+  p.add_(g, -s.eta);
+  if (s.mu !== 1) ax.add_(p.sub(ax).mul(s.mu));
+  else ax.copy_(p);
+  const next = asgdSchedule(h.lrIsTensor ? 'tensor-lr' : 'float', h, s.step);
+  s.eta = next.eta;
+  s.mu = next.mu;
+  return p;
+}

@@ -1,0 +1,46 @@
+const f32 = Math.fround;
+
+/** SGD's hyper-parameters as the kernel reads them. */
+export interface SGDHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * One SGD update of `n` contiguous elements, bit-identical to PyTorch's `_single_tensor_sgd`
+ * in float32. `buf` is the momentum buffer (null when momentum is 0); `first` says it is
+ * created by this step (PyTorch clones the gradient into it).
+ *
+ * NOTE: each `add(x, alpha=a)` of ATen is one rounding of `x + f32(a) * y`, emulated exactly in
+ * doubles.
+ */
+export function sgdUpdate(
+  p: Float32Array, pOff: number, g: Float32Array, gOff: number, buf: Float32Array | null, bOff: number, n: number,
+  h: SGDHyper, first: boolean,
+): void {
+  const wd = f32(h.weightDecay);
+  const m = f32(h.momentum);
+  const damp = f32(1 - h.dampening);
+  const negLr = f32(-h.lr);
+  const sign = h.maximize ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const p0 = p[pOff + i]!;
+    let d = sign * g[gOff + i]!;
+    if (wd !== 0) d = f32(d + wd * p0);
+    if (buf !== null) {
+      let b: number;
+      if (first) b = d;
+      else {
+        b = f32(buf[bOff + i]! * m);
+        b = f32(b + damp * d);
+      }
+      buf[bOff + i] = b;
+      d = h.nesterov ? f32(d + m * b) : b;
+    }
+    p[pOff + i] = f32(p0 + negLr * d);
+  }
+}

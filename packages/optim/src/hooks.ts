@@ -1,0 +1,49 @@
+/** Process-wide counter, shared by every handle (PyTorch's `RemovableHandle.next_id`). */
+let nextId = 0;
+
+/**
+ * Returned by every `register*Hook`: `remove()` unregisters the hook (idempotent), and
+ * `using handle = ...` removes it at the end of the scope.
+ *
+ * @example
+ * ```ts
+ * import { ASGD } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new ASGD([zeros([2], { requiresGrad: true })]);
+ * const handle = opt.registerStepPostHook(() => console.log('stepped'));
+ * handle.remove();
+ * ```
+ */
+export class RemovableHandle {
+  /** Globally increasing id, in registration order. */
+  readonly id: number;
+  private readonly registry: Map<number, unknown>;
+
+  /** @internal */
+  constructor(registry: Map<number, unknown>) {
+    this.id = nextId++;
+    this.registry = registry;
+  }
+
+  /** Unregisters the hook; calling it again does nothing. */
+  remove(): void {
+    this.registry.delete(this.id);
+  }
+
+  [Symbol.dispose](): void {
+    this.remove();
+  }
+}
+
+/** @internal Adds `hook` to `registry`, first when `prepend`, and returns its handle. */
+export function addHook<H>(registry: Map<number, H>, hook: H, prepend = false): RemovableHandle {
+  if (typeof hook !== 'function') throw new TypeError(`register hook: hook must be a function, got ${typeof hook}`);
+  const handle = new RemovableHandle(registry as Map<number, unknown>);
+  if (prepend) {
+    const rest = [...registry];
+    registry.clear();
+    registry.set(handle.id, hook);
+    for (const [k, v] of rest) registry.set(k, v);
+  } else registry.set(handle.id, hook);
+  return handle;
+}

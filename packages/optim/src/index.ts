@@ -1,0 +1,26 @@
+/**
+ * @tensile/optim — PyTorch's optimizer contract and ASGD/SGD, bit-identical to PyTorch's
+ * for-loop path in float32.
+ *
+ * @example
+ * ```ts
+ * import { ASGD } from '@tensile/optim';
+ * import { nn, F, randn, randint } from '@tensile/tensor';
+ * const model = new nn.Linear(4, 3);
+ * const opt = new ASGD(model.namedParameters(), { lr: 0.05, t0: 100 });
+ * const x = randn([8, 4]), y = randint(0, 3, [8]);
+ * opt.zeroGrad();
+ * F.crossEntropy(model.forward(x), y).backward();
+ * opt.step();
+ * ```
+ */
+export {
+  Optimizer, registerOptimizerStepPreHook, registerOptimizerStepPostHook,
+  type ParamGroup, type ParamGroupInput, type ParamsInput, type OptimizerStateDict, type StateSpec,
+  type StepPreHook, type StepPostHook, type StateDictPreHook, type StateDictPostHook,
+  type LoadStateDictPreHook, type LoadStateDictPostHook,
+} from './optimizer.js';
+export { RemovableHandle } from './hooks.js';
+export { ASGD, type ASGDOptions } from './asgd.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export * as functional from './functional/index.js';

@@ -1,0 +1,486 @@
+import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
+import { addHook, type RemovableHandle } from './hooks.js';
+import { pyValue, toCamel, toSnake } from './format.js';
+
+/** A parameter group: its tensors, optional names, and its own copy of every option. */
+export type ParamGroup<O extends object> = O & {
+  params: Tensor[];
+  paramNames?: string[];
+  [extra: string]: unknown;
+};
+
+/** A parameter group as given to a constructor or `addParamGroup`: options default to `defaults`. */
+export type ParamGroupInput<O extends object> = Partial<O> & {
+  params: Tensor | Iterable<Tensor> | Iterable<readonly [string, Tensor]>;
+  [extra: string]: unknown;
+};
+
+/** What optimizers accept as `params`: tensors, `[name, tensor]` pairs, or group objects. */
+export type ParamsInput<O extends object> =
+  | Iterable<Tensor>
+  | Iterable<readonly [string, Tensor]>
+  | Iterable<ParamGroupInput<O>>;
+
+/**
+ * PyTorch's `state_dict()` format. Group keys are PyTorch's snake_case names
+ * (`weight_decay`, `param_names`), so a dict maps one to one onto a PyTorch checkpoint.
+ * `state` is keyed by parameter index, counted across groups.
+ */
+export interface OptimizerStateDict {
+  state: Record<number, Record<string, unknown>>;
+  param_groups: Record<string, unknown>[];
+}
+
+/** `hook(optimizer, args, kwargs)`; may return `[newArgs, newKwargs]`. `args[0]` is the optimizer. */
+export type StepPreHook = (optimizer: Optimizer<object>, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | undefined | void;
+/** `hook(optimizer, args, kwargs)`, after the step; its return value is ignored. */
+export type StepPostHook = (optimizer: Optimizer<object>, args: unknown[], kwargs: Record<string, unknown>) => unknown;
+export type StateDictPreHook = (optimizer: Optimizer<object>) => unknown;
+/** May return a replacement state dict, passed on to the next hook and returned. */
+export type StateDictPostHook = (optimizer: Optimizer<object>, stateDict: OptimizerStateDict) => OptimizerStateDict | undefined | void;
+/** May return a replacement state dict, used for the rest of the load. */
+export type LoadStateDictPreHook = (optimizer: Optimizer<object>, stateDict: OptimizerStateDict) => OptimizerStateDict | undefined | void;
+export type LoadStateDictPostHook = (optimizer: Optimizer<object>) => unknown;
+
+const globalStepPreHooks = new Map<number, StepPreHook>();
+const globalStepPostHooks = new Map<number, StepPostHook>();
+
+/**
+ * Registers a step pre-hook for every optimizer (PyTorch's `register_optimizer_step_pre_hook`).
+ * Global pre-hooks run before each optimizer's own.
+ *
+ * @example
+ * ```ts
+ * import { registerOptimizerStepPreHook } from '@tensile/optim';
+ * using handle = registerOptimizerStepPreHook((opt) => console.log('about to step', String(opt)));
+ * ```
+ */
+export function registerOptimizerStepPreHook(hook: StepPreHook): RemovableHandle {
+  return addHook(globalStepPreHooks, hook);
+}
+
+/**
+ * Registers a step post-hook for every optimizer; global post-hooks run after each optimizer's own.
+ *
+ * @example
+ * ```ts
+ * import { registerOptimizerStepPostHook } from '@tensile/optim';
+ * const handle = registerOptimizerStepPostHook(() => {});
+ * handle.remove();
+ * ```
+ */
+export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHandle {
+  return addHook(globalStepPostHooks, hook);
+}
+
+/** How a subclass's per-parameter state entries are typed, for `loadStateDict` validation. */
+export type StateSpec = Record<string, 'scalar' | 'tensor' | 'tensorOrNull'>;
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !(x instanceof Set) && !(x instanceof Map);
+}
+
+function typeName(x: unknown): string {
+  if (x === null) return 'NoneType';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return 'list';
+  if (x instanceof Set) return 'set';
+  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
+  if (typeof x === 'string') return 'str';
+  if (typeof x === 'object') return x.constructor?.name === 'Object' ? 'dict' : (x.constructor?.name ?? 'object');
+  return typeof x;
+}
+
+function isIterable(x: unknown): x is Iterable<unknown> {
+  return x !== null && x !== undefined && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+/** Deep copy of a state value: tensors are cloned and cut from the graph. */
+function snapshot(v: unknown): unknown {
+  if (v instanceof Tensor) return noGrad(() => v.detach().clone());
+  if (Array.isArray(v)) return v.map(snapshot);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x)]));
+  return v;
+}
+
+/**
+ * The base of every optimizer: PyTorch's `torch.optim.Optimizer` contract — param groups,
+ * per-parameter `state`, `zeroGrad`, a `step` that runs hooks around the algorithm,
+ * `stateDict`/`loadStateDict`, and hooks that return a `RemovableHandle`.
+ *
+ * Subclasses implement `stepImpl` (the algorithm), `validateOptions` and `stateSpec`.
+ * Unlike PyTorch, `stateDict()` returns a snapshot and `loadStateDict()` copies, and a rejected
+ * state dict or a failed step leaves the optimizer and the parameters exactly as they were.
+ *
+ * @example
+ * ```ts
+ * import { SGD } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1 });
+ * w.mul(w).sum().backward();
+ * opt.step();          // w = [0.8, 1.6]
+ * opt.zeroGrad();
+ * ```
+ */
+export abstract class Optimizer<O extends object> {
+  /** The options every group falls back to. */
+  readonly defaults: O;
+  /** The parameter groups, each with its own options; change `lr` here to schedule it. */
+  paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, keyed by the parameter tensor. */
+  state = new Map<Tensor, Record<string, unknown>>();
+
+  private readonly stepPreHooks = new Map<number, StepPreHook>();
+  private readonly stepPostHooks = new Map<number, StepPostHook>();
+  private readonly stateDictPreHooks = new Map<number, StateDictPreHook>();
+  private readonly stateDictPostHooks = new Map<number, StateDictPostHook>();
+  private readonly loadPreHooks = new Map<number, LoadStateDictPreHook>();
+  private readonly loadPostHooks = new Map<number, LoadStateDictPostHook>();
+
+  /** Class name used in messages and `toString()` (`ASGD`, `SGD`). */
+  protected abstract readonly name: string;
+  /** The per-parameter state entries and their kinds, in PyTorch's key order. */
+  protected abstract readonly stateSpec: StateSpec;
+  /** Option keys whose PyTorch default is a Python int (printed without `.0`). */
+  protected readonly intOptions: ReadonlySet<string> = new Set();
+
+  constructor(params: ParamsInput<O>, defaults: O) {
+    this.defaults = defaults;
+    if (params instanceof Tensor) {
+      throw new TypeError('params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor');
+    }
+    if (!isIterable(params)) {
+      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
+    }
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new RangeError('optimizer got an empty parameter list');
+    const groups = isPlainObject(list[0]) ? list : [{ params: list }];
+    for (const g of groups) this.addParamGroup(g as ParamGroupInput<O>);
+  }
+
+  /** Validates one group's options (constructor defaults, added groups, loaded groups). */
+  protected abstract validateOptions(options: Record<string, unknown>): void;
+
+  /** The algorithm: update every parameter that has a grad. Runs under noGrad unless differentiable. */
+  protected abstract stepImpl(): void;
+
+  /** Checks what `stepImpl` will need, before anything is changed. Override to add checks. */
+  protected validateStep(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g !== null && (g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i]))) {
+          throw new RangeError(`${this.name}.step: grad of shape [${g.shape.join(',')}] does not match its parameter of shape [${p.shape.join(',')}]`);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds a group of parameters with its own options (PyTorch's `add_param_group`), checking
+   * what PyTorch checks, in PyTorch's order and words. The given object is not modified.
+   *
+   * @example
+   * ```ts
+   * import { ASGD } from '@tensile/optim';
+   * import { zeros } from '@tensile/tensor';
+   * const opt = new ASGD([zeros([2], { requiresGrad: true })], { lr: 0.01 });
+   * opt.addParamGroup({ params: [zeros([3], { requiresGrad: true })], lr: 0.1 });
+   * ```
+   */
+  addParamGroup(paramGroup: ParamGroupInput<O>): void {
+    if (!isPlainObject(paramGroup)) throw new TypeError(`param_group must be a dict, but got ${typeName(paramGroup)}`);
+    if (!('params' in paramGroup)) throw new RangeError("param_group must have a 'params' entry");
+    const raw = paramGroup.params;
+    let items: unknown[];
+    if (raw instanceof Tensor) items = [raw];
+    else if (raw instanceof Set) {
+      throw new TypeError('optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.');
+    } else if (isIterable(raw)) items = [...raw];
+    else throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeName(raw)}`);
+
+    const names: string[] = [];
+    const params: Tensor[] = [];
+    for (const item of items) {
+      if (Array.isArray(item) && item.length >= 2 && typeof item[0] === 'string') {
+        names.push(item[0]);
+        params.push(item[1] as Tensor);
+      } else params.push(item as Tensor);
+    }
+    if (names.length > 0 && names.length !== params.length) {
+      throw new RangeError('all optimizer params should be with/without names. Some param names are missing');
+    }
+    const differentiable = Boolean((this.defaults as Record<string, unknown>)['differentiable']);
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`);
+      if (!differentiable && !(p.isLeaf || p.gradFn?.retained === p)) throw new RangeError("can't optimize a non-leaf Tensor");
+    }
+
+    const group: Record<string, unknown> = { params };
+    if (names.length > 0) group['paramNames'] = names;
+    for (const [k, v] of Object.entries(paramGroup)) if (k !== 'params') group[k] = v;
+    for (const [k, v] of Object.entries(this.defaults)) if (!(k in group) || group[k] === undefined) group[k] = v;
+    this.validateOptions(group);
+
+    if (new Set(params).size !== params.length) {
+      console.warn('optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information');
+    }
+    const named = 'paramNames' in group;
+    for (const other of this.paramGroups) {
+      if (named !== ('paramNames' in other)) {
+        throw new RangeError(`all optimizer param groups should be with/without names. cannot add param group ${named ? 'with' : 'without'} names to the optimizer`);
+      }
+    }
+    const existing = new Set(this.paramGroups.flatMap((g) => g.params));
+    if (params.some((p) => existing.has(p))) throw new RangeError('some parameters appear in more than one parameter group');
+    this.paramGroups.push(group as ParamGroup<O>);
+  }
+
+  /**
+   * Resets the gradients of every parameter: to `null` (default), or to zeros in place.
+   *
+   * @example
+   * ```ts
+   * import { SGD } from '@tensile/optim';
+   * import { ones } from '@tensile/tensor';
+   * const w = ones([2], { requiresGrad: true });
+   * const opt = new SGD([w]);
+   * w.sum().backward();
+   * opt.zeroGrad(); // w.grad === null
+   * ```
+   */
+  zeroGrad(setToNone = true): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g === null) continue;
+        if (setToNone) p.grad = null;
+        else {
+          if (g.gradFn) g._setGradFn(null);
+          else if (g.requiresGrad) g.requiresGrad_(false);
+          noGrad(() => g.zero_());
+        }
+      }
+    }
+  }
+
+  /**
+   * Performs one optimization step and returns the closure's loss. Order: global pre-hooks,
+   * this optimizer's pre-hooks, the update, its post-hooks, global post-hooks. The closure (if
+   * any) runs once, with grad enabled, before the update. A step that throws changes nothing.
+   */
+  step<L = unknown>(closure?: () => L): L | undefined {
+    let args: unknown[] = closure === undefined ? [this] : [this, closure];
+    let kwargs: Record<string, unknown> = {};
+    const self = this as unknown as Optimizer<object>;
+    for (const hook of [...globalStepPreHooks.values(), ...this.stepPreHooks.values()]) {
+      const result = hook(self, args, kwargs);
+      if (result !== undefined) {
+        if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && isPlainObject(result[1])) {
+          [args, kwargs] = result as [unknown[], Record<string, unknown>];
+        } else {
+          throw new Error(`<function ${this.name}.step> must return None or a tuple of (new_args, new_kwargs), but got ${String(result)}.`);
+        }
+      }
+    }
+    for (const k of Object.keys(kwargs)) {
+      if (k !== 'closure') throw new TypeError(`${this.name}.step() got an unexpected keyword argument '${k}'`);
+    }
+    if (args.length > 2) throw new TypeError(`${this.name}.step() takes from 1 to 2 positional arguments but ${args.length} were given`);
+    const fn = (kwargs['closure'] ?? args[1]) as (() => L) | undefined;
+    if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`${this.name}.step: closure must be a function, got ${typeName(fn)}`);
+
+    let loss: L | undefined;
+    if (fn) loss = enableGrad(fn);
+    this.validateStep();
+    const differentiable = Boolean((this.defaults as Record<string, unknown>)['differentiable']);
+    if (differentiable) enableGrad(() => this.stepImpl());
+    else if (isGradEnabled()) noGrad(() => this.stepImpl());
+    else this.stepImpl();
+
+    for (const hook of [...this.stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(self, args, kwargs);
+    return loss;
+  }
+
+  /** Registers `hook(optimizer, args, kwargs)` to run before each step. */
+  registerStepPreHook(hook: StepPreHook): RemovableHandle {
+    return addHook(this.stepPreHooks, hook);
+  }
+  /** Registers `hook(optimizer, args, kwargs)` to run after each step. */
+  registerStepPostHook(hook: StepPostHook): RemovableHandle {
+    return addHook(this.stepPostHooks, hook);
+  }
+  /** Registers `hook(optimizer)` to run before `stateDict()` builds the dict. */
+  registerStateDictPreHook(hook: StateDictPreHook, prepend = false): RemovableHandle {
+    return addHook(this.stateDictPreHooks, hook, prepend);
+  }
+  /** Registers `hook(optimizer, stateDict)`; a returned dict replaces it. */
+  registerStateDictPostHook(hook: StateDictPostHook, prepend = false): RemovableHandle {
+    return addHook(this.stateDictPostHooks, hook, prepend);
+  }
+  /** Registers `hook(optimizer, stateDict)` to run before loading; a returned dict is loaded instead. */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook, prepend = false): RemovableHandle {
+    return addHook(this.loadPreHooks, hook, prepend);
+  }
+  /** Registers `hook(optimizer)` to run after a successful load. */
+  registerLoadStateDictPostHook(hook: LoadStateDictPostHook, prepend = false): RemovableHandle {
+    return addHook(this.loadPostHooks, hook, prepend);
+  }
+
+  /**
+   * The optimizer's state in PyTorch's format, as a snapshot: later steps do not change it.
+   *
+   * @example
+   * ```ts
+   * import { ASGD } from '@tensile/optim';
+   * import { ones } from '@tensile/tensor';
+   * const w = ones([2], { requiresGrad: true });
+   * const opt = new ASGD([w]);
+   * w.sum().backward(); opt.step();
+   * const sd = opt.stateDict(); // { state: { 0: { step: 1, eta, mu, ax } }, param_groups: [...] }
+   * ```
+   */
+  stateDict(): OptimizerStateDict {
+    const self = this as unknown as Optimizer<object>;
+    for (const hook of this.stateDictPreHooks.values()) hook(self);
+    const mapping = new Map<Tensor, number>();
+    let start = 0;
+    const paramGroups = this.paramGroups.map((group) => {
+      const packed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(group)) if (k !== 'params') packed[toSnake(k)] = snapshot(v);
+      // NOTE: as PyTorch: within a group the last position of a duplicate wins, across groups the first.
+      const local = new Map<Tensor, number>();
+      group.params.forEach((p, i) => local.set(p, start + i));
+      for (const [p, i] of local) if (!mapping.has(p)) mapping.set(p, i);
+      packed['params'] = group.params.map((p) => mapping.get(p)!);
+      start += group.params.length;
+      return packed;
+    });
+    const state: Record<number, Record<string, unknown>> = {};
+    for (const [p, s] of this.state) {
+      const i = mapping.get(p);
+      if (i !== undefined) state[i] = snapshot(s) as Record<string, unknown>;
+    }
+    let sd: OptimizerStateDict = { state, param_groups: paramGroups };
+    for (const hook of this.stateDictPostHooks.values()) {
+      const r = hook(self, sd);
+      if (r !== undefined) sd = r;
+    }
+    return sd;
+  }
+
+  /**
+   * Loads a state dict (ours, or PyTorch's converted to JSON). Hyper-parameters come from the
+   * saved groups; parameters are matched by position. Everything is validated first: a rejected
+   * dict leaves the optimizer as it was. Values are copied, never aliased.
+   *
+   * @example
+   * ```ts
+   * import { ASGD } from '@tensile/optim';
+   * import { ones } from '@tensile/tensor';
+   * const w = ones([2], { requiresGrad: true });
+   * const a = new ASGD([w]);
+   * const b = new ASGD([w]);
+   * b.loadStateDict(a.stateDict());
+   * ```
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const self = this as unknown as Optimizer<object>;
+    if (!isPlainObject(stateDict)) throw new TypeError(`loadStateDict: expected a state dict object, got ${typeName(stateDict)}`);
+    let sd: OptimizerStateDict = { ...stateDict };
+    for (const hook of this.loadPreHooks.values()) {
+      const r = hook(self, sd);
+      if (r !== undefined) sd = r;
+    }
+    const savedGroups = (sd as unknown as Record<string, unknown>)['param_groups'];
+    const savedState = (sd as unknown as Record<string, unknown>)['state'];
+    if (!Array.isArray(savedGroups)) throw new RangeError("loadStateDict: state dict has no 'param_groups' list");
+    if (!isPlainObject(savedState) && !(savedState instanceof Map)) throw new RangeError("loadStateDict: state dict has no 'state' object");
+    if (savedGroups.length !== this.paramGroups.length) throw new RangeError('loaded state dict has a different number of parameter groups');
+    savedGroups.forEach((g, i) => {
+      if (!isPlainObject(g) || !Array.isArray(g['params'])) throw new RangeError(`loadStateDict: param_groups[${i}] must be an object with a 'params' list`);
+    });
+    const groups = savedGroups as Record<string, unknown>[];
+    if (groups.some((g, i) => (g['params'] as unknown[]).length !== this.paramGroups[i]!.params.length)) {
+      throw new RangeError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+    }
+
+    // Build the new groups (validated) without touching the live ones.
+    const idMap = new Map<string, Tensor>();
+    const newGroups = groups.map((saved, gi) => {
+      const live = this.paramGroups[gi]!;
+      (saved['params'] as unknown[]).forEach((id, k) => idMap.set(String(id), live.params[k]!));
+      const group: Record<string, unknown> = { params: live.params };
+      for (const [k, v] of Object.entries(saved)) {
+        if (k === 'params') continue;
+        group[toCamel(k)] = v instanceof Tensor ? snapshot(v) : Array.isArray(v) ? [...v] : v;
+      }
+      if (!('paramNames' in group) && live.paramNames) group['paramNames'] = live.paramNames;
+      for (const [k, v] of Object.entries(this.defaults)) if (!(k in group)) group[k] = v;
+      try {
+        this.validateOptions(group);
+      } catch (e) {
+        throw new RangeError(`loadStateDict: param_groups[${gi}]: ${(e as Error).message}`);
+      }
+      return group as ParamGroup<O>;
+    });
+
+    const entries = savedState instanceof Map ? [...savedState] : Object.entries(savedState);
+    const newState = new Map<Tensor, Record<string, unknown>>();
+    for (const [key, value] of entries) {
+      const p = idMap.get(String(key));
+      if (p === undefined) throw new RangeError(`loadStateDict: state has an entry for parameter ${String(key)}, which is in no param group`);
+      newState.set(p, this.importState(p, value, String(key)));
+    }
+    // Commit.
+    this.paramGroups = newGroups;
+    this.state = newState;
+    for (const hook of this.loadPostHooks.values()) hook(self);
+  }
+
+  /** Validates one saved per-parameter state and returns a live copy. */
+  protected importState(p: Tensor, value: unknown, id: string): Record<string, unknown> {
+    if (!isPlainObject(value)) throw new RangeError(`loadStateDict: state[${id}] must be an object, got ${typeName(value)}`);
+    const spec = this.stateSpec;
+    const out: Record<string, unknown> = {};
+    if (Object.keys(value).length === 0) return out;
+    for (const k of Object.keys(value)) {
+      if (!(k in spec)) throw new RangeError(`loadStateDict: state[${id}] has an unknown key '${k}' (${this.name} keeps ${Object.keys(spec).join(', ')})`);
+    }
+    for (const [k, kind] of Object.entries(spec)) {
+      if (!(k in value)) throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
+      const v = value[k];
+      if (kind === 'scalar') {
+        const n = v instanceof Tensor && v.numel() === 1 ? v.toFloat32Array()[0]! : v;
+        if (typeof n !== 'number' || !Number.isFinite(n)) {
+          throw new RangeError(`loadStateDict: state[${id}].${k} must be a finite number, got ${v instanceof Tensor ? v.toString() : String(v)}`);
+        }
+        out[k] = Math.fround(n);
+      } else {
+        if (v === null && kind === 'tensorOrNull') {
+          out[k] = null;
+          continue;
+        }
+        if (!(v instanceof Tensor)) throw new RangeError(`loadStateDict: state[${id}].${k} must be a Tensor, got ${typeName(v)}`);
+        if (v.ndim !== p.ndim || v.shape.some((d, i) => d !== p.shape[i])) {
+          throw new RangeError(`loadStateDict: state[${id}].${k} has shape [${v.shape.join(',')}] but its parameter has shape [${p.shape.join(',')}]`);
+        }
+        out[k] = snapshot(v);
+      }
+    }
+    return out;
+  }
+
+  /** PyTorch's `__repr__` layout: `ASGD (\nParameter Group 0\n    alpha: 0.75\n...)`. */
+  toString(): string {
+    let s = `${this.name} (`;
+    this.paramGroups.forEach((group, i) => {
+      s += `\nParameter Group ${i}\n`;
+      const entries = Object.entries(group).filter(([k]) => k !== 'params').map(([k, v]) => [toSnake(k), v] as const);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [k, v] of entries) s += `    ${k}: ${pyValue(v, this.intOptions.has(k))}\n`;
+    });
+    return `${s})`;
+  }
+}

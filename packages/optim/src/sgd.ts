@@ -1,0 +1,131 @@
+import { Tensor, noGrad, tensor as makeTensor } from '@tensile/tensor';
+import { Optimizer, type ParamsInput, type StateSpec } from './optimizer.js';
+import { pyNum } from './format.js';
+import { sgdUpdate, type SGDHyper } from './functional/sgd.js';
+
+/** Options of {@link SGD}; PyTorch's names in camelCase, PyTorch's defaults. */
+export interface SGDOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Dampening for momentum (default 0). */
+  dampening: number;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** Nesterov momentum (default false). */
+  nesterov: boolean;
+  /** Maximize the objective (default false). */
+  maximize: boolean;
+  /** Accepted for PyTorch compatibility; every path gives the same bits. */
+  foreach: boolean | undefined;
+  /** Run the step with autograd on (non-leaf parameters get a graph through the update). */
+  differentiable: boolean;
+  /** PyTorch's fused kernel flag; only `undefined`/`false` are supported. */
+  fused: boolean | undefined;
+}
+
+const SGD_STATE: StateSpec = { momentum_buffer: 'tensorOrNull' };
+
+/**
+ * Stochastic gradient descent with momentum, exactly PyTorch's `torch.optim.SGD` (float32,
+ * bit for bit): the baseline the examples compare ASGD with.
+ *
+ * @example
+ * ```ts
+ * import { SGD } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * ```
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  protected readonly name = 'SGD';
+  protected readonly stateSpec = SGD_STATE;
+  protected override readonly intOptions = new Set(['momentum', 'dampening', 'weight_decay']);
+
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    const defaults: SGDOptions = {
+      lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false,
+      foreach: undefined, differentiable: false, fused: undefined,
+    };
+    for (const [k, v] of Object.entries(options)) {
+      if (!(k in defaults)) throw new TypeError(`SGD: unknown option '${k}' (options: ${Object.keys(defaults).join(', ')})`);
+      if (v !== undefined) (defaults as unknown as Record<string, unknown>)[k] = v;
+    }
+    validateSGD(defaults as unknown as Record<string, unknown>);
+    super(params, defaults);
+  }
+
+  protected validateOptions(o: Record<string, unknown>): void {
+    validateSGD(o);
+  }
+
+  protected stepImpl(): void {
+    for (const group of this.paramGroups) {
+      const h: SGDHyper = {
+        lr: group.lr, momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
+        nesterov: group.nesterov, maximize: group.maximize,
+      };
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        if (group.differentiable) {
+          this.differentiableUpdate(p, p.grad, h);
+          continue;
+        }
+        let state = this.state.get(p);
+        let buf: Tensor | null = (state?.['momentum_buffer'] as Tensor | null | undefined) ?? null;
+        const first = h.momentum !== 0 && buf === null;
+        if (first) buf = makeTensor(new Float32Array(p.numel()), { shape: p.shape });
+        const [gd, go] = p.grad._contiguousData();
+        const dense = p.isContiguous() ? null : p.toFloat32Array();
+        sgdUpdate(dense ?? p.storage.data, dense ? 0 : p.offset, gd, go, buf ? buf.storage.data : null, buf ? buf.offset : 0, p.numel(), h, first);
+        if (dense) noGrad(() => p.copy_(makeTensor(dense, { shape: p.shape })));
+        else p.storage.version++;
+        if (h.momentum !== 0) {
+          if (state === undefined) this.state.set(p, (state = {}));
+          state['momentum_buffer'] = buf;
+        }
+      }
+    }
+  }
+
+  /** The same update with tensor ops, recorded when grad mode is on. */
+  private differentiableUpdate(p: Tensor, grad: Tensor, h: SGDHyper): void {
+    let d = h.maximize ? grad.neg() : grad;
+    if (h.weightDecay !== 0) d = d.add(p, h.weightDecay);
+    if (h.momentum !== 0) {
+      const state = this.state.get(p) ?? {};
+      let buf = state['momentum_buffer'] as Tensor | null | undefined;
+      if (!buf) buf = d.clone();
+      else buf = buf.mul(h.momentum).add(d, 1 - h.dampening);
+      state['momentum_buffer'] = buf;
+      this.state.set(p, state);
+      d = h.nesterov ? d.add(buf, h.momentum) : buf;
+    }
+    p.add_(d, -h.lr);
+  }
+}
+
+function validateSGD(o: Record<string, unknown>): void {
+  const num = (k: string, label: string): number => {
+    const v = o[k];
+    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
+    return v;
+  };
+  const lr = num('lr', 'learning rate');
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  const momentum = num('momentum', 'momentum value');
+  if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${pyNum(momentum)}`);
+  const wd = num('weightDecay', 'weight_decay value');
+  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
+  const dampening = num('dampening', 'dampening value');
+  if (!Number.isFinite(dampening)) throw new RangeError(`Invalid dampening value: ${pyNum(dampening)}`);
+  if (o['nesterov'] && (momentum <= 0 || dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+  if (o['fused']) throw new RangeError('SGD: fused=true is not supported (PyTorch\'s fused kernels are for accelerators); every path gives the same bits');
+  for (const k of ['nesterov', 'maximize', 'differentiable'] as const) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+}
