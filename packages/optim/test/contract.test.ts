@@ -1,0 +1,432 @@
+import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { Tensor, tensor, zeros, randn, manualSeed, grad as autogradGrad, ones } from '@tensile/tensor';
+import {
+  ASGD, SGD, registerOptimizerStepPreHook, registerOptimizerStepPostHook, type Optimizer, type OptimizerStateDict,
+} from '@tensile/optim';
+import { expectBits } from './helpers.js';
+
+const leaf = (data: number[], shape?: number[]): Tensor => tensor(data, { requiresGrad: true, ...(shape ? { shape } : {}) });
+const snap = (ps: Tensor[]): number[][] => ps.map((p) => Array.from(p.toFloat32Array()));
+
+/** Runs `steps` seeded steps on fresh params; returns params and optimizer. */
+function train(make: (ps: Tensor[]) => Optimizer<object>, steps: number, seed = 0, from?: { ps: number[][]; sd: OptimizerStateDict; skip: number }) {
+  manualSeed(seed);
+  const shapes = [[3], [2, 3], [5]];
+  const init = shapes.map((s) => randn(s));
+  const grads = Array.from({ length: steps }, () => shapes.map((s) => randn(s)));
+  const ps = from ? from.ps.map((d, i) => tensor(d, { shape: shapes[i]!, requiresGrad: true })) : init.map((t) => t.detach().clone().requiresGrad_());
+  const opt = make(ps);
+  if (from) opt.loadStateDict(from.sd);
+  for (let k = from?.skip ?? 0; k < steps; k++) {
+    ps.forEach((p, i) => (p.grad = k % 4 === 3 && i === 1 ? null : grads[k]![i]!));
+    opt.step();
+  }
+  return { ps, opt };
+}
+
+describe('constructor and option validation (error table; PyTorch wording)', () => {
+  const p = (): Tensor => leaf([1, 2]);
+  const cases: [string, () => unknown, ErrorConstructor, string][] = [
+    ['negative lr', () => new ASGD([p()], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
+    ['NaN lr', () => new ASGD([p()], { lr: NaN }), RangeError, 'Invalid learning rate: nan'],
+    ['2-element tensor lr', () => new ASGD([p()], { lr: tensor([0.001, 0.001]) }), RangeError, 'Tensor lr must be 1-element'],
+    ['negative tensor lr', () => new ASGD([p()], { lr: tensor(-0.5) }), RangeError, 'Invalid learning rate: -0.5'],
+    ['negative weight decay', () => new ASGD([p()], { lr: 1e-2, weightDecay: -0.5 }), RangeError, 'Invalid weight_decay value: -0.5'],
+    ['NaN weight decay', () => new ASGD([p()], { weightDecay: NaN }), RangeError, 'Invalid weight_decay value: nan'],
+    ['negative lambd (beyond PyTorch)', () => new ASGD([p()], { lambd: -1 }), RangeError, 'Invalid lambd value: -1'],
+    ['NaN alpha (beyond PyTorch)', () => new ASGD([p()], { alpha: NaN }), RangeError, 'Invalid alpha value: nan'],
+    ['infinite t0 (beyond PyTorch)', () => new ASGD([p()], { t0: Infinity }), RangeError, 'Invalid t0 value: inf'],
+    ['negative t0 (beyond PyTorch)', () => new ASGD([p()], { t0: -1 }), RangeError, 'Invalid t0 value: -1'],
+    ['unknown option', () => new ASGD([p()], { weight_decay: 0.1 } as never), TypeError, "ASGD: unknown option 'weight_decay'"],
+    ['a bare tensor as params', () => new ASGD(p() as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor'],
+    ['empty params', () => new ASGD([]), RangeError, 'optimizer got an empty parameter list'],
+    ['a param twice across groups', () => { const q = p(); return new ASGD([{ params: [q] }, { params: [q] }]); }, RangeError, 'some parameters appear in more than one parameter group'],
+    ['a non-leaf tensor', () => new ASGD([p().mul(2)]), RangeError, "can't optimize a non-leaf Tensor"],
+    ['a number as a param', () => new ASGD([1 as never]), TypeError, 'optimizer can only optimize Tensors, but one of the params is int'],
+    ['a set as group params', () => new ASGD([{ params: new Set([p()]) as never }]), TypeError, 'optimizer parameters need to be organized in ordered collections'],
+    ['named and unnamed mixed', () => new ASGD([['weight', p()], p()] as never), RangeError, 'all optimizer params should be with/without names. Some param names are missing'],
+    ['named group after unnamed', () => new ASGD([{ params: [p()], lr: 1e-2 }, { params: [['weight', p()] as const] }]), RangeError, 'all optimizer param groups should be with/without names. cannot add param group with names to the optimizer'],
+    ['a group with a bad lr', () => new ASGD([{ params: [p()], lr: -2 }]), RangeError, 'Invalid learning rate: -2'],
+    ['SGD negative momentum', () => new SGD([p()], { momentum: -0.1 }), RangeError, 'Invalid momentum value: -0.1'],
+    ['SGD nesterov without momentum', () => new SGD([p()], { nesterov: true }), RangeError, 'Nesterov momentum requires a momentum and zero dampening'],
+    ['SGD negative lr', () => new SGD([p()], { lr: -0.1 }), RangeError, 'Invalid learning rate: -0.1'],
+  ];
+  it.each(cases)('%s', (_name, fn, type, message) => {
+    expect(fn).toThrow(type);
+    expect(fn).toThrow(message);
+  });
+
+  it('warns (PyTorch: UserWarning) on a duplicate param within a group, and keeps it', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const q = leaf([1]);
+    const opt = new ASGD([q, q]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('a parameter group with duplicate parameters'));
+    expect(opt.paramGroups[0]!.params).toHaveLength(2);
+    warn.mockRestore();
+  });
+
+  it('a failed addParamGroup leaves the groups as they were', () => {
+    const q = leaf([1]);
+    const opt = new ASGD([q]);
+    expect(() => opt.addParamGroup({ params: [q] })).toThrow('some parameters appear in more than one parameter group');
+    expect(opt.paramGroups).toHaveLength(1);
+  });
+});
+
+describe('step', () => {
+  it('a step that fails validation changes neither params nor state', () => {
+    const a = leaf([1, 2]), b = leaf([3, 4, 5]);
+    const opt = new ASGD([a, b], { t0: 0 });
+    a.grad = tensor([0.1, 0.2]); b.grad = tensor([1, 1, 1]);
+    opt.step();
+    const before = { ps: snap([a, b]), sd: JSON.stringify(opt.stateDict().state, (_k, v) => (v instanceof Tensor ? Array.from(v.toFloat32Array()) : v)) };
+    // The grad setter refuses a wrong shape; code that bypasses it is caught by the step.
+    b._setGradUnchecked(tensor([1, 1]));
+    expect(() => opt.step()).toThrow('ASGD.step: grad of shape [2] does not match its parameter of shape [3]');
+    expect(snap([a, b])).toEqual(before.ps);
+    expect(JSON.stringify(opt.stateDict().state, (_k, v) => (v instanceof Tensor ? Array.from(v.toFloat32Array()) : v))).toBe(before.sd);
+  });
+
+  it('a later group that cannot step stops the step before the first group moves', () => {
+    const a = leaf([1, 2]), b = leaf([3]);
+    const opt = new ASGD([{ params: [a] }, { params: [b], differentiable: true, foreach: true }]);
+    a.grad = ones([2]); b.grad = ones([1]);
+    expect(() => opt.step()).toThrow("_foreach ops don't support autograd");
+    expect(snap([a, b])).toEqual([[1, 2], [3]]);
+    expect(opt.state.size).toBe(0);
+  });
+
+  it('calls the closure once with grad enabled, before the update, and returns its value', () => {
+    const w = leaf([1, 2]);
+    const opt = new SGD([w], { lr: 0.5 });
+    const seen: number[][] = [];
+    const loss = opt.step(() => {
+      seen.push(Array.from(w.toFloat32Array()));
+      const l = w.mul(w).sum();
+      l.backward();
+      return l.item();
+    });
+    expect(loss).toBe(5);
+    expect(seen).toEqual([[1, 2]]);
+    expectBits(w.toFloat32Array(), [0, 0], 'w after one step of lr 0.5 on w^2');
+  });
+
+  it('skips params without grad, and zero grads still decay (ASGD)', () => {
+    const a = leaf([1]), b = leaf([1]);
+    const opt = new ASGD([a, b], { lr: 0.5, lambd: 0.1 });
+    a.grad = zeros([1]);
+    opt.step();
+    expect(a.item()).toBeCloseTo(0.95, 6);
+    expect(b.item()).toBe(1);
+    expect(opt.state.has(b)).toBe(false);
+  });
+
+  it('an lr change acts one step late, through eta (as PyTorch)', () => {
+    const w = leaf([1]);
+    const opt = new ASGD([w], { lr: 0.1, lambd: 0 });
+    w.grad = ones([1]);
+    opt.step(); // w = 0.9
+    opt.paramGroups[0]!.lr = 0;
+    opt.step(); // still moves by the eta computed with lr 0.1
+    expect(w.item()).toBeCloseTo(0.8, 6);
+    opt.step(); // now frozen
+    expect(w.item()).toBeCloseTo(0.8, 6);
+  });
+
+  it('a 0-d tensor lr initialises eta from its float32 value', () => {
+    const w = leaf([1]);
+    const opt = new ASGD([w], { lr: tensor(0.01) });
+    w.grad = ones([1]);
+    opt.step();
+    expect(opt.state.get(w)!['eta']).toBeTypeOf('number');
+    expect(opt.stateDict().state[0]!['step']).toBe(1);
+  });
+});
+
+describe('hooks', () => {
+  it('run in PyTorch order: global pre, pre, step, post, global post; handles remove them', () => {
+    const w = leaf([1]);
+    const opt = new SGD([w], { lr: 0.1 });
+    const log: string[] = [];
+    const h1 = registerOptimizerStepPreHook(() => void log.push('global pre'));
+    const h2 = opt.registerStepPreHook(() => void log.push('pre'));
+    const h3 = opt.registerStepPostHook(() => void log.push(`post w=${w.item().toFixed(2)}`));
+    const h4 = registerOptimizerStepPostHook(() => void log.push('global post'));
+    w.grad = ones([1]);
+    opt.step();
+    expect(log).toEqual(['global pre', 'pre', 'post w=0.90', 'global post']);
+    expect([h1.id < h2.id, h2.id < h3.id, h3.id < h4.id]).toEqual([true, true, true]);
+    for (const h of [h1, h2, h3, h4]) { h.remove(); h.remove(); }
+    opt.step();
+    expect(log).toHaveLength(4);
+  });
+
+  it('`using` removes a hook at the end of the scope', () => {
+    const w = leaf([1]);
+    const opt = new SGD([w]);
+    let calls = 0;
+    {
+      using _h = opt.registerStepPreHook(() => void calls++);
+      opt.step();
+    }
+    opt.step();
+    expect(calls).toBe(1);
+  });
+
+  it('a pre-hook may replace (args, kwargs); anything else is rejected with PyTorch\'s message', () => {
+    const w = leaf([1]);
+    const opt = new SGD([w]);
+    opt.registerStepPreHook((o) => [[o], { closure: () => 42 }]);
+    expect(opt.step()).toBe(42);
+    const bad = new SGD([leaf([1])]);
+    bad.registerStepPreHook(() => 5 as never);
+    expect(() => bad.step()).toThrow('<function SGD.step> must return None or a tuple of (new_args, new_kwargs), but got 5.');
+    const extra = new SGD([leaf([1])]);
+    extra.registerStepPreHook((o) => [[o], { extra: 1 }]);
+    expect(() => extra.step()).toThrow("SGD.step() got an unexpected keyword argument 'extra'");
+  });
+
+  it('state-dict hooks honour prepend and replacement', () => {
+    const w = leaf([1]);
+    const opt = new ASGD([w]);
+    const log: string[] = [];
+    opt.registerStateDictPreHook(() => void log.push('pre1'));
+    opt.registerStateDictPreHook(() => void log.push('pre2'), true);
+    opt.registerStateDictPostHook((_o, sd) => { log.push('post1'); return { ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, tag: 'post1' })) }; });
+    opt.registerStateDictPostHook((_o, sd) => { log.push('post2'); return { ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, lr: 0.5 })) }; }, true);
+    const sd = opt.stateDict();
+    expect(log).toEqual(['pre2', 'pre1', 'post2', 'post1']);
+    expect(sd.param_groups[0]).toMatchObject({ lr: 0.5, tag: 'post1' });
+  });
+
+  it('load hooks: pre may replace the dict (prepended runs first), post runs after', () => {
+    const w = leaf([1]);
+    const opt = new ASGD([w], { lr: 0.001 });
+    const sd = opt.stateDict();
+    const log: string[] = [];
+    opt.registerLoadStateDictPreHook((_o, d) => { log.push('hook1'); d.param_groups[0]!['lr'] = 0.002; });
+    opt.registerLoadStateDictPreHook((_o, d) => { log.push('hook2'); return { ...d, param_groups: d.param_groups.map((g) => ({ ...g, lr: 0.003 })) }; }, true);
+    opt.registerLoadStateDictPostHook(() => void log.push('post'));
+    opt.loadStateDict(sd);
+    expect(log).toEqual(['hook2', 'hook1', 'post']);
+    expect(opt.paramGroups[0]!.lr).toBe(0.002);
+  });
+});
+
+describe('stateDict / loadStateDict', () => {
+  it('stateDict is a snapshot: later steps do not change it', () => {
+    const w = leaf([1, 2]);
+    const opt = new ASGD([w], { t0: 0 });
+    w.grad = ones([2]);
+    opt.step();
+    const sd = opt.stateDict();
+    const ax = Array.from((sd.state[0]!['ax'] as Tensor).toFloat32Array());
+    opt.step();
+    expect(sd.state[0]!['step']).toBe(1);
+    expect(Array.from((sd.state[0]!['ax'] as Tensor).toFloat32Array())).toEqual(ax);
+  });
+
+  it('loadStateDict copies: stepping one optimizer never moves the other (PyTorch #196083)', () => {
+    const a = leaf([1, 2]), b = leaf([1, 2]);
+    const o1 = new ASGD([a], { t0: 0 }), o2 = new ASGD([b], { t0: 0 });
+    a.grad = ones([2]); b.grad = ones([2]);
+    o1.step();
+    const sd = o1.stateDict();
+    o2.loadStateDict(sd);
+    o2.step(); o2.step();
+    expect(o1.stateDict().state[0]!['step']).toBe(1);
+    expect(sd.state[0]!['step']).toBe(1);
+  });
+
+  it('named params put param_names first in each group, params last', () => {
+    const opt = new ASGD([['weight', leaf([1])], ['bias', leaf([2])]]);
+    expect(Object.keys(opt.stateDict().param_groups[0]!)).toEqual(['param_names', 'lr', 'lambd', 'alpha', 't0', 'weight_decay', 'foreach', 'maximize', 'differentiable', 'capturable', 'params']);
+    expect(opt.stateDict().param_groups[0]!['param_names']).toEqual(['weight', 'bias']);
+  });
+
+  const make = (): { opt: ASGD; ps: Tensor[] } => {
+    const ps = [leaf([1, 2]), leaf([3])];
+    const opt = new ASGD([{ params: [ps[0]!] }, { params: [ps[1]!], lr: 0.1 }], { t0: 0 });
+    ps.forEach((p) => (p.grad = ones(p.shape as number[])));
+    opt.step();
+    return { opt, ps };
+  };
+  const good = (): OptimizerStateDict => make().opt.stateDict();
+  const bad: [string, (sd: OptimizerStateDict) => unknown, string][] = [
+    ['a missing group', (sd) => ({ ...sd, param_groups: sd.param_groups.slice(1) }), 'loaded state dict has a different number of parameter groups'],
+    ['a group of another size', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: [0, 5] }, sd.param_groups[1]] }), "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"],
+    ['no param_groups', (sd) => ({ state: sd.state }), "loadStateDict: state dict has no 'param_groups' list"],
+    ['an unknown state key', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], foo: 1 } } }), "loadStateDict: state[0] has an unknown key 'foo'"],
+    ['a missing state key', (sd) => ({ ...sd, state: { ...sd.state, 0: { step: 1, eta: 0.01, ax: zeros([2]) } } }), "loadStateDict: state[0] is missing 'mu'"],
+    ['an ax of the wrong shape', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], ax: zeros([3]) } } }), 'loadStateDict: state[0].ax has shape [3] but its parameter has shape [2]'],
+    ['a NaN eta', (sd) => ({ ...sd, state: { ...sd.state, 1: { ...sd.state[1], eta: NaN } } }), 'loadStateDict: state[1].eta must be a finite number, got NaN'],
+    ['state for an unknown index', (sd) => ({ ...sd, state: { ...sd.state, 7: sd.state[0] } }), 'loadStateDict: state has an entry for parameter 7, which is in no param group'],
+    ['a saved group with a negative lr', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], lr: -1 }, sd.param_groups[1]] }), 'loadStateDict: param_groups[0]: Invalid learning rate: -1'],
+  ];
+  it.each(bad)('rejects %s and changes nothing', (_name, corrupt, message) => {
+    const { opt, ps } = make();
+    const before = JSON.stringify(opt.stateDict(), (_k, v) => (v instanceof Tensor ? Array.from(v.toFloat32Array()) : v));
+    const groupsBefore = opt.paramGroups;
+    const paramsBefore = snap(ps);
+    expect(() => opt.loadStateDict(corrupt(good()) as OptimizerStateDict)).toThrow(message);
+    expect(snap(ps)).toEqual(paramsBefore);
+    expect(JSON.stringify(opt.stateDict(), (_k, v) => (v instanceof Tensor ? Array.from(v.toFloat32Array()) : v))).toBe(before);
+    expect(opt.paramGroups).toBe(groupsBefore);
+  });
+
+  it('accepts 0-d tensors for step/eta/mu (PyTorch\'s own format) and fills missing flags from defaults', () => {
+    const { opt } = make();
+    const sd = opt.stateDict();
+    const s0 = sd.state[0]!;
+    const pyStyle: OptimizerStateDict = {
+      state: { ...sd.state, 0: { step: tensor(s0['step'] as number), eta: tensor(s0['eta'] as number), mu: tensor(s0['mu'] as number), ax: s0['ax'] } },
+      param_groups: sd.param_groups.map(({ foreach: _f, maximize: _m, differentiable: _d, capturable: _c, ...g }) => g),
+    };
+    const { opt: other } = make();
+    other.loadStateDict(pyStyle);
+    expect(other.paramGroups[0]!.maximize).toBe(false);
+    expect(other.stateDict().state[0]!['step']).toBe(1);
+  });
+});
+
+describe('option table: every flag combination', () => {
+  const combos: Record<string, unknown>[] = [];
+  for (const weightDecay of [0, 0.1]) for (const maximize of [false, true]) for (const t0 of [0, 3, 1e6]) for (const lambd of [1e-4, 0.1]) {
+    combos.push({ lr: 0.05, weightDecay, maximize, t0, lambd });
+  }
+  combos.push({ lr: tensor(0.02), t0: 2 }, { lr: 0.02, alpha: 0.5, t0: 1 });
+  it.each(combos.map((c) => [JSON.stringify(c, (_k, v) => (v instanceof Tensor ? `tensor(${v.item()})` : v)), c] as const))('%s: foreach = for-loop bits; save/load/continue = uninterrupted', (_n, c) => {
+    const loop = train((ps) => new ASGD(ps, { ...c, foreach: false } as never) as never, 12);
+    const fused = train((ps) => new ASGD(ps, { ...c, foreach: true } as never) as never, 12);
+    loop.ps.forEach((p, i) => expectBits(p.toFloat32Array(), Array.from(fused.ps[i]!.toFloat32Array()), `param ${i}`));
+    const half = train((ps) => new ASGD(ps, c as never) as never, 6);
+    const resumed = train((ps) => new ASGD(ps, c as never) as never, 12, 0, { ps: snap(half.ps), sd: half.opt.stateDict(), skip: 6 });
+    resumed.ps.forEach((p, i) => expectBits(p.toFloat32Array(), Array.from(loop.ps[i]!.toFloat32Array()), `resumed param ${i}`));
+  });
+  for (const c of [{ momentum: 0 }, { momentum: 0.9 }, { momentum: 0.9, nesterov: true }, { momentum: 0.5, dampening: 0.3, weightDecay: 0.1, maximize: true }]) {
+    it(`SGD ${JSON.stringify(c)}: save/load/continue = uninterrupted`, () => {
+      const full = train((ps) => new SGD(ps, { lr: 0.05, ...c }) as never, 10);
+      const half = train((ps) => new SGD(ps, { lr: 0.05, ...c }) as never, 5);
+      const resumed = train((ps) => new SGD(ps, { lr: 0.05, ...c }) as never, 10, 0, { ps: snap(half.ps), sd: half.opt.stateDict(), skip: 5 });
+      resumed.ps.forEach((p, i) => expectBits(p.toFloat32Array(), Array.from(full.ps[i]!.toFloat32Array()), `param ${i}`));
+    });
+  }
+});
+
+describe('zeroGrad', () => {
+  it('sets grads to null by default, or zeroes them in place', () => {
+    const w = leaf([1, 2]);
+    const opt = new SGD([w]);
+    w.sum().backward();
+    const g = w.grad!;
+    opt.zeroGrad(false);
+    expect(w.grad).toBe(g);
+    expect(Array.from(g.toFloat32Array())).toEqual([0, 0]);
+    opt.zeroGrad();
+    expect(w.grad).toBeNull();
+  });
+});
+
+describe('toString', () => {
+  it("prints PyTorch's default ASGD repr exactly", () => {
+    expect(String(new ASGD([leaf([1])]))).toBe(
+      'ASGD (\nParameter Group 0\n    alpha: 0.75\n    capturable: False\n    differentiable: False\n    foreach: None\n    lambd: 0.0001\n    lr: 0.01\n    maximize: False\n    t0: 1000000.0\n    weight_decay: 0\n)',
+    );
+  });
+  it('separates groups with an empty line and formats floats like Python', () => {
+    const s = String(new ASGD([{ params: [leaf([1])] }, { params: [leaf([2])], lr: 1e-5, weightDecay: 0.5 }]));
+    expect(s).toContain('weight_decay: 0\n\nParameter Group 1\n');
+    expect(s).toContain('    lr: 1e-05\n');
+    expect(s).toContain('    weight_decay: 0.5\n');
+  });
+});
+
+describe('averaged parameters', () => {
+  it('swapAveraged exchanges params with ax; twice restores', () => {
+    const w = leaf([1, 2]);
+    const opt = new ASGD([w], { t0: 0, lr: 0.1 });
+    for (let k = 0; k < 5; k++) { w.grad = tensor([k, -k]); opt.step(); }
+    const live = Array.from(w.toFloat32Array());
+    const ax = Array.from((opt.state.get(w)!['ax'] as Tensor).toFloat32Array());
+    opt.swapAveraged();
+    expect(Array.from(w.toFloat32Array())).toEqual(ax);
+    opt.swapAveraged();
+    expect(Array.from(w.toFloat32Array())).toEqual(live);
+  });
+  it('withAveraged restores the live params when fn throws or its promise rejects', async () => {
+    const w = leaf([1, 2]);
+    const opt = new ASGD([w], { t0: 0, lr: 0.1 });
+    for (let k = 0; k < 3; k++) { w.grad = tensor([1, -1]); opt.step(); }
+    const live = Array.from(w.toFloat32Array());
+    expect(() => opt.withAveraged(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(Array.from(w.toFloat32Array())).toEqual(live);
+    await expect(opt.withAveraged(async () => { throw new Error('later'); })).rejects.toThrow('later');
+    expect(Array.from(w.toFloat32Array())).toEqual(live);
+    const seen = opt.withAveraged(() => Array.from(w.toFloat32Array()));
+    expect(seen).toEqual(Array.from((opt.state.get(w)!['ax'] as Tensor).toFloat32Array()));
+  });
+});
+
+describe('differentiable ASGD', () => {
+  it('gives gradients through the update: d p_new/d p = 1 - lambd*eta, d p_new/d grad = -eta', () => {
+    const base = tensor([0.5, -1.5], { requiresGrad: true });
+    const g = tensor([0.3, 0.7], { requiresGrad: true });
+    const p = base.mul(1); // a non-leaf parameter
+    const opt = new ASGD([p], { lr: 0.9, lambd: 1e-4, differentiable: true });
+    p.grad = g;
+    opt.step();
+    const [dp, dg] = autogradGrad(p.sum(), [base, g]);
+    const eta = Math.fround(0.9);
+    Array.from(dp!.toFloat32Array()).forEach((v) => expect(v).toBeCloseTo(Math.fround(1 - 1e-4 * eta), 6));
+    Array.from(dg!.toFloat32Array()).forEach((v) => expect(v).toBeCloseTo(-eta, 6));
+  });
+  it('matches the non-differentiable path numerically', () => {
+    const a = train((ps) => new ASGD(ps, { t0: 2, weightDecay: 0.1 }) as never, 8);
+    manualSeed(0);
+    const shapes = [[3], [2, 3], [5]];
+    const init = shapes.map((s) => randn(s));
+    const grads = Array.from({ length: 8 }, () => shapes.map((s) => randn(s)));
+    const ps = init.map((t) => t.detach().clone().requiresGrad_().mul(1));
+    const opt = new ASGD(ps, { t0: 2, weightDecay: 0.1, differentiable: true });
+    for (let k = 0; k < 8; k++) { ps.forEach((p, i) => (p.grad = k % 4 === 3 && i === 1 ? null : grads[k]![i]!)); opt.step(); }
+    ps.forEach((p, i) => Array.from(p.toFloat32Array()).forEach((v, j) => expect(v).toBeCloseTo(a.ps[i]!.toFloat32Array()[j]!, 5)));
+  });
+});
+
+describe('properties (fast-check)', () => {
+  it('for random shapes, options and step counts: foreach = for-loop and resume = uninterrupted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+        fc.record({ lr: fc.double({ min: 0, max: 0.5, noNaN: true }), lambd: fc.double({ min: 0, max: 0.5, noNaN: true }), alpha: fc.double({ min: 0, max: 1, noNaN: true }), t0: fc.integer({ min: 0, max: 6 }), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean() }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (shapes, options, steps, seed) => {
+          manualSeed(seed);
+          const init = shapes.map((s) => randn(s));
+          const grads = Array.from({ length: steps }, () => shapes.map((s) => randn(s)));
+          const run = (foreach: boolean, split?: number): number[][] => {
+            let ps = init.map((t) => t.detach().clone().requiresGrad_());
+            let opt = new ASGD(ps, { ...options, foreach });
+            for (let k = 0; k < steps; k++) {
+              if (k === split) {
+                const sd = opt.stateDict();
+                ps = ps.map((p) => p.detach().clone().requiresGrad_());
+                opt = new ASGD(ps, { ...options, foreach });
+                opt.loadStateDict(sd);
+              }
+              ps.forEach((p, i) => (p.grad = grads[k]![i]!));
+              opt.step();
+            }
+            return snap(ps);
+          };
+          const ref = run(false);
+          expect(run(true)).toEqual(ref);
+          expect(run(false, Math.floor(steps / 2))).toEqual(ref);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
