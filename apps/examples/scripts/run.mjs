@@ -1,0 +1,30 @@
+// Runs an example straight from TypeScript source: esbuild bundles it (resolving the
+// workspace packages through their "@tensile/source" condition, so no build step is needed),
+// then Node runs the bundle. Usage: node scripts/run.mjs <example> [flags...]
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [name = 'xor', ...args] = process.argv.slice(2);
+const entry = join(here, '..', 'src', name, 'cli.ts');
+if (!existsSync(entry)) {
+  console.error(`unknown example "${name}" (no ${entry})`);
+  process.exit(2);
+}
+const outfile = join(here, '..', 'dist', `${name}.mjs`);
+await build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['@tensile/source'],
+  outfile,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+});
+process.argv = [process.argv[0], outfile, ...args];
+await import(pathToFileURL(outfile).href);
