@@ -33,5 +33,6 @@ export {
 export { matmul, bmm } from './ops/matmul.js';
 export { K as kernels, setKernels, type Kernels } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';
+export { encodeSafetensors, decodeSafetensors } from './serialize.js';
 export * as F from './ops/nn.js';
 export * as nn from './nn/index.js';

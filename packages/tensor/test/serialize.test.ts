@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { decodeSafetensors, encodeSafetensors, tensor, arange, type Tensor } from '@tensile/tensor';
+
+/** A safetensors file built by hand from the format's rules. */
+function file(header: object | string, data: Uint8Array = new Uint8Array(), pad = true): Uint8Array {
+  let json = typeof header === 'string' ? header : JSON.stringify(header);
+  if (pad) json += ' '.repeat((8 - (new TextEncoder().encode(json).length % 8)) % 8);
+  const h = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + h.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(data, 8 + h.length);
+  return out;
+}
+const f32bytes = (v: number[]): Uint8Array => new Uint8Array(Float32Array.from(v).buffer);
+
+describe('safetensors', () => {
+  it('encodes byte for byte as the format specifies', () => {
+    const bytes = encodeSafetensors({ b: tensor([5]), a: tensor([[1, 2], [3, 4]]) }, { k: 'v' });
+    const want = file({ __metadata__: { k: 'v' }, a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [1], data_offsets: [16, 20] } }, f32bytes([1, 2, 3, 4, 5]));
+    expect(Array.from(bytes)).toEqual(Array.from(want));
+    expect(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8).toBe(0);
+  });
+
+  it('round-trips names, shapes, values (incl. 0-d, empty, non-contiguous) and metadata', () => {
+    const t: Record<string, Tensor> = { w: arange(6).reshape(2, 3).t(), s: tensor(3.5), e: tensor([], { shape: [0, 3] }), 'layer.0.bias': tensor([-0, Infinity, NaN]) };
+    const { tensors, metadata } = decodeSafetensors(encodeSafetensors(t, { epoch: '2', note: 'ü' }));
+    expect(metadata).toEqual({ epoch: '2', note: 'ü' });
+    for (const [k, v] of Object.entries(t)) {
+      expect([...tensors[k]!.shape]).toEqual([...v.shape]);
+      expect(Array.from(tensors[k]!.toFloat32Array())).toEqual(Array.from(v.toFloat32Array()));
+    }
+  });
+
+  it('reads other dtypes as float32', () => {
+    const data = new Uint8Array(8 + 8 + 2 + 2 + 4);
+    const dv = new DataView(data.buffer);
+    dv.setFloat64(0, 0.1, true);
+    dv.setBigInt64(8, -7n, true);
+    dv.setUint16(16, 0x3c00, true); // f16 1.0
+    dv.setUint16(18, 0x4049, true); // bf16 3.140625
+    dv.setInt32(20, 42, true);
+    const bytes = file({ a: { dtype: 'F64', shape: [1], data_offsets: [0, 8] }, b: { dtype: 'I64', shape: [], data_offsets: [8, 16] }, c: { dtype: 'F16', shape: [1], data_offsets: [16, 18] }, d: { dtype: 'BF16', shape: [1], data_offsets: [18, 20] }, e: { dtype: 'I32', shape: [1], data_offsets: [20, 24] } }, data);
+    const { tensors } = decodeSafetensors(bytes);
+    expect([tensors['a']!.item(), tensors['b']!.item(), tensors['c']!.item(), tensors['d']!.item(), tensors['e']!.item()]).toEqual([Math.fround(0.1), -7, 1, 3.140625, 42]);
+  });
+
+  const ok = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
+  const bad: [string, Uint8Array, string][] = [
+    ['shorter than the length field', new Uint8Array(5), 'buffer of 5 bytes is too short to hold the 8-byte header length'],
+    ['header length past the end', (() => { const b = file(ok, f32bytes([1, 2])); new DataView(b.buffer).setBigUint64(0, 1000n, true); return b; })(), 'header length 1000 exceeds the buffer'],
+    ['a huge header length', (() => { const b = file(ok, f32bytes([1, 2])); new DataView(b.buffer).setBigUint64(0, 2n ** 40n, true); return b; })(), 'is larger than the'],
+    ['invalid JSON', file('{"a": ', new Uint8Array()), 'header is not valid UTF-8 JSON'],
+    ['a JSON array header', file('[1,2]'), 'header must be a JSON object'],
+    ['an unknown dtype', file({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), `tensor 'a' has unsupported dtype "C64"`],
+    ['a negative dim', file({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has an invalid shape [-1]`],
+    ['offsets that disagree with the shape', file({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), `tensor 'a' of shape [3] and dtype F32 needs 12 bytes but data_offsets span 8`],
+    ['data past the end', file(ok, new Uint8Array(4)), `tensor 'a' ends at byte 8 but the data section has 4 bytes; the file is truncated`],
+    ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), `tensor 'b' overlaps the previous tensor`],
+    ['a gap', file({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), `the data section has a gap before tensor 'a'`],
+    ['trailing bytes', file(ok, new Uint8Array(12)), 'the data section has 12 bytes but the tensors cover 8'],
+    ['non-string metadata', file({ __metadata__: { epoch: 3 }, ...ok }, new Uint8Array(8)), `__metadata__ value for 'epoch' must be a string, got 3`],
+  ];
+  it.each(bad)('refuses %s with a clear error', (_name, bytes, message) => {
+    expect(() => decodeSafetensors(bytes)).toThrow(message);
+    expect(() => decodeSafetensors(bytes)).toThrow(/^decodeSafetensors: /);
+  });
+
+  it('refuses every truncation of a valid file, never returning a partial result', () => {
+    const bytes = encodeSafetensors({ a: tensor([1, 2, 3]), b: tensor([[4]]) }, { k: 'v' });
+    for (let n = 0; n < bytes.length; n++) expect(() => decodeSafetensors(bytes.subarray(0, n)), `length ${n}`).toThrow(/^decodeSafetensors: /);
+    expect(Object.keys(decodeSafetensors(bytes).tensors)).toEqual(['a', 'b']);
+  });
+
+  it('refuses bad input to encode', () => {
+    expect(() => encodeSafetensors({ __metadata__: tensor([1]) })).toThrow("encodeSafetensors: '__metadata__' is reserved and cannot name a tensor");
+    expect(() => encodeSafetensors({ a: tensor([1]) }, { n: 1 as never })).toThrow("encodeSafetensors: metadata value for 'n' must be a string, got number");
+  });
+});
