@@ -1,5 +1,5 @@
 import { Tensor, zeros, tensor as makeTensor, noGrad } from '@tensile/tensor';
-import { Optimizer, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, type StateSpec } from './optimizer.js';
 import { pyNum } from './format.js';
 import {
   asgdCapturable, asgdDifferentiable, asgdForLoop, asgdFused,
@@ -60,12 +60,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
       lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0,
       foreach: undefined, maximize: false, differentiable: false, capturable: false,
     };
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in defaults)) throw new TypeError(`ASGD: unknown option '${k}' (options: ${Object.keys(defaults).join(', ')})`);
-      if (v !== undefined) (defaults as unknown as Record<string, unknown>)[k] = v;
-    }
-    validateASGD(defaults as unknown as Record<string, unknown>);
-    super(params, defaults);
+    super(params, resolveOptions('ASGD', defaults, options, validateASGD));
   }
 
   protected validateOptions(o: Record<string, unknown>): void {

@@ -73,6 +73,20 @@ export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHand
   return addHook(globalStepPostHooks, hook);
 }
 
+/**
+ * @internal The constructor options of an optimizer: `defaults` overridden by the given
+ * options (undefined keeps the default); unknown names are a TypeError; then `validate`.
+ */
+export function resolveOptions<O extends object>(name: string, defaults: O, options: Partial<O>, validate: (o: Record<string, unknown>) => void): O {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(options)) {
+    if (!(k in out)) throw new TypeError(`${name}: unknown option '${k}' (options: ${Object.keys(out).join(', ')})`);
+    if (v !== undefined) out[k] = v;
+  }
+  validate(out);
+  return out as O;
+}
+
 /** How a subclass's per-parameter state entries are typed, for `loadStateDict` validation. */
 export type StateSpec = Record<string, 'scalar' | 'tensor' | 'tensorOrNull'>;
 

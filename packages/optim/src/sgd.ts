@@ -1,5 +1,5 @@
 import { Tensor, noGrad, tensor as makeTensor } from '@tensile/tensor';
-import { Optimizer, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, type StateSpec } from './optimizer.js';
 import { pyNum } from './format.js';
 import { sgdUpdate, type SGDHyper } from './functional/sgd.js';
 
@@ -51,12 +51,7 @@ export class SGD extends Optimizer<SGDOptions> {
       lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false,
       foreach: undefined, differentiable: false, fused: undefined,
     };
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in defaults)) throw new TypeError(`SGD: unknown option '${k}' (options: ${Object.keys(defaults).join(', ')})`);
-      if (v !== undefined) (defaults as unknown as Record<string, unknown>)[k] = v;
-    }
-    validateSGD(defaults as unknown as Record<string, unknown>);
-    super(params, defaults);
+    super(params, resolveOptions('SGD', defaults, options, validateSGD));
   }
 
   protected validateOptions(o: Record<string, unknown>): void {

@@ -1,3 +1,4 @@
+/// <reference path="./env.d.ts" />
 import { Tensor } from './tensor.js';
 import { wrap } from './ops/util.js';
 

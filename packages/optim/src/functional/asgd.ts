@@ -61,33 +61,39 @@ export function asgdUpdate(
   h: ASGDHyper, eta: number, mu: number,
 ): void {
   const decay = f32(1 - h.lambd * eta);
-  const negEta = -eta;
   const wd = f32(h.weightDecay);
-  const sign = h.maximize ? -1 : 1;
-  const copyAx = mu === 1;
+  // maximize negates the gradient; folding the sign into eta is exact (a sign flip).
+  const negEta = h.maximize ? eta : -eta;
+  const wdSigned = h.maximize ? -wd : wd;
+  // NOTE: loop-invariant branches are hoisted out of the element loops (one loop per case).
   if (wd === 0) {
-    for (let i = 0; i < n; i++) {
-      let x = f32(p[pOff + i]! * decay);
-      x = f32(x + negEta * (sign * g[gOff + i]!));
-      p[pOff + i] = x;
-      if (copyAx) ax[axOff + i] = x;
-      else {
+    if (mu === 1) {
+      for (let i = 0; i < n; i++) {
+        const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
+        p[pOff + i] = x;
+        ax[axOff + i] = x;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
+        p[pOff + i] = x;
         const a = ax[axOff + i]!;
         ax[axOff + i] = a + f32(f32(x - a) * mu);
       }
     }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const p0 = p[pOff + i]!;
-      const gi = f32(sign * g[gOff + i]! + wd * p0);
-      let x = f32(p0 * decay);
-      x = f32(x + negEta * gi);
-      p[pOff + i] = x;
-      if (copyAx) ax[axOff + i] = x;
-      else {
-        const a = ax[axOff + i]!;
-        ax[axOff + i] = a + f32(f32(x - a) * mu);
-      }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const p0 = p[pOff + i]!;
+    // g' = ±g + wd·p, rounded once; with maximize, -(g - wd·p) has the same bits as -g + wd·p
+    // and negEta carries the sign.
+    const gi = f32(g[gOff + i]! + wdSigned * p0);
+    const x = f32(f32(p0 * decay) + negEta * gi);
+    p[pOff + i] = x;
+    if (mu === 1) ax[axOff + i] = x;
+    else {
+      const a = ax[axOff + i]!;
+      ax[axOff + i] = a + f32(f32(x - a) * mu);
     }
   }
 }

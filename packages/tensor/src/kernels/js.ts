@@ -66,15 +66,6 @@ function collapse(shape: readonly number[], strides: readonly (readonly number[]
   return [outShape, outStrides];
 }
 
-function contiguousOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 // ---- unary rows ---------------------------------------------------------------------------
 
@@ -324,4 +315,3 @@ export const jsKernels: Kernels = {
   },
 };
 
-export { contiguousOf };
