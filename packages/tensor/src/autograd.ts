@@ -6,7 +6,14 @@ import type { Tensor } from './tensor.js';
 
 let gradEnabled = true;
 
-/** Whether ops record a graph right now. */
+/** Whether ops record a graph right now. *
+ * @example
+ * ```ts
+ * import { isGradEnabled, noGrad } from '@tensile/tensor';
+ * isGradEnabled();                  // true
+ * noGrad(() => isGradEnabled());    // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -64,6 +71,13 @@ export type BackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[
 /**
  * One recorded operation: a backward function, the edges to the nodes that produced its
  * inputs, and the tensors it saved (with their versions, checked before backward runs).
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@tensile/tensor';
+ * const y = ones([2], { requiresGrad: true }).mul(2);
+ * console.log(y.gradFn!.name); // 'mul'
+ * ```
  */
 export class Node {
   /** Op name, e.g. `tanh`; shown in errors and as `gradFn.name`. */
@@ -110,7 +124,15 @@ export class Node {
   }
 }
 
-/** The node behind a leaf that requires grad: accumulates into `.grad`. */
+/** The node behind a leaf that requires grad: accumulates into `.grad`. *
+ * @example
+ * ```ts
+ * import { ones, AccumulateGrad } from '@tensile/tensor';
+ * const w = ones([2], { requiresGrad: true });
+ * const node = w.mul(2).gradFn!.next[0];
+ * console.log(node instanceof AccumulateGrad); // true
+ * ```
+ */
 export class AccumulateGrad extends Node {
   readonly variable: Tensor;
   constructor(variable: Tensor) {

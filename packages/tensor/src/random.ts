@@ -98,7 +98,14 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** The generator every random function uses by default. */
+/** The generator every random function uses by default. *
+ * @example
+ * ```ts
+ * import { defaultGenerator } from '@tensile/tensor';
+ * const saved = defaultGenerator.getState(); // e.g. for a checkpoint
+ * defaultGenerator.setState(saved);
+ * ```
+ */
 export const defaultGenerator = new Generator(0);
 
 /**

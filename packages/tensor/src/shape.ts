@@ -63,7 +63,13 @@ export function normDims(op: string, dim: number | readonly number[] | null | un
   return sorted;
 }
 
-/** PyTorch (NumPy) broadcasting. */
+/** PyTorch (NumPy) broadcasting. *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from '@tensile/tensor';
+ * broadcastShapes('add', [4, 1, 3], [2, 1]); // [4, 2, 3]
+ * ```
+ */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);

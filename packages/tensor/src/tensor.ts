@@ -16,7 +16,15 @@ export type TensorLike = Tensor | number;
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** The memory behind one or more tensors (views share it) and its version counter. */
+/** The memory behind one or more tensors (views share it) and its version counter. *
+ * @example
+ * ```ts
+ * import { ones } from '@tensile/tensor';
+ * const x = ones([2, 3]);
+ * const v = x.t();                       // a view: same storage
+ * console.log(v.storage === x.storage);  // true
+ * ```
+ */
 export class Storage {
   /** Bumped by every in-place write; backward checks it against what it saved. */
   version = 0;

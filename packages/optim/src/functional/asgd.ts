@@ -30,6 +30,13 @@ export interface ASGDScalars {
  * - `'tensor-lr'`: PyTorch evaluates the same formula with a float32 tensor lr, rounding
  *   after each operation.
  * - `'capturable'`: PyTorch 2.13's single-tensor capturable formula, with tensor ops in its order.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false };
+ * const { eta, mu } = functional.asgdSchedule('float', h, 1); // after step 1
+ * ```
  */
 export function asgdSchedule(kind: 'float' | 'tensor-lr' | 'capturable', h: ASGDHyper, step: number): { eta: number; mu: number } {
   const { lr, lambd, alpha, t0 } = h;
@@ -55,6 +62,14 @@ export function asgdSchedule(kind: 'float' | 'tensor-lr' | 'capturable', h: ASGD
  *
  * NOTE: `f32(a + b * c)` evaluated in doubles reproduces ATen's fused multiply-add exactly:
  * the product of two float32 values is exact in a double.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const p = Float32Array.of(1, 2), g = Float32Array.of(0.5, -0.5), ax = new Float32Array(2);
+ * const h = { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false };
+ * functional.asgdUpdate(p, 0, g, 0, ax, 0, 2, h, 0.01, 1); // p and ax updated in place
+ * ```
  */
 export function asgdUpdate(
   p: Float32Array, pOff: number, g: Float32Array, gOff: number, ax: Float32Array, axOff: number, n: number,
@@ -111,6 +126,14 @@ export interface ASGDSlot {
  * The fused path: one pass over every parameter of a group, updating each parameter, its
  * average and its schedule, with no temporaries. Same arithmetic as the for-loop path, so the
  * same bits (our promise; PyTorch's foreach path rounds differently).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const s = { step: 0, eta: 0.01, mu: 1 };
+ * const slot = { p: Float32Array.of(1), pOff: 0, g: Float32Array.of(1), gOff: 0, ax: new Float32Array(1), axOff: 0, n: 1, s };
+ * functional.asgdFused([slot], { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
+ * ```
  */
 export function asgdFused(slots: readonly ASGDSlot[], h: ASGDHyper): void {
   const kind = h.lrIsTensor ? 'tensor-lr' : 'float';
@@ -124,7 +147,14 @@ export function asgdFused(slots: readonly ASGDSlot[], h: ASGDHyper): void {
   }
 }
 
-/** The for-loop path: one parameter at a time (PyTorch's `_single_tensor_asgd`). */
+/** The for-loop path: one parameter at a time (PyTorch's `_single_tensor_asgd`). *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * // same arguments as asgdFused; same bits
+ * functional.asgdForLoop([], { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
+ * ```
+ */
 export function asgdForLoop(slots: readonly ASGDSlot[], h: ASGDHyper): void {
   for (const slot of slots) asgdFused([slot], h);
 }
@@ -139,6 +169,15 @@ export interface ASGDTensorScalars {
 /**
  * PyTorch 2.13's capturable single-tensor update: no scalar is read back to choose a branch,
  * the average is always `ax += (p - ax) * mu`, and the schedule is tensor math.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros } from '@tensile/tensor';
+ * const p = tensor([1, 2]);
+ * const s = { step: tensor(0), eta: tensor(0.01), mu: tensor(1) };
+ * functional.asgdCapturable(p, tensor([0.5, 0.5]), zeros([2]), s, { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
+ * ```
  */
 export function asgdCapturable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDTensorScalars, h: ASGDHyper): void {
   noGrad(() => {
@@ -173,6 +212,15 @@ export function asgdCapturable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDTenso
  * The differentiable update, written with tensor ops so that with grad mode on a non-leaf
  * parameter gets a graph through it (to the old parameter, the grad and `ax`).
  * `eta` and `mu` are constants, as PyTorch reads them with `.item()`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros } from '@tensile/tensor';
+ * const p = tensor([1, 2], { requiresGrad: true }).mul(1); // non-leaf
+ * const s = { step: 0, eta: 0.01, mu: 1 };
+ * functional.asgdDifferentiable(p, tensor([0.5, 0.5]), zeros([2]), s, { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
+ * ```
  */
 export function asgdDifferentiable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDScalars, h: ASGDHyper): Tensor {
   s.step = f32(s.step + 1);

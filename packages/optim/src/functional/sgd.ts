@@ -17,6 +17,13 @@ export interface SGDHyper {
  *
  * NOTE: each `add(x, alpha=a)` of ATen is one rounding of `x + f32(a) * y`, emulated exactly in
  * doubles.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const p = Float32Array.of(1, 2), g = Float32Array.of(0.5, -0.5), buf = new Float32Array(2);
+ * functional.sgdUpdate(p, 0, g, 0, buf, 0, 2, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, true);
+ * ```
  */
 export function sgdUpdate(
   p: Float32Array, pOff: number, g: Float32Array, gOff: number, buf: Float32Array | null, bOff: number, n: number,

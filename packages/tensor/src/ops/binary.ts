@@ -22,6 +22,12 @@ export function binaryForward(op: string, kind: BinaryKind, a: Tensor, b: Tensor
 /**
  * Sums a broadcast gradient back to `shape` (the one home of "unbroadcast").
  * Leading dims are summed away; dims that were 1 are summed with keepdim.
+ *
+ * @example
+ * ```ts
+ * import { sumToShape, ones } from '@tensile/tensor';
+ * sumToShape(ones([4, 2, 3]), [2, 1]).toArray(); // [[12], [12]]
+ * ```
  */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
   if (sameShape(g.shape, shape)) return g;

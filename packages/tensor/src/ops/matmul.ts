@@ -10,6 +10,12 @@ import { empty, expectTensor } from './util.js';
 /**
  * Batched matrix product of 3-D tensors `[B, M, K] @ [B, K, N]` (a batch of 1 broadcasts).
  * Reads both operands through their strides, so transposed views cost no copy.
+ *
+ * @example
+ * ```ts
+ * import { bmm, ones } from '@tensile/tensor';
+ * bmm(ones([5, 2, 3]), ones([5, 3, 4])).shape; // [5, 2, 4]
+ * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   expectTensor('bmm', 'input', a);
