@@ -128,48 +128,69 @@ const B: Record<BinaryKind, Row> = {
 
 // ---- matmul -------------------------------------------------------------------------------
 
-const KB = 256; // k-block: a panel of B (KB x NB floats) stays in L2
-const NB = 512;
+const KC = 256; // k-block: a packed 4-column panel of B (KC x 4) and of A (4 x KC) sit in L1
 
 /**
- * One C = A·B. B must be row-contiguous (bCs === 1): the caller packs it otherwise.
- * Loop order j-block, k-block, 4 rows of A at a time, k, j: the inner loop streams one row
- * of B and four rows of C, which stay in L1.
+ * One C = A·B with a packed, register-tiled micro-kernel. For each k-block, B is packed into
+ * panels of 4 columns and each 4-row block of A is packed k-major; the micro-kernel keeps a 4x4
+ * tile of C in 16 local doubles across the whole k-block, so the inner loop does 16 multiply-adds
+ * per 8 loads and touches C once per k-block. A and B are read through any strides (transposed
+ * views cost only the packing).
  */
 function gemm(
   a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number,
+  b: Float32Array, bOff: number, bRs: number, bCs: number,
   c: Float32Array, cOff: number, M: number, N: number, K: number,
+  ap: Float32Array, bp: Float32Array,
 ): void {
   c.fill(0, cOff, cOff + M * N);
-  for (let j0 = 0; j0 < N; j0 += NB) {
-    const j1 = Math.min(N, j0 + NB);
-    for (let k0 = 0; k0 < K; k0 += KB) {
-      const k1 = Math.min(K, k0 + KB);
-      let i = 0;
-      for (; i + 4 <= M; i += 4) {
-        const c0 = cOff + i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-        const a0r = aOff + i * aRs, a1r = a0r + aRs, a2r = a1r + aRs, a3r = a2r + aRs;
-        for (let k = k0; k < k1; k++) {
-          const ak = k * aCs;
-          const x0 = a[a0r + ak]!, x1 = a[a1r + ak]!, x2 = a[a2r + ak]!, x3 = a[a3r + ak]!;
-          const br = bOff + k * bRs;
-          for (let j = j0; j < j1; j++) {
-            const y = b[br + j]!;
-            c[c0 + j] = c[c0 + j]! + x0 * y;
-            c[c1 + j] = c[c1 + j]! + x1 * y;
-            c[c2 + j] = c[c2 + j]! + x2 * y;
-            c[c3 + j] = c[c3 + j]! + x3 * y;
-          }
+  const Mb = (M + 3) >> 2, Nb = (N + 3) >> 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0);
+    for (let jp = 0; jp < Nb; jp++) {
+      const base = jp * kc * 4;
+      for (let k = 0; k < kc; k++) {
+        const br = bOff + (k0 + k) * bRs;
+        for (let jj = 0; jj < 4; jj++) {
+          const j = jp * 4 + jj;
+          bp[base + k * 4 + jj] = j < N ? b[br + j * bCs]! : 0;
         }
       }
-      for (; i < M; i++) {
-        const c0 = cOff + i * N;
-        const a0r = aOff + i * aRs;
-        for (let k = k0; k < k1; k++) {
-          const x0 = a[a0r + k * aCs]!;
-          const br = bOff + k * bRs;
-          for (let j = j0; j < j1; j++) c[c0 + j] = c[c0 + j]! + x0 * b[br + j]!;
+    }
+    for (let ip = 0; ip < Mb; ip++) {
+      for (let ii = 0; ii < 4; ii++) {
+        const i = ip * 4 + ii;
+        if (i < M) {
+          const ar = aOff + i * aRs + k0 * aCs;
+          for (let k = 0; k < kc; k++) ap[k * 4 + ii] = a[ar + k * aCs]!;
+        } else for (let k = 0; k < kc; k++) ap[k * 4 + ii] = 0;
+      }
+      for (let jp = 0; jp < Nb; jp++) {
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        let pb = jp * kc * 4, pa = 0;
+        for (let k = 0; k < kc; k++, pa += 4, pb += 4) {
+          const a0 = ap[pa]!, a1 = ap[pa + 1]!, a2 = ap[pa + 2]!, a3 = ap[pa + 3]!;
+          const b0 = bp[pb]!, b1 = bp[pb + 1]!, b2 = bp[pb + 2]!, b3 = bp[pb + 3]!;
+          c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+          c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+          c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+          c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        }
+        const i0 = ip * 4, j0 = jp * 4;
+        if (i0 + 4 <= M && j0 + 4 <= N) {
+          let r = cOff + i0 * N + j0;
+          c[r] = c[r]! + c00; c[r + 1] = c[r + 1]! + c01; c[r + 2] = c[r + 2]! + c02; c[r + 3] = c[r + 3]! + c03; r += N;
+          c[r] = c[r]! + c10; c[r + 1] = c[r + 1]! + c11; c[r + 2] = c[r + 2]! + c12; c[r + 3] = c[r + 3]! + c13; r += N;
+          c[r] = c[r]! + c20; c[r + 1] = c[r + 1]! + c21; c[r + 2] = c[r + 2]! + c22; c[r + 3] = c[r + 3]! + c23; r += N;
+          c[r] = c[r]! + c30; c[r + 1] = c[r + 1]! + c31; c[r + 2] = c[r + 2]! + c32; c[r + 3] = c[r + 3]! + c33;
+          continue;
+        }
+        // An edge tile: store only the rows and columns inside C.
+        const acc = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+        for (let ii = 0; ii < 4 && i0 + ii < M; ii++) {
+          const row = cOff + (i0 + ii) * N;
+          for (let jj = 0; jj < 4 && j0 + jj < N; jj++) c[row + j0 + jj] = c[row + j0 + jj]! + acc[ii * 4 + jj]!;
         }
       }
     }
@@ -300,17 +321,11 @@ export const jsKernels: Kernels = {
   },
 
   matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K) {
-    // Pack B into row-major K x N when its columns are strided (a transposed view), so the
-    // inner loop reads it contiguously. A broadcast B (batch stride 0) is packed once.
-    const pack = bCs !== 1 && N > 1;
-    const packed = pack ? new Float32Array(K * N) : null;
+    const kc = Math.min(KC, K);
+    const ap = new Float32Array(kc * 4);
+    const bp = new Float32Array(kc * (((N + 3) >> 2) * 4));
     for (let p = 0; p < batch; p++) {
-      let bData = b, bo = bOff + p * bBs, br = bRs;
-      if (packed) {
-        if (p === 0 || bBs !== 0) jsKernels.copy(b, bo, [bRs, bCs], [K, N], packed, 0);
-        bData = packed; bo = 0; br = N;
-      }
-      gemm(a, aOff + p * aBs, aRs, aCs, bData, bo, br, c, p * M * N, M, N, K);
+      gemm(a, aOff + p * aBs, aRs, aCs, b, bOff + p * bBs, bRs, bCs, c, p * M * N, M, N, K, ap, bp);
     }
   },
 };

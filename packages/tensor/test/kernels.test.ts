@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { kernels, Generator } from '@tensile/tensor';
+
+/** Naive float64 reference of one strided matmul. */
+function naive(a: Float32Array, aOff: number, aRs: number, aCs: number, b: Float32Array, bOff: number, bRs: number, bCs: number, M: number, N: number, K: number): Float64Array {
+  const c = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += a[aOff + i * aRs + k * aCs]! * b[bOff + k * bRs + j * bCs]!;
+    c[i * N + j] = s;
+  }
+  return c;
+}
+
+const g = new Generator(11);
+const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => g.uniform() * 2 - 1);
+
+describe('matmul kernel equals a naive float64 loop (within float32 summation error)', () => {
+  const sizes: [number, number, number][] = [
+    [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [1, 7, 1], [5, 3, 7], [4, 4, 4], [8, 12, 16], [67, 131, 97], [9, 5, 300], [33, 17, 513],
+  ];
+  for (const [M, N, K] of sizes) {
+    for (const layout of ['contiguous', 'A transposed', 'B transposed', 'both transposed, offset'] as const) {
+      it(`${M}x${K} @ ${K}x${N}, ${layout}`, () => {
+        const off = layout.endsWith('offset') ? 3 : 0;
+        const a = rand(M * K + off), b = rand(K * N + off);
+        const [aRs, aCs] = layout === 'A transposed' || layout.startsWith('both') ? [1, M] : [K, 1];
+        const [bRs, bCs] = layout === 'B transposed' || layout.startsWith('both') ? [1, K] : [N, 1];
+        const c = new Float32Array(M * N).fill(NaN);
+        kernels().matmul(a, off, 0, aRs, aCs, b, off, 0, bRs, bCs, c, 1, M, N, K);
+        const ref = naive(a, off, aRs, aCs, b, off, bRs, bCs, M, N, K);
+        for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+      });
+    }
+  }
+
+  it('batched, with a broadcast (batch stride 0) B', () => {
+    const [batch, M, N, K] = [3, 5, 6, 7];
+    const a = rand(batch * M * K), b = rand(K * N);
+    const c = new Float32Array(batch * M * N);
+    kernels().matmul(a, 0, M * K, K, 1, b, 0, 0, N, 1, c, batch, M, N, K);
+    for (let p = 0; p < batch; p++) {
+      const ref = naive(a, p * M * K, K, 1, b, 0, N, 1, M, N, K);
+      for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5);
+    }
+  });
+});
