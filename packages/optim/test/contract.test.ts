@@ -430,3 +430,41 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+describe('SGD properties (fast-check)', () => {
+  it('for random shapes, options and step counts: foreach = for-loop and resume = uninterrupted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+        fc.record({ lr: fc.double({ min: 0, max: 0.5, noNaN: true }), momentum: fc.constantFrom(0, 0.5, 0.9), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean(), nesterov: fc.boolean() }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (shapes, o, steps, seed) => {
+          const options = { ...o, nesterov: o.nesterov && o.momentum > 0 };
+          manualSeed(seed);
+          const init = shapes.map((s) => randn(s));
+          const grads = Array.from({ length: steps }, () => shapes.map((s) => randn(s)));
+          const run = (foreach: boolean, split?: number): number[][] => {
+            let ps = init.map((t) => t.detach().clone().requiresGrad_());
+            let opt = new SGD(ps, { ...options, foreach });
+            for (let k = 0; k < steps; k++) {
+              if (k === split) {
+                const sd = opt.stateDict();
+                ps = ps.map((p) => p.detach().clone().requiresGrad_());
+                opt = new SGD(ps, { ...options, foreach });
+                opt.loadStateDict(sd);
+              }
+              ps.forEach((p, i) => (p.grad = grads[k]![i]!));
+              opt.step();
+            }
+            return snap(ps);
+          };
+          const ref = run(false);
+          expect(run(true)).toEqual(ref);
+          expect(run(false, Math.floor(steps / 2))).toEqual(ref);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
