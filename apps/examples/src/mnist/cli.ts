@@ -1,0 +1,14 @@
+import { train } from './train.js';
+
+const t0 = performance.now();
+console.log('tensile: handwritten digits (MNIST), 784-128-10 MLP with ASGD\n');
+const { epochs } = train({
+  log: (line) => console.log(line),
+  onEpoch: (e) => console.log(
+    `epoch ${e.epoch}  loss ${e.trainLoss.toFixed(4)}  train ${(100 * e.trainAccuracy).toFixed(1)}%  ` +
+    `test ${(100 * e.testAccuracy).toFixed(2)}%  averaged ${e.testAccuracyAveraged === null ? '-' : (100 * e.testAccuracyAveraged).toFixed(2) + '%'}  ` +
+    `${Math.round(e.examplesPerSecond)} examples/s`,
+  ),
+});
+const last = epochs[epochs.length - 1]!;
+console.log(`\nheld-out accuracy: live ${(100 * last.testAccuracy).toFixed(2)}%, averaged ${last.testAccuracyAveraged === null ? '-' : (100 * last.testAccuracyAveraged).toFixed(2) + '%'}  in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

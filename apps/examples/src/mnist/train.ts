@@ -1,0 +1,103 @@
+/**
+ * Handwritten digits: an MLP (or a small LeNet-style CNN) trained with ASGD or SGD on real
+ * MNIST digits, evaluated with the live and with ASGD's averaged parameters.
+ */
+import { manualSeed, nn, F, noGrad, type Tensor } from '@tensile/tensor';
+import { ASGD, SGD } from '@tensile/optim';
+import { DataLoader, loadMnist, splitTrainTest, type Dataset } from './data.js';
+
+export interface MnistOptions {
+  model?: 'mlp' | 'cnn';
+  optimizer?: 'asgd' | 'sgd';
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  lambd?: number;
+  alpha?: number;
+  t0?: number;
+  weightDecay?: number;
+  seed?: number;
+  /** Use only this many training digits (tests). */
+  limit?: number;
+  /** Called after every batch and after every epoch's evaluation. */
+  onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => void;
+  onEpoch?: (info: EpochResult) => void;
+  /** Prints the split (counts) when given. */
+  log?: (line: string) => void;
+}
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** ASGD only: accuracy with the averaged parameters. */
+  testAccuracyAveraged: number | null;
+  seconds: number;
+  examplesPerSecond: number;
+}
+
+export function makeModel(kind: 'mlp' | 'cnn'): nn.Module {
+  if (kind === 'mlp') return new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(16 * 5 * 5, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+}
+
+const inputFor = (kind: 'mlp' | 'cnn', x: Tensor): Tensor => (kind === 'cnn' ? x.reshape(-1, 1, 28, 28) : x);
+
+/** Accuracy of `model` on a dataset, batched, without recording gradients. */
+export function evaluate(model: nn.Module, kind: 'mlp' | 'cnn', data: Dataset): number {
+  return noGrad(() => {
+    let correct = 0;
+    for (const { x, y } of new DataLoader(data, { batchSize: 500 })) {
+      const pred = (model.forward(inputFor(kind, x)) as Tensor).argmax(1);
+      correct += pred.eq(y).sum().item();
+    }
+    return correct / data.count;
+  });
+}
+
+export function train(options: MnistOptions = {}): { epochs: EpochResult[]; model: nn.Module } {
+  const o = { model: 'mlp', optimizer: 'asgd', epochs: 25, batchSize: 64, lr: 0.2, lambd: 1e-4, alpha: 0.75, t0: 1500, weightDecay: 0, seed: 0, ...options } as const;
+  manualSeed(o.seed);
+  const all = loadMnist();
+  const { train: fullTrain, test } = splitTrainTest(all, 0.2, o.seed);
+  const trainSet = o.limit ? { ...fullTrain, count: Math.min(o.limit, fullTrain.count), images: fullTrain.images.subarray(0, Math.min(o.limit, fullTrain.count) * 784), labels: fullTrain.labels.subarray(0, Math.min(o.limit, fullTrain.count)) } : fullTrain;
+  o.log?.(`MNIST: ${all.count} digits, split (seed ${o.seed}) into ${trainSet.count} for training and ${test.count} held out`);
+
+  const model = makeModel(o.model);
+  const opt = o.optimizer === 'asgd'
+    ? new ASGD(model.namedParameters(), { lr: o.lr, lambd: o.lambd, alpha: o.alpha, t0: o.t0, weightDecay: o.weightDecay })
+    : new SGD(model.namedParameters(), { lr: o.lr, momentum: 0.9, weightDecay: o.weightDecay });
+  const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, seed: o.seed + 1 });
+
+  const epochs: EpochResult[] = [];
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const start = performance.now();
+    let lossSum = 0, correct = 0, seen = 0, batch = 0;
+    model.train();
+    for (const { x, y } of loader) {
+      opt.zeroGrad();
+      const logits = model.forward(inputFor(o.model, x)) as Tensor;
+      const loss = F.crossEntropy(logits, y);
+      loss.backward();
+      opt.step();
+      const n = y.numel();
+      lossSum += loss.item() * n;
+      correct += noGrad(() => logits.argmax(1).eq(y).sum().item());
+      seen += n;
+      o.onBatch?.({ epoch, batch: ++batch, batches: loader.length, loss: lossSum / seen, accuracy: correct / seen });
+    }
+    const seconds = (performance.now() - start) / 1000;
+    model.eval();
+    const testAccuracy = evaluate(model, o.model, test);
+    const testAccuracyAveraged = opt instanceof ASGD ? opt.withAveraged(() => evaluate(model, o.model, test)) : null;
+    const result: EpochResult = { epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testAccuracy, testAccuracyAveraged, seconds, examplesPerSecond: seen / seconds };
+    epochs.push(result);
+    o.onEpoch?.(result);
+  }
+  return { epochs, model };
+}
