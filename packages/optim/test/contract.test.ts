@@ -394,26 +394,31 @@ describe('differentiable ASGD', () => {
   });
 });
 
-describe('properties (fast-check)', () => {
-  it('for random shapes, options and step counts: foreach = for-loop and resume = uninterrupted', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
-        fc.record({ lr: fc.double({ min: 0, max: 0.5, noNaN: true }), lambd: fc.double({ min: 0, max: 0.5, noNaN: true }), alpha: fc.double({ min: 0, max: 1, noNaN: true }), t0: fc.integer({ min: 0, max: 6 }), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean() }),
-        fc.integer({ min: 1, max: 10 }),
-        fc.integer({ min: 0, max: 1000 }),
-        (shapes, options, steps, seed) => {
+describe('properties (fast-check): for random shapes, options and step counts, foreach = for-loop and resume = uninterrupted', () => {
+  const shapesArb = fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), { minLength: 1, maxLength: 3 });
+  const lr = fc.double({ min: 0, max: 0.5, noNaN: true });
+  const asgdArb = fc.record({ lr, lambd: fc.double({ min: 0, max: 0.5, noNaN: true }), alpha: fc.double({ min: 0, max: 1, noNaN: true }), t0: fc.integer({ min: 0, max: 6 }), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean() });
+  const sgdArb = fc.record({ lr, momentum: fc.constantFrom(0, 0.5, 0.9), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean(), nesterov: fc.boolean() })
+    .map((o) => ({ ...o, nesterov: o.nesterov && o.momentum > 0 }));
+  const cases = [
+    ['ASGD', asgdArb, (ps: Tensor[], o: object) => new ASGD(ps, o)],
+    ['SGD', sgdArb, (ps: Tensor[], o: object) => new SGD(ps, o)],
+  ] as const;
+  for (const [name, optionsArb, make] of cases) {
+    it(name, () => {
+      fc.assert(
+        fc.property(shapesArb, optionsArb as fc.Arbitrary<object>, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 1000 }), (shapes, options, steps, seed) => {
           manualSeed(seed);
           const init = shapes.map((s) => randn(s));
           const grads = Array.from({ length: steps }, () => shapes.map((s) => randn(s)));
           const run = (foreach: boolean, split?: number): number[][] => {
             let ps = init.map((t) => t.detach().clone().requiresGrad_());
-            let opt = new ASGD(ps, { ...options, foreach });
+            let opt: Optimizer<object> = make(ps, { ...options, foreach }) as unknown as Optimizer<object>;
             for (let k = 0; k < steps; k++) {
               if (k === split) {
                 const sd = opt.stateDict();
                 ps = ps.map((p) => p.detach().clone().requiresGrad_());
-                opt = new ASGD(ps, { ...options, foreach });
+                opt = make(ps, { ...options, foreach }) as unknown as Optimizer<object>;
                 opt.loadStateDict(sd);
               }
               ps.forEach((p, i) => (p.grad = grads[k]![i]!));
@@ -424,47 +429,9 @@ describe('properties (fast-check)', () => {
           const ref = run(false);
           expect(run(true)).toEqual(ref);
           expect(run(false, Math.floor(steps / 2))).toEqual(ref);
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
-});
-
-describe('SGD properties (fast-check)', () => {
-  it('for random shapes, options and step counts: foreach = for-loop and resume = uninterrupted', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
-        fc.record({ lr: fc.double({ min: 0, max: 0.5, noNaN: true }), momentum: fc.constantFrom(0, 0.5, 0.9), weightDecay: fc.constantFrom(0, 0.05), maximize: fc.boolean(), nesterov: fc.boolean() }),
-        fc.integer({ min: 1, max: 10 }),
-        fc.integer({ min: 0, max: 1000 }),
-        (shapes, o, steps, seed) => {
-          const options = { ...o, nesterov: o.nesterov && o.momentum > 0 };
-          manualSeed(seed);
-          const init = shapes.map((s) => randn(s));
-          const grads = Array.from({ length: steps }, () => shapes.map((s) => randn(s)));
-          const run = (foreach: boolean, split?: number): number[][] => {
-            let ps = init.map((t) => t.detach().clone().requiresGrad_());
-            let opt = new SGD(ps, { ...options, foreach });
-            for (let k = 0; k < steps; k++) {
-              if (k === split) {
-                const sd = opt.stateDict();
-                ps = ps.map((p) => p.detach().clone().requiresGrad_());
-                opt = new SGD(ps, { ...options, foreach });
-                opt.loadStateDict(sd);
-              }
-              ps.forEach((p, i) => (p.grad = grads[k]![i]!));
-              opt.step();
-            }
-            return snap(ps);
-          };
-          const ref = run(false);
-          expect(run(true)).toEqual(ref);
-          expect(run(false, Math.floor(steps / 2))).toEqual(ref);
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { throwsWith } from './helpers/throws.js';
 import { describe, it, expect } from 'vitest';
 import { F, Generator, ShapeError, arange, grad, ones, randn, tensor, zeros, type Tensor } from '@tensile/tensor';
 import { expectClose, gradcheck } from './helpers/gradcheck.js';
@@ -324,15 +325,5 @@ describe('errors name the function, the argument and the values', () => {
     ['dropout p > 1', () => F.dropout(zeros([2]), 1.5), RangeError, 'dropout: probability has to be between 0 and 1, but got 1.5'],
     ['dropout p NaN', () => F.dropout(zeros([2]), Number.NaN), RangeError, 'dropout: probability has to be between 0 and 1, but got NaN'],
   ];
-  it.each(cases)('%s', (_name, fn, type, message) => {
-    let err: unknown = null;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(type);
-    if (typeof message === 'string') expect((err as Error).message).toBe(message);
-    else expect((err as Error).message).toMatch(message);
-  });
+  it.each(cases)('%s', (_name, fn, type, message) => throwsWith(fn, type, message));
 });

@@ -1,3 +1,4 @@
+import { throwsWith } from './helpers/throws.js';
 import { describe, it, expect } from 'vitest';
 import { F, Generator, ShapeError, nn, noGrad, ones, randn, tensor, zeros, type Tensor } from '@tensile/tensor';
 import { expectClose } from './helpers/gradcheck.js';
@@ -16,17 +17,6 @@ class Block extends nn.Module {
   }
 }
 
-function throwsWith(fn: () => unknown, type: new (...a: never[]) => Error, message: string | RegExp): void {
-  let err: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(type);
-  if (typeof message === 'string') expect((err as Error).message).toBe(message);
-  else expect((err as Error).message).toMatch(message);
-}
 
 describe('Module registration and traversal', () => {
   it('namedParameters uses dotted names in registration order', () => {

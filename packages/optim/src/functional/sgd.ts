@@ -1,14 +1,9 @@
 const f32 = Math.fround;
 
+import type { SGDOptions } from '../sgd.js';
+
 /** SGD's hyper-parameters as the kernel reads them. */
-export interface SGDHyper {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+export type SGDHyper = Pick<SGDOptions, 'lr' | 'momentum' | 'dampening' | 'weightDecay' | 'nesterov' | 'maximize'>;
 
 /**
  * One SGD update of `n` contiguous elements, bit-identical to PyTorch's `_single_tensor_sgd`
