@@ -1,8 +1,20 @@
+import { HELP, parseFlags } from './flags.js';
 import { train } from './train.js';
 
+const flags = parseFlags(process.argv.slice(2));
+if ('error' in flags) {
+  console.error(`mnist: ${flags.error}`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const options = flags.options;
 const t0 = performance.now();
-console.log('tensile: handwritten digits (MNIST), 784-128-10 MLP with ASGD\n');
+console.log(`tensile: handwritten digits (MNIST), ${options.model === 'cnn' ? 'LeNet-style CNN' : '784-128-10 MLP'} with ${options.optimizer === 'sgd' ? 'SGD' : 'ASGD'}\n`);
 const { epochs } = train({
+  ...options,
   log: (line) => console.log(line),
   onEpoch: (e) => console.log(
     `epoch ${e.epoch}  loss ${e.trainLoss.toFixed(4)}  train ${(100 * e.trainAccuracy).toFixed(1)}%  ` +

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import type { MnistOptions } from './train.js';
+
+export const HELP = `Usage: npm start -- [flags]      (or: node apps/examples/scripts/run.mjs mnist [flags])
+
+Trains a classifier on MNIST digits and reports held-out accuracy with the live and the
+averaged (ASGD) weights.
+
+  --model mlp|cnn          784-128-10 MLP (default) or a LeNet-style CNN
+  --optimizer asgd|sgd     ASGD (default) or SGD with momentum 0.9
+  --epochs N               passes over the 8000 training digits (default 25)
+  --batch-size N           examples per step (default 64)
+  --lr X                   learning rate (default 0.2)
+  --lambd X                ASGD decay term (default 1e-4)
+  --alpha X                ASGD eta power (default 0.75)
+  --t0 N                   ASGD step at which averaging starts (default 1500)
+  --weight-decay X         L2 penalty (default 0)
+  --seed N                 seed for the split, the initialisation and the shuffling (default 0)
+  --help                   show this text
+`;
+
+export type FlagsResult = { help: true } | { help: false; options: MnistOptions } | { error: string };
+
+const numeric: Record<string, { key: keyof MnistOptions; integer: boolean; min: number; exclusive?: boolean }> = {
+  epochs: { key: 'epochs', integer: true, min: 1 },
+  'batch-size': { key: 'batchSize', integer: true, min: 1 },
+  lr: { key: 'lr', integer: false, min: 0 },
+  lambd: { key: 'lambd', integer: false, min: 0 },
+  alpha: { key: 'alpha', integer: false, min: 0 },
+  t0: { key: 't0', integer: false, min: 0 },
+  'weight-decay': { key: 'weightDecay', integer: false, min: 0 },
+  seed: { key: 'seed', integer: true, min: 0 },
+};
+
+/** Parses and validates the flags; never throws and never touches the file system. */
+export function parseFlags(argv: readonly string[]): FlagsResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean' },
+        model: { type: 'string' },
+        optimizer: { type: 'string' },
+        ...Object.fromEntries(Object.keys(numeric).map((k) => [k, { type: 'string' as const }])),
+      },
+    });
+  } catch (e) {
+    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
+    if (m) return { error: `unknown flag ${m[1]} (see --help)` };
+    const v = /Option '([^']+?)(?: <value>)?' argument missing/.exec((e as Error).message);
+    if (v) return { error: `flag ${v[1]!.split(',').pop()!.trim()} needs a value (see --help)` };
+    const amb = /Option '([^']+)' argument is ambiguous/.exec((e as Error).message);
+    if (amb) return { error: `flag ${amb[1]} got a value that starts with '-': write ${amb[1]}=VALUE` };
+    return { error: `${(e as Error).message.split('\n')[0]} (see --help)` };
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values['help']) return { help: true };
+  const options: MnistOptions = {};
+  const model = values['model'];
+  if (model !== undefined) {
+    if (model !== 'mlp' && model !== 'cnn') return { error: `--model must be mlp or cnn, got '${String(model)}'` };
+    options.model = model;
+  }
+  const optimizer = values['optimizer'];
+  if (optimizer !== undefined) {
+    if (optimizer !== 'asgd' && optimizer !== 'sgd') return { error: `--optimizer must be asgd or sgd, got '${String(optimizer)}'` };
+    options.optimizer = optimizer;
+  }
+  for (const [flag, spec] of Object.entries(numeric)) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const v = Number(raw);
+    const ok = String(raw).trim() !== '' && Number.isFinite(v) && v >= spec.min && (!spec.integer || Number.isInteger(v));
+    if (!ok) return { error: `--${flag} must be ${spec.integer ? 'an integer' : 'a number'} >= ${spec.min}, got '${String(raw)}'` };
+    (options as Record<string, number>)[spec.key] = v;
+  }
+  return { help: false, options };
+}
