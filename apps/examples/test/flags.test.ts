@@ -10,6 +10,7 @@ describe('mnist flags', () => {
       options: { model: 'cnn', optimizer: 'sgd', epochs: 3, batchSize: 32, lr: 0.1, lambd: 0.001, alpha: 0.5, t0: 100, weightDecay: 0.01, seed: 4 },
     });
     expect(parseFlags([])).toEqual({ help: false, options: {} });
+    expect(parseFlags(['--out', 'runs/a', '--resume'])).toEqual({ help: false, options: { out: 'runs/a', resume: true } });
     expect(parseFlags(['--help'])).toEqual({ help: true });
   });
 
@@ -24,6 +25,8 @@ describe('mnist flags', () => {
     [['--batch-size', ''], "--batch-size must be an integer >= 1, got ''"],
     [['--model', 'rnn'], "--model must be mlp or cnn, got 'rnn'"],
     [['--optimizer', 'adam'], "--optimizer must be asgd or sgd, got 'adam'"],
+    [['--resume'], '--resume needs --out DIR (the run to continue)'],
+    [['--out', ''], "--out must name a directory, got ''"],
     [['extra'], "Unexpected argument 'extra'. This command does not take positional arguments (see --help)"],
   ];
   it.each(bad)('refuses %j with one line naming the flag and the value', (argv, error) => {

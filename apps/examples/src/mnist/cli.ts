@@ -10,7 +10,7 @@ if (flags.help) {
   console.log(HELP);
   process.exit(0);
 }
-const options = flags.options;
+const options = { out: `runs/${new Date().toISOString().replace(/[:.]/g, '-')}`, ...flags.options };
 const t0 = performance.now();
 console.log(`tensile: handwritten digits (MNIST), ${options.model === 'cnn' ? 'LeNet-style CNN' : '784-128-10 MLP'} with ${options.optimizer === 'sgd' ? 'SGD' : 'ASGD'}\n`);
 const { epochs } = train({
@@ -23,4 +23,5 @@ const { epochs } = train({
   ),
 });
 const last = epochs[epochs.length - 1]!;
+console.log(`\nwrote ${options.out}/metrics.jsonl, summary.json and checkpoint.safetensors (continue with --out ${options.out} --resume --epochs N)`);
 console.log(`\nheld-out accuracy: live ${(100 * last.testAccuracy).toFixed(2)}%, averaged ${last.testAccuracyAveraged === null ? '-' : (100 * last.testAccuracyAveraged).toFixed(2) + '%'}  in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

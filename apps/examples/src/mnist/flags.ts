@@ -16,6 +16,9 @@ averaged (ASGD) weights.
   --t0 N                   ASGD step at which averaging starts (default 1500)
   --weight-decay X         L2 penalty (default 0)
   --seed N                 seed for the split, the initialisation and the shuffling (default 0)
+  --out DIR                write metrics.jsonl, summary.json and a checkpoint per epoch to DIR
+                           (default runs/<timestamp>)
+  --resume                 continue the run in --out DIR from its last checkpoint
   --help                   show this text
 `;
 
@@ -42,6 +45,8 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       allowPositionals: false,
       options: {
         help: { type: 'boolean' },
+        resume: { type: 'boolean' },
+        out: { type: 'string' },
         model: { type: 'string' },
         optimizer: { type: 'string' },
         ...Object.fromEntries(Object.keys(numeric).map((k) => [k, { type: 'string' as const }])),
@@ -59,6 +64,15 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help']) return { help: true };
   const options: MnistOptions = {};
+  const out = values['out'];
+  if (out !== undefined) {
+    if (String(out).trim() === '') return { error: "--out must name a directory, got ''" };
+    options.out = String(out);
+  }
+  if (values['resume']) {
+    if (out === undefined) return { error: '--resume needs --out DIR (the run to continue)' };
+    options.resume = true;
+  }
   const model = values['model'];
   if (model !== undefined) {
     if (model !== 'mlp' && model !== 'cnn') return { error: `--model must be mlp or cnn, got '${String(model)}'` };

@@ -2,7 +2,10 @@
  * Handwritten digits: an MLP (or a small LeNet-style CNN) trained with ASGD or SGD on real
  * MNIST digits, evaluated with the live and with ASGD's averaged parameters.
  */
-import { manualSeed, nn, F, noGrad, type Tensor } from '@tensile/tensor';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultGenerator, manualSeed, nn, F, noGrad, type Tensor } from '@tensile/tensor';
+import { loadCheckpoint, saveCheckpoint } from '../lib/checkpoint.js';
 import { ASGD, SGD } from '@tensile/optim';
 import { DataLoader, loadMnist, splitTrainTest, type Dataset } from './data.js';
 
@@ -19,6 +22,10 @@ export interface MnistOptions {
   seed?: number;
   /** Use only this many training digits (tests). */
   limit?: number;
+  /** Directory for metrics.jsonl, summary.json and checkpoint.safetensors (nothing written without it). */
+  out?: string;
+  /** Continue the run in `out` from its last checkpoint. */
+  resume?: boolean;
   /** Called after every batch and after every epoch's evaluation. */
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number; accuracy: number }) => void;
   onEpoch?: (info: EpochResult) => void;
@@ -75,7 +82,30 @@ export function train(options: MnistOptions = {}): { epochs: EpochResult[]; mode
   const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, seed: o.seed + 1 });
 
   const epochs: EpochResult[] = [];
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  const ckptPath = o.out ? join(o.out, 'checkpoint.safetensors') : null;
+  let first = 1;
+  if (o.resume) {
+    if (!ckptPath) throw new Error('resume: needs an output directory (the run to continue)');
+    const c = loadCheckpoint(ckptPath);
+    try {
+      model.loadStateDict(c.model);
+      opt.loadStateDict(c.optimizer);
+    } catch (e) {
+      throw new Error(`checkpoint ${ckptPath} does not fit this model and optimizer: ${(e as Error).message}`);
+    }
+    defaultGenerator.setState(c.rng['global']!);
+    loader.generator.setState(c.rng['loader']!);
+    epochs.push(...((c.extra['epochs'] as EpochResult[] | undefined) ?? []));
+    first = c.epoch + 1;
+    o.log?.(`resumed from ${ckptPath} after epoch ${c.epoch}`);
+  } else if (o.out) {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'metrics.jsonl'), '');
+  }
+  const record = (line: object): void => {
+    if (o.out) appendFileSync(join(o.out, 'metrics.jsonl'), `${JSON.stringify(line)}\n`);
+  };
+  for (let epoch = first; epoch <= o.epochs; epoch++) {
     const start = performance.now();
     let lossSum = 0, correct = 0, seen = 0, batch = 0;
     model.train();
@@ -90,6 +120,7 @@ export function train(options: MnistOptions = {}): { epochs: EpochResult[]; mode
       correct += noGrad(() => logits.argmax(1).eq(y).sum().item());
       seen += n;
       o.onBatch?.({ epoch, batch: ++batch, batches: loader.length, loss: lossSum / seen, accuracy: correct / seen });
+      if (batch % 25 === 0) record({ kind: 'step', epoch, batch, loss: loss.item() });
     }
     const seconds = (performance.now() - start) / 1000;
     model.eval();
@@ -97,7 +128,16 @@ export function train(options: MnistOptions = {}): { epochs: EpochResult[]; mode
     const testAccuracyAveraged = opt instanceof ASGD ? opt.withAveraged(() => evaluate(model, o.model, test)) : null;
     const result: EpochResult = { epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testAccuracy, testAccuracyAveraged, seconds, examplesPerSecond: seen / seconds };
     epochs.push(result);
+    record({ kind: 'epoch', ...result });
+    if (ckptPath) {
+      saveCheckpoint(ckptPath, {
+        epoch, model: model.stateDict(), optimizer: opt.stateDict(),
+        rng: { global: defaultGenerator.getState(), loader: loader.generator.getState() },
+        extra: { options: { ...o, onBatch: undefined, onEpoch: undefined, log: undefined }, epochs },
+      });
+    }
     o.onEpoch?.(result);
   }
+  if (o.out) writeFileSync(join(o.out, 'summary.json'), `${JSON.stringify({ options: { ...o, onBatch: undefined, onEpoch: undefined, log: undefined }, epochs, final: epochs[epochs.length - 1] ?? null }, null, 2)}\n`);
   return { epochs, model };
 }

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ones, tensor, type Tensor } from '@tensile/tensor';
+import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../src/lib/checkpoint.js';
+import { train } from '../src/mnist/train.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'tensile-ckpt-'));
+const bits = (ts: Tensor[]): number[][] => ts.map((t) => Array.from(new Uint32Array(t.toFloat32Array().buffer)));
+
+const sample = (): Checkpoint => ({
+  epoch: 3,
+  model: { '0.weight': tensor([[1, 2], [3, 4]]), '0.bias': tensor([0.5, -0.5]) },
+  optimizer: { state: { 0: { step: 12, eta: 0.01, mu: 0.5, ax: ones([2, 2]) } }, param_groups: [{ lr: 0.1, params: [0, 1] }] },
+  rng: { global: [1, 2, 3, 4, Number.NaN].map((v) => (Number.isNaN(v) ? 0 : v)) },
+  extra: { note: 'x' },
+});
+
+describe('checkpoints', () => {
+  it('write, read back identical', () => {
+    const c = decodeCheckpoint(encodeCheckpoint(sample()));
+    expect(c.epoch).toBe(3);
+    expect(c.model['0.weight']!.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(c.optimizer.state[0]!['step']).toBe(12);
+    expect((c.optimizer.state[0]!['ax'] as Tensor).toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(c.optimizer.param_groups).toEqual([{ lr: 0.1, params: [0, 1] }]);
+    expect(c.extra).toEqual({ note: 'x' });
+  });
+
+  it('resume equals an uninterrupted run, bit for bit', () => {
+    const [a, b] = [tmp(), tmp()];
+    try {
+      const full = train({ limit: 600, epochs: 2, t0: 5, out: a });
+      train({ limit: 600, epochs: 1, t0: 5, out: b });
+      const resumed = train({ limit: 600, epochs: 2, t0: 5, out: b, resume: true });
+      expect(bits(resumed.model.parameters())).toEqual(bits(full.model.parameters()));
+      expect(resumed.epochs.map((e) => e.testAccuracy)).toEqual(full.epochs.map((e) => e.testAccuracy));
+      const ca = loadCheckpoint(join(a, 'checkpoint.safetensors')), cb = loadCheckpoint(join(b, 'checkpoint.safetensors'));
+      expect(bits(Object.values(cb.optimizer.state).map((s) => s['ax'] as Tensor))).toEqual(bits(Object.values(ca.optimizer.state).map((s) => s['ax'] as Tensor)));
+      const lines = readFileSync(join(a, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+      expect(lines.filter((l) => l.kind === 'epoch')).toHaveLength(2);
+      expect(JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')).final.epoch).toBe(2);
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a truncated file, a flipped byte, a missing file and a checkpoint of another model, each with its own error', () => {
+    const d = tmp();
+    try {
+      const path = join(d, 'c.safetensors');
+      saveCheckpoint(path, sample());
+      const good = readFileSync(path);
+      writeFileSync(path, good.subarray(0, good.length - 3));
+      expect(() => loadCheckpoint(path)).toThrow(/is corrupt: decodeSafetensors: .*truncated|is corrupt: decodeSafetensors: the data section/);
+      const flipped = Buffer.from(good);
+      flipped[flipped.length - 5]! ^= 0x10;
+      writeFileSync(path, flipped);
+      expect(() => loadCheckpoint(path)).toThrow('is corrupt: checksum mismatch');
+      expect(() => loadCheckpoint(join(d, 'none.safetensors'))).toThrow(`checkpoint: no file at ${join(d, 'none.safetensors')}`);
+      train({ limit: 200, epochs: 1, out: d });
+      expect(() => train({ limit: 200, epochs: 2, out: d, resume: true, model: 'cnn' })).toThrow(/does not fit this model and optimizer/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('an interrupted save leaves the previous checkpoint loadable and no temporary file', () => {
+    const d = tmp();
+    try {
+      const path = join(d, 'c.safetensors');
+      saveCheckpoint(path, sample());
+      const next = { ...sample(), epoch: 4 };
+      expect(() => saveCheckpoint(path, next, () => { throw new Error('power cut'); })).toThrow('power cut');
+      expect(loadCheckpoint(path).epoch).toBe(3);
+      expect(readdirSync(d)).toEqual(['c.safetensors']);
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
