@@ -24,6 +24,8 @@ await build({
   conditions: ['@tensile/source'],
   outfile,
   logLevel: 'warning',
+  // CommonJS dependencies (cli-progress) call require() inside the ESM bundle.
+  banner: { js: "import { createRequire as __tensileCreateRequire } from 'node:module'; const require = __tensileCreateRequire(import.meta.url);" },
 });
 process.argv = [process.argv[0], outfile, ...args];
 await import(pathToFileURL(outfile).href);

@@ -1,5 +1,6 @@
+import cliProgress from 'cli-progress';
 import { HELP, parseFlags } from './flags.js';
-import { train } from './train.js';
+import { train, type EpochResult } from './train.js';
 
 const flags = parseFlags(process.argv.slice(2));
 if ('error' in flags) {
@@ -13,15 +14,36 @@ if (flags.help) {
 const options = { out: `runs/${new Date().toISOString().replace(/[:.]/g, '-')}`, ...flags.options };
 const t0 = performance.now();
 console.log(`tensile: handwritten digits (MNIST), ${options.model === 'cnn' ? 'LeNet-style CNN' : '784-128-10 MLP'} with ${options.optimizer === 'sgd' ? 'SGD' : 'ASGD'}\n`);
+const pct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(2)}%`);
+let bar: cliProgress.SingleBar | null = null;
+let epochStart = performance.now();
 const { epochs } = train({
   ...options,
   log: (line) => console.log(line),
-  onEpoch: (e) => console.log(
-    `epoch ${e.epoch}  loss ${e.trainLoss.toFixed(4)}  train ${(100 * e.trainAccuracy).toFixed(1)}%  ` +
-    `test ${(100 * e.testAccuracy).toFixed(2)}%  averaged ${e.testAccuracyAveraged === null ? '-' : (100 * e.testAccuracyAveraged).toFixed(2) + '%'}  ` +
-    `${Math.round(e.examplesPerSecond)} examples/s`,
+  onBatch: ({ epoch, batch, batches, loss, accuracy }) => {
+    if (batch === 1) {
+      epochStart = performance.now();
+      bar = new cliProgress.SingleBar({
+        format: `epoch ${String(epoch).padStart(2)} [{bar}] {percentage}% | loss {loss} | train acc {acc} | {speed} ex/s`,
+        hideCursor: true,
+        clearOnComplete: true,
+      }, cliProgress.Presets.shades_classic);
+      bar.start(batches, 0, { loss: '-', acc: '-', speed: '-' });
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    bar!.update(batch, { loss: loss.toFixed(4), acc: `${(100 * accuracy).toFixed(1)}%`, speed: Math.round((batch * (options.batchSize ?? 64)) / Math.max(seconds, 1e-3)) });
+    if (batch === batches) bar!.stop();
+  },
+  onEpoch: (e: EpochResult) => console.log(
+    `epoch ${String(e.epoch).padStart(2)}  loss ${e.trainLoss.toFixed(4)}  train ${(100 * e.trainAccuracy).toFixed(1)}%  ` +
+    `test ${pct(e.testAccuracy)}  averaged ${pct(e.testAccuracyAveraged)}  ${Math.round(e.examplesPerSecond)} examples/s`,
   ),
 });
+const header = ['epoch', 'train loss', 'test (live)', 'test (averaged)', 'examples/s'];
+const rows = epochs.map((e) => [String(e.epoch), e.trainLoss.toFixed(4), pct(e.testAccuracy), pct(e.testAccuracyAveraged), String(Math.round(e.examplesPerSecond))]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+console.log(`\nsummary\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
 const last = epochs[epochs.length - 1]!;
 console.log(`\nwrote ${options.out}/metrics.jsonl, summary.json and checkpoint.safetensors (continue with --out ${options.out} --resume --epochs N)`);
-console.log(`\nheld-out accuracy: live ${(100 * last.testAccuracy).toFixed(2)}%, averaged ${last.testAccuracyAveraged === null ? '-' : (100 * last.testAccuracyAveraged).toFixed(2) + '%'}  in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`\nheld-out accuracy: live ${pct(last.testAccuracy)}, averaged ${pct(last.testAccuracyAveraged)}  in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
