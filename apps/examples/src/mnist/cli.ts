@@ -1,4 +1,6 @@
 import cliProgress from 'cli-progress';
+import { writeFileSync } from 'node:fs';
+import { renderCurves } from '../lib/plot.js';
 import { HELP, parseFlags } from './flags.js';
 import { train, type EpochResult } from './train.js';
 
@@ -44,6 +46,15 @@ const rows = epochs.map((e) => [String(e.epoch), e.trainLoss.toFixed(4), pct(e.t
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
 console.log(`\nsummary\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
+const svg = await renderCurves(
+  `MNIST, ${options.model ?? 'mlp'} with ${options.optimizer ?? 'asgd'}`,
+  epochs.map((e) => ({ x: e.epoch, series: 'training loss', y: e.trainLoss })),
+  epochs.flatMap((e) => [
+    { x: e.epoch, series: 'test accuracy (live)', y: e.testAccuracy },
+    ...(e.testAccuracyAveraged === null ? [] : [{ x: e.epoch, series: 'test accuracy (averaged)', y: e.testAccuracyAveraged }]),
+  ]),
+);
+writeFileSync(`${options.out}/curves.svg`, svg);
 const last = epochs[epochs.length - 1]!;
-console.log(`\nwrote ${options.out}/metrics.jsonl, summary.json and checkpoint.safetensors (continue with --out ${options.out} --resume --epochs N)`);
+console.log(`\nwrote ${options.out}/metrics.jsonl, summary.json, curves.svg and checkpoint.safetensors (continue with --out ${options.out} --resume --epochs N)`);
 console.log(`\nheld-out accuracy: live ${pct(last.testAccuracy)}, averaged ${pct(last.testAccuracyAveraged)}  in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
