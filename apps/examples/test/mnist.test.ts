@@ -59,6 +59,12 @@ describe('examples train', () => {
     expect(epochs[2]!.testAccuracyAveraged).toBeGreaterThan(0.8);
   });
 
+  it('MNIST with SGD and its default lr learns (no divergence from the ASGD lr)', () => {
+    const { epochs } = train({ limit: 1000, epochs: 2, optimizer: 'sgd' });
+    expect(epochs[1]!.testAccuracy).toBeGreaterThan(0.75);
+    expect(epochs[1]!.testAccuracyAveraged).toBeNull();
+  });
+
   it('xor: the loss falls and the four points are classified', () => {
     const { losses, accuracy } = trainXor({ steps: 500 });
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! / 3);

@@ -8,12 +8,13 @@ averaged (ASGD) weights.
 
   --model mlp|cnn          784-128-10 MLP (default) or a LeNet-style CNN
   --optimizer asgd|sgd     ASGD (default) or SGD with momentum 0.9
-  --epochs N               passes over the 8000 training digits (default 25)
+  --epochs N               passes over the 8000 training digits (default 25; 4 for the CNN)
   --batch-size N           examples per step (default 64)
-  --lr X                   learning rate (default 0.2)
+  --lr X                   learning rate (default 0.2 with ASGD, 0.02 with SGD; 0.05 and 0.01
+                           for the CNN)
   --lambd X                ASGD decay term (default 1e-4)
   --alpha X                ASGD eta power (default 0.75)
-  --t0 N                   ASGD step at which averaging starts (default 1500)
+  --t0 N                   ASGD step at which averaging starts (default 1500; 300 for the CNN)
   --weight-decay X         L2 penalty (default 0)
   --seed N                 seed for the split, the initialisation and the shuffling (default 0)
   --out DIR                write metrics.jsonl, summary.json and a checkpoint per epoch to DIR
