@@ -60,9 +60,10 @@ describe('examples train', () => {
   });
 
   it('MNIST with SGD and its default lr learns (no divergence from the ASGD lr)', () => {
-    const { epochs } = train({ limit: 1000, epochs: 2, optimizer: 'sgd' });
-    expect(epochs[1]!.testAccuracy).toBeGreaterThan(0.75);
-    expect(epochs[1]!.testAccuracyAveraged).toBeNull();
+    // Divergence (lr 0.2 with momentum 0.9) lands near chance, 10%.
+    const { epochs } = train({ limit: 1000, epochs: 3, optimizer: 'sgd' });
+    expect(epochs[2]!.testAccuracy).toBeGreaterThan(0.6);
+    expect(epochs[2]!.testAccuracyAveraged).toBeNull();
   });
 
   it('xor: the loss falls and the four points are classified', () => {
