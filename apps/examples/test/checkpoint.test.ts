@@ -28,7 +28,8 @@ describe('checkpoints', () => {
     expect(c.extra).toEqual({ note: 'x' });
   });
 
-  it('resume equals an uninterrupted run, bit for bit', () => {
+  // These train real (small) runs: give them room on a busy 2-core machine.
+  it('resume equals an uninterrupted run, bit for bit', { timeout: 60_000 }, () => {
     const [a, b] = [tmp(), tmp()];
     try {
       const full = train({ limit: 600, epochs: 2, t0: 5, out: a });
@@ -47,7 +48,7 @@ describe('checkpoints', () => {
     }
   });
 
-  it('refuses a truncated file, a flipped byte, a missing file and a checkpoint of another model, each with its own error', () => {
+  it('refuses a truncated file, a flipped byte, a missing file and a checkpoint of another model, each with its own error', { timeout: 60_000 }, () => {
     const d = tmp();
     try {
       const path = join(d, 'c.safetensors');

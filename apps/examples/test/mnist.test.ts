@@ -52,14 +52,14 @@ describe('MNIST data', () => {
 });
 
 describe('examples train', () => {
-  it('MNIST on a 1000-digit subset reaches a sensible accuracy in seconds, live and averaged', () => {
+  it('MNIST on a 1000-digit subset reaches a sensible accuracy in seconds, live and averaged', { timeout: 60_000 }, () => {
     const { epochs } = train({ limit: 1000, epochs: 3, t0: 20, lr: 0.2 });
     expect(epochs[2]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
     expect(epochs[2]!.testAccuracy).toBeGreaterThan(0.8);
     expect(epochs[2]!.testAccuracyAveraged).toBeGreaterThan(0.8);
   });
 
-  it('MNIST with SGD and its default lr learns (no divergence from the ASGD lr)', () => {
+  it('MNIST with SGD and its default lr learns (no divergence from the ASGD lr)', { timeout: 60_000 }, () => {
     // Divergence (lr 0.2 with momentum 0.9) lands near chance, 10%.
     const { epochs } = train({ limit: 1000, epochs: 3, optimizer: 'sgd' });
     expect(epochs[2]!.testAccuracy).toBeGreaterThan(0.6);
