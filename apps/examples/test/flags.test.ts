@@ -33,7 +33,7 @@ describe('mnist flags', () => {
     expect(parseFlags(argv)).toEqual({ error });
   });
 
-  it('the command exits with status 2 and prints one line on stderr', () => {
+  it('the command exits with status 2 and prints one line on stderr', { timeout: 60_000 }, () => {
     const run = fileURLToPath(new URL('../scripts/run.mjs', import.meta.url));
     const r = spawnSync(process.execPath, [run, 'mnist', '--epochs', 'x'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

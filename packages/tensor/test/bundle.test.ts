@@ -8,7 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 // Bundlers honour package.json "sideEffects": the module that wires the autograd engine must
 // survive tree-shaking, or backward() breaks for every bundled app.
 describe('bundling', () => {
-  it('a bundle built through the source condition can run backward()', async () => {
+  it('a bundle built through the source condition can run backward()', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensile-bundle-'));
     try {
       const outfile = join(dir, 'out.mjs');
