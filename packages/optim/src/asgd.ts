@@ -1,12 +1,23 @@
-import { Tensor, zeros, tensor as makeTensor, noGrad } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Tensor, zeros, tensor as makeTensor, noGrad, isGradEnabled } from '@tensile/tensor';
+import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import {
   asgdCapturable, asgdDifferentiable, asgdForLoop, asgdFused,
   type ASGDHyper, type ASGDScalars, type ASGDSlot, type ASGDTensorScalars,
 } from './functional/asgd.js';
 
-/** Options of {@link ASGD}; PyTorch's names in camelCase, PyTorch's defaults. */
+/**
+ * Options of {@link ASGD}; PyTorch's names in camelCase, PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * import { ASGD, type ASGDOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<ASGDOptions> = { lr: 0.05, t0: 100, weightDecay: 1e-4 };
+ * const opt = new ASGD([zeros([3], { requiresGrad: true })], options);
+ * ```
+ */
 export interface ASGDOptions {
   /** Learning rate (default 0.01); a number or a 1-element tensor. */
   lr: number | Tensor;
@@ -24,7 +35,11 @@ export interface ASGDOptions {
   maximize: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
-  /** Keep step/eta/mu as tensors and update them with tensor math only (PyTorch's capturable formulas). */
+  /**
+   * Keep step/eta/mu as 0-d tensors and update them with tensor math only (PyTorch 2.13's
+   * capturable formulas, bit for bit). PyTorch raises a device AssertionError for CPU tensors;
+   * on our CPU engine the formulas simply run. `stateDict()` still writes numbers.
+   */
   capturable: boolean;
 }
 
@@ -87,7 +102,9 @@ export class ASGD extends Optimizer<ASGDOptions> {
         }
         continue;
       }
-      if (group.differentiable) {
+      // Grad mode is on inside a step only when the optimizer was built differentiable: then
+      // every group records its update (as PyTorch's single-tensor path does).
+      if (group.differentiable || isGradEnabled()) {
         for (const p of withGrad) {
           const s = this.initState(p, group, false) as unknown as ASGDScalars & { ax: Tensor };
           asgdDifferentiable(p, p.grad!, s.ax, s, h);
@@ -106,7 +123,13 @@ export class ASGD extends Optimizer<ASGDOptions> {
           pd = dense; po = 0;
           writeBack.push(() => noGrad(() => p.copy_(makeTensor(dense, { shape: p.shape }))));
         }
-        slots.push({ p: pd, pOff: po, g: gd, gOff: go, ax: s.ax.storage.data, axOff: s.ax.offset, n: p.numel(), s });
+        let ad = s.ax.storage.data, ao = s.ax.offset;
+        if (!s.ax.isContiguous()) {
+          const ax = s.ax, dense = ax.toFloat32Array();
+          ad = dense; ao = 0;
+          writeBack.push(() => noGrad(() => ax.copy_(makeTensor(dense, { shape: ax.shape }))));
+        }
+        slots.push({ p: pd, pOff: po, g: gd, gOff: go, ax: ad, axOff: ao, n: p.numel(), s });
         p.storage.version++;
         s.ax.storage.version++;
       }
@@ -139,8 +162,12 @@ export class ASGD extends Optimizer<ASGDOptions> {
    *
    * @example
    * ```ts
-   * opt.swapAveraged();  // evaluate with the averaged weights
-   * evaluate(model);
+   * import { ASGD } from '@tensile/optim';
+   * import { tensor } from '@tensile/tensor';
+   * const w = tensor([1, -1], { requiresGrad: true });
+   * const opt = new ASGD([w], { lr: 0.1, t0: 0 });
+   * for (let i = 0; i < 5; i++) { opt.zeroGrad(); w.mul(w).sum().backward(); opt.step(); }
+   * opt.swapAveraged();  // w now holds the running average: evaluate with it
    * opt.swapAveraged();  // back to the live weights
    * ```
    */
@@ -164,7 +191,12 @@ export class ASGD extends Optimizer<ASGDOptions> {
    *
    * @example
    * ```ts
-   * const accuracy = opt.withAveraged(() => evaluate(model));
+   * import { ASGD } from '@tensile/optim';
+   * import { tensor } from '@tensile/tensor';
+   * const w = tensor([1, -1], { requiresGrad: true });
+   * const opt = new ASGD([w], { lr: 0.1, t0: 0 });
+   * for (let i = 0; i < 5; i++) { opt.zeroGrad(); w.mul(w).sum().backward(); opt.step(); }
+   * const averagedLoss = opt.withAveraged(() => w.mul(w).sum().item()); // w is live again after
    * ```
    */
   withAveraged<R>(fn: () => R): R {
@@ -176,12 +208,17 @@ export class ASGD extends Optimizer<ASGDOptions> {
       this.swapAveraged();
       throw e;
     }
-    if (result instanceof Promise) {
-      return result.finally(() => this.swapAveraged()) as R;
+    if (isThenable(result)) {
+      // Any promise-like (not only native Promises): restore once it settles, either way.
+      return Promise.resolve(result).finally(() => this.swapAveraged()) as R;
     }
     this.swapAveraged();
     return result;
   }
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
 function lrValue(lr: number | Tensor): number {

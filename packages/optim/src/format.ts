@@ -19,14 +19,15 @@ export function pyFloat(v: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
-/** A number as PyTorch's messages print it (`-1`, `0.5`, `nan`, `inf`). */
+/**
+ * A value as PyTorch's f-string messages print it. JavaScript has one number type: integral
+ * values print as Python ints (`-1`; the user most likely typed an int), others as Python floats
+ * (`-0.5`, `-1e-05`, `nan`, `inf`). A 0-d tensor prints its float value (`-1.0`,
+ * `-0.10000000149011612`), any other tensor its repr (`tensor([-0.1000])`), as `Tensor.__format__`.
+ */
 export function pyNum(v: unknown): string {
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'nan';
-    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    return String(v);
-  }
-  if (v instanceof Tensor) return v.numel() === 1 ? String(v.toFloat32Array()[0]) : v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e16 ? String(v) : pyFloat(v);
+  if (v instanceof Tensor) return v.ndim === 0 ? pyFloat(v.item()) : v.toString();
   return String(v);
 }
 

@@ -1,6 +1,7 @@
 import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
 import { addHook, type RemovableHandle } from './hooks.js';
 import { pyValue, toCamel, toSnake } from './format.js';
+import { importParamState, isIterable, isPlainObject, packStateDict, snapshot, typeName, type StateSpec } from './state-dict.js';
 
 /** A parameter group: its tensors, optional names, and its own copy of every option. */
 export type ParamGroup<O extends object> = O & {
@@ -15,23 +16,39 @@ export type ParamGroupInput<O extends object> = Partial<O> & {
   [extra: string]: unknown;
 };
 
-/** What optimizers accept as `params`: tensors, `[name, tensor]` pairs, or group objects. */
+/**
+ * What optimizers accept as `params`: tensors, `[name, tensor]` pairs, or group objects.
+ *
+ * @example
+ * ```ts
+ * import { ASGD } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const w = zeros([2], { requiresGrad: true }), b = zeros([1], { requiresGrad: true });
+ * new ASGD([w, b]);                                  // tensors
+ * new ASGD([['weight', w], ['bias', b]]);            // named: stateDict gets param_names
+ * new ASGD([{ params: [w] }, { params: [b], lr: 0.1 }]); // groups with their own options
+ * ```
+ */
 export type ParamsInput<O extends object> =
   | Iterable<Tensor>
   | Iterable<readonly [string, Tensor]>
   | Iterable<ParamGroupInput<O>>;
 
-/**
- * PyTorch's `state_dict()` format. Group keys are PyTorch's snake_case names
- * (`weight_decay`, `param_names`), so a dict maps one to one onto a PyTorch checkpoint.
- * `state` is keyed by parameter index, counted across groups.
- */
-export interface OptimizerStateDict {
-  state: Record<number, Record<string, unknown>>;
-  param_groups: Record<string, unknown>[];
-}
+import type { OptimizerStateDict } from './state-dict.js';
 
-/** `hook(optimizer, args, kwargs)`; may return `[newArgs, newKwargs]`. `args[0]` is the optimizer. */
+/**
+ * `hook(optimizer, args, kwargs)`; may return `[newArgs, newKwargs]`. `args[0]` is the optimizer,
+ * `args[1]` or `kwargs.closure` the closure.
+ *
+ * @example
+ * ```ts
+ * import { SGD, type StepPreHook } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })]);
+ * const addClosure: StepPreHook = (o, args) => [[o], { closure: () => 0 }];
+ * opt.registerStepPreHook(addClosure);
+ * ```
+ */
 export type StepPreHook = (optimizer: Optimizer<object>, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | undefined | void;
 /** `hook(optimizer, args, kwargs)`, after the step; its return value is ignored. */
 export type StepPostHook = (optimizer: Optimizer<object>, args: unknown[], kwargs: Record<string, unknown>) => unknown;
@@ -87,36 +104,6 @@ export function resolveOptions<O extends object>(name: string, defaults: O, opti
   return out as O;
 }
 
-/** How a subclass's per-parameter state entries are typed, for `loadStateDict` validation. */
-export type StateSpec = Record<string, 'scalar' | 'tensor' | 'tensorOrNull'>;
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !(x instanceof Set) && !(x instanceof Map);
-}
-
-function typeName(x: unknown): string {
-  if (x === null) return 'NoneType';
-  if (x === undefined) return 'undefined';
-  if (Array.isArray(x)) return 'list';
-  if (x instanceof Set) return 'set';
-  if (typeof x === 'number') return Number.isInteger(x) ? 'int' : 'float';
-  if (typeof x === 'string') return 'str';
-  if (typeof x === 'object') return x.constructor?.name === 'Object' ? 'dict' : (x.constructor?.name ?? 'object');
-  return typeof x;
-}
-
-function isIterable(x: unknown): x is Iterable<unknown> {
-  return x !== null && x !== undefined && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
-}
-
-/** Deep copy of a state value: tensors are cloned and cut from the graph. */
-function snapshot(v: unknown): unknown {
-  if (v instanceof Tensor) return noGrad(() => v.detach().clone());
-  if (Array.isArray(v)) return v.map(snapshot);
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x)]));
-  return v;
-}
-
 /**
  * The base of every optimizer: PyTorch's `torch.optim.Optimizer` contract — param groups,
  * per-parameter `state`, `zeroGrad`, a `step` that runs hooks around the algorithm,
@@ -162,7 +149,8 @@ export abstract class Optimizer<O extends object> {
   constructor(params: ParamsInput<O>, defaults: O) {
     this.defaults = defaults;
     if (params instanceof Tensor) {
-      throw new TypeError('params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor');
+      // PyTorch prints the legacy type name; our tensors are float32 CPU tensors.
+      throw new TypeError('params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor');
     }
     if (!isIterable(params)) {
       throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
@@ -181,14 +169,27 @@ export abstract class Optimizer<O extends object> {
 
   /** Checks what `stepImpl` will need, before anything is changed. Override to add checks. */
   protected validateStep(): void {
-    for (const group of this.paramGroups) {
+    const recording = Boolean((this.defaults as Record<string, unknown>)['differentiable']);
+    this.paramGroups.forEach((group, gi) => {
+      // Options may have been edited in place (an lr schedule): check them like the constructor.
+      try {
+        this.validateOptions(group);
+      } catch (e) {
+        if (e instanceof Error) e.message = `${this.name}.step: param_groups[${gi}]: ${e.message}`;
+        throw e;
+      }
       for (const p of group.params) {
         const g = p.grad;
-        if (g !== null && (g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i]))) {
+        if (g === null) continue;
+        if (g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i])) {
           throw new RangeError(`${this.name}.step: grad of shape [${g.shape.join(',')}] does not match its parameter of shape [${p.shape.join(',')}]`);
         }
+        // PyTorch fails at the first in-place op, after earlier params moved; we fail before.
+        if (recording && ((p.isLeaf && p.requiresGrad) || (p._base !== null && p._base.requiresGrad))) {
+          throw new Error(`${this.name}.step: a leaf Variable that requires grad is being used in an in-place operation. (differentiable: true needs non-leaf parameters, e.g. p.clone())`);
+        }
       }
-    }
+    });
   }
 
   /**
@@ -204,7 +205,7 @@ export abstract class Optimizer<O extends object> {
    * ```
    */
   addParamGroup(paramGroup: ParamGroupInput<O>): void {
-    if (!isPlainObject(paramGroup)) throw new TypeError(`param_group must be a dict, but got ${typeName(paramGroup)}`);
+    if (!isPlainObject(paramGroup)) throw new TypeError(`param_group must be a dict, but got <class '${typeName(paramGroup)}'>`);
     if (!('params' in paramGroup)) throw new RangeError("param_group must have a 'params' entry");
     const raw = paramGroup.params;
     let items: unknown[];
@@ -358,24 +359,7 @@ export abstract class Optimizer<O extends object> {
   stateDict(): OptimizerStateDict {
     const self = this as unknown as Optimizer<object>;
     for (const hook of this.stateDictPreHooks.values()) hook(self);
-    const mapping = new Map<Tensor, number>();
-    let start = 0;
-    const paramGroups = this.paramGroups.map((group) => {
-      const packed: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(group)) if (k !== 'params') packed[toSnake(k)] = snapshot(v);
-      // NOTE: as PyTorch: within a group the last position of a duplicate wins, across groups the first.
-      const local = new Map<Tensor, number>();
-      group.params.forEach((p, i) => local.set(p, start + i));
-      for (const [p, i] of local) if (!mapping.has(p)) mapping.set(p, i);
-      packed['params'] = group.params.map((p) => mapping.get(p)!);
-      start += group.params.length;
-      return packed;
-    });
-    const state: Record<number, Record<string, unknown>> = {};
-    for (const [p, s] of this.state) {
-      const i = mapping.get(p);
-      if (i !== undefined) state[i] = snapshot(s) as Record<string, unknown>;
-    }
+    const { state, param_groups: paramGroups } = packStateDict(this.paramGroups, this.state, this.stateSpec);
     let sd: OptimizerStateDict = { state, param_groups: paramGroups };
     for (const hook of this.stateDictPostHooks.values()) {
       const r = hook(self, sd);
@@ -453,37 +437,9 @@ export abstract class Optimizer<O extends object> {
     for (const hook of this.loadPostHooks.values()) hook(self);
   }
 
-  /** Validates one saved per-parameter state and returns a live copy. */
+  /** Validates one saved per-parameter state and returns a live copy (see `importParamState`). */
   protected importState(p: Tensor, value: unknown, id: string): Record<string, unknown> {
-    if (!isPlainObject(value)) throw new RangeError(`loadStateDict: state[${id}] must be an object, got ${typeName(value)}`);
-    const spec = this.stateSpec;
-    const out: Record<string, unknown> = {};
-    if (Object.keys(value).length === 0) return out;
-    for (const k of Object.keys(value)) {
-      if (!(k in spec)) throw new RangeError(`loadStateDict: state[${id}] has an unknown key '${k}' (${this.name} keeps ${Object.keys(spec).join(', ')})`);
-    }
-    for (const [k, kind] of Object.entries(spec)) {
-      if (!(k in value)) throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
-      const v = value[k];
-      if (kind === 'scalar') {
-        const n = v instanceof Tensor && v.numel() === 1 ? v.toFloat32Array()[0]! : v;
-        if (typeof n !== 'number' || !Number.isFinite(n)) {
-          throw new RangeError(`loadStateDict: state[${id}].${k} must be a finite number, got ${v instanceof Tensor ? v.toString() : String(v)}`);
-        }
-        out[k] = Math.fround(n);
-      } else {
-        if (v === null && kind === 'tensorOrNull') {
-          out[k] = null;
-          continue;
-        }
-        if (!(v instanceof Tensor)) throw new RangeError(`loadStateDict: state[${id}].${k} must be a Tensor, got ${typeName(v)}`);
-        if (v.ndim !== p.ndim || v.shape.some((d, i) => d !== p.shape[i])) {
-          throw new RangeError(`loadStateDict: state[${id}].${k} has shape [${v.shape.join(',')}] but its parameter has shape [${p.shape.join(',')}]`);
-        }
-        out[k] = snapshot(v);
-      }
-    }
-    return out;
+    return importParamState(this.name, this.stateSpec, p, value, id);
   }
 
   /** PyTorch's `__repr__` layout: `ASGD (\nParameter Group 0\n    alpha: 0.75\n...)`. */

@@ -1,9 +1,20 @@
-import { Tensor, noGrad, tensor as makeTensor } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput, type StateSpec } from './optimizer.js';
+import { Tensor, noGrad, isGradEnabled, tensor as makeTensor } from '@tensile/tensor';
+import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { sgdUpdate, type SGDHyper } from './functional/sgd.js';
 
-/** Options of {@link SGD}; PyTorch's names in camelCase, PyTorch's defaults. */
+/**
+ * Options of {@link SGD}; PyTorch's names in camelCase, PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * import { SGD, type SGDOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<SGDOptions> = { lr: 0.1, momentum: 0.9, nesterov: true };
+ * const opt = new SGD([zeros([3], { requiresGrad: true })], options);
+ * ```
+ */
 export interface SGDOptions {
   /** Learning rate (default 1e-3). */
   lr: number;
@@ -66,7 +77,7 @@ export class SGD extends Optimizer<SGDOptions> {
       };
       for (const p of group.params) {
         if (p.grad === null) continue;
-        if (group.differentiable) {
+        if (group.differentiable || isGradEnabled()) {
           this.differentiableUpdate(p, p.grad, h);
           continue;
         }

@@ -39,7 +39,7 @@ describe('constructor and option validation (error table; PyTorch wording)', () 
     ['infinite t0 (beyond PyTorch)', () => new ASGD([p()], { t0: Infinity }), RangeError, 'Invalid t0 value: inf'],
     ['negative t0 (beyond PyTorch)', () => new ASGD([p()], { t0: -1 }), RangeError, 'Invalid t0 value: -1'],
     ['unknown option', () => new ASGD([p()], { weight_decay: 0.1 } as never), TypeError, "ASGD: unknown option 'weight_decay'"],
-    ['a bare tensor as params', () => new ASGD(p() as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor'],
+    ['a bare tensor as params', () => new ASGD(p() as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor'],
     ['empty params', () => new ASGD([]), RangeError, 'optimizer got an empty parameter list'],
     ['a param twice across groups', () => { const q = p(); return new ASGD([{ params: [q] }, { params: [q] }]); }, RangeError, 'some parameters appear in more than one parameter group'],
     ['a non-leaf tensor', () => new ASGD([p().mul(2)]), RangeError, "can't optimize a non-leaf Tensor"],

@@ -2,7 +2,15 @@ const f32 = Math.fround;
 
 import type { SGDOptions } from '../sgd.js';
 
-/** SGD's hyper-parameters as the kernel reads them. */
+/**
+ * SGD's hyper-parameters as the kernel reads them.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h: functional.SGDHyper = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+ * ```
+ */
 export type SGDHyper = Pick<SGDOptions, 'lr' | 'momentum' | 'dampening' | 'weightDecay' | 'nesterov' | 'maximize'>;
 
 /**
