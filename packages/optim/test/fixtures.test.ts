@@ -6,7 +6,8 @@ import { expectBits, fromPacked, loadFixture, toJson, toStateDict, type FixtureC
 type Kind = 'asgd' | 'sgd';
 const asgd = loadFixture<{ cases: FixtureCase[] }>('asgd.json').cases;
 const sgd = loadFixture<{ cases: FixtureCase[] }>('sgd.json').cases;
-const capturable = loadFixture<{ cases: FixtureCase[] }>('capturable.json').cases;
+const capturable = loadFixture<{ cases: FixtureCase[] }>('asgd_capturable.json').cases;
+const tensorLr = loadFixture<{ cases: (FixtureCase & { lrTensor: true })[] }>('asgd_tensor_lr.json').cases;
 
 function build(kind: Kind, c: FixtureCase, params: Tensor[], foreach: boolean): Optimizer<object> {
   const input = c.groups
@@ -99,6 +100,37 @@ describe('ASGD capturable matches PyTorch 2.13 capturable formulas', () => {
   }
 });
 
+describe('ASGD with a 0-d tensor lr matches PyTorch 2.13 (float32 tensor math for eta; asgd_tensor_lr.json)', () => {
+  for (const c of tensorLr) {
+    const capt = c.options['capturable'] === true;
+    for (const foreach of capt ? [undefined] : [false, true]) {
+      it(`${c.name}${foreach === undefined ? '' : ` (foreach: ${foreach})`}`, () => {
+        const params = c.params.map((p) => fromPacked(p, true));
+        const opt = new ASGD(params, { ...c.options, lr: tensor(c.options['lr'] as number), ...(foreach === undefined ? {} : { foreach }) } as never);
+        c.steps.forEach((step, k) => {
+          applyStep(opt as unknown as Optimizer<object>, params, step);
+          params.forEach((p, i) => expectBits(p.toFloat32Array(), step.params[i]!, `step ${k + 1} param ${i}`));
+          checkState('asgd', opt as unknown as Optimizer<object>, params, step, `step ${k + 1}`);
+        });
+      });
+    }
+    if (c.midStateDict) {
+      it(`${c.name}: PyTorch's state_dict at step ${c.midStep} loads and continues bit for bit`, () => {
+        const mid = c.midStep!;
+        const params = c.params.map((p, i) => tensor(c.steps[mid - 1]!.params[i]!, { shape: p.shape, requiresGrad: true }));
+        const opt = new ASGD(params, { ...c.options, lr: tensor(c.options['lr'] as number) } as never);
+        opt.loadStateDict(toStateDict(c.midStateDict!));
+        // The JSON keeps a tensor lr as its float value; make it a tensor again.
+        for (const g of opt.paramGroups) g.lr = tensor(g.lr as number);
+        c.steps.slice(mid).forEach((step, k) => {
+          applyStep(opt as unknown as Optimizer<object>, params, step);
+          params.forEach((p, i) => expectBits(p.toFloat32Array(), step.params[i]!, `step ${mid + k + 1} param ${i}`));
+        });
+      });
+    }
+  }
+});
+
 interface E2E {
   options: Record<string, number>;
   x: Packed;
@@ -110,7 +142,7 @@ interface E2E {
 }
 
 describe('end to end: an MLP trained 40 steps gives PyTorch\'s losses and parameters', () => {
-  const e2e = loadFixture<{ asgd: E2E; sgd: E2E }>('e2e.json');
+  const e2e = { asgd: loadFixture<E2E>('asgd_e2e.json'), sgd: loadFixture<E2E>('sgd_e2e.json') };
   for (const kind of ['asgd', 'sgd'] as const) {
     it(kind, () => {
       const f = e2e[kind];
