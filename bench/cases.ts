@@ -26,6 +26,19 @@ function matmul(n: number): void {
   out((2 * n * n * n) / (ms * 1e6), 'GFLOP/s');
 }
 
+/** The MLP's matmul shapes: forward x·W1ᵀ, and the backward products through transposed views. */
+function matmulMlp(which: 'fwd' | 'dx' | 'dw' | 'fwd2'): void {
+  manualSeed(0);
+  const [a, b] =
+    which === 'fwd' ? [randn([64, 784]), randn([256, 784]).t()] // [64,784]·[784,256], B a transposed weight
+    : which === 'dx' ? [randn([64, 256]), randn([256, 784])] // [64,256]·[256,784]
+    : which === 'dw' ? [randn([64, 784]).t(), randn([64, 256])] // [784,64]·[64,256], A a transposed view
+    : [randn([64, 256]), randn([10, 256]).t()]; // [64,256]·[256,10]
+  const [M, K] = a.shape as [number, number], N = b.shape[1]!;
+  const ms = time(() => void a.matmul(b));
+  out((2 * M * N * K) / (ms * 1e6), 'GFLOP/s');
+}
+
 function matmulPlain(n: number): void {
   // A naive but cache-aware (i-k-j) Float32Array loop, the baseline.
   const a = new Float32Array(n * n).map(() => Math.random()), b = new Float32Array(n * n).map(() => Math.random()), c = new Float32Array(n * n);
@@ -161,6 +174,10 @@ const cases: Record<string, () => void> = {
   'matmul-1024': () => matmul(1024),
   'matmul-256-plain': () => matmulPlain(256),
   'matmul-1024-plain': () => matmulPlain(1024),
+  'matmul-mlp-fwd': () => matmulMlp('fwd'),
+  'matmul-mlp-fwd2': () => matmulMlp('fwd2'),
+  'matmul-mlp-dx': () => matmulMlp('dx'),
+  'matmul-mlp-dw': () => matmulMlp('dw'),
   'add-1M': () => elementwise('add'),
   'mul-1M': () => elementwise('mul'),
   'tanh-1M': () => elementwise('tanh'),

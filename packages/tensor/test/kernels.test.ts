@@ -44,4 +44,39 @@ describe('matmul kernel equals a naive float64 loop (within float32 summation er
       for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5);
     }
   });
+
+  it('batched, with a broadcast (batch stride 0) A and a per-batch offset B', () => {
+    const [batch, M, N, K] = [4, 7, 9, 11];
+    const a = rand(M * K), b = rand(2 + batch * K * N);
+    const c = new Float32Array(batch * M * N);
+    kernels().matmul(a, 0, 0, K, 1, b, 2, K * N, N, 1, c, batch, M, N, K);
+    for (let p = 0; p < batch; p++) {
+      const ref = naive(a, 0, K, 1, b, 2 + p * K * N, N, 1, M, N, K);
+      for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5 * K);
+    }
+  });
+
+  // Non-unit strides on both axes (a view that steps over rows and columns), including
+  // K > 256 so the k-blocks end on a short block, and the MLP's forward and backward shapes.
+  const strided: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [13, 29, 31], [17, 6, 263], [64, 10, 256], [64, 256, 784]];
+  for (const [M, N, K] of strided) {
+    it(`${M}x${K} @ ${K}x${N}, every other row and column of larger arrays`, () => {
+      const a = rand(2 * M * 3 * K), b = rand(2 * K * 3 * N);
+      const c = new Float32Array(M * N);
+      kernels().matmul(a, 1, 0, 3 * K * 2, 2, b, 5, 0, 3 * N * 2, 2, c, 1, M, N, K);
+      const ref = naive(a, 1, 3 * K * 2, 2, b, 5, 3 * N * 2, 2, M, N, K);
+      for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+    });
+  }
+
+  it('writes only its own batch slices of C and leaves A and B unchanged', () => {
+    const [batch, M, N, K] = [2, 3, 5, 4];
+    const a = rand(batch * M * K), b = rand(batch * K * N);
+    const a0 = a.slice(), b0 = b.slice();
+    const c = new Float32Array(batch * M * N + 3).fill(7);
+    kernels().matmul(a, 0, M * K, K, 1, b, 0, K * N, N, 1, c, batch, M, N, K);
+    expect(Array.from(c.subarray(batch * M * N))).toEqual([7, 7, 7]);
+    expect(a).toEqual(a0);
+    expect(b).toEqual(b0);
+  });
 });

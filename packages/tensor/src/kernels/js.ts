@@ -136,42 +136,50 @@ const KC = 256; // k-block: a packed 4-column panel of B (KC x 4) and of A (4 x 
  * tile of C in 16 local doubles across the whole k-block, so the inner loop does 16 multiply-adds
  * per 8 loads and touches C once per k-block. A and B are read through any strides (transposed
  * views cost only the packing).
+ *
+ * Both packed panels live in one workspace `w` (A's panel at 0, B's panels from `4 * kc`):
+ * with a single array the optimized inner loop checks and reloads one typed-array backing store
+ * per step instead of two, which measured about 5–10% faster than separate A and B buffers
+ * (a Float64Array workspace measured no faster: the loads convert float32 to double either way).
  */
 function gemm(
   a: Float32Array, aOff: number, aRs: number, aCs: number,
   b: Float32Array, bOff: number, bRs: number, bCs: number,
   c: Float32Array, cOff: number, M: number, N: number, K: number,
-  ap: Float32Array, bp: Float32Array,
+  w: Float32Array,
 ): void {
   c.fill(0, cOff, cOff + M * N);
   const Mb = (M + 3) >> 2, Nb = (N + 3) >> 2;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
+    const bBase = kc * 4;
+    // B panels: panel jp holds columns 4jp..4jp+3, k-major; missing columns are zero.
     for (let jp = 0; jp < Nb; jp++) {
-      const base = jp * kc * 4;
-      for (let k = 0; k < kc; k++) {
-        const br = bOff + (k0 + k) * bRs;
-        for (let jj = 0; jj < 4; jj++) {
-          const j = jp * 4 + jj;
-          bp[base + k * 4 + jj] = j < N ? b[br + j * bCs]! : 0;
-        }
+      const base = bBase + jp * kc * 4;
+      for (let jj = 0; jj < 4; jj++) {
+        const j = jp * 4 + jj;
+        let d = base + jj;
+        if (j < N) {
+          for (let k = 0, s = bOff + k0 * bRs + j * bCs; k < kc; k++, s += bRs, d += 4) w[d] = b[s]!;
+        } else for (let k = 0; k < kc; k++, d += 4) w[d] = 0;
       }
     }
     for (let ip = 0; ip < Mb; ip++) {
+      // A panel: rows 4ip..4ip+3, k-major; missing rows are zero.
       for (let ii = 0; ii < 4; ii++) {
         const i = ip * 4 + ii;
+        let d = ii;
         if (i < M) {
-          const ar = aOff + i * aRs + k0 * aCs;
-          for (let k = 0; k < kc; k++) ap[k * 4 + ii] = a[ar + k * aCs]!;
-        } else for (let k = 0; k < kc; k++) ap[k * 4 + ii] = 0;
+          for (let k = 0, s = aOff + i * aRs + k0 * aCs; k < kc; k++, s += aCs, d += 4) w[d] = a[s]!;
+        } else for (let k = 0; k < kc; k++, d += 4) w[d] = 0;
       }
       for (let jp = 0; jp < Nb; jp++) {
         let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        let pb = jp * kc * 4, pa = 0;
+        let pb = bBase + jp * kc * 4, pa = 0;
         for (let k = 0; k < kc; k++, pa += 4, pb += 4) {
-          const a0 = ap[pa]!, a1 = ap[pa + 1]!, a2 = ap[pa + 2]!, a3 = ap[pa + 3]!;
-          const b0 = bp[pb]!, b1 = bp[pb + 1]!, b2 = bp[pb + 2]!, b3 = bp[pb + 3]!;
+          const a0 = w[pa]!, a1 = w[pa + 1]!, a2 = w[pa + 2]!, a3 = w[pa + 3]!;
+          const b0 = w[pb]!, b1 = w[pb + 1]!, b2 = w[pb + 2]!, b3 = w[pb + 3]!;
           c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
           c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
           c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
@@ -322,10 +330,9 @@ export const jsKernels: Kernels = {
 
   matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K) {
     const kc = Math.min(KC, K);
-    const ap = new Float32Array(kc * 4);
-    const bp = new Float32Array(kc * (((N + 3) >> 2) * 4));
+    const w = new Float32Array(kc * 4 + kc * (((N + 3) >> 2) * 4)); // A panel, then B panels
     for (let p = 0; p < batch; p++) {
-      gemm(a, aOff + p * aBs, aRs, aCs, b, bOff + p * bBs, bRs, bCs, c, p * M * N, M, N, K, ap, bp);
+      gemm(a, aOff + p * aBs, aRs, aCs, b, bOff + p * bBs, bRs, bCs, c, p * M * N, M, N, K, w);
     }
   },
 };
