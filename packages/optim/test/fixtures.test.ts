@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Tensor, nn, F, tensor } from '@tensile/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tensor, nn, F, tensor, getBackend, setBackend, type Backend } from '@tensile/tensor';
 import { ASGD, SGD, type Optimizer } from '@tensile/optim';
 import { expectBits, fromPacked, loadFixture, toJson, toStateDict, type FixtureCase, type Packed } from './helpers.js';
 
@@ -44,8 +44,12 @@ function checkState(kind: Kind, opt: Optimizer<object>, params: Tensor[], step: 
   });
 }
 
-for (const [kind, cases] of [['asgd', asgd], ['sgd', sgd]] as const) {
-  describe(`${kind.toUpperCase()} matches PyTorch bit for bit`, () => {
+// ASGD's element update is a kernel of each backend (JS and WebAssembly SIMD): both must give PyTorch's bits.
+const initialBackend = getBackend() as Backend;
+for (const [kind, cases, backend] of [['asgd', asgd, 'js'], ['asgd', asgd, 'wasm'], ['sgd', sgd, 'wasm']] as const) {
+  describe(`${kind.toUpperCase()} matches PyTorch bit for bit (${backend} kernels)`, () => {
+    beforeAll(() => setBackend(backend));
+    afterAll(() => setBackend(initialBackend));
     for (const c of cases) {
       for (const foreach of [false, true]) {
         it(`${c.name} (foreach: ${foreach})`, () => {

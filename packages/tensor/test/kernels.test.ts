@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { kernels, Generator } from '@tensile/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernels, Generator, getBackend, setBackend, type Backend } from '@tensile/tensor';
 
 /** Naive float64 reference of one strided matmul. */
 function naive(a: Float32Array, aOff: number, aRs: number, aCs: number, b: Float32Array, bOff: number, bRs: number, bCs: number, M: number, N: number, K: number): Float64Array {
@@ -15,68 +15,77 @@ function naive(a: Float32Array, aOff: number, aRs: number, aCs: number, b: Float
 const g = new Generator(11);
 const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => g.uniform() * 2 - 1);
 
-describe('matmul kernel equals a naive float64 loop (within float32 summation error)', () => {
-  const sizes: [number, number, number][] = [
-    [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [1, 7, 1], [5, 3, 7], [4, 4, 4], [8, 12, 16], [67, 131, 97], [9, 5, 300], [33, 17, 513],
-  ];
-  for (const [M, N, K] of sizes) {
-    for (const layout of ['contiguous', 'A transposed', 'B transposed', 'both transposed, offset'] as const) {
-      it(`${M}x${K} @ ${K}x${N}, ${layout}`, () => {
-        const off = layout.endsWith('offset') ? 3 : 0;
-        const a = rand(M * K + off), b = rand(K * N + off);
-        const [aRs, aCs] = layout === 'A transposed' || layout.startsWith('both') ? [1, M] : [K, 1];
-        const [bRs, bCs] = layout === 'B transposed' || layout.startsWith('both') ? [1, K] : [N, 1];
-        const c = new Float32Array(M * N).fill(NaN);
-        kernels().matmul(a, off, 0, aRs, aCs, b, off, 0, bRs, bCs, c, 1, M, N, K);
-        const ref = naive(a, off, aRs, aCs, b, off, bRs, bCs, M, N, K);
-        for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+// Every backend's kernels against the same references.
+const initial = getBackend() as Backend;
+for (const backend of ['js', 'wasm'] as const) {
+  describe(`${backend} kernels`, () => {
+    beforeAll(() => setBackend(backend));
+    afterAll(() => setBackend(initial));
+
+    describe('matmul kernel equals a naive float64 loop (within float32 summation error)', () => {
+      const sizes: [number, number, number][] = [
+        [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [1, 7, 1], [5, 3, 7], [4, 4, 4], [8, 12, 16], [67, 131, 97], [9, 5, 300], [33, 17, 513],
+      ];
+      for (const [M, N, K] of sizes) {
+        for (const layout of ['contiguous', 'A transposed', 'B transposed', 'both transposed, offset'] as const) {
+          it(`${M}x${K} @ ${K}x${N}, ${layout}`, () => {
+            const off = layout.endsWith('offset') ? 3 : 0;
+            const a = rand(M * K + off), b = rand(K * N + off);
+            const [aRs, aCs] = layout === 'A transposed' || layout.startsWith('both') ? [1, M] : [K, 1];
+            const [bRs, bCs] = layout === 'B transposed' || layout.startsWith('both') ? [1, K] : [N, 1];
+            const c = new Float32Array(M * N).fill(NaN);
+            kernels().matmul(a, off, 0, aRs, aCs, b, off, 0, bRs, bCs, c, 1, M, N, K);
+            const ref = naive(a, off, aRs, aCs, b, off, bRs, bCs, M, N, K);
+            for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+          });
+        }
+      }
+
+      it('batched, with a broadcast (batch stride 0) B', () => {
+        const [batch, M, N, K] = [3, 5, 6, 7];
+        const a = rand(batch * M * K), b = rand(K * N);
+        const c = new Float32Array(batch * M * N);
+        kernels().matmul(a, 0, M * K, K, 1, b, 0, 0, N, 1, c, batch, M, N, K);
+        for (let p = 0; p < batch; p++) {
+          const ref = naive(a, p * M * K, K, 1, b, 0, N, 1, M, N, K);
+          for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5);
+        }
       });
-    }
-  }
 
-  it('batched, with a broadcast (batch stride 0) B', () => {
-    const [batch, M, N, K] = [3, 5, 6, 7];
-    const a = rand(batch * M * K), b = rand(K * N);
-    const c = new Float32Array(batch * M * N);
-    kernels().matmul(a, 0, M * K, K, 1, b, 0, 0, N, 1, c, batch, M, N, K);
-    for (let p = 0; p < batch; p++) {
-      const ref = naive(a, p * M * K, K, 1, b, 0, N, 1, M, N, K);
-      for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5);
-    }
-  });
+      it('batched, with a broadcast (batch stride 0) A and a per-batch offset B', () => {
+        const [batch, M, N, K] = [4, 7, 9, 11];
+        const a = rand(M * K), b = rand(2 + batch * K * N);
+        const c = new Float32Array(batch * M * N);
+        kernels().matmul(a, 0, 0, K, 1, b, 2, K * N, N, 1, c, batch, M, N, K);
+        for (let p = 0; p < batch; p++) {
+          const ref = naive(a, 0, K, 1, b, 2 + p * K * N, N, 1, M, N, K);
+          for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5 * K);
+        }
+      });
 
-  it('batched, with a broadcast (batch stride 0) A and a per-batch offset B', () => {
-    const [batch, M, N, K] = [4, 7, 9, 11];
-    const a = rand(M * K), b = rand(2 + batch * K * N);
-    const c = new Float32Array(batch * M * N);
-    kernels().matmul(a, 0, 0, K, 1, b, 2, K * N, N, 1, c, batch, M, N, K);
-    for (let p = 0; p < batch; p++) {
-      const ref = naive(a, 0, K, 1, b, 2 + p * K * N, N, 1, M, N, K);
-      for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!)).toBeLessThan(1e-5 * K);
-    }
-  });
+      // Non-unit strides on both axes (a view that steps over rows and columns), including
+      // K > 256 so the k-blocks end on a short block, and the MLP's forward and backward shapes.
+      const strided: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [13, 29, 31], [17, 6, 263], [64, 10, 256], [64, 256, 784]];
+      for (const [M, N, K] of strided) {
+        it(`${M}x${K} @ ${K}x${N}, every other row and column of larger arrays`, () => {
+          const a = rand(2 * M * 3 * K), b = rand(2 * K * 3 * N);
+          const c = new Float32Array(M * N);
+          kernels().matmul(a, 1, 0, 3 * K * 2, 2, b, 5, 0, 3 * N * 2, 2, c, 1, M, N, K);
+          const ref = naive(a, 1, 3 * K * 2, 2, b, 5, 3 * N * 2, 2, M, N, K);
+          for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+        });
+      }
 
-  // Non-unit strides on both axes (a view that steps over rows and columns), including
-  // K > 256 so the k-blocks end on a short block, and the MLP's forward and backward shapes.
-  const strided: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [13, 29, 31], [17, 6, 263], [64, 10, 256], [64, 256, 784]];
-  for (const [M, N, K] of strided) {
-    it(`${M}x${K} @ ${K}x${N}, every other row and column of larger arrays`, () => {
-      const a = rand(2 * M * 3 * K), b = rand(2 * K * 3 * N);
-      const c = new Float32Array(M * N);
-      kernels().matmul(a, 1, 0, 3 * K * 2, 2, b, 5, 0, 3 * N * 2, 2, c, 1, M, N, K);
-      const ref = naive(a, 1, 3 * K * 2, 2, b, 5, 3 * N * 2, 2, M, N, K);
-      for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!), `element ${i}`).toBeLessThan(1e-5 * Math.max(1, K));
+      it('writes only its own batch slices of C and leaves A and B unchanged', () => {
+        const [batch, M, N, K] = [2, 3, 5, 4];
+        const a = rand(batch * M * K), b = rand(batch * K * N);
+        const a0 = a.slice(), b0 = b.slice();
+        const c = new Float32Array(batch * M * N + 3).fill(7);
+        kernels().matmul(a, 0, M * K, K, 1, b, 0, K * N, N, 1, c, batch, M, N, K);
+        expect(Array.from(c.subarray(batch * M * N))).toEqual([7, 7, 7]);
+        expect(a).toEqual(a0);
+        expect(b).toEqual(b0);
+      });
     });
-  }
-
-  it('writes only its own batch slices of C and leaves A and B unchanged', () => {
-    const [batch, M, N, K] = [2, 3, 5, 4];
-    const a = rand(batch * M * K), b = rand(batch * K * N);
-    const a0 = a.slice(), b0 = b.slice();
-    const c = new Float32Array(batch * M * N + 3).fill(7);
-    kernels().matmul(a, 0, M * K, K, 1, b, 0, K * N, N, 1, c, batch, M, N, K);
-    expect(Array.from(c.subarray(batch * M * N))).toEqual([7, 7, 7]);
-    expect(a).toEqual(a0);
-    expect(b).toEqual(b0);
   });
-});
+}

@@ -1,4 +1,4 @@
-import { Tensor, noGrad, tensor } from '@tensile/tensor';
+import { Tensor, kernels, noGrad, tensor } from '@tensile/tensor';
 
 const f32 = Math.fround;
 
@@ -93,40 +93,12 @@ export function asgdUpdate(
 ): void {
   const decay = f32(1 - h.lambd * eta);
   const wd = f32(h.weightDecay);
-  // maximize negates the gradient; folding the sign into eta is exact (a sign flip).
+  // maximize negates the gradient; folding the sign into eta is exact (a sign flip). With
+  // weight decay, -(g - wd·p) has the same bits as -g + wd·p and negEta carries the sign.
   const negEta = h.maximize ? eta : -eta;
   const wdSigned = h.maximize ? -wd : wd;
-  // NOTE: loop-invariant branches are hoisted out of the element loops (one loop per case).
-  if (wd === 0) {
-    if (mu === 1) {
-      for (let i = 0; i < n; i++) {
-        const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
-        p[pOff + i] = x;
-        ax[axOff + i] = x;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
-        p[pOff + i] = x;
-        const a = ax[axOff + i]!;
-        ax[axOff + i] = a + f32(f32(x - a) * mu);
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const p0 = p[pOff + i]!;
-    // g' = ±g + wd·p, rounded once; with maximize, -(g - wd·p) has the same bits as -g + wd·p
-    // and negEta carries the sign.
-    const gi = f32(g[gOff + i]! + wdSigned * p0);
-    const x = f32(f32(p0 * decay) + negEta * gi);
-    p[pOff + i] = x;
-    if (mu === 1) ax[axOff + i] = x;
-    else {
-      const a = ax[axOff + i]!;
-      ax[axOff + i] = a + f32(f32(x - a) * mu);
-    }
-  }
+  // The element loop is the engine's `asgd` kernel (JS or WebAssembly SIMD: the same bits).
+  kernels().asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wdSigned);
 }
 
 /** A parameter's buffers as the fused kernel reads them. */

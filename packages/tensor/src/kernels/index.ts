@@ -1,28 +1,80 @@
 import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
+import { createWasmKernels } from './wasm.js';
 
 export type { Kernels, NnKernels, UnaryKind, BinaryKind, ReduceKind } from './types.js';
 
-let active: Kernels = jsKernels;
+/** The kernel sets the engine ships: plain JavaScript, and WebAssembly SIMD where the runtime has it. */
+export type Backend = 'js' | 'wasm';
+
+// Instantiated once at import, synchronously (the module is embedded and under 4 KiB).
+const wasmKernels = createWasmKernels();
+let active: Kernels = wasmKernels ?? jsKernels;
 
 /** The kernel set in use. Ops call `K()` once per op, never per element. *
  * @example
  * ```ts
  * import { kernels } from '@tensile/tensor';
- * console.log(kernels().name); // 'js'
+ * console.log(kernels().name); // 'wasm' (or 'js' where WebAssembly SIMD is missing)
  * ```
  */
 export const K = (): Kernels => active;
 
-/** Replaces the kernel set (the WebAssembly set plugs in here). *
+/** Replaces the kernel set with a custom one (a wrapped or instrumented set, say). *
  * @example
  * ```ts
  * import { kernels, setKernels } from '@tensile/tensor';
- * const js = kernels();
- * setKernels({ ...js, name: 'js-logged' }); // e.g. a wrapped or WebAssembly set
- * setKernels(js);
+ * const current = kernels();
+ * setKernels({ ...current, name: 'logged' });
+ * setKernels(current);
  * ```
  */
 export function setKernels(k: Kernels): void {
   active = k;
+}
+
+/**
+ * Whether this runtime can run the WebAssembly SIMD kernels.
+ *
+ * @example
+ * ```ts
+ * import { wasmAvailable, setBackend } from '@tensile/tensor';
+ * setBackend(wasmAvailable() ? 'wasm' : 'js');
+ * ```
+ */
+export function wasmAvailable(): boolean {
+  return wasmKernels !== undefined;
+}
+
+/**
+ * Chooses the kernels: `'wasm'` (the default where WebAssembly SIMD exists) or `'js'` (the
+ * readable reference, used automatically elsewhere). Both give the same bits for element-wise
+ * ops and the ASGD update; matmul and reductions agree within float32 summation order.
+ *
+ * @example
+ * ```ts
+ * import { setBackend, getBackend } from '@tensile/tensor';
+ * setBackend('js');
+ * console.log(getBackend()); // 'js'
+ * ```
+ */
+export function setBackend(name: Backend): void {
+  if (name === 'js') active = jsKernels;
+  else if (name === 'wasm') {
+    if (!wasmKernels) throw new Error("setBackend: backend 'wasm' needs WebAssembly SIMD, which this runtime does not provide; use 'js'");
+    active = wasmKernels;
+  } else throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; expected 'js' or 'wasm'`);
+}
+
+/**
+ * The backend in use: `'js'`, `'wasm'`, or the `name` of a set installed with `setKernels`.
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from '@tensile/tensor';
+ * console.log(getBackend()); // 'wasm' where WebAssembly SIMD exists
+ * ```
+ */
+export function getBackend(): string {
+  return active.name;
 }

@@ -335,5 +335,39 @@ export const jsKernels: Kernels = {
       gemm(a, aOff + p * aBs, aRs, aCs, b, bOff + p * bBs, bRs, bCs, c, p * M * N, M, N, K, w);
     }
   },
+
+  asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {
+    // NOTE: every operation is rounded to float32 where PyTorch's kernel rounds (Math.fround);
+    // products of two float32 values are exact in double, so `f32(a + b*c)` is one rounding.
+    // Loop-invariant branches are hoisted out of the element loops (one loop per case).
+    if (wd === 0) {
+      if (mu === 1) {
+        for (let i = 0; i < n; i++) {
+          const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
+          p[pOff + i] = x;
+          ax[axOff + i] = x;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const x = f32(f32(p[pOff + i]! * decay) + negEta * g[gOff + i]!);
+          p[pOff + i] = x;
+          const a = ax[axOff + i]!;
+          ax[axOff + i] = a + f32(f32(x - a) * mu);
+        }
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const p0 = p[pOff + i]!;
+      const gi = f32(g[gOff + i]! + wd * p0);
+      const x = f32(f32(p0 * decay) + negEta * gi);
+      p[pOff + i] = x;
+      if (mu === 1) ax[axOff + i] = x;
+      else {
+        const a = ax[axOff + i]!;
+        ax[axOff + i] = a + f32(f32(x - a) * mu);
+      }
+    }
+  },
 };
 

@@ -88,4 +88,22 @@ export interface Kernels extends NnKernels {
     b: Float32Array, bOff: number, bBs: number, bRs: number, bCs: number,
     c: Float32Array, batch: number, M: number, N: number, K: number,
   ): void;
+  /**
+   * ASGD's fused element update over `n` contiguous floats of each array, in place on `p` and
+   * `ax` (the optimizer kernel lives with the engine's kernels, as ATen's fused optimizer kernels
+   * do, so each backend brings its own). With `wd` = 0 the weight-decay term is skipped:
+   *
+   * ```text
+   * g' = g + wd·p                      (in double, rounded to float32 once)
+   * x  = f32(p·decay) + negEta·g'      (in double, rounded to float32 once)
+   * p  = x;  ax = mu === 1 ? x : ax + f32(f32(x − ax)·mu)
+   * ```
+   *
+   * `decay` and `wd` are float32 values, `negEta` and `mu` doubles. Every backend must give the
+   * same bits (this is PyTorch's for-loop ASGD arithmetic).
+   */
+  asgd(
+    p: Float32Array, pOff: number, g: Float32Array, gOff: number, ax: Float32Array, axOff: number, n: number,
+    decay: number, negEta: number, mu: number, wd: number,
+  ): void;
 }

@@ -1,0 +1,142 @@
+;; tensile's WebAssembly SIMD kernels (128-bit). Assembled by scripts/build-wasm.mjs (wabt) into
+;; kernels.gen.ts, which ships the module inside the package bundle as base64.
+;;
+;; The module owns one memory. The JavaScript side (wasm.ts) uses it as scratch space for each
+;; call: it packs operands into it, calls a kernel and copies results out. Pointers are byte
+;; offsets into that memory; the caller guarantees 16-byte alignment for every v128 access.
+;;
+;; Kept small on purpose: browsers compile modules of up to 4 KiB synchronously on the main
+;; thread, which lets the engine choose its kernels at import time.
+(module
+  (memory (export "memory") 1)
+
+  ;; gemm: C (+)= A · B over one packed k-block.
+  ;;   A: `mp` panels of 4 rows, each k-major (`kc` x 4 floats: a[k][0..3]).
+  ;;   B: `np` panels of 8 columns, each k-major (`kc` x 8 floats: b[k][0..7]).
+  ;;   C: row-major with `ldc` floats per row; the 4x8 tile of (panel i, panel j) starts at
+  ;;      row 4i, column 8j. `acc` = 0 stores the product, otherwise adds it to C.
+  ;; Loop order: B panel outer (8 KiB for kc = 256, stays in L1), A panels inner (the packed A
+  ;; block is sized by the caller to stay in L2). Eight v128 accumulators hold the 4x8 tile.
+  (func (export "gemm")
+    (param $ap i32) (param $bp i32) (param $cp i32) (param $mp i32) (param $np i32)
+    (param $kc i32) (param $ldc i32) (param $acc i32)
+    (local $jp i32) (local $ip i32) (local $k i32) (local $pa i32) (local $pb i32) (local $pc i32)
+    (local $ldcb i32) (local $b0 v128) (local $b1 v128) (local $a v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    (loop $jloop
+      (local.set $ip (i32.const 0))
+      (loop $iloop
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $pa (i32.add (local.get $ap) (i32.mul (local.get $ip) (i32.shl (local.get $kc) (i32.const 4)))))
+        (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jp) (i32.shl (local.get $kc) (i32.const 5)))))
+        (local.set $k (local.get $kc))
+        (loop $kloop
+          (local.set $b0 (v128.load (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $a (v128.load32_splat (local.get $pa)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=4 (local.get $pa)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=8 (local.get $pa)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $a (v128.load32_splat offset=12 (local.get $pa)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+          (br_if $kloop (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+        ;; pc = cp + (4*ip*ldc + 8*jp) * 4
+        (local.set $pc (i32.add (local.get $cp)
+          (i32.shl (i32.add (i32.mul (i32.shl (local.get $ip) (i32.const 2)) (local.get $ldc))
+                            (i32.shl (local.get $jp) (i32.const 3))) (i32.const 2))))
+        (if (local.get $acc) (then
+          (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $pc))))
+          (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $pc))))
+          (local.set $c10 (f32x4.add (local.get $c10) (v128.load (i32.add (local.get $pc) (local.get $ldcb)))))
+          (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (i32.add (local.get $pc) (local.get $ldcb)))))
+          (local.set $c20 (f32x4.add (local.get $c20) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $ldcb) (i32.const 1))))))
+          (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $ldcb) (i32.const 1))))))
+          (local.set $c30 (f32x4.add (local.get $c30) (v128.load (i32.add (local.get $pc) (i32.mul (local.get $ldcb) (i32.const 3))))))
+          (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldcb) (i32.const 3))))))))
+        (v128.store (local.get $pc) (local.get $c00))
+        (v128.store offset=16 (local.get $pc) (local.get $c01))
+        (local.set $pc (i32.add (local.get $pc) (local.get $ldcb)))
+        (v128.store (local.get $pc) (local.get $c10))
+        (v128.store offset=16 (local.get $pc) (local.get $c11))
+        (local.set $pc (i32.add (local.get $pc) (local.get $ldcb)))
+        (v128.store (local.get $pc) (local.get $c20))
+        (v128.store offset=16 (local.get $pc) (local.get $c21))
+        (local.set $pc (i32.add (local.get $pc) (local.get $ldcb)))
+        (v128.store (local.get $pc) (local.get $c30))
+        (v128.store offset=16 (local.get $pc) (local.get $c31))
+        (br_if $iloop (i32.lt_u (local.tee $ip (i32.add (local.get $ip) (i32.const 1))) (local.get $mp))))
+      (br_if $jloop (i32.lt_u (local.tee $jp (i32.add (local.get $jp) (i32.const 1))) (local.get $np)))))
+
+  ;; ASGD's element update on `n` floats (n a multiple of 4), in place on p and ax:
+  ;;   g' = g + wd*p          (only if `mode` bit 0; computed in f64, rounded once, as the JS kernel)
+  ;;   x  = f32(p*decay) + negEta*g'   (f64, rounded once)
+  ;;   p  = x;  ax = x (mode bit 1 clear) or ax + f32(f32(x - ax) * mu) (bit 1 set; bit 2 also
+  ;;   set when mu is a float32 value, which allows an f32 multiply)
+  ;; Every rounding matches the JavaScript reference kernel step for step, so results are
+  ;; bit-identical to it (and so to PyTorch's for-loop ASGD). The f64 steps run on two f64x2
+  ;; halves: lanes 0-1 promoted directly, lanes 2-3 after a shuffle; the two demoted halves are
+  ;; joined by a shuffle. (Written out inline: this V8 does not inline calls between wasm functions.)
+  (func (export "asgd")
+    (param $p i32) (param $g i32) (param $ax i32) (param $n i32)
+    (param $decay f32) (param $negEta f64) (param $mu f64) (param $wd f64) (param $mode i32)
+    (local $end i32) (local $pv v128) (local $gv v128) (local $x v128) (local $a v128) (local $d v128)
+    (local $decay4 v128) (local $eta2 v128) (local $mu2 v128) (local $wd2 v128) (local $mu4 v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $decay4 (f32x4.splat (local.get $decay)))
+    (local.set $eta2 (f64x2.splat (local.get $negEta)))
+    (local.set $mu2 (f64x2.splat (local.get $mu)))
+    (local.set $mu4 (f32x4.splat (f32.demote_f64 (local.get $mu))))
+    (local.set $wd2 (f64x2.splat (local.get $wd)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $l
+      (local.set $pv (v128.load (local.get $p)))
+      (local.set $gv (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then
+        (local.set $gv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (local.get $gv))
+                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (local.get $pv)))))
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv)))
+                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv))))))))))
+      (local.set $pv (f32x4.mul (local.get $pv) (local.get $decay4)))
+      (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+        (f32x4.demote_f64x2_zero
+          (f64x2.add (f64x2.promote_low_f32x4 (local.get $pv))
+                     (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (local.get $gv)))))
+        (f32x4.demote_f64x2_zero
+          (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv)))
+                     (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv))))))))
+      (v128.store (local.get $p) (local.get $x))
+      (if (i32.and (local.get $mode) (i32.const 4))
+        (then ;; mu is a float32 value: d*mu is exact in f64, so one f32 multiply rounds the same
+          (local.set $a (v128.load (local.get $ax)))
+          (v128.store (local.get $ax) (f32x4.add (local.get $a)
+            (f32x4.mul (f32x4.sub (local.get $x) (local.get $a)) (local.get $mu4)))))
+      (else (if (i32.and (local.get $mode) (i32.const 2))
+        (then
+          (local.set $a (v128.load (local.get $ax)))
+          (local.set $d (f32x4.sub (local.get $x) (local.get $a)))
+          (v128.store (local.get $ax) (f32x4.add (local.get $a)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $d)) (local.get $mu2)))
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d))) (local.get $mu2)))))))
+        (else (v128.store (local.get $ax) (local.get $x))))))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
+)

@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Generator, getBackend, kernels, randn, manualSeed, setBackend, setKernels, wasmAvailable, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+const initial = getBackend() as Backend;
+afterEach(() => setBackend(initial));
+
+function kernelSet(name: Backend): Kernels {
+  setBackend(name);
+  const k = kernels();
+  setBackend(initial);
+  return k;
+}
+
+describe('the WebAssembly module', () => {
+  it('is available in this runtime and is the default backend', () => {
+    expect(wasmAvailable()).toBe(true);
+    expect(initial).toBe('wasm');
+  });
+
+  it('is what scripts/build-wasm.mjs assembles from kernels.wat (the committed build is fresh)', () => {
+    // Fails if kernels.wat was edited without running `npm run build` (or the script) again.
+    execFileSync(process.execPath, [join(pkg, 'scripts', 'build-wasm.mjs'), '--check'], { stdio: 'pipe' });
+  });
+
+  it('stays under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
+    const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
+    const b64 = (src.match(/'([A-Za-z0-9+/=]*)'/g) ?? []).map((s) => s.slice(1, -1)).join('');
+    expect(Buffer.from(b64, 'base64').length).toBeLessThan(4096);
+  });
+});
+
+describe('setBackend', () => {
+  it('switches between the js and wasm kernel sets', () => {
+    setBackend('js');
+    expect(getBackend()).toBe('js');
+    expect(kernels().name).toBe('js');
+    setBackend('wasm');
+    expect(getBackend()).toBe('wasm');
+  });
+
+  it.each([['gpu'], [''], ['WASM']])('rejects %j naming the argument and leaves the backend alone', (name) => {
+    setBackend('js');
+    expect(() => setBackend(name as Backend)).toThrow(`setBackend: unknown backend ${JSON.stringify(name)}; expected 'js' or 'wasm'`);
+    expect(getBackend()).toBe('js');
+  });
+
+  it('reports a custom kernel set installed with setKernels by its name', () => {
+    setKernels({ ...kernels(), name: 'instrumented' });
+    expect(getBackend()).toBe('instrumented');
+  });
+});
+
+describe('ASGD update: wasm is bit-identical to js', () => {
+  const js = kernelSet('js'), wasm = kernelSet('wasm');
+  const gen = new Generator(3);
+  const rand = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (gen.uniform() * 2 - 1) * scale);
+  const f32 = Math.fround;
+  // decay and wd are float32 values; eta and mu doubles (mu also as a float32 value, which takes
+  // the kernel's f32 multiply), the sign of eta carries maximize.
+  const cases: [string, number, number, number, number][] = [
+    ['no averaging', f32(1 - 1e-4 * 0.01), -0.01, 1, 0],
+    ['averaging, mu a double', f32(1 - 1e-4 * 0.013), -0.013, 1 / 3, 0],
+    ['averaging, mu a float32', f32(1 - 1e-4 * 0.013), -0.013, f32(1 / 3), 0],
+    ['weight decay', f32(1 - 1e-4 * 0.02), -0.02, 1, f32(0.1)],
+    ['weight decay + averaging', f32(1 - 0.5 * 0.7), -0.7, 0.123456789, f32(0.05)],
+    ['maximize (signs flipped) + averaging', f32(1 - 1e-4 * 0.01), 0.01, f32(0.25), -f32(0.3)],
+    ['eta a float32 value (tensor lr)', f32(0.999), -f32(0.01), f32(0.5), 0],
+    ['huge and tiny eta', f32(1 - 1e-30), -1e30, 1e-20, f32(1e-3)],
+  ];
+  const sizes = [0, 1, 3, 4, 5, 7, 64, 1001, 8191, 8192, 8193, 20003];
+  for (const [label, decay, negEta, mu, wd] of cases) {
+    it(`${label}, sizes ${sizes.join(', ')}, at odd offsets`, () => {
+      for (const n of sizes) {
+        const p = rand(n + 5, 3), g = rand(n + 7), ax = rand(n + 2);
+        g[0] = 0; p[1] = -0; // zeros and signs go through too
+        const p2 = p.slice(), ax2 = ax.slice();
+        js.asgd(p, 5, g, 7, ax, 2, n, decay, negEta, mu, wd);
+        wasm.asgd(p2, 5, g, 7, ax2, 2, n, decay, negEta, mu, wd);
+        expect(new Uint32Array(p2.buffer)).toEqual(new Uint32Array(p.buffer));
+        expect(new Uint32Array(ax2.buffer)).toEqual(new Uint32Array(ax.buffer));
+      }
+    });
+  }
+
+  it('propagates non-finite values the same way', () => {
+    const p = Float32Array.of(Infinity, -Infinity, 1, 2, 3, 4, 5, 6), g = Float32Array.of(1, 1, Infinity, -Infinity, 0, 0, 1e38, -1e38);
+    const ax = new Float32Array(8);
+    const p2 = p.slice(), ax2 = ax.slice();
+    js.asgd(p, 0, g, 0, ax, 0, 8, f32(0.99), -1e10, 0.5, 0);
+    wasm.asgd(p2, 0, g, 0, ax2, 0, 8, f32(0.99), -1e10, 0.5, 0);
+    expect(Array.from(p2)).toEqual(Array.from(p));
+    expect(Array.from(ax2)).toEqual(Array.from(ax));
+  });
+});
+
+describe('matmul: wasm agrees with js within float32 summation order', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2]];
+  it.each(shapes)('%i x %i @ ... (M x N, K = %i), contiguous and through transposed views', (M, N, K) => {
+    manualSeed(M * 1000 + N);
+    const a = randn([M, K]), b = randn([K, N]), at = randn([K, M]), bt = randn([N, K]);
+    for (const [x, y] of [[a, b], [at.t(), b], [a, bt.t()], [at.t(), bt.t()]] as const) {
+      setBackend('js');
+      const ref = x.matmul(y).toFloat32Array();
+      setBackend('wasm');
+      const got = x.matmul(y).toFloat32Array();
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThanOrEqual(2e-6 * K * (1 + Math.abs(ref[i]!)));
+    }
+  });
+
+  it('batched matmul with a broadcast batch dim', () => {
+    manualSeed(1);
+    const a = randn([3, 1, 20, 30]), b = randn([4, 30, 12]);
+    setBackend('js');
+    const ref = a.matmul(b).toFloat32Array();
+    setBackend('wasm');
+    const got = a.matmul(b);
+    expect(got.shape).toEqual([3, 4, 20, 12]);
+    const g = got.toFloat32Array();
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(g[i]! - ref[i]!)).toBeLessThan(1e-4);
+  });
+
+  it('a CNN forward and backward (conv2d runs through matmul) agree across backends', () => {
+    const run = (backend: Backend): number[] => {
+      setBackend(backend);
+      manualSeed(5);
+      const model = new nn.Sequential(new nn.Conv2d(1, 4, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(4 * 12 * 12, 10));
+      const x = randn([8, 1, 28, 28]), y = randn([8, 10]).argmax(1);
+      const loss = F.crossEntropy(model.forward(x), y);
+      loss.backward();
+      return [loss.item(), ...model.parameters().flatMap((p) => Array.from(p.grad!.toFloat32Array().subarray(0, 20)))];
+    };
+    const ref = run('js'), got = run('wasm');
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(ref[i]!)));
+  });
+});
