@@ -98,6 +98,46 @@ describe('ASGD update: wasm is bit-identical to js', () => {
   });
 });
 
+describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
+  const js = kernelSet('js'), wasm = kernelSet('wasm');
+  const gen = new Generator(4);
+  const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => (gen.uniform() * 2 - 1) * 10 ** Math.floor(gen.uniform() * 8 - 4));
+  const sizes = [4095, 4096, 4097, 8192 * 2 + 3, 30001];
+  for (const kind of ['add', 'sub', 'mul', 'div'] as const) {
+    for (const alpha of kind === 'add' || kind === 'sub' ? [1, -0.01, 0.1, 3.3333333] : [1]) {
+      it(`${kind}${alpha !== 1 ? ` with alpha ${alpha}` : ''}, sizes ${sizes.join(', ')}`, () => {
+        for (const n of sizes) {
+          const a = rand(n + 1), b = rand(n + 2);
+          b[5] = 0; a[6] = -0; a[7] = Infinity; b[8] = NaN; // division by zero, signed zeros, non-finite
+          const o1 = new Float32Array(n + 3), o2 = new Float32Array(n + 3);
+          js.binary(kind, a, 1, [1], b, 2, [1], [n], o1, 3, alpha);
+          wasm.binary(kind, a, 1, [1], b, 2, [1], [n], o2, 3, alpha);
+          // NaN payloads may differ between engines; every other value must match bit for bit.
+          for (let i = 0; i < o1.length; i++) if (Number.isNaN(o1[i])) { o1[i] = NaN; o2[i] = Number.isNaN(o2[i]) ? NaN : o2[i]!; }
+          expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+        }
+      });
+    }
+  }
+
+  it('in place (out is a), as the SGD step uses it', () => {
+    const a = rand(10000), b = rand(10000), a2 = a.slice();
+    js.binary('add', a, 0, [1], b, 0, [1], [10000], a, 0, -0.01);
+    wasm.binary('add', a2, 0, [1], b, 0, [1], [10000], a2, 0, -0.01);
+    expect(new Uint32Array(a2.buffer)).toEqual(new Uint32Array(a.buffer));
+  });
+
+  it('2-d contiguous and broadcast operands give the same values (broadcasts take the JS loop)', () => {
+    manualSeed(2);
+    const x = randn([100, 100]), y = randn([100, 100]), r = randn([100]);
+    setBackend('js');
+    const ref = [x.add(y), x.mul(r), x.sub(y.t())].map((t) => t.toFloat32Array());
+    setBackend('wasm');
+    const got = [x.add(y), x.mul(r), x.sub(y.t())].map((t) => t.toFloat32Array());
+    for (let k = 0; k < ref.length; k++) expect(got[k]).toEqual(ref[k]);
+  });
+});
+
 describe('matmul: wasm agrees with js within float32 summation order', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2]];
   it.each(shapes)('%i x %i @ ... (M x N, K = %i), contiguous and through transposed views', (M, N, K) => {

@@ -1,6 +1,7 @@
-const f32 = Math.fround;
-
+import { kernels } from '@tensile/tensor';
 import type { SGDOptions } from '../sgd.js';
+
+const f32 = Math.fround;
 
 /**
  * SGD's hyper-parameters as the kernel reads them.
@@ -37,6 +38,15 @@ export function sgdUpdate(
   const damp = f32(1 - h.dampening);
   const negLr = f32(-h.lr);
   const sign = h.maximize ? -1 : 1;
+  if (wd === 0 && buf === null) {
+    // NOTE: plain SGD, the common case, on its own path: the general loop below tests its
+    // loop-invariant options per element. Folding the sign into the rate is exact (a sign flip).
+    // It is the engine's fused add (p + rate·g, one rounding), which the WebAssembly kernels
+    // run with SIMD.
+    const rate = sign * negLr;
+    kernels().binary('add', p, pOff, [1], g, gOff, [1], [n], p, pOff, rate);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const p0 = p[pOff + i]!;
     let d = sign * g[gOff + i]!;

@@ -273,8 +273,28 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     expectTensor('linear', 'bias', bias);
     if (!sameShape(bias.shape, [O])) throw new ShapeError(`linear: bias has shape ${fmt(bias.shape)} but weight ${fmt(weight.shape)} needs [${O}]`);
   }
-  const y = matmul(x, weight.t());
-  return bias ? add(y, bias) : y;
+  // NOTE: one node with its own backward, for speed. Composed as matmul(x, Wᵀ) + b, the weight's
+  // gradient would come out transposed (xᵀ·g, then a strided copy into W's layout) and the bias
+  // would cost a broadcast add and an unbroadcast. Here dW = gᵀ·x lands in W's layout directly.
+  // The backward is built from differentiable ops, so higher-order gradients still work.
+  const batch = x.shape.slice(0, -1);
+  const rows = numel(batch);
+  const x2 = x.reshape([rows, I]);
+  const out = empty([rows, O]);
+  const od = out.storage.data;
+  K().matmul(
+    x2.storage.data, x2.offset, 0, x2.strides[0]!, x2.strides[1]!,
+    weight.storage.data, weight.offset, 0, weight.strides[1]!, weight.strides[0]!,
+    od, 1, rows, O, I,
+  );
+  if (bias) K().binary('add', od, 0, [O, 1], bias.storage.data, bias.offset, [0, bias.strides[0]!], [rows, O], od, 0);
+  const inputs = bias ? [x2, weight, bias] : [x2, weight];
+  const y = record('linear', out, inputs, (g) => [
+    x2.requiresGrad ? matmul(g, weight) : null,
+    weight.requiresGrad ? matmul(g.t(), x2) : null,
+    bias?.requiresGrad ? sum(g, 0) : null,
+  ], inputs);
+  return y.reshape([...batch, O]);
 }
 
 interface Geometry { N: number; C: number; H: number; W: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; Ho: number; Wo: number }

@@ -80,6 +80,115 @@
         (br_if $iloop (i32.lt_u (local.tee $ip (i32.add (local.get $ip) (i32.const 1))) (local.get $mp))))
       (br_if $jloop (i32.lt_u (local.tee $jp (i32.add (local.get $jp) (i32.const 1))) (local.get $np)))))
 
+;; pack_a: A panels for gemm from a strided matrix at `src` (element strides `rs`, `cs`, in
+  ;; floats): `rows` rows (the last panel zero-padded to 4) by `kc` columns, k-major per panel.
+  ;; Column-contiguous sources (rs = 1, A read through a transpose) copy 4 rows with one v128.
+  (func (export "pack_a")
+    (param $src i32) (param $rs i32) (param $cs i32) (param $rows i32) (param $kc i32) (param $dst i32)
+    (local $i i32) (local $ii i32) (local $k i32) (local $s i32) (local $d i32) (local $csb i32)
+    (local.set $csb (i32.shl (local.get $cs) (i32.const 2)))
+    (loop $panel
+      (if (i32.and (i32.eq (local.get $rs) (i32.const 1)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $rows)))
+        (then
+          (local.set $s (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+          (local.set $k (local.get $kc))
+          (loop $k4
+            (v128.store (local.get $dst) (v128.load (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $csb)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br_if $k4 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else
+          (local.set $ii (i32.const 0))
+          (loop $row
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $ii) (i32.const 2))))
+            (local.set $k (local.get $kc))
+            (if (i32.lt_u (i32.add (local.get $i) (local.get $ii)) (local.get $rows))
+              (then
+                (local.set $s (i32.add (local.get $src)
+                  (i32.shl (i32.mul (i32.add (local.get $i) (local.get $ii)) (local.get $rs)) (i32.const 2))))
+                (loop $k1
+                  (f32.store (local.get $d) (f32.load (local.get $s)))
+                  (local.set $s (i32.add (local.get $s) (local.get $csb)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                  (br_if $k1 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+              (else
+                (loop $k0
+                  (f32.store (local.get $d) (f32.const 0))
+                  (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                  (br_if $k0 (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+            (br_if $row (i32.lt_u (local.tee $ii (i32.add (local.get $ii) (i32.const 1))) (i32.const 4))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))))
+      (br_if $panel (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $rows)))))
+
+  ;; pack_b: B panels for gemm from a strided matrix at `src`: `kc` rows by `cols` columns (the
+  ;; last panel zero-padded to 8), k-major per panel. Row-contiguous sources (cs = 1) copy 8
+  ;; columns with two v128s.
+  (func (export "pack_b")
+    (param $src i32) (param $rs i32) (param $cs i32) (param $cols i32) (param $kc i32) (param $dst i32)
+    (local $j i32) (local $jj i32) (local $k i32) (local $s i32) (local $d i32) (local $rsb i32)
+    (local.set $rsb (i32.shl (local.get $rs) (i32.const 2)))
+    (loop $panel
+      (if (i32.and (i32.eq (local.get $cs) (i32.const 1)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $cols)))
+        (then
+          (local.set $s (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $k (local.get $kc))
+          (loop $k8
+            (v128.store (local.get $dst) (v128.load (local.get $s)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $rsb)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (br_if $k8 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else
+          (local.set $jj (i32.const 0))
+          (loop $col
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $jj) (i32.const 2))))
+            (local.set $k (local.get $kc))
+            (if (i32.lt_u (i32.add (local.get $j) (local.get $jj)) (local.get $cols))
+              (then
+                (local.set $s (i32.add (local.get $src)
+                  (i32.shl (i32.mul (i32.add (local.get $j) (local.get $jj)) (local.get $cs)) (i32.const 2))))
+                (loop $k1
+                  (f32.store (local.get $d) (f32.load (local.get $s)))
+                  (local.set $s (i32.add (local.get $s) (local.get $rsb)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $k1 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+              (else
+                (loop $k0
+                  (f32.store (local.get $d) (f32.const 0))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $k0 (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
+            (br_if $col (i32.lt_u (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))))
+      (br_if $panel (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $cols)))))
+
+;; binary: out = a op b over `n` floats (n a multiple of 4), contiguous. op 0 add, 1 sub,
+  ;; 2 mul, 3 div (f32x4: the same bits as JavaScript's double arithmetic rounded to float32),
+  ;; 4 a + alpha*b computed in f64 and rounded once (JS's add with alpha, and SGD's step).
+  (func (export "binary")
+    (param $op i32) (param $a i32) (param $b i32) (param $o i32) (param $n i32) (param $alpha f64)
+    (local $end i32) (local $va v128) (local $vb v128) (local $al v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $al (f64x2.splat (local.get $alpha)))
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+    (loop $l
+      (local.set $va (v128.load (local.get $a)))
+      (local.set $vb (v128.load (local.get $b)))
+      (v128.store (local.get $o)
+        (if (result v128) (i32.eqz (local.get $op)) (then (f32x4.add (local.get $va) (local.get $vb)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 1)) (then (f32x4.sub (local.get $va) (local.get $vb)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 2)) (then (f32x4.mul (local.get $va) (local.get $vb)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 3)) (then (f32x4.div (local.get $va) (local.get $vb)))
+        (else (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (local.get $va))
+                       (f64x2.mul (local.get $al) (f64x2.promote_low_f32x4 (local.get $vb)))))
+          (f32x4.demote_f64x2_zero
+            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                       (f64x2.mul (local.get $al) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))))))))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end)))))
+
   ;; ASGD's element update on `n` floats (n a multiple of 4), in place on p and ax:
   ;;   g' = g + wd*p          (only if `mode` bit 0; computed in f64, rounded once, as the JS kernel)
   ;;   x  = f32(p*decay) + negEta*g'   (f64, rounded once)
