@@ -210,6 +210,15 @@ describe('linear / conv2d / unfold / fold', () => {
     });
   });
 
+  it("unfold uses PyTorch's layout [N, C·kh·kw, L] (values from torch.nn.functional.unfold)", () => {
+    const cols = F.unfold(arange(16).reshape([1, 1, 4, 4]), 2, { stride: 2 });
+    expect(cols.shape).toEqual([1, 4, 4]);
+    expect(cols.toArray()).toEqual([[[0, 2, 8, 10], [1, 3, 9, 11], [4, 6, 12, 14], [5, 7, 13, 15]]]);
+    const padded = F.unfold(arange(6).reshape([1, 1, 2, 3]), [2, 2], { padding: 1, stride: [2, 1] });
+    // torch: F.unfold(torch.arange(6.).reshape(1,1,2,3), (2,2), padding=1, stride=(2,1))
+    expect(padded.toArray()).toEqual([[[0, 0, 0, 0, 0, 3, 4, 5], [0, 0, 0, 0, 3, 4, 5, 0], [0, 0, 1, 2, 0, 0, 0, 0], [0, 1, 2, 0, 0, 0, 0, 0]]]);
+  });
+
   it('unfold / fold are adjoint, and fold(unfold(x)) == x for non-overlapping windows', () => {
     const x = randn([2, 3, 5, 6], { generator: g(41) });
     const cols = F.unfold(x, [2, 3], { stride: [1, 2], padding: 1 });
@@ -227,7 +236,7 @@ describe('linear / conv2d / unfold / fold', () => {
     gradcheck((x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1 }), [rnd([2, 2, 5, 4], 54), rnd([3, 2, 3, 2], 55), rnd([3], 56)]);
     gradcheck((x, w) => F.conv2d(x, w, null, { stride: [1, 2] }), [rnd([1, 3, 4, 5], 57), rnd([2, 3, 2, 2], 58)]);
     gradcheck((x) => F.unfold(x, 2, { padding: 1 }), [rnd([1, 2, 3, 3], 59)]);
-    gradcheck((c) => F.fold(c, [3, 3], 2, { padding: 1 }), [rnd([1, 16, 8], 60)]);
+    gradcheck((c) => F.fold(c, [3, 3], 2, { padding: 1 }), [rnd([1, 8, 16], 60)]);
     const x0 = rnd([1, 2, 4, 4], 61, false);
     const w = randn([3, 2, 2, 2], { generator: g(62) });
     gradcheck((wt) => grad(F.conv2d(x0, wt).square().sum(), wt, { createGraph: true })[0]!.mul(w), [rnd([3, 2, 2, 2], 63)]);
@@ -317,8 +326,8 @@ describe('errors name the function, the argument and the values', () => {
     ['conv2d bad padding', () => F.conv2d(zeros([1, 1, 4, 4]), zeros([1, 1, 3, 3]), null, { padding: [1, -1] }), RangeError, 'conv2d: padding must be a non-negative integer or a pair of them, got [1,-1]'],
     ['conv2d bias shape', () => F.conv2d(zeros([1, 1, 4, 4]), zeros([2, 1, 3, 3]), zeros([1])), ShapeError, 'conv2d: bias has shape [1] but weight [2,1,3,3] needs [2]'],
     ['unfold rank', () => F.unfold(zeros([3, 4]), 2), ShapeError, 'unfold: expected input [N,C,H,W], got [3,4]'],
-    ['fold block count', () => F.fold(zeros([1, 5, 4]), [3, 3], 2), ShapeError, 'fold: input [1,5,4] has 5 blocks but outputSize [3,3] gives 2x2 = 4'],
-    ['fold channel split', () => F.fold(zeros([1, 4, 5]), [3, 3], 2), ShapeError, 'fold: last dim 5 of input [1,4,5] is not divisible by the kernel area 4'],
+    ['fold block count', () => F.fold(zeros([1, 4, 5]), [3, 3], 2), ShapeError, 'fold: input [1,4,5] has 5 blocks but outputSize [3,3] gives 2x2 = 4'],
+    ['fold channel split', () => F.fold(zeros([1, 5, 4]), [3, 3], 2), ShapeError, 'fold: dim 1 (5) of input [1,5,4] is not divisible by the kernel area 4'],
     ['maxPool2d rank', () => F.maxPool2d(zeros([4, 4]), 2), ShapeError, 'maxPool2d: expected input [N,C,H,W] or [C,H,W], got [4,4]'],
     ['maxPool2d padding', () => F.maxPool2d(zeros([1, 1, 4, 4]), 2, { padding: 2 }), RangeError, 'maxPool2d: padding [2,2] should be at most half of the kernel size [2,2]'],
     ['maxPool2d kernel', () => F.maxPool2d(zeros([1, 1, 4, 4]), 0), RangeError, 'maxPool2d: kernelSize must be a positive integer or a pair of them, got 0'],

@@ -32,24 +32,29 @@ export const nnJsKernels: NnKernels = {
   },
 
   unfold(x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, out) {
+    // out is [N, C·kh·kw, Ho·Wo]: row (c, ky, kx) holds that kernel tap at every output position.
     const Ho = Math.floor((H + 2 * ph - kh) / sh) + 1;
     const Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
     let o = 0;
     for (let n = 0; n < N; n++) {
-      const xn = xOff + n * C * H * W;
-      for (let oy = 0; oy < Ho; oy++) {
-        for (let ox = 0; ox < Wo; ox++) {
-          for (let c = 0; c < C; c++) {
-            const xc = xn + c * H * W;
-            for (let ky = 0; ky < kh; ky++) {
+      for (let c = 0; c < C; c++) {
+        const xc = xOff + (n * C + c) * H * W;
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < kw; kx++) {
+            for (let oy = 0; oy < Ho; oy++) {
               const iy = oy * sh - ph + ky;
               if (iy < 0 || iy >= H) {
-                out.fill(0, o, o + kw);
-                o += kw;
+                out.fill(0, o, o + Wo);
+                o += Wo;
                 continue;
               }
               const xr = xc + iy * W;
-              for (let kx = 0; kx < kw; kx++) {
+              if (sw === 1 && kx - pw >= 0 && Wo - 1 + kx - pw < W) {
+                // stride 1 and no padding in reach: a contiguous run of the input row
+                for (let ox = 0, s = xr + kx - pw; ox < Wo; ox++) out[o++] = x[s + ox]!;
+                continue;
+              }
+              for (let ox = 0; ox < Wo; ox++) {
                 const ix = ox * sw - pw + kx;
                 out[o++] = ix >= 0 && ix < W ? x[xr + ix]! : 0;
               }
@@ -65,19 +70,18 @@ export const nnJsKernels: NnKernels = {
     const Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
     let i = cOff;
     for (let n = 0; n < N; n++) {
-      const on = n * C * H * W;
-      for (let oy = 0; oy < Ho; oy++) {
-        for (let ox = 0; ox < Wo; ox++) {
-          for (let c = 0; c < C; c++) {
-            const oc = on + c * H * W;
-            for (let ky = 0; ky < kh; ky++) {
+      for (let c = 0; c < C; c++) {
+        const oc = (n * C + c) * H * W;
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < kw; kx++) {
+            for (let oy = 0; oy < Ho; oy++) {
               const iy = oy * sh - ph + ky;
               if (iy < 0 || iy >= H) {
-                i += kw;
+                i += Wo;
                 continue;
               }
               const orow = oc + iy * W;
-              for (let kx = 0; kx < kw; kx++, i++) {
+              for (let ox = 0; ox < Wo; ox++, i++) {
                 const ix = ox * sw - pw + kx;
                 if (ix >= 0 && ix < W) out[orow + ix] = out[orow + ix]! + cols[i]!;
               }

@@ -24,8 +24,9 @@ export interface NnKernels {
    */
   softmax(x: Float32Array, xOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean): void;
   /**
-   * im2col: for a contiguous `[N, C, H, W]` input, `out` (contiguous `[N, Ho*Wo, C*kh*kw]`)
-   * holds each output position's zero-padded receptive field, flattened as `(c, ky, kx)`.
+   * im2col: for a contiguous `[N, C, H, W]` input, `out` (contiguous `[N, C*kh*kw, Ho*Wo]`,
+   * PyTorch's layout) holds in row `(c, ky, kx)` that kernel tap's input value (0 in the
+   * padding) at every output position.
    */
   unfold(
     x: Float32Array, xOff: number, N: number, C: number, H: number, W: number,

@@ -311,7 +311,7 @@ function geometry(op: string, shape: readonly number[], kernel: [number, number]
 }
 
 function unfoldRaw(x: Tensor, g: Geometry): Tensor {
-  const out = empty([g.N, g.Ho * g.Wo, g.C * g.kh * g.kw]);
+  const out = empty([g.N, g.C * g.kh * g.kw, g.Ho * g.Wo]);
   const [d, o] = x._contiguousData();
   K().unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data);
   return record('unfold', out, [x], (gr) => [foldRaw(gr, g)]);
@@ -325,16 +325,14 @@ function foldRaw(cols: Tensor, g: Geometry): Tensor {
 }
 
 /**
- * im2col: the zero-padded receptive field of every output position of a `[N, C, H, W]`
- * input, as `[N, Ho·Wo, C·kh·kw]` (entries ordered `(c, ky, kx)`). Its backward is `fold`.
- *
- * NOTE: PyTorch's `F.unfold` returns the transpose, `[N, C·kh·kw, L]`; this layout lets conv2d
- * be one contiguous matmul. Use `.transpose(1, 2)` for PyTorch's layout.
+ * im2col, as PyTorch's `F.unfold`: the zero-padded receptive field of every output position of
+ * a `[N, C, H, W]` input, as `[N, C·kh·kw, L]` (rows ordered `(c, ky, kx)`, L = Ho·Wo output
+ * positions). Its backward is `fold`.
  *
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
- * F.unfold(arange(16).reshape(1, 1, 4, 4), 2, { stride: 2 }).shape; // [1, 4, 4]
+ * F.unfold(arange(16).reshape(1, 1, 4, 4), 2, { stride: 2 }).shape; // [1, 4, 4]: 4 taps x 4 blocks
  * ```
  */
 export function unfold(x: Tensor, kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
@@ -345,22 +343,22 @@ export function unfold(x: Tensor, kernelSize: number | readonly [number, number]
 }
 
 /**
- * col2im, the adjoint of `unfold`: sums columns `[N, Ho·Wo, C·kh·kw]` back into an image of
+ * col2im, as PyTorch's `F.fold`, the adjoint of `unfold`: sums blocks `[N, C·kh·kw, L]` into an image of
  * `outputSize` `[H, W]` (overlapping windows add up). Its backward is `unfold`.
  *
  * @example
  * ```ts
  * import { F, ones } from '@tensile/tensor';
- * F.fold(ones([1, 9, 4]), [4, 4], 2, { stride: 1 }).shape; // [1, 1, 4, 4]
+ * F.fold(ones([1, 4, 9]), [4, 4], 2, { stride: 1 }).shape; // [1, 1, 4, 4]
  * ```
  */
 export function fold(cols: Tensor, outputSize: readonly [number, number], kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
   expectTensor('fold', 'input', cols);
-  if (cols.ndim !== 3) throw new ShapeError(`fold: expected input [N, L, C·kh·kw], got ${fmt(cols.shape)}`);
+  if (cols.ndim !== 3) throw new ShapeError(`fold: expected input [N, C·kh·kw, L], got ${fmt(cols.shape)}`);
   const [H, W] = pair('fold', 'outputSize', outputSize, 1);
   const [kh, kw] = pair('fold', 'kernelSize', kernelSize, 1);
-  const [N, L, R] = cols.shape as [number, number, number];
-  if (R % (kh * kw) !== 0) throw new ShapeError(`fold: last dim ${R} of input ${fmt(cols.shape)} is not divisible by the kernel area ${kh * kw}`);
+  const [N, R, L] = cols.shape as [number, number, number];
+  if (R % (kh * kw) !== 0) throw new ShapeError(`fold: dim 1 (${R}) of input ${fmt(cols.shape)} is not divisible by the kernel area ${kh * kw}`);
   const g = geometry('fold', [N, R / (kh * kw), H, W], [kh, kw], pair('fold', 'stride', options.stride ?? 1, 1), pair('fold', 'padding', options.padding ?? 0, 0));
   if (L !== g.Ho * g.Wo) throw new ShapeError(`fold: input ${fmt(cols.shape)} has ${L} blocks but outputSize [${H},${W}] gives ${g.Ho}x${g.Wo} = ${g.Ho * g.Wo}`);
   return foldRaw(cols, g);
@@ -389,10 +387,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     if (!sameShape(bias.shape, [O])) throw new ShapeError(`${op}: bias has shape ${fmt(bias.shape)} but weight ${fmt(weight.shape)} needs [${O}]`);
   }
   const g = geometry(op, x.shape, [kh, kw], pair(op, 'stride', options.stride ?? 1, 1), pair(op, 'padding', options.padding ?? 0, 0));
-  const cols = unfoldRaw(x, g); // [N, L, C·kh·kw]
-  let y = matmul(cols, weight.reshape([O, C * kh * kw]).t()); // [N, L, O]
-  if (bias) y = add(y, bias);
-  return y.permute(0, 2, 1).reshape([g.N, O, g.Ho, g.Wo]);
+  // As PyTorch: y[n] = W · cols[n], with W flattened to [O, C·kh·kw] and shared by the batch,
+  // which lands in [N, O, L] = [N, O, Ho, Wo] with no transpose.
+  const cols = unfoldRaw(x, g); // [N, C·kh·kw, L]
+  let y = matmul(weight.reshape([O, C * kh * kw]), cols); // [N, O, L]
+  if (bias) y = add(y, bias.reshape([O, 1]));
+  return y.reshape([g.N, O, g.Ho, g.Wo]);
 }
 
 /**
