@@ -246,12 +246,23 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
     for (const m of n.next) if (m && active(m)) deps.set(m, (deps.get(m) ?? 0) + 1);
   }
 
+  // Gradient stealing (as PyTorch's AccumulateGrad): a leaf's first gradient is normally a copy,
+  // so no two tensors share its storage. When the engine alone holds the incoming gradient (made
+  // by a backward function, handed to exactly one consumer, a whole contiguous storage that no
+  // other leaf or retained grad received), the leaf takes it as is and the copy is skipped.
+  // Backward functions return fresh tensors or views of their incoming gradient, never a tensor
+  // the user or the forward pass holds; the root gradients (which the caller may hold) are
+  // never taken.
+  const handed = new Map<Tensor, number>();
+  const givenAway = new Set<Tensor['storage']>();
   const buffers = new Map<Node, Tensor>();
   const addTo = (n: Node, g: Tensor): void => {
     const prev = buffers.get(n);
+    handed.set(g, (handed.get(g) ?? 0) + 1);
     buffers.set(n, prev ? O.add(prev, g) : g);
   };
   rootNodes.forEach((n, i) => addTo(n, grads[i]!));
+  for (const g of grads) givenAway.add(g.storage);
 
   const release = (m: Node): void => {
     const left = deps.get(m)! - 1;
@@ -304,7 +315,10 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
 
   function accumulateInto(t: Tensor, g: Tensor, keepGraph: boolean): void {
     const cur = t.grad;
-    if (cur === null) t._setGradUnchecked(O.copyForGrad(g, keepGraph));
+    const mayTake = !keepGraph && !g.requiresGrad && (handed.get(g) ?? 1) === 1 && !givenAway.has(g.storage)
+      && g.offset === 0 && g.storage.data.length === g.numel() && g.isContiguous();
+    givenAway.add(g.storage);
+    if (cur === null) t._setGradUnchecked(mayTake ? g : O.copyForGrad(g, keepGraph));
     else if (keepGraph || cur.requiresGrad) t._setGradUnchecked(O.add(cur, g));
     else O.accumulateInPlace(cur, g);
   }

@@ -139,3 +139,53 @@ describe('autograd', () => {
     expect(d.gradFn).toBeNull();
   });
 });
+
+describe('leaf gradients never share storage with anything else (gradient stealing is safe)', () => {
+  const leaf = (v: number[]): T.Tensor => T.tensor(v).requiresGrad_();
+
+  it('two leaves that receive the same gradient get separate tensors', () => {
+    const a = leaf([1, 2, 3]), b = leaf([4, 5, 6]);
+    a.add(b).mul(T.tensor([1, 2, 3])).sum().backward();
+    a.grad!.add_(T.tensor([10, 10, 10]));
+    expect(b.grad!.toArray()).toEqual([1, 2, 3]);
+    expect(a.grad!.toArray()).toEqual([11, 12, 13]);
+  });
+
+  it("a leaf does not take the caller's gradient (backward(gradient) through a view)", () => {
+    const x = leaf([1, 2, 3, 4]);
+    const G = T.tensor([[1, 2], [3, 4]]);
+    x.reshape([2, 2]).backward(G);
+    G.mul_(0);
+    expect(x.grad!.toArray()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a retained non-leaf grad and a leaf grad are separate', () => {
+    const x = leaf([1, 2]);
+    const y = x.reshape([2, 1]);
+    y.retainGrad();
+    y.mul(T.tensor([[3], [4]])).sum().backward();
+    y.grad!.add_(T.tensor([[100], [100]]));
+    expect(x.grad!.toArray()).toEqual([3, 4]);
+  });
+
+  it('a leaf used twice, and views of one gradient sent to two leaves, stay independent', () => {
+    const a = leaf([1, 2, 3, 4]), b = leaf([1, 1, 1, 1]);
+    const s = a.mul(b).add(a); // a receives two contributions (summed), b one
+    T.stack([s.reshape([2, 2]).sum(0), a.reshape([2, 2]).sum(1)]).sum().backward();
+    const ga = a.grad!.toArray(), gb = b.grad!.toArray();
+    a.grad!.mul_(0);
+    expect(b.grad!.toArray()).toEqual(gb);
+    b.grad!.mul_(0);
+    expect(ga).toEqual([3, 3, 3, 3]);
+  });
+
+  it('the second backward accumulates into the first gradient without touching other leaves', () => {
+    const w = leaf([1, 2]), v = leaf([3, 4]);
+    const run = (): void => w.mul(v).sum().backward();
+    run();
+    const vBefore = v.grad!.toArray();
+    run();
+    expect(w.grad!.toArray()).toEqual([6, 8]);
+    expect(v.grad!.toArray()).toEqual(vBefore.map((x) => x * 2));
+  });
+});
