@@ -183,7 +183,7 @@ describe('leaf gradients never share storage with anything else (gradient steali
     const w = leaf([1, 2]), v = leaf([3, 4]);
     const run = (): void => w.mul(v).sum().backward();
     run();
-    const vBefore = v.grad!.toArray();
+    const vBefore = v.grad!.toArray() as number[];
     run();
     expect(w.grad!.toArray()).toEqual([6, 8]);
     expect(v.grad!.toArray()).toEqual(vBefore.map((x) => x * 2));

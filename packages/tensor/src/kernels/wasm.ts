@@ -5,9 +5,9 @@
  *
  * Tensors keep their storage in ordinary `Float32Array`s, so each call stages its operands in
  * the module's memory:
- * - matmul packs A and B straight from their strided views into the panel layout the
- *   micro-kernel reads (the JS kernel packs too, so this costs nothing extra) and copies C out:
- *   O(n²) copying against O(n³) arithmetic.
+ * - matmul copies in the memory span of each operand's view (a transposed view costs nothing
+ *   more), packs panels and multiplies inside the module, and copies C out: O(n²) copying
+ *   against O(n³) arithmetic.
  * - the ASGD update streams the arrays through in chunks that stay in cache, so main memory
  *   sees each element read and written once, as a kernel working in place would.
  */
@@ -17,9 +17,11 @@ import { wasmBase64 } from './wasm/kernels.gen.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
-  gemm(ap: number, bp: number, cp: number, mp: number, np: number, kc: number, ldc: number, acc: number): void;
-  pack_a(src: number, rs: number, cs: number, rows: number, kc: number, dst: number): void;
-  pack_b(src: number, rs: number, cs: number, cols: number, kc: number, dst: number): void;
+  matmul(
+    a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
+    M: number, K: number, j0: number, j1: number, c: number, ldc: number, bp: number, ap: number,
+  ): void;
+  compact(c: number, rows: number, ldc: number, n: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;
   asgd(p: number, g: number, ax: number, n: number, decay: number, negEta: number, mu: number, wd: number, mode: number): void;
 }
@@ -82,9 +84,30 @@ export function createWasmKernels(): Kernels | undefined {
     }
   }
 
-  const KC = 256; // k-block: a B panel is KC x 8 floats (8 KiB) and stays in L1
-  const MC = 128; // rows of A packed per block: MC x KC floats (128 KiB) stay in L2
   const SMALL = 8 * 8 * 8; // below this many multiply-adds the JS kernel wins (call overhead)
+
+  /** The floats an operand's view spans in memory, or -1 when it skips most of that span. */
+  function denseSpan(rs: number, cs: number, R: number, C: number): number {
+    const span = (R - 1) * rs + (C - 1) * cs + 1;
+    return span <= 2 * R * C + 64 ? span : -1;
+  }
+
+  /**
+   * Copies one operand into the module at float index `at`: its memory span when the view is
+   * dense (the module then reads it through the strides), otherwise a contiguous copy, so the
+   * copy never outgrows the work. Returns the strides the module should use.
+   */
+  function stageOperand(
+    w: Float32Array, at: number, x: Float32Array, off: number, rs: number, cs: number, R: number, C: number, span: number,
+  ): [number, number] {
+    if (span >= 0) {
+      w.set(x.subarray(off, off + span), at);
+      return [rs, cs];
+    }
+    jsKernels.copy(x, off, [rs, cs], [R, C], w, at);
+    return [C, 1];
+  }
+  const room = (x: number): number => (x + 3) & ~3; // keeps every region 16-byte aligned
 
   function matmul(
     a: Float32Array, aOff: number, aBs: number, aRs: number, aCs: number,
@@ -95,63 +118,21 @@ export function createWasmKernels(): Kernels | undefined {
       jsKernels.matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K);
       return;
     }
-    const np = (N + 7) >> 3, ldc = np * 8;
-    const mc = Math.min(MC, (M + 3) & ~3), kcMax = Math.min(KC, K);
-    // Each operand is copied in as the span of memory its view covers, then packed by the
-    // module; a view that skips most of its span (a slice of a much larger tensor) is packed
-    // element by element in JS instead, so the copy never outgrows the work.
-    const aSpan = (M - 1) * aRs + (K - 1) * aCs + 1, bSpan = (K - 1) * bRs + (N - 1) * bCs + 1;
-    const dense = aSpan <= 2 * M * K + 64 && bSpan <= 2 * K * N + 64;
-    // Layout (floats): B packed whole [K x ldc] | A block [mc x kcMax] | C block [mc x ldc]
-    // | A's span | B's span (rounded up to 4 floats, so every region stays 16-byte aligned).
-    const B0 = 0, A0 = K * ldc, C0 = A0 + mc * kcMax, RA = C0 + mc * ldc, RB = RA + ((aSpan + 3) & ~3);
-    const w = reserve(dense ? RB + bSpan : RA);
+    const ldc = (N + 7) & ~7;
+    const aSpan = denseSpan(aRs, aCs, M, K), bSpan = denseSpan(bRs, bCs, K, N);
+    const aRoom = room(aSpan >= 0 ? aSpan : M * K), bRoom = room(bSpan >= 0 ? bSpan : K * N);
+    // Layout (floats): C [M x ldc, M rounded up to whole 4-row tiles, which the kernel writes]
+    // | A | B | packed B panels [256 x ldc] | packed A block [128 x 256].
+    const C0 = 0, A0 = ((M + 3) & ~3) * ldc, B0 = A0 + aRoom, BP = B0 + bRoom, AP = BP + 256 * ldc;
+    const w = reserve(AP + 128 * 256);
+    let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];
     for (let p = 0; p < batch; p++) {
-      const ao = aOff + p * aBs, bo = bOff + p * bBs, co = p * M * N;
-      if (dense) {
-        w.set(a.subarray(ao, ao + aSpan), RA);
-        w.set(b.subarray(bo, bo + bSpan), RB);
-      }
-      // B: each k-block [k0, k0+kc) starts at k0*ldc and holds np panels of kc x 8 (k-major).
-      for (let k0 = 0; k0 < K; k0 += KC) {
-        const kc = Math.min(KC, K - k0);
-        if (dense) {
-          ex.pack_b((RB + k0 * bRs) * 4, bRs, bCs, N, kc, (B0 + k0 * ldc) * 4);
-          continue;
-        }
-        for (let jp = 0; jp < np; jp++) {
-          const base = B0 + k0 * ldc + jp * kc * 8;
-          for (let jj = 0; jj < 8; jj++) {
-            const j = jp * 8 + jj;
-            let d = base + jj;
-            if (j < N) {
-              for (let k = 0, s = bo + k0 * bRs + j * bCs; k < kc; k++, s += bRs, d += 8) w[d] = b[s]!;
-            } else for (let k = 0; k < kc; k++, d += 8) w[d] = 0;
-          }
-        }
-      }
-      for (let i0 = 0; i0 < M; i0 += mc) {
-        const rows = Math.min(mc, M - i0), mp = (rows + 3) >> 2;
-        for (let k0 = 0; k0 < K; k0 += KC) {
-          const kc = Math.min(KC, K - k0);
-          // A: mp panels of 4 rows, each kc x 4 (k-major); missing rows are zero.
-          if (dense) ex.pack_a((RA + i0 * aRs + k0 * aCs) * 4, aRs, aCs, rows, kc, A0 * 4);
-          else {
-            for (let ip = 0; ip < mp; ip++) {
-              for (let ii = 0; ii < 4; ii++) {
-                const i = i0 + ip * 4 + ii;
-                let d = A0 + ip * kc * 4 + ii;
-                if (i < M) {
-                  for (let k = 0, s = ao + i * aRs + k0 * aCs; k < kc; k++, s += aCs, d += 4) w[d] = a[s]!;
-                } else for (let k = 0; k < kc; k++, d += 4) w[d] = 0;
-              }
-            }
-          }
-          ex.gemm(A0 * 4, (B0 + k0 * ldc) * 4, C0 * 4, mp, np, kc, ldc, k0 > 0 ? 1 : 0);
-        }
-        if (ldc === N) copyOut(c, co + i0 * N, w, C0, rows * N);
-        else for (let r = 0; r < rows; r++) copyOut(c, co + (i0 + r) * N, w, C0 + r * ldc, N);
-      }
+      // A batch-shared operand (stride 0, e.g. conv2d's weight) is staged once.
+      if (p === 0 || aBs !== 0) as = stageOperand(w, A0, a, aOff + p * aBs, aRs, aCs, M, K, aSpan);
+      if (p === 0 || bBs !== 0) bs = stageOperand(w, B0, b, bOff + p * bBs, bRs, bCs, K, N, bSpan);
+      ex.matmul(A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K, 0, N, C0 * 4, ldc, BP * 4, AP * 4);
+      if (ldc !== N) ex.compact(C0 * 4, M, ldc, N);
+      copyOut(c, p * M * N, w, C0, M * N);
     }
   }
 

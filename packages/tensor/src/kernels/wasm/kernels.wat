@@ -17,7 +17,7 @@
   ;;      row 4i, column 8j. `acc` = 0 stores the product, otherwise adds it to C.
   ;; Loop order: B panel outer (8 KiB for kc = 256, stays in L1), A panels inner (the packed A
   ;; block is sized by the caller to stay in L2). Eight v128 accumulators hold the 4x8 tile.
-  (func (export "gemm")
+  (func $gemm (export "gemm")
     (param $ap i32) (param $bp i32) (param $cp i32) (param $mp i32) (param $np i32)
     (param $kc i32) (param $ldc i32) (param $acc i32)
     (local $jp i32) (local $ip i32) (local $k i32) (local $pa i32) (local $pb i32) (local $pc i32)
@@ -80,10 +80,10 @@
         (br_if $iloop (i32.lt_u (local.tee $ip (i32.add (local.get $ip) (i32.const 1))) (local.get $mp))))
       (br_if $jloop (i32.lt_u (local.tee $jp (i32.add (local.get $jp) (i32.const 1))) (local.get $np)))))
 
-;; pack_a: A panels for gemm from a strided matrix at `src` (element strides `rs`, `cs`, in
+  ;; pack_a: A panels for gemm from a strided matrix at `src` (element strides `rs`, `cs`, in
   ;; floats): `rows` rows (the last panel zero-padded to 4) by `kc` columns, k-major per panel.
   ;; Column-contiguous sources (rs = 1, A read through a transpose) copy 4 rows with one v128.
-  (func (export "pack_a")
+  (func $pack_a (export "pack_a")
     (param $src i32) (param $rs i32) (param $cs i32) (param $rows i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $ii i32) (local $k i32) (local $s i32) (local $d i32) (local $csb i32)
     (local.set $csb (i32.shl (local.get $cs) (i32.const 2)))
@@ -123,7 +123,7 @@
   ;; pack_b: B panels for gemm from a strided matrix at `src`: `kc` rows by `cols` columns (the
   ;; last panel zero-padded to 8), k-major per panel. Row-contiguous sources (cs = 1) copy 8
   ;; columns with two v128s.
-  (func (export "pack_b")
+  (func $pack_b (export "pack_b")
     (param $src i32) (param $rs i32) (param $cs i32) (param $cols i32) (param $kc i32) (param $dst i32)
     (local $j i32) (local $jj i32) (local $k i32) (local $s i32) (local $d i32) (local $rsb i32)
     (local.set $rsb (i32.shl (local.get $rs) (i32.const 2)))
@@ -161,7 +161,56 @@
           (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))))
       (br_if $panel (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $cols)))))
 
-;; binary: out = a op b over `n` floats (n a multiple of 4), contiguous. op 0 add, 1 sub,
+  ;; matmul: C[:, j0:j1] = A · B[:, j0:j1] for a strided A [M x K] at `a` and B [K x N] at `b`
+  ;; (element strides in floats), into C (row stride `ldc` floats) at `c`. `j0` is a multiple
+  ;; of 8; `bp` and `ap` are this call's scratch for packed panels (B: 256 x (j1 - j0) rounded
+  ;; up to 8; A: 128 x 256). Blocking: k in blocks of 256 (a B panel of 256 x 8 stays in L1),
+  ;; rows in blocks of 128 (the packed A block stays in L2). Disjoint column ranges of one
+  ;; product can run at once on two threads, each with its own scratch.
+  (func (export "matmul")
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $M i32) (param $K i32) (param $j0 i32) (param $j1 i32)
+    (param $c i32) (param $ldc i32) (param $bp i32) (param $ap i32)
+    (local $k0 i32) (local $kc i32) (local $i0 i32) (local $rows i32)
+    (loop $kblock
+      (local.set $kc (select (i32.const 256) (i32.sub (local.get $K) (local.get $k0))
+        (i32.gt_u (i32.sub (local.get $K) (local.get $k0)) (i32.const 256))))
+      (call $pack_b
+        (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $brs)) (i32.mul (local.get $j0) (local.get $bcs))) (i32.const 2)))
+        (local.get $brs) (local.get $bcs) (i32.sub (local.get $j1) (local.get $j0)) (local.get $kc) (local.get $bp))
+      (local.set $i0 (i32.const 0))
+      (loop $iblock
+        (local.set $rows (select (i32.const 128) (i32.sub (local.get $M) (local.get $i0))
+          (i32.gt_u (i32.sub (local.get $M) (local.get $i0)) (i32.const 128))))
+        (call $pack_a
+          (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ars)) (i32.mul (local.get $k0) (local.get $acs))) (i32.const 2)))
+          (local.get $ars) (local.get $acs) (local.get $rows) (local.get $kc) (local.get $ap))
+        (call $gemm (local.get $ap) (local.get $bp)
+          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $j0)) (i32.const 2)))
+          (i32.shr_u (i32.add (local.get $rows) (i32.const 3)) (i32.const 2))
+          (i32.shr_u (i32.add (i32.sub (local.get $j1) (local.get $j0)) (i32.const 7)) (i32.const 3))
+          (local.get $kc) (local.get $ldc) (local.get $k0))
+        (br_if $iblock (i32.lt_u (local.tee $i0 (i32.add (local.get $i0) (i32.const 128))) (local.get $M))))
+      (br_if $kblock (i32.lt_u (local.tee $k0 (i32.add (local.get $k0) (i32.const 256))) (local.get $K)))))
+
+  ;; compact: moves `rows` rows of `n` floats from row stride `ldc` to row stride `n`, in place
+  ;; (rows only move down, so a forward copy never overwrites a row not yet moved).
+  (func (export "compact") (param $c i32) (param $rows i32) (param $ldc i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $src i32) (local $dst i32)
+    (local.set $r (i32.const 1))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $src (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (loop $col
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
+
+  ;; binary: out = a op b over `n` floats (n a multiple of 4), contiguous. op 0 add, 1 sub,
   ;; 2 mul, 3 div (f32x4: the same bits as JavaScript's double arithmetic rounded to float32),
   ;; 4 a + alpha*b computed in f64 and rounded once (JS's add with alpha, and SGD's step).
   (func (export "binary")
