@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, getBackend, kernels, randn, manualSeed, setBackend, setKernels, wasmAvailable, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, F, nn, type Backend, type Kernels } from '@tensile/tensor';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const initial = getBackend() as Backend;
@@ -176,5 +176,45 @@ describe('matmul: wasm agrees with js within float32 summation order', () => {
     };
     const ref = run('js'), got = run('wasm');
     for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(ref[i]!)));
+  });
+});
+
+describe('setNumThreads: large matmuls on worker threads', () => {
+  afterEach(() => setNumThreads(1));
+
+  it('gives bit-identical products on 1 and 2 threads (each thread owns whole columns)', () => {
+    manualSeed(9);
+    const a = randn([300, 280]), b = randn([280, 330]), bt = randn([330, 280]);
+    const one = [a.matmul(b), a.matmul(bt.t())].map((t) => t.toFloat32Array());
+    setNumThreads(2);
+    expect(getNumThreads()).toBe(2);
+    const until = Date.now() + 300;
+    while (Date.now() < until) { /* let the worker start: until then this thread does all the work */ }
+    const two = [a.matmul(b), a.matmul(bt.t())].map((t) => t.toFloat32Array());
+    expect(new Uint32Array(two[0]!.buffer)).toEqual(new Uint32Array(one[0]!.buffer));
+    expect(new Uint32Array(two[1]!.buffer)).toEqual(new Uint32Array(one[1]!.buffer));
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+  });
+
+  it.each([[0], [-1], [1.5], [Number.NaN], [65]])('rejects %s naming the function and the value', (n) => {
+    expect(() => setNumThreads(n)).toThrow(`setNumThreads: expected an integer from 1 to 64, got ${n}`);
+    expect(getNumThreads()).toBe(1);
+  });
+
+  it('idle workers do not keep a process alive', async () => {
+    const { build } = await import('esbuild');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tensile-threads-'));
+    writeFileSync(join(dir, 'main.ts'), [
+      "import { setNumThreads, getNumThreads, randn } from '@tensile/tensor';",
+      'setNumThreads(2);',
+      'randn([400, 400]).matmul(randn([400, 400]));',
+      "console.log('threads', getNumThreads());",
+    ].join('\n'));
+    await build({ entryPoints: [join(dir, 'main.ts')], bundle: true, platform: 'node', format: 'esm', alias: { '@tensile/tensor': join(pkg, 'src', 'index.ts') }, outfile: join(dir, 'main.mjs'), logLevel: 'error' });
+    const out = execFileSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20_000 });
+    expect(out.trim()).toBe('threads 2');
   });
 });

@@ -78,3 +78,37 @@ export function setBackend(name: Backend): void {
 export function getBackend(): string {
   return active.name;
 }
+
+/**
+ * Runs large matrix products (and so the matmuls of linear layers and convolutions) on `n`
+ * threads: this one and `n - 1` worker threads sharing the WebAssembly kernels' memory, as
+ * `torch.set_num_threads`. Each thread computes a range of the product's columns, so results
+ * are the same for any `n`. Products below about 2M multiply-adds stay on one thread. Needs the
+ * wasm backend and Node >= 20.16 (browsers: 1 thread); `1` (the default) stops the workers.
+ * Idle workers never keep the process alive.
+ *
+ * @example
+ * ```ts
+ * import { setNumThreads, getNumThreads } from '@tensile/tensor';
+ * setNumThreads(2);
+ * console.log(getNumThreads()); // 2
+ * setNumThreads(1);
+ * ```
+ */
+export function setNumThreads(n: number): void {
+  if (!wasmKernels) throw new Error("setNumThreads: threads run the 'wasm' kernels, which this runtime does not provide");
+  wasmKernels.setThreads(n);
+}
+
+/**
+ * The number of threads large matmuls run on (see `setNumThreads`).
+ *
+ * @example
+ * ```ts
+ * import { getNumThreads } from '@tensile/tensor';
+ * console.log(getNumThreads()); // 1 unless setNumThreads changed it
+ * ```
+ */
+export function getNumThreads(): number {
+  return wasmKernels?.threads() ?? 1;
+}

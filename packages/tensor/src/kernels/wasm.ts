@@ -13,7 +13,7 @@
  */
 import { jsKernels } from './js.js';
 import type { BinaryKind, Kernels } from './types.js';
-import { wasmBase64 } from './wasm/kernels.gen.js';
+import { wasmBase64, wasmSharedBase64 } from './wasm/kernels.gen.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -46,11 +46,59 @@ function decode(b64: string): Uint8Array {
   return bytes;
 }
 
+/** The WebAssembly kernel set, plus its thread control (see `setNumThreads`). */
+export interface WasmKernels extends Kernels {
+  /** Runs large matmuls on `n` threads (this one and `n - 1` workers); 1 stops the workers. */
+  setThreads(n: number): void;
+  threads(): number;
+}
+
+/** A worker thread that runs column ranges of matmuls on the shared memory. */
+interface Helper {
+  /** [0] job sequence, [1] last finished job, [2..15] the matmul's arguments, [16] ready, [17] failed. */
+  ctl: Int32Array;
+  terminate(): void;
+}
+
+// The worker: instantiates the shared-memory module on the same memory, then waits for jobs.
+// Plain JavaScript, evaluated as a Node worker (CommonJS).
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const ctl = new Int32Array(workerData.ctl);
+const ex = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
+Atomics.store(ctl, 16, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  if (seen < 0) break;
+  try {
+    ex.matmul(ctl[2], ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15]);
+  } catch {
+    Atomics.store(ctl, 17, 1);
+  }
+  Atomics.store(ctl, 1, seen);
+  Atomics.notify(ctl, 1);
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+type WorkerThreads = { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker };
+
+/** Node's worker_threads, loaded synchronously, or undefined outside Node (>= 20.16). */
+function workerThreads(): WorkerThreads | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+}
+
 /**
  * Instantiates the module synchronously, or returns `undefined` where WebAssembly or its SIMD
  * extension is missing (the engine then keeps the JS kernels).
  */
-export function createWasmKernels(): Kernels | undefined {
+export function createWasmKernels(): WasmKernels | undefined {
   let ex: Exports;
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return undefined;
@@ -60,15 +108,53 @@ export function createWasmKernels(): Kernels | undefined {
   } catch {
     return undefined;
   }
-  const memory = ex.memory;
-  let heap = new Float32Array(memory.buffer);
+  /** An instance and a view of its memory, grown on demand. */
+  interface Instance { ex: Exports; heap: Float32Array }
+  const one: Instance = { ex, heap: new Float32Array(ex.memory.buffer) };
+  // matmul's instance: `one`, or with threads the shared-memory build. Element-wise kernels and
+  // the ASGD update always use `one`: V8 copies to and from shared memory more slowly (measured).
+  let mm: Instance = one;
+  let helpers: Helper[] = [];
 
-  /** Makes the memory at least `floats` long; returns the (possibly new) view. */
-  function reserve(floats: number): Float32Array {
-    const bytes = floats * 4;
+  /** Makes `inst`'s memory at least `floats` long; returns the (possibly new) view. */
+  function reserve(inst: Instance, floats: number): Float32Array {
+    const memory = inst.ex.memory, bytes = floats * 4;
     if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
-    return heap;
+    if (inst.heap.buffer !== memory.buffer) inst.heap = new Float32Array(memory.buffer);
+    return inst.heap;
+  }
+
+  function setThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`setNumThreads: expected an integer from 1 to 64, got ${n}`);
+    if (n === helpers.length + 1) return;
+    for (const h of helpers) h.terminate();
+    helpers = [];
+    if (n === 1) {
+      mm = one;
+      return;
+    }
+    const wt = workerThreads();
+    if (!wt || typeof SharedArrayBuffer !== 'function') {
+      throw new Error('setNumThreads: threads need Node >= 20.16 (worker_threads and SharedArrayBuffer); this runtime runs on 1 thread');
+    }
+    // All threads share one memory: a fresh shared one, with the threaded build of the module.
+    const mod = new WebAssembly.Module(decode(wasmSharedBase64));
+    const shared = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const sx = new WebAssembly.Instance(mod, { env: { memory: shared } }).exports as unknown as Exports;
+    mm = { ex: sx, heap: new Float32Array(shared.buffer) };
+    for (let t = 1; t < n; t++) {
+      const ctl = new Int32Array(new SharedArrayBuffer(18 * 4));
+      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctl.buffer, module: mod, memory: shared } });
+      worker.unref(); // an idle helper never keeps the process alive
+      helpers.push({
+        ctl,
+        terminate: () => {
+          Atomics.store(ctl, 0, -1);
+          Atomics.notify(ctl, 0);
+          void worker.terminate();
+        },
+      });
+    }
   }
 
   // NOTE: V8 (Node 20) copies *out of* a WebAssembly memory into a large typed array about 10x
@@ -121,18 +207,56 @@ export function createWasmKernels(): Kernels | undefined {
     const ldc = (N + 7) & ~7;
     const aSpan = denseSpan(aRs, aCs, M, K), bSpan = denseSpan(bRs, bCs, K, N);
     const aRoom = room(aSpan >= 0 ? aSpan : M * K), bRoom = room(bSpan >= 0 ? bSpan : K * N);
+    // Column ranges (whole 8-column panels) for this thread and each ready helper; a product too
+    // small to repay waking a thread runs here alone.
+    const ready = M * N * K >= THREAD_MIN ? helpers.filter((h) => Atomics.load(h.ctl, 16) === 1) : [];
+    const parts = Math.min(ready.length + 1, ldc >> 3);
+    const cuts = Array.from({ length: parts + 1 }, (_, t) => Math.min(N, Math.round(((ldc >> 3) * t) / parts) * 8));
     // Layout (floats): C [M x ldc, M rounded up to whole 4-row tiles, which the kernel writes]
-    // | A | B | packed B panels [256 x ldc] | packed A block [128 x 256].
-    const C0 = 0, A0 = ((M + 3) & ~3) * ldc, B0 = A0 + aRoom, BP = B0 + bRoom, AP = BP + 256 * ldc;
-    const w = reserve(AP + 128 * 256);
+    // | A | B | per thread: packed B panels [256 x its columns] and a packed A block [128 x 256].
+    const C0 = 0, A0 = ((M + 3) & ~3) * ldc, B0 = A0 + aRoom, S0 = B0 + bRoom;
+    const scratch = (t: number): [number, number] => {
+      let at = S0;
+      for (let u = 0; u < t; u++) at += 256 * (cuts[u + 1]! - cuts[u]! + 7 & ~7) + 128 * 256;
+      return [at, at + 256 * (cuts[t + 1]! - cuts[t]! + 7 & ~7)];
+    };
+    const w = reserve(mm, scratch(parts)[0]);
     let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];
     for (let p = 0; p < batch; p++) {
       // A batch-shared operand (stride 0, e.g. conv2d's weight) is staged once.
       if (p === 0 || aBs !== 0) as = stageOperand(w, A0, a, aOff + p * aBs, aRs, aCs, M, K, aSpan);
       if (p === 0 || bBs !== 0) bs = stageOperand(w, B0, b, bOff + p * bBs, bRs, bCs, K, N, bSpan);
-      ex.matmul(A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K, 0, N, C0 * 4, ldc, BP * 4, AP * 4);
-      if (ldc !== N) ex.compact(C0 * 4, M, ldc, N);
+      const args = [A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K];
+      const jobs: [Helper, number][] = [];
+      for (let t = 1; t < parts; t++) {
+        const h = ready[t - 1]!, [bp, ap] = scratch(t);
+        h.ctl.set([...args, cuts[t]!, cuts[t + 1]!, C0 * 4, ldc, bp * 4, ap * 4], 2);
+        jobs.push([h, Atomics.add(h.ctl, 0, 1) + 1]);
+        Atomics.notify(h.ctl, 0);
+      }
+      const [bp, ap] = scratch(0);
+      mm.ex.matmul(A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K, 0, cuts[1]!, C0 * 4, ldc, bp * 4, ap * 4);
+      for (const [h, seq] of jobs) await_(h, seq);
+      if (ldc !== N) mm.ex.compact(C0 * 4, M, ldc, N);
       copyOut(c, p * M * N, w, C0, M * N);
+    }
+  }
+
+  const THREAD_MIN = 1 << 24; // multiply-adds below which one thread is as fast (measured: MLP-sized products gain nothing)
+
+  /** Waits until helper `h` has finished job `seq`; if it failed or hung, stops the helpers. */
+  function await_(h: Helper, seq: number): void {
+    const start = Date.now();
+    while (Atomics.load(h.ctl, 1) !== seq) {
+      Atomics.wait(h.ctl, 1, Atomics.load(h.ctl, 1), 50);
+      if (Date.now() - start > 60_000) {
+        setThreads(1);
+        throw new Error('matmul: a helper thread did not answer within 60 s; threads are now off');
+      }
+    }
+    if (Atomics.load(h.ctl, 17) !== 0) {
+      setThreads(1);
+      throw new Error('matmul: a helper thread failed; threads are now off');
     }
   }
 
@@ -142,14 +266,14 @@ export function createWasmKernels(): Kernels | undefined {
   ): void {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
-    const w = reserve(3 * CHUNK); // CHUNK floats per array per call: 3 x 32 KiB stay in L2
+    const w = reserve(one, 3 * CHUNK); // CHUNK floats per array per call: 3 x 32 KiB stay in L2
     const P = 0, G = CHUNK, X = 2 * CHUNK;
     for (let i = 0; i < n4; i += CHUNK) {
       const m = Math.min(CHUNK, n4 - i);
       w.set(p.subarray(pOff + i, pOff + i + m), P);
       w.set(g.subarray(gOff + i, gOff + i + m), G);
       if (avg) w.set(ax.subarray(axOff + i, axOff + i + m), X);
-      ex.asgd(P * 4, G * 4, X * 4, m, decay, negEta, mu, wd, mode);
+      one.ex.asgd(P * 4, G * 4, X * 4, m, decay, negEta, mu, wd, mode);
       copyOut(p, pOff + i, w, P, m);
       copyOut(ax, axOff + i, w, X, m);
     }
@@ -175,16 +299,16 @@ export function createWasmKernels(): Kernels | undefined {
       op = 4;
     }
     const n4 = n & ~3;
-    const w = reserve(3 * CHUNK);
+    const w = reserve(one, 3 * CHUNK);
     for (let i = 0; i < n4; i += CHUNK) {
       const m = Math.min(CHUNK, n4 - i);
       w.set(a.subarray(aOff + i, aOff + i + m), 0);
       w.set(b.subarray(bOff + i, bOff + i + m), CHUNK);
-      ex.binary(op, 0, CHUNK * 4, 2 * CHUNK * 4, m, al);
+      one.ex.binary(op, 0, CHUNK * 4, 2 * CHUNK * 4, m, al);
       copyOut(out, outOff + i, w, 2 * CHUNK, m);
     }
     if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
   };
 
-  return { ...jsKernels, name: 'wasm', matmul, binary, asgd };
+  return { ...jsKernels, name: 'wasm', matmul, binary, asgd, setThreads, threads: () => helpers.length + 1 };
 }
