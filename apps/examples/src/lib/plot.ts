@@ -39,3 +39,29 @@ export async function renderCurves(title: string, loss: CurvePoint[], accuracy: 
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   return view.toSVG();
 }
+
+/**
+ * One panel, one line per series, optionally with a logarithmic y axis. Returns the SVG text.
+ */
+export async function renderLines(
+  title: string, points: CurvePoint[], axes: { x: string; y: string; logY?: boolean },
+): Promise<string> {
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 560,
+    height: 300,
+    data: { values: points },
+    mark: { type: 'line' },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: axes.x },
+      y: { field: 'y', type: 'quantitative', title: axes.y, scale: axes.logY ? { type: 'log' } : { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null },
+      // Dashes keep lines that lie on top of each other (SGD and ASGD's live weights) visible.
+      strokeDash: { field: 'series', type: 'nominal', title: null },
+    },
+    config: { font: 'sans-serif', legend: { labelLimit: 400, orient: 'top-right' } },
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
+}

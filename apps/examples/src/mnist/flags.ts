@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlagValues, type NumericFlag } from '../lib/flags.js';
 import type { MnistOptions } from './train.js';
 
 export const HELP = `Usage: npm start -- [flags]      (or: node apps/examples/scripts/run.mjs mnist [flags])
@@ -25,7 +25,7 @@ averaged (ASGD) weights.
 
 export type FlagsResult = { help: true } | { help: false; options: MnistOptions } | { error: string };
 
-const numeric: Record<string, { key: keyof MnistOptions; integer: boolean; min: number; exclusive?: boolean }> = {
+const numeric: Record<string, NumericFlag> = {
   epochs: { key: 'epochs', integer: true, min: 1 },
   'batch-size': { key: 'batchSize', integer: true, min: 1 },
   lr: { key: 'lr', integer: false, min: 0 },
@@ -38,31 +38,9 @@ const numeric: Record<string, { key: keyof MnistOptions; integer: boolean; min: 
 
 /** Parses and validates the flags; never throws and never touches the file system. */
 export function parseFlags(argv: readonly string[]): FlagsResult {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean' },
-        resume: { type: 'boolean' },
-        out: { type: 'string' },
-        model: { type: 'string' },
-        optimizer: { type: 'string' },
-        ...Object.fromEntries(Object.keys(numeric).map((k) => [k, { type: 'string' as const }])),
-      },
-    });
-  } catch (e) {
-    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
-    if (m) return { error: `unknown flag ${m[1]} (see --help)` };
-    const v = /Option '([^']+?)(?: <value>)?' argument missing/.exec((e as Error).message);
-    if (v) return { error: `flag ${v[1]!.split(',').pop()!.trim()} needs a value (see --help)` };
-    const amb = /Option '([^']+)' argument is ambiguous/.exec((e as Error).message);
-    if (amb) return { error: `flag ${amb[1]} got a value that starts with '-': write ${amb[1]}=VALUE` };
-    return { error: `${(e as Error).message.split('\n')[0]} (see --help)` };
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const parsed = parseFlagValues(argv, { strings: ['out', 'model', 'optimizer'], booleans: ['resume'], numeric });
+  if ('error' in parsed) return parsed;
+  const { values, numbers } = parsed;
   if (values['help']) return { help: true };
   const options: MnistOptions = {};
   const out = values['out'];
@@ -84,13 +62,6 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
     if (optimizer !== 'asgd' && optimizer !== 'sgd') return { error: `--optimizer must be asgd or sgd, got '${String(optimizer)}'` };
     options.optimizer = optimizer;
   }
-  for (const [flag, spec] of Object.entries(numeric)) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const v = Number(raw);
-    const ok = String(raw).trim() !== '' && Number.isFinite(v) && v >= spec.min && (!spec.integer || Number.isInteger(v));
-    if (!ok) return { error: `--${flag} must be ${spec.integer ? 'an integer' : 'a number'} >= ${spec.min}, got '${String(raw)}'` };
-    (options as Record<string, number>)[spec.key] = v;
-  }
+  Object.assign(options, numbers);
   return { help: false, options };
 }
