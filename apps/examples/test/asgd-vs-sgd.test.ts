@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseCompareFlags } from '../src/asgd-vs-sgd/flags.js';
 import { METHODS, tailMean, train } from '../src/asgd-vs-sgd/train.js';
 
@@ -42,6 +42,7 @@ describe('asgd-vs-sgd example', () => {
     for (const m of METHODS) expect(r.stdout).toContain(m);
     const svg = readFileSync(join(out, 'curves.svg'), 'utf8');
     expect(XMLValidator.validate(svg)).toBe(true);
+    expect((new XMLParser().parse(svg) as { svg?: unknown }).svg).toBeDefined();
     for (const m of METHODS) expect(svg).toContain(`>${m}<`);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).steps.length).toBe(15);
 

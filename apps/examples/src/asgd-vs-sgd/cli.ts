@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { renderLines } from '../lib/plot.js';
 import { HELP, parseCompareFlags } from './flags.js';
-import { METHODS, tailMean, train } from './train.js';
+import { DEFAULTS, METHODS, tailMean, train } from './train.js';
 
 const flags = parseCompareFlags(process.argv.slice(2));
 if ('error' in flags) {
@@ -13,8 +13,8 @@ if (flags.help) {
   process.exit(0);
 }
 const out = flags.out ?? `runs/asgd-vs-sgd-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-const { steps = 4000, lr = 0.02, t0 = 500 } = flags.options;
-console.log(`tensile: noisy linear regression (20 inputs, noise σ = 1), ${steps} examples one at a time, lr ${lr} for both`);
+const { steps, lr, t0, seed, dim, noise } = { ...DEFAULTS, ...flags.options };
+console.log(`tensile: noisy linear regression (${dim} inputs, noise σ = ${noise}), ${steps} examples one at a time, lr ${lr} for both`);
 console.log(`optimizers; ASGD averages from step ${t0}. Score: held-out excess error (MSE − σ², 0 is perfect).\n`);
 const start = performance.now();
 const r = train(flags.options);
@@ -38,5 +38,5 @@ const svg = await renderLines(
   { x: 'step', y: 'excess error (MSE − σ²)', logY: true },
 );
 writeFileSync(`${out}/curves.svg`, svg);
-writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: { steps, lr, t0, seed: flags.options.seed ?? 0 }, ...r }, null, 1)}\n`);
+writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: { steps, lr, t0, seed, dim, noise }, ...r }, null, 1)}\n`);
 console.log(`\nwrote ${out}/curves.svg and results.json  (${((performance.now() - start) / 1000).toFixed(1)} s)`);

@@ -1,15 +1,15 @@
 import { parseFlagValues } from '../lib/flags.js';
-import type { CompareOptions } from './train.js';
+import { DEFAULTS, type CompareOptions } from './train.js';
 
 export const HELP = `Usage: npm run asgd-vs-sgd -w @tensile/examples -- [flags]
 
 Trains one noisy linear regression three ways (SGD, ASGD live, ASGD averaged) and shows why
 averaging helps at a constant learning rate.
 
-  --steps N      examples seen, one per step (default 4000)
-  --lr X         the learning rate both optimizers use (default 0.02)
-  --t0 N         the step at which ASGD starts averaging (default 500)
-  --seed N       seed for the data and its order (default 0)
+  --steps N      examples seen, one per step (default ${DEFAULTS.steps})
+  --lr X         the learning rate both optimizers use (default ${DEFAULTS.lr})
+  --t0 N         the step at which ASGD starts averaging (default ${DEFAULTS.t0})
+  --seed N       seed for the data and its order (default ${DEFAULTS.seed})
   --out DIR      where curves.svg and results.json go (default runs/asgd-vs-sgd-<timestamp>)
   --help         show this text
 `;

@@ -29,6 +29,9 @@ export interface CompareOptions {
   seed?: number;
 }
 
+/** The defaults in one place: `train` uses them, the CLI prints them and its --help quotes them. */
+export const DEFAULTS = { steps: 4000, lr: 0.02, t0: 500, dim: 20, noise: 1, evalEvery: 100, seed: 0 } as const;
+
 export type Method = 'SGD' | 'ASGD (live)' | 'ASGD (averaged)';
 export const METHODS: readonly Method[] = ['SGD', 'ASGD (live)', 'ASGD (averaged)'];
 
@@ -52,7 +55,7 @@ export interface CompareResult {
  * ```
  */
 export function train(options: CompareOptions = {}): CompareResult {
-  const { steps = 4000, lr = 0.02, t0 = 500, dim = 20, noise = 1, evalEvery = 100, seed = 0 } = options;
+  const { steps, lr, t0, dim, noise, evalEvery, seed } = { ...DEFAULTS, ...options };
   manualSeed(seed);
   const wStar = randn([dim, 1]);
   const sample = (n: number): [Tensor, Tensor] => {
