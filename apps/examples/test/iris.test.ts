@@ -17,6 +17,8 @@ describe('iris data', () => {
     ['a negative length', [...rows.slice(0, 9), [5.1, 3.5, -1.4, 0.2], ...rows.slice(10)], classes, 'iris: row 9, petal length: -1.4 is not a positive length in cm'],
     ['an unknown species', rows, [...classes.slice(0, 42), 'rose', ...classes.slice(43)], 'iris: row 42: unknown species "rose", expected one of setosa, versicolor, virginica'],
     ['labels that do not match the rows', rows, classes.slice(1), 'iris: 150 rows of measurements but 149 species labels'],
+    ['a missing flower', rows.slice(1), classes.slice(1), 'iris: 149 flowers, expected 150'],
+    ['a species with no flowers', rows, classes.map((c) => (c === 'virginica' ? 'versicolor' : c)), 'iris: no flowers of species virginica'],
   ];
   it.each(corrupt)('refuses %s with an error naming the row', (_, r, c, message) => {
     expect(() => loadIris(r, c)).toThrow(message);
@@ -47,6 +49,7 @@ describe('iris example', () => {
     const r = train();
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.testAccuracyAveraged).toBeGreaterThanOrEqual(0.9);
+    expect(r.trainAccuracyAveraged).toBeGreaterThanOrEqual(0.9);
     expect(r.confusion.flat().reduce((a, b) => a + b)).toBe(30);
   });
 });

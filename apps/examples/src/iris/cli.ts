@@ -8,7 +8,9 @@ const r = train({
 });
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 console.log(`\n${r.trainCount} training flowers, ${r.testCount} held out (10 per species)`);
-console.log(`accuracy: train ${pct(r.trainAccuracy)}, held-out ${pct(r.testAccuracy)} live, ${pct(r.testAccuracyAveraged)} averaged`);
+console.log(`accuracy     live  averaged`);
+console.log(`train      ${pct(r.trainAccuracy).padStart(6)}    ${pct(r.trainAccuracyAveraged).padStart(6)}`);
+console.log(`held-out   ${pct(r.testAccuracy).padStart(6)}    ${pct(r.testAccuracyAveraged).padStart(6)}`);
 console.log('\nheld-out confusion (averaged weights), rows = true species:');
 const w = Math.max(...SPECIES.map((s) => s.length));
 console.log(`${''.padEnd(w)}  ${SPECIES.map((s) => s.padStart(w)).join('  ')}`);

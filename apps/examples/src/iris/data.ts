@@ -7,6 +7,8 @@ import { Generator } from '@tensile/tensor';
 
 export const SPECIES = ['setosa', 'versicolor', 'virginica'] as const;
 export const FEATURES = ['sepal length', 'sepal width', 'petal length', 'petal width'] as const;
+/** Fisher's data set has 150 flowers; any other count means the package or the input changed. */
+export const IRIS_COUNT = 150;
 
 export interface IrisData {
   /** [n, 4] features, row-major. */
@@ -17,11 +19,13 @@ export interface IrisData {
 }
 
 /**
- * Checks every row (4 finite measurements, a known species) and returns the data, or throws
- * an error naming the first bad row. `rows` and `classes` default to the package's data.
+ * Checks the data (150 rows, each 4 positive finite measurements and a known species, every
+ * species present) and returns it, or throws an error naming the first bad row. `rows` and
+ * `classes` default to the package's data.
  */
 export function loadIris(rows: readonly (readonly unknown[])[] = getNumbers(), classes: readonly unknown[] = getClasses()): IrisData {
   if (rows.length !== classes.length) throw new Error(`iris: ${rows.length} rows of measurements but ${classes.length} species labels`);
+  if (rows.length !== IRIS_COUNT) throw new Error(`iris: ${rows.length} flowers, expected ${IRIS_COUNT}`);
   const count = rows.length;
   const x = new Float32Array(count * 4), y = new Float32Array(count);
   rows.forEach((row, i) => {
@@ -34,6 +38,9 @@ export function loadIris(rows: readonly (readonly unknown[])[] = getNumbers(), c
     if (label < 0) throw new Error(`iris: row ${i}: unknown species ${JSON.stringify(classes[i])}, expected one of ${SPECIES.join(', ')}`);
     y[i] = label;
   });
+  // A species with no flowers would leave the stratified split with nothing to hold out.
+  const missing = SPECIES.filter((_, c) => !y.includes(c));
+  if (missing.length > 0) throw new Error(`iris: no flowers of species ${missing.join(', ')}`);
   return { x, y, count };
 }
 

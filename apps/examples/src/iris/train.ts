@@ -24,7 +24,9 @@ export interface IrisOptions {
 
 export interface IrisResult {
   losses: number[];
+  /** Accuracy with the live weights, then with ASGD's averaged weights. */
   trainAccuracy: number;
+  trainAccuracyAveraged: number;
   testAccuracy: number;
   testAccuracyAveraged: number;
   /** Held-out confusion matrix of the averaged model: [true species][predicted species]. */
@@ -68,10 +70,13 @@ export function train(options: IrisOptions = {}): IrisResult {
   return noGrad(() => {
     const trainAccuracy = accuracy(model.forward(xTrain), yTrain);
     const testAccuracy = accuracy(model.forward(xTest), yTest);
-    const predicted = optimizer.withAveraged(() => model.forward(xTest).argmax(1).toFloat32Array());
+    const [trainAccuracyAveraged, predicted] = optimizer.withAveraged(() => [
+      accuracy(model.forward(xTrain), yTrain),
+      model.forward(xTest).argmax(1).toFloat32Array(),
+    ] as const);
     const confusion = [0, 1, 2].map(() => [0, 0, 0]);
     predicted.forEach((p, i) => confusion[split.testY[i]!]![p]!++);
     const testAccuracyAveraged = predicted.filter((p, i) => p === split.testY[i]).length / predicted.length;
-    return { losses, trainAccuracy, testAccuracy, testAccuracyAveraged, confusion, trainCount: split.trainY.length, testCount: split.testY.length };
+    return { losses, trainAccuracy, trainAccuracyAveraged, testAccuracy, testAccuracyAveraged, confusion, trainCount: split.trainY.length, testCount: split.testY.length };
   });
 }
