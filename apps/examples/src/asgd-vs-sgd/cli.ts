@@ -28,8 +28,13 @@ const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEn
 console.log([line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n'));
 
 const sgd = tailMean(r.excess['SGD']), avg = tailMean(r.excess['ASGD (averaged)']);
-console.log(`\nAt the same learning rate the averaged iterate's excess error is ${(sgd / avg).toFixed(1)}x lower than SGD's:`);
-console.log('SGD and ASGD\'s live weights keep bouncing around the optimum; their average does not.');
+if (!Number.isFinite(sgd) || !Number.isFinite(avg)) {
+  // Too large a step makes plain SGD on this problem diverge; a ratio of NaNs would say nothing.
+  console.log(`\nThe weights diverged at lr ${lr}: try a smaller --lr (the default is ${DEFAULTS.lr}).`);
+} else {
+  console.log(`\nAt the same learning rate the averaged iterate's excess error is ${(sgd / avg).toFixed(1)}x lower than SGD's:`);
+  console.log('SGD and ASGD\'s live weights keep bouncing around the optimum; their average does not.');
+}
 
 mkdirSync(out, { recursive: true });
 const svg = await renderLines(
