@@ -1,0 +1,59 @@
+/**
+ * Every benchmark case, by name `<family>/<library>`. run.mjs runs each in a fresh process;
+ * each prints one JSON line: {"value", "unit", "check"?}. Nothing here is part of `npm test`.
+ */
+import * as jax from './jax.js';
+import * as jsp from './jspytorch.js';
+import * as plain from './plain.js';
+import * as ours from './tensile.js';
+import * as tfjs from './tfjs.js';
+
+type Case = () => Promise<void>;
+const cases: Record<string, Case> = {};
+const add = (family: string, library: string, fn: Case): void => void (cases[`${family}/${library}`] = fn);
+
+for (const n of [256, 1024]) {
+  const f = `matmul-${n}`;
+  add(f, 'tensile-wasm', () => ours.matmul('wasm', n));
+  if (n === 1024) add(f, 'tensile-wasm-2-threads', () => ours.matmul('wasm', n, 2));
+  add(f, 'tensile-js', () => ours.matmul('js', n));
+  add(f, 'tfjs-wasm', () => tfjs.matmul('wasm', n));
+  add(f, 'tfjs-cpu', () => tfjs.matmul('cpu', n));
+  add(f, 'jax-js', () => jax.matmul(n));
+  if (n === 256) add(f, 'js-pytorch', () => jsp.matmul(n)); // 1024: minutes per product
+  add(f, 'plain-js', () => plain.matmul(n));
+}
+for (const total of [1_000_000, 10_000_000]) {
+  const f = `asgd-${total / 1e6}M`;
+  add(f, 'tensile-wasm', () => ours.asgd('wasm', total));
+  add(f, 'tensile-js', () => ours.asgd('js', total));
+  add(f, 'tfjs-wasm', () => tfjs.asgd('wasm', total));
+  add(f, 'tfjs-cpu', () => tfjs.asgd('cpu', total));
+  add(f, 'jax-js', () => jax.asgd(total));
+  if (total === 1_000_000) add(f, 'js-pytorch', () => jsp.asgd(total)); // 10M nested arrays: out of memory
+  add(f, 'plain-js', () => plain.asgd(total));
+}
+add('triad-10M', 'plain-js', () => plain.triad(10_000_000));
+for (const opt of ['sgd', 'asgd'] as const) {
+  const f = `mlp-${opt}`;
+  add(f, 'tensile-wasm', () => ours.step('wasm', 'mlp', opt));
+  add(f, 'tensile-js', () => ours.step('js', 'mlp', opt));
+  add(f, 'tfjs-wasm', () => tfjs.step('wasm', 'mlp', opt));
+  add(f, 'tfjs-cpu', () => tfjs.step('cpu', 'mlp', opt));
+  add(f, 'jax-js', () => jax.step('mlp', opt));
+  add(f, 'js-pytorch', () => jsp.step(opt));
+  if (opt === 'sgd') add(f, 'plain-js', () => plain.mlpStep());
+}
+add('cnn-sgd', 'tensile-wasm', () => ours.step('wasm', 'cnn', 'sgd'));
+add('cnn-sgd', 'tensile-js', () => ours.step('js', 'cnn', 'sgd'));
+add('cnn-sgd', 'tfjs-cpu', () => tfjs.step('cpu', 'cnn', 'sgd'));
+add('cnn-sgd', 'jax-js', () => jax.step('cnn', 'sgd'));
+// Not run: tfjs-wasm has no Conv2DBackpropFilter kernel (a conv net cannot train on it), and
+// js-pytorch has no convolution.
+
+const name = process.argv[2];
+if (name === '--list') console.log(Object.keys(cases).join('\n'));
+else if (!name || !cases[name]) {
+  console.error(`unknown case ${name}; --list shows them`);
+  process.exit(2);
+} else await cases[name]!();

@@ -1,0 +1,72 @@
+/** tensile's cases, on either kernel backend (and, for matmul, on 2 threads). */
+import { F, nn, noGrad, setBackend, setNumThreads, tensor, type Tensor } from '@tensile/tensor';
+import { ASGD, SGD } from '@tensile/optim';
+import { ASGD_ETA, ASGD_LAMBD, B, asgdSizes, checksum, cnnData, LR, mlpData, normal } from './data.js';
+import { gflops, out, time } from './harness.js';
+
+export type Backend = 'js' | 'wasm';
+
+function use(backend: Backend, threads = 1): void {
+  setBackend(backend);
+  if (threads > 1) setNumThreads(threads);
+}
+
+export async function matmul(backend: Backend, n: number, threads = 1): Promise<void> {
+  use(backend, threads);
+  const a = tensor(normal(n * n, 21), { shape: [n, n] }), b = tensor(normal(n * n, 22), { shape: [n, n] });
+  const check = checksum(a.matmul(b).toFloat32Array());
+  const ms = await time(() => void a.matmul(b), n >= 1024 ? 3000 : 1500);
+  out(gflops(n, ms), 'GFLOP/s', check);
+}
+
+/** One ASGD.step with averaging over 10 tensors totalling `total` parameters. */
+export async function asgd(backend: Backend, total: number): Promise<void> {
+  use(backend);
+  const params = asgdSizes(total).map((n, i) => tensor(normal(n, 100 + i), { requiresGrad: true }));
+  params.forEach((p, i) => (p.grad = tensor(normal(p.numel(), 200 + i))));
+  // t0 = 0: averaging from the first step (mu < 1), as the peers' composed update.
+  const opt = new ASGD(params, { lr: ASGD_ETA, lambd: ASGD_LAMBD, t0: 0 });
+  const ms = await time(() => noGrad(() => opt.step()), 2500);
+  out((ms * 1e6) / total, 'ns/param');
+}
+
+function mlp() {
+  const d = mlpData();
+  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+  model.loadStateDict({
+    '0.weight': tensor(d.W1, { shape: [256, 784] }), '0.bias': tensor(d.b1),
+    '2.weight': tensor(d.W2, { shape: [10, 256] }), '2.bias': tensor(d.b2),
+  });
+  return { model, x: tensor(d.x, { shape: [B, 784] }), y: tensor(Float32Array.from(d.y)) };
+}
+
+function cnn() {
+  const d = cnnData();
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(256, 10),
+  );
+  model.loadStateDict({
+    '0.weight': tensor(d.c1, { shape: [6, 1, 5, 5] }), '0.bias': tensor(d.c1b),
+    '3.weight': tensor(d.c2, { shape: [16, 6, 5, 5] }), '3.bias': tensor(d.c2b),
+    '7.weight': tensor(d.fc, { shape: [10, 256] }), '7.bias': tensor(d.fcb),
+  });
+  return { model, x: tensor(d.x, { shape: [B, 1, 28, 28] }), y: tensor(Float32Array.from(d.y)) };
+}
+
+/** One training step (forward, cross-entropy, backward, update), ms; check = first-step loss. */
+export async function step(backend: Backend, net: 'mlp' | 'cnn', optimizer: 'sgd' | 'asgd'): Promise<void> {
+  use(backend);
+  const { model, x, y } = net === 'mlp' ? mlp() : cnn();
+  const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: LR }) : new ASGD(model.parameters(), { lr: ASGD_ETA, lambd: ASGD_LAMBD, t0: 0 });
+  let first = Number.NaN;
+  const ms = await time(() => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x) as Tensor, y);
+    loss.backward();
+    opt.step();
+    if (Number.isNaN(first)) first = loss.item();
+  }, net === 'cnn' ? 2500 : 1500);
+  out(ms, 'ms/step', first);
+}
