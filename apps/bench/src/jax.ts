@@ -35,13 +35,16 @@ export async function asgd(total: number): Promise<void> {
     const next = ps.map((q, t) => q.mul(decay).sub(gs[t]!.mul(ASGD_ETA)));
     return [next.map((x) => x.ref), axs.map((a, t) => a.ref.add(next[t]!.sub(a).mul(ASGD_MU)))];
   });
-  const ms = await time(async () => {
+  const step = async (): Promise<void> => {
     const [np2, ax2] = update(p, g.map((x) => x.ref), ax) as unknown as [Arr[], Arr[]];
     p = np2;
     ax = ax2;
     await ax[ax.length - 1]!.blockUntilReady();
-  }, 2500);
-  out((ms * 1e6) / total, 'ns/param');
+  };
+  await step();
+  const check = checksum(await p[0]!.ref.data());
+  const ms = await time(step, 2500);
+  out((ms * 1e6) / total, 'ns/param', check);
 }
 
 type Params = Record<string, Arr>;

@@ -24,14 +24,17 @@ export async function asgd(total: number): Promise<void> {
   const g = sizes.map((n, i) => torch.tensor(Array.from(normal(n, 200 + i))));
   const ax = sizes.map((n) => torch.zeros([n]));
   const decay = 1 - ASGD_LAMBD * ASGD_ETA;
-  const ms = await time(() => {
+  const update = (): void => {
     for (let t = 0; t < p.length; t++) {
       const next = torch.add(torch.mul(p[t]!, decay), torch.mul(g[t]!, -ASGD_ETA));
       p[t] = next;
       ax[t] = torch.add(ax[t]!, torch.mul(torch.add(next, torch.neg(ax[t]!)), ASGD_MU));
     }
-  }, 2500, 1, 3);
-  out((ms * 1e6) / total, 'ns/param');
+  };
+  update();
+  const check = checksum(p[0]!.data as number[]);
+  const ms = await time(update, 2500, 1, 3);
+  out((ms * 1e6) / total, 'ns/param', check);
 }
 
 export async function step(optimizer: 'sgd' | 'asgd'): Promise<void> {

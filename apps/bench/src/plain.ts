@@ -23,7 +23,7 @@ export async function asgd(total: number): Promise<void> {
   const ps = asgdSizes(total).map((n, i) => normal(n, 100 + i)), gs = ps.map((p, i) => normal(p.length, 200 + i));
   const axs = ps.map((p) => new Float32Array(p.length));
   const decay = 1 - ASGD_LAMBD * ASGD_ETA, eta = ASGD_ETA, mu = ASGD_MU;
-  const ms = await time(() => {
+  const update = (): void => {
     for (let t = 0; t < ps.length; t++) {
       const p = ps[t]!, g = gs[t]!, ax = axs[t]!;
       for (let i = 0; i < p.length; i++) {
@@ -32,8 +32,11 @@ export async function asgd(total: number): Promise<void> {
         ax[i] = ax[i]! + (x - ax[i]!) * mu;
       }
     }
-  }, 2500);
-  out((ms * 1e6) / total, 'ns/param');
+  };
+  update();
+  const check = checksum(ps[0]!);
+  const ms = await time(update, 2500);
+  out((ms * 1e6) / total, 'ns/param', check);
 }
 
 /** Memory bandwidth reference: a triad a = b + s·c over 3 arrays of `n` floats (ns per element). */

@@ -32,14 +32,17 @@ export async function asgd(backend: TfBackend, total: number): Promise<void> {
   const g = sizes.map((n, i) => tf.tensor1d(normal(n, 200 + i)));
   const ax: tf.Variable<tf.Rank.R1>[] = sizes.map((n) => tf.variable(tf.zeros([n])));
   const decay = 1 - ASGD_LAMBD * ASGD_ETA;
-  const ms = await time(() => tf.tidy(() => {
+  const update = (): void => tf.tidy(() => {
     for (let t = 0; t < p.length; t++) {
       const next: tf.Tensor1D = tf.sub(tf.mul(p[t]!, decay), tf.mul(g[t]!, ASGD_ETA));
       p[t]!.assign(next);
       ax[t]!.assign(tf.add(ax[t]!, tf.mul(tf.sub(next, ax[t]!), ASGD_MU)));
     }
-  }), 2500);
-  out((ms * 1e6) / total, 'ns/param');
+  });
+  update();
+  const check = checksum(p[0]!.dataSync());
+  const ms = await time(update, 2500);
+  out((ms * 1e6) / total, 'ns/param', check);
 }
 
 function update(vars: tf.Variable[], grads: Record<string, tf.Tensor>, optimizer: 'sgd' | 'asgd', ax: tf.Variable[]): void {
