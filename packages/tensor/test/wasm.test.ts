@@ -138,6 +138,29 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
   });
 });
 
+describe('sums over a dim: wasm is bit-identical to js', () => {
+  const js = kernelSet('js'), wasm = kernelSet('wasm');
+  const gen = new Generator(6);
+  const shapes: [number, number, number][] = [[1, 64, 256], [3, 100, 12], [2, 2000, 8], [1, 4096, 4], [4, 33, 260], [2, 5000, 3], [1, 1, 8192]];
+  it.each(shapes)('[pre %i, D %i, post %i]', (pre, D, post) => {
+    const x = Float32Array.from({ length: pre * D * post + 3 }, () => (gen.uniform() - 0.5) * 10 ** Math.floor(gen.uniform() * 6 - 3));
+    const o1 = new Float32Array(pre * post), o2 = new Float32Array(pre * post);
+    js.reduceDim('sum', x, 3, pre, D, post, o1);
+    wasm.reduceDim('sum', x, 3, pre, D, post, o2);
+    expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+  });
+
+  it('through the ops: a bias gradient and a mean', () => {
+    manualSeed(3);
+    const g = randn([64, 256]), t = randn([8, 300, 16]);
+    setBackend('js');
+    const ref = [g.sum(0), t.mean(1), t.sum(0)].map((r) => r.toFloat32Array());
+    setBackend('wasm');
+    const got = [g.sum(0), t.mean(1), t.sum(0)].map((r) => r.toFloat32Array());
+    for (let i = 0; i < ref.length; i++) expect(new Uint32Array(got[i]!.buffer)).toEqual(new Uint32Array(ref[i]!.buffer));
+  });
+});
+
 describe('matmul: wasm agrees with js within float32 summation order', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2]];
   it.each(shapes)('%i x %i @ ... (M x N, K = %i), contiguous and through transposed views', (M, N, K) => {

@@ -22,6 +22,7 @@ interface Exports {
     M: number, K: number, j0: number, j1: number, c: number, ldc: number, bp: number, ap: number,
   ): void;
   compact(c: number, rows: number, ldc: number, n: number): void;
+  sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;
   asgd(p: number, g: number, ax: number, n: number, decay: number, negEta: number, mu: number, wd: number, mode: number): void;
 }
@@ -220,7 +221,14 @@ export function createWasmKernels(): WasmKernels | undefined {
       for (let u = 0; u < t; u++) at += 256 * (cuts[u + 1]! - cuts[u]! + 7 & ~7) + 128 * 256;
       return [at, at + 256 * (cuts[t + 1]! - cuts[t]! + 7 & ~7)];
     };
-    const w = reserve(mm, scratch(parts)[0]);
+    let w: Float32Array;
+    try {
+      w = reserve(mm, scratch(parts)[0]);
+    } catch {
+      // The module's memory cannot grow that far (4 GiB at most): the JS kernel needs no scratch.
+      jsKernels.matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K);
+      return;
+    }
     let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];
     for (let p = 0; p < batch; p++) {
       // A batch-shared operand (stride 0, e.g. conv2d's weight) is staged once.
@@ -310,5 +318,31 @@ export function createWasmKernels(): WasmKernels | undefined {
     if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
   };
 
-  return { ...jsKernels, name: 'wasm', matmul, binary, asgd, setThreads, threads: () => helpers.length + 1 };
+  /**
+   * Sums over the middle dim of `[pre, D, post]` when `post` is a multiple of 4 (a bias
+   * gradient, a column sum): f64 accumulators in the same order as the JS kernel, so the same
+   * bits. Other shapes and the other reductions are the JS kernel's.
+   */
+  const reduceDim: Kernels['reduceDim'] = (kind, x, xOff, pre, D, post, out) => {
+    if (kind !== 'sum' || post % 4 !== 0 || D === 0 || D * post < BINARY_MIN) {
+      jsKernels.reduceDim(kind, x, xOff, pre, D, post, out);
+      return;
+    }
+    // Layout (floats): the rows of one p [D x post] | f64 partial sums [post] | results [post].
+    const ACC = D * post, OUT = ACC + 2 * post;
+    let w: Float32Array;
+    try {
+      w = reserve(one, OUT + post);
+    } catch {
+      jsKernels.reduceDim(kind, x, xOff, pre, D, post, out);
+      return;
+    }
+    for (let p = 0; p < pre; p++) {
+      w.set(x.subarray(xOff + p * D * post, xOff + (p + 1) * D * post), 0);
+      one.ex.sum_rows(0, D, post, ACC * 4, OUT * 4);
+      copyOut(out, p * post, w, OUT, post);
+    }
+  };
+
+  return { ...jsKernels, name: 'wasm', matmul, binary, reduceDim, asgd, setThreads, threads: () => helpers.length + 1 };
 }

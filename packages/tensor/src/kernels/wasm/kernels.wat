@@ -210,6 +210,34 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
 
+  ;; sum_rows: out[q] = sum over k < D of x[k*post + q], for q < post (a multiple of 4), summed
+  ;; in f64 in k order and rounded once, exactly as the JavaScript kernel does (so the same
+  ;; bits). `acc` is scratch for post f64 partial sums. Rows are read contiguously.
+  (func (export "sum_rows") (param $x i32) (param $D i32) (param $post i32) (param $acc i32) (param $out i32)
+    (local $k i32) (local $q i32) (local $pa i32) (local $v v128) (local $end i32)
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $post) (i32.const 3))))
+    (local.set $pa (local.get $acc))
+    (loop $zero
+      (v128.store (local.get $pa) (v128.const i32x4 0 0 0 0))
+      (br_if $zero (i32.lt_u (local.tee $pa (i32.add (local.get $pa) (i32.const 16))) (local.get $end))))
+    (loop $row
+      (local.set $pa (local.get $acc))
+      (loop $col
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $pa) (f64x2.add (v128.load (local.get $pa)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $pa) (f64x2.add (v128.load offset=16 (local.get $pa))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br_if $col (i32.lt_u (local.tee $pa (i32.add (local.get $pa) (i32.const 32))) (local.get $end))))
+      (br_if $row (local.tee $D (i32.sub (local.get $D) (i32.const 1)))))
+    (local.set $pa (local.get $acc))
+    (loop $store
+      (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+        (f32x4.demote_f64x2_zero (v128.load (local.get $pa)))
+        (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $pa)))))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br_if $store (i32.lt_u (local.tee $pa (i32.add (local.get $pa) (i32.const 32))) (local.get $end)))))
+
   ;; binary: out = a op b over `n` floats (n a multiple of 4), contiguous. op 0 add, 1 sub,
   ;; 2 mul, 3 div (f32x4: the same bits as JavaScript's double arithmetic rounded to float32),
   ;; 4 a + alpha*b computed in f64 and rounded once (JS's add with alpha, and SGD's step).
