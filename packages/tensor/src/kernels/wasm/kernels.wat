@@ -80,9 +80,52 @@
         (br_if $iloop (i32.lt_u (local.tee $ip (i32.add (local.get $ip) (i32.const 1))) (local.get $mp))))
       (br_if $jloop (i32.lt_u (local.tee $jp (i32.add (local.get $jp) (i32.const 1))) (local.get $np)))))
 
+  ;; tstrip: transposes 4 source lines into k-major groups of 4: for each k < n, the floats
+  ;; line0[k], line1[k], line2[k], line3[k] land at dst + k*ds bytes. Line c starts at src + c*ss
+  ;; bytes and is contiguous in k. Whole groups of 4 k go through registers as a 4x4 transpose
+  ;; (eight shuffles); the last n % 4 are copied one float at a time. Used by the packs for
+  ;; operands laid out across the panel (row-major A, a transposed weight as B).
+  (func $tstrip (param $src i32) (param $ss i32) (param $dst i32) (param $ds i32) (param $n i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128)
+    (local $c i32)
+    (block $tail (loop $k4
+      (br_if $tail (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $r0 (v128.load (local.get $src)))
+      (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $ss))))
+      (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $ss) (i32.const 1)))))
+      (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $ss) (i32.const 3)))))
+      ;; t0 = (r0[0] r1[0] r0[1] r1[1]), t1 = (r0[2] r1[2] r0[3] r1[3]), likewise r2/r3 in r2/r3
+      (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+      (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+      (local.set $r0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+      (local.set $r1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+      (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $r0)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $r0)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $r1)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (v128.store (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $r1)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $k4)))
+    (block $done (loop $k1
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $c (i32.const 0))
+      (loop $line
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2)))
+          (f32.load (i32.add (local.get $src) (i32.mul (local.get $c) (local.get $ss)))))
+        (br_if $line (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 4))))
+      (local.set $dst (i32.add (local.get $dst) (local.get $ds)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $k1))))
+
   ;; pack_a: A panels for gemm from a strided matrix at `src` (element strides `rs`, `cs`, in
   ;; floats): `rows` rows (the last panel zero-padded to 4) by `kc` columns, k-major per panel.
-  ;; Column-contiguous sources (rs = 1, A read through a transpose) copy 4 rows with one v128.
+  ;; Column-contiguous sources (rs = 1, A read through a transpose) copy 4 rows with one v128;
+  ;; row-contiguous ones (cs = 1, a row-major A) go through tstrip.
   (func $pack_a (export "pack_a")
     (param $src i32) (param $rs i32) (param $cs i32) (param $rows i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $ii i32) (local $k i32) (local $s i32) (local $d i32) (local $csb i32)
@@ -97,6 +140,11 @@
             (local.set $s (i32.add (local.get $s) (local.get $csb)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
             (br_if $k4 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else (if (i32.and (i32.eq (local.get $cs) (i32.const 1)) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $rows)))
+        (then
+          (call $tstrip (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $rs)) (i32.const 2)))
+            (i32.shl (local.get $rs) (i32.const 2)) (local.get $dst) (i32.const 16) (local.get $kc))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4)))))
         (else
           (local.set $ii (i32.const 0))
           (loop $row
@@ -117,12 +165,13 @@
                   (local.set $d (i32.add (local.get $d) (i32.const 16)))
                   (br_if $k0 (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
             (br_if $row (i32.lt_u (local.tee $ii (i32.add (local.get $ii) (i32.const 1))) (i32.const 4))))
-          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))))))
       (br_if $panel (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $rows)))))
 
   ;; pack_b: B panels for gemm from a strided matrix at `src`: `kc` rows by `cols` columns (the
   ;; last panel zero-padded to 8), k-major per panel. Row-contiguous sources (cs = 1) copy 8
-  ;; columns with two v128s.
+  ;; columns with two v128s; column-contiguous ones (rs = 1: a transposed weight, as every
+  ;; linear layer's forward reads it) go through tstrip, four columns at a time.
   (func $pack_b (export "pack_b")
     (param $src i32) (param $rs i32) (param $cs i32) (param $cols i32) (param $kc i32) (param $dst i32)
     (local $j i32) (local $jj i32) (local $k i32) (local $s i32) (local $d i32) (local $rsb i32)
@@ -138,6 +187,13 @@
             (local.set $s (i32.add (local.get $s) (local.get $rsb)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
             (br_if $k8 (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+        (else (if (i32.and (i32.eq (local.get $rs) (i32.const 1)) (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $cols)))
+        (then
+          (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $j) (local.get $cs)) (i32.const 2))))
+          (call $tstrip (local.get $s) (i32.shl (local.get $cs) (i32.const 2)) (local.get $dst) (i32.const 32) (local.get $kc))
+          (call $tstrip (i32.add (local.get $s) (i32.shl (local.get $cs) (i32.const 4))) (i32.shl (local.get $cs) (i32.const 2))
+            (i32.add (local.get $dst) (i32.const 16)) (i32.const 32) (local.get $kc))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5)))))
         (else
           (local.set $jj (i32.const 0))
           (loop $col
@@ -158,7 +214,7 @@
                   (local.set $d (i32.add (local.get $d) (i32.const 32)))
                   (br_if $k0 (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))))
             (br_if $col (i32.lt_u (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))
-          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))))
+          (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))))))
       (br_if $panel (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $cols)))))
 
   ;; matmul: C[:, j0:j1] = A · B[:, j0:j1] for a strided A [M x K] at `a` and B [K x N] at `b`
