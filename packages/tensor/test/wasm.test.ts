@@ -127,6 +127,41 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
     expect(new Uint32Array(a2.buffer)).toEqual(new Uint32Array(a.buffer));
   });
 
+  // A row broadcast over rows (a bias) runs in the module when the row is a multiple of 4 floats.
+  const rowCases: [string, number[], number[]][] = [
+    ['[64, 256] op [256]', [64, 256], [0, 1]],
+    ['[3, 4096] op [4096] (rows that fill CHUNK halfway)', [3, 4096], [0, 1]],
+    ['[2, 8192] op [8192] (one row per chunk)', [2, 8192], [0, 1]],
+    ['[5, 7, 128] op [1, 1, 128] (leading dims of the row broadcast)', [5, 7, 128], [0, 0, 1]],
+    ['[1100, 4] op [4] (many short rows over several chunks)', [1100, 4], [0, 1]],
+    ['[70, 258] op [258] (row not a multiple of 4: the JS loop)', [70, 258], [0, 1]],
+  ];
+  for (const [label, shape, bStrides] of rowCases) {
+    it(`${label}: every op, with and without alpha, the same bits`, () => {
+      const n = shape.reduce((a, b) => a * b, 1), row = shape[shape.length - 1]!;
+      const aStrides = shape.map((_, d) => shape.slice(d + 1).reduce((x, y) => x * y, 1));
+      for (const [kind, alpha] of [['add', 1], ['add', -0.3], ['sub', 1], ['sub', 2.5], ['mul', 1], ['div', 1]] as const) {
+        const a = rand(n + 1), b = rand(row + 2);
+        b[1] = 0; a[3] = -0;
+        const o1 = new Float32Array(n + 3), o2 = new Float32Array(n + 3);
+        js.binary(kind, a, 1, aStrides, b, 2, bStrides, shape, o1, 3, alpha);
+        wasm.binary(kind, a, 1, aStrides, b, 2, bStrides, shape, o2, 3, alpha);
+        expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+      }
+    });
+  }
+
+  it('a linear layer with a bias gives the same bits on both backends (its bias add is a row broadcast)', () => {
+    manualSeed(9);
+    const layer = new nn.Linear(100, 64), x = randn([50, 100]);
+    setBackend('js');
+    const z = layer.forward(x).toFloat32Array();
+    setBackend('wasm');
+    const w = layer.forward(x).toFloat32Array();
+    // The products agree to float32 summation order; the bias add itself is exact in both.
+    for (let i = 0; i < z.length; i++) expect(Math.abs(w[i]! - z[i]!)).toBeLessThan(1e-4);
+  });
+
   it('2-d contiguous and broadcast operands give the same values (broadcasts take the JS loop)', () => {
     manualSeed(2);
     const x = randn([100, 100]), y = randn([100, 100]), r = randn([100]);
@@ -162,7 +197,9 @@ describe('sums over a dim: wasm is bit-identical to js', () => {
 });
 
 describe('matmul: wasm agrees with js within float32 summation order', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2]];
+  // K below 4 and not a multiple of 4 exercise the transposing packs' float-at-a-time tails;
+  // [64, 256, 784] is the MLP's first layer (a row-major A and a transposed weight as B).
+  const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2], [12, 24, 3], [16, 16, 6], [64, 256, 784], [5, 40, 1030]];
   it.each(shapes)('%i x %i @ ... (M x N, K = %i), contiguous and through transposed views', (M, N, K) => {
     manualSeed(M * 1000 + N);
     const a = randn([M, K]), b = randn([K, N]), at = randn([K, M]), bt = randn([N, K]);
