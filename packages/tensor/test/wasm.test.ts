@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+import { createWasmKernels } from '../src/kernels/wasm.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const initial = getBackend() as Backend;
@@ -27,10 +30,17 @@ describe('the WebAssembly module', () => {
     execFileSync(process.execPath, [join(pkg, 'scripts', 'build-wasm.mjs'), '--check'], { stdio: 'pipe' });
   });
 
-  it('stays under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
+  it('each build stays under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
-    const b64 = (src.match(/'([A-Za-z0-9+/=]*)'/g) ?? []).map((s) => s.slice(1, -1)).join('');
-    expect(Buffer.from(b64, 'base64').length).toBeLessThan(4096);
+    const builds = src.split('export const ').slice(1);
+    expect(builds.map((b) => b.slice(0, b.indexOf(' ')))).toEqual(['wasmBase64', 'wasmSharedBase64', 'wasmRelaxedBase64', 'wasmRelaxedSharedBase64']);
+    for (const b of builds) {
+      const b64 = (b.match(/'([A-Za-z0-9+/=]*)'/g) ?? []).map((q) => q.slice(1, -1)).join('');
+      const bytes = Buffer.from(b64, 'base64');
+      expect(bytes.subarray(0, 4).toString('latin1')).toBe('\0asm'); // decoded whole: a module header
+      expect(bytes.length).toBeGreaterThan(1000);
+      expect(bytes.length).toBeLessThan(4096);
+    }
   });
 });
 
@@ -196,7 +206,11 @@ describe('sums over a dim: wasm is bit-identical to js', () => {
   });
 });
 
-describe('matmul: wasm agrees with js within float32 summation order', () => {
+// The default wasm build (relaxed SIMD where the runtime has it) and the plain build.
+const wasmBuilds: [string, Kernels][] = [['default build', kernelSet('wasm')], ['plain build', createWasmKernels({ relaxed: false })!]];
+
+describe.each(wasmBuilds)('matmul: wasm (%s) agrees with js within float32 summation order', (_, build) => {
+  const useWasm = (): void => setKernels(build);
   // K below 4 and not a multiple of 4 exercise the transposing packs' float-at-a-time tails;
   // [64, 256, 784] is the MLP's first layer (a row-major A and a transposed weight as B).
   const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 4], [7, 9, 11], [8, 8, 8], [9, 8, 9], [64, 10, 256], [65, 257, 300], [130, 17, 513], [3, 1000, 2], [12, 24, 3], [16, 16, 6], [64, 256, 784], [5, 40, 1030]];
@@ -206,7 +220,7 @@ describe('matmul: wasm agrees with js within float32 summation order', () => {
     for (const [x, y] of [[a, b], [at.t(), b], [a, bt.t()], [at.t(), bt.t()]] as const) {
       setBackend('js');
       const ref = x.matmul(y).toFloat32Array();
-      setBackend('wasm');
+      useWasm();
       const got = x.matmul(y).toFloat32Array();
       for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThanOrEqual(2e-6 * K * (1 + Math.abs(ref[i]!)));
     }
@@ -217,7 +231,7 @@ describe('matmul: wasm agrees with js within float32 summation order', () => {
     const a = randn([3, 1, 20, 30]), b = randn([4, 30, 12]);
     setBackend('js');
     const ref = a.matmul(b).toFloat32Array();
-    setBackend('wasm');
+    useWasm();
     const got = a.matmul(b);
     expect(got.shape).toEqual([3, 4, 20, 12]);
     const g = got.toFloat32Array();
@@ -225,8 +239,9 @@ describe('matmul: wasm agrees with js within float32 summation order', () => {
   });
 
   it('a CNN forward and backward (conv2d runs through matmul) agree across backends', () => {
-    const run = (backend: Backend): number[] => {
-      setBackend(backend);
+    const run = (backend: 'js' | 'wasm-build'): number[] => {
+      if (backend === 'js') setBackend('js');
+      else useWasm();
       manualSeed(5);
       const model = new nn.Sequential(new nn.Conv2d(1, 4, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(4 * 12 * 12, 10));
       const x = randn([8, 1, 28, 28]), y = randn([8, 10]).argmax(1);
@@ -234,8 +249,51 @@ describe('matmul: wasm agrees with js within float32 summation order', () => {
       loss.backward();
       return [loss.item(), ...model.parameters().flatMap((p) => Array.from(p.grad!.toFloat32Array().subarray(0, 20)))];
     };
-    const ref = run('js'), got = run('wasm');
+    const ref = run('js'), got = run('wasm-build');
     for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(ref[i]!)));
+  });
+});
+
+describe('the relaxed-SIMD build (fused multiply-adds in gemm)', () => {
+  it('is taken where the runtime validates it, and agrees with js to float32 summation order', { timeout: 60_000 }, async () => {
+    // Node 20 has relaxed SIMD behind a flag: run a bundle in a child process with it (newer
+    // runtimes take the relaxed build by default, and the tests above already cover it).
+    const dir = mkdtempSync(join(tmpdir(), 'tensile-relaxed-'));
+    try {
+      const outfile = join(dir, 'out.mjs');
+      await build({
+        stdin: {
+          contents: `
+            import { manualSeed, randn, setBackend, wasmRelaxedSimd } from '@tensile/tensor';
+            let worst = 0;
+            for (const [M, N, K] of [[64, 256, 784], [65, 257, 300], [7, 9, 11], [130, 17, 513]]) {
+              manualSeed(M + N + K);
+              const a = randn([M, K]), b = randn([K, N]), bt = randn([N, K]);
+              for (const y of [b, bt.t()]) {
+                setBackend('js');
+                const ref = a.matmul(y).toFloat32Array();
+                setBackend('wasm');
+                const got = a.matmul(y).toFloat32Array();
+                for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]) / (K * (1 + Math.abs(ref[i]))));
+              }
+            }
+            console.log(JSON.stringify({ relaxed: wasmRelaxedSimd(), worst }));`,
+          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+          loader: 'ts',
+        },
+        bundle: true, format: 'esm', platform: 'node', conditions: ['@tensile/source'], outfile, logLevel: 'silent',
+      });
+      const flags = wasmRelaxedSimd() ? [] : ['--experimental-wasm-relaxed-simd'];
+      const out = JSON.parse(execFileSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).trim()) as { relaxed: boolean; worst: number };
+      expect(out.relaxed).toBe(true);
+      expect(out.worst).toBeLessThanOrEqual(2e-6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('can be declined: createWasmKernels({ relaxed: false }) gives the plain build', () => {
+    expect(createWasmKernels({ relaxed: false })!.relaxed).toBe(false);
   });
 });
 

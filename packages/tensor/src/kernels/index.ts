@@ -47,6 +47,23 @@ export function wasmAvailable(): boolean {
 }
 
 /**
+ * Whether the wasm kernels' matmul uses fused multiply-adds (WebAssembly relaxed SIMD, which
+ * Node >= 22 and current browsers have; Node 20 only with `--experimental-wasm-relaxed-simd`).
+ * Such products round once per multiply-add, as PyTorch's CPU kernels do; without it each
+ * multiply and add rounds. Either way matmul agrees with the JS kernels to float32 summation
+ * order; element-wise ops and the optimizer updates are bit-identical in every build.
+ *
+ * @example
+ * ```ts
+ * import { wasmRelaxedSimd } from '@tensile/tensor';
+ * console.log(wasmRelaxedSimd()); // false on Node 20 without the flag
+ * ```
+ */
+export function wasmRelaxedSimd(): boolean {
+  return wasmKernels?.relaxed ?? false;
+}
+
+/**
  * Chooses the kernels: `'wasm'` (the default where WebAssembly SIMD exists) or `'js'` (the
  * readable reference, used automatically elsewhere). Both give the same bits for element-wise
  * ops and the ASGD update; matmul and reductions agree within float32 summation order.
@@ -83,8 +100,8 @@ export function getBackend(): string {
  * Runs large matrix products (and so the matmuls of linear layers and convolutions) on `n`
  * threads: this one and `n - 1` worker threads sharing the WebAssembly kernels' memory, as
  * `torch.set_num_threads`. Each thread computes a range of the product's columns, so results
- * are the same for any `n`. Products below about 2M multiply-adds stay on one thread. Needs the
- * wasm backend and Node >= 20.16 (browsers: 1 thread); `1` (the default) stops the workers.
+ * are the same for any `n`. Products below 16M multiply-adds (256×256×256) stay on one thread.
+ * Needs the wasm backend and Node >= 20.16 (browsers: 1 thread); `1` (the default) stops the workers.
  * Idle workers never keep the process alive.
  *
  * @example
