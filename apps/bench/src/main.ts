@@ -1,6 +1,8 @@
 /**
  * Every benchmark case, by name `<family>/<library>`. run.mjs runs each in a fresh process;
  * each prints one JSON line: {"value", "unit", "check"?}. Nothing here is part of `npm test`.
+ * Cases named `*-relaxed-simd` run with Node's --experimental-wasm-relaxed-simd (what Node >= 22
+ * and current browsers do by default); the others on Node's defaults.
  */
 import * as jax from './jax.js';
 import * as jsp from './jspytorch.js';
@@ -15,6 +17,7 @@ const add = (family: string, library: string, fn: Case): void => void (cases[`${
 for (const n of [256, 1024]) {
   const f = `matmul-${n}`;
   add(f, 'tensile-wasm', () => ours.matmul('wasm', n));
+  add(f, 'tensile-wasm-relaxed-simd', () => ours.matmul('wasm-relaxed', n));
   if (n === 1024) add(f, 'tensile-wasm-2-threads', () => ours.matmul('wasm', n, 2));
   add(f, 'tensile-js', () => ours.matmul('js', n));
   add(f, 'tfjs-wasm', () => tfjs.matmul('wasm', n));
@@ -34,9 +37,11 @@ for (const total of [1_000_000, 10_000_000]) {
   add(f, 'plain-js', () => plain.asgd(total));
 }
 add('triad-10M', 'plain-js', () => plain.triad(10_000_000));
+add('copy-10M', 'plain-js', () => plain.copy(10_000_000));
 for (const opt of ['sgd', 'asgd'] as const) {
   const f = `mlp-${opt}`;
   add(f, 'tensile-wasm', () => ours.step('wasm', 'mlp', opt));
+  add(f, 'tensile-wasm-relaxed-simd', () => ours.step('wasm-relaxed', 'mlp', opt));
   add(f, 'tensile-js', () => ours.step('js', 'mlp', opt));
   add(f, 'tfjs-wasm', () => tfjs.step('wasm', 'mlp', opt));
   add(f, 'tfjs-cpu', () => tfjs.step('cpu', 'mlp', opt));
@@ -45,6 +50,7 @@ for (const opt of ['sgd', 'asgd'] as const) {
   if (opt === 'sgd') add(f, 'plain-js', () => plain.mlpStep());
 }
 add('cnn-sgd', 'tensile-wasm', () => ours.step('wasm', 'cnn', 'sgd'));
+add('cnn-sgd', 'tensile-wasm-relaxed-simd', () => ours.step('wasm-relaxed', 'cnn', 'sgd'));
 add('cnn-sgd', 'tensile-js', () => ours.step('js', 'cnn', 'sgd'));
 add('cnn-sgd', 'tfjs-cpu', () => tfjs.step('cpu', 'cnn', 'sgd'));
 add('cnn-sgd', 'jax-js', () => jax.step('cnn', 'sgd'));

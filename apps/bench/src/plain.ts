@@ -46,6 +46,17 @@ export async function triad(n: number): Promise<void> {
   out((ms * 1e6) / n, 'ns/elem');
 }
 
+/**
+ * Memory bandwidth reference: `a.set(b)` over `n` floats, which V8 runs as memcpy (8 bytes per
+ * element: one read, one write), ns per element. The JS triad above is bound by its scalar loop
+ * as much as by memory; this is the figure the hardware allows.
+ */
+export async function copy(n: number): Promise<void> {
+  const a = new Float32Array(n), b = new Float32Array(n).fill(1);
+  const ms = await time(() => a.set(b), 2500);
+  out((ms * 1e6) / n, 'ns/elem');
+}
+
 /** The MLP step (forward, cross-entropy, backward, SGD) written by hand on Float32Arrays. */
 export async function mlpStep(): Promise<void> {
   const d = mlpData();

@@ -1,13 +1,16 @@
 /** tensile's cases, on either kernel backend (and, for matmul, on 2 threads). */
-import { F, nn, noGrad, setBackend, setNumThreads, tensor, type Tensor } from '@tensile/tensor';
+import { F, nn, noGrad, setBackend, setNumThreads, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
 import { ASGD, SGD } from '@tensile/optim';
 import { ASGD_ETA, ASGD_LAMBD, B, asgdSizes, checksum, cnnData, LR, mlpData, normal } from './data.js';
 import { gflops, out, time } from './harness.js';
 
-export type Backend = 'js' | 'wasm';
+/** 'wasm-relaxed' is the wasm backend on its relaxed-SIMD build (run.mjs starts Node with the flag). */
+export type Backend = 'js' | 'wasm' | 'wasm-relaxed';
 
 function use(backend: Backend, threads = 1): void {
-  setBackend(backend);
+  if (backend === 'wasm-relaxed' && !wasmRelaxedSimd()) throw new Error('relaxed SIMD is not available in this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
+  if (backend !== 'wasm-relaxed' && wasmRelaxedSimd()) throw new Error('this runtime takes the relaxed-SIMD build by default; the plain rows need Node 20 without the flag');
+  setBackend(backend === 'js' ? 'js' : 'wasm');
   if (threads > 1) setNumThreads(threads);
 }
 
