@@ -27,5 +27,10 @@ await build({
   // CommonJS dependencies (cli-progress) call require() inside the ESM bundle.
   banner: { js: "import { createRequire as __tensileCreateRequire } from 'node:module'; const require = __tensileCreateRequire(import.meta.url);" },
 });
+// `npm start` and `npm run <example> -w @tensile/examples` run this script inside
+// apps/examples; npm keeps the directory the command was typed in as INIT_CWD. Running from
+// there makes runs/ and --out DIR land where the user is, as the printed paths say.
+const from = process.env.INIT_CWD;
+if (from && existsSync(from)) process.chdir(from);
 process.argv = [process.argv[0], outfile, ...args];
 await import(pathToFileURL(outfile).href);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,5 +50,16 @@ describe('asgd-vs-sgd example', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe("asgd-vs-sgd: --lr must be a number >= 0, got 'x'");
     expect(() => readFileSync(join(`${out}-bad`, 'curves.svg'))).toThrow();
+  });
+
+  it('a relative --out lands in the directory npm was run from (INIT_CWD), not in apps/examples', { timeout: 60_000 }, () => {
+    const run = fileURLToPath(new URL('../scripts/run.mjs', import.meta.url));
+    const where = mkdtempSync(join(tmpdir(), 'tensile-cwd-'));
+    const r = spawnSync(process.execPath, [run, 'asgd-vs-sgd', '--steps', '200', '--out', 'rel-run'], {
+      encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, INIT_CWD: where },
+    });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(where, 'rel-run', 'curves.svg'))).toBe(true);
+    expect(existsSync(fileURLToPath(new URL('../rel-run', import.meta.url)))).toBe(false);
   });
 });

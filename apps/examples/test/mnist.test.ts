@@ -59,6 +59,13 @@ describe('examples train', () => {
     expect(epochs[2]!.testAccuracyAveraged).toBeGreaterThan(0.8);
   });
 
+  it('MNIST with --model cnn (Conv2d, MaxPool2d, ReLU, Linear) learns on a subset', { timeout: 60_000 }, () => {
+    // Small batches: the CNN sits on a plateau near chance for its first hundred or so steps.
+    const { epochs } = train({ limit: 1000, epochs: 2, model: 'cnn', lr: 0.1, batchSize: 16 });
+    expect(epochs[1]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
+    expect(epochs[1]!.testAccuracy).toBeGreaterThan(0.5);
+  });
+
   it('MNIST with SGD and its default lr learns (no divergence from the ASGD lr)', { timeout: 60_000 }, () => {
     // Divergence (lr 0.2 with momentum 0.9) lands near chance, 10%.
     const { epochs } = train({ limit: 1000, epochs: 3, optimizer: 'sgd' });
