@@ -42,6 +42,7 @@ for (const opt of ['sgd', 'asgd'] as const) {
   const f = `mlp-${opt}`;
   add(f, 'tensile-wasm', () => ours.step('wasm', 'mlp', opt));
   add(f, 'tensile-wasm-relaxed-simd', () => ours.step('wasm-relaxed', 'mlp', opt));
+  add(f, 'tensile-wasm-2-threads', () => ours.step('wasm', 'mlp', opt, 2));
   add(f, 'tensile-js', () => ours.step('js', 'mlp', opt));
   add(f, 'tfjs-wasm', () => tfjs.step('wasm', 'mlp', opt));
   add(f, 'tfjs-cpu', () => tfjs.step('cpu', 'mlp', opt));

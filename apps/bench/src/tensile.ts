@@ -1,4 +1,4 @@
-/** tensile's cases, on either kernel backend (and, for matmul, on 2 threads). */
+/** tensile's cases, on either kernel backend (and, for matmul and the MLP step, on 2 threads). */
 import { F, nn, noGrad, setBackend, setNumThreads, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
 import { ASGD, SGD } from '@tensile/optim';
 import { ASGD_ETA, ASGD_LAMBD, B, asgdSizes, checksum, cnnData, LR, mlpData, normal } from './data.js';
@@ -61,8 +61,8 @@ function cnn() {
 }
 
 /** One training step (forward, cross-entropy, backward, update), ms; check = first-step loss. */
-export async function step(backend: Backend, net: 'mlp' | 'cnn', optimizer: 'sgd' | 'asgd'): Promise<void> {
-  use(backend);
+export async function step(backend: Backend, net: 'mlp' | 'cnn', optimizer: 'sgd' | 'asgd', threads = 1): Promise<void> {
+  use(backend, threads);
   const { model, x, y } = net === 'mlp' ? mlp() : cnn();
   const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: LR }) : new ASGD(model.parameters(), { lr: ASGD_ETA, lambd: ASGD_LAMBD, t0: 0 });
   let first = Number.NaN;

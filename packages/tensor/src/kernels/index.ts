@@ -100,7 +100,7 @@ export function getBackend(): string {
  * Runs large matrix products (and so the matmuls of linear layers and convolutions) on `n`
  * threads: this one and `n - 1` worker threads sharing the WebAssembly kernels' memory, as
  * `torch.set_num_threads`. Each thread computes a range of the product's columns, so results
- * are the same for any `n`. Products below 16M multiply-adds (256×256×256) stay on one thread.
+ * are the same for any `n`. Products below 4M multiply-adds (about 160×160×160) stay on one thread.
  * Needs the wasm backend and Node >= 20.16 (browsers: 1 thread); `1` (the default) stops the workers.
  * Idle workers never keep the process alive.
  *

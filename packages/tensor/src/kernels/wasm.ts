@@ -264,7 +264,7 @@ export function createWasmKernels(options: { relaxed?: boolean } = {}): WasmKern
     }
   }
 
-  const THREAD_MIN = 1 << 24; // multiply-adds below which one thread is as fast (measured: MLP-sized products gain nothing)
+  const THREAD_MIN = 1 << 22; // multiply-adds below which a product stays on this thread (measured on 2 cores: the MLP step, whose products are 12.8M, ran 1.90 -> 1.67 ms on 2 threads at this bound or at 1M, and 1.97 at 16M)
 
   /** Waits until helper `h` has finished job `seq`; if it failed or hung, stops the helpers. */
   function await_(h: Helper, seq: number): void {
