@@ -82,7 +82,8 @@ describe('ASGD update: wasm is bit-identical to js', () => {
     ['eta a float32 value (tensor lr)', f32(0.999), -f32(0.01), f32(0.5), 0],
     ['huge and tiny eta', f32(1 - 1e-30), -1e30, 1e-20, f32(1e-3)],
   ];
-  const sizes = [0, 1, 3, 4, 5, 7, 64, 1001, 8191, 8192, 8193, 20003];
+  // Around the vector width and the module's 32768-float staging chunk.
+  const sizes = [0, 1, 3, 4, 5, 7, 64, 1001, 8193, 32767, 32768, 32769, 70003];
   for (const [label, decay, negEta, mu, wd] of cases) {
     it(`${label}, sizes ${sizes.join(', ')}, at odd offsets`, () => {
       for (const n of sizes) {
@@ -112,7 +113,7 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
   const js = kernelSet('js'), wasm = kernelSet('wasm');
   const gen = new Generator(4);
   const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => (gen.uniform() * 2 - 1) * 10 ** Math.floor(gen.uniform() * 8 - 4));
-  const sizes = [4095, 4096, 4097, 8192 * 2 + 3, 30001];
+  const sizes = [4095, 4096, 4097, 32767, 32768 * 2 + 3, 70001];
   for (const kind of ['add', 'sub', 'mul', 'div'] as const) {
     for (const alpha of kind === 'add' || kind === 'sub' ? [1, -0.01, 0.1, 3.3333333] : [1]) {
       it(`${kind}${alpha !== 1 ? ` with alpha ${alpha}` : ''}, sizes ${sizes.join(', ')}`, () => {
@@ -140,10 +141,11 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
   // A row broadcast over rows (a bias) runs in the module when the row is a multiple of 4 floats.
   const rowCases: [string, number[], number[]][] = [
     ['[64, 256] op [256]', [64, 256], [0, 1]],
-    ['[3, 4096] op [4096] (rows that fill CHUNK halfway)', [3, 4096], [0, 1]],
-    ['[2, 8192] op [8192] (one row per chunk)', [2, 8192], [0, 1]],
+    ['[9, 4096] op [4096] (8 rows per chunk, then one)', [9, 4096], [0, 1]],
+    ['[3, 32768] op [32768] (one row per chunk)', [3, 32768], [0, 1]],
+    ['[5, 20000] op [20000] (one row per chunk, part of it empty)', [5, 20000], [0, 1]],
     ['[5, 7, 128] op [1, 1, 128] (leading dims of the row broadcast)', [5, 7, 128], [0, 0, 1]],
-    ['[1100, 4] op [4] (many short rows over several chunks)', [1100, 4], [0, 1]],
+    ['[9000, 4] op [4] (many short rows over two chunks)', [9000, 4], [0, 1]],
     ['[70, 258] op [258] (row not a multiple of 4: the JS loop)', [70, 258], [0, 1]],
   ];
   for (const [label, shape, bStrides] of rowCases) {
