@@ -98,6 +98,14 @@ describe('ASGD update: wasm is bit-identical to js', () => {
     });
   }
 
+  it('never writes the gradient (the weight decay pass works on the staged copy)', () => {
+    for (const backend of [js, wasm]) {
+      const n = 70003, p = rand(n, 3), g = rand(n), ax = rand(n), g0 = g.slice();
+      backend.asgd(p, 0, g, 0, ax, 0, n, f32(0.999), -0.01, 0.5, f32(0.1));
+      expect(new Uint32Array(g.buffer)).toEqual(new Uint32Array(g0.buffer));
+    }
+  });
+
   it('propagates non-finite values the same way', () => {
     const p = Float32Array.of(Infinity, -Infinity, 1, 2, 3, 4, 5, 6), g = Float32Array.of(1, 1, Infinity, -Infinity, 0, 0, 1e38, -1e38);
     const ax = new Float32Array(8);
