@@ -274,7 +274,7 @@ describe('the relaxed-SIMD build (fused multiply-adds in gemm)', () => {
       await build({
         stdin: {
           contents: `
-            import { manualSeed, randn, setBackend, wasmRelaxedSimd } from '@tensile/tensor';
+            import { manualSeed, randn, setBackend, setNumThreads, wasmRelaxedSimd } from '@tensile/tensor';
             let worst = 0;
             for (const [M, N, K] of [[64, 256, 784], [65, 257, 300], [7, 9, 11], [130, 17, 513]]) {
               manualSeed(M + N + K);
@@ -287,15 +287,26 @@ describe('the relaxed-SIMD build (fused multiply-adds in gemm)', () => {
                 for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]) / (K * (1 + Math.abs(ref[i]))));
               }
             }
-            console.log(JSON.stringify({ relaxed: wasmRelaxedSimd(), worst }));`,
+            // Threads run the relaxed build on the shared memory: the same bits as one thread.
+            manualSeed(4);
+            const p = randn([300, 280]), q = randn([280, 330]);
+            const one = p.matmul(q).toFloat32Array();
+            setNumThreads(2);
+            const until = Date.now() + 300;
+            while (Date.now() < until) { /* let the worker start */ }
+            const two = p.matmul(q).toFloat32Array();
+            setNumThreads(1);
+            const sameBits = one.every((v, i) => Object.is(v, two[i]));
+            console.log(JSON.stringify({ relaxed: wasmRelaxedSimd(), worst, sameBits }));`,
           resolveDir: fileURLToPath(new URL('.', import.meta.url)),
           loader: 'ts',
         },
         bundle: true, format: 'esm', platform: 'node', conditions: ['@tensile/source'], outfile, logLevel: 'silent',
       });
       const flags = wasmRelaxedSimd() ? [] : ['--experimental-wasm-relaxed-simd'];
-      const out = JSON.parse(execFileSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).trim()) as { relaxed: boolean; worst: number };
+      const out = JSON.parse(execFileSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).trim()) as { relaxed: boolean; worst: number; sameBits: boolean };
       expect(out.relaxed).toBe(true);
+      expect(out.sameBits).toBe(true);
       expect(out.worst).toBeLessThanOrEqual(2e-6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
