@@ -59,6 +59,18 @@ def digits_accuracy(model, folder, cnn):
     return correct / total
 
 
+def digits_batch(folder, per_class, cnn):
+    """The first `per_class` digits of each class of the mnist package, as one batch."""
+    xs, ys = [], []
+    for label in range(10):
+        with open(f'{folder}/{label}.json') as f:
+            data = json.load(f)['data'][:per_class * 784]
+        xs.append(torch.tensor(data, dtype=torch.float32).reshape(-1, 784))
+        ys.append(torch.full((xs[-1].shape[0],), label, dtype=torch.long))
+    x = torch.cat(xs)
+    return (x.reshape(-1, 1, 28, 28) if cnn else x), torch.cat(ys)
+
+
 def main(path, digits=None, min_accuracy=0.0):
     tensors, meta = read_safetensors(path)
     if meta.get('format') != 'tensile-checkpoint/1':
@@ -93,14 +105,26 @@ def main(path, digits=None, min_accuracy=0.0):
         print(f'PyTorch accuracy on all {digits} digits: {acc:.2%}')
         if acc < min_accuracy:
             sys.exit(f'accuracy {acc:.2%} is below --min-accuracy {min_accuracy:.2%}')
-    # One step on random data: the run continues in PyTorch.
-    x = torch.rand(8, 1, 28, 28) if options.get('model') == 'cnn' else torch.rand(8, 784)
-    y = torch.randint(0, 10, (8,))
+    # One more step, on real digits when we have them (random inputs otherwise): the run
+    # continues in PyTorch with the optimizer state it had here.
+    cnn = options.get('model') == 'cnn'
+    if digits:
+        x, y = digits_batch(digits, 8, cnn)
+        what = f'{x.shape[0]} real digits'
+    else:
+        x = torch.rand(8, 1, 28, 28) if cnn else torch.rand(8, 784)
+        y = torch.randint(0, 10, (8,))
+        what = '8 random inputs'
     opt.zero_grad()
     loss = torch.nn.functional.cross_entropy(model(x), y)
     loss.backward()
     opt.step()
-    print(f'one more step in PyTorch: loss {loss.item():.4f}, step counter now {next(iter(opt.state.values())).get("step")}')
+    with torch.no_grad():
+        after = torch.nn.functional.cross_entropy(model(x), y).item()
+    first = next(iter(opt.state.values()))
+    state = f'step counter now {float(first["step"]):.0f}' if 'step' in first else \
+        f'{sum("momentum_buffer" in st for st in opt.state.values())} momentum buffers carried over'
+    print(f'one more step in PyTorch on {what}: loss {loss.item():.4f} -> {after:.4f}, {state}')
 
 
 if __name__ == '__main__':
