@@ -365,15 +365,14 @@
     (if (i32.and (local.get $mode) (i32.const 4))
       (then ;; mu is a float32 value: d*mu is exact in f64, so one f32 multiply rounds the same
       (loop $lf32
-        (local.set $pv (f32x4.mul (v128.load (local.get $p)) (local.get $decay4)))
-        (local.set $gv (v128.load (local.get $g)))
+        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
         (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (local.get $pv))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (local.get $gv)))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv))))))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
         (v128.store (local.get $p) (local.get $x))
         (local.set $a (v128.load (local.get $ax)))
         (v128.store (local.get $ax) (f32x4.add (local.get $a)
@@ -384,15 +383,14 @@
       (else (if (i32.and (local.get $mode) (i32.const 2))
         (then
       (loop $lf64
-        (local.set $pv (f32x4.mul (v128.load (local.get $p)) (local.get $decay4)))
-        (local.set $gv (v128.load (local.get $g)))
+        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
         (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (local.get $pv))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (local.get $gv)))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv))))))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
         (v128.store (local.get $p) (local.get $x))
         (local.set $a (v128.load (local.get $ax)))
         (local.set $d (f32x4.sub (local.get $x) (local.get $a)))
@@ -406,15 +404,14 @@
         (br_if $lf64 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
         (else
       (loop $lcopy
-        (local.set $pv (f32x4.mul (v128.load (local.get $p)) (local.get $decay4)))
-        (local.set $gv (v128.load (local.get $g)))
+        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
         (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (local.get $pv))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (local.get $gv)))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv))))))))
+            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
         (v128.store (local.get $p) (local.get $x))
         (v128.store (local.get $ax) (local.get $x))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
