@@ -57,6 +57,11 @@ for (const name of names) {
   console.log(`${name.padEnd(40)} ${fmt(median).padStart(9)} ${unit}  (${fmt(values[0])}–${fmt(values[values.length - 1])}, ${runs} runs)${check !== undefined ? `  check ${check.toFixed(6)}` : ''}`);
 }
 writeFileSync(saved, JSON.stringify(results, null, 1));
+// The commands behind the saved results: a full run starts the list, a filtered run adds to it.
+const cmdFile = join(outDir, 'commands.json');
+const thisCmd = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
+const commands = report ? (existsSync(cmdFile) ? JSON.parse(readFileSync(cmdFile, 'utf8')) : []) : filter && existsSync(cmdFile) ? [...JSON.parse(readFileSync(cmdFile, 'utf8')), thisCmd] : [thisCmd];
+if (!report) writeFileSync(cmdFile, JSON.stringify(commands));
 console.log(`\n${names.length} cases in ${((Date.now() - started) / 60000).toFixed(1)} min`);
 
 function fmt(v) {
@@ -100,7 +105,7 @@ const speedup = (b, r) => (higher(r.unit) ? b.median / r.median : r.median / b.m
 const cpu = cpus()[0]?.model ?? 'unknown';
 let md = `# Benchmarks
 
-Measured by \`npm run bench\` (\`apps/bench/run.mjs\`: every case ${runs === 3 ? '3 times' : `${runs} times`} by default — 3 keeps a full run near 10 minutes, \`npm run bench -- --runs 5\` for more — each run a fresh Node process; \`npm run bench -- mlp\` re-measures only the cases whose name contains \`mlp\` and keeps the other saved results). This file: \`${['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ')}\`${filter || report ? ' on top of the saved results' : ''}. The tables show the median and the spread (min–max) over the runs; within a run each figure is the median of repeated timings after warm-up. "tensile ÷ library" is how many times faster tensile's best backend is (above 1: tensile is faster). Every library gets the same seeded inputs (\`apps/bench/src/data.ts\`); "same work" compares with tensile's each library's first-step loss (training steps), the checksum of C (matmul) or of the first tensor after one update (ASGD). No timing is asserted in any test.
+Measured by \`npm run bench\` (\`apps/bench/run.mjs\`: every case ${runs === 3 ? '3 times' : `${runs} times`} by default — 3 keeps a full run near 10 minutes, \`npm run bench -- --runs 5\` for more — each run a fresh Node process; \`npm run bench -- mlp\` re-measures only the cases whose name contains \`mlp\` and keeps the other saved results). This file: ${[...commands, ...(report ? [thisCmd] : [])].map((c) => `\`${c}\``).join(', then ')}${report ? ' (which only rewrites this file from the saved results)' : ''}. The tables show the median and the spread (min–max) over the runs; within a run each figure is the median of repeated timings after warm-up. "tensile ÷ library" is how many times faster tensile's best backend is (above 1: tensile is faster). Every library gets the same seeded inputs (\`apps/bench/src/data.ts\`); "same work" compares with tensile's each library's first-step loss (training steps), the checksum of C (matmul) or of the first tensor after one update (ASGD). No timing is asserted in any test.
 
 - Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (a shared virtual machine; the spread column shows how much the runs of this session varied, and figures from another session, on another CPU, can differ by more)
 - Node ${process.version}; tensile's kernels: \`wasm\` (WebAssembly SIMD, the default) and \`js\`; single thread unless a row says otherwise
