@@ -330,14 +330,15 @@
   ;;   set when mu is a float32 value, which allows an f32 multiply)
   ;; Every rounding matches the JavaScript reference kernel step for step, so results are
   ;; bit-identical to it (and so to PyTorch's for-loop ASGD). The f64 steps run on two f64x2
-  ;; halves: lanes 0-1 promoted directly, lanes 2-3 after a shuffle; the two demoted halves are
-  ;; joined by a shuffle. The weight decay is a pass of its own and each averaging mode has its
-  ;; own loop, so no loop tests the mode per element. (Written out inline: this V8 does not
-  ;; inline calls between wasm functions.)
+  ;; halves, each loaded on its own with v128.load64_zero (no shuffle moves lanes 2-3 down);
+  ;; the two demoted halves are joined by a shuffle. The weight decay is a pass of its own and
+  ;; each averaging mode has its own loop, so no loop tests the mode per element. (The three
+  ;; loops repeat the x computation because this V8 does not inline calls between wasm
+  ;; functions.)
   (func (export "asgd")
     (param $p i32) (param $g i32) (param $ax i32) (param $n i32)
     (param $decay f32) (param $negEta f64) (param $mu f64) (param $wd f64) (param $mode i32)
-    (local $end i32) (local $pv v128) (local $gv v128) (local $x v128) (local $a v128) (local $d v128)
+    (local $end i32) (local $x v128) (local $a v128) (local $d v128)
     (local $decay4 v128) (local $eta2 v128) (local $mu2 v128) (local $wd2 v128) (local $mu4 v128)
     (local $q i32) (local $r i32)
     (if (i32.eqz (local.get $n)) (then (return)))
@@ -347,74 +348,69 @@
     (local.set $mu4 (f32x4.splat (f32.demote_f64 (local.get $mu))))
     (local.set $wd2 (f64x2.splat (local.get $wd)))
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.and (local.get $mode) (i32.const 1)) (then
+    (if (i32.and (local.get $mode) (i32.const 1)) (then ;; g = g + wd*p, over the staged g
       (local.set $q (local.get $g))
       (local.set $r (local.get $p))
       (loop $wdl
-        (local.set $pv (v128.load (local.get $r)))
-        (local.set $gv (v128.load (local.get $q)))
         (v128.store (local.get $q) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (local.get $gv))
-                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (local.get $pv)))))
+            (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $q)))
+                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $r))))))
           (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv)))
-                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $pv) (local.get $pv))))))))
+            (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $q)))
+                       (f64x2.mul (local.get $wd2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $r))))))))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (br_if $wdl (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 16))) (local.get $end))))))
     (if (i32.and (local.get $mode) (i32.const 4))
       (then ;; mu is a float32 value: d*mu is exact in f64, so one f32 multiply rounds the same
-      (loop $lf32
-        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
-        (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
-        (v128.store (local.get $p) (local.get $x))
-        (local.set $a (v128.load (local.get $ax)))
-        (v128.store (local.get $ax) (f32x4.add (local.get $a)
-          (f32x4.mul (f32x4.sub (local.get $x) (local.get $a)) (local.get $mu4))))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
-        (br_if $lf32 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
+        (loop $lf32
+          (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
+          (v128.store (local.get $p) (local.get $x))
+          (local.set $a (v128.load (local.get $ax)))
+          (v128.store (local.get $ax) (f32x4.add (local.get $a)
+            (f32x4.mul (f32x4.sub (local.get $x) (local.get $a)) (local.get $mu4))))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
+          (br_if $lf32 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
       (else (if (i32.and (local.get $mode) (i32.const 2))
-        (then
-      (loop $lf64
-        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
-        (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
-        (v128.store (local.get $p) (local.get $x))
-        (local.set $a (v128.load (local.get $ax)))
-        (local.set $d (f32x4.sub (local.get $x) (local.get $a)))
-        (v128.store (local.get $ax) (f32x4.add (local.get $a)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $d)) (local.get $mu2)))
-            (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d))) (local.get $mu2))))))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
-        (br_if $lf64 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
-        (else
-      (loop $lcopy
-        ;; each half of 2 floats loaded on its own (load64_zero), so no shuffle moves lanes 2-3 down
-        (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
-          (f32x4.demote_f64x2_zero
-            (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
-                       (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
-        (v128.store (local.get $p) (local.get $x))
-        (v128.store (local.get $ax) (local.get $x))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
-        (br_if $lcopy (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))))))
+        (then ;; ax += f32(f32(x - ax) * mu), the product in f64
+          (loop $lf64
+          (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
+          (v128.store (local.get $p) (local.get $x))
+          (local.set $a (v128.load (local.get $ax)))
+          (local.set $d (f32x4.sub (local.get $x) (local.get $a)))
+          (v128.store (local.get $ax) (f32x4.add (local.get $a)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $d)) (local.get $mu2)))
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d))) (local.get $mu2))))))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
+          (br_if $lf64 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))
+        (else ;; no averaging yet: ax = x
+          (loop $lcopy
+          (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))))
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.promote_low_f32x4 (f32x4.mul (v128.load64_zero offset=8 (local.get $p)) (local.get $decay4)))
+                         (f64x2.mul (local.get $eta2) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $g))))))))
+          (v128.store (local.get $p) (local.get $x))
+          (v128.store (local.get $ax) (local.get $x))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
+          (br_if $lcopy (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))))))
 )
