@@ -60,7 +60,8 @@ writeFileSync(saved, JSON.stringify(results, null, 1));
 // The commands behind the saved results: a full run starts the list, a filtered run adds to it.
 const cmdFile = join(outDir, 'commands.json');
 const thisCmd = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
-const commands = report ? (existsSync(cmdFile) ? JSON.parse(readFileSync(cmdFile, 'utf8')) : []) : filter && existsSync(cmdFile) ? [...JSON.parse(readFileSync(cmdFile, 'utf8')), thisCmd] : [thisCmd];
+const savedCommands = existsSync(cmdFile) ? JSON.parse(readFileSync(cmdFile, 'utf8')) : [];
+const commands = report ? savedCommands : filter ? [...savedCommands, thisCmd] : [thisCmd];
 if (!report) writeFileSync(cmdFile, JSON.stringify(commands));
 console.log(`\n${names.length} cases in ${((Date.now() - started) / 60000).toFixed(1)} min`);
 
