@@ -1,0 +1,31 @@
+/**
+ * @internal The one check every options bag of the public API runs first: the bag is a plain
+ * object (or undefined), and each key it names is one the function knows. A misspelt option
+ * (`{ reductio: 'sum' }`) is an error, never silently ignored.
+ *
+ * Keys are read with `Object.keys`, so an own `__proto__` key (from `JSON.parse`) is seen and
+ * refused like any other unknown name; inherited properties are not options.
+ */
+export function checkOptions<O extends object>(fn: string, options: O | undefined | null, known: readonly (keyof O & string)[]): O {
+  if (options === undefined || options === null) return {} as O;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!(known as readonly string[]).includes(k)) {
+      throw new TypeError(`${fn}: unknown option '${k}' (options: ${known.length > 0 ? known.join(', ') : 'none'})`);
+    }
+  }
+  return options;
+}
+
+/** @internal A short description of a value for an error message. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'null-prototype object'}`;
+  if (typeof x === 'function') return 'a function';
+  return String(x);
+}
