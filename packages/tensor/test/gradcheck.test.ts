@@ -76,6 +76,18 @@ const cases: Case[] = [
   ['matmul batched broadcast', (a, b) => a.matmul(b), () => [rnd([2, 1, 3, 4]), rnd([5, 4, 2])]],
   ['matmul transposed views', (a, b) => a.t().matmul(b.t()), () => [rnd([4, 3]), rnd([5, 4])]],
   ['bmm', (a, b) => T.bmm(a, b), () => [rnd([2, 3, 4]), rnd([2, 4, 2])]],
+  // Square operands (M = N = K): a backward that swaps or mis-transposes its operands still
+  // has valid shapes here, so only the values can catch it.
+  ['matmul square 2-D @ 2-D', (a, b) => a.matmul(b), () => [rnd([3, 3]), rnd([3, 3])]],
+  ['matmul square a.t() @ b', (a, b) => a.t().matmul(b), () => [rnd([3, 3]), rnd([3, 3])]],
+  ['matmul square a @ b.t()', (a, b) => a.matmul(b.t()), () => [rnd([3, 3]), rnd([3, 3])]],
+  ['matmul square a.t() @ b.t()', (a, b) => a.t().matmul(b.t()), () => [rnd([3, 3]), rnd([3, 3])]],
+  ['matmul square batched @ 2-D', (a, b) => a.matmul(b), () => [rnd([2, 3, 3]), rnd([3, 3])]],
+  ['matmul square batched broadcast', (a, b) => a.matmul(b), () => [rnd([2, 1, 3, 3]), rnd([2, 3, 3])]],
+  ['bmm square', (a, b) => T.bmm(a, b), () => [rnd([2, 3, 3]), rnd([2, 3, 3])]],
+  ['bmm square transposed views', (a, b) => T.bmm(a.transpose(1, 2), b.transpose(1, 2)), () => [rnd([2, 3, 3]), rnd([2, 3, 3])]],
+  ['bmm square, batch of 1 @ batch of 2', (a, b) => T.bmm(a, b.transpose(1, 2)), () => [rnd([1, 3, 3]), rnd([2, 3, 3])]],
+  ['bmm square, batch of 2 @ batch of 1', (a, b) => T.bmm(a.transpose(1, 2), b), () => [rnd([2, 3, 3]), rnd([1, 3, 3])]],
   ['in-place add_ mul_ through autograd', (x, b, c) => { const y = x.mul(2); y.add_(b); y.mul_(c); return y.tanh(); }, () => [rnd([2, 3]), rnd([3]), rnd([2, 3])]],
   ['in-place sub_ div_ clamp_', (x, b) => { const y = x.mul(1.5); y.sub_(b, 0.5); y.div_(2); y.clamp_(-0.3, 0.3); return y; }, () => [rnd([2, 3], { away: 0.05 }), rnd([2, 3], { away: 0.05 })]],
   ['in-place addcmul_ addcdiv_ lerp_', (x, a, b) => { const y = x.mul(1); y.addcmul_(a, b, 0.5); y.addcdiv_(a, b.abs().add(1), -1); y.lerp_(a, 0.25); return y; }, () => [rnd([4]), rnd([4]), rnd([4])]],
