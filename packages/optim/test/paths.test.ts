@@ -149,6 +149,31 @@ describe('differentiable', () => {
       expectBits(b.toFloat32Array(), Array.from(a.toFloat32Array()), JSON.stringify(o));
     }
   });
+
+  it('differentiable ASGD gives the same bits as the plain path, parameter, ax and schedule, before and past t0 (mu < 1)', () => {
+    for (const o of [{ t0: 2 }, { t0: 0, weightDecay: 0.1 }, { t0: 3, weightDecay: 0.05, maximize: true }, { t0: 1, lr: tensor(0.05) }]) {
+      manualSeed(4);
+      const init = randn([7]);
+      const grads = Array.from({ length: 8 }, () => randn([7]));
+      const a = init.detach().clone().requiresGrad_();
+      const b = init.detach().clone().requiresGrad_().clone(); // a non-leaf parameter
+      const base = { lr: 0.05, lambd: 0.1 };
+      const oa = new ASGD([a], { ...base, ...o });
+      const ob = new ASGD([b], { ...base, ...o, differentiable: true });
+      grads.forEach((g, k) => {
+        a.grad = g; b.grad = g;
+        oa.step(); ob.step();
+        const [sa, sb] = [oa.state.get(a)!, ob.state.get(b)!];
+        const label = `${JSON.stringify(o)} step ${k + 1}`;
+        expectBits(b.toFloat32Array(), Array.from(a.toFloat32Array()), `${label}: param`);
+        expectBits((sb['ax'] as Tensor).toFloat32Array(), Array.from((sa['ax'] as Tensor).toFloat32Array()), `${label}: ax`);
+        expect([sb['step'], sb['eta'], sb['mu']], `${label}: step, eta, mu`).toEqual([sa['step'], sa['eta'], sa['mu']]);
+      });
+      // The run went past t0: the last steps averaged with mu < 1, not the mu = 1 copy.
+      expect(oa.state.get(a)!['mu'] as number).toBeLessThan(1);
+      expect(b.gradFn, 'the differentiable path recorded a graph').not.toBeNull();
+    }
+  });
 });
 
 describe('step validates options edited in place, before anything moves', () => {
