@@ -43,7 +43,7 @@ export interface ASGDOptions {
   capturable: boolean;
 }
 
-const ASGD_STATE: StateSpec = { step: 'scalar', eta: 'scalar', mu: 'scalar', ax: 'tensor' };
+const ASGD_STATE: StateSpec = { step: 'count', eta: 'scalar', mu: 'scalar', ax: 'tensor' };
 
 /**
  * Averaged Stochastic Gradient Descent, exactly PyTorch's `torch.optim.ASGD`: the for-loop
@@ -69,6 +69,15 @@ export class ASGD extends Optimizer<ASGDOptions> {
   protected readonly name = 'ASGD';
   protected readonly stateSpec = ASGD_STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
+  /** Whether the parameters hold their running averages (between two `swapAveraged()` calls). */
+  private swapped = false;
+  /** How many `withAveraged` calls are running (an async one stays open until it settles). */
+  private averagedScopes = 0;
+
+  /** Whether the parameters currently hold their running averages (`swapAveraged()`, `withAveraged`). */
+  get averagedSwappedIn(): boolean {
+    return this.swapped;
+  }
 
   constructor(params: ParamsInput<ASGDOptions>, options: Partial<ASGDOptions> = {}) {
     const defaults: ASGDOptions = {
@@ -80,6 +89,33 @@ export class ASGD extends Optimizer<ASGDOptions> {
 
   protected validateOptions(o: Record<string, unknown>): void {
     validateASGD(o);
+  }
+
+  /**
+   * A step or a load while the averages are swapped in would mix live and averaged weights:
+   * the update would move the average as if it were the live iterate, and swapping back would
+   * put the wrong values in place. A state dict taken then would pair a module state dict of
+   * averages with `ax` holding the live weights, which a later load cannot tell apart. All
+   * three are refused before anything changes.
+   */
+  protected override checkUsable(method: string): void {
+    if (!this.swapped) return;
+    const where = this.averagedScopes > 0
+      ? 'inside withAveraged(fn) (an async fn keeps them swapped in until its promise settles)'
+      : 'by swapAveraged()';
+    throw new Error(`ASGD.${method}: the parameters hold their running averages, swapped in ${where}; ${this.averagedScopes > 0 ? 'step after withAveraged returns' : 'call swapAveraged() again to restore the live parameters first'}`);
+  }
+
+  /**
+   * Beyond the spec's checks: `eta` is a step size (>= 0) and `mu` an averaging weight in
+   * (0, 1]; anything else can only be a corrupted dict. `ax` may hold NaN or Inf: a diverged
+   * run's checkpoint must stay loadable for inspection, as PyTorch's does.
+   */
+  protected override importState(p: Tensor, value: unknown, id: string): Record<string, unknown> {
+    const s = super.importState(p, value, id);
+    if ('eta' in s && !((s['eta'] as number) >= 0)) throw new RangeError(`loadStateDict: state[${id}].eta must be >= 0, got ${String(s['eta'])}`);
+    if ('mu' in s && !((s['mu'] as number) > 0 && (s['mu'] as number) <= 1)) throw new RangeError(`loadStateDict: state[${id}].mu must be in (0, 1], got ${String(s['mu'])}`);
+    return s;
   }
 
   protected override validateStep(): void {
@@ -158,7 +194,10 @@ export class ASGD extends Optimizer<ASGDOptions> {
 
   /**
    * Exchanges every parameter with its running average `ax`, in place; call again to swap back.
-   * Parameters that have not been stepped yet are left alone.
+   * Parameters that have not been stepped yet are left alone. While swapped, `step()`,
+   * `stateDict()` and `loadStateDict()` throw (they would mix live and averaged weights);
+   * `zeroGrad()` and `addParamGroup()` work as usual (they touch no weights or state).
+   * Inside `withAveraged(fn)` it throws: `withAveraged` restores the live parameters itself.
    *
    * @example
    * ```ts
@@ -172,6 +211,13 @@ export class ASGD extends Optimizer<ASGDOptions> {
    * ```
    */
   swapAveraged(): void {
+    if (this.averagedScopes > 0) {
+      throw new Error('ASGD.swapAveraged: called inside withAveraged(fn), which swaps the live parameters back itself when fn returns (or its promise settles)');
+    }
+    this.swapInPlace();
+  }
+
+  private swapInPlace(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -183,11 +229,13 @@ export class ASGD extends Optimizer<ASGDOptions> {
         }
       }
     });
+    this.swapped = !this.swapped;
   }
 
   /**
    * Runs `fn` with the averaged parameters in place and restores the live ones afterwards,
-   * even when `fn` throws or its promise rejects.
+   * even when `fn` throws or its promise rejects. Until then `step()`, `stateDict()`,
+   * `loadStateDict()`, `swapAveraged()` and a nested `withAveraged` throw instead of mixing the two.
    *
    * @example
    * ```ts
@@ -200,19 +248,27 @@ export class ASGD extends Optimizer<ASGDOptions> {
    * ```
    */
   withAveraged<R>(fn: () => R): R {
-    this.swapAveraged();
+    if (typeof fn !== 'function') throw new TypeError(`ASGD.withAveraged: fn must be a function, got ${typeof fn}`);
+    if (this.averagedScopes > 0) throw new Error('ASGD.withAveraged: already inside withAveraged (the averages are swapped in)');
+    if (this.swapped) throw new Error('ASGD.withAveraged: the averages are already swapped in by swapAveraged(); call swapAveraged() again first');
+    this.swapInPlace();
+    this.averagedScopes++;
+    const restore = (): void => {
+      this.averagedScopes--;
+      this.swapInPlace();
+    };
     let result: R;
     try {
       result = fn();
     } catch (e) {
-      this.swapAveraged();
+      restore();
       throw e;
     }
     if (isThenable(result)) {
       // Any promise-like (not only native Promises): restore once it settles, either way.
-      return Promise.resolve(result).finally(() => this.swapAveraged()) as R;
+      return Promise.resolve(result).finally(restore) as R;
     }
-    this.swapAveraged();
+    restore();
     return result;
   }
 }

@@ -1,7 +1,9 @@
 import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
 import { addHook, type RemovableHandle } from './hooks.js';
 import { pyValue, toCamel, toSnake } from './format.js';
-import { importParamState, isIterable, isPlainObject, packStateDict, snapshot, typeName, type StateSpec } from './state-dict.js';
+import {
+  OptimizerState, importParamState, isIndexKey, isIterable, isPlainObject, packStateDict, setOwn, snapshot, typeName, type StateSpec,
+} from './state-dict.js';
 
 /** A parameter group: its tensors, optional names, and its own copy of every option. */
 export type ParamGroup<O extends object> = O & {
@@ -96,8 +98,11 @@ export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHand
  */
 export function resolveOptions<O extends object>(name: string, defaults: O, options: Partial<O>, validate: (o: Record<string, unknown>) => void): O {
   const out = { ...defaults } as Record<string, unknown>;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${name}: options must be an object, got ${typeName(options)}`);
+  }
   for (const [k, v] of Object.entries(options)) {
-    if (!(k in out)) throw new TypeError(`${name}: unknown option '${k}' (options: ${Object.keys(out).join(', ')})`);
+    if (!Object.hasOwn(out, k)) throw new TypeError(`${name}: unknown option '${k}' (options: ${Object.keys(out).join(', ')})`);
     if (v !== undefined) out[k] = v;
   }
   validate(out);
@@ -129,8 +134,8 @@ export abstract class Optimizer<O extends object> {
   readonly defaults: O;
   /** The parameter groups, each with its own options; change `lr` here to schedule it. */
   paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state, keyed by the parameter tensor. */
-  state = new Map<Tensor, Record<string, unknown>>();
+  /** Per-parameter state, keyed by the parameter tensor (and a user's own entries, keyed by string). */
+  state = new OptimizerState();
 
   private readonly stepPreHooks = new Map<number, StepPreHook>();
   private readonly stepPostHooks = new Map<number, StepPostHook>();
@@ -234,16 +239,17 @@ export abstract class Optimizer<O extends object> {
 
     const group: Record<string, unknown> = { params };
     if (names.length > 0) group['paramNames'] = names;
-    for (const [k, v] of Object.entries(paramGroup)) if (k !== 'params') group[k] = v;
-    for (const [k, v] of Object.entries(this.defaults)) if (!(k in group) || group[k] === undefined) group[k] = v;
+    // setOwn: a key such as `__proto__` (from JSON.parse) stays a plain entry.
+    for (const [k, v] of Object.entries(paramGroup)) if (k !== 'params') setOwn(group, k, v);
+    for (const [k, v] of Object.entries(this.defaults)) if (!Object.hasOwn(group, k) || group[k] === undefined) group[k] = v;
     this.validateOptions(group);
 
     if (new Set(params).size !== params.length) {
       console.warn('optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information');
     }
-    const named = 'paramNames' in group;
+    const named = Object.hasOwn(group, 'paramNames');
     for (const other of this.paramGroups) {
-      if (named !== ('paramNames' in other)) {
+      if (named !== Object.hasOwn(other, 'paramNames')) {
         throw new RangeError(`all optimizer param groups should be with/without names. cannot add param group ${named ? 'with' : 'without'} names to the optimizer`);
       }
     }
@@ -286,6 +292,7 @@ export abstract class Optimizer<O extends object> {
    * any) runs once, with grad enabled, before the update. A step that throws changes nothing.
    */
   step<L = unknown>(closure?: () => L): L | undefined {
+    this.checkUsable('step');
     let args: unknown[] = closure === undefined ? [this] : [this, closure];
     let kwargs: Record<string, unknown> = {};
     const self = this as unknown as Optimizer<object>;
@@ -357,6 +364,7 @@ export abstract class Optimizer<O extends object> {
    * ```
    */
   stateDict(): OptimizerStateDict {
+    this.checkUsable('stateDict');
     const self = this as unknown as Optimizer<object>;
     for (const hook of this.stateDictPreHooks.values()) hook(self);
     const { state, param_groups: paramGroups } = packStateDict(this.paramGroups, this.state, this.stateSpec);
@@ -384,6 +392,7 @@ export abstract class Optimizer<O extends object> {
    * ```
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    this.checkUsable('loadStateDict');
     const self = this as unknown as Optimizer<object>;
     if (!isPlainObject(stateDict)) throw new TypeError(`loadStateDict: expected a state dict object, got ${typeName(stateDict)}`);
     let sd: OptimizerStateDict = { ...stateDict };
@@ -412,10 +421,10 @@ export abstract class Optimizer<O extends object> {
       const group: Record<string, unknown> = { params: live.params };
       for (const [k, v] of Object.entries(saved)) {
         if (k === 'params') continue;
-        group[toCamel(k)] = v instanceof Tensor ? snapshot(v) : Array.isArray(v) ? [...v] : v;
+        setOwn(group, toCamel(k), snapshot(v));
       }
-      if (!('paramNames' in group) && live.paramNames) group['paramNames'] = live.paramNames;
-      for (const [k, v] of Object.entries(this.defaults)) if (!(k in group)) group[k] = v;
+      if (!Object.hasOwn(group, 'paramNames') && live.paramNames) group['paramNames'] = live.paramNames;
+      for (const [k, v] of Object.entries(this.defaults)) if (!Object.hasOwn(group, k)) group[k] = v;
       try {
         this.validateOptions(group);
       } catch (e) {
@@ -424,9 +433,15 @@ export abstract class Optimizer<O extends object> {
       return group as ParamGroup<O>;
     });
 
-    const entries = savedState instanceof Map ? [...savedState] : Object.entries(savedState);
-    const newState = new Map<Tensor, Record<string, unknown>>();
+    const entries: [unknown, unknown][] = savedState instanceof Map ? [...savedState] : Object.entries(savedState);
+    const newState = new OptimizerState();
     for (const [key, value] of entries) {
+      if (!isIndexKey(key)) {
+        // Not a parameter index: a user's own entry (PyTorch keeps these), restored as a copy.
+        if (typeof key !== 'string') throw new RangeError(`loadStateDict: state keys are parameter indices or strings, got ${typeName(key)}`);
+        newState.set(key, snapshot(value));
+        continue;
+      }
       const p = idMap.get(String(key));
       if (p === undefined) throw new RangeError(`loadStateDict: state has an entry for parameter ${String(key)}, which is in no param group`);
       newState.set(p, this.importState(p, value, String(key)));
@@ -435,6 +450,14 @@ export abstract class Optimizer<O extends object> {
     this.paramGroups = newGroups;
     this.state = newState;
     for (const hook of this.loadPostHooks.values()) hook(self);
+  }
+
+  /**
+   * Throws when `method` must not run now (ASGD refuses to step or load while its averaged
+   * parameters are swapped in). The default allows everything.
+   */
+  protected checkUsable(method: string): void {
+    void method;
   }
 
   /** Validates one saved per-parameter state and returns a live copy (see `importParamState`). */

@@ -17,14 +17,77 @@ import { toSnake } from './format.js';
  * ```
  */
 export interface OptimizerStateDict {
-  state: Record<number, Record<string, unknown>>;
+  /**
+   * Per-parameter state keyed by parameter index (`"0"`, `"1"`, ...), plus any entries a user
+   * stored in `opt.state` under a string key (PyTorch keeps those too), under that key.
+   */
+  state: { [index: number]: Record<string, unknown>; [userKey: string]: unknown };
   param_groups: Record<string, unknown>[];
+}
+
+/** @internal A key that a state dict reads as a parameter index: `0`, `"0"`, `"17"` (not `"01"`, `"-1"`). */
+export function isIndexKey(k: unknown): boolean {
+  if (typeof k === 'number') return Number.isSafeInteger(k) && k >= 0;
+  return typeof k === 'string' && /^(0|[1-9][0-9]*)$/.test(k) && Number.isSafeInteger(Number(k));
+}
+
+/** @internal Defines an own, enumerable data property: safe for keys such as `__proto__`. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * An optimizer's `state` (PyTorch's `optimizer.state`): per-parameter state keyed by the
+ * parameter tensor, and, as in PyTorch, any other entries a user keeps under a string key
+ * (`opt.state.set('epoch', 3)`), which `stateDict()` saves and `loadStateDict()` restores.
+ *
+ * A state dict keys parameters by their index, and JavaScript object keys are strings, so a
+ * user key that reads as an index (`"0"`, `"12"`) would come back as a parameter: such keys
+ * are refused when set, as are keys that are neither tensors nor strings.
+ *
+ * @example
+ * ```ts
+ * import { SGD } from '@tensile/optim';
+ * import { ones } from '@tensile/tensor';
+ * const w = ones([2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.sum().backward(); opt.step();
+ * opt.state.get(w);              // { momentum_buffer: tensor([1., 1.]) }
+ * opt.state.set('epoch', 3);     // kept in stateDict().state.epoch
+ * ```
+ */
+export class OptimizerState extends Map<Tensor | string, unknown> {
+  override get(key: Tensor): Record<string, unknown> | undefined;
+  override get(key: string): unknown;
+  override get(key: Tensor | string): unknown;
+  override get(key: Tensor | string): unknown {
+    return super.get(key);
+  }
+
+  override set(key: Tensor, value: Record<string, unknown>): this;
+  override set(key: string, value: unknown): this;
+  override set(key: Tensor | string, value: unknown): this;
+  override set(key: Tensor | string, value: unknown): this {
+    if (key instanceof Tensor) {
+      if (!isPlainObject(value)) throw new TypeError(`Optimizer.state: the state of a parameter must be an object, got ${typeName(value)}`);
+    } else if (typeof key !== 'string') {
+      throw new TypeError(`Optimizer.state: keys are parameters (Tensors) or strings, got ${typeName(key)}`);
+    } else if (isIndexKey(key)) {
+      throw new TypeError(`Optimizer.state: key '${key}' reads as parameter index ${key} in a state dict; use a key that is not a non-negative integer`);
+    }
+    return super.set(key, value);
+  }
+
+  /** The per-parameter entries only. */
+  *params(): IterableIterator<[Tensor, Record<string, unknown>]> {
+    for (const [k, v] of this) if (k instanceof Tensor) yield [k, v as Record<string, unknown>];
+  }
 }
 
 /**
  * How a subclass's per-parameter state entries are typed, in PyTorch's key order: `'scalar'`
- * (a float32 number; a 1-element tensor is accepted on load), `'tensor'` (the parameter's
- * shape) or `'tensorOrNull'`.
+ * (a finite float32 number; a 1-element tensor is accepted on load), `'count'` (a scalar that
+ * counts steps: a non-negative integer), `'tensor'` (the parameter's shape) or `'tensorOrNull'`.
  *
  * @example
  * ```ts
@@ -32,7 +95,7 @@ export interface OptimizerStateDict {
  * const asgdState: StateSpec = { step: 'scalar', eta: 'scalar', mu: 'scalar', ax: 'tensor' };
  * ```
  */
-export type StateSpec = Record<string, 'scalar' | 'tensor' | 'tensorOrNull'>;
+export type StateSpec = Record<string, 'scalar' | 'count' | 'tensor' | 'tensorOrNull'>;
 
 /** @internal A plain `{}` object (not an array, tensor, set or map). */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -60,6 +123,7 @@ export function isIterable(x: unknown): x is Iterable<unknown> {
 export function snapshot(v: unknown): unknown {
   if (v instanceof Tensor) return noGrad(() => v.detach().clone());
   if (Array.isArray(v)) return v.map(snapshot);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, snapshot(x)]));
   if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x)]));
   return v;
 }
@@ -71,14 +135,14 @@ export function snapshot(v: unknown): unknown {
  */
 export function packStateDict(
   groups: readonly ({ params: Tensor[] } & Record<string, unknown>)[],
-  liveState: ReadonlyMap<Tensor, Record<string, unknown>>,
+  liveState: ReadonlyMap<Tensor | string, unknown>,
   spec: StateSpec,
 ): OptimizerStateDict {
   const mapping = new Map<Tensor, number>();
   let start = 0;
   const paramGroups = groups.map((group) => {
     const packed: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(group)) if (k !== 'params') packed[toSnake(k)] = snapshot(v);
+    for (const [k, v] of Object.entries(group)) if (k !== 'params') setOwn(packed, toSnake(k), snapshot(v));
     const local = new Map<Tensor, number>();
     group.params.forEach((p, i) => local.set(p, start + i));
     for (const [p, i] of local) if (!mapping.has(p)) mapping.set(p, i);
@@ -86,16 +150,25 @@ export function packStateDict(
     start += group.params.length;
     return packed;
   });
-  const state: Record<number, Record<string, unknown>> = {};
+  const state: OptimizerStateDict['state'] = {};
+  const extra: [string, unknown][] = [];
   for (const [p, s] of liveState) {
+    if (!(p instanceof Tensor)) {
+      // A user's own entry (PyTorch's `optimizer.state["key"] = value`): kept as it is.
+      extra.push([p, s]);
+      continue;
+    }
     const i = mapping.get(p);
     if (i === undefined) continue;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s)) {
-      out[k] = spec[k] === 'scalar' && v instanceof Tensor && v.numel() === 1 ? v.toFloat32Array()[0]! : snapshot(v);
+    for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+      const kind = Object.hasOwn(spec, k) ? spec[k] : undefined;
+      const scalar = (kind === 'scalar' || kind === 'count') && v instanceof Tensor && v.numel() === 1;
+      setOwn(out, k, scalar ? v.toFloat32Array()[0]! : snapshot(v));
     }
-    state[i] = out;
+    setOwn(state as Record<string, unknown>, String(i), out);
   }
+  for (const [k, v] of extra) setOwn(state as Record<string, unknown>, k, snapshot(v));
   return { state, param_groups: paramGroups };
 }
 
@@ -110,15 +183,20 @@ export function importParamState(name: string, spec: StateSpec, p: Tensor, value
   const out: Record<string, unknown> = {};
   if (Object.keys(value).length === 0) return out;
   for (const k of Object.keys(value)) {
-    if (!(k in spec)) throw new RangeError(`loadStateDict: state[${id}] has an unknown key '${k}' (${name} keeps ${Object.keys(spec).join(', ')})`);
+    if (!Object.hasOwn(spec, k)) throw new RangeError(`loadStateDict: state[${id}] has an unknown key '${k}' (${name} keeps ${Object.keys(spec).join(', ')})`);
   }
   for (const [k, kind] of Object.entries(spec)) {
-    if (!(k in value)) throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
+    if (!Object.hasOwn(value, k)) throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
     const v = value[k];
-    if (kind === 'scalar') {
+    if (kind === 'scalar' || kind === 'count') {
       const n = v instanceof Tensor && v.numel() === 1 ? v.toFloat32Array()[0]! : v;
       if (typeof n !== 'number' || !Number.isFinite(n)) {
         throw new RangeError(`loadStateDict: state[${id}].${k} must be a finite number, got ${v instanceof Tensor ? v.toString() : String(v)}`);
+      }
+      if (kind === 'count' && !(Number.isInteger(n) && n >= 0)) {
+        // PyTorch would load it and compute with it; a step count that is negative or
+        // fractional can only come from a corrupted or hand-edited dict.
+        throw new RangeError(`loadStateDict: state[${id}].${k} counts steps and must be a non-negative integer, got ${String(n)}`);
       }
       out[k] = Math.fround(n);
     } else {

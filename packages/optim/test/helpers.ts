@@ -58,7 +58,7 @@ export function toStateDict(j: JsonStateDict): OptimizerStateDict {
 export function toJson(sd: OptimizerStateDict): JsonStateDict {
   const state: Record<string, Record<string, number | Packed>> = {};
   for (const [k, v] of Object.entries(sd.state)) {
-    state[k] = Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, vv instanceof Tensor ? { shape: [...vv.shape], data: Array.from(vv.toFloat32Array()) } : (vv as number)]));
+    state[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([kk, vv]) => [kk, vv instanceof Tensor ? { shape: [...vv.shape], data: Array.from(vv.toFloat32Array()) } : (vv as number)]));
   }
   return { state, param_groups: sd.param_groups.map((g) => ({ ...g, foreach: g['foreach'] ?? null, ...('fused' in g ? { fused: g['fused'] ?? null } : {}) })) };
 }
