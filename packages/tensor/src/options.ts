@@ -1,3 +1,5 @@
+import { describe } from './ops/util.js';
+
 /**
  * @internal The one check every options bag of the public API runs first: the bag is a plain
  * object (or undefined), and each key it names is one the function knows. A misspelt option
@@ -17,15 +19,4 @@ export function checkOptions<O extends object>(fn: string, options: O | undefine
     }
   }
   return options;
-}
-
-/** @internal A short description of a value for an error message. */
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'null-prototype object'}`;
-  if (typeof x === 'function') return 'a function';
-  return String(x);
 }
