@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { decodeSafetensors, encodeSafetensors, tensor, arange, type Tensor } from '@tensile/tensor';
+import { expectArraysEqual, expectBitsEqual } from './helpers/arrays.js';
 
 /** A safetensors file built by hand from the format's rules. */
 function file(header: object | string, data: Uint8Array = new Uint8Array(), pad = true): Uint8Array {
@@ -45,6 +47,24 @@ describe('safetensors', () => {
     expect([tensors['a']!.item(), tensors['b']!.item(), tensors['c']!.item(), tensors['d']!.item(), tensors['e']!.item()]).toEqual([Math.fround(0.1), -7, 1, 3.140625, 42]);
   });
 
+  it('reads F16 and BF16 exactly as PyTorch converts them to float32: subnormals, ±0, ±Inf, NaN, every exponent', () => {
+    // Written by scripts/fixtures/safetensors_fixtures.py; the *_expected tensors are PyTorch's .float().
+    const { tensors, metadata } = decodeSafetensors(readFileSync(new URL('./fixtures/half.safetensors', import.meta.url)));
+    expect(metadata['writer']).toBe('scripts/fixtures/safetensors_fixtures.py');
+    for (const name of ['f16', 'bf16']) {
+      const got = tensors[name]!.toFloat32Array(), want = tensors[`${name}_expected`]!.toFloat32Array();
+      // The fixture holds what it claims: subnormals, both zeros, both infinities and NaNs.
+      const smallestNormal = name === 'f16' ? 2 ** -14 : 2 ** -126;
+      expect(want.some((v) => v !== 0 && Math.abs(v) < smallestNormal), `${name}: subnormals`).toBe(true);
+      expect([want.some((v) => Object.is(v, -0)), want.includes(Infinity), want.includes(-Infinity), want.some(Number.isNaN)], `${name}: -0, Inf, -Inf, NaN`).toEqual([true, true, true, true]);
+      // NaN stays NaN (its payload and sign are not kept: we promise float32 values, not NaN bits);
+      // every other value has PyTorch's bits, so -0 stays -0.
+      const isNaN = (v: number): number => +Number.isNaN(v);
+      expectArraysEqual(Array.from(got, isNaN), Array.from(want, isNaN), `${name}: NaN positions`);
+      expectBitsEqual(got.filter((v) => !Number.isNaN(v)), want.filter((v) => !Number.isNaN(v)), `${name}: values`);
+    }
+  });
+
   const ok = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
   const bad: [string, Uint8Array, string][] = [
     ['shorter than the length field', new Uint8Array(5), 'buffer of 5 bytes is too short to hold the 8-byte header length'],
@@ -60,10 +80,41 @@ describe('safetensors', () => {
     ['a gap', file({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), `the data section has a gap before tensor 'a'`],
     ['trailing bytes', file(ok, new Uint8Array(12)), 'the data section has 12 bytes but the tensors cover 8'],
     ['non-string metadata', file({ __metadata__: { epoch: 3 }, ...ok }, new Uint8Array(8)), `__metadata__ value for 'epoch' must be a string, got 3`],
+    // Each check below is the first to see its fault: with the check removed, a later one would
+    // throw a different message (or none), so the message itself pins the check.
+    ['a name that is not valid UTF-8', (() => { const b = file({ axy: ok.a }, f32bytes([1, 2])); b[11] = 0xff; return b; })(), 'header is not valid UTF-8 JSON'],
+    ['__metadata__ that is an array', file({ __metadata__: ['v'], ...ok }, new Uint8Array(8)), '__metadata__ must be an object of strings'],
+    ['__metadata__ that is null', file({ __metadata__: null, ...ok }, new Uint8Array(8)), '__metadata__ must be an object of strings'],
+    ['an entry that is a number', file({ a: 3 }), `entry 'a' must be an object`],
+    ['an entry that is null', file({ a: null }), `entry 'a' must be an object`],
+    ['a dtype that is not a string', file({ a: { dtype: 4, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has unsupported dtype 4`],
+    ['a shape that is not an array', file({ a: { dtype: 'F32', shape: 1, data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has an invalid shape 1`],
+    ['a fractional dim', file({ a: { dtype: 'F32', shape: [1.5], data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has an invalid shape [1.5]`],
+    ['three data_offsets', file({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4, 4] } }, new Uint8Array(4)), `tensor 'a' has invalid data_offsets [0,4,4]`],
+    ['data_offsets that are not an array', file({ a: { dtype: 'F32', shape: [1], data_offsets: 4 } }, new Uint8Array(4)), `tensor 'a' has invalid data_offsets 4`],
+    ['a negative data offset', file({ a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, new Uint8Array(4)), `tensor 'a' has invalid data_offsets [-4,0]`],
+    ['a fractional data offset', file({ a: { dtype: 'U8', shape: [1], data_offsets: [0.5, 1.5] } }, new Uint8Array(2)), `tensor 'a' has invalid data_offsets [0.5,1.5]`],
+    ['data_offsets that end before they start', file({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 4] } }, new Uint8Array(8)), `tensor 'a' has invalid data_offsets [8,4]`],
   ];
   it.each(bad)('refuses %s with a clear error', (_name, bytes, message) => {
     expect(() => decodeSafetensors(bytes)).toThrow(message);
     expect(() => decodeSafetensors(bytes)).toThrow(/^decodeSafetensors: /);
+  });
+
+  it('refuses anything but a Uint8Array', () => {
+    expect(() => decodeSafetensors([0, 0, 0, 0, 0, 0, 0, 0] as never)).toThrow(/^decodeSafetensors: expected a Uint8Array, got /);
+  });
+
+  it('enforces the 100 MiB header limit itself, inclusive, even when the buffer holds the whole header', { timeout: 30_000 }, () => {
+    // Without the limit a 100 MiB + 1 header in a buffer that holds it would be decoded and parsed.
+    const limit = 100 * 1024 * 1024;
+    const bytes = new Uint8Array(8 + limit + 1).fill(0x20); // spaces: valid JSON padding
+    bytes[8] = 0x7b; bytes[9] = 0x7d; // "{}"
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(limit + 1), true);
+    expect(() => decodeSafetensors(bytes)).toThrow(`decodeSafetensors: header length ${limit + 1} is larger than the ${limit}-byte limit`);
+    view.setBigUint64(0, BigInt(limit), true);
+    expect(decodeSafetensors(bytes.subarray(0, 8 + limit))).toEqual({ tensors: {}, metadata: {} });
   });
 
   it('refuses every truncation of a valid file, never returning a partial result', () => {
