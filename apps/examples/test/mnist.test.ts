@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataLoader, loadMnist, splitTrainTest, PIXELS } from '../src/mnist/data.js';
+import { DataLoader, loadMnist, splitTrainTest, PIXELS, type Dataset } from '../src/mnist/data.js';
+import { expectArraysEqual } from '../../../packages/tensor/test/helpers/arrays.js';
 import { train } from '../src/mnist/train.js';
 import { train as trainXor } from '../src/xor/train.js';
 
@@ -21,6 +22,56 @@ describe('MNIST data', () => {
     expect([a.train.count, a.test.count]).toEqual([8000, 2000]);
     expect(Array.from(a.test.labels.subarray(0, 50))).toEqual(Array.from(b.test.labels.subarray(0, 50)));
     expect(Array.from(a.test.images.subarray(0, 2000))).not.toEqual(Array.from(c.test.images.subarray(0, 2000)));
+  });
+
+  /** Each row as a key (label and two 32-bit hashes of its pixels' float32 bits), to count rows as a multiset. */
+  const rowKeys = (d: Dataset): string[] => Array.from({ length: d.count }, (_, i) => {
+    const px = new Uint32Array(d.images.buffer, d.images.byteOffset + i * PIXELS * 4, PIXELS);
+    let h1 = 0x811c9dc5, h2 = 0x9e3779b9;
+    for (const v of px) {
+      h1 = Math.imul(h1 ^ v, 0x01000193);
+      h2 = Math.imul(h2 ^ (v >>> 7) ^ (h2 >>> 13), 0x85ebca6b) + v;
+    }
+    return `${d.labels[i]}:${h1 >>> 0}:${h2 >>> 0}`;
+  });
+  const tally = (keys: string[]): Map<string, number> => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+
+  it('holds out rows that are not trained on: train and test are disjoint and together are every digit, each with its label', () => {
+    const want = tally(rowKeys(all));
+    for (const seed of [0, 7]) {
+      const { train, test } = splitTrainTest(all, 0.2, seed);
+      // As multisets (a few MNIST digits may repeat): train + test = all, so no row is in both and none is lost.
+      const got = tally([...rowKeys(train), ...rowKeys(test)]);
+      const wrong = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k));
+      expect(wrong.length, `seed ${seed}: rows whose count differs between train + test and the data set`).toBe(0);
+    }
+  });
+
+  it('splits by row index: test and train indices partition 0..n-1 for any count and fraction', () => {
+    // Synthetic rows whose pixels carry their index: every output row names the row it came from.
+    for (const [n, fraction, seed] of [[1003, 0.2, 1], [10, 0.5, 2], [7, 0.3, 3], [2, 0.5, 4]] as const) {
+      const d: Dataset = { images: new Float32Array(n * PIXELS), labels: new Float32Array(n), count: n };
+      for (let i = 0; i < n; i++) {
+        d.images.fill(Math.fround((i % 10) / 10), i * PIXELS, (i + 1) * PIXELS);
+        d.images[i * PIXELS] = (i % 256) / 255;
+        d.images[i * PIXELS + 1] = Math.floor(i / 256) / 255;
+        d.labels[i] = i % 10;
+      }
+      const ids = (part: Dataset): number[] => Array.from({ length: part.count }, (_, r) => {
+        const row = part.images.subarray(r * PIXELS, (r + 1) * PIXELS);
+        const id = Math.round(row[0]! * 255) + 256 * Math.round(row[1]! * 255);
+        expect(part.labels[r], `label of row ${id}`).toBe(id % 10);
+        expect(row.subarray(2).every((v) => v === Math.fround((id % 10) / 10)), `pixels of row ${id}`).toBe(true);
+        return id;
+      });
+      const { train, test } = splitTrainTest(d, fraction, seed);
+      const [trainIds, testIds] = [ids(train), ids(test)];
+      const label = `n ${n}, fraction ${fraction}`;
+      expect(testIds.length, label).toBe(Math.round(n * fraction));
+      expect(new Set(testIds).size, `${label}: test rows are distinct`).toBe(testIds.length);
+      expect(testIds.filter((i) => trainIds.includes(i)), `${label}: test rows also in train`).toEqual([]);
+      expectArraysEqual([...trainIds, ...testIds].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), `${label}: train + test rows`);
+    }
   });
 
   it('batches with a seeded shuffle and keeps the last partial batch', () => {
