@@ -9,6 +9,7 @@ import * as R from './ops/reduce.js';
 import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn.js';
 
 /** A number or a tensor: what binary ops accept as their second operand. */
 export type TensorLike = Tensor | number;
@@ -173,6 +174,14 @@ export class Tensor {
     return M.detach(this);
   }
 
+  /**
+   * The detached tensor sharing this one's storage (PyTorch's `.data`): writes through it change
+   * this tensor without autograd seeing them. Prefer `detach()` or `noGrad` in new code.
+   */
+  get data(): Tensor {
+    return M.detach(this);
+  }
+
   // ---- read-out ---------------------------------------------------------------------------
 
   /** The single value of a one-element tensor. */
@@ -185,6 +194,10 @@ export class Tensor {
     const out = new Float32Array(this.numel());
     K().copy(this.storage.data, this.offset, this.strides, this.shape, out, 0);
     return out;
+  }
+  /** Nested arrays (a number for a 0-d tensor): PyTorch's `tolist()`, same as `toArray()`. */
+  tolist(): NestedArray {
+    return this.toArray();
   }
   /** Nested arrays (a number for a 0-d tensor). */
   toArray(): NestedArray {
@@ -240,6 +253,15 @@ export class Tensor {
   reciprocal(): Tensor { return U.reciprocal(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
+  /** Matrix product of two 2-d tensors (PyTorch's `mm`; no broadcasting). */
+  mm(other: Tensor): Tensor {
+    if (!(other instanceof Tensor)) throw new TypeError(`mm: mat2 must be a Tensor, got ${typeof other}`);
+    if (this.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got shape ${fmt(this.shape)}`);
+    if (other.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got shape ${fmt(other.shape)}`);
+    return matmul(this, other);
+  }
+  softmax(dim: number): Tensor { return softmaxOp(this, dim); }
+  logSoftmax(dim: number): Tensor { return logSoftmaxOp(this, dim); }
 
   // ---- reductions -------------------------------------------------------------------------
 
@@ -263,6 +285,8 @@ export class Tensor {
   permute(...dims: (number | readonly number[])[]): Tensor { return M.permute(this, ...dims); }
   expand(...shape: (number | readonly number[])[]): Tensor { return M.expand(this, ...shape); }
   expandAs(other: Tensor): Tensor { return M.expand(this, other.shape); }
+  /** `view(other.shape)`. */
+  viewAs(other: Tensor): Tensor { return M.view(this, other.shape); }
   squeeze(dim?: number): Tensor { return M.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return M.unsqueeze(this, dim); }
   flatten(startDim = 0, endDim = -1): Tensor { return M.flatten(this, startDim, endDim); }

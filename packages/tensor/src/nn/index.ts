@@ -9,9 +9,17 @@
  * loss.backward();
  * ```
  */
-export { Module, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export { Module, Parameter, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
 export {
-  Linear, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Flatten, Sequential,
-  type InitOptions, type LinearOptions, type Conv2dOptions,
+  Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, Identity, Flatten, Sequential,
+  type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions,
 } from './layers.js';
-export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss } from './loss.js';
+export { ModuleList, ModuleDict } from './container.js';
+export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
+export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax } from './activation.js';
+export {
+  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding,
+  type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
+} from './normalization.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';
+export * as init from './init.js';

@@ -1,9 +1,11 @@
 import { uniform } from '../ops/creation.js';
 import * as F from '../ops/nn.js';
 import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
+import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { indexable } from './container.js';
 
 /** Options shared by layers with randomly initialised parameters. */
 export interface InitOptions {
@@ -21,8 +23,20 @@ export interface Conv2dOptions extends InitOptions, F.Conv2dOptions {
   bias?: boolean;
 }
 
-const pyBool = (b: boolean): string => (b ? 'True' : 'False');
+export interface Conv1dOptions extends InitOptions, F.Conv1dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/** @internal Python's `repr` of a bool. */
+export const pyBool = (b: boolean): string => (b ? 'True' : 'False');
 const pyPair = (p: readonly [number, number]): string => `(${p[0]}, ${p[1]})`;
+/** @internal Python's `repr` of a float: `1.0`, `0.1`, `1e-05`. */
+export function pyFloat(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
+  if (v !== 0 && Number.isFinite(v) && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e16)) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return String(v);
+}
 
 function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
@@ -63,6 +77,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptions('Linear', options, ['bias', 'generator']);
     this.inFeatures = checkCount('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkCount('Linear', 'outFeatures', outFeatures, 0);
     this.weight = this.registerParameter('weight', initUniform([outFeatures, inFeatures], inFeatures, options.generator));
@@ -79,14 +94,17 @@ export class Linear extends Module {
 }
 
 /**
- * 2-D convolution layer: `weight` `[outChannels, inChannels, kh, kw]`, `bias` `[outChannels]`,
- * initialised U(-1/√fan_in, 1/√fan_in) with fan_in = inChannels·kh·kw, as PyTorch.
+ * 2-D convolution layer: `weight` `[outChannels, inChannels/groups, kh, kw]`, `bias`
+ * `[outChannels]`, initialised U(-1/√fan_in, 1/√fan_in) with fan_in = inChannels/groups·kh·kw,
+ * as PyTorch. Options as `F.conv2d` (`stride`, `padding` incl. `'same'`/`'valid'`, `dilation`,
+ * `groups`) plus `bias` and `generator`.
  *
  * @example
  * ```ts
  * import { nn, randn } from '@tensile/tensor';
  * const conv = new nn.Conv2d(3, 8, 3, { padding: 1 });
  * conv.call(randn([2, 3, 16, 16])).shape; // [2, 8, 16, 16]
+ * new nn.Conv2d(4, 8, 3, { padding: 'same', dilation: 2, groups: 2 }).call(randn([1, 4, 9, 9])).shape; // [1, 8, 9, 9]
  * ```
  */
 export class Conv2d extends Module {
@@ -94,30 +112,107 @@ export class Conv2d extends Module {
   readonly outChannels: number;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
-  readonly padding: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
+  readonly dilation: [number, number];
+  readonly groups: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number, number], options: Conv2dOptions = {}) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
     this.inChannels = checkCount('Conv2d', 'inChannels', inChannels, 1);
     this.outChannels = checkCount('Conv2d', 'outChannels', outChannels, 1);
     this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
     this.stride = checkPair('Conv2d', 'stride', options.stride ?? 1, 1);
-    this.padding = checkPair('Conv2d', 'padding', options.padding ?? 0, 0);
+    const pad = options.padding ?? 0;
+    this.padding = pad === 'same' || pad === 'valid' ? pad : checkPair('Conv2d', 'padding', pad, 0);
+    this.dilation = checkPair('Conv2d', 'dilation', options.dilation ?? 1, 1);
+    this.groups = checkGroups('Conv2d', options.groups ?? 1, inChannels, outChannels);
+    if (pad === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) throw new RangeError("Conv2d: padding='same' is not supported for strided convolutions");
     const [kh, kw] = this.kernelSize;
-    const fanIn = inChannels * kh * kw;
-    this.weight = this.registerParameter('weight', initUniform([outChannels, inChannels, kh, kw], fanIn, options.generator));
+    const fanIn = (inChannels / this.groups) * kh * kw;
+    this.weight = this.registerParameter('weight', initUniform([outChannels, inChannels / this.groups, kh, kw], fanIn, options.generator));
     this.bias = options.bias ?? true ? this.registerParameter('bias', initUniform([outChannels], fanIn, options.generator)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   protected override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
-    if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${pyPair(this.padding)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${pyPair(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${pyPair(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
+
+function checkGroups(op: string, groups: unknown, inChannels: number, outChannels: number): number {
+  if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${String(groups)}`);
+  if (inChannels % groups !== 0) throw new RangeError(`${op}: inChannels must be divisible by groups, got ${inChannels} and ${groups}`);
+  if (outChannels % groups !== 0) throw new RangeError(`${op}: outChannels must be divisible by groups, got ${outChannels} and ${groups}`);
+  return groups;
+}
+
+function checkSingle(op: string, arg: string, v: unknown, min: number): number {
+  const k = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`);
+  return k;
+}
+
+/**
+ * 1-D convolution layer over `[N, C, L]`: `weight` `[outChannels, inChannels/groups, k]`,
+ * initialised as PyTorch (U(-1/√fan_in, 1/√fan_in), fan_in = inChannels/groups·k).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.Conv1d(3, 8, 5, { padding: 2 }).call(randn([2, 3, 20])).shape; // [2, 8, 20]
+ * ```
+ */
+export class Conv1d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number | 'same' | 'valid';
+  readonly dilation: number;
+  readonly groups: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options: Conv1dOptions = {}) {
+    super();
+    const op = 'Conv1d';
+    checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
+    this.inChannels = checkCount(op, 'inChannels', inChannels, 1);
+    this.outChannels = checkCount(op, 'outChannels', outChannels, 1);
+    this.kernelSize = checkSingle(op, 'kernelSize', kernelSize, 1);
+    this.stride = checkSingle(op, 'stride', options.stride ?? 1, 1);
+    const pad = options.padding ?? 0;
+    this.padding = pad === 'same' || pad === 'valid' ? pad : checkSingle(op, 'padding', pad, 0);
+    this.dilation = checkSingle(op, 'dilation', options.dilation ?? 1, 1);
+    this.groups = checkGroups(op, options.groups ?? 1, inChannels, outChannels);
+    if (pad === 'same' && this.stride !== 1) throw new RangeError("Conv1d: padding='same' is not supported for strided convolutions");
+    const fanIn = (inChannels / this.groups) * this.kernelSize;
+    this.weight = this.registerParameter('weight', initUniform([outChannels, inChannels / this.groups, this.kernelSize], fanIn, options.generator));
+    this.bias = options.bias ?? true ? this.registerParameter('bias', initUniform([outChannels], fanIn, options.generator)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  protected override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize},), stride=(${this.stride},)`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding !== 0) s += `, padding=(${this.padding},)`;
+    if (this.dilation !== 1) s += `, dilation=(${this.dilation},)`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
     return s;
   }
@@ -139,6 +234,7 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: number | readonly [number, number], options: F.MaxPool2dOptions = {}) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding']);
     const k = checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
     const p = checkPair('MaxPool2d', 'padding', options.padding ?? 0, 0);
     checkPair('MaxPool2d', 'stride', options.stride ?? kernelSize, 1);
@@ -234,6 +330,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: InitOptions = {}) {
     super();
+    checkOptions('Dropout', options, ['generator']);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
     this.generator = options.generator;
@@ -245,6 +342,55 @@ export class Dropout extends Module {
 
   protected override extraRepr(): string {
     return `p=${this.p}, inplace=False`;
+  }
+}
+
+/**
+ * Channel dropout: zeroes whole `[n, c]` planes with probability `p` while `training` (see
+ * `F.dropout2d`); the identity after `eval()`.
+ * @example
+ * ```ts
+ * import { nn, ones } from '@tensile/tensor';
+ * new nn.Dropout2d(0.5).call(ones([2, 3, 4, 4])).shape; // [2, 3, 4, 4]
+ * ```
+ */
+export class Dropout2d extends Module {
+  readonly p: number;
+  private readonly generator: Generator | undefined;
+
+  constructor(p = 0.5, options: InitOptions = {}) {
+    super();
+    checkOptions('Dropout2d', options, ['generator']);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
+    this.p = p;
+    this.generator = options.generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.dropout2d(x, this.p, this.training, this.generator);
+  }
+
+  protected override extraRepr(): string {
+    return `p=${this.p}, inplace=False`;
+  }
+}
+
+/**
+ * Returns its input unchanged (PyTorch's `nn.Identity`; constructor arguments are ignored).
+ * @example
+ * ```ts
+ * import { nn, ones } from '@tensile/tensor';
+ * const x = ones([2]);
+ * new nn.Identity().call(x) === x; // true
+ * ```
+ */
+export class Identity extends Module {
+  constructor(..._args: unknown[]) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x;
   }
 }
 
@@ -283,9 +429,19 @@ export class Flatten extends Module {
  * ```
  */
 export class Sequential extends Module {
+  /** `seq[i]`: the module at index i (negative counts from the end), as PyTorch's indexing. */
+  readonly [index: number]: Module | undefined;
+
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => this.registerModule(String(i), m));
+    return indexable(this);
+  }
+
+  /** Appends a module at the end (named by its index); returns this. */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
   }
 
   /** Number of modules. */

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd.js';
+import { checkOptions } from '../options.js';
 import { fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { describe } from '../ops/util.js';
@@ -15,6 +16,13 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/**
+ * A state dict: PyTorch's dotted names (`0.weight`, `bn.running_mean`) to tensors. The record
+ * `stateDict()` returns has no prototype, so any name (`__proto__`, `constructor`) is an
+ * ordinary key.
+ */
+export type StateDict = Record<string, Tensor>;
+
 function checkName(owner: string, kind: string, name: unknown): string {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
     throw new TypeError(`${owner}.${kind}: name must be a non-empty string without ".", got ${typeof name === 'string' ? JSON.stringify(name) : describe(name)}`);
@@ -23,17 +31,64 @@ function checkName(owner: string, kind: string, name: unknown): string {
 }
 
 /**
- * Base class of layers and models (PyTorch's `nn.Module`). TypeScript cannot intercept field
- * assignment without proxies, so parameters and submodules are registered explicitly:
- * `this.weight = this.registerParameter('weight', t)`. Names are dotted paths (`0.weight`),
- * as PyTorch's, so state dicts map one to one.
+ * A tensor marked as a module parameter (PyTorch's `nn.Parameter`): assigning one to a field
+ * of a `Module` registers it under the field's name. It shares `data`'s storage, is a leaf,
+ * and requires grad unless `requiresGrad` is false.
+ *
+ * @example
+ * ```ts
+ * import { nn, ones, type Tensor } from '@tensile/tensor';
+ * class Scale extends nn.Module {
+ *   gain = new nn.Parameter(ones([3]));
+ *   forward(x: Tensor): Tensor { return x.mul(this.gain); }
+ * }
+ * new Scale().namedParameters().map(([n]) => n); // ['gain']
+ * ```
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new TypeError(`Parameter: data must be a Tensor, got ${describe(data)}`);
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Parameter: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+    super(data.storage, data.shape, data.strides, data.offset);
+    this.requiresGrad_(requiresGrad);
+  }
+
+  /** `Parameter containing:` and the tensor, as PyTorch prints it. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}
+
+/**
+ * The one trap: field initialisers (`[[DefineOwnProperty]]`) and assignments (`[[Set]]`, which
+ * ends in `[[DefineOwnProperty]]` on the receiver) both arrive here, so `this.fc1 = new
+ * nn.Linear(...)` registers `fc1` as PyTorch's `__setattr__` does. Reads are not trapped.
+ */
+const TRAPS: ProxyHandler<Module> = {
+  defineProperty(target, key, desc) {
+    if (typeof key === 'string' && 'value' in desc) target._setAttr(key, desc.value);
+    return Reflect.defineProperty(target, key, desc);
+  },
+  deleteProperty(target, key) {
+    if (typeof key === 'string') target._delAttr(key);
+    return Reflect.deleteProperty(target, key);
+  },
+};
+
+/**
+ * Base class of layers and models (PyTorch's `nn.Module`). Assigning a `Module`, an
+ * `nn.Parameter` or (to a name registered as a buffer) a tensor to a field registers it under
+ * the field's name, in assignment order, as PyTorch's `__setattr__`; a plain tensor field stays
+ * unregistered. `registerParameter`, `registerBuffer` and `registerModule` do the same
+ * explicitly (use them when the state-dict key differs from the field name, e.g.
+ * `running_mean`). Names are dotted paths (`0.weight`), as PyTorch's, so state dicts map one to one.
  *
  * @example
  * ```ts
  * import { nn, randn, type Tensor } from '@tensile/tensor';
  * class TwoLayer extends nn.Module {
- *   fc1 = this.registerModule('fc1', new nn.Linear(4, 8));
- *   fc2 = this.registerModule('fc2', new nn.Linear(8, 2));
+ *   fc1 = new nn.Linear(4, 8);
+ *   fc2 = new nn.Linear(8, 2);
  *   forward(x: Tensor): Tensor { return this.fc2.call(this.fc1.call(x).relu()); }
  * }
  * const m = new TwoLayer();
@@ -42,32 +97,109 @@ function checkName(owner: string, kind: string, name: unknown): string {
  * ```
  */
 export abstract class Module {
-  /** Whether the module is in training mode (affects `Dropout`); set with `train()`/`eval()`. */
+  /** Whether the module is in training mode (affects `Dropout`, `BatchNorm`); set with `train()`/`eval()`. */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
+  private readonly _buffers = new Map<string, Tensor | null>();
+  private readonly _nonPersistent = new Set<string>();
   private readonly _modules = new Map<string, Module>();
+  constructor() {
+    // NOTE: returning a proxy makes subclass field initialisers and assignments go through
+    // TRAPS. Only writes are trapped; a forward pass reads fields through the proxy, which
+    // measured within noise of a plain object (see the speed test in nn-modules-auto.test.ts).
+    return new Proxy(this, TRAPS);
+  }
 
   /** The computation; subclasses define it with their own argument list. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Runs `forward` (PyTorch's `module(x)`). */
-  call(...inputs: Tensor[]): Tensor {
-    return this.forward(...inputs);
+  call(...inputs: Parameters<this['forward']>): ReturnType<this['forward']> {
+    return this.forward(...(inputs as Tensor[])) as ReturnType<this['forward']>;
+  }
+
+  /** @internal PyTorch's `__setattr__`: registers or updates by the value's kind. */
+  _setAttr(name: string, value: unknown): void {
+    const owner = this.constructor.name;
+    if (value instanceof Parameter) {
+      if (this._parameters.get(name) === value) return;
+      this._modules.delete(name);
+      this._buffers.delete(name);
+      this.registerParameter(name, value);
+    } else if (value instanceof Module) {
+      if (this._modules.get(name) === value) return;
+      this._parameters.delete(name);
+      this._buffers.delete(name);
+      this.registerModule(name, value);
+    } else if (this._parameters.has(name)) {
+      if (value === null) this._parameters.delete(name);
+      else if (value !== undefined && value !== this._parameters.get(name)) {
+        throw new TypeError(`${owner}: cannot assign ${describe(value)} as parameter "${name}" (nn.Parameter or null expected)`);
+      }
+    } else if (this._modules.has(name)) {
+      if (value === null) this._modules.delete(name);
+      else if (value !== undefined) throw new TypeError(`${owner}: cannot assign ${describe(value)} as child module "${name}" (nn.Module or null expected)`);
+    } else if (this._buffers.has(name)) {
+      if (value === null || value instanceof Tensor) this._buffers.set(name, value);
+      else if (value !== undefined) throw new TypeError(`${owner}: cannot assign ${describe(value)} as buffer "${name}" (Tensor or null expected)`);
+    }
+  }
+
+  /** @internal PyTorch's `__delattr__`. */
+  _delAttr(name: string): void {
+    this._parameters.delete(name);
+    this._buffers.delete(name);
+    this._nonPersistent.delete(name);
+    this._modules.delete(name);
+  }
+
+  private checkFree(kind: string, name: string, except: 'parameter' | 'buffer' | 'module'): void {
+    const owner = this.constructor.name;
+    if (except !== 'module' && this._modules.has(name)) throw new Error(`${owner}.${kind}: "${name}" is already a submodule`);
+    if (except !== 'parameter' && this._parameters.has(name)) throw new Error(`${owner}.${kind}: "${name}" is already a parameter`);
+    if (except !== 'buffer' && this._buffers.has(name)) throw new Error(`${owner}.${kind}: "${name}" is already a buffer`);
   }
 
   /**
    * Registers `param` under `name` and returns it. A leaf that does not require grad is switched
-   * to `requiresGrad` (as wrapping in `nn.Parameter` does).
+   * to `requiresGrad` (as wrapping in `nn.Parameter` does); an `nn.Parameter` keeps its flag.
    */
-  registerParameter(name: string, param: Tensor): Tensor {
+  registerParameter<T extends Tensor>(name: string, param: T): T {
     const owner = this.constructor.name;
     checkName(owner, 'registerParameter', name);
     if (!(param instanceof Tensor)) throw new TypeError(`${owner}.registerParameter: parameter "${name}" must be a Tensor, got ${describe(param)}`);
     if (!param.isLeaf) throw new TypeError(`${owner}.registerParameter: parameter "${name}" must be a leaf tensor (use detach())`);
-    if (this._modules.has(name)) throw new Error(`${owner}.registerParameter: "${name}" is already a submodule`);
-    if (!param.requiresGrad) param.requiresGrad_(true);
+    this.checkFree('registerParameter', name, 'parameter');
+    if (!param.requiresGrad && !(param instanceof Parameter)) param.requiresGrad_(true);
     this._parameters.set(name, param);
     return param;
+  }
+
+  /**
+   * Registers a buffer: state that is not a parameter but belongs in the state dict unless
+   * `persistent` is false (BatchNorm's `running_mean`). Returns the tensor. Assigning a tensor to
+   * a field of the same name later replaces the buffer, as in PyTorch.
+   *
+   * @example
+   * ```ts
+   * import { nn, zeros, type Tensor } from '@tensile/tensor';
+   * class Counter extends nn.Module {
+   *   count = this.registerBuffer('count', zeros([1]));
+   *   forward(x: Tensor): Tensor { this.count.add_(1); return x; }
+   * }
+   * Object.keys(new Counter().stateDict()); // ['count']
+   * ```
+   */
+  registerBuffer<T extends Tensor | null>(name: string, tensor: T, persistent = true): T {
+    const owner = this.constructor.name;
+    checkName(owner, 'registerBuffer', name);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`${owner}.registerBuffer: buffer "${name}" must be a Tensor or null, got ${describe(tensor)}`);
+    if (typeof persistent !== 'boolean') throw new TypeError(`${owner}.registerBuffer: persistent must be a boolean, got ${describe(persistent)}`);
+    this.checkFree('registerBuffer', name, 'buffer');
+    this._buffers.set(name, tensor);
+    if (persistent) this._nonPersistent.delete(name);
+    else this._nonPersistent.add(name);
+    return tensor;
   }
 
   /** Registers `module` as a child under `name` and returns it. */
@@ -75,7 +207,7 @@ export abstract class Module {
     const owner = this.constructor.name;
     checkName(owner, 'registerModule', name);
     if (!(module instanceof Module)) throw new TypeError(`${owner}.registerModule: module "${name}" must be a Module, got ${describe(module)}`);
-    if (this._parameters.has(name)) throw new Error(`${owner}.registerModule: "${name}" is already a parameter`);
+    this.checkFree('registerModule', name, 'module');
     this._modules.set(name, module);
     return module;
   }
@@ -98,6 +230,26 @@ export abstract class Module {
   /** The parameters of this module and its descendants (what an optimizer takes). */
   parameters(recurse = true): Tensor[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
+  }
+
+  /** `[name, buffer]` pairs of this module and its descendants (persistent or not), each once. */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    const mods: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [mp, m] of mods) {
+      for (const [n, b] of m._buffers) {
+        if (b === null || seen.has(b)) continue;
+        seen.add(b);
+        out.push([mp ? `${mp}.${n}` : n, b]);
+      }
+    }
+    return out;
+  }
+
+  /** The buffers of this module and its descendants. */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
   /** `[name, child]` pairs of the direct submodules. */
@@ -129,6 +281,37 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /** The descendant at a dotted path (`'features.0'`), as PyTorch's `get_submodule`. */
+  getSubmodule(target: string): Module {
+    if (typeof target !== 'string') throw new TypeError(`${this.constructor.name}.getSubmodule: target must be a string, got ${describe(target)}`);
+    let m: Module = this;
+    if (target === '') return m;
+    for (const part of target.split('.')) {
+      const c = m._modules.get(part);
+      if (!c) throw new Error(`${m.constructor.name} has no attribute \`${part}\` (getSubmodule: "${target}")`);
+      m = c;
+    }
+    return m;
+  }
+
+  /**
+   * Calls `fn` on every submodule (children first) and then on this module; returns this.
+   * PyTorch's `model.apply(init_weights)`.
+   *
+   * @example
+   * ```ts
+   * import { nn } from '@tensile/tensor';
+   * const m = new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU());
+   * m.apply((c) => { if (c instanceof nn.Linear) nn.init.zeros_(c.weight); });
+   * ```
+   */
+  apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`${this.constructor.name}.apply: fn must be a function, got ${describe(fn)}`);
+    for (const c of this._modules.values()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
   /** Sets training mode on this module and every descendant; returns this. */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new TypeError(`${this.constructor.name}.train: mode must be a boolean, got ${describe(mode)}`);
@@ -139,6 +322,13 @@ export abstract class Module {
   /** `train(false)`. */
   eval(): this {
     return this.train(false);
+  }
+
+  /** Sets `requiresGrad` on every parameter (freezing with `false`); returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`${this.constructor.name}.requiresGrad_: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
   }
 
   /** Resets every parameter's gradient: to `null` (default), or to zeros in place. */
@@ -156,30 +346,64 @@ export abstract class Module {
     }
   }
 
-  /** Every parameter by dotted name, in registration order, as detached copies. */
-  stateDict(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
+  /**
+   * PyTorch's state-dict walk: each module's parameters, then its persistent buffers, then its
+   * children; a module or tensor reached under two names is listed under both (tied weights).
+   */
+  private stateEntries(prefix: string, out: [string, Tensor][]): [string, Tensor][] {
+    for (const [n, p] of this._parameters) out.push([prefix + n, p]);
+    for (const [n, b] of this._buffers) if (b !== null && !this._nonPersistent.has(n)) out.push([prefix + n, b]);
+    for (const [n, m] of this._modules) m.stateEntries(`${prefix}${n}.`, out);
+    return out;
+  }
+
+  /**
+   * Every parameter and persistent buffer by PyTorch's dotted name (`bn.running_mean`), in
+   * PyTorch's order, as detached copies. The record has no prototype: any name is a plain key.
+   *
+   * @example
+   * ```ts
+   * import { nn } from '@tensile/tensor';
+   * const m = new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+   * Object.keys(m.stateDict());
+   * // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+   * ```
+   */
+  stateDict(): StateDict {
+    const out: StateDict = Object.create(null) as StateDict;
     noGrad(() => {
-      for (const [n, p] of this.namedParameters()) out[n] = p.detach().clone();
+      for (const [n, t] of this.stateEntries('', [])) out[n] = t.detach().clone();
     });
     return out;
   }
 
   /**
-   * Copies tensors from `stateDict` into the parameters of the same names. Everything is
-   * checked first (types, missing and unexpected keys when `strict`, shapes always), and one
+   * Copies tensors from `stateDict` into the parameters and buffers of the same names. Everything
+   * is checked first (types, missing and unexpected keys when `strict`, shapes always), and one
    * error lists every problem, so a failed load changes nothing.
    */
-  loadStateDict(stateDict: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(stateDict: StateDict | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const owner = this.constructor.name;
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${owner}.loadStateDict: stateDict must be an object or a Map, got ${describe(stateDict)}`);
+    const fn = `${owner}.loadStateDict`;
+    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${fn}: stateDict must be an object or a Map, got ${describe(stateDict)}`);
+    checkOptions(fn, options, ['strict']);
+    if (!(stateDict instanceof Map)) {
+      const proto = Object.getPrototypeOf(stateDict) as unknown;
+      // NOTE: `sd['__proto__'] = t` on a `{}` replaces the prototype instead of adding a key, so
+      // that tensor would vanish; refuse such an object rather than drop it silently.
+      if (proto !== null && proto !== Object.prototype) {
+        throw new TypeError(`${fn}: stateDict must be a plain object, a null-prototype record or a Map, got an object whose prototype is ${describe(proto)} (did a key named "__proto__" replace its prototype? use Object.create(null) or a Map)`);
+      }
+    }
     const strict = options.strict ?? true;
+    if (typeof strict !== 'boolean') throw new TypeError(`${fn}: strict must be a boolean, got ${describe(strict)}`);
     const entries: [string, unknown][] = stateDict instanceof Map ? [...stateDict] : Object.entries(stateDict);
     for (const [k, v] of entries) {
-      if (!(v instanceof Tensor)) throw new TypeError(`${owner}.loadStateDict: value for "${k}" must be a Tensor, got ${describe(v)}`);
+      if (!(v instanceof Tensor)) throw new TypeError(`${fn}: value for "${k}" must be a Tensor, got ${describe(v)}`);
     }
     const given = new Map(entries as [string, Tensor][]);
-    const own = new Map(this.namedParameters());
+    const ownList = this.stateEntries('', []);
+    const own = new Map(ownList);
     const missingKeys = [...own.keys()].filter((k) => !given.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !own.has(k));
     const problems: string[] = [];
@@ -208,12 +432,42 @@ export abstract class Module {
 
   /** PyTorch's repr: `Linear(in_features=2, out_features=3, bias=True)`, children as `(0): ...`. */
   toString(): string {
+    return this.repr(false);
+  }
+
+  private repr(counts: boolean): string {
     const extra = this.extraRepr();
     const lines = extra ? extra.split('\n') : [];
-    for (const [n, m] of this._modules) lines.push(`(${n}): ${m.toString().split('\n').join('\n  ')}`);
+    for (const [n, m] of this._modules) lines.push(`(${n}): ${m.repr(counts).split('\n').join('\n  ')}`);
     let body = '';
     if (lines.length === 1 && this._modules.size === 0) body = lines[0]!;
     else if (lines.length) body = `\n  ${lines.join('\n  ')}\n`;
-    return `${this.constructor.name}(${body})`;
+    const own = counts ? this.parameters().reduce((s, p) => s + p.numel(), 0) : 0;
+    return `${this.constructor.name}(${body})${counts && own > 0 ? `  # ${own.toLocaleString('en-US')} params` : ''}`;
+  }
+
+  /**
+   * A model summary: PyTorch's repr with each module's parameter count, then the totals.
+   *
+   * @example
+   * ```ts
+   * import { nn } from '@tensile/tensor';
+   * console.log(new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2)).summary());
+   * // Sequential(
+   * //   (0): Linear(in_features=4, out_features=8, bias=True)  # 40 params
+   * //   (1): ReLU()
+   * //   (2): Linear(in_features=8, out_features=2, bias=True)  # 18 params
+   * // )  # 58 params
+   * // Total params: 58
+   * // Trainable params: 58
+   * // Non-trainable params: 0
+   * ```
+   */
+  summary(): string {
+    const ps = this.parameters();
+    const total = ps.reduce((s, p) => s + p.numel(), 0);
+    const trainable = ps.reduce((s, p) => s + (p.requiresGrad ? p.numel() : 0), 0);
+    const n = (v: number): string => v.toLocaleString('en-US');
+    return `${this.repr(true)}\nTotal params: ${n(total)}\nTrainable params: ${n(trainable)}\nNon-trainable params: ${n(total - trainable)}`;
   }
 }

@@ -6,28 +6,54 @@
 import { noGrad, record } from '../autograd.js';
 import { ShapeError } from '../errors.js';
 import { K } from '../kernels/index.js';
+import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import { fmt, normDim, numel, sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { add, div, ge, mul, sub, where } from './binary.js';
-import { rand } from './creation.js';
+import { Tensor } from '../tensor.js';
+import { add, div, ge, gt, lt, minimum, mul, sub, where } from './binary.js';
+import { rand, tensor } from './creation.js';
 import { matmul } from './matmul.js';
-import { takeFlat } from './movement.js';
+import { cat, scatterFlat, takeFlat } from './movement.js';
 import { mean, sum } from './reduce.js';
-import { abs, exp, log1p, neg, relu, sigmoid } from './unary.js';
-import { empty, expectTensor, wrap } from './util.js';
+import { abs, clamp, exp, log, log1p, neg, reciprocal, relu, sigmoid, sqrt } from './unary.js';
+import { describe, empty, expectTensor, wrap } from './util.js';
 import { checkReduction, lossOptions, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions } from './nn-options.js';
 
 export type { Reduction, ReductionOptions, NllLossOptions, CrossEntropyOptions } from './nn-options.js';
+export { relu, sigmoid, tanh, gelu } from './unary.js';
+
+/** Indices or class labels: a float32 tensor holding integers, a `number[]` (nested allowed) or an `Int32Array`. */
+export type IndexLike = Tensor | readonly number[] | readonly (readonly number[])[] | Int32Array;
+
+/** @internal Index-like input as a float32 tensor (tensors pass through unchanged). */
+export function indexTensor(op: string, arg: string, v: unknown): Tensor {
+  if (v instanceof Tensor) return v;
+  if (v instanceof Int32Array) return wrap(Float32Array.from(v), [v.length]);
+  if (Array.isArray(v)) return tensor(v as number[]);
+  throw new TypeError(`${op}: ${arg} must be a Tensor, a number[] or an Int32Array, got ${describe(v)}`);
+}
 
 export interface Conv2dOptions {
+  /** Step between windows; a number or `[sh, sw]` (default 1). */
+  stride?: number | readonly [number, number];
+  /**
+   * Implicit zeros on each side; a number or `[ph, pw]` (default 0), or `'valid'` (none) or
+   * `'same'` (output as large as the input; stride 1 only; an odd total puts the extra zero on
+   * the right/bottom, as PyTorch).
+   */
+  padding?: number | readonly [number, number] | 'same' | 'valid';
+  /** Spacing between kernel taps; a number or `[dh, dw]` (default 1). */
+  dilation?: number | readonly [number, number];
+  /** Split input and output channels into this many independent groups (default 1). */
+  groups?: number;
+}
+
+export interface UnfoldOptions {
   /** Step between windows; a number or `[sh, sw]` (default 1). */
   stride?: number | readonly [number, number];
   /** Implicit zeros on each side; a number or `[ph, pw]` (default 0). */
   padding?: number | readonly [number, number];
 }
-
-export type UnfoldOptions = Conv2dOptions;
 
 export interface MaxPool2dOptions {
   /** Step between windows (default: the kernel size). */
@@ -180,8 +206,9 @@ function nll(op: string, logp: Tensor, target: Tensor, o: CrossEntropyOptions, s
  * F.nllLoss(logp, tensor([2, 0])); // mean of -logp[0,2] and -logp[1,0]
  * ```
  */
-export function nllLoss(logp: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
-  return nll('nllLoss', logp, target, options, false);
+export function nllLoss(logp: Tensor, target: IndexLike, options: NllLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, ['reduction', 'ignoreIndex']);
+  return nll('nllLoss', logp, indexTensor('nllLoss', 'target', target), options, false);
 }
 
 /**
@@ -196,12 +223,13 @@ export function nllLoss(logp: Tensor, target: Tensor, options: NllLossOptions = 
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { labelSmoothing: 0.1 });
  * ```
  */
-export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
+  checkOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
   expectTensor(op, 'input', logits);
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
-  return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), target, options, true);
+  return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), indexTensor(op, 'target', target), options, true);
 }
 
 function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
@@ -222,6 +250,7 @@ function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, ['reduction']);
   const reduction = checkReduction('mseLoss', options.reduction);
   sameShapeTarget('mseLoss', input, target);
   const d = sub(input, target);
@@ -239,6 +268,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
  * ```
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, ['reduction']);
   const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction);
   sameShapeTarget('binaryCrossEntropyWithLogits', input, target);
   const x = input, t = target;
@@ -336,6 +366,7 @@ function foldRaw(cols: Tensor, g: Geometry): Tensor {
  * ```
  */
 export function unfold(x: Tensor, kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
+  checkOptions('unfold', options, ['stride', 'padding']);
   expectTensor('unfold', 'input', x);
   if (x.ndim !== 4) throw new ShapeError(`unfold: expected input [N,C,H,W], got ${fmt(x.shape)}`);
   const g = geometry('unfold', x.shape, pair('unfold', 'kernelSize', kernelSize, 1), pair('unfold', 'stride', options.stride ?? 1, 1), pair('unfold', 'padding', options.padding ?? 0, 0));
@@ -353,6 +384,7 @@ export function unfold(x: Tensor, kernelSize: number | readonly [number, number]
  * ```
  */
 export function fold(cols: Tensor, outputSize: readonly [number, number], kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
+  checkOptions('fold', options, ['stride', 'padding']);
   expectTensor('fold', 'input', cols);
   if (cols.ndim !== 3) throw new ShapeError(`fold: expected input [N, C·kh·kw, L], got ${fmt(cols.shape)}`);
   const [H, W] = pair('fold', 'outputSize', outputSize, 1);
@@ -364,35 +396,130 @@ export function fold(cols: Tensor, outputSize: readonly [number, number], kernel
   return foldRaw(cols, g);
 }
 
+/** Spreads a kernel `[O, C, kh, kw]` to its dilated size with zeros between taps (differentiable). */
+function dilateKernel(weight: Tensor, dh: number, dw: number): Tensor {
+  const [O, C, kh, kw] = weight.shape as [number, number, number, number];
+  const eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+  const idx = new Int32Array(O * C * kh * kw);
+  let i = 0;
+  for (let oc = 0; oc < O * C; oc++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) idx[i++] = (oc * eh + y * dh) * ew + x * dw;
+  return scatterFlat(weight.contiguous(), idx, [O, C, eh, ew]);
+}
+
 /**
  * 2-D convolution (cross-correlation, as PyTorch) of `x` `[N, C, H, W]` (or `[C, H, W]`) with
- * `weight` `[O, C, kh, kw]`: im2col (`unfold`) then one matmul with the flattened weight.
+ * `weight` `[O, C/groups, kh, kw]`: im2col (`unfold`) then one matmul with the flattened weight.
+ * `dilation` spreads the kernel with zeros, `groups` convolves channel groups separately and
+ * concatenates, `padding: 'same'` pads by `dilation·(k-1)` in total: all composed from
+ * differentiable ops.
  *
  * @example
  * ```ts
  * import { F, ones } from '@tensile/tensor';
- * F.conv2d(ones([1, 3, 8, 8]), ones([4, 3, 3, 3]), null, { padding: 1 }).shape; // [1, 4, 8, 8]
+ * F.conv2d(ones([1, 3, 8, 8]), ones([4, 3, 3, 3]), null, { padding: 1 }).shape;    // [1, 4, 8, 8]
+ * F.conv2d(ones([1, 4, 8, 8]), ones([4, 2, 3, 3]), null, { padding: 'same', dilation: 2, groups: 2 }).shape; // [1, 4, 8, 8]
  * ```
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  const op = 'conv2d';
+  return convNd('conv2d', 2, x, weight, bias, options);
+}
+
+function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions | Conv1dOptions): Tensor {
+  checkOptions(op, options as Conv2dOptions, ['stride', 'padding', 'dilation', 'groups']);
   expectTensor(op, 'input', x);
   expectTensor(op, 'weight', weight);
-  if (weight.ndim !== 4) throw new ShapeError(`${op}: weight must be 4-d [O,C,kh,kw], got shape ${fmt(weight.shape)}`);
-  const [O, C, kh, kw] = weight.shape as [number, number, number, number];
-  if (x.ndim === 3) return conv2d(x.unsqueeze(0), weight, bias, options).squeeze(0);
-  if (x.ndim !== 4 || x.shape[1] !== C) throw new ShapeError(`${op}: expected input [N,C,H,W] with C = ${C}, got ${fmt(x.shape)}`);
+  const wdim = dims + 2;
+  if (weight.ndim !== wdim) throw new ShapeError(`${op}: weight must be ${wdim}-d [O,C,${dims === 2 ? 'kh,kw' : 'k'}], got shape ${fmt(weight.shape)}`);
+  if (x.ndim === wdim - 1) return convNd(op, dims, x.unsqueeze(0), weight, bias, options).squeeze(0);
+  const groups = options.groups ?? 1;
+  if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${String(groups)}`);
+  const O = weight.shape[0]!, Cg = weight.shape[1]!;
+  if (x.ndim !== wdim || x.shape[1] !== Cg * groups) {
+    throw new ShapeError(`${op}: expected input [N,C${dims === 2 ? ',H,W' : ',L'}] with C = ${Cg * groups}${groups > 1 ? ` (weight ${fmt(weight.shape)}, groups ${groups})` : ''}, got ${fmt(x.shape)}`);
+  }
+  if (O % groups !== 0) throw new RangeError(`${op}: out channels ${O} (weight ${fmt(weight.shape)}) must be divisible by groups ${groups}`);
   if (bias !== undefined && bias !== null) {
     expectTensor(op, 'bias', bias);
     if (!sameShape(bias.shape, [O])) throw new ShapeError(`${op}: bias has shape ${fmt(bias.shape)} but weight ${fmt(weight.shape)} needs [${O}]`);
   }
-  const g = geometry(op, x.shape, [kh, kw], pair(op, 'stride', options.stride ?? 1, 1), pair(op, 'padding', options.padding ?? 0, 0));
+  // conv1d takes one integer (or a 1-tuple) per option; it runs as conv2d on [N, C, 1, L]
+  const lift = (arg: string, v: unknown, min: number): unknown => {
+    if (dims === 2) return v;
+    const k = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < min) {
+      throw new RangeError(`${op}: ${arg} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${Array.isArray(v) ? fmt(v as number[]) : String(v)}`);
+    }
+    return [min === 0 ? 0 : 1, k];
+  };
+  const stride = pair(op, 'stride', lift('stride', options.stride ?? 1, 1), 1);
+  const dilation = pair(op, 'dilation', lift('dilation', options.dilation ?? 1, 1), 1);
+  let x4 = x, w4 = weight;
+  if (dims === 1) {
+    x4 = x.unsqueeze(2);
+    w4 = weight.unsqueeze(2);
+  }
+  const [, , kh, kw] = w4.shape as [number, number, number, number];
+  const pad = options.padding ?? 0;
+  let padding: [number, number];
+  let trim: [number, number] = [0, 0];
+  if (pad === 'valid') padding = [0, 0];
+  else if (pad === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError(`${op}: padding='same' is not supported for strided convolutions`);
+    // NOTE: PyTorch pads total = d·(k-1) with the odd zero on the right; we pad ceil(total/2)
+    // on both sides and drop the first output row/column where total is odd: the same windows.
+    const th = dilation[0] * (kh - 1), tw = dilation[1] * (kw - 1);
+    padding = [Math.ceil(th / 2), Math.ceil(tw / 2)];
+    trim = [th % 2, tw % 2];
+  } else if (typeof pad === 'string') throw new RangeError(`${op}: padding must be a number, a pair, 'same' or 'valid', got ${JSON.stringify(pad)}`);
+  else padding = pair(op, 'padding', lift('padding', pad, 0), 0);
+  const wd = dilation[0] === 1 && dilation[1] === 1 ? w4 : dilateKernel(w4, dilation[0], dilation[1]);
+  const Og = O / groups;
+  const parts: Tensor[] = [];
+  for (let gi = 0; gi < groups; gi++) {
+    const xg = groups === 1 ? x4 : x4.narrow(1, gi * Cg, Cg);
+    const wg = groups === 1 ? wd : wd.narrow(0, gi * Og, Og);
+    parts.push(conv2dPlain(op, xg, wg, stride, padding));
+  }
+  let y = groups === 1 ? parts[0]! : cat(parts, 1);
+  if (trim[0]) y = y.narrow(2, 1, y.shape[2]! - 1);
+  if (trim[1]) y = y.narrow(3, 1, y.shape[3]! - 1);
+  if (bias) y = add(y, bias.reshape([O, 1, 1]));
+  return dims === 1 ? y.squeeze(2) : y;
+}
+
+function conv2dPlain(op: string, x: Tensor, weight: Tensor, stride: [number, number], padding: [number, number]): Tensor {
+  const [O, C, kh, kw] = weight.shape as [number, number, number, number];
+  const g = geometry(op, x.shape, [kh, kw], stride, padding);
   // As PyTorch: y[n] = W · cols[n], with W flattened to [O, C·kh·kw] and shared by the batch,
   // which lands in [N, O, L] = [N, O, Ho, Wo] with no transpose.
   const cols = unfoldRaw(x, g); // [N, C·kh·kw, L]
-  let y = matmul(weight.reshape([O, C * kh * kw]), cols); // [N, O, L]
-  if (bias) y = add(y, bias.reshape([O, 1]));
+  const y = matmul(weight.reshape([O, C * kh * kw]), cols); // [N, O, L]
   return y.reshape([g.N, O, g.Ho, g.Wo]);
+}
+
+export interface Conv1dOptions {
+  /** Step between windows (default 1). */
+  stride?: number | readonly [number];
+  /** Implicit zeros on each side (default 0), `'valid'` or `'same'`. */
+  padding?: number | readonly [number] | 'same' | 'valid';
+  /** Spacing between kernel taps (default 1). */
+  dilation?: number | readonly [number];
+  /** Independent channel groups (default 1). */
+  groups?: number;
+}
+
+/**
+ * 1-D convolution of `x` `[N, C, L]` (or `[C, L]`) with `weight` `[O, C/groups, k]`: `conv2d`
+ * on a height-1 image.
+ *
+ * @example
+ * ```ts
+ * import { F, ones } from '@tensile/tensor';
+ * F.conv1d(ones([2, 3, 10]), ones([4, 3, 3]), null, { padding: 'same' }).shape; // [2, 4, 10]
+ * ```
+ */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  return convNd('conv1d', 1, x, weight, bias, options);
 }
 
 /**
@@ -407,6 +534,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  */
 export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor {
   const op = 'maxPool2d';
+  checkOptions(op, options, ['stride', 'padding']);
   expectTensor(op, 'input', x);
   if (x.ndim === 3) return maxPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
@@ -442,4 +570,530 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   // keep with probability 1-p (PyTorch's bernoulli(1-p)), scaled so the expectation is x
   const mask = mul(ge(u, p), 1 / (1 - p));
   return mul(x, mask);
+}
+
+/**
+ * Zeroes whole channels: each `[n, c]` plane of `[N, C, H, W]` (or `[N, C, L]`, as PyTorch 1.13
+ * reads 3-d input) with probability `p`, scaling the kept ones by `1/(1-p)`, when `training`.
+ *
+ * @example
+ * ```ts
+ * import { F, ones, Generator } from '@tensile/tensor';
+ * F.dropout2d(ones([1, 4, 2, 2]), 0.5, true, new Generator(0)); // each channel all 0 or all 2
+ * ```
+ */
+export function dropout2d(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  expectTensor('dropout2d', 'input', x);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`dropout2d: expected a 3-d or 4-d input, got shape ${fmt(x.shape)}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
+  const u = rand(maskShape, generator ? { generator } : {});
+  return mul(x, mul(ge(u, p), 1 / (1 - p)));
+}
+
+// ---- pooling ------------------------------------------------------------------------------
+
+export interface AvgPool2dOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: number | readonly [number, number];
+  /** Implicit zeros on each side, at most half the kernel (default 0). */
+  padding?: number | readonly [number, number];
+  /** Count the padding zeros in each window's divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide every window by this instead (default: the window's count). */
+  divisorOverride?: number | null;
+}
+
+/**
+ * 2-D average pooling of `[N, C, H, W]` (or `[C, H, W]`): the mean of each window, composed as
+ * `unfold` then a sum (so the backward spreads each gradient over its window). `ceilMode` is not
+ * supported.
+ *
+ * @example
+ * ```ts
+ * import { F, arange } from '@tensile/tensor';
+ * F.avgPool2d(arange(16).reshape(1, 1, 4, 4), 2); // tensor([[[[2.5, 4.5], [10.5, 12.5]]]])
+ * ```
+ */
+export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
+  const op = 'avgPool2d';
+  checkOptions(op, options, ['stride', 'padding', 'countIncludePad', 'divisorOverride']);
+  expectTensor(op, 'input', x);
+  if (x.ndim === 3) return avgPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
+  if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const k = pair(op, 'kernelSize', kernelSize, 1);
+  const s = pair(op, 'stride', options.stride ?? k, 1);
+  const p = pair(op, 'padding', options.padding ?? 0, 0);
+  if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`${op}: pad should be at most half of kernel size, but got pad=[${p}] and kernel_size=[${k}]`);
+  const countIncludePad = options.countIncludePad ?? true;
+  if (typeof countIncludePad !== 'boolean') throw new TypeError(`${op}: countIncludePad must be a boolean, got ${describe(countIncludePad)}`);
+  const divisor = options.divisorOverride ?? null;
+  if (divisor !== null && (typeof divisor !== 'number' || !Number.isInteger(divisor) || divisor === 0)) throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${String(divisor)}`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const g = geometry(op, [N * C, 1, H, W], k, s, p);
+  const sums = sum(unfoldRaw(x.reshape([N * C, 1, H, W]), g), 1); // [N·C, L]
+  let y: Tensor;
+  if (divisor !== null) y = div(sums, divisor);
+  else if (countIncludePad || (p[0] === 0 && p[1] === 0)) y = div(sums, k[0] * k[1]);
+  else {
+    // windows that overlap the padding count only their real pixels
+    const counts = noGrad(() => sum(unfoldRaw(wrap(new Float32Array(H * W).fill(1), [1, 1, H, W]), { ...g, N: 1 }), 1));
+    y = div(sums, counts);
+  }
+  return y.reshape([N, C, g.Ho, g.Wo]);
+}
+
+/** Row i of the `[out, size]` averaging matrix covers [floor(i·size/out), ceil((i+1)·size/out)). */
+function adaptiveMatrix(size: number, out: number): Tensor {
+  const m = new Float32Array(out * size);
+  for (let i = 0; i < out; i++) {
+    const a = Math.floor((i * size) / out), b = Math.ceil(((i + 1) * size) / out);
+    for (let j = a; j < b; j++) m[i * size + j] = 1 / (b - a);
+  }
+  return wrap(m, [out, size]);
+}
+
+/**
+ * Adaptive average pooling of `[N, C, H, W]` (or `[C, H, W]`) to `outputSize` (a number, or
+ * `[oh, ow]` where `null` keeps that size), with PyTorch's bins `[floor(i·H/oh), ceil((i+1)·H/oh))`.
+ * Average pooling over rectangles is separable, so this is `Aₕ · x · Aᵥᵀ` with two constant
+ * averaging matrices: two matmuls, differentiable.
+ *
+ * @example
+ * ```ts
+ * import { F, arange } from '@tensile/tensor';
+ * F.adaptiveAvgPool2d(arange(16).reshape(1, 1, 4, 4), 1); // tensor([[[[7.5]]]])
+ * ```
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  const op = 'adaptiveAvgPool2d';
+  expectTensor(op, 'input', x);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const H = x.shape[x.ndim - 2]!, W = x.shape[x.ndim - 1]!;
+  const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : null;
+  const size = raw?.map((v, i) => (v === null ? (i === 0 ? H : W) : v));
+  if (!size || !size.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
+    throw new RangeError(`${op}: outputSize must be a positive integer or a pair of them (or null), got ${Array.isArray(outputSize) ? `[${outputSize.join(',')}]` : String(outputSize)}`);
+  }
+  if (H === 0 || W === 0) throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty spatial dim`);
+  const [oh, ow] = size as [number, number];
+  const rows = oh === H ? x : matmul(adaptiveMatrix(H, oh), x);
+  return ow === W ? rows : matmul(rows, adaptiveMatrix(W, ow).t());
+}
+
+// ---- activations --------------------------------------------------------------------------
+
+/**
+ * `x` where positive, `negativeSlope·x` elsewhere (default slope 0.01).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.leakyRelu(tensor([-2, 3]), 0.1); // tensor([-0.2000, 3.0000])
+ * ```
+ */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  expectTensor('leakyRelu', 'input', x);
+  if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
+  return where(gt(x, 0), x, mul(x, negativeSlope));
+}
+
+/**
+ * ELU: `x` where positive, `alpha·(eˣ - 1)` elsewhere (default alpha 1).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.elu(tensor([-1, 2])); // tensor([-0.6321, 2.0000])
+ * ```
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  expectTensor('elu', 'input', x);
+  if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`elu: alpha must be a number, got ${describe(alpha)}`);
+  // NOTE: exp of the clamped input, so the branch `where` discards cannot overflow to inf and
+  // turn its zero gradient into NaN (0·inf).
+  return where(gt(x, 0), x, mul(sub(exp(clamp(x, null, 0)), 1), alpha));
+}
+
+/**
+ * SiLU (swish): `x·sigmoid(x)`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.silu(tensor([0, 1])); // tensor([0.0000, 0.7311])
+ * ```
+ */
+export function silu(x: Tensor): Tensor {
+  expectTensor('silu', 'input', x);
+  return mul(x, sigmoid(x));
+}
+
+/**
+ * Softplus `log(1 + e^(βx))/β`, and `x` itself where `βx > threshold` (defaults β 1, threshold 20).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softplus(tensor([0])); // tensor([0.6931])
+ * ```
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  expectTensor('softplus', 'input', x);
+  if (typeof beta !== 'number' || !(beta !== 0 && Number.isFinite(beta))) throw new RangeError(`softplus: beta must be a finite non-zero number, got ${String(beta)}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`softplus: threshold must be a number, got ${describe(threshold)}`);
+  const bx = mul(x, beta);
+  // NOTE: the soft branch sees min(βx, threshold), so exp never overflows where it is discarded
+  return where(gt(bx, threshold), x, div(log1p(exp(minimum(bx, threshold))), beta));
+}
+
+// ---- normalisation ------------------------------------------------------------------------
+
+function checkEps(op: string, eps: unknown): number {
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new RangeError(`${op}: eps must be a non-negative number, got ${String(eps)}`);
+  return eps;
+}
+
+function checkAffine(op: string, arg: string, t: Tensor | null | undefined, shape: readonly number[]): Tensor | null {
+  if (t === undefined || t === null) return null;
+  expectTensor(op, arg, t);
+  if (!sameShape(t.shape, shape)) throw new ShapeError(`${op}: ${arg} has shape ${fmt(t.shape)}, expected ${fmt(shape)}`);
+  return t;
+}
+
+/** `(x - mean) / sqrt(var + eps)` over `dims` (biased variance), and the mean and variance. */
+function normalize(x: Tensor, dims: number[], eps: number): { y: Tensor; mu: Tensor; v: Tensor } {
+  const mu = mean(x, dims, true);
+  const d = sub(x, mu);
+  const v = mean(mul(d, d), dims, true);
+  return { y: mul(d, reciprocal(sqrt(add(v, eps)))), mu, v };
+}
+
+export interface BatchNormOptions {
+  /** Per-channel scale `[C]` (default none). */
+  weight?: Tensor | null;
+  /** Per-channel shift `[C]` (default none). */
+  bias?: Tensor | null;
+  /** Normalise with the batch's statistics and update the running ones (default false). */
+  training?: boolean;
+  /** Weight of the batch statistics in the running update (default 0.1). */
+  momentum?: number;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation of `[N, C, ...]` per channel C. Training: normalise with the batch mean and
+ * biased variance, and (when given) update `runningMean`/`runningVar` in place as
+ * `(1 - momentum)·running + momentum·batch` with the unbiased variance. Otherwise normalise with
+ * the running statistics. Composed from differentiable ops.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor, zeros, ones } from '@tensile/tensor';
+ * const rm = zeros([2]), rv = ones([2]);
+ * F.batchNorm(tensor([[1, 2], [3, 6]]), rm, rv, { training: true }); // tensor([[-1., -1.], [1., 1.]]) (about)
+ * rm.toArray(); // [0.2, 0.4]
+ * ```
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  const op = 'batchNorm';
+  checkOptions(op, options, ['weight', 'bias', 'training', 'momentum', 'eps']);
+  expectTensor(op, 'input', x);
+  if (x.ndim < 2) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
+  const C = x.shape[1]!;
+  const rm = checkAffine(op, 'runningMean', runningMean, [C]);
+  const rv = checkAffine(op, 'runningVar', runningVar, [C]);
+  const w = checkAffine(op, 'weight', options.weight, [C]);
+  const b = checkAffine(op, 'bias', options.bias, [C]);
+  const training = options.training ?? false;
+  if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be a boolean, got ${describe(training)}`);
+  const momentum = options.momentum ?? 0.1;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${String(momentum)}`);
+  const eps = checkEps(op, options.eps ?? 1e-5);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  let y: Tensor;
+  if (training) {
+    const n = x.numel() / Math.max(C, 1);
+    if (n <= 1) throw new RangeError(`${op}: expected more than 1 value per channel when training, got input size ${fmt(x.shape)}`);
+    const { y: yn, mu, v } = normalize(x, dims, eps);
+    y = yn;
+    noGrad(() => {
+      if (rm) rm.mul_(1 - momentum).add_(mu.detach().reshape([C]), momentum);
+      if (rv) rv.mul_(1 - momentum).add_(v.detach().reshape([C]), (momentum * n) / (n - 1));
+    });
+  } else {
+    if (!rm || !rv) throw new TypeError(`${op}: runningMean and runningVar must be given when not training`);
+    y = mul(sub(x, rm.reshape(bshape)), reciprocal(sqrt(add(rv.reshape(bshape), eps))));
+  }
+  if (w) y = mul(y, w.reshape(bshape));
+  if (b) y = add(y, b.reshape(bshape));
+  return y;
+}
+
+export interface LayerNormOptions {
+  /** Scale of `normalizedShape` (default none). */
+  weight?: Tensor | null;
+  /** Shift of `normalizedShape` (default none). */
+  bias?: Tensor | null;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Layer normalisation over the last `normalizedShape.length` dims (biased variance), then
+ * `weight`/`bias` of shape `normalizedShape`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.layerNorm(tensor([[1, 3]]), [2]); // tensor([[-1.0000, 1.0000]]) (about)
+ * ```
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+  const op = 'layerNorm';
+  checkOptions(op, options, ['weight', 'bias', 'eps']);
+  expectTensor(op, 'input', x);
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
+  if (!ns || !ns.every((v) => Number.isInteger(v) && v >= 0)) throw new RangeError(`${op}: normalizedShape must be a non-negative integer or a list of them, got ${String(normalizedShape)}`);
+  const k = ns.length;
+  if (k > x.ndim || !sameShape(x.shape.slice(x.ndim - k), ns)) {
+    throw new ShapeError(`${op}: given normalizedShape=${fmt(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size ${fmt(x.shape)}`);
+  }
+  const w = checkAffine(op, 'weight', options.weight, ns);
+  const b = checkAffine(op, 'bias', options.bias, ns);
+  const eps = checkEps(op, options.eps ?? 1e-5);
+  let y = k === 0 ? x : normalize(x, Array.from({ length: k }, (_, i) => x.ndim - k + i), eps).y;
+  if (w) y = mul(y, w);
+  if (b) y = add(y, b);
+  return y;
+}
+
+export interface GroupNormOptions {
+  /** Per-channel scale `[C]` (default none). */
+  weight?: Tensor | null;
+  /** Per-channel shift `[C]` (default none). */
+  bias?: Tensor | null;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Group normalisation of `[N, C, ...]`: the channels split into `numGroups` groups, each
+ * normalised over its channels and positions, then per-channel `weight`/`bias`.
+ *
+ * @example
+ * ```ts
+ * import { F, randn } from '@tensile/tensor';
+ * F.groupNorm(randn([2, 4, 3]), 2).shape; // [2, 4, 3]
+ * ```
+ */
+export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+  const op = 'groupNorm';
+  checkOptions(op, options, ['weight', 'bias', 'eps']);
+  expectTensor(op, 'input', x);
+  if (x.ndim < 2) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
+  const [N, C] = x.shape as [number, number];
+  if (typeof numGroups !== 'number' || !Number.isInteger(numGroups) || numGroups < 1) throw new RangeError(`${op}: numGroups must be a positive integer, got ${String(numGroups)}`);
+  if (C % numGroups !== 0) throw new RangeError(`${op}: expected number of channels in input to be divisible by numGroups, but got input of shape ${fmt(x.shape)} and numGroups=${numGroups}`);
+  const w = checkAffine(op, 'weight', options.weight, [C]);
+  const b = checkAffine(op, 'bias', options.bias, [C]);
+  const eps = checkEps(op, options.eps ?? 1e-5);
+  let y = normalize(x.reshape([N, numGroups, -1]), [2], eps).y.reshape(x.shape);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  if (w) y = mul(y, w.reshape(bshape));
+  if (b) y = add(y, b.reshape(bshape));
+  return y;
+}
+
+// ---- embedding ----------------------------------------------------------------------------
+
+export interface EmbeddingOptions {
+  /** Entries with this index get no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+}
+
+/**
+ * Rows of `weight` `[numEmbeddings, dim]` picked by integer `input` of any shape (a tensor, a
+ * `number[]` or an `Int32Array`): output `[...input.shape, dim]`. Repeated indices accumulate
+ * their gradients; rows at `paddingIdx` get none.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.embedding([2, 0], tensor([[0, 0], [1, 1], [2, 2]])); // tensor([[2., 2.], [0., 0.]])
+ * ```
+ */
+export function embedding(input: IndexLike, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+  const op = 'embedding';
+  checkOptions(op, options, ['paddingIdx']);
+  const ix = indexTensor(op, 'input', input);
+  expectTensor(op, 'weight', weight);
+  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-d [numEmbeddings, embeddingDim], got ${fmt(weight.shape)}`);
+  const [num, D] = weight.shape as [number, number];
+  let pad = options.paddingIdx ?? null;
+  if (pad !== null) {
+    if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < -num || pad >= num) throw new RangeError(`${op}: paddingIdx must be within numEmbeddings (${num}), got ${String(pad)}`);
+    if (pad < 0) pad += num;
+  }
+  const v = ix.toFloat32Array();
+  const idx = new Int32Array(v.length * D);
+  const keep = pad === null ? null : new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const k = v[i]!;
+    if (!Number.isInteger(k) || k < 0 || k >= num) throw new RangeError(`${op}: index ${k} is out of range for ${num} embeddings`);
+    for (let j = 0; j < D; j++) idx[i * D + j] = k * D + j;
+    if (keep) keep[i] = k === pad ? 0 : 1;
+  }
+  const out = takeFlat(weight, idx, [...ix.shape, D], op);
+  // padding entries keep their value but pass no gradient: the detached copy is picked there
+  return keep ? where(wrap(keep, [...ix.shape, 1]), out, out.detach()) : out;
+}
+
+// ---- regression and distribution losses ----------------------------------------------------
+
+function lossArgs(op: string, input: Tensor, target: Tensor, options: object, keys: readonly string[]): Reduction {
+  checkOptions(op, options as Record<string, unknown>, keys);
+  const reduction = checkReduction(op, (options as ReductionOptions).reduction);
+  sameShapeTarget(op, input, target);
+  return reduction;
+}
+
+/**
+ * Mean absolute error `|input - target|`, reduced.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.l1Loss(tensor([1, 2]), tensor([2, 4])); // tensor(1.5000)
+ * ```
+ */
+export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const reduction = lossArgs('l1Loss', input, target, options, ['reduction']);
+  return reduce(abs(sub(input, target)), reduction);
+}
+
+export interface SmoothL1LossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1; 0 gives L1). */
+  beta?: number;
+}
+
+/**
+ * Smooth L1: `0.5·d²/β` where `|d| < β`, else `|d| - 0.5·β` (d = input - target).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.smoothL1Loss(tensor([0, 0]), tensor([0.5, 3])); // tensor(1.3125)
+ * ```
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+  const op = 'smoothL1Loss';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'beta']);
+  const beta = options.beta ?? 1;
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${String(beta)}`);
+  const d = abs(sub(input, target));
+  if (beta === 0) return reduce(d, reduction);
+  return reduce(where(lt(d, beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta)), reduction);
+}
+
+export interface HuberLossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1, must be positive). */
+  delta?: number;
+}
+
+/**
+ * Huber: `0.5·d²` where `|d| < δ`, else `δ·(|d| - 0.5·δ)`; equals `δ·smoothL1Loss` with β = δ.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 2 }); // tensor(2.0625)
+ * ```
+ */
+export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+  const op = 'huberLoss';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'delta']);
+  const delta = options.delta ?? 1;
+  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${String(delta)}`);
+  const d = abs(sub(input, target));
+  return reduce(where(lt(d, delta), mul(mul(d, d), 0.5), mul(sub(d, 0.5 * delta), delta)), reduction);
+}
+
+export interface BCELossOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcast to the input (default none). */
+  weight?: Tensor | null;
+}
+
+/**
+ * Binary cross-entropy of probabilities `input` in [0, 1] against `target`:
+ * `-(t·log x + (1-t)·log(1-x))`, each log clamped to >= -100 as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.binaryCrossEntropy(tensor([0.5]), tensor([1])); // tensor(0.6931)
+ * ```
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  const op = 'binaryCrossEntropy';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'weight']);
+  const w = options.weight ?? null;
+  if (w !== null) expectTensor(op, 'weight', w);
+  const xs = input.toFloat32Array();
+  for (let i = 0; i < xs.length; i++) {
+    if (!(xs[i]! >= 0 && xs[i]! <= 1)) throw new RangeError(`${op}: all elements of input should be between 0 and 1, got ${xs[i]}`);
+  }
+  const x = input, t = target;
+  const { loss, logX, log1mX } = noGrad(() => {
+    const lx = clamp(log(x), -100), l1x = clamp(log1p(neg(x)), -100);
+    return { loss: neg(add(mul(t, lx), mul(sub(1, t), l1x))), logX: lx, log1mX: l1x };
+  });
+  // NOTE: a hand-written backward, PyTorch's: d/dx = (x - t) / max(x(1-x), 1e-12). Through the
+  // clamped logs the composed form would give 0/0 = NaN at x = 0 or 1.
+  let out = record(op, loss, [x, t], (g) => [
+    x.requiresGrad ? div(mul(g, sub(x, t)), clamp(mul(x, sub(1, x)), 1e-12)) : null,
+    t.requiresGrad ? mul(g, sub(log1mX, logX)) : null,
+  ], [x, t]);
+  if (w) out = mul(out, w);
+  return reduce(out, reduction);
+}
+
+/** `reduction` of `klDiv`: the loss reductions and `'batchmean'` (sum divided by the batch size). */
+export type KLDivReduction = Reduction | 'batchmean';
+
+export interface KLDivOptions {
+  /** `'mean'` (default, PyTorch's, over every element), `'batchmean'` (the true KL divergence per sample), `'sum'` or `'none'`. */
+  reduction?: KLDivReduction;
+  /** `target` holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback–Leibler divergence of log-probabilities `input` from `target`: pointwise
+ * `t·(log t - input)` (0 where t = 0), or `eᵗ·(t - input)` with `logTarget`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.klDiv(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([[0.5, 0.5]]), { reduction: 'batchmean' }); // tensor(0.)
+ * ```
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+  const op = 'klDiv';
+  checkOptions(op, options, ['reduction', 'logTarget']);
+  const r = options.reduction ?? 'mean';
+  if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${op}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+  const logTarget = options.logTarget ?? false;
+  if (typeof logTarget !== 'boolean') throw new TypeError(`${op}: logTarget must be a boolean, got ${describe(logTarget)}`);
+  sameShapeTarget(op, input, target);
+  const t = target;
+  const pointwise = logTarget
+    ? mul(exp(t), sub(t, input))
+    : sub(mul(t, log(where(gt(t, 0), t, 1))), mul(t, input)); // xlogy(t, t) - t·input
+  if (r === 'batchmean') return input.ndim === 0 ? sum(pointwise) : div(sum(pointwise), input.shape[0]!);
+  return reduce(pointwise, r);
 }

@@ -1,0 +1,179 @@
+import type { Tensor } from '../tensor.js';
+import { describe } from '../ops/util.js';
+import { Module } from './module.js';
+
+const INDEX = /^-?(0|[1-9]\d*)$/;
+
+/**
+ * @internal Lets `list[i]` read the i-th child (PyTorch's `__getitem__`): a read trap on integer
+ * keys only, layered over the module's own proxy, so other reads pass straight through.
+ */
+export function indexable<T extends Module & { at(i: number): Module; readonly length: number }>(m: T): T {
+  return new Proxy(m, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && INDEX.test(key)) {
+        const i = Number(key);
+        return i < -target.length || i >= target.length ? undefined : target.at(i);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+/**
+ * Holds submodules in a list (PyTorch's `nn.ModuleList`): registered as `'0'`, `'1'`, ..., so
+ * their parameters are `0.weight`, ...; iterable, indexable (`list[i]` or `list.at(-1)`).
+ * It has no `forward`: call its modules yourself.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn, type Tensor } from '@tensile/tensor';
+ * class Deep extends nn.Module {
+ *   layers = new nn.ModuleList(Array.from({ length: 3 }, () => new nn.Linear(4, 4)));
+ *   forward(x: Tensor): Tensor {
+ *     for (const l of this.layers) x = l.call(x).relu();
+ *     return x;
+ *   }
+ * }
+ * const m = new Deep();
+ * m.call(randn([2, 4])).shape;      // [2, 4]
+ * m.namedParameters()[0]![0];       // 'layers.0.weight'
+ * ```
+ */
+export class ModuleList extends Module implements Iterable<Module> {
+  readonly [index: number]: Module | undefined;
+
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== 'function') throw new TypeError(`ModuleList: modules must be an iterable of Modules, got ${describe(modules)}`);
+    for (const m of modules) this.append(m);
+    return indexable(this);
+  }
+
+  /** Number of modules. */
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const c = this.children();
+    const i = index < 0 ? index + c.length : index;
+    const m = Number.isInteger(i) ? c[i] : undefined;
+    if (!m) throw new RangeError(`ModuleList.at: index ${index} is out of range for ${c.length} modules`);
+    return m;
+  }
+
+  /** Appends a module; returns this. */
+  append(module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleList.append: module must be a Module, got ${describe(module)}`);
+    this.registerModule(String(this.length), module);
+    return this;
+  }
+
+  /** Appends every module of `modules`; returns this. */
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  /** Inserts `module` before `index`, renumbering the ones after it (PyTorch's `insert`). */
+  insert(index: number, module: Module): void {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleList.insert: module must be a Module, got ${describe(module)}`);
+    const list = this.children();
+    const n = list.length;
+    if (!Number.isInteger(index)) throw new RangeError(`ModuleList.insert: index must be an integer, got ${String(index)}`);
+    const at = Math.min(Math.max(index < 0 ? index + n : index, 0), n);
+    list.splice(at, 0, module);
+    for (let i = 0; i < n; i++) this._delAttr(String(i));
+    list.forEach((m, i) => this.registerModule(String(i), m));
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  forward(): Tensor {
+    throw new Error('ModuleList has no forward: iterate over it and call its modules');
+  }
+}
+
+/**
+ * Holds submodules by name (PyTorch's `nn.ModuleDict`), in insertion order; Map-like
+ * (`get`, `set`, `has`, `delete`, `keys`, `values`, `entries`; iterating gives the keys, as
+ * PyTorch). It has no `forward`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), box: new nn.Linear(8, 4) });
+ * heads.get('box').call(randn([2, 8])).shape; // [2, 4]
+ * [...heads.keys()];                           // ['cls', 'box']
+ * ```
+ */
+export class ModuleDict extends Module implements Iterable<string> {
+  constructor(modules: Record<string, Module> | Iterable<readonly [string, Module]> = {}) {
+    super();
+    if (modules === null || typeof modules !== 'object') throw new TypeError(`ModuleDict: modules must be an object or an iterable of [name, Module] pairs, got ${describe(modules)}`);
+    this.update(modules);
+  }
+
+  /** Adds or replaces every entry of `modules`. */
+  update(modules: Record<string, Module> | Iterable<readonly [string, Module]>): void {
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<readonly [string, Module]>)] : Object.entries(modules);
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`ModuleDict.update: expected [name, Module] pairs, got ${describe(e)}`);
+      this.set(e[0] as string, e[1] as Module);
+    }
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.children().length;
+  }
+
+  /** The module under `key`; throws for a missing key (as PyTorch's `KeyError`). */
+  get(key: string): Module {
+    const hit = this.namedChildren().find(([k]) => k === key);
+    if (!hit) throw new RangeError(`ModuleDict.get: no module named ${JSON.stringify(key)} (keys: ${this.namedChildren().map(([k]) => k).join(', ')})`);
+    return hit[1];
+  }
+
+  /** Adds or replaces the module under `key`; returns this. */
+  set(key: string, module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleDict.set: module ${JSON.stringify(key)} must be a Module, got ${describe(module)}`);
+    this.registerModule(key, module);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.namedChildren().some(([k]) => k === key);
+  }
+
+  /** Removes `key`; returns whether it was present. */
+  delete(key: string): boolean {
+    const had = this.has(key);
+    this._delAttr(key);
+    return had;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.namedChildren().map(([k]) => k)[Symbol.iterator]();
+  }
+
+  values(): IterableIterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  entries(): IterableIterator<[string, Module]> {
+    return this.namedChildren()[Symbol.iterator]();
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys();
+  }
+
+  forward(): Tensor {
+    throw new Error('ModuleDict has no forward: call its modules by name');
+  }
+}

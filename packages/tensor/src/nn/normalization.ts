@@ -1,0 +1,290 @@
+import { ones, randn, zeros } from '../ops/creation.js';
+import * as F from '../ops/nn.js';
+import { noGrad } from '../autograd.js';
+import { checkOptions } from '../options.js';
+import type { Generator } from '../random.js';
+import { fmt } from '../shape.js';
+import { ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { Module, Parameter } from './module.js';
+import { pyBool, pyFloat } from './layers.js';
+
+function checkCount(op: string, arg: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+function checkBool(op: string, arg: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: ${arg} must be a boolean, got ${String(v)}`);
+  return v;
+}
+
+function checkEps(op: string, v: unknown): number {
+  if (v === undefined) return 1e-5;
+  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`${op}: eps must be a non-negative number, got ${String(v)}`);
+  return v;
+}
+
+export interface BatchNormModuleOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Weight of each batch in the running statistics (default 0.1); `null` for a cumulative average. */
+  momentum?: number | null;
+  /** Learn `weight` (ones) and `bias` (zeros) per channel (default true). */
+  affine?: boolean;
+  /** Keep `running_mean`/`running_var`/`num_batches_tracked` buffers and use them in eval mode (default true). */
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  /** Buffer `running_mean` `[C]` (null without `trackRunningStats`). */
+  readonly runningMean: Tensor | null;
+  /** Buffer `running_var` `[C]`. */
+  readonly runningVar: Tensor | null;
+  /** Buffer `num_batches_tracked` (0-d, an integer held as float32). */
+  readonly numBatchesTracked: Tensor | null;
+
+  constructor(numFeatures: number, options: BatchNormModuleOptions) {
+    super();
+    const op = this.constructor.name;
+    checkOptions(op, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    this.numFeatures = checkCount(op, 'numFeatures', numFeatures, 1);
+    this.eps = checkEps(op, options.eps);
+    const m = options.momentum === undefined ? 0.1 : options.momentum;
+    if (m !== null && (typeof m !== 'number' || !(m >= 0 && m <= 1))) throw new RangeError(`${op}: momentum must be in [0, 1] or null, got ${String(m)}`);
+    this.momentum = m;
+    this.affine = checkBool(op, 'affine', options.affine, true);
+    this.trackRunningStats = checkBool(op, 'trackRunningStats', options.trackRunningStats, true);
+    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
+    const track = this.trackRunningStats;
+    this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
+    this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([]) : null);
+  }
+
+  /** Sets the running statistics back to mean 0, variance 1, 0 batches. */
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.fill_(0);
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.fill_(0);
+    });
+  }
+
+  protected abstract checkInputDim(x: Tensor): void;
+
+  forward(x: Tensor): Tensor {
+    this.checkInputDim(x);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
+      noGrad(() => this.numBatchesTracked!.add_(1));
+      // PyTorch: momentum null means a cumulative moving average, factor 1/num_batches_tracked
+      if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
+    }
+    const useBatch = this.training || (this.runningMean === null && this.runningVar === null);
+    const useRunning = !this.training || this.trackRunningStats;
+    return F.batchNorm(x, useRunning ? this.runningMean : null, useRunning ? this.runningVar : null, {
+      weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
+    });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Batch normalisation over `[N, C]` or `[N, C, L]` (PyTorch's `nn.BatchNorm1d`), with running
+ * statistics in buffers `running_mean`, `running_var`, `num_batches_tracked` (PyTorch's keys).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const bn = new nn.BatchNorm1d(4);
+ * bn.call(randn([8, 4]));          // normalised with the batch statistics
+ * bn.eval().call(randn([2, 4]));   // with the running ones
+ * ```
+ */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
+    super(numFeatures, options);
+  }
+  protected checkInputDim(x: Tensor): void {
+    if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${fmt(x.shape)})`);
+  }
+}
+
+/**
+ * Batch normalisation over `[N, C, H, W]` (PyTorch's `nn.BatchNorm2d`).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.BatchNorm2d(3, { momentum: null }).call(randn([4, 3, 5, 5])).shape; // [4, 3, 5, 5]
+ * ```
+ */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
+    super(numFeatures, options);
+  }
+  protected checkInputDim(x: Tensor): void {
+    if (x.ndim !== 4) throw new ShapeError(`BatchNorm2d: expected 4D input (got ${x.ndim}D input of shape ${fmt(x.shape)})`);
+  }
+}
+
+export interface LayerNormModuleOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn `weight` (ones) and, with `bias`, `bias` (zeros) of `normalizedShape` (default true). */
+  elementwiseAffine?: boolean;
+  /** Learn the additive `bias` when `elementwiseAffine` (default true). */
+  bias?: boolean;
+}
+
+/**
+ * Layer normalisation over the trailing `normalizedShape` (a number or a shape of any rank).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.LayerNorm([5, 10]).call(randn([20, 5, 10])).shape; // [20, 5, 10]
+ * ```
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormModuleOptions = {}) {
+    super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias']);
+    const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
+    if (!ns || !ns.every((v) => Number.isInteger(v) && v >= 0)) throw new RangeError(`LayerNorm: normalizedShape must be a non-negative integer or a list of them, got ${String(normalizedShape)}`);
+    this.normalizedShape = ns;
+    this.eps = checkEps('LayerNorm', options.eps);
+    this.elementwiseAffine = checkBool('LayerNorm', 'elementwiseAffine', options.elementwiseAffine, true);
+    const useBias = checkBool('LayerNorm', 'bias', options.bias, true);
+    this.weight = this.elementwiseAffine ? new Parameter(ones(ns)) : null;
+    this.bias = this.elementwiseAffine && useBias ? new Parameter(zeros(ns)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  protected override extraRepr(): string {
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+export interface GroupNormModuleOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn per-channel `weight` (ones) and `bias` (zeros) (default true). */
+  affine?: boolean;
+}
+
+/**
+ * Group normalisation: `numChannels` split into `numGroups` groups, each normalised separately.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.GroupNorm(3, 6).call(randn([20, 6, 10, 10])).shape; // [20, 6, 10, 10]
+ * ```
+ */
+export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(numGroups: number, numChannels: number, options: GroupNormModuleOptions = {}) {
+    super();
+    checkOptions('GroupNorm', options, ['eps', 'affine']);
+    this.numGroups = checkCount('GroupNorm', 'numGroups', numGroups, 1);
+    this.numChannels = checkCount('GroupNorm', 'numChannels', numChannels, 1);
+    if (numChannels % numGroups !== 0) throw new RangeError(`GroupNorm: numChannels must be divisible by numGroups, got ${numChannels} and ${numGroups}`);
+    this.eps = checkEps('GroupNorm', options.eps);
+    this.affine = checkBool('GroupNorm', 'affine', options.affine, true);
+    this.weight = this.affine ? new Parameter(ones([numChannels])) : null;
+    this.bias = this.affine ? new Parameter(zeros([numChannels])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
+  }
+}
+
+export interface EmbeddingModuleOptions {
+  /** This row starts at zeros and gets no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Initialise N(0, 1) from this generator (default: the global one). */
+  generator?: Generator;
+  /** Use this tensor `[numEmbeddings, embeddingDim]` as the weight (PyTorch's `_weight`). */
+  weight?: Tensor;
+}
+
+/**
+ * A lookup table `weight` `[numEmbeddings, embeddingDim]`, initialised N(0, 1) (the `paddingIdx`
+ * row zeros). Indices: a float32 tensor of integers, a `number[]` or an `Int32Array`.
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@tensile/tensor';
+ * const emb = new nn.Embedding(10, 3, { paddingIdx: 0 });
+ * emb.call([[1, 2, 4, 5], [4, 3, 2, 9]]).shape; // [2, 4, 3]
+ * ```
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  readonly weight: Tensor;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingModuleOptions = {}) {
+    super();
+    checkOptions('Embedding', options, ['paddingIdx', 'generator', 'weight']);
+    this.numEmbeddings = checkCount('Embedding', 'numEmbeddings', numEmbeddings, 0);
+    this.embeddingDim = checkCount('Embedding', 'embeddingDim', embeddingDim, 0);
+    let pad = options.paddingIdx ?? null;
+    if (pad !== null) {
+      if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) throw new RangeError(`Embedding: paddingIdx must be within numEmbeddings (${numEmbeddings}), got ${String(pad)}`);
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.paddingIdx = pad;
+    if (options.weight !== undefined) {
+      const w = options.weight;
+      if (w.ndim !== 2 || w.shape[0] !== numEmbeddings || w.shape[1] !== embeddingDim) throw new ShapeError(`Embedding: weight has shape ${fmt(w.shape)}, expected [${numEmbeddings}, ${embeddingDim}]`);
+      this.weight = new Parameter(w);
+    } else {
+      this.weight = new Parameter(randn([numEmbeddings, embeddingDim], options.generator ? { generator: options.generator } : {}));
+      if (pad !== null) noGrad(() => this.weight.select(0, pad).fill_(0));
+    }
+  }
+
+  forward(input: F.IndexLike): Tensor {
+    return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
+  }
+}
