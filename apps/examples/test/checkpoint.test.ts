@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { ones, tensor, type Tensor } from '@tensile/tensor';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../src/lib/checkpoint.js';
 import { train } from '../src/mnist/train.js';
+import { expectBitsEqual } from '../../../packages/tensor/test/helpers/arrays.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tensile-ckpt-'));
-const bits = (ts: Tensor[]): number[][] => ts.map((t) => Array.from(new Uint32Array(t.toFloat32Array().buffer)));
+/** Tensor by tensor, the same float32 bits; a mismatch names the tensor and its first differing element. */
+const expectSameBits = (got: Tensor[], want: Tensor[], what: string): void => {
+  expect(got.length, `${what}: number of tensors`).toBe(want.length);
+  got.forEach((t, i) => expectBitsEqual(t.toFloat32Array(), want[i]!.toFloat32Array(), `${what} ${i}`));
+};
 
 const sample = (): Checkpoint => ({
   epoch: 3,
@@ -35,10 +40,11 @@ describe('checkpoints', () => {
       const full = train({ limit: 600, epochs: 2, t0: 5, out: a });
       train({ limit: 600, epochs: 1, t0: 5, out: b });
       const resumed = train({ limit: 600, epochs: 2, t0: 5, out: b, resume: true });
-      expect(bits(resumed.model.parameters())).toEqual(bits(full.model.parameters()));
+      expectSameBits(resumed.model.parameters(), full.model.parameters(), 'parameter');
       expect(resumed.epochs.map((e) => e.testAccuracy)).toEqual(full.epochs.map((e) => e.testAccuracy));
       const ca = loadCheckpoint(join(a, 'checkpoint.safetensors')), cb = loadCheckpoint(join(b, 'checkpoint.safetensors'));
-      expect(bits(Object.values(cb.optimizer.state).map((s) => s['ax'] as Tensor))).toEqual(bits(Object.values(ca.optimizer.state).map((s) => s['ax'] as Tensor)));
+      const averages = (c: Checkpoint): Tensor[] => Object.values(c.optimizer.state).map((s) => (s as Record<string, unknown>)['ax'] as Tensor);
+      expectSameBits(averages(cb), averages(ca), 'ax');
       const lines = readFileSync(join(a, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
       expect(lines.filter((l) => l.kind === 'epoch')).toHaveLength(2);
       expect(JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')).final.epoch).toBe(2);

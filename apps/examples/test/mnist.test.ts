@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataLoader, loadMnist, splitTrainTest, PIXELS, type Dataset } from '../src/mnist/data.js';
-import { expectArraysEqual } from '../../../packages/tensor/test/helpers/arrays.js';
+import { expectArraysDiffer, expectArraysEqual } from '../../../packages/tensor/test/helpers/arrays.js';
 import { train } from '../src/mnist/train.js';
 import { train as trainXor } from '../src/xor/train.js';
 
@@ -20,8 +20,8 @@ describe('MNIST data', () => {
   it('splits deterministically into 8000/2000 by seed', () => {
     const a = splitTrainTest(all, 0.2, 7), b = splitTrainTest(all, 0.2, 7), c = splitTrainTest(all, 0.2, 8);
     expect([a.train.count, a.test.count]).toEqual([8000, 2000]);
-    expect(Array.from(a.test.labels.subarray(0, 50))).toEqual(Array.from(b.test.labels.subarray(0, 50)));
-    expect(Array.from(a.test.images.subarray(0, 2000))).not.toEqual(Array.from(c.test.images.subarray(0, 2000)));
+    expectArraysEqual(a.test.labels.subarray(0, 50), b.test.labels.subarray(0, 50), 'same seed: test labels');
+    expectArraysDiffer(a.test.images.subarray(0, 2000), c.test.images.subarray(0, 2000), 'another seed: test images');
   });
 
   /** Each row as a key (label and two 32-bit hashes of its pixels' float32 bits), to count rows as a multiset. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as T from '@tensile/tensor';
+import { expectArraysEqual } from './helpers/arrays.js';
 
 const dims = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 4 });
 const fill = (shape: number[], seed: number): T.Tensor => T.randn(shape, { generator: new T.Generator(seed) });
@@ -16,7 +17,7 @@ describe('properties', () => {
       const out = a.add(b);
       expect([...out.shape]).toEqual(T.broadcastShapes('add', shape, bShape));
       const ref = a.expand(out.shape as number[]).contiguous().toFloat32Array().map((v, i) => v + b.expand(out.shape as number[]).contiguous().toFloat32Array()[i]!);
-      expect(Array.from(out.toFloat32Array())).toEqual(Array.from(ref));
+      expectArraysEqual(out.toFloat32Array(), ref, 'a + b');
     }), { numRuns: 60 });
   });
 
@@ -27,7 +28,7 @@ describe('properties', () => {
       const d0 = pick % nd, d1 = (pick >> 2) % nd;
       const start = shape[d0]! > 1 ? 1 : 0;
       const v = x.transpose(d0, d1).narrow(d1, start, shape[d0]! - start);
-      expect(Array.from(v.toFloat32Array())).toEqual(Array.from(v.contiguous().toFloat32Array()));
+      expectArraysEqual(v.toFloat32Array(), v.contiguous().toFloat32Array(), 'view vs contiguous copy');
       const nested = x.toArray();
       const vs = v.shape;
       const idx = new Array<number>(vs.length).fill(0);

@@ -20,7 +20,7 @@ describe('safetensors', () => {
   it('encodes byte for byte as the format specifies', () => {
     const bytes = encodeSafetensors({ b: tensor([5]), a: tensor([[1, 2], [3, 4]]) }, { k: 'v' });
     const want = file({ __metadata__: { k: 'v' }, a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] }, b: { dtype: 'F32', shape: [1], data_offsets: [16, 20] } }, f32bytes([1, 2, 3, 4, 5]));
-    expect(Array.from(bytes)).toEqual(Array.from(want));
+    expectArraysEqual(bytes, want, 'file bytes');
     expect(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8).toBe(0);
   });
 
@@ -30,7 +30,7 @@ describe('safetensors', () => {
     expect(metadata).toEqual({ epoch: '2', note: 'ü' });
     for (const [k, v] of Object.entries(t)) {
       expect([...tensors[k]!.shape]).toEqual([...v.shape]);
-      expect(Array.from(tensors[k]!.toFloat32Array())).toEqual(Array.from(v.toFloat32Array()));
+      expectArraysEqual(tensors[k]!.toFloat32Array(), v.toFloat32Array(), k);
     }
   });
 

@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
 import { createWasmKernels } from '../src/kernels/wasm.js';
+import { expectArraysEqual } from './helpers/arrays.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const initial = getBackend() as Backend;
@@ -92,8 +93,8 @@ describe('ASGD update: wasm is bit-identical to js', () => {
         const p2 = p.slice(), ax2 = ax.slice();
         js.asgd(p, 5, g, 7, ax, 2, n, decay, negEta, mu, wd);
         wasm.asgd(p2, 5, g, 7, ax2, 2, n, decay, negEta, mu, wd);
-        expect(new Uint32Array(p2.buffer)).toEqual(new Uint32Array(p.buffer));
-        expect(new Uint32Array(ax2.buffer)).toEqual(new Uint32Array(ax.buffer));
+        expectArraysEqual(new Uint32Array(p2.buffer), new Uint32Array(p.buffer));
+        expectArraysEqual(new Uint32Array(ax2.buffer), new Uint32Array(ax.buffer));
       }
     });
   }
@@ -102,7 +103,7 @@ describe('ASGD update: wasm is bit-identical to js', () => {
     for (const backend of [js, wasm]) {
       const n = 70003, p = rand(n, 3), g = rand(n), ax = rand(n), g0 = g.slice();
       backend.asgd(p, 0, g, 0, ax, 0, n, f32(0.999), -0.01, 0.5, f32(0.1));
-      expect(new Uint32Array(g.buffer)).toEqual(new Uint32Array(g0.buffer));
+      expectArraysEqual(new Uint32Array(g.buffer), new Uint32Array(g0.buffer));
     }
   });
 
@@ -133,7 +134,7 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
           wasm.binary(kind, a, 1, [1], b, 2, [1], [n], o2, 3, alpha);
           // NaN payloads may differ between engines; every other value must match bit for bit.
           for (let i = 0; i < o1.length; i++) if (Number.isNaN(o1[i])) { o1[i] = NaN; o2[i] = Number.isNaN(o2[i]) ? NaN : o2[i]!; }
-          expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+          expectArraysEqual(new Uint32Array(o2.buffer), new Uint32Array(o1.buffer));
         }
       });
     }
@@ -143,7 +144,7 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
     const a = rand(10000), b = rand(10000), a2 = a.slice();
     js.binary('add', a, 0, [1], b, 0, [1], [10000], a, 0, -0.01);
     wasm.binary('add', a2, 0, [1], b, 0, [1], [10000], a2, 0, -0.01);
-    expect(new Uint32Array(a2.buffer)).toEqual(new Uint32Array(a.buffer));
+    expectArraysEqual(new Uint32Array(a2.buffer), new Uint32Array(a.buffer));
   });
 
   // A row broadcast over rows (a bias) runs in the module when the row is a multiple of 4 floats.
@@ -166,7 +167,7 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
         const o1 = new Float32Array(n + 3), o2 = new Float32Array(n + 3);
         js.binary(kind, a, 1, aStrides, b, 2, bStrides, shape, o1, 3, alpha);
         wasm.binary(kind, a, 1, aStrides, b, 2, bStrides, shape, o2, 3, alpha);
-        expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+        expectArraysEqual(new Uint32Array(o2.buffer), new Uint32Array(o1.buffer));
       }
     });
   }
@@ -189,7 +190,7 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
     const ref = [x.add(y), x.mul(r), x.sub(y.t())].map((t) => t.toFloat32Array());
     setBackend('wasm');
     const got = [x.add(y), x.mul(r), x.sub(y.t())].map((t) => t.toFloat32Array());
-    for (let k = 0; k < ref.length; k++) expect(got[k]).toEqual(ref[k]);
+    for (let k = 0; k < ref.length; k++) expectArraysEqual(got[k]!, ref[k]!, `op ${k}`);
   });
 });
 
@@ -202,7 +203,7 @@ describe('sums over a dim: wasm is bit-identical to js', () => {
     const o1 = new Float32Array(pre * post), o2 = new Float32Array(pre * post);
     js.reduceDim('sum', x, 3, pre, D, post, o1);
     wasm.reduceDim('sum', x, 3, pre, D, post, o2);
-    expect(new Uint32Array(o2.buffer)).toEqual(new Uint32Array(o1.buffer));
+    expectArraysEqual(new Uint32Array(o2.buffer), new Uint32Array(o1.buffer));
   });
 
   it('through the ops: a bias gradient and a mean', () => {
@@ -212,7 +213,7 @@ describe('sums over a dim: wasm is bit-identical to js', () => {
     const ref = [g.sum(0), t.mean(1), t.sum(0)].map((r) => r.toFloat32Array());
     setBackend('wasm');
     const got = [g.sum(0), t.mean(1), t.sum(0)].map((r) => r.toFloat32Array());
-    for (let i = 0; i < ref.length; i++) expect(new Uint32Array(got[i]!.buffer)).toEqual(new Uint32Array(ref[i]!.buffer));
+    for (let i = 0; i < ref.length; i++) expectArraysEqual(new Uint32Array(got[i]!.buffer), new Uint32Array(ref[i]!.buffer));
   });
 });
 
@@ -330,8 +331,8 @@ describe('setNumThreads: large matmuls on worker threads', () => {
     const until = Date.now() + 300;
     while (Date.now() < until) { /* let the worker start: until then this thread does all the work */ }
     const two = [a.matmul(b), a.matmul(bt.t())].map((t) => t.toFloat32Array());
-    expect(new Uint32Array(two[0]!.buffer)).toEqual(new Uint32Array(one[0]!.buffer));
-    expect(new Uint32Array(two[1]!.buffer)).toEqual(new Uint32Array(one[1]!.buffer));
+    expectArraysEqual(new Uint32Array(two[0]!.buffer), new Uint32Array(one[0]!.buffer));
+    expectArraysEqual(new Uint32Array(two[1]!.buffer), new Uint32Array(one[1]!.buffer));
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);
   });

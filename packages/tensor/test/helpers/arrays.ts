@@ -1,12 +1,11 @@
-import { expect } from 'vitest';
-
 /**
  * Array assertions that fail fast with a short message. `expect(a).toEqual(b)` on two large
  * arrays makes vitest diff them element by element when they differ (263 s for two 100k-element
  * arrays); these compare in one pass and report the length, how many elements differ, and the
  * first difference with both values.
  *
- * Use them wherever a test compares more than a handful of numbers.
+ * Use them wherever a test compares more than a handful of numbers. They throw a plain Error (no
+ * vitest import), so the browser self-test can bundle the test files that use them.
  */
 
 type Numbers = ArrayLike<number>;
@@ -31,15 +30,19 @@ function differences(n: number, same: (i: number) => boolean): { first: number; 
   return { first, count };
 }
 
+function sameLength(actual: Numbers, expected: Numbers, label: string): void {
+  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length}, expected ${expected.length}`);
+}
+
 /**
  * Exact element-wise equality with `toEqual`'s rule for numbers (`Object.is`: NaN equals NaN,
  * -0 differs from +0), for plain arrays and typed arrays alike.
  */
 export function expectArraysEqual(actual: Numbers, expected: Numbers, label = 'array'): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
+  sameLength(actual, expected, label);
   const { first, count } = differences(actual.length, (i) => Object.is(actual[i], expected[i]));
   if (count > 0) {
-    expect.fail(`${label}: ${count} of ${actual.length} elements differ; first at index ${first}: got ${show(actual[first])}, expected ${show(expected[first])}`);
+    throw new Error(`${label}: ${count} of ${actual.length} elements differ; first at index ${first}: got ${show(actual[first])}, expected ${show(expected[first])}`);
   }
 }
 
@@ -48,11 +51,11 @@ export function expectArraysEqual(actual: Numbers, expected: Numbers, label = 'a
  * number arrays are rounded to float32 first, so pass them only when they hold float32 values.
  */
 export function expectBitsEqual(actual: Numbers, expected: Numbers, label = 'array'): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
+  sameLength(actual, expected, label);
   const a = f32Bits(actual), e = f32Bits(expected);
   const { first, count } = differences(a.length, (i) => a[i] === e[i]);
   if (count > 0) {
-    expect.fail(
+    throw new Error(
       `${label}: ${count} of ${a.length} elements differ in their float32 bits; first at index ${first}: ` +
         `got ${show(actual[first])} (${hex(a[first]!)}), expected ${show(expected[first])} (${hex(e[first]!)})`,
     );
@@ -63,5 +66,5 @@ export function expectBitsEqual(actual: Numbers, expected: Numbers, label = 'arr
 export function expectArraysDiffer(actual: Numbers, expected: Numbers, label = 'array'): void {
   if (actual.length !== expected.length) return;
   const { count } = differences(actual.length, (i) => Object.is(actual[i], expected[i]));
-  if (count === 0) expect.fail(`${label}: expected the arrays to differ, but all ${actual.length} elements are equal`);
+  if (count === 0) throw new Error(`${label}: expected the arrays to differ, but all ${actual.length} elements are equal`);
 }
