@@ -36,3 +36,4 @@ export { broadcastShapes, type Shape } from './shape.js';
 export { encodeSafetensors, decodeSafetensors } from './serialize.js';
 export * as F from './ops/nn.js';
 export * as nn from './nn/index.js';
+export * as data from './data/index.js';

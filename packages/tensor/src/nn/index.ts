@@ -18,7 +18,7 @@ export { ModuleList, ModuleDict } from './container.js';
 export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
 export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax } from './activation.js';
 export {
-  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding,
+  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
 } from './normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';

@@ -40,7 +40,8 @@ export interface BatchNormModuleOptions {
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
-  readonly momentum: number | null;
+  /** Weight of each batch in the running statistics; `null` for a cumulative average (may be changed, as in PyTorch). */
+  momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   readonly weight: Tensor | null;
@@ -138,6 +139,48 @@ export class BatchNorm2d extends BatchNormBase {
   }
   protected checkInputDim(x: Tensor): void {
     if (x.ndim !== 4) throw new ShapeError(`BatchNorm2d: expected 4D input (got ${x.ndim}D input of shape ${fmt(x.shape)})`);
+  }
+}
+
+/**
+ * Recomputes every BatchNorm's running statistics with one pass over `loader` (PyTorch's
+ * `torch.optim.swa_utils.update_bn`): the statistics are reset, momentum set to null (a
+ * cumulative average over the pass), the model run in training mode on each batch's input (the
+ * first element when a batch is an array), then momenta and the training flag restored. Use it
+ * after averaging weights (SWA), whose running statistics are stale. Gradients are not recorded.
+ *
+ * @example
+ * ```ts
+ * import { nn, data, randn } from '@tensile/tensor';
+ * const model = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4));
+ * const loader = new data.DataLoader(new data.TensorDataset(randn([32, 3])), { batchSize: 8 });
+ * nn.updateBn(loader, model);
+ * ```
+ */
+export function updateBn(loader: Iterable<unknown>, model: Module): void {
+  if (loader === null || typeof (loader as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new TypeError(`updateBn: loader must be iterable, got ${String(loader)}`);
+  if (!(model instanceof Module)) throw new TypeError(`updateBn: model must be a Module, got ${String(model)}`);
+  const momenta = new Map<BatchNormBase, number | null>();
+  for (const m of model.modules()) {
+    if (m instanceof BatchNormBase) {
+      m.resetRunningStats();
+      momenta.set(m, m.momentum);
+    }
+  }
+  if (momenta.size === 0) return;
+  const wasTraining = model.training;
+  model.train();
+  for (const m of momenta.keys()) m.momentum = null;
+  try {
+    noGrad(() => {
+      for (const batch of loader) {
+        const input = Array.isArray(batch) ? (batch[0] as Tensor) : (batch as Tensor);
+        model.forward(input);
+      }
+    });
+  } finally {
+    for (const [m, mom] of momenta) m.momentum = mom;
+    model.train(wasTraining);
   }
 }
 
