@@ -48,7 +48,9 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** Decodes base64 without Node's Buffer (atob is in every browser and in Node >= 16). */
-function decode(b64: string): Uint8Array {
+// Uint8Array<ArrayBuffer>: a program compiled with the DOM lib (whose WebAssembly.Module takes
+// a BufferSource) type-checks this file too.
+function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);

@@ -1,0 +1,207 @@
+/**
+ * The training worker: owns the digits, the model and the optimizer, trains in slices of about
+ * 60 ms so it can answer the page (pause, predict, new hyper-parameters) between them, and
+ * reports progress, held-out accuracy and predictions as messages (protocol.ts).
+ */
+import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
+import { ASGD, SGD } from '@tensile/optim';
+import { PIXELS, decodeDigits, type Digits } from './digits.js';
+import type { Config, FromWorker, ToWorker } from './protocol.js';
+
+const post = (m: FromWorker): void => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
+
+function buildModel(kind: Config['model']): nn.Module {
+  if (kind === 'mlp') return new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(16 * 5 * 5, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+}
+
+function buildOptimizer(c: Config, model: nn.Module): ASGD | SGD {
+  return c.optimizer === 'asgd'
+    ? new ASGD(model.parameters(), { lr: c.lr, lambd: c.lambd, alpha: c.alpha, t0: c.t0, weightDecay: c.weightDecay })
+    : new SGD(model.parameters(), { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay });
+}
+
+/** `[n, 784]` for the MLP, `[n, 1, 28, 28]` for the CNN. */
+const input = (kind: Config['model'], pixels: Float32Array, n: number): Tensor =>
+  tensor(pixels, { shape: kind === 'cnn' ? [n, 1, 28, 28] : [n, PIXELS] });
+
+interface Run {
+  config: Config;
+  model: nn.Module;
+  opt: ASGD | SGD;
+  order: Int32Array;
+  at: number;
+  step: number;
+  epoch: number;
+  gen: Generator;
+  lossSum: number;
+  lossCount: number;
+  lastEval: number;
+}
+
+let digits: Digits | undefined;
+let run: Run | undefined;
+let running = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function newRun(config: Config): Run {
+  manualSeed(config.seed);
+  const model = buildModel(config.model);
+  const gen = new Generator(config.seed + 1);
+  return { config, model, opt: buildOptimizer(config, model), order: shuffled(digits!.train.count, gen), at: 0, step: 0, epoch: 1, gen, lossSum: 0, lossCount: 0, lastEval: 0 };
+}
+
+/** A seeded Fisher–Yates permutation of 0..n-1 (one per epoch). */
+function shuffled(n: number, g: Generator): Int32Array {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(0, i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+/** Hyper-parameters the optimizer reads from its param group every step; applied mid-run. */
+function applyLive(r: Run, c: Config): void {
+  const group = r.opt.paramGroups[0] as unknown as Record<string, unknown>;
+  group['lr'] = c.lr;
+  group['weight_decay'] = c.weightDecay;
+  if (r.opt instanceof ASGD) Object.assign(group, { lambd: c.lambd, alpha: c.alpha, t0: c.t0 });
+  else group['momentum'] = c.momentum;
+  r.config = { ...r.config, lr: c.lr, weightDecay: c.weightDecay, lambd: c.lambd, alpha: c.alpha, t0: c.t0, momentum: c.momentum };
+}
+
+function trainStep(r: Run): void {
+  const { train } = digits!;
+  const b = Math.min(r.config.batchSize, train.count - r.at);
+  const x = new Float32Array(b * PIXELS), y = new Float32Array(b);
+  for (let i = 0; i < b; i++) {
+    const k = r.order[r.at + i]!;
+    x.set(train.images.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS);
+    y[i] = train.labels[k]!;
+  }
+  r.opt.zeroGrad();
+  const loss = F.crossEntropy(r.model.forward(input(r.config.model, x, b)) as Tensor, tensor(y));
+  loss.backward();
+  r.opt.step();
+  r.lossSum += loss.item();
+  r.lossCount++;
+  r.step++;
+  r.at += b;
+  if (r.at >= train.count) {
+    r.at = 0;
+    r.epoch++;
+    r.order = shuffled(train.count, r.gen);
+  }
+}
+
+/** Accuracy on the held-out digits (the CNN on its first 1,000, to keep evaluation short). */
+function accuracy(r: Run): number {
+  const { test } = digits!;
+  const n = r.config.model === 'cnn' ? Math.min(1000, test.count) : test.count;
+  r.model.eval();
+  let correct = 0;
+  noGrad(() => {
+    for (let s = 0; s < n; s += 500) {
+      const b = Math.min(500, n - s);
+      const pred = (r.model.forward(input(r.config.model, test.images.subarray(s * PIXELS, (s + b) * PIXELS), b)) as Tensor).argmax(1).toFloat32Array();
+      for (let i = 0; i < b; i++) if (pred[i] === test.labels[s + i]) correct++;
+    }
+  });
+  r.model.train();
+  return correct / n;
+}
+
+function evaluate(r: Run): void {
+  const live = accuracy(r);
+  const averaged = r.opt instanceof ASGD ? r.opt.withAveraged(() => accuracy(r)) : null;
+  r.lastEval = r.step;
+  post({ type: 'eval', step: r.step, live, averaged });
+}
+
+function probabilities(r: Run, pixels: Float32Array): number[] {
+  r.model.eval();
+  const p = noGrad(() => F.softmax(r.model.forward(input(r.config.model, pixels, 1)) as Tensor, 1).toFloat32Array());
+  r.model.train();
+  return Array.from(p);
+}
+
+/** One slice of training: steps for about 60 ms, then a progress report and maybe an evaluation. */
+function slice(): void {
+  timer = undefined;
+  const r = run;
+  if (!running || !r) return;
+  const start = performance.now(), firstStep = r.step;
+  try {
+    // The first 50 steps report every 5, so the chart shows the loss's first fall.
+    do trainStep(r);
+    while (performance.now() - start < 60 && !(r.step <= 50 && r.step % 5 === 0));
+    const seconds = (performance.now() - start) / 1000;
+    const steps = r.step - firstStep;
+    post({ type: 'progress', step: r.step, epoch: r.epoch, loss: r.lossSum / r.lossCount, examplesPerSecond: (steps * r.config.batchSize) / seconds });
+    r.lossSum = 0;
+    r.lossCount = 0;
+    if (r.step - r.lastEval >= r.config.evalEvery) evaluate(r);
+  } catch (e) {
+    running = false;
+    post({ type: 'error', message: `training failed: ${(e as Error).message}` });
+    return;
+  }
+  timer = setTimeout(slice, 0);
+}
+
+function handle(m: ToWorker): void {
+  switch (m.type) {
+    case 'reset':
+      running = false;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      run = newRun(m.config);
+      post({ type: 'reset', step: 0 });
+      evaluate(run);
+      return;
+    case 'config':
+      if (run) applyLive(run, m.config);
+      return;
+    case 'start':
+      if (!run) return;
+      running = true;
+      if (timer === undefined) timer = setTimeout(slice, 0);
+      post({ type: 'running', running: true });
+      return;
+    case 'pause':
+      running = false;
+      post({ type: 'running', running: false });
+      return;
+    case 'predict':
+      if (!run) return;
+      post({ type: 'prediction', id: m.id, live: probabilities(run, m.pixels), averaged: run.opt instanceof ASGD ? run.opt.withAveraged(() => probabilities(run!, m.pixels)) : null });
+      return;
+  }
+}
+
+async function init(): Promise<void> {
+  const res = await fetch(new URL('digits.bin', import.meta.url));
+  if (!res.ok) throw new Error(`cannot load digits.bin: HTTP ${res.status}`);
+  digits = decodeDigits(new Uint8Array(await res.arrayBuffer()));
+  post({
+    type: 'ready', backend: getBackend(), relaxedSimd: wasmRelaxedSimd(), train: digits.train.count, test: digits.test.count,
+    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  });
+}
+
+const queue: ToWorker[] = [];
+const ready = init().then(
+  () => queue.splice(0).forEach(handle),
+  (e: unknown) => post({ type: 'error', message: (e as Error).message }),
+);
+self.addEventListener('message', (e) => {
+  const m = (e as MessageEvent<ToWorker>).data;
+  if (digits) handle(m);
+  else queue.push(m);
+});
+void ready;

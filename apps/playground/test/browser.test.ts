@@ -1,0 +1,151 @@
+/**
+ * The playground in a real browser: Debian's Chromium driven by puppeteer-core (no browser
+ * download). Skipped, loudly, where no Chromium is installed (`apt-get install -y chromium`;
+ * .ci/run installs it). Screenshots land in apps/playground/.screenshots/ (ignored by git).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
+import { chromiumPath, firefoxPath, launchChromium, screenshot, startSite, text, watchErrors } from './browser/harness.js';
+import { crosscheck } from './browser/crosscheck.js';
+
+if (!chromiumPath) {
+  const line = '!'.repeat(78);
+  console.warn(`\n${line}\n!! BROWSER TESTS SKIPPED: no Chromium found (looked for /usr/bin/chromium; set CHROMIUM_PATH).\n!! Install it with: apt-get update && apt-get install -y chromium\n${line}\n`);
+}
+
+let site: Awaited<ReturnType<typeof startSite>> | undefined;
+beforeAll(async () => {
+  if (chromiumPath || firefoxPath) site = await startSite();
+}, 120_000);
+afterAll(async () => site?.close());
+
+const num = (s: string): number => Number(s.replace(/[^0-9.eE+-]/g, ''));
+
+describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
+  let browser: Browser, page: Page, errors: string[];
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage();
+    errors = watchErrors(page);
+  }, 60_000);
+  afterAll(async () => browser?.close());
+
+  it('loads with no console error, cross-origin isolated, and the worker reports the wasm backend', { timeout: 60_000 }, async () => {
+    await page.goto(site!.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="start"]:not([disabled])', { timeout: 30_000 });
+    expect(await page.$eval('[data-testid="backend"]', (e) => (e as HTMLElement).dataset['backend'])).toBe('wasm');
+    expect(await text(page, 'backend')).toMatch(/^wasm/);
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await screenshot(page, 'chromium-1-loaded');
+    expect(errors).toEqual([]);
+  });
+
+  let firstLoss = NaN;
+  it('trains when Start is pressed: the step counts up and the loss falls', { timeout: 60_000 }, async () => {
+    // Every loss the page shows, from the first report on.
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="loss"]')!;
+      const seen: number[] = ((window as unknown as { losses: number[] }).losses = []);
+      new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => (window as unknown as { losses: number[] }).losses.length > 0, { timeout: 20_000 });
+    firstLoss = (await page.evaluate(() => (window as unknown as { losses: number[] }).losses[0]))!;
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 1000, { timeout: 40_000, polling: 100 });
+    const loss = num(await text(page, 'loss'));
+    expect(firstLoss).toBeGreaterThan(1); // the first 5 steps: cross-entropy near ln 10 = 2.3
+    expect(loss).toBeLessThan(firstLoss / 5);
+    expect(num(await text(page, 'speed'))).toBeGreaterThan(1000); // examples/s
+    await page.waitForFunction(() => (document.querySelector('[data-testid="accuracy"]') as HTMLElement).dataset['live'] !== undefined);
+    expect(Number(await page.$eval('[data-testid="accuracy"]', (e) => (e as HTMLElement).dataset['live']))).toBeGreaterThan(0.85);
+    expect(errors).toEqual([]);
+  });
+
+  it('updates both charts as it trains', { timeout: 60_000 }, async () => {
+    const points = (id: string): Promise<number> => page.$eval(`[data-testid="${id}"]`, (e) => Number((e as HTMLElement).dataset['points']));
+    const before = await points('loss-chart');
+    await page.waitForFunction((n: number) => Number((document.querySelector('[data-testid="loss-chart"]') as HTMLElement).dataset['points']) > n + 3, { timeout: 20_000 }, before);
+    expect(await points('accuracy-chart')).toBeGreaterThanOrEqual(2);
+    // The plotted line: the chart's canvas has the loss series' blue somewhere.
+    const blue = await page.$eval('[data-testid="loss-chart"] canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 2]! > 180 && d[i]! < 120 && d[i + 3]! > 0) n++;
+      return n;
+    });
+    expect(blue).toBeGreaterThan(50);
+  });
+
+  it('predicts a drawn digit with the live and the averaged weights', { timeout: 60_000 }, async () => {
+    // Past t0 (1500 steps) ASGD averages, so the two models differ.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 1700, { timeout: 40_000, polling: 100 });
+    await page.click('[data-testid="pause"]');
+    const pad = (await page.$('[data-testid="pad"]'))!;
+    const box = (await pad.boundingBox())!;
+    const stroke = async (pts: [number, number][]): Promise<void> => {
+      await page.mouse.move(box.x + pts[0]![0] * box.width, box.y + pts[0]![1] * box.height);
+      await page.mouse.down();
+      for (const [x, y] of pts.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 4 });
+      await page.mouse.up();
+    };
+    // A "7": a bar across the top, then a stroke down and to the left.
+    await stroke([[0.25, 0.2], [0.75, 0.2], [0.62, 0.45], [0.5, 0.82]]);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="prediction"]') as HTMLElement).dataset['live'] !== undefined, { timeout: 10_000 });
+    const got = await page.$eval('[data-testid="prediction"]', (e) => ({ text: e.textContent, live: (e as HTMLElement).dataset['live'], averaged: (e as HTMLElement).dataset['averaged'] }));
+    expect(got.text).toMatch(/^live \d \(\d+%\) · averaged \d \(\d+%\)$/);
+    expect(got.live).toBe('7');
+    expect(got.averaged).toBe('7');
+    await screenshot(page, 'chromium-2-trained-and-drawn');
+    expect(errors).toEqual([]);
+  });
+
+  it('trains the CNN with SGD after a switch: loss falls, no averaged weights', { timeout: 60_000 }, async () => {
+    await page.select('#model', 'cnn');
+    await page.select('#optimizer', 'sgd');
+    expect(await text(page, 'step')).toBe('0');
+    await page.evaluate(() => ((window as unknown as { losses: number[] }).losses.length = 0));
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid="accuracy-chart"]') as HTMLElement).dataset['points']) >= 1, { timeout: 40_000, polling: 100 });
+    await page.click('[data-testid="pause"]');
+    const losses = await page.evaluate(() => (window as unknown as { losses: number[] }).losses.filter((v) => Number.isFinite(v)));
+    // The CNN leaves its plateau near ln 10 slowly (about 1,500 examples/s here): over its
+    // first 50 steps the loss only edges down, so compare the means of the first and last five.
+    const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(losses.length).toBeGreaterThanOrEqual(10);
+    expect(mean(losses.slice(0, 5))).toBeGreaterThan(2);
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)));
+    expect(await text(page, 'accuracy-averaged')).toBe('n/a (SGD)');
+    expect(await page.$eval('[data-testid="prediction"]', (e) => (e as HTMLElement).dataset['averaged'])).toBeUndefined();
+    await screenshot(page, 'chromium-3-cnn-sgd');
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the engine\'s kernel, wasm and optimizer test files inside a page, and computes the same bits as Node', { timeout: 120_000 }, async () => {
+    const p = await browser.newPage();
+    const errs = watchErrors(p);
+    await p.goto(`${site!.url}selftest/`, { waitUntil: 'domcontentloaded' });
+    const report = (await p.evaluate(() => (window as unknown as { selftest: Promise<unknown> }).selftest)) as {
+      env: { backend: string; relaxedSimd: boolean; crossOriginIsolated: boolean };
+      results: { file: string; name: string; ok: boolean; skipped: boolean; ms: number; error?: string }[];
+      crosscheck: Record<string, string>;
+    };
+    await p.close();
+    const ms = (f: string): number => Math.round(report.results.filter((r) => r.file.endsWith(f)).reduce((t, r) => t + r.ms, 0));
+    console.log(`in-page test files: ${['kernels', 'wasm', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
+    console.log([...report.results].sort((a, b) => b.ms - a.ms).slice(0, 8).map((r) => `${Math.round(r.ms)} ms ${r.name}`).join('\n'));
+    expect(report.env.backend).toBe('wasm');
+    const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
+    expect(failed).toEqual([]);
+    const ran = report.results.filter((r) => !r.skipped);
+    const perFile = Object.fromEntries(['kernels', 'wasm', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
+    expect(perFile['kernels']).toBeGreaterThan(50);
+    expect(perFile['wasm']).toBeGreaterThan(20);
+    expect(perFile['fixtures']).toBeGreaterThan(30);
+    expect(perFile['paths']).toBeGreaterThan(10);
+    // Every ASGD fixture case ran in the page on both backends.
+    expect(ran.filter((r) => /ASGD matches PyTorch bit for bit \(wasm kernels\)/.test(r.name)).length).toBeGreaterThan(10);
+    expect(report.crosscheck).toEqual(crosscheck());
+    expect(errs).toEqual([]);
+  });
+});
