@@ -133,7 +133,6 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     await p.close();
     const ms = (f: string): number => Math.round(report.results.filter((r) => r.file.endsWith(f)).reduce((t, r) => t + r.ms, 0));
     console.log(`in-page test files: ${['kernels', 'wasm', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
-    console.log([...report.results].sort((a, b) => b.ms - a.ms).slice(0, 8).map((r) => `${Math.round(r.ms)} ms ${r.name}`).join('\n'));
     expect(report.env.backend).toBe('wasm');
     const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
     expect(failed).toEqual([]);
