@@ -1,6 +1,7 @@
 import { ShapeError } from './errors.js';
 import { fmt, sameShape, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
+import { checkOptions } from './options.js';
 
 // ---- grad mode ----------------------------------------------------------------------------
 
@@ -326,6 +327,7 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
 
 /** @internal `tensor.backward()` */
 export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions = {}): void {
+  options = checkOptions('backward', options, ['retainGraph', 'createGraph']);
   if (!root.requiresGrad) throw new Error('backward: the tensor does not require grad and does not have a gradFn');
   let g = gradient;
   if (g === undefined) {
@@ -362,6 +364,7 @@ export interface GradOptions extends BackwardOptions {
  * ```
  */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  options = checkOptions('grad', options, ['retainGraph', 'createGraph', 'gradOutputs', 'allowUnused']);
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const ins = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
   const go = options.gradOutputs === undefined || options.gradOutputs === null

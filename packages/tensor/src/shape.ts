@@ -28,11 +28,16 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 /** Validates a shape given by the user: non-negative integers. */
+/** The most elements a Float32Array holds in V8 (Node, Chromium); other engines may allow fewer. */
+export const MAX_NUMEL = 2 ** 32;
+
 export function checkShape(op: string, shape: Shape, arg = 'shape'): number[] {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: ${arg} must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: ${arg} must hold non-negative integers, got ${fmt(shape)}`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`${op}: ${arg} must hold non-negative integers, got ${fmt(shape)}`);
   }
+  const n = numel(shape);
+  if (n > MAX_NUMEL) throw new RangeError(`${op}: ${arg} ${fmt(shape)} has ${n} elements, more than the ${MAX_NUMEL} a Float32Array can hold`);
   return [...shape];
 }
 

@@ -19,7 +19,7 @@ const table: [string, () => T.Tensor[], (xs: T.Tensor[]) => unknown, ErrorConstr
   ['transpose dim', () => [a23()], ([a]) => a!.transpose(0, 2), RangeError, 'transpose: dim1 2 out of range for a 2-d tensor'],
   ['narrow out of range', () => [a23()], ([a]) => a!.narrow(1, 2, 2), RangeError, 'narrow: start 2 + length 2 exceeds dim 1 of size 3'],
   ['select out of range', () => [a23()], ([a]) => a!.select(0, 2), RangeError, 'select: index 2 out of range for dim 0 of size 2'],
-  ['gather index out of bounds', () => [a23(), T.tensor([[0, 5]])], ([a, i]) => a!.gather(1, i!), RangeError, 'gather: index 5 is out of bounds for dim 1 with size 3'],
+  ['gather index out of bounds', () => [a23(), T.tensor([[0, 5]])], ([a, i]) => a!.gather(1, i!), RangeError, 'gather: index 5 is out of bounds for dimension 1 with size 3'],
   ['indexSelect 2-d index', () => [a23(), T.zeros([1, 1])], ([a, i]) => a!.indexSelect(0, i!), T.ShapeError, 'indexSelect: index must be 0-d or 1-d, got shape [1,1]'],
   ['cat shapes', () => [a23(), T.ones([2, 2])], ([a, b]) => T.cat([a!, b!], 0), T.ShapeError, 'cat: tensors[1] has shape [2,2], which does not match [2,3] outside dim 0'],
   ['cat empty', () => [], () => T.cat([]), RangeError, 'cat: expected a non-empty array of tensors'],

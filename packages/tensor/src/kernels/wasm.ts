@@ -221,8 +221,15 @@ export function createWasmKernels(options: { relaxed?: boolean } = {}): WasmKern
       jsKernels.matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K);
       return;
     }
-    const ldc = (N + 7) & ~7;
     const aSpan = denseSpan(aRs, aCs, M, K), bSpan = denseSpan(bRs, bCs, K, N);
+    if (!stagingFits(M, N, aSpan >= 0 ? aSpan : M * K, bSpan >= 0 ? bSpan : K * N)) {
+      // Past what the module can address (its offsets are 32-bit, its memory 4 GiB at most): the
+      // JS kernel needs no staging. Checked in doubles, before any of the 32-bit arithmetic below
+      // (`room`, `ldc`), which would wrap and stage out of bounds.
+      jsKernels.matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K);
+      return;
+    }
+    const ldc = (N + 7) & ~7;
     const aRoom = room(aSpan >= 0 ? aSpan : M * K), bRoom = room(bSpan >= 0 ? bSpan : K * N);
     // Column ranges (whole 8-column panels) for this thread and each ready helper; a product too
     // small to repay waking a thread runs here alone.
@@ -381,4 +388,14 @@ export function createWasmKernels(options: { relaxed?: boolean } = {}): WasmKern
   };
 
   return { ...jsKernels, name: 'wasm', relaxed, matmul, binary, reduceDim, asgd, setThreads, threads: () => helpers.length + 1 };
+}
+
+/**
+ * @internal Whether a product's staging fits the module's memory (4 GiB at most): C padded to
+ * whole tiles, both operand spans and 16 MiB of packing scratch. Then every float index stays
+ * below 2^30, so the 32-bit arithmetic in `matmul` cannot wrap. Computed in doubles.
+ */
+export function stagingFits(M: number, N: number, aFloats: number, bFloats: number): boolean {
+  const floats = Math.ceil(M / 4) * 4 * Math.ceil(N / 8) * 8 + aFloats + bFloats + 8 + (1 << 22);
+  return floats * 4 <= 2 ** 32 - 65536;
 }

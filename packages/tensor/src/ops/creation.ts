@@ -1,8 +1,12 @@
-import { defaultGenerator, type Generator } from '../random.js';
+import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random.js';
 import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
 import type { NestedArray, Tensor } from '../tensor.js';
 import { describe, wrap } from './util.js';
+import { checkOptions } from '../options.js';
+
+const TENSOR_OPTIONS = ['requiresGrad'] as const;
+const RANDOM_OPTIONS = ['requiresGrad', 'generator'] as const;
 
 /** Options for creating a tensor. */
 export interface TensorOptions {
@@ -20,8 +24,17 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-function finish(t: Tensor, opts?: TensorOptions): Tensor {
-  if (opts?.requiresGrad) t.requiresGrad_(true);
+/** Checks an options bag before anything is allocated: unknown keys and a non-boolean `requiresGrad`. */
+function opts<O extends TensorOptions>(op: string, options: O | undefined, known: readonly (keyof O & string)[] = TENSOR_OPTIONS as readonly (keyof O & string)[]): O {
+  const o = checkOptions(op, options, known);
+  if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') {
+    throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describe(o.requiresGrad)}`);
+  }
+  return o;
+}
+
+function finish(t: Tensor, o: TensorOptions): Tensor {
+  if (o.requiresGrad) t.requiresGrad_(true);
   return t;
 }
 
@@ -37,13 +50,18 @@ function finish(t: Tensor, opts?: TensorOptions): Tensor {
  * ```
  */
 export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFromDataOptions = {}): Tensor {
+  const o = opts('tensor', options, ['requiresGrad', 'shape']);
   let flat: Float32Array;
   let shape: number[];
-  if (typeof data === 'number') {
-    flat = Float32Array.of(data);
+  if (typeof data === 'number' || typeof data === 'boolean') {
+    flat = Float32Array.of(Number(data));
     shape = [];
-  } else if (ArrayBuffer.isView(data) || (!Array.isArray(data) && typeof (data as ArrayLike<number>).length === 'number')) {
-    flat = Float32Array.from(data as ArrayLike<number>);
+  } else if (ArrayBuffer.isView(data)) {
+    if (data instanceof DataView) throw new TypeError('tensor: data must be a number, a nested array of numbers or a typed array, got a DataView');
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new TypeError(`tensor: data must be a number, a nested array of numbers or a typed array of numbers, got a ${data.constructor.name} (convert with Array.from(data, Number))`);
+    }
+    flat = Float32Array.from(data as unknown as ArrayLike<number>);
     shape = [flat.length];
   } else if (Array.isArray(data)) {
     shape = [];
@@ -56,8 +74,8 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
     let i = 0;
     const walk = (a: unknown, d: number, path: string): void => {
       if (d === shape.length) {
-        if (typeof a !== 'number') throw new TypeError(`tensor: element at ${path} must be a number, got ${describe(a)}`);
-        flat[i++] = a;
+        if (typeof a !== 'number' && typeof a !== 'boolean') throw new TypeError(`tensor: element at ${path} must be a number, got ${describe(a)}`);
+        flat[i++] = Number(a);
         return;
       }
       if (!Array.isArray(a) || a.length !== shape[d]) {
@@ -67,14 +85,14 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
     };
     walk(data, 0, 'data');
   } else {
-    throw new TypeError(`tensor: data must be a number, an array or a typed array, got ${describe(data)}`);
+    throw new TypeError(`tensor: data must be a number, a nested array of numbers or a typed array, got ${describe(data)}`);
   }
-  if (options.shape !== undefined) {
-    const s = checkShape('tensor', options.shape);
+  if (o.shape !== undefined) {
+    const s = checkShape('tensor', o.shape);
     if (numel(s) !== flat.length) throw new ShapeError(`tensor: shape ${fmt(s)} needs ${numel(s)} values, got ${flat.length}`);
     shape = s;
   }
-  return finish(wrap(flat, shape), options);
+  return finish(wrap(flat, shape), o);
 }
 
 /**
@@ -86,9 +104,14 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
  * ```
  */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  return finish(wrap(new Float32Array(numel(s)).fill(value), s), options);
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
+  const o = opts(op, options);
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
+  return finish(wrap(new Float32Array(numel(s)).fill(value), s), o);
 }
 
 /**
@@ -98,7 +121,11 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
  * zeros([2, 3]);
  * ```
  */
-export const zeros = (shape: readonly number[], options: TensorOptions = {}): Tensor => finish(wrap(new Float32Array(numel(checkShape('zeros', shape))), shape), options);
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  const o = opts('zeros', options);
+  const s = checkShape('zeros', shape);
+  return finish(wrap(new Float32Array(numel(s)), s), o);
+}
 /**
  * Ones. @example
  * ```ts
@@ -106,7 +133,7 @@ export const zeros = (shape: readonly number[], options: TensorOptions = {}): Te
  * ones([3]);
  * ```
  */
-export const ones = (shape: readonly number[], options: TensorOptions = {}): Tensor => full(checkShape('ones', shape), 1, options);
+export const ones = (shape: readonly number[], options: TensorOptions = {}): Tensor => filled('ones', shape, 1, options);
 /** Zeros with x's shape. @example `zerosLike(x)` */
 export const zerosLike = (x: Tensor, options: TensorOptions = {}): Tensor => zeros(x.shape, options);
 /** Ones with x's shape. @example `onesLike(x)` */
@@ -124,6 +151,7 @@ export const fullLike = (x: Tensor, value: number, options: TensorOptions = {}):
  * ```
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const o = opts('arange', options);
   const [a, b] = end === undefined ? [0, start] : [start, end];
   for (const [name, v] of [['start', a], ['end', b], ['step', step]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`arange: ${name} must be a finite number, got ${v}`);
@@ -131,9 +159,10 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   if (step === 0) throw new RangeError('arange: step must be nonzero, got 0');
   if ((b - a) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign: start ${a}, end ${b}, step ${step}`);
   const n = Math.ceil((b - a) / step);
+  checkShape('arange', [n], 'length');
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = a + i * step;
-  return finish(wrap(out, [n]), options);
+  return finish(wrap(out, [n]), o);
 }
 
 /**
@@ -145,13 +174,18 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
  * ```
  */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const o = opts('linspace', options);
+  for (const [name, v] of [['start', start], ['end', end]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`linspace: ${name} must be a finite number, got ${describe(v)}`);
+  }
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${describe(steps)}`);
+  checkShape('linspace', [steps], 'steps');
   const out = new Float32Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // NOTE: PyTorch fills the second half from the end so that the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return finish(wrap(out, [steps]), options);
+  return finish(wrap(out, [steps]), o);
 }
 
 /**
@@ -163,18 +197,21 @@ export function linspace(start: number, end: number, steps: number, options: Ten
  * ```
  */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  const o = opts('eye', options);
   checkShape('eye', [n, m], 'size');
   const out = new Float32Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
-  return finish(wrap(out, [n, m]), options);
+  return finish(wrap(out, [n, m]), o);
 }
 
 function randomFill(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const o = opts(op, options, RANDOM_OPTIONS);
   const s = checkShape(op, shape);
-  const g = options.generator ?? defaultGenerator;
+  const g = o.generator ?? defaultGenerator;
+  if (!(g instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
   const out = new Float32Array(numel(s));
   for (let i = 0; i < out.length; i++) out[i] = draw(g);
-  return finish(wrap(out, s), options);
+  return finish(wrap(out, s), o);
 }
 
 /**

@@ -320,8 +320,9 @@ function readIndex(op: string, index: Tensor, size: number, dim: number): Int32A
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const k = v[i]!;
-    if (!Number.isInteger(k) || k < -size || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dim ${dim} with size ${size}`);
-    out[i] = k < 0 ? k + size : k;
+    // PyTorch's gather and index_select do not wrap negative indices (unlike x[-1] or select).
+    if (!Number.isInteger(k) || k < 0 || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+    out[i] = k;
   }
   return out;
 }

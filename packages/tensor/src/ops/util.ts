@@ -32,6 +32,7 @@ export function toTensor(op: string, arg: string, x: TensorLike): Tensor {
 
 export function describe(x: unknown): string {
   if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return `${typeof x} ${String(x)}`;
