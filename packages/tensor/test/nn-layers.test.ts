@@ -113,6 +113,14 @@ describe('stateDict: PyTorch keys, buffers, and any string as a key', () => {
     expectClose(net.call(x!, idx!), y!.toFloat32Array(), 1e-5, 1e-4);
   });
 
+  it('a module reached under two names is in the state dict under both, as PyTorch (parameters() lists it once)', () => {
+    const fc = new nn.Linear(2, 2);
+    const tied = new nn.Sequential(fc, new nn.ReLU(), fc);
+    expect(Object.keys(tied.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(tied.parameters()).toHaveLength(2);
+    expect(tied.loadStateDict(tied.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+  });
+
   it('names like __proto__, constructor, toString, hasOwnProperty round-trip', () => {
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
     class Odd extends nn.Module {
