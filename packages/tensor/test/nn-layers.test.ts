@@ -121,6 +121,27 @@ describe('stateDict: PyTorch keys, buffers, and any string as a key', () => {
     expect(tied.loadStateDict(tied.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
   });
 
+  it('weight tying by assignment (word_language_model: decoder.weight = encoder.weight)', () => {
+    class Tied extends nn.Module {
+      encoder = new nn.Embedding(5, 3, gen(1));
+      decoder = new nn.Linear(3, 5, gen(2));
+      constructor() {
+        super();
+        this.decoder.weight = this.encoder.weight;
+      }
+      forward(idx: Tensor): Tensor { return this.decoder.call(this.encoder.call(idx)); }
+    }
+    const m = new Tied();
+    expect(m.decoder.weight).toBe(m.encoder.weight);
+    expect(m.encoder.weight).toBeInstanceOf(nn.Parameter);
+    expect(Object.keys(m.stateDict())).toEqual(['encoder.weight', 'decoder.weight', 'decoder.bias']);
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['encoder.weight', 'decoder.bias']);
+    m.call(tensor([1, 4])).sum().backward();
+    const g = m.encoder.weight.grad!.toArray() as number[][];
+    // the decoder's use gives every row the summed embeddings; the encoder's adds rows 1 and 4
+    expect(g[0]!.every((v) => v !== 0)).toBe(true);
+  });
+
   it('names like __proto__, constructor, toString, hasOwnProperty round-trip', () => {
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
     class Odd extends nn.Module {

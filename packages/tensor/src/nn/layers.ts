@@ -4,7 +4,7 @@ import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
-import { Module } from './module.js';
+import { Module, Parameter } from './module.js';
 import { indexable } from './container.js';
 
 /** Options shared by layers with randomly initialised parameters. */
@@ -52,9 +52,9 @@ function checkPair(op: string, arg: string, v: unknown, min: number): [number, n
 }
 
 /** PyTorch's default init of weight and bias: U(-1/√fan_in, 1/√fan_in) (kaiming_uniform, a=√5). */
-function initUniform(shape: readonly number[], fanIn: number, generator: Generator | undefined): Tensor {
+function initUniform(shape: readonly number[], fanIn: number, generator: Generator | undefined): Parameter {
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-  return uniform(shape, -bound, bound, generator ? { generator } : {});
+  return new Parameter(uniform(shape, -bound, bound, generator ? { generator } : {}));
 }
 
 /**
@@ -72,8 +72,9 @@ function initUniform(shape: readonly number[], fanIn: number, generator: Generat
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
+  /** An `nn.Parameter`; assign another one to tie weights (`decoder.weight = encoder.weight`). */
+  weight: Tensor;
+  bias: Tensor | null;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
@@ -115,8 +116,9 @@ export class Conv2d extends Module {
   readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
   readonly groups: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
+  /** An `nn.Parameter`; assign another one to tie weights (`decoder.weight = encoder.weight`). */
+  weight: Tensor;
+  bias: Tensor | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number, number], options: Conv2dOptions = {}) {
     super();
@@ -182,8 +184,9 @@ export class Conv1d extends Module {
   readonly padding: number | 'same' | 'valid';
   readonly dilation: number;
   readonly groups: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
+  /** An `nn.Parameter`; assign another one to tie weights (`decoder.weight = encoder.weight`). */
+  weight: Tensor;
+  bias: Tensor | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options: Conv1dOptions = {}) {
     super();

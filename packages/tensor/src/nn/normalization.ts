@@ -300,7 +300,8 @@ export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
-  readonly weight: Tensor;
+  /** An `nn.Parameter`; assign another one to tie weights (`decoder.weight = encoder.weight`). */
+  weight: Tensor;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingModuleOptions = {}) {
     super();

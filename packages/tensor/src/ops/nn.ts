@@ -25,8 +25,8 @@ export { relu, sigmoid, tanh, gelu } from './unary.js';
 /** Indices or class labels: a float32 tensor holding integers, a `number[]` (nested allowed) or an `Int32Array`. */
 export type IndexLike = Tensor | readonly number[] | readonly (readonly number[])[] | Int32Array;
 
-/** @internal Index-like input as a float32 tensor (tensors pass through unchanged). */
-export function indexTensor(op: string, arg: string, v: unknown): Tensor {
+/** Index-like input as a float32 tensor (tensors pass through unchanged). */
+function indexTensor(op: string, arg: string, v: unknown): Tensor {
   if (v instanceof Tensor) return v;
   if (v instanceof Int32Array) return wrap(Float32Array.from(v), [v.length]);
   if (Array.isArray(v)) return tensor(v as number[]);
