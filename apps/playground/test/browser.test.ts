@@ -5,20 +5,47 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import puppeteer from 'puppeteer-core';
-import { chromiumPath, firefoxPath, launchChromium, screenshot, startSite, text, watchErrors } from './browser/harness.js';
+import { SKIP_BANNER, chromiumPath, firefoxPath, launchChromium, launchFirefox, screenshot, startSite, text, watchErrors } from './browser/harness.js';
 import { crosscheck } from './browser/crosscheck.js';
 
-if (!chromiumPath) {
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! BROWSER TESTS SKIPPED: no Chromium found (looked for /usr/bin/chromium; set CHROMIUM_PATH).\n!! Install it with: apt-get update && apt-get install -y chromium\n${line}\n`);
-}
+if (!chromiumPath) console.warn(`\n${SKIP_BANNER}\n`);
 
 let site: Awaited<ReturnType<typeof startSite>> | undefined;
 beforeAll(async () => {
   if (chromiumPath || firefoxPath) site = await startSite();
 }, 120_000);
 afterAll(async () => site?.close());
+
+type Report = {
+  env: { backend: string; relaxedSimd: boolean; crossOriginIsolated: boolean };
+  results: { file: string; name: string; ok: boolean; skipped: boolean; ms: number; error?: string }[];
+  crosscheck: Record<string, string>;
+};
+
+/** Opens the self-test page, waits for its report and checks it. */
+async function selftest(browser: Browser, name: string): Promise<void> {
+  const p = await browser.newPage();
+  const errs = watchErrors(p);
+  await p.goto(`${site!.url}selftest/`, { waitUntil: 'domcontentloaded' });
+  const report = (await p.evaluate(() => (window as unknown as { selftest: Promise<unknown> }).selftest)) as Report;
+  await p.close();
+  const ms = (f: string): number => Math.round(report.results.filter((r) => r.file.endsWith(f)).reduce((t, r) => t + r.ms, 0));
+  console.log(`${name}: in-page test files: ${['kernels', 'wasm', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
+  expect(report.env.backend).toBe('wasm');
+  expect(report.env.crossOriginIsolated).toBe(true);
+  const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
+  expect(failed).toEqual([]);
+  const ran = report.results.filter((r) => !r.skipped);
+  const perFile = Object.fromEntries(['kernels', 'wasm', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
+  expect(perFile['kernels']).toBeGreaterThan(50);
+  expect(perFile['wasm']).toBeGreaterThan(20);
+  expect(perFile['fixtures']).toBeGreaterThan(30);
+  expect(perFile['paths']).toBeGreaterThan(10);
+  // Every ASGD PyTorch fixture case ran in the page, on the wasm kernels too.
+  expect(ran.filter((r) => /ASGD matches PyTorch bit for bit \(wasm kernels\)/.test(r.name)).length).toBeGreaterThan(10);
+  expect(report.crosscheck).toEqual(crosscheck());
+  expect(errs).toEqual([]);
+}
 
 const num = (s: string): number => Number(s.replace(/[^0-9.eE+-]/g, ''));
 
@@ -122,29 +149,36 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
   });
 
   it('runs the engine\'s kernel, wasm and optimizer test files inside a page, and computes the same bits as Node', { timeout: 120_000 }, async () => {
-    const p = await browser.newPage();
-    const errs = watchErrors(p);
-    await p.goto(`${site!.url}selftest/`, { waitUntil: 'domcontentloaded' });
-    const report = (await p.evaluate(() => (window as unknown as { selftest: Promise<unknown> }).selftest)) as {
-      env: { backend: string; relaxedSimd: boolean; crossOriginIsolated: boolean };
-      results: { file: string; name: string; ok: boolean; skipped: boolean; ms: number; error?: string }[];
-      crosscheck: Record<string, string>;
-    };
-    await p.close();
-    const ms = (f: string): number => Math.round(report.results.filter((r) => r.file.endsWith(f)).reduce((t, r) => t + r.ms, 0));
-    console.log(`in-page test files: ${['kernels', 'wasm', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
-    expect(report.env.backend).toBe('wasm');
-    const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
-    expect(failed).toEqual([]);
-    const ran = report.results.filter((r) => !r.skipped);
-    const perFile = Object.fromEntries(['kernels', 'wasm', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
-    expect(perFile['kernels']).toBeGreaterThan(50);
-    expect(perFile['wasm']).toBeGreaterThan(20);
-    expect(perFile['fixtures']).toBeGreaterThan(30);
-    expect(perFile['paths']).toBeGreaterThan(10);
-    // Every ASGD fixture case ran in the page on both backends.
-    expect(ran.filter((r) => /ASGD matches PyTorch bit for bit \(wasm kernels\)/.test(r.name)).length).toBeGreaterThan(10);
-    expect(report.crosscheck).toEqual(crosscheck());
-    expect(errs).toEqual([]);
+    await selftest(browser, 'chromium');
+  });
+});
+
+// Firefox ESR through WebDriver BiDi: the same page and in-page test files in SpiderMonkey.
+describe.skipIf(!firefoxPath)('the playground in Firefox ESR (WebDriver BiDi)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchFirefox();
+  }, 60_000);
+  afterAll(async () => browser?.close());
+
+  it('loads with no console error, reports wasm, trains and the loss falls', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(site!.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="start"]:not([disabled])', { timeout: 30_000 });
+    expect(await text(page, 'backend')).toBe('wasm');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 600, { timeout: 40_000, polling: 100 });
+    await page.click('[data-testid="pause"]');
+    expect(num(await text(page, 'loss'))).toBeLessThan(0.4);
+    expect(Number(await page.$eval('[data-testid="accuracy"]', (e) => (e as HTMLElement).dataset['live']))).toBeGreaterThan(0.85);
+    await screenshot(page, 'firefox-1-trained');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the engine\'s kernel, wasm and optimizer test files inside a page, and computes the same bits as Node', { timeout: 120_000 }, async () => {
+    await selftest(browser, 'firefox');
   });
 });
