@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { UsageError, ensureOutDir } from '../lib/run-dir.js';
 import { renderLines } from '../lib/plot.js';
 import { HELP, parseCompareFlags } from './flags.js';
 import { DEFAULTS, METHODS, tailMean, train } from './train.js';
@@ -14,6 +15,13 @@ if (flags.help) {
 }
 const out = flags.out ?? `runs/asgd-vs-sgd-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 const { steps, lr, t0, seed, dim, noise } = { ...DEFAULTS, ...flags.options };
+try {
+  ensureOutDir(out); // before the run, so a bad --out costs nothing and writes nothing
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`asgd-vs-sgd: ${e.message}`);
+  process.exit(2);
+}
 console.log(`tensile: noisy linear regression (${dim} inputs, noise σ = ${noise}), ${steps} examples one at a time, lr ${lr} for both`);
 console.log(`optimizers; ASGD averages from step ${t0}. Score: held-out excess error (MSE − σ², 0 is perfect).\n`);
 const start = performance.now();
@@ -36,7 +44,6 @@ if (!Number.isFinite(sgd) || !Number.isFinite(avg)) {
   console.log('SGD and ASGD\'s live weights keep bouncing around the optimum; their average does not.');
 }
 
-mkdirSync(out, { recursive: true });
 const svg = await renderLines(
   `SGD vs ASGD at lr ${lr}: held-out excess error (log scale)`,
   METHODS.flatMap((m) => r.excess[m].map((y, k) => ({ x: r.steps[k]!, series: m, y: Math.max(y, 1e-6) }))),

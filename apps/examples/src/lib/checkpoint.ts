@@ -8,7 +8,7 @@
  * last good checkpoint. A checksum over the tensors and metadata catches corruption that the
  * format itself cannot (a flipped byte in the data).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, statSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, Tensor } from '@tensile/tensor';
 import type { OptimizerStateDict } from '@tensile/optim';
@@ -44,16 +44,35 @@ function checksum(tensors: Record<string, Tensor>, meta: Record<string, string>)
   return h.toString(16).padStart(8, '0');
 }
 
+/** An own enumerable property: a user's name such as `__proto__` stays a key, never the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function containsTensor(v: unknown): boolean {
+  if (v instanceof Tensor) return true;
+  if (Array.isArray(v)) return v.some(containsTensor);
+  if (typeof v === 'object' && v !== null) return Object.values(v).some(containsTensor);
+  return false;
+}
+
 /** The checkpoint as safetensors bytes. */
 export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(c.model)) tensors[`model.${k}`] = v;
-  const state: Record<string, Record<string, unknown>> = {};
+  for (const [k, v] of Object.entries(c.model)) setOwn(tensors, `model.${k}`, v);
+  const state: Record<string, unknown> = {};
   for (const [idx, s] of Object.entries(c.optimizer.state)) {
-    state[idx] = {};
-    for (const [k, v] of Object.entries(s)) {
-      if (v instanceof Tensor) tensors[`optim.${idx}.${k}`] = v;
-      else state[idx]![k] = v;
+    if (!/^\d+$/.test(idx)) {
+      // A user's own entry in opt.state (PyTorch keeps those): plain JSON only.
+      if (containsTensor(s)) throw new Error(`checkpoint: optimizer state entry '${idx}' holds tensors; this checkpoint format keeps user entries as plain JSON`);
+      setOwn(state, idx, s);
+      continue;
+    }
+    const entry: Record<string, unknown> = {};
+    setOwn(state, idx, entry);
+    for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+      if (v instanceof Tensor) setOwn(tensors, `optim.${idx}.${k}`, v);
+      else setOwn(entry, k, v);
     }
   }
   const meta: Record<string, string> = {
@@ -87,12 +106,14 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
     throw new Error(`${source} is corrupt: bad metadata (${(e as Error).message})`);
   }
   const model: Record<string, Tensor> = {};
+  const state = optimizer.state as Record<string, unknown>;
   for (const [name, t] of Object.entries(tensors)) {
-    if (name.startsWith('model.')) model[name.slice(6)] = t;
+    if (name.startsWith('model.')) setOwn(model, name.slice(6), t);
     else if (name.startsWith('optim.')) {
       const [, idx, key] = /^optim\.(\d+)\.(.+)$/.exec(name) ?? [];
       if (idx === undefined || key === undefined) throw new Error(`${source} is corrupt: unexpected tensor '${name}'`);
-      ((optimizer.state as Record<string, Record<string, unknown>>)[idx] ??= {})[key] = t;
+      if (!Object.hasOwn(state, idx)) setOwn(state, idx, {});
+      setOwn(state[idx] as Record<string, unknown>, key, t);
     } else throw new Error(`${source} is corrupt: unexpected tensor '${name}'`);
   }
   return { epoch: Number(meta['epoch']), model, optimizer, rng, extra };
@@ -133,5 +154,6 @@ export function saveCheckpoint(path: string, c: Checkpoint, beforeRename?: () =>
 
 export function loadCheckpoint(path: string): Checkpoint {
   if (!existsSync(path)) throw new Error(`checkpoint: no file at ${path}`);
+  if (statSync(path).isDirectory()) throw new Error(`checkpoint ${path}: is a directory, not a file`);
   return decodeCheckpoint(new Uint8Array(readFileSync(path)), `checkpoint ${path}`);
 }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { renderCurves } from '../lib/plot.js';
 import { HELP, parseFlags } from './flags.js';
 import { train, type EpochResult } from './train.js';
+import { UsageError } from '../lib/run-dir.js';
 
 const flags = parseFlags(process.argv.slice(2));
 if ('error' in flags) {
@@ -19,7 +20,9 @@ console.log(`tensile: handwritten digits (MNIST), ${options.model === 'cnn' ? 'L
 const pct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(2)}%`);
 let bar: cliProgress.SingleBar | null = null;
 let epochStart = performance.now();
-const { epochs } = train({
+let run: ReturnType<typeof train>;
+try {
+  run = train({
   ...options,
   log: (line) => console.log(line),
   onBatch: ({ epoch, batch, batches, loss, accuracy }) => {
@@ -40,7 +43,15 @@ const { epochs } = train({
     `epoch ${String(e.epoch).padStart(2)}  loss ${e.trainLoss.toFixed(4)}  train ${(100 * e.trainAccuracy).toFixed(1)}%  ` +
     `test ${pct(e.testAccuracy)}  averaged ${pct(e.testAccuracyAveraged)}  ${Math.round(e.examplesPerSecond)} examples/s`,
   ),
-});
+  });
+} catch (e) {
+  // A user's mistake (a path, a checkpoint): one line and status 2. Anything else is a bug: its stack.
+  if (!(e instanceof UsageError)) throw e;
+  (bar as cliProgress.SingleBar | null)?.stop();
+  console.error(`mnist: ${e.message}`);
+  process.exit(2);
+}
+const { epochs } = run;
 const header = ['epoch', 'train loss', 'test (live)', 'test (averaged)', 'examples/s'];
 const rows = epochs.map((e) => [String(e.epoch), e.trainLoss.toFixed(4), pct(e.testAccuracy), pct(e.testAccuracyAveraged), String(Math.round(e.examplesPerSecond))]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -2,10 +2,11 @@
  * Handwritten digits: an MLP (or a small LeNet-style CNN) trained with ASGD or SGD on real
  * MNIST digits, evaluated with the live and with ASGD's averaged parameters.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultGenerator, manualSeed, nn, F, noGrad, type Tensor } from '@tensile/tensor';
 import { loadCheckpoint, saveCheckpoint } from '../lib/checkpoint.js';
+import { UsageError, asUsageError, prepareRunDir, truncateMetrics } from '../lib/run-dir.js';
 import { ASGD, SGD } from '@tensile/optim';
 import { DataLoader, loadMnist, splitTrainTest, type Dataset } from './data.js';
 
@@ -92,24 +93,26 @@ export function train(options: MnistOptions = {}): { epochs: EpochResult[]; mode
   const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, seed: o.seed + 1 });
 
   const epochs: EpochResult[] = [];
-  const ckptPath = o.out ? join(o.out, 'checkpoint.safetensors') : null;
+  if (o.resume && !o.out) throw new UsageError('--resume: needs --out DIR (the run to continue)');
+  // Everything the user asked for is checked before anything is written.
+  const ckptPath = o.out ? prepareRunDir(o.out, Boolean(o.resume)) : null;
   let first = 1;
-  if (o.resume) {
-    if (!ckptPath) throw new Error('resume: needs an output directory (the run to continue)');
-    const c = loadCheckpoint(ckptPath);
+  if (o.resume && ckptPath && o.out) {
+    const c = asUsageError('', () => loadCheckpoint(ckptPath));
     try {
       model.loadStateDict(c.model);
       opt.loadStateDict(c.optimizer);
     } catch (e) {
-      throw new Error(`checkpoint ${ckptPath} does not fit this model and optimizer: ${(e as Error).message}`);
+      const why = (e as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+      throw new UsageError(`checkpoint ${ckptPath} does not fit this model and optimizer: ${why}`);
     }
     defaultGenerator.setState(c.rng['global']!);
     loader.generator.setState(c.rng['loader']!);
     epochs.push(...((c.extra['epochs'] as EpochResult[] | undefined) ?? []));
     first = c.epoch + 1;
-    o.log?.(`resumed from ${ckptPath} after epoch ${c.epoch}`);
+    const { dropped } = truncateMetrics(join(o.out, 'metrics.jsonl'), c.epoch);
+    o.log?.(`resumed from ${ckptPath} after epoch ${c.epoch}${dropped > 0 ? ` (dropped ${dropped} metrics lines written after it)` : ''}`);
   } else if (o.out) {
-    mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'metrics.jsonl'), '');
   }
   const record = (line: object): void => {
