@@ -1,6 +1,6 @@
 import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
 import { addHook, type RemovableHandle } from './hooks.js';
-import { pyValue, toCamel, toSnake } from './format.js';
+import { inspectCustom, pyValue, toCamel, toSnake } from './format.js';
 import {
   OptimizerState, importParamState, isIndexKey, isIterable, isPlainObject, packStateDict, setOwn, snapshot, typeName, type StateSpec,
 } from './state-dict.js';
@@ -405,9 +405,16 @@ export abstract class Optimizer<O extends object> {
     if (!Array.isArray(savedGroups)) throw new RangeError("loadStateDict: state dict has no 'param_groups' list");
     if (!isPlainObject(savedState) && !(savedState instanceof Map)) throw new RangeError("loadStateDict: state dict has no 'state' object");
     if (savedGroups.length !== this.paramGroups.length) throw new RangeError('loaded state dict has a different number of parameter groups');
-    savedGroups.forEach((g, i) => {
+    // Indexed loops, not forEach: a hole in a list (`delete list[0]`) must be seen, not skipped.
+    for (let i = 0; i < savedGroups.length; i++) {
+      const g: unknown = savedGroups[i];
       if (!isPlainObject(g) || !Array.isArray(g['params'])) throw new RangeError(`loadStateDict: param_groups[${i}] must be an object with a 'params' list`);
-    });
+      const ids = g['params'] as unknown[];
+      for (let k = 0; k < ids.length; k++) {
+        const id: unknown = ids[k];
+        if (!isIndexKey(id)) throw new RangeError(`loadStateDict: param_groups[${i}].params[${k}] must be a parameter index (a non-negative integer), got ${typeof id === 'string' ? JSON.stringify(id) : String(id)}`);
+      }
+    }
     const groups = savedGroups as Record<string, unknown>[];
     if (groups.some((g, i) => (g['params'] as unknown[]).length !== this.paramGroups[i]!.params.length)) {
       throw new RangeError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
@@ -475,5 +482,10 @@ export abstract class Optimizer<O extends object> {
       for (const [k, v] of entries) s += `    ${k}: ${pyValue(v, this.intOptions.has(k))}\n`;
     });
     return `${s})`;
+  }
+
+  /** What Node's `console.log(opt)` prints: `toString()`, as Python prints an optimizer. */
+  [inspectCustom](): string {
+    return this.toString();
   }
 }

@@ -192,6 +192,19 @@ describe('state entries that are not parameters (PyTorch keeps them)', () => {
     expect(other.state.get('-1')).toBe(1);
   });
 
+  it('holes and non-index ids in param_groups are errors, not skipped (found by the fuzz suite)', () => {
+    const opt = new SGD([tensor([1, 2], { requiresGrad: true })], { lr: 0.1 });
+    const sd = opt.stateDict();
+    const holey = [...sd.param_groups];
+    delete holey[0];
+    expect(() => opt.loadStateDict({ ...sd, param_groups: holey })).toThrow("loadStateDict: param_groups[0] must be an object with a 'params' list");
+    const ids: unknown[] = [0];
+    delete ids[0];
+    expect(() => opt.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0], params: ids }] })).toThrow('loadStateDict: param_groups[0].params[0] must be a parameter index (a non-negative integer), got undefined');
+    expect(() => opt.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0], params: ['x'] }] })).toThrow('got "x"');
+    expect(opt.paramGroups[0]!.lr).toBe(0.1);
+  });
+
   it('a loaded state dict whose index key names no parameter is still an error', () => {
     const opt = new SGD([tensor([1, 2], { requiresGrad: true })], { lr: 0.1 });
     const sd = opt.stateDict();

@@ -1,4 +1,5 @@
 import { describe } from './ops/util.js';
+import { Generator } from './random.js';
 
 /**
  * @internal The one check every options bag of the public API runs first: the bag is a plain
@@ -9,8 +10,9 @@ import { describe } from './ops/util.js';
  * refused like any other unknown name; inherited properties are not options.
  */
 export function checkOptions<O extends object>(fn: string, options: O | undefined | null, known: readonly (keyof O & string)[]): O {
-  if (options === undefined || options === null) return {} as O;
-  if (typeof options !== 'object' || Array.isArray(options)) {
+  if (options === undefined) return {} as O;
+  // null is refused too: callers go on to read `options.x`.
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
   }
   for (const k of Object.keys(options)) {
@@ -18,5 +20,9 @@ export function checkOptions<O extends object>(fn: string, options: O | undefine
       throw new TypeError(`${fn}: unknown option '${k}' (options: ${known.length > 0 ? known.join(', ') : 'none'})`);
     }
   }
+  // The one option whose type is the same everywhere, checked here so that a layer names itself
+  // rather than the initialiser it calls.
+  const g = (options as { generator?: unknown }).generator;
+  if (g !== undefined && !(g instanceof Generator)) throw new TypeError(`${fn}: generator must be a Generator, got ${describe(g)}`);
   return options;
 }
