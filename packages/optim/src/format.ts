@@ -1,5 +1,8 @@
 import { Tensor } from '@tensile/tensor';
 
+/** Node's `util.inspect.custom` from the symbol registry (no `node:util`): see `[inspectCustom]()` on Optimizer. */
+export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
 /** Python's `str()` of a float: shortest round-trip digits, `1e-05`, `1000000.0`, `nan`, `inf`. */
 export function pyFloat(v: number): string {
   if (Number.isNaN(v)) return 'nan';

@@ -1,3 +1,13 @@
+// `[Symbol.dispose]` below is in the published declarations. Declared here, as TypeScript's
+// esnext.disposable lib and @types/node declare it (identical declarations merge), so a program
+// compiled with a standard lib such as es2022 type-checks them too. At run time the method exists
+// where the runtime has Symbol.dispose (Node >= 20, current browsers), which is where `using` runs.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Process-wide counter, shared by every handle (PyTorch's `RemovableHandle.next_id`). */
 let nextId = 0;
 

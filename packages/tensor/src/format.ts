@@ -1,5 +1,12 @@
 import type { Tensor } from './tensor.js';
 
+/**
+ * Node's `util.inspect.custom`, reached through the symbol registry so the runtime needs no
+ * `node:util`: classes that define it print as their `toString()` (PyTorch's repr) in
+ * `console.log` and the REPL. Elsewhere it is just an unused symbol.
+ */
+export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
 /** Formats like PyTorch: `tensor([[1., 2.],\n        [3., 4.]])`, 4 decimals or scientific. */
 export function formatTensor(t: Tensor): string {
   const flat = t.toFloat32Array();

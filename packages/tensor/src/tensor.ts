@@ -2,7 +2,7 @@ import { AccumulateGrad, backward as runBackward, type BackwardOptions, type Nod
 import { ShapeError } from './errors.js';
 import { K } from './kernels/index.js';
 import { contiguousStrides, fmt, numel, sameShape, type Shape } from './shape.js';
-import { formatTensor } from './format.js';
+import { formatTensor, inspectCustom } from './format.js';
 import * as B from './ops/binary.js';
 import * as U from './ops/unary.js';
 import * as R from './ops/reduce.js';
@@ -215,6 +215,10 @@ export class Tensor {
   /** PyTorch-style printout: `tensor([[1., 2.], [3., 4.]], requires_grad=True)`. */
   toString(): string {
     return formatTensor(this);
+  }
+  /** What Node's `console.log(t)` prints: `toString()`, as Python prints a tensor. */
+  [inspectCustom](): string {
+    return this.toString();
   }
   /** @internal Contiguous data: the storage itself when already contiguous, else a copy. */
   _contiguousData(): [Float32Array, number] {

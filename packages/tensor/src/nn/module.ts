@@ -3,6 +3,7 @@ import { checkOptions } from '../options.js';
 import { fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { describe } from '../ops/util.js';
+import { inspectCustom } from '../format.js';
 
 /** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
@@ -435,6 +436,11 @@ export abstract class Module {
   /** PyTorch's repr: `Linear(in_features=2, out_features=3, bias=True)`, children as `(0): ...`. */
   toString(): string {
     return this.repr(false);
+  }
+
+  /** What Node's `console.log(model)` prints: `toString()`, as Python prints a module. */
+  [inspectCustom](): string {
+    return this.toString();
   }
 
   private repr(counts: boolean): string {

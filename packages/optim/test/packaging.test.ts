@@ -1,0 +1,175 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Both packages as a consumer gets them: built (`turbo run build`), packed (`npm pack`) and
+// installed from the tarballs into a fresh project outside the workspace, offline. Then the
+// consumer's TypeScript, Node (import and require) and bundler see what we publish.
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+/** esbuild, minified, gzip -9: the README's first program (tensor, nn, F and ASGD) for a browser. */
+const BUNDLE_BUDGET_GZIP = 46 * 1024;
+
+let work = '';
+let project = '';
+const packs: Record<'tensor' | 'optim', { files: string[]; manifest: Record<string, unknown>; tarball: string }> = {} as never;
+
+const run = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', npm_config_update_notifier: 'false' } });
+
+/** The README's "A first program", exactly as printed there. */
+function readmeProgram(): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const at = readme.indexOf('## A first program');
+  const start = readme.indexOf('```ts\n', at) + 6;
+  return readme.slice(start, readme.indexOf('```\n', start));
+}
+
+beforeAll(() => {
+  run(process.execPath, [join(repo, 'node_modules', 'turbo', 'bin', 'turbo'), 'run', 'build', '--filter=@tensile/optim...', '--output-logs=errors-only'], repo);
+  work = mkdtempSync(join(tmpdir(), 'tensile-consumer-'));
+  for (const name of ['tensor', 'optim'] as const) {
+    const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], join(repo, 'packages', name))) as { filename: string; files: { path: string }[] }[];
+    const manifest = JSON.parse(readFileSync(join(repo, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown>;
+    packs[name] = { files: info!.files.map((f) => f.path), manifest, tarball: join(work, info!.filename) };
+  }
+  project = join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', packs.tensor.tarball, packs.optim.tarball], project);
+}, 240_000);
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it.each(['tensor', 'optim'] as const)('@tensile/%s ships its build, maps, types, licence and every file its manifest names', (name) => {
+    const { files, manifest } = packs[name];
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.js.map', 'dist/index.d.ts', 'dist/index.d.ts.map']) expect(files, f).toContain(f);
+    expect(manifest['engines']).toEqual({ node: '>=20' });
+    const named = [manifest['main'], manifest['types'], ...Object.values((manifest['exports'] as Record<string, unknown>)['.'] as Record<string, string>)];
+    const side = manifest['sideEffects'];
+    if (Array.isArray(side)) named.push(...side);
+    for (const p of named) expect(files, `${String(p)} (named in package.json)`).toContain(String(p).replace(/^\.\//, ''));
+    // The source maps point at sources the tarball carries (src/ ships beside dist/).
+    for (const mapFile of ['dist/index.js.map', 'dist/index.d.ts.map']) {
+      const map = JSON.parse(readFileSync(join(project, 'node_modules', '@tensile', name, mapFile), 'utf8')) as { sources: string[] };
+      const ours = map.sources.filter((s) => !s.includes('node_modules')).map((s) => posix.normalize(posix.join(posix.dirname(mapFile), s)));
+      expect(ours.length, mapFile).toBeGreaterThan(0);
+      for (const s of ours) expect(files, `${mapFile} names ${s}`).toContain(s);
+    }
+    expect(readFileSync(join(repo, 'packages', name, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 tensile contributors\n/);
+  });
+});
+
+// `tsc --strict` with skipLibCheck off and the default lib for the target (es2022 + DOM), and
+// once more with lib es2022 alone (a Node project without @types/node); `using` where the lib
+// declares it; CommonJS under nodenext (TypeScript >= 5.8 models Node's require of ESM).
+const consumerTs = `import { manualSeed, nn, F, tensor, type Tensor } from '@tensile/tensor';
+import { ASGD, SGD, type OptimizerStateDict } from '@tensile/optim';
+manualSeed(0);
+const x: Tensor = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 2));
+const opt = new ASGD(model.parameters(), { lr: 0.1, t0: 250 });
+const handle = opt.registerStepPostHook(() => undefined);
+opt.zeroGrad();
+F.crossEntropy(model.forward(x), tensor([0, 1, 1, 0])).backward();
+opt.step();
+handle.remove();
+const sd: OptimizerStateDict = opt.stateDict();
+export const out: string = opt.withAveraged(() => model.forward(x).argmax(1).toString()) + String(sd) + String(new SGD(model.parameters(), { lr: 0.1 }));
+`;
+const usingTs = `import { zeros } from '@tensile/tensor';
+import { ASGD } from '@tensile/optim';
+const opt = new ASGD([zeros([2], { requiresGrad: true })]);
+export function f(): void {
+  using handle = opt.registerStepPostHook(() => undefined);
+  void handle;
+}
+`;
+const requireCts = `import tensile = require('@tensile/tensor');
+import optim = require('@tensile/optim');
+export const s: string = String(tensile.tensor([1]).add(1)) + typeof optim.ASGD;
+`;
+
+const tsCases: [string, Record<string, unknown>, string][] = [
+  ['node16', { module: 'node16', moduleResolution: 'node16' }, 'consumer.ts'],
+  ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, 'consumer.ts'],
+  ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, 'consumer.ts'],
+  ['node10 (top-level "types")', { module: 'commonjs', moduleResolution: 'node10' }, 'consumer.ts'],
+  ['node16, lib es2022 only', { module: 'node16', moduleResolution: 'node16', lib: ['es2022'] }, 'consumer.ts'],
+  ['nodenext, lib es2022 only', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022'] }, 'consumer.ts'],
+  ['bundler, lib es2022 only', { module: 'esnext', moduleResolution: 'bundler', lib: ['es2022'] }, 'consumer.ts'],
+  ['`using` a hook handle, target esnext', { module: 'nodenext', moduleResolution: 'nodenext', target: 'esnext' }, 'using.ts'],
+  ['`using` a hook handle, lib es2022 + esnext.disposable', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'esnext.disposable'] }, 'using.ts'],
+  ['CommonJS (.cts with require) under nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, 'require.cts'],
+];
+
+describe('a TypeScript consumer type-checks with tsc --strict and skipLibCheck false', () => {
+  beforeAll(() => {
+    writeFileSync(join(project, 'consumer.ts'), consumerTs);
+    writeFileSync(join(project, 'using.ts'), usingTs);
+    writeFileSync(join(project, 'require.cts'), requireCts);
+  });
+  it.each(tsCases)('%s', (label, options, file) => {
+    const config = join(project, `tsconfig.${label.replace(/[^a-z0-9]+/gi, '-')}.json`);
+    writeFileSync(config, JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, types: [], target: 'es2022', ...options }, files: [file] }));
+    const r = spawnSync(process.execPath, [tsc, '-p', config], { cwd: project, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
+});
+
+describe('Node runs the installed packages', () => {
+  it('the README\'s first program, saved as first.mjs, prints the solved XOR', () => {
+    writeFileSync(join(project, 'first.mjs'), readmeProgram());
+    expect(run(process.execPath, ['first.mjs'], project)).toBe('tensor([0., 1., 1., 0.])\n');
+  });
+
+  it('an ES module program imports both; console.log prints tensors, modules and optimizers as PyTorch does', () => {
+    writeFileSync(join(project, 'inspect.mjs'), `import { inspect } from 'node:util';
+import { nn, tensor, getBackend } from '@tensile/tensor';
+import { ASGD } from '@tensile/optim';
+const t = tensor([[1, 2], [3, 4]]), m = new nn.Linear(2, 3), opt = new ASGD(m.parameters(), { lr: 0.1 });
+console.log(JSON.stringify([getBackend(), [t, m, m.weight, opt].map((o) => inspect(o) === o.toString())]));
+console.log(t);
+`);
+    const [flags, ...printed] = run(process.execPath, ['inspect.mjs'], project).split('\n');
+    expect(JSON.parse(flags!)).toEqual(['wasm', [true, true, true, true]]);
+    expect(printed.join('\n')).toBe('tensor([[1., 2.],\n        [3., 4.]])\n');
+  });
+
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  it.runIf(major > 20 || (major === 20 && minor >= 19))('CommonJS require()s both (Node >= 20.19 loads the ES module build; one copy, one global state)', () => {
+    writeFileSync(join(project, 'require.cjs'), `const tensile = require('@tensile/tensor');
+const { ASGD } = require('@tensile/optim');
+const w = tensile.zeros([2], { requiresGrad: true });
+tensile.setBackend('js');
+const opt = new ASGD([w], { lr: 0.5 });
+w.grad = tensile.tensor([1, -1]);
+opt.step();
+import('@tensile/tensor').then((esm) => console.log(String(w), esm.getBackend(), esm === tensile));
+`);
+    const r = spawnSync(process.execPath, ['require.cjs'], { cwd: project, encoding: 'utf8' });
+    expect(r.stderr).toBe(''); // no ExperimentalWarning
+    // The backend set through require() is the one import() sees: the same module instance.
+    expect(r.stdout).toBe('tensor([-0.5000,  0.5000], requires_grad=True) js true\n');
+  });
+});
+
+describe('a browser bundle', () => {
+  it(`of the README's first program (tensor, nn, F, ASGD) by esbuild stays under ${BUNDLE_BUDGET_GZIP / 1024} KiB gzip`, async () => {
+    writeFileSync(join(project, 'first.mjs'), readmeProgram());
+    const r = await build({ entryPoints: [join(project, 'first.mjs')], absWorkingDir: project, bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const bytes = r.outputFiles[0]!.contents;
+    const gz = gzipSync(bytes, { level: 9 }).length;
+    console.log(`tensor + ASGD browser bundle: ${(bytes.length / 1024).toFixed(1)} KiB minified, ${(gz / 1024).toFixed(1)} KiB gzip (budget ${BUNDLE_BUDGET_GZIP / 1024} KiB)`);
+    expect(gz).toBeLessThan(BUNDLE_BUDGET_GZIP);
+  });
+});
