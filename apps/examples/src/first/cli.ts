@@ -1,0 +1,16 @@
+import { manualSeed, nn, F, tensor } from '@tensile/tensor';
+import { ASGD } from '@tensile/optim';
+
+manualSeed(0);
+const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const y = tensor([0, 1, 1, 0]);
+const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 2));
+const opt = new ASGD(model.parameters(), { lr: 0.1, t0: 250 });
+
+for (let step = 0; step < 500; step++) {
+  opt.zeroGrad();
+  const loss = F.crossEntropy(model.forward(x), y);
+  loss.backward();
+  opt.step();
+}
+opt.withAveraged(() => console.log(model.forward(x).argmax(1).toString())); // averaged weights
