@@ -136,3 +136,46 @@ export function fill_<T extends Tensor>(self: T, value: number): T {
   });
   return self;
 }
+
+/**
+ * The engine's one way for code outside it (optimizers, custom kernels) to update tensors in
+ * place through raw `Float32Array`s: `fn` gets a dense view of each tensor's elements, in
+ * row-major order, writes `outputs` and reads `inputs`. A contiguous tensor is passed as a view
+ * of its own storage (no copy); a strided one as a dense copy, written back afterwards when it is
+ * an output. Each output's version counter is bumped once, so a backward that saved it notices.
+ *
+ * As any in-place op under grad mode, it refuses a leaf output that requires grad (wrap the
+ * update in `noGrad`); it records nothing. Outputs must not overlap each other in memory.
+ *
+ * @example
+ * ```ts
+ * import { tensor, updateInPlace, kernels, noGrad } from '@tensile/tensor';
+ * const w = tensor([1, 2, 3], { requiresGrad: true });
+ * const g = tensor([0.5, 0.5, 0.5]);
+ * noGrad(() => updateInPlace([w], [g], ([wd], [gd]) => {
+ *   kernels().binary('add', wd!, 0, [1], gd!, 0, [1], [wd!.length], wd!, 0, -0.1); // w -= 0.1·g
+ * }));
+ * ```
+ */
+export function updateInPlace(
+  outputs: readonly Tensor[], inputs: readonly Tensor[], fn: (outputs: Float32Array[], inputs: Float32Array[]) => void,
+): void {
+  const op = 'updateInPlace';
+  if (!Array.isArray(outputs)) throw new TypeError(`${op}: outputs must be an array of tensors`);
+  if (!Array.isArray(inputs)) throw new TypeError(`${op}: inputs must be an array of tensors`);
+  outputs.forEach((t, i) => expectTensor(op, `outputs[${i}]`, t));
+  inputs.forEach((t, i) => expectTensor(op, `inputs[${i}]`, t));
+  if (typeof fn !== 'function') throw new TypeError(`${op}: fn must be a function`);
+  if (isGradEnabled()) {
+    const i = outputs.findIndex((t) => t.isLeaf && t.requiresGrad);
+    if (i >= 0) throw new Error(`${op}: outputs[${i}] is a leaf tensor that requires grad; wrap the update in noGrad()`);
+  }
+  const dense = (t: Tensor): Float32Array => (t.isContiguous() ? t.storage.data.subarray(t.offset, t.offset + t.numel()) : t.toFloat32Array());
+  const out = outputs.map(dense);
+  const inp = inputs.map(dense);
+  fn(out, inp);
+  outputs.forEach((t, i) => {
+    if (!t.isContiguous()) K().scatterCopy(out[i]!, 0, t.shape, t.storage.data, t.offset, t.strides);
+    t.storage.version++;
+  });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { arange, noGrad, tensor, updateInPlace } from '../src/index.js';
+
+describe('updateInPlace: the public way to update tensors in place through raw arrays', () => {
+  it('a contiguous output is a view of its storage: no copy, and the version goes up once', () => {
+    const t = arange(6).reshape(2, 3);
+    const v0 = t.version;
+    updateInPlace([t], [], ([d]) => {
+      expect(d!.buffer).toBe(t.storage.data.buffer);
+      d!.set([9, 8, 7, 6, 5, 4]);
+    });
+    expect(t.toArray()).toEqual([[9, 8, 7], [6, 5, 4]]);
+    expect(t.version).toBe(v0 + 1);
+  });
+
+  it('a view with an offset sees only its own elements', () => {
+    const base = arange(6);
+    const mid = base.narrow(0, 2, 3);
+    updateInPlace([mid], [], ([d]) => {
+      expect(Array.from(d!)).toEqual([2, 3, 4]);
+      d!.fill(-1);
+    });
+    expect(Array.from(base.toFloat32Array())).toEqual([0, 1, -1, -1, -1, 5]);
+  });
+
+  it('strided outputs and inputs come dense, in row-major order, and outputs are written back', () => {
+    const base = arange(6).reshape(2, 3);
+    const tr = base.t(); // [3, 2], strided
+    const other = arange(6, 12).reshape(2, 3).t();
+    updateInPlace([tr], [other], ([d], [o]) => {
+      expect(Array.from(d!)).toEqual([0, 3, 1, 4, 2, 5]);
+      expect(Array.from(o!)).toEqual([6, 9, 7, 10, 8, 11]);
+      for (let i = 0; i < d!.length; i++) d![i] = d![i]! + o![i]!;
+    });
+    expect(base.toArray()).toEqual([[6, 8, 10], [12, 14, 16]]);
+  });
+
+  it('refuses a leaf that requires grad under grad mode, and changes nothing; under noGrad it runs', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    expect(() => updateInPlace([w], [], ([d]) => d!.fill(0))).toThrow('updateInPlace: outputs[0] is a leaf tensor that requires grad; wrap the update in noGrad()');
+    expect(Array.from(w.toFloat32Array())).toEqual([1, 2]);
+    noGrad(() => updateInPlace([w], [], ([d]) => d!.fill(0)));
+    expect(Array.from(w.toFloat32Array())).toEqual([0, 0]);
+  });
+
+  it('a backward that saved an updated tensor notices (the version check)', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4]);
+    const y = a.mul(b).sum();
+    updateInPlace([b], [], ([d]) => d!.fill(0));
+    expect(() => y.backward()).toThrow(/modified by an inplace operation|version/);
+  });
+
+  it('names bad arguments', () => {
+    expect(() => updateInPlace([1 as never], [], () => {})).toThrow(/updateInPlace: outputs\[0\] must be a Tensor/);
+    expect(() => updateInPlace([], [], 5 as never)).toThrow('updateInPlace: fn must be a function');
+  });
+});
