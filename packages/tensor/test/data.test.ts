@@ -19,6 +19,13 @@ describe('data.TensorDataset and data.DataLoader (torch.utils.data)', () => {
     expect(batches[0]![0]!.shape).toEqual([4, 1]);
   });
 
+  it('a TensorDataset of two tensors yields typed [x, y] pairs (no non-null assertions needed)', () => {
+    for (const [bx, by] of new data.DataLoader(ds, { batchSize: 5 })) {
+      const check: [Tensor, Tensor] = [bx, by];
+      expect(check[0].shape).toEqual([5, 1]);
+    }
+  });
+
   it('dropLast drops the partial batch', () => {
     const loader = new data.DataLoader(ds, { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);

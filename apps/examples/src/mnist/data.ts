@@ -98,9 +98,9 @@ export interface Batch {
 }
 
 /** Each dataset's tensors, made once (a loader is built per evaluation). */
-const asTensors = new WeakMap<Dataset, torchData.TensorDataset>();
+const asTensors = new WeakMap<Dataset, torchData.TensorDataset<[Tensor, Tensor]>>();
 
-function tensorDataset(d: Dataset): torchData.TensorDataset {
+function tensorDataset(d: Dataset): torchData.TensorDataset<[Tensor, Tensor]> {
   let ds = asTensors.get(d);
   if (!ds) {
     ds = new torchData.TensorDataset(tensor(d.images, { shape: [d.count, PIXELS] }), tensor(d.labels));
@@ -115,7 +115,7 @@ function tensorDataset(d: Dataset): torchData.TensorDataset {
  * from @tensile/tensor (PyTorch's `torch.utils.data`). Iterate it once per epoch.
  */
 export class DataLoader implements Iterable<Batch> {
-  private readonly loader: torchData.DataLoader<Tensor[], Tensor[]>;
+  private readonly loader: torchData.DataLoader<[Tensor, Tensor]>;
   constructor(
     readonly data: Dataset,
     readonly options: { batchSize: number; shuffle?: boolean; seed?: number },
@@ -137,6 +137,6 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   *[Symbol.iterator](): Iterator<Batch> {
-    for (const [x, y] of this.loader) yield { x: x!, y: y! };
+    for (const [x, y] of this.loader) yield { x, y };
   }
 }

@@ -62,10 +62,10 @@ function checkIndex(owner: string, index: unknown, length: number): number {
  * ds.getItem(1)[1];      // tensor(1.)
  * ```
  */
-export class TensorDataset extends Dataset<Tensor[]> {
-  readonly tensors: readonly Tensor[];
+export class TensorDataset<Ts extends Tensor[] = Tensor[]> extends Dataset<Ts> {
+  readonly tensors: Readonly<Ts>;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: Ts) {
     super();
     if (tensors.length === 0) throw new RangeError('TensorDataset: expected at least one tensor');
     tensors.forEach((t, i) => {
@@ -80,15 +80,15 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  getItem(index: number): Tensor[] {
+  getItem(index: number): Ts {
     const i = checkIndex('TensorDataset', index, this.length);
-    return this.tensors.map((t) => t.select(0, i));
+    return this.tensors.map((t) => t.select(0, i)) as Ts;
   }
 
   /** The batch already collated: `[t0[indices], t1[indices], ...]`. */
-  override getItems(indices: readonly number[]): Tensor[] {
+  override getItems(indices: readonly number[]): Ts {
     const idx = wrap(Float32Array.from(indices, (i) => checkIndex('TensorDataset', i, this.length)), [indices.length]);
-    return this.tensors.map((t) => indexSelect(t, 0, idx));
+    return this.tensors.map((t) => indexSelect(t, 0, idx)) as Ts;
   }
 }
 
