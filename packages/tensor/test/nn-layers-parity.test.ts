@@ -52,13 +52,14 @@ const OPS: Record<string, Op> = {
   embedding: ([i, w], a) => F.embedding(i!, w!, opt(a, 'paddingIdx')),
   conv2d: ([x, w, b], a) => F.conv2d(x!, w!, b, opt(a, 'stride', 'padding', 'dilation', 'groups')),
   conv1d: ([x, w, b], a) => F.conv1d(x!, w!, b, opt(a, 'stride', 'padding', 'dilation', 'groups')),
-  avgPool2d: ([x], a) => F.avgPool2d(x!, a['kernelSize'] as number, opt(a, 'stride', 'padding', 'countIncludePad', 'divisorOverride')),
+  avgPool2d: ([x], a) => F.avgPool2d(x!, a['kernelSize'] as number, opt(a, 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride')),
+  maxPool2d: ([x], a) => F.maxPool2d(x!, a['kernelSize'] as number, opt(a, 'stride', 'padding', 'ceilMode')),
   adaptiveAvgPool2d: ([x], a) => F.adaptiveAvgPool2d(x!, a['outputSize'] as number),
 };
 
 // Element-wise ops agree to about an ulp; ops that sum (norms, convolutions, pooling, losses)
 // agree to float32 summation error in another order.
-const EXACT = new Set(['relu', 'leakyRelu', 'embedding']);
+const EXACT = new Set(['relu', 'leakyRelu', 'embedding', 'maxPool2d']);
 
 function expectClose(actual: Float32Array, want: Packed, rtol: number, atol: number, label: string): void {
   expect(actual.length, `${label}: size`).toBe(want.data.length);

@@ -320,6 +320,7 @@ describe('layers: reprs, train/eval, indices as arrays', () => {
       [new nn.GroupNorm(3, 6), 'GroupNorm(3, 6, eps=1e-05, affine=True)'],
       [new nn.Embedding(10, 3), 'Embedding(10, 3)'],
       [new nn.AvgPool2d(3, { stride: 2, padding: 1 }), 'AvgPool2d(kernel_size=3, stride=2, padding=1)'],
+      [new nn.MaxPool2d(3, { stride: 2, ceilMode: true }), 'MaxPool2d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=True)'],
       [new nn.AdaptiveAvgPool2d([5, null]), 'AdaptiveAvgPool2d(output_size=(5, None))'],
       [new nn.Dropout2d(0.25), 'Dropout2d(p=0.25, inplace=False)'],
       [new nn.LeakyReLU(0.2), 'LeakyReLU(negative_slope=0.2)'],

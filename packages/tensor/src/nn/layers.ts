@@ -234,10 +234,13 @@ export class MaxPool2d extends Module {
   readonly kernelSize: number | readonly [number, number];
   readonly stride: number | readonly [number, number];
   readonly padding: number | readonly [number, number];
+  readonly ceilMode: boolean;
 
   constructor(kernelSize: number | readonly [number, number], options: F.MaxPool2dOptions = {}) {
     super();
-    checkOptions('MaxPool2d', options, ['stride', 'padding']);
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'ceilMode']);
+    if (options.ceilMode !== undefined && typeof options.ceilMode !== 'boolean') throw new TypeError(`MaxPool2d: ceilMode must be a boolean, got ${String(options.ceilMode)}`);
+    this.ceilMode = options.ceilMode ?? false;
     const k = checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
     const p = checkPair('MaxPool2d', 'padding', options.padding ?? 0, 0);
     checkPair('MaxPool2d', 'stride', options.stride ?? kernelSize, 1);
@@ -248,12 +251,12 @@ export class MaxPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode });
   }
 
   protected override extraRepr(): string {
     const r = (v: number | readonly [number, number]): string => (typeof v === 'number' ? String(v) : pyPair(v));
-    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=1, ceil_mode=False`;
+    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=1, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 

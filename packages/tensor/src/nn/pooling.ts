@@ -20,7 +20,7 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: number | readonly [number, number], options: F.AvgPool2dOptions = {}) {
     super();
-    checkOptions('AvgPool2d', options, ['stride', 'padding', 'countIncludePad', 'divisorOverride']);
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     this.kernelSize = kernelSize;
     this.options = { ...options };
     // validate now (as PyTorch would on first use) with a tiny probe of the kernel's size

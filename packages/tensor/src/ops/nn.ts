@@ -60,6 +60,33 @@ export interface MaxPool2dOptions {
   stride?: number | readonly [number, number];
   /** Implicit -∞ padding on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number, number];
+  /** Round the output size up, so a last partial window is kept when it starts inside the input or the left padding (default false). */
+  ceilMode?: boolean;
+}
+
+/**
+ * The output size of a pooling window along one dim, and how many rows past the right padding
+ * its last window reads (ceil mode only): PyTorch's `pooling_output_shape`.
+ */
+function poolOut(size: number, k: number, s: number, p: number, ceil: boolean): { out: number; extra: number } {
+  let out = Math.floor((size + 2 * p - k + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--;
+  return { out, extra: Math.max(0, (out - 1) * s + k - (size + 2 * p)) };
+}
+
+/** `x` `[N, C, H, W]` with `eh` rows and `ew` columns of `value` appended (differentiable; no copy when both are 0). */
+function padEnd(x: Tensor, eh: number, ew: number, value: number): Tensor {
+  let y = x;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  if (ew > 0) y = cat([y, wrap(new Float32Array(N * C * H * ew).fill(value), [N, C, H, ew])], 3);
+  if (eh > 0) y = cat([y, wrap(new Float32Array(N * C * eh * (W + ew)).fill(value), [N, C, eh, W + ew])], 2);
+  return y;
+}
+
+function checkCeil(op: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: ceilMode must be a boolean, got ${describe(v)}`);
+  return v;
 }
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -534,7 +561,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  */
 export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor {
   const op = 'maxPool2d';
-  checkOptions(op, options, ['stride', 'padding']);
+  checkOptions(op, options, ['stride', 'padding', 'ceilMode']);
   expectTensor(op, 'input', x);
   if (x.ndim === 3) return maxPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
@@ -542,6 +569,14 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   const s = pair(op, 'stride', options.stride ?? k, 1);
   const p = pair(op, 'padding', options.padding ?? 0, 0);
   if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`${op}: padding [${p}] should be at most half of the kernel size [${k}]`);
+  if (checkCeil(op, options.ceilMode)) {
+    // NOTE: ceil mode as -∞ rows/columns appended, so the floor-mode kernel sees the last partial
+    // windows; their maxima come from real pixels (a window starts inside the input or the left
+    // padding), and the gradient of the appended entries is dropped by cat's backward.
+    geometry(op, x.shape, k, s, p);
+    const eh = poolOut(x.shape[2]!, k[0], s[0], p[0], true).extra, ew = poolOut(x.shape[3]!, k[1], s[1], p[1], true).extra;
+    if (eh > 0 || ew > 0) return maxPool2d(padEnd(x, eh, ew, -Infinity), k, { stride: s, padding: p });
+  }
   const g = geometry(op, x.shape, k, s, p);
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
   const [d, o] = x._contiguousData();
@@ -600,6 +635,8 @@ export interface AvgPool2dOptions {
   stride?: number | readonly [number, number];
   /** Implicit zeros on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number, number];
+  /** Round the output size up, keeping a last partial window (default false). */
+  ceilMode?: boolean;
   /** Count the padding zeros in each window's divisor (default true). */
   countIncludePad?: boolean;
   /** Divide every window by this instead (default: the window's count). */
@@ -608,8 +645,9 @@ export interface AvgPool2dOptions {
 
 /**
  * 2-D average pooling of `[N, C, H, W]` (or `[C, H, W]`): the mean of each window, composed as
- * `unfold` then a sum (so the backward spreads each gradient over its window). `ceilMode` is not
- * supported.
+ * `unfold` then a sum (so the backward spreads each gradient over its window), divided by
+ * PyTorch's divisor (the window clipped to the padded input, or to the input without
+ * `countIncludePad`, or `divisorOverride`).
  *
  * @example
  * ```ts
@@ -619,7 +657,7 @@ export interface AvgPool2dOptions {
  */
 export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
   const op = 'avgPool2d';
-  checkOptions(op, options, ['stride', 'padding', 'countIncludePad', 'divisorOverride']);
+  checkOptions(op, options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   expectTensor(op, 'input', x);
   if (x.ndim === 3) return avgPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
@@ -631,18 +669,23 @@ export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   if (typeof countIncludePad !== 'boolean') throw new TypeError(`${op}: countIncludePad must be a boolean, got ${describe(countIncludePad)}`);
   const divisor = options.divisorOverride ?? null;
   if (divisor !== null && (typeof divisor !== 'number' || !Number.isInteger(divisor) || divisor === 0)) throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${String(divisor)}`);
+  const ceil = checkCeil(op, options.ceilMode);
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const g = geometry(op, [N * C, 1, H, W], k, s, p);
-  const sums = sum(unfoldRaw(x.reshape([N * C, 1, H, W]), g), 1); // [N·C, L]
-  let y: Tensor;
-  if (divisor !== null) y = div(sums, divisor);
-  else if (countIncludePad || (p[0] === 0 && p[1] === 0)) y = div(sums, k[0] * k[1]);
-  else {
-    // windows that overlap the padding count only their real pixels
-    const counts = noGrad(() => sum(unfoldRaw(wrap(new Float32Array(H * W).fill(1), [1, 1, H, W]), { ...g, N: 1 }), 1));
-    y = div(sums, counts);
-  }
-  return y.reshape([N, C, g.Ho, g.Wo]);
+  geometry(op, x.shape, k, s, p);
+  const oh = poolOut(H, k[0], s[0], p[0], ceil), ow = poolOut(W, k[1], s[1], p[1], ceil);
+  // zeros appended (ceil mode) let the floor-mode unfold see the last partial windows
+  const xp = padEnd(x, oh.extra, ow.extra, 0);
+  const g = geometry(op, [N * C, 1, H + oh.extra, W + ow.extra], k, s, p);
+  const sums = sum(unfoldRaw(xp.reshape([N * C, 1, H + oh.extra, W + ow.extra]), g), 1); // [N·C, L]
+  if (divisor !== null) return div(sums, divisor).reshape([N, C, g.Ho, g.Wo]);
+  // PyTorch's divisor per window: clipped to the padded input, or to the input itself
+  const counts = new Float32Array(g.Ho * g.Wo);
+  const span = (o: number, st: number, kk: number, pp: number, size: number): number => {
+    const a = o * st - pp, b = Math.min(a + kk, size + pp);
+    return countIncludePad ? b - a : Math.min(b, size) - Math.max(a, 0);
+  };
+  for (let i = 0; i < g.Ho; i++) for (let j = 0; j < g.Wo; j++) counts[i * g.Wo + j] = span(i, s[0], k[0], p[0], H) * span(j, s[1], k[1], p[1], W);
+  return div(sums, wrap(counts, [g.Ho * g.Wo])).reshape([N, C, g.Ho, g.Wo]);
 }
 
 /** Row i of the `[out, size]` averaging matrix covers [floor(i·size/out), ceil((i+1)·size/out)). */
