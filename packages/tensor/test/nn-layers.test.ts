@@ -66,6 +66,15 @@ describe('Module: fields register on assignment, as PyTorch __setattr__', () => 
     expect(() => m.registerBuffer('fc2', zeros([1]))).toThrow('Net.registerBuffer: "fc2" is already a submodule');
   });
 
+  it('forward may return a tuple (as recurrent layers will); call is typed by the subclass\'s forward', () => {
+    class Pair extends nn.Module {
+      forward(x: Tensor, scale: number): [Tensor, Tensor] { return [x, x.mul(scale)]; }
+    }
+    const [a, b] = new Pair().call(ones([2]), 3);
+    expect(a.toArray()).toEqual([1, 1]);
+    expect(b.toArray()).toEqual([3, 3]);
+  });
+
   it('non-persistent buffers are not in the state dict; a Parameter with requiresGrad false stays frozen', () => {
     class B extends nn.Module {
       tmp = this.registerBuffer('tmp', zeros([2]), false);

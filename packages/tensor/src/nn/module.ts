@@ -113,12 +113,15 @@ export abstract class Module {
     return new Proxy(this, TRAPS);
   }
 
-  /** The computation; subclasses define it with their own argument list. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  /**
+   * The computation; subclasses define it with their own arguments and result (a tensor, or for
+   * layers to come such as recurrent ones, a tuple), as PyTorch's `forward: Callable[..., Any]`.
+   */
+  abstract forward(...inputs: any[]): any;
 
-  /** Runs `forward` (PyTorch's `module(x)`). */
+  /** Runs `forward` (PyTorch's `module(x)`), typed by the subclass's `forward`. */
   call(...inputs: Parameters<this['forward']>): ReturnType<this['forward']> {
-    return this.forward(...(inputs as Tensor[])) as ReturnType<this['forward']>;
+    return this.forward(...inputs) as ReturnType<this['forward']>;
   }
 
   /** @internal PyTorch's `__setattr__`: registers or updates by the value's kind. */
