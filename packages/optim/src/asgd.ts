@@ -1,11 +1,8 @@
-import { Tensor, zeros, tensor as makeTensor, noGrad, isGradEnabled } from '@tensile/tensor';
+import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
-import {
-  asgdCapturable, asgdDifferentiable, asgdForLoop, asgdFused,
-  type ASGDHyper, type ASGDScalars, type ASGDSlot, type ASGDTensorScalars,
-} from './functional/asgd.js';
+import { asgd, type ASGDCapturableState, type ASGDHyper, type ASGDState } from './functional/asgd.js';
 
 /**
  * Options of {@link ASGD}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -129,67 +126,33 @@ export class ASGD extends Optimizer<ASGDOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const h = hyper(group);
-      const withGrad = group.params.filter((p) => p.grad !== null);
-      if (group.capturable) {
-        for (const p of withGrad) {
-          const s = this.initState(p, group, true) as unknown as ASGDTensorScalars & { ax: Tensor };
-          asgdCapturable(p, p.grad!, s.ax, s, h);
-        }
-        continue;
-      }
-      // Grad mode is on inside a step only when the optimizer was built differentiable: then
-      // every group records its update (as PyTorch's single-tensor path does).
-      if (group.differentiable || isGradEnabled()) {
-        for (const p of withGrad) {
-          const s = this.initState(p, group, false) as unknown as ASGDScalars & { ax: Tensor };
-          asgdDifferentiable(p, p.grad!, s.ax, s, h);
-        }
-        continue;
-      }
-      const slots: ASGDSlot[] = [];
-      const writeBack: (() => void)[] = [];
-      for (const p of withGrad) {
-        const s = this.initState(p, group, false) as unknown as ASGDScalars & { ax: Tensor };
-        const [gd, go] = p.grad!._contiguousData();
-        let pd = p.storage.data, po = p.offset;
-        if (!p.isContiguous()) {
-          // Rare (a parameter that is a strided view): update a dense copy, then write it back.
-          const dense = p.toFloat32Array();
-          pd = dense; po = 0;
-          writeBack.push(() => noGrad(() => p.copy_(makeTensor(dense, { shape: p.shape }))));
-        }
-        let ad = s.ax.storage.data, ao = s.ax.offset;
-        if (!s.ax.isContiguous()) {
-          const ax = s.ax, dense = ax.toFloat32Array();
-          ad = dense; ao = 0;
-          writeBack.push(() => noGrad(() => ax.copy_(makeTensor(dense, { shape: ax.shape }))));
-        }
-        slots.push({ p: pd, pOff: po, g: gd, gOff: go, ax: ad, axOff: ao, n: p.numel(), s });
-        p.storage.version++;
-        s.ax.storage.version++;
-      }
-      if (group.foreach === false) asgdForLoop(slots, h);
-      else asgdFused(slots, h);
-      for (const w of writeBack) w();
+      const params = group.params.filter((p) => p.grad !== null);
+      const states = params.map((p) => this.initState(p, group));
+      asgd(params, params.map((p) => p.grad!), states, {
+        ...hyper(group), foreach: group.foreach, capturable: group.capturable, differentiable: group.differentiable,
+      });
     }
   }
 
-  /** Lazily creates a parameter's state, in PyTorch's key order: step, eta, mu, ax. */
-  private initState(p: Tensor, group: ASGDOptions, asTensors: boolean): Record<string, unknown> {
+  /**
+   * PyTorch's `_init_group`: a parameter's state, created at its first step in PyTorch's key
+   * order (step, eta, mu, ax), with step/eta/mu as numbers, or as 0-d tensors for the
+   * capturable path (converted when a group's `capturable` flag changes, or after a load).
+   */
+  private initState(p: Tensor, group: ASGDOptions): ASGDState | ASGDCapturableState {
     let s = this.state.get(p);
     if (s === undefined || Object.keys(s).length === 0) {
       const eta = Math.fround(lrValue(group.lr));
-      s = asTensors
+      s = group.capturable
         ? { step: makeTensor(0), eta: makeTensor(eta), mu: makeTensor(1), ax: zeros(p.shape) }
         : { step: 0, eta, mu: 1, ax: zeros(p.shape) };
       this.state.set(p, s);
-    } else if (asTensors && typeof s['step'] === 'number') {
+    } else if (group.capturable && typeof s['step'] === 'number') {
       for (const k of ['step', 'eta', 'mu']) s[k] = makeTensor(s[k] as number);
-    } else if (!asTensors && s['step'] instanceof Tensor) {
+    } else if (!group.capturable && s['step'] instanceof Tensor) {
       for (const k of ['step', 'eta', 'mu']) s[k] = (s[k] as Tensor).item();
     }
-    return s;
+    return s as unknown as ASGDState | ASGDCapturableState;
   }
 
   /**
@@ -223,9 +186,13 @@ export class ASGD extends Optimizer<ASGDOptions> {
         for (const p of group.params) {
           const ax = this.state.get(p)?.['ax'];
           if (!(ax instanceof Tensor)) continue;
-          const live = p.toFloat32Array();
-          p.copy_(ax);
-          ax.copy_(makeTensor(live, { shape: p.shape }));
+          updateInPlace([p, ax], [], ([pd, ad]) => {
+            for (let i = 0; i < pd!.length; i++) {
+              const live = pd![i]!;
+              pd![i] = ad![i]!;
+              ad![i] = live;
+            }
+          });
         }
       }
     });

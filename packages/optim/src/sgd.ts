@@ -1,8 +1,8 @@
-import { Tensor, noGrad, isGradEnabled, tensor as makeTensor } from '@tensile/tensor';
+import type { Tensor } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
-import { sgdUpdate, type SGDHyper } from './functional/sgd.js';
+import { sgd } from './functional/sgd.js';
 
 /**
  * Options of {@link SGD}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -71,47 +71,23 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const h: SGDHyper = {
+      // PyTorch's _init_group: the parameters with a grad and their momentum buffers (null until
+      // a parameter's first step with momentum).
+      const params = group.params.filter((p) => p.grad !== null);
+      const withMomentum = group.momentum !== 0;
+      const buffers = params.map((p) => (withMomentum ? ((this.state.get(p)?.['momentum_buffer'] as Tensor | null | undefined) ?? null) : null));
+      sgd(params, params.map((p) => p.grad!), buffers, {
         lr: group.lr, momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
-        nesterov: group.nesterov, maximize: group.maximize,
-      };
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        if (group.differentiable || isGradEnabled()) {
-          this.differentiableUpdate(p, p.grad, h);
-          continue;
-        }
-        let state = this.state.get(p);
-        let buf: Tensor | null = (state?.['momentum_buffer'] as Tensor | null | undefined) ?? null;
-        const first = h.momentum !== 0 && buf === null;
-        if (first) buf = makeTensor(new Float32Array(p.numel()), { shape: p.shape });
-        const [gd, go] = p.grad._contiguousData();
-        const dense = p.isContiguous() ? null : p.toFloat32Array();
-        sgdUpdate(dense ?? p.storage.data, dense ? 0 : p.offset, gd, go, buf ? buf.storage.data : null, buf ? buf.offset : 0, p.numel(), h, first);
-        if (dense) noGrad(() => p.copy_(makeTensor(dense, { shape: p.shape })));
-        else p.storage.version++;
-        if (h.momentum !== 0) {
-          if (state === undefined) this.state.set(p, (state = {}));
-          state['momentum_buffer'] = buf;
-        }
+        nesterov: group.nesterov, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
+      });
+      if (withMomentum) {
+        params.forEach((p, i) => {
+          const state = this.state.get(p) ?? {};
+          state['momentum_buffer'] = buffers[i];
+          this.state.set(p, state);
+        });
       }
     }
-  }
-
-  /** The same update with tensor ops, recorded when grad mode is on. */
-  private differentiableUpdate(p: Tensor, grad: Tensor, h: SGDHyper): void {
-    let d = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) d = d.add(p, h.weightDecay);
-    if (h.momentum !== 0) {
-      const state = this.state.get(p) ?? {};
-      let buf = state['momentum_buffer'] as Tensor | null | undefined;
-      if (!buf) buf = d.clone();
-      else buf = buf.mul(h.momentum).add(d, 1 - h.dampening);
-      state['momentum_buffer'] = buf;
-      this.state.set(p, state);
-      d = h.nesterov ? d.add(buf, h.momentum) : buf;
-    }
-    p.add_(d, -h.lr);
   }
 }
 

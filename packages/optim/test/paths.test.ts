@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tensor, tensor, zeros, randn, manualSeed, grad as autogradGrad } from '@tensile/tensor';
+import { Tensor, tensor, zeros, randn, manualSeed, noGrad, grad as autogradGrad } from '@tensile/tensor';
 import { ASGD, SGD, functional, registerOptimizerStepPreHook, type Optimizer } from '@tensile/optim';
 import { expectBits } from './helpers.js';
 
@@ -9,40 +9,39 @@ const leaf = (data: number[], shape?: number[]): Tensor => tensor(data, { requir
 const snap = (ps: Tensor[]): number[][] => ps.map((p) => Array.from(p.toFloat32Array()));
 const H = (o: Partial<functional.ASGDHyper> = {}): functional.ASGDHyper => ({ lr: 0.05, lambd: 0.1, alpha: 0.75, t0: 2, weightDecay: 0, maximize: false, lrIsTensor: false, ...o });
 
-/** The spec's §2.4 recipe, written out plainly for one element: the readable reference. */
-function referenceStep(p: number, g: number, ax: number, s: { step: number; eta: number; mu: number }, h: functional.ASGDHyper): [number, number] {
-  let gg = h.maximize ? -g : g;
-  if (h.weightDecay !== 0) gg = f32(gg + f32(h.weightDecay) * p);
-  let x = f32(p * f32(1 - h.lambd * s.eta));
-  x = f32(x + f32(-s.eta) * gg);
-  const a = s.mu !== 1 ? f32(ax + f32(f32(x - ax) * s.mu)) : x;
-  return [x, a];
-}
-
-describe('fused ASGD kernel = the plain recipe, bit for bit, on sizes 0, 1, odd and large (STYLE habit 7)', () => {
+describe('functional.asgd (every non-differentiable path, through the kernel) = asgdReference, bit for bit, on sizes 0, 1, odd and large (STYLE habit 7)', () => {
   for (const n of [0, 1, 7, 1001, 65_537]) {
     for (const h of [H(), H({ weightDecay: 0.37 }), H({ weightDecay: 0.1, maximize: true }), H({ t0: 0, maximize: true })]) {
-      it(`n=${n} wd=${h.weightDecay} maximize=${h.maximize} t0=${h.t0}`, () => {
-        manualSeed(n + 1);
-        const p0 = randn([n]).toFloat32Array(), ax0 = randn([n]).toFloat32Array();
-        const grads = Array.from({ length: 5 }, () => randn([n]).toFloat32Array());
-        // Two parameters in one slot list, the second at an offset inside a larger buffer.
-        const buf = new Float32Array(n + 3);
-        buf.set(p0, 3);
-        const p = Float32Array.from(p0), ax = Float32Array.from(ax0), ax2 = Float32Array.from(ax0);
-        const s1 = { step: 0, eta: f32(h.lr), mu: 1 }, s2 = { ...s1 };
-        const want = Float32Array.from(p0), wantAx = Float32Array.from(ax0), sr = { ...s1 };
-        for (const g of grads) {
-          functional.asgdFused([{ p, pOff: 0, g, gOff: 0, ax, axOff: 0, n, s: s1 }, { p: buf, pOff: 3, g, gOff: 0, ax: ax2, axOff: 0, n, s: s2 }], h);
-          sr.step = f32(sr.step + 1);
-          for (let i = 0; i < n; i++) [want[i], wantAx[i]] = referenceStep(want[i]!, g[i]!, wantAx[i]!, sr, h);
-          Object.assign(sr, functional.asgdSchedule('float', h, sr.step));
-        }
-        expectBits(p, Array.from(want), 'param');
-        expectBits(ax, Array.from(wantAx), 'ax');
-        expectBits(buf.subarray(3), Array.from(want), 'param at an offset');
-        expect([s1, s2]).toEqual([sr, sr]);
-      });
+      for (const foreach of [true, false]) {
+        it(`n=${n} wd=${h.weightDecay} maximize=${h.maximize} t0=${h.t0} foreach=${foreach}`, () => {
+          manualSeed(n + 1);
+          const p0 = randn([n]).toFloat32Array(), ax0 = randn([n]).toFloat32Array();
+          const grads = Array.from({ length: 5 }, () => randn([n]).toFloat32Array());
+          // Three parameters: contiguous, a view at an offset inside a larger tensor, and a strided view.
+          const p = tensor(p0);
+          const big = zeros([n + 3]);
+          const atOffset = big.narrow(0, 3, n);
+          noGrad(() => atOffset.copy_(tensor(p0)));
+          const wide = zeros([n, 2]);
+          const strided = wide.select(1, 1);
+          noGrad(() => strided.copy_(tensor(p0)));
+          const params = [p, atOffset, strided];
+          const states = params.map(() => ({ step: 0, eta: f32(h.lr), mu: 1, ax: tensor(ax0) }));
+          const want = Float32Array.from(p0), wantAx = Float32Array.from(ax0), sr = { step: 0, eta: f32(h.lr), mu: 1 };
+          for (const g of grads) {
+            noGrad(() => functional.asgd(params, params.map(() => tensor(g)), states, { ...h, foreach }));
+            sr.step = f32(sr.step + 1);
+            for (let i = 0; i < n; i++) [want[i], wantAx[i]] = functional.asgdReference(want[i]!, g[i]!, wantAx[i]!, sr.eta, sr.mu, h);
+            Object.assign(sr, functional.asgdSchedule('float', h, sr.step));
+          }
+          params.forEach((q, k) => {
+            expectBits(q.toFloat32Array(), Array.from(want), `param ${k}`);
+            expectBits(states[k]!.ax.toFloat32Array(), Array.from(wantAx), `ax ${k}`);
+            expect({ step: states[k]!.step, eta: states[k]!.eta, mu: states[k]!.mu }).toEqual(sr);
+          });
+          expect(big.toFloat32Array()[0]).toBe(0);
+        });
+      }
     }
   }
 });

@@ -1,4 +1,4 @@
-import { Tensor, kernels, noGrad, tensor } from '@tensile/tensor';
+import { isGradEnabled, kernels, noGrad, updateInPlace, type Tensor } from '@tensile/tensor';
 
 const f32 = Math.fround;
 
@@ -20,13 +20,6 @@ export interface ASGDHyper {
   maximize: boolean;
   /** `lr` was a tensor: PyTorch then evaluates eta with float32 tensor arithmetic. */
   lrIsTensor: boolean;
-}
-
-/** Per-parameter schedule state: float32 values (PyTorch keeps 0-d float32 tensors). */
-export interface ASGDScalars {
-  step: number;
-  eta: number;
-  mu: number;
 }
 
 /**
@@ -73,129 +66,159 @@ export function asgdSchedule(kind: 'float' | 'tensor-lr' | 'capturable', h: ASGD
 }
 
 /**
- * One ASGD update of `n` contiguous elements, bit-identical to PyTorch's single-tensor path
- * in float32 (spec §2.4). Uses the schedule state *before* this step; the caller advances it.
+ * The readable reference of one ASGD element update (spec §2.4), in PyTorch's single-tensor
+ * order with float32 rounding per op: the definition every fast variant (the JS and
+ * WebAssembly kernels behind {@link asgd}) is tested against bit for bit. Uses the schedule
+ * state *before* this step. Returns the new parameter and average.
  *
- * NOTE: `f32(a + b * c)` evaluated in doubles reproduces ATen's fused multiply-add exactly:
- * the product of two float32 values is exact in a double.
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false };
+ * const [p, ax] = functional.asgdReference(1, 0.5, 0, 0.01, 1, h); // p = 1 - 0.01·0.5 (rounded), ax = p
+ * ```
+ */
+export function asgdReference(p: number, g: number, ax: number, eta: number, mu: number, h: ASGDHyper): [number, number] {
+  let grad = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) grad = f32(grad + f32(h.weightDecay) * p); // grad.add(param, alpha=wd)
+  let x = f32(p * f32(1 - h.lambd * eta)); // param.mul_(1 - lambd * eta)
+  x = f32(x + f32(-eta) * grad); // param.add_(grad, alpha=-eta): one rounding
+  const a = mu !== 1 ? f32(ax + f32(f32(x - ax) * mu)) : x; // ax.add_(param.sub(ax).mul(mu)) or ax.copy_(param)
+  return [x, a];
+}
+
+/**
+ * One ASGD update of `n` contiguous elements through the engine's `asgd` kernel (JS or
+ * WebAssembly SIMD, the same bits as {@link asgdReference}). Uses the schedule state *before*
+ * this step; the caller advances it.
  *
  * @example
  * ```ts
  * import { functional } from '@tensile/optim';
  * const p = Float32Array.of(1, 2), g = Float32Array.of(0.5, -0.5), ax = new Float32Array(2);
  * const h = { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false };
- * functional.asgdUpdate(p, 0, g, 0, ax, 0, 2, h, 0.01, 1); // p and ax updated in place
+ * functional.asgdUpdate(p, g, ax, h, 0.01, 1); // p and ax updated in place
  * ```
  */
-export function asgdUpdate(
-  p: Float32Array, pOff: number, g: Float32Array, gOff: number, ax: Float32Array, axOff: number, n: number,
-  h: ASGDHyper, eta: number, mu: number,
-): void {
+export function asgdUpdate(p: Float32Array, g: Float32Array, ax: Float32Array, h: ASGDHyper, eta: number, mu: number): void {
   const decay = f32(1 - h.lambd * eta);
   const wd = f32(h.weightDecay);
   // maximize negates the gradient; folding the sign into eta is exact (a sign flip). With
   // weight decay, -(g - wd·p) has the same bits as -g + wd·p and negEta carries the sign.
   const negEta = h.maximize ? eta : -eta;
   const wdSigned = h.maximize ? -wd : wd;
-  // The element loop is the engine's `asgd` kernel (JS or WebAssembly SIMD: the same bits).
-  kernels().asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wdSigned);
+  kernels().asgd(p, 0, g, 0, ax, 0, p.length, decay, negEta, mu, wdSigned);
 }
 
-/** A parameter's buffers as the fused kernel reads them. */
-export interface ASGDSlot {
-  p: Float32Array; pOff: number;
-  g: Float32Array; gOff: number;
-  ax: Float32Array; axOff: number;
-  n: number;
-  s: ASGDScalars;
+/** A parameter's ASGD state as `opt.state` keeps it: PyTorch's keys, float32 numbers. */
+export interface ASGDState {
+  step: number;
+  eta: number;
+  mu: number;
+  ax: Tensor;
+}
+
+/** The capturable path's state: step, eta and mu stay 0-d float32 tensors, updated with tensor math. */
+export interface ASGDCapturableState {
+  step: Tensor;
+  eta: Tensor;
+  mu: Tensor;
+  ax: Tensor;
+}
+
+/** What {@link asgd} needs beyond the hyper-parameters: which path to take (PyTorch's flags). */
+export interface ASGDFunctionalOptions extends ASGDHyper {
+  /** `false`: one parameter at a time (PyTorch's for-loop); otherwise one pass over the group. Same bits. */
+  foreach?: boolean | undefined;
+  /** PyTorch 2.13's capturable formulas; `states` hold 0-d tensors. */
+  capturable?: boolean;
+  /** Record the update with tensor ops (non-leaf parameters get a graph through it). */
+  differentiable?: boolean;
 }
 
 /**
- * The fused path: one pass over every parameter of a group, updating each parameter, its
- * average and its schedule, with no temporaries. Same arithmetic as the for-loop path, so the
- * same bits (our promise; PyTorch's foreach path rounds differently).
+ * ASGD on a list of parameters, PyTorch's functional `torch.optim._functional.asgd`: the
+ * optimizer class validates its options and initialises each parameter's state, then calls
+ * this, which picks the path (capturable, differentiable, for-loop or one pass over the group)
+ * and advances each state. Every path but `differentiable` runs its element loop through
+ * {@link updateInPlace}; the for-loop and the fused path give the same bits.
  *
  * @example
  * ```ts
  * import { functional } from '@tensile/optim';
- * const s = { step: 0, eta: 0.01, mu: 1 };
- * const slot = { p: Float32Array.of(1), pOff: 0, g: Float32Array.of(1), gOff: 0, ax: new Float32Array(1), axOff: 0, n: 1, s };
- * functional.asgdFused([slot], { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
+ * import { tensor, zeros, noGrad } from '@tensile/tensor';
+ * const p = tensor([1, 2]);
+ * const state = { step: 0, eta: 0.01, mu: 1, ax: zeros([2]) };
+ * noGrad(() => functional.asgd([p], [tensor([0.5, -0.5])], [state], {
+ *   lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false,
+ * }));
  * ```
  */
-export function asgdFused(slots: readonly ASGDSlot[], h: ASGDHyper): void {
-  const kind = h.lrIsTensor ? 'tensor-lr' : 'float';
-  for (const slot of slots) {
-    const s = slot.s;
-    s.step = f32(s.step + 1);
-    asgdUpdate(slot.p, slot.pOff, slot.g, slot.gOff, slot.ax, slot.axOff, slot.n, h, s.eta, s.mu);
-    const next = asgdSchedule(kind, h, s.step);
-    s.eta = next.eta;
-    s.mu = next.mu;
+export function asgd(
+  params: readonly Tensor[], grads: readonly Tensor[], states: readonly (ASGDState | ASGDCapturableState)[], options: ASGDFunctionalOptions,
+): void {
+  if (params.length !== grads.length || params.length !== states.length) {
+    throw new RangeError(`asgd: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
   }
+  if (options.capturable) {
+    params.forEach((p, i) => capturableStep(p, grads[i]!, states[i] as ASGDCapturableState, options));
+    return;
+  }
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i] as ASGDState, options));
+    return;
+  }
+  const plain = states as readonly ASGDState[];
+  if (options.foreach === false) {
+    params.forEach((p, i) => multiTensorStep([p], [grads[i]!], [plain[i]!], options));
+    return;
+  }
+  multiTensorStep(params, grads, plain, options);
 }
 
-/** The for-loop path: one parameter at a time (PyTorch's `_single_tensor_asgd`). *
- * @example
- * ```ts
- * import { functional } from '@tensile/optim';
- * // same arguments as asgdFused; same bits
- * functional.asgdForLoop([], { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
- * ```
- */
-export function asgdForLoop(slots: readonly ASGDSlot[], h: ASGDHyper): void {
-  for (const slot of slots) asgdFused([slot], h);
-}
-
-/** Capturable state: step, eta and mu stay 0-d float32 tensors, updated with tensor math. */
-export interface ASGDTensorScalars {
-  step: Tensor;
-  eta: Tensor;
-  mu: Tensor;
+/** One pass over the parameters: their buffers go to the kernel with no temporaries. */
+function multiTensorStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly ASGDState[], h: ASGDHyper): void {
+  const kind = h.lrIsTensor ? 'tensor-lr' : 'float';
+  const n = params.length;
+  updateInPlace([...params, ...states.map((s) => s.ax)], grads, (out, g) => {
+    for (let i = 0; i < n; i++) {
+      const s = states[i]!;
+      s.step = f32(s.step + 1);
+      asgdUpdate(out[i]!, g[i]!, out[n + i]!, h, s.eta, s.mu);
+      const next = asgdSchedule(kind, h, s.step);
+      s.eta = next.eta;
+      s.mu = next.mu;
+    }
+  });
 }
 
 /**
  * PyTorch 2.13's capturable single-tensor update: no scalar is read back to choose a branch,
- * the average is always `ax += (p - ax) * mu`, and the schedule is tensor math.
- *
- * @example
- * ```ts
- * import { functional } from '@tensile/optim';
- * import { tensor, zeros } from '@tensile/tensor';
- * const p = tensor([1, 2]);
- * const s = { step: tensor(0), eta: tensor(0.01), mu: tensor(1) };
- * functional.asgdCapturable(p, tensor([0.5, 0.5]), zeros([2]), s, { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
- * ```
+ * the average is always `ax += (p - ax) * mu` (no copy when mu is 1, so its rounding differs
+ * from the other paths'), decay is `1 - lambd * eta` with eta a float32 tensor, and the
+ * schedule is tensor math.
  */
-export function asgdCapturable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDTensorScalars, h: ASGDHyper): void {
+function capturableStep(p: Tensor, grad: Tensor, s: ASGDCapturableState, h: ASGDHyper): void {
   noGrad(() => {
     const step = f32(s.step.item() + 1);
     s.step.fill_(step);
     const eta = s.eta.item();
     const mu = s.mu.item();
-    // A strided parameter or average (rare) is updated through a dense copy, then written back.
-    const pDense = p.isContiguous(), axDense = ax.isContiguous();
-    const pd = pDense ? p.storage.data : p.toFloat32Array(), po = pDense ? p.offset : 0;
-    const ad = axDense ? ax.storage.data : ax.toFloat32Array(), ao = axDense ? ax.offset : 0;
-    const [gd, go] = grad._contiguousData();
-    const decay = f32(1 - f32(f32(h.lambd) * eta)); // 1 - lambd * eta with eta a tensor
+    const decay = f32(1 - f32(f32(h.lambd) * eta));
     const wd = f32(h.weightDecay);
     const sign = h.maximize ? -1 : 1;
-    const n = p.numel();
-    for (let i = 0; i < n; i++) {
-      const p0 = pd[po + i]!;
-      let gi = sign * gd[go + i]!;
-      if (wd !== 0) gi = f32(gi + wd * p0);
-      let x = f32(p0 * decay);
-      x = f32(x - gi * eta); // addcmul_(grad, eta, value=-1): one rounding (fused), verified on PyTorch
-      pd[po + i] = x;
-      const a = ad[ao + i]!;
-      ad[ao + i] = f32(a + f32(f32(x - a) * mu));
-    }
-    if (pDense) p.storage.version++;
-    else p.copy_(tensor(pd, { shape: p.shape }));
-    if (axDense) ax.storage.version++;
-    else ax.copy_(tensor(ad, { shape: ax.shape }));
+    updateInPlace([p, s.ax], [grad], ([pd, ad], [gd]) => {
+      for (let i = 0; i < pd!.length; i++) {
+        const p0 = pd![i]!;
+        let gi = sign * gd![i]!;
+        if (wd !== 0) gi = f32(gi + wd * p0);
+        let x = f32(p0 * decay);
+        x = f32(x - gi * eta); // addcmul_(grad, eta, value=-1): one rounding (fused), verified on PyTorch
+        pd![i] = x;
+        const a = ad![i]!;
+        ad![i] = f32(a + f32(f32(x - a) * mu));
+      }
+    });
     const next = asgdSchedule('capturable', h, step);
     s.eta.fill_(next.eta);
     s.mu.fill_(next.mu);
@@ -206,26 +229,16 @@ export function asgdCapturable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDTenso
  * The differentiable update, written with tensor ops so that with grad mode on a non-leaf
  * parameter gets a graph through it (to the old parameter, the grad and `ax`).
  * `eta` and `mu` are constants, as PyTorch reads them with `.item()`.
- *
- * @example
- * ```ts
- * import { functional } from '@tensile/optim';
- * import { tensor, zeros } from '@tensile/tensor';
- * const p = tensor([1, 2], { requiresGrad: true }).mul(1); // non-leaf
- * const s = { step: 0, eta: 0.01, mu: 1 };
- * functional.asgdDifferentiable(p, tensor([0.5, 0.5]), zeros([2]), s, { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, lrIsTensor: false });
- * ```
  */
-export function asgdDifferentiable(p: Tensor, grad: Tensor, ax: Tensor, s: ASGDScalars, h: ASGDHyper): Tensor {
+function differentiableStep(p: Tensor, grad: Tensor, s: ASGDState, h: ASGDHyper): void {
   s.step = f32(s.step + 1);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
   p.mul_(f32(1 - h.lambd * s.eta));
   p.add_(g, -s.eta);
-  if (s.mu !== 1) ax.add_(p.sub(ax).mul(s.mu));
-  else ax.copy_(p);
+  if (s.mu !== 1) s.ax.add_(p.sub(s.ax).mul(s.mu));
+  else s.ax.copy_(p);
   const next = asgdSchedule(h.lrIsTensor ? 'tensor-lr' : 'float', h, s.step);
   s.eta = next.eta;
   s.mu = next.mu;
-  return p;
 }

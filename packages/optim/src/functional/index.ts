@@ -1,2 +1,5 @@
-export { asgdSchedule, asgdUpdate, asgdFused, asgdForLoop, asgdCapturable, asgdDifferentiable, type ASGDHyper, type ASGDScalars, type ASGDSlot, type ASGDTensorScalars } from './asgd.js';
-export { sgdUpdate, type SGDHyper } from './sgd.js';
+export {
+  asgd, asgdSchedule, asgdReference, asgdUpdate,
+  type ASGDHyper, type ASGDState, type ASGDCapturableState, type ASGDFunctionalOptions,
+} from './asgd.js';
+export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.js';

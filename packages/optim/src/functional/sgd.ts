@@ -1,5 +1,4 @@
-import { kernels } from '@tensile/tensor';
-import type { SGDOptions } from '../sgd.js';
+import { isGradEnabled, kernels, updateInPlace, zeros, type Tensor } from '@tensile/tensor';
 
 const f32 = Math.fround;
 
@@ -12,10 +11,17 @@ const f32 = Math.fround;
  * const h: functional.SGDHyper = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
  * ```
  */
-export type SGDHyper = Pick<SGDOptions, 'lr' | 'momentum' | 'dampening' | 'weightDecay' | 'nesterov' | 'maximize'>;
+export interface SGDHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
 
 /**
- * One SGD update of `n` contiguous elements, bit-identical to PyTorch's `_single_tensor_sgd`
+ * One SGD update of contiguous elements (`p.length` of them), bit-identical to PyTorch's `_single_tensor_sgd`
  * in float32. `buf` is the momentum buffer (null when momentum is 0); `first` says it is
  * created by this step (PyTorch clones the gradient into it).
  *
@@ -26,13 +32,11 @@ export type SGDHyper = Pick<SGDOptions, 'lr' | 'momentum' | 'dampening' | 'weigh
  * ```ts
  * import { functional } from '@tensile/optim';
  * const p = Float32Array.of(1, 2), g = Float32Array.of(0.5, -0.5), buf = new Float32Array(2);
- * functional.sgdUpdate(p, 0, g, 0, buf, 0, 2, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, true);
+ * functional.sgdUpdate(p, g, buf, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, true);
  * ```
  */
-export function sgdUpdate(
-  p: Float32Array, pOff: number, g: Float32Array, gOff: number, buf: Float32Array | null, bOff: number, n: number,
-  h: SGDHyper, first: boolean,
-): void {
+export function sgdUpdate(p: Float32Array, g: Float32Array, buf: Float32Array | null, h: SGDHyper, first: boolean): void {
+  const n = p.length;
   const wd = f32(h.weightDecay);
   const m = f32(h.momentum);
   const damp = f32(1 - h.dampening);
@@ -44,23 +48,80 @@ export function sgdUpdate(
     // It is the engine's fused add (p + rate·g, one rounding), which the WebAssembly kernels
     // run with SIMD.
     const rate = sign * negLr;
-    kernels().binary('add', p, pOff, [1], g, gOff, [1], [n], p, pOff, rate);
+    kernels().binary('add', p, 0, [1], g, 0, [1], [n], p, 0, rate);
     return;
   }
   for (let i = 0; i < n; i++) {
-    const p0 = p[pOff + i]!;
-    let d = sign * g[gOff + i]!;
+    const p0 = p[i]!;
+    let d = sign * g[i]!;
     if (wd !== 0) d = f32(d + wd * p0);
     if (buf !== null) {
       let b: number;
       if (first) b = d;
       else {
-        b = f32(buf[bOff + i]! * m);
+        b = f32(buf[i]! * m);
         b = f32(b + damp * d);
       }
-      buf[bOff + i] = b;
+      buf[i] = b;
       d = h.nesterov ? f32(d + m * b) : b;
     }
-    p[pOff + i] = f32(p0 + negLr * d);
+    p[i] = f32(p0 + negLr * d);
   }
+}
+
+/** What {@link sgd} needs beyond the hyper-parameters. */
+export interface SGDFunctionalOptions extends SGDHyper {
+  /** `false`: one parameter at a time; otherwise one pass over the list. Same bits. */
+  foreach?: boolean | undefined;
+  /** Record the update with tensor ops (non-leaf parameters get a graph through it). */
+  differentiable?: boolean;
+}
+
+/**
+ * SGD on a list of parameters, PyTorch's functional `torch.optim._functional.sgd`: reads and
+ * replaces `momentumBuffers[i]` (null until a parameter's first step with momentum, as PyTorch's
+ * `momentum_buffer_list`); the class stores them back in its state.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, noGrad } from '@tensile/tensor';
+ * const p = tensor([1, 2]);
+ * const bufs: (import('@tensile/tensor').Tensor | null)[] = [null];
+ * noGrad(() => functional.sgd([p], [tensor([0.5, -0.5])], bufs, { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }));
+ * // bufs[0] is now the momentum buffer
+ * ```
+ */
+export function sgd(params: readonly Tensor[], grads: readonly Tensor[], momentumBuffers: (Tensor | null)[], options: SGDFunctionalOptions): void {
+  if (params.length !== grads.length || params.length !== momentumBuffers.length) {
+    throw new RangeError(`sgd: expected as many grads and momentum buffers as params, got ${params.length}, ${grads.length}, ${momentumBuffers.length}`);
+  }
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => { momentumBuffers[i] = differentiableStep(p, grads[i]!, momentumBuffers[i] ?? null, options); });
+    return;
+  }
+  const step = (idx: readonly number[]): void => {
+    const first = idx.map((i) => options.momentum !== 0 && momentumBuffers[i] === null);
+    idx.forEach((i, k) => { if (first[k]) momentumBuffers[i] = zeros(params[i]!.shape); });
+    const bufs = options.momentum !== 0 ? idx.map((i) => momentumBuffers[i]!) : [];
+    updateInPlace([...idx.map((i) => params[i]!), ...bufs], idx.map((i) => grads[i]!), (out, g) => {
+      idx.forEach((_, k) => sgdUpdate(out[k]!, g[k]!, bufs.length > 0 ? out[idx.length + k]! : null, options, first[k]!));
+    });
+  };
+  const all = params.map((_, i) => i);
+  if (options.foreach === false) all.forEach((i) => step([i]));
+  else step(all);
+}
+
+/** The same update with tensor ops, recorded when grad mode is on. Returns the new momentum buffer. */
+function differentiableStep(p: Tensor, grad: Tensor, buf: Tensor | null, h: SGDHyper): Tensor | null {
+  let d = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) d = d.add(p, h.weightDecay);
+  let next = buf;
+  if (h.momentum !== 0) {
+    next = buf === null ? d.clone() : buf.mul(h.momentum).add(d, 1 - h.dampening);
+    d = h.nesterov ? d.add(next, h.momentum) : next;
+  }
+  p.add_(d, -h.lr);
+  return next;
 }
