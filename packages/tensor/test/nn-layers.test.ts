@@ -345,6 +345,19 @@ describe('layers: reprs, train/eval, indices as arrays', () => {
     for (const [m, want] of cases) expect(String(m)).toBe(want);
   });
 
+  it('default init as PyTorch: U(±1/√fan_in) with fan_in = in/groups·kernel; BatchNorm/LayerNorm/GroupNorm ones and zeros; Embedding N(0, 1)', () => {
+    for (const [m, fanIn] of [[new nn.Conv1d(6, 9, 5, { groups: 3 }), 2 * 5], [new nn.Conv2d(4, 8, 3, { groups: 4 }), 9]] as const) {
+      const bound = 1 / Math.sqrt(fanIn);
+      expect(m.weight.abs().max().item()).toBeLessThanOrEqual(Math.fround(bound));
+      expect(m.weight.abs().max().item()).toBeGreaterThan(0.8 * bound);
+    }
+    const bn = new nn.BatchNorm2d(3);
+    expect([bn.weight!.toArray(), bn.bias!.toArray(), bn.runningMean!.toArray(), bn.runningVar!.toArray(), bn.numBatchesTracked!.item()]).toEqual([[1, 1, 1], [0, 0, 0], [0, 0, 0], [1, 1, 1], 0]);
+    expect(new nn.GroupNorm(1, 2).weight!.toArray()).toEqual([1, 1]);
+    const w = new nn.Embedding(200, 50, gen(4)).weight;
+    expect(Math.abs(w.std().item() - 1)).toBeLessThan(0.03);
+  });
+
   it('LayerNorm bias: false and elementwiseAffine: false leave out those parameters', () => {
     expect(new nn.LayerNorm(4, { bias: false }).namedParameters().map(([n]) => n)).toEqual(['weight']);
     expect(new nn.LayerNorm(4, { elementwiseAffine: false }).parameters()).toHaveLength(0);
