@@ -1,0 +1,42 @@
+/**
+ * Every optimizer, with the option combinations the contract suite (every-optimizer.test.ts)
+ * runs it under. Adding an optimizer to @tensile/optim means adding it here: the suite then
+ * checks foreach = for-loop bits, save/load/continue = uninterrupted bits, snapshots, hooks,
+ * "a failed step changes nothing", unknown options and fused refusal for it.
+ */
+import type { Tensor } from '@tensile/tensor';
+import { ASGD, SGD, type Optimizer } from '@tensile/optim';
+
+export interface OptimizerEntry {
+  name: string;
+  make: (params: Tensor[], options: Record<string, unknown>) => Optimizer<object>;
+  /** Option combinations (PyTorch's optim_inputs_func_* where it has them). */
+  combos: Record<string, unknown>[];
+  /** Whether the constructor takes `foreach` (every torch.optim class but LBFGS does). */
+  foreach: boolean;
+  /** Whether a step needs a closure (LBFGS). */
+  needsClosure?: boolean;
+  /** Whether the optimizer keeps at most one parameter group (LBFGS). */
+  singleGroup?: boolean;
+}
+
+export const OPTIMIZERS: OptimizerEntry[] = [
+  {
+    name: 'ASGD',
+    make: (ps, o) => new ASGD(ps, o) as never,
+    combos: [
+      { lr: 0.05, t0: 0 }, { lr: 0.05, t0: 3, lambd: 0.1 }, { lr: 0.05, weightDecay: 0.1, maximize: true, t0: 2 },
+      { lr: 0.02, alpha: 0.5, t0: 1, capturable: true },
+    ],
+    foreach: true,
+  },
+  {
+    name: 'SGD',
+    make: (ps, o) => new SGD(ps, o) as never,
+    combos: [
+      { lr: 0.05 }, { lr: 0.05, momentum: 0.9 }, { lr: 0.05, momentum: 0.9, nesterov: true },
+      { lr: 0.05, momentum: 0.5, dampening: 0.3, weightDecay: 0.1, maximize: true },
+    ],
+    foreach: true,
+  },
+];
