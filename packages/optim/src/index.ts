@@ -15,13 +15,13 @@
  * ```
  */
 export {
-  Optimizer, registerOptimizerStepPreHook, registerOptimizerStepPostHook,
+  Optimizer, registerOptimizerStepPreHook, registerOptimizerStepPostHook, resolveOptions,
   type ParamGroup, type ParamGroupInput, type ParamsInput,
   type StepPreHook, type StepPostHook, type StateDictPreHook, type StateDictPostHook,
   type LoadStateDictPreHook, type LoadStateDictPostHook,
 } from './optimizer.js';
 export { RemovableHandle } from './hooks.js';
-export type { OptimizerStateDict, StateSpec } from './state-dict.js';
+export { OptimizerState, type OptimizerStateDict, type StateSpec } from './state-dict.js';
 export { ASGD, type ASGDOptions } from './asgd.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export * as functional from './functional/index.js';

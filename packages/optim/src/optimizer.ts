@@ -93,8 +93,21 @@ export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHand
 }
 
 /**
- * @internal The constructor options of an optimizer: `defaults` overridden by the given
- * options (undefined keeps the default); unknown names are a TypeError; then `validate`.
+ * An optimizer's options: `defaults` overridden by the given ones (an `undefined` value keeps
+ * the default); an unknown name is a TypeError naming the optimizer and the key; then
+ * `validate` runs on the result (the same function the optimizer's `validateOptions` calls, so
+ * every param group, loaded group and in-place edit is checked the same way). Every built-in
+ * optimizer's constructor is this one line; a custom optimizer uses it too.
+ *
+ * @example
+ * ```ts
+ * import { resolveOptions } from '@tensile/optim';
+ * const validate = (o: Record<string, unknown>): void => {
+ *   if (!((o['lr'] as number) >= 0)) throw new RangeError(`Invalid learning rate: ${String(o['lr'])}`);
+ * };
+ * const options = resolveOptions('SignSGD', { lr: 0.01, momentum: 0 }, { lr: 0.1 }, validate);
+ * // { lr: 0.1, momentum: 0 }; resolveOptions('SignSGD', ..., { lrr: 1 }, ...) throws "SignSGD: unknown option 'lrr'"
+ * ```
  */
 export function resolveOptions<O extends object>(name: string, defaults: O, options: Partial<O>, validate: (o: Record<string, unknown>) => void): O {
   const out = { ...defaults } as Record<string, unknown>;
