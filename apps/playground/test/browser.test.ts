@@ -76,10 +76,15 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
       const seen: number[] = ((window as unknown as { losses: number[] }).losses = []);
       new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, { childList: true, characterData: true, subtree: true });
     });
+    // Averaging from step 300 (the default t0 is 1500), so the averaged model differs sooner.
+    await page.$eval('#t0', (e) => {
+      (e as HTMLInputElement).value = '300';
+      e.dispatchEvent(new Event('change'));
+    });
     await page.click('[data-testid="start"]');
     await page.waitForFunction(() => (window as unknown as { losses: number[] }).losses.length > 0, { timeout: 20_000 });
     firstLoss = (await page.evaluate(() => (window as unknown as { losses: number[] }).losses[0]))!;
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 1000, { timeout: 40_000, polling: 100 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 600, { timeout: 40_000, polling: 100 });
     const loss = num(await text(page, 'loss'));
     expect(firstLoss).toBeGreaterThan(1); // the first 5 steps: cross-entropy near ln 10 = 2.3
     expect(loss).toBeLessThan(firstLoss / 5);
@@ -105,8 +110,8 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
   });
 
   it('predicts a drawn digit with the live and the averaged weights', { timeout: 60_000 }, async () => {
-    // Past t0 (1500 steps) ASGD averages, so the two models differ.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 1700, { timeout: 40_000, polling: 100 });
+    // Past t0 (300 steps here) ASGD averages, so the two models differ.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 700, { timeout: 40_000, polling: 100 });
     await page.click('[data-testid="pause"]');
     const pad = (await page.$('[data-testid="pad"]'))!;
     const box = (await pad.boundingBox())!;
