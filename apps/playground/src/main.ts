@@ -101,14 +101,21 @@ const chartWidth = (el: HTMLElement): number => Math.max(280, el.clientWidth);
 const axis = { stroke: '#6b7280', grid: { stroke: '#eef2f7' }, ticks: { stroke: '#e5e7eb' } };
 const lossChart = new uPlot({
   width: chartWidth($('loss-chart')), height: 210,
-  scales: { x: { time: false }, y: { distr: 3 } },
+  // Before the first report the scales get fixed ranges, so the empty chart still shows its axes.
+  scales: {
+    x: { time: false, range: (_u, lo, hi) => (lossData[0].length > 1 ? [lo, hi] : [0, 100]) },
+    y: { distr: 3, range: (_u, lo, hi) => (lossData[0].length > 0 ? uPlot.rangeLog(lo, hi, 10, true) : [0.01, 10]) },
+  },
   axes: [{ ...axis, label: 'step' }, { ...axis, label: 'cross-entropy (log)', size: 60 }],
   series: [{ label: 'step' }, { label: 'training loss', stroke: '#2563eb', width: 1.5, value: (_u, v) => (v == null ? '–' : v.toFixed(4)) }],
   legend: { live: true },
 }, lossData, $('loss-chart'));
 const accChart = new uPlot({
   width: chartWidth($('accuracy-chart')), height: 210,
-  scales: { x: { time: false }, y: { range: (_u, lo) => [Math.max(0, Math.floor(lo - 1)), 100] } },
+  scales: {
+    x: { time: false, range: (_u, lo, hi) => (accData[0].length > 1 ? [lo, hi] : [0, 500]) },
+    y: { range: (_u, lo) => (accData[0].length > 0 ? [Math.max(0, Math.floor(lo - 1)), 100] : [0, 100]) },
+  },
   axes: [{ ...axis, label: 'step' }, { ...axis, label: '% correct, held out', size: 60 }],
   series: [
     { label: 'step' },
