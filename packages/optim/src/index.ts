@@ -24,4 +24,5 @@ export { RemovableHandle } from './hooks.js';
 export { OptimizerState, type OptimizerStateDict, type StateSpec } from './state-dict.js';
 export { ASGD, type ASGDOptions } from './asgd.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
 export * as functional from './functional/index.js';

@@ -87,7 +87,8 @@ export class OptimizerState extends Map<Tensor | string, unknown> {
 /**
  * How a subclass's per-parameter state entries are typed, in PyTorch's key order: `'scalar'`
  * (a finite float32 number; a 1-element tensor is accepted on load), `'count'` (a scalar that
- * counts steps: a non-negative integer), `'tensor'` (the parameter's shape) or `'tensorOrNull'`.
+ * counts steps: a non-negative integer), `'tensor'` (the parameter's shape), `'tensorOrNull'`,
+ * or `'optionalTensor'` (absent, or a tensor of the parameter's shape: Adam's `max_exp_avg_sq`).
  *
  * @example
  * ```ts
@@ -95,7 +96,7 @@ export class OptimizerState extends Map<Tensor | string, unknown> {
  * const asgdState: StateSpec = { step: 'scalar', eta: 'scalar', mu: 'scalar', ax: 'tensor' };
  * ```
  */
-export type StateSpec = Record<string, 'scalar' | 'count' | 'tensor' | 'tensorOrNull'>;
+export type StateSpec = Record<string, 'scalar' | 'count' | 'tensor' | 'tensorOrNull' | 'optionalTensor'>;
 
 /** @internal A plain `{}` object (not an array, tensor, set or map). */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -186,7 +187,10 @@ export function importParamState(name: string, spec: StateSpec, p: Tensor, value
     if (!Object.hasOwn(spec, k)) throw new RangeError(`loadStateDict: state[${id}] has an unknown key '${k}' (${name} keeps ${Object.keys(spec).join(', ')})`);
   }
   for (const [k, kind] of Object.entries(spec)) {
-    if (!Object.hasOwn(value, k)) throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
+    if (!Object.hasOwn(value, k)) {
+      if (kind === 'optionalTensor') continue;
+      throw new RangeError(`loadStateDict: state[${id}] is missing '${k}'`);
+    }
     const v = value[k];
     if (kind === 'scalar' || kind === 'count') {
       const n = v instanceof Tensor && v.numel() === 1 ? v.toFloat32Array()[0]! : v;

@@ -3,3 +3,5 @@ export {
   type ASGDHyper, type ASGDState, type ASGDCapturableState, type ASGDFunctionalOptions,
 } from './asgd.js';
 export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.js';
+export { adam, adamReference, adamScalars, type AdamHyper, type AdamState, type AdamFunctionalOptions } from './adam.js';
+export { fmaf, lerpf } from './float32.js';

@@ -5,7 +5,7 @@
  * "a failed step changes nothing", unknown options and fused refusal for it.
  */
 import type { Tensor } from '@tensile/tensor';
-import { ASGD, SGD, type Optimizer } from '@tensile/optim';
+import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 
 export interface OptimizerEntry {
   name: string;
@@ -18,6 +18,8 @@ export interface OptimizerEntry {
   needsClosure?: boolean;
   /** Whether the optimizer keeps at most one parameter group (LBFGS). */
   singleGroup?: boolean;
+  /** Fixture files (test/fixtures) written by scripts/fixtures/optim_<name>.py, replayed by pytorch-fixtures.test.ts. */
+  fixtures?: string[];
 }
 
 export const OPTIMIZERS: OptimizerEntry[] = [
@@ -38,5 +40,22 @@ export const OPTIMIZERS: OptimizerEntry[] = [
       { lr: 0.05, momentum: 0.5, dampening: 0.3, weightDecay: 0.1, maximize: true },
     ],
     foreach: true,
+  },
+  {
+    name: 'Adam',
+    make: (ps, o) => new Adam(ps, o) as never,
+    combos: [
+      { lr: 0.01 }, { lr: 0.01, weightDecay: 0.1 }, { lr: 0.01, amsgrad: true, maximize: true },
+      { lr: 0.02, betas: [0.5, 0.6], eps: 0.1, weightDecay: 0.2, decoupledWeightDecay: true },
+    ],
+    foreach: true,
+    fixtures: ['adam.json'],
+  },
+  {
+    name: 'AdamW',
+    make: (ps, o) => new AdamW(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.3, amsgrad: true }, { lr: 0.02, maximize: true, weightDecay: 0 }],
+    foreach: true,
+    fixtures: ['adamw.json'],
   },
 ];

@@ -1,0 +1,167 @@
+import { Tensor, zeros } from '@tensile/tensor';
+import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import type { StateSpec } from './state-dict.js';
+import { pyNum } from './format.js';
+import { adam, type AdamState } from './functional/adam.js';
+
+/**
+ * Options of {@link Adam} and {@link AdamW}; PyTorch's names in camelCase, PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * import { Adam, type AdamOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<AdamOptions> = { lr: 3e-4, betas: [0.9, 0.95], weightDecay: 0.1 };
+ * const opt = new Adam([zeros([3], { requiresGrad: true })], options);
+ * ```
+ */
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** Coefficients of the running averages of the gradient and its square (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps: number;
+  /** L2 penalty added to the gradient, or with `decoupledWeightDecay` a decay of the parameter (default 0; AdamW 1e-2). */
+  weightDecay: number;
+  /** The AMSGrad variant: normalise by the running maximum of the second moment (default false). */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+  /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
+  foreach: boolean | undefined;
+  /** PyTorch's CUDA-graph flag; only `false` is supported here (PyTorch itself refuses it on CPU tensors). */
+  capturable: boolean;
+  /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
+  differentiable: boolean;
+  /** PyTorch's fused CUDA kernel flag; only `undefined`/`false` are supported. */
+  fused: boolean | undefined;
+  /** Decay the parameter by `1 - lr * weightDecay` before the update (AdamW) instead of adding an L2 term to the gradient (default false; AdamW true). */
+  decoupledWeightDecay: boolean;
+}
+
+const ADAM_STATE: StateSpec = { step: 'count', exp_avg: 'tensor', exp_avg_sq: 'tensor', max_exp_avg_sq: 'optionalTensor' };
+
+function adamDefaults(): AdamOptions {
+  return {
+    lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false,
+    foreach: undefined, capturable: false, differentiable: false, fused: undefined, decoupledWeightDecay: false,
+  };
+}
+
+/**
+ * Adam, exactly PyTorch's `torch.optim.Adam` (2.13's single-tensor arithmetic, float32 rounding
+ * per op, bit for bit on PyTorch's fixtures; the foreach path gives the same bits). With
+ * `decoupledWeightDecay: true` it is AdamW.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * for (let i = 0; i < 10; i++) {
+ *   opt.zeroGrad();
+ *   w.mul(w).sum().backward();
+ *   opt.step();
+ * }
+ * ```
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  protected readonly name: string = 'Adam';
+  protected readonly stateSpec = ADAM_STATE;
+  protected override readonly intOptions = new Set(['weight_decay']);
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    // NOTE: names are compared by identity, not read from `constructor.name` (bundlers rename classes).
+    const name = new.target === AdamW ? 'AdamW' : 'Adam';
+    const defaults = name === 'AdamW' ? { ...adamDefaults(), weightDecay: 1e-2, decoupledWeightDecay: true } : adamDefaults();
+    super(params, resolveOptions(name, defaults, options, (o) => validateAdam(name, o)));
+  }
+
+  protected validateOptions(o: Record<string, unknown>): void {
+    // Runs inside the base constructor too, before this class's fields exist.
+    validateAdam(this instanceof AdamW ? 'AdamW' : 'Adam', o);
+  }
+
+  protected stepImpl(): void {
+    for (const group of this.paramGroups) {
+      const params = group.params.filter((p) => p.grad !== null);
+      const states = params.map((p) => this.initState(p, group.amsgrad));
+      adam(params, params.map((p) => p.grad!), states, {
+        lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
+        amsgrad: group.amsgrad, maximize: group.maximize, decoupledWeightDecay: group.decoupledWeightDecay,
+        foreach: group.foreach, differentiable: group.differentiable,
+      });
+    }
+  }
+
+  /** PyTorch's `_init_group`: state created at a parameter's first step, in PyTorch's key order. */
+  private initState(p: Tensor, amsgrad: boolean): AdamState {
+    let s = this.state.get(p);
+    if (s === undefined || Object.keys(s).length === 0) {
+      s = { step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) };
+      if (amsgrad) s['max_exp_avg_sq'] = zeros(p.shape);
+      this.state.set(p, s);
+    } else if (amsgrad && !(s['max_exp_avg_sq'] instanceof Tensor)) {
+      // A state saved without amsgrad, loaded into an amsgrad group (PyTorch raises KeyError): start the maximum here.
+      s['max_exp_avg_sq'] = zeros(p.shape);
+    }
+    return s as unknown as AdamState;
+  }
+}
+
+/**
+ * AdamW, exactly PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay
+ * (`decoupledWeightDecay: true`, which AdamW always has) and a default `weightDecay` of 1e-2.
+ *
+ * @example
+ * ```ts
+ * import { AdamW } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new AdamW([w], { lr: 0.01, weightDecay: 0.1 });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * ```
+ */
+export class AdamW extends Adam {
+  protected override readonly name: string = 'AdamW';
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<Omit<AdamOptions, 'decoupledWeightDecay'>> = {}) {
+    if (options !== null && typeof options === 'object' && Object.hasOwn(options, 'decoupledWeightDecay')) {
+      throw new TypeError("AdamW: unknown option 'decoupledWeightDecay' (AdamW always decouples weight decay; use Adam to choose)");
+    }
+    super(params, options);
+  }
+}
+
+/** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
+function validateAdam(name: string, o: Record<string, unknown>): void {
+  const lr = o['lr'];
+  if (lr instanceof Tensor) throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
+  if (typeof lr !== 'number') throw new TypeError(`Invalid learning rate: ${String(lr)}`);
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  const eps = o['eps'];
+  if (typeof eps !== 'number') throw new TypeError(`Invalid epsilon value: ${String(eps)}`);
+  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
+  const betas = o['betas'];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers, got ${String(betas)}`);
+  for (const i of [0, 1]) {
+    const b: unknown = betas[i];
+    if (b instanceof Tensor) throw new TypeError(`${name}: Tensor betas are not supported; pass numbers`);
+    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyNum(b)}`);
+  }
+  const wd = o['weightDecay'];
+  if (typeof wd !== 'number') throw new TypeError(`Invalid weight_decay value: ${String(wd)}`);
+  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
+  for (const k of ['amsgrad', 'maximize', 'capturable', 'differentiable', 'decoupledWeightDecay'] as const) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
+    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
+  }
+  if (o['fused']) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are for accelerators); every path gives the same bits`);
+  if (o['capturable']) throw new RangeError(`${name}: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits`);
+  if (name === 'AdamW' && o['decoupledWeightDecay'] !== true) throw new RangeError('AdamW: decoupled_weight_decay must stay true (use Adam to turn it off)');
+}
