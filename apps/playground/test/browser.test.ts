@@ -34,7 +34,7 @@ async function selftest(browser: Browser, name: string): Promise<void> {
   expect(report.env.backend).toBe('wasm');
   expect(report.env.crossOriginIsolated).toBe(true);
   const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
-  expect(failed).toEqual([]);
+  expect(failed, `failed in the page:\n${failed.join('\n')}`).toEqual([]);
   const ran = report.results.filter((r) => !r.skipped);
   const perFile = Object.fromEntries(['kernels', 'wasm', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
   expect(perFile['kernels']).toBeGreaterThan(50);
@@ -44,7 +44,7 @@ async function selftest(browser: Browser, name: string): Promise<void> {
   // Every ASGD PyTorch fixture case ran in the page, on the wasm kernels too.
   expect(ran.filter((r) => /ASGD matches PyTorch bit for bit \(wasm kernels\)/.test(r.name)).length).toBeGreaterThan(10);
   expect(report.crosscheck).toEqual(crosscheck());
-  expect(errs).toEqual([]);
+  expect(errs, errs.join('\n')).toEqual([]);
 }
 
 const num = (s: string): number => Number(s.replace(/[^0-9.eE+-]/g, ''));
@@ -65,7 +65,7 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(await text(page, 'backend')).toMatch(/^wasm/);
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     await screenshot(page, 'chromium-1-loaded');
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 
   let firstLoss = NaN;
@@ -91,7 +91,7 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(num(await text(page, 'speed'))).toBeGreaterThan(1000); // examples/s
     await page.waitForFunction(() => (document.querySelector('[data-testid="accuracy"]') as HTMLElement).dataset['live'] !== undefined);
     expect(Number(await page.$eval('[data-testid="accuracy"]', (e) => (e as HTMLElement).dataset['live']))).toBeGreaterThan(0.85);
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 
   it('updates both charts as it trains', { timeout: 60_000 }, async () => {
@@ -129,7 +129,7 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(got.live).toBe('7');
     expect(got.averaged).toBe('7');
     await screenshot(page, 'chromium-2-trained-and-drawn');
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 
   it('trains the CNN with SGD after a switch: loss falls, no averaged weights', { timeout: 60_000 }, async () => {
@@ -150,7 +150,7 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(await text(page, 'accuracy-averaged')).toBe('n/a (SGD)');
     expect(await page.$eval('[data-testid="prediction"]', (e) => (e as HTMLElement).dataset['averaged'])).toBeUndefined();
     await screenshot(page, 'chromium-3-cnn-sgd');
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 
   it('runs the engine\'s kernel, wasm and optimizer test files inside a page, and computes the same bits as Node', { timeout: 120_000 }, async () => {
@@ -179,7 +179,7 @@ describe.skipIf(!firefoxPath)('the playground in Firefox ESR (WebDriver BiDi)', 
     expect(num(await text(page, 'loss'))).toBeLessThan(0.4);
     expect(Number(await page.$eval('[data-testid="accuracy"]', (e) => (e as HTMLElement).dataset['live']))).toBeGreaterThan(0.85);
     await screenshot(page, 'firefox-1-trained');
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   });
 
