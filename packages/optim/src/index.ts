@@ -25,4 +25,5 @@ export { OptimizerState, type OptimizerStateDict, type StateSpec } from './state
 export { ASGD, type ASGDOptions } from './asgd.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export * as functional from './functional/index.js';

@@ -5,3 +5,4 @@ export {
 export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.js';
 export { adam, adamReference, adamScalars, type AdamHyper, type AdamState, type AdamFunctionalOptions } from './adam.js';
 export { fmaf, lerpf } from './float32.js';
+export { adadelta, adadeltaReference, type AdadeltaHyper, type AdadeltaState, type AdadeltaFunctionalOptions } from './adadelta.js';

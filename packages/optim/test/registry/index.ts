@@ -5,7 +5,7 @@
  * "a failed step changes nothing", unknown options and fused refusal for it.
  */
 import type { Tensor } from '@tensile/tensor';
-import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
+import { ASGD, Adadelta, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 
 export interface OptimizerEntry {
   name: string;
@@ -57,5 +57,12 @@ export const OPTIMIZERS: OptimizerEntry[] = [
     combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.3, amsgrad: true }, { lr: 0.02, maximize: true, weightDecay: 0 }],
     foreach: true,
     fixtures: ['adamw.json'],
+  },
+  {
+    name: 'Adadelta',
+    make: (ps, o) => new Adadelta(ps, o) as never,
+    combos: [{ lr: 1 }, { lr: 0.5, rho: 0.95, weightDecay: 0.1 }, { lr: 1, eps: 1e-3, maximize: true }],
+    foreach: true,
+    fixtures: ['adadelta.json'],
   },
 ];

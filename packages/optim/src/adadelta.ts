@@ -1,0 +1,109 @@
+import { Tensor, zeros } from '@tensile/tensor';
+import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import type { StateSpec } from './state-dict.js';
+import { pyNum } from './format.js';
+import { adadelta, type AdadeltaState } from './functional/adadelta.js';
+
+/**
+ * Options of {@link Adadelta}; PyTorch's names in camelCase, PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * import { Adadelta, type AdadeltaOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<AdadeltaOptions> = { lr: 1.0, rho: 0.95 };
+ * new Adadelta([zeros([3], { requiresGrad: true })], options);
+ * ```
+ */
+export interface AdadeltaOptions {
+  /** Scales the delta before it is applied (default 1.0). */
+  lr: number;
+  /** Coefficient of the running averages of squared gradients and deltas (default 0.9). */
+  rho: number;
+  /** Added inside the square roots for numerical stability (default 1e-6). */
+  eps: number;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  capturable: boolean;
+  /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
+  foreach: boolean | undefined;
+  /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
+  differentiable: boolean;
+}
+
+const ADADELTA_STATE: StateSpec = { step: 'count', square_avg: 'tensor', acc_delta: 'tensor' };
+
+/**
+ * Adadelta, exactly PyTorch's `torch.optim.Adadelta` (its single-tensor arithmetic in float32,
+ * bit for bit on PyTorch's fixtures; foreach gives the same bits).
+ *
+ * @example
+ * ```ts
+ * import { Adadelta } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new Adadelta([w], { lr: 1.0 });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * ```
+ */
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  protected readonly name = 'Adadelta';
+  protected readonly stateSpec = ADADELTA_STATE;
+  protected override readonly intOptions = new Set(['weight_decay']);
+
+  constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
+    const defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, capturable: false, foreach: undefined, differentiable: false };
+    super(params, resolveOptions('Adadelta', defaults, options, validateAdadelta));
+  }
+
+  protected validateOptions(o: Record<string, unknown>): void {
+    validateAdadelta(o);
+  }
+
+  protected stepImpl(): void {
+    for (const group of this.paramGroups) {
+      const params = group.params.filter((p) => p.grad !== null);
+      const states = params.map((p) => {
+        let s = this.state.get(p);
+        if (s === undefined || Object.keys(s).length === 0) {
+          s = { step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) };
+          this.state.set(p, s);
+        }
+        return s as unknown as AdadeltaState;
+      });
+      adadelta(params, params.map((p) => p.grad!), states, {
+        lr: group.lr, rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
+        foreach: group.foreach, differentiable: group.differentiable,
+      });
+    }
+  }
+}
+
+/** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
+function validateAdadelta(o: Record<string, unknown>): void {
+  const num = (k: string, label: string): number => {
+    const v = o[k];
+    if (v instanceof Tensor) throw new TypeError(`Adadelta: a Tensor ${k} is not supported; pass a number`);
+    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
+    return v;
+  };
+  const lr = num('lr', 'learning rate');
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  const rho = num('rho', 'rho value');
+  if (!(rho >= 0 && rho <= 1)) throw new RangeError(`Invalid rho value: ${pyNum(rho)}`);
+  const eps = num('eps', 'epsilon value');
+  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
+  const wd = num('weightDecay', 'weight_decay value');
+  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
+  for (const k of ['maximize', 'capturable', 'differentiable'] as const) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
+    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
+  }
+  if (o['capturable']) throw new RangeError('Adadelta: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits');
+}

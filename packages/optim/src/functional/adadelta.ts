@@ -1,0 +1,104 @@
+import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import { fmaf } from './float32.js';
+
+const f32 = Math.fround;
+
+/**
+ * Adadelta's hyper-parameters as the update reads them.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h: functional.AdadeltaHyper = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+ * ```
+ */
+export interface AdadeltaHyper {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** A parameter's Adadelta state, PyTorch's keys. */
+export interface AdadeltaState {
+  step: number;
+  square_avg: Tensor;
+  acc_delta: Tensor;
+}
+
+/** What {@link adadelta} needs beyond the hyper-parameters. */
+export interface AdadeltaFunctionalOptions extends AdadeltaHyper {
+  foreach?: boolean | undefined;
+  differentiable?: boolean;
+}
+
+/**
+ * The readable reference of one Adadelta element update, PyTorch's `_single_tensor_adadelta`
+ * with ATen's float32 rounding per op. Returns `[param, square_avg, acc_delta]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.adadeltaReference(1, 0.5, 0, 0, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
+ * ```
+ */
+export function adadeltaReference(p: number, g: number, sq: number, acc: number, h: AdadeltaHyper): [number, number, number] {
+  let grad = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
+  const oneMinusRho = f32(1 - h.rho);
+  sq = fmaf(f32(oneMinusRho * grad), grad, f32(sq * f32(h.rho))); // square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+  const std = f32(Math.sqrt(f32(sq + f32(h.eps)))); // square_avg.add(eps).sqrt_()
+  let delta = f32(Math.sqrt(f32(acc + f32(h.eps)))); // acc_delta.add(eps).sqrt_()
+  delta = f32(f32(delta / std) * grad); // .div_(std).mul_(grad)
+  acc = fmaf(f32(oneMinusRho * delta), delta, f32(acc * f32(h.rho))); // acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+  p = fmaf(f32(-h.lr), delta, p); // param.add_(delta, alpha=-lr)
+  return [p, sq, acc];
+}
+
+/**
+ * Adadelta on a list of parameters, PyTorch's functional `adadelta`: picks the path
+ * (differentiable, for-loop, one pass) and advances each state.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros, noGrad } from '@tensile/tensor';
+ * const p = tensor([1, 2]);
+ * const s = { step: 0, square_avg: zeros([2]), acc_delta: zeros([2]) };
+ * noGrad(() => functional.adadelta([p], [tensor([0.5, -0.5])], [s], { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }));
+ * ```
+ */
+export function adadelta(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdadeltaState[], options: AdadeltaFunctionalOptions): void {
+  if (params.length !== grads.length || params.length !== states.length) {
+    throw new RangeError(`adadelta: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
+  }
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
+    return;
+  }
+  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
+  else elementStep(params, grads, states, options);
+}
+
+function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdadeltaState[], h: AdadeltaHyper): void {
+  const n = params.length;
+  updateInPlace([...params, ...states.map((s) => s.square_avg), ...states.map((s) => s.acc_delta)], grads, (out, g) => {
+    for (let k = 0; k < n; k++) {
+      states[k]!.step = f32(states[k]!.step + 1);
+      const p = out[k]!, sq = out[n + k]!, acc = out[2 * n + k]!, gk = g[k]!;
+      for (let i = 0; i < p.length; i++) [p[i], sq[i], acc[i]] = adadeltaReference(p[i]!, gk[i]!, sq[i]!, acc[i]!, h);
+    }
+  });
+}
+
+function differentiableStep(p: Tensor, grad: Tensor, s: AdadeltaState, h: AdadeltaHyper): void {
+  s.step = f32(s.step + 1);
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
+  s.square_avg.mul_(h.rho).addcmul_(g, g, 1 - h.rho);
+  const std = s.square_avg.add(h.eps).sqrt();
+  const delta = s.acc_delta.add(h.eps).sqrt().div(std).mul(g);
+  s.acc_delta.mul_(h.rho).addcmul_(delta, delta, 1 - h.rho);
+  p.add_(delta, -h.lr);
+}
