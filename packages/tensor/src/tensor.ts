@@ -298,8 +298,8 @@ export class Tensor {
   select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
   contiguous(): Tensor { return M.contiguous(this); }
   clone(): Tensor { return M.clone(this); }
-  gather(dim: number, index: Tensor): Tensor { return M.gather(this, dim, index); }
-  indexSelect(dim: number, index: Tensor): Tensor { return M.indexSelect(this, dim, index); }
+  gather(dim: number, index: M.IndexArg): Tensor { return M.gather(this, dim, index); }
+  indexSelect(dim: number, index: M.IndexArg): Tensor { return M.indexSelect(this, dim, index); }
 
   // ---- in-place (bump the version; recorded when grad mode is on) -------------------------
 

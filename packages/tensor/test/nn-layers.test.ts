@@ -425,6 +425,12 @@ describe('layers: reprs, train/eval, indices as arrays', () => {
     expect(e.weight.grad!.toArray()).toEqual([[0, 0], [0, 0], [2, 2], [0, 0], [0, 0], [1, 1]]);
     expect(F.crossEntropy(tensor([[1, 2, 3]]), [2]).item()).toBeCloseTo(F.crossEntropy(tensor([[1, 2, 3]]), tensor([2])).item(), 7);
     expect(F.nllLoss(tensor([[-1, -2]]), Int32Array.of(1)).item()).toBe(2);
+    // gather and indexSelect take the same index forms
+    const m = tensor([[1, 2], [3, 4]]);
+    expect(m.gather(1, [[1], [0]]).toArray()).toEqual([[2], [3]]);
+    expect(m.indexSelect(0, Int32Array.of(1, 1)).toArray()).toEqual([[3, 4], [3, 4]]);
+    expect(m.indexSelect(1, [0]).toArray()).toEqual([[1], [3]]);
+    throwsWith(() => m.gather(1, 'a' as never), TypeError, 'gather: index must be a Tensor, a number[] or an Int32Array, got string');
   });
 
   it('Dropout2d zeroes whole channels and scales the rest; identity in eval', () => {

@@ -4,7 +4,19 @@ import { K } from '../kernels/index.js';
 import { contiguousStrides, fmt, normDim, numel, sameShape, shapeArgs, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './binary.js';
-import { empty, expectTensor } from './util.js';
+import { empty, expectTensor, wrap } from './util.js';
+import { tensor } from './creation.js';
+
+/** Indices: a float32 tensor holding integers, a (nested) `number[]` or an `Int32Array`. */
+export type IndexArg = Tensor | readonly number[] | readonly (readonly number[])[] | Int32Array;
+
+/** @internal An index argument as a tensor (tensors pass through unchanged). */
+export function indexArg(op: string, index: unknown): Tensor {
+  if (index instanceof Int32Array) return wrap(Float32Array.from(index), [index.length]);
+  if (Array.isArray(index)) return tensor(index as number[]);
+  if (!(index instanceof Tensor)) throw new TypeError(`${op}: index must be a Tensor, a number[] or an Int32Array, got ${index === null ? 'null' : typeof index}`);
+  return index;
+}
 
 /** A view of x's storage with new geometry. */
 function viewOf(x: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
@@ -335,9 +347,9 @@ function readIndex(op: string, index: Tensor, size: number, dim: number): Int32A
  * gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]])); // tensor([[2.], [3.]])
  * ```
  */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export function gather(x: Tensor, dim: number, indexLike: IndexArg): Tensor {
   expectTensor('gather', 'input', x);
-  expectTensor('gather', 'index', index);
+  const index = indexArg('gather', indexLike);
   const d = normDim('gather', dim, x.ndim);
   if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
     throw new ShapeError(`gather: index has ${index.ndim} dims but the input has ${x.ndim}`);
@@ -370,9 +382,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * indexSelect(tensor([[1, 2], [3, 4]]), 0, tensor([1, 1])); // tensor([[3., 4.], [3., 4.]])
  * ```
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+export function indexSelect(x: Tensor, dim: number, indexLike: IndexArg): Tensor {
   expectTensor('indexSelect', 'input', x);
-  expectTensor('indexSelect', 'index', index);
+  const index = indexArg('indexSelect', indexLike);
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-d or 1-d, got shape ${fmt(index.shape)}`);
   const d = normDim('indexSelect', dim, x.ndim);
   const k = readIndex('indexSelect', index, x.shape[d] ?? 1, d);
