@@ -23,3 +23,4 @@ export {
 } from './normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';
 export * as init from './init.js';
+export * as utils from './utils.js';
