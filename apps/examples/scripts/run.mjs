@@ -18,6 +18,7 @@ const outfile = join(here, '..', 'dist', `${name}.mjs`);
 await build({
   entryPoints: [entry],
   bundle: true,
+  keepNames: true, // class names are PyTorch-visible (module reprs, error messages)
   platform: 'node',
   format: 'esm',
   target: 'node20',

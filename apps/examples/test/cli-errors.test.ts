@@ -19,7 +19,7 @@ beforeAll(async () => {
   cli = join(here, '..', 'dist', `mnist-cli-test-${process.pid}.mjs`);
   await build({
     entryPoints: [join(here, '..', 'src', 'mnist', 'cli.ts')],
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['@tensile/source'],
+    bundle: true, keepNames: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['@tensile/source'],
     outfile: cli, logLevel: 'warning',
     banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
   });
@@ -117,7 +117,10 @@ describe('the MNIST CLI: every user error is one line, status 2, and writes noth
 
     it("a checkpoint of another model (a foreign one)", () => {
       const d = withCheckpoint('foreign', bytes);
-      expectUserError(run('--out', d, '--resume', '--epochs', '2', '--model', 'cnn'), /^mnist: checkpoint .* does not fit this model and optimizer: /, d, listing(d));
+      const r = run('--out', d, '--resume', '--epochs', '2', '--model', 'cnn');
+      expectUserError(r, /^mnist: checkpoint .* does not fit this model and optimizer: /, d, listing(d));
+      // Class names survive bundling (esbuild keepNames): PyTorch's words, "for Sequential", not "Sequential2".
+      expect(r.stderr).toMatch(/state_dict for Sequential:/);
     });
 
     it('a fresh run into a directory that holds a run: refused, the run kept', () => {

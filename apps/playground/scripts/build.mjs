@@ -15,7 +15,7 @@ export async function buildPlayground({ out = join(app, 'dist'), minify = true }
   mkdirSync(out, { recursive: true });
   await build({
     entryPoints: { main: join(app, 'src', 'main.ts'), worker: join(app, 'src', 'worker.ts') },
-    bundle: true,
+    bundle: true, keepNames: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
@@ -39,7 +39,7 @@ async function writeDigits(file) {
   const packer = join(tmp, 'digits.mjs');
   await build({
     entryPoints: [join(app, 'scripts', 'digits.ts')],
-    bundle: true, format: 'esm', platform: 'node', target: 'node20',
+    bundle: true, keepNames: true, format: 'esm', platform: 'node', target: 'node20',
     conditions: ['@tensile/source'], outfile: packer, logLevel: 'warning',
   });
   try {
