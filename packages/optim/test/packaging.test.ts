@@ -13,8 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-/** esbuild, minified, gzip -9: the README's first program (tensor, nn, F and ASGD) for a browser. */
-const BUNDLE_BUDGET_GZIP = 46 * 1024;
+/**
+ * esbuild, minified, gzip -9: the README's first program (tensor, nn, F and ASGD) for a browser.
+ * It is in effect the whole of both packages (the Tensor class reaches every op, and `nn` is one
+ * namespace object), so it grows with every feature: 29.7 KiB before issue 14, 44.0 KiB with its
+ * layers. Raising the budget is a decision to write down in the commit that does it.
+ */
+const BUNDLE_BUDGET_GZIP = 50 * 1024;
 
 let work = '';
 let project = '';
