@@ -16,7 +16,7 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 /**
  * esbuild, minified, gzip -9: the README's first program (tensor, nn, F and ASGD) for a browser.
  * It is in effect the whole of both packages (the Tensor class reaches every op, and `nn` is one
- * namespace object), so it grows with every feature: 29.7 KiB before issue 14, 44.0 KiB with its
+ * namespace object), so it grows with every feature: 30.0 KiB before issue 14 (ff14d37~1), 44.0 KiB with its
  * layers. Raising the budget is a decision to write down in the commit that does it.
  */
 const BUNDLE_BUDGET_GZIP = 50 * 1024;
