@@ -26,4 +26,6 @@ export { ASGD, type ASGDOptions } from './asgd.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
 export * as functional from './functional/index.js';

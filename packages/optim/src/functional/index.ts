@@ -6,3 +6,5 @@ export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.
 export { adam, adamReference, adamScalars, type AdamHyper, type AdamState, type AdamFunctionalOptions } from './adam.js';
 export { fmaf, lerpf } from './float32.js';
 export { adadelta, adadeltaReference, type AdadeltaHyper, type AdadeltaState, type AdadeltaFunctionalOptions } from './adadelta.js';
+export { rmsprop, rmspropReference, type RMSpropHyper, type RMSpropState, type RMSpropFunctionalOptions } from './rmsprop.js';
+export { adagrad, adagradReference, type AdagradHyper, type AdagradState, type AdagradFunctionalOptions } from './adagrad.js';

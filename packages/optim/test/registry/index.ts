@@ -5,7 +5,7 @@
  * "a failed step changes nothing", unknown options and fused refusal for it.
  */
 import type { Tensor } from '@tensile/tensor';
-import { ASGD, Adadelta, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
+import { ASGD, Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '@tensile/optim';
 
 export interface OptimizerEntry {
   name: string;
@@ -64,5 +64,19 @@ export const OPTIMIZERS: OptimizerEntry[] = [
     combos: [{ lr: 1 }, { lr: 0.5, rho: 0.95, weightDecay: 0.1 }, { lr: 1, eps: 1e-3, maximize: true }],
     foreach: true,
     fixtures: ['adadelta.json'],
+  },
+  {
+    name: 'RMSprop',
+    make: (ps, o) => new RMSprop(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, momentum: 0.9, weightDecay: 0.1 }, { lr: 0.01, centered: true, maximize: true }, { lr: 0.02, centered: true, momentum: 0.5, alpha: 0.9, eps: 1e-3 }],
+    foreach: true,
+    fixtures: ['rmsprop.json'],
+  },
+  {
+    name: 'Adagrad',
+    make: (ps, o) => new Adagrad(ps, o) as never,
+    combos: [{ lr: 0.1 }, { lr: 0.1, lrDecay: 0.01, weightDecay: 0.1 }, { lr: 0.1, initialAccumulatorValue: 0.5, maximize: true, eps: 1e-5 }],
+    foreach: true,
+    fixtures: ['adagrad.json'],
   },
 ];

@@ -1,0 +1,130 @@
+import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import { fmaf, lerpf } from './float32.js';
+
+const f32 = Math.fround;
+
+/**
+ * RMSprop's hyper-parameters as the update reads them.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h: functional.RMSpropHyper = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
+ * ```
+ */
+export interface RMSpropHyper {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+/** A parameter's RMSprop state, PyTorch's keys (`momentum_buffer` with momentum, `grad_avg` when centered). */
+export interface RMSpropState {
+  step: number;
+  square_avg: Tensor;
+  momentum_buffer?: Tensor;
+  grad_avg?: Tensor;
+}
+
+/** What {@link rmsprop} needs beyond the hyper-parameters. */
+export interface RMSpropFunctionalOptions extends RMSpropHyper {
+  foreach?: boolean | undefined;
+  differentiable?: boolean;
+}
+
+/**
+ * The readable reference of one RMSprop element update, PyTorch 2.13's `_single_tensor_rmsprop`
+ * with ATen's float32 rounding per op. Returns `[param, square_avg, grad_avg, momentum_buffer]`
+ * (the last two unchanged when not centered / without momentum).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.rmspropReference(1, 0.5, 0, 0, 0, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
+ * ```
+ */
+export function rmspropReference(p: number, g: number, sq: number, gavg: number, buf: number, h: RMSpropHyper): [number, number, number, number] {
+  let grad = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
+  sq = fmaf(f32(f32(1 - h.alpha) * grad), grad, f32(sq * f32(h.alpha))); // square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+  let avg: number;
+  if (h.centered) {
+    gavg = lerpf(gavg, grad, f32(1 - h.alpha)); // grad_avg.lerp_(grad, 1 - alpha)
+    avg = f32(Math.sqrt(fmaf(-gavg, gavg, sq))); // square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+  } else avg = f32(Math.sqrt(sq));
+  avg = f32(avg + f32(h.eps)); // avg.add_(eps)
+  if (h.momentum > 0) {
+    buf = f32(f32(buf * f32(h.momentum)) + f32(grad / avg)); // buf.mul_(momentum).addcdiv_(grad, avg)
+    p = fmaf(f32(-h.lr), buf, p); // param.add_(buf, alpha=-lr)
+  } else {
+    p = f32(p + f32(f32(f32(-h.lr) * grad) / avg)); // param.addcdiv_(grad, avg, value=-lr)
+  }
+  return [p, sq, gavg, buf];
+}
+
+/**
+ * RMSprop on a list of parameters, PyTorch's functional `rmsprop`: picks the path
+ * (differentiable, for-loop, one pass) and advances each state.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros, noGrad } from '@tensile/tensor';
+ * const p = tensor([1, 2]);
+ * const s = { step: 0, square_avg: zeros([2]) };
+ * noGrad(() => functional.rmsprop([p], [tensor([0.5, -0.5])], [s], { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }));
+ * ```
+ */
+export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RMSpropState[], options: RMSpropFunctionalOptions): void {
+  if (params.length !== grads.length || params.length !== states.length) {
+    throw new RangeError(`rmsprop: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
+  }
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
+    return;
+  }
+  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
+  else elementStep(params, grads, states, options);
+}
+
+function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RMSpropState[], h: RMSpropHyper): void {
+  const n = params.length;
+  const outs = [...params, ...states.map((s) => s.square_avg)];
+  if (h.centered) outs.push(...states.map((s) => s.grad_avg!));
+  if (h.momentum > 0) outs.push(...states.map((s) => s.momentum_buffer!));
+  const gAt = 2 * n, bAt = (h.centered ? 3 : 2) * n;
+  updateInPlace(outs, grads, (out, g) => {
+    for (let k = 0; k < n; k++) {
+      states[k]!.step = f32(states[k]!.step + 1);
+      const p = out[k]!, sq = out[n + k]!, ga = h.centered ? out[gAt + k]! : null, b = h.momentum > 0 ? out[bAt + k]! : null, gk = g[k]!;
+      for (let i = 0; i < p.length; i++) {
+        const r = rmspropReference(p[i]!, gk[i]!, sq[i]!, ga ? ga[i]! : 0, b ? b[i]! : 0, h);
+        p[i] = r[0];
+        sq[i] = r[1];
+        if (ga) ga[i] = r[2];
+        if (b) b[i] = r[3];
+      }
+    }
+  });
+}
+
+function differentiableStep(p: Tensor, grad: Tensor, s: RMSpropState, h: RMSpropHyper): void {
+  s.step = f32(s.step + 1);
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
+  s.square_avg.mul_(h.alpha).addcmul_(g, g, 1 - h.alpha);
+  let avg: Tensor;
+  if (h.centered) {
+    s.grad_avg!.lerp_(g, 1 - h.alpha);
+    avg = s.square_avg.sub(s.grad_avg!.mul(s.grad_avg!)).sqrt();
+  } else avg = s.square_avg.sqrt();
+  avg = avg.add(h.eps);
+  if (h.momentum > 0) {
+    s.momentum_buffer!.mul_(h.momentum).addcdiv_(g, avg);
+    p.add_(s.momentum_buffer!, -h.lr);
+  } else p.addcdiv_(g, avg, -h.lr);
+}

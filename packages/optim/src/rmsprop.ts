@@ -1,0 +1,124 @@
+import { Tensor, zeros } from '@tensile/tensor';
+import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import type { StateSpec } from './state-dict.js';
+import { pyNum } from './format.js';
+import { rmsprop, type RMSpropState } from './functional/rmsprop.js';
+
+/**
+ * Options of {@link RMSprop}; PyTorch's names in camelCase, PyTorch's defaults.
+ *
+ * @example
+ * ```ts
+ * import { RMSprop, type RMSpropOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<RMSpropOptions> = { lr: 1e-3, momentum: 0.9, centered: true };
+ * new RMSprop([zeros([3], { requiresGrad: true })], options);
+ * ```
+ */
+export interface RMSpropOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps: number;
+  /** Normalise by an estimate of the gradient's variance instead of its second moment (default false). */
+  centered: boolean;
+  /** L2 penalty (default 0). */
+  weightDecay: number;
+  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  capturable: boolean;
+  /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
+  foreach: boolean | undefined;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+  /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
+  differentiable: boolean;
+}
+
+const RMSPROP_STATE: StateSpec = { step: 'count', square_avg: 'tensor', momentum_buffer: 'optionalTensor', grad_avg: 'optionalTensor' };
+
+/**
+ * RMSprop, exactly PyTorch's `torch.optim.RMSprop` (2.13's single-tensor arithmetic in float32,
+ * bit for bit on PyTorch's fixtures; foreach gives the same bits).
+ *
+ * @example
+ * ```ts
+ * import { RMSprop } from '@tensile/optim';
+ * import { tensor } from '@tensile/tensor';
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new RMSprop([w], { lr: 0.01, momentum: 0.9 });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * ```
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  protected readonly name = 'RMSprop';
+  protected readonly stateSpec = RMSPROP_STATE;
+  protected override readonly intOptions = new Set(['momentum', 'weight_decay']);
+
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    const defaults: RMSpropOptions = {
+      lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0,
+      capturable: false, foreach: undefined, maximize: false, differentiable: false,
+    };
+    super(params, resolveOptions('RMSprop', defaults, options, validateRMSprop));
+  }
+
+  protected validateOptions(o: Record<string, unknown>): void {
+    validateRMSprop(o);
+  }
+
+  protected stepImpl(): void {
+    for (const group of this.paramGroups) {
+      const params = group.params.filter((p) => p.grad !== null);
+      const states = params.map((p) => {
+        let s = this.state.get(p);
+        if (s === undefined || Object.keys(s).length === 0) {
+          s = { step: 0, square_avg: zeros(p.shape) };
+          if (group.momentum > 0) s['momentum_buffer'] = zeros(p.shape);
+          if (group.centered) s['grad_avg'] = zeros(p.shape);
+          this.state.set(p, s);
+        } else {
+          // A state made before momentum or centering was switched on (PyTorch raises KeyError): start them here.
+          if (group.momentum > 0 && !(s['momentum_buffer'] instanceof Tensor)) s['momentum_buffer'] = zeros(p.shape);
+          if (group.centered && !(s['grad_avg'] instanceof Tensor)) s['grad_avg'] = zeros(p.shape);
+        }
+        return s as unknown as RMSpropState;
+      });
+      rmsprop(params, params.map((p) => p.grad!), states, {
+        lr: group.lr, alpha: group.alpha, eps: group.eps, weightDecay: group.weightDecay, momentum: group.momentum,
+        centered: group.centered, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
+      });
+    }
+  }
+}
+
+/** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
+function validateRMSprop(o: Record<string, unknown>): void {
+  const num = (k: string, label: string): number => {
+    const v = o[k];
+    if (v instanceof Tensor) throw new TypeError(`RMSprop: a Tensor ${k} is not supported; pass a number`);
+    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
+    return v;
+  };
+  const lr = num('lr', 'learning rate');
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  const eps = num('eps', 'epsilon value');
+  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
+  const momentum = num('momentum', 'momentum value');
+  if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${pyNum(momentum)}`);
+  const wd = num('weightDecay', 'weight_decay value');
+  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
+  const alpha = num('alpha', 'alpha value');
+  if (!(alpha >= 0)) throw new RangeError(`Invalid alpha value: ${pyNum(alpha)}`);
+  for (const k of ['centered', 'capturable', 'maximize', 'differentiable'] as const) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
+    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
+  }
+  if (o['capturable']) throw new RangeError('RMSprop: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits');
+}
