@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 import { toModelInput } from './pad.js';
-import { defaults, type Config, type FromWorker, type ToWorker } from './protocol.js';
+import { HYPER, defaults, type Config, type FromWorker, type ToWorker } from './protocol.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -16,15 +16,15 @@ const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module
 const send = (m: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(m, transfer);
 
 // ---- settings ----
-const numeric = ['lr', 'lambd', 'alpha', 't0', 'momentum', 'weightDecay', 'batchSize'] as const;
+const numeric = ['lr', 'lambd', 'alpha', 't0', 'momentum', 'beta1', 'beta2', 'eps', 'weightDecay', 'batchSize'] as const;
 const modelSel = $<HTMLSelectElement>('model'), optSel = $<HTMLSelectElement>('optimizer');
 const startBtn = $<HTMLButtonElement>('start'), pauseBtn = $<HTMLButtonElement>('pause'), resetBtn = $<HTMLButtonElement>('reset');
 
 function fillDefaults(): void {
   const d = defaults(modelSel.value as Config['model'], optSel.value as Config['optimizer']);
   for (const k of numeric) $<HTMLInputElement>(k).value = String(d[k]);
-  for (const el of document.querySelectorAll<HTMLElement>('label.asgd')) el.classList.toggle('hidden', d.optimizer !== 'asgd');
-  for (const el of document.querySelectorAll<HTMLElement>('label.sgd')) el.classList.toggle('hidden', d.optimizer !== 'sgd');
+  for (const el of document.querySelectorAll<HTMLElement>('label[data-hyper]')) el.classList.toggle('hidden', !HYPER[d.optimizer].includes(el.dataset['hyper'] as keyof Config));
+  $('optimizer-note').textContent = d.optimizer === 'asgd' ? 'ASGD averages the weights from step t0 on.' : 'Only ASGD keeps averaged weights.';
   $('model-note').textContent = d.model === 'mlp' ? 'MLP: 784-128-10, ReLU.' : 'CNN: two 5×5 convolutions (6 and 16 channels), each with max-pooling, then 400-84-10; evaluated on 1,000 held-out digits.';
 }
 
@@ -64,7 +64,7 @@ function reset(): void {
   $('epoch').textContent = '–';
   send({ type: 'reset', config: c });
   setButtons();
-  setStatus(`ready: ${c.model.toUpperCase()} with ${c.optimizer.toUpperCase()}; press Start`);
+  setStatus(`ready: ${c.model.toUpperCase()} with ${optSel.selectedOptions[0]?.textContent ?? c.optimizer}; press Start`);
 }
 
 modelSel.addEventListener('change', () => { fillDefaults(); reset(); });
@@ -263,7 +263,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       return;
     case 'eval': {
       $('accuracy').textContent = pct(m.live);
-      $('accuracy-averaged').textContent = m.averaged === null ? 'n/a (SGD)' : pct(m.averaged);
+      $('accuracy-averaged').textContent = m.averaged === null ? 'n/a (ASGD only)' : pct(m.averaged);
       $('accuracy').dataset['live'] = String(m.live);
       if (m.step > 0) { // the untrained model (about 10%) is in the readout, not on the chart's scale
         accData[0].push(m.step);
@@ -278,10 +278,12 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       if (m.id === predictId) showPrediction(m.live, m.averaged);
       return;
     case 'error':
-      running = false;
-      setButtons();
       setStatus(m.message, true);
-      console.error(`playground worker: ${m.message}`);
+      if (!m.input) {
+        running = false; // training stopped
+        console.error(`playground worker: ${m.message}`);
+      }
+      setButtons();
       return;
   }
 });

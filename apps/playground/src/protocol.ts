@@ -1,7 +1,7 @@
 /** The messages between the page and the training worker. */
 export interface Config {
   model: 'mlp' | 'cnn';
-  optimizer: 'asgd' | 'sgd';
+  optimizer: 'asgd' | 'sgd' | 'adam' | 'adamw';
   lr: number;
   lambd: number;
   alpha: number;
@@ -9,6 +9,10 @@ export interface Config {
   weightDecay: number;
   /** SGD only. */
   momentum: number;
+  /** Adam and AdamW: PyTorch's betas[0], betas[1] and eps. */
+  beta1: number;
+  beta2: number;
+  eps: number;
   batchSize: number;
   /** Steps between two held-out evaluations. */
   evalEvery: number;
@@ -29,15 +33,25 @@ export type FromWorker =
   | { type: 'progress'; step: number; epoch: number; loss: number; examplesPerSecond: number }
   | { type: 'eval'; step: number; live: number; averaged: number | null }
   | { type: 'prediction'; id: number; live: number[]; averaged: number[] | null }
-  | { type: 'error'; message: string };
+  /** `input`: settings the optimizer refused (not a fault of the page). */
+  | { type: 'error'; message: string; input: boolean };
 
-/** Defaults that train well in a few seconds (the examples' MNIST defaults, batch 64). */
+/** Which hyper-parameters each optimizer reads (the page shows only these). */
+export const HYPER: Record<Config['optimizer'], readonly (keyof Config)[]> = {
+  asgd: ['lr', 'lambd', 'alpha', 't0', 'weightDecay'],
+  sgd: ['lr', 'momentum', 'weightDecay'],
+  adam: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
+  adamw: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
+};
+
+/** Defaults that train well in a few seconds (the examples' MNIST defaults, batch 64; PyTorch's for Adam/AdamW). */
 export function defaults(model: Config['model'], optimizer: Config['optimizer']): Config {
-  const asgd = optimizer === 'asgd';
+  const cnn = model === 'cnn';
+  const lr = { asgd: cnn ? 0.05 : 0.2, sgd: cnn ? 0.01 : 0.02, adam: 1e-3, adamw: 1e-3 }[optimizer];
   return {
-    model, optimizer,
-    lr: model === 'cnn' ? (asgd ? 0.05 : 0.01) : asgd ? 0.2 : 0.02,
-    lambd: 1e-4, alpha: 0.75, t0: model === 'cnn' ? 300 : 1500, weightDecay: 0, momentum: 0.9,
+    model, optimizer, lr,
+    lambd: 1e-4, alpha: 0.75, t0: cnn ? 300 : 1500, weightDecay: optimizer === 'adamw' ? 0.01 : 0, momentum: 0.9,
+    beta1: 0.9, beta2: 0.999, eps: 1e-8,
     batchSize: 64, evalEvery: model === 'cnn' ? 50 : 125, seed: 0,
   };
 }

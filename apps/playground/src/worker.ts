@@ -3,8 +3,8 @@
  * 60 ms so it can answer the page (pause, predict, new hyper-parameters) between them, and
  * reports progress, held-out accuracy and predictions as messages (protocol.ts).
  */
-import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
-import { ASGD, SGD } from '@tensile/optim';
+import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, zeros, type Tensor } from '@tensile/tensor';
+import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 import { PIXELS, decodeDigits, type Digits } from './digits.js';
 import type { Config, FromWorker, ToWorker } from './protocol.js';
 
@@ -19,10 +19,18 @@ function buildModel(kind: Config['model']): nn.Module {
   );
 }
 
-function buildOptimizer(c: Config, model: nn.Module): ASGD | SGD {
-  return c.optimizer === 'asgd'
-    ? new ASGD(model.parameters(), { lr: c.lr, lambd: c.lambd, alpha: c.alpha, t0: c.t0, weightDecay: c.weightDecay })
-    : new SGD(model.parameters(), { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay });
+/** The optimizer's options from the settings: camelCase keys, as its param groups hold them. */
+function options(c: Config): Record<string, unknown> {
+  switch (c.optimizer) {
+    case 'asgd': return { lr: c.lr, lambd: c.lambd, alpha: c.alpha, t0: c.t0, weightDecay: c.weightDecay };
+    case 'sgd': return { lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay };
+    case 'adam': case 'adamw': return { lr: c.lr, betas: [c.beta1, c.beta2], eps: c.eps, weightDecay: c.weightDecay };
+  }
+}
+
+function buildOptimizer(c: Config, params: Tensor[]): Optimizer<object> {
+  const Ctor = { asgd: ASGD, sgd: SGD, adam: Adam, adamw: AdamW }[c.optimizer];
+  return new Ctor(params, options(c) as never) as unknown as Optimizer<object>;
 }
 
 /** `[n, 784]` for the MLP, `[n, 1, 28, 28]` for the CNN. */
@@ -32,7 +40,7 @@ const input = (kind: Config['model'], pixels: Float32Array, n: number): Tensor =
 interface Run {
   config: Config;
   model: nn.Module;
-  opt: ASGD | SGD;
+  opt: Optimizer<object>;
   order: Int32Array;
   at: number;
   step: number;
@@ -52,7 +60,7 @@ function newRun(config: Config): Run {
   manualSeed(config.seed);
   const model = buildModel(config.model);
   const gen = new Generator(config.seed + 1);
-  return { config, model, opt: buildOptimizer(config, model), order: shuffled(digits!.train.count, gen), at: 0, step: 0, epoch: 1, gen, lossSum: 0, lossCount: 0, lastEval: 0 };
+  return { config, model, opt: buildOptimizer(config, model.parameters()), order: shuffled(digits!.train.count, gen), at: 0, step: 0, epoch: 1, gen, lossSum: 0, lossCount: 0, lastEval: 0 };
 }
 
 /** A seeded Fisher–Yates permutation of 0..n-1 (one per epoch). */
@@ -65,14 +73,16 @@ function shuffled(n: number, g: Generator): Int32Array {
   return p;
 }
 
-/** Hyper-parameters the optimizer reads from its param group every step; applied mid-run. */
+/**
+ * Hyper-parameters the optimizer reads from its param group at every step (as PyTorch's do),
+ * so new values apply from the next step on; the group's keys are the options' camelCase names.
+ */
 function applyLive(r: Run, c: Config): void {
-  const group = r.opt.paramGroups[0] as unknown as Record<string, unknown>;
-  group['lr'] = c.lr;
-  group['weight_decay'] = c.weightDecay;
-  if (r.opt instanceof ASGD) Object.assign(group, { lambd: c.lambd, alpha: c.alpha, t0: c.t0 });
-  else group['momentum'] = c.momentum;
-  r.config = { ...r.config, lr: c.lr, weightDecay: c.weightDecay, lambd: c.lambd, alpha: c.alpha, t0: c.t0, momentum: c.momentum };
+  // The constructor validates every option with PyTorch's messages: a bad value is refused here,
+  // before it reaches the running optimizer's group.
+  buildOptimizer({ ...c, optimizer: r.config.optimizer }, [zeros([1], { requiresGrad: true })]);
+  Object.assign(r.opt.paramGroups[0]!, options({ ...c, optimizer: r.config.optimizer }));
+  r.config = { ...c, model: r.config.model, optimizer: r.config.optimizer, batchSize: r.config.batchSize, evalEvery: r.config.evalEvery, seed: r.config.seed };
 }
 
 function trainStep(r: Run): void {
@@ -148,7 +158,7 @@ function slice(): void {
     if (r.step - r.lastEval >= r.config.evalEvery) evaluate(r);
   } catch (e) {
     running = false;
-    post({ type: 'error', message: `training failed: ${(e as Error).message}` });
+    post({ type: 'error', message: `training failed: ${(e as Error).message}`, input: false });
     return;
   }
   timer = setTimeout(slice, 0);
@@ -160,6 +170,7 @@ function handle(m: ToWorker): void {
       running = false;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+      run = undefined; // settings the optimizer refuses leave no run: Start asks for new ones
       run = newRun(m.config);
       post({ type: 'reset', step: 0 });
       evaluate(run);
@@ -168,7 +179,10 @@ function handle(m: ToWorker): void {
       if (run) applyLive(run, m.config);
       return;
     case 'start':
-      if (!run) return;
+      if (!run) {
+        post({ type: 'running', running: false });
+        throw new Error('no model: change the settings the optimizer refused, then press Reset');
+      }
       running = true;
       if (timer === undefined) timer = setTimeout(slice, 0);
       post({ type: 'running', running: true });
@@ -194,14 +208,25 @@ async function init(): Promise<void> {
   });
 }
 
+/** Handles one message; an error (a hyper-parameter the optimizer refuses, say) goes to the page. */
+function safely(m: ToWorker): void {
+  try {
+    handle(m);
+  } catch (e) {
+    // Settings the optimizer refuses (reset and config validate them first): the page shows the
+    // message; a run in progress goes on with the values it had.
+    post({ type: 'error', message: (e as Error).message, input: true });
+  }
+}
+
 const queue: ToWorker[] = [];
 const ready = init().then(
-  () => queue.splice(0).forEach(handle),
-  (e: unknown) => post({ type: 'error', message: (e as Error).message }),
+  () => queue.splice(0).forEach(safely),
+  (e: unknown) => post({ type: 'error', message: (e as Error).message, input: false }),
 );
 self.addEventListener('message', (e) => {
   const m = (e as MessageEvent<ToWorker>).data;
-  if (digits) handle(m);
+  if (digits) safely(m);
   else queue.push(m);
 });
 void ready;

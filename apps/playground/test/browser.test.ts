@@ -147,9 +147,48 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(losses.length).toBeGreaterThanOrEqual(10);
     expect(mean(losses.slice(0, 5))).toBeGreaterThan(2);
     expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)));
-    expect(await text(page, 'accuracy-averaged')).toBe('n/a (SGD)');
+    expect(await text(page, 'accuracy-averaged')).toBe('n/a (ASGD only)');
     expect(await page.$eval('[data-testid="prediction"]', (e) => (e as HTMLElement).dataset['averaged'])).toBeUndefined();
     await screenshot(page, 'chromium-3-cnn-sgd');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('trains the MLP with Adam; a value Adam refuses shows PyTorch\'s message and changes nothing', { timeout: 60_000 }, async () => {
+    await page.select('#model', 'mlp');
+    await page.select('#optimizer', 'adam');
+    expect(await page.$eval('#lr', (e) => (e as HTMLInputElement).value)).toBe('0.001');
+    expect(await page.$eval('label[data-hyper="beta1"]', (e) => e.classList.contains('hidden'))).toBe(false);
+    expect(await page.$eval('label[data-hyper="t0"]', (e) => e.classList.contains('hidden'))).toBe(true);
+    await page.evaluate(() => ((window as unknown as { losses: number[] }).losses.length = 0));
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')!.textContent) >= 300, { timeout: 40_000, polling: 100 });
+    const losses = await page.evaluate(() => (window as unknown as { losses: number[] }).losses.filter((v) => Number.isFinite(v)));
+    expect(losses.at(-1)).toBeLessThan(losses[0]! / 3);
+    await page.$eval('#beta1', (e) => {
+      (e as HTMLInputElement).value = '1.5';
+      e.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => document.querySelector('#status')!.classList.contains('error'), { timeout: 10_000 });
+    expect(await page.$eval('#status', (e) => e.textContent)).toBe('Invalid beta parameter at index 0: 1.5');
+    // Training goes on with the betas it had.
+    const step = Number(await text(page, 'step'));
+    await page.waitForFunction((s: number) => Number(document.querySelector('[data-testid="step"]')!.textContent) > s + 50, { timeout: 20_000, polling: 100 }, step);
+    await page.click('[data-testid="pause"]');
+    await screenshot(page, 'chromium-4-adam-refused-beta');
+    // Reset with the refused value: no model, and Start says what to do instead of hanging.
+    const status = (): Promise<string | null> => page.$eval('#status', (e) => e.textContent);
+    await page.click('[data-testid="reset"]');
+    await page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('Invalid beta'), { timeout: 10_000 });
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('no model'), { timeout: 10_000 });
+    expect(await page.$eval('[data-testid="start"]', (e) => (e as HTMLButtonElement).disabled)).toBe(false);
+    await page.$eval('#beta1', (e) => {
+      (e as HTMLInputElement).value = '0.9';
+      e.dispatchEvent(new Event('change'));
+    });
+    await page.click('[data-testid="reset"]');
+    await page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('ready'), { timeout: 10_000 });
+    expect(await status()).toBe('ready: MLP with Adam; press Start');
     expect(errors, errors.join('\n')).toEqual([]);
   });
 

@@ -33,5 +33,5 @@ export async function buildSelftest(out: string): Promise<void> {
     plugins: [browserShims], logLevel: 'error', sourcemap: 'inline',
     define: { 'process.env.NODE_ENV': '"test"' },
   });
-  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>tensile self-test</title><pre></pre><script type="module" src="selftest.js"></script>\n');
+  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>tensile self-test</title><link rel="icon" href="data:,"><pre></pre><script type="module" src="selftest.js"></script>\n');
 }
