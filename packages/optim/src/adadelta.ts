@@ -1,7 +1,8 @@
-import { Tensor, zeros } from '@tensile/tensor';
+import { zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
+import { flagOptions, nonNegative, numberOption } from './validate.js';
 import { adadelta, type AdadeltaState } from './functional/adadelta.js';
 
 /**
@@ -67,14 +68,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => {
-        let s = this.state.get(p);
-        if (s === undefined || Object.keys(s).length === 0) {
-          s = { step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) };
-          this.state.set(p, s);
-        }
-        return s as unknown as AdadeltaState;
-      });
+      const states = params.map((p) => this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) })));
       adadelta(params, params.map((p) => p.grad!), states, {
         lr: group.lr, rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
@@ -85,25 +79,10 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdadelta(o: Record<string, unknown>): void {
-  const num = (k: string, label: string): number => {
-    const v = o[k];
-    if (v instanceof Tensor) throw new TypeError(`Adadelta: a Tensor ${k} is not supported; pass a number`);
-    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
-    return v;
-  };
-  const lr = num('lr', 'learning rate');
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
-  const rho = num('rho', 'rho value');
+  nonNegative('Adadelta', o, 'lr', 'learning rate');
+  const rho = numberOption('Adadelta', o, 'rho', 'rho value');
   if (!(rho >= 0 && rho <= 1)) throw new RangeError(`Invalid rho value: ${pyNum(rho)}`);
-  const eps = num('eps', 'epsilon value');
-  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
-  const wd = num('weightDecay', 'weight_decay value');
-  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
-  for (const k of ['maximize', 'capturable', 'differentiable'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
-  }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
-  if (o['capturable']) throw new RangeError('Adadelta: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits');
+  nonNegative('Adadelta', o, 'eps', 'epsilon value');
+  nonNegative('Adadelta', o, 'weightDecay', 'weight_decay value');
+  flagOptions('Adadelta', o, ['maximize', 'capturable', 'differentiable']);
 }

@@ -1,7 +1,7 @@
 import { Tensor, full } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput, type ParamGroupInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { pyNum } from './format.js';
+import { flagOptions, nonNegative } from './validate.js';
 import { adagrad, type AdagradState } from './functional/adagrad.js';
 
 /**
@@ -74,12 +74,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   private ensureState(p: Tensor, init: number): AdagradState {
-    let s = this.state.get(p);
-    if (s === undefined || Object.keys(s).length === 0) {
-      s = { step: 0, sum: full(p.shape, init) };
-      this.state.set(p, s);
-    }
-    return s as unknown as AdagradState;
+    return this.lazyState<AdagradState>(p, () => ({ step: 0, sum: full(p.shape, init) }));
   }
 
   protected validateOptions(o: Record<string, unknown>): void {
@@ -100,27 +95,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdagrad(o: Record<string, unknown>): void {
-  const num = (k: string, label: string): number => {
-    const v = o[k];
-    if (v instanceof Tensor) throw new TypeError(`Adagrad: a Tensor ${k} is not supported; pass a number`);
-    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
-    return v;
-  };
-  const lr = num('lr', 'learning rate');
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
-  const lrDecay = num('lrDecay', 'lr_decay value');
-  if (!(lrDecay >= 0)) throw new RangeError(`Invalid lr_decay value: ${pyNum(lrDecay)}`);
-  const wd = num('weightDecay', 'weight_decay value');
-  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
-  const init = num('initialAccumulatorValue', 'initial_accumulator_value value');
-  if (!(init >= 0)) throw new RangeError(`Invalid initial_accumulator_value value: ${pyNum(init)}`);
-  const eps = num('eps', 'epsilon value');
-  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
-  for (const k of ['maximize', 'differentiable'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  for (const [k, label] of [['lr', 'learning rate'], ['lrDecay', 'lr_decay value'], ['weightDecay', 'weight_decay value'], ['initialAccumulatorValue', 'initial_accumulator_value value'], ['eps', 'epsilon value']] as const) {
+    nonNegative('Adagrad', o, k, label);
   }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
-  if (o['fused']) throw new RangeError("Adagrad: fused=true is not supported (PyTorch's fused kernel is one more path to the same numbers); every path gives the same bits");
+  flagOptions('Adagrad', o, ['maximize', 'differentiable']);
 }

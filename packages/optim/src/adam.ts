@@ -1,7 +1,7 @@
 import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { pyNum } from './format.js';
+import { betasOption, flagOptions, nonNegative } from './validate.js';
 import { adam, type AdamState } from './functional/adam.js';
 
 /**
@@ -98,16 +98,10 @@ export class Adam extends Optimizer<AdamOptions> {
 
   /** PyTorch's `_init_group`: state created at a parameter's first step, in PyTorch's key order. */
   private initState(p: Tensor, amsgrad: boolean): AdamState {
-    let s = this.state.get(p);
-    if (s === undefined || Object.keys(s).length === 0) {
-      s = { step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) };
-      if (amsgrad) s['max_exp_avg_sq'] = zeros(p.shape);
-      this.state.set(p, s);
-    } else if (amsgrad && !(s['max_exp_avg_sq'] instanceof Tensor)) {
-      // A state saved without amsgrad, loaded into an amsgrad group (PyTorch raises KeyError): start the maximum here.
-      s['max_exp_avg_sq'] = zeros(p.shape);
-    }
-    return s as unknown as AdamState;
+    const s = this.lazyState<AdamState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape), ...(amsgrad ? { max_exp_avg_sq: zeros(p.shape) } : {}) }));
+    // A state saved without amsgrad, loaded into an amsgrad group (PyTorch raises KeyError): start the maximum here.
+    if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zeros(p.shape);
+    return s;
   }
 }
 
@@ -138,30 +132,11 @@ export class AdamW extends Adam {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdam(name: string, o: Record<string, unknown>): void {
-  const lr = o['lr'];
-  if (lr instanceof Tensor) throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
-  if (typeof lr !== 'number') throw new TypeError(`Invalid learning rate: ${String(lr)}`);
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
-  const eps = o['eps'];
-  if (typeof eps !== 'number') throw new TypeError(`Invalid epsilon value: ${String(eps)}`);
-  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
-  const betas = o['betas'];
-  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers, got ${String(betas)}`);
-  for (const i of [0, 1]) {
-    const b: unknown = betas[i];
-    if (b instanceof Tensor) throw new TypeError(`${name}: Tensor betas are not supported; pass numbers`);
-    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyNum(b)}`);
-  }
-  const wd = o['weightDecay'];
-  if (typeof wd !== 'number') throw new TypeError(`Invalid weight_decay value: ${String(wd)}`);
-  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
-  for (const k of ['amsgrad', 'maximize', 'capturable', 'differentiable', 'decoupledWeightDecay'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
-  }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
-  if (o['fused']) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are for accelerators); every path gives the same bits`);
-  if (o['capturable']) throw new RangeError(`${name}: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits`);
+  if (o['lr'] instanceof Tensor) throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
+  nonNegative(name, o, 'lr', 'learning rate');
+  nonNegative(name, o, 'eps', 'epsilon value');
+  betasOption(name, o);
+  nonNegative(name, o, 'weightDecay', 'weight_decay value');
+  flagOptions(name, o, ['amsgrad', 'maximize', 'capturable', 'differentiable', 'decoupledWeightDecay']);
   if (name === 'AdamW' && o['decoupledWeightDecay'] !== true) throw new RangeError('AdamW: decoupled_weight_decay must stay true (use Adam to turn it off)');
 }

@@ -480,6 +480,16 @@ export abstract class Optimizer<O extends object> {
     void method;
   }
 
+  /** The state of `p`, made by `init` when it has none (PyTorch's lazy `_init_group`). */
+  protected lazyState<S extends object>(p: Tensor, init: () => S): S {
+    let s = this.state.get(p);
+    if (s === undefined || Object.keys(s).length === 0) {
+      s = init() as unknown as Record<string, unknown>;
+      this.state.set(p, s);
+    }
+    return s as unknown as S;
+  }
+
   /** Validates one saved per-parameter state and returns a live copy (see `importParamState`). */
   protected importState(p: Tensor, value: unknown, id: string): Record<string, unknown> {
     return importParamState(this.name, this.stateSpec, p, value, id);

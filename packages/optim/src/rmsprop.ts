@@ -1,7 +1,7 @@
 import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { pyNum } from './format.js';
+import { flagOptions, nonNegative } from './validate.js';
 import { rmsprop, type RMSpropState } from './functional/rmsprop.js';
 
 /**
@@ -75,18 +75,12 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
       const states = params.map((p) => {
-        let s = this.state.get(p);
-        if (s === undefined || Object.keys(s).length === 0) {
-          s = { step: 0, square_avg: zeros(p.shape) };
-          if (group.momentum > 0) s['momentum_buffer'] = zeros(p.shape);
-          if (group.centered) s['grad_avg'] = zeros(p.shape);
-          this.state.set(p, s);
-        } else {
-          // A state made before momentum or centering was switched on (PyTorch raises KeyError): start them here.
-          if (group.momentum > 0 && !(s['momentum_buffer'] instanceof Tensor)) s['momentum_buffer'] = zeros(p.shape);
-          if (group.centered && !(s['grad_avg'] instanceof Tensor)) s['grad_avg'] = zeros(p.shape);
-        }
-        return s as unknown as RMSpropState;
+        const s = this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zeros(p.shape) }));
+        // PyTorch's key order: step, square_avg, momentum_buffer, grad_avg. A state made before
+        // momentum or centering was switched on (PyTorch raises KeyError) gets them here.
+        if (group.momentum > 0 && !(s.momentum_buffer instanceof Tensor)) s.momentum_buffer = zeros(p.shape);
+        if (group.centered && !(s.grad_avg instanceof Tensor)) s.grad_avg = zeros(p.shape);
+        return s;
       });
       rmsprop(params, params.map((p) => p.grad!), states, {
         lr: group.lr, alpha: group.alpha, eps: group.eps, weightDecay: group.weightDecay, momentum: group.momentum,
@@ -98,27 +92,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateRMSprop(o: Record<string, unknown>): void {
-  const num = (k: string, label: string): number => {
-    const v = o[k];
-    if (v instanceof Tensor) throw new TypeError(`RMSprop: a Tensor ${k} is not supported; pass a number`);
-    if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
-    return v;
-  };
-  const lr = num('lr', 'learning rate');
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
-  const eps = num('eps', 'epsilon value');
-  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${pyNum(eps)}`);
-  const momentum = num('momentum', 'momentum value');
-  if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${pyNum(momentum)}`);
-  const wd = num('weightDecay', 'weight_decay value');
-  if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
-  const alpha = num('alpha', 'alpha value');
-  if (!(alpha >= 0)) throw new RangeError(`Invalid alpha value: ${pyNum(alpha)}`);
-  for (const k of ['centered', 'capturable', 'maximize', 'differentiable'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  for (const [k, label] of [['lr', 'learning rate'], ['eps', 'epsilon value'], ['momentum', 'momentum value'], ['weightDecay', 'weight_decay value'], ['alpha', 'alpha value']] as const) {
+    nonNegative('RMSprop', o, k, label);
   }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
-  if (o['capturable']) throw new RangeError('RMSprop: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits');
+  flagOptions('RMSprop', o, ['centered', 'capturable', 'maximize', 'differentiable']);
 }

@@ -1,0 +1,50 @@
+/**
+ * The option checks every optimizer shares, in PyTorch's words (`Invalid learning rate: -1`).
+ * Each optimizer's `validate*` function lists its checks in PyTorch's order with these.
+ */
+import { Tensor } from '@tensile/tensor';
+import { pyNum } from './format.js';
+
+/**
+ * The number under `key`, or a TypeError in PyTorch's words (`Invalid epsilon value: x`).
+ * A Tensor is refused with a message naming the optimizer (most take plain numbers).
+ */
+export function numberOption(name: string, o: Record<string, unknown>, key: string, label: string): number {
+  const v = o[key];
+  if (v instanceof Tensor) throw new TypeError(`${name}: a Tensor ${key} is not supported; pass a number`);
+  if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
+  return v;
+}
+
+/** `!(v >= 0)` (so NaN fails too) is PyTorch's `not 0.0 <= v`: `Invalid <label>: v`. */
+export function nonNegative(name: string, o: Record<string, unknown>, key: string, label: string): number {
+  const v = numberOption(name, o, key, label);
+  if (!(v >= 0)) throw new RangeError(`Invalid ${label}: ${pyNum(v)}`);
+  return v;
+}
+
+/** PyTorch's `not 0.0 <= betas[i] < 1.0` checks: `Invalid beta parameter at index i: b`. */
+export function betasOption(name: string, o: Record<string, unknown>): [number, number] {
+  const betas = o['betas'];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${name}: betas must be a pair of numbers, got ${String(betas)}`);
+  for (const i of [0, 1]) {
+    const b: unknown = betas[i];
+    if (b instanceof Tensor) throw new TypeError(`${name}: Tensor betas are not supported; pass numbers`);
+    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${pyNum(b)}`);
+  }
+  return betas as [number, number];
+}
+
+/** The boolean flags, `foreach` (boolean or unset), and the flags PyTorch has but we do not run. */
+export function flagOptions(name: string, o: Record<string, unknown>, flags: readonly string[]): void {
+  for (const k of flags) {
+    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
+  }
+  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
+    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
+  }
+  if (o['fused']) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits`);
+  if (o['capturable'] && name !== 'ASGD') {
+    throw new RangeError(`${name}: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits`);
+  }
+}
