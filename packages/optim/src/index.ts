@@ -28,4 +28,17 @@ export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { Adamax, type AdamaxOptions } from './adamax.js';
+export { NAdam, type NAdamOptions } from './nadam.js';
+export { RAdam, type RAdamOptions } from './radam.js';
+export { Rprop, type RpropOptions } from './rprop.js';
 export * as functional from './functional/index.js';
+export * as lrScheduler from './lr-scheduler.js';
+export {
+  LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR,
+  CosineAnnealingLR, ChainedScheduler, SequentialLR, ReduceLROnPlateau, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts,
+  type AnyOptimizer, type SchedulerStateDict, type LrLambda, type LambdaLROptions, type StepLROptions, type MultiStepLROptions,
+  type ConstantLROptions, type LinearLROptions, type ExponentialLROptions, type PolynomialLROptions, type CosineAnnealingLROptions,
+  type SequentialLROptions, type ReduceLROnPlateauOptions, type CyclicLROptions, type OneCycleLROptions, type CosineAnnealingWarmRestartsOptions,
+} from './lr-scheduler.js';
+export * as swaUtils from './swa-utils.js';

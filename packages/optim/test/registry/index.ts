@@ -5,7 +5,7 @@
  * "a failed step changes nothing", unknown options and fused refusal for it.
  */
 import type { Tensor } from '@tensile/tensor';
-import { ASGD, Adadelta, Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '@tensile/optim';
+import { ASGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer } from '@tensile/optim';
 
 export interface OptimizerEntry {
   name: string;
@@ -78,5 +78,33 @@ export const OPTIMIZERS: OptimizerEntry[] = [
     combos: [{ lr: 0.1 }, { lr: 0.1, lrDecay: 0.01, weightDecay: 0.1 }, { lr: 0.1, initialAccumulatorValue: 0.5, maximize: true, eps: 1e-5 }],
     foreach: true,
     fixtures: ['adagrad.json'],
+  },
+  {
+    name: 'Adamax',
+    make: (ps, o) => new Adamax(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.5, 0.6], eps: 0.1 }],
+    foreach: true,
+    fixtures: ['adamax.json'],
+  },
+  {
+    name: 'NAdam',
+    make: (ps, o) => new NAdam(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, weightDecay: 0.2, decoupledWeightDecay: true, momentumDecay: 0.01 }],
+    foreach: true,
+    fixtures: ['nadam.json'],
+  },
+  {
+    name: 'RAdam',
+    make: (ps, o) => new RAdam(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true }],
+    foreach: true,
+    fixtures: ['radam.json'],
+  },
+  {
+    name: 'Rprop',
+    make: (ps, o) => new Rprop(ps, o) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.02, etas: [0.3, 1.5], stepSizes: [1e-3, 0.05], maximize: true }],
+    foreach: true,
+    fixtures: ['rprop.json'],
   },
 ];

@@ -1,0 +1,101 @@
+import { isGradEnabled, maximum, updateInPlace, type Tensor } from '@tensile/tensor';
+import { fmaf, lerpf } from './float32.js';
+
+const f32 = Math.fround;
+
+/**
+ * Adamax's hyper-parameters as the update reads them.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h: functional.AdamaxHyper = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false };
+ * ```
+ */
+export interface AdamaxHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** A parameter's Adamax state, PyTorch's keys. */
+export interface AdamaxState {
+  step: number;
+  exp_avg: Tensor;
+  exp_inf: Tensor;
+}
+
+/** What {@link adamax} needs beyond the hyper-parameters. */
+export interface AdamaxFunctionalOptions extends AdamaxHyper {
+  foreach?: boolean | undefined;
+  differentiable?: boolean;
+}
+
+/**
+ * The readable reference of one Adamax element update, PyTorch 2.13's `_single_tensor_adamax`
+ * with ATen's float32 rounding per op; `clr` is `lr / (1 - beta1 ** step)` in double.
+ * Returns `[param, exp_avg, exp_inf]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.adamaxReference(1, 0.5, 0, 0, 0.02, { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false });
+ * ```
+ */
+export function adamaxReference(p: number, g: number, m: number, u: number, clr: number, h: AdamaxHyper): [number, number, number] {
+  let grad = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
+  m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
+  const decayed = f32(u * f32(h.beta2)), bound = f32(Math.abs(grad) + f32(h.eps));
+  u = Math.max(decayed, bound); // torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps)): NaN wins, as Math.max
+  p = f32(p + f32(f32(f32(-clr) * m) / u)); // param.addcdiv_(exp_avg, exp_inf, value=-clr)
+  return [p, m, u];
+}
+
+/**
+ * Adamax on a list of parameters, PyTorch's functional `adamax`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros, noGrad } from '@tensile/tensor';
+ * const s = { step: 0, exp_avg: zeros([2]), exp_inf: zeros([2]) };
+ * noGrad(() => functional.adamax([tensor([1, 2])], [tensor([0.5, -0.5])], [s], { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false }));
+ * ```
+ */
+export function adamax(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdamaxState[], options: AdamaxFunctionalOptions): void {
+  if (params.length !== grads.length || params.length !== states.length) {
+    throw new RangeError(`adamax: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
+  }
+  const clrOf = (step: number): number => options.lr / (1 - Math.pow(options.beta1, step));
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => {
+      const s = states[i]!;
+      s.step = f32(s.step + 1);
+      let g = options.maximize ? grads[i]!.neg() : grads[i]!;
+      if (options.weightDecay !== 0) g = g.add(p, options.weightDecay);
+      s.exp_avg.lerp_(g, 1 - options.beta1);
+      s.exp_inf.copy_(maximum(s.exp_inf.mul(options.beta2), g.abs().add(options.eps)));
+      p.addcdiv_(s.exp_avg, s.exp_inf, -clrOf(s.step));
+    });
+    return;
+  }
+  const run = (idx: readonly number[]): void => {
+    const n = idx.length;
+    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.exp_avg), ...idx.map((i) => states[i]!.exp_inf)], idx.map((i) => grads[i]!), (out, g) => {
+      idx.forEach((i, k) => {
+        const s = states[i]!;
+        s.step = f32(s.step + 1);
+        const clr = clrOf(s.step);
+        const p = out[k]!, m = out[n + k]!, u = out[2 * n + k]!, gk = g[k]!;
+        for (let e = 0; e < p.length; e++) [p[e], m[e], u[e]] = adamaxReference(p[e]!, gk[e]!, m[e]!, u[e]!, clr, options);
+      });
+    });
+  };
+  const all = params.map((_, i) => i);
+  if (options.foreach === false) all.forEach((i) => run([i]));
+  else run(all);
+}

@@ -1,0 +1,104 @@
+import { isGradEnabled, updateInPlace, where, type Tensor } from '@tensile/tensor';
+
+const f32 = Math.fround;
+
+/**
+ * Rprop's hyper-parameters as the update reads them.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h: functional.RpropHyper = { etaminus: 0.5, etaplus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, maximize: false };
+ * ```
+ */
+export interface RpropHyper {
+  etaminus: number;
+  etaplus: number;
+  stepSizeMin: number;
+  stepSizeMax: number;
+  maximize: boolean;
+}
+
+/** A parameter's Rprop state, PyTorch's keys: the previous gradient and each element's step size. */
+export interface RpropState {
+  step: number;
+  prev: Tensor;
+  step_size: Tensor;
+}
+
+/** What {@link rprop} needs beyond the hyper-parameters. */
+export interface RpropFunctionalOptions extends RpropHyper {
+  foreach?: boolean | undefined;
+  differentiable?: boolean;
+}
+
+/**
+ * The readable reference of one Rprop element update, PyTorch 2.13's `_single_tensor_rprop` in
+ * float32: the step size grows by `etaplus` where the gradient kept its sign, shrinks by
+ * `etaminus` where it flipped (and that gradient is then skipped), clamped to
+ * `[stepSizeMin, stepSizeMax]`. Returns `[param, prev, step_size]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.rpropReference(1, 0.5, 0, 0.01, { etaminus: 0.5, etaplus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, maximize: false });
+ * ```
+ */
+export function rpropReference(p: number, g: number, prev: number, stepSize: number, h: RpropHyper): [number, number, number] {
+  let grad = h.maximize ? -g : g;
+  const product = f32(grad * prev); // grad.mul(prev).sign()
+  // NOTE: torch.sign(NaN) is 0 (measured), so a NaN product keeps the step size (factor 1).
+  const factor = product > 0 ? f32(h.etaplus) : product < 0 ? f32(h.etaminus) : 1;
+  // step_size.mul_(sign).clamp_(min, max); clamp keeps NaN, as ATen's does.
+  stepSize = f32(stepSize * factor);
+  stepSize = Number.isNaN(stepSize) ? NaN : Math.min(Math.max(stepSize, f32(h.stepSizeMin)), f32(h.stepSizeMax));
+  if (factor === f32(h.etaminus)) grad = 0; // grad[sign.eq(etaminus)] = 0
+  const sgn = grad > 0 ? 1 : grad < 0 ? -1 : 0; // grad.sign(): 0 for 0 and NaN
+  p = f32(p - f32(sgn * stepSize)); // param.addcmul_(grad.sign(), step_size, value=-1)
+  return [p, grad, stepSize];
+}
+
+/**
+ * Rprop on a list of parameters, PyTorch's functional `rprop`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { tensor, zeros, full, noGrad } from '@tensile/tensor';
+ * const s = { step: 0, prev: zeros([2]), step_size: full([2], 0.01) };
+ * noGrad(() => functional.rprop([tensor([1, 2])], [tensor([0.5, -0.5])], [s], { etaminus: 0.5, etaplus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, maximize: false }));
+ * ```
+ */
+export function rprop(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RpropState[], options: RpropFunctionalOptions): void {
+  if (params.length !== grads.length || params.length !== states.length) {
+    throw new RangeError(`rprop: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
+  }
+  const h = options;
+  if (options.differentiable || isGradEnabled()) {
+    params.forEach((p, i) => {
+      const s = states[i]!;
+      s.step = f32(s.step + 1);
+      const g = h.maximize ? grads[i]!.neg() : grads[i]!;
+      const sign = g.mul(s.prev.clone()).sign();
+      const factor = where(sign.gt(0), h.etaplus, where(sign.lt(0), h.etaminus, 1));
+      s.step_size.mul_(factor).clamp_(h.stepSizeMin, h.stepSizeMax);
+      const kept = where(sign.lt(0), 0, g);
+      p.addcmul_(kept.sign(), s.step_size, -1);
+      s.prev.copy_(kept);
+    });
+    return;
+  }
+  const run = (idx: readonly number[]): void => {
+    const n = idx.length;
+    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.prev), ...idx.map((i) => states[i]!.step_size)], idx.map((i) => grads[i]!), (out, g) => {
+      idx.forEach((i, k) => {
+        states[i]!.step = f32(states[i]!.step + 1);
+        const p = out[k]!, prev = out[n + k]!, ss = out[2 * n + k]!, gk = g[k]!;
+        for (let e = 0; e < p.length; e++) [p[e], prev[e], ss[e]] = rpropReference(p[e]!, gk[e]!, prev[e]!, ss[e]!, h);
+      });
+    });
+  };
+  const all = params.map((_, i) => i);
+  if (options.foreach === false) all.forEach((i) => run([i]));
+  else run(all);
+}
