@@ -25,7 +25,7 @@ type Report = {
 /** Opens the self-test page, waits for its report and checks it. */
 async function selftest(browser: Browser, name: string): Promise<void> {
   const p = await browser.newPage();
-  const errs = watchErrors(p);
+  const errs = watchErrors(p, site!.url);
   await p.goto(`${site!.url}selftest/`, { waitUntil: 'domcontentloaded' });
   const report = (await p.evaluate(() => (window as unknown as { selftest: Promise<unknown> }).selftest)) as Report;
   await p.close();
@@ -54,7 +54,7 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     page = await browser.newPage();
-    errors = watchErrors(page);
+    errors = watchErrors(page, site!.url);
   }, 60_000);
   afterAll(async () => browser?.close());
 
@@ -207,7 +207,7 @@ describe.skipIf(!firefoxPath)('the playground in Firefox ESR (WebDriver BiDi)', 
 
   it('loads with no console error, reports wasm, trains and the loss falls', { timeout: 60_000 }, async () => {
     const page = await browser.newPage();
-    const errors = watchErrors(page);
+    const errors = watchErrors(page, site!.url);
     await page.goto(site!.url, { waitUntil: 'load' });
     await page.waitForSelector('[data-testid="start"]:not([disabled])', { timeout: 30_000 });
     expect(await text(page, 'backend')).toBe('wasm');

@@ -46,14 +46,20 @@ export async function launchFirefox(): Promise<Browser> {
   });
 }
 
-/** Console errors and uncaught exceptions of a page, collected from the moment it opens. */
-export function watchErrors(page: Page): string[] {
+/**
+ * Console errors, uncaught exceptions, failed requests and any request that leaves `origin`
+ * (the page must load nothing but its own files), collected from the moment the page opens.
+ */
+export function watchErrors(page: Page, origin: string): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${(e as Error).message ?? e}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) errors.push(`request outside the site: ${r.url()}`);
+  });
   return errors;
 }
 
