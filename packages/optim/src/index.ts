@@ -42,3 +42,4 @@ export {
   type SequentialLROptions, type ReduceLROnPlateauOptions, type CyclicLROptions, type OneCycleLROptions, type CosineAnnealingWarmRestartsOptions,
 } from './lr-scheduler.js';
 export * as swaUtils from './swa-utils.js';
+export type { AvgFn, MultiAvgFn, AveragedModelOptions, SWALROptions } from './swa-utils.js';

@@ -11,9 +11,29 @@ import { cos, pow } from './libm.js';
  * Follows the newest `lr_scheduler.py` (2.13): `_is_initial`, `_update_lr`, the step-order warning.
  */
 
-/** Any optimizer (the schedulers read and write `lr`, and `momentum`/`betas` when cycling). */
+/**
+ * Any optimizer (the schedulers read and write `lr`, and `momentum`/`betas` when cycling).
+ *
+ * @example
+ * ```ts
+ * import { Adam, StepLR, type AnyOptimizer } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt: AnyOptimizer = new Adam([zeros([2], { requiresGrad: true })]);
+ * new StepLR(opt, { stepSize: 10 });
+ * ```
+ */
 export type AnyOptimizer = Optimizer<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-/** A scheduler's state dict: PyTorch's keys (`last_epoch`, `base_lrs`, `_step_count`, ...). */
+/**
+ * A scheduler's state dict: PyTorch's keys (`last_epoch`, `base_lrs`, `_step_count`, ...).
+ *
+ * @example
+ * ```ts
+ * import { SGD, ExponentialLR, type SchedulerStateDict } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1 });
+ * const sd: SchedulerStateDict = new ExponentialLR(opt, { gamma: 0.9 }).stateDict(); // sd['last_epoch'] === 0
+ * ```
+ */
 export type SchedulerStateDict = Record<string, unknown>;
 
 type Group = Record<string, unknown>;
@@ -343,7 +363,17 @@ export abstract class LRScheduler {
 // ---------------------------------------------------------------------------------------------
 // LambdaLR, MultiplicativeLR
 
-/** A function of the epoch (an integer, or a fraction after `step(epoch)`) giving a factor. */
+/**
+ * A function of the epoch (an integer, or a fraction after `step(epoch)`) giving a factor.
+ *
+ * @example
+ * ```ts
+ * import { SGD, LambdaLR, type LrLambda } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const warmup: LrLambda = (epoch) => Math.min(1, (epoch + 1) / 5);
+ * new LambdaLR(new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1 }), { lrLambda: warmup });
+ * ```
+ */
 export type LrLambda = (epoch: number) => number;
 
 function lambdasFor(name: string, optimizer: AnyOptimizer, lrLambda: unknown): LrLambda[] {
@@ -370,7 +400,18 @@ function loadLambdas(fns: LrLambda[], saved: unknown): void {
   });
 }
 
-/** Options of {@link LambdaLR} and {@link MultiplicativeLR}. */
+/**
+ * Options of {@link LambdaLR} and {@link MultiplicativeLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, LambdaLR, type LambdaLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<LambdaLROptions> = { lrLambda: (epoch) => 1 / (1 + epoch) };
+ * new LambdaLR(opt, options);
+ * ```
+ */
 export interface LambdaLROptions {
   /** The factor for an epoch, or one function per param group. Required. */
   lrLambda: LrLambda | LrLambda[];
@@ -455,7 +496,18 @@ export class MultiplicativeLR extends LRScheduler {
 // ---------------------------------------------------------------------------------------------
 // StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR
 
-/** Options of {@link StepLR}. */
+/**
+ * Options of {@link StepLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, StepLR, type StepLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<StepLROptions> = { stepSize: 30, gamma: 0.1 };
+ * new StepLR(opt, options);
+ * ```
+ */
 export interface StepLROptions {
   /** Period of the decay, in epochs (a positive integer). Required. */
   stepSize: number;
@@ -508,7 +560,18 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Options of {@link MultiStepLR}. */
+/**
+ * Options of {@link MultiStepLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, MultiStepLR, type MultiStepLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<MultiStepLROptions> = { milestones: [30, 80], gamma: 0.1 };
+ * new MultiStepLR(opt, options);
+ * ```
+ */
 export interface MultiStepLROptions {
   /** Epoch indices at which lr is multiplied by gamma (a repeated one applies gamma twice). Required. */
   milestones: number[];
@@ -563,7 +626,18 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** Options of {@link ConstantLR}. */
+/**
+ * Options of {@link ConstantLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, ConstantLR, type ConstantLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<ConstantLROptions> = { factor: 0.5, totalIters: 4 };
+ * new ConstantLR(opt, options);
+ * ```
+ */
 export interface ConstantLROptions {
   /** The factor applied until `totalIters` (default 1/3), in [0, 1]. */
   factor: number;
@@ -611,7 +685,18 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
-/** Options of {@link LinearLR}. */
+/**
+ * Options of {@link LinearLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, LinearLR, type LinearLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<LinearLROptions> = { startFactor: 0.1, totalIters: 10 };
+ * new LinearLR(opt, options);
+ * ```
+ */
 export interface LinearLROptions {
   /** Factor at the first epoch (default 1/3), in (0, 1]. */
   startFactor: number;
@@ -667,7 +752,18 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-/** Options of {@link ExponentialLR}. */
+/**
+ * Options of {@link ExponentialLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, ExponentialLR, type ExponentialLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<ExponentialLROptions> = { gamma: 0.95 };
+ * new ExponentialLR(opt, options);
+ * ```
+ */
 export interface ExponentialLROptions {
   /** Multiplicative factor per epoch. Required. */
   gamma: number;
@@ -710,7 +806,18 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-/** Options of {@link PolynomialLR}. */
+/**
+ * Options of {@link PolynomialLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, PolynomialLR, type PolynomialLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<PolynomialLROptions> = { totalIters: 100, power: 2 };
+ * new PolynomialLR(opt, options);
+ * ```
+ */
 export interface PolynomialLROptions {
   /** Epochs of the decay (default 5). */
   totalIters: number;
@@ -757,7 +864,18 @@ export class PolynomialLR extends LRScheduler {
   }
 }
 
-/** Options of {@link CosineAnnealingLR}. */
+/**
+ * Options of {@link CosineAnnealingLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, CosineAnnealingLR, type CosineAnnealingLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<CosineAnnealingLROptions> = { tMax: 50, etaMin: 1e-5 };
+ * new CosineAnnealingLR(opt, options);
+ * ```
+ */
 export interface CosineAnnealingLROptions {
   /** Half-period of the cosine, in epochs. Required. */
   tMax: number;
@@ -890,7 +1008,21 @@ function loadNested(self: LRScheduler, schedulers: LRScheduler[], stateDict: Sch
   nested.forEach((sd, i) => schedulers[i]!.loadStateDict(sd as SchedulerStateDict));
 }
 
-/** Options of {@link SequentialLR}. */
+/**
+ * Options of {@link SequentialLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, SequentialLR, ConstantLR, ExponentialLR, type SequentialLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1 });
+ * const options: Partial<SequentialLROptions> = {
+ *   schedulers: [new ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new ExponentialLR(opt, { gamma: 0.9 })],
+ *   milestones: [2],
+ * };
+ * new SequentialLR(opt, options);
+ * ```
+ */
 export interface SequentialLROptions {
   /** The schedulers, in order. Required. */
   schedulers: LRScheduler[];
@@ -973,7 +1105,18 @@ function recursiveUndo(s: LRScheduler): void {
 // ---------------------------------------------------------------------------------------------
 // ReduceLROnPlateau
 
-/** Options of {@link ReduceLROnPlateau}. */
+/**
+ * Options of {@link ReduceLROnPlateau}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, ReduceLROnPlateau, type ReduceLROnPlateauOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<ReduceLROnPlateauOptions> = { mode: 'max', patience: 3, minLr: 1e-4 };
+ * new ReduceLROnPlateau(opt, options);
+ * ```
+ */
 export interface ReduceLROnPlateauOptions {
   /** `'min'`: lower metric is better (default); `'max'`: higher is better. */
   mode: 'min' | 'max';
@@ -1182,7 +1325,18 @@ function setMomentum(group: Group, useBeta1: boolean, m: number): void {
   else group['momentum'] = m;
 }
 
-/** Options of {@link CyclicLR}. */
+/**
+ * Options of {@link CyclicLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, CyclicLR, type CyclicLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<CyclicLROptions> = { baseLr: 0.001, maxLr: 0.01, stepSizeUp: 100, mode: 'triangular2' };
+ * new CyclicLR(opt, options);
+ * ```
+ */
 export interface CyclicLROptions {
   /** The lower lr boundary, one for all groups or one per group. Required. */
   baseLr: number | number[];
@@ -1343,7 +1497,18 @@ export class CyclicLR extends LRScheduler {
   }
 }
 
-/** Options of {@link OneCycleLR}. */
+/**
+ * Options of {@link OneCycleLR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, OneCycleLR, type OneCycleLROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<OneCycleLROptions> = { maxLr: 0.1, totalSteps: 1000, threePhase: true };
+ * new OneCycleLR(opt, options);
+ * ```
+ */
 export interface OneCycleLROptions {
   /** The peak lr, one for all groups or one per group. Required. */
   maxLr: number | number[];
@@ -1516,7 +1681,18 @@ const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 // ---------------------------------------------------------------------------------------------
 // CosineAnnealingWarmRestarts
 
-/** Options of {@link CosineAnnealingWarmRestarts}. */
+/**
+ * Options of {@link CosineAnnealingWarmRestarts}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const opt = new SGD([zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+ * const options: Partial<CosineAnnealingWarmRestartsOptions> = { t0: 10, tMult: 2, etaMin: 1e-4 };
+ * new CosineAnnealingWarmRestarts(opt, options);
+ * ```
+ */
 export interface CosineAnnealingWarmRestartsOptions {
   /** Epochs until the first restart (a positive integer). Required. */
   t0: number;

@@ -12,12 +12,44 @@ import { typeName } from './state-dict.js';
 
 const f32 = Math.fround;
 
-/** `updateBn(loader, model)`: recomputes BatchNorm running statistics with one pass over `loader` (PyTorch's `update_bn`). */
+/**
+ * `updateBn(loader, model)`: recomputes BatchNorm running statistics with one pass over `loader`
+ * (PyTorch's `update_bn`; the same function as `nn.updateBn`).
+ *
+ * @example
+ * ```ts
+ * import { swaUtils } from '@tensile/optim';
+ * import { nn, data, randn } from '@tensile/tensor';
+ * const model = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4));
+ * const swa = new swaUtils.AveragedModel(model);
+ * swaUtils.updateBn(new data.DataLoader(new data.TensorDataset(randn([8, 3])), { batchSize: 4 }), swa);
+ * ```
+ */
 export const updateBn = nn.updateBn;
 
-/** `avgFn(averaged, current, numAveraged)` returns the new average of one parameter. */
+/**
+ * `avgFn(averaged, current, numAveraged)` returns the new average of one parameter.
+ *
+ * @example
+ * ```ts
+ * import { swaUtils, type AvgFn } from '@tensile/optim';
+ * import { nn } from '@tensile/tensor';
+ * const half: AvgFn = (avg, cur) => avg.add(cur).mul(0.5);
+ * new swaUtils.AveragedModel(new nn.Linear(2, 1), { avgFn: half });
+ * ```
+ */
 export type AvgFn = (averaged: Tensor, current: Tensor, numAveraged: number) => Tensor;
-/** `multiAvgFn(averaged, current, numAveraged)` updates the averaged tensors in place. */
+/**
+ * `multiAvgFn(averaged, current, numAveraged)` updates the averaged tensors in place.
+ *
+ * @example
+ * ```ts
+ * import { swaUtils, type MultiAvgFn } from '@tensile/optim';
+ * import { nn } from '@tensile/tensor';
+ * const ema: MultiAvgFn = swaUtils.getEmaMultiAvgFn(0.999);
+ * new swaUtils.AveragedModel(new nn.Linear(2, 1), { multiAvgFn: ema });
+ * ```
+ */
 export type MultiAvgFn = (averaged: Tensor[], current: Tensor[], numAveraged: number) => void;
 
 function checkDecay(decay: unknown): number {
@@ -224,7 +256,17 @@ export function deepCopyModule<M extends nn.Module>(model: M): M {
 // ---------------------------------------------------------------------------------------------
 // AveragedModel
 
-/** Options of {@link AveragedModel}. */
+/**
+ * Options of {@link AveragedModel}.
+ *
+ * @example
+ * ```ts
+ * import { swaUtils, type AveragedModelOptions } from '@tensile/optim';
+ * import { nn } from '@tensile/tensor';
+ * const options: Partial<AveragedModelOptions> = { multiAvgFn: swaUtils.getEmaMultiAvgFn(0.99), useBuffers: true };
+ * new swaUtils.AveragedModel(new nn.Linear(2, 1), options);
+ * ```
+ */
 export interface AveragedModelOptions {
   /** Per-parameter averaging function (default: SWA's equal average). */
   avgFn: AvgFn | undefined;
@@ -325,7 +367,17 @@ export class AveragedModel<M extends nn.Module = nn.Module> extends nn.Module {
 // ---------------------------------------------------------------------------------------------
 // SWALR
 
-/** Options of {@link SWALR}. */
+/**
+ * Options of {@link SWALR}.
+ *
+ * @example
+ * ```ts
+ * import { SGD, swaUtils, type SWALROptions } from '@tensile/optim';
+ * import { zeros } from '@tensile/tensor';
+ * const options: Partial<SWALROptions> = { swaLr: 0.05, annealEpochs: 5, annealStrategy: 'linear' };
+ * new swaUtils.SWALR(new SGD([zeros([2], { requiresGrad: true })], { lr: 0.5 }), options);
+ * ```
+ */
 export interface SWALROptions {
   /** The lr to anneal to, one for all groups or one per group. Required. */
   swaLr: number | number[];
