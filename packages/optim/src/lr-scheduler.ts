@@ -198,7 +198,8 @@ export abstract class LRScheduler {
   protected getLrCalledWithinStep = false;
   /** PyTorch's `_last_lr`. */
   protected lastLr: number[] = [];
-  private warnedEpoch = false;
+  /** Whether the `step(epoch)` deprecation warning was shown (once per scheduler). */
+  protected warnedEpoch = false;
 
   /** The scheduler's name in messages (its class name). */
   protected get name(): string {
@@ -1240,7 +1241,11 @@ export class ReduceLROnPlateau extends LRScheduler {
       current = metrics.item();
     } else current = checkNumber('ReduceLROnPlateau', 'metrics', metrics);
     if (epoch === undefined) epoch = this.lastEpoch + 1;
-    else console.warn(EPOCH_DEPRECATION_WARNING);
+    else {
+      checkNumber('ReduceLROnPlateau', 'epoch', epoch);
+      if (!this.warnedEpoch) console.warn(EPOCH_DEPRECATION_WARNING);
+      this.warnedEpoch = true;
+    }
     this.lastEpoch = epoch;
     if (this.isBetter(current, this.best)) {
       this.best = current;

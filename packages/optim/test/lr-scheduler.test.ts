@@ -303,6 +303,37 @@ describe('scheduler behaviour', () => {
     expect(b.getLastLr()).toEqual([0.25]);
   });
 
+  it("resuming does not step twice (2.13's _is_initial): ExponentialLR and CosineAnnealingLR keep the group's lr", () => {
+    const opt = makeOptimizer('SGD', [1], null);
+    const a = new ExponentialLR(opt, { gamma: 0.5 });
+    for (let i = 0; i < 3; i++) { opt.step(); a.step(); }
+    const b = new ExponentialLR(opt, { gamma: 0.5, lastEpoch: 3 });
+    expect(b.getLastLr()).toEqual([0.125]);
+    opt.step(); b.step();
+    expect(b.getLastLr()).toEqual([0.0625]);
+    const opt2 = makeOptimizer('SGD', [1], null);
+    const c = new CosineAnnealingLR(opt2, { tMax: 10 });
+    for (let i = 0; i < 4; i++) { opt2.step(); c.step(); }
+    const lr4 = c.getLastLr()[0]!;
+    const d = new CosineAnnealingLR(opt2, { tMax: 10, lastEpoch: 4 });
+    expect(d.getLastLr()).toEqual([lr4]);
+    expect(d.lastEpoch).toBe(5);
+    opt2.step(); d.step(); // then the chainable form from the group's lr, as 2.13's get_lr
+    expect(d.getLastLr()[0]).toBe(((1 + Math.cos((Math.PI * 6) / 10)) / (1 + Math.cos((Math.PI * 5) / 10))) * (lr4 - 0) + 0);
+  });
+
+  it('ReduceLROnPlateau.step(metric, epoch) warns once; a missing metric is a TypeError', () => {
+    const opt = makeOptimizer('SGD', [1], null);
+    const s = new ReduceLROnPlateau(opt);
+    s.step(1, 3);
+    s.step(1, 4);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(s.lastEpoch).toBe(4);
+    expect(() => s.step()).toThrow("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'");
+    s.step(tensor(0.5));
+    expect(s.best).toBe(0.5);
+  });
+
   it('a 1-element tensor lr (ASGD) is filled in place', () => {
     const lr = tensor([0.1]);
     const opt = new ASGD([zeros([1], { requiresGrad: true })], { lr });
