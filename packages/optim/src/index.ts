@@ -32,6 +32,7 @@ export { Adamax, type AdamaxOptions } from './adamax.js';
 export { NAdam, type NAdamOptions } from './nadam.js';
 export { RAdam, type RAdamOptions } from './radam.js';
 export { Rprop, type RpropOptions } from './rprop.js';
+export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export * as functional from './functional/index.js';
 export * as lrScheduler from './lr-scheduler.js';
 export {

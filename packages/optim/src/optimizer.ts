@@ -182,8 +182,11 @@ export abstract class Optimizer<O extends object> {
   /** Validates one group's options (constructor defaults, added groups, loaded groups). */
   protected abstract validateOptions(options: Record<string, unknown>): void;
 
-  /** The algorithm: update every parameter that has a grad. Runs under noGrad unless differentiable. */
-  protected abstract stepImpl(): void;
+  /**
+   * The algorithm: update every parameter that has a grad. Runs under noGrad unless
+   * differentiable. Gets the step's closure (already evaluated once, its result in `loss`).
+   */
+  protected abstract stepImpl(closure?: () => unknown, loss?: unknown): void;
 
   /** Checks what `stepImpl` will need, before anything is changed. Override to add checks. */
   protected validateStep(): void {
@@ -330,9 +333,10 @@ export abstract class Optimizer<O extends object> {
     if (fn) loss = enableGrad(fn);
     this.validateStep();
     const differentiable = Boolean((this.defaults as Record<string, unknown>)['differentiable']);
-    if (differentiable) enableGrad(() => this.stepImpl());
-    else if (isGradEnabled()) noGrad(() => this.stepImpl());
-    else this.stepImpl();
+    // The closure and its first loss go to stepImpl too: LBFGS evaluates the closure again.
+    if (differentiable) enableGrad(() => this.stepImpl(fn, loss));
+    else if (isGradEnabled()) noGrad(() => this.stepImpl(fn, loss));
+    else this.stepImpl(fn, loss);
 
     for (const hook of [...this.stepPostHooks.values(), ...globalStepPostHooks.values()]) hook(self, args, kwargs);
     return loss;
