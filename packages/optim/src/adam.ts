@@ -132,7 +132,10 @@ export class AdamW extends Adam {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdam(name: string, o: Record<string, unknown>): void {
-  if (o['lr'] instanceof Tensor) throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
+  if (o['lr'] instanceof Tensor) {
+    if (o['foreach'] === true && !o['capturable']) throw new RangeError('lr as a Tensor is not supported for capturable=False and foreach=True');
+    throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
+  }
   nonNegative(name, o, 'lr', 'learning rate');
   nonNegative(name, o, 'eps', 'epsilon value');
   betasOption(name, o);
