@@ -2,6 +2,10 @@ import { ShapeError } from './errors.js';
 import { fmt, sameShape, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { checkOptions } from './options.js';
+import { add } from './ops/binary.js';
+import { ones } from './ops/creation.js';
+import { clone, detach } from './ops/movement.js';
+import { add_ } from './ops/inplace.js';
 
 // ---- grad mode ----------------------------------------------------------------------------
 
@@ -179,20 +183,20 @@ interface RunOptions {
   capture?: readonly (Node | null)[];
 }
 
-type Ops = {
-  add(a: Tensor, b: Tensor): Tensor;
-  onesLike(t: Tensor): Tensor;
-  copyForGrad(t: Tensor, keepGraph: boolean): Tensor;
-  accumulateInPlace(dst: Tensor, src: Tensor): void;
+/**
+ * The four ops the engine itself applies to gradients. The engine and the ops import each other
+ * (ops record nodes; the engine adds gradients with ops): ES modules allow that cycle because
+ * neither side uses the other while the modules load, only when a graph runs.
+ */
+const O = {
+  add: (a: Tensor, b: Tensor): Tensor => add(a, b),
+  onesLike: (t: Tensor): Tensor => ones(t.shape),
+  // A fresh contiguous copy, so two leaves never share one grad tensor.
+  copyForGrad: (g: Tensor, keepGraph: boolean): Tensor => (keepGraph ? clone(g) : noGrad(() => clone(detach(g)))),
+  accumulateInPlace: (dst: Tensor, src: Tensor): void => noGrad(() => { add_(dst, src); }),
 };
-let ops: Ops | null = null;
-/** @internal Wires in the ops the engine needs (avoids an import cycle at load time). */
-export function installEngineOps(o: Ops): void {
-  ops = o;
-}
 
 function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOptions): Map<Node, Tensor> {
-  const O = ops!;
   const rootNodes = roots.map((r, i) => {
     const n = edgeOf(r);
     if (n === null) throw new Error(`backward: element ${i} of tensors does not require grad and does not have a gradFn`);
@@ -334,7 +338,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
     if (root.numel() !== 1) {
       throw new Error(`backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)}, pass a gradient`);
     }
-    g = ops!.onesLike(root);
+    g = O.onesLike(root);
   } else if (!sameShape(g.shape, root.shape)) {
     throw new ShapeError(`backward: gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(root.shape)}`);
   }
@@ -378,7 +382,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
       return g;
     }
     if (o.numel() !== 1) throw new Error(`grad: grad can be implicitly created only for scalar outputs; outputs[${i}] has shape ${fmt(o.shape)}`);
-    return ops!.onesLike(o);
+    return O.onesLike(o);
   });
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`grad: inputs[${i}] does not require grad`);

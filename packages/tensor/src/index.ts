@@ -13,7 +13,6 @@
  * console.log(w.grad!.shape); // [3, 1]
  * ```
  */
-import './engine.js';
 
 export { Tensor, Storage, type TensorLike, type NestedArray } from './tensor.js';
 export { ShapeError } from './errors.js';
