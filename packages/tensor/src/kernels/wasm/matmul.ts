@@ -1,0 +1,97 @@
+/**
+ * matmul through the module: each operand's memory span is copied in (a transposed view costs
+ * nothing more), panels are packed and multiplied inside the module, C is copied out — O(n²)
+ * copying against O(n³) arithmetic. Large products are split by column ranges over the pool.
+ */
+import { jsKernels } from '../js.js';
+import type { Kernels } from '../types.js';
+import type { Helper, ThreadPool } from './threads.js';
+
+const SMALL = 8 * 8 * 8; // below this many multiply-adds the JS kernel wins (call overhead)
+const THREAD_MIN = 1 << 22; // multiply-adds below which a product stays on this thread (measured on 2 cores: the MLP step, whose products are 12.8M, ran 1.90 -> 1.67 ms on 2 threads at this bound or at 1M, and 1.97 at 16M)
+const room = (x: number): number => (x + 3) & ~3; // keeps every region 16-byte aligned
+
+/** The floats an operand's view spans in memory, or -1 when it skips most of that span. */
+function denseSpan(rs: number, cs: number, R: number, C: number): number {
+  const span = (R - 1) * rs + (C - 1) * cs + 1;
+  return span <= 2 * R * C + 64 ? span : -1;
+}
+
+/**
+ * Copies one operand into the module at float index `at`: its memory span when the view is
+ * dense (the module then reads it through the strides), otherwise a contiguous copy, so the
+ * copy never outgrows the work. Returns the strides the module should use.
+ */
+function stageOperand(
+  w: Float32Array, at: number, x: Float32Array, off: number, rs: number, cs: number, R: number, C: number, span: number,
+): [number, number] {
+  if (span >= 0) {
+    w.set(x.subarray(off, off + span), at);
+    return [rs, cs];
+  }
+  jsKernels.copy(x, off, [rs, cs], [R, C], w, at);
+  return [C, 1];
+}
+
+/**
+ * @internal Whether a product's staging fits the module's memory (4 GiB at most): C padded to
+ * whole tiles, both operand spans and 16 MiB of packing scratch. Then every float index stays
+ * below 2^30, so the 32-bit arithmetic in `matmul` cannot wrap. Computed in doubles.
+ */
+export function stagingFits(M: number, N: number, aFloats: number, bFloats: number): boolean {
+  const floats = Math.ceil(M / 4) * 4 * Math.ceil(N / 8) * 8 + aFloats + bFloats + 8 + (1 << 22);
+  return floats * 4 <= 2 ** 32 - 65536;
+}
+
+/** The matmul kernel on `pool`'s instance (and its helpers). */
+export function makeMatmul(pool: ThreadPool): Kernels['matmul'] {
+  return (a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K) => {
+    const js = (): void => jsKernels.matmul(a, aOff, aBs, aRs, aCs, b, bOff, bBs, bRs, bCs, c, batch, M, N, K);
+    if (M * N * K <= SMALL) return js();
+    const aSpan = denseSpan(aRs, aCs, M, K), bSpan = denseSpan(bRs, bCs, K, N);
+    // Past what the module can address (its offsets are 32-bit, its memory 4 GiB at most): the JS
+    // kernel needs no staging. Checked in doubles, before any of the 32-bit arithmetic below
+    // (`room`, `ldc`), which would wrap and stage out of bounds.
+    if (!stagingFits(M, N, aSpan >= 0 ? aSpan : M * K, bSpan >= 0 ? bSpan : K * N)) return js();
+    const ldc = (N + 7) & ~7;
+    const aRoom = room(aSpan >= 0 ? aSpan : M * K), bRoom = room(bSpan >= 0 ? bSpan : K * N);
+    // Column ranges (whole 8-column panels) for this thread and each ready helper; a product too
+    // small to repay waking a thread runs here alone.
+    const ready = M * N * K >= THREAD_MIN ? pool.ready() : [];
+    const parts = Math.min(ready.length + 1, ldc >> 3);
+    const cuts = Array.from({ length: parts + 1 }, (_, t) => Math.min(N, Math.round(((ldc >> 3) * t) / parts) * 8));
+    // Layout (floats): C [M x ldc, M rounded up to whole 4-row tiles, which the kernel writes]
+    // | A | B | per thread: packed B panels [256 x its columns] and a packed A block [128 x 256].
+    const C0 = 0, A0 = ((M + 3) & ~3) * ldc, B0 = A0 + aRoom, S0 = B0 + bRoom;
+    const scratch = (t: number): [number, number] => {
+      let at = S0;
+      for (let u = 0; u < t; u++) at += 256 * (cuts[u + 1]! - cuts[u]! + 7 & ~7) + 128 * 256;
+      return [at, at + 256 * (cuts[t + 1]! - cuts[t]! + 7 & ~7)];
+    };
+    const mm = pool.instance;
+    let w: Float32Array;
+    try {
+      w = mm.reserve(scratch(parts)[0]);
+    } catch {
+      return js(); // the module's memory cannot grow that far (4 GiB at most)
+    }
+    let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];
+    for (let p = 0; p < batch; p++) {
+      // A batch-shared operand (stride 0, e.g. conv2d's weight) is staged once.
+      if (p === 0 || aBs !== 0) as = stageOperand(w, A0, a, aOff + p * aBs, aRs, aCs, M, K, aSpan);
+      if (p === 0 || bBs !== 0) bs = stageOperand(w, B0, b, bOff + p * bBs, bRs, bCs, K, N, bSpan);
+      const args = [A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K];
+      const jobs: [Helper, number][] = [];
+      for (let t = 1; t < parts; t++) {
+        const h = ready[t - 1]!, [bp, ap] = scratch(t);
+        jobs.push([h, pool.dispatch(h, [...args, cuts[t]!, cuts[t + 1]!, C0 * 4, ldc, bp * 4, ap * 4])]);
+      }
+      const [bp, ap] = scratch(0);
+      mm.ex.matmul(A0 * 4, as[0], as[1], B0 * 4, bs[0], bs[1], M, K, 0, cuts[1]!, C0 * 4, ldc, bp * 4, ap * 4);
+      for (const [h, seq] of jobs) pool.wait(h, seq);
+      if (ldc !== N) mm.ex.compact(C0 * 4, M, ldc, N);
+      // Results leave the module with one TypedArray.set per span.
+      c.set(w.subarray(C0, C0 + M * N), p * M * N);
+    }
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Instantiating the WebAssembly kernel module (assembled from `kernels.wat`, embedded as
+ * base64): synchronously, picking the relaxed-SIMD build where the runtime validates it, and
+ * one instance's memory, grown on demand.
+ */
+import { wasmBase64, wasmRelaxedBase64, wasmRelaxedSharedBase64, wasmSharedBase64 } from './kernels.gen.js';
+
+/** What the module exports (byte offsets into its memory, counts, scalars). */
+export interface Exports {
+  memory: WebAssembly.Memory;
+  matmul(
+    a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
+    M: number, K: number, j0: number, j1: number, c: number, ldc: number, bp: number, ap: number,
+  ): void;
+  compact(c: number, rows: number, ldc: number, n: number): void;
+  sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
+  binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;
+  asgd(p: number, g: number, ax: number, n: number, decay: number, negEta: number, mu: number, wd: number, mode: number): void;
+}
+
+/** Decodes base64 without Node's Buffer (atob is in every browser and in Node >= 16). */
+// Uint8Array<ArrayBuffer>: a program compiled with the DOM lib (whose WebAssembly.Module takes
+// a BufferSource) type-checks this file too.
+export function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+/** An instance and a Float32Array view of its memory, kept current as the memory grows. */
+export class Instance {
+  heap: Float32Array;
+  constructor(readonly ex: Exports) {
+    this.heap = new Float32Array(ex.memory.buffer);
+  }
+
+  /** Makes the memory at least `floats` long; returns the (possibly new) view. Throws past 4 GiB. */
+  reserve(floats: number): Float32Array {
+    const memory = this.ex.memory, bytes = floats * 4;
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    return this.heap;
+  }
+}
+
+/**
+ * The module's instance, or `undefined` where WebAssembly or its SIMD extension is missing.
+ * With `relaxed` not false, the relaxed-SIMD build is taken where the runtime validates it.
+ */
+export function instantiate(options: { relaxed?: boolean }): { one: Instance; relaxed: boolean } | undefined {
+  try {
+    if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return undefined;
+    let bytes = decode(wasmRelaxedBase64);
+    const relaxed = options.relaxed !== false && WebAssembly.validate(bytes);
+    if (!relaxed) bytes = decode(wasmBase64);
+    if (!WebAssembly.validate(bytes)) return undefined; // no SIMD in this runtime
+    return { one: new Instance(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports), relaxed };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The threaded build on a fresh shared memory (for the worker pool), and its compiled module. */
+export function instantiateShared(relaxed: boolean): { instance: Instance; module: WebAssembly.Module; memory: WebAssembly.Memory } {
+  const module = new WebAssembly.Module(decode(relaxed ? wasmRelaxedSharedBase64 : wasmSharedBase64));
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  return { instance: new Instance(ex), module, memory };
+}
