@@ -1,4 +1,5 @@
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import type { Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 import { fmaf } from './float32.js';
 
 const f32 = Math.fround;
@@ -28,10 +29,7 @@ export interface AdadeltaState {
 }
 
 /** What {@link adadelta} needs beyond the hyper-parameters. */
-export interface AdadeltaFunctionalOptions extends AdadeltaHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface AdadeltaFunctionalOptions extends AdadeltaHyper, PathOptions {}
 
 /**
  * The readable reference of one Adadelta element update, PyTorch's `_single_tensor_adadelta`
@@ -70,26 +68,12 @@ export function adadeltaReference(p: number, g: number, sq: number, acc: number,
  * ```
  */
 export function adadelta(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdadeltaState[], options: AdadeltaFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`adadelta: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
-    return;
-  }
-  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
-  else elementStep(params, grads, states, options);
-}
-
-function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdadeltaState[], h: AdadeltaHyper): void {
-  const n = params.length;
-  updateInPlace([...params, ...states.map((s) => s.square_avg), ...states.map((s) => s.acc_delta)], grads, (out, g) => {
-    for (let k = 0; k < n; k++) {
-      states[k]!.step = f32(states[k]!.step + 1);
-      const p = out[k]!, sq = out[n + k]!, acc = out[2 * n + k]!, gk = g[k]!;
-      for (let i = 0; i < p.length; i++) [p[i], sq[i], acc[i]] = adadeltaReference(p[i]!, gk[i]!, sq[i]!, acc[i]!, h);
-    }
-  });
+  runUpdate('adadelta', params, grads, states, options, (s) => [s.square_avg, s.acc_delta],
+    (s, p, g, [sq, acc]) => {
+      s.step = f32(s.step + 1);
+      for (let i = 0; i < p.length; i++) [p[i], sq![i], acc![i]] = adadeltaReference(p[i]!, g[i]!, sq![i]!, acc![i]!, options);
+    },
+    (p, g, s) => differentiableStep(p, g, s, options));
 }
 
 function differentiableStep(p: Tensor, grad: Tensor, s: AdadeltaState, h: AdadeltaHyper): void {

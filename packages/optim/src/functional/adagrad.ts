@@ -1,4 +1,5 @@
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import type { Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 import { fmaf } from './float32.js';
 
 const f32 = Math.fround;
@@ -27,10 +28,7 @@ export interface AdagradState {
 }
 
 /** What {@link adagrad} needs beyond the hyper-parameters. */
-export interface AdagradFunctionalOptions extends AdagradHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface AdagradFunctionalOptions extends AdagradHyper, PathOptions {}
 
 /**
  * The readable reference of one Adagrad element update, PyTorch's `_single_tensor_adagrad`
@@ -66,31 +64,16 @@ export function adagradReference(p: number, g: number, sum: number, clr: number,
  * ```
  */
 export function adagrad(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdagradState[], options: AdagradFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`adagrad: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
-    return;
-  }
-  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
-  else elementStep(params, grads, states, options);
+  runUpdate('adagrad', params, grads, states, options, (s) => [s.sum],
+    (s, p, g, [sum]) => {
+      s.step = f32(s.step + 1);
+      const clr = clrOf(options, s.step);
+      for (let i = 0; i < p.length; i++) [p[i], sum![i]] = adagradReference(p[i]!, g[i]!, sum![i]!, clr, options);
+    },
+    (p, g, s) => differentiableStep(p, g, s, options));
 }
 
 const clrOf = (h: AdagradHyper, step: number): number => h.lr / (1 + (step - 1) * h.lrDecay);
-
-function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdagradState[], h: AdagradHyper): void {
-  const n = params.length;
-  updateInPlace([...params, ...states.map((s) => s.sum)], grads, (out, g) => {
-    for (let k = 0; k < n; k++) {
-      const s = states[k]!;
-      s.step = f32(s.step + 1);
-      const clr = clrOf(h, s.step);
-      const p = out[k]!, sum = out[n + k]!, gk = g[k]!;
-      for (let i = 0; i < p.length; i++) [p[i], sum[i]] = adagradReference(p[i]!, gk[i]!, sum[i]!, clr, h);
-    }
-  });
-}
 
 function differentiableStep(p: Tensor, grad: Tensor, s: AdagradState, h: AdagradHyper): void {
   s.step = f32(s.step + 1);

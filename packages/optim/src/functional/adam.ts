@@ -1,4 +1,5 @@
-import { isGradEnabled, maximum, updateInPlace, type Tensor } from '@tensile/tensor';
+import { maximum, type Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
 const f32 = Math.fround;
@@ -33,11 +34,44 @@ export interface AdamState {
 }
 
 /** What {@link adam} needs beyond the hyper-parameters. */
-export interface AdamFunctionalOptions extends AdamHyper {
-  /** `false`: one parameter at a time; otherwise one pass over the list. Same bits. */
-  foreach?: boolean | undefined;
-  /** Record the update with tensor ops (non-leaf parameters get a graph through it). */
-  differentiable?: boolean;
+export interface AdamFunctionalOptions extends AdamHyper, PathOptions {}
+
+/** The hyper-parameters the Adam family's moment update reads. */
+export type MomentHyper = Pick<AdamHyper, 'lr' | 'beta1' | 'beta2' | 'weightDecay' | 'maximize' | 'decoupledWeightDecay'>;
+
+/**
+ * The first half of the Adam family's element update (Adam, AdamW, NAdam, RAdam): the sign
+ * for `maximize`, weight decay (coupled: added to the gradient; decoupled: the parameter
+ * decays), `exp_avg.lerp_(grad, 1 - beta1)` and `exp_avg_sq.mul_(beta2).addcmul_(grad, grad,
+ * value=1 - beta2)`, in ATen's float32 rounding. Returns `[param, grad, exp_avg, exp_avg_sq]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.adamMoments(1, 0.5, 0, 0, { lr: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: 0, maximize: false, decoupledWeightDecay: false });
+ * ```
+ */
+export function adamMoments(p: number, g: number, m: number, v: number, h: MomentHyper): [number, number, number, number] {
+  let grad = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) {
+    if (h.decoupledWeightDecay) p = f32(p * f32(1 - h.lr * h.weightDecay)); // param.mul_(1 - lr * wd)
+    else grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
+  }
+  m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
+  v = fmaf(f32(f32(1 - h.beta2) * grad), grad, f32(v * f32(h.beta2))); // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+  return [p, grad, m, v];
+}
+
+/** The same first half with tensor ops (the differentiable paths); returns the gradient used. */
+export function adamMomentsDifferentiable(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, h: MomentHyper): Tensor {
+  let g = h.maximize ? grad.neg() : grad;
+  if (h.weightDecay !== 0) {
+    if (h.decoupledWeightDecay) p.mul_(1 - h.lr * h.weightDecay);
+    else g = g.add(p, h.weightDecay);
+  }
+  m.lerp_(g, 1 - h.beta1);
+  v.mul_(h.beta2).addcmul_(g, g, 1 - h.beta2);
+  return g;
 }
 
 /**
@@ -60,13 +94,7 @@ export interface AdamFunctionalOptions extends AdamHyper {
 export function adamReference(
   p: number, g: number, m: number, v: number, vmax: number, h: AdamHyper, stepSize: number, bc2Sqrt: number,
 ): [number, number, number, number] {
-  let grad = h.maximize ? -g : g;
-  if (h.weightDecay !== 0) {
-    if (h.decoupledWeightDecay) p = f32(p * f32(1 - h.lr * h.weightDecay)); // param.mul_(1 - lr * wd)
-    else grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
-  }
-  m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
-  v = fmaf(f32(f32(1 - h.beta2) * grad), grad, f32(v * f32(h.beta2))); // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+  [p, , m, v] = adamMoments(p, g, m, v, h);
   let second = v;
   if (h.amsgrad) {
     vmax = v > vmax || Number.isNaN(v) ? v : vmax; // torch.maximum (NaN wins)
@@ -109,36 +137,21 @@ export function adamScalars(h: AdamHyper, step: number): { stepSize: number; bc2
  * ```
  */
 export function adam(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdamState[], options: AdamFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`adam: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
-    return;
-  }
-  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
-  else elementStep(params, grads, states, options);
-}
-
-function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdamState[], h: AdamHyper): void {
-  const n = params.length;
-  const outs = [...params, ...states.map((s) => s.exp_avg), ...states.map((s) => s.exp_avg_sq)];
-  if (h.amsgrad) outs.push(...states.map((s) => s.max_exp_avg_sq!));
-  updateInPlace(outs, grads, (out, g) => {
-    for (let k = 0; k < n; k++) {
-      const s = states[k]!;
+  const h = options;
+  runUpdate('adam', params, grads, states, options,
+    (s) => (h.amsgrad ? [s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq!] : [s.exp_avg, s.exp_avg_sq]),
+    (s, p, g, [m, v, vmax]) => {
       s.step = f32(s.step + 1);
       const { stepSize, bc2Sqrt } = adamScalars(h, s.step);
-      const p = out[k]!, m = out[n + k]!, v = out[2 * n + k]!, vmax = h.amsgrad ? out[3 * n + k]! : null, gk = g[k]!;
       for (let i = 0; i < p.length; i++) {
-        const r = adamReference(p[i]!, gk[i]!, m[i]!, v[i]!, vmax ? vmax[i]! : 0, h, stepSize, bc2Sqrt);
+        const r = adamReference(p[i]!, g[i]!, m![i]!, v![i]!, vmax ? vmax[i]! : 0, h, stepSize, bc2Sqrt);
         p[i] = r[0];
-        m[i] = r[1];
-        v[i] = r[2];
+        m![i] = r[1];
+        v![i] = r[2];
         if (vmax) vmax[i] = r[3];
       }
-    }
-  });
+    },
+    (p, g, s) => differentiableStep(p, g, s, h));
 }
 
 /**
@@ -147,13 +160,7 @@ function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states
  */
 function differentiableStep(p: Tensor, grad: Tensor, s: AdamState, h: AdamHyper): void {
   s.step = f32(s.step + 1);
-  let g = h.maximize ? grad.neg() : grad;
-  if (h.weightDecay !== 0) {
-    if (h.decoupledWeightDecay) p.mul_(1 - h.lr * h.weightDecay);
-    else g = g.add(p, h.weightDecay);
-  }
-  s.exp_avg.lerp_(g, 1 - h.beta1);
-  s.exp_avg_sq.mul_(h.beta2).addcmul_(g, g, 1 - h.beta2);
+  adamMomentsDifferentiable(p, grad, s.exp_avg, s.exp_avg_sq, h);
   const { stepSize, bc2Sqrt } = adamScalars(h, s.step);
   let second = s.exp_avg_sq;
   if (h.amsgrad) {

@@ -1,4 +1,5 @@
-import { isGradEnabled, maximum, updateInPlace, type Tensor } from '@tensile/tensor';
+import { maximum, type Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
 const f32 = Math.fround;
@@ -29,10 +30,7 @@ export interface AdamaxState {
 }
 
 /** What {@link adamax} needs beyond the hyper-parameters. */
-export interface AdamaxFunctionalOptions extends AdamaxHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface AdamaxFunctionalOptions extends AdamaxHyper, PathOptions {}
 
 /**
  * The readable reference of one Adamax element update, PyTorch 2.13's `_single_tensor_adamax`
@@ -67,35 +65,20 @@ export function adamaxReference(p: number, g: number, m: number, u: number, clr:
  * ```
  */
 export function adamax(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdamaxState[], options: AdamaxFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`adamax: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
-  const clrOf = (step: number): number => options.lr / (1 - Math.pow(options.beta1, step));
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => {
-      const s = states[i]!;
+  const h = options;
+  const clrOf = (step: number): number => h.lr / (1 - Math.pow(h.beta1, step));
+  runUpdate('adamax', params, grads, states, options, (s) => [s.exp_avg, s.exp_inf],
+    (s, p, g, [m, u]) => {
       s.step = f32(s.step + 1);
-      let g = options.maximize ? grads[i]!.neg() : grads[i]!;
-      if (options.weightDecay !== 0) g = g.add(p, options.weightDecay);
-      s.exp_avg.lerp_(g, 1 - options.beta1);
-      s.exp_inf.copy_(maximum(s.exp_inf.mul(options.beta2), g.abs().add(options.eps)));
+      const clr = clrOf(s.step);
+      for (let e = 0; e < p.length; e++) [p[e], m![e], u![e]] = adamaxReference(p[e]!, g[e]!, m![e]!, u![e]!, clr, h);
+    },
+    (p, grad, s) => {
+      s.step = f32(s.step + 1);
+      let g = h.maximize ? grad.neg() : grad;
+      if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
+      s.exp_avg.lerp_(g, 1 - h.beta1);
+      s.exp_inf.copy_(maximum(s.exp_inf.mul(h.beta2), g.abs().add(h.eps)));
       p.addcdiv_(s.exp_avg, s.exp_inf, -clrOf(s.step));
     });
-    return;
-  }
-  const run = (idx: readonly number[]): void => {
-    const n = idx.length;
-    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.exp_avg), ...idx.map((i) => states[i]!.exp_inf)], idx.map((i) => grads[i]!), (out, g) => {
-      idx.forEach((i, k) => {
-        const s = states[i]!;
-        s.step = f32(s.step + 1);
-        const clr = clrOf(s.step);
-        const p = out[k]!, m = out[n + k]!, u = out[2 * n + k]!, gk = g[k]!;
-        for (let e = 0; e < p.length; e++) [p[e], m[e], u[e]] = adamaxReference(p[e]!, gk[e]!, m[e]!, u[e]!, clr, options);
-      });
-    });
-  };
-  const all = params.map((_, i) => i);
-  if (options.foreach === false) all.forEach((i) => run([i]));
-  else run(all);
 }

@@ -3,7 +3,8 @@ export {
   type ASGDHyper, type ASGDState, type ASGDCapturableState, type ASGDFunctionalOptions,
 } from './asgd.js';
 export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.js';
-export { adam, adamReference, adamScalars, type AdamHyper, type AdamState, type AdamFunctionalOptions } from './adam.js';
+export { adam, adamMoments, adamReference, adamScalars, type AdamHyper, type AdamState, type AdamFunctionalOptions, type MomentHyper } from './adam.js';
+export { runUpdate, type PathOptions } from './common.js';
 export { fmaf, lerpf } from './float32.js';
 export { adadelta, adadeltaReference, type AdadeltaHyper, type AdadeltaState, type AdadeltaFunctionalOptions } from './adadelta.js';
 export { rmsprop, rmspropReference, type RMSpropHyper, type RMSpropState, type RMSpropFunctionalOptions } from './rmsprop.js';

@@ -1,5 +1,6 @@
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
-import { fmaf, lerpf } from './float32.js';
+import type { Tensor } from '@tensile/tensor';
+import { adamMoments, adamMomentsDifferentiable } from './adam.js';
+import { runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -32,10 +33,7 @@ export interface NAdamState {
 }
 
 /** What {@link nadam} needs beyond the hyper-parameters. */
-export interface NAdamFunctionalOptions extends NAdamHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface NAdamFunctionalOptions extends NAdamHyper, PathOptions {}
 
 /** The scalars of step `step` (after it), as Python computes them: mu, mu_next, bias_correction2. */
 export function nadamScalars(h: NAdamHyper, step: number): { mu: number; muNext: number; bc2: number } {
@@ -60,13 +58,8 @@ export function nadamScalars(h: NAdamHyper, step: number): { mu: number; muNext:
  * ```
  */
 export function nadamReference(p: number, g: number, m: number, v: number, h: NAdamHyper, bc2: number, c1: number, c2: number): [number, number, number] {
-  let grad = h.maximize ? -g : g;
-  if (h.weightDecay !== 0) {
-    if (h.decoupledWeightDecay) p = f32(p * f32(1 - h.lr * h.weightDecay)); // param.mul_(1 - lr * wd)
-    else grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
-  }
-  m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
-  v = fmaf(f32(f32(1 - h.beta2) * grad), grad, f32(v * f32(h.beta2))); // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+  let grad: number;
+  [p, grad, m, v] = adamMoments(p, g, m, v, h);
   const denom = f32(f32(Math.sqrt(f32(v / f32(bc2)))) + f32(h.eps)); // exp_avg_sq.div(bc2).sqrt().add_(eps)
   p = f32(p + f32(f32(f32(c1) * grad) / denom)); // param.addcdiv_(grad, denom, value=c1)
   p = f32(p + f32(f32(f32(c2) * m) / denom)); // param.addcdiv_(exp_avg, denom, value=c2)
@@ -87,9 +80,6 @@ export function nadamReference(p: number, g: number, m: number, v: number, h: NA
  * ```
  */
 export function nadam(params: readonly Tensor[], grads: readonly Tensor[], states: readonly NAdamState[], options: NAdamFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`nadam: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
   const h = options;
   /** Advances step and mu_product; returns the step's scalars. */
   const advance = (s: NAdamState): { bc2: number; c1: number; c2: number } => {
@@ -99,34 +89,16 @@ export function nadam(params: readonly Tensor[], grads: readonly Tensor[], state
     const muProductNext = s.mu_product * muNext;
     return { bc2, c1: (-h.lr * (1 - mu)) / (1 - s.mu_product), c2: (-h.lr * muNext) / (1 - muProductNext) };
   };
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => {
-      const s = states[i]!;
+  runUpdate('nadam', params, grads, states, options, (s) => [s.exp_avg, s.exp_avg_sq],
+    (s, p, g, [m, v]) => {
       const { bc2, c1, c2 } = advance(s);
-      let g = h.maximize ? grads[i]!.neg() : grads[i]!;
-      if (h.weightDecay !== 0) {
-        if (h.decoupledWeightDecay) p.mul_(1 - h.lr * h.weightDecay);
-        else g = g.add(p, h.weightDecay);
-      }
-      s.exp_avg.lerp_(g, 1 - h.beta1);
-      s.exp_avg_sq.mul_(h.beta2).addcmul_(g, g, 1 - h.beta2);
+      for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = nadamReference(p[e]!, g[e]!, m![e]!, v![e]!, h, bc2, c1, c2);
+    },
+    (p, grad, s) => {
+      const { bc2, c1, c2 } = advance(s);
+      const g = adamMomentsDifferentiable(p, grad, s.exp_avg, s.exp_avg_sq, h);
       const denom = s.exp_avg_sq.div(bc2).sqrt().add(h.eps);
       p.addcdiv_(g, denom, c1);
       p.addcdiv_(s.exp_avg, denom, c2);
     });
-    return;
-  }
-  const run = (idx: readonly number[]): void => {
-    const n = idx.length;
-    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.exp_avg), ...idx.map((i) => states[i]!.exp_avg_sq)], idx.map((i) => grads[i]!), (out, g) => {
-      idx.forEach((i, k) => {
-        const { bc2, c1, c2 } = advance(states[i]!);
-        const p = out[k]!, m = out[n + k]!, v = out[2 * n + k]!, gk = g[k]!;
-        for (let e = 0; e < p.length; e++) [p[e], m[e], v[e]] = nadamReference(p[e]!, gk[e]!, m[e]!, v[e]!, h, bc2, c1, c2);
-      });
-    });
-  };
-  const all = params.map((_, i) => i);
-  if (options.foreach === false) all.forEach((i) => run([i]));
-  else run(all);
 }

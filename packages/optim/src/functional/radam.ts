@@ -1,5 +1,6 @@
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
-import { fmaf, lerpf } from './float32.js';
+import type { Tensor } from '@tensile/tensor';
+import { adamMoments, adamMomentsDifferentiable } from './adam.js';
+import { runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -30,10 +31,7 @@ export interface RAdamState {
 }
 
 /** What {@link radam} needs beyond the hyper-parameters. */
-export interface RAdamFunctionalOptions extends RAdamHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface RAdamFunctionalOptions extends RAdamHyper, PathOptions {}
 
 /**
  * The scalars of step `step` (after it), in double as Python computes them: the bias
@@ -64,13 +62,7 @@ export function radamScalars(h: RAdamHyper, step: number): { bc1: number; bc2: n
 export function radamReference(
   p: number, g: number, m: number, v: number, h: RAdamHyper, sc: { bc1: number; bc2: number; rect: number | null },
 ): [number, number, number] {
-  let grad = h.maximize ? -g : g;
-  if (h.weightDecay !== 0) {
-    if (h.decoupledWeightDecay) p = f32(p * f32(1 - h.lr * h.weightDecay)); // param.mul_(1 - lr * wd)
-    else grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
-  }
-  m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
-  v = fmaf(f32(f32(1 - h.beta2) * grad), grad, f32(v * f32(h.beta2))); // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+  [p, , m, v] = adamMoments(p, g, m, v, h);
   let update = f32(f32(m / f32(sc.bc1)) * f32(h.lr)); // bias_corrected_exp_avg * lr
   if (sc.rect !== null) {
     const sqrtEps = f32(f32(Math.sqrt(v)) + f32(h.eps)); // exp_avg_sq.sqrt().add_(eps)
@@ -95,41 +87,19 @@ export function radamReference(
  * ```
  */
 export function radam(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RAdamState[], options: RAdamFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`radam: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
   const h = options;
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => {
-      const s = states[i]!;
+  runUpdate('radam', params, grads, states, options, (s) => [s.exp_avg, s.exp_avg_sq],
+    (s, p, g, [m, v]) => {
       s.step = f32(s.step + 1);
       const sc = radamScalars(h, s.step);
-      let g = h.maximize ? grads[i]!.neg() : grads[i]!;
-      if (h.weightDecay !== 0) {
-        if (h.decoupledWeightDecay) p.mul_(1 - h.lr * h.weightDecay);
-        else g = g.add(p, h.weightDecay);
-      }
-      s.exp_avg.lerp_(g, 1 - h.beta1);
-      s.exp_avg_sq.mul_(h.beta2).addcmul_(g, g, 1 - h.beta2);
+      for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = radamReference(p[e]!, g[e]!, m![e]!, v![e]!, h, sc);
+    },
+    (p, grad, s) => {
+      s.step = f32(s.step + 1);
+      const sc = radamScalars(h, s.step);
+      adamMomentsDifferentiable(p, grad, s.exp_avg, s.exp_avg_sq, h);
       let update = s.exp_avg.div(sc.bc1).mul(h.lr);
       if (sc.rect !== null) update = update.mul(s.exp_avg_sq.sqrt().add(h.eps).reciprocal().mul(Math.sqrt(sc.bc2))).mul(sc.rect);
       p.sub_(update);
     });
-    return;
-  }
-  const run = (idx: readonly number[]): void => {
-    const n = idx.length;
-    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.exp_avg), ...idx.map((i) => states[i]!.exp_avg_sq)], idx.map((i) => grads[i]!), (out, g) => {
-      idx.forEach((i, k) => {
-        const s = states[i]!;
-        s.step = f32(s.step + 1);
-        const sc = radamScalars(h, s.step);
-        const p = out[k]!, m = out[n + k]!, v = out[2 * n + k]!, gk = g[k]!;
-        for (let e = 0; e < p.length; e++) [p[e], m[e], v[e]] = radamReference(p[e]!, gk[e]!, m[e]!, v[e]!, h, sc);
-      });
-    });
-  };
-  const all = params.map((_, i) => i);
-  if (options.foreach === false) all.forEach((i) => run([i]));
-  else run(all);
 }

@@ -1,4 +1,5 @@
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import type { Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
 const f32 = Math.fround;
@@ -31,10 +32,7 @@ export interface RMSpropState {
 }
 
 /** What {@link rmsprop} needs beyond the hyper-parameters. */
-export interface RMSpropFunctionalOptions extends RMSpropHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface RMSpropFunctionalOptions extends RMSpropHyper, PathOptions {}
 
 /**
  * The readable reference of one RMSprop element update, PyTorch 2.13's `_single_tensor_rmsprop`
@@ -80,36 +78,21 @@ export function rmspropReference(p: number, g: number, sq: number, gavg: number,
  * ```
  */
 export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RMSpropState[], options: RMSpropFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`rmsprop: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i]!, options));
-    return;
-  }
-  if (options.foreach === false) params.forEach((p, i) => elementStep([p], [grads[i]!], [states[i]!], options));
-  else elementStep(params, grads, states, options);
-}
-
-function elementStep(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RMSpropState[], h: RMSpropHyper): void {
-  const n = params.length;
-  const outs = [...params, ...states.map((s) => s.square_avg)];
-  if (h.centered) outs.push(...states.map((s) => s.grad_avg!));
-  if (h.momentum > 0) outs.push(...states.map((s) => s.momentum_buffer!));
-  const gAt = 2 * n, bAt = (h.centered ? 3 : 2) * n;
-  updateInPlace(outs, grads, (out, g) => {
-    for (let k = 0; k < n; k++) {
-      states[k]!.step = f32(states[k]!.step + 1);
-      const p = out[k]!, sq = out[n + k]!, ga = h.centered ? out[gAt + k]! : null, b = h.momentum > 0 ? out[bAt + k]! : null, gk = g[k]!;
+  const h = options;
+  runUpdate('rmsprop', params, grads, states, options,
+    (s) => [s.square_avg, ...(h.centered ? [s.grad_avg!] : []), ...(h.momentum > 0 ? [s.momentum_buffer!] : [])],
+    (s, p, g, [sq, ...rest]) => {
+      s.step = f32(s.step + 1);
+      const ga = h.centered ? rest[0]! : null, b = h.momentum > 0 ? rest[h.centered ? 1 : 0]! : null;
       for (let i = 0; i < p.length; i++) {
-        const r = rmspropReference(p[i]!, gk[i]!, sq[i]!, ga ? ga[i]! : 0, b ? b[i]! : 0, h);
+        const r = rmspropReference(p[i]!, g[i]!, sq![i]!, ga ? ga[i]! : 0, b ? b[i]! : 0, h);
         p[i] = r[0];
-        sq[i] = r[1];
+        sq![i] = r[1];
         if (ga) ga[i] = r[2];
         if (b) b[i] = r[3];
       }
-    }
-  });
+    },
+    (p, g, s) => differentiableStep(p, g, s, h));
 }
 
 function differentiableStep(p: Tensor, grad: Tensor, s: RMSpropState, h: RMSpropHyper): void {

@@ -1,4 +1,5 @@
-import { isGradEnabled, updateInPlace, where, type Tensor } from '@tensile/tensor';
+import { where, type Tensor } from '@tensile/tensor';
+import { runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -27,10 +28,7 @@ export interface RpropState {
 }
 
 /** What {@link rprop} needs beyond the hyper-parameters. */
-export interface RpropFunctionalOptions extends RpropHyper {
-  foreach?: boolean | undefined;
-  differentiable?: boolean;
-}
+export interface RpropFunctionalOptions extends RpropHyper, PathOptions {}
 
 /**
  * The readable reference of one Rprop element update, PyTorch 2.13's `_single_tensor_rprop` in
@@ -70,15 +68,15 @@ export function rpropReference(p: number, g: number, prev: number, stepSize: num
  * ```
  */
 export function rprop(params: readonly Tensor[], grads: readonly Tensor[], states: readonly RpropState[], options: RpropFunctionalOptions): void {
-  if (params.length !== grads.length || params.length !== states.length) {
-    throw new RangeError(`rprop: expected as many grads and states as params, got ${params.length} params, ${grads.length} grads, ${states.length} states`);
-  }
   const h = options;
-  if (options.differentiable || isGradEnabled()) {
-    params.forEach((p, i) => {
-      const s = states[i]!;
+  runUpdate('rprop', params, grads, states, options, (s) => [s.prev, s.step_size],
+    (s, p, g, [prev, ss]) => {
       s.step = f32(s.step + 1);
-      const g = h.maximize ? grads[i]!.neg() : grads[i]!;
+      for (let e = 0; e < p.length; e++) [p[e], prev![e], ss![e]] = rpropReference(p[e]!, g[e]!, prev![e]!, ss![e]!, h);
+    },
+    (p, grad, s) => {
+      s.step = f32(s.step + 1);
+      const g = h.maximize ? grad.neg() : grad;
       const sign = g.mul(s.prev.clone()).sign();
       const factor = where(sign.gt(0), h.etaplus, where(sign.lt(0), h.etaminus, 1));
       s.step_size.mul_(factor).clamp_(h.stepSizeMin, h.stepSizeMax);
@@ -86,19 +84,4 @@ export function rprop(params: readonly Tensor[], grads: readonly Tensor[], state
       p.addcmul_(kept.sign(), s.step_size, -1);
       s.prev.copy_(kept);
     });
-    return;
-  }
-  const run = (idx: readonly number[]): void => {
-    const n = idx.length;
-    updateInPlace([...idx.map((i) => params[i]!), ...idx.map((i) => states[i]!.prev), ...idx.map((i) => states[i]!.step_size)], idx.map((i) => grads[i]!), (out, g) => {
-      idx.forEach((i, k) => {
-        states[i]!.step = f32(states[i]!.step + 1);
-        const p = out[k]!, prev = out[n + k]!, ss = out[2 * n + k]!, gk = g[k]!;
-        for (let e = 0; e < p.length; e++) [p[e], prev[e], ss[e]] = rpropReference(p[e]!, gk[e]!, prev[e]!, ss[e]!, h);
-      });
-    });
-  };
-  const all = params.map((_, i) => i);
-  if (options.foreach === false) all.forEach((i) => run([i]));
-  else run(all);
 }
