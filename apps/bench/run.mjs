@@ -71,11 +71,11 @@ function fmt(v) {
 
 // ---- BENCHMARKS.md ---------------------------------------------------------------------------
 
+const MATMUL_SIZES = [64, 128, 256, 512, 1024, 2048];
+const ASGD_SIZES = [['1k', 1e3], ['100k', 1e5], ['1M', 1e6], ['10M', 1e7], ['30M', 3e7]];
 const families = [
-  ['matmul-256', 'matmul 256×256 (GFLOP/s, higher is better)'],
-  ['matmul-1024', 'matmul 1024×1024 (GFLOP/s, higher is better)'],
-  ['asgd-1M', 'ASGD update with averaging, 1M parameters in 10 tensors (ns/parameter, lower is better)'],
-  ['asgd-10M', 'ASGD update with averaging, 10M parameters in 10 tensors (ns/parameter, lower is better)'],
+  ...MATMUL_SIZES.map((n) => [`matmul-${n}`, `matmul ${n}×${n} (GFLOP/s, higher is better)`]),
+  ...ASGD_SIZES.map(([k, n]) => [`asgd-${k}`, `ASGD update with averaging, ${k} parameters in 10 tensors (ns/parameter, lower is better)`]),
   ['triad-10M', 'memory bandwidth reference: triad a = b + s·c over 10M floats, a scalar JS loop (ns/element)'],
   ['copy-10M', 'memory bandwidth reference: copy of 10M floats, Float32Array.set (memcpy; ns/element)'],
   ['mlp-sgd', 'training step, 784-256-10 MLP, batch 64, SGD (ms/step, lower is better)'],
@@ -142,6 +142,49 @@ for (const [fam, title] of families) {
   md += '\n';
 }
 
+// tensile against PyTorch's own CPU build, family by family, and how cost grows with size.
+{
+  const rowsPt = [];
+  for (const [fam, title] of families) {
+    const b = best(fam), p1 = results[`${fam}/pytorch-1-thread`], p2 = results[`${fam}/pytorch-2-threads`];
+    if (!b || !p1 || p1.median === undefined) continue;
+    rowsPt.push(`| ${title.split(' (')[0]} | ${fmt(b[1].median)} ${b[1].unit} (${b[0]}) | ${fmt(p1.median)} | ${p2?.median !== undefined ? fmt(p2.median) : '—'} | ${speedup(b[1], p1).toFixed(2)}× |`);
+  }
+  const skipped = Object.entries(results).find(([k, r]) => k.includes('/pytorch-') && r.error)?.[1]?.error;
+  if (rowsPt.length) {
+    md += `## tensile ÷ PyTorch (CPU, OpenBLAS), same inputs, same run\n\nPyTorch ${'`'}/usr/bin/python3${'`'} (Debian's python3-torch with libopenblas0-pthread), threads set by torch.set_num_threads and OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and checked (CPU time over wall time ≤ 1.3 on the 1-thread rows, or the row fails). Ratio: tensile's best single-thread figure over PyTorch's 1-thread figure (above 1: tensile is faster).\n\n| work | tensile | PyTorch 1 thread | PyTorch 2 threads | tensile ÷ PyTorch |\n|---|---|---|---|---|\n${rowsPt.join('\n')}\n\n![ASGD update cost against size](benchmarks/asgd-scaling.svg)\n![matmul throughput against size](benchmarks/matmul-scaling.svg)\n\n`;
+  } else if (skipped) md += `## tensile ÷ PyTorch\n\nNot measured in this run: ${skipped}\n\n`;
+  mkdirSync(join(here, '..', '..', 'benchmarks'), { recursive: true });
+  const series = (prefix, sizes, lib) => sizes.map(([k, x]) => [x, results[`${prefix}-${k}/${lib}`]?.median]).filter(([, y]) => y !== undefined);
+  const libs = ['tensile-wasm', 'pytorch-1-thread', 'pytorch-2-threads', 'jax-js', 'tfjs-wasm'];
+  writeFileSync(join(here, '..', '..', 'benchmarks', 'asgd-scaling.svg'), plot('ASGD update with averaging: ns per parameter (lower is better)', 'parameters', libs.map((l) => [l, series('asgd', ASGD_SIZES, l)])));
+  writeFileSync(join(here, '..', '..', 'benchmarks', 'matmul-scaling.svg'), plot('matmul n×n: GFLOP/s (higher is better)', 'n', libs.map((l) => [l, series('matmul', MATMUL_SIZES.map((n) => [n, n]), l)])));
+}
+
+/** A small log-log line plot as SVG text (no dependency): one polyline per library. */
+function plot(title, xLabel, lines) {
+  const W = 640, H = 360, L = 60, R = 150, T = 30, B = 40;
+  const pts = lines.flatMap(([, s]) => s);
+  if (!pts.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="60"><text x="10" y="30">${title}: no data</text></svg>`;
+  const lx = pts.map(([x]) => Math.log10(x)), ly = pts.map(([, y]) => Math.log10(y));
+  const [x0, x1] = [Math.min(...lx), Math.max(...lx)], [y0, y1] = [Math.floor(Math.min(...ly)), Math.ceil(Math.max(...ly))];
+  const X = (x) => L + ((Math.log10(x) - x0) / Math.max(1e-9, x1 - x0)) * (W - L - R);
+  const Y = (y) => H - B - ((Math.log10(y) - y0) / Math.max(1e-9, y1 - y0)) * (H - T - B);
+  const colors = ['#1f77b4', '#d62728', '#ff7f0e', '#2ca02c', '#9467bd'];
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="${W}" height="${H}" fill="white"/><text x="${L}" y="18" font-size="14">${title}</text>`;
+  for (let e = y0; e <= y1; e++) svg += `<line x1="${L}" x2="${W - R}" y1="${Y(10 ** e)}" y2="${Y(10 ** e)}" stroke="#ddd"/><text x="${L - 6}" y="${Y(10 ** e) + 4}" text-anchor="end">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`;
+  for (const [x] of lines.find(([, s]) => s.length)?.[1] ?? []) svg += `<text x="${X(x)}" y="${H - B + 16}" text-anchor="middle">${x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 && x % 1e3 === 0 ? `${x / 1e3}k` : x}</text>`;
+  svg += `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle">${xLabel} (log scale)</text>`;
+  lines.forEach(([name, s], i) => {
+    if (!s.length) return;
+    const c = colors[i % colors.length];
+    svg += `<polyline fill="none" stroke="${c}" stroke-width="2" points="${s.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ')}"/>`;
+    for (const [x, y] of s) svg += `<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="3" fill="${c}"/>`;
+    svg += `<text x="${W - R + 10}" y="${T + 16 * i + 10}" fill="${c}">${name}</text>`;
+  });
+  return `${svg}</svg>\n`;
+}
+
 // The issue's targets, computed from the figures above.
 const med = (k) => results[k]?.median;
 const targets = [];
@@ -171,7 +214,29 @@ const targets = [];
     targets.push(`ASGD 10M within 2.5× of the memory-bandwidth figure, read from memcpy (the stricter reading): ${fmt(a10[1].median)} ns/param is ${(a10[1].median / bw).toFixed(2)}× the update's 20 bytes at memcpy's rate (${fmt(bw)} ns/param: ${fmt(copy)} ns per 8 bytes), ${a10[1].median <= 2.5 * bw ? 'met' : 'missed'}`);
   }
 }
-if (targets.length) md += `## Targets (issue 6), from the figures above\n\n${targets.map((t) => `- ${t}`).join('\n')}\n\n`;
+{
+  // Issue 12's targets against PyTorch (1 thread), where its rows were measured.
+  const pt = (fam) => results[`${fam}/pytorch-1-thread`]?.median;
+  const ratioTo = (fam) => { const b = best(fam), p = pt(fam); return b && p ? b[1].median / p : undefined; };
+  const cmp = (fam, limit, what) => { const r = ratioTo(fam); if (r !== undefined) targets.push(`${what}: ${fmt(r)}× PyTorch's 1-thread time (target ≤ ${limit}×): ${r <= limit ? 'met' : 'missed'}`); };
+  cmp('mlp-sgd', 2, 'MLP step with SGD');
+  cmp('mlp-asgd', 1, 'MLP step with ASGD averaging');
+  cmp('cnn-sgd', 1.5, 'CNN step');
+  const asgdRows = ASGD_SIZES.map(([k]) => [k, best(`asgd-${k}`), pt(`asgd-${k}`), med(`asgd-${k}/jax-js`)]).filter(([, b, p]) => b && p);
+  if (asgdRows.length) {
+    targets.push(`ASGD update at most PyTorch's for-loop time at every size: ${asgdRows.every(([, b, p]) => b[1].median <= p) ? 'met' : 'missed'} (${asgdRows.map(([k, b, p]) => `${k} ${fmt(b[1].median)} vs ${fmt(p)}`).join(', ')} ns/param)`);
+    const vsJax = asgdRows.filter(([, , , j]) => j !== undefined);
+    if (vsJax.length) targets.push(`ASGD update ahead of jax-js at every size: ${vsJax.every(([, b, , j]) => b[1].median < j) ? 'met' : 'missed'} (${vsJax.map(([k, b, , j]) => `${k} ${fmt(b[1].median)} vs ${fmt(j)}`).join(', ')})`);
+    const copy10 = med('copy-10M/plain-js');
+    for (const k of ['10M', '30M']) {
+      const b = best(`asgd-${k}`);
+      if (b && copy10) { const floor = (copy10 * 20) / 8; targets.push(`ASGD ${k} within 1.5× of the memory floor (${fmt(floor)} ns/param: 20 bytes at memcpy's rate): ${fmt(b[1].median / floor)}×, ${b[1].median <= 1.5 * floor ? 'met' : 'missed'}`); }
+    }
+  }
+  const mmRows = [256, 512, 1024, 2048].map((n) => [n, best(`matmul-${n}`), pt(`matmul-${n}`)]).filter(([, b, p]) => b && p);
+  if (mmRows.length) targets.push(`matmul 256…2048 at least 0.4× PyTorch's single-thread GFLOP/s: ${mmRows.every(([, b, p]) => b[1].median >= 0.4 * p) ? 'met' : 'missed'} (${mmRows.map(([n, b, p]) => `${n}: ${(b[1].median / p).toFixed(2)}×`).join(', ')})`);
+}
+if (targets.length) md += `## Targets (issues 6 and 12), from the figures above\n\n${targets.map((t) => `- ${t}`).join('\n')}\n\n`;
 md += readFileSync(join(here, 'notes.md'), 'utf8');
 writeFileSync(join(here, '..', '..', 'BENCHMARKS.md'), md);
 console.log('wrote BENCHMARKS.md');

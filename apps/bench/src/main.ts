@@ -7,6 +7,7 @@
 import * as jax from './jax.js';
 import * as jsp from './jspytorch.js';
 import * as plain from './plain.js';
+import * as torch from './pytorch.js';
 import * as ours from './tensile.js';
 import * as tfjs from './tfjs.js';
 
@@ -14,8 +15,16 @@ type Case = () => Promise<void>;
 const cases: Record<string, Case> = {};
 const add = (family: string, library: string, fn: Case): void => void (cases[`${family}/${library}`] = fn);
 
+for (const n of [64, 128, 512, 2048]) {
+  // Sizes for how cost grows with n: tensile and PyTorch only (the peers at 256 and 1024 below).
+  const f = `matmul-${n}`;
+  add(f, 'tensile-wasm', () => ours.matmul('wasm', n));
+  add(f, 'tensile-wasm-relaxed-simd', () => ours.matmul('wasm-relaxed', n));
+  for (const t of [1, 2]) add(f, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.matmul(n, t));
+}
 for (const n of [256, 1024]) {
   const f = `matmul-${n}`;
+  for (const t of [1, 2]) add(f, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.matmul(n, t));
   add(f, 'tensile-wasm', () => ours.matmul('wasm', n));
   add(f, 'tensile-wasm-relaxed-simd', () => ours.matmul('wasm-relaxed', n));
   if (n === 1024) add(f, 'tensile-wasm-2-threads', () => ours.matmul('wasm', n, 2));
@@ -26,8 +35,16 @@ for (const n of [256, 1024]) {
   if (n === 256) add(f, 'js-pytorch', () => jsp.matmul(n)); // 1024: minutes per product
   add(f, 'plain-js', () => plain.matmul(n));
 }
+for (const total of [1_000, 100_000, 30_000_000]) {
+  // How the update's cost grows with size: tensile, jax-js and PyTorch's for-loop.
+  const f = `asgd-${total >= 1e6 ? `${total / 1e6}M` : `${total / 1e3}k`}`;
+  add(f, 'tensile-wasm', () => ours.asgd('wasm', total));
+  add(f, 'jax-js', () => jax.asgd(total));
+  for (const t of [1, 2]) add(f, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.asgd(total, t));
+}
 for (const total of [1_000_000, 10_000_000]) {
   const f = `asgd-${total / 1e6}M`;
+  for (const t of [1, 2]) add(f, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.asgd(total, t));
   add(f, 'tensile-wasm', () => ours.asgd('wasm', total));
   add(f, 'tensile-js', () => ours.asgd('js', total));
   add(f, 'tfjs-wasm', () => tfjs.asgd('wasm', total));
@@ -48,6 +65,7 @@ for (const opt of ['sgd', 'asgd'] as const) {
   add(f, 'tfjs-cpu', () => tfjs.step('cpu', 'mlp', opt));
   add(f, 'jax-js', () => jax.step('mlp', opt));
   add(f, 'js-pytorch', () => jsp.step(opt));
+  for (const t of [1, 2]) add(f, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.step('mlp', opt, t));
   if (opt === 'sgd') add(f, 'plain-js', () => plain.mlpStep());
 }
 add('cnn-sgd', 'tensile-wasm', () => ours.step('wasm', 'cnn', 'sgd'));
@@ -55,6 +73,7 @@ add('cnn-sgd', 'tensile-wasm-relaxed-simd', () => ours.step('wasm-relaxed', 'cnn
 add('cnn-sgd', 'tensile-js', () => ours.step('js', 'cnn', 'sgd'));
 add('cnn-sgd', 'tfjs-cpu', () => tfjs.step('cpu', 'cnn', 'sgd'));
 add('cnn-sgd', 'jax-js', () => jax.step('cnn', 'sgd'));
+for (const t of [1, 2]) add('cnn-sgd', `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.step('cnn', 'sgd', t));
 // Not run: tfjs-wasm has no Conv2DBackpropFilter kernel (a conv net cannot train on it), and
 // js-pytorch has no convolution.
 
