@@ -1,9 +1,10 @@
-import { zeros } from '@tensile/tensor';
+import { zeros, type Tensor } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
-import { flagOptions, nonNegative, numberOption } from './validate.js';
+import { flagOptions, lrOption, lrValue, nonNegative, numberOption } from './validate.js';
 import { adadelta, type AdadeltaState } from './functional/adadelta.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link Adadelta}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -17,8 +18,8 @@ import { adadelta, type AdadeltaState } from './functional/adadelta.js';
  * ```
  */
 export interface AdadeltaOptions {
-  /** Scales the delta before it is applied (default 1.0). */
-  lr: number;
+  /** Scales the delta before it is applied (default 1.0). A number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Coefficient of the running averages of squared gradients and deltas (default 0.9). */
   rho: number;
   /** Added inside the square roots for numerical stability (default 1e-6). */
@@ -27,7 +28,11 @@ export interface AdadeltaOptions {
   weightDecay: number;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other
+   * arithmetic changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
   foreach: boolean | undefined;
@@ -68,9 +73,9 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) })));
+      const states = params.map((p) => stepForPath(this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) })), group.capturable));
       adadelta(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
+        lr: lrValue(group.lr), rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });
     }
@@ -79,7 +84,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdadelta(o: Record<string, unknown>): void {
-  nonNegative('Adadelta', o, 'lr', 'learning rate');
+  lrOption(o);
   const rho = numberOption('Adadelta', o, 'rho', 'rho value');
   if (!(rho >= 0 && rho <= 1)) throw new RangeError(`Invalid rho value: ${pyNum(rho)}`);
   nonNegative('Adadelta', o, 'eps', 'epsilon value');

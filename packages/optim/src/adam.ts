@@ -1,7 +1,7 @@
-import { Tensor, zeros } from '@tensile/tensor';
+import { Tensor, tensor as makeTensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { betasOption, flagOptions, nonNegative } from './validate.js';
+import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { adam, type AdamState } from './functional/adam.js';
 
 /**
@@ -16,8 +16,12 @@ import { adam, type AdamState } from './functional/adam.js';
  * ```
  */
 export interface AdamOptions {
-  /** Learning rate (default 1e-3). */
-  lr: number;
+  /**
+   * Learning rate (default 1e-3); a number or a 1-element tensor (PyTorch 2.13's tensor lr:
+   * its float32 value enters the scalar math as a float32 tensor does; with `foreach: true`
+   * it needs `capturable`, as in PyTorch).
+   */
+  lr: number | Tensor;
   /** Coefficients of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -30,7 +34,12 @@ export interface AdamOptions {
   maximize: boolean;
   /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
   foreach: boolean | undefined;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here (PyTorch itself refuses it on CPU tensors). */
+  /**
+   * PyTorch 2.13's capturable branch: `step` is a 0-d float32 tensor and the bias corrections,
+   * step size and denominator terms are float32 tensor ops (`1 - beta1 ** step`, ...), bit for
+   * bit with those formulas (PyTorch itself asserts a CUDA device; here they simply run).
+   * `stateDict()` still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
@@ -87,20 +96,25 @@ export class Adam extends Optimizer<AdamOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.initState(p, group.amsgrad));
+      const states = params.map((p) => this.initState(p, group.amsgrad, group.capturable));
       adam(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
+        lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         amsgrad: group.amsgrad, maximize: group.maximize, decoupledWeightDecay: group.decoupledWeightDecay,
         foreach: group.foreach, differentiable: group.differentiable,
       });
     }
   }
 
-  /** PyTorch's `_init_group`: state created at a parameter's first step, in PyTorch's key order. */
-  private initState(p: Tensor, amsgrad: boolean): AdamState {
-    const s = this.lazyState<AdamState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape), ...(amsgrad ? { max_exp_avg_sq: zeros(p.shape) } : {}) }));
+  /**
+   * PyTorch's `_init_group`: state created at a parameter's first step, in PyTorch's key order;
+   * `step` a 0-d tensor in a capturable group (converted when the flag changes or after a load).
+   */
+  private initState(p: Tensor, amsgrad: boolean, capturable: boolean): AdamState {
+    const s = this.lazyState<AdamState>(p, () => ({ step: capturable ? makeTensor(0) : 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape), ...(amsgrad ? { max_exp_avg_sq: zeros(p.shape) } : {}) }));
     // A state saved without amsgrad, loaded into an amsgrad group (PyTorch raises KeyError): start the maximum here.
     if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zeros(p.shape);
+    if (capturable && typeof s.step === 'number') s.step = makeTensor(s.step);
+    else if (!capturable && s.step instanceof Tensor) s.step = s.step.item();
     return s;
   }
 }
@@ -132,11 +146,7 @@ export class AdamW extends Adam {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateAdam(name: string, o: Record<string, unknown>): void {
-  if (o['lr'] instanceof Tensor) {
-    if (o['foreach'] === true && !o['capturable']) throw new RangeError('lr as a Tensor is not supported for capturable=False and foreach=True');
-    throw new TypeError(`${name}: a Tensor lr is not supported (PyTorch takes one only with capturable or fused); pass a number`);
-  }
-  nonNegative(name, o, 'lr', 'learning rate');
+  lrOption(o, true);
   nonNegative(name, o, 'eps', 'epsilon value');
   betasOption(name, o);
   nonNegative(name, o, 'weightDecay', 'weight_decay value');

@@ -1,8 +1,9 @@
-import { zeros } from '@tensile/tensor';
+import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { betasOption, flagOptions, nonNegative } from './validate.js';
+import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { adamax, type AdamaxState } from './functional/adamax.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link Adamax}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -16,8 +17,8 @@ import { adamax, type AdamaxState } from './functional/adamax.js';
  * ```
  */
 export interface AdamaxOptions {
-  /** Learning rate (default 2e-3). */
-  lr: number;
+  /** Learning rate (default 2e-3). A number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Coefficients of the running average of the gradient and of the infinity norm (default [0.9, 0.999]). */
   betas: [number, number];
   /** Added to the norm for numerical stability (default 1e-8). */
@@ -28,7 +29,11 @@ export interface AdamaxOptions {
   foreach: boolean | undefined;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor and the update is
+   * `param.addcdiv_(exp_avg, exp_inf * ((beta1 ** step - 1) / lr))` in float32 tensor ops (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
@@ -67,9 +72,9 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.lazyState<AdamaxState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_inf: zeros(p.shape) })));
+      const states = params.map((p) => stepForPath(this.lazyState<AdamaxState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_inf: zeros(p.shape) })), group.capturable));
       adamax(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
+        lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });
     }
@@ -78,7 +83,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validate(o: Record<string, unknown>): void {
-  nonNegative('Adamax', o, 'lr', 'learning rate');
+  lrOption(o);
   nonNegative('Adamax', o, 'eps', 'epsilon value');
   betasOption('Adamax', o);
   nonNegative('Adamax', o, 'weightDecay', 'weight_decay value');

@@ -1,8 +1,9 @@
 import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { flagOptions, nonNegative } from './validate.js';
+import { flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { rmsprop, type RMSpropState } from './functional/rmsprop.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link RMSprop}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -16,8 +17,8 @@ import { rmsprop, type RMSpropState } from './functional/rmsprop.js';
  * ```
  */
 export interface RMSpropOptions {
-  /** Learning rate (default 1e-2). */
-  lr: number;
+  /** Learning rate (default 1e-2). A number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Momentum factor (default 0). */
   momentum: number;
   /** Smoothing constant of the squared-gradient average (default 0.99). */
@@ -28,7 +29,11 @@ export interface RMSpropOptions {
   centered: boolean;
   /** L2 penalty (default 0). */
   weightDecay: number;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other
+   * arithmetic changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** `true`: one pass over each group; `false`: one parameter at a time; unset: the fastest. Same bits. */
   foreach: boolean | undefined;
@@ -75,7 +80,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
       const states = params.map((p) => {
-        const s = this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zeros(p.shape) }));
+        const s = stepForPath(this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zeros(p.shape) })), group.capturable);
         // PyTorch's key order: step, square_avg, momentum_buffer, grad_avg. A state made before
         // momentum or centering was switched on (PyTorch raises KeyError) gets them here.
         if (group.momentum > 0 && !(s.momentum_buffer instanceof Tensor)) s.momentum_buffer = zeros(p.shape);
@@ -83,7 +88,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         return s;
       });
       rmsprop(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, alpha: group.alpha, eps: group.eps, weightDecay: group.weightDecay, momentum: group.momentum,
+        lr: lrValue(group.lr), alpha: group.alpha, eps: group.eps, weightDecay: group.weightDecay, momentum: group.momentum,
         centered: group.centered, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
       });
     }
@@ -92,7 +97,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validateRMSprop(o: Record<string, unknown>): void {
-  for (const [k, label] of [['lr', 'learning rate'], ['eps', 'epsilon value'], ['momentum', 'momentum value'], ['weightDecay', 'weight_decay value'], ['alpha', 'alpha value']] as const) {
+  lrOption(o);
+  for (const [k, label] of [['eps', 'epsilon value'], ['momentum', 'momentum value'], ['weightDecay', 'weight_decay value'], ['alpha', 'alpha value']] as const) {
     nonNegative('RMSprop', o, k, label);
   }
   flagOptions('RMSprop', o, ['centered', 'capturable', 'maximize', 'differentiable']);

@@ -1,9 +1,10 @@
-import { full, zeros } from '@tensile/tensor';
+import { full, zeros, type Tensor } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
-import { flagOptions, nonNegative } from './validate.js';
+import { flagOptions, lrOption, lrValue } from './validate.js';
 import { rprop, type RpropState } from './functional/rprop.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link Rprop}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -17,8 +18,8 @@ import { rprop, type RpropState } from './functional/rprop.js';
  * ```
  */
 export interface RpropOptions {
-  /** Initial step size of every element (default 1e-2). */
-  lr: number;
+  /** Initial step size of every element (default 1e-2). A number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Multiplicative decrease and increase of the step size, `0 < etaminus < 1 < etaplus` (default [0.5, 1.2]). */
   etas: [number, number];
   /** The least and greatest step size (default [1e-6, 50]). */
@@ -27,7 +28,11 @@ export interface RpropOptions {
   foreach: boolean | undefined;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor and the
+   * sign cases are `torch.where`s: the same values (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
@@ -66,7 +71,7 @@ export class Rprop extends Optimizer<RpropOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.lazyState<RpropState>(p, () => ({ step: 0, prev: zeros(p.shape), step_size: full(p.shape, group.lr) })));
+      const states = params.map((p) => stepForPath(this.lazyState<RpropState>(p, () => ({ step: 0, prev: zeros(p.shape), step_size: full(p.shape, lrValue(group.lr)) })), group.capturable));
       rprop(params, params.map((p) => p.grad!), states, {
         etaminus: group.etas[0], etaplus: group.etas[1], stepSizeMin: group.stepSizes[0], stepSizeMax: group.stepSizes[1], maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
@@ -77,7 +82,7 @@ export class Rprop extends Optimizer<RpropOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validate(o: Record<string, unknown>): void {
-  nonNegative('Rprop', o, 'lr', 'learning rate');
+  lrOption(o);
   const etas = o['etas'], sizes = o['stepSizes'];
   if (!Array.isArray(etas) || etas.length !== 2 || !etas.every((e) => typeof e === 'number')) throw new TypeError(`Rprop: etas must be a pair of numbers, got ${String(etas)}`);
   const [minus, plus] = etas as [number, number];

@@ -16,6 +16,30 @@ export function numberOption(name: string, o: Record<string, unknown>, key: stri
   return v;
 }
 
+/**
+ * PyTorch 2.13's checks of an `lr` that may be a 1-element tensor, in its order and words:
+ * for a tensor, `lr as a Tensor is not supported for capturable=False and foreach=True`
+ * (only where PyTorch raises it: `foreachNeedsCapturable`, Adam and AdamW; Adadelta's
+ * multi-tensor path, for one, reads the tensor's value instead) and `Tensor lr must be
+ * 1-element`; then `Invalid learning rate: x`.
+ */
+export function lrOption(o: Record<string, unknown>, foreachNeedsCapturable = false): void {
+  const lr = o['lr'];
+  if (lr instanceof Tensor) {
+    if (foreachNeedsCapturable && o['foreach'] === true && o['capturable'] !== true) throw new RangeError('lr as a Tensor is not supported for capturable=False and foreach=True');
+    if (lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
+    if (!(lrValue(lr) >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+    return;
+  }
+  if (typeof lr !== 'number') throw new TypeError(`Invalid learning rate: ${String(lr)} (expected a number or a 1-element Tensor)`);
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+}
+
+/** A number lr, or the float32 value of a 1-element tensor lr. */
+export function lrValue(lr: number | Tensor): number {
+  return lr instanceof Tensor ? lr.toFloat32Array()[0]! : lr;
+}
+
 /** `!(v >= 0)` (so NaN fails too) is PyTorch's `not 0.0 <= v`: `Invalid <label>: v`. */
 export function nonNegative(name: string, o: Record<string, unknown>, key: string, label: string): number {
   const v = numberOption(name, o, key, label);
@@ -35,6 +59,9 @@ export function betasOption(name: string, o: Record<string, unknown>): [number, 
   return betas as [number, number];
 }
 
+/** The optimizers whose `capturable: true` runs PyTorch 2.13's capturable formulas. */
+const CAPTURABLE = new Set(['ASGD', 'Adam', 'AdamW', 'RMSprop', 'Adadelta', 'Rprop', 'Adamax']);
+
 /** The boolean flags, `foreach` (boolean or unset), and the flags PyTorch has but we do not run. */
 export function flagOptions(name: string, o: Record<string, unknown>, flags: readonly string[]): void {
   for (const k of flags) {
@@ -44,7 +71,7 @@ export function flagOptions(name: string, o: Record<string, unknown>, flags: rea
     throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
   }
   if (o['fused']) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits`);
-  if (o['capturable'] && name !== 'ASGD') {
+  if (o['capturable'] && !CAPTURABLE.has(name)) {
     throw new RangeError(`${name}: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits`);
   }
 }

@@ -14,8 +14,8 @@ describe('Adam and AdamW: validation in PyTorch\'s order and words', () => {
     ['NaN weight decay', () => new AdamW([p()], { weightDecay: NaN }), RangeError, 'Invalid weight_decay value: nan'],
     ['betas not a pair', () => new Adam([p()], { betas: [0.9] as never }), TypeError, 'Adam: betas must be a pair of numbers'],
     ['fused', () => new Adam([p()], { fused: true }), RangeError, 'Adam: fused=true is not supported'],
-    ['capturable', () => new AdamW([p()], { capturable: true }), RangeError, 'AdamW: capturable=true is not supported yet'],
-    ['a tensor lr', () => new Adam([p()], { lr: tensor(0.01) as never }), TypeError, 'Adam: a Tensor lr is not supported'],
+    ['a 2-element tensor lr', () => new Adam([p()], { lr: tensor([0.01, 0.02]), capturable: true }), RangeError, 'Tensor lr must be 1-element'],
+    ['a negative tensor lr', () => new AdamW([p()], { lr: tensor(-0.5) }), RangeError, 'Invalid learning rate: -0.5'],
     ['AdamW with decoupledWeightDecay', () => new AdamW([p()], { decoupledWeightDecay: false } as never), TypeError, "AdamW: unknown option 'decoupledWeightDecay'"],
     ['a bad group lr names the class', () => new AdamW([{ params: [p()], lr: -2 }]), RangeError, 'Invalid learning rate: -2'],
   ];

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensile/tensor';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf } from './float32.js';
 
 const f32 = Math.fround;
@@ -23,7 +23,8 @@ export interface AdadeltaHyper {
 
 /** A parameter's Adadelta state, PyTorch's keys. */
 export interface AdadeltaState {
-  step: number;
+  /** A float32 count; a 0-d float32 tensor on the capturable path. */
+  step: number | Tensor;
   square_avg: Tensor;
   acc_delta: Tensor;
 }
@@ -70,14 +71,14 @@ export function adadeltaReference(p: number, g: number, sq: number, acc: number,
 export function adadelta(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdadeltaState[], options: AdadeltaFunctionalOptions): void {
   runUpdate('adadelta', params, grads, states, options, (s) => [s.square_avg, s.acc_delta],
     (s, p, g, [sq, acc]) => {
-      s.step = f32(s.step + 1);
+      advanceStep(s);
       for (let i = 0; i < p.length; i++) [p[i], sq![i], acc![i]] = adadeltaReference(p[i]!, g[i]!, sq![i]!, acc![i]!, options);
     },
     (p, g, s) => differentiableStep(p, g, s, options));
 }
 
 function differentiableStep(p: Tensor, grad: Tensor, s: AdadeltaState, h: AdadeltaHyper): void {
-  s.step = f32(s.step + 1);
+  advanceStep(s);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
   s.square_avg.mul_(h.rho).addcmul_(g, g, 1 - h.rho);

@@ -1,5 +1,5 @@
 import { maximum, type Tensor } from '@tensile/tensor';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
 const f32 = Math.fround;
@@ -20,17 +20,22 @@ export interface AdamaxHyper {
   eps: number;
   weightDecay: number;
   maximize: boolean;
+  /** `lr` is the float32 value of a 1-element tensor: `lr / bias_correction` is then a float32 division. */
+  lrIsTensor?: boolean;
 }
 
-/** A parameter's Adamax state, PyTorch's keys. */
+/** A parameter's Adamax state, PyTorch's keys (`step` a 0-d float32 tensor on the capturable path). */
 export interface AdamaxState {
-  step: number;
+  step: number | Tensor;
   exp_avg: Tensor;
   exp_inf: Tensor;
 }
 
 /** What {@link adamax} needs beyond the hyper-parameters. */
-export interface AdamaxFunctionalOptions extends AdamaxHyper, PathOptions {}
+export interface AdamaxFunctionalOptions extends AdamaxHyper, PathOptions {
+  /** PyTorch 2.13's capturable formulas (see {@link adamaxCapturableScale}). */
+  capturable?: boolean;
+}
 
 /**
  * The readable reference of one Adamax element update, PyTorch 2.13's `_single_tensor_adamax`
@@ -44,12 +49,53 @@ export interface AdamaxFunctionalOptions extends AdamaxHyper, PathOptions {}
  * ```
  */
 export function adamaxReference(p: number, g: number, m: number, u: number, clr: number, h: AdamaxHyper): [number, number, number] {
+  [m, u] = adamaxMoments(p, g, m, u, h);
+  p = f32(p + f32(f32(f32(-clr) * m) / u)); // param.addcdiv_(exp_avg, exp_inf, value=-clr)
+  return [p, m, u];
+}
+
+/** Adamax's moments for one element: `[exp_avg, exp_inf]` after this step. */
+function adamaxMoments(p: number, g: number, m: number, u: number, h: AdamaxHyper): [number, number] {
   let grad = h.maximize ? -g : g;
   if (h.weightDecay !== 0) grad = fmaf(f32(h.weightDecay), p, grad); // grad.add(param, alpha=wd)
   m = lerpf(m, grad, f32(1 - h.beta1)); // exp_avg.lerp_(grad, 1 - beta1)
   const decayed = f32(u * f32(h.beta2)), bound = f32(Math.abs(grad) + f32(h.eps));
   u = Math.max(decayed, bound); // torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps)): NaN wins, as Math.max
-  p = f32(p + f32(f32(f32(-clr) * m) / u)); // param.addcdiv_(exp_avg, exp_inf, value=-clr)
+  return [m, u];
+}
+
+/**
+ * PyTorch 2.13's capturable scale for step `step` (the count after it): `neg_bias_correction =
+ * beta1 ** step_t - 1` (float32 pow of float32(beta1), then a float32 subtraction), divided in
+ * place by `lr` (its float32 value, a number or a tensor alike). The denominator is then
+ * `exp_inf * scale`. NOTE: the pow is correctly rounded here, ATen's CPU `powf` is not always
+ * (see `adamCapturableScalars`).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.adamaxCapturableScale({ lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false }, 1);
+ * ```
+ */
+export function adamaxCapturableScale(h: AdamaxHyper, step: number): number {
+  return f32(f32(f32(Math.pow(f32(h.beta1), step)) - 1) / f32(h.lr));
+}
+
+/**
+ * One Adamax element update on PyTorch 2.13's capturable branch: the same moments as
+ * {@link adamaxReference}, then `param.addcdiv_(exp_avg, exp_inf * scale)` (value 1) with
+ * `scale` from {@link adamaxCapturableScale}. Returns `[param, exp_avg, exp_inf]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false };
+ * functional.adamaxCapturableReference(1, 0.5, 0, 0, functional.adamaxCapturableScale(h, 1), h);
+ * ```
+ */
+export function adamaxCapturableReference(p: number, g: number, m: number, u: number, scale: number, h: AdamaxHyper): [number, number, number] {
+  [m, u] = adamaxMoments(p, g, m, u, h);
+  p = f32(p + f32(m / f32(u * scale))); // param.addcdiv_(exp_avg, exp_inf * neg_bias_correction)
   return [p, m, u];
 }
 
@@ -66,19 +112,29 @@ export function adamaxReference(p: number, g: number, m: number, u: number, clr:
  */
 export function adamax(params: readonly Tensor[], grads: readonly Tensor[], states: readonly AdamaxState[], options: AdamaxFunctionalOptions): void {
   const h = options;
-  const clrOf = (step: number): number => h.lr / (1 - Math.pow(h.beta1, step));
+  // A tensor lr: `lr / bias_correction` is a float32 tensor divided by bc rounded to float32.
+  const clrOf = (step: number): number => {
+    const bc = 1 - Math.pow(h.beta1, step);
+    return h.lrIsTensor ? f32(h.lr / f32(bc)) : h.lr / bc;
+  };
   runUpdate('adamax', params, grads, states, options, (s) => [s.exp_avg, s.exp_inf],
     (s, p, g, [m, u]) => {
-      s.step = f32(s.step + 1);
-      const clr = clrOf(s.step);
+      const step = advanceStep(s);
+      if (h.capturable) {
+        const scale = adamaxCapturableScale(h, step);
+        for (let e = 0; e < p.length; e++) [p[e], m![e], u![e]] = adamaxCapturableReference(p[e]!, g[e]!, m![e]!, u![e]!, scale, h);
+        return;
+      }
+      const clr = clrOf(step);
       for (let e = 0; e < p.length; e++) [p[e], m![e], u![e]] = adamaxReference(p[e]!, g[e]!, m![e]!, u![e]!, clr, h);
     },
     (p, grad, s) => {
-      s.step = f32(s.step + 1);
+      const step = advanceStep(s);
       let g = h.maximize ? grad.neg() : grad;
       if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
       s.exp_avg.lerp_(g, 1 - h.beta1);
       s.exp_inf.copy_(maximum(s.exp_inf.mul(h.beta2), g.abs().add(h.eps)));
-      p.addcdiv_(s.exp_avg, s.exp_inf, -clrOf(s.step));
+      if (h.capturable) p.addcdiv_(s.exp_avg, s.exp_inf.mul(adamaxCapturableScale(h, step)), 1);
+      else p.addcdiv_(s.exp_avg, s.exp_inf, -clrOf(step));
     });
 }

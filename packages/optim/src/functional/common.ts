@@ -4,7 +4,7 @@
  * `updateInPlace` over the parameters and their state tensors, per parameter for the for-loop,
  * over all of them with `foreach` — the same bits either way).
  */
-import { isGradEnabled, updateInPlace, type Tensor } from '@tensile/tensor';
+import { isGradEnabled, noGrad, tensor, updateInPlace, Tensor } from '@tensile/tensor';
 
 /** The path flags every functional update takes (PyTorch's `foreach` and `differentiable`). */
 export interface PathOptions {
@@ -46,4 +46,29 @@ export function runUpdate<S>(
   };
   if (options.foreach === false) params.forEach((_, i) => run([i]));
   else run(params.map((_, i) => i));
+}
+
+/**
+ * `step_t += 1` on a parameter's step count and the new count: a float32 number on the
+ * ordinary paths, a 0-d float32 tensor (updated in place) on PyTorch's capturable path.
+ */
+export function advanceStep(s: { step: number | Tensor }): number {
+  if (typeof s.step === 'number') {
+    s.step = Math.fround(s.step + 1);
+    return s.step;
+  }
+  const t = s.step;
+  const next = Math.fround(t.item() + 1);
+  noGrad(() => t.fill_(next));
+  return next;
+}
+
+/**
+ * `step` as the group's path keeps it (PyTorch's `_init_group`): a 0-d float32 tensor when
+ * `capturable`, a number otherwise; converted in place when the flag changes or after a load.
+ */
+export function stepForPath<S extends { step: number | Tensor }>(s: S, capturable: boolean): S {
+  if (capturable && typeof s.step === 'number') s.step = tensor(s.step);
+  else if (!capturable && s.step instanceof Tensor) s.step = s.step.item();
+  return s;
 }

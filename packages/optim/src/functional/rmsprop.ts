@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensile/tensor';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
 const f32 = Math.fround;
@@ -25,7 +25,8 @@ export interface RMSpropHyper {
 
 /** A parameter's RMSprop state, PyTorch's keys (`momentum_buffer` with momentum, `grad_avg` when centered). */
 export interface RMSpropState {
-  step: number;
+  /** A float32 count; a 0-d float32 tensor on the capturable path. */
+  step: number | Tensor;
   square_avg: Tensor;
   momentum_buffer?: Tensor;
   grad_avg?: Tensor;
@@ -82,7 +83,7 @@ export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], sta
   runUpdate('rmsprop', params, grads, states, options,
     (s) => [s.square_avg, ...(h.centered ? [s.grad_avg!] : []), ...(h.momentum > 0 ? [s.momentum_buffer!] : [])],
     (s, p, g, [sq, ...rest]) => {
-      s.step = f32(s.step + 1);
+      advanceStep(s);
       const ga = h.centered ? rest[0]! : null, b = h.momentum > 0 ? rest[h.centered ? 1 : 0]! : null;
       for (let i = 0; i < p.length; i++) {
         const r = rmspropReference(p[i]!, g[i]!, sq![i]!, ga ? ga[i]! : 0, b ? b[i]! : 0, h);
@@ -96,7 +97,7 @@ export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], sta
 }
 
 function differentiableStep(p: Tensor, grad: Tensor, s: RMSpropState, h: RMSpropHyper): void {
-  s.step = f32(s.step + 1);
+  advanceStep(s);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
   s.square_avg.mul_(h.alpha).addcmul_(g, g, 1 - h.alpha);

@@ -1,5 +1,5 @@
 import { where, type Tensor } from '@tensile/tensor';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -22,7 +22,8 @@ export interface RpropHyper {
 
 /** A parameter's Rprop state, PyTorch's keys: the previous gradient and each element's step size. */
 export interface RpropState {
-  step: number;
+  /** A float32 count; a 0-d float32 tensor on the capturable path. */
+  step: number | Tensor;
   prev: Tensor;
   step_size: Tensor;
 }
@@ -71,11 +72,11 @@ export function rprop(params: readonly Tensor[], grads: readonly Tensor[], state
   const h = options;
   runUpdate('rprop', params, grads, states, options, (s) => [s.prev, s.step_size],
     (s, p, g, [prev, ss]) => {
-      s.step = f32(s.step + 1);
+      advanceStep(s);
       for (let e = 0; e < p.length; e++) [p[e], prev![e], ss![e]] = rpropReference(p[e]!, g[e]!, prev![e]!, ss![e]!, h);
     },
     (p, grad, s) => {
-      s.step = f32(s.step + 1);
+      advanceStep(s);
       const g = h.maximize ? grad.neg() : grad;
       const sign = g.mul(s.prev.clone()).sign();
       const factor = where(sign.gt(0), h.etaplus, where(sign.lt(0), h.etaminus, 1));

@@ -4,7 +4,7 @@
  * checks foreach = for-loop bits, save/load/continue = uninterrupted bits, snapshots, hooks,
  * "a failed step changes nothing", unknown options and fused refusal for it.
  */
-import type { Tensor } from '@tensile/tensor';
+import { tensor, type Tensor } from '@tensile/tensor';
 import { ASGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer } from '@tensile/optim';
 
 export interface OptimizerEntry {
@@ -20,6 +20,16 @@ export interface OptimizerEntry {
   singleGroup?: boolean;
   /** Fixture files (test/fixtures) written by scripts/fixtures/optim_<name>.py, replayed by pytorch-fixtures.test.ts. */
   fixtures?: string[];
+}
+
+/**
+ * Options as JSON writes them, with a 1-element tensor lr marked `lrTensor: true` next to its
+ * value (scripts/fixtures/optim_capturable.py): the lr becomes a 0-d tensor again.
+ */
+function withTensorLr(o: Record<string, unknown>): Record<string, unknown> {
+  if (o['lrTensor'] !== true) return o;
+  const { lrTensor: _marker, ...rest } = o;
+  return { ...rest, lr: tensor(rest['lr'] as number) };
 }
 
 export const OPTIMIZERS: OptimizerEntry[] = [
@@ -43,34 +53,38 @@ export const OPTIMIZERS: OptimizerEntry[] = [
   },
   {
     name: 'Adam',
-    make: (ps, o) => new Adam(ps, o) as never,
+    make: (ps, o) => new Adam(ps, withTensorLr(o)) as never,
     combos: [
       { lr: 0.01 }, { lr: 0.01, weightDecay: 0.1 }, { lr: 0.01, amsgrad: true, maximize: true },
       { lr: 0.02, betas: [0.5, 0.6], eps: 0.1, weightDecay: 0.2, decoupledWeightDecay: true },
+      { lr: 0.01, capturable: true, amsgrad: true, weightDecay: 0.1 }, { lr: 0.02, capturable: true, lrTensor: true, weightDecay: 0.2, decoupledWeightDecay: true },
     ],
     foreach: true,
-    fixtures: ['adam.json'],
+    fixtures: ['adam.json', 'adam_capturable.json'],
   },
   {
     name: 'AdamW',
-    make: (ps, o) => new AdamW(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.3, amsgrad: true }, { lr: 0.02, maximize: true, weightDecay: 0 }],
+    make: (ps, o) => new AdamW(ps, withTensorLr(o)) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.3, amsgrad: true }, { lr: 0.02, maximize: true, weightDecay: 0 }, { lr: 0.01, capturable: true, maximize: true }],
     foreach: true,
-    fixtures: ['adamw.json'],
+    fixtures: ['adamw.json', 'adamw_capturable.json'],
   },
   {
     name: 'Adadelta',
-    make: (ps, o) => new Adadelta(ps, o) as never,
-    combos: [{ lr: 1 }, { lr: 0.5, rho: 0.95, weightDecay: 0.1 }, { lr: 1, eps: 1e-3, maximize: true }],
+    make: (ps, o) => new Adadelta(ps, withTensorLr(o)) as never,
+    combos: [{ lr: 1 }, { lr: 0.5, rho: 0.95, weightDecay: 0.1 }, { lr: 1, eps: 1e-3, maximize: true }, { lr: 0.5, capturable: true, lrTensor: true, weightDecay: 0.1 }],
     foreach: true,
-    fixtures: ['adadelta.json'],
+    fixtures: ['adadelta.json', 'adadelta_capturable.json'],
   },
   {
     name: 'RMSprop',
-    make: (ps, o) => new RMSprop(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.01, momentum: 0.9, weightDecay: 0.1 }, { lr: 0.01, centered: true, maximize: true }, { lr: 0.02, centered: true, momentum: 0.5, alpha: 0.9, eps: 1e-3 }],
+    make: (ps, o) => new RMSprop(ps, withTensorLr(o)) as never,
+    combos: [
+      { lr: 0.01 }, { lr: 0.01, momentum: 0.9, weightDecay: 0.1 }, { lr: 0.01, centered: true, maximize: true }, { lr: 0.02, centered: true, momentum: 0.5, alpha: 0.9, eps: 1e-3 },
+      { lr: 0.01, capturable: true, centered: true, momentum: 0.5 }, { lr: 0.02, lrTensor: true, momentum: 0.9 },
+    ],
     foreach: true,
-    fixtures: ['rmsprop.json'],
+    fixtures: ['rmsprop.json', 'rmsprop_capturable.json'],
   },
   {
     name: 'Adagrad',
@@ -81,10 +95,13 @@ export const OPTIMIZERS: OptimizerEntry[] = [
   },
   {
     name: 'Adamax',
-    make: (ps, o) => new Adamax(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.5, 0.6], eps: 0.1 }],
+    make: (ps, o) => new Adamax(ps, withTensorLr(o)) as never,
+    combos: [
+      { lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.5, 0.6], eps: 0.1 },
+      { lr: 0.01, capturable: true, weightDecay: 0.1 }, { lr: 0.02, lrTensor: true, maximize: true }, { lr: 0.02, capturable: true, lrTensor: true },
+    ],
     foreach: true,
-    fixtures: ['adamax.json'],
+    fixtures: ['adamax.json', 'adamax_capturable.json'],
   },
   {
     name: 'NAdam',
@@ -102,9 +119,9 @@ export const OPTIMIZERS: OptimizerEntry[] = [
   },
   {
     name: 'Rprop',
-    make: (ps, o) => new Rprop(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.02, etas: [0.3, 1.5], stepSizes: [1e-3, 0.05], maximize: true }],
+    make: (ps, o) => new Rprop(ps, withTensorLr(o)) as never,
+    combos: [{ lr: 0.01 }, { lr: 0.02, etas: [0.3, 1.5], stepSizes: [1e-3, 0.05], maximize: true }, { lr: 0.01, capturable: true, lrTensor: true, maximize: true }],
     foreach: true,
-    fixtures: ['rprop.json'],
+    fixtures: ['rprop.json', 'rprop_capturable.json'],
   },
 ];
