@@ -1,8 +1,9 @@
-import { zeros } from '@tensile/tensor';
+import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { betasOption, flagOptions, nonNegative } from './validate.js';
+import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { nadam, type NAdamState } from './functional/nadam.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link NAdam}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -16,8 +17,8 @@ import { nadam, type NAdamState } from './functional/nadam.js';
  * ```
  */
 export interface NAdamOptions {
-  /** Learning rate (default 2e-3). */
-  lr: number;
+  /** Learning rate (default 2e-3); a number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Coefficients of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -32,7 +33,13 @@ export interface NAdamOptions {
   foreach: boolean | undefined;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable branch: `step` and `mu_product` are 0-d float32 tensors, the
+   * momentum schedule and the two update factors are float32 tensor ops (`0.96 ** (step *
+   * momentumDecay)`, ...), and the update is `param.addcdiv_(grad * c1, denom)` then
+   * `param.addcdiv_(exp_avg * c2, denom)` (PyTorch itself asserts a CUDA-like device; here it
+   * simply runs). `stateDict()` still writes numbers. Default false.
+   */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
@@ -71,9 +78,9 @@ export class NAdam extends Optimizer<NAdamOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.lazyState<NAdamState>(p, () => ({ step: 0, mu_product: 1, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) })));
+      const states = params.map((p) => stepForPath(this.lazyState<NAdamState>(p, () => ({ step: 0, mu_product: 1, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) })), group.capturable, ['step', 'mu_product']));
       nadam(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
+        lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         momentumDecay: group.momentumDecay, decoupledWeightDecay: group.decoupledWeightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });
@@ -83,7 +90,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validate(o: Record<string, unknown>): void {
-  nonNegative('NAdam', o, 'lr', 'learning rate');
+  lrOption(o);
   nonNegative('NAdam', o, 'eps', 'epsilon value');
   betasOption('NAdam', o);
   nonNegative('NAdam', o, 'weightDecay', 'weight_decay value');

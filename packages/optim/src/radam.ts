@@ -1,8 +1,9 @@
-import { zeros } from '@tensile/tensor';
+import { Tensor, zeros } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
-import { betasOption, flagOptions, nonNegative } from './validate.js';
+import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { radam, type RAdamState } from './functional/radam.js';
+import { stepForPath } from './functional/common.js';
 
 /**
  * Options of {@link RAdam}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -16,8 +17,8 @@ import { radam, type RAdamState } from './functional/radam.js';
  * ```
  */
 export interface RAdamOptions {
-  /** Learning rate (default 1e-3). */
-  lr: number;
+  /** Learning rate (default 1e-3); a number or a 1-element tensor (its float32 value, as PyTorch 2.13 uses it). */
+  lr: number | Tensor;
   /** Coefficients of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -30,7 +31,12 @@ export interface RAdamOptions {
   foreach: boolean | undefined;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
-  /** PyTorch's CUDA-graph flag; only `false` is supported here. */
+  /**
+   * PyTorch 2.13's capturable branch: `step` is a 0-d float32 tensor, the bias corrections,
+   * `rho_t` and the rectification are float32 tensor ops, and `torch.where(rho_t > 5, rect *
+   * adaptive_lr, 1)` replaces the branch (PyTorch itself asserts a CUDA-like device; here it
+   * simply runs). `stateDict()` still writes `step` as a number. Default false.
+   */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
   differentiable: boolean;
@@ -69,9 +75,9 @@ export class RAdam extends Optimizer<RAdamOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => this.lazyState<RAdamState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) })));
+      const states = params.map((p) => stepForPath(this.lazyState<RAdamState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape) })), group.capturable));
       radam(params, params.map((p) => p.grad!), states, {
-        lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
+        lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         decoupledWeightDecay: group.decoupledWeightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });
@@ -81,7 +87,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
 
 /** PyTorch's checks in PyTorch's order and words, then ours for the flags. */
 function validate(o: Record<string, unknown>): void {
-  nonNegative('RAdam', o, 'lr', 'learning rate');
+  lrOption(o);
   nonNegative('RAdam', o, 'eps', 'epsilon value');
   betasOption('RAdam', o);
   nonNegative('RAdam', o, 'weightDecay', 'weight_decay value');

@@ -60,7 +60,7 @@ export function betasOption(name: string, o: Record<string, unknown>): [number, 
 }
 
 /** The optimizers whose `capturable: true` runs PyTorch 2.13's capturable formulas. */
-const CAPTURABLE = new Set(['ASGD', 'Adam', 'AdamW', 'RMSprop', 'Adadelta', 'Rprop', 'Adamax']);
+const CAPTURABLE = new Set(['ASGD', 'Adam', 'AdamW', 'RMSprop', 'Adadelta', 'Rprop', 'Adamax', 'NAdam', 'RAdam']);
 
 /** The boolean flags, `foreach` (boolean or unset), and the flags PyTorch has but we do not run. */
 export function flagOptions(name: string, o: Record<string, unknown>, flags: readonly string[]): void {

@@ -64,11 +64,26 @@ export function advanceStep(s: { step: number | Tensor }): number {
 }
 
 /**
- * `step` as the group's path keeps it (PyTorch's `_init_group`): a 0-d float32 tensor when
- * `capturable`, a number otherwise; converted in place when the flag changes or after a load.
+ * `step` (and any other scalar state `keys` names, NAdam's `mu_product`) as the group's path
+ * keeps it (PyTorch's `_init_group`): 0-d float32 tensors when `capturable`, numbers
+ * otherwise; converted in place when the flag changes or after a load.
  */
-export function stepForPath<S extends { step: number | Tensor }>(s: S, capturable: boolean): S {
-  if (capturable && typeof s.step === 'number') s.step = tensor(s.step);
-  else if (!capturable && s.step instanceof Tensor) s.step = s.step.item();
+export function stepForPath<S extends { step: number | Tensor }>(s: S, capturable: boolean, keys: readonly string[] = ['step']): S {
+  const r = s as unknown as Record<string, unknown>;
+  for (const k of keys) {
+    const v = r[k];
+    if (capturable && typeof v === 'number') r[k] = tensor(v);
+    else if (!capturable && v instanceof Tensor) r[k] = v.item();
+  }
   return s;
+}
+
+/** Reads a scalar state entry kept as a number or a 0-d tensor. */
+export function scalarValue(v: number | Tensor): number {
+  return typeof v === 'number' ? v : v.item();
+}
+
+/** `Math.fround(Math.pow(Math.fround(base), exponent))`: Python's `float ** float32_tensor` (see `adamCapturableScalars` on how far glibc's `powf` differs). */
+export function powf(base: number, exponent: number): number {
+  return Math.fround(Math.pow(Math.fround(base), exponent));
 }

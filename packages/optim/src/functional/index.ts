@@ -10,6 +10,6 @@ export { adadelta, adadeltaReference, type AdadeltaHyper, type AdadeltaState, ty
 export { rmsprop, rmspropReference, type RMSpropHyper, type RMSpropState, type RMSpropFunctionalOptions } from './rmsprop.js';
 export { adagrad, adagradReference, type AdagradHyper, type AdagradState, type AdagradFunctionalOptions } from './adagrad.js';
 export { adamax, adamaxCapturableReference, adamaxCapturableScale, adamaxReference, type AdamaxHyper, type AdamaxState, type AdamaxFunctionalOptions } from './adamax.js';
-export { nadam, nadamReference, nadamScalars, type NAdamHyper, type NAdamState, type NAdamFunctionalOptions } from './nadam.js';
-export { radam, radamReference, radamScalars, type RAdamHyper, type RAdamState, type RAdamFunctionalOptions } from './radam.js';
+export { nadam, nadamCapturableReference, nadamCapturableScalars, nadamReference, nadamScalars, type NAdamHyper, type NAdamState, type NAdamFunctionalOptions } from './nadam.js';
+export { radam, radamCapturableReference, radamCapturableScalars, radamReference, radamScalars, type RAdamHyper, type RAdamState, type RAdamFunctionalOptions } from './radam.js';
 export { rprop, rpropReference, type RpropHyper, type RpropState, type RpropFunctionalOptions } from './rprop.js';

@@ -1,6 +1,6 @@
-import type { Tensor } from '@tensile/tensor';
+import { noGrad, Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable } from './adam.js';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, powf, runUpdate, scalarValue, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -22,18 +22,77 @@ export interface NAdamHyper {
   momentumDecay: number;
   decoupledWeightDecay: boolean;
   maximize: boolean;
+  /** `lr` is the float32 value of a 1-element tensor: the addcdiv values are then float32 tensor math. */
+  lrIsTensor?: boolean;
 }
 
-/** A parameter's NAdam state, PyTorch's keys: `mu_product` is a float32 running product. */
+/**
+ * A parameter's NAdam state, PyTorch's keys: `mu_product` is a float32 running product
+ * (`step` and `mu_product` are 0-d float32 tensors on the capturable path).
+ */
 export interface NAdamState {
-  step: number;
-  mu_product: number;
+  step: number | Tensor;
+  mu_product: number | Tensor;
   exp_avg: Tensor;
   exp_avg_sq: Tensor;
 }
 
 /** What {@link nadam} needs beyond the hyper-parameters. */
-export interface NAdamFunctionalOptions extends NAdamHyper, PathOptions {}
+export interface NAdamFunctionalOptions extends NAdamHyper, PathOptions {
+  /** PyTorch 2.13's capturable formulas (see {@link nadamCapturableScalars}). */
+  capturable?: boolean;
+}
+
+/**
+ * PyTorch 2.13's capturable scalars for step `step` (the count after it), each a float32 tensor
+ * op on the step tensor: `bias_correction2 = 1 - beta2 ** step`, `mu = beta1 * (1 - 0.5 *
+ * 0.96 ** (step * momentum_decay))` and `mu_next` (with `step + 1`), `mu_product *= mu`, and the
+ * two factors the gradient and `exp_avg` are multiplied by, `c1 = -lr * (1 - mu) / (1 -
+ * mu_product)` and `c2 = -lr * mu_next / (1 - mu_product * mu_next)`. Returns them with the
+ * new `muProduct`. NOTE: pow as in `adamCapturableScalars`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.nadamCapturableScalars({ lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false }, 1, 1);
+ * ```
+ */
+export function nadamCapturableScalars(h: NAdamHyper, step: number, muProduct: number): { bc2: number; c1: number; c2: number; muProduct: number } {
+  const bc2 = f32(1 - powf(h.beta2, step));
+  const muAt = (t: number): number => f32(f32(h.beta1) * f32(1 - f32(0.5 * powf(0.96, f32(t * f32(h.momentumDecay))))));
+  const mu = muAt(step), muNext = muAt(f32(step + 1));
+  const mp = f32(muProduct * mu);
+  const negLr = f32(-h.lr);
+  return {
+    bc2,
+    c1: f32(f32(negLr * f32(1 - mu)) / f32(1 - mp)),
+    c2: f32(f32(negLr * muNext) / f32(1 - f32(mp * muNext))),
+    muProduct: mp,
+  };
+}
+
+/**
+ * One NAdam element update on PyTorch 2.13's capturable branch: the moments, `denom =
+ * exp_avg_sq.div(bc2).sqrt().add(eps)`, then `param.addcdiv_(grad * c1, denom)` and
+ * `param.addcdiv_(exp_avg * c2, denom)` (value 1), with the scalars of
+ * {@link nadamCapturableScalars}. Returns `[param, exp_avg, exp_avg_sq]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false };
+ * const { bc2, c1, c2 } = functional.nadamCapturableScalars(h, 1, 1);
+ * functional.nadamCapturableReference(1, 0.5, 0, 0, h, bc2, c1, c2);
+ * ```
+ */
+export function nadamCapturableReference(p: number, g: number, m: number, v: number, h: NAdamHyper, bc2: number, c1: number, c2: number): [number, number, number] {
+  let grad: number;
+  [p, grad, m, v] = adamMoments(p, g, m, v, h);
+  const denom = f32(f32(Math.sqrt(f32(v / bc2))) + f32(h.eps));
+  p = f32(p + f32(f32(grad * c1) / denom));
+  p = f32(p + f32(f32(m * c2) / denom));
+  return [p, m, v];
+}
 
 /** The scalars of step `step` (after it), as Python computes them: mu, mu_next, bias_correction2. */
 export function nadamScalars(h: NAdamHyper, step: number): { mu: number; muNext: number; bc2: number } {
@@ -83,21 +142,40 @@ export function nadam(params: readonly Tensor[], grads: readonly Tensor[], state
   const h = options;
   /** Advances step and mu_product; returns the step's scalars. */
   const advance = (s: NAdamState): { bc2: number; c1: number; c2: number } => {
-    s.step = f32(s.step + 1);
-    const { mu, muNext, bc2 } = nadamScalars(h, s.step);
-    s.mu_product = f32(s.mu_product * f32(mu)); // mu_product *= mu (a float32 tensor)
-    const muProductNext = s.mu_product * muNext;
-    return { bc2, c1: (-h.lr * (1 - mu)) / (1 - s.mu_product), c2: (-h.lr * muNext) / (1 - muProductNext) };
+    const step = advanceStep(s);
+    if (h.capturable) {
+      const sc = nadamCapturableScalars(h, step, scalarValue(s.mu_product));
+      if (s.mu_product instanceof Tensor) {
+        const t = s.mu_product;
+        noGrad(() => t.fill_(sc.muProduct));
+      } else s.mu_product = sc.muProduct;
+      return sc;
+    }
+    const { mu, muNext, bc2 } = nadamScalars(h, step);
+    const mp = f32(scalarValue(s.mu_product) * f32(mu)); // mu_product *= mu (a float32 tensor)
+    s.mu_product = mp;
+    const muProductNext = mp * muNext;
+    if (h.lrIsTensor) {
+      // `-lr * (1 - mu) / (1 - mu_product)` with lr a float32 tensor: float32 ops, Python numbers rounded first.
+      return { bc2, c1: f32(f32(f32(-h.lr) * f32(1 - mu)) / f32(1 - mp)), c2: f32(f32(f32(-h.lr) * f32(muNext)) / f32(1 - muProductNext)) };
+    }
+    return { bc2, c1: (-h.lr * (1 - mu)) / (1 - mp), c2: (-h.lr * muNext) / (1 - muProductNext) };
   };
   runUpdate('nadam', params, grads, states, options, (s) => [s.exp_avg, s.exp_avg_sq],
     (s, p, g, [m, v]) => {
       const { bc2, c1, c2 } = advance(s);
-      for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = nadamReference(p[e]!, g[e]!, m![e]!, v![e]!, h, bc2, c1, c2);
+      const update = h.capturable ? nadamCapturableReference : nadamReference;
+      for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = update(p[e]!, g[e]!, m![e]!, v![e]!, h, bc2, c1, c2);
     },
     (p, grad, s) => {
       const { bc2, c1, c2 } = advance(s);
       const g = adamMomentsDifferentiable(p, grad, s.exp_avg, s.exp_avg_sq, h);
       const denom = s.exp_avg_sq.div(bc2).sqrt().add(h.eps);
+      if (h.capturable) {
+        p.addcdiv_(g.mul(c1), denom, 1);
+        p.addcdiv_(s.exp_avg.mul(c2), denom, 1);
+        return;
+      }
       p.addcdiv_(g, denom, c1);
       p.addcdiv_(s.exp_avg, denom, c2);
     });

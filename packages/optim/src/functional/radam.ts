@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable } from './adam.js';
-import { runUpdate, type PathOptions } from './common.js';
+import { advanceStep, powf, runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
 
@@ -21,17 +21,67 @@ export interface RAdamHyper {
   weightDecay: number;
   decoupledWeightDecay: boolean;
   maximize: boolean;
+  /** `lr` is the float32 value of a 1-element tensor (only AdamW-style decay rounds differently). */
+  lrIsTensor?: boolean;
 }
 
-/** A parameter's RAdam state, PyTorch's keys. */
+/** A parameter's RAdam state, PyTorch's keys (`step` a 0-d float32 tensor on the capturable path). */
 export interface RAdamState {
-  step: number;
+  step: number | Tensor;
   exp_avg: Tensor;
   exp_avg_sq: Tensor;
 }
 
 /** What {@link radam} needs beyond the hyper-parameters. */
-export interface RAdamFunctionalOptions extends RAdamHyper, PathOptions {}
+export interface RAdamFunctionalOptions extends RAdamHyper, PathOptions {
+  /** PyTorch 2.13's capturable formulas (see {@link radamCapturableScalars}). */
+  capturable?: boolean;
+}
+
+/**
+ * PyTorch 2.13's capturable scalars for step `step` (the count after it), float32 tensor ops on
+ * the step tensor: `bias_correction{1,2} = 1 - beta ** step`, `rho_t = rho_inf - 2 * step *
+ * beta2 ** step / bias_correction2` (rho_inf a Python double), `rect = (...) ** 0.5` (ATen
+ * takes `** 0.5` as sqrt) and `sqrtBc2 = bias_correction2 ** 0.5`; `rectify` is `rho_t > 5`
+ * (`torch.where` then picks `rect * adaptive_lr` over 1). NOTE: pow as in `adamCapturableScalars`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.radamCapturableScalars({ lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false }, 6);
+ * ```
+ */
+export function radamCapturableScalars(h: RAdamHyper, step: number): { bc1: number; sqrtBc2: number; rect: number; rectify: boolean } {
+  const pow2 = powf(h.beta2, step);
+  const bc1 = f32(1 - powf(h.beta1, step));
+  const bc2 = f32(1 - pow2);
+  const rhoInf = 2 / (1 - h.beta2) - 1;
+  const rhoT = f32(f32(rhoInf) - f32(f32(f32(2 * step) * pow2) / bc2));
+  const num = f32(f32(f32(rhoT - 4) * f32(rhoT - 2)) * f32(rhoInf));
+  const den = f32(f32((rhoInf - 4) * (rhoInf - 2)) * rhoT);
+  return { bc1, sqrtBc2: f32(Math.sqrt(bc2)), rect: f32(Math.sqrt(f32(num / den))), rectify: rhoT > 5 };
+}
+
+/**
+ * One RAdam element update on PyTorch 2.13's capturable branch: `update = where(rho_t > 5,
+ * rect * (sqrtBc2 / (sqrt(v) + eps)), 1)`, then `param.add_(exp_avg / bc1 * lr * update,
+ * alpha=-1)`, with the scalars of {@link radamCapturableScalars}. Returns `[param, exp_avg, exp_avg_sq]`.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false };
+ * functional.radamCapturableReference(1, 0.5, 0, 0, h, functional.radamCapturableScalars(h, 6));
+ * ```
+ */
+export function radamCapturableReference(
+  p: number, g: number, m: number, v: number, h: RAdamHyper, sc: { bc1: number; sqrtBc2: number; rect: number; rectify: boolean },
+): [number, number, number] {
+  [p, , m, v] = adamMoments(p, g, m, v, h);
+  const update = sc.rectify ? f32(sc.rect * f32(sc.sqrtBc2 / f32(f32(Math.sqrt(v)) + f32(h.eps)))) : 1;
+  p = f32(p - f32(f32(f32(m / sc.bc1) * f32(h.lr)) * update));
+  return [p, m, v];
+}
 
 /**
  * The scalars of step `step` (after it), in double as Python computes them: the bias
@@ -90,14 +140,25 @@ export function radam(params: readonly Tensor[], grads: readonly Tensor[], state
   const h = options;
   runUpdate('radam', params, grads, states, options, (s) => [s.exp_avg, s.exp_avg_sq],
     (s, p, g, [m, v]) => {
-      s.step = f32(s.step + 1);
-      const sc = radamScalars(h, s.step);
+      const step = advanceStep(s);
+      if (h.capturable) {
+        const sc = radamCapturableScalars(h, step);
+        for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = radamCapturableReference(p[e]!, g[e]!, m![e]!, v![e]!, h, sc);
+        return;
+      }
+      const sc = radamScalars(h, step);
       for (let e = 0; e < p.length; e++) [p[e], m![e], v![e]] = radamReference(p[e]!, g[e]!, m![e]!, v![e]!, h, sc);
     },
     (p, grad, s) => {
-      s.step = f32(s.step + 1);
-      const sc = radamScalars(h, s.step);
+      const step = advanceStep(s);
       adamMomentsDifferentiable(p, grad, s.exp_avg, s.exp_avg_sq, h);
+      if (h.capturable) {
+        const c = radamCapturableScalars(h, step);
+        const bce = s.exp_avg.div(c.bc1).mul(h.lr);
+        p.sub_(c.rectify ? bce.mul(s.exp_avg_sq.sqrt().add(h.eps).reciprocal().mul(c.sqrtBc2).mul(c.rect)) : bce);
+        return;
+      }
+      const sc = radamScalars(h, step);
       let update = s.exp_avg.div(sc.bc1).mul(h.lr);
       if (sc.rect !== null) update = update.mul(s.exp_avg_sq.sqrt().add(h.eps).reciprocal().mul(Math.sqrt(sc.bc2))).mul(sc.rect);
       p.sub_(update);

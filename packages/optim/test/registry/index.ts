@@ -105,17 +105,23 @@ export const OPTIMIZERS: OptimizerEntry[] = [
   },
   {
     name: 'NAdam',
-    make: (ps, o) => new NAdam(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, weightDecay: 0.2, decoupledWeightDecay: true, momentumDecay: 0.01 }],
+    make: (ps, o) => new NAdam(ps, withTensorLr(o)) as never,
+    combos: [
+      { lr: 0.01 }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, weightDecay: 0.2, decoupledWeightDecay: true, momentumDecay: 0.01 },
+      { lr: 0.01, capturable: true, weightDecay: 0.1 }, { lr: 0.02, lrTensor: true, weightDecay: 0.2, decoupledWeightDecay: true }, { lr: 0.02, capturable: true, lrTensor: true, maximize: true },
+    ],
     foreach: true,
-    fixtures: ['nadam.json'],
+    fixtures: ['nadam.json', 'nadam_capturable.json'],
   },
   {
     name: 'RAdam',
-    make: (ps, o) => new RAdam(ps, o) as never,
-    combos: [{ lr: 0.01 }, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true }],
+    make: (ps, o) => new RAdam(ps, withTensorLr(o)) as never,
+    combos: [
+      { lr: 0.01 }, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true },
+      { lr: 0.01, capturable: true, betas: [0.8, 0.8], weightDecay: 0.1 }, { lr: 0.02, capturable: true, lrTensor: true, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true },
+    ],
     foreach: true,
-    fixtures: ['radam.json'],
+    fixtures: ['radam.json', 'radam_capturable.json'],
   },
   {
     name: 'Rprop',
