@@ -44,7 +44,7 @@ describe('pytorch-mnist: parity with PyTorch', () => {
     const B = parity.batchSize;
     for (let b = 0; b < parity.losses.length; b++) {
       const data = x.narrow(0, b * B, B), target = y.narrow(0, b * B, B);
-      lrs.push(optimizer.paramGroups[0]!.lr);
+      lrs.push(Number(optimizer.paramGroups[0]!.lr));
       optimizer.zeroGrad();
       const output = model.call(data);
       const loss = F.nllLoss(output, target);

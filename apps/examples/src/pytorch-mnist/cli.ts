@@ -12,6 +12,7 @@ if (flags.help) {
 }
 const { args } = flags;
 const run = main(args);
-const rss = process.memoryUsage().rss;
-console.log(`seconds per epoch (train + test): ${run.seconds.map((s) => s.toFixed(1)).join(', ')}; rss now ${(rss / 2 ** 20).toFixed(0)} MiB`);
+// Not in main.py: what the run cost, for comparing with PyTorch (README).
+const peak = process.resourceUsage().maxRSS * 1024;
+if (run.seconds.length > 0) console.log(`seconds per epoch (train + test): ${run.seconds.map((s) => s.toFixed(1)).join(', ')}; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
 if (args.saveModel) console.log('wrote mnist_cnn.safetensors');
