@@ -1,6 +1,6 @@
 import { maximum, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
-import { fmaf, lerpf } from './float32.js';
+import { fmaf, lerpf, powf } from './float32.js';
 
 const f32 = Math.fround;
 
@@ -68,8 +68,7 @@ function adamaxMoments(p: number, g: number, m: number, u: number, h: AdamaxHype
  * PyTorch 2.13's capturable scale for step `step` (the count after it): `neg_bias_correction =
  * beta1 ** step_t - 1` (float32 pow of float32(beta1), then a float32 subtraction), divided in
  * place by `lr` (its float32 value, a number or a tensor alike). The denominator is then
- * `exp_inf * scale`. NOTE: the pow is correctly rounded here, ATen's CPU `powf` is not always
- * (see `adamCapturableScalars`).
+ * `exp_inf * scale`. The pow is glibc's float32 {@link powf}, as ATen's CPU kernel calls it.
  *
  * @example
  * ```ts
@@ -78,7 +77,7 @@ function adamaxMoments(p: number, g: number, m: number, u: number, h: AdamaxHype
  * ```
  */
 export function adamaxCapturableScale(h: AdamaxHyper, step: number): number {
-  return f32(f32(f32(Math.pow(f32(h.beta1), step)) - 1) / f32(h.lr));
+  return f32(f32(powf(h.beta1, step) - 1) / f32(h.lr));
 }
 
 /**

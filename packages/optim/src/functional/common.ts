@@ -83,7 +83,3 @@ export function scalarValue(v: number | Tensor): number {
   return typeof v === 'number' ? v : v.item();
 }
 
-/** `Math.fround(Math.pow(Math.fround(base), exponent))`: Python's `float ** float32_tensor` (see `adamCapturableScalars` on how far glibc's `powf` differs). */
-export function powf(base: number, exponent: number): number {
-  return Math.fround(Math.pow(Math.fround(base), exponent));
-}

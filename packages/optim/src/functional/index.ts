@@ -5,7 +5,7 @@ export {
 export { sgd, sgdUpdate, type SGDHyper, type SGDFunctionalOptions } from './sgd.js';
 export { adam, adamCapturableReference, adamCapturableScalars, adamMoments, adamReference, adamScalars, decoupledDecay, type AdamHyper, type AdamState, type AdamFunctionalOptions, type MomentHyper } from './adam.js';
 export { runUpdate, type PathOptions } from './common.js';
-export { fmaf, lerpf } from './float32.js';
+export { fmaf, lerpf, powf } from './float32.js';
 export { adadelta, adadeltaReference, type AdadeltaHyper, type AdadeltaState, type AdadeltaFunctionalOptions } from './adadelta.js';
 export { rmsprop, rmspropReference, type RMSpropHyper, type RMSpropState, type RMSpropFunctionalOptions } from './rmsprop.js';
 export { adagrad, adagradReference, type AdagradHyper, type AdagradState, type AdagradFunctionalOptions } from './adagrad.js';

@@ -1,6 +1,7 @@
 import { noGrad, Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable } from './adam.js';
-import { advanceStep, powf, runUpdate, scalarValue, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, scalarValue, type PathOptions } from './common.js';
+import { powf } from './float32.js';
 
 const f32 = Math.fround;
 
@@ -49,7 +50,7 @@ export interface NAdamFunctionalOptions extends NAdamHyper, PathOptions {
  * 0.96 ** (step * momentum_decay))` and `mu_next` (with `step + 1`), `mu_product *= mu`, and the
  * two factors the gradient and `exp_avg` are multiplied by, `c1 = -lr * (1 - mu) / (1 -
  * mu_product)` and `c2 = -lr * mu_next / (1 - mu_product * mu_next)`. Returns them with the
- * new `muProduct`. NOTE: pow as in `adamCapturableScalars`.
+ * new `muProduct`. Each `float ** tensor` is glibc's float32 {@link powf}, as ATen's CPU pow.
  *
  * @example
  * ```ts

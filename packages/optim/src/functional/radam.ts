@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable } from './adam.js';
-import { advanceStep, powf, runUpdate, type PathOptions } from './common.js';
+import { advanceStep, runUpdate, type PathOptions } from './common.js';
+import { powf } from './float32.js';
 
 const f32 = Math.fround;
 
@@ -43,7 +44,7 @@ export interface RAdamFunctionalOptions extends RAdamHyper, PathOptions {
  * the step tensor: `bias_correction{1,2} = 1 - beta ** step`, `rho_t = rho_inf - 2 * step *
  * beta2 ** step / bias_correction2` (rho_inf a Python double), `rect = (...) ** 0.5` (ATen
  * takes `** 0.5` as sqrt) and `sqrtBc2 = bias_correction2 ** 0.5`; `rectify` is `rho_t > 5`
- * (`torch.where` then picks `rect * adaptive_lr` over 1). NOTE: pow as in `adamCapturableScalars`.
+ * (`torch.where` then picks `rect * adaptive_lr` over 1). `beta ** step` is glibc's float32 {@link powf}.
  *
  * @example
  * ```ts
