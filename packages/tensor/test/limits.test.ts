@@ -71,3 +71,25 @@ describe('every options bag of the core API rejects unknown keys, naming the fun
     expect(f).toThrow(message);
   });
 });
+
+describe('conv2d on a batch whose im2col matrix passes the budget', () => {
+  it('is convolved in slices of samples with the same bits as one slice at a time, forward and backward', async () => {
+    const { F, randn, manualSeed, cat } = await import('../src/index.js');
+    const { CONV_COLS_BUDGET } = await import('../src/ops/nn.js');
+    manualSeed(4);
+    const C = 64, H = 26; // 64·3·3 taps × 24·24 positions = 331776 floats per sample
+    const N = Math.floor(CONV_COLS_BUDGET / (C * 9 * 24 * 24)) + 3; // just past one slice
+    const x = randn([N, C, H, H]).requiresGrad_(), w = randn([2, C, 3, 3]).requiresGrad_();
+    const y = F.conv2d(x, w);
+    const half = Math.floor(N / 2);
+    const x1 = x.detach().narrow(0, 0, half).contiguous().requiresGrad_(), x2 = x.detach().narrow(0, half, N - half).contiguous().requiresGrad_();
+    const w2 = w.detach().clone().requiresGrad_();
+    const ref = cat([F.conv2d(x1, w2), F.conv2d(x2, w2)], 0);
+    expect(Buffer.from(y.toFloat32Array().buffer).equals(Buffer.from(ref.toFloat32Array().buffer))).toBe(true);
+    y.sum().backward();
+    ref.sum().backward();
+    expect(Buffer.from(x.grad!.narrow(0, 0, half).contiguous().toFloat32Array().buffer).equals(Buffer.from(x1.grad!.toFloat32Array().buffer))).toBe(true);
+    const a = w.grad!.toFloat32Array(), b = w2.grad!.toFloat32Array();
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(b[i]!)));
+  }, 60_000);
+});

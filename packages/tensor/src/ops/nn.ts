@@ -514,9 +514,23 @@ function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor
   return dims === 1 ? y.squeeze(2) : y;
 }
 
+/**
+ * The most floats one im2col matrix may hold (64 MiB). A larger batch is convolved in slices of
+ * whole samples and the outputs joined: each sample's product is computed the same way either
+ * way (the same bits), and an evaluation at batch 1000 no longer builds a 663 MB matrix.
+ */
+export const CONV_COLS_BUDGET = 1 << 24;
+
 function conv2dPlain(op: string, x: Tensor, weight: Tensor, stride: [number, number], padding: [number, number]): Tensor {
   const [O, C, kh, kw] = weight.shape as [number, number, number, number];
   const g = geometry(op, x.shape, [kh, kw], stride, padding);
+  const perSample = C * kh * kw * g.Ho * g.Wo;
+  const slice = Math.max(1, Math.floor(CONV_COLS_BUDGET / Math.max(1, perSample)));
+  if (g.N > slice) {
+    const parts: Tensor[] = [];
+    for (let n0 = 0; n0 < g.N; n0 += slice) parts.push(conv2dPlain(op, x.narrow(0, n0, Math.min(slice, g.N - n0)), weight, stride, padding));
+    return cat(parts, 0);
+  }
   // As PyTorch: y[n] = W · cols[n], with W flattened to [O, C·kh·kw] and shared by the batch,
   // which lands in [N, O, L] = [N, O, Ho, Wo] with no transpose.
   const cols = unfoldRaw(x, g); // [N, C·kh·kw, L]
