@@ -29,8 +29,8 @@ export interface AdadeltaOptions {
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
   /**
-   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other
-   * arithmetic changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other arithmetic
+   * changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
    * still writes `step` as a number. Default false.
    */
   capturable: boolean;

@@ -31,8 +31,9 @@ export interface AdamaxOptions {
   maximize: boolean;
   /**
    * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor and the update is
-   * `param.addcdiv_(exp_avg, exp_inf * ((beta1 ** step - 1) / lr))` in float32 tensor ops (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
-   * still writes `step` as a number. Default false.
+   * `param.addcdiv_(exp_avg, exp_inf * ((beta1 ** step - 1) / lr))` in float32 tensor ops
+   * (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()` still
+   * writes `step` as a number. Default false.
    */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */

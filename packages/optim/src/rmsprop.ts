@@ -30,8 +30,8 @@ export interface RMSpropOptions {
   /** L2 penalty (default 0). */
   weightDecay: number;
   /**
-   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other
-   * arithmetic changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor; no other arithmetic
+   * changes (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
    * still writes `step` as a number. Default false.
    */
   capturable: boolean;

@@ -29,9 +29,9 @@ export interface RpropOptions {
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
   /**
-   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor and the
-   * sign cases are `torch.where`s: the same values (PyTorch itself asserts a CUDA-like device; here it simply runs). `stateDict()`
-   * still writes `step` as a number. Default false.
+   * PyTorch 2.13's capturable path: `step` is a 0-d float32 tensor and the sign cases are
+   * `torch.where`s, with the same values (PyTorch itself asserts a CUDA-like device; here it
+   * simply runs). `stateDict()` still writes `step` as a number. Default false.
    */
   capturable: boolean;
   /** Run the step with autograd on, so non-leaf parameters get a graph through the update. */
