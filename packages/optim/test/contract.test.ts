@@ -206,6 +206,25 @@ describe('hooks', () => {
     expect(sd.param_groups[0]).toMatchObject({ lr: 0.5, tag: 'post1' });
   });
 
+  it('hooks of one kind run in registration order; only prepend puts one first', () => {
+    const opt = new ASGD([leaf([1])]);
+    const log: string[] = [];
+    for (const name of ['a', 'b', 'c']) opt.registerStepPreHook(() => void log.push(`step ${name}`));
+    opt.registerStateDictPreHook(() => void log.push('sd 1'));
+    opt.registerStateDictPreHook(() => void log.push('sd 2'));
+    opt.registerStateDictPreHook(() => void log.push('sd 3'), true);
+    opt.registerStateDictPreHook(() => void log.push('sd 4'), false);
+    opt.step();
+    opt.stateDict();
+    expect(log).toEqual(['step a', 'step b', 'step c', 'sd 3', 'sd 1', 'sd 2', 'sd 4']);
+  });
+
+  it('refuses a hook that is not a function, naming what it got', () => {
+    const opt = new ASGD([leaf([1])]);
+    expect(() => opt.registerStepPreHook(5 as never)).toThrow(new TypeError('register hook: hook must be a function, got number'));
+    expect(() => opt.registerStateDictPostHook('f' as never, true)).toThrow(new TypeError('register hook: hook must be a function, got string'));
+  });
+
   it('load hooks: pre may replace the dict (prepended runs first), post runs after', () => {
     const w = leaf([1]);
     const opt = new ASGD([w], { lr: 0.001 });

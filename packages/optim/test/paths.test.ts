@@ -298,3 +298,19 @@ describe('a zero-size parameter', () => {
     expect((opt.stateDict().state[0]!['ax'] as Tensor).shape).toEqual([0, 3]);
   });
 });
+
+describe('asgdSchedule: each kind is its own formula, whatever the hyper-parameters flag', () => {
+  it("'tensor-lr' gives the tensor-lr eta even when h.lrIsTensor is false, and the for-loop mu (t0 not a float32)", () => {
+    const h = H({ lr: 0.05, lambd: 0.1, alpha: 0.75, t0: 0.3 });
+    let etaDiffersFromFloat = false, muDiffersFromCapturable = false;
+    for (let step = 1; step <= 30; step++) {
+      const got = functional.asgdSchedule('tensor-lr', h, step);
+      expect(got, `step ${step}`).toEqual(functional.asgdSchedule('tensor-lr', { ...h, lrIsTensor: true }, step));
+      expect(got.mu, `step ${step}: mu`).toBe(f32(1 / Math.max(1, step - 0.3)));
+      etaDiffersFromFloat ||= got.eta !== functional.asgdSchedule('float', h, step).eta;
+      muDiffersFromCapturable ||= got.mu !== functional.asgdSchedule('capturable', { ...h, lrIsTensor: true }, step).mu;
+    }
+    // The case discriminates: the other formulas round differently on some of these steps.
+    expect([etaDiffersFromFloat, muDiffersFromCapturable]).toEqual([true, true]);
+  });
+});
