@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensile/tensor';
+import { lrOption, lrValue } from './validate.js';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
@@ -16,8 +17,8 @@ import { sgd } from './functional/sgd.js';
  * ```
  */
 export interface SGDOptions {
-  /** Learning rate (default 1e-3). */
-  lr: number;
+  /** Learning rate (default 1e-3): a number, or a 1-element tensor (used as its float32 value, as PyTorch's `alpha=-lr`). */
+  lr: number | Tensor;
   /** Momentum factor (default 0). */
   momentum: number;
   /** Dampening for momentum (default 0). */
@@ -77,7 +78,7 @@ export class SGD extends Optimizer<SGDOptions> {
       const withMomentum = group.momentum !== 0;
       const buffers = params.map((p) => (withMomentum ? ((this.state.get(p)?.['momentum_buffer'] as Tensor | null | undefined) ?? null) : null));
       sgd(params, params.map((p) => p.grad!), buffers, {
-        lr: group.lr, momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
+        lr: lrValue(group.lr), momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
         nesterov: group.nesterov, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
       });
       if (withMomentum) {
@@ -97,8 +98,7 @@ function validateSGD(o: Record<string, unknown>): void {
     if (typeof v !== 'number') throw new TypeError(`Invalid ${label}: ${String(v)}`);
     return v;
   };
-  const lr = num('lr', 'learning rate');
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  lrOption(o);
   const momentum = num('momentum', 'momentum value');
   if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${pyNum(momentum)}`);
   const wd = num('weightDecay', 'weight_decay value');
