@@ -47,6 +47,27 @@ describe('safetensors', () => {
     expect([tensors['a']!.item(), tensors['b']!.item(), tensors['c']!.item(), tensors['d']!.item(), tensors['e']!.item()]).toEqual([Math.fround(0.1), -7, 1, 3.140625, 42]);
   });
 
+  it('reads every dtype, several elements each, whatever order the header lists the tensors in', () => {
+    // Data laid out z (F64), y (I64), x (I32), w (I16), v (I8), u (U8), t (BOOL); the header lists them
+    // in name order, which is the reverse: the decoder must order by offset, not by name.
+    const data = new Uint8Array(3 * 8 + 3 * 8 + 3 * 4 + 3 * 2 + 3 + 3 + 3);
+    const dv = new DataView(data.buffer);
+    [0.1, -2.5, 1e300].forEach((v, i) => dv.setFloat64(8 * i, v, true));
+    [-7n, 2n ** 40n, 3n].forEach((v, i) => dv.setBigInt64(24 + 8 * i, v, true));
+    [42, -100000, 7].forEach((v, i) => dv.setInt32(48 + 4 * i, v, true));
+    [-3, 30000, 5].forEach((v, i) => dv.setInt16(60 + 2 * i, v, true));
+    [-128, 127, -1].forEach((v, i) => dv.setInt8(66 + i, v));
+    [0, 200, 255].forEach((v, i) => dv.setUint8(69 + i, v));
+    [1, 0, 1].forEach((v, i) => dv.setUint8(72 + i, v));
+    const at = (dtype: string, from: number, to: number): object => ({ dtype, shape: [3], data_offsets: [from, to] });
+    const { tensors } = decodeSafetensors(file({ t: at('BOOL', 72, 75), u: at('U8', 69, 72), v: at('I8', 66, 69), w: at('I16', 60, 66), x: at('I32', 48, 60), y: at('I64', 24, 48), z: at('F64', 0, 24) }, data));
+    const got = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, Array.from(t.toFloat32Array())]));
+    expect(got).toEqual({
+      z: [Math.fround(0.1), -2.5, Infinity], y: [-7, 2 ** 40, 3], x: [42, -100000, 7], w: [-3, 30000, 5],
+      v: [-128, 127, -1], u: [0, 200, 255], t: [1, 0, 1],
+    });
+  });
+
   it('reads F16 and BF16 exactly as PyTorch converts them to float32: subnormals, ±0, ±Inf, NaN, every exponent', () => {
     // Written by scripts/fixtures/safetensors_fixtures.py; the *_expected tensors are PyTorch's .float().
     const { tensors, metadata } = decodeSafetensors(readFileSync(new URL('./fixtures/half.safetensors', import.meta.url)));
@@ -95,6 +116,15 @@ describe('safetensors', () => {
     ['a negative data offset', file({ a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }, new Uint8Array(4)), `tensor 'a' has invalid data_offsets [-4,0]`],
     ['a fractional data offset', file({ a: { dtype: 'U8', shape: [1], data_offsets: [0.5, 1.5] } }, new Uint8Array(2)), `tensor 'a' has invalid data_offsets [0.5,1.5]`],
     ['data_offsets that end before they start', file({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 4] } }, new Uint8Array(8)), `tensor 'a' has invalid data_offsets [8,4]`],
+    // Rows added for survivors of the first Stryker run (MUTATION.md).
+    ['just the 8-byte length field (an empty header)', new Uint8Array(8), 'header is not valid UTF-8 JSON'],
+    ['a JSON number header', file('5'), 'header must be a JSON object'],
+    ['a null header', file('null'), 'header must be a JSON object'],
+    ['__metadata__ that is a string', file({ __metadata__: 'x', ...ok }, new Uint8Array(8)), '__metadata__ must be an object of strings'],
+    ['a dtype inside an array', file({ a: { dtype: ['F32'], shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has unsupported dtype ["F32"]`],
+    ['a missing dtype', file({ a: { shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has unsupported dtype undefined (supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL)`],
+    ['a missing shape', file({ a: { dtype: 'F32', data_offsets: [0, 4] } }, new Uint8Array(4)), `tensor 'a' has an invalid shape undefined`],
+    ['a 2-d tensor not at offset 0 whose offsets disagree with its shape', file({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [2, 2], data_offsets: [4, 12] } }, new Uint8Array(12)), `tensor 'b' of shape [2,2] and dtype F32 needs 16 bytes but data_offsets span 8`],
   ];
   it.each(bad)('refuses %s with a clear error', (_name, bytes, message) => {
     expect(() => decodeSafetensors(bytes)).toThrow(message);
