@@ -4,6 +4,14 @@ import { Module } from './module.js';
 
 const INDEX = /^-?(0|[1-9]\d*)$/;
 
+/** @internal The child at `index` of an indexable container (negative counts from the end), or a RangeError naming `owner`. */
+export function childAt(owner: string, children: readonly Module[], index: number): Module {
+  const i = index < 0 ? index + children.length : index;
+  const m = Number.isInteger(i) ? children[i] : undefined;
+  if (!m) throw new RangeError(`${owner}.at: index ${index} is out of range for ${children.length} modules`);
+  return m;
+}
+
 /**
  * @internal Lets `list[i]` read the i-th child (PyTorch's `__getitem__`): a read trap on integer
  * keys only, layered over the module's own proxy, so other reads pass straight through.
@@ -57,11 +65,7 @@ export class ModuleList extends Module implements Iterable<Module> {
 
   /** The module at `index` (negative counts from the end). */
   at(index: number): Module {
-    const c = this.children();
-    const i = index < 0 ? index + c.length : index;
-    const m = Number.isInteger(i) ? c[i] : undefined;
-    if (!m) throw new RangeError(`ModuleList.at: index ${index} is out of range for ${c.length} modules`);
-    return m;
+    return childAt('ModuleList', this.children(), index);
   }
 
   /** Appends a module; returns this. */

@@ -5,7 +5,7 @@ import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
-import { indexable } from './container.js';
+import { childAt, indexable } from './container.js';
 
 /** Options shared by layers with randomly initialised parameters. */
 export interface InitOptions {
@@ -457,11 +457,7 @@ export class Sequential extends Module {
 
   /** The module at `index` (negative counts from the end). */
   at(index: number): Module {
-    const c = this.children();
-    const i = index < 0 ? index + c.length : index;
-    const m = Number.isInteger(i) ? c[i] : undefined;
-    if (!m) throw new RangeError(`Sequential.at: index ${index} is out of range for ${c.length} modules`);
-    return m;
+    return childAt('Sequential', this.children(), index);
   }
 
   forward(x: Tensor): Tensor {
