@@ -2,6 +2,7 @@ import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace } from '@ten
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
+import { lrOption, lrValue } from './validate.js';
 import { asgd, type ASGDCapturableState, type ASGDHyper, type ASGDState } from './functional/asgd.js';
 
 /**
@@ -244,14 +245,10 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
-function lrValue(lr: number | Tensor): number {
-  return lr instanceof Tensor ? lr.toFloat32Array()[0]! : lr;
-}
-
 function hyper(group: ASGDOptions): ASGDHyper {
   const isT = group.lr instanceof Tensor;
   return {
-    lr: isT ? lrValue(group.lr) : (group.lr as number),
+    lr: lrValue(group.lr),
     lambd: group.lambd, alpha: group.alpha, t0: group.t0, weightDecay: group.weightDecay,
     maximize: Boolean(group.maximize), lrIsTensor: isT,
   };
@@ -259,11 +256,7 @@ function hyper(group: ASGDOptions): ASGDHyper {
 
 /** PyTorch's checks in PyTorch's order and words, then ours (PyTorch PR #193303). */
 function validateASGD(o: Record<string, unknown>): void {
-  const lr = o['lr'];
-  if (lr instanceof Tensor) {
-    if (lr.numel() !== 1) throw new RangeError('Tensor lr must be 1-element');
-  } else if (typeof lr !== 'number') throw new TypeError(`Invalid learning rate: ${String(lr)} (expected a number or a 1-element Tensor)`);
-  if (!(lrValue(lr as number | Tensor) >= 0)) throw new RangeError(`Invalid learning rate: ${pyNum(lr)}`);
+  lrOption(o);
   const wd = o['weightDecay'];
   if (typeof wd !== 'number') throw new TypeError(`Invalid weight_decay value: ${String(wd)}`);
   if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
