@@ -10,7 +10,8 @@
  * squared error minus the noise variance, i.e. the excess error (how far from the best
  * possible predictor).
  */
-import { Generator, manualSeed, randn, zeros, noGrad, type Tensor } from '@tensile/tensor';
+import { zeros, noGrad, type Tensor } from '@tensile/tensor';
+import { noisyRegression } from '../lib/noisy-regression.js';
 import { ASGD, SGD } from '@tensile/optim';
 
 export interface CompareOptions {
@@ -56,19 +57,9 @@ export interface CompareResult {
  */
 export function train(options: CompareOptions = {}): CompareResult {
   const { steps, lr, t0, dim, noise, evalEvery, seed } = { ...DEFAULTS, ...options };
-  manualSeed(seed);
-  const wStar = randn([dim, 1]);
-  const sample = (n: number): [Tensor, Tensor] => {
-    const x = randn([n, dim]);
-    return [x, x.matmul(wStar).add(randn([n, 1]).mul(noise))];
-  };
-  const [xTrain, yTrain] = sample(steps);
-  const [xTest, yTest] = sample(2000);
-  // One order of examples for both runs.
-  const gen = new Generator(seed + 1);
-  const order = Array.from({ length: steps }, () => Math.floor(gen.uniform() * steps));
-
-  const excessError = (w: Tensor): number => noGrad(() => xTest.matmul(w).sub(yTest).square().mean().item()) - noise * noise;
+  // One problem, and one order of examples, for both runs.
+  const { xTrain, yTrain, order, excessError: excessOf } = noisyRegression({ seed, dim, noise, steps });
+  const excessError = (w: Tensor): number => excessOf((x) => x.matmul(w));
 
   const run = (kind: 'sgd' | 'asgd'): { live: number[]; averaged: number[] } => {
     const w = zeros([dim, 1]).requiresGrad_();

@@ -9,7 +9,8 @@
  * held-out mean squared error minus σ² (the excess error: 0 is the best possible predictor).
  * At a constant learning rate the live weights stop at a noise floor; an average keeps going.
  */
-import { Generator, manualSeed, nn, noGrad, randn, type Tensor } from '@tensile/tensor';
+import { nn, type Tensor } from '@tensile/tensor';
+import { noisyRegression } from '../lib/noisy-regression.js';
 import { ASGD, SGD, swaUtils } from '@tensile/optim';
 
 export interface AveragingOptions {
@@ -69,21 +70,11 @@ export interface AveragingResult {
  */
 export function train(options: AveragingOptions = {}): AveragingResult {
   const { steps, lr, swaStart, swaLr, annealSteps, emaDecay, dim, noise, evalEvery, seed } = { ...DEFAULTS, ...options };
-  manualSeed(seed);
-  const wStar = randn([dim, 1]);
-  const sample = (n: number): [Tensor, Tensor] => {
-    const x = randn([n, dim]);
-    return [x, x.matmul(wStar).add(randn([n, 1]).mul(noise))];
-  };
-  const [xTrain, yTrain] = sample(steps);
-  const [xTest, yTest] = sample(2000);
-  const gen = new Generator(seed + 1);
-  const order = Array.from({ length: steps }, () => Math.floor(gen.uniform() * steps));
+  const { xTrain, yTrain, order, excessError: excessOf } = noisyRegression({ seed, dim, noise, steps });
   // One initialization for the three runs.
   const init = new nn.Linear(dim, 1);
 
-  const excessError = (model: nn.Module): number =>
-    noGrad(() => (model.forward(xTest) as Tensor).sub(yTest).square().mean().item()) - noise * noise;
+  const excessError = (model: nn.Module): number => excessOf((x) => model.forward(x) as Tensor);
 
   const excess = Object.fromEntries(SERIES.map((s) => [s, [] as number[]])) as Record<Series, number[]>;
   const lrs = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
