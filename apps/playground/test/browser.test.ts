@@ -30,15 +30,16 @@ async function selftest(browser: Browser, name: string): Promise<void> {
   const report = (await p.evaluate(() => (window as unknown as { selftest: Promise<unknown> }).selftest)) as Report;
   await p.close();
   const ms = (f: string): number => Math.round(report.results.filter((r) => r.file.endsWith(f)).reduce((t, r) => t + r.ms, 0));
-  console.log(`${name}: in-page test files: ${['kernels', 'wasm', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
+  console.log(`${name}: in-page test files: ${['kernels', 'wasm', 'wasm-nn', 'fixtures', 'paths'].map((f) => `${f} ${ms(`/${f}.test.ts`)} ms`).join(', ')}`);
   expect(report.env.backend).toBe('wasm');
   expect(report.env.crossOriginIsolated).toBe(true);
   const failed = report.results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.name}: ${r.error}`);
   expect(failed, `failed in the page:\n${failed.join('\n')}`).toEqual([]);
   const ran = report.results.filter((r) => !r.skipped);
-  const perFile = Object.fromEntries(['kernels', 'wasm', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
+  const perFile = Object.fromEntries(['kernels', 'wasm', 'wasm-nn', 'fixtures', 'paths'].map((f) => [f, ran.filter((r) => r.file.endsWith(`/${f}.test.ts`)).length]));
   expect(perFile['kernels']).toBeGreaterThan(50);
   expect(perFile['wasm']).toBeGreaterThan(20);
+  expect(perFile['wasm-nn']).toBeGreaterThan(30); // the convolution, pooling and relu kernels
   expect(perFile['fixtures']).toBeGreaterThan(30);
   expect(perFile['paths']).toBeGreaterThan(10);
   // Every ASGD PyTorch fixture case ran in the page, on the wasm kernels too.

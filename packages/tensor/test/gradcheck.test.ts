@@ -99,6 +99,11 @@ const cases: Case[] = [
   ['binaryCrossEntropyWithLogits', (a, b) => T.F.binaryCrossEntropyWithLogits(a, b), () => [rnd([3, 4]), rnd([3, 4]).sigmoid()]],
   ['conv2d stride 2 padding 1', (x, w, b) => T.F.conv2d(x, w, b, { stride: 2, padding: 1 }), () => [rnd([1, 2, 5, 5]), rnd([3, 2, 3, 3]), rnd([3])]],
   ['maxPool2d', (x) => T.F.maxPool2d(x, 2), () => [distinct([1, 2, 4, 4])]],
+  ['conv2d 5x5 padding 2, width not a multiple of 4', (x, w, b) => T.F.conv2d(x, w, b, { padding: 2 }), () => [rnd([2, 2, 6, 7]), rnd([3, 2, 5, 5]), rnd([3])]],
+  ['conv2d stride [2, 1], no bias', (x, w) => T.F.conv2d(x, w, null, { stride: [2, 1], padding: [0, 1] }), () => [rnd([2, 3, 5, 6]), rnd([2, 3, 2, 3])]],
+  ['conv2d groups 2 with bias', (x, w, b) => T.F.conv2d(x, w, b, { groups: 2, padding: 1 }), () => [rnd([1, 4, 4, 5]), rnd([4, 2, 3, 3]), rnd([4])]],
+  ['maxPool2d 2x2, four windows per row (the SIMD kernel)', (x) => T.F.maxPool2d(x, 2), () => [distinct([2, 2, 4, 8])]],
+  ['relu then conv2d (the fused relu backward)', (x, w) => T.F.conv2d(x.relu(), w), () => [rnd([1, 2, 5, 5], { away: 0.05 }), rnd([2, 2, 3, 3])]],
 ];
 
 describe('gradcheck (float32 central differences, random upstream weights)', () => {
@@ -127,6 +132,8 @@ const second: Case[] = [
   ['matmul', (a, b) => a.matmul(b).tanh(), () => [rnd([2, 3]), rnd([3, 2])]],
   ['sum/mean', (x) => x.mul(x).mean(0).sum(), () => [rnd([3, 2])]],
   ['softmax', (x) => T.F.softmax(x, 1), () => [rnd([2, 4])]],
+  ['conv2d then square (the recorded conv2d backward)', (x, w, b) => { const y = T.F.conv2d(x, w, b, { padding: 1 }); return y.mul(y); }, () => [rnd([1, 1, 3, 3]), rnd([2, 1, 2, 2]), rnd([2])]],
+  ['maxPool2d then square', (x) => { const y = T.F.maxPool2d(x, 2); return y.mul(y); }, () => [distinct([1, 1, 4, 8])]],
 ];
 
 describe('double backward (gradcheck of the createGraph gradient)', () => {

@@ -31,7 +31,11 @@ describe('the WebAssembly module', () => {
     execFileSync(process.execPath, [join(pkg, 'scripts', 'build-wasm.mjs'), '--check'], { stdio: 'pipe' });
   });
 
-  it('each build stays under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
+  // Browsers once refused synchronous compiles of modules over 4 KiB on a page's main thread.
+  // Chromium no longer does (measured: a 1 MiB module compiles synchronously in Chromium 156)
+  // and Firefox never did; the playground's in-page self-test imports the engine on a page's
+  // main thread and asserts the wasm backend in both. The budget keeps the bundle small.
+  it('each build stays under 8 KiB (it ships inside every bundle as base64)', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
     const builds = src.split('export const ').slice(1);
     expect(builds.map((b) => b.slice(0, b.indexOf(' ')))).toEqual(['wasmBase64', 'wasmSharedBase64', 'wasmRelaxedBase64', 'wasmRelaxedSharedBase64']);
@@ -40,7 +44,7 @@ describe('the WebAssembly module', () => {
       const bytes = Buffer.from(b64, 'base64');
       expect(bytes.subarray(0, 4).toString('latin1')).toBe('\0asm'); // decoded whole: a module header
       expect(bytes.length).toBeGreaterThan(1000);
-      expect(bytes.length).toBeLessThan(4096);
+      expect(bytes.length).toBeLessThan(8192);
     }
   });
 });

@@ -14,6 +14,7 @@ const NODE_ONLY = ['the WebAssembly module', 'the relaxed-SIMD build', 'setNumTh
 const files: [string, () => Promise<unknown>, string[]][] = [
   ['packages/tensor/test/kernels.test.ts', () => import('../../../../packages/tensor/test/kernels.test.js'), []],
   ['packages/tensor/test/wasm.test.ts', () => import('../../../../packages/tensor/test/wasm.test.js'), NODE_ONLY],
+  ['packages/tensor/test/wasm-nn.test.ts', () => import('../../../../packages/tensor/test/wasm-nn.test.js'), []],
   ['packages/optim/test/fixtures.test.ts', () => import('../../../../packages/optim/test/fixtures.test.js'), []],
   ['packages/optim/test/paths.test.ts', () => import('../../../../packages/optim/test/paths.test.js'), []],
 ];

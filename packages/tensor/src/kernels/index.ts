@@ -2,12 +2,13 @@ import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
 import { createWasmKernels } from './wasm.js';
 
-export type { Kernels, NnKernels, UnaryKind, BinaryKind, ReduceKind } from './types.js';
+export type { Kernels, NnKernels, ConvGeometry, UnaryKind, BinaryKind, ReduceKind } from './types.js';
 
 /** The kernel sets the engine ships: plain JavaScript, and WebAssembly SIMD where the runtime has it. */
 export type Backend = 'js' | 'wasm';
 
-// Instantiated once at import, synchronously (the module is embedded and under 4 KiB).
+// Instantiated once at import, synchronously (the module is embedded, a few KiB; browsers compile
+// modules that size synchronously on a page's main thread: the playground's self-test checks it).
 const wasmKernels = createWasmKernels();
 let active: Kernels = wasmKernels ?? jsKernels;
 

@@ -79,7 +79,8 @@ const U: Record<UnaryKind, URow> = {
   sign: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x > 0 ? 1 : x < 0 ? -1 : x; } },
   // NOTE: branch-free ((x + |x|) / 2 is exact in double; NaN stays NaN): on random signs the
   // branchy form mispredicts half the time and ran 3-4x slower.
-  relu: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = (x + Math.abs(x)) * 0.5; } },
+  // relu: x above 0, NaN stays NaN, everything else (-0 and -Infinity too) is +0
+  relu: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x > 0 || x !== x ? x : 0; } },
   sigmoid: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / (1 + Math.exp(-a[ai + i]!)); },
   tanh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.tanh(a[ai + i]!); },
   erf: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = erf(a[ai + i]!); },
@@ -260,6 +261,10 @@ export const jsKernels: Kernels = {
     U[kind](out, outOff, x, xOff, n);
   },
 
+  reluBackward(x, xOff, g, gOff, out, n) {
+    for (let i = 0; i < n; i++) out[i] = x[xOff + i]! <= 0 ? 0 : g[gOff + i]!;
+  },
+
   powScalar(x, xOff, p, out, outOff, n) {
     if (p === 2) for (let i = 0; i < n; i++) { const v = x[xOff + i]!; out[outOff + i] = v * v; }
     else if (p === 1) out.set(x.subarray(xOff, xOff + n), outOff);
@@ -357,6 +362,44 @@ export const jsKernels: Kernels = {
     for (let p = 0; p < batch; p++) {
       gemm(a, aOff + p * aBs, aRs, aCs, b, bOff + p * bBs, bRs, bCs, c, p * M * N, M, N, K, w);
     }
+  },
+
+  conv2d(x, xOff, w, wOff, b, bOff, g, out) {
+    // PyTorch's slow_conv2d, one sample at a time: im2col into a per-sample matrix, then one
+    // product with the flattened weight, then the bias.
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo;
+    const cols = new Float32Array(R * L);
+    for (let n = 0; n < N; n++) {
+      nnJsKernels.unfold(x, xOff + n * C * H * W, 1, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, cols);
+      const y = out.subarray(n * O * L, (n + 1) * O * L);
+      jsKernels.matmul(w, wOff, 0, R, 1, cols, 0, 0, L, 1, y, 1, O, L, R);
+      if (b) for (let o = 0; o < O; o++) for (let l = 0; l < L; l++) y[o * L + l] = y[o * L + l]! + b[bOff + o]!;
+    }
+  },
+
+  conv2dBackward(x, xOff, w, wOff, gy, gyOff, g, dx, dw, db) {
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo;
+    const cols = new Float32Array(R * L);
+    const part = dw ? new Float32Array(O * R) : null;
+    const acc = db ? new Float64Array(O) : null;
+    if (dx) dx.fill(0, 0, N * C * H * W);
+    for (let n = 0; n < N; n++) {
+      const go = gyOff + n * O * L;
+      if (dw && part) {
+        // dw += gy[n] · cols[n]ᵀ, summed over samples in float32 (PyTorch's addmm_ per sample)
+        nnJsKernels.unfold(x, xOff + n * C * H * W, 1, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, cols);
+        jsKernels.matmul(gy, go, 0, L, 1, cols, 0, 0, 1, L, n === 0 ? dw : part, 1, O, R, L);
+        if (n > 0) for (let i = 0; i < O * R; i++) dw[i] = dw[i]! + part[i]!;
+      }
+      if (dx) {
+        // dx[n] = col2im(wᵀ · gy[n])
+        jsKernels.matmul(w, wOff, 0, 1, R, gy, go, 0, L, 1, cols, 1, R, L, O);
+        nnJsKernels.fold(cols, 0, 1, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, dx.subarray(n * C * H * W, (n + 1) * C * H * W));
+      }
+      if (acc) for (let o = 0; o < O; o++) for (let l = 0; l < L; l++) acc[o] = acc[o]! + gy[go + o * L + l]!;
+    }
+    if (dw && N === 0) dw.fill(0, 0, O * R);
+    if (db && acc) for (let o = 0; o < O; o++) db[o] = acc[o]!;
   },
 
   asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {

@@ -1,10 +1,11 @@
 import type { NnKernels } from './types.js';
 
 /**
- * Plain-JS kernels of the `nn` ops (softmax, im2col/col2im, max-pool indices). Spread into
+ * Plain-JS kernels of the `nn` ops (softmax, im2col/col2im, max pooling; the convolution,
+ * which also needs matmul, is in `js.ts`). Spread into
  * `jsKernels`; a WebAssembly set replaces them through the same `Kernels` interface.
  */
-export const nnJsKernels: NnKernels = {
+export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward'> = {
   softmax(x, xOff, pre, D, post, out, log) {
     // NOTE: shift by the row max (a NaN max propagates, as PyTorch) and accumulate the sum of
     // exponentials in double, so large logits neither overflow nor lose the small terms.
@@ -92,7 +93,7 @@ export const nnJsKernels: NnKernels = {
     }
   },
 
-  maxPool2dIndices(x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, idx) {
+  maxPool2d(x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, out, idx) {
     const Ho = Math.floor((H + 2 * ph - kh) / sh) + 1;
     const Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
     let o = 0;
@@ -116,9 +117,11 @@ export const nnJsKernels: NnKernels = {
               }
             }
           }
+          out[o] = best;
           idx[o++] = bi;
         }
       }
     }
   },
+
 };

@@ -16,6 +16,12 @@ export type BinaryKind =
 
 export type ReduceKind = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
+/** The shape of a 2-D convolution: input `[N, C, H, W]`, `O` filters of `kh × kw`, output `[N, O, Ho, Wo]`. */
+export interface ConvGeometry {
+  N: number; C: number; H: number; W: number; O: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; Ho: number; Wo: number;
+}
+
 /** The kernels of the `nn` ops (implemented for JS in `nn-js.ts`). */
 export interface NnKernels {
   /**
@@ -38,12 +44,29 @@ export interface NnKernels {
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, out: Float32Array,
   ): void;
   /**
-   * 2-D max pooling of a contiguous `[N, C, H, W]` input: `idx[i]` is the flat index into the
-   * input of output element i's window maximum (padding never wins; first max, or NaN, wins).
+   * 2-D max pooling of a contiguous `[N, C, H, W]` input into `out` (`[N, C, Ho, Wo]`): `idx[i]`
+   * is the flat index into the input of output element i's window maximum (padding never wins;
+   * first max, or NaN, wins) and `out[i]` its value.
    */
-  maxPool2dIndices(
+  maxPool2d(
     x: Float32Array, xOff: number, N: number, C: number, H: number, W: number,
-    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, idx: Int32Array,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, out: Float32Array, idx: Int32Array,
+  ): void;
+  /**
+   * 2-D convolution, PyTorch's `slow_conv2d`: for each sample n, `out[n] = w · im2col(x[n]) + b`
+   * (`out` contiguous `[N, O, Ho·Wo]`; `w` contiguous `[O, C·kh·kw]`; `b`, if given, `[O]`, added
+   * in float32). No batch-sized im2col matrix is ever built.
+   */
+  conv2d(x: Float32Array, xOff: number, w: Float32Array, wOff: number, b: Float32Array | null, bOff: number, g: ConvGeometry, out: Float32Array): void;
+  /**
+   * The gradients of `conv2d` for upstream `gy` (contiguous `[N, O, Ho·Wo]`), each computed
+   * only where its array is given: `dx` `[N, C, H, W]` (col2im of `wᵀ · gy[n]`), `dw` `[O, C·kh·kw]`
+   * (`gy[n] · im2col(x[n])ᵀ` summed over samples in float32, in sample order, as PyTorch's
+   * `addmm_`), `db` `[O]` (summed in double). Every given array is overwritten.
+   */
+  conv2dBackward(
+    x: Float32Array, xOff: number, w: Float32Array, wOff: number, gy: Float32Array, gyOff: number, g: ConvGeometry,
+    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
   ): void;
 }
 
@@ -55,6 +78,8 @@ export interface Kernels extends NnKernels {
   scatterCopy(x: Float32Array, xOff: number, shape: readonly number[], out: Float32Array, outOff: number, outStrides: readonly number[]): void;
   /** Element-wise map over `n` contiguous elements. `pow` and `clamp` take scalars in `p`, `q`. */
   unary(kind: UnaryKind, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): void;
+  /** relu's backward over `n` contiguous elements: `out = x <= 0 ? 0 : g` (a NaN input passes its gradient, as PyTorch's threshold_backward). */
+  reluBackward(x: Float32Array, xOff: number, g: Float32Array, gOff: number, out: Float32Array, n: number): void;
   powScalar(x: Float32Array, xOff: number, exponent: number, out: Float32Array, outOff: number, n: number): void;
   clamp(x: Float32Array, xOff: number, lo: number, hi: number, out: Float32Array, outOff: number, n: number): void;
   /** `out = a ∘ b` over `shape`; for `add`/`sub`, `alpha` scales `b` inside one rounding (PyTorch's fused add). */

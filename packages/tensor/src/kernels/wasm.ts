@@ -11,6 +11,7 @@ import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
 import { makeElementwise } from './wasm/elementwise.js';
 import { makeMatmul } from './wasm/matmul.js';
+import { makeNn } from './wasm/nn.js';
 import { instantiate } from './wasm/module.js';
 import { ThreadPool } from './wasm/threads.js';
 
@@ -41,6 +42,7 @@ export function createWasmKernels(options: { relaxed?: boolean } = {}): WasmKern
   return {
     ...jsKernels,
     ...makeElementwise(made.one),
+    ...makeNn(made.one),
     name: 'wasm',
     relaxed: made.relaxed,
     matmul: makeMatmul(pool),

@@ -3,7 +3,7 @@
  * Forward passes run through kernels; backward passes are written with differentiable ops,
  * so higher-order gradients work.
  */
-import { noGrad, record } from '../autograd.js';
+import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { ShapeError } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { checkOptions } from '../options.js';
@@ -501,41 +501,53 @@ function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor
   else padding = pair(op, 'padding', lift('padding', pad, 0), 0);
   const wd = dilation[0] === 1 && dilation[1] === 1 ? w4 : dilateKernel(w4, dilation[0], dilation[1]);
   const Og = O / groups;
+  // The bias goes into the kernel when nothing (groups, trimming) comes between it and the output.
+  const fusedBias = bias && groups === 1 && !trim[0] && !trim[1] ? bias : null;
   const parts: Tensor[] = [];
   for (let gi = 0; gi < groups; gi++) {
     const xg = groups === 1 ? x4 : x4.narrow(1, gi * Cg, Cg);
     const wg = groups === 1 ? wd : wd.narrow(0, gi * Og, Og);
-    parts.push(conv2dPlain(op, xg, wg, stride, padding));
+    parts.push(conv2dPlain(op, xg, wg, fusedBias, stride, padding));
   }
   let y = groups === 1 ? parts[0]! : cat(parts, 1);
   if (trim[0]) y = y.narrow(2, 1, y.shape[2]! - 1);
   if (trim[1]) y = y.narrow(3, 1, y.shape[3]! - 1);
-  if (bias) y = add(y, bias.reshape([O, 1, 1]));
+  if (bias && !fusedBias) y = add(y, bias.reshape([O, 1, 1]));
   return dims === 1 ? y.squeeze(2) : y;
 }
 
 /**
- * The most floats one im2col matrix may hold (64 MiB). A larger batch is convolved in slices of
- * whole samples and the outputs joined: each sample's product is computed the same way either
- * way (the same bits), and an evaluation at batch 1000 no longer builds a 663 MB matrix.
+ * One group's convolution, PyTorch's `slow_conv2d`: per sample `y[n] = W · im2col(x[n]) + b`, with
+ * W flattened to `[O, C·kh·kw]`, landing in `[N, O, L] = [N, O, Ho, Wo]` with no transpose. The
+ * kernel builds each sample's im2col matrix in turn (in the wasm module it never leaves it), so
+ * memory does not grow with the batch. The backward is one kernel call for all three gradients;
+ * when the backward is itself recorded (`createGraph`) it is composed from differentiable ops.
  */
-export const CONV_COLS_BUDGET = 1 << 24;
-
-function conv2dPlain(op: string, x: Tensor, weight: Tensor, stride: [number, number], padding: [number, number]): Tensor {
+function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number]): Tensor {
   const [O, C, kh, kw] = weight.shape as [number, number, number, number];
-  const g = geometry(op, x.shape, [kh, kw], stride, padding);
-  const perSample = C * kh * kw * g.Ho * g.Wo;
-  const slice = Math.max(1, Math.floor(CONV_COLS_BUDGET / Math.max(1, perSample)));
-  if (g.N > slice) {
-    const parts: Tensor[] = [];
-    for (let n0 = 0; n0 < g.N; n0 += slice) parts.push(conv2dPlain(op, x.narrow(0, n0, Math.min(slice, g.N - n0)), weight, stride, padding));
-    return cat(parts, 0);
-  }
-  // As PyTorch: y[n] = W · cols[n], with W flattened to [O, C·kh·kw] and shared by the batch,
-  // which lands in [N, O, L] = [N, O, Ho, Wo] with no transpose.
-  const cols = unfoldRaw(x, g); // [N, C·kh·kw, L]
-  const y = matmul(weight.reshape([O, C * kh * kw]), cols); // [N, O, L]
-  return y.reshape([g.N, O, g.Ho, g.Wo]);
+  const geo = geometry(op, x.shape, [kh, kw], stride, padding);
+  const g = { ...geo, O };
+  const out = empty([g.N, O, g.Ho, g.Wo]);
+  const [xd, xo] = x._contiguousData(), [wd, wo] = weight._contiguousData();
+  const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
+  K().conv2d(xd, xo, wd, wo, bd, bo, g, out.storage.data);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record('conv2d', out, inputs, (gy) => {
+    const needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false;
+    if (isGradEnabled()) {
+      // Recorded backward (higher-order gradients): the same sums from differentiable ops.
+      const g3 = gy.reshape([g.N, O, g.Ho * g.Wo]), w2 = weight.reshape([O, C * kh * kw]);
+      return [
+        needX ? foldRaw(matmul(w2.t(), g3), geo) : null,
+        needW ? sum(matmul(g3, unfoldRaw(x, geo).transpose(1, 2)), 0).reshape(weight.shape) : null,
+        ...(bias ? [needB ? sum(g3, [0, 2]) : null] : []),
+      ];
+    }
+    const dx = needX ? empty(x.shape) : null, dw = needW ? empty(weight.shape) : null, db = needB ? empty([O]) : null;
+    const [gd, go] = gy._contiguousData();
+    K().conv2dBackward(xd, xo, wd, wo, gd, go, g, dx?.storage.data ?? null, dw?.storage.data ?? null, db?.storage.data ?? null);
+    return bias ? [dx, dw, db] : [dx, dw];
+  }, inputs);
 }
 
 export interface Conv1dOptions {
@@ -593,9 +605,11 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   }
   const g = geometry(op, x.shape, k, s, p);
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
+  const out = empty([g.N, g.C, g.Ho, g.Wo]);
   const [d, o] = x._contiguousData();
-  K().maxPool2dIndices(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, idx);
-  return takeFlat(x, idx, [g.N, g.C, g.Ho, g.Wo], op);
+  K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data, idx);
+  // The gradient goes to each window's winner (a differentiable scatter, whose backward gathers).
+  return record(op, out, [x], (gy) => [scatterFlat(gy, idx, x.shape)]);
 }
 
 // ---- dropout ------------------------------------------------------------------------------

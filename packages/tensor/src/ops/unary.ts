@@ -1,7 +1,7 @@
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { K, type UnaryKind } from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
-import { add, gt, mul, div, sub, where, ge, le } from './binary.js';
+import { add, mul, div, sub, where, ge, le } from './binary.js';
 import { empty, expectTensor, checkNumber } from './util.js';
 
 /** Runs a unary kernel into a fresh tensor (no graph). */
@@ -44,8 +44,21 @@ export const sqrt = unaryOp('sqrt', (g, _x, y) => div(g, mul(y, 2)), 'y');
 export const abs = unaryOp('abs', (g, x) => mul(g, sign(x)));
 /** -1, 0 or 1 (no gradient). @example `sign(tensor([-3, 0, 2])) // tensor([-1., 0., 1.])` */
 export const sign = unaryOp('sign', null);
-/** `max(x, 0)`. @example `relu(tensor([-1, 2])) // tensor([0., 2.])` */
-export const relu = unaryOp('relu', (g, x) => mul(g, gt(x, 0)));
+/**
+ * `max(x, 0)`. Its gradient is PyTorch's `threshold_backward`: 0 where `x <= 0`, the upstream
+ * gradient elsewhere (also at a NaN input), one fused kernel pass.
+ * @example `relu(tensor([-1, 2])) // tensor([0., 2.])`
+ */
+export function relu(x: Tensor): Tensor {
+  const y = unaryForward('relu', 'relu', x);
+  return record('relu', y, [x], (g) => {
+    if (isGradEnabled()) return [where(le(x, 0), 0, g)]; // recorded: composed, differentiable
+    const out = empty(x.shape);
+    const [xd, xo] = x._contiguousData(), [gd, go] = g._contiguousData();
+    K().reluBackward(xd, xo, gd, go, out.storage.data, out.numel());
+    return [out];
+  }, [x]);
+}
 /** `1 / (1 + e^-x)`. @example `sigmoid(tensor([0])) // tensor([0.5000])` */
 export const sigmoid = unaryOp('sigmoid', (g, _x, y) => mul(g, mul(y, sub(1, y))), 'y');
 /** Hyperbolic tangent. @example `tanh(tensor([0])) // tensor([0.])` */

@@ -5,8 +5,11 @@
 ;; call: it packs operands into it, calls a kernel and copies results out. Pointers are byte
 ;; offsets into that memory; the caller guarantees 16-byte alignment for every v128 access.
 ;;
-;; Kept small on purpose: browsers compile modules of up to 4 KiB synchronously on the main
-;; thread, which lets the engine choose its kernels at import time.
+;; Kept small on purpose (under 8 KiB): it is instantiated synchronously at import, also on a
+;; browser page's main thread (Chromium once refused that past 4 KiB; current Chromium and
+;; Firefox do not), which lets the engine choose its kernels at import time. Besides gemm and
+;; the element-wise kernels it holds the convolution's im2col/col2im, max pooling and relu,
+;; unaligned v128 access only where noted.
 (module
   (memory (export "memory") 1)
 
@@ -227,6 +230,16 @@
     (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
     (param $M i32) (param $K i32) (param $j0 i32) (param $j1 i32)
     (param $c i32) (param $ldc i32) (param $bp i32) (param $ap i32)
+    (call $mm (local.get $a) (local.get $ars) (local.get $acs) (local.get $b) (local.get $brs) (local.get $bcs)
+      (local.get $M) (local.get $K) (local.get $j0) (local.get $j1) (local.get $c) (local.get $ldc)
+      (local.get $bp) (local.get $ap) (i32.const 0)))
+
+  ;; mm: matmul, and with `acc` set C += A · B (C's whole 4-row, 8-column tiles are read, so
+  ;; they must hold the previous sum: a convolution's weight gradient summed over samples).
+  (func $mm (export "matmul_acc")
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+    (param $M i32) (param $K i32) (param $j0 i32) (param $j1 i32)
+    (param $c i32) (param $ldc i32) (param $bp i32) (param $ap i32) (param $acc i32)
     (local $k0 i32) (local $kc i32) (local $i0 i32) (local $rows i32)
     (loop $kblock
       (local.set $kc (select (i32.const 256) (i32.sub (local.get $K) (local.get $k0))
@@ -245,7 +258,7 @@
           (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (local.get $j0)) (i32.const 2)))
           (i32.shr_u (i32.add (local.get $rows) (i32.const 3)) (i32.const 2))
           (i32.shr_u (i32.add (i32.sub (local.get $j1) (local.get $j0)) (i32.const 7)) (i32.const 3))
-          (local.get $kc) (local.get $ldc) (local.get $k0))
+          (local.get $kc) (local.get $ldc) (i32.or (local.get $k0) (local.get $acc)))
         (br_if $iblock (i32.lt_u (local.tee $i0 (i32.add (local.get $i0) (i32.const 128))) (local.get $M))))
       (br_if $kblock (i32.lt_u (local.tee $k0 (i32.add (local.get $k0) (i32.const 256))) (local.get $K)))))
 
@@ -413,4 +426,285 @@
           (local.set $g (i32.add (local.get $g) (i32.const 16)))
           (local.set $ax (i32.add (local.get $ax) (i32.const 16)))
           (br_if $lcopy (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $end)))))))))
+
+  ;; ---- convolution and pooling (one image or one batch at a time; ops/nn.ts drives them) ----
+
+  ;; im2col of one image x [C, H, W] into cols [C*kh*kw, Ho*Wo] at `o` (contiguous, PyTorch's
+  ;; layout): row (c, ky, kx) holds that tap's input value at every output position, 0 in the
+  ;; padding. With stride 1 each output row is three runs: zeros for columns [0, a), the image
+  ;; row for [a, b) (moved 4 floats per unaligned v128), zeros for [b, Wo); other strides go
+  ;; one float at a time.
+  (func (export "im2col")
+    (param $x i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $o i32)
+    (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $ox i32) (local $iy i32) (local $ix i32)
+    (local $row i32) (local $a i32) (local $b i32) (local $s i32) (local $e i32)
+    (loop $lc
+      (local.set $ky (i32.const 0))
+      (loop $lky
+        (local.set $kx (i32.const 0))
+        (loop $lkx
+          ;; a = clamp(pw - kx, 0, Wo), b = clamp(W + pw - kx, a, Wo): the stride-1 image columns
+          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
+          (local.set $a (select (local.get $a) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
+          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_s (local.get $a) (local.get $Wo))))
+          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
+          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_s (local.get $b) (local.get $Wo))))
+          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_s (local.get $b) (local.get $a))))
+          (local.set $oy (i32.const 0))
+          (loop $loy
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)) (local.get $ky)))
+            (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $iy)) (local.get $W)) (i32.const 2))))
+            (if (i32.and (i32.eq (local.get $sw) (i32.const 1)) (i32.lt_u (local.get $iy) (local.get $H)))
+              (then
+                (local.set $e (i32.add (local.get $o) (i32.shl (local.get $a) (i32.const 2))))
+                (block $z0 (loop $l0
+                  (br_if $z0 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.const 0))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (br $l0)))
+                (local.set $s (i32.add (local.get $row) (i32.shl (i32.add (i32.sub (local.get $a) (local.get $pw)) (local.get $kx)) (i32.const 2))))
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $b) (local.get $a)) (i32.const 2))))
+                (block $v0 (loop $lv
+                  (br_if $v0 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $e)))
+                  (v128.store (local.get $o) (v128.load (local.get $s)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                  (br $lv)))
+                (block $s0 (loop $ls
+                  (br_if $s0 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.load (local.get $s)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (local.set $s (i32.add (local.get $s) (i32.const 4)))
+                  (br $ls)))
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $Wo) (local.get $b)) (i32.const 2))))
+                (block $z1 (loop $l1
+                  (br_if $z1 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.const 0))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (br $l1))))
+              (else
+                (local.set $ox (i32.const 0))
+                (loop $lox
+                  (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $pw)) (local.get $kx)))
+                  (f32.store (local.get $o)
+                    (if (result f32) (i32.and (i32.lt_u (local.get $iy) (local.get $H)) (i32.lt_u (local.get $ix) (local.get $W)))
+                      (then (f32.load (i32.add (local.get $row) (i32.shl (local.get $ix) (i32.const 2)))))
+                      (else (f32.const 0))))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))))
+            (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+          (br_if $lkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+        (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+      (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
+  ;; col2im, im2col's adjoint: adds each entry of cols (row (c, ky, kx) starting every `ldc`
+  ;; floats, as gemm leaves it) into its input position of x [C, H, W] (zeroed by the caller).
+  ;; Entries meet each input position in the same order as the JavaScript kernel's loop, each
+  ;; added in float32, so the same bits. With stride 1 the image columns [a, b) of a row add 4
+  ;; at a time (unaligned v128: distinct columns, so no lane depends on another).
+  (func (export "col2im")
+    (param $cols i32) (param $ldc i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $x i32)
+    (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $ox i32) (local $iy i32) (local $ix i32)
+    (local $row i32) (local $s i32) (local $r i32) (local $d i32) (local $a i32) (local $b i32) (local $e i32)
+    (loop $lc
+      (local.set $ky (i32.const 0))
+      (loop $lky
+        (local.set $kx (i32.const 0))
+        (loop $lkx
+          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
+          (local.set $a (select (local.get $a) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
+          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_s (local.get $a) (local.get $Wo))))
+          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
+          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_s (local.get $b) (local.get $Wo))))
+          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_s (local.get $b) (local.get $a))))
+          (local.set $s (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
+          (local.set $oy (i32.const 0))
+          (loop $loy
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)) (local.get $ky)))
+            (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $iy)) (local.get $W)) (i32.const 2))))
+            (if (i32.lt_u (local.get $iy) (local.get $H))
+              (then (if (i32.eq (local.get $sw) (i32.const 1))
+                (then
+                  (local.set $d (i32.add (local.get $row) (i32.shl (i32.add (i32.sub (local.get $a) (local.get $pw)) (local.get $kx)) (i32.const 2))))
+                  (local.set $e (i32.add (local.get $d) (i32.shl (i32.sub (local.get $b) (local.get $a)) (i32.const 2))))
+                  (local.set $ox (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 2)))) ;; source pointer
+                  (block $v0 (loop $lv
+                    (br_if $v0 (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $e)))
+                    (v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $ox))))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 16)))
+                    (br $lv)))
+                  (block $s0 (loop $ls
+                    (br_if $s0 (i32.ge_u (local.get $d) (local.get $e)))
+                    (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $ox))))
+                    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+                    (br $ls))))
+                (else
+                  (local.set $ox (i32.const 0))
+                  (loop $lox
+                    (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $pw)) (local.get $kx)))
+                    (if (i32.lt_u (local.get $ix) (local.get $W)) (then
+                      (local.set $d (i32.add (local.get $row) (i32.shl (local.get $ix) (i32.const 2))))
+                      (f32.store (local.get $d) (f32.add (f32.load (local.get $d))
+                        (f32.load (i32.add (local.get $s) (i32.shl (local.get $ox) (i32.const 2))))))))
+                    (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))))))
+            (local.set $s (i32.add (local.get $s) (i32.shl (local.get $Wo) (i32.const 2))))
+            (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+        (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+      (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
+  ;; rows_bias: moves `rows` rows of `n` floats from row stride `ldc` (gemm's output) to row
+  ;; stride `n` at `dst` (dst <= c, rows only move down) adding b[r] (float32, one rounding) to
+  ;; row r: a convolution's output and bias in one pass.
+  (func (export "rows_bias") (param $c i32) (param $rows i32) (param $ldc i32) (param $n i32) (param $b i32) (param $dst i32)
+    (local $r i32) (local $j i32) (local $src i32) (local $o i32) (local $v f32)
+    (loop $row
+      (local.set $v (f32.load (i32.add (local.get $b) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $src (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
+      (local.set $o (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (loop $col
+        (f32.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2)))
+          (f32.add (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))) (local.get $v)))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; row_sums: acc[r] (f64) += the `n` floats of row r, in order, for `rows` contiguous rows (a
+  ;; convolution's bias gradient, summed over samples and positions in the JavaScript kernel's order).
+  (func (export "row_sums") (param $x i32) (param $rows i32) (param $n i32) (param $acc i32)
+    (local $j i32) (local $s f64)
+    (loop $row
+      (local.set $s (f64.load (local.get $acc)))
+      (local.set $j (local.get $n))
+      (loop $col
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $x)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br_if $col (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+      (f64.store (local.get $acc) (local.get $s))
+      (local.set $acc (i32.add (local.get $acc) (i32.const 8)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; maxpool: 2-D max pooling of `NC` planes [H, W] at x into out [NC, Ho, Wo], and in idx
+  ;; (i32) each output's flat input index. The first maximum in row-major window order wins; a
+  ;; NaN wins and ends the scan (PyTorch's rule, as the JavaScript kernel). Windows never lie
+  ;; wholly in the padding (padding is at most half the kernel).
+  (func (export "maxpool")
+    (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32)
+    (param $out i32) (param $idx i32)
+    (local $nc i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
+    (local $iy i32) (local $ix i32) (local $j i32) (local $bi i32) (local $best f32) (local $v f32) (local $base i32)
+    (loop $lnc
+      (local.set $oy (i32.const 0))
+      (loop $loy
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $kh)))
+        (local.set $y0 (select (local.get $y0) (i32.const 0) (i32.gt_s (local.get $y0) (i32.const 0))))
+        (local.set $y1 (select (local.get $y1) (local.get $H) (i32.lt_s (local.get $y1) (local.get $H))))
+        (local.set $ox (i32.const 0))
+        (loop $lox
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $pw)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $kw)))
+          (local.set $x0 (select (local.get $x0) (i32.const 0) (i32.gt_s (local.get $x0) (i32.const 0))))
+          (local.set $x1 (select (local.get $x1) (local.get $W) (i32.lt_s (local.get $x1) (local.get $W))))
+          (local.set $best (f32.const -inf))
+          (local.set $bi (i32.add (local.get $base) (i32.add (i32.mul (local.get $y0) (local.get $W)) (local.get $x0))))
+          (local.set $iy (local.get $y0))
+          (block $scan (loop $liy
+            (br_if $scan (i32.ge_s (local.get $iy) (local.get $y1)))
+            (local.set $ix (local.get $x0))
+            (loop $lix
+              (if (i32.lt_s (local.get $ix) (local.get $x1)) (then
+                (local.set $j (i32.add (local.get $base) (i32.add (i32.mul (local.get $iy) (local.get $W)) (local.get $ix))))
+                (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))))
+                (if (i32.or (f32.gt (local.get $v) (local.get $best)) (f32.ne (local.get $v) (local.get $v))) (then
+                  (local.set $best (local.get $v))
+                  (local.set $bi (local.get $j))
+                  (br_if $scan (f32.ne (local.get $v) (local.get $v)))))
+                (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                (br $lix))))
+            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+            (br $liy)))
+          (f32.store (local.get $out) (local.get $best))
+          (i32.store (local.get $idx) (local.get $bi))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+          (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))
+        (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+      (local.set $base (i32.add (local.get $base) (i32.mul (local.get $H) (local.get $W))))
+      (br_if $lnc (i32.lt_u (local.tee $nc (i32.add (local.get $nc) (i32.const 1))) (local.get $NC)))))
+
+  ;; maxpool22: `maxpool` for 2x2 windows at stride 2 without padding, four outputs per step
+  ;; (Wo a multiple of 4). Each window's taps a, b (top row), c, d (bottom row) are compared in
+  ;; `maxpool`'s order with its rule: a later tap wins if it is greater or NaN, unless a NaN
+  ;; already won; the same values and indices, lane by lane.
+  (func (export "maxpool22") (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $Ho i32) (param $Wo i32)
+    (param $out i32) (param $idx i32)
+    (local $nc i32) (local $oy i32) (local $ox i32) (local $p i32) (local $j i32)
+    (local $v0 v128) (local $v1 v128) (local $best v128) (local $bi v128) (local $v v128) (local $take v128) (local $jv v128)
+    (loop $lnc
+      (local.set $oy (i32.const 0))
+      (loop $loy
+        (local.set $ox (i32.const 0))
+        (loop $lox
+          ;; j: flat index of tap a of the first of the four windows
+          (local.set $j (i32.add (i32.mul (i32.add (i32.mul (local.get $nc) (local.get $H)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $W))
+                                 (i32.shl (local.get $ox) (i32.const 1))))
+          (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $jv (i32x4.add (i32x4.splat (local.get $j)) (v128.const i32x4 0 2 4 6)))
+          (local.set $v0 (v128.load (local.get $p)))
+          (local.set $v1 (v128.load offset=16 (local.get $p)))
+          (local.set $best (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $v0) (local.get $v1)))
+          (local.set $bi (local.get $jv))
+          ;; b: the odd lanes of the top row
+          (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $v0) (local.get $v1)))
+          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
+                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+          (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
+          ;; c, d: the bottom row
+          (local.set $p (i32.add (local.get $p) (i32.shl (local.get $W) (i32.const 2))))
+          (local.set $jv (i32x4.add (local.get $jv) (i32x4.splat (local.get $W))))
+          (local.set $v0 (v128.load (local.get $p)))
+          (local.set $v1 (v128.load offset=16 (local.get $p)))
+          (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $v0) (local.get $v1)))
+          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
+                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+          (local.set $bi (v128.bitselect (local.get $jv) (local.get $bi) (local.get $take)))
+          (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $v0) (local.get $v1)))
+          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
+                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
+          (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
+          (v128.store (local.get $out) (local.get $best))
+          (v128.store (local.get $idx) (local.get $bi))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $idx (i32.add (local.get $idx) (i32.const 16)))
+          (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 4))) (local.get $Wo))))
+        (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+      (br_if $lnc (i32.lt_u (local.tee $nc (i32.add (local.get $nc) (i32.const 1))) (local.get $NC)))))
+
+  ;; relu and its backward over `n` floats (a multiple of 4): op 0 out = max(x, 0) (NaN stays
+  ;; NaN, -0 and -Infinity become +0, as the JavaScript kernel); op 1 out = x <= 0 ? 0 : g, at
+  ;; `g` (PyTorch's threshold_backward: a NaN input passes its gradient).
+  (func (export "relu") (param $op i32) (param $x i32) (param $g i32) (param $o i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (if (local.get $op)
+      (then (loop $lb
+        (v128.store (local.get $o) (v128.andnot (v128.load (local.get $g)) (f32x4.le (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br_if $lb (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end)))))
+      (else (loop $lf
+        (v128.store (local.get $o) (f32x4.max (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br_if $lf (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end)))))))
 )

@@ -12,7 +12,18 @@ export interface Exports {
     a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
     M: number, K: number, j0: number, j1: number, c: number, ldc: number, bp: number, ap: number,
   ): void;
+  matmul_acc(
+    a: number, ars: number, acs: number, b: number, brs: number, bcs: number,
+    M: number, K: number, j0: number, j1: number, c: number, ldc: number, bp: number, ap: number, acc: number,
+  ): void;
   compact(c: number, rows: number, ldc: number, n: number): void;
+  im2col(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, o: number): void;
+  col2im(cols: number, ldc: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, x: number): void;
+  rows_bias(c: number, rows: number, ldc: number, n: number, b: number, dst: number): void;
+  row_sums(x: number, rows: number, n: number, acc: number): void;
+  maxpool(x: number, NC: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, out: number, idx: number): void;
+  maxpool22(x: number, NC: number, H: number, W: number, Ho: number, Wo: number, out: number, idx: number): void;
+  relu(op: number, x: number, g: number, o: number, n: number): void;
   sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;
   asgd(p: number, g: number, ax: number, n: number, decay: number, negEta: number, mu: number, wd: number, mode: number): void;

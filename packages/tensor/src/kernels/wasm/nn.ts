@@ -1,0 +1,148 @@
+/**
+ * The `nn` kernels that run in the module: the convolution (im2col, the product and the bias,
+ * or for the backward the product and col2im, in one pass per sample that never leaves the
+ * module, so no im2col matrix is built in JavaScript or copied), max pooling (values and
+ * indices together) and relu with its backward. Each falls back to the JS kernel where the
+ * staging would not fit the module's memory.
+ */
+import { jsKernels } from '../js.js';
+import type { ConvGeometry, Kernels } from '../types.js';
+import type { Instance } from './module.js';
+
+const room = (x: number): number => (x + 3) & ~3; // keeps every region 16-byte aligned
+const round8 = (x: number): number => (x + 7) & ~7;
+const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to the JS kernel
+const CHUNK = 32768; // floats per streamed chunk (as the element-wise kernels)
+const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
+const SCRATCH = 128 * 256; // gemm's packed A block
+
+/** Float offsets of consecutive regions of the given sizes (each rounded to 16 bytes), and the total. */
+function layout(...sizes: number[]): number[] {
+  const at: number[] = [];
+  let end = 0;
+  for (const s of sizes) {
+    at.push(end);
+    end += room(s);
+  }
+  at.push(end);
+  return at;
+}
+
+/** The nn kernels on instance `one`. */
+export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary'> {
+  const ex = one.ex;
+  const reserve = (floats: number): Float32Array | undefined => {
+    if (floats > STAGE_MAX) return undefined;
+    try {
+      return one.reserve(floats);
+    } catch {
+      return undefined; // the module's memory cannot grow that far
+    }
+  };
+
+  const conv2d: Kernels['conv2d'] = (x, xOff, w, wOff, b, bOff, g, out) => {
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), CHW = C * H * W;
+    // Layout (floats): weight [O x R] | bias [O] | x[n] [C x H x W] | cols [R x L] | y [O (to 4) x ldc] | B panels | A block
+    const [WT, BI, X, COLS, Y, BP, AP, end] = layout(O * R, O, CHW, R * L, ((O + 3) & ~3) * ldc, 256 * ldc, SCRATCH);
+    const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
+    if (!m) return jsKernels.conv2d(x, xOff, w, wOff, b, bOff, g, out);
+    m.set(w.subarray(wOff, wOff + O * R), WT);
+    if (b) m.set(b.subarray(bOff, bOff + O), BI);
+    for (let n = 0; n < N; n++) {
+      m.set(x.subarray(xOff + n * CHW, xOff + (n + 1) * CHW), X);
+      ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, COLS! * 4);
+      ex.matmul(WT! * 4, R, 1, COLS! * 4, L, 1, O, R, 0, L, Y! * 4, ldc, BP! * 4, AP! * 4);
+      if (b) ex.rows_bias(Y! * 4, O, ldc, L, BI! * 4, Y! * 4);
+      else if (ldc !== L) ex.compact(Y! * 4, O, ldc, L);
+      out.set(m.subarray(Y!, Y! + O * L), n * O * L);
+    }
+  };
+
+  const conv2dBackward: Kernels['conv2dBackward'] = (x, xOff, w, wOff, gy, gyOff, g, dx, dw, db) => {
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), ldr = round8(R), CHW = C * H * W;
+    // Layout (floats): weight | x[n] | cols [R x L] | gy[n] [O x L] | dw [O (to 4) x ldr] |
+    // db (f64) [O] | dcols [R (to 4) x ldc] | dx[n] | B panels | A block
+    const [WT, X, COLS, GY, DW, DB, DC, DX, BP, AP, end] = layout(
+      O * R, CHW, R * L, O * L, ((O + 3) & ~3) * ldr, 2 * O, ((R + 3) & ~3) * ldc, CHW, 256 * Math.max(ldc, ldr), SCRATCH);
+    const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
+    if (!m) return jsKernels.conv2dBackward(x, xOff, w, wOff, gy, gyOff, g, dx, dw, db);
+    m.set(w.subarray(wOff, wOff + O * R), WT);
+    m.fill(0, DB!, DB! + 2 * O);
+    for (let n = 0; n < N; n++) {
+      m.set(gy.subarray(gyOff + n * O * L, gyOff + (n + 1) * O * L), GY);
+      if (dw) {
+        // dw += gy[n] · cols[n]ᵀ (the transpose read through strides), summed in the module
+        m.set(x.subarray(xOff + n * CHW, xOff + (n + 1) * CHW), X);
+        ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, COLS! * 4);
+        ex.matmul_acc(GY! * 4, L, 1, COLS! * 4, 1, L, O, L, 0, R, DW! * 4, ldr, BP! * 4, AP! * 4, n > 0 ? 1 : 0);
+      }
+      if (dx) {
+        // dx[n] = col2im(wᵀ · gy[n])
+        ex.matmul(WT! * 4, 1, R, GY! * 4, L, 1, R, O, 0, L, DC! * 4, ldc, BP! * 4, AP! * 4);
+        m.fill(0, DX!, DX! + CHW);
+        ex.col2im(DC! * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
+        dx.set(m.subarray(DX!, DX! + CHW), n * CHW);
+      }
+      if (db) ex.row_sums(GY! * 4, O, L, DB! * 4);
+    }
+    if (dw) {
+      if (ldr !== R) ex.compact(DW! * 4, O, ldr, R);
+      dw.set(m.subarray(DW!, DW! + O * R));
+    }
+    if (db) db.set(new Float64Array(m.buffer, DB! * 4, O));
+  };
+
+  const maxPool2d: Kernels['maxPool2d'] = (x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, out, idx) => {
+    const Ho = Math.floor((H + 2 * ph - kh) / sh) + 1, Wo = Math.floor((W + 2 * pw - kw) / sw) + 1;
+    const HW = H * W, HoWo = Ho * Wo, planes = N * C;
+    // Whole planes per call, about a chunk of input at a time: x planes | out | idx
+    const P = Math.max(1, Math.floor(8 * CHUNK / Math.max(1, HW)));
+    const [X, OUT, IDX, end] = layout(P * HW, P * HoWo, P * HoWo);
+    const m = planes > 0 && HoWo > 0 ? reserve(end!) : undefined;
+    if (!m) return jsKernels.maxPool2d(x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, out, idx);
+    const mi = new Int32Array(m.buffer, IDX! * 4, P * HoWo);
+    // The common 2x2 window at stride 2 has a kernel doing four windows per step.
+    const twoByTwo = kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && Wo % 4 === 0;
+    for (let p0 = 0; p0 < planes; p0 += P) {
+      const p = Math.min(P, planes - p0);
+      m.set(x.subarray(xOff + p0 * HW, xOff + (p0 + p) * HW), X);
+      if (twoByTwo) ex.maxpool22(X! * 4, p, H, W, Ho, Wo, OUT! * 4, IDX! * 4);
+      else ex.maxpool(X! * 4, p, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo, OUT! * 4, IDX! * 4);
+      out.set(m.subarray(OUT!, OUT! + p * HoWo), p0 * HoWo);
+      const base = p0 * HW, o = p0 * HoWo;
+      if (base === 0) idx.set(mi.subarray(0, p * HoWo), o);
+      else for (let i = 0; i < p * HoWo; i++) idx[o + i] = mi[i]! + base;
+    }
+  };
+
+  /** Streams `n` floats of x (and g) through relu op `op` (0 forward, 1 backward) in chunks. */
+  const relu = (op: number, x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, out: Float32Array, outOff: number, n: number): boolean => {
+    const m = n >= ELEMENT_MIN ? reserve(3 * CHUNK) : undefined;
+    if (!m) return false;
+    const n4 = n & ~3;
+    for (let i = 0; i < n4; i += CHUNK) {
+      const k = Math.min(CHUNK, n4 - i);
+      m.set(x.subarray(xOff + i, xOff + i + k), 0);
+      if (g) m.set(g.subarray(gOff + i, gOff + i + k), CHUNK);
+      ex.relu(op, 0, CHUNK * 4, 2 * CHUNK * 4, k);
+      out.set(m.subarray(2 * CHUNK, 2 * CHUNK + k), outOff + i);
+    }
+    // The last n % 4 elements: the JS kernel computes the same bits.
+    if (n4 < n) {
+      if (g) jsKernels.reluBackward(x, xOff + n4, g, gOff + n4, out.subarray(outOff + n4), n - n4);
+      else jsKernels.unary('relu', x, xOff + n4, out, outOff + n4, n - n4);
+    }
+    return true;
+  };
+
+  const unary: Kernels['unary'] = (kind, x, xOff, out, outOff, n) => {
+    if (kind !== 'relu' || !relu(0, x, xOff, null, 0, out, outOff, n)) jsKernels.unary(kind, x, xOff, out, outOff, n);
+  };
+  const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
+    if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
+  };
+
+  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary };
+}
+
+export type { ConvGeometry };

@@ -1,0 +1,227 @@
+/**
+ * The `nn` kernels of the WebAssembly set (convolution, max pooling, relu) against the JS
+ * reference kernels and against float64 sums written out here from the definitions. Max
+ * pooling and relu give the same bits; the convolution's products agree to float32 summation
+ * order (as matmul does), and are exact where every partial sum is (small integers).
+ * No Node-only API: the browser self-test runs this file in a page too.
+ */
+import { describe, expect, it } from 'vitest';
+import { F, Generator, getBackend, grad, kernels, manualSeed, randn, setBackend, type Backend, type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { expectArraysEqual } from './helpers/arrays.js';
+
+function kernelSet(name: Backend): Kernels {
+  const initial = getBackend() as Backend;
+  setBackend(name);
+  const k = kernels();
+  setBackend(initial);
+  return k;
+}
+const js = kernelSet('js'), wasm = kernelSet('wasm');
+
+type Geo = [N: number, C: number, H: number, W: number, O: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number];
+const geometry = ([N, C, H, W, O, kh, kw, sh, sw, ph, pw]: Geo): ConvGeometry => ({
+  N, C, H, W, O, kh, kw, sh, sw, ph, pw, Ho: Math.floor((H + 2 * ph - kh) / sh) + 1, Wo: Math.floor((W + 2 * pw - kw) / sw) + 1,
+});
+
+const geometries: [string, Geo][] = [
+  ['LeNet conv1: 1 -> 6, 5x5 on 28x28', [3, 1, 28, 28, 6, 5, 5, 1, 1, 0, 0]],
+  ['LeNet conv2: 6 -> 16, 5x5 on 12x12', [2, 6, 12, 12, 16, 5, 5, 1, 1, 0, 0]],
+  ['3x3 padding 1, width 7 (runs of 4 and a tail)', [2, 3, 7, 7, 5, 3, 3, 1, 1, 1, 1]],
+  ['5x5 padding 2 on 6x9 (padding on both sides of each run)', [1, 2, 6, 9, 3, 5, 5, 1, 1, 2, 2]],
+  ['stride 2 padding 1 (the one-float path)', [2, 3, 9, 8, 4, 3, 3, 2, 2, 1, 1]],
+  ['stride [2, 1], padding [0, 1], kernel [2, 3]', [2, 2, 7, 10, 3, 2, 3, 2, 1, 0, 1]],
+  ['1x1 kernel, 9 outputs', [2, 4, 5, 5, 9, 1, 1, 1, 1, 0, 0]],
+  ['width 3 (narrower than one v128)', [2, 2, 4, 3, 2, 2, 2, 1, 1, 0, 0]],
+  ['kernel as large as the padded input (one output)', [2, 3, 4, 4, 2, 6, 6, 1, 1, 1, 1]],
+  ['channels 20, kernel 3, 16x16 (weight rows past one gemm k-block of 256)', [1, 20, 16, 16, 7, 4, 4, 1, 1, 1, 1]],
+];
+
+const gen = new Generator(11);
+const randoms = (n: number): Float32Array => Float32Array.from({ length: n }, () => gen.uniform() * 2 - 1);
+const integers = (n: number, span: number): Float32Array => Float32Array.from({ length: n }, () => Math.floor(gen.uniform() * (2 * span + 1)) - span);
+
+/** The convolution and its gradients in float64 straight from the definition, and the absolute sums bounding their rounding. */
+function reference(g: ConvGeometry, x: Float32Array, w: Float32Array, b: Float32Array, gy: Float32Array) {
+  const { N, C, H, W, O, kh, kw, sh, sw, ph, pw, Ho, Wo } = g, R = C * kh * kw;
+  const y = new Float64Array(N * O * Ho * Wo), ya = new Float64Array(y.length);
+  const dx = new Float64Array(N * C * H * W), dxa = new Float64Array(dx.length);
+  const dw = new Float64Array(O * R), dwa = new Float64Array(dw.length);
+  const db = new Float64Array(O), dba = new Float64Array(O);
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+    const yi = ((n * O + o) * Ho + oy) * Wo + ox, gv = gy[yi]!;
+    y[yi] = b[o]!;
+    ya[yi] = Math.abs(b[o]!);
+    db[o]! += gv;
+    dba[o]! += Math.abs(gv);
+    for (let c = 0; c < C; c++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      const iy = oy * sh - ph + ky, ix = ox * sw - pw + kx;
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+      const xi = ((n * C + c) * H + iy) * W + ix, wi = o * R + (c * kh + ky) * kw + kx;
+      y[yi]! += w[wi]! * x[xi]!;
+      ya[yi]! += Math.abs(w[wi]! * x[xi]!);
+      dx[xi]! += w[wi]! * gv;
+      dxa[xi]! += Math.abs(w[wi]! * gv);
+      dw[wi]! += gv * x[xi]!;
+      dwa[wi]! += Math.abs(gv * x[xi]!);
+    }
+  }
+  return { y: [y, ya], dx: [dx, dxa], dw: [dw, dwa], db: [db, dba] } as const;
+}
+
+/** |got - exact| within float32 rounding of a sum of `terms` terms whose absolute values add to `abs`. */
+function expectClose(label: string, got: Float32Array, [exact, abs]: readonly [Float64Array, Float64Array], terms: number): void {
+  expect(got.length, label).toBe(exact.length);
+  let worst = 0, at = -1;
+  for (let i = 0; i < got.length; i++) {
+    const err = Math.abs(got[i]! - exact[i]!) / ((terms + 2) * 2 ** -24 * abs[i]! + 1e-30);
+    if (!(err <= worst)) [worst, at] = [err, i];
+  }
+  expect(worst, `${label}: element ${at} is ${got[at]} but the float64 sum is ${exact[at]}`).toBeLessThanOrEqual(1);
+}
+
+describe('conv2d and its backward: both kernel sets against the float64 definition', () => {
+  it.each(geometries)('%s', (_label, geo) => {
+    const g = geometry(geo), { N, C, H, W, O, kh, kw, Ho, Wo } = g, R = C * kh * kw, L = Ho * Wo;
+    // Offsets into larger arrays: the kernels must honour them.
+    const x = randoms(N * C * H * W + 3), w = randoms(O * R + 1), b = randoms(O + 2), gy = randoms(N * O * L + 5);
+    const ref = reference(g, x.subarray(3), w.subarray(1), b.subarray(2), gy.subarray(5));
+    for (const [name, k] of [['js', js], ['wasm', wasm]] as const) {
+      const y = new Float32Array(N * O * L);
+      k.conv2d(x, 3, w, 1, b, 2, g, y);
+      expectClose(`${name} forward`, y, ref.y, R + 1);
+      const dx = new Float32Array(N * C * H * W).fill(7), dw = new Float32Array(O * R).fill(7), db = new Float32Array(O).fill(7);
+      k.conv2dBackward(x, 3, w, 1, gy, 5, g, dx, dw, db);
+      expectClose(`${name} dx`, dx, ref.dx, O * kh * kw);
+      expectClose(`${name} dw`, dw, ref.dw, N * L);
+      expectClose(`${name} db`, db, ref.db, N * L);
+    }
+  });
+
+  it.each(geometries)('%s: exact on small integers, the same bits from both sets', (_label, geo) => {
+    const g = geometry(geo), { N, C, H, W, O, kh, kw, Ho, Wo } = g, R = C * kh * kw, L = Ho * Wo;
+    const x = integers(N * C * H * W, 3), w = integers(O * R, 2), b = integers(O, 5), gy = integers(N * O * L, 2);
+    const out = (k: Kernels) => {
+      const y = new Float32Array(N * O * L), dx = new Float32Array(N * C * H * W), dw = new Float32Array(O * R), db = new Float32Array(O);
+      k.conv2d(x, 0, w, 0, b, 0, g, y);
+      k.conv2dBackward(x, 0, w, 0, gy, 0, g, dx, dw, db);
+      return [y, dx, dw, db];
+    };
+    const a = out(js), c = out(wasm), ref = reference(g, x, w, b, gy);
+    [ref.y, ref.dx, ref.dw, ref.db].forEach(([exact], i) => {
+      expectArraysEqual(a[i]!, Float32Array.from(exact), `js output ${i}`);
+      expectArraysEqual(c[i]!, a[i]!, `wasm output ${i}`);
+    });
+  });
+
+  it('computes only the gradients asked for, and no bias when there is none', () => {
+    const g = geometry([2, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1]);
+    const x = integers(2 * 3 * 64, 3), w = integers(4 * 27, 2), gy = integers(2 * 4 * 64, 2);
+    for (const k of [js, wasm]) {
+      const y = new Float32Array(2 * 4 * 64);
+      k.conv2d(x, 0, w, 0, null, 0, g, y);
+      const ref = reference(g, x, w, new Float32Array(4), gy);
+      expectArraysEqual(y, Float32Array.from(ref.y[0]), `${k.name} forward without bias`);
+      const dw = new Float32Array(4 * 27);
+      k.conv2dBackward(x, 0, w, 0, gy, 0, g, null, dw, null);
+      expectArraysEqual(dw, Float32Array.from(ref.dw[0]), `${k.name} dw alone`);
+      const dx = new Float32Array(2 * 3 * 64);
+      k.conv2dBackward(x, 0, w, 0, gy, 0, g, dx, null, null);
+      expectArraysEqual(dx, Float32Array.from(ref.dx[0]), `${k.name} dx alone`);
+    }
+  });
+});
+
+describe('conv2d through the op', () => {
+  it('the recorded backward (createGraph, composed from differentiable ops) gives the fused kernel\'s gradients', () => {
+    manualSeed(21);
+    const x = randn([3, 4, 9, 10]).requiresGrad_(), w = randn([5, 4, 3, 3]).requiresGrad_(), b = randn([5]).requiresGrad_();
+    const up = randn([3, 5, 5, 10]);
+    const loss = () => F.conv2d(x, w, b, { stride: [2, 1], padding: 1 }).mul(up).sum();
+    const fused = grad(loss(), [x, w, b]), recorded = grad(loss(), [x, w, b], { createGraph: true });
+    fused.forEach((f, i) => {
+      const a = f!.toFloat32Array(), r = recorded[i]!.toFloat32Array();
+      for (let j = 0; j < a.length; j++) expect(Math.abs(a[j]! - r[j]!), `input ${i} element ${j}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(r[j]!)));
+    });
+  });
+});
+
+describe('maxPool2d: wasm gives the JS kernel\'s values and indices', () => {
+  const pools: [string, number[]][] = [
+    ['2x2 stride 2, 24x24 (four windows per step)', [3, 6, 24, 24, 2, 2, 2, 2, 0, 0]],
+    ['2x2 stride 2, 8x8', [2, 16, 8, 8, 2, 2, 2, 2, 0, 0]],
+    ['2x2 stride 2, odd size 9x11 (last row and column dropped)', [2, 3, 9, 11, 2, 2, 2, 2, 0, 0]],
+    ['2x2 stride 2, 12x12 (Wo 6: the general kernel)', [2, 2, 12, 12, 2, 2, 2, 2, 0, 0]],
+    ['3x3 stride 2 padding 1', [2, 3, 8, 8, 3, 3, 2, 2, 1, 1]],
+    ['3x2 stride 1 padding [1, 0]', [1, 2, 5, 6, 3, 2, 1, 1, 1, 0]],
+    ['many planes (more than one chunk)', [40, 30, 16, 16, 2, 2, 2, 2, 0, 0]],
+  ];
+  it.each(pools)('%s, with ties, NaN, -Infinity and -0', (_label, [N, C, H, W, kh, kw, sh, sw, ph, pw]) => {
+    const n = N! * C! * H! * W!;
+    const x = Float32Array.from({ length: n + 1 }, () => Math.round(gen.uniform() * 6) / 2 - 1.5); // ties are common
+    for (let i = 1; i < n; i += 37) x[i] = NaN;
+    for (let i = 5; i < n; i += 29) x[i] = -Infinity;
+    for (let i = 9; i < n; i += 31) x[i] = -0;
+    const Ho = Math.floor((H! + 2 * ph! - kh!) / sh!) + 1, Wo = Math.floor((W! + 2 * pw! - kw!) / sw!) + 1, m = N! * C! * Ho * Wo;
+    const run = (k: Kernels) => {
+      const out = new Float32Array(m), idx = new Int32Array(m);
+      k.maxPool2d(x, 1, N!, C!, H!, W!, kh!, kw!, sh!, sw!, ph!, pw!, out, idx);
+      return { out, idx };
+    };
+    const a = run(js), b = run(wasm);
+    expectArraysEqual(b.idx, a.idx, 'indices');
+    for (let i = 0; i < m; i++) if (Number.isNaN(a.out[i])) b.out[i] = Number.isNaN(b.out[i]) ? NaN : b.out[i]!;
+    expectArraysEqual(new Uint32Array(b.out.buffer), new Uint32Array(Float32Array.from(a.out, (v) => (Number.isNaN(v) ? NaN : v)).buffer), 'values');
+  });
+
+  it('an all -Infinity window keeps its first index, and a NaN after a maximum wins', () => {
+    // windows: (-inf -inf / -inf -inf), (1 5 / 5 0), (3 NaN / 9 1), (2 2 / 2 2)
+    const x = Float32Array.of(-Infinity, -Infinity, 1, 5, 3, NaN, 2, 2, -Infinity, -Infinity, 5, 0, 9, 1, 2, 2);
+    for (const k of [js, wasm]) {
+      const out = new Float32Array(4), idx = new Int32Array(4);
+      k.maxPool2d(x, 0, 1, 1, 2, 8, 2, 2, 2, 2, 0, 0, out, idx);
+      expect(Array.from(idx), k.name).toEqual([0, 3, 5, 6]);
+      expect(Array.from(out), k.name).toEqual([-Infinity, 5, NaN, 2]);
+    }
+  });
+});
+
+describe('relu and its backward: wasm is bit-identical to js', () => {
+  const sizes = [3, 4095, 4096, 4097, 32768 + 5, 70001];
+  const special = [NaN, -0, 0, Infinity, -Infinity, 3e38, -3e38, 1e-45, -1e-45];
+  it.each(sizes)('%i elements', (n) => {
+    const x = randoms(n + 2), g = randoms(n + 1);
+    special.forEach((v, i) => {
+      x[2 + ((i * 7919) % n)] = v;
+      g[1 + ((i * 104729) % n)] = v;
+    });
+    const f1 = new Float32Array(n + 1), f2 = new Float32Array(n + 1);
+    js.unary('relu', x, 2, f1, 1, n);
+    wasm.unary('relu', x, 2, f2, 1, n);
+    const b1 = new Float32Array(n), b2 = new Float32Array(n);
+    js.reluBackward(x, 2, g, 1, b1, n);
+    wasm.reluBackward(x, 2, g, 1, b2, n);
+    for (const [p, q] of [[f1, f2], [b1, b2]] as const) {
+      for (let i = 0; i < p.length; i++) if (Number.isNaN(p[i])) { p[i] = NaN; q[i] = Number.isNaN(q[i]) ? NaN : q[i]!; }
+      expectArraysEqual(new Uint32Array(q.buffer), new Uint32Array(p.buffer));
+    }
+  });
+
+  it('relu(-Infinity) is 0, relu(NaN) NaN, relu(-0) +0 (PyTorch\'s clamp_min)', () => {
+    const x = Float32Array.of(-Infinity, NaN, -0, 2, Infinity, -1);
+    for (const k of [js, wasm]) {
+      const out = new Float32Array(6);
+      k.unary('relu', x, 0, out, 0, 6);
+      expect(Array.from(out), k.name).toEqual([0, NaN, 0, 2, Infinity, 0]);
+      expect(Object.is(out[2], 0), k.name).toBe(true);
+    }
+  });
+
+  it('the backward is PyTorch\'s threshold_backward: 0 where x <= 0, the gradient elsewhere (NaN x too)', () => {
+    const x = Float32Array.of(-1, 0, -0, 2, NaN, 1e-45), g = Float32Array.of(5, 5, Infinity, 5, 7, NaN);
+    for (const k of [js, wasm]) {
+      const out = new Float32Array(6);
+      k.reluBackward(x, 0, g, 0, out, 6);
+      expect(Array.from(out), k.name).toEqual([0, 0, 0, 5, 7, NaN]);
+    }
+  });
+});
