@@ -2,7 +2,7 @@ import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
 import { addHook, type RemovableHandle } from './hooks.js';
 import { inspectCustom, pyValue, toCamel, toSnake } from './format.js';
 import {
-  OptimizerState, importParamState, isIndexKey, isIterable, isPlainObject, packStateDict, setOwn, snapshot, typeName, type StateSpec,
+  OptimizerState, importParamState, isIndexKey, isIterable, isPlainObject, packStateDict, resident, setOwn, snapshot, typeName, type StateSpec,
 } from './state-dict.js';
 
 /** A parameter group: its tensors, optional names, and its own copy of every option. */
@@ -272,6 +272,7 @@ export abstract class Optimizer<O extends object> {
     const existing = new Set(this.paramGroups.flatMap((g) => g.params));
     if (params.some((p) => existing.has(p))) throw new RangeError('some parameters appear in more than one parameter group');
     this.paramGroups.push(group as ParamGroup<O>);
+    for (const p of params) resident(p);
   }
 
   /**
@@ -516,3 +517,4 @@ export abstract class Optimizer<O extends object> {
     return this.toString();
   }
 }
+

@@ -1,4 +1,4 @@
-import { Tensor, noGrad } from '@tensile/tensor';
+import { Tensor, makeResident, noGrad } from '@tensile/tensor';
 import { toSnake } from './format.js';
 
 /**
@@ -75,6 +75,7 @@ export class OptimizerState extends Map<Tensor | string, unknown> {
     } else if (isIndexKey(key)) {
       throw new TypeError(`Optimizer.state: key '${key}' reads as parameter index ${key} in a state dict; use a key that is not a non-negative integer`);
     }
+    if (key instanceof Tensor) for (const v of Object.values(value as object)) if (v instanceof Tensor) resident(v);
     return super.set(key, value);
   }
 
@@ -216,4 +217,16 @@ export function importParamState(name: string, spec: StateSpec, p: Tensor, value
     }
   }
   return out;
+}
+
+/**
+ * Tensors at least this large live in the WebAssembly kernels' memory (`makeResident`): the
+ * update kernels then work on parameters and state where they are, with no copies (smaller
+ * ones gain nothing from it). Parameters move when a group is added, state when it is set.
+ */
+const RESIDENT_MIN = 4096;
+
+/** @internal Moves a parameter or state tensor into the kernels' memory when that pays. */
+export function resident(t: Tensor): void {
+  if (t.numel() >= RESIDENT_MIN) makeResident(t);
 }

@@ -30,7 +30,7 @@ export {
   gather, indexSelect, cat, stack,
 } from './ops/movement.js';
 export { matmul, bmm } from './ops/matmul.js';
-export { updateInPlace } from './ops/inplace.js';
+export { updateInPlace, makeResident, isResident } from './ops/inplace.js';
 export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';
 export { encodeSafetensors, decodeSafetensors } from './serialize.js';

@@ -1,6 +1,7 @@
 import { isGradEnabled } from '../autograd.js';
 import { ShapeError } from '../errors.js';
-import { K, type BinaryKind } from '../kernels/index.js';
+import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
+import { existingArena, residentArena } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub, binaryForward } from './binary.js';
@@ -178,4 +179,50 @@ export function updateInPlace(
     if (!t.isContiguous()) K().scatterCopy(out[i]!, 0, t.shape, t.storage.data, t.offset, t.strides);
     t.storage.version++;
   });
+}
+
+/**
+ * Moves a tensor's storage into the WebAssembly kernels' memory, where the in-place kernels
+ * (the optimizers' updates, `add_`, `mul_`) work on it where it is, with no copy in or out:
+ * PyTorch has no such call because its tensors always live where its kernels run. Optimizers
+ * do this for their parameters and state, so a training loop needs no call of its own.
+ * Every view of the storage moves with it; values, shape and version are unchanged. Returns
+ * whether the storage is resident: false where the runtime has no shared WebAssembly memory
+ * (browsers without cross-origin isolation, or no WebAssembly SIMD) or the memory's 4 GiB is
+ * used up; the tensor then simply stays where it was. A `Float32Array` taken from the storage
+ * before the move no longer aliases it, and one taken after must not outlive the tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor, makeResident, isResident } from '@tensile/tensor';
+ * const w = tensor([1, 2, 3]);
+ * makeResident(w); // true in Node
+ * console.log(isResident(w), w.toArray()); // true [1, 2, 3]
+ * ```
+ */
+export function makeResident(t: Tensor): boolean {
+  expectTensor('makeResident', 'tensor', t);
+  const s = t.storage;
+  const arena = wasmAvailable() ? residentArena() : null;
+  if (!arena) return false;
+  if (arena.has(s.data)) return true;
+  const block = arena.alloc(s.data.length, s);
+  if (!block) return false;
+  block.set(s.data);
+  (s as { data: Float32Array }).data = block;
+  return true;
+}
+
+/**
+ * Whether a tensor's storage lives in the WebAssembly kernels' memory (see `makeResident`).
+ *
+ * @example
+ * ```ts
+ * import { tensor, isResident } from '@tensile/tensor';
+ * console.log(isResident(tensor([1, 2]))); // false: tensors start in ordinary JS memory
+ * ```
+ */
+export function isResident(t: Tensor): boolean {
+  expectTensor('isResident', 'tensor', t);
+  return existingArena()?.has(t.storage.data) ?? false;
 }

@@ -5,6 +5,7 @@
  */
 import { jsKernels } from '../js.js';
 import type { BinaryKind, Kernels } from '../types.js';
+import { existingArena, type Arena } from './arena.js';
 import type { Instance } from './module.js';
 
 // NOTE: results leave the module with one TypedArray.set per span. (An earlier measurement on
@@ -41,6 +42,21 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
+    const arena = existingArena();
+    if (arena?.has(p) && arena.has(ax)) {
+      // Parameters and averages resident (an optimizer's): updated where they are; only the
+      // gradient streams through the arena's scratch (it is the caller's, and the weight-decay
+      // pass writes over its copy). Memory traffic: the update's own 20 bytes per parameter.
+      const S = arena.view();
+      const pp = p.byteOffset + pOff * 4, xp = ax.byteOffset + axOff * 4;
+      for (let i = 0; i < n4; i += CHUNK) {
+        const m = Math.min(CHUNK, n4 - i);
+        S.set(g.subarray(gOff + i, gOff + i + m), 0);
+        arena.ex.asgd(pp + i * 4, 0, xp + i * 4, m, decay, negEta, mu, wd, mode);
+      }
+      if (n4 < n) jsKernels.asgd(p, pOff + n4, g, gOff + n4, ax, axOff + n4, n - n4, decay, negEta, mu, wd);
+      return;
+    }
     const w = one.reserve(3 * CHUNK);
     const P = 0, G = CHUNK, X = 2 * CHUNK;
     for (let i = 0; i < n4; i += CHUNK) {
@@ -78,6 +94,8 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
       if (op === 1) al = -al;
       op = 4;
     }
+    const arena = existingArena();
+    if (same && arena?.has(out) && arena.has(a)) return residentBinary(arena, op, a, aOff, b, bOff, out, outOff, n, al, kind, alpha);
     const w = one.reserve(3 * CHUNK);
     if (bias) {
       // Whole rows of a per chunk, b staged once; one call per row.
@@ -101,6 +119,30 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
     }
     if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
   };
+
+  /**
+   * `out = a op b` with `out` and `a` resident (an in-place update of an optimizer's tensor:
+   * `p.add_(g, -lr)`, `buf.mul_(m)`): computed where they are, `b` streamed through the arena's
+   * scratch unless it is resident too. Same kernel, same bits as the staged path.
+   */
+  function residentBinary(
+    arena: Arena, op: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number,
+    out: Float32Array, outOff: number, n: number, al: number, kind: BinaryKind, alpha: number,
+  ): void {
+    const S = arena.view();
+    const n4 = n & ~3, ap = a.byteOffset + aOff * 4, op4 = out.byteOffset + outOff * 4;
+    const bResident = arena.has(b);
+    for (let i = 0; i < n4; i += CHUNK) {
+      const m = Math.min(CHUNK, n4 - i);
+      let bp = b.byteOffset + (bOff + i) * 4;
+      if (!bResident) {
+        S.set(b.subarray(bOff + i, bOff + i + m), 0);
+        bp = 0;
+      }
+      arena.ex.binary(op, ap + i * 4, bp, op4 + i * 4, m, al);
+    }
+    if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
+  }
 
   /**
    * Sums over the middle dim of `[pre, D, post]` when `post` is a multiple of 4 (a bias
