@@ -640,9 +640,10 @@
       (br_if $lnc (i32.lt_u (local.tee $nc (i32.add (local.get $nc) (i32.const 1))) (local.get $NC)))))
 
   ;; maxpool22: `maxpool` for 2x2 windows at stride 2 without padding, four outputs per step
-  ;; (Wo a multiple of 4). Each window's taps a, b (top row), c, d (bottom row) are compared in
-  ;; `maxpool`'s order with its rule: a later tap wins if it is greater or NaN, unless a NaN
-  ;; already won; the same values and indices, lane by lane.
+  ;; (Wo >= 4; a row's last Wo % 4 outputs are the row's last four, recomputed: the same values).
+  ;; Each window's taps a, b (top row), c, d (bottom row) are compared in `maxpool`'s order with
+  ;; its rule: a later tap wins if it is greater or NaN, unless a NaN already won; the same
+  ;; values and indices, lane by lane.
   (func (export "maxpool22") (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $Ho i32) (param $Wo i32)
     (param $out i32) (param $idx i32)
     (local $nc i32) (local $oy i32) (local $ox i32) (local $p i32) (local $j i32)
@@ -684,9 +685,16 @@
           (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
           (v128.store (local.get $out) (local.get $best))
           (v128.store (local.get $idx) (local.get $bi))
+          ;; next four outputs; a partial last group steps back to end at the row's end
+          (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+          (if (i32.and (i32.lt_u (local.get $ox) (local.get $Wo)) (i32.gt_u (i32.add (local.get $ox) (i32.const 4)) (local.get $Wo)))
+            (then
+              (local.set $out (i32.sub (local.get $out) (i32.shl (i32.sub (i32.add (local.get $ox) (i32.const 4)) (local.get $Wo)) (i32.const 2))))
+              (local.set $idx (i32.sub (local.get $idx) (i32.shl (i32.sub (i32.add (local.get $ox) (i32.const 4)) (local.get $Wo)) (i32.const 2))))
+              (local.set $ox (i32.sub (local.get $Wo) (i32.const 4)))))
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $idx (i32.add (local.get $idx) (i32.const 16)))
-          (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 4))) (local.get $Wo))))
+          (br_if $lox (i32.lt_u (local.get $ox) (local.get $Wo))))
         (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
       (br_if $lnc (i32.lt_u (local.tee $nc (i32.add (local.get $nc) (i32.const 1))) (local.get $NC)))))
 

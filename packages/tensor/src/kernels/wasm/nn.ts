@@ -102,7 +102,7 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     if (!m) return jsKernels.maxPool2d(x, xOff, N, C, H, W, kh, kw, sh, sw, ph, pw, out, idx);
     const mi = new Int32Array(m.buffer, IDX! * 4, P * HoWo);
     // The common 2x2 window at stride 2 has a kernel doing four windows per step.
-    const twoByTwo = kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && Wo % 4 === 0;
+    const twoByTwo = kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && Wo >= 4;
     for (let p0 = 0; p0 < planes; p0 += P) {
       const p = Math.min(P, planes - p0);
       m.set(x.subarray(xOff + p0 * HW, xOff + (p0 + p) * HW), X);
