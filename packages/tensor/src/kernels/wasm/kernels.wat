@@ -439,6 +439,42 @@
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $o i32)
     (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $ox i32) (local $iy i32) (local $ix i32)
     (local $row i32) (local $a i32) (local $b i32) (local $s i32) (local $e i32)
+    (if (i32.eqz (i32.or (i32.or (i32.sub (local.get $sh) (i32.const 1)) (i32.sub (local.get $sw) (i32.const 1)))
+                         (i32.or (local.get $ph) (local.get $pw))))
+      (then
+        ;; Stride 1 without padding (a "valid" convolution): tap (c, ky, kx) is the image's
+        ;; Ho x Wo window at (ky, kx), copied row by row with nothing to test per row.
+        (local.set $s (local.get $x))
+        (loop $vc
+          (local.set $ky (i32.const 0))
+          (loop $vky
+            (local.set $kx (i32.const 0))
+            (loop $vkx
+              (local.set $row (i32.add (local.get $s) (i32.shl (i32.add (i32.mul (local.get $ky) (local.get $W)) (local.get $kx)) (i32.const 2))))
+              (local.set $oy (local.get $Ho))
+              (loop $voy
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.and (local.get $Wo) (i32.const -4)) (i32.const 2))))
+                (local.set $ix (local.get $row))
+                (block $v4 (loop $lv4
+                  (br_if $v4 (i32.ge_u (local.get $o) (local.get $e)))
+                  (v128.store (local.get $o) (v128.load (local.get $ix)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (local.set $ix (i32.add (local.get $ix) (i32.const 16)))
+                  (br $lv4)))
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.and (local.get $Wo) (i32.const 3)) (i32.const 2))))
+                (block $v1 (loop $lv1
+                  (br_if $v1 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.load (local.get $ix)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (local.set $ix (i32.add (local.get $ix) (i32.const 4)))
+                  (br $lv1)))
+                (local.set $row (i32.add (local.get $row) (i32.shl (local.get $W) (i32.const 2))))
+                (br_if $voy (local.tee $oy (i32.sub (local.get $oy) (i32.const 1)))))
+              (br_if $vkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+            (br_if $vky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+          (local.set $s (i32.add (local.get $s) (i32.shl (i32.mul (local.get $H) (local.get $W)) (i32.const 2))))
+          (br_if $vc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C))))
+        (return)))
     (loop $lc
       (local.set $ky (i32.const 0))
       (loop $lky
