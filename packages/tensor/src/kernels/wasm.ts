@@ -1,11 +1,14 @@
 /**
- * The WebAssembly SIMD kernel set: the JS set with `matmul` (and so `conv2d`, which runs through
- * it), add/sub/mul/div, column sums and ASGD's fused update replaced by the module assembled from
- * `wasm/kernels.wat`, each tested bit for bit against the JS kernel it replaces (matmul: to
- * float32 summation order). One module per job: `wasm/module.ts` instantiates, `wasm/threads.ts`
- * runs the worker pool, `wasm/matmul.ts` tiles products, `wasm/elementwise.ts` streams the
- * element-wise kernels. Tensors keep their storage in ordinary `Float32Array`s, so each call
- * stages its operands in the module's memory.
+ * The WebAssembly SIMD kernel set: the JS set with `matmul`, the convolution (im2col, product,
+ * bias and col2im in one pass per sample), max pooling, relu and its backward, add/sub/mul/div,
+ * column sums and ASGD's fused update replaced by the module assembled from `wasm/kernels.wat`,
+ * each tested bit for bit against the JS kernel it replaces (products: to float32 summation
+ * order). One module per job: `wasm/module.ts` instantiates, `wasm/threads.ts` runs the worker
+ * pool, `wasm/matmul.ts` tiles products, `wasm/nn.ts` drives the convolution and pooling,
+ * `wasm/elementwise.ts` streams the element-wise kernels, `wasm/arena.ts` holds resident
+ * tensors. Most tensors keep their storage in ordinary `Float32Array`s, which a call stages in
+ * the module's memory; resident ones (an optimizer's parameters and state, `makeResident`) are
+ * updated where they are.
  */
 import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';

@@ -2,8 +2,10 @@
 ;; kernels.gen.ts, which ships the module inside the package bundle as base64.
 ;;
 ;; The module owns one memory. The JavaScript side (wasm.ts) uses it as scratch space for each
-;; call: it packs operands into it, calls a kernel and copies results out. Pointers are byte
-;; offsets into that memory; the caller guarantees 16-byte alignment for every v128 access.
+;; call: it packs operands into it, calls a kernel and copies results out. A second instance on a
+;; shared memory (wasm/arena.ts) also holds resident tensors, which its element-wise kernels
+;; update in place. Pointers are byte offsets into the memory; v128 accesses are 16-byte aligned
+;; except where a comment says unaligned.
 ;;
 ;; Kept small on purpose (under 8 KiB): it is instantiated synchronously at import, also on a
 ;; browser page's main thread (Chromium once refused that past 4 KiB; current Chromium and
