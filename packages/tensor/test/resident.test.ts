@@ -103,6 +103,21 @@ describe('in-place kernels on resident operands give the staged path\'s bits', (
     }
   });
 
+  it('operands that overlap out a few elements apart are staged as on JS arrays: the same result', () => {
+    const n = 40_000, shift = 3;
+    const base = randoms(n + shift);
+    for (const [aAt, bAt] of [[shift, 0], [0, shift]] as const) {
+      // out = a = [aAt, aAt + n), b = [bAt, bAt + n) of one buffer: b overlaps out, shifted
+      const ref = base.slice();
+      wasm.binary('add', ref, aAt, [1], ref, bAt, [1], [n], ref, aAt, 1);
+      const t = tensor(base);
+      makeResident(t);
+      const d = t.storage.data;
+      wasm.binary('add', d, aAt, [1], d, bAt, [1], [n], d, aAt, 1);
+      expectArraysEqual(bits(d), bits(ref), `a at ${aAt}, b at ${bAt}`);
+    }
+  });
+
   it('a training loop does not grow the arena after its first steps', () => {
     const w = randn([64, 128]), b = zeros([64]), ax = zeros([64, 128]);
     [w, b, ax].forEach((t) => makeResident(t));

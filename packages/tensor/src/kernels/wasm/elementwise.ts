@@ -19,6 +19,16 @@ const BINARY_MIN = 4096; // below this the JS loop is as fast as staging through
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const copyOut = (dst: Float32Array, dOff: number, src: Float32Array, sOff: number, m: number): void => dst.set(src.subarray(sOff, sOff + m), dOff);
 
+/**
+ * Whether `n` floats of `x` from `xOff` and of `y` from `yOff` are the same elements or share
+ * none: a kernel updating in place may then read and write them in any order. (Views of one
+ * buffer offset by a few elements would otherwise see each other's writes.)
+ */
+function sameOrApart(x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): boolean {
+  const xs = x.byteOffset + xOff * 4, ys = y.byteOffset + yOff * 4;
+  return xs === ys || xs + n * 4 <= ys || ys + n * 4 <= xs;
+}
+
 /** Whether `strides` lay `shape` out contiguously (dims of size 1 may have any stride). */
 function contiguous(shape: readonly number[], strides: readonly number[]): boolean {
   let expected = 1;
@@ -95,7 +105,9 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
       op = 4;
     }
     const arena = existingArena();
-    if (same && arena?.has(out) && arena.has(a)) return residentBinary(arena, op, a, aOff, b, bOff, out, outOff, n, al, kind, alpha);
+    if (same && arena?.has(out) && arena.has(a) && sameOrApart(a, aOff, out, outOff, n)) {
+      return residentBinary(arena, op, a, aOff, b, bOff, out, outOff, n, al, kind, alpha);
+    }
     const w = one.reserve(3 * CHUNK);
     if (bias) {
       // Whole rows of a per chunk, b staged once; one call per row.
@@ -131,7 +143,8 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
   ): void {
     const S = arena.view();
     const n4 = n & ~3, ap = a.byteOffset + aOff * 4, op4 = out.byteOffset + outOff * 4;
-    const bResident = arena.has(b);
+    // b is read where it is unless it overlaps out elsewhere than element for element.
+    const bResident = arena.has(b) && sameOrApart(b, bOff, out, outOff, n);
     for (let i = 0; i < n4; i += CHUNK) {
       const m = Math.min(CHUNK, n4 - i);
       let bp = b.byteOffset + (bOff + i) * 4;
