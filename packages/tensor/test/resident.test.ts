@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, isResident, kernels, makeResident, noGrad, randn, setBackend, tensor, zeros, type Backend } from '@tensile/tensor';
-import { existingArena, residentArena, sizeClass } from '../src/kernels/wasm/arena.js';
+import { Arena, existingArena, residentArena, sizeClass } from '../src/kernels/wasm/arena.js';
 import { expectArraysEqual } from './helpers/arrays.js';
 
 const gen = new Generator(5);
@@ -51,6 +51,18 @@ describe('makeResident', () => {
     noGrad(() => a.mul_(2));
     expectArraysEqual(a.toFloat32Array(), want.map((v) => v * 2));
   }, 30_000);
+
+  it('past its ceiling an arena refuses (the caller keeps JS storage) and what it holds stays right', () => {
+    const arena = new Arena(64); // 4 MiB
+    const owner = {};
+    const a = arena.alloc(300_000, owner)!;
+    a.fill(1.5);
+    expect(arena.alloc(800_000, owner)).toBeUndefined(); // 4.4 MiB more: past the ceiling
+    expect(a.every((v) => v === 1.5)).toBe(true);
+    const b = arena.alloc(400_000, owner)!; // still fits
+    expect(b.length).toBe(400_000);
+    expect(arena.has(a) && arena.has(b) && !arena.has(new Float32Array(4))).toBe(true);
+  });
 
   it('size classes: multiples of 4 floats, at most 12.5% over, eight per doubling', () => {
     for (const n of [0, 1, 64, 65, 100, 4096, 4097, 5000, 1e6, 1e6 + 1, 123_456_789]) {

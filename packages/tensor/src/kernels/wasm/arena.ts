@@ -40,8 +40,9 @@ export class Arena {
   private readonly registry = new FinalizationRegistry<[number, number]>(([at, size]) => this.release(at, size));
   heap: Float32Array;
 
-  constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  /** `maxPages` (64 KiB each) caps the memory: 4 GiB, all that 32-bit offsets reach (tests lower it). */
+  constructor(private readonly maxPages = MAX_PAGES) {
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: maxPages, shared: true });
     const module = new WebAssembly.Module(decode(wasmSharedBase64));
     this.ex = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
     this.heap = new Float32Array(this.memory.buffer);
@@ -66,12 +67,12 @@ export class Arena {
     const size = sizeClass(n);
     let at = this.free.get(size)?.pop();
     if (at === undefined) {
-      if (this.top + size > (MAX_PAGES * PAGE) / 4) return undefined;
+      if (this.top + size > (this.maxPages * PAGE) / 4) return undefined;
       const need = (this.top + size) * 4 - this.memory.buffer.byteLength;
       if (need > 0) {
         const have = this.memory.buffer.byteLength / PAGE;
         // Grow by at least half again, so a run of allocations grows the memory a few times only.
-        const pages = Math.min(MAX_PAGES - have, Math.max(Math.ceil(need / PAGE), Math.ceil(have / 2)));
+        const pages = Math.min(this.maxPages - have, Math.max(Math.ceil(need / PAGE), Math.ceil(have / 2)));
         try {
           this.memory.grow(pages);
         } catch {
