@@ -156,6 +156,7 @@ describe('maxPool2d: wasm gives the JS kernel\'s values and indices', () => {
     ['3x3 stride 2 padding 1', [2, 3, 8, 8, 3, 3, 2, 2, 1, 1]],
     ['3x2 stride 1 padding [1, 0]', [1, 2, 5, 6, 3, 2, 1, 1, 1, 0]],
     ['many planes (more than one chunk)', [40, 30, 16, 16, 2, 2, 2, 2, 0, 0]],
+    ['3x3 stride 2 padding 1, many planes (the general kernel, more than one chunk)', [40, 30, 16, 16, 3, 3, 2, 2, 1, 1]],
   ];
   it.each(pools)('%s, with ties, NaN, -Infinity and -0', (_label, [N, C, H, W, kh, kw, sh, sw, ph, pw]) => {
     const n = N! * C! * H! * W!;

@@ -96,12 +96,8 @@ export class Arena {
     else this.free.set(size, [at]);
   }
 
-  /** The current view of the whole memory (after growth, a new one). */
+  /** A view of the whole memory (only `alloc` grows it, and renews this view when it does). */
   view(): Float32Array {
-    if (this.heap.buffer !== this.memory.buffer) {
-      this.heap = new Float32Array(this.memory.buffer);
-      this.buffers.add(this.memory.buffer);
-    }
     return this.heap;
   }
 }

@@ -477,6 +477,83 @@
           (local.set $s (i32.add (local.get $s) (i32.shl (i32.mul (local.get $H) (local.get $W)) (i32.const 2))))
           (br_if $vc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C))))
         (return)))
+    (if (i32.and (i32.eq (local.get $sh) (i32.const 1)) (i32.eq (local.get $sw) (i32.const 1)))
+      (then
+        ;; Stride 1 with padding: per tap, output rows [0, ya) and [yb, Ho) fall in the padding
+        ;; (zeros), rows [ya, yb) are zeros for columns [0, a), the image row for [a, b), zeros
+        ;; for [b, Wo); nothing is tested per row.
+        (loop $pc
+          (local.set $ky (i32.const 0))
+          (loop $pky
+            ;; ya = clamp(ph - ky, 0, Ho), yb = clamp(H + ph - ky, ya, Ho), kept in $iy and $ix
+            (local.set $iy (i32.sub (local.get $ph) (local.get $ky)))
+            (local.set $iy (select (local.get $iy) (i32.const 0) (i32.gt_s (local.get $iy) (i32.const 0))))
+            (local.set $iy (select (local.get $iy) (local.get $Ho) (i32.lt_s (local.get $iy) (local.get $Ho))))
+            (local.set $ix (i32.sub (i32.add (local.get $H) (local.get $ph)) (local.get $ky)))
+            (local.set $ix (select (local.get $ix) (local.get $Ho) (i32.lt_s (local.get $ix) (local.get $Ho))))
+            (local.set $ix (select (local.get $ix) (local.get $iy) (i32.gt_s (local.get $ix) (local.get $iy))))
+            (local.set $kx (i32.const 0))
+            (loop $pkx
+              (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
+              (local.set $a (select (local.get $a) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
+              (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_s (local.get $a) (local.get $Wo))))
+              (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
+              (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_s (local.get $b) (local.get $Wo))))
+              (local.set $b (select (local.get $b) (local.get $a) (i32.gt_s (local.get $b) (local.get $a))))
+              ;; the rows above the image
+              (local.set $e (i32.add (local.get $o) (i32.shl (i32.mul (local.get $iy) (local.get $Wo)) (i32.const 2))))
+              (block $t0 (loop $lt0
+                (br_if $t0 (i32.ge_u (local.get $o) (local.get $e)))
+                (f32.store (local.get $o) (f32.const 0))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $lt0)))
+              ;; the rows inside: source row (oy - ph + ky), column (a - pw + kx)
+              (local.set $row (i32.add (local.get $x) (i32.shl (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (i32.add (i32.sub (local.get $iy) (local.get $ph)) (local.get $ky))) (local.get $W))
+                (i32.add (i32.sub (local.get $a) (local.get $pw)) (local.get $kx))) (i32.const 2))))
+              (local.set $oy (local.get $iy))
+              (block $rows (loop $lrow
+                (br_if $rows (i32.ge_u (local.get $oy) (local.get $ix)))
+                (local.set $e (i32.add (local.get $o) (i32.shl (local.get $a) (i32.const 2))))
+                (block $z0 (loop $l0
+                  (br_if $z0 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.const 0))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (br $l0)))
+                (local.set $s (local.get $row))
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $b) (local.get $a)) (i32.const 2))))
+                (block $v0 (loop $lv
+                  (br_if $v0 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $e)))
+                  (v128.store (local.get $o) (v128.load (local.get $s)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                  (br $lv)))
+                (block $s0 (loop $ls
+                  (br_if $s0 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.load (local.get $s)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (local.set $s (i32.add (local.get $s) (i32.const 4)))
+                  (br $ls)))
+                (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $Wo) (local.get $b)) (i32.const 2))))
+                (block $z1 (loop $l1
+                  (br_if $z1 (i32.ge_u (local.get $o) (local.get $e)))
+                  (f32.store (local.get $o) (f32.const 0))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (br $l1)))
+                (local.set $row (i32.add (local.get $row) (i32.shl (local.get $W) (i32.const 2))))
+                (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+                (br $lrow)))
+              ;; the rows below the image
+              (local.set $e (i32.add (local.get $o) (i32.shl (i32.mul (i32.sub (local.get $Ho) (local.get $ix)) (local.get $Wo)) (i32.const 2))))
+              (block $t1 (loop $lt1
+                (br_if $t1 (i32.ge_u (local.get $o) (local.get $e)))
+                (f32.store (local.get $o) (f32.const 0))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $lt1)))
+              (br_if $pkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+            (br_if $pky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+          (br_if $pc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C))))
+        (return)))
     (loop $lc
       (local.set $ky (i32.const 0))
       (loop $lky
@@ -628,13 +705,13 @@
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
   ;; maxpool: 2-D max pooling of `NC` planes [H, W] at x into out [NC, Ho, Wo], and in idx
-  ;; (i32) each output's flat input index. The first maximum in row-major window order wins; a
+  ;; (i32) each output's flat input index plus `ibase` (where these planes start in the whole input). The first maximum in row-major window order wins; a
   ;; NaN wins and ends the scan (PyTorch's rule, as the JavaScript kernel). Windows never lie
   ;; wholly in the padding (padding is at most half the kernel).
   (func (export "maxpool")
     (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32)
-    (param $out i32) (param $idx i32)
+    (param $out i32) (param $idx i32) (param $ibase i32)
     (local $nc i32) (local $oy i32) (local $ox i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
     (local $iy i32) (local $ix i32) (local $j i32) (local $bi i32) (local $best f32) (local $v f32) (local $base i32)
     (loop $lnc
@@ -669,7 +746,7 @@
             (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
             (br $liy)))
           (f32.store (local.get $out) (local.get $best))
-          (i32.store (local.get $idx) (local.get $bi))
+          (i32.store (local.get $idx) (i32.add (local.get $bi) (local.get $ibase)))
           (local.set $out (i32.add (local.get $out) (i32.const 4)))
           (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
           (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))
@@ -683,7 +760,7 @@
   ;; its rule: a later tap wins if it is greater or NaN, unless a NaN already won; the same
   ;; values and indices, lane by lane.
   (func (export "maxpool22") (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $Ho i32) (param $Wo i32)
-    (param $out i32) (param $idx i32)
+    (param $out i32) (param $idx i32) (param $ibase i32)
     (local $nc i32) (local $oy i32) (local $ox i32) (local $p i32) (local $j i32)
     (local $v0 v128) (local $v1 v128) (local $best v128) (local $bi v128) (local $v v128) (local $take v128) (local $jv v128)
     (loop $lnc
@@ -722,7 +799,7 @@
           (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
           (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
           (v128.store (local.get $out) (local.get $best))
-          (v128.store (local.get $idx) (local.get $bi))
+          (v128.store (local.get $idx) (i32x4.add (local.get $bi) (i32x4.splat (local.get $ibase))))
           ;; next four outputs; a partial last group steps back to end at the row's end
           (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
           (if (i32.and (i32.lt_u (local.get $ox) (local.get $Wo)) (i32.gt_u (i32.add (local.get $ox) (i32.const 4)) (local.get $Wo)))

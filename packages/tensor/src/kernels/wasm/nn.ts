@@ -106,12 +106,10 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     for (let p0 = 0; p0 < planes; p0 += P) {
       const p = Math.min(P, planes - p0);
       m.set(x.subarray(xOff + p0 * HW, xOff + (p0 + p) * HW), X);
-      if (twoByTwo) ex.maxpool22(X! * 4, p, H, W, Ho, Wo, OUT! * 4, IDX! * 4);
-      else ex.maxpool(X! * 4, p, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo, OUT! * 4, IDX! * 4);
+      if (twoByTwo) ex.maxpool22(X! * 4, p, H, W, Ho, Wo, OUT! * 4, IDX! * 4, p0 * HW);
+      else ex.maxpool(X! * 4, p, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo, OUT! * 4, IDX! * 4, p0 * HW);
       out.set(m.subarray(OUT!, OUT! + p * HoWo), p0 * HoWo);
-      const base = p0 * HW, o = p0 * HoWo;
-      if (base === 0) idx.set(mi.subarray(0, p * HoWo), o);
-      else for (let i = 0; i < p * HoWo; i++) idx[o + i] = mi[i]! + base;
+      idx.set(mi.subarray(0, p * HoWo), p0 * HoWo);
     }
   };
 
