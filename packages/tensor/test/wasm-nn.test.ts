@@ -228,3 +228,53 @@ describe('relu and its backward: wasm is bit-identical to js', () => {
     }
   });
 });
+
+describe('softmax and log-softmax over the last dim: wasm agrees with js to a float32 ulp', () => {
+  /** |a - b| in float32 ulps of b (NaN only against NaN, infinities only against themselves). */
+  const ulps = (a: number, b: number): number => {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+    if (a === b) return 0;
+    const ulp = Math.max(2 ** -149, 2 ** (Math.floor(Math.log2(Math.abs(b))) - 23));
+    return Math.abs(a - b) / ulp;
+  };
+  const shapes: [string, number, number][] = [
+    ['64 rows of 10 classes', 64, 10],
+    ['128 rows of 1000', 128, 1000],
+    ['3 rows of 70001 (one row per call, past a chunk)', 3, 70_001],
+    ['1024 rows of 5 (odd rows: a one-float tail)', 1024, 5],
+    ['2000 rows of 4', 2000, 4],
+  ];
+  it.each(shapes)('%s, logits spread over 40 units, with -Infinity, NaN and constant rows', (_label, rows, D) => {
+    const x = Float32Array.from({ length: rows * D + 2 }, () => (gen.uniform() - 0.5) * 80);
+    x.fill(-Infinity, 2, 2 + D); // row 0: all -Infinity
+    x[2 + D + 1] = NaN; // row 1 has a NaN
+    if (rows > 3) x.fill(3, 2 + 2 * D, 2 + 3 * D); // row 2: constant
+    for (let i = 2 + 3 * D; i < x.length; i += 97) x[i] = -Infinity;
+    for (const log of [false, true]) {
+      const a = new Float32Array(rows * D), b = new Float32Array(rows * D);
+      js.softmax(x, 2, rows, D, 1, a, log);
+      wasm.softmax(x, 2, rows, D, 1, b, log);
+      // A log-softmax entry near 0 (the row's maximum: -log(1 + tiny)) carries the sum's f64
+      // rounding as an absolute error, so entries within 1e-13 of each other also agree.
+      let worst = 0, at = 0;
+      for (let i = 0; i < a.length; i++) {
+        const u = Math.abs(b[i]! - a[i]!) <= 1e-13 ? 0 : ulps(b[i]!, a[i]!);
+        if (!(u <= worst)) [worst, at] = [u, i];
+      }
+      expect(worst, `${log ? 'log-softmax' : 'softmax'}: element ${at}: wasm ${b[at]} js ${a[at]}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('e^x in the module: softmax of [x, 0] is 1/(1+e^-x) to float32 rounding from -110 to 110', () => {
+    const xs = Float32Array.from({ length: 4401 }, (_, i) => -110 + i * 0.05);
+    // rows [x, 0, -Infinity, -Infinity]
+    const rows = new Float32Array(4 * xs.length).fill(-Infinity);
+    xs.forEach((v, i) => { rows[4 * i] = v; rows[4 * i + 1] = 0; });
+    const out = new Float32Array(rows.length);
+    wasm.softmax(rows, 0, xs.length, 4, 1, out, false);
+    xs.forEach((v, i) => {
+      const m = Math.max(v, 0), want = Math.fround(Math.exp(v - m) / (Math.exp(v - m) + Math.exp(-m)));
+      expect(ulps(out[4 * i]!, want), `x = ${v}`).toBeLessThanOrEqual(1);
+    });
+  });
+});

@@ -830,4 +830,111 @@
         (v128.store (local.get $o) (f32x4.max (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0)))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br_if $lf (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end)))))))
+
+  ;; ---- softmax over rows (exp in f64x2) ---------------------------------------------------
+
+;; expd: e^v per f64 lane, for softmax's arguments (v <= 0, or NaN; above 709 it saturates at
+  ;; e^709). t = v / ln 2 + 1.5 * 2^52 rounds k = nearest(v / ln 2) into t's low bits; r = v - k ln 2
+  ;; (Cody-Waite, two parts); e^r by its Taylor polynomial to degree 13 (|r| <= 0.347:
+  ;; truncation below 1e-17) in Estrin's scheme (short dependency chains); times 2^k, whose bits
+  ;; are (k + 1023) << 52. Below -708 the result is 0 (e^v is under 2^-1021 there, which no
+  ;; float32 softmax output or f64 sum of them can show). A few f64 ulps, so a float32 result
+  ;; almost always equals Math.exp's rounded to float32 (tested to 1 float32 ulp).
+  (func $expd (param $v v128) (result v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $p v128) (local $tiny v128)
+    (local.set $tiny (f64x2.lt (local.get $v) (f64x2.splat (f64.const -708))))
+    (local.set $v (f64x2.pmin (f64x2.pmax (local.get $v) (f64x2.splat (f64.const -708))) (f64x2.splat (f64.const 709))))
+    (local.set $t (f64x2.add (f64x2.mul (local.get $v) (f64x2.splat (f64.const 1.4426950408889634))) (f64x2.splat (f64.const 0x1.8p52))))
+    (local.set $k (f64x2.sub (local.get $t) (f64x2.splat (f64.const 0x1.8p52))))
+    (local.set $r (f64x2.sub (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1))))
+                              (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $p (f64x2.add
+      (f64x2.add
+        (f64x2.add (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (f64x2.splat (f64.const 1)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (f64x2.splat (f64.const 0x1.5555555555555p-3)) (local.get $r))) (local.get $r2)))
+        (f64x2.mul (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (f64x2.splat (f64.const 0x1.1111111111111p-7)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13)) (local.get $r))) (local.get $r2))) (local.get $r4)))
+      (f64x2.mul
+        (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (f64x2.splat (f64.const 0x1.71de3a556c734p-19)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (f64x2.splat (f64.const 0x1.ae64567f544e4p-26)) (local.get $r))) (local.get $r2)))
+          (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (f64x2.splat (f64.const 0x1.6124613a86d09p-33)) (local.get $r))) (local.get $r4)))
+        (f64x2.mul (local.get $r4) (local.get $r4)))))
+    (v128.andnot
+      (f64x2.mul (local.get $p) (i64x2.shl (i64x2.add (local.get $t) (v128.const i64x2 1023 1023)) (i32.const 52)))
+      (local.get $tiny)))
+
+  ;; softmax_rows: for each of `rows` contiguous rows of D floats at x (D >= 4), st[r] gets two
+  ;; f64s: the row's maximum m (NaN if the row has one; 0 if every entry is -Infinity, so the
+  ;; exponentials stay 0) and the sum of e^(x - m) in f64.
+  (func (export "softmax_rows") (param $x i32) (param $rows i32) (param $D i32) (param $st i32)
+    (local $p i32) (local $e i32) (local $e4 i32) (local $m v128) (local $ms f32) (local $mm v128) (local $acc v128) (local $v v128)
+    (loop $row
+      (local.set $e (i32.add (local.get $x) (i32.shl (local.get $D) (i32.const 2))))
+      (local.set $e4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $D) (i32.const -4)) (i32.const 2))))
+      ;; the maximum: f32x4.max keeps NaN, as the JS kernel's scan does
+      (local.set $m (v128.load (local.get $x)))
+      (local.set $p (i32.add (local.get $x) (i32.const 16)))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.ge_u (local.get $p) (local.get $e4)))
+        (local.set $m (f32x4.max (local.get $m) (v128.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l4)))
+      (local.set $ms (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+                              (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_u (local.get $p) (local.get $e)))
+        (local.set $ms (f32.max (local.get $ms) (f32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l1)))
+      (if (f32.eq (local.get $ms) (f32.const -inf)) (then (local.set $ms (f32.const 0))))
+      (local.set $mm (f64x2.splat (f64.promote_f32 (local.get $ms))))
+      ;; the sum of exponentials, two f64 lanes at a time
+      (local.set $acc (v128.const i64x2 0 0))
+      (local.set $p (local.get $x))
+      (block $s2 (loop $ls2
+        (br_if $s2 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
+        (local.set $acc (f64x2.add (local.get $acc)
+          (call $expd (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $mm)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $ls2)))
+      (if (i32.lt_u (local.get $p) (local.get $e)) (then
+        (local.set $acc (f64x2.add (local.get $acc) (v128.and
+          (call $expd (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))) (local.get $mm)))
+          (v128.const i64x2 -1 0))))))
+      (f64.store (local.get $st) (f64x2.extract_lane 0 (local.get $mm)))
+      (f64.store offset=8 (local.get $st) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+      (local.set $st (i32.add (local.get $st) (i32.const 16)))
+      (local.set $x (local.get $e))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; softmax_out: writes each row's result from its st[r] = (m, c): with `log`, x - m - c (c the
+  ;; log of the row's sum, computed by the caller); without, e^(x - m) / c (c the sum). In f64,
+  ;; rounded to float32 once, as the JavaScript kernel.
+  (func (export "softmax_out") (param $x i32) (param $rows i32) (param $D i32) (param $st i32) (param $o i32) (param $log i32)
+    (local $p i32) (local $e i32) (local $mm v128) (local $cc v128) (local $v v128)
+    (loop $row
+      (local.set $mm (f64x2.splat (f64.load (local.get $st))))
+      (local.set $cc (f64x2.splat (f64.load offset=8 (local.get $st))))
+      (local.set $e (i32.add (local.get $x) (i32.shl (local.get $D) (i32.const 2))))
+      (local.set $p (local.get $x))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $mm)))
+        (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+          (if (result v128) (local.get $log)
+            (then (f64x2.sub (local.get $v) (local.get $cc)))
+            (else (f64x2.div (call $expd (local.get $v)) (local.get $cc))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (br $l2)))
+      (if (i32.lt_u (local.get $p) (local.get $e)) (then
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))) (local.get $mm)))
+        (v128.store32_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+          (if (result v128) (local.get $log)
+            (then (f64x2.sub (local.get $v) (local.get $cc)))
+            (else (f64x2.div (call $expd (local.get $v)) (local.get $cc))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))))
+      (local.set $st (i32.add (local.get $st) (i32.const 16)))
+      (local.set $x (local.get $e))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 )

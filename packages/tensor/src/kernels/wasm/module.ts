@@ -23,6 +23,8 @@ export interface Exports {
   row_sums(x: number, rows: number, n: number, acc: number): void;
   maxpool(x: number, NC: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, out: number, idx: number, ibase: number): void;
   maxpool22(x: number, NC: number, H: number, W: number, Ho: number, Wo: number, out: number, idx: number, ibase: number): void;
+  softmax_rows(x: number, rows: number, D: number, st: number): void;
+  softmax_out(x: number, rows: number, D: number, st: number, o: number, log: number): void;
   relu(op: number, x: number, g: number, o: number, n: number): void;
   sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;

@@ -29,7 +29,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary'> {
+export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary' | 'softmax'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => {
     if (floats > STAGE_MAX) return undefined;
@@ -140,7 +140,30 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary };
+  /**
+   * Softmax and log-softmax over the last dim (`post` 1, rows of at least 4): the maximum and
+   * the sum of exponentials per row in the module (e^x in f64x2, within about an f64 ulp of
+   * Math.exp), the row's log in JavaScript (Math.log, as the JS kernel), then the outputs in the
+   * module. The sums add in another order than the JS kernel's, so results agree with it to
+   * float32 rounding, not bit for bit. Other layouts are the JS kernel's.
+   */
+  const softmax: Kernels['softmax'] = (x, xOff, pre, D, post, out, log) => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    const [X, ST, OUT, end] = layout(rowsPer * D, 4 * rowsPer, rowsPer * D);
+    const m = post === 1 && D >= 4 && pre * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return jsKernels.softmax(x, xOff, pre, D, post, out, log);
+    const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
+    for (let r0 = 0; r0 < pre; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, pre - r0);
+      m.set(x.subarray(xOff + r0 * D, xOff + (r0 + rows) * D), X);
+      ex.softmax_rows(X! * 4, rows, D, ST! * 4);
+      if (log) for (let r = 0; r < rows; r++) st[2 * r + 1] = Math.log(st[2 * r + 1]!);
+      ex.softmax_out(X! * 4, rows, D, ST! * 4, OUT! * 4, log ? 1 : 0);
+      out.set(m.subarray(OUT!, OUT! + rows * D), r0 * D);
+    }
+  };
+
+  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary, softmax };
 }
 
 export type { ConvGeometry };
