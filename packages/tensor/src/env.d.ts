@@ -24,4 +24,5 @@ declare namespace WebAssembly {
     grow(pages: number): number;
   }
   function validate(bytes: Uint8Array): boolean;
+  function instantiate(bytes: Uint8Array, imports: object): Promise<{ module: Module; instance: Instance }>;
 }

@@ -31,7 +31,7 @@ export {
 } from './ops/movement.js';
 export { matmul, bmm } from './ops/matmul.js';
 export { updateInPlace, makeResident, isResident } from './ops/inplace.js';
-export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend } from './kernels/index.js';
+export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmReady, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';
 export { encodeSafetensors, decodeSafetensors } from './serialize.js';
 export * as F from './ops/nn.js';

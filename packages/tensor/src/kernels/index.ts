@@ -1,6 +1,6 @@
 import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
-import { createWasmKernels } from './wasm.js';
+import { createWasmKernels, createWasmKernelsAsync, type WasmKernels } from './wasm.js';
 
 export type { Kernels, NnKernels, ConvGeometry, UnaryKind, BinaryKind, ReduceKind } from './types.js';
 
@@ -9,8 +9,35 @@ export type Backend = 'js' | 'wasm';
 
 // Instantiated once at import, synchronously (the module is embedded, a few KiB; browsers compile
 // modules that size synchronously on a page's main thread: the playground's self-test checks it).
-const wasmKernels = createWasmKernels();
+let wasmKernels: WasmKernels | undefined = createWasmKernels();
 let active: Kernels = wasmKernels ?? jsKernels;
+
+/**
+ * Resolves once the WebAssembly kernels are in place, compiling them asynchronously where the
+ * synchronous compile at import was refused (browsers before about Chromium 115 refuse
+ * synchronous compiles of modules past 4 KiB on a page's main thread; the engine then starts on
+ * the JS kernels). Where they were compiled at import (Node, current browsers) it resolves at
+ * once. Returns whether the wasm kernels are available; if they become available now and the
+ * backend was the automatic JS fallback, they become the backend. Never needed in Node.
+ *
+ * @example
+ * ```ts
+ * import { wasmReady, getBackend } from '@tensile/tensor';
+ * await wasmReady();
+ * console.log(getBackend()); // 'wasm' where WebAssembly SIMD exists
+ * ```
+ */
+export async function wasmReady(): Promise<boolean> {
+  if (wasmKernels) return true;
+  const made = await createWasmKernelsAsync();
+  if (!made) return false;
+  wasmKernels ??= made;
+  if (active === jsKernels && !chosen) active = wasmKernels;
+  return true;
+}
+
+/** Whether the backend was chosen with `setBackend`/`setKernels` (then `wasmReady` keeps it). */
+let chosen = false;
 
 /** The kernel set in use. Ops call `K()` once per op, never per element. *
  * @example
@@ -32,6 +59,7 @@ export const K = (): Kernels => active;
  */
 export function setKernels(k: Kernels): void {
   active = k;
+  chosen = true;
 }
 
 /**
@@ -77,6 +105,7 @@ export function wasmRelaxedSimd(): boolean {
  * ```
  */
 export function setBackend(name: Backend): void {
+  chosen = true;
   if (name === 'js') active = jsKernels;
   else if (name === 'wasm') {
     if (!wasmKernels) throw new Error("setBackend: backend 'wasm' needs WebAssembly SIMD, which this runtime does not provide; use 'js'");

@@ -15,7 +15,7 @@ import type { Kernels } from './types.js';
 import { makeElementwise } from './wasm/elementwise.js';
 import { makeMatmul } from './wasm/matmul.js';
 import { makeNn } from './wasm/nn.js';
-import { instantiate } from './wasm/module.js';
+import { instantiate, instantiateAsync, type Instance } from './wasm/module.js';
 import { ThreadPool } from './wasm/threads.js';
 
 export { stagingFits } from './wasm/matmul.js';
@@ -39,7 +39,15 @@ export interface WasmKernels extends Kernels {
  * summation order, not bit for bit; everything but gemm is the same code in both builds.
  */
 export function createWasmKernels(options: { relaxed?: boolean } = {}): WasmKernels | undefined {
-  const made = instantiate(options);
+  return kernelsOn(instantiate(options));
+}
+
+/** `createWasmKernels`, compiling the module asynchronously (see `wasmReady`). */
+export async function createWasmKernelsAsync(options: { relaxed?: boolean } = {}): Promise<WasmKernels | undefined> {
+  return kernelsOn(await instantiateAsync(options));
+}
+
+function kernelsOn(made: { one: Instance; relaxed: boolean } | undefined): WasmKernels | undefined {
   if (made === undefined) return undefined;
   const pool = new ThreadPool(made.one, made.relaxed);
   return {

@@ -69,12 +69,33 @@ export class Instance {
  */
 export function instantiate(options: { relaxed?: boolean }): { one: Instance; relaxed: boolean } | undefined {
   try {
-    if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return undefined;
-    let bytes = decode(wasmRelaxedBase64);
-    const relaxed = options.relaxed !== false && WebAssembly.validate(bytes);
-    if (!relaxed) bytes = decode(wasmBase64);
-    if (!WebAssembly.validate(bytes)) return undefined; // no SIMD in this runtime
-    return { one: new Instance(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports), relaxed };
+    const build = pickBuild(options);
+    if (!build) return undefined;
+    return { one: new Instance(new WebAssembly.Instance(new WebAssembly.Module(build.bytes), {}).exports as unknown as Exports), relaxed: build.relaxed };
+  } catch {
+    return undefined; // e.g. a browser that refuses synchronous compiles past 4 KiB: see instantiateAsync
+  }
+}
+
+/** The build this runtime validates (relaxed SIMD unless `relaxed` is false), or undefined without SIMD. */
+function pickBuild(options: { relaxed?: boolean }): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } | undefined {
+  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return undefined;
+  let bytes = decode(wasmRelaxedBase64);
+  const relaxed = options.relaxed !== false && WebAssembly.validate(bytes);
+  if (!relaxed) bytes = decode(wasmBase64);
+  return WebAssembly.validate(bytes) ? { bytes, relaxed } : undefined;
+}
+
+/**
+ * `instantiate`, compiling asynchronously: for browsers that refuse synchronous compiles of
+ * modules past 4 KiB on a page's main thread (Chromium before about version 115 did).
+ */
+export async function instantiateAsync(options: { relaxed?: boolean }): Promise<{ one: Instance; relaxed: boolean } | undefined> {
+  try {
+    const build = pickBuild(options);
+    if (!build) return undefined;
+    const { instance } = await WebAssembly.instantiate(build.bytes, {});
+    return { one: new Instance(instance.exports as unknown as Exports), relaxed: build.relaxed };
   } catch {
     return undefined;
   }
