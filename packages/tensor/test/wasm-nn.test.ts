@@ -34,6 +34,7 @@ const geometries: [string, Geo][] = [
   ['width 3 (narrower than one v128)', [2, 2, 4, 3, 2, 2, 2, 1, 1, 0, 0]],
   ['kernel as large as the padded input (one output)', [2, 3, 4, 4, 2, 6, 6, 1, 1, 1, 1]],
   ['channels 20, kernel 3, 16x16 (weight rows past one gemm k-block of 256)', [1, 20, 16, 16, 7, 4, 4, 1, 1, 1, 1]],
+  ['a 70x80 image, 5600 outputs per channel (products in column blocks of 4096)', [2, 2, 70, 80, 3, 3, 3, 1, 1, 1, 1]],
 ];
 
 const gen = new Generator(11);

@@ -15,6 +15,12 @@ const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to
 const CHUNK = 32768; // floats per streamed chunk (as the element-wise kernels)
 const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const SCRATCH = 128 * 256; // gemm's packed A block
+const COLUMNS = 4096; // output columns per gemm call: its packed B panels (256 x this) stay 4 MiB at most
+
+/** `ex.matmul` over column ranges of at most COLUMNS (whole 8-column panels), so the packed B scratch stays bounded. */
+function matmulByColumns(ex: Instance['ex'], args: [number, number, number, number, number, number, number, number], N: number, c: number, ldc: number, bp: number, ap: number): void {
+  for (let j0 = 0; j0 < N; j0 += COLUMNS) ex.matmul(...args, j0, Math.min(N, j0 + COLUMNS), c, ldc, bp, ap);
+}
 
 /** Float offsets of consecutive regions of the given sizes (each rounded to 16 bytes), and the total. */
 function layout(...sizes: number[]): number[] {
@@ -43,7 +49,7 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
   const conv2d: Kernels['conv2d'] = (x, xOff, w, wOff, b, bOff, g, out) => {
     const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), CHW = C * H * W;
     // Layout (floats): weight [O x R] | bias [O] | x[n] [C x H x W] | cols [R x L] | y [O (to 4) x ldc] | B panels | A block
-    const [WT, BI, X, COLS, Y, BP, AP, end] = layout(O * R, O, CHW, R * L, ((O + 3) & ~3) * ldc, 256 * ldc, SCRATCH);
+    const [WT, BI, X, COLS, Y, BP, AP, end] = layout(O * R, O, CHW, R * L, ((O + 3) & ~3) * ldc, 256 * Math.min(ldc, COLUMNS), SCRATCH);
     const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
     if (!m) return jsKernels.conv2d(x, xOff, w, wOff, b, bOff, g, out);
     m.set(w.subarray(wOff, wOff + O * R), WT);
@@ -51,7 +57,7 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     for (let n = 0; n < N; n++) {
       m.set(x.subarray(xOff + n * CHW, xOff + (n + 1) * CHW), X);
       ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, COLS! * 4);
-      ex.matmul(WT! * 4, R, 1, COLS! * 4, L, 1, O, R, 0, L, Y! * 4, ldc, BP! * 4, AP! * 4);
+      matmulByColumns(ex, [WT! * 4, R, 1, COLS! * 4, L, 1, O, R], L, Y! * 4, ldc, BP! * 4, AP! * 4);
       if (b) ex.rows_bias(Y! * 4, O, ldc, L, BI! * 4, Y! * 4);
       else if (ldc !== L) ex.compact(Y! * 4, O, ldc, L);
       out.set(m.subarray(Y!, Y! + O * L), n * O * L);
@@ -63,7 +69,7 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     // Layout (floats): weight | x[n] | cols [R x L] | gy[n] [O x L] | dw [O (to 4) x ldr] |
     // db (f64) [O] | dcols [R (to 4) x ldc] | dx[n] | B panels | A block
     const [WT, X, COLS, GY, DW, DB, DC, DX, BP, AP, end] = layout(
-      O * R, CHW, R * L, O * L, ((O + 3) & ~3) * ldr, 2 * O, ((R + 3) & ~3) * ldc, CHW, 256 * Math.max(ldc, ldr), SCRATCH);
+      O * R, CHW, R * L, O * L, ((O + 3) & ~3) * ldr, 2 * O, ((R + 3) & ~3) * ldc, CHW, 256 * Math.max(Math.min(ldc, COLUMNS), ldr), SCRATCH);
     const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
     if (!m) return jsKernels.conv2dBackward(x, xOff, w, wOff, gy, gyOff, g, dx, dw, db);
     m.set(w.subarray(wOff, wOff + O * R), WT);
@@ -78,7 +84,7 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
       }
       if (dx) {
         // dx[n] = col2im(wᵀ · gy[n])
-        ex.matmul(WT! * 4, 1, R, GY! * 4, L, 1, R, O, 0, L, DC! * 4, ldc, BP! * 4, AP! * 4);
+        matmulByColumns(ex, [WT! * 4, 1, R, GY! * 4, L, 1, R, O], L, DC! * 4, ldc, BP! * 4, AP! * 4);
         m.fill(0, DX!, DX! + CHW);
         ex.col2im(DC! * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
         dx.set(m.subarray(DX!, DX! + CHW), n * CHW);
