@@ -7,18 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { getBackend, kernels, setBackend, type Backend, type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { kernelSet } from './helpers/kernels.js';
 
 const RUNS = Math.ceil(Number(process.env['FUZZ_RUNS'] ?? 150) / 3);
 const settings: { numRuns: number; seed?: number } = process.env['FUZZ_SEED'] ? { numRuns: RUNS, seed: Number(process.env['FUZZ_SEED']) } : { numRuns: RUNS };
 
-function kernelSet(name: Backend): Kernels {
-  const initial = getBackend() as Backend;
-  setBackend(name);
-  const k = kernels();
-  setBackend(initial);
-  return k;
-}
 const js = kernelSet('js'), wasm = kernelSet('wasm');
 
 /** A window geometry that fits: kernel at most the padded input, padding at most half the kernel. */

@@ -6,16 +6,10 @@
  * No Node-only API: the browser self-test runs this file in a page too.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, getBackend, grad, kernels, manualSeed, randn, setBackend, type Backend, type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { F, Generator, grad, manualSeed, randn, type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { kernelSet } from './helpers/kernels.js';
 import { expectArraysEqual } from './helpers/arrays.js';
 
-function kernelSet(name: Backend): Kernels {
-  const initial = getBackend() as Backend;
-  setBackend(name);
-  const k = kernels();
-  setBackend(initial);
-  return k;
-}
 const js = kernelSet('js'), wasm = kernelSet('wasm');
 
 type Geo = [N: number, C: number, H: number, W: number, O: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number];

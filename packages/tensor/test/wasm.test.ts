@@ -8,17 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
 import { createWasmKernels } from '../src/kernels/wasm.js';
 import { expectArraysEqual } from './helpers/arrays.js';
+import { kernelSet } from './helpers/kernels.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const initial = getBackend() as Backend;
 afterEach(() => setBackend(initial));
 
-function kernelSet(name: Backend): Kernels {
-  setBackend(name);
-  const k = kernels();
-  setBackend(initial);
-  return k;
-}
 
 describe('the WebAssembly module', () => {
   it('is available in this runtime and is the default backend', () => {
