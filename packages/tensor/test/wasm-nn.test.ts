@@ -273,3 +273,47 @@ describe('softmax and log-softmax over the last dim: wasm agrees with js to a fl
     });
   });
 });
+
+describe('linear and its backward: one kernel call, the bits of the set\'s own matmul, add and column sums', () => {
+  const shapes: [string, number, number, number][] = [
+    ['the MLP\'s first layer: 64 x 784 -> 256', 64, 784, 256],
+    ['its second layer: 64 x 256 -> 10 (widths not a multiple of 8)', 64, 256, 10],
+    ['one row', 1, 33, 17],
+    ['4100 outputs (products in column blocks)', 5, 20, 4100],
+    ['tiny (below the module\'s threshold: the set\'s kernels)', 2, 3, 4],
+  ];
+  it.each(shapes)('%s', (_label, rows, I, O) => {
+    for (const k of [js, wasm]) {
+      const x = randoms(rows * I + 1), w = randoms(O * I + 2), b = randoms(O + 3), g = randoms(rows * O + 4);
+      const y = new Float32Array(rows * O), ref = new Float32Array(rows * O);
+      k.linear(x, 1, w, 2, b, 3, rows, I, O, y);
+      k.matmul(x, 1, 0, I, 1, w, 2, 0, 1, I, ref, 1, rows, O, I);
+      k.binary('add', ref, 0, [O, 1], b, 3, [0, 1], [rows, O], ref, 0);
+      expectArraysEqual(new Uint32Array(y.buffer), new Uint32Array(ref.buffer), `${k.name} forward`);
+      const noBias = new Float32Array(rows * O), ref0 = new Float32Array(rows * O);
+      k.linear(x, 1, w, 2, null, 0, rows, I, O, noBias);
+      k.matmul(x, 1, 0, I, 1, w, 2, 0, 1, I, ref0, 1, rows, O, I);
+      expectArraysEqual(new Uint32Array(noBias.buffer), new Uint32Array(ref0.buffer), `${k.name} forward without bias`);
+      const dx = new Float32Array(rows * I), dw = new Float32Array(O * I), db = new Float32Array(O);
+      k.linearBackward(x, 1, w, 2, g, 4, rows, I, O, dx, dw, db);
+      const rdx = new Float32Array(rows * I), rdw = new Float32Array(O * I), rdb = new Float32Array(O);
+      k.matmul(g, 4, 0, O, 1, w, 2, 0, I, 1, rdx, 1, rows, I, O);
+      k.matmul(g, 4, 0, 1, O, x, 1, 0, I, 1, rdw, 1, O, I, rows);
+      k.reduceDim('sum', g, 4, 1, rows, O, rdb);
+      expectArraysEqual(new Uint32Array(dx.buffer), new Uint32Array(rdx.buffer), `${k.name} dx`);
+      expectArraysEqual(new Uint32Array(dw.buffer), new Uint32Array(rdw.buffer), `${k.name} dw`);
+      expectArraysEqual(new Uint32Array(db.buffer), new Uint32Array(rdb.buffer), `${k.name} db`);
+      const onlyW = new Float32Array(O * I);
+      k.linearBackward(x, 1, w, 2, g, 4, rows, I, O, null, onlyW, null);
+      expectArraysEqual(new Uint32Array(onlyW.buffer), new Uint32Array(rdw.buffer), `${k.name} dw alone`);
+    }
+  });
+
+  it('through the op: F.linear\'s gradients equal the recorded (createGraph) backward\'s', () => {
+    manualSeed(5);
+    const x = randn([7, 3, 20]).requiresGrad_(), w = randn([9, 20]).requiresGrad_(), b = randn([9]).requiresGrad_(), up = randn([7, 3, 9]);
+    const loss = () => F.linear(x, w, b).mul(up).sum();
+    const fused = grad(loss(), [x, w, b]), recorded = grad(loss(), [x, w, b], { createGraph: true });
+    fused.forEach((f, i) => expectArraysEqual(f!.toFloat32Array(), recorded[i]!.toFloat32Array(), `input ${i}`));
+  });
+});

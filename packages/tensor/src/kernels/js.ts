@@ -364,6 +364,14 @@ export const jsKernels: Kernels = {
     }
   },
 
+  linear(x, xOff, w, wOff, b, bOff, rows, I, O, out) {
+    linearByKernels(jsKernels, x, xOff, w, wOff, b, bOff, rows, I, O, out);
+  },
+
+  linearBackward(x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db) {
+    linearBackwardByKernels(jsKernels, x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db);
+  },
+
   conv2d(x, xOff, w, wOff, b, bOff, g, out) {
     // PyTorch's slow_conv2d, one sample at a time: im2col into a per-sample matrix, then one
     // product with the flattened weight, then the bias.
@@ -437,3 +445,24 @@ export const jsKernels: Kernels = {
   },
 };
 
+/**
+ * @internal `linear` from a kernel set's `matmul` and `binary`: what every set computes, and
+ * what a set falls back to (the wasm set with threads, whose matmul splits over them).
+ */
+export function linearByKernels(
+  k: Pick<Kernels, 'matmul' | 'binary'>, x: Float32Array, xOff: number, w: Float32Array, wOff: number, b: Float32Array | null, bOff: number,
+  rows: number, I: number, O: number, out: Float32Array,
+): void {
+  k.matmul(x, xOff, 0, I, 1, w, wOff, 0, 1, I, out, 1, rows, O, I);
+  if (b) k.binary('add', out, 0, [O, 1], b, bOff, [0, 1], [rows, O], out, 0);
+}
+
+/** @internal `linearBackward` from a kernel set's `matmul` and `reduceDim` (see `linearByKernels`). */
+export function linearBackwardByKernels(
+  k: Pick<Kernels, 'matmul' | 'reduceDim'>, x: Float32Array, xOff: number, w: Float32Array, wOff: number, g: Float32Array, gOff: number,
+  rows: number, I: number, O: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
+): void {
+  if (dx) k.matmul(g, gOff, 0, O, 1, w, wOff, 0, I, 1, dx, 1, rows, I, O);
+  if (dw) k.matmul(g, gOff, 0, 1, O, x, xOff, 0, I, 1, dw, 1, O, I, rows);
+  if (db) k.reduceDim('sum', g, gOff, 1, rows, O, db);
+}

@@ -5,7 +5,7 @@ import type { NnKernels } from './types.js';
  * which also needs matmul, is in `js.ts`). Spread into
  * `jsKernels`; a WebAssembly set replaces them through the same `Kernels` interface.
  */
-export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward'> = {
+export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear' | 'linearBackward'> = {
   softmax(x, xOff, pre, D, post, out, log) {
     // NOTE: shift by the row max (a NaN max propagates, as PyTorch) and accumulate the sum of
     // exponentials in double, so large logits neither overflow nor lose the small terms.

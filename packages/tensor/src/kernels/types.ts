@@ -44,6 +44,22 @@ export interface NnKernels {
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, out: Float32Array,
   ): void;
   /**
+   * A linear layer, `out = x · wᵀ + b`: `x` contiguous `[rows, I]`, `w` contiguous `[O, I]`, `b`
+   * (if given) `[O]` added in float32, `out` contiguous `[rows, O]`. One pass where the kernel
+   * set can (the product and the bias without leaving the WebAssembly module); the same bits as
+   * `matmul` followed by a broadcast `binary('add')` of the same set.
+   */
+  linear(x: Float32Array, xOff: number, w: Float32Array, wOff: number, b: Float32Array | null, bOff: number, rows: number, I: number, O: number, out: Float32Array): void;
+  /**
+   * The gradients of `linear` for upstream `g` (contiguous `[rows, O]`), each computed only where
+   * its array is given: `dx = g · w` `[rows, I]`, `dw = gᵀ · x` `[O, I]`, `db` `[O]` the column
+   * sums of g (in double, row order). The same bits as the set's `matmul` and `reduceDim`.
+   */
+  linearBackward(
+    x: Float32Array, xOff: number, w: Float32Array, wOff: number, g: Float32Array, gOff: number, rows: number, I: number, O: number,
+    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
+  ): void;
+  /**
    * 2-D max pooling of a contiguous `[N, C, H, W]` input into `out` (`[N, C, Ho, Wo]`): `idx[i]`
    * is the flat index into the input of output element i's window maximum (padding never wins;
    * first max, or NaN, wins) and `out[i]` its value.

@@ -50,14 +50,15 @@ export async function createWasmKernelsAsync(options: { relaxed?: boolean } = {}
 function kernelsOn(made: { one: Instance; relaxed: boolean } | undefined): WasmKernels | undefined {
   if (made === undefined) return undefined;
   const pool = new ThreadPool(made.one, made.relaxed);
-  return {
+  const set: WasmKernels = {
     ...jsKernels,
     ...makeElementwise(made.one),
-    ...makeNn(made.one),
+    ...makeNn(made.one, () => set, () => pool.threads),
     name: 'wasm',
     relaxed: made.relaxed,
     matmul: makeMatmul(pool),
     setThreads: (n) => pool.setThreads(n),
     threads: () => pool.threads,
   };
+  return set;
 }

@@ -334,23 +334,27 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   // gradient would come out transposed (xᵀ·g, then a strided copy into W's layout) and the bias
   // would cost a broadcast add and an unbroadcast. Here dW = gᵀ·x lands in W's layout directly.
   // The backward is built from differentiable ops, so higher-order gradients still work.
+  // The kernel takes the product and the bias in one pass (in the wasm module, one staging), and
+  // the backward all three gradients from one staging of g.
   const batch = x.shape.slice(0, -1);
   const rows = numel(batch);
   const x2 = x.reshape([rows, I]);
   const out = empty([rows, O]);
-  const od = out.storage.data;
-  K().matmul(
-    x2.storage.data, x2.offset, 0, x2.strides[0]!, x2.strides[1]!,
-    weight.storage.data, weight.offset, 0, weight.strides[1]!, weight.strides[0]!,
-    od, 1, rows, O, I,
-  );
-  if (bias) K().binary('add', od, 0, [O, 1], bias.storage.data, bias.offset, [0, bias.strides[0]!], [rows, O], od, 0);
+  const [xd, xo] = x2._contiguousData(), [wd, wo] = weight._contiguousData();
+  const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
+  K().linear(xd, xo, wd, wo, bd, bo, rows, I, O, out.storage.data);
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
-  const y = record('linear', out, inputs, (g) => [
-    x2.requiresGrad ? matmul(g, weight) : null,
-    weight.requiresGrad ? matmul(g.t(), x2) : null,
-    bias?.requiresGrad ? sum(g, 0) : null,
-  ], inputs);
+  const y = record('linear', out, inputs, (g) => {
+    const needX = x2.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false;
+    if (isGradEnabled()) {
+      // Recorded backward (higher-order gradients): the same products from differentiable ops.
+      return [needX ? matmul(g, weight) : null, needW ? matmul(g.t(), x2) : null, needB ? sum(g, 0) : null];
+    }
+    const dx = needX ? empty([rows, I]) : null, dw = needW ? empty([O, I]) : null, db = needB ? empty([O]) : null;
+    const [gd, go] = g._contiguousData();
+    K().linearBackward(xd, xo, wd, wo, gd, go, rows, I, O, dx?.storage.data ?? null, dw?.storage.data ?? null, db?.storage.data ?? null);
+    return [dx, dw, db];
+  }, inputs);
   return y.reshape([...batch, O]);
 }
 

@@ -689,6 +689,22 @@
         (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
       (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
 
+  ;; cols_bias: moves `rows` rows of `n` floats from row stride `ldc` (gemm's output) to row
+  ;; stride `n` at `dst` (dst <= c, rows only move down) adding b[j] (float32, one rounding) to
+  ;; column j: a linear layer's output and bias in one pass.
+  (func (export "cols_bias") (param $c i32) (param $rows i32) (param $ldc i32) (param $n i32) (param $b i32) (param $dst i32)
+    (local $r i32) (local $j i32) (local $src i32) (local $o i32)
+    (loop $row
+      (local.set $src (i32.add (local.get $c) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
+      (local.set $o (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (loop $col
+        (f32.store (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2)))
+          (f32.add (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
+                   (f32.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
   ;; row_sums: acc[r] (f64) += the `n` floats of row r, in order, for `rows` contiguous rows (a
   ;; convolution's bias gradient, summed over samples and positions in the JavaScript kernel's order).
   (func (export "row_sums") (param $x i32) (param $rows i32) (param $n i32) (param $acc i32)

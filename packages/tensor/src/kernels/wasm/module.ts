@@ -20,6 +20,7 @@ export interface Exports {
   im2col(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, o: number): void;
   col2im(cols: number, ldc: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, x: number): void;
   rows_bias(c: number, rows: number, ldc: number, n: number, b: number, dst: number): void;
+  cols_bias(c: number, rows: number, ldc: number, n: number, b: number, dst: number): void;
   row_sums(x: number, rows: number, n: number, acc: number): void;
   maxpool(x: number, NC: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, out: number, idx: number, ibase: number): void;
   maxpool22(x: number, NC: number, H: number, W: number, Ho: number, Wo: number, out: number, idx: number, ibase: number): void;

@@ -5,7 +5,7 @@
  * indices together) and relu with its backward. Each falls back to the JS kernel where the
  * staging would not fit the module's memory.
  */
-import { jsKernels } from '../js.js';
+import { jsKernels, linearBackwardByKernels, linearByKernels } from '../js.js';
 import type { ConvGeometry, Kernels } from '../types.js';
 import type { Instance } from './module.js';
 
@@ -35,7 +35,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary' | 'softmax'> {
+export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary' | 'softmax' | 'linear' | 'linearBackward'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => {
     if (floats > STAGE_MAX) return undefined;
@@ -169,7 +169,60 @@ export function makeNn(one: Instance): Pick<Kernels, 'conv2d' | 'conv2dBackward'
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary, softmax };
+  /**
+   * The linear layer in one staging: x and w in, the product and the bias in the module, the
+   * result out once (the set's matmul + binary staged the output twice). With threads, or past
+   * what the module can stage, the set's own matmul (which splits over threads) and binary.
+   */
+  const linear: Kernels['linear'] = (x, xOff, w, wOff, b, bOff, rows, I, O, out) => {
+    const ldo = round8(O);
+    // Layout (floats): x [rows x I] | w [O x I] | b [ldo, zero-padded] | y [rows (to 4) x ldo] | B panels | A block
+    const [X, WT, BI, Y, BP, AP, end] = layout(rows * I, O * I, ldo, ((rows + 3) & ~3) * ldo, 256 * Math.min(ldo, COLUMNS), SCRATCH);
+    const m = threads() === 1 && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    if (!m) return linearByKernels(set(), x, xOff, w, wOff, b, bOff, rows, I, O, out);
+    m.set(x.subarray(xOff, xOff + rows * I), X);
+    m.set(w.subarray(wOff, wOff + O * I), WT);
+    // The product reads wᵀ through its strides (row stride 1, column stride I).
+    matmulByColumns(ex, [X! * 4, I, 1, WT! * 4, 1, I, rows, I], O, Y! * 4, ldo, BP! * 4, AP! * 4);
+    if (b) {
+      m.set(b.subarray(bOff, bOff + O), BI);
+      ex.cols_bias(Y! * 4, rows, ldo, O, BI! * 4, Y! * 4);
+    } else if (ldo !== O) ex.compact(Y! * 4, rows, ldo, O);
+    out.set(m.subarray(Y!, Y! + rows * O));
+  };
+
+  /** The linear layer's gradients from one staging of g (the set's kernels staged it once per product and sum). */
+  const linearBackward: Kernels['linearBackward'] = (x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db) => {
+    const ldi = round8(I);
+    // Layout (floats): g [rows x O] | x [rows x I] | w [O x I] | dx [rows (to 4) x ldi] | dw [O (to 4) x ldi] | db: f64 [O], f32 [O] | B panels | A block
+    const [G, X, WT, DX, DW, ACC, DB, BP, AP, end] = layout(
+      rows * O, dw ? rows * I : 0, dx ? O * I : 0, dx ? ((rows + 3) & ~3) * ldi : 0, dw ? ((O + 3) & ~3) * ldi : 0, 2 * O, O, 256 * Math.min(ldi, COLUMNS), SCRATCH);
+    const m = threads() === 1 && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    if (!m) return linearBackwardByKernels(set(), x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db);
+    m.set(g.subarray(gOff, gOff + rows * O), G);
+    if (dx) {
+      m.set(w.subarray(wOff, wOff + O * I), WT);
+      matmulByColumns(ex, [G! * 4, O, 1, WT! * 4, I, 1, rows, O], I, DX! * 4, ldi, BP! * 4, AP! * 4);
+      if (ldi !== I) ex.compact(DX! * 4, rows, ldi, I);
+      dx.set(m.subarray(DX!, DX! + rows * I));
+    }
+    if (dw) {
+      // gᵀ read through its strides (row stride 1, column stride O)
+      m.set(x.subarray(xOff, xOff + rows * I), X);
+      matmulByColumns(ex, [G! * 4, 1, O, X! * 4, I, 1, O, rows], I, DW! * 4, ldi, BP! * 4, AP! * 4);
+      if (ldi !== I) ex.compact(DW! * 4, O, ldi, I);
+      dw.set(m.subarray(DW!, DW! + O * I));
+    }
+    if (db) {
+      // Column sums in f64 in row order, as reduceDim's kernels (sum_rows needs whole v128s).
+      if (O % 4 === 0) {
+        ex.sum_rows(G! * 4, rows, O, ACC! * 4, DB! * 4);
+        db.set(m.subarray(DB!, DB! + O));
+      } else jsKernels.reduceDim('sum', g, gOff, 1, rows, O, db);
+    }
+  };
+
+  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary, softmax, linear, linearBackward };
 }
 
 export type { ConvGeometry };
