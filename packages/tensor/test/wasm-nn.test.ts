@@ -6,7 +6,7 @@
  * No Node-only API: the browser self-test runs this file in a page too.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, grad, manualSeed, randn, type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { F, Generator, grad, manualSeed, randn, tensor, type ConvGeometry, type Kernels, type Tensor } from '@tensile/tensor';
 import { kernelSet } from './helpers/kernels.js';
 import { expectArraysEqual } from './helpers/arrays.js';
 
@@ -315,5 +315,33 @@ describe('linear and its backward: one kernel call, the bits of the set\'s own m
     const loss = () => F.linear(x, w, b).mul(up).sum();
     const fused = grad(loss(), [x, w, b]), recorded = grad(loss(), [x, w, b], { createGraph: true });
     fused.forEach((f, i) => expectArraysEqual(f!.toFloat32Array(), recorded[i]!.toFloat32Array(), `input ${i}`));
+  });
+});
+
+describe('crossEntropy: one node whose backward has the composed log-softmax + nll backward\'s bits', () => {
+  const composed = (x: Tensor, t: Tensor, o: { reduction?: 'mean' | 'sum' | 'none'; ignoreIndex?: number }): Tensor =>
+    F.nllLoss(F.logSoftmax(x, x.ndim === 1 ? 0 : 1), t, o);
+  const cases: [string, number[], number[], { reduction?: 'mean' | 'sum' | 'none'; ignoreIndex?: number }][] = [
+    ['mean', [6, 5], [0, 4, 2, 2, 1, 3], {}],
+    ['sum', [6, 5], [0, 4, 2, 2, 1, 3], { reduction: 'sum' }],
+    ['none', [6, 5], [0, 4, 2, 2, 1, 3], { reduction: 'none' }],
+    ['mean with ignored targets', [6, 5], [0, -100, 2, -100, 1, 3], {}],
+    ['none with an ignoreIndex of 2', [6, 5], [0, 4, 2, 2, 1, 3], { reduction: 'none', ignoreIndex: 2 }],
+    ['every target ignored (NaN, as PyTorch)', [3, 4], [-100, -100, -100], {}],
+    ['unbatched [C]', [7], [3], {}],
+    ['1000 classes', [16, 1000], Array.from({ length: 16 }, (_, i) => (i * 61) % 1000), {}],
+  ];
+  it.each(cases)('%s', (_label, shape, targets, o) => {
+    manualSeed(17);
+    const x0 = randn(shape).mul(4);
+    if (shape[1] === 5) x0.storage.data[3] = 40; // a confident entry
+    const t = shape.length === 1 ? tensor(targets[0]!) : tensor(targets);
+    const a = x0.detach().clone().requiresGrad_(), b = x0.detach().clone().requiresGrad_();
+    const la = F.crossEntropy(a, t, o), lb = composed(b, t, o);
+    expectArraysEqual(la.toFloat32Array(), lb.toFloat32Array(), 'loss');
+    const up = o.reduction === 'none' ? randn(la.shape) : tensor(1.7);
+    la.mul(up).sum().backward();
+    lb.mul(up).sum().backward();
+    expectArraysEqual(new Uint32Array(a.grad!.toFloat32Array().buffer), new Uint32Array(b.grad!.toFloat32Array().buffer), 'gradient');
   });
 });

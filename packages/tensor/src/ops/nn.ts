@@ -256,7 +256,53 @@ export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEn
   expectTensor(op, 'input', logits);
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
-  return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), indexTensor(op, 'target', target), options, true);
+  const t = indexTensor(op, 'target', target);
+  if (logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
+  return fusedCrossEntropy(op, logits, t, options);
+}
+
+/**
+ * Cross-entropy of `[N, C]` (or `[C]`) logits as one graph node: the loss from the log-softmax
+ * kernel and `nll` (the same ops and bits as the composed form), and a backward that writes
+ * PyTorch's `log_softmax_backward(nll_loss_backward(g))` in one pass over `[N, C]`, with every
+ * rounding of the composed ops (`G - f32(f32(e^y) · ΣG)`, G holding `-ds` at each kept target),
+ * instead of four `[N, C]` ops and their arrays. A recorded backward (`createGraph`) is built
+ * from those ops, so higher-order gradients work.
+ */
+function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const { reduction, ignoreIndex } = lossOptions(op, options);
+  const x2 = logits.ndim === 1 ? logits.unsqueeze(0) : logits;
+  const [y] = softmaxForward(op, x2, 1, true);
+  const loss = noGrad(() => nll(op, logits.ndim === 1 ? y.squeeze(0) : y, target, options, true));
+  const [N, C] = x2.shape as [number, number];
+  const { idx, keep, count } = classTargets(op, y, logits.ndim === 1 ? target.reshape([1]) : target, ignoreIndex);
+  return record(op, loss, [logits], (g) => {
+    // ds: the gradient reaching each target's -logp (the reduction's backward), 0 where ignored.
+    const dsOf = (gv: Tensor): Tensor => {
+      const ds = reduction === 'mean' ? div(gv, count).expand([N]) : reduction === 'sum' ? gv.expand([N]) : gv.reshape([N]);
+      return where(keep, ds, 0);
+    };
+    if (isGradEnabled()) {
+      // Recorded: the composed backward's ops, differentiable in g and (through y) in the logits.
+      const G = scatterFlat(neg(dsOf(g)), idx, [N, C]);
+      const y2 = logSoftmax(x2, 1);
+      const dx = sub(G, mul(exp(y2), sum(G, 1, true)));
+      return [logits.ndim === 1 ? dx.reshape([C]) : dx];
+    }
+    const ds = noGrad(() => dsOf(g)).toFloat32Array();
+    const out = empty([N, C]);
+    const o = out.storage.data, yd = y.storage.data, kd = keep.storage.data;
+    for (let n = 0; n < N; n++) {
+      // G's row: 0 + (-ds) at the target (float32: -0 becomes 0), zeros elsewhere; its sum is exact.
+      const gt = kd[n] ? Math.fround(0 + -ds[n]!) : 0;
+      const t = kd[n] ? idx[n]! - n * C : -1;
+      for (let c = 0; c < C; c++) {
+        const e = Math.fround(Math.exp(yd[n * C + c]!));
+        o[n * C + c] = (c === t ? gt : 0) - Math.fround(e * gt);
+      }
+    }
+    return [logits.ndim === 1 ? out.reshape([C]) : out];
+  }, [logits]);
 }
 
 function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
