@@ -1,6 +1,6 @@
 /**
  * The element-wise kernels that run in the module: ASGD's fused update, add/sub/mul/div (also
- * with a row broadcast over rows, a bias) and column sums. Arrays stream through in chunks that
+ * with a row broadcast over rows, a bias), relu and its backward, and column sums. Arrays stream through in chunks that
  * stay in cache, so main memory sees each element read and written once.
  */
 import { jsKernels } from '../js.js';
@@ -12,9 +12,9 @@ import type { Instance } from './module.js';
 // another machine found copies out of WebAssembly memory into large arrays slow and routed them
 // through a small staging array; on Node 20 here the direct copy measured as fast or faster:
 // 0.15 vs 0.18 ns per float in 8192-float spans, and 0.32 vs 0.41 ns for ASGD's two outputs.)
-const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
+export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
-const BINARY_MIN = 4096; // below this the JS loop is as fast as staging through the module
+export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const copyOut = (dst: Float32Array, dOff: number, src: Float32Array, sOff: number, m: number): void => dst.set(src.subarray(sOff, sOff + m), dOff);
@@ -27,6 +27,23 @@ const copyOut = (dst: Float32Array, dOff: number, src: Float32Array, sOff: numbe
 function sameOrApart(x: Float32Array, xOff: number, y: Float32Array, yOff: number, n: number): boolean {
   const xs = x.byteOffset + xOff * 4, ys = y.byteOffset + yOff * 4;
   return xs === ys || xs + n * 4 <= ys || ys + n * 4 <= xs;
+}
+
+/**
+ * Streams `n4` floats through a kernel call in chunks: a's chunk staged at 0 and b's (if given)
+ * at CHUNK, `run(m)` writes m floats at 2·CHUNK, which go out to `out`.
+ */
+function stream(
+  w: Float32Array, a: Float32Array, aOff: number, b: Float32Array | null, bOff: number,
+  out: Float32Array, outOff: number, n4: number, run: (m: number) => void,
+): void {
+  for (let i = 0; i < n4; i += CHUNK) {
+    const m = Math.min(CHUNK, n4 - i);
+    w.set(a.subarray(aOff + i, aOff + i + m), 0);
+    if (b) w.set(b.subarray(bOff + i, bOff + i + m), CHUNK);
+    run(m);
+    copyOut(out, outOff + i, w, 2 * CHUNK, m);
+  }
 }
 
 /** Whether `strides` lay `shape` out contiguously (dims of size 1 may have any stride). */
@@ -48,7 +65,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' | 'reduceDim'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -90,7 +107,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
   const binary: Kernels['binary'] = (kind, a, aOff, aStrides, b, bOff, bStrides, shape, out, outOff, alpha = 1) => {
     let op = BINARY_OPS[kind];
     const n = numelOf(shape);
-    const dense = op !== undefined && n >= BINARY_MIN && contiguous(shape, aStrides);
+    const dense = op !== undefined && n >= ELEMENT_MIN && contiguous(shape, aStrides);
     const same = dense && contiguous(shape, bStrides);
     const row = shape[shape.length - 1] ?? 0;
     const bias = dense && !same && row % 4 === 0 && row <= CHUNK && broadcastRow(shape, bStrides);
@@ -121,14 +138,8 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
       }
       return;
     }
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += CHUNK) {
-      const m = Math.min(CHUNK, n4 - i);
-      w.set(a.subarray(aOff + i, aOff + i + m), 0);
-      w.set(b.subarray(bOff + i, bOff + i + m), CHUNK);
-      one.ex.binary(op, 0, CHUNK * 4, 2 * CHUNK * 4, m, al);
-      copyOut(out, outOff + i, w, 2 * CHUNK, m);
-    }
+    const n4 = n & ~3, code = op;
+    stream(w, a, aOff, b, bOff, out, outOff, n4, (m) => one.ex.binary(code, 0, CHUNK * 4, 2 * CHUNK * 4, m, al));
     if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
   };
 
@@ -163,16 +174,14 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
    * bits. Other shapes and the other reductions are the JS kernel's.
    */
   const reduceDim: Kernels['reduceDim'] = (kind, x, xOff, pre, D, post, out) => {
-    if (kind !== 'sum' || post % 4 !== 0 || D === 0 || D * post < BINARY_MIN) {
+    if (kind !== 'sum' || post % 4 !== 0 || D === 0 || D * post < ELEMENT_MIN) {
       jsKernels.reduceDim(kind, x, xOff, pre, D, post, out);
       return;
     }
     // Layout (floats): the rows of one p [D x post] | f64 partial sums [post] | results [post].
     const ACC = D * post, OUT = ACC + 2 * post;
-    let w: Float32Array;
-    try {
-      w = one.reserve(OUT + post);
-    } catch {
+    const w = one.tryReserve(OUT + post);
+    if (!w) {
       jsKernels.reduceDim(kind, x, xOff, pre, D, post, out);
       return;
     }
@@ -183,5 +192,25 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
     }
   };
 
-  return { asgd, binary, reduceDim };
+  /** relu (op 0) or its backward (op 1, g given) over `n` floats streamed through the module; false below ELEMENT_MIN. */
+  const relu = (op: number, x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, out: Float32Array, outOff: number, n: number): boolean => {
+    const w = n >= ELEMENT_MIN ? one.tryReserve(3 * CHUNK) : undefined;
+    if (!w) return false;
+    const n4 = n & ~3;
+    stream(w, x, xOff, g, gOff, out, outOff, n4, (m) => one.ex.relu(op, 0, CHUNK * 4, 2 * CHUNK * 4, m));
+    // The last n % 4 elements: the JS kernel computes the same bits.
+    if (n4 < n) {
+      if (g) jsKernels.reluBackward(x, xOff + n4, g, gOff + n4, out.subarray(outOff + n4), n - n4);
+      else jsKernels.unary('relu', x, xOff + n4, out, outOff + n4, n - n4);
+    }
+    return true;
+  };
+  const unary: Kernels['unary'] = (kind, x, xOff, out, outOff, n) => {
+    if (kind !== 'relu' || !relu(0, x, xOff, null, 0, out, outOff, n)) jsKernels.unary(kind, x, xOff, out, outOff, n);
+  };
+  const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
+    if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
+  };
+
+  return { asgd, binary, reduceDim, unary, reluBackward };
 }

@@ -5,11 +5,11 @@
  */
 import { jsKernels } from '../js.js';
 import type { Kernels } from '../types.js';
+import { room } from './module.js';
 import type { Helper, ThreadPool } from './threads.js';
 
 const SMALL = 8 * 8 * 8; // below this many multiply-adds the JS kernel wins (call overhead)
 const THREAD_MIN = 1 << 22; // multiply-adds below which a product stays on this thread (measured on 2 cores: the MLP step, whose products are 12.8M, ran 1.90 -> 1.67 ms on 2 threads at this bound or at 1M, and 1.97 at 16M)
-const room = (x: number): number => (x + 3) & ~3; // keeps every region 16-byte aligned
 
 /** The floats an operand's view spans in memory, or -1 when it skips most of that span. */
 function denseSpan(rs: number, cs: number, R: number, C: number): number {
@@ -69,12 +69,8 @@ export function makeMatmul(pool: ThreadPool): Kernels['matmul'] {
       return [at, at + 256 * (cuts[t + 1]! - cuts[t]! + 7 & ~7)];
     };
     const mm = pool.instance;
-    let w: Float32Array;
-    try {
-      w = mm.reserve(scratch(parts)[0]);
-    } catch {
-      return js(); // the module's memory cannot grow that far (4 GiB at most)
-    }
+    const w = mm.tryReserve(scratch(parts)[0]);
+    if (!w) return js(); // the module's memory cannot grow that far (4 GiB at most)
     let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];
     for (let p = 0; p < batch; p++) {
       // A batch-shared operand (stride 0, e.g. conv2d's weight) is staged once.

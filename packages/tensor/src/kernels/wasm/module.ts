@@ -42,6 +42,9 @@ export function decode(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Rounds a float count up to whole 16-byte units, so every staged region stays v128-aligned. */
+export const room = (x: number): number => (x + 3) & ~3;
+
 /** An instance and a Float32Array view of its memory, kept current as the memory grows. */
 export class Instance {
   heap: Float32Array;
@@ -61,6 +64,15 @@ export class Instance {
     if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
     this.heap = new Float32Array(memory.buffer);
     return this.heap;
+  }
+
+  /** `reserve`, or undefined where the memory cannot grow that far (the caller takes its JS kernel). */
+  tryReserve(floats: number): Float32Array | undefined {
+    try {
+      return this.reserve(floats);
+    } catch {
+      return undefined;
+    }
   }
 }
 

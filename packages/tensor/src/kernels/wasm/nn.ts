@@ -2,18 +2,17 @@
  * The `nn` kernels that run in the module: the convolution (im2col, the product and the bias,
  * or for the backward the product and col2im, in one pass per sample that never leaves the
  * module, so no im2col matrix is built in JavaScript or copied), max pooling (values and
- * indices together) and relu with its backward. Each falls back to the JS kernel where the
- * staging would not fit the module's memory.
+ * indices together), softmax over the last dim, and the linear layer (one staging each way).
+ * Each falls back to the JS kernel where the staging would not fit the module's memory.
+ * (relu is with the element-wise kernels.)
  */
 import { jsKernels, linearBackwardByKernels, linearByKernels } from '../js.js';
 import type { ConvGeometry, Kernels } from '../types.js';
-import type { Instance } from './module.js';
+import { CHUNK, ELEMENT_MIN } from './elementwise.js';
+import { room, type Instance } from './module.js';
 
-const room = (x: number): number => (x + 3) & ~3; // keeps every region 16-byte aligned
 const round8 = (x: number): number => (x + 7) & ~7;
 const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to the JS kernel
-const CHUNK = 32768; // floats per streamed chunk (as the element-wise kernels)
-const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const SCRATCH = 128 * 256; // gemm's packed A block
 const COLUMNS = 4096; // output columns per gemm call: its packed B panels (256 x this) stay 4 MiB at most
 
@@ -35,16 +34,9 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'reluBackward' | 'unary' | 'softmax' | 'linear' | 'linearBackward'> {
+export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward'> {
   const ex = one.ex;
-  const reserve = (floats: number): Float32Array | undefined => {
-    if (floats > STAGE_MAX) return undefined;
-    try {
-      return one.reserve(floats);
-    } catch {
-      return undefined; // the module's memory cannot grow that far
-    }
-  };
+  const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
   const conv2d: Kernels['conv2d'] = (x, xOff, w, wOff, b, bOff, g, out) => {
     const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), CHW = C * H * W;
@@ -117,33 +109,6 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
       out.set(m.subarray(OUT!, OUT! + p * HoWo), p0 * HoWo);
       idx.set(mi.subarray(0, p * HoWo), p0 * HoWo);
     }
-  };
-
-  /** Streams `n` floats of x (and g) through relu op `op` (0 forward, 1 backward) in chunks. */
-  const relu = (op: number, x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, out: Float32Array, outOff: number, n: number): boolean => {
-    const m = n >= ELEMENT_MIN ? reserve(3 * CHUNK) : undefined;
-    if (!m) return false;
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += CHUNK) {
-      const k = Math.min(CHUNK, n4 - i);
-      m.set(x.subarray(xOff + i, xOff + i + k), 0);
-      if (g) m.set(g.subarray(gOff + i, gOff + i + k), CHUNK);
-      ex.relu(op, 0, CHUNK * 4, 2 * CHUNK * 4, k);
-      out.set(m.subarray(2 * CHUNK, 2 * CHUNK + k), outOff + i);
-    }
-    // The last n % 4 elements: the JS kernel computes the same bits.
-    if (n4 < n) {
-      if (g) jsKernels.reluBackward(x, xOff + n4, g, gOff + n4, out.subarray(outOff + n4), n - n4);
-      else jsKernels.unary('relu', x, xOff + n4, out, outOff + n4, n - n4);
-    }
-    return true;
-  };
-
-  const unary: Kernels['unary'] = (kind, x, xOff, out, outOff, n) => {
-    if (kind !== 'relu' || !relu(0, x, xOff, null, 0, out, outOff, n)) jsKernels.unary(kind, x, xOff, out, outOff, n);
-  };
-  const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
-    if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
   };
 
   /**
@@ -222,7 +187,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, reluBackward, unary, softmax, linear, linearBackward };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward };
 }
 
 export type { ConvGeometry };
