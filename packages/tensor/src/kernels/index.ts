@@ -11,6 +11,8 @@ export type Backend = 'js' | 'wasm';
 // modules that size synchronously on a page's main thread: the playground's self-test checks it).
 let wasmKernels: WasmKernels | undefined = createWasmKernels();
 let active: Kernels = wasmKernels ?? jsKernels;
+/** Whether the backend was chosen with `setBackend`/`setKernels` (then `wasmReady` keeps it). */
+let chosen = false;
 
 /**
  * Resolves once the WebAssembly kernels are in place, compiling them asynchronously where the
@@ -36,8 +38,6 @@ export async function wasmReady(): Promise<boolean> {
   return true;
 }
 
-/** Whether the backend was chosen with `setBackend`/`setKernels` (then `wasmReady` keeps it). */
-let chosen = false;
 
 /** The kernel set in use. Ops call `K()` once per op, never per element. *
  * @example
