@@ -207,10 +207,17 @@ function reduceMasked(v: Tensor, keep: Tensor, count: number, reduction: Reducti
 }
 
 function nll(op: string, logp: Tensor, target: Tensor, o: CrossEntropyOptions, smoothing: boolean): Tensor {
-  const { reduction, ignoreIndex, labelSmoothing } = lossOptions(op, o);
   const [x, t, unbatched] = batched(op, logp, target);
   if (x.shape[1] === 0) throw new ShapeError(`${op}: input has 0 classes (shape ${fmt(x.shape)})`);
-  const { idx, keep, count } = classTargets(op, x, t, ignoreIndex);
+  const lo = lossOptions(op, o);
+  return nllOf(x, t, unbatched, classTargets(op, x, t, lo.ignoreIndex), lo, smoothing);
+}
+
+/** `nll` on batched `x` [N, C, ...] and `t`, once the options are resolved and the targets validated. */
+function nllOf(
+  x: Tensor, t: Tensor, unbatched: boolean, { idx, keep, count }: ReturnType<typeof classTargets>,
+  { reduction, labelSmoothing }: ReturnType<typeof lossOptions>, smoothing: boolean,
+): Tensor {
   const picked = neg(takeFlat(x, idx, t.shape, 'nllLoss'));
   let loss = reduceMasked(picked, keep, count, reduction);
   if (smoothing && labelSmoothing > 0) {
@@ -270,12 +277,14 @@ export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEn
  * from those ops, so higher-order gradients work.
  */
 function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
-  const { reduction, ignoreIndex } = lossOptions(op, options);
-  const x2 = logits.ndim === 1 ? logits.unsqueeze(0) : logits;
+  const lo = lossOptions(op, options), { reduction } = lo;
+  const [x2, t2, unbatched] = batched(op, logits, target);
+  if (x2.shape[1] === 0) throw new ShapeError(`${op}: input has 0 classes (shape ${fmt(x2.shape)})`);
   const [y] = softmaxForward(op, x2, 1, true);
-  const loss = noGrad(() => nll(op, logits.ndim === 1 ? y.squeeze(0) : y, target, options, true));
+  const targets = classTargets(op, y, t2, lo.ignoreIndex);
+  const loss = noGrad(() => nllOf(y, t2, unbatched, targets, lo, true));
   const [N, C] = x2.shape as [number, number];
-  const { idx, keep, count } = classTargets(op, y, logits.ndim === 1 ? target.reshape([1]) : target, ignoreIndex);
+  const { idx, keep, count } = targets;
   return record(op, loss, [logits], (g) => {
     // ds: the gradient reaching each target's -logp (the reduction's backward), 0 where ignored.
     const dsOf = (gv: Tensor): Tensor => {
