@@ -90,6 +90,11 @@ export function adamMomentsDifferentiable(p: Tensor, grad: Tensor, m: Tensor, v:
   return g;
 }
 
+/** amsgrad's running maximum of the second moment: torch.maximum, where NaN wins. */
+function amsgradMax(v: number, vmax: number): number {
+  return v > vmax || Number.isNaN(v) ? v : vmax;
+}
+
 /**
  * The readable reference of one Adam element update, PyTorch 2.13's `_single_tensor_adam` with
  * ATen's float32 CPU rounding per op (measured on PyTorch: `lerp_` is one fused multiply-add
@@ -111,11 +116,8 @@ export function adamReference(
   p: number, g: number, m: number, v: number, vmax: number, h: AdamHyper, stepSize: number, bc2Sqrt: number,
 ): [number, number, number, number] {
   [p, , m, v] = adamMoments(p, g, m, v, h);
-  let second = v;
-  if (h.amsgrad) {
-    vmax = v > vmax || Number.isNaN(v) ? v : vmax; // torch.maximum (NaN wins)
-    second = vmax;
-  }
+  if (h.amsgrad) vmax = amsgradMax(v, vmax);
+  const second = h.amsgrad ? vmax : v;
   const denom = f32(f32(f32(Math.sqrt(second)) / f32(bc2Sqrt)) + f32(h.eps)); // (sqrt / bc2_sqrt).add_(eps)
   p = f32(p + f32(f32(f32(-stepSize) * m) / denom)); // param.addcdiv_(exp_avg, denom, value=-step_size)
   return [p, m, v, vmax];
@@ -181,11 +183,8 @@ export function adamCapturableReference(
   p: number, g: number, m: number, v: number, vmax: number, h: AdamHyper, div: number, add: number,
 ): [number, number, number, number] {
   [p, , m, v] = adamMoments(p, g, m, v, h);
-  let second = v;
-  if (h.amsgrad) {
-    vmax = v > vmax || Number.isNaN(v) ? v : vmax; // torch.maximum (NaN wins)
-    second = vmax;
-  }
+  if (h.amsgrad) vmax = amsgradMax(v, vmax);
+  const second = h.amsgrad ? vmax : v;
   const denom = f32(f32(f32(Math.sqrt(second)) / div) + add);
   p = f32(p + f32(m / denom));
   return [p, m, v, vmax];
