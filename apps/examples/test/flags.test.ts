@@ -14,6 +14,14 @@ describe('mnist flags', () => {
     expect(parseFlags(['--help'])).toEqual({ help: true });
   });
 
+  it('reads decimal notation: a sign, a point, an exponent', () => {
+    const lr = (v: string): unknown => parseFlags(['--lr', v]);
+    for (const [text, want] of [['5', 5], ['0.5', 0.5], ['.5', 0.5], ['5.', 5], ['+2', 2], ['1e-3', 1e-3], ['2.5E+1', 25], ['007', 7]] as const) {
+      expect(lr(text), text).toEqual({ help: false, options: { lr: want } });
+    }
+    expect(parseFlags(['--epochs', '1e1'])).toEqual({ help: false, options: { epochs: 10 } });
+  });
+
   const bad: [string[], string][] = [
     [['--bogus'], 'unknown flag --bogus (see --help)'],
     [['--lr'], 'flag --lr needs a value (see --help)'],
@@ -23,6 +31,18 @@ describe('mnist flags', () => {
     [['--epochs', '2.5'], "--epochs must be an integer >= 1, got '2.5'"],
     [['--epochs', '0'], "--epochs must be an integer >= 1, got '0'"],
     [['--batch-size', ''], "--batch-size must be an integer >= 1, got ''"],
+    // Number() reads all of these as numbers; a flag takes decimal notation only.
+    [['--lr', '0x10'], "--lr must be a number >= 0 in decimal notation, got '0x10'"],
+    [['--lr', '0o17'], "--lr must be a number >= 0 in decimal notation, got '0o17'"],
+    [['--lr', '0b11'], "--lr must be a number >= 0 in decimal notation, got '0b11'"],
+    [['--epochs', '0x2'], "--epochs must be an integer >= 1 in decimal notation, got '0x2'"],
+    [['--lr', ' 0.5'], "--lr must be a number >= 0 in decimal notation, got ' 0.5'"],
+    [['--lr', '0.5\n'], "--lr must be a number >= 0 in decimal notation, got '0.5\\n'"], // one line
+    [['--lr', ' '], "--lr must be a number >= 0, got ' '"],
+    [['--lr='], "--lr must be a number >= 0, got ''"],
+    [['--lr', 'Infinity'], "--lr must be a number >= 0, got 'Infinity'"],
+    [['--lr', '1_000'], "--lr must be a number >= 0, got '1_000'"],
+    [['--lr', '1e400'], "--lr must be a number >= 0, got '1e400'"],
     [['--model', 'rnn'], "--model must be mlp or cnn, got 'rnn'"],
     [['--optimizer', 'adam'], "--optimizer must be asgd or sgd, got 'adam'"],
     [['--resume'], '--resume needs --out DIR (the run to continue)'],

@@ -1,6 +1,7 @@
 /**
  * Command-line flags for the examples: node:util's parseArgs in strict mode, with its errors
- * turned into one line that names the flag and the value, and numeric flags validated.
+ * turned into one line that names the flag and the value, and numeric flags validated (decimal
+ * notation only: '0x10', '0b1', '1_000', ' 5' and '' are refused, not read as numbers).
  */
 import { parseArgs } from 'node:util';
 
@@ -20,9 +21,17 @@ export interface FlagSpec {
   numeric: Readonly<Record<string, NumericFlag>>;
 }
 
+/** A decimal number: an optional sign, digits with an optional point, an optional exponent; nothing else. */
+export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export type FlagValues =
   | { values: Record<string, string | boolean | undefined>; numbers: Record<string, number> }
   | { error: string };
+
+/** `text` with control characters escaped (`\n`, `\u0000`), so an error about it stays on one line. */
+export function shown(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
 
 /** Parses `argv`; never throws. Numbers come back under their `key`, the rest under the flag name. */
 export function parseFlagValues(argv: readonly string[], spec: FlagSpec): FlagValues {
@@ -53,9 +62,14 @@ export function parseFlagValues(argv: readonly string[], spec: FlagSpec): FlagVa
   for (const [flag, { key, integer, min }] of Object.entries(spec.numeric)) {
     const raw = values[flag];
     if (raw === undefined) continue;
-    const v = Number(raw);
-    const ok = String(raw).trim() !== '' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v));
-    if (!ok) return { error: `--${flag} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got '${String(raw)}'` };
+    // Decimal only: Number() would also read '0x10' as 16, '0b11' as 3, ' 5 ' as 5 and '' as 0.
+    const v = DECIMAL.test(String(raw)) ? Number(raw) : NaN;
+    const ok = Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v));
+    if (!ok) {
+      // '0x10' is a number to JavaScript: say which notation is meant.
+      const notation = !DECIMAL.test(String(raw)) && String(raw).trim() !== '' && Number.isFinite(Number(raw)) ? ' in decimal notation' : '';
+      return { error: `--${flag} must be ${integer ? 'an integer' : 'a number'} >= ${min}${notation}, got '${shown(String(raw))}'` };
+    }
     numbers[key] = v;
   }
   return { values, numbers };

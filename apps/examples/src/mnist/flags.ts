@@ -1,4 +1,4 @@
-import { parseFlagValues, type NumericFlag } from '../lib/flags.js';
+import { parseFlagValues, shown, type NumericFlag } from '../lib/flags.js';
 import type { MnistOptions } from './train.js';
 
 export const HELP = `Usage: npm start -- [flags]      (or: node apps/examples/scripts/run.mjs mnist [flags])
@@ -54,12 +54,12 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
   }
   const model = values['model'];
   if (model !== undefined) {
-    if (model !== 'mlp' && model !== 'cnn') return { error: `--model must be mlp or cnn, got '${String(model)}'` };
+    if (model !== 'mlp' && model !== 'cnn') return { error: `--model must be mlp or cnn, got '${shown(String(model))}'` };
     options.model = model;
   }
   const optimizer = values['optimizer'];
   if (optimizer !== undefined) {
-    if (optimizer !== 'asgd' && optimizer !== 'sgd') return { error: `--optimizer must be asgd or sgd, got '${String(optimizer)}'` };
+    if (optimizer !== 'asgd' && optimizer !== 'sgd') return { error: `--optimizer must be asgd or sgd, got '${shown(String(optimizer))}'` };
     options.optimizer = optimizer;
   }
   Object.assign(options, numbers);
