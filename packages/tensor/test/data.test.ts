@@ -76,6 +76,42 @@ describe('data.TensorDataset and data.DataLoader (torch.utils.data)', () => {
     expect(flat(batch[1]!)).toEqual(t1!.indices);
   });
 
+  describe("a dataset's length must be a non-negative integer (Python's len() refuses the rest)", () => {
+    class Sized extends data.Dataset<number> {
+      constructor(public n: unknown) { super(); }
+      get length(): number { return this.n as number; }
+      getItem(i: number): number { return i; }
+    }
+    const notInteger = /^DataLoader: the dataset's length must be a non-negative integer, but Sized.length is /;
+    it.each([
+      [2.5, TypeError, "DataLoader: the dataset's length must be a non-negative integer, but Sized.length is 2.5"],
+      [-3, RangeError, "DataLoader: the dataset's length must be a non-negative integer, but Sized.length is -3 (__len__() should return >= 0)"],
+      [NaN, TypeError, notInteger],
+      [Infinity, TypeError, notInteger],
+      ['4', TypeError, "DataLoader: the dataset's length must be a non-negative integer, but Sized.length is \"4\""],
+      [undefined, TypeError, /but Sized.length is undefined$/],
+    ])('length %s: refused when the DataLoader is made', (n, type, message) => {
+      throwsWith(() => new data.DataLoader(new Sized(n), { batchSize: 2 }), type, message);
+      throwsWith(() => new data.DataLoader(new Sized(n), { batchSize: 2, shuffle: true, generator: new Generator(0) }), type, message);
+      throwsWith(() => new data.Subset(new Sized(n), []), type, /^Subset: the dataset's length must be a non-negative integer, but Sized.length is /);
+      throwsWith(() => data.randomSplit(new Sized(n), [1]), type, /^randomSplit: the dataset's length must be a non-negative integer/);
+    });
+
+    it('a length that turns bad after construction is refused when an epoch starts, and by loader.length', () => {
+      const ds = new Sized(4);
+      const loader = new data.DataLoader(ds, { batchSize: 2 });
+      expect([...loader]).toHaveLength(2);
+      ds.n = 2.5;
+      throwsWith(() => [...loader], TypeError, "DataLoader: the dataset's length must be a non-negative integer, but Sized.length is 2.5");
+      throwsWith(() => loader.length, TypeError, /Sized.length is 2.5$/);
+      ds.n = -3;
+      throwsWith(() => { for (const _ of loader) break; }, RangeError, /Sized.length is -3 \(__len__\(\) should return >= 0\)$/);
+      ds.n = 0;
+      expect([...loader]).toEqual([]);
+      expect(loader.length).toBe(0);
+    });
+  });
+
   it.each([
     ['TensorDataset sizes', () => new data.TensorDataset(randn([3, 2]), randn([4])), RangeError, 'TensorDataset: size mismatch between tensors: tensors[0] has shape [3,2], tensors[1] has shape [4]'],
     ['TensorDataset index', () => ds.getItem(10), RangeError, 'TensorDataset.getItem: index 10 is out of range for 10 items'],

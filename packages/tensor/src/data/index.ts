@@ -35,12 +35,26 @@ import { tensor } from '../ops/creation.js';
  * ```
  */
 export abstract class Dataset<T = unknown> {
-  /** Number of items. */
+  /** Number of items: a non-negative integer (DataLoader, Subset and randomSplit refuse anything else). */
   abstract get length(): number;
   /** Item `index`, 0 <= index < length. */
   abstract getItem(index: number): T;
   /** Optional batched fetch; by default one `getItem` per index. */
   getItems?(indices: readonly number[]): T[] | unknown;
+}
+
+/**
+ * `dataset.length`, checked: a non-negative integer. Python's `len()` refuses anything else
+ * (a TypeError for a float, "ValueError: __len__() should return >= 0"); unchecked, 2.5 items
+ * end in a collate error and -3 items in zero batches, silently.
+ */
+function datasetLength(owner: string, dataset: Dataset<unknown>): number {
+  const n: unknown = dataset.length;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+  const shown = typeof n === 'string' ? JSON.stringify(n) : typeof n === 'number' ? String(n) : describe(n);
+  const what = `${owner}: the dataset's length must be a non-negative integer, but ${dataset.constructor.name}.length is ${shown}`;
+  if (typeof n === 'number' && Number.isInteger(n)) throw new RangeError(`${what} (__len__() should return >= 0)`);
+  throw new TypeError(what);
 }
 
 function checkIndex(owner: string, index: unknown, length: number): number {
@@ -107,7 +121,7 @@ export class Subset<T> extends Dataset<T> {
   constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
     super();
     if (!(dataset instanceof Dataset)) throw new TypeError(`Subset: dataset must be a Dataset, got ${describe(dataset)}`);
-    const n = dataset.length;
+    const n = datasetLength('Subset', dataset);
     this.indices = Array.from(indices, (i) => checkIndex('Subset', i, n));
   }
 
@@ -223,16 +237,22 @@ export class DataLoader<T = unknown, B = DefaultBatch<T>> implements Iterable<B>
     this.generator = options.generator ?? defaultGenerator;
     if (options.collateFn !== undefined && typeof options.collateFn !== 'function') throw new TypeError(`DataLoader: collateFn must be a function, got ${describe(options.collateFn)}`);
     this.collateFn = options.collateFn ?? null;
+    datasetLength('DataLoader', dataset);
   }
 
   /** Batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = datasetLength('DataLoader', this.dataset);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  *[Symbol.iterator](): Iterator<B> {
-    const n = this.dataset.length;
+  [Symbol.iterator](): Iterator<B> {
+    // Checked as each epoch starts (a dataset's length may change between epochs), when the
+    // iterator is made rather than at its first next().
+    return this.batches(datasetLength('DataLoader', this.dataset));
+  }
+
+  private *batches(n: number): Iterator<B> {
     const order = this.shuffle ? randperm(n, this.generator) : Array.from({ length: n }, (_, i) => i);
     for (let s = 0; s < n; s += this.batchSize) {
       const idx = order.slice(s, Math.min(n, s + this.batchSize));
@@ -262,7 +282,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (!Array.isArray(lengths) || lengths.length === 0 || !lengths.every((l) => typeof l === 'number' && l >= 0)) {
     throw new RangeError(`randomSplit: lengths must be a non-empty list of non-negative numbers, got ${Array.isArray(lengths) ? `[${lengths.join(', ')}]` : describe(lengths)}`);
   }
-  const n = dataset.length;
+  const n = datasetLength('randomSplit', dataset);
   let counts = [...lengths];
   const total = lengths.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) < 1e-9 && total !== n) {
