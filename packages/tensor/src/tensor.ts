@@ -181,6 +181,17 @@ export class Tensor {
   get data(): Tensor {
     return M.detach(this);
   }
+  /**
+   * Refused: PyTorch's `p.data = t` swaps the storage behind `p`; here a tensor's storage is
+   * fixed, and the assignment would otherwise be ignored silently (CommonJS) or fail with an
+   * engine TypeError (ES modules). Copy the values instead.
+   */
+  set data(value: Tensor) {
+    throw new TypeError(
+      `Tensor.data: assigning a tensor to .data is not supported (got ${value instanceof Tensor ? `a tensor of shape ${fmt(value.shape)}` : typeof value}); ` +
+        'copy the values instead: p.data.copy_(t), or noGrad(() => p.copy_(t))',
+    );
+  }
 
   // ---- read-out ---------------------------------------------------------------------------
 

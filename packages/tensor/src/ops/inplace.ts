@@ -1,13 +1,14 @@
 import { isGradEnabled } from '../autograd.js';
 import { ShapeError } from '../errors.js';
 import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
-import { existingArena, residentArena } from '../kernels/wasm/arena.js';
+import { existingArena, keepAlive, residentArena } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub, binaryForward } from './binary.js';
 import { clamp } from './unary.js';
 import { expand, clone } from './movement.js';
 import { toTensor, expectTensor, checkNumber } from './util.js';
+import { assertNoInternalOverlap, inputNeedsCopy, overlapStatus } from '../overlap.js';
 
 /**
  * The one path every in-place op takes.
@@ -20,6 +21,8 @@ import { toTensor, expectTensor, checkNumber } from './util.js';
  */
 function inplace(self: Tensor, op: string, others: readonly Tensor[], compute: (old: Tensor) => Tensor, direct?: () => void): void {
   expectTensor(op, 'self', self);
+  // fill_ writes one value: several elements on one location get it all the same (PyTorch allows it too).
+  if (op !== 'fill_') assertNoInternalOverlap(op, self);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((t) => t.requiresGrad));
   if (recording && self.isLeaf && self.requiresGrad) {
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in noGrad()`);
@@ -47,6 +50,15 @@ function inplace(self: Tensor, op: string, others: readonly Tensor[], compute: (
   if (retained && r.gradFn) r.gradFn.retained = self;
 }
 
+/**
+ * An input of an in-place write into `self`, as the write may read it: refused where it overlaps
+ * `self` partially (PyTorch's error), a copy where the overlap is not one strides can decide, so
+ * the result is a cloned input's on every backend (see overlap.ts).
+ */
+function readable(op: string, self: Tensor, input: Tensor): Tensor {
+  return inputNeedsCopy(op, self, input) ? clone(input) : input;
+}
+
 function writeInto(op: string, self: Tensor, r: Tensor): void {
   if (!sameShape(r.shape, self.shape)) {
     throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(r.shape)}`);
@@ -62,7 +74,8 @@ function checkBroadcastTo(op: string, self: Tensor, other: Tensor): void {
 }
 
 function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: Tensor) => Tensor): Tensor {
-  const other = toTensor(op, 'other', o);
+  expectTensor(op, 'self', self);
+  const other = readable(op, self, toTensor(op, 'other', o));
   checkBroadcastTo(op, self, other);
   inplace(self, op, [other], (old) => outOfPlace(old, other), () => {
     K().binary(
@@ -89,27 +102,33 @@ export function div_<T extends Tensor>(self: T, other: TensorLike): T {
 }
 
 /** `self += value * t1 * t2`. */
-export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
-  expectTensor('addcmul_', 'tensor1', t1);
-  expectTensor('addcmul_', 'tensor2', t2);
+export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value = 1): T {
+  expectTensor('addcmul_', 'self', self);
+  expectTensor('addcmul_', 'tensor1', tensor1);
+  expectTensor('addcmul_', 'tensor2', tensor2);
+  const t1 = readable('addcmul_', self, tensor1), t2 = readable('addcmul_', self, tensor2);
   checkBroadcastTo('addcmul_', self, binaryForward('addcmul_', 'mul', t1, t2));
   inplace(self, 'addcmul_', [t1, t2], (old) => add(old, mul(mul(t1, t2), value)));
   return self;
 }
 
 /** `self += value * t1 / t2`. */
-export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value = 1): T {
-  expectTensor('addcdiv_', 'tensor1', t1);
-  expectTensor('addcdiv_', 'tensor2', t2);
+export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value = 1): T {
+  expectTensor('addcdiv_', 'self', self);
+  expectTensor('addcdiv_', 'tensor1', tensor1);
+  expectTensor('addcdiv_', 'tensor2', tensor2);
+  const t1 = readable('addcdiv_', self, tensor1), t2 = readable('addcdiv_', self, tensor2);
   checkBroadcastTo('addcdiv_', self, binaryForward('addcdiv_', 'mul', t1, t2));
   inplace(self, 'addcdiv_', [t1, t2], (old) => add(old, mul(div(t1, t2), value)));
   return self;
 }
 
 /** `self += weight * (end - self)`. */
-export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: TensorLike): T {
-  expectTensor('lerp_', 'end', end);
-  const w = toTensor('lerp_', 'weight', weight);
+export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: TensorLike): T {
+  expectTensor('lerp_', 'self', self);
+  expectTensor('lerp_', 'end', endTensor);
+  const end = readable('lerp_', self, endTensor);
+  const w = readable('lerp_', self, toTensor('lerp_', 'weight', weight));
   checkBroadcastTo('lerp_', self, end);
   inplace(self, 'lerp_', [end, w], (old) => add(old, mul(sub(end, old), w)));
   return self;
@@ -122,7 +141,8 @@ export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: num
 
 /** Copies `src` (broadcast to self's shape) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
-  const s = toTensor('copy_', 'src', src);
+  expectTensor('copy_', 'self', self);
+  const s = readable('copy_', self, toTensor('copy_', 'src', src));
   checkBroadcastTo('copy_', self, s);
   inplace(self, 'copy_', [s], () => clone(expand(s, self.shape)), () => {
     K().copy(s.storage.data, s.offset, broadcastStrides(s.shape, s.strides, self.shape), self.shape, self.storage.data, self.offset);
@@ -171,9 +191,19 @@ export function updateInPlace(
     const i = outputs.findIndex((t) => t.isLeaf && t.requiresGrad);
     if (i >= 0) throw new Error(`${op}: outputs[${i}] is a leaf tensor that requires grad; wrap the update in noGrad()`);
   }
-  const dense = (t: Tensor): Float32Array => (t.isContiguous() ? t.storage.data.subarray(t.offset, t.offset + t.numel()) : t.toFloat32Array());
+  // What PyTorch's in-place ops refuse, refused here too: an output with two elements on one
+  // location, outputs that share memory, an input partly over an output. An input whose
+  // overlap strides cannot decide is read from a copy (the result a cloned input gives).
+  outputs.forEach((t, i) => {
+    assertNoInternalOverlap(`${op}: outputs[${i}]`, t);
+    for (let j = 0; j < i; j++) {
+      if (overlapStatus(outputs[j]!, t) !== 'none') throw new Error(`${op}: outputs[${j}] and outputs[${i}] share memory; every output must have its own`);
+    }
+  });
+  const copied = inputs.map((t, i) => outputs.some((o) => inputNeedsCopy(`${op}: inputs[${i}]`, o, t)));
+  const dense = (t: Tensor): Float32Array => (t.isContiguous() ? keepAlive(t.storage.data.subarray(t.offset, t.offset + t.numel()), t.storage) : t.toFloat32Array());
   const out = outputs.map(dense);
-  const inp = inputs.map(dense);
+  const inp = inputs.map((t, i) => (copied[i] ? t.toFloat32Array() : dense(t)));
   fn(out, inp);
   outputs.forEach((t, i) => {
     if (!t.isContiguous()) K().scatterCopy(out[i]!, 0, t.shape, t.storage.data, t.offset, t.strides);
@@ -190,7 +220,9 @@ export function updateInPlace(
  * whether the storage is resident: false where the runtime has no shared WebAssembly memory
  * (browsers without cross-origin isolation, or no WebAssembly SIMD) or the memory's 4 GiB is
  * used up; the tensor then simply stays where it was. A `Float32Array` taken from the storage
- * before the move no longer aliases it, and one taken after must not outlive the tensor.
+ * before the move no longer aliases it; one taken after (`t.storage.data`, or the arrays an
+ * `updateInPlace` callback gets) keeps the block allocated for as long as it is reachable, so
+ * it never sees another tensor's values. A `subarray()` you make of it does not: keep the array.
  *
  * @example
  * ```ts
