@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tensor, Tensor } from '@tensile/tensor';
 import { ASGD, SGD, type OptimizerStateDict } from '../src/index.js';
+import { fuzz } from '../../tensor/test/helpers/fuzz.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);
-const settings: { numRuns: number; seed?: number } = process.env['FUZZ_SEED'] ? { numRuns: RUNS, seed: Number(process.env['FUZZ_SEED']) } : { numRuns: RUNS };
+const { settings, timeout } = fuzz();
 
 /** Messages a JavaScript engine writes, not us: their presence means a check is missing. */
 const INTERNAL = /Cannot read properties|is not a function|is not iterable|Cannot convert|undefined is not|null is not|Invalid array length|Maximum call stack/;
@@ -83,7 +83,7 @@ function copy(v: unknown): unknown {
 }
 
 describe.each(['asgd', 'sgd'] as const)('fuzz %s', (kind) => {
-  it('loadStateDict on a mutated valid dict: loads and can step, or throws and changes nothing', () => {
+  it('loadStateDict on a mutated valid dict: loads and can step, or throws and changes nothing', { timeout }, () => {
     fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
       const { opt, params, sd } = trainedPair(kind);
       const mutated = copy(sd) as Record<string, unknown>;
@@ -110,7 +110,7 @@ describe.each(['asgd', 'sgd'] as const)('fuzz %s', (kind) => {
     }), settings);
   });
 
-  it('the constructor and addParamGroup on random option bags: accepted or a clear error, nothing added', () => {
+  it('the constructor and addParamGroup on random option bags: accepted or a clear error, nothing added', { timeout }, () => {
     fc.assert(fc.property(fc.dictionary(key, junk, { maxKeys: 4 }), (options) => {
       const p = tensor([1, 2], { requiresGrad: true });
       try {

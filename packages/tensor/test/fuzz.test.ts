@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as T from '../src/index.js';
+import { fuzz } from './helpers/fuzz.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);
-const settings: { numRuns: number; seed?: number } = process.env['FUZZ_SEED'] ? { numRuns: RUNS, seed: Number(process.env['FUZZ_SEED']) } : { numRuns: RUNS };
+const { settings, timeout } = fuzz();
 
 /** The error is ours: an Error whose message starts with one of the function names. */
 function expectOwnError(e: unknown, ...fns: string[]): void {
@@ -59,7 +59,7 @@ function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
 }
 
 describe('fuzz: decodeSafetensors', () => {
-  it('mutated valid files decode to tensors covering the data exactly, or fail naming decodeSafetensors; the input is not changed', () => {
+  it('mutated valid files decode to tensors covering the data exactly, or fail naming decodeSafetensors; the input is not changed', { timeout }, () => {
     fc.assert(fc.property(validFile, fc.array(mutation, { minLength: 1, maxLength: 3 }), ({ bytes }, ms) => {
       let b = bytes;
       for (const m of ms) b = mutate(b, m);
@@ -81,7 +81,7 @@ describe('fuzz: decodeSafetensors', () => {
     }), settings);
   });
 
-  it('random headers with a consistent length prefix fail naming decodeSafetensors, or decode', () => {
+  it('random headers with a consistent length prefix fail naming decodeSafetensors, or decode', { timeout }, () => {
     const headerValue = fc.jsonValue({ maxDepth: 3 });
     const entry = fc.record({
       dtype: fc.oneof(fc.constantFrom('F32', 'F16', 'BF16', 'I64', 'U8', 'BOOL', 'constructor', '__proto__', 'f32', ''), headerValue),
@@ -106,7 +106,7 @@ describe('fuzz: decodeSafetensors', () => {
 describe('fuzz: tensor creation from random nested data', () => {
   const leaf = fc.oneof(fc.double(), fc.integer(), fc.boolean(), fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 2 }), fc.constant({}));
   const nested = fc.letrec((tie) => ({ node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 })) })).node;
-  it('either a tensor whose values are the numbers given, in order, or an error naming tensor', () => {
+  it('either a tensor whose values are the numbers given, in order, or an error naming tensor', { timeout }, () => {
     fc.assert(fc.property(nested, (data) => {
       let t: T.Tensor;
       try {
@@ -138,14 +138,15 @@ describe('fuzz: options bags', () => {
     ['conv2d', (o) => T.F.conv2d(T.zeros([1, 1, 3, 3]), T.zeros([1, 1, 2, 2]), null, o as never)],
     ['Linear', (o) => new T.nn.Linear(2, 2, o as never)],
   ];
-  it.each(calls)('%s: a result or an error naming it, never an internal one', (name, call) => {
+  const third = fuzz(1 / 3);
+  it.each(calls)('%s: a result or an error naming it, never an internal one', { timeout: third.timeout }, (name, call) => {
     fc.assert(fc.property(bag, (o) => {
       try {
         call(o);
       } catch (e) {
         expectOwnError(e, name, `F.${name}`, `nn.${name}`);
       }
-    }), { ...settings, numRuns: Math.ceil(RUNS / 3) });
+    }), third.settings);
   });
 });
 
@@ -156,7 +157,7 @@ describe('fuzz: Module.loadStateDict on mutated valid dicts', () => {
     fc.record({ kind: fc.constant('reshape' as const), at: fc.nat(), shape: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }) }),
     fc.record({ kind: fc.constant('value' as const), at: fc.nat(), value: fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined)) }),
   );
-  it('loads, or fails naming loadStateDict and leaves every parameter as it was', () => {
+  it('loads, or fails naming loadStateDict and leaves every parameter as it was', { timeout }, () => {
     fc.assert(fc.property(fc.array(edit, { maxLength: 3 }), fc.boolean(), (edits, strict) => {
       const model = new T.nn.Sequential(new T.nn.Linear(3, 2), new T.nn.ReLU(), new T.nn.Linear(2, 1));
       const before = model.parameters().map((p) => Array.from(p.toFloat32Array()));

@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type ConvGeometry, type Kernels } from '@tensile/tensor';
+import { fuzz } from './helpers/fuzz.js';
 import { kernelSet } from './helpers/kernels.js';
 
-const RUNS = Math.ceil(Number(process.env['FUZZ_RUNS'] ?? 150) / 3);
-const settings: { numRuns: number; seed?: number } = process.env['FUZZ_SEED'] ? { numRuns: RUNS, seed: Number(process.env['FUZZ_SEED']) } : { numRuns: RUNS };
+const { settings, timeout } = fuzz(1 / 3);
 
 const js = kernelSet('js'), wasm = kernelSet('wasm');
 
@@ -34,7 +34,7 @@ const ints = (n: number, span: number, seed: number): Float32Array => {
 };
 
 describe('conv2d kernels on random geometries (exact data)', () => {
-  it('wasm and JS give the definition\'s values, forward and all three gradients', () => {
+  it('wasm and JS give the definition\'s values, forward and all three gradients', { timeout }, () => {
     fc.assert(fc.property(geometry, fc.nat(), (g, seed) => {
       const { N, C, H, W, O, kh, kw, sh, sw, ph, pw, Ho, Wo } = g, R = C * kh * kw, L = Ho * Wo;
       const x = ints(N * C * H * W, 3, seed), w = ints(O * R, 2, seed + 1), b = ints(O, 4, seed + 2), gy = ints(N * O * L, 2, seed + 3);
@@ -66,7 +66,7 @@ describe('conv2d kernels on random geometries (exact data)', () => {
 });
 
 describe('maxPool2d kernels on random geometries', () => {
-  it('wasm gives the JS kernel\'s values and indices, with ties, NaN and -Infinity', () => {
+  it('wasm gives the JS kernel\'s values and indices, with ties, NaN and -Infinity', { timeout }, () => {
     fc.assert(fc.property(geometry, fc.nat(), (g, seed) => {
       const { N, C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo } = g;
       const x = Float32Array.from(ints(N * C * H * W, 2, seed), (v, i) => (i % 11 === 5 ? NaN : i % 13 === 7 ? -Infinity : v));
@@ -79,7 +79,7 @@ describe('maxPool2d kernels on random geometries', () => {
     }), settings);
   });
 
-  it('the 2x2 stride-2 kernel on random sizes (every width, odd heights)', () => {
+  it('the 2x2 stride-2 kernel on random sizes (every width, odd heights)', { timeout }, () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 21 }), fc.integer({ min: 2, max: 41 }), fc.nat(), (N, C, H, W, seed) => {
       const x = Float32Array.from(ints(N * C * H * W, 2, seed), (v, i) => (i % 17 === 3 ? NaN : v));
       const Ho = Math.floor(H / 2), Wo = Math.floor(W / 2);
