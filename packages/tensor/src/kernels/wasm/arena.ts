@@ -9,14 +9,21 @@
  * goes stale. Shared memory needs `SharedArrayBuffer`: always in Node, in browsers only on
  * cross-origin isolated pages; elsewhere there is no arena and tensors stay where they are.
  *
- * Allocation: size classes (eight per doubling, so at most 12.5% is wasted), free lists per
- * class, a bump pointer, growth up to the 4 GiB ceiling; past it `alloc` returns undefined and
- * the caller keeps JS storage. Blocks are freed when the `Storage` that owns one is collected
- * (a FinalizationRegistry): they are few and long-lived, so reuse never has to wait for the
- * collector inside a training loop; per-step tensors never come here.
+ * Allocation: sizes rounded up to a size class (eight per doubling, so at most 12.5% is
+ * wasted, and equal-sized tensors reuse each other's blocks exactly), best fit from an
+ * address-ordered free list whose neighbours merge on release, split on allocation, and a bump
+ * pointer that falls back when the block below it is freed; growth up to the ceiling (4 GiB
+ * less one page: see `MAX_BYTES`), past which `alloc` returns undefined and the caller keeps JS
+ * storage. WebAssembly memory cannot shrink, so what bounds the memory is the high-water mark:
+ * a sweep that creates and drops models of many sizes reuses the space the dropped ones leave.
+ *
+ * Lifetime: a block is freed when the `Float32Array` handed out for it is collected (a
+ * FinalizationRegistry on the array, not on the tensor: an array kept from `t.storage.data`
+ * keeps its block), and when every view `keepAlive` tied to it is too. A `subarray()` a caller
+ * makes of such an array does not hold the block: keep the array, or copy.
  */
 import { wasmSharedBase64 } from './kernels.gen.js';
-import { decode, type Exports } from './module.js';
+import { decode, MAX_BYTES, type Exports } from './module.js';
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB
@@ -30,13 +37,33 @@ export function sizeClass(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
+/** Views handed out over arena blocks, each tied to what keeps its block alive. */
+const holders = new WeakMap<object, object>();
+
+/**
+ * Ties `view` (a `subarray` of a resident block, say) to `owner` (the block's array, or the
+ * storage holding it), so the block stays allocated for as long as the view is reachable.
+ */
+export function keepAlive<T extends object>(view: T, owner: object): T {
+  if (view !== owner) holders.set(view, owner);
+  return view;
+}
+
 export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly ex: Exports;
-  /** Every buffer object the memory has handed out: views over any of them are resident. */
+  /**
+   * Every buffer object the memory has handed out: views over any of them are resident. (V8
+   * gives a shared memory a new `buffer` object when any shared memory grows, this one or
+   * another, so identity is not one object: `has` adds each new one as it appears.)
+   */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  private readonly free = new Map<number, number[]>(); // size class -> free block offsets (floats)
+  private lastBuffer: ArrayBufferLike;
+  /** Free ranges in floats, ordered by address, never adjacent (neighbours merge). */
+  private readonly freeAt: number[] = [];
+  private readonly freeLen: number[] = [];
   private top = ARENA_SCRATCH; // floats
+  private peak = ARENA_SCRATCH;
   private readonly registry = new FinalizationRegistry<[number, number]>(([at, size]) => this.release(at, size));
   heap: Float32Array;
 
@@ -46,54 +73,155 @@ export class Arena {
     const module = new WebAssembly.Module(decode(wasmSharedBase64));
     this.ex = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
     this.heap = new Float32Array(this.memory.buffer);
-    this.buffers.add(this.memory.buffer);
+    this.lastBuffer = this.memory.buffer;
+    this.buffers.add(this.lastBuffer);
   }
 
   /** Whether `a` is a view of this arena's memory. */
   has(a: Float32Array): boolean {
+    if (this.buffers.has(a.buffer)) return true;
+    if (!(a.buffer instanceof SharedArrayBuffer)) return false;
+    this.noteBuffer();
     return this.buffers.has(a.buffer);
   }
 
-  /** Floats in use or on free lists (the bump pointer): constant once a training loop is warm. */
+  /** Records the memory's current buffer object and renews the whole-memory view if it grew. */
+  private noteBuffer(): ArrayBufferLike {
+    const b = this.memory.buffer;
+    if (b !== this.lastBuffer) {
+      this.buffers.add(b);
+      this.lastBuffer = b;
+      if (b.byteLength !== this.heap.byteLength) this.heap = new Float32Array(b);
+    }
+    return b;
+  }
+
+  /** Floats up to the end of the highest block in use or free below the bump pointer. */
   get used(): number {
     return this.top;
   }
 
+  /** The most `used` has ever been: what the memory had to grow to. */
+  get highWater(): number {
+    return this.peak;
+  }
+
+  /** The floats a block may end at: the ceiling less the guard page. */
+  private get limit(): number {
+    return Math.min(this.maxPages * PAGE, MAX_BYTES) / 4;
+  }
+
   /**
-   * A zero-filled resident block of `n` floats, owned by `owner` (freed when it is collected),
-   * or undefined where the memory cannot grow that far.
+   * A zero-filled resident block of `n` floats, freed when the returned array (or a view
+   * `keepAlive` tied to it) is collected; undefined where the memory cannot grow that far.
+   * `owner`, if given, keeps the block too (as the array it holds would).
    */
-  alloc(n: number, owner: object): Float32Array | undefined {
+  alloc(n: number, owner?: object): Float32Array | undefined {
     const size = sizeClass(n);
-    let at = this.free.get(size)?.pop();
-    if (at === undefined) {
-      if (this.top + size > (this.maxPages * PAGE) / 4) return undefined;
-      const need = (this.top + size) * 4 - this.memory.buffer.byteLength;
-      if (need > 0) {
-        const have = this.memory.buffer.byteLength / PAGE;
-        // Grow by at least half again, so a run of allocations grows the memory a few times only.
-        const pages = Math.min(this.maxPages - have, Math.max(Math.ceil(need / PAGE), Math.ceil(have / 2)));
-        try {
-          this.memory.grow(pages);
-        } catch {
-          return undefined;
-        }
-        this.heap = new Float32Array(this.memory.buffer);
-        this.buffers.add(this.memory.buffer);
-      }
-      at = this.top;
-      this.top += size;
-    }
-    const view = new Float32Array(this.memory.buffer, at * 4, n);
+    const at = this.take(size);
+    if (at === undefined) return undefined;
+    const view = new Float32Array(this.noteBuffer(), at * 4, n);
     view.fill(0);
-    this.registry.register(owner, [at, size]);
+    this.registry.register(view, [at, size], view);
+    if (owner) keepAlive(owner, view);
     return view;
   }
 
+  /** The offset (floats) of a free range of `size` floats, taken from the free list or the top. */
+  private take(size: number): number | undefined {
+    // Best fit: the smallest free range that holds it (ties: the lowest address).
+    let best = -1;
+    for (let i = 0; i < this.freeAt.length; i++) {
+      const len = this.freeLen[i]!;
+      if (len >= size && (best < 0 || len < this.freeLen[best]!)) {
+        best = i;
+        if (len === size) break;
+      }
+    }
+    if (best >= 0) {
+      const at = this.freeAt[best]!;
+      if (this.freeLen[best] === size) {
+        this.freeAt.splice(best, 1);
+        this.freeLen.splice(best, 1);
+      } else {
+        this.freeAt[best] = at + size;
+        this.freeLen[best] = this.freeLen[best]! - size;
+      }
+      return at;
+    }
+    // From the top; a free range just below it is used first, so only the rest is new.
+    const last = this.freeAt.length - 1;
+    const at = last >= 0 && this.freeAt[last]! + this.freeLen[last]! === this.top ? this.freeAt[last]! : this.top;
+    const end = at + size;
+    if (end > this.limit || !this.ensure(end)) return undefined;
+    if (at !== this.top) {
+      this.freeAt.pop();
+      this.freeLen.pop();
+    }
+    this.top = end;
+    this.peak = Math.max(this.peak, end);
+    return at;
+  }
+
+  /** Grows the memory to hold `floats` floats; false where it cannot. */
+  private ensure(floats: number): boolean {
+    const need = floats * 4 - this.memory.buffer.byteLength;
+    if (need <= 0) return true;
+    const have = this.memory.buffer.byteLength / PAGE;
+    // Grow by at least half again, so a run of allocations grows the memory a few times only.
+    const pages = Math.min(this.maxPages - have, Math.max(Math.ceil(need / PAGE), Math.ceil(have / 2)));
+    try {
+      this.memory.grow(pages);
+    } catch {
+      return false;
+    }
+    this.noteBuffer();
+    return true;
+  }
+
+  /** Returns `[at, at + size)` to the free list, merged with free neighbours; the top falls back over a free end. */
   private release(at: number, size: number): void {
-    const list = this.free.get(size);
-    if (list) list.push(at);
-    else this.free.set(size, [at]);
+    let lo = 0, hi = this.freeAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.freeAt[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    let start = at, len = size;
+    const prev = lo - 1;
+    if (prev >= 0 && this.freeAt[prev]! + this.freeLen[prev]! === at) {
+      start = this.freeAt[prev]!;
+      len += this.freeLen[prev]!;
+      this.freeAt.splice(prev, 1);
+      this.freeLen.splice(prev, 1);
+      lo = prev;
+    }
+    if (lo < this.freeAt.length && this.freeAt[lo] === start + len) {
+      len += this.freeLen[lo]!;
+      this.freeAt.splice(lo, 1);
+      this.freeLen.splice(lo, 1);
+    }
+    if (start + len === this.top) this.top = start;
+    else {
+      this.freeAt.splice(lo, 0, start);
+      this.freeLen.splice(lo, 0, len);
+    }
+  }
+
+  /**
+   * @internal Frees `view`'s block now, as its collection would (tests and benchmarks use it to
+   * replay allocation sequences without waiting for the collector). `view` must be an array
+   * `alloc` returned and must not be used afterwards.
+   */
+  _free(view: Float32Array): void {
+    const at = (view.byteOffset / 4) | 0;
+    if (!this.registry.unregister(view)) throw new Error('Arena._free: not a live block of this arena');
+    this.release(at, sizeClass(view.length));
+  }
+
+  /** @internal Free ranges as [offset, length] pairs in floats (tests check the list's invariants). */
+  _freeRanges(): [number, number][] {
+    return this.freeAt.map((a, i) => [a, this.freeLen[i]!]);
   }
 
   /** A view of the whole memory (only `alloc` grows it, and renews this view when it does). */

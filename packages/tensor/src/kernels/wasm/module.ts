@@ -42,6 +42,13 @@ export function decode(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * The most bytes a region staged in a module's memory (or an arena block) may end at: 4 GiB less
+ * one page. Every loop bound in the module is `p + n * 4` in 32-bit arithmetic, which wraps to 0
+ * for a region ending at byte 2^32; the page left out also covers reads a few vectors past an end.
+ */
+export const MAX_BYTES = 2 ** 32 - 65536;
+
 /** Rounds a float count up to whole 16-byte units, so every staged region stays v128-aligned. */
 export const room = (x: number): number => (x + 3) & ~3;
 
@@ -61,6 +68,7 @@ export class Instance {
   reserve(floats: number): Float32Array {
     if (floats <= this.heap.length) return this.heap;
     const memory = this.ex.memory, bytes = floats * 4;
+    if (bytes > MAX_BYTES) throw new RangeError(`reserve: ${floats} floats reach past the ${MAX_BYTES} bytes the kernels address`);
     if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
     this.heap = new Float32Array(memory.buffer);
     return this.heap;
