@@ -11,15 +11,15 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getNumThreads, isResident, makeResident, matmul, noGrad, randn, setNumThreads, tensor, updateInPlace, zeros, type Tensor } from '@tensile/tensor';
-import { ARENA_SCRATCH, Arena, residentArena, sizeClass } from '../src/kernels/wasm/arena.js';
+import { ARENA_SCRATCH, Arena, residentArena, sizeClass, type ElementType } from '../src/kernels/wasm/arena.js';
 import { MAX_BYTES } from '../src/kernels/wasm/module.js';
 import { fuzz } from './helpers/fuzz.js';
 
 const { settings, timeout } = fuzz(1 / 3);
 
 /** Checks the arena's bookkeeping against the blocks the test holds. */
-function checkInvariants(arena: Arena, live: Float32Array[]): void {
-  const ranges = live.map((v) => [v.byteOffset / 4, sizeClass(v.length)] as const).sort((a, b) => a[0] - b[0]);
+function checkInvariants(arena: Arena, live: ArrayBufferView[]): void {
+  const ranges = live.map((v) => [v.byteOffset / 4, sizeClass(Math.ceil(v.byteLength / 4))] as const).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBeGreaterThanOrEqual(ranges[i - 1]![0] + ranges[i - 1]![1]);
   const free = arena._freeRanges();
   for (let i = 0; i < free.length; i++) {
@@ -36,11 +36,14 @@ function checkInvariants(arena: Arena, live: Float32Array[]): void {
 }
 
 describe('the arena allocator', () => {
-  it('random allocate/free sequences: no block handed out twice while alive, the free list ordered and merged, all freed gives all back', { timeout }, () => {
+  const types = [Float32Array, Float64Array, BigInt64Array, Int32Array, Uint8Array, Uint16Array] as const;
+  const bytesOf = (v: ArrayBufferView): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+  it('random allocate/free sequences of every storage type: no block handed out twice while alive, 16-byte aligned, the free list ordered and merged, all freed gives all back', { timeout }, () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ free: fc.boolean(), n: fc.integer({ min: 1, max: 20_000 }), pick: fc.nat() }), { maxLength: 60 }), (steps) => {
+      fc.property(fc.array(fc.record({ free: fc.boolean(), n: fc.integer({ min: 1, max: 20_000 }), pick: fc.nat(), type: fc.constantFrom(...types) }), { maxLength: 60 }), (steps) => {
         const arena = new Arena(256);
-        const live: Float32Array[] = [], ids: number[] = [];
+        const live: ArrayBufferView[] = [], ids: number[] = [];
         let id = 0;
         for (const s of steps) {
           if (s.free && live.length > 0) {
@@ -48,11 +51,14 @@ describe('the arena allocator', () => {
             arena._free(live.splice(i, 1)[0]!);
             ids.splice(i, 1);
           } else {
-            const v = arena.alloc(s.n);
+            const v = arena.alloc(s.n, undefined, s.type as ElementType<ArrayBufferView>);
             if (v) {
-              expect(v.length).toBe(s.n);
-              expect(v.every((x) => x === 0)).toBe(true); // zero-filled, even where a freed block was
-              v.fill(++id);
+              expect(v).toBeInstanceOf(s.type);
+              expect(v.byteLength).toBe(s.n * s.type.BYTES_PER_ELEMENT);
+              expect(v.byteOffset % 16).toBe(0);
+              expect(arena.has(v)).toBe(true);
+              expect(bytesOf(v).every((x) => x === 0)).toBe(true); // zero-filled, even where a freed block was
+              bytesOf(v).fill(++id & 255);
               live.push(v);
               ids.push(id);
             }
@@ -60,7 +66,7 @@ describe('the arena allocator', () => {
           checkInvariants(arena, live);
         }
         // Each live block still holds what was written into it: no other block was laid over it.
-        live.forEach((v, i) => expect(v.every((x) => x === ids[i])).toBe(true));
+        live.forEach((v, i) => expect(bytesOf(v).every((x) => x === (ids[i]! & 255))).toBe(true));
         for (const v of live.splice(0)) arena._free(v);
         expect(arena.used).toBe(ARENA_SCRATCH);
         expect(arena._freeRanges()).toEqual([]);

@@ -37,6 +37,12 @@ export function sizeClass(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
+/** A typed array constructor the arena can lay over its memory (`Float32Array`, `Float64Array`, `BigInt64Array`, `Uint8Array`, ...). */
+export interface ElementType<A extends ArrayBufferView> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): A;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
 /** Views handed out over arena blocks, each tied to what keeps its block alive. */
 const holders = new WeakMap<object, object>();
 
@@ -78,7 +84,7 @@ export class Arena {
   }
 
   /** Whether `a` is a view of this arena's memory. */
-  has(a: Float32Array): boolean {
+  has(a: ArrayBufferView): boolean {
     if (this.buffers.has(a.buffer)) return true;
     if (!(a.buffer instanceof SharedArrayBuffer)) return false;
     this.noteBuffer();
@@ -112,16 +118,19 @@ export class Arena {
   }
 
   /**
-   * A zero-filled resident block of `n` floats, freed when the returned array (or a view
+   * A zero-filled resident block of `n` elements of `type` (float32 unless given: the arena
+   * holds any typed storage, 16-byte aligned), freed when the returned array (or a view
    * `keepAlive` tied to it) is collected; undefined where the memory cannot grow that far.
    * `owner`, if given, keeps the block too (as the array it holds would).
    */
-  alloc(n: number, owner?: object): Float32Array | undefined {
-    const size = sizeClass(n);
+  alloc(n: number, owner?: object): Float32Array | undefined;
+  alloc<A extends ArrayBufferView>(n: number, owner: object | undefined, type: ElementType<A>): A | undefined;
+  alloc(n: number, owner?: object, type: ElementType<ArrayBufferView> = Float32Array): ArrayBufferView | undefined {
+    const size = sizeClass(Math.ceil((n * type.BYTES_PER_ELEMENT) / 4));
     const at = this.take(size);
     if (at === undefined) return undefined;
-    const view = new Float32Array(this.noteBuffer(), at * 4, n);
-    view.fill(0);
+    const view = new type(this.noteBuffer(), at * 4, n);
+    new Uint8Array(view.buffer, view.byteOffset, view.byteLength).fill(0);
     this.registry.register(view, [at, size], view);
     if (owner) keepAlive(owner, view);
     return view;
@@ -213,10 +222,9 @@ export class Arena {
    * replay allocation sequences without waiting for the collector). `view` must be an array
    * `alloc` returned and must not be used afterwards.
    */
-  _free(view: Float32Array): void {
-    const at = (view.byteOffset / 4) | 0;
+  _free(view: ArrayBufferView): void {
     if (!this.registry.unregister(view)) throw new Error('Arena._free: not a live block of this arena');
-    this.release(at, sizeClass(view.length));
+    this.release(view.byteOffset / 4, sizeClass(Math.ceil(view.byteLength / 4)));
   }
 
   /** @internal Free ranges as [offset, length] pairs in floats (tests check the list's invariants). */
