@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,23 @@ describe('asgd-vs-sgd example', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe("asgd-vs-sgd: --lr must be a number >= 0, got 'x'");
     expect(() => readFileSync(join(`${out}-bad`, 'curves.svg'))).toThrow();
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('--out /proc/x fails at once with one line and status 2 (Node\'s recursive mkdir spins forever there)', { timeout: 60_000 }, () => {
+    const run = fileURLToPath(new URL('../scripts/run.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [run, 'asgd-vs-sgd', '--steps', '200', '--out', '/proc/tensile-x'], { encoding: 'utf8', timeout: 45_000 });
+    expect(r.signal, 'killed by the timeout: the CLI hung').toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('asgd-vs-sgd: --out /proc/tensile-x: cannot create the directory: no such file or directory (ENOENT)');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk when results.json is written: one line and status 1', { timeout: 60_000 }, () => {
+    const run = fileURLToPath(new URL('../scripts/run.mjs', import.meta.url));
+    const out = mkdtempSync(join(tmpdir(), 'tensile-avs-full-'));
+    symlinkSync('/dev/full', join(out, 'results.json'));
+    const r = spawnSync(process.execPath, [run, 'asgd-vs-sgd', '--steps', '200', '--out', out], { encoding: 'utf8', timeout: 45_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim()).toBe(`asgd-vs-sgd: cannot write ${out}/results.json: no space left on the device (ENOSPC)`);
   });
 
   it('a relative --out lands in the directory npm was run from (INIT_CWD), not in apps/examples', { timeout: 60_000 }, () => {

@@ -74,13 +74,44 @@ describe('checkpoints', () => {
     }
   });
 
+  it.each([
+    ['ENOSPC at once', 0],
+    ['EFBIG after 100 bytes', 100],
+  ])('a write that fails (%s): the error rethrown, no temporary file, the previous checkpoint intact', (_name, room) => {
+    const d = tmp();
+    try {
+      const path = join(d, 'c.safetensors');
+      saveCheckpoint(path, sample());
+      const before = readFileSync(path);
+      let written = 0;
+      // Writes up to `room` bytes in small pieces, then fails as the system would.
+      const write = (_fd: number, _b: Uint8Array, _off: number, length: number): number => {
+        if (written >= room) {
+          const e = new Error(room === 0 ? 'ENOSPC: no space left on device, write' : 'EFBIG: file too large, write') as NodeJS.ErrnoException;
+          e.code = room === 0 ? 'ENOSPC' : 'EFBIG';
+          e.syscall = 'write';
+          throw e;
+        }
+        const n = Math.min(length, 30, room - written);
+        written += n;
+        return n;
+      };
+      expect(() => saveCheckpoint(path, { ...sample(), epoch: 4 }, { write })).toThrow(room === 0 ? /ENOSPC/ : /EFBIG/);
+      expect(readdirSync(d)).toEqual(['c.safetensors']);
+      expect(readFileSync(path).equals(before)).toBe(true);
+      expect(loadCheckpoint(path).epoch).toBe(3);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('an interrupted save leaves the previous checkpoint loadable and no temporary file', () => {
     const d = tmp();
     try {
       const path = join(d, 'c.safetensors');
       saveCheckpoint(path, sample());
       const next = { ...sample(), epoch: 4 };
-      expect(() => saveCheckpoint(path, next, () => { throw new Error('power cut'); })).toThrow('power cut');
+      expect(() => saveCheckpoint(path, next, { beforeRename: () => { throw new Error('power cut'); } })).toThrow('power cut');
       expect(loadCheckpoint(path).epoch).toBe(3);
       expect(readdirSync(d)).toEqual(['c.safetensors']);
       expect(existsSync(path)).toBe(true);

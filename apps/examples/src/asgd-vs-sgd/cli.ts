@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { UsageError, ensureOutDir } from '../lib/run-dir.js';
+import { ensureOutDir, exitOnError, writing } from '../lib/run-dir.js';
 import { renderLines } from '../lib/plot.js';
 import { HELP, parseCompareFlags } from './flags.js';
 import { DEFAULTS, METHODS, tailMean, train } from './train.js';
@@ -18,9 +18,7 @@ const { steps, lr, t0, seed, dim, noise } = { ...DEFAULTS, ...flags.options };
 try {
   ensureOutDir(out); // before the run, so a bad --out costs nothing and writes nothing
 } catch (e) {
-  if (!(e instanceof UsageError)) throw e;
-  console.error(`asgd-vs-sgd: ${e.message}`);
-  process.exit(2);
+  exitOnError('asgd-vs-sgd', e);
 }
 console.log(`tensile: noisy linear regression (${dim} inputs, noise σ = ${noise}), ${steps} examples one at a time, lr ${lr} for both`);
 console.log(`optimizers; ASGD averages from step ${t0}. Score: held-out excess error (MSE − σ², 0 is perfect).\n`);
@@ -49,6 +47,11 @@ const svg = await renderLines(
   METHODS.flatMap((m) => r.excess[m].map((y, k) => ({ x: r.steps[k]!, series: m, y: Math.max(y, 1e-6) }))),
   { x: 'step', y: 'excess error (MSE − σ²)', logY: true },
 );
-writeFileSync(`${out}/curves.svg`, svg);
-writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: { steps, lr, t0, seed, dim, noise }, ...r }, null, 1)}\n`);
+try {
+  // A full disk or a file-size limit: one line and status 1, not a stack.
+  writing(`${out}/curves.svg`, () => writeFileSync(`${out}/curves.svg`, svg));
+  writing(`${out}/results.json`, () => writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: { steps, lr, t0, seed, dim, noise }, ...r }, null, 1)}\n`));
+} catch (e) {
+  exitOnError('asgd-vs-sgd', e);
+}
 console.log(`\nwrote ${out}/curves.svg and results.json  (${((performance.now() - start) / 1000).toFixed(1)} s)`);

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { UsageError, ensureOutDir } from '../lib/run-dir.js';
+import { ensureOutDir, exitOnError, writing } from '../lib/run-dir.js';
 import { renderLines } from '../lib/plot.js';
 import { HELP, parseAveragingFlags } from './flags.js';
 import { DEFAULTS, METHODS, SERIES, tailMean, train } from './train.js';
@@ -18,9 +18,7 @@ const o = { ...DEFAULTS, ...flags.options };
 try {
   ensureOutDir(out); // before the run, so a bad --out costs nothing and writes nothing
 } catch (e) {
-  if (!(e instanceof UsageError)) throw e;
-  console.error(`averaging: ${e.message}`);
-  process.exit(2);
+  exitOnError('averaging', e);
 }
 console.log(`tensile: noisy linear regression (${o.dim} inputs, noise σ = ${o.noise}), ${o.steps} examples one at a time, lr ${o.lr}.`);
 console.log(`ASGD averages from step ${o.swaStart} (t0); SWA averages SGD's weights from step ${o.swaStart} while SWALR anneals lr to ${o.swaLr};`);
@@ -50,6 +48,11 @@ const svg = await renderLines(
   SERIES.flatMap((s) => r.excess[s].map((y, k) => ({ x: r.steps[k]!, series: s, y: Math.max(y, 1e-6) }))),
   { x: 'step', y: 'excess error (MSE − σ²)', logY: true },
 );
-writeFileSync(`${out}/curves.svg`, svg);
-writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: o, ...r }, null, 1)}\n`);
+try {
+  // A full disk or a file-size limit: one line and status 1, not a stack.
+  writing(`${out}/curves.svg`, () => writeFileSync(`${out}/curves.svg`, svg));
+  writing(`${out}/results.json`, () => writeFileSync(`${out}/results.json`, `${JSON.stringify({ options: o, ...r }, null, 1)}\n`));
+} catch (e) {
+  exitOnError('averaging', e);
+}
 console.log(`\nwrote ${out}/curves.svg and results.json  (${((performance.now() - start) / 1000).toFixed(1)} s)`);

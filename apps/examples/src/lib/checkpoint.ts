@@ -119,25 +119,34 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   return { epoch: Number(meta['epoch']), model, optimizer, rng, extra };
 }
 
+/** How writeAtomic writes; tests replace `write` to simulate a full disk or a file-size limit, `beforeRename` a crash. */
+export interface WriteOptions {
+  write?: (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
+  beforeRename?: () => void;
+}
+
 /**
  * Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename,
- * then fsync of the directory. `beforeRename` exists for tests that simulate a crash.
+ * then fsync of the directory. If any step fails (ENOSPC, EFBIG, a crash simulated by
+ * `beforeRename`), the temporary file is removed and `path` is as it was; the error is rethrown.
  */
-export function writeAtomic(path: string, bytes: Uint8Array, beforeRename?: () => void): void {
+export function writeAtomic(path: string, bytes: Uint8Array, { write = writeSync, beforeRename }: WriteOptions = {}): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
+  let fd: number | null = null;
   try {
+    fd = openSync(tmp, 'w');
     let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    while (off < bytes.length) off += write(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
-  } finally {
     closeSync(fd);
-  }
-  try {
+    fd = null;
     beforeRename?.();
     renameSync(tmp, path);
   } catch (e) {
-    if (existsSync(tmp)) unlinkSync(tmp);
+    if (fd !== null) {
+      try { closeSync(fd); } catch { /* the write's error is the one to report */ }
+    }
+    try { unlinkSync(tmp); } catch { /* never created, or already gone */ }
     throw e;
   }
   try {
@@ -148,8 +157,8 @@ export function writeAtomic(path: string, bytes: Uint8Array, beforeRename?: () =
   }
 }
 
-export function saveCheckpoint(path: string, c: Checkpoint, beforeRename?: () => void): void {
-  writeAtomic(path, encodeCheckpoint(c), beforeRename);
+export function saveCheckpoint(path: string, c: Checkpoint, options: WriteOptions = {}): void {
+  writeAtomic(path, encodeCheckpoint(c), options);
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
