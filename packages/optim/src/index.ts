@@ -34,13 +34,13 @@ export { RAdam, type RAdamOptions } from './radam.js';
 export { Rprop, type RpropOptions } from './rprop.js';
 export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export * as functional from './functional/index.js';
-export * as lrScheduler from './lr-scheduler.js';
+export * as lrScheduler from './lr-scheduler/index.js';
 export {
   LRScheduler, LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR,
   CosineAnnealingLR, ChainedScheduler, SequentialLR, ReduceLROnPlateau, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts,
   type AnyOptimizer, type SchedulerStateDict, type LrLambda, type LambdaLROptions, type StepLROptions, type MultiStepLROptions,
   type ConstantLROptions, type LinearLROptions, type ExponentialLROptions, type PolynomialLROptions, type CosineAnnealingLROptions,
   type SequentialLROptions, type ReduceLROnPlateauOptions, type CyclicLROptions, type OneCycleLROptions, type CosineAnnealingWarmRestartsOptions,
-} from './lr-scheduler.js';
+} from './lr-scheduler/index.js';
 export * as swaUtils from './swa-utils.js';
 export type { AvgFn, MultiAvgFn, AveragedModelOptions, SWALROptions } from './swa-utils.js';

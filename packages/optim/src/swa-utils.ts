@@ -1,5 +1,6 @@
 import { Tensor, nn, noGrad, tensor, updateInPlace } from '@tensile/tensor';
-import { LRScheduler, type AnyOptimizer } from './lr-scheduler.js';
+import { LRScheduler, type AnyOptimizer } from './lr-scheduler/base.js';
+import { anything, integer, lrValue, oneOf, option, type SchedulerStateSpec } from './lr-scheduler/state-spec.js';
 import { lerpf } from './functional/float32.js';
 import { cos } from './libm.js';
 import { pyNum } from './format.js';
@@ -420,6 +421,7 @@ export class SWALR extends LRScheduler {
       swaLrs = [...swaLr];
     } else swaLrs = new Array<number>(n).fill(swaLr as number);
     for (const v of swaLrs) if (typeof v !== 'number') throw new TypeError(`SWALR: swaLr must be a number or a list of numbers, got ${typeName(v)}`);
+    swaLrs.forEach((v, i) => option('SWALR', Array.isArray(swaLr) ? `swaLr[${i}]` : 'swaLr', v, lrValue));
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
     if (typeof annealEpochs !== 'number' || !Number.isInteger(annealEpochs) || annealEpochs < 0) throw new RangeError(`anneal_epochs must be equal or greater than 0, got ${pyNum(annealEpochs)}`);
     if (n > 0) (optimizer.paramGroups as Record<string, unknown>[]).forEach((g, i) => (g['swaLr'] = swaLrs[i]!));
@@ -449,7 +451,22 @@ export class SWALR extends LRScheduler {
     return this.groups.map((g, i) => (g['swaLr'] as number) * alpha + prevLrs[i]! * (1 - alpha));
   }
 
-  protected override stateFields(): [string, string][] {
-    return [['_anneal_strategy', 'annealStrategy'], ['anneal_epochs', 'annealEpochs']];
+  /** Every group needs the `swa_lr` the constructor wrote into it. */
+  override checkStep(): void {
+    this.groups.forEach((g, i) => {
+      const v = g['swaLr'];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new RangeError(`SWALR.step: param_groups[${i}] has ${v === undefined ? 'no swa_lr' : `swa_lr ${String(v)}`}: SWALR writes swa_lr into every group when it is made (a group added with addParamGroup since lacks it)`);
+      }
+    });
+  }
+
+  protected override stateSpec(): SchedulerStateSpec {
+    return {
+      _anneal_strategy: { prop: 'annealStrategy', check: oneOf('cos', 'linear'), presence: 'optional' }, // PyTorch 1.13: anneal_func
+      anneal_epochs: { prop: 'annealEpochs', check: integer(0) },
+      ...this.baseSpec(),
+      anneal_func: { check: anything, presence: 'ignored' },
+    };
   }
 }

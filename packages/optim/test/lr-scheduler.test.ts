@@ -243,8 +243,8 @@ describe("PyTorch's error inputs", () => {
 
   it('values PyTorch only fails on later are refused at construction (step_size 0, T_max 0)', () => {
     const opt = makeOptimizer('SGD', [0.1], null);
-    expect(() => new StepLR(opt, { stepSize: 0 })).toThrow('StepLR: stepSize must be an integer >= 1, got 0');
-    expect(() => new CosineAnnealingLR(opt, { tMax: 0 })).toThrow('CosineAnnealingLR: tMax must be > 0, got 0');
+    expect(() => new StepLR(opt, { stepSize: 0 })).toThrow('StepLR: stepSize must be a positive integer, got 0');
+    expect(() => new CosineAnnealingLR(opt, { tMax: 0 })).toThrow('CosineAnnealingLR: tMax must be a positive integer, got 0');
     expect(() => new StepLR(opt, { stepSize: 2, gamma: '0.5' as never })).toThrow('StepLR: gamma must be a number, got str');
   });
 });
