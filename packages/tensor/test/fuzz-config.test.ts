@@ -83,15 +83,23 @@ describe('every fuzz test file', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('takes its runs and timeout from helpers/fuzz.ts, and gives every property that timeout', () => {
+  it('takes its runs and timeout from helpers/fuzz.ts, and gives every property that runs FUZZ_RUNS cases that timeout', () => {
     const problems: string[] = [];
+    const testLine = /^\s*(?:it|test)(?:\.(?:each|for)\(.*?\))?\(/;
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       const name = relative(root, f);
       if (/process\.env\[?['"]?FUZZ_RUNS/.test(text)) problems.push(`${name}: reads FUZZ_RUNS itself (use fuzz() from helpers/fuzz.ts)`);
       if (!/import \{[^}]*\bfuzz\b[^}]*\} from '[./]+(?:tensor\/test\/)?helpers\/fuzz\.js'/.test(text)) problems.push(`${name}: does not import fuzz from helpers/fuzz.ts`);
-      text.split('\n').forEach((line, i) => {
-        if (/^\s*(?:it|test)(?:\.each\(.*?\))?\(/.test(line) && !/timeout/.test(line)) problems.push(`${name}:${i + 1}: a test without { timeout }`);
+      // A test's text runs from its line to the next test or describe; one that uses the scaled
+      // settings (`settings`, `third.settings`, ...) must take the timeout that goes with them.
+      const lines = text.split('\n');
+      lines.forEach((line, i) => {
+        if (!testLine.test(line)) return;
+        let end = i + 1;
+        while (end < lines.length && !testLine.test(lines[end]!) && !/^\s*describe(?:\.\w+)*\(/.test(lines[end]!)) end++;
+        const body = lines.slice(i, end).join('\n');
+        if (/\bsettings\b/.test(body) && !/timeout/.test(line)) problems.push(`${name}:${i + 1}: a property on FUZZ_RUNS cases without { timeout }`);
       });
     }
     expect(problems).toEqual([]);
