@@ -120,3 +120,76 @@ describe('checkpoints', () => {
     }
   });
 });
+
+describe('--resume with flags: the flags given override the checkpoint, the run says so, and the logs record what ran', () => {
+  const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
+  const epochLines = (dir: string): { epoch: number; settings: { lr: number; batchSize: number } }[] =>
+    read(dir, 'metrics.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; epoch: number; settings: { lr: number; batchSize: number } }).filter((l) => l.kind === 'epoch');
+
+  it('--lr and --batch-size given with --resume are what the resumed epochs train with, in one line, and in every log', { timeout: 60_000 }, () => {
+    const [d, plain] = [tmp(), tmp()];
+    try {
+      train({ limit: 300, epochs: 1, t0: 5, out: d });
+      train({ limit: 300, epochs: 1, t0: 5, out: plain });
+      const logs: string[] = [];
+      const batches = new Set<number>();
+      const r = train({ limit: 300, epochs: 2, t0: 5, out: d, resume: true, lr: 5, batchSize: 32, log: (l) => logs.push(l), onBatch: (b) => batches.add(b.batches) });
+      expect(logs.filter((l) => l.startsWith('resume:'))).toEqual(["resume: --batch-size 32 overrides the checkpoint's 64, --lr 5 overrides its 0.2"]);
+      expect([...batches]).toEqual([Math.ceil(300 / 32)]);
+      // Per epoch, in the result, metrics.jsonl, summary.json and the checkpoint: what each epoch ran with.
+      expect(r.epochs.map((e) => [e.settings.lr, e.settings.batchSize])).toEqual([[0.2, 64], [5, 32]]);
+      expect(epochLines(d).map((e) => [e.epoch, e.settings.lr, e.settings.batchSize])).toEqual([[1, 0.2, 64], [2, 5, 32]]);
+      const summary = JSON.parse(read(d, 'summary.json')) as { options: { lr: number; batchSize: number }; epochs: { settings: { lr: number } }[] };
+      expect([summary.options.lr, summary.options.batchSize]).toEqual([5, 32]);
+      expect(summary.epochs.map((e) => e.settings.lr)).toEqual([0.2, 5]);
+      const c = loadCheckpoint(join(d, 'checkpoint.safetensors'));
+      expect(c.optimizer.param_groups[0]!['lr']).toBe(5);
+      // And it trained with them: the same resume without the flags ends elsewhere.
+      const same = train({ limit: 300, epochs: 2, t0: 5, out: plain, resume: true });
+      expect(same.epochs[1]!.settings).toMatchObject({ lr: 0.2, batchSize: 64 });
+      expect(r.model.parameters()[0]!.toFloat32Array()).not.toEqual(same.model.parameters()[0]!.toFloat32Array());
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it('without flags a resumed run keeps the checkpoint\'s settings (model, lr, batch size, epochs), silently', { timeout: 60_000 }, () => {
+    const d = tmp();
+    try {
+      train({ limit: 200, epochs: 1, model: 'cnn', lr: 0.03, batchSize: 20, out: d });
+      const logs: string[] = [];
+      const r = train({ out: d, resume: true, epochs: 2, log: (l) => logs.push(l) });
+      expect(r.epochs.map((e) => e.settings)).toEqual([
+        { batchSize: 20, lr: 0.03, weightDecay: 0, lambd: 1e-4, alpha: 0.75, t0: 300 },
+        { batchSize: 20, lr: 0.03, weightDecay: 0, lambd: 1e-4, alpha: 0.75, t0: 300 },
+      ]);
+      expect(logs.filter((l) => l.startsWith('resume:'))).toEqual([]);
+      expect(logs[0]).toMatch(/into 200 for training/); // the checkpoint's subset, not all 8000
+      // The same values given again are not overrides.
+      const again: string[] = [];
+      train({ out: d, resume: true, epochs: 3, lr: 0.03, batchSize: 20, model: 'cnn', log: (l) => again.push(l) });
+      expect(again.filter((l) => l.startsWith('resume:'))).toEqual([]);
+      // No --epochs: the checkpoint's run is complete, nothing to train.
+      const done: string[] = [];
+      expect(train({ out: d, resume: true, log: (l) => done.push(l) }).epochs).toHaveLength(3);
+      expect(done).toContain('resume: the checkpoint is at epoch 3 of 3; nothing to train (raise --epochs to train on)');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('a changed --seed is refused (it chose the held-out digits), and nothing is written', { timeout: 60_000 }, () => {
+    const d = tmp();
+    try {
+      train({ limit: 200, epochs: 1, out: d });
+      const listing = (): string => readdirSync(d).sort().map((f) => `${f} ${readFileSync(join(d, f)).length}`).join('\n');
+      const before = listing();
+      expect(() => train({ out: d, resume: true, epochs: 2, seed: 3 })).toThrow("--seed 3: a resumed run keeps the checkpoint's seed (0), which chose its training and held-out digits; leave --seed out, or start a new run");
+      expect(listing()).toBe(before);
+      expect(train({ out: d, resume: true, epochs: 2, seed: 0 }).epochs).toHaveLength(2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

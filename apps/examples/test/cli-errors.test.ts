@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,10 +123,68 @@ describe('the MNIST CLI: every user error is one line, status 2, and writes noth
       expect(r.stderr).toMatch(/state_dict for Sequential:/);
     });
 
+    it('--resume --lr 5: trains on at lr 5, says so in one line, and summary.json and metrics.jsonl record it per epoch', () => {
+      const d = withCheckpoint('override', bytes);
+      const r = run('--out', d, '--resume', '--epochs', '2', '--lr', '5');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('resume:'))).toEqual(["resume: --lr 5 overrides the checkpoint's 0.2"]);
+      const summary = JSON.parse(readFileSync(join(d, 'summary.json'), 'utf8')) as { options: { lr: number }; epochs: { epoch: number; settings: { lr: number } }[] };
+      expect(summary.options.lr).toBe(5);
+      expect(summary.epochs.map((e) => [e.epoch, e.settings.lr])).toEqual([[1, 0.2], [2, 5]]);
+      const last = readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; epoch: number; settings?: { lr: number } }).filter((l) => l.kind === 'epoch').at(-1)!;
+      expect([last.epoch, last.settings?.lr]).toEqual([2, 5]);
+    });
+
+    it('--resume --seed 1 (another train/test split): refused', () => {
+      const d = withCheckpoint('reseed', bytes);
+      expectUserError(run('--out', d, '--resume', '--epochs', '2', '--seed', '1'), "--seed 1: a resumed run keeps the checkpoint's seed (0)", d, listing(d));
+    });
+
     it('a fresh run into a directory that holds a run: refused, the run kept', () => {
       const d = withCheckpoint('occupied', bytes);
       expectUserError(run('--out', d, '--epochs', '1'), `--out ${d}: already holds a run`, d, listing(d));
     });
+  });
+});
+
+describe('the MNIST CLI when the system fails it: one line, status 1, no temporary file, the last checkpoint intact', () => {
+  const tmpFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.includes('.tmp-'));
+
+  it.skipIf(!existsSync('/proc/self'))('--out /proc/x/run fails at once with one line (Node\'s recursive mkdir spins forever there)', () => {
+    const t = Date.now();
+    const r = spawnSync(process.execPath, [cli, '--epochs', '1', '--out', '/proc/tensile-x/run'], { encoding: 'utf8', cwd: work, timeout: 30_000 });
+    expect(r.signal, 'killed by the timeout: the CLI hung').toBeNull();
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expectUserError(r, '--out /proc/tensile-x/run: cannot create the directory: no such file or directory (ENOENT) (mkdir /proc/tensile-x)', work, listing(work));
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('ENOSPC on metrics.jsonl (a link to /dev/full): one line naming the file, status 1', () => {
+    const d = join(work, 'full-disk');
+    mkdirSync(d);
+    symlinkSync('/dev/full', join(d, 'metrics.jsonl'));
+    const r = run('--out', d, '--epochs', '1');
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n'), r.stderr).toEqual([`mnist: cannot write ${join(d, 'metrics.jsonl')}: no space left on the device (ENOSPC); no checkpoint was written yet`]);
+    expect(tmpFiles(d)).toEqual([]);
+  });
+
+  it.skipIf(process.platform !== 'linux' || !existsSync('/bin/sh'))('EFBIG while the checkpoint is written (ulimit -f): one line, status 1, the temporary file removed, the previous checkpoint intact and resumable', { timeout: 120_000 }, () => {
+    const d = join(work, 'file-size-limit');
+    expect(run('--out', d, '--epochs', '1').status).toBe(0);
+    const ckpt = join(d, 'checkpoint.safetensors');
+    const before = readFileSync(ckpt);
+    expect(before.length).toBeGreaterThan(400_000); // larger than the limit below; the metrics stay smaller
+    // A file-size limit of 300 blocks (150 or 300 KiB): Node ignores SIGXFSZ, so the write fails with EFBIG.
+    const r = spawnSync('/bin/sh', ['-c', 'ulimit -f 300 && exec "$0" "$@"', process.execPath, cli, '--out', d, '--resume', '--epochs', '2'], { encoding: 'utf8', cwd: work, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^mnist: cannot write ${ckpt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the file is larger than .* \\(EFBIG\\); the checkpoint of epoch 1 is intact \\(continue with --out .* --resume\\)$`));
+    expect(tmpFiles(d)).toEqual([]);
+    expect(readFileSync(ckpt).equals(before), 'the checkpoint changed').toBe(true);
+    const again = run('--out', d, '--resume', '--epochs', '2');
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(d, 'summary.json'), 'utf8')).final.epoch).toBe(2);
   });
 });
 

@@ -19,8 +19,16 @@ averaged (ASGD) weights.
   --seed N                 seed for the split, the initialisation and the shuffling (default 0)
   --out DIR                write metrics.jsonl, summary.json and a checkpoint per epoch to DIR
                            (default runs/<timestamp>)
-  --resume                 continue the run in --out DIR from its last checkpoint
+  --resume                 continue the run in --out DIR from its last checkpoint, with its
+                           settings; --epochs, --batch-size, --lr, --lambd, --alpha, --t0 and
+                           --weight-decay given with it override them (the run says which), and
+                           each epoch's metrics record what it ran with. The seed, model and
+                           optimizer stay the checkpoint's.
   --help                   show this text
+
+Exit status: 0 done; 2 a flag, --out or a checkpoint cannot be used (found before the run,
+nothing written); 1 the system failed the run (a full disk, a file-size limit, an I/O error:
+temporary files removed, the last checkpoint intact, continue with --resume).
 `;
 
 export type FlagsResult = { help: true } | { help: false; options: MnistOptions } | { error: string };
