@@ -137,7 +137,9 @@ function strongWolfe(
 
   // Zoom: shrink the bracket until a point satisfies the strong Wolfe conditions.
   let insufProgress = false;
-  let [low, high] = bracketF[0]! <= bracketF[bracketF.length - 1]! ? [0, 1] : [1, 0];
+  // NOTE: PyTorch's `bracket_f[0] <= bracket_f[-1]` is true for a one-point bracket unless the
+  // loss is NaN, when it indexes past the bracket (IndexError); a one-point bracket's low is its point.
+  let [low, high] = bracketF.length === 1 || bracketF[0]! <= bracketF[bracketF.length - 1]! ? [0, 1] : [1, 0];
   while (!done && lsIter < maxLs) {
     if (Math.abs(bracket[1]! - bracket[0]!) * dNorm < toleranceChange) break;
     t = cubicInterpolate(bracket[0]!, bracketF[0]!, bracketGtd[0]!, bracket[1]!, bracketF[1]!, bracketGtd[1]!);
@@ -258,18 +260,35 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     updateInPlace(this.params, [], (ps) => ps.forEach((p, i) => p.set(data[i]!)));
   }
 
+  /**
+   * The closure is evaluated again during the step (the line search, each iteration). The state
+   * is computed in a copy, committed at the end, and the parameters are put back if any
+   * evaluation throws: a step that throws changes nothing (the grads the closure wrote aside).
+   */
   protected stepImpl(closure?: () => unknown, firstLoss?: unknown): void {
-    const run = closure as () => number | Tensor;
+    const loss = lossValue(firstLoss, 1);
+    const p0 = this.params[0]!;
+    const live = this.state.get(p0) as LBFGSState | undefined;
+    const state: LBFGSState = live !== undefined && Object.keys(live).length > 0 ? { ...live } : { func_evals: 0, n_iter: 0 };
+    const saved = this.cloneParams();
+    try {
+      this.iterate(closure as () => unknown, state, loss);
+    } catch (e) {
+      this.setParams(saved);
+      throw e;
+    }
+    this.state.set(p0, state as unknown as Record<string, unknown>);
+  }
+
+  /** PyTorch's `step` after its first closure call, on `state` (a copy of the live state). */
+  private iterate(run: () => unknown, state: LBFGSState, firstLoss: number): void {
     const group = this.paramGroups[0]!;
     const { lr, maxIter, toleranceGrad, toleranceChange, historySize, lineSearchFn } = group;
     const maxEval = group.maxEval ?? Math.floor((maxIter * 5) / 4);
-    const evaluateLoss = (): number => {
-      const l = enableGrad(run);
-      return l instanceof Tensor ? l.item() : Number(l);
-    };
+    let evaluations = 1;
+    const evaluateLoss = (): number => lossValue(enableGrad(run), ++evaluations);
 
-    const state = this.lazyState<LBFGSState>(this.params[0]!, () => ({ func_evals: 0, n_iter: 0 }));
-    let loss = firstLoss instanceof Tensor ? firstLoss.item() : Number(firstLoss);
+    let loss = firstLoss;
     let currentEvals = 1;
     state.func_evals += 1;
     let flatGrad = this.gatherFlatGrad();
@@ -421,6 +440,18 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     }
     return out;
   }
+}
+
+/**
+ * The loss a closure returned, as a number: PyTorch's `float(closure())` takes a number or a
+ * one-element tensor and computes on with NaN; anything else is refused here, before it can
+ * reach the line search (a string or an object would turn the parameters into NaN there).
+ */
+function lossValue(l: unknown, evaluation: number): number {
+  if (typeof l === 'number') return l;
+  if (l instanceof Tensor && l.numel() === 1) return l.item();
+  const got = l instanceof Tensor ? `a tensor of shape [${l.shape.join(', ')}]` : typeof l === 'string' ? JSON.stringify(l) : typeof l === 'object' && l !== null ? typeName(l) : String(l);
+  throw new TypeError(`LBFGS.step: the closure must return the loss as a number or a 1-element tensor, got ${got} (evaluation ${evaluation})`);
 }
 
 /** PyTorch's checks, in PyTorch's words where it has them. */

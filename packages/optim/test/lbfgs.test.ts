@@ -84,3 +84,64 @@ describe(`LBFGS against PyTorch ${fixture.torch} (float32 dot products in PyTorc
     expect(new LBFGS([tensor([1], { requiresGrad: true })], { maxIter: 7 }).paramGroups[0]!.maxEval).toBe(8);
   });
 });
+
+describe('LBFGS: a step that throws changes nothing; a loss that is not a number is refused at once', () => {
+  /** A problem that takes several evaluations per step (the fixture's least squares plus w^4). */
+  function counted(options: Record<string, unknown>, fail: (evaluation: number, loss: Tensor) => unknown): { opt: LBFGS; params: Tensor[]; step: () => unknown } {
+    const c = fixture.cases[0]!;
+    const A = t(c.A), b = t(c.b), target = t(c.c);
+    const x = t(c.params[0]!).requiresGrad_(), w = t(c.params[1]!).requiresGrad_();
+    const opt = new LBFGS([x, w], options as never);
+    let evaluation = 0;
+    const closure = (): unknown => {
+      opt.zeroGrad();
+      const loss = A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
+      loss.backward();
+      return fail(++evaluation, loss);
+    };
+    return { opt, params: [x, w], step: () => { evaluation = 0; return opt.step(closure as () => Tensor); } };
+  }
+  const bits = (ts: Tensor[]): string => ts.map((p) => Array.from(new Uint32Array(p.toFloat32Array().buffer)).join(',')).join('|');
+  const stateOf = (opt: LBFGS): string => JSON.stringify(opt.stateDict(), (_k, v: unknown) => (v instanceof Tensor ? Array.from(v.toFloat32Array()) : v));
+  const modes: [string, Record<string, unknown>][] = [['a fixed step', { maxIter: 6 }], ['strong_wolfe', { lineSearchFn: 'strong_wolfe', maxIter: 6 }]];
+
+  describe.each(modes)('%s', (_mode, options) => {
+    it.each([[2], [3], [5]])('a closure that throws at evaluation %i: parameters, n_iter, func_evals and history as before', (k) => {
+      let armed = false;
+      const { opt, params, step } = counted(options, (n, loss) => {
+        if (armed && n === k) throw new Error(`evaluation ${n} failed`);
+        return loss;
+      });
+      step(); // a first step: state and history exist
+      const before = [bits(params), stateOf(opt)];
+      armed = true;
+      expect(step).toThrow(`evaluation ${k} failed`);
+      expect([bits(params), stateOf(opt)]).toEqual(before);
+      armed = false;
+      expect(step).not.toThrow(); // and the optimizer steps on
+    });
+
+    const notNumbers: [string, unknown, string][] = [
+      ['a string', 'abc', 'got "abc"'], ['an object', { loss: 1 }, 'got dict'], ['undefined', undefined, 'got undefined'], ['null', null, 'got null'],
+      ['a boolean', true, 'got true'], ['a list', [1], 'got list'], ['a 2-element tensor', tensor([1, 2]), 'got a tensor of shape [2]'],
+    ];
+    it.each(notNumbers)('%s as the loss, at the first or a later evaluation: refused naming LBFGS and the value, nothing changed', (_n, value, got) => {
+      for (const at of [1, 2]) {
+        let armed = false;
+        const { opt, params, step } = counted(options, (n, loss) => (armed && n === at ? value : loss));
+        step();
+        const before = [bits(params), stateOf(opt)];
+        armed = true;
+        expect(step).toThrow(TypeError);
+        expect(step).toThrow(`LBFGS.step: the closure must return the loss as a number or a 1-element tensor, ${got} (evaluation ${at})`);
+        expect([bits(params), stateOf(opt)]).toEqual(before);
+      }
+    });
+
+    it('a NaN loss is computed on, as PyTorch does (no internal error from the line search)', () => {
+      const { opt, step } = counted(options, (n, loss) => (n >= 2 ? NaN : loss));
+      expect(step).not.toThrow();
+      expect(opt.state.get(opt.paramGroups[0]!.params[0]!)!['n_iter']).toBeGreaterThan(0);
+    });
+  });
+});
