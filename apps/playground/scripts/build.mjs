@@ -7,12 +7,13 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds into `out` (default apps/playground/dist) and returns the directory. */
 export async function buildPlayground({ out = join(app, 'dist'), minify = true } = {}) {
-  mkdirSync(out, { recursive: true });
+  makeDirs(out);
   await build({
     entryPoints: { main: join(app, 'src', 'main.ts'), worker: join(app, 'src', 'worker.ts') },
     bundle: true, keepNames: true,
@@ -29,6 +30,26 @@ export async function buildPlayground({ out = join(app, 'dist'), minify = true }
   copyFileSync(join(app, '..', '..', 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), join(out, 'uPlot.min.css'));
   await writeDigits(join(out, 'digits.bin'));
   return out;
+}
+
+/**
+ * `mkdir -p` a level at a time from the nearest directory that exists: Node's recursive
+ * mkdirSync loops forever where mkdir answers ENOENT under a parent that exists (`/proc/x`).
+ */
+function makeDirs(dir) {
+  const missing = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if (e.code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw e;
+    }
+  }
 }
 
 // The digits only change with the mnist package: packed once, reused while newer than it.
@@ -51,7 +72,20 @@ async function writeDigits(file) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--out');
-  const out = await buildPlayground(i > 0 ? { out: resolve(process.env.INIT_CWD ?? '.', process.argv[i + 1]) } : {});
-  console.log(`built ${out}`);
+  let values;
+  try {
+    ({ values } = parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: false, options: { out: { type: 'string' } } }));
+    if (values.out !== undefined && values.out.trim() === '') throw new Error("--out must name a directory, got ''");
+  } catch (e) {
+    console.error(`playground build: ${e.message.split('\n')[0]}`);
+    process.exit(2);
+  }
+  const out = values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? '.', values.out);
+  try {
+    if (out !== undefined) makeDirs(out);
+  } catch (e) {
+    console.error(`playground build: --out ${values.out}: cannot create the directory: ${e.message.split('\n')[0]}`);
+    process.exit(2);
+  }
+  console.log(`built ${await buildPlayground(out === undefined ? {} : { out })}`);
 }

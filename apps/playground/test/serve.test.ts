@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +208,16 @@ describe('npm run playground flags', () => {
     expect(parseServeArgs([])).toEqual({ port: 5173, host: '127.0.0.1' });
     expect(parseServeArgs(['--port', '0', '--host', '::1'])).toEqual({ port: 0, host: '::1' });
     expect(parseServeArgs(['--port=8080'])).toEqual({ port: 8080, host: '127.0.0.1' });
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('the build script: --out /proc/x fails at once with one line and status 2 (Node\'s recursive mkdir spins forever there)', { timeout: 30_000 }, () => {
+    const build = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [build, '--out', '/proc/tensile-x/site'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'killed by the timeout: the build hung').toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("playground build: --out /proc/tensile-x/site: cannot create the directory: ENOENT: no such file or directory, mkdir '/proc/tensile-x'");
+    const missing = spawnSync(process.execPath, [build, '--out'], { encoding: 'utf8', timeout: 20_000 });
+    expect([missing.status, missing.stderr.trim()]).toEqual([2, "playground build: Option '--out <value>' argument missing"]);
   });
 
   it('a bad flag exits 2 with one line, before building anything', { timeout: 30_000 }, () => {
