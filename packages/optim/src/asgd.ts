@@ -2,7 +2,7 @@ import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace } from '@ten
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
-import { lrOption, lrValue } from './validate.js';
+import { booleanFlags, lrOption, lrValue, optionalFlag } from './validate.js';
 import { asgd, type ASGDCapturableState, type ASGDHyper, type ASGDState } from './functional/asgd.js';
 
 /**
@@ -265,10 +265,6 @@ function validateASGD(o: Record<string, unknown>): void {
     if (typeof v !== 'number') throw new TypeError(`Invalid ${k} value: ${String(v)}`);
     if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`Invalid ${k} value: ${pyNum(v)}`);
   }
-  for (const k of ['maximize', 'differentiable', 'capturable'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
-  }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
+  booleanFlags(o, ['maximize', 'differentiable', 'capturable']);
+  optionalFlag(o, 'foreach');
 }

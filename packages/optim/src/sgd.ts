@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensile/tensor';
-import { lrOption, lrValue } from './validate.js';
+import { booleanFlags, lrOption, lrValue, optionalFlag } from './validate.js';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
@@ -105,9 +105,9 @@ function validateSGD(o: Record<string, unknown>): void {
   if (!(wd >= 0)) throw new RangeError(`Invalid weight_decay value: ${pyNum(wd)}`);
   const dampening = num('dampening', 'dampening value');
   if (!Number.isFinite(dampening)) throw new RangeError(`Invalid dampening value: ${pyNum(dampening)}`);
+  booleanFlags(o, ['nesterov', 'maximize', 'differentiable']);
   if (o['nesterov'] && (momentum <= 0 || dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
-  if (o['fused']) throw new RangeError('SGD: fused=true is not supported (PyTorch\'s fused kernels are for accelerators); every path gives the same bits');
-  for (const k of ['nesterov', 'maximize', 'differentiable'] as const) {
-    if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
-  }
+  optionalFlag(o, 'foreach');
+  optionalFlag(o, 'fused');
+  if (o['fused'] === true) throw new RangeError('SGD: fused=true is not supported (PyTorch\'s fused kernels are for accelerators); every path gives the same bits');
 }

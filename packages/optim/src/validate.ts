@@ -62,15 +62,25 @@ export function betasOption(name: string, o: Record<string, unknown>): [number, 
 /** The optimizers whose `capturable: true` runs PyTorch 2.13's capturable formulas. */
 const CAPTURABLE = new Set(['ASGD', 'Adam', 'AdamW', 'RMSprop', 'Adadelta', 'Rprop', 'Adamax', 'NAdam', 'RAdam']);
 
-/** The boolean flags, `foreach` (boolean or unset), and the flags PyTorch has but we do not run. */
-export function flagOptions(name: string, o: Record<string, unknown>, flags: readonly string[]): void {
+/** Flags PyTorch types `bool` (`maximize`, `nesterov`): a boolean, nothing else (`'yes'` and `0` are not). */
+export function booleanFlags(o: Record<string, unknown>, flags: readonly string[]): void {
   for (const k of flags) {
     if (typeof o[k] !== 'boolean') throw new TypeError(`Invalid ${k} value: ${String(o[k])} (expected a boolean)`);
   }
-  if (o['foreach'] !== undefined && o['foreach'] !== null && typeof o['foreach'] !== 'boolean') {
-    throw new TypeError(`Invalid foreach value: ${String(o['foreach'])} (expected a boolean or undefined)`);
-  }
-  if (o['fused']) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits`);
+}
+
+/** A flag PyTorch types `Optional[bool]` (`foreach`, `fused`): a boolean, or unset (`undefined`, `null`). */
+export function optionalFlag(o: Record<string, unknown>, key: string): void {
+  const v = o[key];
+  if (v !== undefined && v !== null && typeof v !== 'boolean') throw new TypeError(`Invalid ${key} value: ${String(v)} (expected a boolean or undefined)`);
+}
+
+/** The boolean flags, `foreach` and `fused` (boolean or unset), and the flags PyTorch has but we do not run. */
+export function flagOptions(name: string, o: Record<string, unknown>, flags: readonly string[]): void {
+  booleanFlags(o, flags);
+  optionalFlag(o, 'foreach');
+  optionalFlag(o, 'fused');
+  if (o['fused'] === true) throw new RangeError(`${name}: fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits`);
   if (o['capturable'] && !CAPTURABLE.has(name)) {
     throw new RangeError(`${name}: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits`);
   }

@@ -118,6 +118,28 @@ for (const e of OPTIMIZERS) {
       if (e.foreach) expect(() => e.make(ps, { fused: true })).toThrow(/fused/);
     });
 
+    it("refuses a flag that is not a boolean ('yes', 0) in the constructor, addParamGroup and a loaded group; foreach and fused may be unset", () => {
+      const ps = [tensor([1, 2], { requiresGrad: true })];
+      const opt = e.make(ps, e.combos[0]!);
+      const defaults = opt.defaults as Record<string, unknown>;
+      const flags = Object.keys(defaults).filter((k) => typeof defaults[k] === 'boolean' || defaults[k] === undefined);
+      expect(flags).toContain('maximize');
+      if (e.foreach) expect(flags).toContain('foreach');
+      const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      for (const k of flags) {
+        for (const bad of ['yes', 0]) {
+          const label = `${e.name} ${k}: ${JSON.stringify(bad)}`;
+          // AdamW refuses decoupledWeightDecay as an option at all (it always decouples).
+          expect(() => e.make(ps, { ...e.combos[0], [k]: bad }), label).toThrow(new RegExp(`Invalid ${k} value: ${bad}|unknown option '${k}'`));
+          expect(() => opt.addParamGroup({ params: [tensor([1], { requiresGrad: true })], [k]: bad }), label).toThrow(`Invalid ${k} value: ${bad}`);
+          const sd = opt.stateDict();
+          expect(() => opt.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0], [snake(k)]: bad }] }), label).toThrow(`param_groups[0]: Invalid ${k} value: ${bad}`);
+        }
+        if (defaults[k] === undefined) for (const unset of [null, undefined, false]) expect(() => e.make(ps, { ...e.combos[0], [k]: unset }), `${k}: ${String(unset)}`).not.toThrow();
+      }
+      expect(opt.paramGroups.length).toBe(1);
+    });
+
     it('toString prints a PyTorch-style repr naming the class and every option', () => {
       const opt = e.make([tensor([1], { requiresGrad: true })], e.combos[0]!);
       const s = opt.toString();
