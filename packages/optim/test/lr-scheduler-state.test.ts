@@ -55,8 +55,8 @@ const refused: [string, (o: Opt) => LRScheduler, () => Opt, (sd: Record<string, 
   ['step_size 0 (the constructor refuses it)', step, sgd, (sd) => ({ ...sd, step_size: 0 }), 'StepLR.loadStateDict: step_size must be a positive integer, got 0'],
   ['a StepLR gamma that makes the next lr negative', step, sgd, (sd) => ({ ...sd, gamma: -2.5e-323 }), 'StepLR.loadStateDict: gamma must be a finite number >= 0, got -2.5e-323'],
   ['a string gamma', step, sgd, (sd) => ({ ...sd, gamma: '0.5' }), 'StepLR.loadStateDict: gamma must be a number, got str'],
-  ['a negative last_epoch', step, sgd, (sd) => ({ ...sd, last_epoch: -1 }), 'StepLR.loadStateDict: last_epoch must be a non-negative integer, got -1'],
-  ['a fractional last_epoch', step, sgd, (sd) => ({ ...sd, last_epoch: 2.5 }), 'StepLR.loadStateDict: last_epoch must be a non-negative integer, got 2.5'],
+  ['a last_epoch below -1 (not started)', step, sgd, (sd) => ({ ...sd, last_epoch: -2 }), 'StepLR.loadStateDict: last_epoch must be an integer >= -1, got -2'],
+  ['a fractional last_epoch', step, sgd, (sd) => ({ ...sd, last_epoch: 2.5 }), 'StepLR.loadStateDict: last_epoch must be an integer >= -1, got 2.5'],
   ['a string in base_lrs', step, sgd, (sd) => ({ ...sd, base_lrs: ['0.1'] }), 'StepLR.loadStateDict: base_lrs[0] must be a number, got str'],
   ['a negative base lr', step, sgd, (sd) => ({ ...sd, base_lrs: [-0.1] }), 'StepLR.loadStateDict: base_lrs[0] must be a finite number >= 0, got -0.1'],
   ['base_lrs of another number of groups', step, sgd, (sd) => ({ ...sd, base_lrs: [0.1, 0.2] }), 'StepLR.loadStateDict: base_lrs must be a list of 1 (one per param group), got [0.1,0.2]'],
@@ -81,7 +81,8 @@ const refused: [string, (o: Opt) => LRScheduler, () => Opt, (sd: Record<string, 
   ['PolynomialLR power -1', (o) => new PolynomialLR(o), sgd, (sd) => ({ ...sd, power: -1 }), 'PolynomialLR.loadStateDict: power must be a finite number >= 0, got -1'],
   ['CosineAnnealingLR T_max 0', (o) => new CosineAnnealingLR(o, { tMax: 5 }), sgd, (sd) => ({ ...sd, T_max: 0 }), 'CosineAnnealingLR.loadStateDict: T_max must be a positive integer, got 0'],
   ['CosineAnnealingLR eta_min -1', (o) => new CosineAnnealingLR(o, { tMax: 5 }), sgd, (sd) => ({ ...sd, eta_min: -1 }), 'CosineAnnealingLR.loadStateDict: eta_min must be a finite number >= 0, got -1'],
-  ['CosineAnnealingWarmRestarts T_cur -1', (o) => new CosineAnnealingWarmRestarts(o, { t0: 3 }), sgd, (sd) => ({ ...sd, T_cur: -1 }), 'CosineAnnealingWarmRestarts.loadStateDict: T_cur must be a finite number >= 0, got -1'],
+  ['CosineAnnealingWarmRestarts T_cur NaN', (o) => new CosineAnnealingWarmRestarts(o, { t0: 3 }), sgd, (sd) => ({ ...sd, T_cur: NaN }), 'CosineAnnealingWarmRestarts.loadStateDict: T_cur must be a finite number, got nan'],
+  ['CosineAnnealingWarmRestarts T_i 0', (o) => new CosineAnnealingWarmRestarts(o, { t0: 3 }), sgd, (sd) => ({ ...sd, T_i: 0 }), 'CosineAnnealingWarmRestarts.loadStateDict: T_i must be a finite number > 0, got 0'],
   ['CyclicLR step_ratio 0 (0 / 0 at a cycle start)', cyclic, sgd, (sd) => ({ ...sd, step_ratio: 0 }), 'CyclicLR.loadStateDict: step_ratio must be a number in (0, 1], got 0'],
   ['CyclicLR mode square', cyclic, sgd, (sd) => ({ ...sd, mode: 'square' }), "CyclicLR.loadStateDict: mode must be one of 'triangular', 'triangular2', 'exp_range', got \"square\""],
   ['CyclicLR momentum cycling over ASGD', (o) => new CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, cycleMomentum: false }), asgd, (sd) => ({ ...sd, cycle_momentum: true, base_momentums: [0.8], max_momentums: [0.9] }), 'CyclicLR.loadStateDict: cycle_momentum is true but ASGD has no momentum or betas to cycle'],
@@ -200,6 +201,31 @@ describe('the constructor refuses what would make an lr negative or not a number
     for (let i = 0; i < 4; i++) { opt.step(); s.step(); }
     expect(s.getLastLr()[0]).toBe(0.1 / 25 / 1e4);
     expect((opt.paramGroups[0] as Record<string, unknown>)['momentum']).toBe(0.95);
+  });
+});
+
+describe('a step whose lr would not be a finite number is refused, naming the scheduler, and changes nothing', () => {
+  const cases: [string, (o: Opt) => LRScheduler, string][] = [
+    ['a lambda that returns NaN', (o) => new LambdaLR(o, { lrLambda: (e) => (e >= 3 ? NaN : 1) }), 'LambdaLR.step: the schedule gives param_groups[0] the lr nan at epoch 3, not a finite number'],
+    ['a growing gamma that overflows', (o) => new ExponentialLR(o, { gamma: 1e150 }), 'ExponentialLR.step: the schedule gives param_groups[0] the lr inf at epoch 3'],
+    ['the second scheduler of a ChainedScheduler', (o) => new ChainedScheduler([new ConstantLR(o, { factor: 0.5, totalIters: 5 }), new ExponentialLR(o, { gamma: 1e150 })]), 'ExponentialLR.step: the schedule gives param_groups[0] the lr inf'],
+  ];
+  it.each(cases)('%s', (_n, make, message) => {
+    const opt = sgd();
+    const s = run(opt, make, 2);
+    const before = fingerprint(s);
+    opt.step();
+    expect(() => s.step()).toThrow(message);
+    expect(fingerprint(s)).toBe(before);
+  });
+
+  it("a negative lr passes, as in PyTorch: OneCycleLR's linear anneal ends below zero at total_steps, and that state saves and loads", () => {
+    const opt = sgd();
+    const s = run(opt, (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, annealStrategy: 'linear' }), 10);
+    expect(s.getLastLr()[0]).toBeLessThan(0);
+    const again = run(sgd(), (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, annealStrategy: 'linear' }), 1);
+    again.loadStateDict(json(s.stateDict()));
+    expect(again.getLastLr()).toEqual(s.getLastLr());
   });
 });
 

@@ -3,7 +3,7 @@ import { Optimizer } from '../optimizer.js';
 import { pyFloat } from '../format.js';
 import { typeName } from '../state-dict.js';
 import {
-  applyState, boolean, checkState, copyValue, count, integer, isPlainRecord, listOf, lrValue, nextState, number, option, Refused, saveState, verbose,
+  applyState, boolean, checkState, copyValue, count, finite, integer, isPlainRecord, listOf, lrValue, nextState, number, option, Refused, saveState, show, verbose,
   type Check, type SchedulerStateSpec,
 } from './state-spec.js';
 
@@ -102,6 +102,35 @@ export function formatParam(name: string, optimizer: AnyOptimizer, param: number
 export function optionOrList(name: string, key: string, v: unknown, check: Check): void {
   if (Array.isArray(v)) v.forEach((x, i) => option(name, `${key}[${i}]`, x, check));
   else option(name, key, v, check);
+}
+
+/**
+ * @internal Refuses an lr that is not a finite number (a lambda's NaN, a growing gamma's
+ * overflow) before it is written: PyTorch writes it and the optimizer computes with it. A
+ * negative lr passes, as in PyTorch (OneCycleLR's linear anneal ends just below zero at
+ * `total_steps`); the optimizers refuse it at their next step.
+ */
+export function checkLrs(name: string, lrs: readonly number[], epoch: number): void {
+  lrs.forEach((lr, i) => {
+    if (typeof lr !== 'number' || !Number.isFinite(lr)) {
+      throw new RangeError(`${name}.step: the schedule gives param_groups[${i}] the lr ${show(lr)} at epoch ${epoch}, not a finite number (nothing was changed)`);
+    }
+  });
+}
+
+/** @internal The momentum and betas of every group, which the cycling schedulers write. */
+export function saveMomentum(groups: readonly Group[]): [unknown, unknown, boolean, boolean][] {
+  return groups.map((g) => [g['momentum'], g['betas'], Object.hasOwn(g, 'momentum'), Object.hasOwn(g, 'betas')]);
+}
+
+/** @internal Puts back what `saveMomentum` saved. */
+export function restoreMomentum(groups: readonly Group[], saved: readonly [unknown, unknown, boolean, boolean][]): void {
+  groups.forEach((g, i) => {
+    const s = saved[i];
+    if (s === undefined) return;
+    if (s[2]) g['momentum'] = s[0];
+    if (s[3]) g['betas'] = s[1];
+  });
 }
 
 /** @internal Options with camelCase names: unknown names are refused; `undefined` keeps the default. */
@@ -281,12 +310,18 @@ export abstract class LRScheduler {
    */
   checkStep(): void {}
 
-  /** @internal PyTorch's `_update_lr` (SequentialLR calls it with 0 at a milestone); a throw changes nothing. */
+  /**
+   * @internal PyTorch's `_update_lr` (SequentialLR calls it with 0 at a milestone). An lr that
+   * is not finite (a lambda's NaN, or a growing gamma's overflow) is refused before it reaches
+   * the groups; a throw changes nothing (the momentum a cycling `getLr` wrote included).
+   */
   updateLr(epoch?: number): void {
     const lastEpoch = this.lastEpoch;
-    let values: number[];
+    const groups = groupsOf(this.optimizer);
+    const momentum = saveMomentum(groups);
     this.getLrCalledWithinStep = true;
     try {
+      let values: number[];
       if (epoch === undefined) {
         this.lastEpoch += 1;
         values = this.getLr();
@@ -294,14 +329,16 @@ export abstract class LRScheduler {
         this.lastEpoch = epoch;
         values = this.getClosedFormLr ? this.getClosedFormLr() : this.getLr();
       }
+      const n = Math.min(groups.length, values.length);
+      checkLrs(this.name, values.slice(0, n), this.lastEpoch);
+      for (let i = 0; i < n; i++) writeLr(groups[i]!, values[i]!);
     } catch (e) {
       this.lastEpoch = lastEpoch;
+      restoreMomentum(groups, momentum);
       throw e;
     } finally {
       this.getLrCalledWithinStep = false;
     }
-    const groups = groupsOf(this.optimizer);
-    for (let i = 0; i < Math.min(groups.length, values.length); i++) writeLr(groups[i]!, values[i]!);
     this.lastLr = groups.map(lrOf);
   }
 
@@ -346,11 +383,12 @@ export abstract class LRScheduler {
   protected baseSpec(): SchedulerStateSpec {
     return {
       base_lrs: { prop: 'baseLrs', check: listOf(lrValue, this.baseLrs.length) },
-      last_epoch: { prop: 'lastEpoch', check: count },
+      // -1: not started (SequentialLR's later schedulers until their milestone).
+      last_epoch: { prop: 'lastEpoch', check: integer(-1) },
       _step_count: { prop: 'stepCount', check: count },
       _is_initial: { prop: 'isInitial', check: boolean, presence: 'ignored' },
       _get_lr_called_within_step: { prop: 'getLrCalledWithinStep', check: boolean, presence: 'ignored' },
-      _last_lr: { prop: 'lastLr', check: listOf(lrValue) },
+      _last_lr: { prop: 'lastLr', check: listOf(finite) },
       verbose: { check: verbose, presence: 'ignored' },
     };
   }

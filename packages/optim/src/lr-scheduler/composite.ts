@@ -1,7 +1,9 @@
 import { typeName } from '../state-dict.js';
-import { LRScheduler, checkOptimizer, detached, groupsOf, lrOf, required, resolve, writeLr, type AnyOptimizer } from './base.js';
+import {
+  LRScheduler, checkOptimizer, detached, groupsOf, lrOf, required, resolve, restoreMomentum, saveMomentum, writeLr, type AnyOptimizer,
+} from './base.js';
 import { ReduceLROnPlateau } from './plateau.js';
-import { count, integer, listOf, lrValue, option, Refused, type SchedulerStateSpec, type StateKey } from './state-spec.js';
+import { count, finite, integer, listOf, option, Refused, type SchedulerStateSpec, type StateKey } from './state-spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // ChainedScheduler, SequentialLR
@@ -54,14 +56,27 @@ export class ChainedScheduler extends LRScheduler {
   override checkStep(): void {
     for (const s of this.schedulers) s.checkStep();
   }
-  /** Steps every scheduler in order; each is checked against the optimizer first. */
+  /**
+   * Steps every scheduler in order; each is checked against the optimizer first, and if one
+   * throws, those before it are put back: a step that throws changes nothing.
+   */
   override step(): void {
     this.checkStep();
-    for (const s of this.schedulers) s.step();
+    const groups = groupsOf(this.optimizer);
+    const lrs = groups.map(lrOf), momentum = saveMomentum(groups);
+    const restore = this.schedulers.map((s) => s.prepareLoad(s.stateDict()));
+    try {
+      for (const s of this.schedulers) s.step();
+    } catch (e) {
+      restore.forEach((apply) => apply());
+      groups.forEach((g, i) => writeLr(g, lrs[i]!));
+      restoreMomentum(groups, momentum);
+      throw e;
+    }
     this.lastLr = groupsOf(this.schedulers[this.schedulers.length - 1]!.optimizer).map(lrOf);
   }
   protected override stateSpec(): SchedulerStateSpec {
-    return { _last_lr: { prop: 'lastLr', check: listOf(lrValue) }, _schedulers: nestedKey(this.name, this.schedulers) };
+    return { _last_lr: { prop: 'lastLr', check: listOf(finite) }, _schedulers: nestedKey(this.name, this.schedulers) };
   }
 }
 
@@ -178,7 +193,7 @@ export class SequentialLR extends LRScheduler {
     return {
       _milestones: { prop: 'milestones', check: listOf(count, this.schedulers.length - 1, 'scheduler after the first') },
       last_epoch: { prop: 'lastEpoch', check: count },
-      _last_lr: { prop: 'lastLr', check: listOf(lrValue) },
+      _last_lr: { prop: 'lastLr', check: listOf(finite) },
       _schedulers: nestedKey(this.name, this.schedulers),
     };
   }

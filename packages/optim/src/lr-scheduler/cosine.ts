@@ -1,7 +1,7 @@
 import { cos } from '../libm.js';
 import { typeName } from '../state-dict.js';
 import { pyNum } from '../format.js';
-import { LRScheduler, pyMod, required, resolve, writeLr, type AnyOptimizer } from './base.js';
+import { LRScheduler, checkLrs, pyMod, required, resolve, writeLr, type AnyOptimizer } from './base.js';
 import { finite, finiteAbove, finiteAtLeast, integer, option, type SchedulerStateSpec } from './state-spec.js';
 
 // CosineAnnealingLR, CosineAnnealingWarmRestarts
@@ -154,6 +154,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       if (epoch < 0) throw new RangeError(`Expected non-negative epoch, but got ${pyNum(epoch)}`);
     }
     if (epoch === undefined && this.lastEpoch < 0) epoch = 0;
+    const before = [this.tCur, this.tI, this.lastEpoch] as const;
     if (epoch === undefined) {
       epoch = this.lastEpoch + 1;
       this.tCur = this.tCur + 1;
@@ -176,20 +177,25 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     }
     this.lastEpoch = Math.floor(epoch);
     this.getLrCalledWithinStep = true;
+    const groups = this.groups;
     let lrs: number[];
     try {
-      lrs = this.getLr();
+      lrs = this.getLr().slice(0, groups.length);
+      checkLrs(this.name, lrs, this.lastEpoch);
+    } catch (e) {
+      [this.tCur, this.tI, this.lastEpoch] = before;
+      throw e;
     } finally {
       this.getLrCalledWithinStep = false;
     }
-    const groups = this.groups;
-    for (let i = 0; i < Math.min(groups.length, lrs.length); i++) writeLr(groups[i]!, lrs[i]!);
+    lrs.forEach((lr, i) => writeLr(groups[i]!, lr));
     this.lastLr = this.groupLrs();
   }
   protected override stateSpec(): SchedulerStateSpec {
     return {
       T_0: { prop: 't0', check: positiveInt }, T_i: { prop: 'tI', check: finiteAbove(0) }, T_mult: { prop: 'tMult', check: positiveInt },
-      eta_min: { prop: 'etaMin', check: etaMinCheck }, T_cur: { prop: 'tCur', check: finiteAtLeast(0) }, ...this.baseSpec(),
+      // T_cur: a fractional epoch just below a restart can leave it a hair below 0 (log rounding).
+      eta_min: { prop: 'etaMin', check: etaMinCheck }, T_cur: { prop: 'tCur', check: finite }, ...this.baseSpec(),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Tensor } from '@tensile/tensor';
 import { EPOCH_DEPRECATION_WARNING, LRScheduler, checkOptimizer, detached, lrOf, optionOrList, resolve, writeLr, type AnyOptimizer } from './base.js';
 import {
-  count, finiteAtLeast, listOf, lrValue, nullable, number, oneOf, option, verbose, type Check, type SchedulerStateSpec,
+  count, finite, finiteAtLeast, listOf, lrValue, nullable, number, oneOf, option, verbose, type Check, type SchedulerStateSpec,
 } from './state-spec.js';
 
 // ReduceLROnPlateau
@@ -206,7 +206,7 @@ export class ReduceLROnPlateau extends LRScheduler {
       cooldown: { prop: 'cooldown', check: count },
       eps: { prop: 'eps', check: finiteAtLeast(0) },
       last_epoch: { prop: 'lastEpoch', check: count },
-      _last_lr: { prop: 'lastLr', check: listOf(lrValue) },
+      _last_lr: { prop: 'lastLr', check: listOf(finite) },
       // Derived from `mode` (checked against it below, recomputed after the load).
       mode_worse: { prop: 'modeWorse', check: bestCheck, apply: () => {} },
       mode: { prop: 'mode', check: oneOf('min', 'max') },
