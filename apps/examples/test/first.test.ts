@@ -18,6 +18,6 @@ describe('the README\'s "A first program"', () => {
   it('runs with `npm run first`, as the README says, and prints the solved XOR', { timeout: 60_000 }, () => {
     // --ignore-scripts skips only the prefirst install check (never an `npm ci` mid-test).
     const out = execFileSync('npm', ['run', '--silent', '--ignore-scripts', 'first'], { cwd: repo, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-    expect(out).toBe('tensor([0., 1., 1., 0.])\n');
+    expect(out).toBe('tensor([0, 1, 1, 0])\n');
   });
 });

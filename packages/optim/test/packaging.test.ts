@@ -19,7 +19,7 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
  * namespace object), so it grows with every feature: 30.0 KiB before issue 14 (ff14d37~1), 44.0 KiB with its
  * layers. Raising the budget is a decision to write down in the commit that does it.
  */
-const BUNDLE_BUDGET_GZIP = 50 * 1024;
+const BUNDLE_BUDGET_GZIP = 60 * 1024; // 50 KiB until dtypes (float64, int64, bool ...: about 7 KiB gzip)
 
 let work = '';
 let project = '';
@@ -151,7 +151,7 @@ describe('a TypeScript consumer type-checks with tsc --strict and skipLibCheck f
 describe('Node runs the installed packages', () => {
   it('the README\'s first program, saved as first.mjs, prints the solved XOR', () => {
     writeFileSync(join(project, 'first.mjs'), readmeProgram());
-    expect(run(process.execPath, ['first.mjs'], project)).toBe('tensor([0., 1., 1., 0.])\n');
+    expect(run(process.execPath, ['first.mjs'], project)).toBe('tensor([0, 1, 1, 0])\n');
   });
 
   it('an ES module program imports both; console.log prints tensors, modules and optimizers as PyTorch does', () => {

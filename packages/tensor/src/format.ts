@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import { bool, float32, float64, int64 } from './dtype.js';
 
 /**
  * Node's `util.inspect.custom`, reached through the symbol registry so the runtime needs no
@@ -9,7 +10,9 @@ export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.cust
 
 /** Formats like PyTorch: `tensor([[1., 2.],\n        [3., 4.]])`, 4 decimals or scientific. */
 export function formatTensor(t: Tensor): string {
-  const flat = t.toFloat32Array();
+  const dt = t.dtype;
+  if (!dt.isFloatingPoint) return formatIntegral(t);
+  const flat: ArrayLike<number> = dt === float32 ? t.toFloat32Array() : t.to(float64).toTypedArray() as Float64Array;
   const finite = Array.from(flat).filter((v) => Number.isFinite(v));
   const ints = finite.every((v) => Number.isInteger(v));
   const absMax = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -45,6 +48,39 @@ export function formatTensor(t: Tensor): string {
     return '[' + pieces.join(sep) + ']';
   };
   const body = t.ndim === 0 ? one(flat[0]!) : build(0);
-  const extra = t.gradFn ? `, grad_fn=<${t.gradFn.name[0]!.toUpperCase()}${t.gradFn.name.slice(1)}Backward>` : t.requiresGrad ? ', requires_grad=True' : '';
-  return `tensor(${body}${extra})`;
+  return `tensor(${body}${dt === float32 ? '' : `, dtype=${String(dt)}`}${gradSuffix(t)})`;
+}
+
+function gradSuffix(t: Tensor): string {
+  return t.gradFn ? `, grad_fn=<${t.gradFn.name[0]!.toUpperCase()}${t.gradFn.name.slice(1)}Backward>` : t.requiresGrad ? ', requires_grad=True' : '';
+}
+
+/** Integers and bools as PyTorch prints them: `tensor([ 1, -2])`, `tensor([ True, False])`; int64 and bool name no dtype. */
+function formatIntegral(t: Tensor): string {
+  const raw = t.toTypedArray();
+  const isBool = t.dtype === bool;
+  const strs = Array.from(raw as ArrayLike<number | bigint>, (v) => (isBool ? (v ? 'True' : 'False') : String(v)));
+  const width = strs.reduce((m, s) => Math.max(m, s.length), 0);
+  const summarize = strs.length > 1000;
+  let i = 0;
+  const indent = 'tensor('.length;
+  const build = (d: number): string => {
+    const n = t.shape[d]!;
+    const pieces: string[] = [];
+    const skip = summarize && n > 6;
+    for (let k = 0; k < n; k++) {
+      if (skip && k === 3) {
+        pieces.push('...');
+        i += (n - 6) * t.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+        k = n - 4;
+        continue;
+      }
+      pieces.push(d === t.ndim - 1 ? strs[i++]!.padStart(width) : build(d + 1));
+    }
+    const sep = d === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - d) + ' '.repeat(indent + d + 1);
+    return '[' + pieces.join(sep) + ']';
+  };
+  const body = t.ndim === 0 ? strs[0]! : build(0);
+  const named = t.dtype === int64 || isBool ? '' : `, dtype=${String(t.dtype)}`;
+  return `tensor(${body}${named}${gradSuffix(t)})`;
 }

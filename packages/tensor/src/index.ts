@@ -1,5 +1,5 @@
 /**
- * @tensile/tensor — Float32Array tensors with broadcasting, reverse-mode autograd and the
+ * @tensile/tensor — typed tensors (float32 by default; float64, int64, int32, bool ...) with broadcasting, reverse-mode autograd and the
  * ops and nn modules small models need, checked against PyTorch.
  *
  * @example
@@ -15,6 +15,11 @@
  */
 
 export { Tensor, Storage, type TensorLike, type NestedArray } from './tensor.js';
+export {
+  DType, float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool,
+  float, double, half, long, int, short, dtypes, toDType, promoteTypes, resultType, isFloatingPoint, canCast,
+  type DTypeLike, type DTypeName, type DTypeAlias, type StorageArray,
+} from './dtype.js';
 export { ShapeError } from './errors.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
@@ -22,7 +27,7 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
-export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, clamp } from './ops/unary.js';
+export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp } from './ops/unary.js';
 export { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
 export { sum, mean, max, min, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
 export {

@@ -1,5 +1,7 @@
 import { AccumulateGrad, backward as runBackward, type BackwardOptions, type Node } from './autograd.js';
 import { ShapeError } from './errors.js';
+import { bfloat16, bool, DType, dtypeOfArray, float16, float32, float64, int16, int32, int64, int8, toDType, uint8, type DTypeLike, type StorageArray } from './dtype.js';
+import { castStrided, copyStrided, readNumber } from './ops/typed.js';
 import { K } from './kernels/index.js';
 import { contiguousStrides, fmt, numel, sameShape, type Shape } from './shape.js';
 import { formatTensor, inspectCustom } from './format.js';
@@ -17,6 +19,18 @@ export type TensorLike = Tensor | number;
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
+/** Element `i` as a number; an int64 past ±2^53 (no exact number) is refused, naming `op`. */
+function exactNumber(op: string, a: StorageArray, dtype: DType, i: number): number {
+  const v = a[i]!;
+  if (typeof v === 'bigint') {
+    if (v > 9007199254740991n || v < -9007199254740991n) {
+      throw new RangeError(`${op}: the int64 value ${v} is past ±2^53 and has no exact JavaScript number; read it with toBigInt64Array()`);
+    }
+    return Number(v);
+  }
+  return readNumber(a, dtype, i);
+}
+
 /** The memory behind one or more tensors (views share it) and its version counter. *
  * @example
  * ```ts
@@ -29,7 +43,12 @@ export type NestedArray = number | NestedArray[];
 export class Storage {
   /** Bumped by every in-place write; backward checks it against what it saved. */
   version = 0;
-  constructor(readonly data: Float32Array) {}
+  /** The element type; `data` is its typed array (see dtype.ts). */
+  readonly dtype: DType;
+  constructor(readonly data: StorageArray, dtype?: DType) {
+    this.dtype = dtype ?? dtypeOfArray(data);
+    if (!(data instanceof this.dtype.array)) throw new TypeError(`Storage: ${this.dtype.name} is held in a ${this.dtype.array.name}, got a ${data.constructor.name}`);
+  }
 }
 
 /**
@@ -66,6 +85,24 @@ export class Tensor {
   }
 
   // ---- metadata ---------------------------------------------------------------------------
+
+  /** The element type (`float32` unless asked otherwise). */
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+  /** Whether the dtype is a floating-point one (`torch.is_floating_point`). */
+  isFloatingPoint(): boolean {
+    return this.storage.dtype.isFloatingPoint;
+  }
+  /**
+   * @internal The float32 elements, for the ops that compute in float32 only; any other dtype
+   * is refused with PyTorch's "not implemented for 'Long'" error, never computed as float32.
+   */
+  _f32(op: string): Float32Array {
+    const d = this.storage.data;
+    if (d instanceof Float32Array) return d;
+    throw new TypeError(`${op}: not implemented for '${this.storage.dtype.cName}' (${this.storage.dtype.name}); convert with .float()`);
+  }
 
   /** Number of dimensions. */
   get ndim(): number {
@@ -150,6 +187,9 @@ export class Tensor {
     if (!this.isLeaf) {
       throw new Error('requiresGrad_: you can only change requiresGrad of leaf tensors; use detach() to get a leaf');
     }
+    if (requiresGrad && !this.storage.dtype.isFloatingPoint) {
+      throw new TypeError(`requiresGrad_: only Tensors of floating point and complex dtype can require gradients, got ${this.storage.dtype.name}`);
+    }
     this._requiresGrad = requiresGrad;
     return this;
   }
@@ -195,24 +235,49 @@ export class Tensor {
 
   // ---- read-out ---------------------------------------------------------------------------
 
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor, as a number (bool as 0 or 1). An int64 value past
+   * ±2^53 has no exact number: that is an error (read it with `toBigInt64Array()`).
+   */
   item(): number {
     if (this.numel() !== 1) throw new RangeError(`item: a tensor with ${this.numel()} elements cannot be converted to a number`);
-    return this.storage.data[this.offset]!;
+    return exactNumber('item', this.storage.data, this.storage.dtype, this.offset);
   }
-  /** The values, densely in row-major order, as a new array. */
+  /** The values, densely in row-major order, as a new float32 array (other dtypes converted as `.float()` does). */
   toFloat32Array(): Float32Array {
+    if (this.storage.dtype !== float32) return castStrided(this.storage.data, this.storage.dtype, this.offset, this.strides, this.shape, float32) as Float32Array;
     const out = new Float32Array(this.numel());
-    K().copy(this.storage.data, this.offset, this.strides, this.shape, out, 0);
+    K().copy(this.storage.data as Float32Array, this.offset, this.strides, this.shape, out, 0);
     return out;
+  }
+  /**
+   * The values, densely in row-major order, in a new array of the dtype's own storage type:
+   * `Float64Array` for float64, `BigInt64Array` for int64 (every bit), `Uint8Array` of 0/1 for
+   * bool, `Uint16Array` of bit patterns for float16/bfloat16, ...
+   */
+  toTypedArray(): StorageArray {
+    const out = new this.storage.dtype.array(this.numel());
+    copyStrided(this.storage.data, this.offset, this.strides, this.shape, out, 0);
+    return out;
+  }
+  /** The values of an int64 tensor (any integer or bool dtype, widened) as a `BigInt64Array`: exact past ±2^53. */
+  toBigInt64Array(): BigInt64Array {
+    if (this.storage.dtype.isFloatingPoint) throw new TypeError(`toBigInt64Array: needs an integer or bool tensor, got ${this.storage.dtype.name} (convert with .long())`);
+    return castStrided(this.storage.data, this.storage.dtype, this.offset, this.strides, this.shape, int64) as BigInt64Array;
   }
   /** Nested arrays (a number for a 0-d tensor): PyTorch's `tolist()`, same as `toArray()`. */
   tolist(): NestedArray {
     return this.toArray();
   }
-  /** Nested arrays (a number for a 0-d tensor). */
+  /** Nested arrays (a number for a 0-d tensor); bool as 0/1; int64 past ±2^53 is an error (see `item`). */
   toArray(): NestedArray {
-    const flat = this.toFloat32Array();
+    const dt = this.storage.dtype;
+    const flat: ArrayLike<number> = dt === float32 ? this.toFloat32Array() : (() => {
+      const raw = this.toTypedArray();
+      const out = new Array<number>(raw.length);
+      for (let k = 0; k < raw.length; k++) out[k] = exactNumber('toArray', raw, dt, k);
+      return out;
+    })();
     if (this.ndim === 0) return flat[0]!;
     let i = 0;
     const build = (d: number): NestedArray[] => {
@@ -231,11 +296,70 @@ export class Tensor {
   [inspectCustom](): string {
     return this.toString();
   }
-  /** @internal Contiguous data: the storage itself when already contiguous, else a copy. */
-  _contiguousData(): [Float32Array, number] {
-    if (this.isContiguous()) return [this.storage.data, this.offset];
+  /**
+   * @internal Contiguous float32 data: the storage itself when already contiguous, else a copy.
+   * Other dtypes are refused as `_f32` refuses them (`op` names the caller).
+   */
+  _contiguousData(op = 'this op'): [Float32Array, number] {
+    const d = this._f32(op);
+    if (this.isContiguous()) return [d, this.offset];
     return [this.toFloat32Array(), 0];
   }
+  /** @internal Contiguous data of any dtype: the storage itself when already contiguous, else a copy. */
+  _contiguousAny(): [StorageArray, number] {
+    if (this.isContiguous()) return [this.storage.data, this.offset];
+    return [this.toTypedArray(), 0];
+  }
+
+  // ---- dtype conversions (PyTorch's casts) ------------------------------------------------
+
+  /**
+   * This tensor in `dtype` (itself when it has it already, as PyTorch's `to`); `'cpu'` is
+   * accepted and changes nothing (the only device). Floating to floating is differentiable.
+   *
+   * @example
+   * ```ts
+   * import { tensor, int64 } from '@tensile/tensor';
+   * tensor([1.7, -1.7]).to(int64); // tensor([ 1, -1])
+   * tensor([1, 2]).to('float64').dtype.name; // 'float64'
+   * ```
+   */
+  to(target: DTypeLike | 'cpu' | { dtype?: DTypeLike; device?: 'cpu' }): Tensor {
+    if (target === 'cpu') return this;
+    if (typeof target === 'object' && !(target instanceof DType)) {
+      if (target === null) throw new TypeError('to: expected a dtype, \'cpu\' or { dtype }, got null');
+      if (target.device !== undefined && target.device !== 'cpu') throw new TypeError(`to: the only device is 'cpu', got ${String(target.device)}`);
+      return target.dtype === undefined ? this : M.toDType(this, toDType(target.dtype, 'to'));
+    }
+    return M.toDType(this, toDType(target, 'to'));
+  }
+  /** `to(dtype)` (PyTorch's `type(dtype)`); with no argument, the type name PyTorch gives (`'torch.FloatTensor'`). */
+  type(): string;
+  type(dtype: DTypeLike): Tensor;
+  type(dtype?: DTypeLike): Tensor | string {
+    if (dtype === undefined) return `torch.${this.storage.dtype.cName}Tensor`;
+    return M.toDType(this, toDType(dtype, 'type'));
+  }
+  /** `to(float32)`. */
+  float(): Tensor { return M.toDType(this, float32); }
+  /** `to(float64)`. */
+  double(): Tensor { return M.toDType(this, float64); }
+  /** `to(float16)` (storage and conversions only). */
+  half(): Tensor { return M.toDType(this, float16); }
+  /** `to(bfloat16)` (storage and conversions only). */
+  bfloat16(): Tensor { return M.toDType(this, bfloat16); }
+  /** `to(int64)`: floating values truncated toward zero. */
+  long(): Tensor { return M.toDType(this, int64); }
+  /** `to(int32)`. */
+  int(): Tensor { return M.toDType(this, int32); }
+  /** `to(int16)`. */
+  short(): Tensor { return M.toDType(this, int16); }
+  /** `to(uint8)`. */
+  byte(): Tensor { return M.toDType(this, uint8); }
+  /** `to(int8)`. */
+  char(): Tensor { return M.toDType(this, int8); }
+  /** `to(bool)`: nonzero is true. */
+  bool(): Tensor { return M.toDType(this, bool); }
 
   // ---- element-wise -----------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ describe('the topmost resident block', () => {
     const p0 = randoms(n, 1), g = randoms(n, 2), ax0 = randoms(n, 3);
     const w = tensor(p0), ax = tensor(ax0);
     expect(makeResident(w)).toBe(true);
-    const d = w.storage.data;
+    const d = (w.storage.data as Float32Array);
     expect(d.byteOffset + d.byteLength).toBe(MAX_BYTES);
     expect(arena.alloc(64)).toBeUndefined(); // nothing past it
     expect(makeResident(ax)).toBe(false); // ax stays in JS memory
@@ -46,7 +46,7 @@ describe('the topmost resident block', () => {
     };
     // On the top block (resident, wasm) ...
     noGrad(() => w.add_(tensor(g), -0.01).mul_(0.999));
-    kernels().asgd(d, 0, g, 0, ax.storage.data, 0, n, Math.fround(0.9999), -0.01, 0.5, 1e-4);
+    kernels().asgd(d, 0, g, 0, (ax.storage.data as Float32Array), 0, n, Math.fround(0.9999), -0.01, 0.5, 1e-4);
     // ... and on JS arrays with the JS kernels.
     setBackend('js');
     const pj = p0.slice(), aj = ax0.slice();

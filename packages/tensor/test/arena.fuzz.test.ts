@@ -130,7 +130,7 @@ function collector(): () => Promise<void> {
 
 describe('resident memory stays owned by whoever can still reach it', () => {
   const collect = collector();
-  it('an array kept from t.storage.data or an updateInPlace callback outlives its tensor: its block is not handed out again', async () => {
+  it('an array kept from (t.storage.data as Float32Array) or an updateInPlace callback outlives its tensor: its block is not handed out again', async () => {
     const n = 12_345;
     let kept: Float32Array | null = null, keptView: Float32Array | null = null;
     let control = -1;
@@ -139,11 +139,11 @@ describe('resident memory stays owned by whoever can still reach it', () => {
       const u = tensor(new Float32Array(n).fill(4));
       const dropped = tensor(new Float32Array(n).fill(5));
       [t, u, dropped].forEach((x) => makeResident(x));
-      kept = t.storage.data;
+      kept = (t.storage.data as Float32Array);
       noGrad(() => updateInPlace([u.narrow(0, 5, 100)], [], ([d]) => {
         keptView = d!;
       }));
-      control = dropped.storage.data.byteOffset;
+      control = (dropped.storage.data as Float32Array).byteOffset;
     })();
     await collect();
     // The block of the tensor nobody reaches was freed and is handed out again (so the collector ran) ...
@@ -153,11 +153,11 @@ describe('resident memory stays owned by whoever can still reach it', () => {
       makeResident(x);
       fresh.push(x);
     }
-    expect(fresh.some((x) => x.storage.data.byteOffset === control)).toBe(true);
+    expect(fresh.some((x) => (x.storage.data as Float32Array).byteOffset === control)).toBe(true);
     // ... but none laid over the kept ones, and writing through them changes no other tensor.
     for (const x of fresh) {
-      expect(x.storage.data.byteOffset < kept!.byteOffset + kept!.byteLength && kept!.byteOffset < x.storage.data.byteOffset + x.storage.data.byteLength).toBe(false);
-      expect(x.storage.data.byteOffset <= keptView!.byteOffset && keptView!.byteOffset < x.storage.data.byteOffset + x.storage.data.byteLength).toBe(false);
+      expect(x.storage.data.byteOffset < kept!.byteOffset + kept!.byteLength && kept!.byteOffset < (x.storage.data as Float32Array).byteOffset + (x.storage.data as Float32Array).byteLength).toBe(false);
+      expect(x.storage.data.byteOffset <= keptView!.byteOffset && keptView!.byteOffset < (x.storage.data as Float32Array).byteOffset + (x.storage.data as Float32Array).byteLength).toBe(false);
     }
     kept!.fill(-1);
     keptView!.fill(-2);

@@ -47,7 +47,7 @@ const cases: Case[] = [
   ['div broadcast', (a, b) => a.div(b), () => [rnd([2, 3]), rnd([3], { away: 0.5 })]],
   ['maximum', (a, b) => a.maximum(b), () => [distinct([2, 3]), distinct([2, 3]).add(0.013)]],
   ['minimum broadcast', (a, b) => a.minimum(b), () => [distinct([2, 3]), distinct([3]).add(0.011)]],
-  ['where', (a, b) => T.where(T.tensor([1, 0, 1]), a, b), () => [rnd([2, 3]), rnd([2, 1])]],
+  ['where', (a, b) => T.where(T.tensor([true, false, true]), a, b), () => [rnd([2, 3]), rnd([2, 1])]],
   ['sum dims keepdim', (x) => x.sum([0, 2], true), () => [rnd([2, 3, 4])]],
   ['mean dim', (x) => x.mean(1), () => [rnd([2, 3, 4])]],
   ['var correction 1', (x) => x.var(1), () => [rnd([3, 5])]],

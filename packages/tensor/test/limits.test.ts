@@ -25,7 +25,7 @@ describe('indexing ops do not wrap negative indices (PyTorch raises)', () => {
   it.each([
     ['indexSelect -1', () => indexSelect(x, 0, tensor([-1])), 'indexSelect: index -1 is out of bounds for dimension 0 with size 3'],
     ['indexSelect 3', () => indexSelect(x, 0, tensor([3])), 'indexSelect: index 3 is out of bounds for dimension 0 with size 3'],
-    ['indexSelect 1.5', () => indexSelect(x, 1, tensor([1.5])), 'indexSelect: index 1.5 is out of bounds for dimension 1 with size 2'],
+    ['indexSelect 1.5', () => indexSelect(x, 1, tensor([1.5])), 'indexSelect: index 1.5 is not an integer (index tensors hold integers: use int64)'],
     ['gather -1', () => gather(x, 1, tensor([[0], [-1], [1]])), 'gather: index -1 is out of bounds for dimension 1 with size 2'],
     ['gather -3 on dim 0', () => gather(x, 0, tensor([[-3, 0]])), 'gather: index -3 is out of bounds for dimension 0 with size 3'],
   ])('%s', (_name, f, message) => {
@@ -40,25 +40,32 @@ describe('tensor creation from what is not data names the function and the argum
     ['a string', 'abc', 'tensor: data must be a number, a nested array of numbers or a typed array, got string abc'],
     ['an object with a length', { length: 2 }, 'tensor: data must be a number, a nested array of numbers or a typed array, got Object'],
     ['a DataView', new DataView(new ArrayBuffer(8)), 'got a DataView'],
-    ['a BigInt64Array', new BigInt64Array(2), 'got a BigInt64Array (convert with Array.from(data, Number))'],
+    ['a BigUint64Array', new BigUint64Array(2), 'got a BigUint64Array (PyTorch has no uint64: convert to a BigInt64Array)'],
+    ['a symbol', [Symbol('x')], 'tensor: element at data[0] must be a number, got symbol'],
     ['a hole', [1, undefined], 'tensor: element at data[1] must be a number, got undefined'],
     ['a nested string', [[1], ['2']], 'tensor: element at data[1][0] must be a number, got string 2'],
   ])('%s', (_name, data, message) => {
     expect(() => tensor(data as unknown as number[])).toThrow(message);
   });
 
-  it('booleans become 0 and 1, as torch.tensor([True, False]) does in float32', () => {
-    expect(Array.from(tensor([true, false] as unknown as number[]).toFloat32Array())).toEqual([1, 0]);
+  it('booleans make a bool tensor, as torch.tensor([True, False]) does; mixed with numbers they are 0 and 1 in float32', () => {
+    const b = tensor([true, false]);
+    expect(b.dtype.name).toBe('bool');
+    expect(b.toArray()).toEqual([1, 0]);
+    const m = tensor([true, 2.5]);
+    expect(m.dtype.name).toBe('float32');
+    expect(m.toArray()).toEqual([1, 2.5]);
   });
 });
 
 describe('every options bag of the core API rejects unknown keys, naming the function and the key', () => {
   const x = () => tensor([1, 2], { requiresGrad: true });
   it.each([
-    ['tensor', () => tensor([1], { reqiresGrad: true } as never), "tensor: unknown option 'reqiresGrad' (options: requiresGrad, shape)"],
-    ['zeros', () => zeros([2], { dtype: 'float64' } as never), "zeros: unknown option 'dtype' (options: requiresGrad)"],
+    ['tensor', () => tensor([1], { reqiresGrad: true } as never), "tensor: unknown option 'reqiresGrad' (options: requiresGrad, shape, dtype)"],
+    ['zeros', () => zeros([2], { dtype: 'float65' } as never), "zeros: dtype must be one of uint8, int8, int16, int32, int64, float16, float32, float64, bool, bfloat16, float, double, half, long, int, short (or the exported dtype objects), got 'float65'"],
+    ['zeros with a device', () => zeros([2], { device: 'cuda' } as never), "zeros: unknown option 'device' (options: requiresGrad, dtype)"],
     ['ones', () => ones([2], { device: 'cpu' } as never), "ones: unknown option 'device'"],
-    ['randn', () => randn([2], { seed: 1 } as never), "randn: unknown option 'seed' (options: requiresGrad, generator)"],
+    ['randn', () => randn([2], { seed: 1 } as never), "randn: unknown option 'seed' (options: requiresGrad, generator, dtype)"],
     ['arange', () => arange(0, 3, 1, { requires_grad: true } as never), "arange: unknown option 'requires_grad'"],
     ['a non-boolean requiresGrad', () => zeros([2], { requiresGrad: 'yes' } as never), 'zeros: requiresGrad must be a boolean, got string yes'],
     ['a generator that is not one', () => rand([2], { generator: 42 } as never), 'rand: generator must be a Generator, got number 42'],

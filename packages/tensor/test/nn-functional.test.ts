@@ -7,7 +7,7 @@ const g = (seed: number): Generator => new Generator(seed);
 /** Random values with |x| >= 0.1 (away from kinks), distinct with probability 1. */
 function rnd(shape: number[], seed: number, requiresGrad = true): Tensor {
   const x = randn(shape, { generator: g(seed) });
-  const d = x.storage.data;
+  const d = (x.storage.data as Float32Array);
   for (let i = 0; i < d.length; i++) if (Math.abs(d[i]!) < 0.1) d[i] = d[i]! < 0 ? -0.1 - Math.abs(d[i]!) : 0.1 + d[i]!;
   return requiresGrad ? x.requiresGrad_() : x;
 }
@@ -187,11 +187,11 @@ describe('linear / conv2d / unfold / fold', () => {
   });
 
   it('conv2d hand-computed (plain, bias, stride 2 + padding 1)', () => {
-    const x = arange(9).reshape(1, 1, 3, 3);
+    const x = arange(9).float().reshape(1, 1, 3, 3);
     expectClose(F.conv2d(x, ones([1, 1, 2, 2])), [8, 12, 20, 24]);
     expectClose(F.conv2d(x, ones([1, 1, 2, 2]), tensor([1])), [9, 13, 21, 25]);
     expectClose(F.conv2d(x, ones([1, 1, 2, 2]), null, { stride: 2, padding: 1 }), [0, 3, 9, 24]);
-    expect(F.conv2d(arange(9).reshape(1, 3, 3), ones([2, 1, 2, 2])).shape).toEqual([2, 2, 2]);
+    expect(F.conv2d(arange(9).float().reshape(1, 3, 3), ones([2, 1, 2, 2])).shape).toEqual([2, 2, 2]);
   });
 
   it('conv2d equals a naive direct convolution on many geometries', () => {
@@ -211,10 +211,10 @@ describe('linear / conv2d / unfold / fold', () => {
   });
 
   it("unfold uses PyTorch's layout [N, C·kh·kw, L] (values from torch.nn.functional.unfold)", () => {
-    const cols = F.unfold(arange(16).reshape([1, 1, 4, 4]), 2, { stride: 2 });
+    const cols = F.unfold(arange(16).float().reshape([1, 1, 4, 4]), 2, { stride: 2 });
     expect(cols.shape).toEqual([1, 4, 4]);
     expect(cols.toArray()).toEqual([[[0, 2, 8, 10], [1, 3, 9, 11], [4, 6, 12, 14], [5, 7, 13, 15]]]);
-    const padded = F.unfold(arange(6).reshape([1, 1, 2, 3]), [2, 2], { padding: 1, stride: [2, 1] });
+    const padded = F.unfold(arange(6).float().reshape([1, 1, 2, 3]), [2, 2], { padding: 1, stride: [2, 1] });
     // torch: F.unfold(torch.arange(6.).reshape(1,1,2,3), (2,2), padding=1, stride=(2,1))
     expect(padded.toArray()).toEqual([[[0, 0, 0, 0, 0, 3, 4, 5], [0, 0, 0, 0, 3, 4, 5, 0], [0, 0, 1, 2, 0, 0, 0, 0], [0, 1, 2, 0, 0, 0, 0, 0]]]);
   });
@@ -245,12 +245,12 @@ describe('linear / conv2d / unfold / fold', () => {
 
 describe('maxPool2d', () => {
   it('hand-computed, with padding that never wins', () => {
-    const x = arange(16).reshape(1, 1, 4, 4);
+    const x = arange(16).float().reshape(1, 1, 4, 4);
     expectClose(F.maxPool2d(x, 2), [5, 7, 13, 15]);
     expectClose(F.maxPool2d(x, 2, { stride: 2, padding: 1 }), [0, 2, 3, 8, 10, 11, 12, 14, 15]);
     expectClose(F.maxPool2d(x.neg().sub(1), 2, { padding: 1 }), [-1, -2, -4, -5, -6, -8, -13, -14, -16]);
     expectClose(F.maxPool2d(x, [3, 2], { stride: 1 }), [9, 10, 11, 13, 14, 15]);
-    expect(F.maxPool2d(arange(16).reshape(1, 4, 4), 2).shape).toEqual([1, 2, 2]);
+    expect(F.maxPool2d(arange(16).float().reshape(1, 4, 4), 2).shape).toEqual([1, 2, 2]);
   });
 
   it('gradient goes to the (first) winner of each window; overlapping windows accumulate', () => {

@@ -36,7 +36,7 @@ const cases: [string, () => T.Tensor, T.NestedArray][] = [
   ['maximum', () => T.maximum(t([1, 5]), t([3, 2])), [3, 5]],
   ['minimum', () => T.minimum(t([1, 5]), t([3, 2])), [1, 2]],
   ['clamp', () => t([-2, 0.5, 3]).clamp(0, 1), [0, 0.5, 1]],
-  ['where', () => T.where(t([1, 0]), t([1, 2]), 9), [1, 9]],
+  ['where', () => T.where(t([true, false]), t([1, 2]), 9), [1, 9]],
   ['eq/gt/le', () => T.cat([T.eq(t([1, 2]), 2), T.gt(t([1, 2]), 1), T.le(t([1, 2]), 1)]), [0, 1, 0, 1, 1, 0]],
   ['sum dim', () => t([[1, 2], [3, 4]]).sum(1), [3, 7]],
   ['sum keepdim', () => t([[1, 2], [3, 4]]).sum(0, true), [[4, 6]]],

@@ -72,7 +72,7 @@ describe('in-place ops on random views of one storage', () => {
           for (const backend of ['js', 'wasm'] as const) {
             setBackend(backend);
             try {
-              const base = arange(n).add(1).reshape(shape);
+              const base = arange(n).add(1).float().reshape(shape);
               const self = applyViews(base, selfViews), x = applyViews(base, inViews);
               // Only inputs that broadcast to self's shape are of interest here.
               if (x.ndim > self.ndim || x.shape.some((s, i) => s !== 1 && s !== self.shape[self.ndim - x.ndim + i])) return;
@@ -96,7 +96,7 @@ describe('in-place ops on random views of one storage', () => {
                 expect(shared).toBe(true); // never refused over disjoint memory
                 expect(sameIndices).toBe(false); // nor where each element is read where it is written
               } else {
-                const ref = arange(n).add(1).reshape(shape);
+                const ref = arange(n).add(1).float().reshape(shape);
                 apply(op, applyViews(ref, selfViews), applyViews(ref, inViews).clone());
                 expect(outcome).toEqual(Array.from(ref.toFloat32Array()));
               }

@@ -45,7 +45,7 @@ function operand(base: Tensor, spec: Operand, cloneIt: boolean): Tensor | number
 
 /** Runs a case on a fresh base; returns the base afterwards. */
 function run(c: Case, opts: { cloneInputs: boolean; resident: boolean }): Tensor {
-  const base = arange(numel(c.base)).add(1).reshape(c.base);
+  const base = arange(numel(c.base)).add(1).float().reshape(c.base);
   if (opts.resident) makeResident(base);
   const self = applyView(base, c.self);
   const a = c.inputs.map((s) => operand(base, s, opts.cloneInputs));
@@ -84,7 +84,7 @@ describe.each(settings)('in-place writes over shared memory, %s backend, residen
 
   it.each(cases.filter((c) => c.error !== null).map((c) => [c.name, c] as const))('refused as PyTorch refuses it, nothing changed: %s', (_, c) => {
     within(() => {
-      const base = arange(numel(c.base)).add(1).reshape(c.base);
+      const base = arange(numel(c.base)).add(1).float().reshape(c.base);
       if (resident) makeResident(base);
       const before = base.toFloat32Array(), version = base.version;
       const self = applyView(base, c.self);
@@ -163,15 +163,15 @@ describe('overlap status (PyTorch\'s get_overlap_status)', () => {
 
 describe('updateInPlace refuses what the in-place ops refuse', () => {
   it.each([
-    ['an expanded output', () => { const b = arange(4); updateInPlace([b.expand(2, 4)], [], () => {}); }, 'updateInPlace: outputs[0]: unsupported operation: more than one element of the written-to tensor refers to a single memory location'],
-    ['two outputs on one memory', () => { const b = arange(8); updateInPlace([b.narrow(0, 0, 5), b.narrow(0, 4, 4)], [], () => {}); }, 'updateInPlace: outputs[0] and outputs[1] share memory; every output must have its own'],
-    ['an input partly over an output', () => { const b = arange(8); updateInPlace([b.narrow(0, 1, 7)], [b.narrow(0, 0, 7)], () => {}); }, 'updateInPlace: inputs[0]: unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'],
+    ['an expanded output', () => { const b = arange(4).float(); updateInPlace([b.expand(2, 4)], [], () => {}); }, 'updateInPlace: outputs[0]: unsupported operation: more than one element of the written-to tensor refers to a single memory location'],
+    ['two outputs on one memory', () => { const b = arange(8).float(); updateInPlace([b.narrow(0, 0, 5), b.narrow(0, 4, 4)], [], () => {}); }, 'updateInPlace: outputs[0] and outputs[1] share memory; every output must have its own'],
+    ['an input partly over an output', () => { const b = arange(8).float(); updateInPlace([b.narrow(0, 1, 7)], [b.narrow(0, 0, 7)], () => {}); }, 'updateInPlace: inputs[0]: unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
   });
 
   it('an output that is also an input, and a strided input over an output, read the old values', () => {
-    const b = arange(16).reshape(4, 4);
+    const b = arange(16).float().reshape(4, 4);
     const out = b.narrow(1, 1, 2), inp = b.narrow(1, 0, 2); // strided, overlapping: read from a copy
     const want = out.add(inp.clone()).toFloat32Array();
     updateInPlace([out], [inp], ([o], [i]) => {

@@ -35,7 +35,7 @@ const OPS: Record<string, Op> = {
   pow: ([a, b], args) => T.pow(a!, 'exponent' in args ? num(args, 'exponent') : b!),
   add: binary(T.add), sub: binary(T.sub), mul: binary(T.mul), div: binary(T.div), maximum: binary(T.maximum), minimum: binary(T.minimum),
   clamp: ([x], a) => T.clamp(x!, a['min'] as number | null, a['max'] as number | null),
-  where: ([c, a, b]) => T.where(c!, a!, b!),
+  where: ([c, a, b]) => T.where(c!.bool(), a!, b!),
   eq: ([a, b]) => T.eq(a!, b!), ne: ([a, b]) => T.ne(a!, b!), gt: ([a, b]) => T.gt(a!, b!),
   ge: ([a, b]) => T.ge(a!, b!), lt: ([a, b]) => T.lt(a!, b!), le: ([a, b]) => T.le(a!, b!),
   sum: ([x], a) => T.sum(x!, dim(a), keep(a)),

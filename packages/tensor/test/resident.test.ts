@@ -22,7 +22,7 @@ describe('makeResident', () => {
     expect(isResident(t)).toBe(false);
     expect(makeResident(t)).toBe(true);
     expect(isResident(t) && isResident(view)).toBe(true);
-    expect(t.storage.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect((t.storage.data as Float32Array).buffer).toBeInstanceOf(SharedArrayBuffer);
     expectArraysEqual(t.toFloat32Array(), before);
     expectArraysEqual(view.toFloat32Array(), before.subarray(1000, 1500));
     expect(t.storage.version).toBe(version);
@@ -45,9 +45,9 @@ describe('makeResident', () => {
     expect(makeResident(big)).toBe(true);
     expect(arena.memory.buffer.byteLength).toBeGreaterThan(before);
     expectArraysEqual(a.toFloat32Array(), want); // the view taken before the growth
-    expect(a.storage.data.length).toBe(100_003);
-    big.storage.data[big.numel() - 1] = 7;
-    expect(big.storage.data[big.numel() - 1]).toBe(7);
+    expect((a.storage.data as Float32Array).length).toBe(100_003);
+    (big.storage.data as Float32Array)[big.numel() - 1] = 7;
+    expect((big.storage.data as Float32Array)[big.numel() - 1]).toBe(7);
     noGrad(() => a.mul_(2));
     expectArraysEqual(a.toFloat32Array(), want.map((v) => v * 2));
   }, 30_000);
@@ -87,9 +87,9 @@ describe('in-place kernels on resident operands give the staged path\'s bits', (
       const pt = tensor(p0), at = tensor(ax0);
       makeResident(pt);
       makeResident(at);
-      wasm.asgd(pt.storage.data, 0, g, 0, at.storage.data, 0, n, decay, negEta, mu, wd);
-      expectArraysEqual(bits(pt.storage.data), bits(p1), 'p');
-      expectArraysEqual(bits(at.storage.data), bits(ax1), 'ax');
+      wasm.asgd((pt.storage.data as Float32Array), 0, g, 0, (at.storage.data as Float32Array), 0, n, decay, negEta, mu, wd);
+      expectArraysEqual(bits((pt.storage.data as Float32Array)), bits(p1), 'p');
+      expectArraysEqual(bits((at.storage.data as Float32Array)), bits(ax1), 'ax');
       setBackend('js');
       const p2 = p0.slice(), ax2 = ax0.slice();
       kernels().asgd(p2, 0, g, 0, ax2, 0, n, decay, negEta, mu, wd);
@@ -108,8 +108,8 @@ describe('in-place kernels on resident operands give the staged path\'s bits', (
         const at = tensor(a0), bt = tensor(b);
         makeResident(at);
         if (bResident) makeResident(bt);
-        const d = at.storage.data;
-        wasm.binary(kind, d, 0, [1], bt.storage.data, 0, [1], [n], d, 0, alpha);
+        const d = (at.storage.data as Float32Array);
+        wasm.binary(kind, d, 0, [1], (bt.storage.data as Float32Array), 0, [1], [n], d, 0, alpha);
         expectArraysEqual(bits(d), bits(ref), `alpha ${alpha}, b resident ${bResident}`);
       }
     }
@@ -124,7 +124,7 @@ describe('in-place kernels on resident operands give the staged path\'s bits', (
       wasm.binary('add', ref, aAt, [1], ref, bAt, [1], [n], ref, aAt, 1);
       const t = tensor(base);
       makeResident(t);
-      const d = t.storage.data;
+      const d = (t.storage.data as Float32Array);
       wasm.binary('add', d, aAt, [1], d, bAt, [1], [n], d, aAt, 1);
       expectArraysEqual(bits(d), bits(ref), `a at ${aAt}, b at ${bAt}`);
     }
@@ -136,7 +136,7 @@ describe('in-place kernels on resident operands give the staged path\'s bits', (
     const arena = existingArena()!;
     const step = () => noGrad(() => {
       const g = randn([64, 128]);
-      wasm.asgd(w.storage.data, 0, g.storage.data, 0, ax.storage.data, 0, w.numel(), Math.fround(0.999), -0.01, 0.5, 0);
+      wasm.asgd((w.storage.data as Float32Array), 0, (g.storage.data as Float32Array), 0, (ax.storage.data as Float32Array), 0, w.numel(), Math.fround(0.999), -0.01, 0.5, 0);
       w.add_(g, -0.001);
     });
     for (let i = 0; i < 5; i++) step();

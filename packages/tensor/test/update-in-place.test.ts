@@ -3,7 +3,7 @@ import { arange, noGrad, tensor, updateInPlace } from '../src/index.js';
 
 describe('updateInPlace: the public way to update tensors in place through raw arrays', () => {
   it('a contiguous output is a view of its storage: no copy, and the version goes up once', () => {
-    const t = arange(6).reshape(2, 3);
+    const t = arange(6).float().reshape(2, 3);
     const v0 = t.version;
     updateInPlace([t], [], ([d]) => {
       expect(d!.buffer).toBe(t.storage.data.buffer);
@@ -14,7 +14,7 @@ describe('updateInPlace: the public way to update tensors in place through raw a
   });
 
   it('a view with an offset sees only its own elements', () => {
-    const base = arange(6);
+    const base = arange(6).float();
     const mid = base.narrow(0, 2, 3);
     updateInPlace([mid], [], ([d]) => {
       expect(Array.from(d!)).toEqual([2, 3, 4]);
@@ -24,9 +24,9 @@ describe('updateInPlace: the public way to update tensors in place through raw a
   });
 
   it('strided outputs and inputs come dense, in row-major order, and outputs are written back', () => {
-    const base = arange(6).reshape(2, 3);
+    const base = arange(6).float().reshape(2, 3);
     const tr = base.t(); // [3, 2], strided
-    const other = arange(6, 12).reshape(2, 3).t();
+    const other = arange(6, 12).float().reshape(2, 3).t();
     updateInPlace([tr], [other], ([d], [o]) => {
       expect(Array.from(d!)).toEqual([0, 3, 1, 4, 2, 5]);
       expect(Array.from(o!)).toEqual([6, 9, 7, 10, 8, 11]);

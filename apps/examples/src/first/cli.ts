@@ -1,9 +1,9 @@
-import { manualSeed, nn, F, tensor } from '@tensile/tensor';
+import { manualSeed, nn, F, tensor, int64 } from '@tensile/tensor';
 import { ASGD } from '@tensile/optim';
 
 manualSeed(0);
 const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
-const y = tensor([0, 1, 1, 0]);
+const y = tensor([0, 1, 1, 0], { dtype: int64 }); // class labels: int64, as torch.tensor([0, 1, 1, 0])
 const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 2));
 const opt = new ASGD(model.parameters(), { lr: 0.1, t0: 250 });
 

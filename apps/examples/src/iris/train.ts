@@ -35,7 +35,7 @@ export interface IrisResult {
   testCount: number;
 }
 
-const accuracy = (logits: Tensor, y: Tensor): number => logits.argmax(1).eq(y).mean().item();
+const accuracy = (logits: Tensor, y: Tensor): number => logits.argmax(1).eq(y).float().mean().item();
 
 /**
  * Trains the classifier and evaluates it on the held-out flowers.

@@ -112,7 +112,7 @@ export class TensorDataset<Ts extends Tensor[] = Tensor[]> extends Dataset<Ts> {
  * @example
  * ```ts
  * import { data, arange } from '@tensile/tensor';
- * new data.Subset(new data.TensorDataset(arange(10)), [7, 2]).getItem(0); // [tensor(7.)]
+ * new data.Subset(new data.TensorDataset(arange(10)), [7, 2]).getItem(0); // [tensor(7)]
  * ```
  */
 export class Subset<T> extends Dataset<T> {

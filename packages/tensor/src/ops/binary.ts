@@ -1,22 +1,63 @@
 import { record } from '../autograd.js';
 import { K, type BinaryKind } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, sameShape, type Shape } from '../shape.js';
-import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, expectTensor, toTensor } from './util.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { bool, float32, isIntegral, resultType, type DType } from '../dtype.js';
+import { empty, expectTensor, scalar, toTensor, wrap, describe } from './util.js';
 import { sum } from './reduce.js';
 import { log } from './unary.js';
+import { toDType } from './movement.js';
+import { binaryTyped, isComparison, whereTyped, type TypedBinary } from './typed.js';
 
-/** Runs a broadcasting binary kernel into a fresh tensor (no graph). */
-export function binaryForward(op: string, kind: BinaryKind, a: Tensor, b: Tensor, alpha = 1): Tensor {
+/**
+ * Runs a broadcasting binary kernel into a fresh tensor (no graph). Both operands must have one
+ * dtype (see `promote`): float32 runs the engine's kernels (comparisons give float32 0/1 here,
+ * for internal masks); the others the typed loops (comparisons give bool).
+ */
+export function binaryForward(op: string, kind: BinaryKind | TypedBinary, a: Tensor, b: Tensor, alpha = 1): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = empty(shape);
-  K().binary(
-    kind,
-    a.storage.data, a.offset, broadcastStrides(a.shape, a.strides, shape),
-    b.storage.data, b.offset, broadcastStrides(b.shape, b.strides, shape),
-    shape, out.storage.data, 0, alpha,
-  );
-  return out;
+  const dt = a.dtype;
+  if (b.dtype !== dt) throw new TypeError(`${op}: internal: operands of ${a.dtype.name} and ${b.dtype.name} reached the kernel unpromoted`);
+  const as = broadcastStrides(a.shape, a.strides, shape), bs = broadcastStrides(b.shape, b.strides, shape);
+  if (dt === float32 && kind in FLOAT32_KERNEL) {
+    const out = empty(shape);
+    K().binary(kind as BinaryKind, a._f32(op), a.offset, as, b._f32(op), b.offset, bs, shape, out.storage.data as Float32Array, 0, alpha);
+    return out;
+  }
+  if (dt.isFloatingPoint && dt.itemsize === 2) a._f32(op); // float16/bfloat16: storage only, refused by name
+  const data = binaryTyped(kind as TypedBinary, dt, alpha, a.storage.data, a.offset, as, b.storage.data, b.offset, bs, shape);
+  return wrap(data, shape, isComparison(kind as TypedBinary) ? bool : dt);
+}
+
+const FLOAT32_KERNEL: Record<string, true> = { add: true, sub: true, mul: true, div: true, maximum: true, minimum: true, pow: true, eq: true, ne: true, gt: true, ge: true, lt: true, le: true };
+
+/** An operand as PyTorch's result_type sees it: a tensor's dtype and dims, or a number. */
+const operand = (x: TensorLike | boolean | bigint): Tensor | number | boolean | bigint => x;
+
+/**
+ * The operands of a binary op as tensors of the dtype it computes in (PyTorch's type
+ * promotion, `resultType`): a number becomes a 0-d tensor of that dtype (float32(v) for a
+ * float32 op, as PyTorch wraps a Python scalar), a tensor of another dtype is converted
+ * (differentiably between floating dtypes).
+ */
+export function promote(op: string, a: TensorLike | boolean | bigint, b: TensorLike | boolean | bigint, compute?: (dt: DType) => DType): [Tensor, Tensor, DType] {
+  const x = operand(a), y = operand(b);
+  for (const [name, v] of [['input', x], ['other', y]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
+      throw new TypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);
+    }
+  }
+  let dt = resultType(x as Tensor, y as Tensor);
+  if (compute) dt = compute(dt);
+  const as = (v: Tensor | number | boolean | bigint): Tensor => (v instanceof Tensor ? (v.dtype === dt ? v : toDType(v, dt)) : scalar(v, dt));
+  return [as(x), as(y), dt];
+}
+
+/** PyTorch's check of `alpha` for add/sub: an integral tensor takes an integral alpha, bool only a bool one. */
+function checkAlpha(op: string, dt: DType, alpha: number): void {
+  if (alpha === 1) return;
+  if (isIntegral(dt) && !Number.isInteger(alpha)) throw new TypeError(`${op}: for integral input tensors, argument alpha must not be a floating point number, got ${alpha}`);
+  if (dt === bool) throw new TypeError(`${op}: boolean alpha only supported for Boolean results, got ${alpha}`);
 }
 
 /**
@@ -52,9 +93,9 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  const x = toTensor('add', 'input', a);
-  const y = toTensor('add', 'other', b);
-  const out = binaryForward('add', 'add', x, y, alpha);
+  const [x, y, dt] = promote('add', a, b);
+  checkAlpha('add', dt, alpha);
+  const out = binaryForward('add', dt === bool ? 'logicalOr' : 'add', x, y, alpha);
   return record('add', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, x.shape) : null,
     y.requiresGrad ? sumToShape(alpha === 1 ? g : mul(g, alpha), y.shape) : null,
@@ -70,8 +111,9 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  const x = toTensor('sub', 'input', a);
-  const y = toTensor('sub', 'other', b);
+  const [x, y, dt] = promote('sub', a, b);
+  if (dt === bool) throw new TypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  checkAlpha('sub', dt, alpha);
   const out = binaryForward('sub', 'sub', x, y, alpha);
   return record('sub', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, x.shape) : null,
@@ -88,9 +130,8 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * ```
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const x = toTensor('mul', 'input', a);
-  const y = toTensor('mul', 'other', b);
-  const out = binaryForward('mul', 'mul', x, y);
+  const [x, y, dt] = promote('mul', a, b);
+  const out = binaryForward('mul', dt === bool ? 'logicalAnd' : 'mul', x, y);
   return record('mul', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, y), x.shape) : null,
     y.requiresGrad ? sumToShape(mul(g, x), y.shape) : null,
@@ -106,8 +147,8 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const x = toTensor('div', 'input', a);
-  const y = toTensor('div', 'other', b);
+  // True division: integer and bool operands divide in the default float dtype.
+  const [x, y] = promote('div', a, b, (dt) => (dt.isFloatingPoint ? dt : float32));
   const out = binaryForward('div', 'div', x, y);
   return record('div', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(div(g, y), x.shape) : null,
@@ -124,16 +165,18 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const x = toTensor('pow', 'input', a);
-  if (typeof b === 'number') {
+  const x0 = toTensor('pow', 'input', a);
+  if (typeof b === 'number' && (x0.dtype === float32 || (!Number.isInteger(b) && !x0.dtype.isFloatingPoint))) {
+    const x = x0.dtype === float32 ? x0 : toDType(x0, float32);
     const out = empty(x.shape);
-    const [d, o] = x._contiguousData();
-    K().powScalar(d, o, b, out.storage.data, 0, out.numel());
+    const [d, o] = x._contiguousData('pow');
+    K().powScalar(d, o, b, out.storage.data as Float32Array, 0, out.numel());
     return record('pow', out, [x], (g) => [
       b === 0 ? mul(g, 0) : mul(g, mul(pow(x, b - 1), b)),
     ], [x]);
   }
-  const y = expectTensor('pow', 'exponent', b);
+  if (typeof b !== 'number') expectTensor('pow', 'exponent', b);
+  const [x, y] = promote('pow', x0, b);
   const out = binaryForward('pow', 'pow', x, y);
   return record('pow', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
@@ -174,8 +217,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 }
 
 function minmax(op: 'maximum' | 'minimum', cmp: 'gt' | 'lt', a: TensorLike, b: TensorLike): Tensor {
-  const x = toTensor(op, 'input', a);
-  const y = toTensor(op, 'other', b);
+  const [x, y] = promote(op, a, b);
   const out = binaryForward(op, op, x, y);
   return record(op, out, [x, y], (g) => {
     const m = winnerMask(cmp, x, y);
@@ -186,43 +228,57 @@ function minmax(op: 'maximum' | 'minimum', cmp: 'gt' | 'lt', a: TensorLike, b: T
   }, [x, y]);
 }
 
-function compare(kind: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', a: TensorLike, b: TensorLike): Tensor {
-  return binaryForward(kind, kind, toTensor(kind, 'input', a), toTensor(kind, 'other', b));
+/** Float32 0/1 into bool. */
+function toBool(t: Tensor): Tensor {
+  if (t.dtype === bool) return t;
+  const src = t.storage.data as Float32Array, out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = src[i]!;
+  return wrap(out, t.shape, bool);
 }
 
-/** `1` where `a == b`, else `0` (no gradient). @example `eq(tensor([1, 2]), 2) // tensor([0., 1.])` */
+function compare(kind: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promote(kind, a, b);
+  return toBool(binaryForward(kind, kind, x, y));
+}
+
+/** `true` where `a == b` (a bool tensor, no gradient). @example `eq(tensor([1, 2]), 2) // tensor([False,  True])` */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare('eq', a, b);
-/** `1` where `a != b`, else `0`. @example `ne(tensor([1, 2]), 2) // tensor([1., 0.])` */
+/** `true` where `a != b`. @example `ne(tensor([1, 2]), 2) // tensor([ True, False])` */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare('ne', a, b);
-/** `1` where `a > b`, else `0`. @example `gt(tensor([1, 2]), 1) // tensor([0., 1.])` */
+/** `true` where `a > b`. @example `gt(tensor([1, 2]), 1) // tensor([False,  True])` */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => compare('gt', a, b);
-/** `1` where `a >= b`, else `0`. @example `ge(tensor([1, 2]), 2) // tensor([0., 1.])` */
+/** `true` where `a >= b`. @example `ge(tensor([1, 2]), 2) // tensor([False,  True])` */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => compare('ge', a, b);
-/** `1` where `a < b`, else `0`. @example `lt(tensor([1, 2]), 2) // tensor([1., 0.])` */
+/** `true` where `a < b`. @example `lt(tensor([1, 2]), 2) // tensor([ True, False])` */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => compare('lt', a, b);
-/** `1` where `a <= b`, else `0`. @example `le(tensor([1, 2]), 1) // tensor([1., 0.])` */
+/** `true` where `a <= b`. @example `le(tensor([1, 2]), 1) // tensor([ True, False])` */
 export const le = (a: TensorLike, b: TensorLike): Tensor => compare('le', a, b);
 
 /**
- * `condition ? a : b` element-wise, all three broadcast together; `condition` is nonzero/zero.
+ * `condition ? a : b` element-wise, all three broadcast together; `condition` is a bool tensor
+ * (PyTorch's rule), `a` and `b` promote together as any binary op's operands.
  * @example
  * ```ts
  * import { where, tensor } from '@tensile/tensor';
- * where(tensor([1, 0]), tensor([1, 2]), 9); // tensor([1., 9.])
+ * const x = tensor([1, -2]);
+ * where(x.gt(0), x, 9); // tensor([1., 9.])
  * ```
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const c = expectTensor('where', 'condition', condition);
-  const x = toTensor('where', 'input', a);
-  const y = toTensor('where', 'other', b);
+  if (c.dtype !== bool) throw new TypeError(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype.cName}`);
+  const [x, y, dt] = promote('where', a, b);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
-  const out = empty(shape);
-  K().where(
-    c.storage.data, c.offset, broadcastStrides(c.shape, c.strides, shape),
-    x.storage.data, x.offset, broadcastStrides(x.shape, x.strides, shape),
-    y.storage.data, y.offset, broadcastStrides(y.shape, y.strides, shape),
-    shape, out.storage.data, 0,
-  );
+  const cs = broadcastStrides(c.shape, c.strides, shape), xs = broadcastStrides(x.shape, x.strides, shape), ys = broadcastStrides(y.shape, y.strides, shape);
+  let out: Tensor;
+  if (dt === float32) {
+    out = empty(shape);
+    const cf = Float32Array.from(c.storage.data as Uint8Array); // the kernel reads a float32 mask
+    K().where(cf, c.offset, cs, x._f32('where'), x.offset, xs, y._f32('where'), y.offset, ys, shape, out.storage.data as Float32Array, 0);
+  } else {
+    if (dt.itemsize === 2 && dt.isFloatingPoint) x._f32('where');
+    out = wrap(whereTyped(c.storage.data, c.offset, cs, x.storage.data, x.offset, xs, y.storage.data, y.offset, ys, shape, dt), shape, dt);
+  }
   return record('where', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(where(c, g, 0), x.shape) : null,
     y.requiresGrad ? sumToShape(where(c, 0, g), y.shape) : null,

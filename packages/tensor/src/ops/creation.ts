@@ -1,17 +1,27 @@
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random.js';
 import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
-import type { NestedArray, Tensor } from '../tensor.js';
+import { Tensor, type NestedArray } from '../tensor.js';
 import { describe, wrap } from './util.js';
+import { bool, float32, float64, int32, int64, toDType, type DType, type DTypeLike, type StorageArray } from '../dtype.js';
+import { numberToInt64, numberWriter } from './typed.js';
+
+/** What `tensor()` takes: a number, bool or bigint (0-d), nested arrays of them, or a typed array. */
+export type TensorData = NestedArray | boolean | bigint | readonly (number | boolean | bigint | TensorData)[] | ArrayLike<number> | BigInt64Array;
+
+/** A tensor over `data` as it is (no copy). */
+const wrapRaw = (data: StorageArray, dtype: DType): Tensor => wrap(data, [data.length], dtype);
 import { checkOptions } from '../options.js';
 
-const TENSOR_OPTIONS = ['requiresGrad'] as const;
-const RANDOM_OPTIONS = ['requiresGrad', 'generator'] as const;
+const TENSOR_OPTIONS = ['requiresGrad', 'dtype'] as const;
+const RANDOM_OPTIONS = ['requiresGrad', 'generator', 'dtype'] as const;
 
 /** Options for creating a tensor. */
 export interface TensorOptions {
-  /** Record operations on this tensor for autograd. */
+  /** Record operations on this tensor for autograd (floating dtypes only, as PyTorch). */
   requiresGrad?: boolean;
+  /** The element type (a dtype object or name: `int64`, `'float64'`, `'long'` ...); float32 unless said. */
+  dtype?: DTypeLike;
 }
 
 export interface TensorFromDataOptions extends TensorOptions {
@@ -38,6 +48,25 @@ function finish(t: Tensor, o: TensorOptions): Tensor {
   return t;
 }
 
+/** The dtype an options bag asks for (`fallback` when it names none). */
+function dtypeOf(op: string, o: TensorOptions, fallback: DType = float32): DType {
+  return o.dtype === undefined ? fallback : toDType(o.dtype, op);
+}
+
+/** Numbers (as doubles) stored in `dtype`, cast as PyTorch casts (see typed.ts). */
+function fromNumbers(values: ArrayLike<number>, dtype: DType): StorageArray {
+  if (dtype === float32) return Float32Array.from(values);
+  const out = new dtype.array(values.length);
+  const write = numberWriter(dtype);
+  for (let i = 0; i < values.length; i++) write(out, i, values[i]!);
+  return out;
+}
+
+/** Checks `requiresGrad` against the dtype before anything is allocated (PyTorch's message). */
+function checkGradDType(op: string, o: TensorOptions, dtype: DType): void {
+  if (o.requiresGrad && !dtype.isFloatingPoint) throw new TypeError(`${op}: only Tensors of floating point and complex dtype can require gradients, got ${dtype.name}`);
+}
+
 /**
  * Creates a tensor from nested arrays, a flat array or a typed array (copied into float32).
  *
@@ -49,19 +78,27 @@ function finish(t: Tensor, o: TensorOptions): Tensor {
  * tensor(3.5);                                        // 0-d
  * ```
  */
-export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFromDataOptions = {}): Tensor {
-  const o = opts('tensor', options, ['requiresGrad', 'shape']);
-  let flat: Float32Array;
+export function tensor(data: TensorData, options: TensorFromDataOptions = {}): Tensor {
+  const o = opts('tensor', options, ['requiresGrad', 'shape', 'dtype']);
+  let flat: StorageArray;
   let shape: number[];
-  if (typeof data === 'number' || typeof data === 'boolean') {
-    flat = Float32Array.of(Number(data));
+  let inferred: DType = float32;
+  const asked = o.dtype === undefined ? undefined : toDType(o.dtype, 'tensor');
+  if (asked) checkGradDType('tensor', o, asked);
+  if (typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint') {
+    inferred = typeof data === 'boolean' ? bool : typeof data === 'bigint' ? int64 : float32;
+    flat = scalarData(data, asked ?? inferred);
     shape = [];
   } else if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw new TypeError('tensor: data must be a number, a nested array of numbers or a typed array, got a DataView');
-    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-      throw new TypeError(`tensor: data must be a number, a nested array of numbers or a typed array of numbers, got a ${data.constructor.name} (convert with Array.from(data, Number))`);
-    }
-    flat = Float32Array.from(data as unknown as ArrayLike<number>);
+    if (data instanceof BigUint64Array) throw new TypeError('tensor: data must be a number, a nested array of numbers or a typed array of numbers, got a BigUint64Array (PyTorch has no uint64: convert to a BigInt64Array)');
+    // The typed array says the dtype where PyTorch's would: Int32Array int32, BigInt64Array int64 (every bit); other arrays give float32 unless asked.
+    inferred = data instanceof Int32Array ? int32 : data instanceof BigInt64Array ? int64 : float32;
+    const want = asked ?? inferred;
+    if (data instanceof BigInt64Array) {
+      const src = wrapRaw(data.slice(), int64);
+      flat = want === int64 ? src.storage.data : src.to(want).storage.data;
+    } else flat = fromNumbers(data as unknown as ArrayLike<number>, want);
     shape = [flat.length];
   } else if (Array.isArray(data)) {
     shape = [];
@@ -70,12 +107,13 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
       shape.push(level.length);
       level = level[0];
     }
-    flat = new Float32Array(numel(shape));
-    let i = 0;
+    const values: (number | boolean | bigint)[] = new Array(numel(shape));
+    let i = 0, kinds = 0; // bit 1: a number, 2: a boolean, 4: a bigint
     const walk = (a: unknown, d: number, path: string): void => {
       if (d === shape.length) {
-        if (typeof a !== 'number' && typeof a !== 'boolean') throw new TypeError(`tensor: element at ${path} must be a number, got ${describe(a)}`);
-        flat[i++] = Number(a);
+        if (typeof a !== 'number' && typeof a !== 'boolean' && typeof a !== 'bigint') throw new TypeError(`tensor: element at ${path} must be a number, got ${describe(a)}`);
+        kinds |= typeof a === 'number' ? 1 : typeof a === 'boolean' ? 2 : 4;
+        values[i++] = a;
         return;
       }
       if (!Array.isArray(a) || a.length !== shape[d]) {
@@ -84,6 +122,14 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
       a.forEach((v, k) => walk(v, d + 1, `${path}[${k}]`));
     };
     walk(data, 0, 'data');
+    // Booleans only: bool; bigints (with or without small numbers): int64; anything else float32.
+    inferred = kinds === 2 ? bool : kinds & 4 && !(kinds & 2) ? int64 : float32;
+    const want = asked ?? inferred;
+    if (want === int64) {
+      const out = new BigInt64Array(values.length);
+      values.forEach((v, k) => { out[k] = typeof v === 'bigint' ? BigInt.asIntN(64, v) : numberToInt64(Number(v)); });
+      flat = out;
+    } else flat = fromNumbers(values.map((v) => (typeof v === 'bigint' ? Number(v) : Number(v))), want);
   } else {
     throw new TypeError(`tensor: data must be a number, a nested array of numbers or a typed array, got ${describe(data)}`);
   }
@@ -92,7 +138,17 @@ export function tensor(data: NestedArray | ArrayLike<number>, options: TensorFro
     if (numel(s) !== flat.length) throw new ShapeError(`tensor: shape ${fmt(s)} needs ${numel(s)} values, got ${flat.length}`);
     shape = s;
   }
-  return finish(wrap(flat, shape), o);
+  const dt = asked ?? inferred;
+  checkGradDType('tensor', o, dt);
+  return finish(wrap(flat, shape, dt), o);
+}
+
+/** One value in `dtype`'s storage. */
+function scalarData(v: number | boolean | bigint, dtype: DType): StorageArray {
+  const out = new dtype.array(1);
+  if (dtype === int64) (out as BigInt64Array)[0] = typeof v === 'bigint' ? BigInt.asIntN(64, v) : numberToInt64(Number(v));
+  else numberWriter(dtype)(out, 0, Number(v));
+  return out;
 }
 
 /**
@@ -107,11 +163,16 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
   return filled('full', shape, value, options);
 }
 
-function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
+function filled(op: string, shape: readonly number[], value: number | boolean | bigint, options: TensorOptions, fallback: DType = float32): Tensor {
   const o = opts(op, options);
   const s = checkShape(op, shape);
-  if (typeof value !== 'number') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
-  return finish(wrap(new Float32Array(numel(s)).fill(value), s), o);
+  if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
+  const dt = dtypeOf(op, o, fallback);
+  checkGradDType(op, o, dt);
+  if (dt === float32) return finish(wrap(new Float32Array(numel(s)).fill(Number(value)), s), o);
+  const one = scalarData(value, dt), out = new dt.array(numel(s));
+  (out as Float64Array).fill((one as Float64Array)[0]!); // one element of the same array type
+  return finish(wrap(out, s, dt), o);
 }
 
 /**
@@ -124,7 +185,9 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   const o = opts('zeros', options);
   const s = checkShape('zeros', shape);
-  return finish(wrap(new Float32Array(numel(s)), s), o);
+  const dt = dtypeOf('zeros', o);
+  checkGradDType('zeros', o, dt);
+  return finish(wrap(new dt.array(numel(s)), s, dt), o);
 }
 /**
  * Ones. @example
@@ -134,24 +197,26 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
  * ```
  */
 export const ones = (shape: readonly number[], options: TensorOptions = {}): Tensor => filled('ones', shape, 1, options);
-/** Zeros with x's shape. @example `zerosLike(x)` */
-export const zerosLike = (x: Tensor, options: TensorOptions = {}): Tensor => zeros(x.shape, options);
-/** Ones with x's shape. @example `onesLike(x)` */
-export const onesLike = (x: Tensor, options: TensorOptions = {}): Tensor => ones(x.shape, options);
-/** `value` with x's shape. @example `fullLike(x, 2)` */
-export const fullLike = (x: Tensor, value: number, options: TensorOptions = {}): Tensor => full(x.shape, value, options);
+/** Zeros with x's shape and dtype (unless `dtype` says another). @example `zerosLike(x)` */
+export const zerosLike = (x: Tensor, options: TensorOptions = {}): Tensor => zeros(x.shape, { dtype: x.dtype, ...options });
+/** Ones with x's shape and dtype. @example `onesLike(x)` */
+export const onesLike = (x: Tensor, options: TensorOptions = {}): Tensor => ones(x.shape, { dtype: x.dtype, ...options });
+/** `value` with x's shape and dtype. @example `fullLike(x, 2)` */
+export const fullLike = (x: Tensor, value: number, options: TensorOptions = {}): Tensor => full(x.shape, value, { dtype: x.dtype, ...options });
 
 /**
  * `start, start+step, ...` below `end` (one argument: `0..end`).
  * @example
  * ```ts
  * import { arange } from '@tensile/tensor';
- * arange(4);        // tensor([0., 1., 2., 3.])
+ * arange(4);        // tensor([0, 1, 2, 3]): int64, as PyTorch's for integer arguments
  * arange(1, 2, 0.5); // tensor([1.0000, 1.5000])
+ * arange(4, undefined, 1, { dtype: 'float32' }); // tensor([0., 1., 2., 3.])
  * ```
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const o = opts('arange', options);
+  // PyTorch's rule: integers everywhere give int64, any other number the default float dtype.
   const [a, b] = end === undefined ? [0, start] : [start, end];
   for (const [name, v] of [['start', a], ['end', b], ['step', step]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`arange: ${name} must be a finite number, got ${v}`);
@@ -160,9 +225,16 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   if ((b - a) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign: start ${a}, end ${b}, step ${step}`);
   const n = Math.ceil((b - a) / step);
   checkShape('arange', [n], 'length');
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = a + i * step;
-  return finish(wrap(out, [n]), o);
+  const dt = dtypeOf('arange', o, Number.isInteger(a) && Number.isInteger(b) && Number.isInteger(step) ? int64 : float32);
+  checkGradDType('arange', o, dt);
+  if (dt === int64) {
+    const out = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) out[i] = BigInt(a + i * step);
+    return finish(wrap(out, [n], int64), o);
+  }
+  const vals = new Float64Array(n);
+  for (let i = 0; i < n; i++) vals[i] = a + i * step;
+  return finish(wrap(fromNumbers(vals, dt), [n], dt), o);
 }
 
 /**
@@ -180,12 +252,14 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   }
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${describe(steps)}`);
   checkShape('linspace', [steps], 'steps');
-  const out = new Float32Array(steps);
+  const dt = dtypeOf('linspace', o);
+  checkGradDType('linspace', o, dt);
+  const out = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // NOTE: PyTorch fills the second half from the end so that the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return finish(wrap(out, [steps]), o);
+  return finish(wrap(fromNumbers(out, dt), [steps], dt), o);
 }
 
 /**
@@ -199,19 +273,29 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   const o = opts('eye', options);
   checkShape('eye', [n, m], 'size');
-  const out = new Float32Array(n * m);
+  const dt = dtypeOf('eye', o);
+  checkGradDType('eye', o, dt);
+  const out = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
-  return finish(wrap(out, [n, m]), o);
+  return finish(wrap(fromNumbers(out, dt), [n, m], dt), o);
 }
 
-function randomFill(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomFill(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator, dt: DType) => number, fallback: DType = float32, floatOnly = true): Tensor {
   const o = opts(op, options, RANDOM_OPTIONS);
   const s = checkShape(op, shape);
   const g = o.generator ?? defaultGenerator;
   if (!(g instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
-  const out = new Float32Array(numel(s));
-  for (let i = 0; i < out.length; i++) out[i] = draw(g);
-  return finish(wrap(out, s), o);
+  const dt = dtypeOf(op, o, fallback);
+  if (floatOnly && !dt.isFloatingPoint) throw new TypeError(`${op}: "${op}" not implemented for '${dt.cName}' (it draws floating-point values)`);
+  checkGradDType(op, o, dt);
+  if (dt === float32) {
+    const out = new Float32Array(numel(s));
+    for (let i = 0; i < out.length; i++) out[i] = draw(g, dt);
+    return finish(wrap(out, s), o);
+  }
+  const vals = new Float64Array(numel(s));
+  for (let i = 0; i < vals.length; i++) vals[i] = draw(g, dt);
+  return finish(wrap(fromNumbers(vals, dt), s, dt), o);
 }
 
 /**
@@ -224,7 +308,8 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   // NOTE: rounding a double in [0,1) to float32 can give exactly 1; redraw those.
-  return randomFill('rand', shape, options, (g) => {
+  return randomFill('rand', shape, options, (g, dt) => {
+    if (dt === float64) return g.uniform();
     for (;;) {
       const u = Math.fround(g.uniform());
       if (u < 1) return u;
@@ -245,7 +330,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 }
 
 /**
- * Integers uniformly drawn from [low, high), as float32 values.
+ * Integers uniformly drawn from [low, high), int64 unless `dtype` says another (PyTorch's default).
  * @example
  * ```ts
  * import { randint } from '@tensile/tensor';
@@ -256,7 +341,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new RangeError(`randint: expects integers low < high, got low ${low}, high ${high}`);
   }
-  return randomFill('randint', shape, options, (g) => g.int(low, high));
+  return randomFill('randint', shape, options, (g) => g.int(low, high), int64, false);
 }
 
 /**

@@ -1,13 +1,14 @@
 import { isGradEnabled } from '../autograd.js';
 import { ShapeError } from '../errors.js';
 import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
-import { existingArena, keepAlive, residentArena } from '../kernels/wasm/arena.js';
+import { existingArena, keepAlive, residentArena, type ElementType } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub, binaryForward } from './binary.js';
 import { clamp } from './unary.js';
-import { expand, clone } from './movement.js';
-import { toTensor, expectTensor, checkNumber } from './util.js';
+import { expand, clone, writeInto as writeView } from './movement.js';
+import { toTensor, expectTensor, checkNumber, scalar } from './util.js';
+import { canCast, float32, type StorageArray } from '../dtype.js';
 import { assertNoInternalOverlap, inputNeedsCopy, overlapStatus } from '../overlap.js';
 
 /**
@@ -28,7 +29,7 @@ function inplace(self: Tensor, op: string, others: readonly Tensor[], compute: (
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in noGrad()`);
   }
   if (!recording) {
-    if (direct && self.isContiguous()) direct();
+    if (direct && self.isContiguous() && self.dtype === float32 && others.every((t) => t.dtype === float32)) direct();
     else {
       const r = compute(self);
       writeInto(op, self, r);
@@ -40,7 +41,7 @@ function inplace(self: Tensor, op: string, others: readonly Tensor[], compute: (
     throw new Error(`${op}: in-place operation on a view while recording gradients is not supported; apply it to the base tensor, or clone() the view first`);
   }
   // Snapshot of the old value, carrying self's place in the graph.
-  const old = new Tensor(new Storage(self.toFloat32Array()), self.shape);
+  const old = new Tensor(new Storage(self.toTypedArray(), self.dtype), self.shape);
   if (self.gradFn) old._setGradFn(self.gradFn);
   const r = compute(old);
   writeInto(op, self, r);
@@ -59,30 +60,43 @@ function readable(op: string, self: Tensor, input: Tensor): Tensor {
   return inputNeedsCopy(op, self, input) ? clone(input) : input;
 }
 
+/**
+ * Writes an out-of-place result into self: in self's dtype, which the result's must be able to
+ * take (PyTorch's `canCast`: no floating into an integer, nothing but bool into bool) except for
+ * `copy_`, which converts anything.
+ */
 function writeInto(op: string, self: Tensor, r: Tensor): void {
   if (!sameShape(r.shape, self.shape)) {
     throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(r.shape)}`);
   }
-  const [d, o] = r._contiguousData();
-  K().scatterCopy(d, o, self.shape, self.storage.data, self.offset, self.strides);
+  if (op !== 'copy_' && !canCast(r.dtype, self.dtype)) {
+    throw new TypeError(`${op}: result type ${r.dtype.cName} can't be cast to the desired output type ${self.dtype.cName}`);
+  }
+  writeView(r, self, self.offset);
 }
 
 /** Checks that `other` broadcasts to self's shape exactly (an in-place result keeps self's shape). */
 function checkBroadcastTo(op: string, self: Tensor, other: Tensor): void {
-  const s = broadcastShapes(op, self.shape, other.shape);
+  checkShapeTo(op, self, other.shape);
+}
+function checkShapeTo(op: string, self: Tensor, shape: readonly number[]): void {
+  const s = broadcastShapes(op, self.shape, shape);
   if (!sameShape(s, self.shape)) throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(s)}`);
 }
 
-function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: Tensor) => Tensor): Tensor {
+function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: TensorLike) => Tensor): Tensor {
   expectTensor(op, 'self', self);
-  const other = readable(op, self, toTensor(op, 'other', o));
+  // A number stays a number for promotion (`intT.add_(2)` stays int64); the kernel's direct
+  // path (float32 self) takes it as float32(v), as PyTorch does.
+  const given = typeof o === 'number' ? o : readable(op, self, toTensor(op, 'other', o));
+  const other = typeof given === 'number' ? toTensor(op, 'other', given) : given;
   checkBroadcastTo(op, self, other);
-  inplace(self, op, [other], (old) => outOfPlace(old, other), () => {
+  inplace(self, op, given instanceof Tensor ? [given] : [], (old) => outOfPlace(old, given), () => {
     K().binary(
       kind,
-      self.storage.data, self.offset, self.strides,
-      other.storage.data, other.offset, broadcastStrides(other.shape, other.strides, self.shape),
-      self.shape, self.storage.data, self.offset, alpha,
+      self._f32(op), self.offset, self.strides,
+      other._f32(op), other.offset, broadcastStrides(other.shape, other.strides, self.shape),
+      self.shape, self._f32(op), self.offset, alpha,
     );
   });
   return self;
@@ -107,7 +121,7 @@ export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Te
   expectTensor('addcmul_', 'tensor1', tensor1);
   expectTensor('addcmul_', 'tensor2', tensor2);
   const t1 = readable('addcmul_', self, tensor1), t2 = readable('addcmul_', self, tensor2);
-  checkBroadcastTo('addcmul_', self, binaryForward('addcmul_', 'mul', t1, t2));
+  checkShapeTo('addcmul_', self, broadcastShapes('addcmul_', t1.shape, t2.shape));
   inplace(self, 'addcmul_', [t1, t2], (old) => add(old, mul(mul(t1, t2), value)));
   return self;
 }
@@ -118,7 +132,7 @@ export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Te
   expectTensor('addcdiv_', 'tensor1', tensor1);
   expectTensor('addcdiv_', 'tensor2', tensor2);
   const t1 = readable('addcdiv_', self, tensor1), t2 = readable('addcdiv_', self, tensor2);
-  checkBroadcastTo('addcdiv_', self, binaryForward('addcdiv_', 'mul', t1, t2));
+  checkShapeTo('addcdiv_', self, broadcastShapes('addcdiv_', t1.shape, t2.shape));
   inplace(self, 'addcdiv_', [t1, t2], (old) => add(old, mul(div(t1, t2), value)));
   return self;
 }
@@ -145,15 +159,15 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   const s = readable('copy_', self, toTensor('copy_', 'src', src));
   checkBroadcastTo('copy_', self, s);
   inplace(self, 'copy_', [s], () => clone(expand(s, self.shape)), () => {
-    K().copy(s.storage.data, s.offset, broadcastStrides(s.shape, s.strides, self.shape), self.shape, self.storage.data, self.offset);
+    K().copy(s._f32('copy_'), s.offset, broadcastStrides(s.shape, s.strides, self.shape), self.shape, self._f32('copy_'), self.offset);
   });
   return self;
 }
 
 export function fill_<T extends Tensor>(self: T, value: number): T {
   const v = checkNumber('fill_', 'value', value);
-  inplace(self, 'fill_', [], (old) => new Tensor(new Storage(new Float32Array(old.numel()).fill(v)), old.shape), () => {
-    self.storage.data.fill(v, self.offset, self.offset + self.numel());
+  inplace(self, 'fill_', [], (old) => expand(scalar(v, old.dtype), old.shape), () => {
+    self._f32('fill_').fill(v, self.offset, self.offset + self.numel());
   });
   return self;
 }
@@ -184,8 +198,8 @@ export function updateInPlace(
   const op = 'updateInPlace';
   if (!Array.isArray(outputs)) throw new TypeError(`${op}: outputs must be an array of tensors`);
   if (!Array.isArray(inputs)) throw new TypeError(`${op}: inputs must be an array of tensors`);
-  outputs.forEach((t, i) => expectTensor(op, `outputs[${i}]`, t));
-  inputs.forEach((t, i) => expectTensor(op, `inputs[${i}]`, t));
+  outputs.forEach((t, i) => expectTensor(op, `outputs[${i}]`, t)._f32(`${op}: outputs[${i}]`));
+  inputs.forEach((t, i) => expectTensor(op, `inputs[${i}]`, t)._f32(`${op}: inputs[${i}]`));
   if (typeof fn !== 'function') throw new TypeError(`${op}: fn must be a function`);
   if (isGradEnabled()) {
     const i = outputs.findIndex((t) => t.isLeaf && t.requiresGrad);
@@ -201,7 +215,7 @@ export function updateInPlace(
     }
   });
   const copied = inputs.map((t, i) => outputs.some((o) => inputNeedsCopy(`${op}: inputs[${i}]`, o, t)));
-  const dense = (t: Tensor): Float32Array => (t.isContiguous() ? keepAlive(t.storage.data.subarray(t.offset, t.offset + t.numel()), t.storage) : t.toFloat32Array());
+  const dense = (t: Tensor): Float32Array => (t.isContiguous() ? keepAlive((t.storage.data as Float32Array).subarray(t.offset, t.offset + t.numel()), t.storage) : t.toFloat32Array());
   const out = outputs.map(dense);
   const inp = inputs.map((t, i) => (copied[i] ? t.toFloat32Array() : dense(t)));
   fn(out, inp);
@@ -238,10 +252,10 @@ export function makeResident(t: Tensor): boolean {
   const arena = wasmAvailable() ? residentArena() : null;
   if (!arena) return false;
   if (arena.has(s.data)) return true;
-  const block = arena.alloc(s.data.length, s);
+  const block = arena.alloc(s.data.length, s, s.dtype.array as unknown as ElementType<StorageArray>);
   if (!block) return false;
-  block.set(s.data);
-  (s as { data: Float32Array }).data = block;
+  (block as Float32Array).set(s.data as Float32Array); // the same typed array type on both sides
+  (s as { data: StorageArray }).data = block;
   return true;
 }
 

@@ -28,9 +28,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const batch = Math.max(Ba, Bb);
   const out = empty([batch, M, N]);
   K().matmul(
-    a.storage.data, a.offset, Ba === 1 ? 0 : a.strides[0]!, a.strides[1]!, a.strides[2]!,
-    b.storage.data, b.offset, Bb === 1 ? 0 : b.strides[0]!, b.strides[1]!, b.strides[2]!,
-    out.storage.data, batch, M, N, Ka,
+    a._f32('matmul'), a.offset, Ba === 1 ? 0 : a.strides[0]!, a.strides[1]!, a.strides[2]!,
+    b._f32('matmul'), b.offset, Bb === 1 ? 0 : b.strides[0]!, b.strides[1]!, b.strides[2]!,
+    out.storage.data as Float32Array, batch, M, N, Ka,
   );
   return record('bmm', out, [a, b], (g) => {
     let ga = a.requiresGrad ? bmm(g, b.transpose(1, 2)) : null;

@@ -5,6 +5,8 @@ import { contiguousStrides, fmt, normDim, numel, sameShape, shapeArgs, type Shap
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './binary.js';
 import { empty, expectTensor, wrap } from './util.js';
+import { bool, float32, float64, promoteTypes, type DType } from '../dtype.js';
+import { castStrided, copyStrided, scatterStrided } from './typed.js';
 import { tensor } from './creation.js';
 
 /** Indices: a float32 tensor holding integers, a (nested) `number[]` or an `Int32Array`. */
@@ -63,7 +65,7 @@ function inferShape(op: string, x: Tensor, shape: number[]): number[] {
  * @example
  * ```ts
  * import { arange } from '@tensile/tensor';
- * arange(6).reshape(2, 3); // tensor([[0., 1., 2.], [3., 4., 5.]])
+ * arange(6).reshape(2, 3); // tensor([[0, 1, 2], [3, 4, 5]])
  * ```
  */
 export function reshape(x: Tensor, ...args: (number | readonly number[])[]): Tensor {
@@ -242,7 +244,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * @example
  * ```ts
  * import { arange } from '@tensile/tensor';
- * arange(5).narrow(0, 1, 3); // tensor([1., 2., 3.])
+ * arange(5).narrow(0, 1, 3); // tensor([1, 2, 3])
  * ```
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -262,9 +264,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Zeros of `shape` with g written at `start` along `dim`; the backward of narrow. */
 function narrowBackward(g: Tensor, shape: Shape, dim: number, start: number): Tensor {
-  const out = empty(shape);
-  const [gd, go] = g._contiguousData();
-  K().scatterCopy(gd, go, g.shape, out.storage.data, start * out.strides[dim]!, out.strides);
+  const out = empty(shape, g.dtype);
+  writeInto(g, out, start * out.strides[dim]!);
   return record('narrowBackward', out, [g], (gg) => [narrow(gg, dim, start, g.shape[dim]!)]);
 }
 
@@ -273,7 +274,7 @@ function narrowBackward(g: Tensor, shape: Shape, dim: number, start: number): Te
  * @example
  * ```ts
  * import { arange } from '@tensile/tensor';
- * arange(6).reshape(2, 3).select(0, 1); // tensor([3., 4., 5.])
+ * arange(6).reshape(2, 3).select(0, 1); // tensor([3, 4, 5])
  * ```
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -306,35 +307,94 @@ export function contiguous(x: Tensor): Tensor {
  */
 export function clone(x: Tensor): Tensor {
   expectTensor('clone', 'input', x);
-  const out = empty(x.shape);
-  K().copy(x.storage.data, x.offset, x.strides, x.shape, out.storage.data, 0);
+  const out = empty(x.shape, x.dtype);
+  if (x.dtype === float32) K().copy(x.storage.data as Float32Array, x.offset, x.strides, x.shape, out.storage.data as Float32Array, 0);
+  else copyStrided(x.storage.data, x.offset, x.strides, x.shape, out.storage.data, 0);
   return record('clone', out, [x], (g) => [g]);
 }
 
-/** @internal `out[i] = x.flat[idx[i]]` with shape `shape`; backward scatters. */
+/**
+ * @internal Writes x's elements (row-major) into the view of `out`'s storage at `outOff` with
+ * `out`'s strides and x's shape, in out's dtype (x cast first if it differs).
+ */
+export function writeInto(x: Tensor, out: Tensor, outOff: number): void {
+  const src = x.dtype === out.dtype ? x : toDType(x, out.dtype);
+  if (out.dtype === float32) {
+    const [d, o] = src._contiguousData();
+    K().scatterCopy(d, o, src.shape, out.storage.data as Float32Array, outOff, out.strides);
+  } else {
+    const [d, o] = src._contiguousAny();
+    scatterStrided(d, o, src.shape, out.storage.data, outOff, out.strides);
+  }
+}
+
+/** @internal `out[i] = x.flat[idx[i]]` with shape `shape` (any dtype); backward scatters. */
 export function takeFlat(x: Tensor, idx: Int32Array, shape: Shape, name = 'take'): Tensor {
-  const out = empty(shape);
-  const [d, o] = x._contiguousData();
-  K().take(d, o, idx, out.storage.data);
+  const out = empty(shape, x.dtype);
+  if (x.dtype === float32) {
+    const [d, o] = x._contiguousData(name);
+    K().take(d, o, idx, out.storage.data as Float32Array);
+  } else {
+    const [d, o] = x._contiguousAny();
+    const dst = out.storage.data as Float64Array, src = d as Float64Array; // element moves in one dtype
+    for (let i = 0; i < idx.length; i++) dst[i] = src[o + idx[i]!]!;
+  }
   return record(name, out, [x], (g) => [scatterFlat(g, idx, x.shape)]);
 }
 
-/** @internal Zeros of `shape` with `g[i]` added at flat `idx[i]`; backward gathers. */
+/** @internal Zeros of `shape` with `g[i]` added at flat `idx[i]` (float32 or float64); backward gathers. */
 export function scatterFlat(g: Tensor, idx: Int32Array, shape: Shape): Tensor {
-  const out = empty(shape);
-  const [d, o] = g._contiguousData();
-  K().scatterAdd(d, o, idx, out.storage.data);
+  const out = empty(shape, g.dtype);
+  if (g.dtype === float32) {
+    const [d, o] = g._contiguousData('scatterAdd');
+    K().scatterAdd(d, o, idx, out.storage.data as Float32Array);
+  } else if (g.dtype === float64) {
+    const [d, o] = g._contiguousAny();
+    const dst = out.storage.data as Float64Array, src = d as Float64Array;
+    for (let i = 0; i < idx.length; i++) dst[idx[i]!] = dst[idx[i]!]! + src[o + i]!;
+  } else g._f32('scatterAdd');
   return record('scatterAdd', out, [g], (gg) => [takeFlat(gg, idx, g.shape)]);
 }
 
-function readIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
-  const v = index.toFloat32Array();
-  const out = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const k = v[i]!;
+/**
+ * The values of an index or class-target tensor as numbers, exactly: int64 (past ±2^53
+ * refused), the other integer dtypes, and float32 (a JavaScript user's `tensor([0, 2])`; the
+ * caller refuses non-integers). bool and the other floating dtypes are refused, as PyTorch does.
+ */
+export function indexValues(op: string, arg: string, t: Tensor): Float64Array {
+  const dt = t.dtype;
+  if (dt === bool || (dt.isFloatingPoint && dt !== float32)) {
+    throw new TypeError(`${op}: ${arg} must be an integer tensor (int64 or int32), got ${dt.name}`);
+  }
+  const raw = t.toTypedArray();
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
+    if (typeof v === 'bigint' && (v > 9007199254740991n || v < -9007199254740991n)) throw new RangeError(`${op}: ${arg} value ${v} is out of range`);
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/**
+ * The indices an index tensor holds, range-checked before any narrowing: int64 and int32
+ * (PyTorch's index dtypes), uint8/int8/int16, and float32 holding exact integers (what
+ * `tensor([0, 1])` gives a JavaScript user). Non-integer values and bool are refused.
+ */
+export function readIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
+  const dt = index.dtype;
+  if (dt === bool) throw new TypeError(`${op}: index must be an integer tensor (int64 or int32), got bool`);
+  if (dt.isFloatingPoint && dt !== float32) throw new TypeError(`${op}: index must be an integer tensor (int64 or int32), got ${dt.name}`);
+  const raw = index.toTypedArray();
+  const out = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
     // PyTorch's gather and index_select do not wrap negative indices (unlike x[-1] or select).
-    if (!Number.isInteger(k) || k < 0 || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
-    out[i] = k;
+    if (typeof v === 'bigint' ? v < 0n || v >= BigInt(size) : !Number.isInteger(v) || v < 0 || v >= size) {
+      if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError(`${op}: index ${v} is not an integer (index tensors hold integers: use int64)`);
+      throw new RangeError(`${op}: index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+    }
+    out[i] = Number(v);
   }
   return out;
 }
@@ -420,16 +480,17 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = [...first.shape];
   shape[d] = total;
-  const out = empty(shape);
+  // PyTorch's cat promotes: the result has every input's dtype promoted together.
+  const dtype = tensors.reduce((dt, t) => promoteTypes(dt, t.dtype), first.dtype);
+  const out = empty(shape, dtype);
   let at = 0;
   const starts: number[] = [];
   for (const t of tensors) {
     starts.push(at);
-    const [td, to] = t._contiguousData();
-    K().scatterCopy(td, to, t.shape, out.storage.data, at * out.strides[d]!, out.strides);
+    writeInto(t, out, at * out.strides[d]!);
     at += t.shape[d]!;
   }
-  return record('cat', out, tensors, (g) => tensors.map((t, i) => (t.requiresGrad ? narrow(g, d, starts[i]!, t.shape[d]!) : null)));
+  return record('cat', out, tensors, (g) => tensors.map((t, i) => (t.requiresGrad ? toDType(narrow(g, d, starts[i]!, t.shape[d]!), t.dtype) : null)));
 }
 
 /**
@@ -448,4 +509,17 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const d = normDim('stack', dim, tensors[0]!.ndim + 1);
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+/**
+ * `x` in `dtype` (x itself when it has it, as PyTorch's `to`): a cast as PyTorch's (see
+ * typed.ts). Floating to floating records the cast; its gradient is cast back.
+ */
+export function toDType(x: Tensor, dtype: DType): Tensor {
+  expectTensor('to', 'input', x);
+  if (x.dtype === dtype) return x;
+  const out = wrap(castStrided(x.storage.data, x.dtype, x.offset, x.strides, x.shape, dtype), x.shape, dtype);
+  if (!x.dtype.isFloatingPoint || !dtype.isFloatingPoint) return out;
+  const from = x.dtype;
+  return record('to', out, [x], (g) => [toDType(g, from)]);
 }

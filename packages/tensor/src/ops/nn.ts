@@ -10,10 +10,11 @@ import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import { fmt, normDim, numel, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { bool } from '../dtype.js';
 import { add, div, ge, gt, lt, minimum, mul, sub, where } from './binary.js';
 import { rand, tensor } from './creation.js';
 import { matmul } from './matmul.js';
-import { cat, scatterFlat, takeFlat } from './movement.js';
+import { cat, indexValues, scatterFlat, takeFlat } from './movement.js';
 import { mean, sum } from './reduce.js';
 import { abs, clamp, exp, log, log1p, neg, reciprocal, relu, sigmoid, sqrt } from './unary.js';
 import { describe, empty, expectTensor, wrap } from './util.js';
@@ -114,7 +115,7 @@ function softmaxForward(op: string, x: Tensor, dim: number, log: boolean): [Tens
   const out = empty(x.shape);
   const [data, off] = x._contiguousData();
   const D = x.shape[d] ?? 1;
-  K().softmax(data, off, numel(x.shape.slice(0, d)), D, numel(x.shape.slice(d + 1)), out.storage.data, log);
+  K().softmax(data, off, numel(x.shape.slice(0, d)), D, numel(x.shape.slice(d + 1)), out.storage.data as Float32Array, log);
   return [out, d];
 }
 
@@ -167,10 +168,10 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
     if (spatial.length === 0 && target.ndim === 1) throw new ShapeError(`${op}: target has shape ${fmt(target.shape)} but input has batch size ${N}`);
     throw new ShapeError(`${op}: target has shape ${fmt(target.shape)} but input of shape ${fmt(input.shape)} needs target shape ${fmt(want)}`);
   }
-  const t = target.toFloat32Array();
+  const t = indexValues(op, 'target', target);
   const S = numel(spatial);
   const idx = new Int32Array(t.length);
-  const keep = new Float32Array(t.length);
+  const keep = new Uint8Array(t.length);
   let count = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!;
@@ -182,7 +183,7 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
     keep[i] = 1;
     count++;
   }
-  return { idx, keep: wrap(keep, want), count };
+  return { idx, keep: wrap(keep, want, bool), count };
 }
 
 /** Accepts `[C]` with a 0-d target (unbatched) by adding a batch dim of 1. */
@@ -300,7 +301,7 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
     }
     const ds = noGrad(() => dsOf(g)).toFloat32Array();
     const out = empty([N, C]);
-    const o = out.storage.data, yd = y.storage.data, kd = keep.storage.data;
+    const o = out.storage.data as Float32Array, yd = y._f32('crossEntropy'), kd = keep.storage.data as Uint8Array;
     for (let n = 0; n < N; n++) {
       // G's row: 0 + (-ds) at the target (float32: -0 becomes 0), zeros elsewhere; its sum is exact.
       const gt = kd[n] ? Math.fround(0 + -ds[n]!) : 0;
@@ -397,7 +398,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const out = empty([rows, O]);
   const [xd, xo] = x2._contiguousData(), [wd, wo] = weight._contiguousData();
   const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
-  K().linear(xd, xo, wd, wo, bd, bo, rows, I, O, out.storage.data);
+  K().linear(xd, xo, wd, wo, bd, bo, rows, I, O, out.storage.data as Float32Array);
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
   const y = record('linear', out, inputs, (g) => {
     const needX = x2.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false;
@@ -407,7 +408,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     }
     const dx = needX ? empty([rows, I]) : null, dw = needW ? empty([O, I]) : null, db = needB ? empty([O]) : null;
     const [gd, go] = g._contiguousData();
-    K().linearBackward(xd, xo, wd, wo, gd, go, rows, I, O, dx?.storage.data ?? null, dw?.storage.data ?? null, db?.storage.data ?? null);
+    K().linearBackward(xd, xo, wd, wo, gd, go, rows, I, O, (dx?.storage.data ?? null) as Float32Array | null, (dw?.storage.data ?? null) as Float32Array | null, (db?.storage.data ?? null) as Float32Array | null);
     return [dx, dw, db];
   }, inputs);
   return y.reshape([...batch, O]);
@@ -429,14 +430,14 @@ function geometry(op: string, shape: readonly number[], kernel: [number, number]
 function unfoldRaw(x: Tensor, g: Geometry): Tensor {
   const out = empty([g.N, g.C * g.kh * g.kw, g.Ho * g.Wo]);
   const [d, o] = x._contiguousData();
-  K().unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data);
+  K().unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('unfold', out, [x], (gr) => [foldRaw(gr, g)]);
 }
 
 function foldRaw(cols: Tensor, g: Geometry): Tensor {
   const out = empty([g.N, g.C, g.H, g.W]);
   const [d, o] = cols._contiguousData();
-  K().fold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data);
+  K().fold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('fold', out, [cols], (gr) => [unfoldRaw(gr, g)]);
 }
 
@@ -448,7 +449,7 @@ function foldRaw(cols: Tensor, g: Geometry): Tensor {
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
- * F.unfold(arange(16).reshape(1, 1, 4, 4), 2, { stride: 2 }).shape; // [1, 4, 4]: 4 taps x 4 blocks
+ * F.unfold(arange(16).float().reshape(1, 1, 4, 4), 2, { stride: 2 }).shape; // [1, 4, 4]: 4 taps x 4 blocks
  * ```
  */
 export function unfold(x: Tensor, kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
@@ -589,7 +590,7 @@ function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
   const out = empty([g.N, O, g.Ho, g.Wo]);
   const [xd, xo] = x._contiguousData(), [wd, wo] = weight._contiguousData();
   const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
-  K().conv2d(xd, xo, wd, wo, bd, bo, g, out.storage.data);
+  K().conv2d(xd, xo, wd, wo, bd, bo, g, out.storage.data as Float32Array);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('conv2d', out, inputs, (gy) => {
     const needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false;
@@ -604,7 +605,7 @@ function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
     }
     const dx = needX ? empty(x.shape) : null, dw = needW ? empty(weight.shape) : null, db = needB ? empty([O]) : null;
     const [gd, go] = gy._contiguousData();
-    K().conv2dBackward(xd, xo, wd, wo, gd, go, g, dx?.storage.data ?? null, dw?.storage.data ?? null, db?.storage.data ?? null);
+    K().conv2dBackward(xd, xo, wd, wo, gd, go, g, (dx?.storage.data ?? null) as Float32Array | null, (dw?.storage.data ?? null) as Float32Array | null, (db?.storage.data ?? null) as Float32Array | null);
     return bias ? [dx, dw, db] : [dx, dw];
   }, inputs);
 }
@@ -641,7 +642,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
- * F.maxPool2d(arange(16).reshape(1, 1, 4, 4), 2); // tensor([[[[5., 7.], [13., 15.]]]])
+ * F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2); // tensor([[[[5., 7.], [13., 15.]]]])
  * ```
  */
 export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor {
@@ -666,7 +667,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
   const out = empty([g.N, g.C, g.Ho, g.Wo]);
   const [d, o] = x._contiguousData();
-  K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data, idx);
+  K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array, idx);
   // The gradient goes to each window's winner (a differentiable scatter, whose backward gathers).
   return record(op, out, [x], (gy) => [scatterFlat(gy, idx, x.shape)]);
 }
@@ -739,7 +740,7 @@ export interface AvgPool2dOptions {
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
- * F.avgPool2d(arange(16).reshape(1, 1, 4, 4), 2); // tensor([[[[2.5, 4.5], [10.5, 12.5]]]])
+ * F.avgPool2d(arange(16).float().reshape(1, 1, 4, 4), 2); // tensor([[[[2.5, 4.5], [10.5, 12.5]]]])
  * ```
  */
 export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
@@ -794,7 +795,7 @@ function adaptiveMatrix(size: number, out: number): Tensor {
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
- * F.adaptiveAvgPool2d(arange(16).reshape(1, 1, 4, 4), 1); // tensor([[[[7.5]]]])
+ * F.adaptiveAvgPool2d(arange(16).float().reshape(1, 1, 4, 4), 1); // tensor([[[[7.5]]]])
  * ```
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
@@ -1069,9 +1070,9 @@ export function embedding(input: IndexLike, weight: Tensor, options: EmbeddingOp
     if (typeof pad !== 'number' || !Number.isInteger(pad) || pad < -num || pad >= num) throw new RangeError(`${op}: paddingIdx must be within numEmbeddings (${num}), got ${String(pad)}`);
     if (pad < 0) pad += num;
   }
-  const v = ix.toFloat32Array();
+  const v = indexValues(op, 'input', ix);
   const idx = new Int32Array(v.length * D);
-  const keep = pad === null ? null : new Float32Array(v.length);
+  const keep = pad === null ? null : new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const k = v[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= num) throw new RangeError(`${op}: index ${k} is out of range for ${num} embeddings`);
@@ -1080,7 +1081,7 @@ export function embedding(input: IndexLike, weight: Tensor, options: EmbeddingOp
   }
   const out = takeFlat(weight, idx, [...ix.shape, D], op);
   // padding entries keep their value but pass no gradient: the detached copy is picked there
-  return keep ? where(wrap(keep, [...ix.shape, 1]), out, out.detach()) : out;
+  return keep ? where(wrap(keep, [...ix.shape, 1], bool), out, out.detach()) : out;
 }
 
 // ---- regression and distribution losses ----------------------------------------------------

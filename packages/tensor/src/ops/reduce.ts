@@ -2,8 +2,10 @@ import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
 import { normDim, normDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { float32, int64 } from '../dtype.js';
+import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, mul, sub, where } from './binary.js';
-import { takeFlat } from './movement.js';
+import { takeFlat, toDType } from './movement.js';
 import { exp, isfinite, log, sqrt } from './unary.js';
 import { empty, expectTensor, wrap } from './util.js';
 
@@ -17,9 +19,14 @@ function reducedShape(shape: readonly number[], dims: readonly number[], keepdim
   return out;
 }
 
-/** Reduces sorted `dims` of x with the kernel, merging runs of adjacent dims. No graph. */
+/**
+ * Reduces sorted `dims` of x, merging runs of adjacent dims; no graph. float32 runs the
+ * kernel (argmax/argmin give float positions); the other dtypes the typed loops, giving the
+ * dtype `reducedDType` says (sum of integers and bool in int64, positions in int64).
+ */
 function reduceForward(kind: ReduceKind, x: Tensor, dims: readonly number[]): Float32Array {
-  let [data, off] = x._contiguousData();
+  if (x.dtype !== float32) throw new TypeError(`${kind}: internal: ${x.dtype.name} reached the float32 reduction`);
+  let [data, off] = x._contiguousData(kind);
   let shape = [...x.shape];
   if (x.ndim === 0) return Float32Array.of(data[off]!);
   // group adjacent dims into runs, reduce runs from the last to the first
@@ -44,8 +51,32 @@ function reduceForward(kind: ReduceKind, x: Tensor, dims: readonly number[]): Fl
   return data;
 }
 
+/** The typed reduction of sorted `dims` (one dim at a time, last first) for the dtypes other than float32. */
+function reduceTypedDims(kind: 'sum' | 'max' | 'min' | 'argmax' | 'argmin', x: Tensor, dims: readonly number[]): Tensor {
+  if (x.dtype.isFloatingPoint && x.dtype.itemsize === 2) x._f32(kind); // float16/bfloat16: storage only
+  let [data, off] = x._contiguousAny();
+  if (off !== 0 || data.length !== x.numel()) data = x.toTypedArray();
+  let dt = x.dtype;
+  let shape = [...x.shape];
+  if (x.ndim === 0 || dims.length === 0) {
+    // A 0-d tensor (or no dims): sum casts to its accumulation dtype, max/min keep it, positions are 0.
+    if (kind === 'argmax' || kind === 'argmin') return wrap(new BigInt64Array(data.length), shape, int64);
+    return kind === 'sum' ? toDType(wrap(data, shape, dt), sumDType(dt)) : wrap(data, shape, dt);
+  }
+  for (let r = dims.length - 1; r >= 0; r--) {
+    const a = dims[r]!;
+    const pre = numel(shape.slice(0, a)), D = shape[a]!, post = numel(shape.slice(a + 1));
+    if (D === 0 && kind !== 'sum') throw new RangeError(`${kind}: cannot reduce over a dimension of size 0`);
+    data = reduceTyped(kind, data, dt, pre, D, post);
+    dt = kind === 'sum' ? sumDType(dt) : kind === 'argmax' || kind === 'argmin' ? int64 : dt;
+    shape = [...shape.slice(0, a), ...shape.slice(a + 1)];
+  }
+  return wrap(data, shape, dt);
+}
+
 /**
- * Sum over `dim` (a dim, a list of dims, or all when omitted).
+ * Sum over `dim` (a dim, a list of dims, or all when omitted). Integer and bool tensors sum in
+ * int64 (exactly), as PyTorch's.
  * @example
  * ```ts
  * import { sum, tensor } from '@tensile/tensor';
@@ -56,7 +87,8 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
   expectTensor('sum', 'input', x);
   const dims = normDims('sum', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   const kshape = reducedShape(x.shape, dims, true);
-  const out = wrap(reduceForward('sum', x, dims), reducedShape(x.shape, dims, keepdim));
+  const shape = reducedShape(x.shape, dims, keepdim);
+  const out = x.dtype === float32 ? wrap(reduceForward('sum', x, dims), shape) : reduceTypedDims('sum', x, dims).reshape(shape);
   return record('sum', out, [x], (g) => [g.reshape(kshape).expand(x.shape)]);
 }
 
@@ -70,6 +102,9 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
  */
 export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
   expectTensor('mean', 'input', x);
+  if (!x.dtype.isFloatingPoint) {
+    throw new TypeError(`mean: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype.cName}`);
+  }
   const dims = normDims('mean', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   let count = 1;
   for (const d of dims) count *= x.shape[d]!;
@@ -80,8 +115,8 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, k
   expectTensor(op, 'input', x);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (dim === undefined || dim === null) {
-    const v = reduceForward(op, x, normDims(op, null, x.ndim));
-    const out = wrap(v, []);
+    const all = normDims(op, null, x.ndim);
+    const out = x.dtype === float32 ? wrap(reduceForward(op, x, all), []) : reduceTypedDims(op, x, all).reshape([]);
     // NOTE: ties share the gradient evenly, as PyTorch's max()/min() without dim.
     return record(op, out, [x], (g) => {
       const mask = eq(x, out);
@@ -95,7 +130,7 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, k
 
 /** Flat (row-major) indices into x of the max/min along dim d. */
 function argIndices(kind: 'argmax' | 'argmin', x: Tensor, d: number): Int32Array {
-  const pos = reduceForward(kind, x, [d]);
+  const pos: ArrayLike<number> = x.dtype === float32 ? reduceForward(kind, x, [d]) : Float64Array.from(reduceTypedDims(kind, x, [d]).toTypedArray() as BigInt64Array, Number);
   const D = x.shape[d]!;
   const post = numel(x.shape.slice(d + 1));
   const idx = new Int32Array(pos.length);
@@ -128,21 +163,25 @@ export const min = (x: Tensor, dim?: number | null, keepdim = false): Tensor => 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
+  const positions = (t: Tensor, d: number): Tensor => {
+    if (t.dtype !== float32) return reduceTypedDims(op, t, [d]);
+    const v = reduceForward(op, t, [d]);
+    return wrap(BigInt64Array.from(v, (p) => BigInt(p)), [v.length], int64);
+  };
   if (dim === undefined || dim === null) {
     const flat = x.reshape([-1]);
-    const v = reduceForward(op, flat, [0]);
-    return wrap(v, keepdim ? x.shape.map(() => 1) : []);
+    return positions(flat, 0).reshape(keepdim ? x.shape.map(() => 1) : []);
   }
   const d = normDim(op, dim, x.ndim);
-  return wrap(reduceForward(op, x, [d]), reducedShape(x.shape, [d], keepdim));
+  return positions(x, d).reshape(reducedShape(x.shape, [d], keepdim));
 }
 
 /**
- * Index of the largest value (overall, flattened, or along `dim`), as a float tensor.
+ * Index of the largest value (overall, flattened, or along `dim`), as an int64 tensor.
  * @example
  * ```ts
  * import { argmax, tensor } from '@tensile/tensor';
- * argmax(tensor([[1, 5], [7, 2]]), 1); // tensor([1., 0.])
+ * argmax(tensor([[1, 5], [7, 2]]), 1); // tensor([1, 0])
  * ```
  */
 export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
@@ -151,7 +190,7 @@ export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
  * @example
  * ```ts
  * import { argmin, tensor } from '@tensile/tensor';
- * argmin(tensor([3, 1, 2])); // tensor(1.)
+ * argmin(tensor([3, 1, 2])); // tensor(1)
  * ```
  */
 export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
@@ -199,7 +238,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
   const dims = normDims('logsumexp', dim, x.ndim);
   const kshape = reducedShape(x.shape, dims, true);
   // NOTE: the shift is a constant for autograd (its gradient contributions cancel).
-  const m = x.numel() === 0 ? empty(kshape) : wrap(reduceForward('max', x, dims), kshape);
+  const m = x.numel() === 0 ? empty(kshape, x.dtype) : (x.dtype === float32 ? wrap(reduceForward('max', x, dims), kshape) : reduceTypedDims('max', x, dims).reshape(kshape));
   const shift = where(isfinite(m), m, 0);
   const r = add(log(sum(exp(sub(x, shift)), dims, true)), shift);
   return keepdim ? r : r.reshape(reducedShape(x.shape, dims, false));

@@ -2,15 +2,54 @@ import { isGradEnabled, record } from '../autograd.js';
 import { K, type UnaryKind } from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, div, sub, where, ge, le } from './binary.js';
-import { empty, expectTensor, checkNumber } from './util.js';
+import { empty, expectTensor, checkNumber, wrap } from './util.js';
+import { jsKernels } from '../kernels/js.js';
+import { bool, float32, float64, int32 } from '../dtype.js';
+import { toDType } from './movement.js';
 
 /** Runs a unary kernel into a fresh tensor (no graph). */
 export function unaryForward(op: string, kind: UnaryKind, x: Tensor): Tensor {
   expectTensor(op, 'input', x);
+  if (x.dtype === float64) {
+    // NOTE: the JS kernel's rows compute each element in double and store it: into a
+    // Float64Array that is float64 arithmetic (the float32 rounding is the store's).
+    const out = empty(x.shape, float64);
+    const [d, o] = x._contiguousAny();
+    jsKernels.unary(kind, d as unknown as Float32Array, o, out.storage.data as unknown as Float32Array, 0, out.numel());
+    return out;
+  }
+  if (x.dtype !== float32 && !x.dtype.isFloatingPoint) {
+    if (INT_KEEPS_DTYPE.has(kind)) return integerUnary(op, kind, x);
+    if (kind !== 'isfinite') return unaryForward(op, kind, toDType(x, float32)); // exp of an int: the default float dtype, as PyTorch
+  }
   const out = empty(x.shape);
-  const [d, o] = x._contiguousData();
-  K().unary(kind, d, o, out.storage.data, 0, out.numel());
+  const [d, o] = x._contiguousData(op);
+  K().unary(kind, d, o, out.storage.data as Float32Array, 0, out.numel());
   return out;
+}
+
+const INT_KEEPS_DTYPE = new Set<UnaryKind>(['neg', 'abs', 'sign', 'relu', 'square']);
+
+/** neg/abs/sign/relu/square of an integer tensor, in its dtype (int64 exactly, wrapping at 2^63). */
+function integerUnary(op: string, kind: UnaryKind, x: Tensor): Tensor {
+  if (x.dtype === bool) throw new TypeError(`${op}: not implemented for 'Bool'${kind === 'neg' ? ' (negation, the `-` operator, on a bool tensor is not supported; use `~` or logical_not())' : ''}`);
+  const [d, o] = x._contiguousAny();
+  const n = x.numel();
+  const out = new x.dtype.array(n);
+  if (d instanceof BigInt64Array) {
+    const w = out as BigInt64Array;
+    for (let i = 0; i < n; i++) {
+      const v = d[o + i]!;
+      w[i] = BigInt.asIntN(64, kind === 'neg' ? -v : kind === 'abs' ? (v < 0n ? -v : v) : kind === 'sign' ? (v > 0n ? 1n : v < 0n ? -1n : 0n) : kind === 'relu' ? (v > 0n ? v : 0n) : v * v);
+    }
+  } else {
+    const w = out as Int32Array, src = d as Int32Array; // the narrow integers: the store wraps
+    for (let i = 0; i < n; i++) {
+      const v = src[o + i]!;
+      w[i] = kind === 'neg' ? -v : kind === 'abs' ? Math.abs(v) : kind === 'sign' ? Math.sign(v) : kind === 'relu' ? Math.max(v, 0) : x.dtype === int32 ? Math.imul(v, v) : v * v;
+    }
+  }
+  return wrap(out, x.shape, x.dtype);
 }
 
 /**
@@ -55,7 +94,7 @@ export function relu(x: Tensor): Tensor {
     if (isGradEnabled()) return [where(le(x, 0), 0, g)]; // recorded: composed, differentiable
     const out = empty(x.shape);
     const [xd, xo] = x._contiguousData(), [gd, go] = g._contiguousData();
-    K().reluBackward(xd, xo, gd, go, out.storage.data, out.numel());
+    K().reluBackward(xd, xo, gd, go, out.storage.data as Float32Array, out.numel());
     return [out];
   }, [x]);
 }
@@ -69,8 +108,38 @@ export const erf = unaryOp('erf', (g, x) => mul(g, mul(exp(mul(mul(x, x), -1)), 
 export const reciprocal = unaryOp('reciprocal', (g, _x, y) => mul(g, mul(mul(y, y), -1)), 'y');
 /** `x * x`. @example `square(tensor([3])) // tensor([9.])` */
 export const square = unaryOp('square', (g, x) => mul(g, mul(x, 2)));
-/** 1 where finite, else 0 (no gradient). @example `isfinite(tensor([1, Infinity])) // tensor([1., 0.])` */
-export const isfinite = unaryOp('isfinite', null);
+/** `true` where finite (a bool tensor; integers are always finite). @example `isfinite(tensor([1, Infinity])) // tensor([ True, False])` */
+export function isfinite(x: Tensor): Tensor {
+  expectTensor('isfinite', 'input', x);
+  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()).fill(1), x.shape, bool);
+  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
+  const [d, o] = f._contiguousAny();
+  const out = new Uint8Array(x.numel());
+  for (let i = 0; i < out.length; i++) out[i] = Number.isFinite(d[o + i]) ? 1 : 0;
+  return wrap(out, x.shape, bool);
+}
+
+/** `true` where NaN (a bool tensor). @example `isnan(tensor([1, NaN])) // tensor([False,  True])` */
+export function isnan(x: Tensor): Tensor {
+  expectTensor('isnan', 'input', x);
+  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()), x.shape, bool);
+  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
+  const [d, o] = f._contiguousAny();
+  const out = new Uint8Array(x.numel());
+  for (let i = 0; i < out.length; i++) out[i] = Number.isNaN(d[o + i]) ? 1 : 0;
+  return wrap(out, x.shape, bool);
+}
+
+/** `true` where ±Infinity (a bool tensor). @example `isinf(tensor([1, -Infinity])) // tensor([False,  True])` */
+export function isinf(x: Tensor): Tensor {
+  expectTensor('isinf', 'input', x);
+  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()), x.shape, bool);
+  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
+  const [d, o] = f._contiguousAny();
+  const out = new Uint8Array(x.numel());
+  for (let i = 0; i < out.length; i++) { const v = d[o + i] as number; out[i] = v === Infinity || v === -Infinity ? 1 : 0; }
+  return wrap(out, x.shape, bool);
+}
 
 /**
  * GELU, exact form `x * Φ(x)` (PyTorch's default `approximate='none'`).
@@ -109,7 +178,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = max === undefined || max === null ? Infinity : checkNumber('clamp', 'max', max);
   const out = empty(x.shape);
   const [d, o] = x._contiguousData();
-  K().clamp(d, o, Math.fround(lo), Math.fround(hi), out.storage.data, 0, out.numel());
+  K().clamp(d, o, Math.fround(lo), Math.fround(hi), out.storage.data as Float32Array, 0, out.numel());
   return record('clamp', out, [x], (g) => {
     let mask: Tensor | null = null;
     if (lo !== -Infinity) mask = ge(x, lo);

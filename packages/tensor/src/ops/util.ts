@@ -1,20 +1,30 @@
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
 import { numel, type Shape } from '../shape.js';
+import { bool, float32, int64, type DType, type StorageArray } from '../dtype.js';
+import { numberToInt64, numberWriter } from './typed.js';
 
-/** A fresh, zero-filled, contiguous tensor. */
-export function empty(shape: Shape): Tensor {
-  return new Tensor(new Storage(new Float32Array(numel(shape))), shape);
+/** A fresh, zero-filled, contiguous tensor (float32 unless `dtype` is given). */
+export function empty(shape: Shape, dtype: DType = float32): Tensor {
+  return new Tensor(new Storage(new dtype.array(numel(shape)), dtype), shape);
 }
 
 /** Wraps data (owned, not copied) as a contiguous tensor. */
-export function wrap(data: Float32Array, shape: Shape): Tensor {
-  return new Tensor(new Storage(data), shape);
+export function wrap(data: StorageArray, shape: Shape, dtype?: DType): Tensor {
+  return new Tensor(new Storage(data, dtype), shape);
 }
 
-/** A 0-d constant holding float32(v), as PyTorch wraps a Python scalar operand. */
-export function scalar(v: number): Tensor {
-  const t = empty([]);
-  t.storage.data[0] = v;
+/**
+ * A 0-d constant holding `v` in `dtype` (float32(v) by default, as PyTorch wraps a Python
+ * scalar operand of a float32 op); a bigint keeps all its bits in int64.
+ */
+export function scalar(v: number | bigint | boolean, dtype: DType = float32): Tensor {
+  const t = empty([], dtype);
+  if (typeof v === 'bigint') {
+    if (dtype === int64) (t.storage.data as BigInt64Array)[0] = BigInt.asIntN(64, v);
+    else numberWriter(dtype)(t.storage.data, 0, Number(v));
+  } else if (dtype === int64) (t.storage.data as BigInt64Array)[0] = numberToInt64(Number(v));
+  else if (dtype === bool) (t.storage.data as Uint8Array)[0] = v ? 1 : 0;
+  else numberWriter(dtype)(t.storage.data, 0, Number(v));
   return t;
 }
 

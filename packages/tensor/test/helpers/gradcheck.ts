@@ -28,7 +28,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
   };
   inputs.forEach((x, k) => {
     expect(x.isContiguous(), `input ${k} must be contiguous`).toBe(true);
-    const data = x.storage.data;
+    const data = (x.storage.data as Float32Array);
     const a = analytic[k] ? analytic[k]!.toFloat32Array() : new Float32Array(x.numel());
     for (let i = 0; i < x.numel(); i++) {
       const j = x.offset + i;
