@@ -23,6 +23,7 @@ export {
 export { ShapeError } from './errors.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
+export * as autograd from './autograd-api.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,

@@ -187,8 +187,9 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 
 /** Weight 1 where a wins, 1/2 on ties, as PyTorch splits the gradient of max/min. */
 function winnerMask(kind: 'gt' | 'lt', x: Tensor, y: Tensor): Tensor {
-  const win = binaryForward(kind, kind, x, y);
-  const tie = binaryForward('eq', 'eq', x, y);
+  // float32 masks come out of the kernel as 0/1 floats; other dtypes' as bool: weights in x's dtype.
+  const win = toDType(binaryForward(kind, kind, x, y), x.dtype);
+  const tie = toDType(binaryForward('eq', 'eq', x, y), x.dtype);
   return add(win, tie, 0.5);
 }
 

@@ -6,6 +6,35 @@ import type { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
 import { sum } from './reduce.js';
 import { empty, expectTensor } from './util.js';
+import { float64 } from '../dtype.js';
+
+/** PyTorch's check (its message): both operands of a product in one dtype. */
+export function sameDType(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype.cName.toLowerCase()} != ${b.dtype.cName.toLowerCase()}`);
+  }
+}
+
+/**
+ * `C = A · B` in doubles for each of `batch` matrices (A, B strided through their last two
+ * strides, C contiguous): float64's product. Each C element sums its K products in order, in
+ * double (a BLAS may order them otherwise: within a few ulps).
+ */
+function matmul64(a: Tensor, aBs: number, b: Tensor, bBs: number, c: Float64Array, batch: number, M: number, N: number, K: number): void {
+  const A = a.storage.data as Float64Array, B = b.storage.data as Float64Array;
+  const aRs = a.strides[1]!, aCs = a.strides[2]!, bRs = b.strides[1]!, bCs = b.strides[2]!;
+  for (let p = 0; p < batch; p++) {
+    const ao = a.offset + p * aBs, bo = b.offset + p * bBs, co = p * M * N;
+    for (let i = 0; i < M; i++) {
+      const row = co + i * N;
+      for (let k = 0; k < K; k++) {
+        const av = A[ao + i * aRs + k * aCs]!;
+        const bk = bo + k * bRs;
+        for (let j = 0; j < N; j++) c[row + j] = c[row + j]! + av * B[bk + j * bCs]!;
+      }
+    }
+  }
+}
 
 /**
  * Batched matrix product of 3-D tensors `[B, M, K] @ [B, K, N]` (a batch of 1 broadcasts).
@@ -26,12 +55,22 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (Ka !== Kb) throw new ShapeError(`bmm: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
   if (Ba !== Bb && Ba !== 1 && Bb !== 1) throw new ShapeError(`bmm: batch sizes differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
   const batch = Math.max(Ba, Bb);
+  sameDType('bmm', a, b);
+  if (a.dtype === float64) {
+    const out = empty([batch, M, N], float64);
+    matmul64(a, Ba === 1 ? 0 : a.strides[0]!, b, Bb === 1 ? 0 : b.strides[0]!, out.storage.data as Float64Array, batch, M, N, Ka);
+    return recordBmm(out, a, b, Ba, Bb, batch);
+  }
   const out = empty([batch, M, N]);
   K().matmul(
     a._f32('matmul'), a.offset, Ba === 1 ? 0 : a.strides[0]!, a.strides[1]!, a.strides[2]!,
     b._f32('matmul'), b.offset, Bb === 1 ? 0 : b.strides[0]!, b.strides[1]!, b.strides[2]!,
     out.storage.data as Float32Array, batch, M, N, Ka,
   );
+  return recordBmm(out, a, b, Ba, Bb, batch);
+}
+
+function recordBmm(out: Tensor, a: Tensor, b: Tensor, Ba: number, Bb: number, batch: number): Tensor {
   return record('bmm', out, [a, b], (g) => {
     let ga = a.requiresGrad ? bmm(g, b.transpose(1, 2)) : null;
     let gb = b.requiresGrad ? bmm(a.transpose(1, 2), g) : null;

@@ -10,10 +10,10 @@ import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import { fmt, normDim, numel, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { bool } from '../dtype.js';
+import { bool, float32, float64 } from '../dtype.js';
 import { add, div, ge, gt, lt, minimum, mul, sub, where } from './binary.js';
 import { rand, tensor } from './creation.js';
-import { matmul } from './matmul.js';
+import { matmul, sameDType } from './matmul.js';
 import { cat, indexValues, scatterFlat, takeFlat } from './movement.js';
 import { mean, sum } from './reduce.js';
 import { abs, clamp, exp, log, log1p, neg, reciprocal, relu, sigmoid, sqrt } from './unary.js';
@@ -112,11 +112,36 @@ function softmaxForward(op: string, x: Tensor, dim: number, log: boolean): [Tens
   expectTensor(op, 'input', x);
   if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${String(dim)}`);
   const d = normDim(op, dim, x.ndim);
-  const out = empty(x.shape);
-  const [data, off] = x._contiguousData();
   const D = x.shape[d] ?? 1;
-  K().softmax(data, off, numel(x.shape.slice(0, d)), D, numel(x.shape.slice(d + 1)), out.storage.data as Float32Array, log);
+  const pre = numel(x.shape.slice(0, d)), post = numel(x.shape.slice(d + 1));
+  if (x.dtype === float64) {
+    const out = empty(x.shape, float64);
+    const [data, off] = x._contiguousAny();
+    softmax64(data as Float64Array, off, pre, D, post, out.storage.data as Float64Array, log);
+    return [out, d];
+  }
+  const out = empty(x.shape);
+  const [data, off] = x._contiguousData(op);
+  K().softmax(data, off, pre, D, post, out.storage.data as Float32Array, log);
   return [out, d];
+}
+
+/** Softmax (or log-softmax) over the middle dim of `[pre, D, post]` in doubles: shifted by the row's max, as PyTorch's. */
+function softmax64(x: Float64Array, off: number, pre: number, D: number, post: number, out: Float64Array, log: boolean): void {
+  for (let p = 0; p < pre; p++) {
+    for (let q = 0; q < post; q++) {
+      const at = (k: number): number => (p * D + k) * post + q;
+      let m = -Infinity;
+      for (let k = 0; k < D; k++) m = Math.max(m, x[off + at(k)]!);
+      let s = 0;
+      for (let k = 0; k < D; k++) s += Math.exp(x[off + at(k)]! - m);
+      const ls = Math.log(s);
+      for (let k = 0; k < D; k++) {
+        const v = x[off + at(k)]! - m;
+        out[at(k)] = log ? v - ls : Math.exp(v) / s;
+      }
+    }
+  }
 }
 
 /**
@@ -392,6 +417,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   // The backward is built from differentiable ops, so higher-order gradients still work.
   // The kernel takes the product and the bias in one pass (in the wasm module, one staging), and
   // the backward all three gradients from one staging of g.
+  if (x.dtype !== float32 || weight.dtype !== float32 || (bias && bias.dtype !== float32)) {
+    // Other dtypes: composed (float64 products in doubles; a mix refused, as PyTorch refuses it).
+    sameDType('linear', x, weight);
+    if (bias) sameDType('linear', x, bias);
+    const y = matmul(x, weight.t());
+    return bias ? add(y, bias) : y;
+  }
   const batch = x.shape.slice(0, -1);
   const rows = numel(batch);
   const x2 = x.reshape([rows, I]);

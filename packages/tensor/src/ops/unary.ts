@@ -1,7 +1,7 @@
 import { isGradEnabled, record } from '../autograd.js';
 import { K, type UnaryKind } from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul, div, sub, where, ge, le } from './binary.js';
+import { add, mul, div, sub, where, ge, le, maximum, minimum } from './binary.js';
 import { empty, expectTensor, checkNumber, wrap } from './util.js';
 import { jsKernels } from '../kernels/js.js';
 import { bool, float32, float64, int32 } from '../dtype.js';
@@ -91,7 +91,7 @@ export const sign = unaryOp('sign', null);
 export function relu(x: Tensor): Tensor {
   const y = unaryForward('relu', 'relu', x);
   return record('relu', y, [x], (g) => {
-    if (isGradEnabled()) return [where(le(x, 0), 0, g)]; // recorded: composed, differentiable
+    if (isGradEnabled() || x.dtype !== float32) return [where(le(x, 0), 0, g)]; // recorded (or not float32): composed, differentiable
     const out = empty(x.shape);
     const [xd, xo] = x._contiguousData(), [gd, go] = g._contiguousData();
     K().reluBackward(xd, xo, gd, go, out.storage.data as Float32Array, out.numel());
@@ -176,9 +176,19 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   }
   const lo = min === undefined || min === null ? -Infinity : checkNumber('clamp', 'min', min);
   const hi = max === undefined || max === null ? Infinity : checkNumber('clamp', 'max', max);
-  const out = empty(x.shape);
-  const [d, o] = x._contiguousData();
-  K().clamp(d, o, Math.fround(lo), Math.fround(hi), out.storage.data as Float32Array, 0, out.numel());
+  let out: Tensor;
+  if (x.dtype === float32) {
+    out = empty(x.shape);
+    const [d, o] = x._contiguousData('clamp');
+    K().clamp(d, o, Math.fround(lo), Math.fround(hi), out.storage.data as Float32Array, 0, out.numel());
+  } else if (x.dtype === float64) {
+    out = empty(x.shape, float64);
+    const [d, o] = x._contiguousAny();
+    jsKernels.clamp(d as unknown as Float32Array, o, lo, hi, out.storage.data as unknown as Float32Array, 0, out.numel()); // NOTE: the JS row computes in doubles (see unaryForward)
+  } else {
+    // Integers: PyTorch clamps in the tensor's dtype with integer bounds, and promotes to float for fractional ones.
+    out = minimum(maximum(x, lo === -Infinity ? x : lo), hi === Infinity ? x : hi);
+  }
   return record('clamp', out, [x], (g) => {
     let mask: Tensor | null = null;
     if (lo !== -Infinity) mask = ge(x, lo);

@@ -1,0 +1,68 @@
+/**
+ * `autograd.gradcheck` (PyTorch's: float64 central differences, eps 1e-6, atol 1e-5, rtol 1e-3)
+ * over the differentiable ops that compute in float64, and the checker itself: it must fail a
+ * wrong gradient and refuse float32 inputs.
+ */
+import { describe, expect, it } from 'vitest';
+import { F, Generator, autograd, cat, float64, int64, randn, stack, tensor, where, type Tensor } from '@tensile/tensor';
+import { record } from '../src/autograd.js';
+
+const gen = new Generator(7);
+const r = (shape: number[], scale = 1): Tensor => randn(shape, { generator: gen, dtype: float64 }).mul(scale).requiresGrad_();
+const pos = (shape: number[]): Tensor => randn(shape, { generator: gen, dtype: float64 }).abs().add(0.5).detach().requiresGrad_();
+
+const cases: [string, (...xs: Tensor[]) => Tensor, () => Tensor[]][] = [
+  ['add with alpha, broadcast', (a, b) => a.add(b, 0.3), () => [r([2, 3]), r([3])]],
+  ['sub', (a, b) => a.sub(b, 2), () => [r([2, 3]), r([2, 1])]],
+  ['mul', (a, b) => a.mul(b), () => [r([2, 3]), r([2, 3])]],
+  ['div', (a, b) => a.div(b), () => [r([2, 3]), pos([3])]],
+  ['pow by a number', (a) => a.pow(3), () => [r([4])]],
+  ['pow by a tensor', (a, b) => a.pow(b), () => [pos([4]), r([4])]],
+  ['maximum', (a, b) => a.maximum(b), () => [r([5]), r([5])]],
+  ['minimum', (a, b) => a.minimum(b), () => [r([5]), r([5])]],
+  ['where with a bool condition', (a, b) => where(a.gt(0), a, b), () => [r([5]), r([5])]],
+  ['neg, exp, log1p', (a) => a.neg().exp().log1p(), () => [r([4])]],
+  ['log, sqrt', (a) => a.log().add(a.sqrt()), () => [pos([4])]],
+  ['abs, sign-free', (a) => a.abs().mul(a), () => [r([4])]],
+  ['sigmoid, tanh', (a) => a.sigmoid().mul(a.tanh()), () => [r([6])]],
+  ['erf, gelu', (a) => a.erf().add(a.gelu()), () => [r([6])]],
+  ['relu', (a) => a.relu(), () => [r([6])]],
+  ['square, reciprocal', (a) => a.square().add(a.reciprocal()), () => [pos([4])]],
+  ['clamp', (a) => a.clamp(-0.5, 0.5), () => [r([6])]],
+  ['sum over a dim', (a) => a.sum(1), () => [r([3, 4])]],
+  ['mean', (a) => a.mean(0, true), () => [r([3, 4])]],
+  ['var, std', (a) => a.var(1).add(a.std(0).sum()), () => [r([3, 4])]],
+  ['max and min over a dim', (a) => a.max(1).add(a.min(1)), () => [r([3, 4])]],
+  ['logsumexp', (a) => a.logsumexp(1), () => [r([3, 4])]],
+  ['matmul', (a, b) => a.matmul(b), () => [r([2, 3]), r([3, 4])]],
+  ['batched matmul with broadcast', (a, b) => a.matmul(b), () => [r([2, 2, 3]), r([3, 2])]],
+  ['F.linear', (x, w, b) => F.linear(x, w, b), () => [r([2, 3]), r([4, 3]), r([4])]],
+  ['softmax', (a) => F.softmax(a, 1), () => [r([2, 4])]],
+  ['logSoftmax', (a) => F.logSoftmax(a, 0), () => [r([3, 2])]],
+  ['mseLoss', (a, b) => F.mseLoss(a, b), () => [r([3, 2]), r([3, 2])]],
+  ['binaryCrossEntropyWithLogits', (a, b) => F.binaryCrossEntropyWithLogits(a, b), () => [r([4]), pos([4]).detach().div(4)]],
+  ['reshape, transpose, narrow, expand', (a) => a.reshape(3, 2).t().narrow(1, 1, 2).unsqueeze(0).expand(2, 2, 2), () => [r([6])]],
+  ['cat, stack, indexSelect, gather with int64 indices', (a, b) => stack([cat([a, b], 0), cat([b, a], 0)], 0).indexSelect(1, tensor([3, 0], { dtype: int64 })).gather(1, tensor([[1], [0]], { dtype: int64 })), () => [r([2]), r([2])]],
+];
+
+describe('autograd.gradcheck in double', () => {
+  it.each(cases)('%s', (_, fn, make) => {
+    expect(autograd.gradcheck(fn, make())).toBe(true);
+  });
+
+  it('fails a wrong gradient, naming the element, and returns false when asked not to throw', () => {
+    const bad = (x: Tensor): Tensor => record('bad', x.detach().mul(x.detach()), [x], (g) => [g.mul(3)]);
+    const x = r([3]);
+    expect(() => autograd.gradcheck(bad, [x])).toThrow(/^gradcheck: Jacobian mismatch for output 0 element 0 with respect to input 0 element 0/);
+    expect(autograd.gradcheck(bad, [x], { raiseException: false })).toBe(false);
+  });
+
+  it.each([
+    ['a float32 input', () => autograd.gradcheck((t) => t.exp(), [tensor([1], { requiresGrad: true })]), 'gradcheck: inputs[0] requires grad but is float32; gradcheck needs float64 inputs (use .double())'],
+    ['no input that requires grad', () => autograd.gradcheck((t) => t.exp(), [tensor([1], { dtype: float64 })]), 'gradcheck: expected at least one input tensor to require gradient'],
+    ['a negative eps', () => autograd.gradcheck((t) => t, [r([1])], { eps: -1 }), 'gradcheck: eps must be a finite non-negative number, got -1'],
+    ['an unknown option', () => autograd.gradcheck((t) => t, [r([1])], { atool: 1 } as never), "gradcheck: unknown option 'atool'"],
+  ])('refuses %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+});
