@@ -1,4 +1,4 @@
-import { zeros, type Tensor } from '@tensile/tensor';
+import { zeros, type Tensor, zerosLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
@@ -73,7 +73,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => stepForPath(this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zeros(p.shape), acc_delta: zeros(p.shape) })), group.capturable));
+      const states = params.map((p) => stepForPath(this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) })), group.capturable));
       adadelta(params, params.map((p) => p.grad!), states, {
         lr: lrValue(group.lr), rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,

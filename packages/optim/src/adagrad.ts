@@ -1,4 +1,4 @@
-import { Tensor, full } from '@tensile/tensor';
+import { Tensor, fullLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput, type ParamGroupInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { flagOptions, nonNegative } from './validate.js';
@@ -74,7 +74,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   private ensureState(p: Tensor, init: number): AdagradState {
-    return this.lazyState<AdagradState>(p, () => ({ step: 0, sum: full(p.shape, init) }));
+    return this.lazyState<AdagradState>(p, () => ({ step: 0, sum: fullLike(p, init) }));
   }
 
   protected validateOptions(o: Record<string, unknown>): void {

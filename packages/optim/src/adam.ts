@@ -1,4 +1,4 @@
-import { Tensor, tensor as makeTensor, zeros } from '@tensile/tensor';
+import { Tensor, tensor as makeTensor, zeros, zerosLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
@@ -110,9 +110,9 @@ export class Adam extends Optimizer<AdamOptions> {
    * `step` a 0-d tensor in a capturable group (converted when the flag changes or after a load).
    */
   private initState(p: Tensor, amsgrad: boolean, capturable: boolean): AdamState {
-    const s = this.lazyState<AdamState>(p, () => ({ step: capturable ? makeTensor(0) : 0, exp_avg: zeros(p.shape), exp_avg_sq: zeros(p.shape), ...(amsgrad ? { max_exp_avg_sq: zeros(p.shape) } : {}) }));
+    const s = this.lazyState<AdamState>(p, () => ({ step: capturable ? makeTensor(0) : 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p), ...(amsgrad ? { max_exp_avg_sq: zerosLike(p) } : {}) }));
     // A state saved without amsgrad, loaded into an amsgrad group (PyTorch raises KeyError): start the maximum here.
-    if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zeros(p.shape);
+    if (amsgrad && !(s.max_exp_avg_sq instanceof Tensor)) s.max_exp_avg_sq = zerosLike(p);
     if (capturable && typeof s.step === 'number') s.step = makeTensor(s.step);
     else if (!capturable && s.step instanceof Tensor) s.step = s.step.item();
     return s;

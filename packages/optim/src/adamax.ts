@@ -1,4 +1,4 @@
-import { Tensor, zeros } from '@tensile/tensor';
+import { Tensor, zeros, zerosLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
@@ -73,7 +73,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => stepForPath(this.lazyState<AdamaxState>(p, () => ({ step: 0, exp_avg: zeros(p.shape), exp_inf: zeros(p.shape) })), group.capturable));
+      const states = params.map((p) => stepForPath(this.lazyState<AdamaxState>(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_inf: zerosLike(p) })), group.capturable));
       adamax(params, params.map((p) => p.grad!), states, {
         lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,

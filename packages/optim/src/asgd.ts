@@ -1,4 +1,4 @@
-import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace } from '@tensile/tensor';
+import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace, zerosLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
@@ -145,8 +145,8 @@ export class ASGD extends Optimizer<ASGDOptions> {
     if (s === undefined || Object.keys(s).length === 0) {
       const eta = Math.fround(lrValue(group.lr));
       s = group.capturable
-        ? { step: makeTensor(0), eta: makeTensor(eta), mu: makeTensor(1), ax: zeros(p.shape) }
-        : { step: 0, eta, mu: 1, ax: zeros(p.shape) };
+        ? { step: makeTensor(0), eta: makeTensor(eta), mu: makeTensor(1), ax: zerosLike(p) }
+        : { step: 0, eta, mu: 1, ax: zerosLike(p) };
       this.state.set(p, s);
     } else if (group.capturable && typeof s['step'] === 'number') {
       for (const k of ['step', 'eta', 'mu']) s[k] = makeTensor(s[k] as number);

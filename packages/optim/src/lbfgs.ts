@@ -219,6 +219,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   override addParamGroup(group: ParamGroupInput<LBFGSOptions>): void {
     if (this.paramGroups.length >= 1) throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");
     super.addParamGroup(group);
+    // NOTE: the flat vectors and every rounding below are float32's; a float64 model is
+    // refused at construction rather than optimized in float32.
+    const wide = this.paramGroups[0]!.params.find((p) => p.dtype.name !== 'float32');
+    if (wide) {
+      this.paramGroups.length = 0;
+      throw new TypeError(`LBFGS: "LBFGS" not implemented for '${wide.dtype.cName}' parameters yet (float32 only); convert with .float()`);
+    }
   }
 
   /** One L-BFGS step; `closure` (required) zeroes the grads, computes the loss, calls `backward()` and returns the loss. */

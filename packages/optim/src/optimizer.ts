@@ -251,6 +251,9 @@ export abstract class Optimizer<O extends object> {
     for (const p of params) {
       if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`);
       if (!differentiable && !(p.isLeaf || p.gradFn?.retained === p)) throw new RangeError("can't optimize a non-leaf Tensor");
+      if (!p.dtype.isFloatingPoint) throw new TypeError(`${this.constructor.name}: can only optimize Tensors of floating point dtype, but one of the params is ${p.dtype.name}`);
+      // float16/bfloat16 are storage only: refused here, before a step could move some parameters and not others.
+      if (p.dtype.name !== 'float32' && p.dtype.name !== 'float64') throw new TypeError(`${this.constructor.name}: "${this.constructor.name}" not implemented for '${p.dtype.cName}' (parameters must be float32 or float64)`);
     }
 
     const group: Record<string, unknown> = { params };

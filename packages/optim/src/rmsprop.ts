@@ -1,4 +1,4 @@
-import { Tensor, zeros } from '@tensile/tensor';
+import { Tensor, zeros, zerosLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
@@ -80,11 +80,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
       const states = params.map((p) => {
-        const s = stepForPath(this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zeros(p.shape) })), group.capturable);
+        const s = stepForPath(this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zerosLike(p) })), group.capturable);
         // PyTorch's key order: step, square_avg, momentum_buffer, grad_avg. A state made before
         // momentum or centering was switched on (PyTorch raises KeyError) gets them here.
-        if (group.momentum > 0 && !(s.momentum_buffer instanceof Tensor)) s.momentum_buffer = zeros(p.shape);
-        if (group.centered && !(s.grad_avg instanceof Tensor)) s.grad_avg = zeros(p.shape);
+        if (group.momentum > 0 && !(s.momentum_buffer instanceof Tensor)) s.momentum_buffer = zerosLike(p);
+        if (group.centered && !(s.grad_avg instanceof Tensor)) s.grad_avg = zerosLike(p);
         return s;
       });
       rmsprop(params, params.map((p) => p.grad!), states, {

@@ -1,4 +1,4 @@
-import { full, zeros, type Tensor } from '@tensile/tensor';
+import { zeros, type Tensor, zerosLike, fullLike } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
@@ -71,7 +71,7 @@ export class Rprop extends Optimizer<RpropOptions> {
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
       const params = group.params.filter((p) => p.grad !== null);
-      const states = params.map((p) => stepForPath(this.lazyState<RpropState>(p, () => ({ step: 0, prev: zeros(p.shape), step_size: full(p.shape, lrValue(group.lr)) })), group.capturable));
+      const states = params.map((p) => stepForPath(this.lazyState<RpropState>(p, () => ({ step: 0, prev: zerosLike(p), step_size: fullLike(p, lrValue(group.lr)) })), group.capturable));
       rprop(params, params.map((p) => p.grad!), states, {
         etaminus: group.etas[0], etaplus: group.etas[1], stepSizeMin: group.stepSizes[0], stepSizeMax: group.stepSizes[1], maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,

@@ -1,4 +1,4 @@
-import { isGradEnabled, kernels, noGrad, updateInPlace, type Tensor } from '@tensile/tensor';
+import { float32, isGradEnabled, kernels, noGrad, updateInPlace, type Tensor } from '@tensile/tensor';
 
 const f32 = Math.fround;
 
@@ -164,7 +164,8 @@ export function asgd(
     params.forEach((p, i) => capturableStep(p, grads[i]!, states[i] as ASGDCapturableState, options));
     return;
   }
-  if (options.differentiable || isGradEnabled()) {
+  if (options.differentiable || isGradEnabled() || params.some((p) => p.dtype !== float32)) {
+    // float64 parameters take the tensor-op update too (see runUpdate); so does the whole group with them.
     params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i] as ASGDState, options));
     return;
   }
@@ -234,7 +235,8 @@ function differentiableStep(p: Tensor, grad: Tensor, s: ASGDState, h: ASGDHyper)
   s.step = f32(s.step + 1);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
-  p.mul_(f32(1 - h.lambd * s.eta));
+  // The scalar as PyTorch passes it, a double: mul_ rounds it to float32 for a float32 parameter (as ATen does) and keeps it for float64.
+  p.mul_(1 - h.lambd * s.eta);
   p.add_(g, -s.eta);
   if (s.mu !== 1) s.ax.add_(p.sub(s.ax).mul(s.mu));
   else s.ax.copy_(p);

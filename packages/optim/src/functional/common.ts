@@ -4,7 +4,15 @@
  * `updateInPlace` over the parameters and their state tensors, per parameter for the for-loop,
  * over all of them with `foreach` — the same bits either way).
  */
-import { isGradEnabled, noGrad, tensor, updateInPlace, Tensor } from '@tensile/tensor';
+import { float32, isGradEnabled, noGrad, tensor, updateInPlace, Tensor } from '@tensile/tensor';
+
+/** A gradient must have its parameter's dtype (PyTorch: "assigned grad has data of a different type"). */
+export function checkGradDTypes(name: string, params: readonly Tensor[], grads: readonly Tensor[]): void {
+  params.forEach((p, i) => {
+    const g = grads[i]!;
+    if (g.dtype !== p.dtype) throw new TypeError(`${name}: params[${i}] is ${p.dtype.name} but its grad is ${g.dtype.name}`);
+  });
+}
 
 /** The path flags every functional update takes (PyTorch's `foreach` and `differentiable`). */
 export interface PathOptions {
@@ -31,6 +39,19 @@ export function runUpdate<S>(
   }
   if (options.differentiable || isGradEnabled()) {
     params.forEach((p, i) => differentiable(p, grads[i]!, states[i]!));
+    return;
+  }
+  // NOTE: the element loops are float32's (every rounding PyTorch's float32 kernel makes); a
+  // parameter of another dtype (float64) takes the tensor-op update, whose ops compute in its
+  // dtype and whose scalars stay doubles, as PyTorch's float64 step does.
+  const wide = params.map((p, i) => [p, i] as const).filter(([p]) => p.dtype !== float32);
+  if (wide.length > 0) {
+    checkGradDTypes(name, params, grads);
+    wide.forEach(([p, i]) => differentiable(p, grads[i]!, states[i]!));
+    const rest = params.map((_, i) => i).filter((i) => params[i]!.dtype === float32);
+    if (rest.length > 0) {
+      runUpdate(name, rest.map((i) => params[i]!), rest.map((i) => grads[i]!), rest.map((i) => states[i]!), options, buffers, elementwise, differentiable);
+    }
     return;
   }
   const run = (idx: readonly number[]): void => {

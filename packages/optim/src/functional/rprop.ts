@@ -1,4 +1,4 @@
-import { where, type Tensor } from '@tensile/tensor';
+import { onesLike, where, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
@@ -79,7 +79,8 @@ export function rprop(params: readonly Tensor[], grads: readonly Tensor[], state
       advanceStep(s);
       const g = h.maximize ? grad.neg() : grad;
       const sign = g.mul(s.prev.clone()).sign();
-      const factor = where(sign.gt(0), h.etaplus, where(sign.lt(0), h.etaminus, 1));
+      // The factors in the parameter's dtype (PyTorch writes etaplus/etaminus into `sign`): a double for float64.
+      const factor = where(sign.gt(0), h.etaplus, where(sign.lt(0), h.etaminus, onesLike(sign)));
       s.step_size.mul_(factor).clamp_(h.stepSizeMin, h.stepSizeMax);
       const kept = where(sign.lt(0), 0, g);
       p.addcmul_(kept.sign(), s.step_size, -1);

@@ -1,4 +1,5 @@
-import { isGradEnabled, kernels, updateInPlace, zeros, type Tensor } from '@tensile/tensor';
+import { float32, isGradEnabled, kernels, updateInPlace, type Tensor, zerosLike } from '@tensile/tensor';
+import { checkGradDTypes } from './common.js';
 
 const f32 = Math.fround;
 
@@ -100,9 +101,24 @@ export function sgd(params: readonly Tensor[], grads: readonly Tensor[], momentu
     params.forEach((p, i) => { momentumBuffers[i] = differentiableStep(p, grads[i]!, momentumBuffers[i] ?? null, options); });
     return;
   }
+  if (params.some((p) => p.dtype !== float32)) {
+    // float64 (see runUpdate): the tensor-op update in the parameter's dtype; float32 ones as below.
+    checkGradDTypes('sgd', params, grads);
+    const rest: number[] = [];
+    params.forEach((p, i) => {
+      if (p.dtype === float32) rest.push(i);
+      else momentumBuffers[i] = differentiableStep(p, grads[i]!, momentumBuffers[i] ?? null, options);
+    });
+    if (rest.length > 0) {
+      const bufs = rest.map((i) => momentumBuffers[i] ?? null);
+      sgd(rest.map((i) => params[i]!), rest.map((i) => grads[i]!), bufs, options);
+      rest.forEach((i, k) => { momentumBuffers[i] = bufs[k]!; });
+    }
+    return;
+  }
   const step = (idx: readonly number[]): void => {
     const first = idx.map((i) => options.momentum !== 0 && momentumBuffers[i] === null);
-    idx.forEach((i, k) => { if (first[k]) momentumBuffers[i] = zeros(params[i]!.shape); });
+    idx.forEach((i, k) => { if (first[k]) momentumBuffers[i] = zerosLike(params[i]!); });
     const bufs = options.momentum !== 0 ? idx.map((i) => momentumBuffers[i]!) : [];
     updateInPlace([...idx.map((i) => params[i]!), ...bufs], idx.map((i) => grads[i]!), (out, g) => {
       idx.forEach((_, k) => sgdUpdate(out[k]!, g[k]!, bufs.length > 0 ? out[idx.length + k]! : null, options, first[k]!));

@@ -142,9 +142,10 @@ export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: Tens
   expectTensor('lerp_', 'self', self);
   expectTensor('lerp_', 'end', endTensor);
   const end = readable('lerp_', self, endTensor);
-  const w = readable('lerp_', self, toTensor('lerp_', 'weight', weight));
+  // A number weight stays a number (a double for a float64 self, float32(w) for a float32 one, as PyTorch's scalar).
+  const w: TensorLike = typeof weight === 'number' ? weight : readable('lerp_', self, toTensor('lerp_', 'weight', weight));
   checkBroadcastTo('lerp_', self, end);
-  inplace(self, 'lerp_', [end, w], (old) => add(old, mul(sub(end, old), w)));
+  inplace(self, 'lerp_', w instanceof Tensor ? [end, w] : [end], (old) => add(old, mul(sub(end, old), w)));
   return self;
 }
 
