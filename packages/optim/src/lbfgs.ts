@@ -1,10 +1,23 @@
-import { Tensor, enableGrad, tensor, updateInPlace } from '@tensile/tensor';
+import { Tensor, enableGrad, float64, noGrad, tensor, updateInPlace } from '@tensile/tensor';
 import { Optimizer, resolveOptions, type ParamGroupInput, type ParamsInput } from './optimizer.js';
 import { isPlainObject, snapshot, typeName, type StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { nonNegative, numberOption } from './validate.js';
 
-const f32 = Math.fround;
+/** A flat vector of all parameter elements, in the parameters' dtype. */
+type Vec = Float32Array | Float64Array;
+
+/**
+ * How LBFGS's arithmetic rounds: float32 parameters round every tensor op's result to float32
+ * (as PyTorch's float32 ops do), float64 ones keep doubles.
+ */
+interface Precision {
+  readonly round: (x: number) => number;
+  readonly zeros: (n: number) => Vec;
+  readonly from: (a: ArrayLike<number>) => Vec;
+}
+const F32: Precision = { round: Math.fround, zeros: (n) => new Float32Array(n), from: (a) => Float32Array.from(a) };
+const F64: Precision = { round: (x) => x, zeros: (n) => new Float64Array(n), from: (a) => Float64Array.from(a) };
 
 /**
  * Options of {@link LBFGS}; PyTorch's names in camelCase, PyTorch's defaults.
@@ -51,27 +64,27 @@ interface LBFGSState {
 
 const STATE_KEYS: ReadonlySet<string> = new Set(['func_evals', 'n_iter', 'd', 't', 'old_dirs', 'old_stps', 'ro', 'H_diag', 'prev_flat_grad', 'prev_loss', 'al']);
 
-/** float32 dot product accumulated in double (PyTorch's BLAS accumulates in float32: last bits may differ). */
-function dot(a: Float32Array, b: Float32Array): number {
+/** Dot product accumulated in double, rounded to the dtype (PyTorch's BLAS accumulates in the dtype: last bits may differ). */
+function dot(P: Precision, a: Vec, b: Vec): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return f32(s);
+  return P.round(s);
 }
 
-function absMax(a: Float32Array): number {
+function absMax(a: Vec): number {
   let m = 0;
   for (const v of a) m = Math.max(m, Math.abs(v));
   return m;
 }
 
-/** `x += alpha * y`, ATen's add with alpha in float32 (one rounding). */
-function axpy(x: Float32Array, alpha: number, y: Float32Array): void {
-  const a = f32(alpha);
-  for (let i = 0; i < x.length; i++) x[i] = f32(x[i]! + a * y[i]!);
+/** `x += alpha * y`, ATen's add with alpha (float32: one rounding of the double result). */
+function axpy(P: Precision, x: Vec, alpha: number, y: Vec): void {
+  const a = P.round(alpha);
+  for (let i = 0; i < x.length; i++) x[i] = P.round(x[i]! + a * y[i]!);
 }
 
-const scaled = (x: Float32Array, a: number): Float32Array => x.map((v) => v * f32(a));
-const flat = (x: Float32Array): Tensor => tensor(x);
+const scaled = (P: Precision, x: Vec, a: number): Vec => x.map((v) => v * P.round(a));
+const flat = (P: Precision, x: Vec): Tensor => (P === F64 ? tensor(x, { dtype: float64 }) : tensor(x));
 
 /**
  * PyTorch's `_cubic_interpolate`: the minimiser of the cubic through (x1, f1) and (x2, f2) with
@@ -91,26 +104,26 @@ function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: nu
   return (lo + hi) / 2;
 }
 
-type Evaluate = (x: Float32Array[], t: number, d: Float32Array) => [number, Float32Array];
+type Evaluate = (x: Vec[], t: number, d: Vec) => [number, Vec];
 
 /** PyTorch's `_strong_wolfe` line search; returns the loss, flat gradient and step it settled on, and its evaluations. */
 function strongWolfe(
-  evaluate: Evaluate, x: Float32Array[], t0: number, d: Float32Array, f: number, g0: Float32Array, gtd: number,
+  P: Precision, evaluate: Evaluate, x: Vec[], t0: number, d: Vec, f: number, g0: Vec, gtd: number,
   c1 = 1e-4, c2 = 0.9, toleranceChange = 1e-9, maxLs = 25,
-): [number, Float32Array, number, number] {
+): [number, Vec, number, number] {
   let t = t0;
   const dNorm = absMax(d);
-  const g = Float32Array.from(g0);
+  const g = P.from(g0);
   let [fNew, gNew] = evaluate(x, t, d);
   let evals = 1;
-  let gtdNew = dot(gNew, d);
+  let gtdNew = dot(P, gNew, d);
   let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd;
   let done = false;
   let lsIter = 0;
-  let bracket: number[] = [], bracketF: number[] = [], bracketG: Float32Array[] = [], bracketGtd: number[] = [];
+  let bracket: number[] = [], bracketF: number[] = [], bracketG: Vec[] = [], bracketGtd: number[] = [];
   while (lsIter < maxLs) {
     if (fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
-      [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, Float32Array.from(gNew)], [gtdPrev, gtdNew]];
+      [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, P.from(gNew)], [gtdPrev, gtdNew]];
       break;
     }
     if (Math.abs(gtdNew) <= -c2 * gtd) {
@@ -119,18 +132,18 @@ function strongWolfe(
       break;
     }
     if (gtdNew >= 0) {
-      [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, Float32Array.from(gNew)], [gtdPrev, gtdNew]];
+      [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, P.from(gNew)], [gtdPrev, gtdNew]];
       break;
     }
     const minStep = t + 0.01 * (t - tPrev), maxStep = t * 10, tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
     tPrev = tmp;
     fPrev = fNew;
-    gPrev = Float32Array.from(gNew);
+    gPrev = P.from(gNew);
     gtdPrev = gtdNew;
     [fNew, gNew] = evaluate(x, t, d);
     evals++;
-    gtdNew = dot(gNew, d);
+    gtdNew = dot(P, gNew, d);
     lsIter++;
   }
   if (lsIter === maxLs) [bracket, bracketF, bracketG] = [[0, t], [f, fNew], [g, gNew]];
@@ -153,12 +166,12 @@ function strongWolfe(
     } else insufProgress = false;
     [fNew, gNew] = evaluate(x, t, d);
     evals++;
-    gtdNew = dot(gNew, d);
+    gtdNew = dot(P, gNew, d);
     lsIter++;
     if (fNew > f + c1 * t * gtd || fNew >= bracketF[low]!) {
       bracket[high] = t;
       bracketF[high] = fNew;
-      bracketG[high] = Float32Array.from(gNew);
+      bracketG[high] = P.from(gNew);
       bracketGtd[high] = gtdNew;
       [low, high] = bracketF[0]! <= bracketF[1]! ? [0, 1] : [1, 0];
     } else {
@@ -171,7 +184,7 @@ function strongWolfe(
       }
       bracket[low] = t;
       bracketF[low] = fNew;
-      bracketG[low] = Float32Array.from(gNew);
+      bracketG[low] = P.from(gNew);
       bracketGtd[low] = gtdNew;
     }
   }
@@ -219,12 +232,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   override addParamGroup(group: ParamGroupInput<LBFGSOptions>): void {
     if (this.paramGroups.length >= 1) throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");
     super.addParamGroup(group);
-    // NOTE: the flat vectors and every rounding below are float32's; a float64 model is
-    // refused at construction rather than optimized in float32.
-    const wide = this.paramGroups[0]!.params.find((p) => p.dtype.name !== 'float32');
-    if (wide) {
+    // NOTE: one flat vector holds every parameter (PyTorch's torch.cat), so they share a dtype.
+    const ps = this.paramGroups[0]!.params;
+    const other = ps.find((p) => p.dtype !== ps[0]!.dtype);
+    if (other) {
       this.paramGroups.length = 0;
-      throw new TypeError(`LBFGS: "LBFGS" not implemented for '${wide.dtype.cName}' parameters yet (float32 only); convert with .float()`);
+      throw new TypeError(`LBFGS: every parameter must have one dtype (the flat vectors hold them all), got ${ps[0]!.dtype.name} and ${other.dtype.name}`);
     }
   }
 
@@ -238,32 +251,57 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     return this.paramGroups[0]!.params;
   }
 
-  private gatherFlatGrad(): Float32Array {
-    const out = new Float32Array(this.params.reduce((n, p) => n + p.numel(), 0));
+  /** The parameters' precision (all share one dtype: checked when they are given). */
+  private get prec(): Precision {
+    return this.params[0]!.dtype === float64 ? F64 : F32;
+  }
+
+  private values(t: Tensor): Vec {
+    return this.prec === F64 ? (t.to(float64).toTypedArray() as Float64Array) : t.toFloat32Array();
+  }
+
+  private gatherFlatGrad(): Vec {
+    const out = this.prec.zeros(this.params.reduce((n, p) => n + p.numel(), 0));
     let at = 0;
     for (const p of this.params) {
-      if (p.grad !== null) out.set(p.grad.toFloat32Array(), at);
+      if (p.grad !== null) out.set(this.values(p.grad), at);
       at += p.numel();
     }
     return out;
   }
 
   /** `p.add_(update[slice].view_as(p), alpha=stepSize)` for every parameter. */
-  private addGrad(stepSize: number, update: Float32Array): void {
+  private addGrad(stepSize: number, update: Vec): void {
+    const P = this.prec;
+    if (P === F64) {
+      let at = 0;
+      const next = this.params.map((p) => {
+        const x = this.values(p);
+        axpy(P, x, stepSize, update.subarray(at, at + x.length));
+        at += x.length;
+        return x;
+      });
+      this.setParams(next);
+      return;
+    }
     updateInPlace(this.params, [], (ps) => {
       let at = 0;
       for (const p of ps) {
-        axpy(p, stepSize, update.subarray(at, at + p.length));
+        axpy(P, p, stepSize, update.subarray(at, at + p.length));
         at += p.length;
       }
     });
   }
 
-  private cloneParams(): Float32Array[] {
-    return this.params.map((p) => p.toFloat32Array());
+  private cloneParams(): Vec[] {
+    return this.params.map((p) => this.values(p));
   }
 
-  private setParams(data: Float32Array[]): void {
+  private setParams(data: Vec[]): void {
+    if (this.prec === F64) {
+      noGrad(() => this.params.forEach((p, i) => p.copy_(tensor(data[i]!, { dtype: float64, shape: p.shape }))));
+      return;
+    }
     updateInPlace(this.params, [], (ps) => ps.forEach((p, i) => p.set(data[i]!)));
   }
 
@@ -298,16 +336,17 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     let loss = firstLoss;
     let currentEvals = 1;
     state.func_evals += 1;
+    const P = this.prec;
     let flatGrad = this.gatherFlatGrad();
     if (absMax(flatGrad) <= toleranceGrad) return;
 
-    let d = state.d?.toFloat32Array();
+    let d = state.d ? this.values(state.d) : undefined;
     let t = state.t;
-    const oldDirs = (state.old_dirs ?? []).map((x) => x.toFloat32Array());
-    const oldStps = (state.old_stps ?? []).map((x) => x.toFloat32Array());
+    const oldDirs = (state.old_dirs ?? []).map((x) => this.values(x));
+    const oldStps = (state.old_stps ?? []).map((x) => this.values(x));
     const ro = [...(state.ro ?? [])];
     let hDiag = state.H_diag ?? 1;
-    let prevFlatGrad = state.prev_flat_grad?.toFloat32Array();
+    let prevFlatGrad = state.prev_flat_grad ? this.values(state.prev_flat_grad) : undefined;
     let prevLoss = state.prev_loss;
     const al: (number | null)[] = state.al ? [...state.al] : [];
 
@@ -324,8 +363,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         hDiag = 1;
       } else {
         const y = flatGrad.map((v, i) => v - prevFlatGrad![i]!);
-        const s = scaled(d, t);
-        const ys = dot(y, s);
+        const s = scaled(P, d, t);
+        const ys = dot(P, y, s);
         if (ys > 1e-10) {
           if (oldDirs.length === historySize) {
             oldDirs.shift();
@@ -334,24 +373,24 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           }
           oldDirs.push(y);
           oldStps.push(s);
-          ro.push(f32(1 / ys));
-          hDiag = f32(ys / dot(y, y));
+          ro.push(P.round(1 / ys));
+          hDiag = P.round(ys / dot(P, y, y));
         }
         const numOld = oldDirs.length;
         while (al.length < historySize) al.push(null);
         const q = flatGrad.map((v) => -v);
         for (let i = numOld - 1; i >= 0; i--) {
-          al[i] = f32(dot(oldStps[i]!, q) * ro[i]!);
-          axpy(q, -al[i]!, oldDirs[i]!);
+          al[i] = P.round(dot(P, oldStps[i]!, q) * ro[i]!);
+          axpy(P, q, -al[i]!, oldDirs[i]!);
         }
-        const r = scaled(q, hDiag);
+        const r = scaled(P, q, hDiag);
         for (let i = 0; i < numOld; i++) {
-          const be = f32(dot(oldDirs[i]!, r) * ro[i]!);
-          axpy(r, al[i]! - be, oldStps[i]!);
+          const be = P.round(dot(P, oldDirs[i]!, r) * ro[i]!);
+          axpy(P, r, al[i]! - be, oldStps[i]!);
         }
         d = r;
       }
-      prevFlatGrad = Float32Array.from(flatGrad);
+      prevFlatGrad = P.from(flatGrad);
       prevLoss = loss;
 
       // The step length: PyTorch's first guess, then a fixed step or the line search.
@@ -359,10 +398,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         // PyTorch: min(1., 1. / flat_grad.abs().sum()) * lr, where the reciprocal is a float32 tensor.
         let gradSum = 0;
         for (const v of flatGrad) gradSum += Math.abs(v);
-        const r = f32(1 / f32(gradSum));
-        t = r < 1 ? f32(r * f32(lr)) : lr;
+        const r = P.round(1 / P.round(gradSum));
+        t = r < 1 ? P.round(r * P.round(lr)) : lr;
       } else t = lr;
-      const gtd = dot(flatGrad, d);
+      const gtd = dot(P, flatGrad, d);
       if (gtd > -toleranceChange) break;
 
       let lsEvals = 0;
@@ -376,7 +415,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           this.setParams(xs);
           return [l, g];
         };
-        [loss, flatGrad, t, lsEvals] = strongWolfe(evaluate, x, t, d, loss, flatGrad, gtd);
+        [loss, flatGrad, t, lsEvals] = strongWolfe(P, evaluate, x, t, d, loss, flatGrad, gtd);
         this.addGrad(t, d);
         optimal = absMax(flatGrad) <= toleranceGrad;
       } else {
@@ -392,17 +431,17 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       state.func_evals += lsEvals;
 
       if (nIter === maxIter || currentEvals >= maxEval || optimal) break;
-      if (absMax(scaled(d, t)) <= toleranceChange) break;
+      if (absMax(scaled(P, d, t)) <= toleranceChange) break;
       if (Math.abs(loss - prevLoss) < toleranceChange) break;
     }
 
-    state.d = flat(d!);
+    state.d = flat(P, d!);
     state.t = t!;
-    state.old_dirs = oldDirs.map(flat);
-    state.old_stps = oldStps.map(flat);
+    state.old_dirs = oldDirs.map((v) => flat(P, v));
+    state.old_stps = oldStps.map((v) => flat(P, v));
     state.ro = ro;
     state.H_diag = hDiag;
-    state.prev_flat_grad = flat(prevFlatGrad!);
+    state.prev_flat_grad = flat(P, prevFlatGrad!);
     state.prev_loss = prevLoss!;
     if (al.length > 0) state.al = al;
   }

@@ -12,6 +12,8 @@ import fixture from './fixtures/float64.json' with { type: 'json' };
 
 interface Case { optimizer: string; options: Record<string, unknown>; shapes: number[][]; params: number[][]; steps: { grads: number[][]; params: number[][] }[] }
 const cases = fixture.cases as Case[];
+interface LbfgsCase { options: Record<string, unknown>; shapes: number[][]; params: number[][]; c: number[][]; w: number[][]; steps: { loss: number; params: number[][] }[] }
+const lbfgsCases = fixture.lbfgs as LbfgsCase[];
 
 const make: Record<string, (p: Tensor[], o: Record<string, unknown>) => Optimizer<object>> = {
   SGD: (p, o) => new SGD(p, o as never), Adam: (p, o) => new Adam(p, o as never), AdamW: (p, o) => new AdamW(p, o as never),
@@ -57,10 +59,36 @@ describe('optimizers on float64 parameters match PyTorch\'s float64 steps', () =
     for (const v of opt.state.values()) for (const t of Object.values(v as object)) if (t && typeof t === 'object' && 'dtype' in t) expect((t as Tensor).dtype).toBe(float64);
   });
 
-  it('refuses integer and float16 parameters at construction, and LBFGS float64 (not yet), naming the optimizer', () => {
+  it.each(lbfgsCases.map((c) => [JSON.stringify(c.options), c] as const))('LBFGS %s: three steps of PyTorch\'s float64 LBFGS', (_, c) => {
+    const params = c.params.map((d, i) => tensor(d, { dtype: float64, shape: c.shapes[i]!, requiresGrad: true }));
+    const cs = c.c.map((d, i) => tensor(d, { dtype: float64, shape: c.shapes[i]! }));
+    const ws = c.w.map((d, i) => tensor(d, { dtype: float64, shape: c.shapes[i]! }));
+    const opt = new LBFGS(params, c.options as never);
+    const closure = (): Tensor => {
+      opt.zeroGrad();
+      let loss: Tensor = tensor(0, { dtype: float64 });
+      params.forEach((p, i) => { loss = loss.add(ws[i]!.mul(p.sub(cs[i]!).pow(2)).sum()).add(p.pow(4).sum().mul(0.1)); });
+      loss.backward();
+      return loss;
+    };
+    c.steps.forEach((s, k) => {
+      const loss = opt.step(closure) as Tensor;
+      // The iterates sum dot products in another order than PyTorch's BLAS: agreement to 1e-12 relative.
+      expect(Math.abs(loss.item() - s.loss)).toBeLessThanOrEqual(1e-12 * Math.abs(s.loss));
+      params.forEach((p, i) => {
+        const got = p.toTypedArray() as Float64Array;
+        s.params[i]!.forEach((want, j) => {
+          if (!(Math.abs(got[j]! - want) <= 1e-12 * Math.max(1, Math.abs(want)))) throw new Error(`step ${k + 1}, param ${i}[${j}]: ${got[j]} vs PyTorch ${want}`);
+        });
+      });
+    });
+    expect((opt.state.get(params[0]!) as { d: Tensor }).d.dtype).toBe(float64);
+  });
+
+  it('refuses integer and float16 parameters at construction, and LBFGS parameters of two dtypes, naming the optimizer', () => {
     expect(() => new SGD([tensor([1, 2], { dtype: int64 })], { lr: 0.1 })).toThrow('SGD: can only optimize Tensors of floating point dtype, but one of the params is int64');
     expect(() => new Adam([tensor([1]).half().requiresGrad_()])).toThrow(`Adam: "Adam" not implemented for 'Half' (parameters must be float32 or float64)`);
-    expect(() => new LBFGS([tensor([1], { dtype: float64, requiresGrad: true })])).toThrow(`LBFGS: "LBFGS" not implemented for 'Double' parameters yet (float32 only); convert with .float()`);
+    expect(() => new LBFGS([tensor([1], { dtype: float64, requiresGrad: true }), tensor([1], { requiresGrad: true })])).toThrow('LBFGS: every parameter must have one dtype (the flat vectors hold them all), got float64 and float32');
   });
 
   it('a float32 gradient on a float64 parameter is refused before anything moves', () => {
