@@ -3,7 +3,7 @@
  * 60 ms so it can answer the page (pause, predict, new hyper-parameters) between them, and
  * reports progress, held-out accuracy and predictions as messages (protocol.ts).
  */
-import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, zeros, type Tensor } from '@tensile/tensor';
+import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, zeros, type Tensor, int64 } from '@tensile/tensor';
 import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 import { PIXELS, decodeDigits, type Digits } from './digits.js';
 import type { Config, FromWorker, ToWorker } from './protocol.js';
@@ -95,7 +95,7 @@ function trainStep(r: Run): void {
     y[i] = train.labels[k]!;
   }
   r.opt.zeroGrad();
-  const loss = F.crossEntropy(r.model.forward(input(r.config.model, x, b)) as Tensor, tensor(y));
+  const loss = F.crossEntropy(r.model.forward(input(r.config.model, x, b)) as Tensor, tensor(y, { dtype: int64 }));
   loss.backward();
   r.opt.step();
   r.lossSum += loss.item();

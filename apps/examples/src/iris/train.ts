@@ -3,7 +3,7 @@
  * training (120 flowers fit in one batch); accuracy on 30 held-out flowers, with the live and
  * the averaged weights.
  */
-import { manualSeed, nn, F, noGrad, tensor, type Tensor } from '@tensile/tensor';
+import { manualSeed, nn, F, noGrad, tensor, type Tensor, int64 } from '@tensile/tensor';
 import { ASGD } from '@tensile/optim';
 import { loadIris, splitIris } from './data.js';
 
@@ -49,8 +49,8 @@ const accuracy = (logits: Tensor, y: Tensor): number => logits.argmax(1).eq(y).f
 export function train(options: IrisOptions = {}): IrisResult {
   const { steps = 300, lr = 0.1, t0 = 150, hidden = 16, seed = 0, logEvery = 50, onLog } = options;
   const split = splitIris(loadIris(), 10, seed);
-  const xTrain = tensor(split.trainX, { shape: [split.trainY.length, 4] }), yTrain = tensor(split.trainY);
-  const xTest = tensor(split.testX, { shape: [split.testY.length, 4] }), yTest = tensor(split.testY);
+  const xTrain = tensor(split.trainX, { shape: [split.trainY.length, 4] }), yTrain = tensor(split.trainY, { dtype: int64 });
+  const xTest = tensor(split.testX, { shape: [split.testY.length, 4] }), yTest = tensor(split.testY, { dtype: int64 });
 
   manualSeed(seed);
   const model = new nn.Sequential(new nn.Linear(4, hidden), new nn.Tanh(), new nn.Linear(hidden, 3));

@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Generator, data as torchData, tensor, type Tensor } from '@tensile/tensor';
+import { Generator, data as torchData, tensor, type Tensor, int64 } from '@tensile/tensor';
 
 export const PIXELS = 28 * 28;
 
 export interface Dataset {
   /** `count` images of 784 pixels in [0, 1], row-major. */
   images: Float32Array;
-  /** Class labels 0..9 as floats (the engine's index format). */
+  /** Class labels 0..9 (exact in float32; they become int64 tensors, as PyTorch's targets). */
   labels: Float32Array;
   count: number;
 }
@@ -103,7 +103,7 @@ const asTensors = new WeakMap<Dataset, torchData.TensorDataset<[Tensor, Tensor]>
 function tensorDataset(d: Dataset): torchData.TensorDataset<[Tensor, Tensor]> {
   let ds = asTensors.get(d);
   if (!ds) {
-    ds = new torchData.TensorDataset(tensor(d.images, { shape: [d.count, PIXELS] }), tensor(d.labels));
+    ds = new torchData.TensorDataset(tensor(d.images, { shape: [d.count, PIXELS] }), tensor(d.labels, { dtype: int64 }));
     asTensors.set(d, ds);
   }
   return ds;

@@ -9,7 +9,7 @@
  * split of `npm start`, seed 0, whatever `--seed` is) and says so.
  */
 import { writeFileSync } from 'node:fs';
-import { data, encodeSafetensors, F, flatten, manualSeed, nn, noGrad, tensor, type Tensor } from '@tensile/tensor';
+import { data, encodeSafetensors, F, flatten, manualSeed, nn, noGrad, tensor, type Tensor, int64 } from '@tensile/tensor';
 import { Adadelta, lrScheduler, type Optimizer } from '@tensile/optim';
 import { loadMnist, permutation, PIXELS, type Dataset } from '../mnist/data.js';
 import { Generator } from '@tensile/tensor';
@@ -136,7 +136,7 @@ export function mnistDataset(all: Dataset, indices: ArrayLike<number>): data.Ten
     images.set(all.images.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS);
     labels[i] = all.labels[k]!;
   }
-  return new data.TensorDataset(transform(images, indices.length), tensor(labels));
+  return new data.TensorDataset(transform(images, indices.length), tensor(labels, { dtype: int64 }));
 }
 
 export interface MainResult {
