@@ -4,7 +4,7 @@
  * wrong gradient and refuse float32 inputs.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, autograd, cat, float64, int64, randn, stack, tensor, where, type Tensor } from '@tensile/tensor';
+import { F, Generator, autograd, cat, float64, int64, nn, randn, stack, tensor, where, type Tensor } from '@tensile/tensor';
 import { record } from '../src/autograd.js';
 
 const gen = new Generator(7);
@@ -64,5 +64,32 @@ describe('autograd.gradcheck in double', () => {
     ['an unknown option', () => autograd.gradcheck((t) => t, [r([1])], { atool: 1 } as never), "gradcheck: unknown option 'atool'"],
   ])('refuses %s', (_, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe('float64 through the losses and utilities that have a float32 fast path', () => {
+  it('crossEntropy on float64 logits computes in doubles (the fused float32 node is not taken) and passes gradcheck', () => {
+    const logits = r([3, 4]);
+    const target = tensor([0, 3, 1], { dtype: int64 });
+    const loss = F.crossEntropy(logits, target);
+    expect(loss.dtype).toBe(float64);
+    // -mean(logp[n, t_n]) in doubles from the definition
+    const x = logits.toTypedArray() as Float64Array;
+    let want = 0;
+    [0, 3, 1].forEach((t, n) => {
+      const row = Array.from(x.subarray(n * 4, n * 4 + 4));
+      const m = Math.max(...row);
+      want -= row[t]! - m - Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    });
+    expect(Math.abs(loss.item() - want / 3)).toBeLessThan(1e-15);
+    expect(autograd.gradcheck((l) => F.crossEntropy(l, target), [logits])).toBe(true);
+  });
+
+  it('clipGradNorm_ of float64 gradients works in doubles and returns a float64 norm', () => {
+    const w = tensor([0, 0], { dtype: float64, requiresGrad: true });
+    w.grad = tensor([3e-9 + 1, 4], { dtype: float64 });
+    const total = nn.utils.clipGradNorm_([w], 1);
+    expect(total.dtype).toBe(float64);
+    expect(total.item()).toBe(Math.hypot(3e-9 + 1, 4));
   });
 });

@@ -8,6 +8,7 @@ import { tensor } from '../ops/creation.js';
 import { cat } from '../ops/movement.js';
 import { checkOptions } from '../options.js';
 import { describe } from '../ops/util.js';
+import { float32, float64 } from '../dtype.js';
 
 /** Options of {@link clipGradNorm_}: PyTorch's keyword arguments in camelCase. */
 export interface ClipGradNormOptions {
@@ -28,7 +29,7 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
 }
 
 /** The `normType`-norm of all elements of `x`, accumulated in double. */
-function vectorNorm(x: Float32Array, normType: number): number {
+function vectorNorm(x: Float32Array | Float64Array, normType: number): number {
   if (normType === Infinity) {
     let m = 0;
     for (const v of x) m = Math.max(m, Math.abs(v)); // NaN stays NaN
@@ -63,15 +64,18 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`${fn}: normType must be a positive number or Infinity, got ${describe(normType)}`);
   const grads = gradsOf(fn, parameters);
   if (grads.length === 0) return tensor(0);
-  const norms = grads.map((g) => vectorNorm(g.toFloat32Array(), normType));
-  const total = Math.fround(normType === Infinity ? norms.reduce((a, b) => (Number.isNaN(b) ? NaN : Math.max(a, b)), 0) : vectorNorm(Float32Array.from(norms), normType));
+  // float32 gradients: PyTorch's float32 norms (the total rounded to float32); any float64 one: doubles throughout, a float64 total.
+  const wide = grads.some((g) => g.dtype === float64);
+  const round = wide ? (x: number): number => x : Math.fround;
+  const norms = grads.map((g) => vectorNorm(g.dtype === float64 ? (g.toTypedArray() as Float64Array) : g.toFloat32Array(), normType));
+  const total = round(normType === Infinity ? norms.reduce((a, b) => (Number.isNaN(b) ? NaN : Math.max(a, b)), 0) : vectorNorm(wide ? Float64Array.from(norms) : Float32Array.from(norms), normType));
   if (o.errorIfNonfinite && !Number.isFinite(total)) {
     throw new Error(`The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`errorIfNonfinite: false\``);
   }
   // NOTE: PyTorch: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1, in float32 tensor ops.
-  const coef = Math.min(Math.fround(maxNorm / Math.fround(total + Math.fround(1e-6))), 1);
+  const coef = Math.min(round(maxNorm / round(total + round(1e-6))), 1);
   noGrad(() => grads.forEach((g) => g.mul_(coef)));
-  return tensor(total);
+  return tensor(total, { dtype: wide ? float64 : float32 });
 }
 
 /**

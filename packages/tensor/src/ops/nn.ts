@@ -290,7 +290,8 @@ export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEn
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
   const t = indexTensor(op, 'target', target);
-  if (logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
+  // The fused node is float32's kernel; other dtypes (float64) compose log-softmax and nll, in their dtype.
+  if (logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0 || logits.dtype !== float32) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
   return fusedCrossEntropy(op, logits, t, options);
 }
 
