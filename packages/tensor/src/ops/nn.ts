@@ -429,8 +429,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const rows = numel(batch);
   const x2 = x.reshape([rows, I]);
   const out = empty([rows, O]);
-  const [xd, xo] = x2._contiguousData(), [wd, wo] = weight._contiguousData();
-  const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
+  const [xd, xo] = x2._contiguousData('linear'), [wd, wo] = weight._contiguousData('linear');
+  const [bd, bo] = bias ? bias._contiguousData('linear') : [null, 0];
   K().linear(xd, xo, wd, wo, bd, bo, rows, I, O, out.storage.data as Float32Array);
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
   const y = record('linear', out, inputs, (g) => {
@@ -440,7 +440,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       return [needX ? matmul(g, weight) : null, needW ? matmul(g.t(), x2) : null, needB ? sum(g, 0) : null];
     }
     const dx = needX ? empty([rows, I]) : null, dw = needW ? empty([O, I]) : null, db = needB ? empty([O]) : null;
-    const [gd, go] = g._contiguousData();
+    const [gd, go] = g._contiguousData('linear');
     K().linearBackward(xd, xo, wd, wo, gd, go, rows, I, O, (dx?.storage.data ?? null) as Float32Array | null, (dw?.storage.data ?? null) as Float32Array | null, (db?.storage.data ?? null) as Float32Array | null);
     return [dx, dw, db];
   }, inputs);
@@ -462,14 +462,14 @@ function geometry(op: string, shape: readonly number[], kernel: [number, number]
 
 function unfoldRaw(x: Tensor, g: Geometry): Tensor {
   const out = empty([g.N, g.C * g.kh * g.kw, g.Ho * g.Wo]);
-  const [d, o] = x._contiguousData();
+  const [d, o] = x._contiguousData('unfold');
   K().unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('unfold', out, [x], (gr) => [foldRaw(gr, g)]);
 }
 
 function foldRaw(cols: Tensor, g: Geometry): Tensor {
   const out = empty([g.N, g.C, g.H, g.W]);
-  const [d, o] = cols._contiguousData();
+  const [d, o] = cols._contiguousData('fold');
   K().fold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('fold', out, [cols], (gr) => [unfoldRaw(gr, g)]);
 }
@@ -621,8 +621,8 @@ function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
   const geo = geometry(op, x.shape, [kh, kw], stride, padding);
   const g = { ...geo, O };
   const out = empty([g.N, O, g.Ho, g.Wo]);
-  const [xd, xo] = x._contiguousData(), [wd, wo] = weight._contiguousData();
-  const [bd, bo] = bias ? bias._contiguousData() : [null, 0];
+  const [xd, xo] = x._contiguousData('conv2d'), [wd, wo] = weight._contiguousData('conv2d');
+  const [bd, bo] = bias ? bias._contiguousData('conv2d') : [null, 0];
   K().conv2d(xd, xo, wd, wo, bd, bo, g, out.storage.data as Float32Array);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('conv2d', out, inputs, (gy) => {
@@ -637,7 +637,7 @@ function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null,
       ];
     }
     const dx = needX ? empty(x.shape) : null, dw = needW ? empty(weight.shape) : null, db = needB ? empty([O]) : null;
-    const [gd, go] = gy._contiguousData();
+    const [gd, go] = gy._contiguousData('conv2d');
     K().conv2dBackward(xd, xo, wd, wo, gd, go, g, (dx?.storage.data ?? null) as Float32Array | null, (dw?.storage.data ?? null) as Float32Array | null, (db?.storage.data ?? null) as Float32Array | null);
     return bias ? [dx, dw, db] : [dx, dw];
   }, inputs);
@@ -699,7 +699,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   const g = geometry(op, x.shape, k, s, p);
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
   const out = empty([g.N, g.C, g.Ho, g.Wo]);
-  const [d, o] = x._contiguousData();
+  const [d, o] = x._contiguousData('maxPool2d');
   K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array, idx);
   // The gradient goes to each window's winner (a differentiable scatter, whose backward gathers).
   return record(op, out, [x], (gy) => [scatterFlat(gy, idx, x.shape)]);

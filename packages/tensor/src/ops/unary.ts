@@ -32,7 +32,11 @@ const INT_KEEPS_DTYPE = new Set<UnaryKind>(['neg', 'abs', 'sign', 'relu', 'squar
 
 /** neg/abs/sign/relu/square of an integer tensor, in its dtype (int64 exactly, wrapping at 2^63). */
 function integerUnary(op: string, kind: UnaryKind, x: Tensor): Tensor {
-  if (x.dtype === bool) throw new TypeError(`${op}: not implemented for 'Bool'${kind === 'neg' ? ' (negation, the `-` operator, on a bool tensor is not supported; use `~` or logical_not())' : ''}`);
+  if (x.dtype === bool) {
+    if (kind === 'sign') return wrap(x.toTypedArray(), x.shape, bool); // PyTorch: sign of a bool is itself
+    if (kind === 'neg') throw new TypeError(`${op}: Negation, the \`-\` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the \`~\` or \`logical_not()\` operator instead.`);
+    throw new TypeError(`${op}: not implemented for 'Bool'`);
+  }
   const [d, o] = x._contiguousAny();
   const n = x.numel();
   const out = new x.dtype.array(n);
@@ -93,7 +97,7 @@ export function relu(x: Tensor): Tensor {
   return record('relu', y, [x], (g) => {
     if (isGradEnabled() || x.dtype !== float32) return [where(le(x, 0), 0, g)]; // recorded (or not float32): composed, differentiable
     const out = empty(x.shape);
-    const [xd, xo] = x._contiguousData(), [gd, go] = g._contiguousData();
+    const [xd, xo] = x._contiguousData('relu'), [gd, go] = g._contiguousData('relu');
     K().reluBackward(xd, xo, gd, go, out.storage.data as Float32Array, out.numel());
     return [out];
   }, [x]);
