@@ -29,7 +29,7 @@ export {
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp } from './ops/unary.js';
-export { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
+export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
 export { sum, mean, max, min, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
 export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,

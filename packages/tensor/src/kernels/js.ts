@@ -76,7 +76,8 @@ const U: Record<UnaryKind, URow> = {
   log1p: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log1p(a[ai + i]!); },
   sqrt: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.sqrt(a[ai + i]!); },
   abs: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.abs(a[ai + i]!); },
-  sign: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x > 0 ? 1 : x < 0 ? -1 : x; } },
+  // sign: PyTorch's (0 < x) - (x < 0): -0 and NaN give +0
+  sign: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x > 0 ? 1 : x < 0 ? -1 : 0; } },
   // NOTE: branch-free ((x + |x|) / 2 is exact in double; NaN stays NaN): on random signs the
   // branchy form mispredicts half the time and ran 3-4x slower.
   // relu: x above 0, NaN stays NaN, everything else (-0 and -Infinity too) is +0

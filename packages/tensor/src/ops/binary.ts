@@ -2,12 +2,12 @@ import { record } from '../autograd.js';
 import { K, type BinaryKind } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, sameShape, type Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { bool, float32, isIntegral, resultType, type DType } from '../dtype.js';
+import { bool, float32, float64, resultType, type DType } from '../dtype.js';
 import { empty, expectTensor, scalar, toTensor, wrap, describe } from './util.js';
 import { sum } from './reduce.js';
 import { log } from './unary.js';
 import { toDType } from './movement.js';
-import { binaryTyped, isComparison, whereTyped, type TypedBinary } from './typed.js';
+import { binaryTyped, isComparison, powScalarFloat64, whereTyped, type TypedBinary } from './typed.js';
 
 /**
  * Runs a broadcasting binary kernel into a fresh tensor (no graph). Both operands must have one
@@ -53,12 +53,17 @@ export function promote(op: string, a: TensorLike | boolean | bigint, b: TensorL
   return [as(x), as(y), dt];
 }
 
-/** PyTorch's check of `alpha` for add/sub: an integral tensor takes an integral alpha, bool only a bool one. */
+/**
+ * PyTorch's check of `alpha` for add/sub (`alpha_check`): an integral or bool result takes an
+ * integral alpha only (a bool result takes any integer: PyTorch casts it to bool).
+ */
 function checkAlpha(op: string, dt: DType, alpha: number): void {
   if (alpha === 1) return;
-  if (isIntegral(dt) && !Number.isInteger(alpha)) throw new TypeError(`${op}: for integral input tensors, argument alpha must not be a floating point number, got ${alpha}`);
-  if (dt === bool) throw new TypeError(`${op}: boolean alpha only supported for Boolean results, got ${alpha}`);
+  if (!dt.isFloatingPoint && !Number.isInteger(alpha)) throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number. Got alpha ${alpha}`);
 }
+
+/** A bool operand, as PyTorch's `sub` checks its inputs' dtypes (a JS boolean is a Python bool, a wrapped bool tensor). */
+const isBoolOperand = (v: TensorLike | boolean | bigint): boolean => (v instanceof Tensor ? v.dtype === bool : typeof v === 'boolean');
 
 /**
  * Sums a broadcast gradient back to `shape` (the one home of "unbroadcast").
@@ -95,7 +100,10 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const [x, y, dt] = promote('add', a, b);
   checkAlpha('add', dt, alpha);
-  const out = binaryForward('add', dt === bool ? 'logicalOr' : 'add', x, y, alpha);
+  // bool: PyTorch computes `a || (bool(alpha) && b)`.
+  const out = dt === bool
+    ? binaryForward('add', 'logicalOr', x, alpha === 0 ? binaryForward('add', 'logicalAnd', y, scalar(false, bool)) : y)
+    : binaryForward('add', 'add', x, y, alpha);
   return record('add', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, x.shape) : null,
     y.requiresGrad ? sumToShape(alpha === 1 ? g : mul(g, alpha), y.shape) : null,
@@ -111,8 +119,10 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  // PyTorch's `sub_check`: on the operands' dtypes, not the result's (`boolT - 1` is refused too).
+  if (isBoolOperand(a) && isBoolOperand(b)) throw new TypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (isBoolOperand(a) || isBoolOperand(b)) throw new TypeError('sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   const [x, y, dt] = promote('sub', a, b);
-  if (dt === bool) throw new TypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   checkAlpha('sub', dt, alpha);
   const out = binaryForward('sub', 'sub', x, y, alpha);
   return record('sub', out, [x, y], (g) => [
@@ -157,6 +167,43 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
+ * `floor(a / b)` element-wise with broadcasting: Python's `//`, PyTorch's `floor_divide` (which
+ * rounds toward -infinity since 1.13). Integers divide exactly in their dtype, and a zero integer
+ * divisor is PyTorch's ZeroDivisionError; floats follow PyTorch's `div_floor` (a zero divisor
+ * gives the IEEE quotient). No gradient: the result does not require grad (PyTorch's backward
+ * raises "derivative for aten::floor_divide is not implemented").
+ * @example
+ * ```ts
+ * import { floorDivide, tensor, int64 } from '@tensile/tensor';
+ * floorDivide(tensor([7, -7], { dtype: int64 }), 2); // tensor([ 3, -4])
+ * ```
+ */
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = promote('floorDivide', a, b);
+  if (dt === bool) throw new TypeError("floorDivide: not implemented for 'Bool'");
+  return binaryForward('floorDivide', 'floorDivide', x, y);
+}
+
+/**
+ * Python's `%` element-wise with broadcasting (PyTorch's `remainder`): the result has the sign of
+ * the divisor, `a - floorDivide(a, b) * b`. A zero integer divisor is PyTorch's ZeroDivisionError.
+ * @example
+ * ```ts
+ * import { remainder, tensor } from '@tensile/tensor';
+ * remainder(tensor([-3, 5]), 2); // tensor([1., 1.])
+ * ```
+ */
+export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = promote('remainder', a, b);
+  if (dt === bool) throw new TypeError("remainder: not implemented for 'Bool'");
+  const out = binaryForward('remainder', 'remainder', x, y);
+  return record('remainder', out, [x, y], (g) => [
+    x.requiresGrad ? sumToShape(g, x.shape) : null,
+    y.requiresGrad ? sumToShape(mul(g, floorDivide(x, y)).neg(), y.shape) : null,
+  ], [x, y]);
+}
+
+/**
  * `a ** b` element-wise; `b` a number or a tensor (broadcast).
  * @example
  * ```ts
@@ -166,6 +213,10 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const x0 = toTensor('pow', 'input', a);
+  if (typeof b === 'number' && Number.isInteger(b) && b < 0 && !x0.dtype.isFloatingPoint) {
+    // PyTorch refuses a negative integer number as the exponent of an integer or bool tensor (a tensor exponent gives 0 or ±1).
+    throw new RangeError(`pow: Integers to negative integer powers are not allowed. Got exponent ${b} for a ${x0.dtype.name} tensor`);
+  }
   if (typeof b === 'number' && (x0.dtype === float32 || (!Number.isInteger(b) && !x0.dtype.isFloatingPoint))) {
     const x = x0.dtype === float32 ? x0 : toDType(x0, float32);
     const out = empty(x.shape);
@@ -175,8 +226,16 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       b === 0 ? mul(g, 0) : mul(g, mul(pow(x, b - 1), b)),
     ], [x]);
   }
-  if (typeof b !== 'number') expectTensor('pow', 'exponent', b);
-  const [x, y] = promote('pow', x0, b);
+  if (typeof b === 'number' && x0.dtype === float64) {
+    const [d, o] = x0._contiguousAny();
+    const out = wrap(powScalarFloat64(d as Float64Array, o, x0.numel(), b), x0.shape, float64);
+    return record('pow', out, [x0], (g) => [
+      b === 0 ? mul(g, 0) : mul(g, mul(pow(x0, b - 1), b)),
+    ], [x0]);
+  }
+  if (typeof b !== 'number' && typeof b !== 'boolean') expectTensor('pow', 'exponent', b); // a boolean is a Python bool
+  const [x, y, dt] = promote('pow', x0, b);
+  if (dt === bool) throw new TypeError("pow: not implemented for 'Bool'");
   const out = binaryForward('pow', 'pow', x, y);
   return record('pow', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,

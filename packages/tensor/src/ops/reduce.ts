@@ -2,7 +2,7 @@ import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
 import { normDim, normDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { float32, int64 } from '../dtype.js';
+import { bool, float32, int64 } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, mul, sub, where } from './binary.js';
 import { takeFlat, toDType } from './movement.js';
@@ -163,6 +163,7 @@ export const min = (x: Tensor, dim?: number | null, keepdim = false): Tensor => 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
+  if (x.dtype === bool) throw new TypeError(`${op}: not implemented for 'Bool'`); // PyTorch's argmax_cpu has no bool kernel
   const positions = (t: Tensor, d: number): Tensor => {
     if (t.dtype !== float32) return reduceTypedDims(op, t, [d]);
     const v = reduceForward(op, t, [d]);

@@ -70,6 +70,22 @@ export function readNumber(a: StorageArray, dtype: DType, i: number): number {
   return v;
 }
 
+/**
+ * An int64 as a double that rounds to the same float32 as the integer itself: rounded to 53 bits
+ * toward zero with the last bit set when bits were dropped ("round to odd"). `Number(v)` rounds
+ * to nearest, and a second rounding to float32 can then land on the other side of a tie
+ * (2^62 + 2^38 + 1 gives 2^62 instead of C's 2^62 + 2^39); rounding to odd first cannot.
+ */
+export function int64ForFloat(v: bigint): number {
+  const a = v < 0n ? -v : v;
+  if (a <= 9007199254740992n) return Number(v);
+  const shift = BigInt(a.toString(2).length - 53);
+  let m = a >> shift;
+  if (m << shift !== a) m |= 1n;
+  const r = Number(m) * 2 ** Number(shift);
+  return v < 0n ? -r : r;
+}
+
 /** Converts a number to an int64 the way C's cast of a double does on x86 (NaN and out of range give INT64_MIN). */
 export function numberToInt64(v: number): bigint {
   if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return INT64_MIN;
@@ -168,6 +184,12 @@ export function castStrided(x: StorageArray, from: DType, xOff: number, xStrides
     return out;
   }
   const write = numberWriter(to);
+  if (from === int64 && to !== float64) {
+    // float32, float16, bfloat16: one rounding from the integer (float16/bfloat16 then round from float32, as PyTorch's)
+    const src = x as BigInt64Array;
+    forEachElement(shape, [xOff], [xStrides], (i, [xi]) => write(out, i, int64ForFloat(src[xi!]!)));
+    return out;
+  }
   forEachElement(shape, [xOff], [xStrides], (i, [xi]) => write(out, i, readNumber(x, from, xi!)));
   return out;
 }
@@ -182,20 +204,69 @@ const COMPARE = new Set<TypedBinary>(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'logic
 /** Whether `kind` gives bool whatever its operands. */
 export const isComparison = (kind: TypedBinary): boolean => COMPARE.has(kind);
 
-/** Python's floor division and remainder of doubles (the sign of the remainder follows the divisor). */
+/** Python's floor division of integers held in numbers (exact below 2^53; the divisor is nonzero). */
 function floorDiv(x: number, y: number): number {
-  if (y === 0) return x / y;
   const m = x % y;
   let d = (x - m) / y;
   if (m !== 0 && (y < 0) !== (m < 0)) d -= 1;
   return d;
+}
+
+/**
+ * PyTorch's `div_floor_floating`, each step rounded to the dtype by `r` (`Math.fround` for
+ * float32): the quotient from `fmod` (JavaScript's `%`), corrected by one toward -infinity, then
+ * floored with a correction of the floor's own rounding; a zero quotient takes the sign of
+ * `x / y`, a zero divisor gives the IEEE quotient.
+ */
+function floorDivFloat(r: (v: number) => number): (x: number, y: number) => number {
+  return (x, y) => {
+    if (y === 0) return x / y;
+    const mod = x % y;
+    let div = r(r(x - mod) / y);
+    if (mod !== 0 && (y < 0) !== (mod < 0)) div = r(div - 1);
+    if (div === 0) {
+      const q = x / y;
+      return q < 0 || Object.is(q, -0) ? -0 : 0;
+    }
+    let f = Math.floor(div);
+    if (div - f > 0.5) f = r(f + 1);
+    return f;
+  };
+}
+
+const identity = (v: number): number => v;
+
+/**
+ * `x + a * y` as one fused multiply-add, as PyTorch's float64 add/sub with alpha (`vec::fmadd`):
+ * the product's rounding error (Dekker's two-product) and the sum's (Knuth's two-sum) are added
+ * back before the last rounding, so a cancelling sum keeps its bits (0.3 - 3 * 0.1 is -2.8e-17,
+ * not -5.6e-17). Within an ulp of the exact result; huge or non-finite operands take the plain form.
+ */
+function fusedMultiplyAdd(x: number, a: number, y: number): number {
+  const p = a * y;
+  if (!Number.isFinite(p) || !Number.isFinite(x) || Math.abs(a) > 1e300 || Math.abs(y) > 1e300) return x + p;
+  const split = (v: number): [number, number] => {
+    const c = 134217729 * v; // 2^27 + 1: Veltkamp's split into two 26-bit halves
+    const hi = c - (c - v);
+    return [hi, v - hi];
+  };
+  const [ah, al] = split(a), [yh, yl] = split(y);
+  const pe = ((ah * yh - p) + ah * yl + al * yh) + al * yl; // a * y - p, exactly
+  const s = x + p, bb = s - x;
+  const se = (x - (s - bb)) + (p - bb); // x + p - s, exactly
+  return s + (se + pe);
 }
 function pyRemainder(x: number, y: number): number {
   const m = x % y;
   return m !== 0 && (y < 0) !== (m < 0) ? m + y : m;
 }
 
-function numberOp(kind: TypedBinary, alpha: number): (x: number, y: number) => number {
+function numberOp(kind: TypedBinary, alpha: number, dtype: DType): (x: number, y: number) => number {
+  if (dtype.isFloatingPoint) {
+    if (kind === 'floorDivide') return floorDivFloat(dtype === float32 ? Math.fround : identity);
+    if (kind === 'add' && alpha !== 1) return (x, y) => fusedMultiplyAdd(x, alpha, y);
+    if (kind === 'sub' && alpha !== 1) return (x, y) => fusedMultiplyAdd(x, -alpha, y);
+  }
   switch (kind) {
     case 'add': return alpha === 1 ? (x, y) => x + y : (x, y) => x + alpha * y;
     case 'sub': return alpha === 1 ? (x, y) => x - y : (x, y) => x - alpha * y;
@@ -205,6 +276,8 @@ function numberOp(kind: TypedBinary, alpha: number): (x: number, y: number) => n
     case 'remainder': return pyRemainder;
     case 'maximum': return (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y);
     case 'minimum': return (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y);
+    // pow: for the narrow integers a negative exponent gives a fraction (or Infinity for 0) that the
+    // store truncates to PyTorch's powi result: ±1 for ±1, 0 otherwise.
     case 'pow': return Math.pow;
     case 'eq': return (x, y) => +(x === y);
     case 'ne': return (x, y) => +(x !== y);
@@ -228,7 +301,7 @@ function int32Op(kind: TypedBinary, alpha: number): (x: number, y: number) => nu
     const a = alpha | 0, s = kind === 'add' ? 1 : -1;
     return (x, y) => (x + s * Math.imul(a, y)) | 0;
   }
-  return numberOp(kind, alpha);
+  return numberOp(kind, alpha, int32);
 }
 
 function bigOp(kind: TypedBinary, alpha: bigint): (x: bigint, y: bigint) => bigint {
@@ -251,9 +324,11 @@ function bigOp(kind: TypedBinary, alpha: bigint): (x: bigint, y: bigint) => bigi
     case 'minimum': return (x, y) => (x < y ? x : y);
     case 'pow': return (x, y) => {
       if (y < 0n) {
+        // PyTorch's powi: 1 and -1 to a negative power are ±1, any other base gives 0 (a
+        // negative number exponent is refused before, in pow()).
         if (x === 1n) return 1n;
         if (x === -1n) return y % 2n === 0n ? 1n : -1n;
-        throw new RangeError('pow: Integers to negative integer powers are not allowed.');
+        return 0n;
       }
       // Square-and-multiply wrapping at 64 bits (BigInt ** would grow without bound first).
       let r = 1n, b = x, e = y;
@@ -313,7 +388,7 @@ export function binaryTyped(
   }
   const integral = !dtype.isFloatingPoint && dtype !== bool;
   if (integral && (kind === 'floorDivide' || kind === 'remainder')) {
-    const f = numberOp(kind, 1);
+    const f = numberOp(kind, 1, dtype);
     const o = out as Int32Array, x = a as Int32Array, y = b as Int32Array;
     forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => {
       const d = y[bi!]!;
@@ -322,9 +397,24 @@ export function binaryTyped(
     });
     return out;
   }
-  const f = dtype === int32 ? int32Op(kind, alpha) : numberOp(kind, alpha);
+  const f = dtype === int32 ? int32Op(kind, alpha) : numberOp(kind, alpha, dtype);
   const o = out as Float64Array, x = a as Float64Array, y = b as Float64Array; // number element types: read and written as numbers
   forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => { o[i] = f(x[ai!]!, y[bi!]!); });
+  return out;
+}
+
+/**
+ * PyTorch's float64 `pow(tensor, number)` (`pow_tensor_scalar_kernel`): its specialisations,
+ * `sqrt` for 0.5, `1 / sqrt` for -0.5, `1 / x` for -1, `x * x`, `x * x * x`, `1 / (x * x)` for 2, 3
+ * and -2, and `std::pow` otherwise. They differ from `Math.pow` in the last bit and at -0
+ * (`sqrt(-0)` is -0, `pow(-0, 0.5)` is +0).
+ */
+export function powScalarFloat64(x: Float64Array, xOff: number, n: number, p: number): Float64Array {
+  const out = new Float64Array(n);
+  const f: (v: number) => number =
+    p === 0.5 ? Math.sqrt : p === -0.5 ? (v) => 1 / Math.sqrt(v) : p === -1 ? (v) => 1 / v
+      : p === 2 ? (v) => v * v : p === 3 ? (v) => v * v * v : p === -2 ? (v) => 1 / (v * v) : (v) => Math.pow(v, p);
+  for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!);
   return out;
 }
 
