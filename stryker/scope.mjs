@@ -40,7 +40,7 @@ function ranges(repo, rel) {
 
 /** The mutate patterns for packages/tensor, relative to the repo root. */
 export function tensorScope(repo) {
-  const ops = readdirSync(join(repo, 'packages/tensor/src/ops')).filter((f) => f.endsWith('.ts')).sort();
+  const ops = readdirSync(join(repo, 'packages/tensor/src/ops'), { recursive: true }).filter((f) => f.endsWith('.ts')).sort();
   return [
     'packages/tensor/src/autograd.ts',
     'packages/tensor/src/serialize.ts',

@@ -40,6 +40,6 @@ export { updateInPlace, makeResident, isResident } from './ops/inplace.js';
 export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmReady, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';
 export { encodeSafetensors, decodeSafetensors } from './serialize.js';
-export * as F from './ops/nn.js';
+export * as F from './ops/nn/index.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';

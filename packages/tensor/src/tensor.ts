@@ -11,7 +11,7 @@ import * as R from './ops/reduce.js';
 import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
-import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
 
 /** A number or a tensor: what binary ops accept as their second operand. */
 export type TensorLike = Tensor | number;

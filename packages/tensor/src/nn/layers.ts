@@ -1,5 +1,5 @@
 import { uniform } from '../ops/creation.js';
-import * as F from '../ops/nn.js';
+import * as F from '../ops/nn/index.js';
 import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';

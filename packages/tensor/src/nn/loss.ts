@@ -1,4 +1,4 @@
-import * as F from '../ops/nn.js';
+import * as F from '../ops/nn/index.js';
 import type { Tensor } from '../tensor.js';
 import { checkReduction, lossOptions } from '../ops/nn-options.js';
 import { checkOptions } from '../options.js';

@@ -1,5 +1,5 @@
 import { ones, randn, zeros } from '../ops/creation.js';
-import * as F from '../ops/nn.js';
+import * as F from '../ops/nn/index.js';
 import { noGrad } from '../autograd.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';

@@ -1,4 +1,4 @@
-import * as F from '../ops/nn.js';
+import * as F from '../ops/nn/index.js';
 import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';

@@ -1,0 +1,147 @@
+import { record } from '../../autograd.js';
+import { K } from '../../kernels/index.js';
+import { normDim, numel } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { float64 } from '../../dtype.js';
+import { div, gt, minimum, mul, sub, where } from '../binary.js';
+import { sum } from '../reduce.js';
+import { clamp, exp, log1p, sigmoid } from '../unary.js';
+import { describe, empty, expectTensor } from '../util.js';
+
+// ---- softmax ------------------------------------------------------------------------------
+
+export function softmaxForward(op: string, x: Tensor, dim: number, log: boolean): [Tensor, number] {
+  expectTensor(op, 'input', x);
+  if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${String(dim)}`);
+  const d = normDim(op, dim, x.ndim);
+  const D = x.shape[d] ?? 1;
+  const pre = numel(x.shape.slice(0, d)), post = numel(x.shape.slice(d + 1));
+  if (x.dtype === float64) {
+    const out = empty(x.shape, float64);
+    const [data, off] = x._contiguousAny();
+    softmax64(data as Float64Array, off, pre, D, post, out.storage.data as Float64Array, log);
+    return [out, d];
+  }
+  const out = empty(x.shape);
+  const [data, off] = x._contiguousData(op);
+  K().softmax(data, off, pre, D, post, out.storage.data as Float32Array, log);
+  return [out, d];
+}
+
+/** Softmax (or log-softmax) over the middle dim of `[pre, D, post]` in doubles: shifted by the row's max, as PyTorch's. */
+function softmax64(x: Float64Array, off: number, pre: number, D: number, post: number, out: Float64Array, log: boolean): void {
+  for (let p = 0; p < pre; p++) {
+    for (let q = 0; q < post; q++) {
+      const at = (k: number): number => (p * D + k) * post + q;
+      let m = -Infinity;
+      for (let k = 0; k < D; k++) m = Math.max(m, x[off + at(k)]!);
+      let s = 0;
+      for (let k = 0; k < D; k++) s += Math.exp(x[off + at(k)]! - m);
+      const ls = Math.log(s);
+      for (let k = 0; k < D; k++) {
+        const v = x[off + at(k)]! - m;
+        out[at(k)] = log ? v - ls : Math.exp(v) / s;
+      }
+    }
+  }
+}
+
+/**
+ * Softmax along `dim`: `exp(x) / sum(exp(x))`, computed stably (shifted by the max).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softmax(tensor([[0, Math.log(3)]]), 1); // tensor([[0.2500, 0.7500]])
+ * ```
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const [y, d] = softmaxForward('softmax', x, dim, false);
+  // d softmax: y * (g - sum(g * y))
+  return record('softmax', y, [x], (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
+}
+
+/**
+ * `log(softmax(x))` along `dim`, computed as `x - max - log(sum(exp(x - max)))`, so it stays
+ * finite where `softmax` underflows to 0.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.logSoftmax(tensor([0, 0]), 0); // tensor([-0.6931, -0.6931])
+ * ```
+ */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const [y, d] = softmaxForward('logSoftmax', x, dim, true);
+  // NOTE: a fused kernel and a hand-written backward `g - softmax(x) * sum(g)`: composing
+  // `x - logsumexp(x)` would materialise exp(x - max) twice and route the gradient through a
+  // log of a sum, which loses precision for confident (near one-hot) rows. softmax is
+  // recovered as exp(y), so the backward stays differentiable for double backward.
+  return record('logSoftmax', y, [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]);
+}
+
+// ---- activations --------------------------------------------------------------------------
+
+/**
+ * `x` where positive, `negativeSlope·x` elsewhere (default slope 0.01).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.leakyRelu(tensor([-2, 3]), 0.1); // tensor([-0.2000, 3.0000])
+ * ```
+ */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  expectTensor('leakyRelu', 'input', x);
+  if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
+  return where(gt(x, 0), x, mul(x, negativeSlope));
+}
+
+/**
+ * ELU: `x` where positive, `alpha·(eˣ - 1)` elsewhere (default alpha 1).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.elu(tensor([-1, 2])); // tensor([-0.6321, 2.0000])
+ * ```
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  expectTensor('elu', 'input', x);
+  if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`elu: alpha must be a number, got ${describe(alpha)}`);
+  // NOTE: exp of the clamped input, so the branch `where` discards cannot overflow to inf and
+  // turn its zero gradient into NaN (0·inf).
+  return where(gt(x, 0), x, mul(sub(exp(clamp(x, null, 0)), 1), alpha));
+}
+
+/**
+ * SiLU (swish): `x·sigmoid(x)`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.silu(tensor([0, 1])); // tensor([0.0000, 0.7311])
+ * ```
+ */
+export function silu(x: Tensor): Tensor {
+  expectTensor('silu', 'input', x);
+  return mul(x, sigmoid(x));
+}
+
+/**
+ * Softplus `log(1 + e^(βx))/β`, and `x` itself where `βx > threshold` (defaults β 1, threshold 20).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softplus(tensor([0])); // tensor([0.6931])
+ * ```
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  expectTensor('softplus', 'input', x);
+  if (typeof beta !== 'number' || !(beta !== 0 && Number.isFinite(beta))) throw new RangeError(`softplus: beta must be a finite non-zero number, got ${String(beta)}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`softplus: threshold must be a number, got ${describe(threshold)}`);
+  const bx = mul(x, beta);
+  // NOTE: the soft branch sees min(βx, threshold), so exp never overflows where it is discarded
+  return where(gt(bx, threshold), x, div(log1p(exp(minimum(bx, threshold))), beta));
+}

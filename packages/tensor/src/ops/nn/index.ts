@@ -1,0 +1,19 @@
+/**
+ * Functional neural-network ops (PyTorch's `torch.nn.functional`), exported as `F`.
+ * Forward passes run through kernels; backward passes are written with differentiable ops,
+ * so higher-order gradients work.
+ */
+export type { Reduction, ReductionOptions, NllLossOptions, CrossEntropyOptions } from '../nn-options.js';
+export { relu, sigmoid, tanh, gelu } from '../unary.js';
+export type { IndexLike } from './common.js';
+export { softmax, logSoftmax, leakyRelu, elu, silu, softplus } from './activation.js';
+export {
+  nllLoss, crossEntropy, mseLoss, binaryCrossEntropyWithLogits, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv,
+  type SmoothL1LossOptions, type HuberLossOptions, type BCELossOptions, type KLDivReduction, type KLDivOptions,
+} from './loss.js';
+export { linear } from './linear.js';
+export { unfold, fold, conv2d, conv1d, type Conv2dOptions, type Conv1dOptions, type UnfoldOptions } from './conv.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
+export { dropout, dropout2d } from './dropout.js';
+export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from './normalization.js';
+export { embedding, type EmbeddingOptions } from './sparse.js';

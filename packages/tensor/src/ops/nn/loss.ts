@@ -1,0 +1,377 @@
+import { isGradEnabled, noGrad, record } from '../../autograd.js';
+import { ShapeError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+import { fmt, numel, sameShape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import { bool, float32 } from '../../dtype.js';
+import { add, div, gt, lt, mul, sub, where } from '../binary.js';
+import { indexValues, scatterFlat, takeFlat } from '../movement.js';
+import { mean, sum } from '../reduce.js';
+import { abs, clamp, exp, log, log1p, neg, relu, sigmoid } from '../unary.js';
+import { describe, empty, expectTensor, wrap } from '../util.js';
+import { checkReduction, lossOptions, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions } from '../nn-options.js';
+import { indexTensor, type IndexLike } from './common.js';
+import { logSoftmax, softmaxForward } from './activation.js';
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return loss;
+  return reduction === 'sum' ? sum(loss) : mean(loss);
+}
+
+// ---- classification losses ----------------------------------------------------------------
+
+/**
+ * Validates class-index targets against `[N, C, d1, ...]` input; returns flat indices into the
+ * input of each target's class entry (0 for ignored targets) and the 0/1 keep mask.
+ */
+function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): { idx: Int32Array; keep: Tensor; count: number } {
+  const C = input.shape[1]!;
+  const N = input.shape[0]!;
+  const spatial = input.shape.slice(2);
+  const want = [N, ...spatial];
+  if (!sameShape(target.shape, want)) {
+    if (spatial.length === 0 && target.ndim === 1) throw new ShapeError(`${op}: target has shape ${fmt(target.shape)} but input has batch size ${N}`);
+    throw new ShapeError(`${op}: target has shape ${fmt(target.shape)} but input of shape ${fmt(input.shape)} needs target shape ${fmt(want)}`);
+  }
+  const t = indexValues(op, 'target', target);
+  const S = numel(spatial);
+  const idx = new Int32Array(t.length);
+  const keep = new Uint8Array(t.length);
+  let count = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (c === ignoreIndex) continue;
+    if (!Number.isInteger(c)) throw new RangeError(`${op}: target ${c} is not an integer class index`);
+    if (c < 0 || c >= C) throw new RangeError(`${op}: target ${c} is out of range for ${C} classes`);
+    const n = Math.floor(i / S), s = i - n * S;
+    idx[i] = (n * C + c) * S + s;
+    keep[i] = 1;
+    count++;
+  }
+  return { idx, keep: wrap(keep, want, bool), count };
+}
+
+/** Accepts `[C]` with a 0-d target (unbatched) by adding a batch dim of 1. */
+function batched(op: string, input: Tensor, target: Tensor): [Tensor, Tensor, boolean] {
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
+  if (input.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
+  if (input.ndim === 1) {
+    if (target.ndim !== 0) throw new ShapeError(`${op}: for an unbatched input of shape ${fmt(input.shape)} target must be 0-d, got shape ${fmt(target.shape)}`);
+    return [input.unsqueeze(0), target.reshape([1]), true];
+  }
+  return [input, target, false];
+}
+
+/** Masks per-target values and reduces them; `'mean'` divides by the count of kept targets. */
+function reduceMasked(v: Tensor, keep: Tensor, count: number, reduction: Reduction): Tensor {
+  const masked = where(keep, v, 0);
+  if (reduction === 'none') return masked;
+  const s = sum(masked);
+  // NOTE: PyTorch returns NaN (0/0) when every target is ignored; so does this division.
+  return reduction === 'sum' ? s : div(s, count);
+}
+
+function nll(op: string, logp: Tensor, target: Tensor, o: CrossEntropyOptions, smoothing: boolean): Tensor {
+  const [x, t, unbatched] = batched(op, logp, target);
+  if (x.shape[1] === 0) throw new ShapeError(`${op}: input has 0 classes (shape ${fmt(x.shape)})`);
+  const lo = lossOptions(op, o);
+  return nllOf(x, t, unbatched, classTargets(op, x, t, lo.ignoreIndex), lo, smoothing);
+}
+
+/** `nll` on batched `x` [N, C, ...] and `t`, once the options are resolved and the targets validated. */
+function nllOf(
+  x: Tensor, t: Tensor, unbatched: boolean, { idx, keep, count }: ReturnType<typeof classTargets>,
+  { reduction, labelSmoothing }: ReturnType<typeof lossOptions>, smoothing: boolean,
+): Tensor {
+  const picked = neg(takeFlat(x, idx, t.shape, 'nllLoss'));
+  let loss = reduceMasked(picked, keep, count, reduction);
+  if (smoothing && labelSmoothing > 0) {
+    const C = x.shape[1]!;
+    const smooth = reduceMasked(neg(sum(x, 1)), keep, count, reduction);
+    loss = add(mul(loss, 1 - labelSmoothing), mul(smooth, labelSmoothing / C));
+  }
+  return unbatched && reduction === 'none' ? loss.reshape([]) : loss;
+}
+
+/**
+ * Negative log-likelihood of class-index targets, given log-probabilities `logp` of shape
+ * `[N, C]` or `[N, C, d1, ...]` (or `[C]` with a 0-d target). Targets are integers stored as
+ * floats; those equal to `ignoreIndex` contribute 0 and are not counted by `'mean'`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * const logp = F.logSoftmax(tensor([[1, 2, 3], [1, 1, 1]]), 1);
+ * F.nllLoss(logp, tensor([2, 0])); // mean of -logp[0,2] and -logp[1,0]
+ * ```
+ */
+export function nllLoss(logp: Tensor, target: IndexLike, options: NllLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, ['reduction', 'ignoreIndex']);
+  return nll('nllLoss', logp, indexTensor('nllLoss', 'target', target), options, false);
+}
+
+/**
+ * Cross-entropy of logits `[N, C]` or `[N, C, d1, ...]` against class-index targets
+ * (`logSoftmax` then `nllLoss`), with PyTorch's `ignoreIndex` and `labelSmoothing`:
+ * `(1-ε)·nll + ε·(-Σ_c logp_c / C)`, both terms masked and reduced the same way.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.crossEntropy(tensor([[0, 0]]), tensor([1])); // tensor(0.6931)
+ * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { labelSmoothing: 0.1 });
+ * ```
+ */
+export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEntropyOptions = {}): Tensor {
+  const op = 'crossEntropy';
+  checkOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
+  expectTensor(op, 'input', logits);
+  lossOptions(op, options);
+  if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
+  const t = indexTensor(op, 'target', target);
+  // The fused node is float32's kernel; other dtypes (float64) compose log-softmax and nll, in their dtype.
+  if (logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0 || logits.dtype !== float32) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
+  return fusedCrossEntropy(op, logits, t, options);
+}
+
+/**
+ * Cross-entropy of `[N, C]` (or `[C]`) logits as one graph node: the loss from the log-softmax
+ * kernel and `nll` (the same ops and bits as the composed form), and a backward that writes
+ * PyTorch's `log_softmax_backward(nll_loss_backward(g))` in one pass over `[N, C]`, with every
+ * rounding of the composed ops (`G - f32(f32(e^y) · ΣG)`, G holding `-ds` at each kept target),
+ * instead of four `[N, C]` ops and their arrays. A recorded backward (`createGraph`) is built
+ * from those ops, so higher-order gradients work.
+ */
+function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const lo = lossOptions(op, options), { reduction } = lo;
+  const [x2, t2, unbatched] = batched(op, logits, target);
+  if (x2.shape[1] === 0) throw new ShapeError(`${op}: input has 0 classes (shape ${fmt(x2.shape)})`);
+  const [y] = softmaxForward(op, x2, 1, true);
+  const targets = classTargets(op, y, t2, lo.ignoreIndex);
+  const loss = noGrad(() => nllOf(y, t2, unbatched, targets, lo, true));
+  const [N, C] = x2.shape as [number, number];
+  const { idx, keep, count } = targets;
+  return record(op, loss, [logits], (g) => {
+    // ds: the gradient reaching each target's -logp (the reduction's backward), 0 where ignored.
+    const dsOf = (gv: Tensor): Tensor => {
+      const ds = reduction === 'mean' ? div(gv, count).expand([N]) : reduction === 'sum' ? gv.expand([N]) : gv.reshape([N]);
+      return where(keep, ds, 0);
+    };
+    if (isGradEnabled()) {
+      // Recorded: the composed backward's ops, differentiable in g and (through y) in the logits.
+      const G = scatterFlat(neg(dsOf(g)), idx, [N, C]);
+      const y2 = logSoftmax(x2, 1);
+      const dx = sub(G, mul(exp(y2), sum(G, 1, true)));
+      return [logits.ndim === 1 ? dx.reshape([C]) : dx];
+    }
+    const ds = noGrad(() => dsOf(g)).toFloat32Array();
+    const out = empty([N, C]);
+    const o = out.storage.data as Float32Array, yd = y._f32('crossEntropy'), kd = keep.storage.data as Uint8Array;
+    for (let n = 0; n < N; n++) {
+      // G's row: 0 + (-ds) at the target (float32: -0 becomes 0), zeros elsewhere; its sum is exact.
+      const gt = kd[n] ? Math.fround(0 + -ds[n]!) : 0;
+      const t = kd[n] ? idx[n]! - n * C : -1;
+      for (let c = 0; c < C; c++) {
+        const e = Math.fround(Math.exp(yd[n * C + c]!));
+        o[n * C + c] = (c === t ? gt : 0) - Math.fround(e * gt);
+      }
+    }
+    return [logits.ndim === 1 ? out.reshape([C]) : out];
+  }, [logits]);
+}
+
+function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
+  // NOTE: PyTorch broadcasts a differently shaped target with only a warning; that is almost
+  // always a bug ([N] vs [N,1] gives an [N,N] loss), so we refuse it.
+  if (!sameShape(input.shape, target.shape)) throw new ShapeError(`${op}: target has shape ${fmt(target.shape)} but input has shape ${fmt(input.shape)}`);
+}
+
+/**
+ * Mean squared error `(input - target)²`, reduced.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.mseLoss(tensor([1, 2]), tensor([1, 4])); // tensor(2.)
+ * ```
+ */
+export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, ['reduction']);
+  const reduction = checkReduction('mseLoss', options.reduction);
+  sameShapeTarget('mseLoss', input, target);
+  const d = sub(input, target);
+  return reduce(mul(d, d), reduction);
+}
+
+/**
+ * Binary cross-entropy on logits, `max(x,0) - x·t + log1p(exp(-|x|))`: stable for any x
+ * (no `log(sigmoid(x))`). Targets are probabilities in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // tensor(0.6931)
+ * ```
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, ['reduction']);
+  const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction);
+  sameShapeTarget('binaryCrossEntropyWithLogits', input, target);
+  const x = input, t = target;
+  const loss = noGrad(() => add(sub(relu(x), mul(x, t)), log1p(exp(neg(abs(x))))));
+  // NOTE: the composed formula has kinks at x = 0 (relu, abs) whose subgradients give -t there;
+  // the true derivative is sigmoid(x) - t everywhere, which is what PyTorch's backward uses.
+  const out = record('binaryCrossEntropyWithLogits', loss, [x, t], (g) => [
+    x.requiresGrad ? mul(g, sub(sigmoid(x), t)) : null,
+    t.requiresGrad ? mul(g, neg(x)) : null,
+  ], [x, t]);
+  return reduce(out, reduction);
+}
+
+// ---- regression and distribution losses ----------------------------------------------------
+
+function lossArgs(op: string, input: Tensor, target: Tensor, options: object, keys: readonly string[]): Reduction {
+  checkOptions(op, options as Record<string, unknown>, keys);
+  const reduction = checkReduction(op, (options as ReductionOptions).reduction);
+  sameShapeTarget(op, input, target);
+  return reduction;
+}
+
+/**
+ * Mean absolute error `|input - target|`, reduced.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.l1Loss(tensor([1, 2]), tensor([2, 4])); // tensor(1.5000)
+ * ```
+ */
+export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const reduction = lossArgs('l1Loss', input, target, options, ['reduction']);
+  return reduce(abs(sub(input, target)), reduction);
+}
+
+export interface SmoothL1LossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1; 0 gives L1). */
+  beta?: number;
+}
+
+/**
+ * Smooth L1: `0.5·d²/β` where `|d| < β`, else `|d| - 0.5·β` (d = input - target).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.smoothL1Loss(tensor([0, 0]), tensor([0.5, 3])); // tensor(1.3125)
+ * ```
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+  const op = 'smoothL1Loss';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'beta']);
+  const beta = options.beta ?? 1;
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${String(beta)}`);
+  const d = abs(sub(input, target));
+  if (beta === 0) return reduce(d, reduction);
+  return reduce(where(lt(d, beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta)), reduction);
+}
+
+export interface HuberLossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1, must be positive). */
+  delta?: number;
+}
+
+/**
+ * Huber: `0.5·d²` where `|d| < δ`, else `δ·(|d| - 0.5·δ)`; equals `δ·smoothL1Loss` with β = δ.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 2 }); // tensor(2.0625)
+ * ```
+ */
+export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+  const op = 'huberLoss';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'delta']);
+  const delta = options.delta ?? 1;
+  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${String(delta)}`);
+  const d = abs(sub(input, target));
+  return reduce(where(lt(d, delta), mul(mul(d, d), 0.5), mul(sub(d, 0.5 * delta), delta)), reduction);
+}
+
+export interface BCELossOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcast to the input (default none). */
+  weight?: Tensor | null;
+}
+
+/**
+ * Binary cross-entropy of probabilities `input` in [0, 1] against `target`:
+ * `-(t·log x + (1-t)·log(1-x))`, each log clamped to >= -100 as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.binaryCrossEntropy(tensor([0.5]), tensor([1])); // tensor(0.6931)
+ * ```
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  const op = 'binaryCrossEntropy';
+  const reduction = lossArgs(op, input, target, options, ['reduction', 'weight']);
+  const w = options.weight ?? null;
+  if (w !== null) expectTensor(op, 'weight', w);
+  const xs = input.toFloat32Array();
+  for (let i = 0; i < xs.length; i++) {
+    if (!(xs[i]! >= 0 && xs[i]! <= 1)) throw new RangeError(`${op}: all elements of input should be between 0 and 1, got ${xs[i]}`);
+  }
+  const x = input, t = target;
+  const { loss, logX, log1mX } = noGrad(() => {
+    const lx = clamp(log(x), -100), l1x = clamp(log1p(neg(x)), -100);
+    return { loss: neg(add(mul(t, lx), mul(sub(1, t), l1x))), logX: lx, log1mX: l1x };
+  });
+  // NOTE: a hand-written backward, PyTorch's: d/dx = (x - t) / max(x(1-x), 1e-12). Through the
+  // clamped logs the composed form would give 0/0 = NaN at x = 0 or 1.
+  let out = record(op, loss, [x, t], (g) => [
+    x.requiresGrad ? div(mul(g, sub(x, t)), clamp(mul(x, sub(1, x)), 1e-12)) : null,
+    t.requiresGrad ? mul(g, sub(log1mX, logX)) : null,
+  ], [x, t]);
+  if (w) out = mul(out, w);
+  return reduce(out, reduction);
+}
+
+/** `reduction` of `klDiv`: the loss reductions and `'batchmean'` (sum divided by the batch size). */
+export type KLDivReduction = Reduction | 'batchmean';
+
+export interface KLDivOptions {
+  /** `'mean'` (default, PyTorch's, over every element), `'batchmean'` (the true KL divergence per sample), `'sum'` or `'none'`. */
+  reduction?: KLDivReduction;
+  /** `target` holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback–Leibler divergence of log-probabilities `input` from `target`: pointwise
+ * `t·(log t - input)` (0 where t = 0), or `eᵗ·(t - input)` with `logTarget`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.klDiv(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([[0.5, 0.5]]), { reduction: 'batchmean' }); // tensor(0.)
+ * ```
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+  const op = 'klDiv';
+  checkOptions(op, options, ['reduction', 'logTarget']);
+  const r = options.reduction ?? 'mean';
+  if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${op}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+  const logTarget = options.logTarget ?? false;
+  if (typeof logTarget !== 'boolean') throw new TypeError(`${op}: logTarget must be a boolean, got ${describe(logTarget)}`);
+  sameShapeTarget(op, input, target);
+  const t = target;
+  const pointwise = logTarget
+    ? mul(exp(t), sub(t, input))
+    : sub(mul(t, log(where(gt(t, 0), t, 1))), mul(t, input)); // xlogy(t, t) - t·input
+  if (r === 'batchmean') return input.ndim === 0 ? sum(pointwise) : div(sum(pointwise), input.shape[0]!);
+  return reduce(pointwise, r);
+}
