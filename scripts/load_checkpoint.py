@@ -19,7 +19,12 @@ import sys
 import torch
 
 
+DTYPES = {'F32': torch.float32, 'F64': torch.float64, 'F16': torch.float16, 'BF16': torch.bfloat16, 'I64': torch.int64,
+          'I32': torch.int32, 'I16': torch.int16, 'I8': torch.int8, 'U8': torch.uint8, 'BOOL': torch.bool}
+
+
 def read_safetensors(path):
+    """Every tensor in its own dtype (tensile writes each dtype under its safetensors code)."""
     with open(path, 'rb') as f:
         raw = f.read()
     (n,) = struct.unpack('<Q', raw[:8])
@@ -28,10 +33,11 @@ def read_safetensors(path):
     data = raw[8 + n:]
     tensors = {}
     for name, e in header.items():
-        if e['dtype'] != 'F32':
+        if e['dtype'] not in DTYPES:
             raise ValueError(f'{name}: unsupported dtype {e["dtype"]}')
+        dtype = DTYPES[e['dtype']]
         b, end = e['data_offsets']
-        t = torch.frombuffer(bytearray(data[b:end]), dtype=torch.float32) if end > b else torch.zeros(0)
+        t = torch.frombuffer(bytearray(data[b:end]), dtype=dtype) if end > b else torch.zeros(0, dtype=dtype)
         tensors[name] = t.reshape(e['shape'])
     return tensors, meta
 

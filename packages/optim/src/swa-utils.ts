@@ -1,4 +1,4 @@
-import { Tensor, nn, noGrad, tensor, updateInPlace } from '@tensile/tensor';
+import { Tensor, float32, int64, nn, noGrad, tensor, updateInPlace } from '@tensile/tensor';
 import { LRScheduler, type AnyOptimizer } from './lr-scheduler/base.js';
 import { anything, integer, lrValue, oneOf, option, type SchedulerStateSpec } from './lr-scheduler/state-spec.js';
 import { lerpf } from './functional/float32.js';
@@ -12,6 +12,9 @@ import { typeName } from './state-dict.js';
  */
 
 const f32 = Math.fround;
+
+/** Whether the float32 element loops below apply (any other dtype takes PyTorch's tensor formula). */
+const bothFloat32 = (a: Tensor, b: Tensor): boolean => a.dtype === float32 && b.dtype === float32;
 
 /**
  * `updateBn(loader, model)`: recomputes BatchNorm running statistics with one pass over `loader`
@@ -61,7 +64,9 @@ function checkDecay(decay: unknown): number {
 
 /**
  * EMA over all parameters at once, in place: `ema.lerp_(current, 1 - decay)` with ATen's float32
- * rounding (PyTorch's `get_ema_multi_avg_fn`, which runs `_foreach_lerp_`).
+ * rounding (PyTorch's `get_ema_multi_avg_fn`, which runs `_foreach_lerp_`). As PyTorch's, an
+ * integer tensor (`num_batches_tracked`, with `useBuffers`) takes `ema * decay + current * (1 -
+ * decay)` instead, truncated back into its dtype.
  *
  * @example
  * ```ts
@@ -77,9 +82,13 @@ export function getEmaMultiAvgFn(decay = 0.999): MultiAvgFn {
   return (averaged, current) => {
     noGrad(() => {
       averaged.forEach((a, i) => {
-        updateInPlace([a], [current[i]!], ([ad], [cd]) => {
-          for (let k = 0; k < ad!.length; k++) ad![k] = lerpf(ad![k]!, cd![k]!, w);
-        });
+        const c = current[i]!;
+        if (bothFloat32(a, c)) {
+          updateInPlace([a], [c], ([ad], [cd]) => {
+            for (let k = 0; k < ad!.length; k++) ad![k] = lerpf(ad![k]!, cd![k]!, w);
+          });
+        } else if (a.isFloatingPoint()) a.lerp_(c, 1 - decay);
+        else a.copy_(a.mul(decay).add(c.mul(1 - decay)));
       });
     });
   };
@@ -87,7 +96,9 @@ export function getEmaMultiAvgFn(decay = 0.999): MultiAvgFn {
 
 /**
  * SWA's equal average over all parameters at once: `averaged.lerp_(current, 1 / (n + 1))`
- * (PyTorch's `get_swa_multi_avg_fn`).
+ * (PyTorch's `get_swa_multi_avg_fn`). Integer tensors are refused, before anything changes, with
+ * the error PyTorch's `_foreach_add_(..., alpha=1 / (n + 1))` gives them: average
+ * `num_batches_tracked` with the default `avgFn`, or leave `useBuffers` off.
  *
  * @example
  * ```ts
@@ -100,11 +111,16 @@ export function getEmaMultiAvgFn(decay = 0.999): MultiAvgFn {
 export function getSwaMultiAvgFn(): MultiAvgFn {
   return (averaged, current, n) => {
     const w = f32(1 / (n + 1));
+    const int = averaged.findIndex((a) => !a.isFloatingPoint());
+    if (int >= 0) throw new TypeError(`getSwaMultiAvgFn: tensor ${int} is ${averaged[int]!.dtype.name}: For integral input tensors, argument alpha must not be a floating point number.`);
     noGrad(() => {
       averaged.forEach((a, i) => {
-        updateInPlace([a], [current[i]!], ([ad], [cd]) => {
-          for (let k = 0; k < ad!.length; k++) ad![k] = lerpf(ad![k]!, cd![k]!, w);
-        });
+        const c = current[i]!;
+        if (bothFloat32(a, c)) {
+          updateInPlace([a], [c], ([ad], [cd]) => {
+            for (let k = 0; k < ad!.length; k++) ad![k] = lerpf(ad![k]!, cd![k]!, w);
+          });
+        } else a.lerp_(c, 1 / (n + 1));
       });
     });
   };
@@ -123,7 +139,8 @@ function mapTensors(a: Tensor, b: Tensor, fn: (x: number, y: number) => number):
 
 /**
  * EMA of one parameter: `decay * ema + (1 - decay) * current` (PyTorch's `get_ema_avg_fn`, each
- * op rounded to float32 as ATen's are).
+ * op rounded to float32 as ATen's are; other dtypes computed with the tensor ops, so an int64
+ * buffer gives a float32 result that `AveragedModel` truncates back, as PyTorch's `copy_`).
  *
  * @example
  * ```ts
@@ -136,12 +153,14 @@ function mapTensors(a: Tensor, b: Tensor, fn: (x: number, y: number) => number):
 export function getEmaAvgFn(decay = 0.999): AvgFn {
   const d = f32(checkDecay(decay));
   const c = f32(1 - decay);
-  return (ema, current) => mapTensors(ema, current, (e, x) => f32(f32(d * e) + f32(c * x)));
+  return (ema, current) => (bothFloat32(ema, current) ? mapTensors(ema, current, (e, x) => f32(f32(d * e) + f32(c * x))) : ema.mul(decay).add(current.mul(1 - decay)));
 }
 
 /**
  * SWA's equal average of one parameter: `averaged + (current - averaged) / (n + 1)` (PyTorch's
- * `get_swa_avg_fn`; what `AveragedModel` uses on the CPU by default).
+ * `get_swa_avg_fn`; what `AveragedModel` uses on the CPU by default). Other dtypes than float32
+ * are computed with the tensor ops: an int64 buffer's true division gives float32, which
+ * `AveragedModel` truncates back into the buffer, as PyTorch's `copy_`.
  *
  * @example
  * ```ts
@@ -152,6 +171,7 @@ export function getEmaAvgFn(decay = 0.999): AvgFn {
  */
 export function getSwaAvgFn(): AvgFn {
   return (averaged, current, n) => {
+    if (!bothFloat32(averaged, current)) return averaged.add(current.sub(averaged).div(n + 1));
     const den = f32(n + 1);
     return mapTensors(averaged, current, (a, x) => f32(a + f32(f32(x - a) / den)));
   };
@@ -305,7 +325,7 @@ export interface AveragedModelOptions {
 export class AveragedModel<M extends nn.Module = nn.Module> extends nn.Module {
   /** The averaged copy of the model. */
   module: M;
-  /** How many models were averaged (a 0-d buffer; PyTorch's is an int64 tensor). */
+  /** How many models were averaged (a 0-d int64 buffer, as PyTorch's). */
   readonly nAveraged: Tensor;
   avgFn: AvgFn | undefined;
   multiAvgFn: MultiAvgFn | undefined;
@@ -324,7 +344,7 @@ export class AveragedModel<M extends nn.Module = nn.Module> extends nn.Module {
     if (multiAvgFn !== undefined && typeof multiAvgFn !== 'function') throw new TypeError(`AveragedModel: multiAvgFn must be a function, got ${typeName(multiAvgFn)}`);
     if (typeof useBuffers !== 'boolean') throw new TypeError(`AveragedModel: useBuffers must be a boolean, got ${typeName(useBuffers)}`);
     this.module = deepCopyModule(model);
-    this.nAveraged = this.registerBuffer('n_averaged', tensor(0));
+    this.nAveraged = this.registerBuffer('n_averaged', tensor(0, { dtype: int64 }));
     this.avgFn = avgFn;
     this.multiAvgFn = multiAvgFn;
     this.useBuffers = useBuffers;

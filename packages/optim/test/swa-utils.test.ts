@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nn, tensor, zeros, data, type Tensor } from '@tensile/tensor';
+import { nn, tensor, zeros, data, float32, float64, int64, type Tensor } from '@tensile/tensor';
 import { SGD, swaUtils, type Optimizer } from '@tensile/optim';
 import { expectBits, loadFixture } from './helpers.js';
 
@@ -32,9 +32,9 @@ describe("AveragedModel equals PyTorch's, bit for bit", () => {
         const ours = avg.stateDict();
         expect(Object.keys(ours).sort(), 'state dict keys').toEqual(Object.keys(u.averaged).sort());
         for (const [n, want] of Object.entries(u.averaged)) {
-          // NOTE: num_batches_tracked is int64 in PyTorch, whose SWA/EMA formulas truncate it when
-          // averaged as a buffer; ours is float32 (the engine's one dtype) and keeps the fraction.
-          if (n.endsWith('num_batches_tracked') && c.useBuffers) continue;
+          // num_batches_tracked and n_averaged are int64, as PyTorch's: averaged as a buffer, the
+          // SWA/EMA formula's float32 result is truncated back into the int64 buffer.
+          if (n.endsWith('num_batches_tracked') || n === 'n_averaged') expect(ours[n]!.dtype, n).toBe(int64);
           expectBits(ours[n]!.toFloat32Array(), want, `${c.name}: update ${k + 1} ${n}`);
         }
       });
@@ -93,6 +93,42 @@ describe('AveragedModel', () => {
     swaUtils.updateBn(loader, avg);
     const bn = avg.module.at(1) as nn.BatchNorm1d;
     expect(bn.runningMean!.toArray()).not.toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('averaging functions on other dtypes than float32 (PyTorch\'s tensor formulas)', () => {
+  it('getSwaAvgFn and getEmaAvgFn of int64 tensors give float32, which AveragedModel truncates back', () => {
+    const swa = swaUtils.getSwaAvgFn()(tensor([1n, 5n]), tensor([4n, 7n]), 2);
+    expect([swa.dtype, swa.toArray()]).toEqual([float32, [2, Math.fround(5 + Math.fround(2 / 3))]]);
+    const ema = swaUtils.getEmaAvgFn(0.5)(tensor([1n, 5n]), tensor([4n, 8n]), 1);
+    expect([ema.dtype, ema.toArray()]).toEqual([float32, [2.5, 6.5]]);
+  });
+
+  it('getSwaAvgFn and getEmaAvgFn of float64 tensors compute in doubles', () => {
+    const a = tensor([0.1, 1], { dtype: float64 }), b = tensor([0.7, 2], { dtype: float64 });
+    const swa = swaUtils.getSwaAvgFn()(a, b, 2);
+    expect([swa.dtype, swa.toArray()]).toEqual([float64, [0.1 + (0.7 - 0.1) / 3, 1 + 1 / 3]]);
+    const ema = swaUtils.getEmaAvgFn(0.9)(a, b, 1);
+    expect([ema.dtype, ema.toArray()]).toEqual([float64, [0.9 * 0.1 + (1 - 0.9) * 0.7, 0.9 + (1 - 0.9) * 2]]);
+  });
+
+  it('getEmaMultiAvgFn takes ema * decay + current * (1 - decay) for an int64 tensor, truncated in place', () => {
+    const f = tensor([1, 2]), n = tensor([10n, 3n]);
+    swaUtils.getEmaMultiAvgFn(0.9)([f, n], [tensor([3, 4]), tensor([21n, 4n])], 1);
+    expect([n.dtype, ...n.toBigInt64Array()]).toEqual([int64, 11n, 3n]); // 9 + 2.1 -> 11, 2.7 + 0.4 -> 3
+    expect(f.toArray()).toEqual([Math.fround(1 + Math.fround(0.1) * 2), Math.fround(2 + Math.fround(0.1) * 2)]);
+  });
+
+  it('getSwaMultiAvgFn refuses an int64 tensor as PyTorch\'s _foreach_add_ does, before changing anything', () => {
+    const f = tensor([1, 2]), n = tensor([10n]);
+    expect(() => swaUtils.getSwaMultiAvgFn()([f, n], [tensor([3, 4]), tensor([20n])], 1)).toThrow(
+      'getSwaMultiAvgFn: tensor 1 is int64: For integral input tensors, argument alpha must not be a floating point number.',
+    );
+    expect(f.toArray()).toEqual([1, 2]);
+    const model = new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2));
+    const avg = new swaUtils.AveragedModel(model, { multiAvgFn: swaUtils.getSwaMultiAvgFn(), useBuffers: true });
+    avg.updateParameters(model);
+    expect(() => avg.updateParameters(model)).toThrow('getSwaMultiAvgFn: tensor 6 is int64');
   });
 });
 

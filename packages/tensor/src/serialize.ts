@@ -1,12 +1,45 @@
 /// <reference path="./env.d.ts" />
 import { Tensor } from './tensor.js';
 import { describe, wrap } from './ops/util.js';
+import { dtypes, type DType } from './dtype.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const MAX_HEADER = 100 * 1024 * 1024;
 
-/** Bytes per element of the dtypes we can read (all are converted to float32). */
-const DTYPE_SIZE: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+/** The safetensors dtype codes we read and write (each to its own dtype), in the order errors list them. */
+const CODES = ['F32', 'F64', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL'] as const;
+const BY_CODE: ReadonlyMap<string, DType> = new Map(dtypes.map((d) => [d.safetensors, d]));
+
+/**
+ * The reference writer's layout (`safetensors.torch.save`, the Rust `serialize`): tensors sorted
+ * by its `Dtype` enum, descending, then by name. Larger elements come first, so every tensor is
+ * aligned to its element size (the header is padded to 8).
+ */
+const WRITE_RANK: ReadonlyMap<string, number> = new Map(['I64', 'F64', 'F32', 'I32', 'BF16', 'F16', 'I16', 'I8', 'U8', 'BOOL'].map((c, i) => [c, i]));
+
+/**
+ * Orders strings by code point, which is the order of their UTF-8 bytes (Rust's `String` order,
+ * the reference writer's); JavaScript's `<` compares UTF-16 units, which differs past U+FFFF.
+ */
+function byCodePoint(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length) {
+    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Copies little-endian elements of `size` bytes from `src` into `dst` (a typed array's bytes) in
+ * the host's order. `dst` is a fresh, aligned array: file data is never read through a view
+ * that could be misaligned, and a decoded tensor never aliases the caller's buffer.
+ */
+function copyElements(src: Uint8Array, dst: Uint8Array, size: number): void {
+  dst.set(src);
+  if (!LITTLE_ENDIAN_HOST && size > 1) for (let i = 0; i < dst.length; i += size) dst.subarray(i, i + size).reverse();
+}
 
 /** Defines an own enumerable property: a name such as `__proto__` becomes a key, never the prototype. */
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
@@ -56,9 +89,12 @@ interface Entry {
 }
 
 /**
- * Encodes named tensors in the safetensors format (as `safetensors.torch.save` writes it):
- * an 8-byte little-endian header length, a JSON header padded with spaces to a multiple of 8,
- * then the raw little-endian float32 data, tensors in name order.
+ * Encodes named tensors in the safetensors format, byte for byte as `safetensors.torch.save`
+ * writes the same tensors: an 8-byte little-endian header length, a JSON header
+ * (`__metadata__` first, its keys in the order given) padded with spaces to a multiple of 8, then each
+ * tensor's raw little-endian elements in its own dtype (`F32`, `F64`, `I64` with all 64 bits,
+ * `BOOL` as bytes 0 and 1, `F16`/`BF16` bit patterns, ...), laid out as the reference writer
+ * lays them out: by dtype (I64, F64, F32, I32, BF16, F16, I16, I8, U8, BOOL), then by name.
  *
  * @example
  * ```ts
@@ -72,28 +108,30 @@ export function encodeSafetensors(tensors: Record<string, Tensor> | Map<string, 
   if (!(tensors instanceof Map) && (typeof tensors !== 'object' || tensors === null || Array.isArray(tensors))) {
     throw new TypeError(`${op}: tensors must be an object or a Map of name to Tensor, got ${describe(tensors)}`);
   }
-  const entries = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // setOwn throughout: a tensor or metadata key named `__proto__` must be written as a key.
-  const header: Record<string, unknown> = {};
-  if (metadata !== undefined) {
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new TypeError(`${op}: metadata must be an object of strings, got ${describe(metadata)}`);
-    const meta: Record<string, string> = {};
-    for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new TypeError(`${op}: metadata value for '${k}' must be a string, got ${typeof v}`);
-      setOwn(meta, k, v);
-    }
-    setOwn(header, '__metadata__', meta);
-  }
-  let offset = 0;
+  const entries: [unknown, unknown][] = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   for (const [name, t] of entries) {
     if (typeof name !== 'string') throw new TypeError(`${op}: tensor names must be strings, got ${describe(name)}`);
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: '${name}' is not a Tensor, got ${describe(t)}`);
     if (name === '__metadata__') throw new RangeError(`${op}: '__metadata__' is reserved and cannot name a tensor`);
-    const bytes = t.numel() * 4;
-    setOwn(header, name, { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes] });
+  }
+  const sorted = (entries as [string, Tensor][]).sort(([a, s], [b, t]) => WRITE_RANK.get(s.dtype.safetensors)! - WRITE_RANK.get(t.dtype.safetensors)! || byCodePoint(a, b));
+  // NOTE: the header is written entry by entry, not with JSON.stringify of an object: an object
+  // would list integer-like keys ('0', '10') first, and a key `__proto__` would need care.
+  const parts: string[] = [];
+  if (metadata !== undefined) {
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new TypeError(`${op}: metadata must be an object of strings, got ${describe(metadata)}`);
+    const given = Object.entries(metadata);
+    for (const [k, v] of given) if (typeof v !== 'string') throw new TypeError(`${op}: metadata value for '${k}' must be a string, got ${typeof v}`);
+    const meta = given.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    parts.push(`"__metadata__":{${meta.join(',')}}`);
+  }
+  let offset = 0;
+  for (const [name, t] of sorted) {
+    const bytes = t.numel() * t.dtype.itemsize;
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${t.dtype.safetensors}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes}]}`);
     offset += bytes;
   }
-  let json = JSON.stringify(header);
+  let json = `{${parts.join(',')}}`;
   const enc = new TextEncoder();
   let headerBytes = enc.encode(json);
   const pad = (8 - (headerBytes.length % 8)) % 8;
@@ -102,24 +140,24 @@ export function encodeSafetensors(tensors: Record<string, Tensor> | Map<string, 
     headerBytes = enc.encode(json);
   }
   const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
-  for (const [, t] of entries) {
-    const data = t.toFloat32Array();
-    if (LITTLE_ENDIAN_HOST) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
-    else for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i]!, true);
+  for (const [, t] of sorted) {
+    const data = t.toTypedArray();
+    copyElements(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), out.subarray(at, at + data.byteLength), t.dtype.itemsize);
     at += data.byteLength;
   }
   return out;
 }
 
 /**
- * Decodes a safetensors buffer into float32 tensors (F32 as is; F64, F16, BF16 and integer
- * dtypes converted) and the header's `__metadata__`. Everything is validated before any tensor
- * is built: a malformed or truncated buffer throws an Error saying what is wrong, never a
- * partial result.
+ * Decodes a safetensors buffer into tensors of their own dtypes (`F32` float32, `F64` float64,
+ * `I64` int64 with all 64 bits, `I32`/`I16`/`I8`/`U8`, `BOOL` bool, `F16`/`BF16` float16/bfloat16)
+ * and the header's `__metadata__`. Each tensor's elements are copied out of `bytes` (aligned,
+ * whatever the offsets in the file), so the result never aliases the input. Everything is
+ * validated before any tensor is built (a `BOOL` byte other than 0 and 1 included): a malformed
+ * or truncated buffer throws an Error saying what is wrong, never a partial result.
  *
  * @example
  * ```ts
@@ -170,7 +208,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(`entry '${name}' must be an object`);
     const own = (k: string): unknown => (Object.hasOwn(e!, k) ? (e as Record<string, unknown>)[k] : undefined);
     const dtype = own('dtype'), shape = own('shape'), off = own('data_offsets');
-    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_SIZE, dtype)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${Object.keys(DTYPE_SIZE).join(', ')})`);
+    if (typeof dtype !== 'string' || !BY_CODE.has(dtype)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${CODES.join(', ')})`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape) ?? 'undefined'}`);
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[1]! < off[0]!) {
       fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(off) ?? 'undefined'}`);
@@ -181,9 +219,15 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
       if (!Number.isSafeInteger(numel)) fail(`tensor '${name}' has a shape [${(shape as number[]).join(',')}] whose element count is not a safe integer`);
     }
     const [begin, finish] = off as [number, number];
-    const want = numel * DTYPE_SIZE[dtype as string]!;
+    const want = numel * BY_CODE.get(dtype as string)!.itemsize;
     if (finish - begin !== want) fail(`tensor '${name}' of shape [${(shape as number[]).join(',')}] and dtype ${dtype as string} needs ${want} bytes but data_offsets span ${finish - begin}`);
     if (finish > dataLen) fail(`tensor '${name}' ends at byte ${finish} but the data section has ${dataLen} bytes; the file is truncated`);
+    if (dtype === 'BOOL') {
+      for (let i = 0; i < numel; i++) {
+        const v = bytes[dataStart + begin + i]!;
+        if (v > 1) fail(`tensor '${name}' of dtype BOOL holds the byte ${v} at element ${i}; a BOOL element must be 0 or 1`);
+      }
+    }
     entries.push([name, { dtype: dtype as string, shape: shape as number[], data_offsets: [begin, finish] }]);
   }
   // The data section must be covered exactly, without overlap (as the reference validator requires).
@@ -198,39 +242,10 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
 
   const tensors: Record<string, Tensor> = {};
   for (const [name, e] of entries) {
-    setOwn(tensors, name, wrap(readAs(e.dtype, view, dataStart + e.data_offsets[0], e.shape.reduce((a, b) => a * b, 1)), e.shape));
+    const dt = BY_CODE.get(e.dtype)!;
+    const data = new dt.array(e.shape.reduce((a, b) => a * b, 1));
+    copyElements(bytes.subarray(dataStart + e.data_offsets[0], dataStart + e.data_offsets[1]), new Uint8Array(data.buffer), dt.itemsize);
+    setOwn(tensors, name, wrap(data, e.shape, dt));
   }
   return { tensors, metadata };
-}
-
-function readAs(dtype: string, view: DataView, at: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  switch (dtype) {
-    case 'F32':
-      if (LITTLE_ENDIAN_HOST) out.set(new Float32Array(view.buffer.slice(view.byteOffset + at, view.byteOffset + at + 4 * n)));
-      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
-      break;
-    case 'F64': for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + 8 * i, true); break;
-    case 'F16': for (let i = 0; i < n; i++) out[i] = half(view.getUint16(at + 2 * i, true)); break;
-    case 'BF16': {
-      const tmp = new DataView(new ArrayBuffer(4));
-      for (let i = 0; i < n; i++) { tmp.setUint32(0, view.getUint16(at + 2 * i, true) << 16); out[i] = tmp.getFloat32(0); }
-      break;
-    }
-    case 'I64': for (let i = 0; i < n; i++) out[i] = Number(view.getBigInt64(at + 8 * i, true)); break;
-    case 'I32': for (let i = 0; i < n; i++) out[i] = view.getInt32(at + 4 * i, true); break;
-    case 'I16': for (let i = 0; i < n; i++) out[i] = view.getInt16(at + 2 * i, true); break;
-    case 'I8': for (let i = 0; i < n; i++) out[i] = view.getInt8(at + i); break;
-    default: for (let i = 0; i < n; i++) out[i] = view.getUint8(at + i); // U8, BOOL
-  }
-  return out;
-}
-
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? Number.NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }

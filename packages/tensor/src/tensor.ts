@@ -233,6 +233,21 @@ export class Tensor {
     );
   }
 
+  /**
+   * @internal PyTorch's `t.data = other` (what `Module.to` and `double()` use, as PyTorch's
+   * `_apply` does): this tensor takes `other`'s storage, strides and offset, of any dtype and
+   * the same shape. The object stays the same, so whoever holds it (module fields, an optimizer,
+   * a tied module) sees the new data; views taken before keep the old storage. `requiresGrad`,
+   * `grad` and `gradFn` are untouched.
+   */
+  _setData(other: Tensor): void {
+    if (!sameShape(other.shape, this.shape)) throw new ShapeError(`_setData: new data has shape ${fmt(other.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    const self = this as { -readonly [K in 'storage' | 'strides' | 'offset']: Tensor[K] };
+    self.storage = other.storage;
+    self.strides = other.strides;
+    self.offset = other.offset;
+  }
+
   // ---- read-out ---------------------------------------------------------------------------
 
   /**

@@ -4,6 +4,7 @@ import { fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { describe } from '../ops/util.js';
 import { inspectCustom } from '../format.js';
+import { bfloat16, DType, float16, float32, float64, toDType, type DTypeLike } from '../dtype.js';
 
 /** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
@@ -337,6 +338,94 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * Converts every floating-point parameter and buffer to `dtype`, in place, and returns this
+   * module (PyTorch's `Module.to`). Integer and bool buffers (`num_batches_tracked`) keep their
+   * dtype; a parameter's gradient is converted with it. `'cpu'` (the only device), `{ device:
+   * 'cpu' }` and `{}` change nothing; a tensor argument stands for its dtype. Only floating dtypes
+   * are accepted, with PyTorch's error.
+   *
+   * As PyTorch's `_apply` replaces `param.data`, each parameter and buffer stays the same tensor
+   * object with new storage: module fields, tied weights and an optimizer's parameter list all
+   * see the new dtype. Views taken before the call keep the old values; an optimizer's state
+   * (Adam's moments, momentum buffers) keeps the old dtype, so build the optimizer after
+   * converting the model, as PyTorch's documentation advises.
+   *
+   * @example
+   * ```ts
+   * import { nn, float64 } from '@tensile/tensor';
+   * const model = new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3)).to(float64);
+   * (model.at(0) as nn.Linear).weight.dtype.name; // 'float64'
+   * model.stateDict()['1.num_batches_tracked']!.dtype.name; // 'int64'
+   * ```
+   */
+  to(target: DTypeLike | 'cpu' | Tensor | { dtype?: DTypeLike; device?: 'cpu' }): this {
+    const fn = `${this.constructor.name}.to`;
+    if (target === 'cpu') return this;
+    let dtype: DType;
+    if (target instanceof Tensor) dtype = target.dtype;
+    else if (target instanceof DType) dtype = target;
+    else if (typeof target === 'string') {
+      try {
+        dtype = toDType(target, fn);
+      } catch (e) {
+        throw new TypeError(`${(e as Error).message}; the only device is 'cpu'`); // model.to('cuda')
+      }
+    }
+    else if (typeof target === 'object' && target !== null) {
+      checkOptions(fn, target, ['dtype', 'device']);
+      if (target.device !== undefined && target.device !== 'cpu') throw new TypeError(`${fn}: the only device is 'cpu', got ${describe(target.device)}`);
+      if (target.dtype === undefined) return this;
+      dtype = toDType(target.dtype, fn);
+    } else {
+      throw new TypeError(`${fn}: expected a dtype, 'cpu', a tensor or { dtype, device }, got ${describe(target)}`);
+    }
+    if (!dtype.isFloatingPoint) throw new TypeError(`${fn}: nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${dtype.toString()}`);
+    return this.castFloating(dtype);
+  }
+
+  /** `to(float64)`: every floating-point parameter and buffer to double (PyTorch's `Module.double()`). */
+  double(): this {
+    return this.castFloating(float64);
+  }
+
+  /** `to(float32)` (PyTorch's `Module.float()`). */
+  float(): this {
+    return this.castFloating(float32);
+  }
+
+  /** `to(float16)` (PyTorch's `Module.half()`; float16 is storage and conversions only). */
+  half(): this {
+    return this.castFloating(float16);
+  }
+
+  /** `to(bfloat16)` (PyTorch's `Module.bfloat16()`; storage and conversions only). */
+  bfloat16(): this {
+    return this.castFloating(bfloat16);
+  }
+
+  /**
+   * PyTorch's `_apply(lambda t: t.to(dtype) if t.is_floating_point() else t)`: each floating
+   * tensor (and its grad) of every module takes converted data in place (see `to`). A tensor
+   * registered twice (tied) is converted once.
+   */
+  private castFloating(dtype: DType): this {
+    const tensors = new Set<Tensor>();
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) tensors.add(p);
+      for (const b of m._buffers.values()) if (b !== null) tensors.add(b);
+    }
+    noGrad(() => {
+      for (const t of tensors) {
+        if (!t.dtype.isFloatingPoint) continue;
+        if (t.dtype !== dtype) t._setData(t.detach().to(dtype));
+        const g = t.grad;
+        if (g !== null && g.dtype.isFloatingPoint && g.dtype !== dtype) g._setData(g.detach().to(dtype));
+      }
+    });
+    return this;
+  }
+
   /** Resets every parameter's gradient: to `null` (default), or to zeros in place. */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
@@ -365,7 +454,8 @@ export abstract class Module {
 
   /**
    * Every parameter and persistent buffer by PyTorch's dotted name (`bn.running_mean`), in
-   * PyTorch's order, as detached copies. The record has no prototype: any name is a plain key.
+   * PyTorch's order, as detached copies in their own dtypes (`num_batches_tracked` int64). The
+   * record has no prototype: any name is a plain key.
    *
    * @example
    * ```ts
@@ -386,7 +476,10 @@ export abstract class Module {
   /**
    * Copies tensors from `stateDict` into the parameters and buffers of the same names. Everything
    * is checked first (types, missing and unexpected keys when `strict`, shapes always), and one
-   * error lists every problem, so a failed load changes nothing.
+   * error lists every problem, so a failed load changes nothing. A tensor of another dtype is
+   * cast into the parameter's or buffer's own dtype, as PyTorch's `copy_` casts (a float32
+   * `num_batches_tracked` from an older checkpoint into the int64 buffer, truncating; float64
+   * weights into float32 ones, rounding to nearest): the module's dtypes never change.
    */
   loadStateDict(stateDict: StateDict | ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const owner = this.constructor.name;

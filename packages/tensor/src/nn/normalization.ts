@@ -1,4 +1,5 @@
 import { ones, randn, zeros } from '../ops/creation.js';
+import { int64 } from '../dtype.js';
 import * as F from '../ops/nn/index.js';
 import { noGrad } from '../autograd.js';
 import { checkOptions } from '../options.js';
@@ -50,7 +51,11 @@ abstract class BatchNormBase extends Module {
   readonly runningMean: Tensor | null;
   /** Buffer `running_var` `[C]`. */
   readonly runningVar: Tensor | null;
-  /** Buffer `num_batches_tracked` (0-d, an integer held as float32). */
+  /**
+   * Buffer `num_batches_tracked`: a 0-d int64 tensor, as PyTorch's, incremented in place by each
+   * training forward. A checkpoint that holds it as float32 (tensile before dtypes) still loads:
+   * `loadStateDict` casts as PyTorch's `copy_`.
+   */
   readonly numBatchesTracked: Tensor | null;
 
   constructor(numFeatures: number, options: BatchNormModuleOptions) {
@@ -69,7 +74,7 @@ abstract class BatchNormBase extends Module {
     const track = this.trackRunningStats;
     this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
     this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([]) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: int64 }) : null);
   }
 
   /** Sets the running statistics back to mean 0, variance 1, 0 batches. */
@@ -89,6 +94,7 @@ abstract class BatchNormBase extends Module {
     if (this.training && this.trackRunningStats && this.numBatchesTracked) {
       noGrad(() => this.numBatchesTracked!.add_(1));
       // PyTorch: momentum null means a cumulative moving average, factor 1/num_batches_tracked
+      // (PyTorch's `1.0 / float(num_batches_tracked)`: a double, as item() gives it).
       if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
     }
     const useBatch = this.training || (this.runningMean === null && this.runningVar === null);
