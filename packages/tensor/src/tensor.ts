@@ -391,6 +391,16 @@ export class Tensor {
   ge(other: TensorLike): Tensor { return B.ge(this, other); }
   lt(other: TensorLike): Tensor { return B.lt(this, other); }
   le(other: TensorLike): Tensor { return B.le(this, other); }
+  /** `floor(self / other)` (Python's `//`: int64 stays int64). */
+  floorDivide(other: TensorLike): Tensor { return B.floorDivide(this, other); }
+  /** Python's `%`: the result has the divisor's sign. */
+  remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
+  /** A bool tensor: true where finite. */
+  isfinite(): Tensor { return U.isfinite(this); }
+  /** A bool tensor: true where NaN. */
+  isnan(): Tensor { return U.isnan(this); }
+  /** A bool tensor: true where ±Infinity. */
+  isinf(): Tensor { return U.isinf(this); }
   neg(): Tensor { return U.neg(this); }
   exp(): Tensor { return U.exp(this); }
   log(): Tensor { return U.log(this); }
