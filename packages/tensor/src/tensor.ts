@@ -10,11 +10,29 @@ import * as U from './ops/unary.js';
 import * as R from './ops/reduce.js';
 import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
-import { matmul } from './ops/matmul.js';
+import { matmul, outer } from './ops/matmul.js';
+import * as C from './ops/creation.js';
+import { checkOptions } from './options.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
 
 /** A number or a tensor: what binary ops accept as their second operand. */
 export type TensorLike = Tensor | number;
+
+/** `newZeros(2, 3)`, `newZeros([2, 3])`, either with a trailing options bag. */
+type NewSizeArgs = (number | readonly number[] | C.TensorOptions)[];
+
+/** The size and options of `newZeros` / `newOnes`: one shape array or separate sizes, then options. */
+function newArgs(op: string, args: NewSizeArgs): [number[], C.TensorOptions] {
+  const last = args[args.length - 1];
+  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
+  const sizes = hasOptions ? args.slice(0, -1) : args;
+  const o = checkOptions(op, hasOptions ? (last as C.TensorOptions) : undefined, ['dtype', 'requiresGrad']);
+  if (sizes.length === 1 && Array.isArray(sizes[0])) return [[...(sizes[0] as readonly number[])], o];
+  sizes.forEach((v, i) => {
+    if (typeof v !== 'number') throw new TypeError(`${op}: size ${i} must be a number (or pass one shape array), got ${Array.isArray(v) ? 'an array' : typeof v}`);
+  });
+  return [sizes as number[], o];
+}
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -401,6 +419,25 @@ export class Tensor {
   isnan(): Tensor { return U.isnan(this); }
   /** A bool tensor: true where ±Infinity. */
   isinf(): Tensor { return U.isinf(this); }
+  /** C's fmod: the result has the dividend's sign. */
+  fmod(other: TensorLike): Tensor { return B.fmod(this, other); }
+  /** The angle of `(other, self)`. */
+  atan2(other: TensorLike): Tensor { return B.atan2(this, other); }
+  /** `self` with `value` where the bool `mask` is true. */
+  maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return B.maskedFill(this, mask, value); }
+  /** Outer product of two 1-d tensors. */
+  outer(vec2: Tensor): Tensor { return outer(this, vec2); }
+  sin(): Tensor { return U.sin(this); }
+  cos(): Tensor { return U.cos(this); }
+  tan(): Tensor { return U.tan(this); }
+  rsqrt(): Tensor { return U.rsqrt(this); }
+  expm1(): Tensor { return U.expm1(this); }
+  log2(): Tensor { return U.log2(this); }
+  floor(): Tensor { return U.floor(this); }
+  ceil(): Tensor { return U.ceil(this); }
+  /** Ties to even, as torch.round. */
+  round(): Tensor { return U.round(this); }
+  trunc(): Tensor { return U.trunc(this); }
   neg(): Tensor { return U.neg(this); }
   exp(): Tensor { return U.exp(this); }
   log(): Tensor { return U.log(this); }
@@ -438,6 +475,14 @@ export class Tensor {
   var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.variance(this, dim, keepdim, correction); }
   std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.std(this, dim, keepdim, correction); }
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
+  /** Whether any element is nonzero (a bool tensor), overall or along `dim`. */
+  any(dim?: number | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
+  /** Whether every element is nonzero (a bool tensor), overall or along `dim`. */
+  all(dim?: number | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
+  /** Running sums along `dim` (integers in int64). */
+  cumsum(dim: number, options?: R.CumulativeOptions): Tensor { return R.cumsum(this, dim, options); }
+  /** Running products along `dim` (integers in int64). */
+  cumprod(dim: number, options?: R.CumulativeOptions): Tensor { return R.cumprod(this, dim, options); }
 
   // ---- movement (views share storage) -----------------------------------------------------
 
@@ -460,6 +505,16 @@ export class Tensor {
   clone(): Tensor { return M.clone(this); }
   gather(dim: number, index: M.IndexArg): Tensor { return M.gather(this, dim, index); }
   indexSelect(dim: number, index: M.IndexArg): Tensor { return M.indexSelect(this, dim, index); }
+  /** The lower triangle of the last two dims (`diagonal` offsets it). */
+  tril(diagonal = 0): Tensor { return M.tril(this, diagonal); }
+  /** The upper triangle of the last two dims. */
+  triu(diagonal = 0): Tensor { return M.triu(this, diagonal); }
+  /** Reversed along `dims` (a copy). */
+  flip(...dims: (number | readonly number[])[]): Tensor { return M.flip(this, ...dims); }
+  /** Shifted along `dims`, wrapping around (flattened when no dims). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return M.roll(this, shifts, dims); }
+  /** Tiled `sizes[i]` times along each dim. */
+  repeat(...sizes: (number | readonly number[])[]): Tensor { return M.repeat(this, ...sizes); }
 
   // ---- in-place (bump the version; recorded when grad mode is on) -------------------------
 
@@ -474,4 +529,16 @@ export class Tensor {
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }
   fill_(value: number): this { return I.fill_(this, value); }
+  maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return I.maskedFill_(this, mask, value); }
+
+  // ---- new tensors like this one (dtype of self unless given) -----------------------------
+
+  /** Zeros of `size` in this tensor's dtype (PyTorch's `new_zeros`). */
+  newZeros(...args: NewSizeArgs): Tensor { const [s, o] = newArgs('newZeros', args); return C.zeros(s, { dtype: this.dtype, ...o }); }
+  /** Ones of `size` in this tensor's dtype. */
+  newOnes(...args: NewSizeArgs): Tensor { const [s, o] = newArgs('newOnes', args); return C.ones(s, { dtype: this.dtype, ...o }); }
+  /** `fillValue` in a tensor of `size`, this tensor's dtype. */
+  newFull(size: readonly number[], fillValue: number, options: C.TensorOptions = {}): Tensor { return C.full(size, fillValue, { dtype: this.dtype, ...checkOptions('newFull', options, ['dtype', 'requiresGrad']) }); }
+  /** A tensor of `data` in this tensor's dtype (PyTorch's `new_tensor`: not the dtype the data would infer). */
+  newTensor(data: C.TensorData, options: C.TensorOptions = {}): Tensor { return C.tensor(data, { dtype: this.dtype, ...checkOptions('newTensor', options, ['dtype', 'requiresGrad']) }); }
 }

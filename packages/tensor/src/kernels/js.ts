@@ -89,7 +89,26 @@ const U: Record<UnaryKind, URow> = {
   reciprocal: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i]!; },
   square: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x * x; } },
   isfinite: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Number.isFinite(a[ai + i]!) ? 1 : 0; },
+  // NOTE: computed in double and rounded once by the store: for float32 that is the correctly
+  // rounded value except in rare double-rounding cases; PyTorch's float32 (SLEEF, 1 ulp) may differ by 1 ulp.
+  sin: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.sin(a[ai + i]!); },
+  cos: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.cos(a[ai + i]!); },
+  tan: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.tan(a[ai + i]!); },
+  expm1: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.expm1(a[ai + i]!); },
+  log2: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log2(a[ai + i]!); },
+  // The roundings to an integer are exact in any precision.
+  floor: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.floor(a[ai + i]!); },
+  ceil: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.ceil(a[ai + i]!); },
+  trunc: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.trunc(a[ai + i]!); },
+  round: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = roundHalfEven(a[ai + i]!); },
 };
+
+/** C's `nearbyint` in the default mode (what torch.round computes): ties to even, the sign of a zero kept (-0.5 gives -0). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x); // ties toward +Infinity
+  const f = r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  return f === 0 && (x < 0 || Object.is(x, -0)) ? -0 : f;
+}
 
 // ---- binary rows (as/bs are the operands' strides along the row) ---------------------------
 

@@ -8,7 +8,8 @@
  */
 export type UnaryKind =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
-  | 'erf' | 'gelu' | 'reciprocal' | 'square' | 'isfinite';
+  | 'erf' | 'gelu' | 'reciprocal' | 'square' | 'isfinite'
+  | 'sin' | 'cos' | 'tan' | 'expm1' | 'log2' | 'floor' | 'ceil' | 'round' | 'trunc';
 
 export type BinaryKind =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow'

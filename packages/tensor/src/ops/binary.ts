@@ -5,7 +5,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { bool, float32, float64, resultType, type DType } from '../dtype.js';
 import { empty, expectTensor, scalar, toTensor, wrap, describe } from './util.js';
 import { sum } from './reduce.js';
-import { log } from './unary.js';
+import { log, reciprocal, trunc } from './unary.js';
 import { toDType } from './movement.js';
 import { binaryTyped, isComparison, powScalarFloat64, whereTyped, type TypedBinary } from './typed.js';
 
@@ -204,6 +204,49 @@ export function remainder(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
+ * C's `fmod` element-wise with broadcasting (PyTorch's `fmod`): the result has the sign of the
+ * dividend, `a - trunc(a / b) * b`, exact in every dtype. A zero integer divisor is PyTorch's
+ * ZeroDivisionError; a zero floating divisor gives NaN. Gradient `g` for a, `-g · trunc(a / b)`
+ * for b, as PyTorch's.
+ * @example
+ * ```ts
+ * import { fmod, tensor } from '@tensile/tensor';
+ * fmod(tensor([-3, 5]), 2); // tensor([-1., 1.])
+ * ```
+ */
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = promote('fmod', a, b);
+  if (dt === bool) throw new TypeError(`fmod: "fmod_cpu" not implemented for 'Bool'`);
+  const out = binaryForward('fmod', 'fmod', x, y);
+  return record('fmod', out, [x, y], (g) => [
+    x.requiresGrad ? sumToShape(g, x.shape) : null,
+    y.requiresGrad ? sumToShape(mul(g.neg(), trunc(div(x, y))), y.shape) : null,
+  ], [x, y]);
+}
+
+/**
+ * The angle of the point `(b, a)` (PyTorch's `atan2(input, other)`), in `[-π, π]`; integer and
+ * bool operands compute in the default float dtype. Gradients `g · b / (a² + b²)` and
+ * `g · -a / (a² + b²)`, as PyTorch's `atan2_backward`.
+ * @example
+ * ```ts
+ * import { atan2, tensor } from '@tensile/tensor';
+ * atan2(tensor([1]), tensor([1])); // tensor([0.7854])
+ * ```
+ */
+export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promote('atan2', a, b, (dt) => (dt.isFloatingPoint ? dt : float32));
+  const out = binaryForward('atan2', 'atan2', x, y);
+  return record('atan2', out, [x, y], (g) => {
+    const recip = reciprocal(add(mul(x, x), mul(y, y)));
+    return [
+      x.requiresGrad ? sumToShape(mul(mul(g, y), recip), x.shape) : null,
+      y.requiresGrad ? sumToShape(mul(mul(g, x.neg()), recip), y.shape) : null,
+    ];
+  }, [x, y]);
+}
+
+/**
  * `a ** b` element-wise; `b` a number or a tensor (broadcast).
  * @example
  * ```ts
@@ -343,4 +386,33 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     x.requiresGrad ? sumToShape(where(c, g, 0), x.shape) : null,
     y.requiresGrad ? sumToShape(where(c, 0, g), y.shape) : null,
   ]);
+}
+
+/** @internal The checks `maskedFill` and `maskedFill_` share: a bool mask, a number or 0-d tensor value. */
+export function checkMaskedFill(op: string, mask: unknown, value: unknown): void {
+  const m = expectTensor(op, 'mask', mask);
+  if (m.dtype !== bool) throw new TypeError(`${op}: only supports boolean masks, but got mask with dtype ${m.dtype.name}`);
+  if (value instanceof Tensor) {
+    if (value.ndim !== 0) throw new RangeError(`${op}: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  } else if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`${op}: value must be a number or a 0-d Tensor, got ${describe(value)}`);
+  }
+}
+
+/**
+ * `x` with `value` where `mask` is true (PyTorch's `masked_fill`): `mask` a bool tensor, `x` and
+ * `mask` broadcast together; `value` a number or a 0-d tensor, cast to x's dtype (the result
+ * keeps it). The gradient of x is zero where masked; a 0-d tensor value gets the sum of the
+ * masked gradient.
+ * @example
+ * ```ts
+ * import { maskedFill, tensor } from '@tensile/tensor';
+ * maskedFill(tensor([1, 2, 3]), tensor([true, false, true]), -Infinity); // tensor([-inf, 2., -inf])
+ * ```
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  expectTensor('maskedFill', 'input', x);
+  checkMaskedFill('maskedFill', mask, value);
+  const v = value instanceof Tensor ? toDType(value, x.dtype) : scalar(value, x.dtype);
+  return where(mask, v, x);
 }

@@ -358,3 +358,58 @@ export function uniform(shape: readonly number[], low: number, high: number, opt
 }
 
 export { shapeArgs };
+
+// ---- the *Like random tensors --------------------------------------------------------------
+
+/**
+ * Standard normal samples with x's shape and dtype (PyTorch's `randn_like`; a floating dtype).
+ * @example
+ * ```ts
+ * import { randnLike, zeros, float64 } from '@tensile/tensor';
+ * randnLike(zeros([2], { dtype: float64 })).dtype; // torch.float64
+ * ```
+ */
+export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  likeInput('randnLike', x);
+  floatLike('randnLike', 'normal_kernel_cpu', x, options);
+  return randn(x.shape, { dtype: x.dtype, ...checkOptions('randnLike', options, RANDOM_OPTIONS) });
+}
+
+/** Uniform samples in [0, 1) with x's shape and dtype (PyTorch's `rand_like`). @example `randLike(x)` */
+export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  likeInput('randLike', x);
+  floatLike('randLike', 'check_uniform_bounds', x, options);
+  return rand(x.shape, { dtype: x.dtype, ...checkOptions('randLike', options, RANDOM_OPTIONS) });
+}
+
+/**
+ * Integers drawn from [low, high) with x's shape and dtype (PyTorch's `randint_like(x, high)` and
+ * `randint_like(x, low, high)`).
+ * @example
+ * ```ts
+ * import { randintLike, zeros, int64 } from '@tensile/tensor';
+ * randintLike(zeros([3], { dtype: int64 }), 10); // int64 values in [0, 10)
+ * ```
+ */
+export function randintLike(x: Tensor, high: number, options?: RandomOptions): Tensor;
+export function randintLike(x: Tensor, low: number, high: number, options?: RandomOptions): Tensor;
+export function randintLike(x: Tensor, a: number, b?: number | RandomOptions, c: RandomOptions = {}): Tensor {
+  likeInput('randintLike', x);
+  const short = typeof b !== 'number';
+  const low = short ? 0 : a, high = short ? a : b;
+  const o = checkOptions('randintLike', (short ? b ?? {} : c) as RandomOptions, RANDOM_OPTIONS);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new RangeError(`randintLike: expects integers low < high, got low ${low}, high ${high}`);
+  }
+  return randomFill('randintLike', x.shape, { dtype: x.dtype, ...o }, (g) => g.int(low, high), x.dtype, false);
+}
+
+/** PyTorch's refusal of a floating-point draw into an integer dtype, named after its kernel. */
+function floatLike(op: string, kernel: string, x: Tensor, options: RandomOptions): void {
+  const dt = options.dtype === undefined ? x.dtype : toDType(options.dtype, op);
+  if (!dt.isFloatingPoint) throw new TypeError(`${op}: "${kernel}" not implemented for '${dt.cName}'`);
+}
+
+function likeInput(op: string, x: unknown): void {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${describe(x)}`);
+}

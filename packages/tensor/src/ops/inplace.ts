@@ -4,7 +4,7 @@ import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
 import { existingArena, keepAlive, residentArena, type ElementType } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
-import { add, div, mul, sub, binaryForward } from './binary.js';
+import { add, div, mul, sub, binaryForward, checkMaskedFill, maskedFill } from './binary.js';
 import { clamp } from './unary.js';
 import { expand, clone, writeInto as writeView } from './movement.js';
 import { toTensor, expectTensor, checkNumber, scalar } from './util.js';
@@ -162,6 +162,18 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   inplace(self, 'copy_', [s], () => clone(expand(s, self.shape)), () => {
     K().copy(s._f32('copy_'), s.offset, broadcastStrides(s.shape, s.strides, self.shape), self.shape, self._f32('copy_'), self.offset);
   });
+  return self;
+}
+
+/**
+ * `self` with `value` written where `mask` is true (PyTorch's `masked_fill_`): `mask` a bool
+ * tensor that broadcasts to self's shape. See `maskedFill`.
+ */
+export function maskedFill_<T extends Tensor>(self: T, mask: Tensor, value: number | boolean | Tensor): T {
+  expectTensor('maskedFill_', 'self', self);
+  checkMaskedFill('maskedFill_', mask, value);
+  checkShapeTo('maskedFill_', self, mask.shape);
+  inplace(self, 'maskedFill_', value instanceof Tensor ? [value] : [], (old) => maskedFill(old, mask, value));
   return self;
 }
 

@@ -119,3 +119,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const b3 = b.expand([...batch, kb, N]).reshape([n, kb, N]);
   return bmm(a3, b3).reshape([...batch, M, N]);
 }
+
+/**
+ * The outer product of two 1-d tensors, `out[i][j] = a[i] · b[j]` (PyTorch's `outer`: a broadcast
+ * `mul`, so dtypes promote and the gradient comes with it).
+ * @example
+ * ```ts
+ * import { outer, tensor } from '@tensile/tensor';
+ * outer(tensor([1, 2]), tensor([3, 4, 5])); // tensor([[ 3.,  4.,  5.], [ 6.,  8., 10.]])
+ * ```
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  expectTensor('outer', 'input', a);
+  expectTensor('outer', 'vec2', b);
+  if (a.ndim !== 1) throw new ShapeError(`outer: Expected 1-D argument self, but got ${a.ndim}-D (shape ${fmt(a.shape)})`);
+  if (b.ndim !== 1) throw new ShapeError(`outer: Expected 1-D argument vec2, but got ${b.ndim}-D (shape ${fmt(b.shape)})`);
+  return mul(a.reshape(a.shape[0]!, 1), b);
+}

@@ -523,3 +523,132 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
   const from = x.dtype;
   return record('to', out, [x], (g) => [toDType(g, from)]);
 }
+
+function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
+  expectTensor(op, 'input', x);
+  if (!Number.isInteger(diagonal)) throw new TypeError(`${op}: argument 'diagonal' must be an integer, got ${describeValue(diagonal)}`);
+  if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions, got shape ${fmt(x.shape)}`);
+  const data = x.toTypedArray();
+  const R = x.shape[x.ndim - 2]!, C = x.shape[x.ndim - 1]!;
+  const zero = (data instanceof BigInt64Array ? 0n : 0) as never;
+  for (let b = 0; b < data.length; b += R * C) {
+    for (let i = 0; i < R; i++) {
+      for (let j = 0; j < C; j++) {
+        if (op === 'tril' ? j - i > diagonal : j - i < diagonal) (data as Float64Array)[b + i * C + j] = zero;
+      }
+    }
+  }
+  return record(op, wrap(data, x.shape, x.dtype), [x], (g) => [triangle(op, g, diagonal)]);
+}
+
+const describeValue = (v: unknown): string => (typeof v === 'number' ? `${v}` : typeof v);
+
+/**
+ * The lower triangle of the last two dims (`j - i <= diagonal`), zeros above; any dtype, kept.
+ * Gradient: the lower triangle of the upstream gradient.
+ * @example
+ * ```ts
+ * import { tril, ones } from '@tensile/tensor';
+ * tril(ones([2, 2])); // tensor([[1., 0.], [1., 1.]])
+ * ```
+ */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle('tril', x, diagonal);
+}
+
+/**
+ * The upper triangle of the last two dims (`j - i >= diagonal`), zeros below.
+ * @example
+ * ```ts
+ * import { triu, ones } from '@tensile/tensor';
+ * triu(ones([2, 2]), 1); // tensor([[0., 1.], [0., 0.]])
+ * ```
+ */
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle('triu', x, diagonal);
+}
+
+/** Distinct normalised dims from a number or a list (PyTorch's "appears multiple times"). */
+function distinctDims(op: string, dims: number | readonly number[], ndim: number): number[] {
+  const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list)) throw new TypeError(`${op}: dims must be a number or an array of numbers, got ${describeValue(dims)}`);
+  const out = list.map((d) => normDim(op, d, ndim));
+  out.forEach((d, i) => {
+    if (out.indexOf(d) !== i) throw new RangeError(`${op}: dim ${d} appears multiple times in the list of dims`);
+  });
+  return out;
+}
+
+/**
+ * The elements in reverse order along each of `dims` (a copy, as PyTorch's; any dtype).
+ * Gradient: the upstream gradient flipped back.
+ * @example
+ * ```ts
+ * import { flip, tensor } from '@tensile/tensor';
+ * flip(tensor([[1, 2], [3, 4]]), [1]); // tensor([[2., 1.], [4., 3.]])
+ * ```
+ */
+export function flip(x: Tensor, ...dims: (number | readonly number[])[]): Tensor {
+  expectTensor('flip', 'input', x);
+  const ds = distinctDims('flip', shapeArgs(dims), x.ndim);
+  let out = x;
+  for (const d of ds) {
+    const n = x.shape[d] ?? 1;
+    out = indexSelect(out, d, Int32Array.from({ length: n }, (_, i) => n - 1 - i));
+  }
+  return out === x ? clone(x) : out;
+}
+
+/**
+ * The elements shifted by `shifts` along `dims`, wrapping around; with no dims, over the
+ * flattened tensor, shape kept (PyTorch's `roll`). Composed of `narrow` and `cat`, so any dtype
+ * and its gradient (rolled back) come with them.
+ * @example
+ * ```ts
+ * import { roll, tensor } from '@tensile/tensor';
+ * roll(tensor([1, 2, 3, 4]), 1); // tensor([4., 1., 2., 3.])
+ * ```
+ */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+  expectTensor('roll', 'input', x);
+  const s = typeof shifts === 'number' ? [shifts] : shifts;
+  if (!Array.isArray(s) || s.some((v) => !Number.isInteger(v))) throw new TypeError(`roll: shifts must be an integer or an array of integers, got ${describeValue(shifts)}`);
+  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
+    if (s.length !== 1) throw new RangeError(`roll: shifts and dimensions must align. shifts: ${s.length}, dims:0`);
+    return reshape(roll(reshape(x, [-1]), s, [0]), x.shape);
+  }
+  const ds = typeof dims === 'number' ? [dims] : dims;
+  if (s.length !== ds.length) throw new RangeError(`roll: shifts and dimensions must align. shifts: ${s.length}, dims:${ds.length}`);
+  let out = x;
+  ds.forEach((dim, i) => {
+    const d = normDim('roll', dim, x.ndim);
+    const n = x.shape[d] ?? 1;
+    if (x.ndim === 0 || n === 0) return;
+    const k = ((s[i]! % n) + n) % n;
+    if (k !== 0) out = cat([narrow(out, d, n - k, k), narrow(out, d, 0, n - k)], d);
+  });
+  return out === x ? clone(x) : out;
+}
+
+/**
+ * The tensor tiled `sizes[i]` times along each dim (PyTorch's `repeat`; leading sizes add
+ * dims). A copy, any dtype; the gradient sums the tiles (an `expand` underneath).
+ * @example
+ * ```ts
+ * import { repeat, tensor } from '@tensile/tensor';
+ * repeat(tensor([1, 2]), 2, 1); // tensor([[1., 2.], [1., 2.]])
+ * ```
+ */
+export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
+  expectTensor('repeat', 'input', x);
+  const r = shapeArgs(sizes);
+  if (r.some((v) => !Number.isInteger(v))) throw new TypeError(`repeat: sizes must be integers, got ${fmt(r)}`);
+  if (r.length < x.ndim) throw new RangeError(`repeat: Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor (sizes ${fmt(r)} for shape ${fmt(x.shape)})`);
+  const shape = [...new Array<number>(r.length - x.ndim).fill(1), ...x.shape];
+  const target = r.map((v, i) => v * shape[i]!);
+  if (r.some((v) => v < 0)) throw new RangeError(`repeat: Trying to create tensor with negative dimension ${Math.min(...target)}: ${fmt(target)}`);
+  // [s0, s1, ...] as [1, s0, 1, s1, ...], expanded to [r0, s0, r1, s1, ...], then merged pairwise.
+  const inter = shape.flatMap((d) => [1, d]);
+  const wide = r.flatMap((v, i) => [v, shape[i]!]);
+  return reshape(contiguous(expand(reshape(x, inter), wide)), target);
+}

@@ -2,10 +2,12 @@ import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
 import { normDim, normDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { bool, float32, int64 } from '../dtype.js';
+import { bool, float32, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, mul, sub, where } from './binary.js';
-import { takeFlat, toDType } from './movement.js';
+import { flip, takeFlat, toDType } from './movement.js';
+import { checkOptions } from '../options.js';
+import { noGrad } from '../autograd.js';
 import { exp, isfinite, log, sqrt } from './unary.js';
 import { empty, expectTensor, wrap } from './util.js';
 
@@ -243,4 +245,175 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
   const shift = where(isfinite(m), m, 0);
   const r = add(log(sum(exp(sub(x, shift)), dims, true)), shift);
   return keepdim ? r : r.reshape(reducedShape(x.shape, dims, false));
+}
+
+// ---- any / all, cumsum / cumprod ------------------------------------------------------------
+
+/** `[pre, D, post]` around dim `d` (a 0-d tensor is `[1, 1, 1]`). */
+function around(shape: readonly number[], d: number): [number, number, number] {
+  return [numel(shape.slice(0, d)), shape[d] ?? 1, numel(shape.slice(d + 1))];
+}
+
+function anyAll(op: 'any' | 'all', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  expectTensor(op, 'input', x);
+  if (dim !== undefined && dim !== null && typeof dim !== 'number') throw new TypeError(`${op}: dim must be a number, got ${typeof dim}`);
+  if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: keepdim must be a boolean, got ${typeof keepdim}`);
+  const truth = toDType(x, bool).storage.data as Uint8Array; // nonzero (and NaN) is true
+  const all = dim === undefined || dim === null;
+  const d = all ? 0 : normDim(op, dim, x.ndim);
+  const [pre, D, post] = all ? [1, truth.length, 1] : around(x.shape, d);
+  const out = new Uint8Array(pre * post);
+  for (let p = 0; p < pre; p++) {
+    for (let q = 0; q < post; q++) {
+      let r = op === 'all' ? 1 : 0;
+      for (let k = 0; k < D; k++) {
+        if ((truth[(p * D + k) * post + q] === 1) === (op === 'any')) { r = 1 - r; break; }
+      }
+      out[p * post + q] = r;
+    }
+  }
+  const shape = all ? (keepdim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, x.ndim === 0 ? [] : [d], keepdim);
+  // PyTorch 1.13 keeps uint8 for uint8 inputs (its old mask dtype); everything else gives bool.
+  return wrap(out, shape, x.dtype === uint8 ? uint8 : bool);
+}
+
+/**
+ * Whether any element is nonzero (NaN counts), overall or along `dim`: a bool tensor, as PyTorch's
+ * (a uint8 input gives uint8, as PyTorch 1.13's).
+ * @example
+ * ```ts
+ * import { any, tensor } from '@tensile/tensor';
+ * any(tensor([[0, 1], [0, 0]]), 1); // tensor([ True, False])
+ * ```
+ */
+export const any = (x: Tensor, dim?: number | null, keepdim = false): Tensor => anyAll('any', x, dim, keepdim);
+/**
+ * Whether every element is nonzero, overall or along `dim` (a bool tensor).
+ * @example
+ * ```ts
+ * import { all, tensor } from '@tensile/tensor';
+ * all(tensor([[1, 1], [0, 1]]), 1); // tensor([ True, False])
+ * ```
+ */
+export const all = (x: Tensor, dim?: number | null, keepdim = false): Tensor => anyAll('all', x, dim, keepdim);
+
+/** Options of `cumsum` / `cumprod` (PyTorch's keyword `dtype`). */
+export interface CumulativeOptions {
+  /** Cast the input to this dtype first (PyTorch's `dtype=`). */
+  dtype?: DTypeLike;
+}
+
+/**
+ * The running sums or products along dim `d` (no graph): floating dtypes accumulate in double
+ * and round each output to the dtype (PyTorch's CPU `acc_type` for float is double); integers
+ * and bool accumulate in int64 and return int64, wrapping at 2^63.
+ */
+function scanForward(op: 'cumsum' | 'cumprod', x: Tensor, d: number): Tensor {
+  if (x.dtype.isFloatingPoint && x.dtype.itemsize === 2) x._f32(op); // float16/bfloat16: storage only
+  const src = x.dtype.isFloatingPoint ? x : toDType(x, int64);
+  const [data, off] = src._contiguousAny();
+  const [pre, D, post] = around(src.shape, d);
+  const out = new src.dtype.array(src.numel());
+  const sum = op === 'cumsum';
+  if (out instanceof BigInt64Array) {
+    const a = data as BigInt64Array;
+    for (let p = 0; p < pre; p++) {
+      for (let q = 0; q < post; q++) {
+        let acc = sum ? 0n : 1n;
+        for (let k = 0; k < D; k++) {
+          const i = (p * D + k) * post + q;
+          acc = BigInt.asIntN(64, sum ? acc + a[off + i]! : acc * a[off + i]!);
+          out[i] = acc;
+        }
+      }
+    }
+  } else {
+    const a = data as Float64Array, o = out as Float64Array;
+    for (let p = 0; p < pre; p++) {
+      for (let q = 0; q < post; q++) {
+        let acc = sum ? 0 : 1;
+        for (let k = 0; k < D; k++) {
+          const i = (p * D + k) * post + q;
+          acc = sum ? acc + a[off + i]! : acc * a[off + i]!;
+          o[i] = acc;
+        }
+      }
+    }
+  }
+  return wrap(out, src.shape, src.dtype);
+}
+
+/**
+ * The input in the dtype the scan runs in (cast without recording: as PyTorch's backward, the
+ * gradient is cast back to x's dtype first, then the scan's backward runs in it) and the dim.
+ */
+function scanInput(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, options: CumulativeOptions | undefined): [Tensor, number] {
+  expectTensor(op, 'input', x);
+  const o = checkOptions(op, options, ['dtype']);
+  const d = normDim(op, dim, x.ndim);
+  return [o.dtype === undefined ? x : noGrad(() => toDType(x, toDTypeLike(o.dtype, op))), d];
+}
+
+/** The sums from the end: `flip(cumsum(flip(g)))`, PyTorch's `reversed_cumsum`. */
+const reversedCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d]), d), [d]);
+
+/**
+ * Running sums along `dim`; integer and bool tensors sum in int64 (PyTorch's), floats in double
+ * rounded to their dtype at each step; `{ dtype }` casts first. Gradient: the upstream gradient
+ * summed from the end.
+ * @example
+ * ```ts
+ * import { cumsum, tensor } from '@tensile/tensor';
+ * cumsum(tensor([1, 2, 3]), 0); // tensor([1., 3., 6.])
+ * ```
+ */
+export function cumsum(x: Tensor, dim: number, options?: CumulativeOptions): Tensor {
+  const [src, d] = scanInput('cumsum', x, dim, options);
+  const out = scanForward('cumsum', src, d);
+  return record('cumsum', out, [x], (g) => [reversedCumsum(toDType(g, x.dtype), d)]);
+}
+
+/**
+ * Running products along `dim` (integers and bool in int64). Gradient as PyTorch's
+ * `cumprod_backward`: `reversed_cumsum(g · y) / x` when x has no zero; with zeros, each lane's
+ * sums of products that skip the element, in double (NOTE: that path is not differentiable
+ * twice).
+ * @example
+ * ```ts
+ * import { cumprod, tensor } from '@tensile/tensor';
+ * cumprod(tensor([1, 2, 3]), 0); // tensor([1., 2., 6.])
+ * ```
+ */
+export function cumprod(x: Tensor, dim: number, options?: CumulativeOptions): Tensor {
+  const [src, d] = scanInput('cumprod', x, dim, options);
+  const out = scanForward('cumprod', src, d);
+  return record('cumprod', out, [x], (g0) => {
+    const g = toDType(g0, x.dtype);
+    if (x.numel() <= 1 || (x.shape[d] ?? 1) === 1) return [g];
+    if (!(any(eq(x, 0)).item())) return [toDType(div(reversedCumsum(mul(out, g), d), x), x.dtype)];
+    return [toDType(cumprodGradWithZeros(src, toDType(g, src.dtype), d), x.dtype)];
+  }, [x, out]);
+}
+
+/** d/dx_i of sum_k g_k · prod_{j <= k} x_j, directly: sum_{k >= i} g_k · prod_{j <= k, j != i} x_j. */
+function cumprodGradWithZeros(x: Tensor, g: Tensor, d: number): Tensor {
+  const xs = x.toTypedArray() as Float64Array, gs = g.toTypedArray() as Float64Array;
+  const [pre, D, post] = around(x.shape, d);
+  const out = new x.dtype.array(x.numel()) as Float64Array;
+  for (let p = 0; p < pre; p++) {
+    for (let q = 0; q < post; q++) {
+      const at = (k: number): number => (p * D + k) * post + q;
+      for (let i = 0; i < D; i++) {
+        let prefix = 1;
+        for (let j = 0; j < i; j++) prefix *= xs[at(j)]!;
+        let acc = 0, run = prefix;
+        for (let k = i; k < D; k++) {
+          if (k > i) run *= xs[at(k)]!;
+          acc += gs[at(k)]! * run;
+        }
+        out[at(i)] = acc;
+      }
+    }
+  }
+  return wrap(out, x.shape, x.dtype);
 }

@@ -197,7 +197,7 @@ export function castStrided(x: StorageArray, from: DType, xOff: number, xStrides
 // ---- element-wise arithmetic for the dtypes other than float32 ------------------------------
 
 /** The element-wise ops the typed loops compute. */
-export type TypedBinary = 'add' | 'sub' | 'mul' | 'div' | 'floorDivide' | 'remainder' | 'maximum' | 'minimum' | 'pow' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'logicalAnd' | 'logicalOr' | 'logicalXor' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
+export type TypedBinary = 'add' | 'sub' | 'mul' | 'div' | 'floorDivide' | 'remainder' | 'fmod' | 'atan2' | 'maximum' | 'minimum' | 'pow' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'logicalAnd' | 'logicalOr' | 'logicalXor' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
 
 const COMPARE = new Set<TypedBinary>(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'logicalAnd', 'logicalOr', 'logicalXor']);
 
@@ -274,6 +274,8 @@ function numberOp(kind: TypedBinary, alpha: number, dtype: DType): (x: number, y
     case 'div': return (x, y) => x / y;
     case 'floorDivide': return floorDiv;
     case 'remainder': return pyRemainder;
+    case 'fmod': return (x, y) => x % y; // C's fmod: the dividend's sign, exact in any precision
+    case 'atan2': return Math.atan2;
     case 'maximum': return (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y);
     case 'minimum': return (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y);
     // pow: for the narrow integers a negative exponent gives a fraction (or Infinity for 0) that the
@@ -319,6 +321,10 @@ function bigOp(kind: TypedBinary, alpha: bigint): (x: bigint, y: bigint) => bigi
       if (y === 0n) throw new RangeError('remainder: ZeroDivisionError (integer division by zero)');
       const m = x % y;
       return m !== 0n && (y < 0n) !== (m < 0n) ? m + y : m;
+    };
+    case 'fmod': return (x, y) => {
+      if (y === 0n) throw new RangeError('fmod: ZeroDivisionError (integer division by zero)');
+      return x % y; // BigInt's % truncates, as C's
     };
     case 'maximum': return (x, y) => (x > y ? x : y);
     case 'minimum': return (x, y) => (x < y ? x : y);
@@ -387,7 +393,7 @@ export function binaryTyped(
     return out;
   }
   const integral = !dtype.isFloatingPoint && dtype !== bool;
-  if (integral && (kind === 'floorDivide' || kind === 'remainder')) {
+  if (integral && (kind === 'floorDivide' || kind === 'remainder' || kind === 'fmod')) {
     const f = numberOp(kind, 1, dtype);
     const o = out as Int32Array, x = a as Int32Array, y = b as Int32Array;
     forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => {

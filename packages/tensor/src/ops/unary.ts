@@ -6,6 +6,7 @@ import { empty, expectTensor, checkNumber, wrap } from './util.js';
 import { jsKernels } from '../kernels/js.js';
 import { bool, float32, float64, int32 } from '../dtype.js';
 import { toDType } from './movement.js';
+import { zerosLike } from './creation.js';
 
 /** Runs a unary kernel into a fresh tensor (no graph). */
 export function unaryForward(op: string, kind: UnaryKind, x: Tensor): Tensor {
@@ -19,6 +20,11 @@ export function unaryForward(op: string, kind: UnaryKind, x: Tensor): Tensor {
     return out;
   }
   if (x.dtype !== float32 && !x.dtype.isFloatingPoint) {
+    if (ROUNDING.has(kind)) {
+      // PyTorch: floor/ceil/round/trunc of an integer tensor is a copy in its dtype; bool has no kernel.
+      if (x.dtype === bool) throw new TypeError(`${op}: "${kind}_vml_cpu" not implemented for 'Bool'`);
+      return wrap(x.toTypedArray(), x.shape, x.dtype);
+    }
     if (INT_KEEPS_DTYPE.has(kind)) return integerUnary(op, kind, x);
     if (kind !== 'isfinite') return unaryForward(op, kind, toDType(x, float32)); // exp of an int: the default float dtype, as PyTorch
   }
@@ -28,6 +34,7 @@ export function unaryForward(op: string, kind: UnaryKind, x: Tensor): Tensor {
   return out;
 }
 
+const ROUNDING = new Set<UnaryKind>(['floor', 'ceil', 'round', 'trunc']);
 const INT_KEEPS_DTYPE = new Set<UnaryKind>(['neg', 'abs', 'sign', 'relu', 'square']);
 
 /** neg/abs/sign/relu/square of an integer tensor, in its dtype (int64 exactly, wrapping at 2^63). */
@@ -112,6 +119,35 @@ export const erf = unaryOp('erf', (g, x) => mul(g, mul(exp(mul(mul(x, x), -1)), 
 export const reciprocal = unaryOp('reciprocal', (g, _x, y) => mul(g, mul(mul(y, y), -1)), 'y');
 /** `x * x`. @example `square(tensor([3])) // tensor([9.])` */
 export const square = unaryOp('square', (g, x) => mul(g, mul(x, 2)));
+/** Sine. @example `sin(tensor([0])) // tensor([0.])` */
+export const sin = unaryOp('sin', (g, x) => mul(g, cos(x)));
+/** Cosine. @example `cos(tensor([0])) // tensor([1.])` */
+export const cos = unaryOp('cos', (g, x) => mul(g, neg(sin(x))));
+/** Tangent (gradient `1 + tan²`, from the output as PyTorch's). @example `tan(tensor([0])) // tensor([0.])` */
+export const tan = unaryOp('tan', (g, _x, y) => mul(g, add(mul(y, y), 1)), 'y');
+/** `e^x - 1`, accurate for small x. @example `expm1(tensor([0])) // tensor([0.])` */
+export const expm1 = unaryOp('expm1', (g, _x, y) => mul(g, add(y, 1)), 'y');
+/** Base-2 logarithm. @example `log2(tensor([8])) // tensor([3.])` */
+export const log2 = unaryOp('log2', (g, x) => div(g, mul(x, Math.LN2)));
+/** Largest integer `<= x` (integer dtypes unchanged; gradient zero). @example `floor(tensor([-1.5])) // tensor([-2.])` */
+export const floor = unaryOp('floor', (g) => zerosLike(g), 'none');
+/** Smallest integer `>= x` (integer dtypes unchanged; gradient zero). @example `ceil(tensor([-1.5])) // tensor([-1.])` */
+export const ceil = unaryOp('ceil', (g) => zerosLike(g), 'none');
+/** Nearest integer, ties to even as torch.round (integer dtypes unchanged; gradient zero). @example `round(tensor([0.5, 1.5])) // tensor([0., 2.])` */
+export const round = unaryOp('round', (g) => zerosLike(g), 'none');
+/** Rounds toward zero (integer dtypes unchanged; gradient zero). @example `trunc(tensor([-1.5])) // tensor([-1.])` */
+export const trunc = unaryOp('trunc', (g) => zerosLike(g), 'none');
+
+/**
+ * `1 / sqrt(x)`: PyTorch's two roundings (the square root, then its reciprocal, each in the
+ * dtype), so float32 results are PyTorch's bit for bit. Gradient `-0.5 · g · y³`, as PyTorch's.
+ * @example `rsqrt(tensor([4])) // tensor([0.5000])`
+ */
+export function rsqrt(x: Tensor): Tensor {
+  const y = unaryForward('rsqrt', 'reciprocal', unaryForward('rsqrt', 'sqrt', x));
+  return record('rsqrt', y, [x], (g) => [mul(mul(g, -0.5), mul(mul(y, y), y))], [y]);
+}
+
 /** `true` where finite (a bool tensor; integers are always finite). @example `isfinite(tensor([1, Infinity])) // tensor([ True, False])` */
 export function isfinite(x: Tensor): Tensor {
   expectTensor('isfinite', 'input', x);
