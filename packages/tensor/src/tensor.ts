@@ -468,8 +468,18 @@ export class Tensor {
 
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
   mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
-  max(dim?: number | null, keepdim = false): Tensor { return R.max(this, dim, keepdim); }
-  min(dim?: number | null, keepdim = false): Tensor { return R.min(this, dim, keepdim); }
+  /** The largest value; along `dim`, `[values, indices]` (also `.values`/`.indices`); with a tensor, `maximum`. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor | null, keepdim?: boolean): Tensor | R.ValuesIndices;
+  max(dim?: number | Tensor | null, keepdim = false): Tensor | R.ValuesIndices { return R.max(this, dim, keepdim); }
+  /** The smallest value; along `dim`, `[values, indices]`; with a tensor, `minimum`. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor | null, keepdim?: boolean): Tensor | R.ValuesIndices;
+  min(dim?: number | Tensor | null, keepdim = false): Tensor | R.ValuesIndices { return R.min(this, dim, keepdim); }
   argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
   argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
   var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.variance(this, dim, keepdim, correction); }

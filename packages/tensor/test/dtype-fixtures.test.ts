@@ -66,6 +66,8 @@ const tensorArg = (x: Operand | undefined): T.Tensor => {
 };
 const binary = (f: (a: T.TensorLike, b: T.TensorLike) => T.Tensor): Op => ([a, b]) => f(like(a!), like(b!));
 const unary = (f: (x: T.Tensor) => T.Tensor): Op => ([x]) => f(tensorArg(x));
+/** max(dim)/min(dim) give (values, indices), as PyTorch's; the fixture records the values. */
+const valuesOf = (r: T.Tensor | T.ValuesIndices): T.Tensor => (r instanceof T.Tensor ? r : r.values);
 const reduction = (f: (x: T.Tensor, dim?: number | null, keepdim?: boolean) => T.Tensor): Op => ([x], kw) => f(tensorArg(x), kw.dim ?? null, kw.keepdim ?? false);
 const inplace = (name: 'add_' | 'sub_' | 'mul_' | 'div_'): Op => ([self, other], kw) => {
   const s = tensorArg(self).clone();
@@ -85,7 +87,7 @@ const OPS: Record<string, Op> = {
   sqrt: unary(T.sqrt), sigmoid: unary(T.sigmoid), tanh: unary(T.tanh),
   sum: ([x], kw) => T.sum(tensorArg(x), kw.dim ?? null, kw.keepdim ?? false),
   mean: ([x], kw) => T.mean(tensorArg(x), kw.dim ?? null, kw.keepdim ?? false),
-  max: reduction(T.max), min: reduction(T.min), argmax: reduction(T.argmax), argmin: reduction(T.argmin),
+  max: reduction((x, d, k) => valuesOf(T.max(x, d, k))), min: reduction((x, d, k) => valuesOf(T.min(x, d, k))), argmax: reduction(T.argmax), argmin: reduction(T.argmin),
   to: ([x], kw) => tensorArg(x).to(kw.dtype!),
   add_: inplace('add_'), sub_: inplace('sub_'), mul_: inplace('mul_'), div_: inplace('div_'),
   requires_grad_: ([x]) => tensorArg(x).clone().requiresGrad_(),

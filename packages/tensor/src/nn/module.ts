@@ -179,6 +179,7 @@ export abstract class Module {
     this.checkFree('registerParameter', name, 'parameter');
     if (!param.requiresGrad && !(param instanceof Parameter)) param.requiresGrad_(true);
     this._parameters.set(name, param);
+    this.exposeAttr(name, param);
     return param;
   }
 
@@ -206,6 +207,7 @@ export abstract class Module {
     this._buffers.set(name, tensor);
     if (persistent) this._nonPersistent.delete(name);
     else this._nonPersistent.add(name);
+    this.exposeAttr(name, tensor);
     return tensor;
   }
 
@@ -216,7 +218,25 @@ export abstract class Module {
     if (!(module instanceof Module)) throw new TypeError(`${owner}.registerModule: module "${name}" must be a Module, got ${describe(module)}`);
     this.checkFree('registerModule', name, 'module');
     this._modules.set(name, module);
+    this.exposeAttr(name, module);
     return module;
+  }
+
+  /**
+   * PyTorch's `self.name` after `register_buffer(name, t)` (and `register_parameter`,
+   * `register_module`/`add_module`): the registered value becomes the field `name`, so
+   * `this.tril` reads it and `this.tril = t` replaces it (through `_setAttr`). A method or
+   * accessor of that name on the class is left alone.
+   */
+  private exposeAttr(name: string, value: unknown): void {
+    const own = Object.getOwnPropertyDescriptor(this, name);
+    if (own ? own.value === value || !('value' in own) : name in this) return;
+    (this as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  /** `registerModule` under PyTorch's other name, `add_module`. */
+  addModule<M extends Module>(name: string, module: M): M {
+    return this.registerModule(name, module);
   }
 
   /** `[name, parameter]` pairs of this module and its descendants, each parameter once. */
@@ -415,14 +435,13 @@ export abstract class Module {
       for (const p of m._parameters.values()) tensors.add(p);
       for (const b of m._buffers.values()) if (b !== null) tensors.add(b);
     }
-    noGrad(() => {
-      for (const t of tensors) {
-        if (!t.dtype.isFloatingPoint) continue;
-        if (t.dtype !== dtype) t._setData(t.detach().to(dtype));
-        const g = t.grad;
-        if (g !== null && g.dtype.isFloatingPoint && g.dtype !== dtype) g._setData(g.detach().to(dtype));
-      }
-    });
+    // detach(): the conversions are not recorded, as under PyTorch's no_grad in `_apply`.
+    for (const t of tensors) {
+      if (!t.dtype.isFloatingPoint) continue;
+      if (t.dtype !== dtype) t._setData(t.detach().to(dtype));
+      const g = t.grad;
+      if (g !== null && g.dtype !== dtype) g._setData(g.detach().to(dtype));
+    }
     return this;
   }
 

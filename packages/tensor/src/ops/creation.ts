@@ -43,6 +43,26 @@ function opts<O extends TensorOptions>(op: string, options: O | undefined, known
   return o;
 }
 
+/**
+ * PyTorch's size arguments: a shape array (`zeros([2, 3])`) or sizes as separate numbers
+ * (`zeros(2, 3)`, PyTorch's `torch.zeros(2, 3)`), then an optional options bag.
+ */
+export type SizeArgs<O> = [shape: readonly number[], options?: O] | number[] | [...sizes: number[], options: O];
+
+function sizeArgs<O extends object>(op: string, args: readonly unknown[]): [readonly number[], O | undefined] {
+  if (Array.isArray(args[0])) {
+    if (args.length > 2) throw new TypeError(`${op}: after a shape array only an options object may follow, got ${args.length} arguments`);
+    return [args[0] as readonly number[], args[1] as O | undefined];
+  }
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 0 && typeof last === 'object' && last !== null;
+  const sizes = hasOptions ? args.slice(0, -1) : args;
+  sizes.forEach((v, i) => {
+    if (typeof v !== 'number') throw new TypeError(`${op}: size ${i} must be a number (or pass one shape array), got ${describe(v)}`);
+  });
+  return [sizes as number[], hasOptions ? (last as O) : undefined];
+}
+
 function finish(t: Tensor, o: TensorOptions): Tensor {
   if (o.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -176,13 +196,15 @@ function filled(op: string, shape: readonly number[], value: number | boolean | 
 }
 
 /**
- * Zeros. @example
+ * Zeros; the shape as an array or as separate sizes, as PyTorch's. @example
  * ```ts
- * import { zeros } from '@tensile/tensor';
+ * import { zeros, int64 } from '@tensile/tensor';
  * zeros([2, 3]);
+ * zeros(2, 3, { dtype: int64 });
  * ```
  */
-export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, options] = sizeArgs<TensorOptions>('zeros', args);
   const o = opts('zeros', options);
   const s = checkShape('zeros', shape);
   const dt = dtypeOf('zeros', o);
@@ -190,13 +212,17 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
   return finish(wrap(new dt.array(numel(s)), s, dt), o);
 }
 /**
- * Ones. @example
+ * Ones; the shape as an array or as separate sizes. @example
  * ```ts
  * import { ones } from '@tensile/tensor';
  * ones([3]);
+ * ones(3, 3);
  * ```
  */
-export const ones = (shape: readonly number[], options: TensorOptions = {}): Tensor => filled('ones', shape, 1, options);
+export function ones(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, options] = sizeArgs<TensorOptions>('ones', args);
+  return filled('ones', shape, 1, options ?? {});
+}
 /** Zeros with x's shape and dtype (unless `dtype` says another). @example `zerosLike(x)` */
 export const zerosLike = (x: Tensor, options: TensorOptions = {}): Tensor => zeros(x.shape, { dtype: x.dtype, ...options });
 /** Ones with x's shape and dtype. @example `onesLike(x)` */
@@ -299,14 +325,15 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
 }
 
 /**
- * Uniform samples in [0, 1).
+ * Uniform samples in [0, 1); the shape as an array or as separate sizes.
  * @example
  * ```ts
  * import { manualSeed, rand } from '@tensile/tensor';
- * manualSeed(0); rand([2, 2]);
+ * manualSeed(0); rand([2, 2]); rand(2, 2);
  * ```
  */
-export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options = {}] = sizeArgs<RandomOptions>('rand', args);
   // NOTE: rounding a double in [0,1) to float32 can give exactly 1; redraw those.
   return randomFill('rand', shape, options, (g, dt) => {
     if (dt === float64) return g.uniform();
@@ -318,26 +345,37 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 }
 
 /**
- * Standard normal samples.
+ * Standard normal samples; the shape as an array or as separate sizes.
  * @example
  * ```ts
  * import { randn } from '@tensile/tensor';
  * randn([3]);
+ * randn(2, 3);
  * ```
  */
-export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options = {}] = sizeArgs<RandomOptions>('randn', args);
   return randomFill('randn', shape, options, (g) => g.normal());
 }
 
 /**
- * Integers uniformly drawn from [low, high), int64 unless `dtype` says another (PyTorch's default).
+ * Integers uniformly drawn from [low, high), int64 unless `dtype` says another (PyTorch's
+ * default); PyTorch's two forms, `randint(high, size)` (low 0) and `randint(low, high, size)`.
  * @example
  * ```ts
  * import { randint } from '@tensile/tensor';
  * randint(0, 10, [5]);
+ * randint(10, [4]); // PyTorch's randint(10, (4,))
  * ```
  */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function randint(high: number, size: readonly number[], options?: RandomOptions): Tensor;
+export function randint(low: number, high: number, size: readonly number[], options?: RandomOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d: RandomOptions = {}): Tensor {
+  const short = Array.isArray(b);
+  const low = short ? 0 : a, high = short ? a : (b as number);
+  const shape = (short ? b : c) as readonly number[];
+  const options = (short ? c ?? {} : d) as RandomOptions;
+  if (!Array.isArray(shape)) throw new TypeError(`randint: size must be an array of sizes (randint(high, size) or randint(low, high, size)), got ${describe(shape)}`);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new RangeError(`randint: expects integers low < high, got low ${low}, high ${high}`);
   }

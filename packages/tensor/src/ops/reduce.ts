@@ -4,7 +4,7 @@ import { normDim, normDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { bool, float32, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
-import { add, div, eq, mul, sub, where } from './binary.js';
+import { add, div, eq, maximum, minimum, mul, sub, where } from './binary.js';
 import { flip, takeFlat, toDType } from './movement.js';
 import { checkOptions } from '../options.js';
 import { noGrad } from '../autograd.js';
@@ -113,7 +113,18 @@ export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim
   return div(sum(x, dims, keepdim), count);
 }
 
-function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+/**
+ * PyTorch's `torch.return_types.max` (and `min`, `sort`, ...): an array `[values, indices]`
+ * that also names them, so `const [v, i] = x.max(1)`, `x.max(1).indices` and `x.max(1)[1]` all work.
+ */
+export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+/** Makes a {@link ValuesIndices}. */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.freeze(Object.assign([values, indices] as [Tensor, Tensor], { values, indices }));
+}
+
+function extremeValues(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (dim === undefined || dim === null) {
@@ -130,6 +141,16 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, k
   return takeFlat(x, idx, reducedShape(x.shape, [d], keepdim), op);
 }
 
+function extreme(op: 'max' | 'min', x: Tensor, dim: number | Tensor | null | undefined, keepdim: boolean): Tensor | ValuesIndices {
+  // PyTorch's overloads: max() the largest value, max(dim) (values, indices), max(other) the element-wise maximum.
+  if (dim !== null && typeof dim === 'object') return op === 'max' ? maximum(x, dim) : minimum(x, dim);
+  if (dim === undefined || dim === null) return extremeValues(op, x, dim, keepdim);
+  const values = extremeValues(op, x, dim, keepdim);
+  // PyTorch's max(dim) takes bool (argmax does not): its positions are uint8's, false < true.
+  const ordered = x.dtype === bool ? toDType(x, uint8) : x;
+  return valuesIndices(values, argExtreme(op === 'max' ? 'argmax' : 'argmin', ordered, dim, keepdim));
+}
+
 /** Flat (row-major) indices into x of the max/min along dim d. */
 function argIndices(kind: 'argmax' | 'argmin', x: Tensor, d: number): Int32Array {
   const pos: ArrayLike<number> = x.dtype === float32 ? reduceForward(kind, x, [d]) : Float64Array.from(reduceTypedDims(kind, x, [d]).toTypedArray() as BigInt64Array, Number);
@@ -144,14 +165,25 @@ function argIndices(kind: 'argmax' | 'argmin', x: Tensor, d: number): Int32Array
 }
 
 /**
- * Largest value, overall or along `dim` (values only; `argmax` gives the indices).
+ * PyTorch's `max`: the largest value (no dim), `[values, indices]` along `dim` (a
+ * {@link ValuesIndices}: `.values`, `.indices`, or destructure), or with a tensor the
+ * element-wise `maximum`.
  * @example
  * ```ts
  * import { max, tensor } from '@tensile/tensor';
- * max(tensor([[1, 5], [7, 2]]), 1); // tensor([5., 7.])
+ * const x = tensor([[1, 5], [7, 2]]);
+ * max(x); // tensor(7.)
+ * const [values, indices] = max(x, 1); // tensor([5., 7.]), tensor([1, 0])
+ * max(x, 1).indices; // the same indices
  * ```
  */
-export const max = (x: Tensor, dim?: number | null, keepdim = false): Tensor => extreme('max', x, dim, keepdim);
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim?: number | Tensor | null, keepdim?: boolean): Tensor | ValuesIndices;
+export function max(x: Tensor, dim?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
+  return extreme('max', x, dim, keepdim);
+}
 /**
  * Smallest value, overall or along `dim`.
  * @example
@@ -160,7 +192,13 @@ export const max = (x: Tensor, dim?: number | null, keepdim = false): Tensor => 
  * min(tensor([[1, 5], [7, 2]]), 1); // tensor([1., 2.])
  * ```
  */
-export const min = (x: Tensor, dim?: number | null, keepdim = false): Tensor => extreme('min', x, dim, keepdim);
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim?: number | Tensor | null, keepdim?: boolean): Tensor | ValuesIndices;
+export function min(x: Tensor, dim?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
+  return extreme('min', x, dim, keepdim);
+}
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
