@@ -19,7 +19,9 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
  * namespace object), so it grows with every feature: 30.0 KiB before issue 14 (ff14d37~1), 44.0 KiB with its
  * layers. Raising the budget is a decision to write down in the commit that does it.
  */
-const BUNDLE_BUDGET_GZIP = 60 * 1024; // 50 KiB until dtypes (float64, int64, bool ...: about 7 KiB gzip)
+// 50 KiB until the dtypes (float64, int64, bool ...: about 8 KiB gzip) and the first of issue 21's ops (about 2):
+// the bundle is nearly the whole of both packages (Tensor's methods reach every op), so the budget grows with them, on purpose.
+const BUNDLE_BUDGET_GZIP = 72 * 1024;
 
 let work = '';
 let project = '';
