@@ -25,41 +25,15 @@ export function formatTensor(t: Tensor): string {
     if (sci) return v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
     return v.toFixed(4);
   };
-  const strs = Array.from(flat, one);
-  const width = strs.reduce((m, s) => Math.max(m, s.length), 0);
-  const summarize = flat.length > 1000;
-  let i = 0;
-  const indent = 'tensor('.length;
-  const build = (d: number): string => {
-    const n = t.shape[d]!;
-    const pieces: string[] = [];
-    const skip = summarize && n > 6;
-    for (let k = 0; k < n; k++) {
-      if (skip && k === 3) {
-        pieces.push('...');
-        const inner = t.shape.slice(d + 1).reduce((a, b) => a * b, 1);
-        i += (n - 6) * inner;
-        k = n - 4;
-        continue;
-      }
-      pieces.push(d === t.ndim - 1 ? strs[i++]!.padStart(width) : build(d + 1));
-    }
-    const sep = d === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - d) + ' '.repeat(indent + d + 1);
-    return '[' + pieces.join(sep) + ']';
-  };
-  const body = t.ndim === 0 ? one(flat[0]!) : build(0);
+  const body = t.ndim === 0 ? one(flat[0]!) : layout(t, Array.from(flat, one));
   return `tensor(${body}${dt === float32 ? '' : `, dtype=${String(dt)}`}${gradSuffix(t)})`;
 }
 
-function gradSuffix(t: Tensor): string {
-  return t.gradFn ? `, grad_fn=<${t.gradFn.name[0]!.toUpperCase()}${t.gradFn.name.slice(1)}Backward>` : t.requiresGrad ? ', requires_grad=True' : '';
-}
-
-/** Integers and bools as PyTorch prints them: `tensor([ 1, -2])`, `tensor([ True, False])`; int64 and bool name no dtype. */
-function formatIntegral(t: Tensor): string {
-  const raw = t.toTypedArray();
-  const isBool = t.dtype === bool;
-  const strs = Array.from(raw as ArrayLike<number | bigint>, (v) => (isBool ? (v ? 'True' : 'False') : String(v)));
+/**
+ * The nested brackets of PyTorch's repr around the elements' strings (row-major, right-aligned
+ * to the widest), with `...` for the middle of long dims when the tensor has over 1000 elements.
+ */
+function layout(t: Tensor, strs: readonly string[]): string {
   const width = strs.reduce((m, s) => Math.max(m, s.length), 0);
   const summarize = strs.length > 1000;
   let i = 0;
@@ -80,7 +54,19 @@ function formatIntegral(t: Tensor): string {
     const sep = d === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - d) + ' '.repeat(indent + d + 1);
     return '[' + pieces.join(sep) + ']';
   };
-  const body = t.ndim === 0 ? strs[0]! : build(0);
+  return build(0);
+}
+
+function gradSuffix(t: Tensor): string {
+  return t.gradFn ? `, grad_fn=<${t.gradFn.name[0]!.toUpperCase()}${t.gradFn.name.slice(1)}Backward>` : t.requiresGrad ? ', requires_grad=True' : '';
+}
+
+/** Integers and bools as PyTorch prints them: `tensor([ 1, -2])`, `tensor([ True, False])`; int64 and bool name no dtype. */
+function formatIntegral(t: Tensor): string {
+  const raw = t.toTypedArray();
+  const isBool = t.dtype === bool;
+  const strs = Array.from(raw as ArrayLike<number | bigint>, (v) => (isBool ? (v ? 'True' : 'False') : String(v)));
+  const body = t.ndim === 0 ? strs[0]! : layout(t, strs);
   const named = t.dtype === int64 || isBool ? '' : `, dtype=${String(t.dtype)}`;
   return `tensor(${body}${named}${gradSuffix(t)})`;
 }

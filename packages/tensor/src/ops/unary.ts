@@ -148,38 +148,23 @@ export function rsqrt(x: Tensor): Tensor {
   return record('rsqrt', y, [x], (g) => [mul(mul(g, -0.5), mul(mul(y, y), y))], [y]);
 }
 
+/** A bool tensor of `test(v)` for each element of a floating `x`; an integer or bool `x` gives `integers` everywhere. */
+function floatPredicate(op: string, x: Tensor, integers: boolean, test: (v: number) => boolean): Tensor {
+  expectTensor(op, 'input', x);
+  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()).fill(integers ? 1 : 0), x.shape, bool);
+  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
+  const [d, o] = f._contiguousAny();
+  const out = new Uint8Array(x.numel());
+  for (let i = 0; i < out.length; i++) out[i] = test(d[o + i] as number) ? 1 : 0;
+  return wrap(out, x.shape, bool);
+}
+
 /** `true` where finite (a bool tensor; integers are always finite). @example `isfinite(tensor([1, Infinity])) // tensor([ True, False])` */
-export function isfinite(x: Tensor): Tensor {
-  expectTensor('isfinite', 'input', x);
-  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()).fill(1), x.shape, bool);
-  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
-  const [d, o] = f._contiguousAny();
-  const out = new Uint8Array(x.numel());
-  for (let i = 0; i < out.length; i++) out[i] = Number.isFinite(d[o + i]) ? 1 : 0;
-  return wrap(out, x.shape, bool);
-}
-
+export const isfinite = (x: Tensor): Tensor => floatPredicate('isfinite', x, true, Number.isFinite);
 /** `true` where NaN (a bool tensor). @example `isnan(tensor([1, NaN])) // tensor([False,  True])` */
-export function isnan(x: Tensor): Tensor {
-  expectTensor('isnan', 'input', x);
-  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()), x.shape, bool);
-  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
-  const [d, o] = f._contiguousAny();
-  const out = new Uint8Array(x.numel());
-  for (let i = 0; i < out.length; i++) out[i] = Number.isNaN(d[o + i]) ? 1 : 0;
-  return wrap(out, x.shape, bool);
-}
-
+export const isnan = (x: Tensor): Tensor => floatPredicate('isnan', x, false, Number.isNaN);
 /** `true` where ±Infinity (a bool tensor). @example `isinf(tensor([1, -Infinity])) // tensor([False,  True])` */
-export function isinf(x: Tensor): Tensor {
-  expectTensor('isinf', 'input', x);
-  if (!x.dtype.isFloatingPoint) return wrap(new Uint8Array(x.numel()), x.shape, bool);
-  const f = x.dtype === float32 || x.dtype === float64 ? x : toDType(x, float32);
-  const [d, o] = f._contiguousAny();
-  const out = new Uint8Array(x.numel());
-  for (let i = 0; i < out.length; i++) { const v = d[o + i] as number; out[i] = v === Infinity || v === -Infinity ? 1 : 0; }
-  return wrap(out, x.shape, bool);
-}
+export const isinf = (x: Tensor): Tensor => floatPredicate('isinf', x, false, (v) => v === Infinity || v === -Infinity);
 
 /**
  * GELU, exact form `x * Φ(x)` (PyTorch's default `approximate='none'`).
