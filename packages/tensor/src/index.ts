@@ -31,7 +31,7 @@ export {
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp } from './ops/unary.js';
 export { sin, cos, tan, rsqrt, expm1, log2, floor, ceil, round, trunc } from './ops/unary.js';
 export { fmod, atan2, maskedFill } from './ops/binary.js';
-export { any, all, cumsum, cumprod, type CumulativeOptions } from './ops/reduce.js';
+export { any, all, cumsum, cumprod, nonzero, type CumulativeOptions } from './ops/reduce.js';
 export { tril, triu, flip, roll, repeat } from './ops/movement.js';
 export { outer } from './ops/matmul.js';
 export { randnLike, randLike, randintLike } from './ops/creation.js';

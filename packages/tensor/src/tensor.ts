@@ -413,6 +413,8 @@ export class Tensor {
   floorDivide(other: TensorLike): Tensor { return B.floorDivide(this, other); }
   /** Python's `%`: the result has the divisor's sign. */
   remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
+  /** The indices of the nonzero elements, int64 `[count, ndim]` (PyTorch's `nonzero`). */
+  nonzero(): Tensor { return R.nonzero(this); }
   /** A bool tensor: true where finite. */
   isfinite(): Tensor { return U.isfinite(this); }
   /** A bool tensor: true where NaN. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DType, arange, bool, float16, float32, float64, int32, int64, ones, promoteTypes, randint, resultType, tensor, toDType, uint8, where, zeros, zerosLike,
+  DType, arange, bool, float16, float32, float64, int32, int64, nonzero, ones, promoteTypes, randint, resultType, tensor, toDType, uint8, where, zeros, zerosLike,
 } from '@tensile/tensor';
 
 describe('what tensor() infers from JavaScript data', () => {
@@ -118,5 +118,24 @@ describe('errors name the function, the argument and the value', () => {
     ['an int64 index out of range', () => tensor([1, 2]).indexSelect(0, tensor([2n ** 40n])), 'indexSelect: index 1099511627776 is out of bounds for dimension 0 with size 2'],
   ] as const)('%s', (_, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe('nonzero: int64 indices, as torch.nonzero', () => {
+  it('gives [count, ndim] rows in row-major order, or one index tensor per dim (values from PyTorch 1.13)', () => {
+    const x = tensor([[0, 3], [5, 0]]);
+    const nz = x.nonzero();
+    expect(nz.dtype).toBe(int64);
+    expect(nz.toArray()).toEqual([[0, 1], [1, 0]]);
+    expect(nonzero(x, { asTuple: true }).map((t) => t.toArray())).toEqual([[0, 1], [1, 0]]);
+    expect(nonzero(tensor([true, false, true])).toArray()).toEqual([[0], [2]]);
+    expect(nonzero(tensor(5)).shape).toEqual([1, 0]);
+    expect(nonzero(tensor(0)).shape).toEqual([0, 0]);
+    expect(nonzero(tensor(5), { asTuple: true }).map((t) => t.toArray())).toEqual([[0]]);
+    expect(nonzero(tensor([2n ** 60n, 0n])).toArray()).toEqual([[0]]);
+  });
+  it('refuses an unknown option and float16', () => {
+    expect(() => nonzero(tensor([1]), { as_tuple: true } as never)).toThrow("nonzero: unknown option 'as_tuple'");
+    expect(() => nonzero(tensor([1]).half())).toThrow("nonzero: not implemented for 'Half'");
   });
 });

@@ -1,6 +1,6 @@
 import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
-import { normDim, normDims, numel } from '../shape.js';
+import { contiguousStrides, normDim, normDims, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { bool, float32, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
@@ -454,4 +454,44 @@ function cumprodGradWithZeros(x: Tensor, g: Tensor, d: number): Tensor {
     }
   }
   return wrap(out, x.shape, x.dtype);
+}
+
+/**
+ * The indices of the nonzero (true) elements, PyTorch's `torch.nonzero`: an int64 tensor
+ * `[count, ndim]`, one row per element in row-major order (a 0-d input gives `[count, 0]`).
+ * With `{ asTuple: true }`, one int64 index tensor `[count]` per dim instead.
+ *
+ * @example
+ * ```ts
+ * import { nonzero, tensor } from '@tensile/tensor';
+ * nonzero(tensor([[0, 3], [5, 0]])); // tensor([[0, 1], [1, 0]])
+ * ```
+ */
+export function nonzero(x: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(x: Tensor, options: { asTuple: true }): Tensor[];
+export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+  expectTensor('nonzero', 'input', x);
+  const o = checkOptions('nonzero', options, ['asTuple']);
+  if (o.asTuple !== undefined && typeof o.asTuple !== 'boolean') throw new TypeError(`nonzero: asTuple must be a boolean, got ${String(o.asTuple)}`);
+  if (x.dtype.isFloatingPoint && x.dtype.itemsize === 2) x._f32('nonzero');
+  const raw = x.toTypedArray();
+  const strides = contiguousStrides(x.shape);
+  const rows: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
+    if (typeof v === 'bigint' ? v !== 0n : v !== 0) rows.push(i);
+  }
+  const nd = x.ndim;
+  const out = new BigInt64Array(rows.length * nd);
+  rows.forEach((flat, r) => {
+    let rest = flat;
+    for (let d = 0; d < nd; d++) {
+      const q = Math.floor(rest / strides[d]!);
+      out[r * nd + d] = BigInt(q);
+      rest -= q * strides[d]!;
+    }
+  });
+  const t = wrap(out, [rows.length, nd], int64);
+  if (!o.asTuple) return t;
+  return Array.from({ length: Math.max(nd, 1) }, (_, d) => (nd === 0 ? wrap(new BigInt64Array(rows.length), [rows.length], int64) : t.select(1, d).contiguous()));
 }
