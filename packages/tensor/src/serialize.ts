@@ -20,13 +20,14 @@ const WRITE_RANK: ReadonlyMap<string, number> = new Map(['I64', 'F64', 'F32', 'I
 /**
  * Orders strings by code point, which is the order of their UTF-8 bytes (Rust's `String` order,
  * the reference writer's); JavaScript's `<` compares UTF-16 units, which differs past U+FFFF.
+ * Stepping one unit at a time is enough: where the strings first differ, `codePointAt` reads a
+ * whole surrogate pair, and past equal high surrogates the low ones order as their code points.
  */
 function byCodePoint(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
     const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
     if (x !== y) return x - y;
-    i += x > 0xffff ? 2 : 1;
   }
   return a.length - b.length;
 }
@@ -208,7 +209,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(`entry '${name}' must be an object`);
     const own = (k: string): unknown => (Object.hasOwn(e!, k) ? (e as Record<string, unknown>)[k] : undefined);
     const dtype = own('dtype'), shape = own('shape'), off = own('data_offsets');
-    if (typeof dtype !== 'string' || !BY_CODE.has(dtype)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${CODES.join(', ')})`);
+    if (!BY_CODE.has(dtype as string)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${CODES.join(', ')})`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape) ?? 'undefined'}`);
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[1]! < off[0]!) {
       fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(off) ?? 'undefined'}`);

@@ -200,6 +200,13 @@ describe('Module.to(dtype), double(), float(), half(), as PyTorch', () => {
     expect(t.dtype).toBe(float32);
   });
 
+  it('a module with null buffers and parameters (no running statistics, no affine) converts the rest', () => {
+    const bn = new nn.BatchNorm1d(3, { trackRunningStats: false });
+    expect([bn.double(), bn.weight!.dtype, bn.runningMean, bn.buffers()]).toEqual([bn, float64, null, []]);
+    const bare = new nn.BatchNorm1d(3, { affine: false }).half();
+    expect([bare.weight, bare.runningVar!.dtype, bare.numBatchesTracked!.dtype]).toEqual([null, float16, int64]);
+  });
+
   it('a non-floating parameter is left as it is', () => {
     class P extends nn.Module {
       steps = new nn.Parameter(tensor([1n, 2n]), false);

@@ -230,6 +230,47 @@ describe('safetensors: every dtype in its own dtype, bit for bit', () => {
     expect([...header.matchAll(/"([^"]+)":\{"dtype"/g)].map((m) => m[1])).toEqual(['10', '9', 'a', '\uffff', '🙂']);
   });
 
+  it('orders a name before the longer names it begins, and compares every character (byCodePoint)', () => {
+    // In several orders: a comparator that stopped early, or skipped characters, would leave some as given.
+    const sorted = ['', 'a', 'ab', 'ac', '\uffff', '\uffffa', '\uffffb', '🙂', '🙂a', '🙂b', '🙂😀'];
+    for (const names of [[...sorted].reverse(), sorted, [...sorted.slice(5), ...sorted.slice(0, 5)], sorted.filter((_, i) => i % 2).concat(sorted.filter((_, i) => !(i % 2)))]) {
+      const header = headerText(encodeSafetensors(new Map(names.map((n) => [n, tensor([1])]))));
+      expect([...header.matchAll(/"((?:[^"\\]|\\.)*)":\{"dtype"/g)].map((m) => m[1]), names.join('|')).toEqual(sorted);
+    }
+  });
+
+  it('reads a BOOL tensor followed by other data: only its own bytes must be 0 or 1', () => {
+    const bytes = file({ m: { dtype: 'BOOL', shape: [2], data_offsets: [0, 2] }, u: { dtype: 'U8', shape: [1], data_offsets: [2, 3] } }, Uint8Array.of(1, 0, 7));
+    const { tensors } = decodeSafetensors(bytes);
+    expect([tensors['m']!.dtype, tensors['m']!.toArray(), tensors['u']!.toArray()]).toEqual([bool, [1, 0], [7]]);
+  });
+
+  it('decoded records are ordinary: entries can be replaced and deleted', () => {
+    const { tensors, metadata } = decodeSafetensors(encodeSafetensors({ a: tensor([1]) }, { k: 'v' }));
+    tensors['a'] = tensor([2]);
+    metadata['k'] = 'w';
+    expect([tensors['a'].item(), metadata['k']]).toEqual([2, 'w']);
+    expect([delete tensors['a'], delete metadata['k'], Object.keys(tensors).length, Object.keys(metadata).length]).toEqual([true, true, 0, 0]);
+  });
+
+  const encodeErrors: [string, () => unknown, string][] = [
+    ['tensors that are a number', () => encodeSafetensors(5 as never), 'encodeSafetensors: tensors must be an object or a Map of name to Tensor, got number 5'],
+    ['tensors that are a string', () => encodeSafetensors('w' as never), 'encodeSafetensors: tensors must be an object or a Map of name to Tensor, got string w'],
+    ['tensors that are an array', () => encodeSafetensors([tensor([1])] as never), 'encodeSafetensors: tensors must be an object or a Map of name to Tensor, got an array'],
+    ['a Map key that is not a string', () => encodeSafetensors(new Map([[1, tensor([1])]]) as never), 'encodeSafetensors: tensor names must be strings, got number 1'],
+    ['metadata that is null', () => encodeSafetensors({ a: tensor([1]) }, null as never), 'encodeSafetensors: metadata must be an object of strings, got null'],
+    ['metadata that is an array', () => encodeSafetensors({ a: tensor([1]) }, ['v'] as never), 'encodeSafetensors: metadata must be an object of strings, got an array'],
+    ['metadata that is a string', () => encodeSafetensors({ a: tensor([1]) }, 'v' as never), 'encodeSafetensors: metadata must be an object of strings, got string v'],
+  ];
+  it.each(encodeErrors)('encode refuses %s, naming it', (_name, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('refuses a shape whose element count is past 2^53, naming it', () => {
+    const bytes = file({ w: { dtype: 'F32', shape: [2 ** 40, 2 ** 40, 0], data_offsets: [0, 0] } });
+    expect(() => decodeSafetensors(bytes)).toThrow("decodeSafetensors: tensor 'w' has a shape [1099511627776,1099511627776,0] whose element count is not a safe integer");
+  });
+
   it('writes metadata in the order given, so a decoded file encodes back to its own bytes', () => {
     const bytes = encodeSafetensors({ w: tensor([1]) }, { writer: 'x', torch: '1.13', a: 'b' });
     expect(headerText(bytes)).toMatch(/^\{"__metadata__":\{"writer":"x","torch":"1.13","a":"b"\},"w":/);

@@ -435,12 +435,13 @@ export abstract class Module {
       for (const p of m._parameters.values()) tensors.add(p);
       for (const b of m._buffers.values()) if (b !== null) tensors.add(b);
     }
-    // detach(): the conversions are not recorded, as under PyTorch's no_grad in `_apply`.
+    // detach(): the conversions are not recorded, as under PyTorch's no_grad in `_apply`; a
+    // tensor already of `dtype` keeps its storage (`to` returns the same data).
     for (const t of tensors) {
       if (!t.dtype.isFloatingPoint) continue;
-      if (t.dtype !== dtype) t._setData(t.detach().to(dtype));
+      t._setData(t.detach().to(dtype));
       const g = t.grad;
-      if (g !== null && g.dtype !== dtype) g._setData(g.detach().to(dtype));
+      if (g !== null) g._setData(g.detach().to(dtype));
     }
     return this;
   }
