@@ -2,6 +2,8 @@ import * as F from '../ops/nn/index.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pyFloat } from './layers.js';
+import { checkOptions } from '../options.js';
+import { foldPositional, num, numOrNull, type Positional } from './call-forms.js';
 
 /**
  * `x` where positive, `negativeSlope·x` elsewhere.
@@ -12,8 +14,13 @@ import { pyFloat } from './layers.js';
  * ```
  */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  /** PyTorch's `(negativeSlope)` or `{ negativeSlope }`. */
+  constructor(...rest: Positional<[negativeSlope: number], { negativeSlope?: number }>) {
     super();
+    const o = checkOptions('LeakyReLU', foldPositional('LeakyReLU', rest, [num('negativeSlope')]) as { negativeSlope?: number }, ['negativeSlope']);
+    const negativeSlope = o.negativeSlope ?? 0.01;
+    this.negativeSlope = negativeSlope;
     if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`LeakyReLU: negativeSlope must be a number, got ${String(negativeSlope)}`);
   }
   forward(x: Tensor): Tensor {
@@ -33,8 +40,13 @@ export class LeakyReLU extends Module {
  * ```
  */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  readonly alpha: number;
+  /** PyTorch's `(alpha)` or `{ alpha }`. */
+  constructor(...rest: Positional<[alpha: number], { alpha?: number }>) {
     super();
+    const o = checkOptions('ELU', foldPositional('ELU', rest, [num('alpha')]) as { alpha?: number }, ['alpha']);
+    const alpha = o.alpha ?? 1;
+    this.alpha = alpha;
     if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`ELU: alpha must be a number, got ${String(alpha)}`);
   }
   forward(x: Tensor): Tensor {
@@ -68,8 +80,16 @@ export class SiLU extends Module {
  * ```
  */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+  /** PyTorch's `(beta, threshold)` or `{ beta, threshold }`. */
+  constructor(...rest: Positional<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
     super();
+    const o = checkOptions('Softplus', foldPositional('Softplus', rest, [num('beta'), num('threshold')]) as { beta?: number; threshold?: number }, ['beta', 'threshold']);
+    const beta = o.beta ?? 1;
+    const threshold = o.threshold ?? 20;
+    this.beta = beta;
+    this.threshold = threshold;
     if (typeof beta !== 'number' || !(beta !== 0 && Number.isFinite(beta))) throw new RangeError(`Softplus: beta must be a finite non-zero number, got ${String(beta)}`);
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`Softplus: threshold must be a number, got ${String(threshold)}`);
   }
@@ -103,9 +123,11 @@ function checkDim(op: string, dim: unknown): number | null {
  */
 export class Softmax extends Module {
   readonly dim: number | null;
-  constructor(dim: number | null = null) {
+  /** PyTorch's `(dim)` or `{ dim }`. */
+  constructor(...rest: Positional<[dim: number | null], { dim?: number | null }>) {
     super();
-    this.dim = checkDim('Softmax', dim);
+    const o = checkOptions('Softmax', foldPositional('Softmax', rest, [numOrNull('dim')]) as { dim?: number | null }, ['dim']);
+    this.dim = checkDim('Softmax', o.dim ?? null);
   }
   forward(x: Tensor): Tensor {
     return F.softmax(x, softmaxDim(this.dim, x));
@@ -125,9 +147,11 @@ export class Softmax extends Module {
  */
 export class LogSoftmax extends Module {
   readonly dim: number | null;
-  constructor(dim: number | null = null) {
+  /** PyTorch's `(dim)` or `{ dim }`. */
+  constructor(...rest: Positional<[dim: number | null], { dim?: number | null }>) {
     super();
-    this.dim = checkDim('LogSoftmax', dim);
+    const o = checkOptions('LogSoftmax', foldPositional('LogSoftmax', rest, [numOrNull('dim')]) as { dim?: number | null }, ['dim']);
+    this.dim = checkDim('LogSoftmax', o.dim ?? null);
   }
   forward(x: Tensor): Tensor {
     return F.logSoftmax(x, softmaxDim(this.dim, x));

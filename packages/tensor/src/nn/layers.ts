@@ -6,6 +6,7 @@ import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { childAt, indexable } from './container.js';
+import { bool, foldPositional, intOrTuple, num, type Positional, type PositionalParam } from './call-forms.js';
 
 /** Options shared by layers with randomly initialised parameters. */
 export interface InitOptions {
@@ -76,9 +77,10 @@ export class Linear extends Module {
   weight: Tensor;
   bias: Tensor | null;
 
-  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+  /** PyTorch's order: `new nn.Linear(a, b, false)` or `new nn.Linear(a, b, { bias: false })`. */
+  constructor(inFeatures: number, outFeatures: number, ...rest: Positional<[bias: boolean], LinearOptions>) {
     super();
-    checkOptions('Linear', options, ['bias', 'generator']);
+    const options = checkOptions('Linear', foldPositional('Linear', rest, [bool('bias')]) as LinearOptions, ['bias', 'generator']);
     this.inFeatures = checkCount('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkCount('Linear', 'outFeatures', outFeatures, 0);
     this.weight = this.registerParameter('weight', initUniform([outFeatures, inFeatures], inFeatures, options.generator));
@@ -93,6 +95,18 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }
+
+const CONV_PARAMS: readonly PositionalParam[] = [
+  intOrTuple('stride'),
+  { name: 'padding', is: (v) => typeof v === 'number' || typeof v === 'string' || Array.isArray(v), expected: "an integer, a tuple of them, 'same' or 'valid'" },
+  intOrTuple('dilation'),
+  num('groups'),
+  bool('bias'),
+];
+type Pair = number | readonly [number, number];
+type Conv2dPositional = [stride: Pair, padding: Pair | 'same' | 'valid', dilation: Pair, groups: number, bias: boolean];
+type Single = number | readonly [number];
+type Conv1dPositional = [stride: Single, padding: Single | 'same' | 'valid', dilation: Single, groups: number, bias: boolean];
 
 /**
  * 2-D convolution layer: `weight` `[outChannels, inChannels/groups, kh, kw]`, `bias`
@@ -120,9 +134,10 @@ export class Conv2d extends Module {
   weight: Tensor;
   bias: Tensor | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number, number], options: Conv2dOptions = {}) {
+  /** PyTorch's order: `(in, out, kernelSize, stride, padding, dilation, groups, bias)`, then an options bag for the rest. */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number, number], ...rest: Positional<Conv2dPositional, Conv2dOptions>) {
     super();
-    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
+    const options = checkOptions('Conv2d', foldPositional('Conv2d', rest, CONV_PARAMS) as Conv2dOptions, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
     this.inChannels = checkCount('Conv2d', 'inChannels', inChannels, 1);
     this.outChannels = checkCount('Conv2d', 'outChannels', outChannels, 1);
     this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
@@ -188,10 +203,11 @@ export class Conv1d extends Module {
   weight: Tensor;
   bias: Tensor | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options: Conv1dOptions = {}) {
+  /** PyTorch's order: `(in, out, kernelSize, stride, padding, dilation, groups, bias)`, then an options bag for the rest. */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], ...rest: Positional<Conv1dPositional, Conv1dOptions>) {
     super();
     const op = 'Conv1d';
-    checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
+    const options = checkOptions(op, foldPositional(op, rest, CONV_PARAMS) as Conv1dOptions, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator']);
     this.inChannels = checkCount(op, 'inChannels', inChannels, 1);
     this.outChannels = checkCount(op, 'outChannels', outChannels, 1);
     this.kernelSize = checkSingle(op, 'kernelSize', kernelSize, 1);
@@ -221,6 +237,13 @@ export class Conv1d extends Module {
   }
 }
 
+/** `nn.MaxPool2d`'s options: `F.maxPool2d`'s, `stride` also null (the kernel size), and PyTorch's `dilation` (1 only) and `returnIndices` (false only). */
+export interface MaxPool2dModuleOptions extends Omit<F.MaxPool2dOptions, 'stride'> {
+  stride?: Pair | null;
+  dilation?: Pair;
+  returnIndices?: boolean;
+}
+
 /**
  * 2-D max pooling (stride defaults to the kernel size).
  *
@@ -236,17 +259,31 @@ export class MaxPool2d extends Module {
   readonly padding: number | readonly [number, number];
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: number | readonly [number, number], options: F.MaxPool2dOptions = {}) {
+  /**
+   * PyTorch's order: `(kernelSize, stride, padding, dilation, returnIndices, ceilMode)`, then an
+   * options bag; `stride` null means the kernel size. Only `dilation` 1 and `returnIndices` false
+   * are supported.
+   */
+  constructor(kernelSize: number | readonly [number, number], ...rest: Positional<[stride: Pair | null, padding: Pair, dilation: 1, returnIndices: false, ceilMode: boolean], MaxPool2dModuleOptions>) {
     super();
-    checkOptions('MaxPool2d', options, ['stride', 'padding', 'ceilMode']);
+    const folded = foldPositional('MaxPool2d', rest, [
+      { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer, a tuple of them or null' },
+      intOrTuple('padding'), intOrTuple('dilation'), bool('returnIndices'), bool('ceilMode'),
+    ]);
+    const options = checkOptions('MaxPool2d', folded as MaxPool2dModuleOptions, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
+    if (options.dilation !== undefined && options.dilation !== 1 && !(Array.isArray(options.dilation) && options.dilation[0] === 1 && options.dilation[1] === 1)) {
+      throw new RangeError(`MaxPool2d: only dilation 1 is supported, got ${String(options.dilation)}`);
+    }
+    if (options.returnIndices !== undefined && options.returnIndices !== false) throw new RangeError(`MaxPool2d: returnIndices=true is not supported, got ${String(options.returnIndices)}`);
     if (options.ceilMode !== undefined && typeof options.ceilMode !== 'boolean') throw new TypeError(`MaxPool2d: ceilMode must be a boolean, got ${String(options.ceilMode)}`);
     this.ceilMode = options.ceilMode ?? false;
     const k = checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
     const p = checkPair('MaxPool2d', 'padding', options.padding ?? 0, 0);
     checkPair('MaxPool2d', 'stride', options.stride ?? kernelSize, 1);
+    const stride = options.stride ?? kernelSize;
     if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`MaxPool2d: padding [${p}] should be at most half of the kernel size [${k}]`);
     this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
+    this.stride = stride;
     this.padding = options.padding ?? 0;
   }
 
@@ -320,6 +357,11 @@ export class GELU extends Module {
   }
 }
 
+export interface DropoutOptions extends InitOptions {
+  /** Probability of zeroing an element (default 0.5). */
+  p?: number;
+}
+
 /**
  * Dropout with probability `p` while `training`; the identity after `eval()`.
  * @example
@@ -334,9 +376,11 @@ export class Dropout extends Module {
   readonly p: number;
   private readonly generator: Generator | undefined;
 
-  constructor(p = 0.5, options: InitOptions = {}) {
+  /** PyTorch's `(p)`: `new nn.Dropout(0.2)` or `new nn.Dropout({ p: 0.2 })`. */
+  constructor(...rest: Positional<[p: number], DropoutOptions>) {
     super();
-    checkOptions('Dropout', options, ['generator']);
+    const options = checkOptions('Dropout', foldPositional('Dropout', rest, [num('p')]) as DropoutOptions, ['p', 'generator']);
+    const p = options.p ?? 0.5;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
     this.generator = options.generator;
@@ -364,9 +408,11 @@ export class Dropout2d extends Module {
   readonly p: number;
   private readonly generator: Generator | undefined;
 
-  constructor(p = 0.5, options: InitOptions = {}) {
+  /** PyTorch's `(p)`: `new nn.Dropout2d(0.2)` or `new nn.Dropout2d({ p: 0.2 })`. */
+  constructor(...rest: Positional<[p: number], DropoutOptions>) {
     super();
-    checkOptions('Dropout2d', options, ['generator']);
+    const options = checkOptions('Dropout2d', foldPositional('Dropout2d', rest, [num('p')]) as DropoutOptions, ['p', 'generator']);
+    const p = options.p ?? 0.5;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
     this.generator = options.generator;
@@ -409,8 +455,17 @@ export class Identity extends Module {
  * ```
  */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+
+  /** PyTorch's `(startDim, endDim)`, or `{ startDim, endDim }`. */
+  constructor(...rest: Positional<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
     super();
+    const o = checkOptions('Flatten', foldPositional('Flatten', rest, [num('startDim'), num('endDim')]) as { startDim?: number; endDim?: number }, ['startDim', 'endDim']);
+    const startDim = o.startDim ?? 1;
+    const endDim = o.endDim ?? -1;
+    this.startDim = startDim;
+    this.endDim = endDim;
     for (const [arg, v] of [['startDim', startDim], ['endDim', endDim]] as const) {
       if (!Number.isInteger(v)) throw new RangeError(`Flatten: ${arg} must be an integer, got ${String(v)}`);
     }

@@ -9,6 +9,7 @@ import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { pyBool, pyFloat } from './layers.js';
+import { bool, foldPositional, num, numOrNull, type Positional } from './call-forms.js';
 
 function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
@@ -38,6 +39,9 @@ export interface BatchNormModuleOptions {
   trackRunningStats?: boolean;
 }
 
+/** PyTorch's order after `numFeatures`: `(eps, momentum, affine, trackRunningStats)`, then an options bag. */
+type BatchNormRest = Positional<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormModuleOptions>;
+
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
@@ -58,10 +62,10 @@ abstract class BatchNormBase extends Module {
    */
   readonly numBatchesTracked: Tensor | null;
 
-  constructor(numFeatures: number, options: BatchNormModuleOptions) {
+  constructor(numFeatures: number, rest: BatchNormRest) {
     super();
     const op = this.constructor.name;
-    checkOptions(op, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    const options = checkOptions(op, foldPositional(op, rest, [num('eps'), numOrNull('momentum'), bool('affine'), bool('trackRunningStats')]) as BatchNormModuleOptions, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     this.numFeatures = checkCount(op, 'numFeatures', numFeatures, 1);
     this.eps = checkEps(op, options.eps);
     const m = options.momentum === undefined ? 0.1 : options.momentum;
@@ -122,8 +126,9 @@ abstract class BatchNormBase extends Module {
  * ```
  */
 export class BatchNorm1d extends BatchNormBase {
-  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
-    super(numFeatures, options);
+  /** PyTorch's order: `new nn.BatchNorm1d(64, 1e-5, 0.1)` or `new nn.BatchNorm1d(64, { eps: 1e-5, momentum: 0.1 })`. */
+  constructor(numFeatures: number, ...rest: BatchNormRest) {
+    super(numFeatures, rest);
   }
   protected checkInputDim(x: Tensor): void {
     if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${fmt(x.shape)})`);
@@ -140,8 +145,9 @@ export class BatchNorm1d extends BatchNormBase {
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
-  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
-    super(numFeatures, options);
+  /** PyTorch's order: `new nn.BatchNorm2d(64, 1e-5, 0.1)` or `new nn.BatchNorm2d(64, { eps: 1e-5, momentum: 0.1 })`. */
+  constructor(numFeatures: number, ...rest: BatchNormRest) {
+    super(numFeatures, rest);
   }
   protected checkInputDim(x: Tensor): void {
     if (x.ndim !== 4) throw new ShapeError(`BatchNorm2d: expected 4D input (got ${x.ndim}D input of shape ${fmt(x.shape)})`);
@@ -215,9 +221,10 @@ export class LayerNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormModuleOptions = {}) {
+  /** PyTorch's order: `(normalizedShape, eps, elementwiseAffine, bias)`, then an options bag. */
+  constructor(normalizedShape: number | readonly number[], ...rest: Positional<[eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormModuleOptions>) {
     super();
-    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias']);
+    const options = checkOptions('LayerNorm', foldPositional('LayerNorm', rest, [num('eps'), bool('elementwiseAffine'), bool('bias')]) as LayerNormModuleOptions, ['eps', 'elementwiseAffine', 'bias']);
     const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
     if (!ns || !ns.every((v) => Number.isInteger(v) && v >= 0)) throw new RangeError(`LayerNorm: normalizedShape must be a non-negative integer or a list of them, got ${String(normalizedShape)}`);
     this.normalizedShape = ns;
@@ -261,9 +268,10 @@ export class GroupNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
-  constructor(numGroups: number, numChannels: number, options: GroupNormModuleOptions = {}) {
+  /** PyTorch's order: `(numGroups, numChannels, eps, affine)`, then an options bag. */
+  constructor(numGroups: number, numChannels: number, ...rest: Positional<[eps: number, affine: boolean], GroupNormModuleOptions>) {
     super();
-    checkOptions('GroupNorm', options, ['eps', 'affine']);
+    const options = checkOptions('GroupNorm', foldPositional('GroupNorm', rest, [num('eps'), bool('affine')]) as GroupNormModuleOptions, ['eps', 'affine']);
     this.numGroups = checkCount('GroupNorm', 'numGroups', numGroups, 1);
     this.numChannels = checkCount('GroupNorm', 'numChannels', numChannels, 1);
     if (numChannels % numGroups !== 0) throw new RangeError(`GroupNorm: numChannels must be divisible by numGroups, got ${numChannels} and ${numGroups}`);
@@ -309,9 +317,10 @@ export class Embedding extends Module {
   /** An `nn.Parameter`; assign another one to tie weights (`decoder.weight = encoder.weight`). */
   weight: Tensor;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingModuleOptions = {}) {
+  /** PyTorch's order: `(numEmbeddings, embeddingDim, paddingIdx)`, then an options bag (PyTorch's `max_norm` and later are not supported). */
+  constructor(numEmbeddings: number, embeddingDim: number, ...rest: Positional<[paddingIdx: number | null], EmbeddingModuleOptions>) {
     super();
-    checkOptions('Embedding', options, ['paddingIdx', 'generator', 'weight']);
+    const options = checkOptions('Embedding', foldPositional('Embedding', rest, [numOrNull('paddingIdx')]) as EmbeddingModuleOptions, ['paddingIdx', 'generator', 'weight']);
     this.numEmbeddings = checkCount('Embedding', 'numEmbeddings', numEmbeddings, 0);
     this.embeddingDim = checkCount('Embedding', 'embeddingDim', embeddingDim, 0);
     let pad = options.paddingIdx ?? null;

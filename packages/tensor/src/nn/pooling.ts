@@ -2,6 +2,7 @@ import * as F from '../ops/nn/index.js';
 import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { bool, foldPositional, intOrTuple, numOrNull, type Positional } from './call-forms.js';
 
 const r = (v: number | readonly [number, number]): string => (typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`);
 
@@ -18,9 +19,14 @@ export class AvgPool2d extends Module {
   readonly kernelSize: number | readonly [number, number];
   readonly options: F.AvgPool2dOptions;
 
-  constructor(kernelSize: number | readonly [number, number], options: F.AvgPool2dOptions = {}) {
+  /** PyTorch's order: `(kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride)`, then an options bag. */
+  constructor(
+    kernelSize: number | readonly [number, number],
+    ...rest: Positional<[stride: number | readonly [number, number], padding: number | readonly [number, number], ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], F.AvgPool2dOptions>
+  ) {
     super();
-    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+    const folded = foldPositional('AvgPool2d', rest, [intOrTuple('stride'), intOrTuple('padding'), bool('ceilMode'), bool('countIncludePad'), numOrNull('divisorOverride')]);
+    const options = checkOptions('AvgPool2d', folded as F.AvgPool2dOptions, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     this.kernelSize = kernelSize;
     this.options = { ...options };
     // validate now (as PyTorch would on first use) with a tiny probe of the kernel's size

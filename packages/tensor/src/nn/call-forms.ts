@@ -1,0 +1,60 @@
+import { describe } from '../ops/util.js';
+
+/**
+ * @internal The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
+ * optional positional parameters in PyTorch's order, then (optionally) an options bag for the
+ * rest. `Positional<[stride: S, padding: P], O>` is `[O?] | [S, O?] | [S, P, O?]`.
+ */
+export type Positional<P extends readonly unknown[], O> = P extends readonly [...infer I, unknown] ? readonly [...P, O?] | Positional<I, O> : readonly [O?];
+
+/** @internal One optional positional parameter: its option name, its type test, and how an error names the type. */
+export interface PositionalParam {
+  readonly name: string;
+  readonly is: (v: unknown) => boolean;
+  readonly expected: string;
+}
+
+const isBag = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * @internal Folds positional arguments into the options bag, so both forms reach the same
+ * validation: `(op, [3, 1], [stride, padding])` gives `{ stride: 3, padding: 1 }`. A positional
+ * of the wrong type, too many positionals, or a name given both ways is a `TypeError` naming the
+ * class, the parameter and the value. `undefined` positionals mean "default", as in PyTorch.
+ */
+export function foldPositional(op: string, args: readonly unknown[], params: readonly PositionalParam[]): Record<string, unknown> {
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  const bag = isBag(last) ? last : undefined;
+  const pos = bag === undefined ? args : args.slice(0, -1);
+  if (pos.length > params.length) {
+    const extra = pos[params.length];
+    if (params.length === pos.length - 1 && typeof extra === 'object' && extra !== null && !Array.isArray(extra)) {
+      throw new TypeError(`${op}: options must be a plain object, got ${describe(extra)}`);
+    }
+    throw new TypeError(`${op}: takes at most ${params.length} optional positional argument${params.length === 1 ? '' : 's'} (${params.map((p) => p.name).join(', ') || 'none'}), got ${pos.length}: ${pos.map(describe).join(', ')}`);
+  }
+  const out: Record<string, unknown> = bag === undefined ? {} : { ...bag };
+  pos.forEach((v, i) => {
+    const p = params[i]!;
+    if (v === undefined) return;
+    if (!p.is(v)) throw new TypeError(`${op}: ${p.name} (positional ${i + 1}) must be ${p.expected}, got ${describe(v)}`);
+    if (bag !== undefined && Object.prototype.hasOwnProperty.call(bag, p.name)) throw new TypeError(`${op}: got multiple values for argument '${p.name}'`);
+    out[p.name] = v;
+  });
+  return out;
+}
+
+export const isNumber = (v: unknown): boolean => typeof v === 'number';
+export const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
+export const isNumberOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+export const isIntOrTuple = (v: unknown): boolean => typeof v === 'number' || Array.isArray(v);
+
+/** @internal Shorthands for the parameter tables. */
+export const num = (name: string): PositionalParam => ({ name, is: isNumber, expected: 'a number' });
+export const bool = (name: string): PositionalParam => ({ name, is: isBoolean, expected: 'a boolean' });
+export const numOrNull = (name: string): PositionalParam => ({ name, is: isNumberOrNull, expected: 'a number or null' });
+export const intOrTuple = (name: string): PositionalParam => ({ name, is: isIntOrTuple, expected: 'an integer or a tuple of them' });
