@@ -468,8 +468,9 @@ export class Tensor {
 
   // ---- reductions -------------------------------------------------------------------------
 
-  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
-  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  /** `x.sum(1, true)` or PyTorch's keywords as a bag, `x.sum({ dim: 1, keepdim: true })`. */
+  sum(...args: R.ReduceArgs): Tensor { return R.sum(this, ...args); }
+  mean(...args: R.ReduceArgs): Tensor { return R.mean(this, ...args); }
   /** The largest value; along `dim`, `[values, indices]` (also `.values`/`.indices`); with a tensor, `maximum`. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
@@ -484,9 +485,9 @@ export class Tensor {
   min(dim?: number | Tensor | null, keepdim = false): Tensor | R.ValuesIndices { return R.min(this, dim, keepdim); }
   argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
   argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
-  var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.variance(this, dim, keepdim, correction); }
-  std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor { return R.std(this, dim, keepdim, correction); }
-  logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
+  var(...args: R.VarArgs): Tensor { return R.variance(this, ...args); }
+  std(...args: R.VarArgs): Tensor { return R.std(this, ...args); }
+  logsumexp(...args: R.ReduceArgs): Tensor { return R.logsumexp(this, ...args); }
   /** Whether any element is nonzero (a bool tensor), overall or along `dim`. */
   any(dim?: number | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
   /** Whether every element is nonzero (a bool tensor), overall or along `dim`. */

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pyFloat } from './layers.js';
 import { checkOptions } from '../options.js';
-import { foldPositional, num, numOrNull, type Positional } from './call-forms.js';
+import { foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
 
 /**
  * `x` where positive, `negativeSlope·x` elsewhere.

@@ -6,7 +6,7 @@ import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { childAt, indexable } from './container.js';
-import { bool, foldPositional, intOrTuple, num, type Positional, type PositionalParam } from './call-forms.js';
+import { bool, foldPositional, intOrTuple, num, type Positional, type PositionalParam } from '../call-forms.js';
 
 /** Options shared by layers with randomly initialised parameters. */
 export interface InitOptions {

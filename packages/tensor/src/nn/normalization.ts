@@ -9,7 +9,7 @@ import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { pyBool, pyFloat } from './layers.js';
-import { bool, foldPositional, num, numOrNull, type Positional } from './call-forms.js';
+import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
 
 function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);

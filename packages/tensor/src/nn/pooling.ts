@@ -2,7 +2,7 @@ import * as F from '../ops/nn/index.js';
 import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
-import { bool, foldPositional, intOrTuple, numOrNull, type Positional } from './call-forms.js';
+import { bool, foldPositional, intOrTuple, numOrNull, type Positional } from '../call-forms.js';
 
 const r = (v: number | readonly [number, number]): string => (typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`);
 

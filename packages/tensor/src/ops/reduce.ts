@@ -7,6 +7,7 @@ import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, maximum, minimum, mul, sub, where } from './binary.js';
 import { flip, takeFlat, toDType } from './movement.js';
 import { checkOptions } from '../options.js';
+import { bool as boolParam, foldPositional, isBag, num, type Positional, type PositionalParam } from '../call-forms.js';
 import { noGrad } from '../autograd.js';
 import { exp, isfinite, log, sqrt } from './unary.js';
 import { empty, expectTensor, wrap } from './util.js';
@@ -76,6 +77,42 @@ function reduceTypedDims(kind: 'sum' | 'max' | 'min' | 'argmax' | 'argmin', x: T
   return wrap(data, shape, dt);
 }
 
+/** The dims a reduction runs over: one, several, or all (null / omitted). */
+export type ReduceDim = number | readonly number[] | null | undefined;
+
+/** PyTorch's keyword form of `sum`, `mean`, `logsumexp`: `x.sum({ dim: 1, keepdim: true })`. */
+export interface ReduceOptions {
+  dim?: ReduceDim;
+  keepdim?: boolean;
+}
+
+/** PyTorch's keyword form of `var`/`std`: `x.var({ dim: 1, correction: 0 })`. */
+export interface VarOptions extends ReduceOptions {
+  /** Bessel's correction (default 1). */
+  correction?: number;
+}
+
+/** `sum`'s and `mean`'s trailing arguments: `(dim, keepdim)` positionally, then a bag for the rest. */
+export type ReduceArgs = Positional<[dim: ReduceDim, keepdim: boolean], ReduceOptions>;
+/** `var`'s and `std`'s trailing arguments: `(dim, keepdim, correction)`, then a bag for the rest. */
+export type VarArgs = Positional<[dim: ReduceDim, keepdim: boolean, correction: number], VarOptions>;
+
+const DIM: PositionalParam = { name: 'dim', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer, a list of them or null' };
+const REDUCE_PARAMS = [DIM, boolParam('keepdim')];
+const VAR_PARAMS = [DIM, boolParam('keepdim'), num('correction')];
+
+/** Reads `(dim, keepdim, correction)` from either form; the all-positional call is the fast path. */
+function reduceArgs(op: string, args: readonly unknown[], withCorrection: boolean): { dim: ReduceDim; keepdim: boolean; correction: number } {
+  const params = withCorrection ? VAR_PARAMS : REDUCE_PARAMS;
+  if (args.length === 0 || !isBag(args[args.length - 1])) {
+    if (args.length > params.length) foldPositional(op, args, params); // throws, naming the extras
+    return { dim: args[0] as ReduceDim, keepdim: (args[1] as boolean | undefined) ?? false, correction: (args[2] as number | undefined) ?? 1 };
+  }
+  const o = checkOptions(op, foldPositional(op, args, params) as VarOptions, withCorrection ? ['dim', 'keepdim', 'correction'] : ['dim', 'keepdim']);
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`${op}: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  return { dim: o.dim, keepdim: o.keepdim ?? false, correction: o.correction ?? 1 };
+}
+
 /**
  * Sum over `dim` (a dim, a list of dims, or all when omitted). Integer and bool tensors sum in
  * int64 (exactly), as PyTorch's.
@@ -85,8 +122,9 @@ function reduceTypedDims(kind: 'sum' | 'max' | 'min' | 'argmax' | 'argmin', x: T
  * sum(tensor([[1, 2], [3, 4]]), 1); // tensor([3., 7.])
  * ```
  */
-export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
   expectTensor('sum', 'input', x);
+  const { dim, keepdim } = reduceArgs('sum', args, false);
   const dims = normDims('sum', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   const kshape = reducedShape(x.shape, dims, true);
   const shape = reducedShape(x.shape, dims, keepdim);
@@ -102,8 +140,9 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
  * mean(tensor([1, 2, 3, 4])); // tensor(2.5000)
  * ```
  */
-export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
+export function mean(x: Tensor, ...args: ReduceArgs): Tensor {
   expectTensor('mean', 'input', x);
+  const { dim, keepdim } = reduceArgs('mean', args, false);
   if (!x.dtype.isFloatingPoint) {
     throw new TypeError(`mean: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype.cName}`);
   }
@@ -244,8 +283,9 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
  * variance(tensor([1, 2, 3, 4])); // tensor(1.6667)
  * ```
  */
-export function variance(x: Tensor, dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+export function variance(x: Tensor, ...args: VarArgs): Tensor {
   expectTensor('var', 'input', x);
+  const { dim, keepdim, correction } = reduceArgs('var', args, true);
   if (typeof correction !== 'number' || !(correction >= 0)) throw new RangeError(`var: correction must be a non-negative number, got ${correction}`);
   const dims = normDims('var', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   let n = 1;
@@ -262,7 +302,9 @@ export function variance(x: Tensor, dim?: number | readonly number[] | null, kee
  * std(tensor([1, 2, 3, 4]), null, false, 0); // tensor(1.1180)
  * ```
  */
-export function std(x: Tensor, dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+export function std(x: Tensor, ...args: VarArgs): Tensor {
+  expectTensor('std', 'input', x);
+  const { dim, keepdim, correction } = reduceArgs('std', args, true);
   return sqrt(variance(x, dim, keepdim, correction));
 }
 
@@ -274,8 +316,10 @@ export function std(x: Tensor, dim?: number | readonly number[] | null, keepdim 
  * logsumexp(tensor([0, 0]), 0); // tensor(0.6931)
  * ```
  */
-export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+export function logsumexp(x: Tensor, ...args: ReduceArgs): Tensor {
   expectTensor('logsumexp', 'input', x);
+  const { dim, keepdim } = reduceArgs('logsumexp', args, false);
+  if (dim === undefined) throw new TypeError('logsumexp: dim is required');
   const dims = normDims('logsumexp', dim, x.ndim);
   const kshape = reducedShape(x.shape, dims, true);
   // NOTE: the shift is a constant for autograd (its gradient contributions cancel).

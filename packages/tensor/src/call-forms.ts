@@ -1,4 +1,4 @@
-import { describe } from '../ops/util.js';
+import { describe } from './ops/util.js';
 
 /**
  * @internal The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
@@ -14,7 +14,7 @@ export interface PositionalParam {
   readonly expected: string;
 }
 
-const isBag = (v: unknown): v is Record<string, unknown> => {
+export const isBag = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
