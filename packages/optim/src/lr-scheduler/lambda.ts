@@ -79,6 +79,29 @@ export interface LambdaLROptions {
 }
 
 /**
+ * What LambdaLR and MultiplicativeLR share: one `lrLambda` per param group, checked when made,
+ * at each step (a group added since has none) and in state dicts (`lr_lambdas`).
+ */
+abstract class PerGroupLambdaLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+  constructor(name: string, optimizer: AnyOptimizer, options: Partial<LambdaLROptions>) {
+    const o = resolve(name, { lrLambda: undefined, lastEpoch: -1 } as Record<string, unknown>, options);
+    required(name, o, 'lrLambda');
+    checkOptimizer(optimizer);
+    const fns = lambdasFor(optimizer, o['lrLambda']);
+    super(optimizer, o['lastEpoch'] as number);
+    this.lrLambdas = fns;
+    this.initialStep();
+  }
+  override checkStep(): void {
+    checkLambdaGroups(this.name, this.groups.length, this.lrLambdas.length);
+  }
+  protected override stateSpec(): SchedulerStateSpec {
+    return { ...this.baseSpec(), lr_lambdas: lambdasKey(this.lrLambdas) };
+  }
+}
+
+/**
  * `lr = initial_lr * lrLambda(epoch)` (PyTorch's `LambdaLR`).
  *
  * @example
@@ -91,26 +114,13 @@ export interface LambdaLROptions {
  * sched.getLastLr(); // [0.1 * 0.95 ** 3]
  * ```
  */
-export class LambdaLR extends LRScheduler {
-  lrLambdas: LrLambda[];
+export class LambdaLR extends PerGroupLambdaLR {
   constructor(optimizer: AnyOptimizer, options: Partial<LambdaLROptions>) {
-    const o = resolve('LambdaLR', { lrLambda: undefined, lastEpoch: -1 } as Record<string, unknown>, options);
-    required('LambdaLR', o, 'lrLambda');
-    checkOptimizer(optimizer);
-    const fns = lambdasFor(optimizer, o['lrLambda']);
-    super(optimizer, o['lastEpoch'] as number);
-    this.lrLambdas = fns;
-    this.initialStep();
-  }
-  override checkStep(): void {
-    checkLambdaGroups(this.name, this.groups.length, this.lrLambdas.length);
+    super('LambdaLR', optimizer, options);
   }
   getLr(): number[] {
     this.warnGetLrCalledWithinStep();
     return this.baseLrs.map((base, i) => base * this.lrLambdas[i]!(this.lastEpoch));
-  }
-  protected override stateSpec(): SchedulerStateSpec {
-    return { ...this.baseSpec(), lr_lambdas: lambdasKey(this.lrLambdas) };
   }
 }
 
@@ -126,26 +136,13 @@ export class LambdaLR extends LRScheduler {
  * opt.step(); sched.step(); // lr 0.09
  * ```
  */
-export class MultiplicativeLR extends LRScheduler {
-  lrLambdas: LrLambda[];
+export class MultiplicativeLR extends PerGroupLambdaLR {
   constructor(optimizer: AnyOptimizer, options: Partial<LambdaLROptions>) {
-    const o = resolve('MultiplicativeLR', { lrLambda: undefined, lastEpoch: -1 } as Record<string, unknown>, options);
-    required('MultiplicativeLR', o, 'lrLambda');
-    checkOptimizer(optimizer);
-    const fns = lambdasFor(optimizer, o['lrLambda']);
-    super(optimizer, o['lastEpoch'] as number);
-    this.lrLambdas = fns;
-    this.initialStep();
-  }
-  override checkStep(): void {
-    checkLambdaGroups(this.name, this.groups.length, this.lrLambdas.length);
+    super('MultiplicativeLR', optimizer, options);
   }
   getLr(): number[] {
     this.warnGetLrCalledWithinStep();
     if (!this.isInitial) return this.groups.map((g, i) => lrOf(g) * this.lrLambdas[i]!(this.lastEpoch));
     return this.groupLrs();
-  }
-  protected override stateSpec(): SchedulerStateSpec {
-    return { ...this.baseSpec(), lr_lambdas: lambdasKey(this.lrLambdas) };
   }
 }
