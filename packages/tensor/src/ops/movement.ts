@@ -5,7 +5,7 @@ import { contiguousStrides, fmt, normDim, numel, sameShape, shapeArgs, type Shap
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './binary.js';
 import { empty, expectTensor, wrap } from './util.js';
-import { bool, float32, float64, promoteTypes, type DType } from '../dtype.js';
+import { bool, float32, float64, promoteTypes, type DType, type StorageArray } from '../dtype.js';
 import { castStrided, copyStrided, scatterStrided } from './typed.js';
 import { tensor } from './creation.js';
 
@@ -356,17 +356,22 @@ export function scatterFlat(g: Tensor, idx: Int32Array, shape: Shape): Tensor {
   return record('scatterAdd', out, [g], (gg) => [takeFlat(gg, idx, g.shape)]);
 }
 
+/** An index tensor's elements in its own storage type; bool and floating dtypes but float32 refused, as PyTorch refuses them. */
+function indexData(op: string, arg: string, t: Tensor): StorageArray {
+  const dt = t.dtype;
+  if (dt === bool || (dt.isFloatingPoint && dt !== float32)) {
+    throw new TypeError(`${op}: ${arg} must be an integer tensor (int64 or int32), got ${dt.name}`);
+  }
+  return t.toTypedArray();
+}
+
 /**
  * The values of an index or class-target tensor as numbers, exactly: int64 (past ±2^53
  * refused), the other integer dtypes, and float32 (a JavaScript user's `tensor([0, 2])`; the
  * caller refuses non-integers). bool and the other floating dtypes are refused, as PyTorch does.
  */
 export function indexValues(op: string, arg: string, t: Tensor): Float64Array {
-  const dt = t.dtype;
-  if (dt === bool || (dt.isFloatingPoint && dt !== float32)) {
-    throw new TypeError(`${op}: ${arg} must be an integer tensor (int64 or int32), got ${dt.name}`);
-  }
-  const raw = t.toTypedArray();
+  const raw = indexData(op, arg, t);
   const out = new Float64Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i]!;
@@ -382,10 +387,7 @@ export function indexValues(op: string, arg: string, t: Tensor): Float64Array {
  * `tensor([0, 1])` gives a JavaScript user). Non-integer values and bool are refused.
  */
 export function readIndex(op: string, index: Tensor, size: number, dim: number): Int32Array {
-  const dt = index.dtype;
-  if (dt === bool) throw new TypeError(`${op}: index must be an integer tensor (int64 or int32), got bool`);
-  if (dt.isFloatingPoint && dt !== float32) throw new TypeError(`${op}: index must be an integer tensor (int64 or int32), got ${dt.name}`);
-  const raw = index.toTypedArray();
+  const raw = indexData(op, 'index', index);
   const out = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i]!;

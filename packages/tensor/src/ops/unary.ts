@@ -212,7 +212,9 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     jsKernels.clamp(d as unknown as Float32Array, o, lo, hi, out.storage.data as unknown as Float32Array, 0, out.numel()); // NOTE: the JS row computes in doubles (see unaryForward)
   } else {
     // Integers: PyTorch clamps in the tensor's dtype with integer bounds, and promotes to float for fractional ones.
-    out = minimum(maximum(x, lo === -Infinity ? x : lo), hi === Infinity ? x : hi);
+    out = x;
+    if (lo !== -Infinity) out = maximum(out, lo);
+    if (hi !== Infinity) out = minimum(out, hi);
   }
   return record('clamp', out, [x], (g) => {
     let mask: Tensor | null = null;
