@@ -1,4 +1,5 @@
 import { describe } from './ops/util.js';
+import { checkOptions } from './options.js';
 
 /**
  * @internal The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
@@ -58,3 +59,19 @@ export const num = (name: string): PositionalParam => ({ name, is: isNumber, exp
 export const bool = (name: string): PositionalParam => ({ name, is: isBoolean, expected: 'a boolean' });
 export const numOrNull = (name: string): PositionalParam => ({ name, is: isNumberOrNull, expected: 'a number or null' });
 export const intOrTuple = (name: string): PositionalParam => ({ name, is: isIntOrTuple, expected: 'an integer or a tuple of them' });
+
+/**
+ * @internal PyTorch's call forms for a function: positional parameters in order, then a bag
+ * with the same names (and `extra` keyword-only ones). Unknown options are refused, and every
+ * value given, either way, passes its parameter's type test.
+ */
+export function callArgs<O extends object>(op: string, args: readonly unknown[], params: readonly PositionalParam[], extra: readonly PositionalParam[] = []): Partial<O> {
+  const o = foldPositional(op, args, params);
+  const all = [...params, ...extra];
+  checkOptions(op, o, all.map((p) => p.name));
+  for (const p of all) {
+    const v = o[p.name];
+    if (v !== undefined && !p.is(v)) throw new TypeError(`${op}: ${p.name} must be ${p.expected}, got ${describe(v)}`);
+  }
+  return o as Partial<O>;
+}

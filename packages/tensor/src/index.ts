@@ -32,7 +32,9 @@ export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, 
 export { sin, cos, tan, rsqrt, expm1, log2, floor, ceil, round, trunc } from './ops/unary.js';
 export { fmod, atan2, maskedFill } from './ops/binary.js';
 export { any, all, cumsum, cumprod, nonzero, type CumulativeOptions } from './ops/reduce.js';
-export { tril, triu, flip, roll, repeat } from './ops/movement.js';
+export { at, setAt, indexPut_, scatter, scatterAdd, indexAdd, scatter_, scatterAdd_, indexAdd_, type IndexItem, type ScatterOptions, type IndexAddOptions } from './ops/indexing.js';
+export { sort, argsort, topk, kthvalue, median, mode, type SortArgs, type SortOptions, type TopkArgs, type TopkOptions, type OrderStatArgs } from './ops/sort.js';
+export { tril, triu, flip, roll, repeat, split, chunk, unbind, repeatInterleave, type RepeatInterleaveOptions } from './ops/movement.js';
 export { outer } from './ops/matmul.js';
 export { randnLike, randLike, randintLike } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';

@@ -10,6 +10,8 @@ import * as U from './ops/unary.js';
 import * as R from './ops/reduce.js';
 import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
+import * as S from './ops/sort.js';
+import * as X from './ops/indexing.js';
 import { matmul, outer } from './ops/matmul.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
@@ -528,6 +530,46 @@ export class Tensor {
   roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return M.roll(this, shifts, dims); }
   /** Tiled `sizes[i]` times along each dim. */
   repeat(...sizes: (number | readonly number[])[]): Tensor { return M.repeat(this, ...sizes); }
+  /** The values along `dim` in order, with their positions: `[values, indices]`. */
+  sort(...args: S.SortArgs): R.ValuesIndices { return S.sort(this, ...args); }
+  /** The positions that sort this tensor along `dim` (int64). */
+  argsort(...args: S.SortArgs): Tensor { return S.argsort(this, ...args); }
+  /** The `k` largest (or smallest) values along `dim`, with their positions. */
+  topk(k: number, ...args: S.TopkArgs): R.ValuesIndices { return S.topk(this, k, ...args); }
+  /** The `k`-th smallest value along `dim`, with its position. */
+  kthvalue(k: number, ...args: S.OrderStatArgs): R.ValuesIndices { return S.kthvalue(this, k, ...args); }
+  /** The median (a 0-d tensor), or along `dim` `[values, indices]`. */
+  median(): Tensor;
+  median(...args: S.OrderStatArgs): R.ValuesIndices;
+  median(...args: S.OrderStatArgs): Tensor | R.ValuesIndices { return args.length === 0 ? S.median(this) : S.median(this, ...args); }
+  /** The most frequent value along `dim`, with a position of it. */
+  mode(...args: S.OrderStatArgs): R.ValuesIndices { return S.mode(this, ...args); }
+  /**
+   * Python's `x[...]`: `x.at(0)`, `x.at(':, -2:')`, `x.at('...', 0)`, `x.at(mask)`, `x.at(':', idx)`
+   * (numbers, slices, `'...'` and `null` give views; masks and index tensors copies).
+   */
+  at(...items: X.IndexItem[]): Tensor { return X.at(this, ...items); }
+  /** Python's `x[index] = value`, in place: `x.setAt(':, -1', 0)`, `x.setAt(mask, v)`, `x.setAt([0, idx], v)`. */
+  setAt(index: X.IndexItem | readonly X.IndexItem[], value: TensorLike | boolean): this { return X.setAt(this, index, value); }
+  /** PyTorch's `index_put_` (`accumulate`: add, repeated positions adding up). */
+  indexPut_(indices: readonly (Tensor | null)[], values: Tensor, accumulate = false): this { return X.indexPut_(this, indices, values, accumulate); }
+  /** `src` (or a number) written where `index` points along `dim`. */
+  scatter(dim: number, index: M.IndexArg, src: Tensor | number, options?: X.ScatterOptions): Tensor { return X.scatter(this, dim, index, src, options); }
+  /** `src` added where `index` points along `dim`. */
+  scatterAdd(dim: number, index: M.IndexArg, src: Tensor): Tensor { return X.scatterAdd(this, dim, index, src); }
+  /** `alpha * source` added at the positions `index` names along `dim`. */
+  indexAdd(dim: number, index: M.IndexArg, source: Tensor, options?: X.IndexAddOptions): Tensor { return X.indexAdd(this, dim, index, source, options); }
+  scatter_(dim: number, index: M.IndexArg, src: Tensor | number, options?: X.ScatterOptions): this { return X.scatter_(this, dim, index, src, options); }
+  scatterAdd_(dim: number, index: M.IndexArg, src: Tensor): this { return X.scatterAdd_(this, dim, index, src); }
+  indexAdd_(dim: number, index: M.IndexArg, source: Tensor, options?: X.IndexAddOptions): this { return X.indexAdd_(this, dim, index, source, options); }
+  /** Pieces of `splitSize` along `dim`, or of the listed sizes (views). */
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] { return M.split(this, splitSizeOrSections, dim); }
+  /** `chunks` pieces along `dim` (views). */
+  chunk(chunks: number, dim = 0): Tensor[] { return M.chunk(this, chunks, dim); }
+  /** The slices along `dim`, that dim removed (views). */
+  unbind(dim = 0): Tensor[] { return M.unbind(this, dim); }
+  /** Each element (slice along `dim`) repeated in place. */
+  repeatInterleave(repeats: number | Tensor | readonly number[], dim?: number | null, options?: M.RepeatInterleaveOptions): Tensor { return M.repeatInterleave(this, repeats, dim, options); }
 
   // ---- in-place (bump the version; recorded when grad mode is on) -------------------------
 

@@ -154,6 +154,17 @@ export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: num
   return self;
 }
 
+/**
+ * @internal The in-place path for ops outside this file (indexing, scatter): `compute(old)` is
+ * the out-of-place result, written into self (recorded under grad mode, as every in-place op);
+ * inputs that overlap self are read from a copy.
+ */
+export function inplaceWith(self: Tensor, op: string, others: readonly Tensor[], compute: (old: Tensor, others: readonly Tensor[]) => Tensor): void {
+  expectTensor(op, 'self', self);
+  const inputs = others.map((t) => readable(op, self, t));
+  inplace(self, op, inputs, (old) => compute(old, inputs));
+}
+
 /** Copies `src` (broadcast to self's shape) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   expectTensor('copy_', 'self', self);

@@ -4,8 +4,9 @@ import { K } from '../kernels/index.js';
 import { contiguousStrides, fmt, normDim, numel, sameShape, shapeArgs, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './binary.js';
-import { empty, expectTensor, wrap } from './util.js';
-import { bool, float32, float64, promoteTypes, type DType, type StorageArray } from '../dtype.js';
+import { describe, empty, expectTensor, wrap } from './util.js';
+import { checkOptions } from '../options.js';
+import { bool, float32, float64, int64, promoteTypes, type DType, type StorageArray } from '../dtype.js';
 import { castStrided, copyStrided, scatterStrided } from './typed.js';
 import { tensor } from './creation.js';
 
@@ -653,4 +654,139 @@ export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Ten
   const inter = shape.flatMap((d) => [1, d]);
   const wide = r.flatMap((v, i) => [v, shape[i]!]);
   return reshape(contiguous(expand(reshape(x, inter), wide)), target);
+}
+
+/**
+ * Pieces of `splitSizeOrSections` elements along `dim` (the last one smaller when it does not
+ * divide), or pieces of the listed sizes, which must add up to the dim's size. Views, as
+ * PyTorch's `split`; each piece's gradient flows back to its place.
+ * @example
+ * ```ts
+ * import { arange, split } from '@tensile/tensor';
+ * split(arange(5), 2).map((p) => p.shape); // [[2], [2], [1]]
+ * const [a, b] = arange(5).split([1, 4]); // a: tensor([0]), b: tensor([1, 2, 3, 4])
+ * ```
+ */
+export function split(x: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  expectTensor('split', 'input', x);
+  if (x.ndim === 0) throw new RangeError('split: split expects at least a 1-dimensional tensor');
+  const d = normDim('split', dim, x.ndim);
+  const size = x.shape[d]!;
+  if (typeof splitSizeOrSections === 'number') {
+    const s = splitSizeOrSections;
+    if (!Number.isInteger(s)) throw new TypeError(`split: split_size must be an integer, got ${describe(s)}`);
+    if (s < 0) throw new RangeError(`split: split expects split_size be non-negative, but got split_size=${s}`);
+    if (s === 0 && size !== 0) throw new RangeError(`split: split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
+    const n = s === 0 ? 1 : Math.max(Math.ceil(size / s), 1);
+    return Array.from({ length: n }, (_, i) => narrow(x, d, i * s, Math.min(s, size - i * s)));
+  }
+  if (!Array.isArray(splitSizeOrSections) || splitSizeOrSections.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new TypeError(`split: split_size_or_sections must be a non-negative integer or an array of them, got ${describe(splitSizeOrSections)}`);
+  }
+  const sizes = splitSizeOrSections;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== size) {
+    throw new RangeError(`split: split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${fmt(sizes)}`);
+  }
+  let start = 0;
+  return sizes.map((len) => {
+    const piece = narrow(x, d, start, len);
+    start += len;
+    return piece;
+  });
+}
+
+/**
+ * `chunks` pieces along `dim` of `ceil(size / chunks)` elements each (fewer pieces when they
+ * run out, as PyTorch's `chunk`). Views.
+ * @example
+ * ```ts
+ * import { arange, chunk } from '@tensile/tensor';
+ * const [q, k, v] = chunk(arange(6).reshape(2, 3), 3, 1); // each of shape [2, 1]
+ * ```
+ */
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  expectTensor('chunk', 'input', x);
+  if (x.ndim === 0) throw new RangeError('chunk: chunk expects at least a 1-dimensional tensor');
+  if (!Number.isInteger(chunks)) throw new TypeError(`chunk: chunks must be an integer, got ${describe(chunks)}`);
+  if (chunks <= 0) throw new RangeError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const d = normDim('chunk', dim, x.ndim);
+  const size = x.shape[d]!;
+  const each = Math.ceil(size / chunks);
+  if (each === 0) return Array.from({ length: chunks }, () => narrow(x, d, 0, 0));
+  return split(x, each, d);
+}
+
+/**
+ * The slices along `dim`, that dim removed (PyTorch's `unbind`; views).
+ * @example
+ * ```ts
+ * import { tensor, unbind } from '@tensile/tensor';
+ * const [row0, row1] = unbind(tensor([[1, 2], [3, 4]])); // tensor([1., 2.]), tensor([3., 4.])
+ * ```
+ */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  expectTensor('unbind', 'input', x);
+  if (x.ndim === 0) throw new RangeError('unbind: Dimension specified as 0 but tensor has no dimensions');
+  const d = normDim('unbind', dim, x.ndim);
+  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+}
+
+/** Options of {@link repeatInterleave}. */
+export interface RepeatInterleaveOptions {
+  /** The output's size along `dim`, if known (PyTorch checks it against the repeats' sum). */
+  outputSize?: number;
+}
+
+/**
+ * Each element (each slice along `dim`) repeated `repeats` times in place: `[1, 2]` with 2
+ * gives `[1, 1, 2, 2]` (PyTorch's `repeat_interleave`). `repeats` is a number or one count per
+ * slice (an integer tensor or a `number[]`); without `dim` the input is flattened first. An
+ * `indexSelect` underneath, so any dtype and the gradient (summed over the copies) come with it.
+ * @example
+ * ```ts
+ * import { repeatInterleave, tensor } from '@tensile/tensor';
+ * repeatInterleave(tensor([1, 2]), 2); // tensor([1., 1., 2., 2.])
+ * tensor([[1, 2], [3, 4]]).repeatInterleave([1, 2], 0); // tensor([[1., 2.], [3., 4.], [3., 4.]])
+ * ```
+ */
+export function repeatInterleave(x: Tensor, repeats: number | Tensor | readonly number[], dim?: number | null, options: RepeatInterleaveOptions = {}): Tensor {
+  expectTensor('repeatInterleave', 'input', x);
+  const { outputSize } = checkOptions('repeatInterleave', options, ['outputSize']);
+  if (dim === undefined || dim === null) return repeatInterleave(reshape(x, [-1]), repeats, 0, options);
+  const d = normDim('repeatInterleave', dim, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  let counts: number[];
+  if (typeof repeats === 'number') {
+    if (!Number.isInteger(repeats)) throw new TypeError(`repeatInterleave: repeats must be an integer, got ${describe(repeats)}`);
+    counts = new Array<number>(n).fill(repeats);
+  } else {
+    const r = repeats instanceof Tensor ? repeats : tensor(repeats as number[], { dtype: int64 });
+    if (r.ndim > 1) throw new RangeError(`repeatInterleave: repeats must be 0-dim or 1-dim tensor, got shape ${fmt(r.shape)}`);
+    const vals = Array.from(indexValues('repeatInterleave', 'repeats', r));
+    if (vals.some((v) => !Number.isInteger(v))) throw new TypeError(`repeatInterleave: repeats must hold integers, got ${fmt(vals)}`);
+    if (vals.length === 1) counts = new Array<number>(n).fill(vals[0]!);
+    else if (vals.length === n) counts = vals;
+    else throw new RangeError(`repeatInterleave: repeats must have the same size as input along dim, but got repeats.size(0) = ${vals.length} and input.size(${d}) = ${n}`);
+  }
+  if (counts.some((c) => c < 0)) throw new RangeError(`repeatInterleave: repeats can not be negative, got ${fmt(counts)}`);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (outputSize !== undefined && outputSize !== total) throw new RangeError(`repeatInterleave: allocated size does not match required size (outputSize ${outputSize}, repeats sum to ${total})`);
+  const idx: number[] = [];
+  counts.forEach((c, i) => { for (let k = 0; k < c; k++) idx.push(i); });
+  return indexSelect(x.ndim === 0 ? reshape(x, [1]) : x, d, Int32Array.from(idx));
+}
+
+/**
+ * @internal A view of x with the given geometry over x's storage, recorded: its gradient is
+ * `g` written into zeros of x's shape at `gradOffset` with `gradStrides` (the same geometry
+ * over a contiguous tensor of x's shape). The one backward of every basic-indexing view.
+ */
+export function stridedView(x: Tensor, shape: Shape, strides: Shape, offset: number, gradStrides: Shape, gradOffset: number): Tensor {
+  const out = viewOf(x, shape, strides, offset);
+  return record('index', out, [x], (g) => {
+    const z = empty(x.shape, g.dtype);
+    writeInto(g, new Tensor(z.storage, shape, gradStrides, gradOffset), gradOffset);
+    return [z];
+  });
 }

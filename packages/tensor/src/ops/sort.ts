@@ -1,0 +1,227 @@
+import { bool as boolParam, callArgs, num, type Positional } from '../call-forms.js';
+import { int64, type StorageArray } from '../dtype.js';
+import { contiguousStrides, fmt, normDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { takeFlat } from './movement.js';
+import { valuesIndices, type ValuesIndices } from './reduce.js';
+import { expectTensor, wrap } from './util.js';
+
+/**
+ * Sorting and order statistics along one dim: `sort`, `argsort`, `topk`, `kthvalue`, `median`,
+ * `mode`. Each finds, per slice, the order of the elements' positions; the values are then a
+ * `takeFlat` of the input at those positions, so every dtype and the gradient (scattered back to
+ * where each value came from) come with it. Indices are int64, as PyTorch's.
+ *
+ * Order: NaN is greater than everything (last ascending, first descending), as PyTorch's CPU
+ * sort; ties keep their input order (PyTorch's `stable=True`, which its CPU kernel also gives
+ * without the flag).
+ */
+
+/** A slice's values as a comparable array: numbers, or bigints for int64. */
+type Values = ArrayLike<number | bigint | boolean>;
+
+function compareAsc(v: Values): (a: number, b: number) => number {
+  return (a, b) => {
+    const x = v[a]!, y = v[b]!;
+    const xn = typeof x === 'number' && Number.isNaN(x), yn = typeof y === 'number' && Number.isNaN(y);
+    if (xn || yn) return xn && yn ? a - b : xn ? 1 : -1;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  };
+}
+
+function compareDesc(v: Values): (a: number, b: number) => number {
+  return (a, b) => {
+    const x = v[a]!, y = v[b]!;
+    const xn = typeof x === 'number' && Number.isNaN(x), yn = typeof y === 'number' && Number.isNaN(y);
+    if (xn || yn) return xn && yn ? a - b : xn ? -1 : 1;
+    return x > y ? -1 : x < y ? 1 : a - b;
+  };
+}
+
+/**
+ * For each slice of `x` along `d`: `pick(order, values)` chooses positions (within the slice)
+ * from the slice's positions sorted by value; returns the chosen flat positions (row-major over
+ * x's shape with dim `d` of length `k`) and the chosen in-slice indices.
+ */
+function orderSlices(x: Tensor, d: number, k: number, descending: boolean, pick: (sorted: number[], values: Values) => readonly number[]): { flat: Int32Array; idx: Float64Array } {
+  const [data, off] = x._contiguousAny() as [StorageArray, number];
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const inner = x.ndim === 0 ? 1 : contiguousStrides(x.shape)[d]!;
+  const slices = n === 0 ? 0 : x.numel() / n;
+  const flat = new Int32Array(slices * k), idx = new Float64Array(slices * k);
+  const vals = new Array<number | bigint | boolean>(n);
+  const positions = Array.from({ length: n }, (_, i) => i);
+  const compare = (descending ? compareDesc : compareAsc)(vals);
+  for (let s = 0; s < slices; s++) {
+    // slice s: its block (the dims before d) and its offset inside the block (the dims after d)
+    const block = Math.floor(s / inner), within = s % inner;
+    const base = block * n * inner + within;
+    for (let i = 0; i < n; i++) vals[i] = data[off + base + i * inner]!;
+    const chosen = pick(positions.slice().sort(compare), vals);
+    for (let j = 0; j < k; j++) {
+      const out = block * k * inner + j * inner + within;
+      flat[out] = base + chosen[j]! * inner;
+      idx[out] = chosen[j]!;
+    }
+  }
+  return { flat, idx };
+}
+
+const same = (a: number | bigint | boolean, b: number | bigint | boolean): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
+function results(op: string, x: Tensor, d: number, k: number, keepdim: boolean, found: { flat: Int32Array; idx: Float64Array }): ValuesIndices {
+  const shape = x.ndim === 0 ? [] : [...x.shape];
+  if (x.ndim > 0) shape[d] = k;
+  let values = takeFlat(x, found.flat, shape, op);
+  let indices = wrap(BigInt64Array.from(found.idx, (v) => BigInt(v)), shape, int64);
+  if (!keepdim && x.ndim > 0 && k === 1 && shape.length === x.ndim) {
+    values = values.squeeze(d);
+    indices = indices.squeeze(d);
+  }
+  return valuesIndices(values, indices);
+}
+
+/** `sort`'s and `argsort`'s trailing arguments: `(dim, descending)`, then `{ stable }`. */
+export type SortArgs = Positional<[dim: number, descending: boolean], SortOptions>;
+/** PyTorch's keywords of `sort` / `argsort`. */
+export interface SortOptions { dim?: number; descending?: boolean; stable?: boolean }
+const SORT = [num('dim'), boolParam('descending')];
+
+/**
+ * The values along `dim` in order, with the positions they came from: `[values, indices]`
+ * (PyTorch's named tuple: also `.values`, `.indices`).
+ * @example
+ * ```ts
+ * import { sort, tensor } from '@tensile/tensor';
+ * const [values, indices] = sort(tensor([3, 1, 2])); // tensor([1., 2., 3.]), tensor([1, 2, 0])
+ * tensor([3, 1, 2]).sort(0, true).values; // tensor([3., 2., 1.])
+ * tensor([3, 1, 2]).sort({ descending: true }).indices; // tensor([0, 2, 1])
+ * ```
+ */
+export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
+  expectTensor('sort', 'input', x);
+  const o = callArgs<SortOptions>('sort', args, SORT, [boolParam('stable')]);
+  const d = normDim('sort', o.dim ?? -1, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  return results('sort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order));
+}
+
+/**
+ * The positions that sort `x` along `dim` (int64): `sort(x, ...).indices`.
+ * @example
+ * ```ts
+ * import { argsort, tensor } from '@tensile/tensor';
+ * argsort(tensor([3, 1, 2])); // tensor([1, 2, 0])
+ * ```
+ */
+export function argsort(x: Tensor, ...args: SortArgs): Tensor {
+  expectTensor('argsort', 'input', x);
+  const o = callArgs<SortOptions>('argsort', args, SORT, [boolParam('stable')]);
+  const d = normDim('argsort', o.dim ?? -1, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  return results('argsort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order)).indices;
+}
+
+/** `topk`'s trailing arguments: `(dim, largest, sorted)`, or a bag. */
+export type TopkArgs = Positional<[dim: number, largest: boolean, sorted: boolean], TopkOptions>;
+/** PyTorch's keywords of `topk`. */
+export interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
+
+/**
+ * The `k` largest (or, with `largest: false`, smallest) values along `dim` (the last by
+ * default), largest first, with their positions: `[values, indices]`.
+ * @example
+ * ```ts
+ * import { tensor, topk } from '@tensile/tensor';
+ * const [values, indices] = topk(tensor([1, 5, 3, 4]), 2); // tensor([5., 4.]), tensor([1, 3])
+ * tensor([1, 5, 3, 4]).topk(1, { largest: false }).values; // tensor([1.])
+ * ```
+ */
+export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
+  expectTensor('topk', 'input', x);
+  const o = callArgs<TopkOptions>('topk', args, [num('dim'), boolParam('largest'), boolParam('sorted')]);
+  const d = normDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${String(k)}`);
+  if (k < 0 || k > n) throw new RangeError(`topk: selected index k out of range (k = ${k}, dim ${d} of size ${n})`);
+  return results('topk', x, d, k, true, orderSlices(x, d, k, o.largest ?? true, (order) => order.slice(0, k)));
+}
+
+/** `kthvalue`'s and `median`'s trailing arguments: `(dim, keepdim)`, or a bag. */
+export type OrderStatArgs = Positional<[dim: number, keepdim: boolean], { dim?: number; keepdim?: boolean }>;
+
+/**
+ * The `k`-th smallest value along `dim` (1-based, the last dim by default) and its position.
+ * @example
+ * ```ts
+ * import { kthvalue, tensor } from '@tensile/tensor';
+ * kthvalue(tensor([3, 1, 2]), 2).values; // tensor(2.)
+ * ```
+ */
+export function kthvalue(x: Tensor, k: number, ...args: OrderStatArgs): ValuesIndices {
+  expectTensor('kthvalue', 'input', x);
+  const o = callArgs<{ dim?: number; keepdim?: boolean }>('kthvalue', args, [num('dim'), boolParam('keepdim')]);
+  const d = normDim('kthvalue', o.dim ?? -1, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthvalue: selected number k out of range for dimension ${d} (k = ${k}, size ${n})`);
+  return results('kthvalue', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order) => [order[k - 1]!]));
+}
+
+/**
+ * The median: without `dim`, of all elements (a 0-d tensor; the lower of the two middle values
+ * for an even count, NaN if any is NaN, as PyTorch's); along `dim`, `[values, indices]`.
+ * @example
+ * ```ts
+ * import { median, tensor } from '@tensile/tensor';
+ * median(tensor([3, 1, 4, 2])); // tensor(2.)
+ * tensor([[3, 1, 2]]).median(1).indices; // tensor([2])
+ * ```
+ */
+export function median(x: Tensor): Tensor;
+export function median(x: Tensor, ...args: OrderStatArgs): ValuesIndices;
+export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndices {
+  expectTensor('median', 'input', x);
+  const o = callArgs<{ dim?: number; keepdim?: boolean }>('median', args, [num('dim'), boolParam('keepdim')]);
+  if (o.dim === undefined) {
+    if (o.keepdim !== undefined) throw new TypeError('median: keepdim needs dim');
+    if (x.numel() === 0) throw new RangeError('median: cannot compute the median of an empty tensor');
+    return median(x.reshape(-1), 0).values;
+  }
+  const d = normDim('median', o.dim, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (n === 0) throw new RangeError(`median: cannot compute the median along dim ${d} of size 0 (shape ${fmt(x.shape)})`);
+  // NaN sorts last: a slice holding NaN gives its first NaN, as PyTorch's median propagates NaN.
+  return results('median', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
+    const nan = order.find((i) => Number.isNaN(v[i]));
+    return [nan ?? order[(n - 1) >> 1]!];
+  }));
+}
+
+/**
+ * The most frequent value along `dim` (the smallest of equally frequent ones) and a position
+ * where it occurs: `[values, indices]`.
+ * @example
+ * ```ts
+ * import { mode, tensor } from '@tensile/tensor';
+ * mode(tensor([2, 1, 2, 1, 1])).values; // tensor(1.)
+ * ```
+ */
+export function mode(x: Tensor, ...args: OrderStatArgs): ValuesIndices {
+  expectTensor('mode', 'input', x);
+  const o = callArgs<{ dim?: number; keepdim?: boolean }>('mode', args, [num('dim'), boolParam('keepdim')]);
+  const d = normDim('mode', o.dim ?? -1, Math.max(x.ndim, 1));
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (n === 0) throw new RangeError(`mode: cannot compute the mode along dim ${d} of size 0`);
+  return results('mode', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
+    // equal values are adjacent in `order`; the smallest of the most frequent wins, and PyTorch's
+    // kernel reports the last position of its run
+    let best = order[0]!, bestCount = 0, runStart = 0;
+    for (let j = 1; j <= n; j++) {
+      if (j === n || !same(v[order[j]!]!, v[order[runStart]!]!)) {
+        if (j - runStart > bestCount) { bestCount = j - runStart; best = order[j - 1]!; }
+        runStart = j;
+      }
+    }
+    return [best];
+  }));
+}
