@@ -44,7 +44,10 @@ export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,
   gather, indexSelect, cat, stack,
 } from './ops/movement.js';
-export { matmul, bmm } from './ops/matmul.js';
+export { matmul, bmm, addmm, baddbmm, type AddProductOptions } from './ops/matmul.js';
+export { norm, type NormArgs, type NormOptions, type NormOrd, type VectorNormArgs, type VectorNormOptions } from './ops/norm.js';
+export * as linalg from './ops/linalg.js';
+export { einsum } from './ops/einsum.js';
 export { updateInPlace, makeResident, isResident } from './ops/inplace.js';
 export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmReady, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';

@@ -12,7 +12,8 @@ import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
 import * as S from './ops/sort.js';
 import * as X from './ops/indexing.js';
-import { matmul, outer } from './ops/matmul.js';
+import { addmm, baddbmm, matmul, outer, type AddProductOptions } from './ops/matmul.js';
+import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
@@ -562,6 +563,12 @@ export class Tensor {
   scatter_(dim: number, index: M.IndexArg, src: Tensor | number, options?: X.ScatterOptions): this { return X.scatter_(this, dim, index, src, options); }
   scatterAdd_(dim: number, index: M.IndexArg, src: Tensor): this { return X.scatterAdd_(this, dim, index, src); }
   indexAdd_(dim: number, index: M.IndexArg, source: Tensor, options?: X.IndexAddOptions): this { return X.indexAdd_(this, dim, index, source, options); }
+  /** PyTorch's `x.norm(p, dim, keepdim)` (`'fro'` by default). */
+  norm(...args: N.NormArgs): Tensor { return N.norm(this, ...args); }
+  /** `beta * self + alpha * (mat1 @ mat2)`. */
+  addmm(mat1: Tensor, mat2: Tensor, options?: AddProductOptions): Tensor { return addmm(this, mat1, mat2, options); }
+  /** `beta * self + alpha * bmm(batch1, batch2)`. */
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: AddProductOptions): Tensor { return baddbmm(this, batch1, batch2, options); }
   /** Pieces of `splitSize` along `dim`, or of the listed sizes (views). */
   split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] { return M.split(this, splitSizeOrSections, dim); }
   /** `chunks` pieces along `dim` (views). */

@@ -3,9 +3,11 @@ import { ShapeError } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { broadcastShapes, fmt, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mul } from './binary.js';
+import { add, mul } from './binary.js';
+import { zerosLike } from './creation.js';
+import { checkOptions } from '../options.js';
 import { sum } from './reduce.js';
-import { empty, expectTensor } from './util.js';
+import { describe, empty, expectTensor } from './util.js';
 import { float64 } from '../dtype.js';
 
 /** PyTorch's check (its message): both operands of a product in one dtype. */
@@ -135,4 +137,59 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1) throw new ShapeError(`outer: Expected 1-D argument self, but got ${a.ndim}-D (shape ${fmt(a.shape)})`);
   if (b.ndim !== 1) throw new ShapeError(`outer: Expected 1-D argument vec2, but got ${b.ndim}-D (shape ${fmt(b.shape)})`);
   return mul(a.reshape(a.shape[0]!, 1), b);
+}
+
+/** PyTorch's keyword-only scalars of `addmm`, `baddbmm`, `addmv`, ...: `beta * input + alpha * product`. */
+export interface AddProductOptions {
+  beta?: number;
+  alpha?: number;
+}
+
+function addProduct(op: string, input: Tensor, product: Tensor, options: AddProductOptions): Tensor {
+  const { beta = 1, alpha = 1 } = checkOptions(op, options, ['beta', 'alpha']);
+  if (typeof beta !== 'number') throw new TypeError(`${op}: beta must be a number, got ${describe(beta)}`);
+  if (typeof alpha !== 'number') throw new TypeError(`${op}: alpha must be a number, got ${describe(alpha)}`);
+  const shape = broadcastShapes(op, input.shape, product.shape);
+  if (shape.length !== product.ndim || shape.some((d, i) => d !== product.shape[i])) {
+    throw new ShapeError(`${op}: input of shape ${fmt(input.shape)} does not broadcast to the product's shape ${fmt(product.shape)}`);
+  }
+  const p = alpha === 1 ? product : mul(product, alpha);
+  // beta = 0 ignores input (NaN and Inf in it do not propagate), as PyTorch's.
+  if (beta === 0) return add(p, mul(zerosLike(input), 0));
+  return add(beta === 1 ? input : mul(input, beta), p);
+}
+
+/**
+ * `beta * input + alpha * (mat1 @ mat2)` for 2-d `mat1`, `mat2` (PyTorch's `addmm`; `input`
+ * broadcasts to the product's shape; `beta: 0` ignores it).
+ * @example
+ * ```ts
+ * import { addmm, ones, zeros } from '@tensile/tensor';
+ * addmm(ones(3), ones(2, 4), ones(4, 3), { alpha: 0.5 }); // every element 1 + 0.5 * 4 = 3
+ * ```
+ */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: AddProductOptions = {}): Tensor {
+  expectTensor('addmm', 'input', input);
+  expectTensor('addmm', 'mat1', mat1);
+  expectTensor('addmm', 'mat2', mat2);
+  if (mat1.ndim !== 2) throw new ShapeError(`addmm: mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
+  if (mat2.ndim !== 2) throw new ShapeError(`addmm: mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
+  return addProduct('addmm', input, matmul(mat1, mat2), options);
+}
+
+/**
+ * `beta * input + alpha * bmm(batch1, batch2)` for 3-d batches (PyTorch's `baddbmm`).
+ * @example
+ * ```ts
+ * import { baddbmm, ones, zeros } from '@tensile/tensor';
+ * baddbmm(zeros(2, 3, 5), ones(2, 3, 4), ones(2, 4, 5)).shape; // [2, 3, 5]
+ * ```
+ */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: AddProductOptions = {}): Tensor {
+  expectTensor('baddbmm', 'input', input);
+  expectTensor('baddbmm', 'batch1', batch1);
+  expectTensor('baddbmm', 'batch2', batch2);
+  if (batch1.ndim !== 3) throw new ShapeError(`baddbmm: batch1 must be a 3D tensor, got shape ${fmt(batch1.shape)}`);
+  if (batch2.ndim !== 3) throw new ShapeError(`baddbmm: batch2 must be a 3D tensor, got shape ${fmt(batch2.shape)}`);
+  return addProduct('baddbmm', input, bmm(batch1, batch2), options);
 }
