@@ -145,3 +145,5 @@ export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): v
     }
   });
 }
+
+export * as rnn from './rnn-utils.js';
