@@ -17,6 +17,8 @@ import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
+import { multinomial as multinomialOp, type MultinomialOptions } from './ops/sampling.js';
+import type { Positional } from './call-forms.js';
 
 /** A number or a tensor: what binary ops accept as their second operand. */
 export type TensorLike = Tensor | number;
@@ -523,6 +525,7 @@ export class Tensor {
   indexSelect(dim: number, index: M.IndexArg): Tensor { return M.indexSelect(this, dim, index); }
   /** The lower triangle of the last two dims (`diagonal` offsets it). */
   tril(diagonal = 0): Tensor { return M.tril(this, diagonal); }
+  multinomial(numSamples: number, ...rest: Positional<[replacement: boolean], MultinomialOptions>): Tensor { return multinomialOp(this, numSamples, ...rest); }
   /** The upper triangle of the last two dims. */
   triu(diagonal = 0): Tensor { return M.triu(this, diagonal); }
   /** Reversed along `dims` (a copy). */
