@@ -24,3 +24,7 @@ export {
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
+export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dModuleOptions, type ConvTranspose2dModuleOptions } from './conv-transpose.js';
+export { Unflatten } from './layers.js';
+export { ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from './padding.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, type UpsampleOptions } from './upsampling.js';

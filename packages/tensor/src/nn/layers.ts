@@ -39,12 +39,12 @@ export function pyFloat(v: number): string {
   return String(v);
 }
 
-function checkCount(op: string, arg: string, v: unknown, min: number): number {
+export function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
   return v;
 }
 
-function checkPair(op: string, arg: string, v: unknown, min: number): [number, number] {
+export function checkPair(op: string, arg: string, v: unknown, min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null;
   if (p === null || !p.every((k) => typeof k === 'number' && Number.isInteger(k) && k >= min)) {
     throw new RangeError(`${op}: ${arg} must be an integer >= ${min} or a pair of them, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`);
@@ -52,8 +52,8 @@ function checkPair(op: string, arg: string, v: unknown, min: number): [number, n
   return [p[0] as number, p[1] as number];
 }
 
-/** PyTorch's default init of weight and bias: U(-1/√fan_in, 1/√fan_in) (kaiming_uniform, a=√5). */
-function initUniform(shape: readonly number[], fanIn: number, generator: Generator | undefined): Parameter {
+/** @internal PyTorch's default init of weight and bias: U(-1/√fan_in, 1/√fan_in) (kaiming_uniform, a=√5). */
+export function initUniform(shape: readonly number[], fanIn: number, generator: Generator | undefined): Parameter {
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
   return new Parameter(uniform(shape, -bound, bound, generator ? { generator } : {}));
 }
@@ -168,14 +168,14 @@ export class Conv2d extends Module {
   }
 }
 
-function checkGroups(op: string, groups: unknown, inChannels: number, outChannels: number): number {
+export function checkGroups(op: string, groups: unknown, inChannels: number, outChannels: number): number {
   if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${String(groups)}`);
   if (inChannels % groups !== 0) throw new RangeError(`${op}: inChannels must be divisible by groups, got ${inChannels} and ${groups}`);
   if (outChannels % groups !== 0) throw new RangeError(`${op}: outChannels must be divisible by groups, got ${outChannels} and ${groups}`);
   return groups;
 }
 
-function checkSingle(op: string, arg: string, v: unknown, min: number): number {
+export function checkSingle(op: string, arg: string, v: unknown, min: number): number {
   const k = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`);
   return k;
@@ -477,6 +477,49 @@ export class Flatten extends Module {
 
   protected override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/**
+ * Splits dim `dim` into `unflattenedSize` (one entry may be -1), as PyTorch's `nn.Unflatten`:
+ * the inverse of `nn.Flatten`.
+ * @example
+ * ```ts
+ * import { nn, zeros } from '@tensile/tensor';
+ * new nn.Unflatten(1, [2, 5, 5]).call(zeros([3, 50])).shape; // [3, 2, 5, 5]
+ * new nn.Unflatten(-1, [-1, 4]).call(zeros([3, 8])).shape;   // [3, 2, 4]
+ * ```
+ */
+export class Unflatten extends Module {
+  readonly dim: number;
+  readonly unflattenedSize: readonly number[];
+
+  /** PyTorch's `(dim, unflattened_size)`. */
+  constructor(dim: number, unflattenedSize: readonly number[]) {
+    super();
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`Unflatten: dim must be an integer, got ${String(dim)}`);
+    if (!Array.isArray(unflattenedSize) || unflattenedSize.length === 0 || !unflattenedSize.every((v) => Number.isInteger(v) && (v >= 0 || v === -1))) {
+      throw new TypeError(`Unflatten: unflattenedSize must be a non-empty array of sizes (one may be -1), got ${Array.isArray(unflattenedSize) ? `[${unflattenedSize.join(',')}]` : String(unflattenedSize)}`);
+    }
+    if (unflattenedSize.filter((v) => v === -1).length > 1) throw new RangeError(`Unflatten: only one dimension can be inferred, got [${unflattenedSize.join(',')}]`);
+    this.dim = dim;
+    this.unflattenedSize = [...unflattenedSize];
+  }
+
+  forward(x: Tensor): Tensor {
+    const nd = x.ndim;
+    if (this.dim < -nd || this.dim >= nd) throw new RangeError(`Unflatten: Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${this.dim})`);
+    const d = this.dim < 0 ? this.dim + nd : this.dim, n = x.shape[d]!;
+    const known = this.unflattenedSize.reduce((a, v) => (v === -1 ? a : a * v), 1);
+    const sizes = this.unflattenedSize.map((v) => (v === -1 && known > 0 ? n / known : v));
+    if (!sizes.every((v) => Number.isInteger(v)) || sizes.reduce((a, v) => a * v, 1) !== n) {
+      throw new RangeError(`Unflatten: Provided sizes [${this.unflattenedSize.join(', ')}] don't multiply up to the size of dim ${this.dim} (${n}) in the input tensor ${`[${x.shape.join(',')}]`}`);
+    }
+    return x.reshape([...x.shape.slice(0, d), ...sizes, ...x.shape.slice(d + 1)]);
+  }
+
+  protected override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(', ')}${this.unflattenedSize.length === 1 ? ',' : ''})`;
   }
 }
 

@@ -103,7 +103,7 @@ export function fold(cols: Tensor, outputSize: readonly [number, number], kernel
 }
 
 /** Spreads a kernel `[O, C, kh, kw]` to its dilated size with zeros between taps (differentiable). */
-function dilateKernel(weight: Tensor, dh: number, dw: number): Tensor {
+export function dilateKernel(weight: Tensor, dh: number, dw: number): Tensor {
   const [O, C, kh, kw] = weight.shape as [number, number, number, number];
   const eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
   const idx = new Int32Array(O * C * kh * kw);
@@ -202,7 +202,7 @@ function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor
  * memory does not grow with the batch. The backward is one kernel call for all three gradients;
  * when the backward is itself recorded (`createGraph`) it is composed from differentiable ops.
  */
-function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number]): Tensor {
+export function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number]): Tensor {
   const [O, C, kh, kw] = weight.shape as [number, number, number, number];
   const geo = geometry(op, x.shape, [kh, kw], stride, padding);
   const g = { ...geo, O };

@@ -17,3 +17,6 @@ export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type Av
 export { dropout, dropout2d } from './dropout.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from './normalization.js';
 export { embedding, type EmbeddingOptions } from './sparse.js';
+export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from './conv-transpose.js';
+export { pad, type PadMode, type PadOptions } from './padding.js';
+export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from './upsampling.js';
