@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import * as T from '@tensile/tensor';
+
+/**
+ * Behaviour of issue 23's attention beyond the PyTorch fixtures (attention-parity.test.ts):
+ * construction (parameters, PyTorch's init, state-dict keys, both call forms), dropout only in
+ * training, stacks as deep copies, the causal mask, a hand-computed attention, and the errors.
+ */
+const { F, nn, tensor, randn, manualSeed } = T;
+const arr = (t: T.Tensor): number[] => Array.from(t.toFloat32Array());
+const maxDiff = (a: T.Tensor, b: T.Tensor): number => arr(a).reduce((m, v, i) => Math.max(m, Math.abs(v - arr(b)[i]!)), 0);
+
+describe('F.scaledDotProductAttention', () => {
+  it('computes softmax(q·kᵀ/√E)·v on a hand-checked case', () => {
+    const q = tensor([[1, 0]]), k = tensor([[1, 0], [0, 1]]), v = tensor([[1, 2], [3, 4]]);
+    const w0 = Math.exp(1 / Math.SQRT2) / (Math.exp(1 / Math.SQRT2) + 1);
+    const out = F.scaledDotProductAttention(q, k, v);
+    expect(arr(out)[0]).toBeCloseTo(w0 * 1 + (1 - w0) * 3, 6);
+    expect(arr(out)[1]).toBeCloseTo(w0 * 2 + (1 - w0) * 4, 6);
+  });
+
+  it('bool mask: true takes part (the opposite of MultiheadAttention)', () => {
+    const q = randn([3, 4]), k = randn([5, 4]), v = randn([5, 2]);
+    const keep = tensor([true, false, true, true, false]);
+    const out = F.scaledDotProductAttention(q, k, v, { attnMask: keep });
+    const idx = tensor([0, 2, 3], { dtype: T.int64 });
+    const ref = F.scaledDotProductAttention(q, k.indexSelect(0, idx), v.indexSelect(0, idx), { scale: 1 / 2 });
+    expect(maxDiff(out, ref)).toBeLessThan(1e-6);
+  });
+
+  it('isCausal equals the float causal mask added', () => {
+    const q = randn([2, 5, 4]);
+    const a = F.scaledDotProductAttention(q, q, q, { isCausal: true });
+    const b = F.scaledDotProductAttention(q, q, q, { attnMask: nn.Transformer.generateSquareSubsequentMask(5) });
+    expect(maxDiff(a, b)).toBe(0);
+  });
+
+  it('applies dropout whenever dropoutP is non-zero (no training flag), and not at 0', () => {
+    manualSeed(0);
+    const q = randn([6, 4]);
+    const plain = F.scaledDotProductAttention(q, q, q);
+    expect(maxDiff(F.scaledDotProductAttention(q, q, q, { dropoutP: 0 }), plain)).toBe(0);
+    expect(maxDiff(F.scaledDotProductAttention(q, q, q, { dropoutP: 0.5 }), plain)).toBeGreaterThan(1e-3);
+    expect(arr(F.scaledDotProductAttention(q, q, q, { dropoutP: 1 })).every((x) => x === 0)).toBe(true);
+  });
+
+  it('a query with every key masked out gives NaN, as the documented formula', () => {
+    const out = F.scaledDotProductAttention(randn([1, 2]), randn([2, 2]), randn([2, 2]), { attnMask: tensor([false, false]) });
+    expect(arr(out).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('nn.MultiheadAttention construction', () => {
+  it("registers PyTorch's parameters in PyTorch's state-dict order", () => {
+    expect(Object.keys(new nn.MultiheadAttention(8, 2).stateDict())).toEqual(['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']);
+    expect(Object.keys(new nn.MultiheadAttention(8, 2, 0, true, true, false, 5, 3).stateDict())).toEqual([
+      'q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'out_proj.weight', 'out_proj.bias',
+    ]);
+    const m = new nn.MultiheadAttention(8, 2, { bias: false, kdim: 5, vdim: 3 });
+    expect(Object.keys(m.stateDict())).toEqual(['q_proj_weight', 'k_proj_weight', 'v_proj_weight', 'out_proj.weight']);
+    expect(m.kProjWeight!.shape).toEqual([8, 5]);
+    expect(m.vProjWeight!.shape).toEqual([8, 3]);
+    expect(m.inProjWeight).toBeNull();
+  });
+
+  it("initialises as PyTorch's _reset_parameters: Xavier-uniform in_proj, zero biases, Xavier-normal bias_k/v", () => {
+    const m = new nn.MultiheadAttention(64, 4, { addBiasKv: true, generator: new T.Generator(1) });
+    const w = arr(m.inProjWeight!);
+    const bound = Math.sqrt(6 / (64 + 192));
+    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.95 * bound);
+    expect(arr(m.inProjBias!).every((x) => x === 0)).toBe(true);
+    expect(arr(m.outProj.bias!).every((x) => x === 0)).toBe(true);
+    const ob = 1 / Math.sqrt(64); // out_proj weight keeps Linear's init
+    expect(Math.max(...arr(m.outProj.weight).map(Math.abs))).toBeLessThanOrEqual(ob);
+    const bk = arr(m.biasK!);
+    const std = Math.sqrt(bk.reduce((s, x) => s + x * x, 0) / bk.length);
+    expect(std).toBeGreaterThan(0.09); // xavier_normal_ of [1, 1, 64]: std √(2/128) = 0.125
+    expect(std).toBeLessThan(0.16);
+  });
+
+  it('takes the positional form and the options bag alike', () => {
+    const a = new nn.MultiheadAttention(8, 2, 0.1, false, false, true, null, null, true);
+    expect([a.dropout, a.inProjBias, a.addZeroAttn, a.batchFirst]).toEqual([0.1, null, true, true]);
+    const b = new nn.MultiheadAttention(8, 2, { dropout: 0.1, bias: false, addZeroAttn: true, batchFirst: true });
+    expect(Object.keys(b.stateDict())).toEqual(Object.keys(a.stateDict()));
+  });
+
+  it('forward takes PyTorch positional order (keyPaddingMask, needWeights, attnMask, averageAttnWeights) and the bag', () => {
+    const m = new nn.MultiheadAttention(8, 2);
+    const x = randn([4, 2, 8]);
+    const kpm = tensor([[false, false, true, true], [false, false, false, false]]);
+    const mask = nn.Transformer.generateSquareSubsequentMask(4);
+    const [o1, w1] = m.call(x, x, x, kpm, true, mask, false);
+    const [o2, w2] = m.call(x, x, x, { keyPaddingMask: kpm, attnMask: mask, averageAttnWeights: false });
+    expect(maxDiff(o1, o2)).toBe(0);
+    expect(w1!.shape).toEqual([2, 2, 4, 4]);
+    expect(maxDiff(w1!, w2!)).toBe(0);
+    expect(m.call(x, x, x, null, false)[1]).toBeNull();
+    // a padded key gets no weight
+    expect(arr(w1!.select(0, 0).select(2, 2)).every((v) => v === 0)).toBe(true);
+  });
+
+  it('dropout on the weights in training only', () => {
+    manualSeed(3);
+    const m = new nn.MultiheadAttention(8, 2, 0.5);
+    const x = randn([5, 1, 8]);
+    const [, wTrain] = m.call(x, x, x);
+    m.eval();
+    const [outEval, wEval] = m.call(x, x, x);
+    expect(maxDiff(wTrain!, wEval!)).toBeGreaterThan(1e-3);
+    const rowSums = arr(wEval!.sum(-1));
+    for (const s of rowSums) expect(s).toBeCloseTo(1, 5);
+    const m0 = new nn.MultiheadAttention(8, 2, 0);
+    m0.loadStateDict(m.stateDict());
+    expect(maxDiff(m0.call(x, x, x)[0], outEval)).toBe(0);
+  });
+
+  it('unbatched input gives unbatched output and weights', () => {
+    const m = new nn.MultiheadAttention(8, 4);
+    const [o, w] = m.call(randn([3, 8]), randn([5, 8]), randn([5, 8]));
+    expect(o.shape).toEqual([3, 8]);
+    expect(w!.shape).toEqual([3, 5]);
+  });
+
+  it("prints as PyTorch's", () => {
+    expect(String(new nn.MultiheadAttention(8, 2))).toBe('MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)\n)');
+  });
+});
+
+describe('Transformer layers', () => {
+  it("state-dict keys are PyTorch's", () => {
+    const enc = new nn.TransformerEncoderLayer(8, 2, 16);
+    expect(Object.keys(enc.stateDict())).toEqual([
+      'self_attn.in_proj_weight', 'self_attn.in_proj_bias', 'self_attn.out_proj.weight', 'self_attn.out_proj.bias',
+      'linear1.weight', 'linear1.bias', 'linear2.weight', 'linear2.bias', 'norm1.weight', 'norm1.bias', 'norm2.weight', 'norm2.bias',
+    ]);
+    const dec = new nn.TransformerDecoderLayer(8, 2, 16, 0.1, 'gelu', 1e-5, false, false, false);
+    expect(Object.keys(dec.stateDict())).toEqual([
+      'self_attn.in_proj_weight', 'self_attn.out_proj.weight', 'multihead_attn.in_proj_weight', 'multihead_attn.out_proj.weight',
+      'linear1.weight', 'linear2.weight', 'norm1.weight', 'norm2.weight', 'norm3.weight',
+    ]);
+    const tr = new nn.Transformer(8, 2, 1, 1, 16);
+    const keys = Object.keys(tr.stateDict());
+    expect(keys[0]).toBe('encoder.layers.0.self_attn.in_proj_weight');
+    expect(keys).toContain('encoder.norm.weight');
+    expect(keys).toContain('decoder.layers.0.multihead_attn.in_proj_weight');
+    expect(keys[keys.length - 1]).toBe('decoder.norm.bias');
+  });
+
+  it('the stacks hold deep copies: identical initial weights, separate parameters', () => {
+    const layer = new nn.TransformerEncoderLayer(8, 2, 16);
+    const enc = new nn.TransformerEncoder(layer, 3);
+    const sd = enc.stateDict();
+    const own = layer.stateDict();
+    for (const i of [0, 1, 2]) for (const [k, v] of Object.entries(own)) expect(maxDiff(sd[`layers.${i}.${k}`]!, v)).toBe(0);
+    const p0 = (enc.layers.at(0) as T.nn.TransformerEncoderLayer).linear1.weight;
+    const p1 = (enc.layers.at(1) as T.nn.TransformerEncoderLayer).linear1.weight;
+    expect(p0).not.toBe(p1);
+    expect(p0).not.toBe(layer.linear1.weight);
+    expect(enc.parameters().length).toBe(3 * layer.parameters().length);
+  });
+
+  it('eval() turns every dropout off: the output equals a dropout-0 model with the same weights', () => {
+    manualSeed(1);
+    const model = new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 16, dropout: 0.3 });
+    const same = new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 16, dropout: 0 });
+    same.loadStateDict(model.stateDict());
+    const src = randn([5, 2, 8]), tgt = randn([4, 2, 8]);
+    const train1 = model.call(src, tgt);
+    const ref = same.call(src, tgt);
+    expect(maxDiff(train1, ref)).toBeGreaterThan(1e-3);
+    model.eval();
+    expect(maxDiff(model.call(src, tgt), ref)).toBe(0);
+  });
+
+  it('activation takes a function or a module as well as a name', () => {
+    const a = new nn.TransformerEncoderLayer(8, 2, { activation: 'gelu', dropout: 0 });
+    const b = new nn.TransformerEncoderLayer(8, 2, { activation: (x: T.Tensor) => T.gelu(x), dropout: 0 });
+    const c = new nn.TransformerEncoderLayer(8, 2, { activation: new nn.GELU(), dropout: 0 });
+    b.loadStateDict(a.stateDict());
+    c.loadStateDict(a.stateDict());
+    const x = randn([3, 1, 8]);
+    expect(maxDiff(a.call(x), b.call(x))).toBe(0);
+    expect(maxDiff(a.call(x), c.call(x))).toBe(0);
+  });
+
+  it('encoder forward: positional (mask, srcKeyPaddingMask, isCausal) equals the bag; isCausal with its mask equals the mask', () => {
+    const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16, 0), 2);
+    const x = randn([5, 2, 8]);
+    const mask = nn.Transformer.generateSquareSubsequentMask(5);
+    const a = enc.call(x, mask, null, false);
+    const b = enc.call(x, { mask, isCausal: true });
+    expect(maxDiff(a, b)).toBeLessThan(1e-6);
+  });
+
+  it('generateSquareSubsequentMask: -inf strictly above the diagonal', () => {
+    const m = nn.Transformer.generateSquareSubsequentMask(3);
+    expect(arr(m)).toEqual([0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+    expect(nn.Transformer.generateSquareSubsequentMask(2, { dtype: T.float64 }).dtype).toBe(T.float64);
+  });
+});
+
+describe('errors', () => {
+  const x = randn([4, 2, 8]);
+  const mha = new nn.MultiheadAttention(8, 2);
+  const cases: [string, () => unknown, RegExp][] = [
+    ['embedDim not divisible by numHeads', () => new nn.MultiheadAttention(10, 3), /embedDim must be divisible by numHeads, got 10 and 3/],
+    ['embedDim 0', () => new nn.MultiheadAttention(0, 2), /embedDim and numHeads must be greater than 0, got embedDim=0 and numHeads=2/],
+    ['dropout > 1', () => new nn.MultiheadAttention(8, 2, 1.5), /dropout probability has to be between 0 and 1, but got number 1.5/],
+    ['kdim not an integer', () => new nn.MultiheadAttention(8, 2, { kdim: 2.5 }), /kdim must be a positive integer/],
+    ['an unknown option', () => new nn.MultiheadAttention(8, 2, { heads: 2 } as never), /unknown option 'heads'/],
+    ['a positional of the wrong type', () => new nn.MultiheadAttention(8, 2, 'x' as never), /dropout \(positional 1\) must be a number/],
+    ['a 4-d query', () => mha.call(randn([1, 4, 2, 8]), x, x), /query should be unbatched 2D or batched 3D tensor but received 4-D query tensor/],
+    ['a 2-d key for a 3-d query', () => mha.call(x, randn([4, 8]), x), /For batched \(3-D\) query, expected key and value to be 3-D but found 2-D and 3-D/],
+    ['the wrong embedding size', () => mha.call(randn([4, 2, 6]), randn([4, 2, 6]), randn([4, 2, 6])), /was expecting embedding dimension of 8, but got 6/],
+    ['key and value of different shapes', () => mha.call(x, randn([5, 2, 8]), randn([4, 2, 8])), /key shape \[5,2,8\] does not match value shape \[4,2,8\]/],
+    ['a 2-d attnMask of the wrong shape', () => mha.call(x, x, x, { attnMask: randn([4, 5]) }), /The shape of the 2D attnMask is \[4,5\], but should be \[4,4\]/],
+    ['a 3-d attnMask of the wrong shape', () => mha.call(x, x, x, { attnMask: randn([2, 4, 4]) }), /The shape of the 3D attnMask is \[2,4,4\], but should be \[4,4,4\]/],
+    ['a keyPaddingMask of the wrong shape', () => mha.call(x, x, x, { keyPaddingMask: tensor([[false, true, false]]) }), /expecting keyPaddingMask shape of \[2,4\], but got \[1,3\]/],
+    ['a 1-d keyPaddingMask for batched input', () => mha.call(x, x, x, { keyPaddingMask: tensor([false, true]) }), /expected keyPaddingMask to be null or 2-D but found 1-D/],
+    ['an integer mask', () => mha.call(x, x, x, { attnMask: T.zeros([4, 4], { dtype: T.int64 }) }), /only bool and floating types of attnMask are supported, got int64/],
+    ['isCausal without attnMask', () => mha.call(x, x, x, { isCausal: true }), /Need attnMask if specifying the isCausal hint/],
+    ['needWeights not a boolean', () => mha.call(x, x, x, null, 1 as never), /needWeights \(positional 2\) must be a boolean/],
+    ['sdpa: attnMask with isCausal', () => F.scaledDotProductAttention(x, x, x, { isCausal: true, attnMask: tensor([true]) }), /Explicit attnMask should not be set when isCausal=true/],
+    ['sdpa: query and key widths differ', () => F.scaledDotProductAttention(randn([2, 4]), randn([3, 5]), randn([3, 5])), /query and key must have the same embedding size/],
+    ['sdpa: key and value lengths differ', () => F.scaledDotProductAttention(randn([2, 4]), randn([3, 4]), randn([2, 4])), /key and value must have the same sequence length/],
+    ['sdpa: dropoutP out of range', () => F.scaledDotProductAttention(x, x, x, { dropoutP: -0.1 }), /dropoutP has to be between 0 and 1/],
+    ['sdpa: an unknown option', () => F.scaledDotProductAttention(x, x, x, { causal: true } as never), /unknown option 'causal'/],
+    ['sdpa: an integer mask', () => F.scaledDotProductAttention(x, x, x, { attnMask: T.zeros([4, 4], { dtype: T.int32 }) }), /attnMask must be bool or floating point, got int32/],
+    ['layer: an unknown activation', () => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as never }), /activation should be relu\/gelu, not tanh|activation \(positional/],
+    ['layer: dModel not divisible by nhead', () => new nn.TransformerEncoderLayer(8, 3), /embedDim must be divisible by numHeads, got 8 and 3/],
+    ['layer: dimFeedforward 0', () => new nn.TransformerDecoderLayer(8, 2, 0), /dimFeedforward must be a positive integer/],
+    ['layer: dropout NaN', () => new nn.TransformerEncoderLayer(8, 2, 16, NaN), /dropout probability has to be between 0 and 1, but got number NaN/],
+    ['encoder: not a layer', () => new nn.TransformerEncoder(new nn.Linear(2, 2) as never, 2), /the layer must be a TransformerEncoderLayer, got Linear/],
+    ['encoder: numLayers 0', () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16), 0), /numLayers must be a positive integer, got number 0/],
+    ['decoder: a decoder given an encoder layer', () => new nn.TransformerDecoder(new nn.TransformerEncoderLayer(8, 2, 16) as never, 1), /must be a TransformerDecoderLayer/],
+    ['transformer: batch sizes differ', () => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 }).call(randn([3, 2, 8]), randn([3, 3, 8])), /the batch number of src and tgt must be equal/],
+    ['transformer: width is not dModel', () => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 }).call(randn([3, 2, 6]), randn([3, 2, 6])), /the feature number of src and tgt must be equal to dModel \(8\)/],
+    ['generateSquareSubsequentMask: a negative size', () => nn.Transformer.generateSquareSubsequentMask(-1), /sz must be a non-negative integer/],
+  ];
+  for (const [what, f, msg] of cases) {
+    it(`throws on ${what}`, () => {
+      expect(f).toThrow(msg);
+    });
+  }
+});
