@@ -1,5 +1,5 @@
 /**
- * `torch.autograd` as a namespace: `autograd.grad`, `autograd.backward`-style helpers and
+ * `torch.autograd` as a namespace: `autograd.grad`, `autograd.backward` (several roots at once) and
  * `autograd.gradcheck`.
  *
  * @example
@@ -8,5 +8,5 @@
  * autograd.gradcheck((t) => t.exp().sum(), [tensor([1, 2], { dtype: float64, requiresGrad: true })]); // true
  * ```
  */
-export { grad, noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export { grad, noGrad, enableGrad, isGradEnabled, backwardAll as backward } from './autograd.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';

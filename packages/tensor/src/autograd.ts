@@ -346,6 +346,37 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: Ba
   run([root], [g], { retainGraph: options.retainGraph ?? createGraph, createGraph });
 }
 
+/**
+ * PyTorch's `torch.autograd.backward(tensors, grad_tensors)`: one backward pass from several
+ * roots at once, each with its upstream gradient (omitted for a one-element root: ones).
+ * Gradients accumulate into the leaves' `.grad`, as `backward` does.
+ * @example
+ * ```ts
+ * import { autograd, tensor } from '@tensile/tensor';
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const [a, b] = x.mul(3).split(1);
+ * autograd.backward([a, b], [tensor([1]), tensor([10])]); // x.grad: tensor([3., 30.])
+ * ```
+ */
+export function backwardAll(tensors: Tensor | readonly Tensor[], gradTensors?: Tensor | readonly (Tensor | null | undefined)[] | null, options: BackwardOptions = {}): void {
+  options = checkOptions('backward', options, ['retainGraph', 'createGraph']);
+  const roots = Array.isArray(tensors) ? (tensors as readonly Tensor[]) : [tensors as Tensor];
+  const given = gradTensors === undefined || gradTensors === null ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors as Tensor];
+  if (given.length > 0 && given.length !== roots.length) throw new RangeError(`backward: got ${given.length} gradients for ${roots.length} tensors`);
+  const grads = roots.map((root, i) => {
+    if (!root.requiresGrad) throw new Error(`backward: element ${i} of tensors does not require grad and does not have a gradFn`);
+    const g = given[i];
+    if (g === undefined || g === null) {
+      if (root.numel() !== 1) throw new Error(`backward: grad can be implicitly created only for scalar outputs; got shape ${fmt(root.shape)} for element ${i}, pass a gradient`);
+      return O.onesLike(root);
+    }
+    if (!sameShape(g.shape, root.shape)) throw new ShapeError(`backward: gradient ${i} has shape ${fmt(g.shape)} but the tensor has shape ${fmt(root.shape)}`);
+    return g;
+  });
+  const createGraph = options.createGraph ?? false;
+  run(roots, grads, { retainGraph: options.retainGraph ?? createGraph, createGraph });
+}
+
 export interface GradOptions extends BackwardOptions {
   /** Gradients w.r.t. each output (default: ones for scalar outputs). */
   gradOutputs?: readonly (Tensor | null)[] | Tensor | null;

@@ -12,21 +12,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
+import { decode, num, ulpDistance, type Packed, type Value } from './helpers/op-fixtures.js';
 
-type Value = number | string | boolean;
-interface Packed { dtype: T.DTypeName; shape: number[]; data: Value[] }
 interface Case {
   op: string; name: string; kw: Record<string, unknown>;
   inputs: (Packed | { number: Value })[]; out: Packed; upstream?: Packed; grads?: (Packed | null)[];
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops21.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
-
-const num = (v: Value): number => (v === '-0' ? -0 : Number(v));
-function decode(p: Packed): T.Tensor {
-  if (p.dtype === 'int64') return T.tensor(BigInt64Array.from(p.data, (v) => BigInt(v as string)), { shape: p.shape });
-  if (p.dtype === 'bool') return T.tensor(p.data.map((v) => (v ? 1 : 0)), { shape: p.shape, dtype: T.bool });
-  return T.tensor(p.data.map(num), { shape: p.shape, dtype: p.dtype });
-}
 
 type Arg = T.Tensor | number;
 const OPS: Record<string, (a: Arg[], kw: Record<string, unknown>) => T.Tensor> = {
@@ -63,46 +55,6 @@ const ULPS: Record<string, [number, number]> = {
   tril: [0, 0], triu: [0, 0], maskedFill: [0, 1], any: [0, 0], all: [0, 0], cumsum: [0, 0], cumprod: [0, 0],
   flip: [0, 0], roll: [0, 0], repeat: [0, 4], outer: [0, 1],
 };
-
-const f32 = new Float32Array(1), i32 = new Int32Array(f32.buffer);
-const f64 = new Float64Array(1), i64 = new BigInt64Array(f64.buffer);
-/** A float's position on the line of representable values (so ulps are differences). */
-function ordinal(v: number, dtype: T.DTypeName): bigint {
-  if (dtype === 'float32') {
-    f32[0] = v;
-    const b = i32[0]!;
-    return BigInt(b < 0 ? -2147483648 - b : b);
-  }
-  f64[0] = v;
-  const b = i64[0]!;
-  return b < 0n ? -9223372036854775808n - b : b;
-}
-
-/** The largest distance in ulps between two float arrays (NaN must meet NaN); exact for others. */
-function ulpDistance(got: T.Tensor, want: Packed): number {
-  expect(got.dtype.name).toBe(want.dtype);
-  expect([...got.shape]).toEqual(want.shape);
-  if (want.dtype === 'int64') {
-    expect(Array.from(got.toBigInt64Array(), String)).toEqual(want.data);
-    return 0;
-  }
-  if (want.dtype === 'bool' || want.dtype === 'uint8') {
-    expect(Array.from(got.toTypedArray() as Uint8Array, (v) => (want.dtype === 'bool' ? v === 1 : v))).toEqual(want.data);
-    return 0;
-  }
-  const g = got.toTypedArray() as Float32Array | Float64Array;
-  let worst = 0;
-  want.data.forEach((w, i) => {
-    const a = g[i]!, b = num(w);
-    if (Number.isNaN(b) || Number.isNaN(a)) {
-      expect([i, a]).toEqual([i, b]);
-      return;
-    }
-    const d = Number(ordinal(a, want.dtype) - ordinal(b, want.dtype));
-    worst = Math.max(worst, Math.abs(d));
-  });
-  return worst;
-}
 
 const measured: string[] = [];
 

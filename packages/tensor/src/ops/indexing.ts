@@ -239,8 +239,8 @@ export function at(x: Tensor, ...items: IndexItem[]): Tensor {
  * flow to both `x` (zero where overwritten) and `values`.
  */
 function putFlat(op: string, x: Tensor, positions: Int32Array, shape: Shape, values: Tensor, accumulate: boolean): Tensor {
+  if (accumulate) return accumulateFlat(op, x, positions, expand(values, shape));
   const v = contiguous(expand(values.dtype === x.dtype ? values : toDType(values, x.dtype), shape));
-  if (accumulate) return add(x, scatterFlat(v, positions, x.shape));
   const out = clone(x).detach();
   const [src, so] = v._contiguousAny() as [StorageArray, number];
   const dst = out.storage.data as StorageArray as Float64Array;
@@ -251,6 +251,37 @@ function putFlat(op: string, x: Tensor, positions: Int32Array, shape: Shape, val
     mul(g, wrap(keep, x.shape, bool)),
     sumToShape(takeFlat(g, positions, shape, op), values.shape),
   ]);
+}
+
+/**
+ * `x` with `values[i]` (in x's dtype, times `alpha`) added at flat `positions[i]`, one after
+ * another in index order, each sum rounded to x's dtype: PyTorch's CPU order for
+ * `index_put_(accumulate=True)`, `scatter_add` and `index_add`, so repeated positions round as
+ * PyTorch's do. Gradients: `g` to x, `g` gathered at the positions (times alpha) to values.
+ */
+function accumulateFlat(op: string, x: Tensor, positions: Int32Array, values: Tensor, alpha = 1): Tensor {
+  const v = contiguous(values.dtype === x.dtype ? values : toDType(values, x.dtype));
+  const out = clone(x).detach();
+  const [src, so] = v._contiguousAny() as [StorageArray, number];
+  const dst = out.storage.data;
+  const dt = x.dtype.name;
+  if (dst instanceof BigInt64Array) {
+    const a = BigInt(alpha);
+    for (let i = 0; i < positions.length; i++) dst[positions[i]!] = BigInt.asIntN(64, dst[positions[i]!]! + a * (src[so + i] as bigint));
+  } else if (dt === 'float32' || dt === 'float64') {
+    const d = dst as Float32Array | Float64Array, s = src as Float32Array | Float64Array;
+    const r = dt === 'float32' ? Math.fround : (y: number): number => y;
+    for (let i = 0; i < positions.length; i++) d[positions[i]!] = r(d[positions[i]!]! + (alpha === 1 ? s[so + i]! : r(alpha * s[so + i]!)));
+  } else if (x.dtype.isFloatingPoint) x._f32(op);
+  else {
+    // int32, int16, int8, uint8 and bool: the typed array wraps (bool: any nonzero is true)
+    const d = dst as Int32Array, s = src as Int32Array;
+    for (let i = 0; i < positions.length; i++) d[positions[i]!] = dt === 'bool' ? (d[positions[i]!]! || s[so + i]! ? 1 : 0) : d[positions[i]!]! + alpha * s[so + i]!;
+  }
+  return record(op, out, [x, values], (g) => {
+    const back = takeFlat(g, positions, v.shape, op);
+    return [g, sumToShape(alpha === 1 ? back : mul(back, alpha), values.shape)];
+  });
 }
 
 /**
@@ -275,8 +306,8 @@ export function setAt<T extends Tensor>(x: T, index: IndexItem | readonly IndexI
   let lead = 0;
   while (v.ndim - lead > shape.length && v.shape[lead] === 1) lead++;
   if (lead > 0) v = v.reshape(v.shape.slice(lead));
-  const b = broadcastShapes('setAt', shape, v.shape);
-  if (b.length !== shape.length || b.some((d, i) => d !== shape[i])) {
+  const fits = v.ndim <= shape.length && v.shape.every((d, i) => d === 1 || d === shape[shape.length - v.ndim + i]);
+  if (!fits) {
     throw new ShapeError(`setAt: shape mismatch: value tensor of shape ${fmt(v.shape)} cannot be broadcast to indexing result of shape ${fmt(shape)}`);
   }
   inplaceWith(x, 'setAt', [v], (old, [w]) => putFlat('setAt', old, positions, shape, w!, false));
@@ -372,7 +403,7 @@ export function scatter(x: Tensor, dim: number, indexLike: IndexArg, src: Tensor
   const s = typeof src === 'number' ? src : expectTensor('scatter', 'src', src);
   const { target, source } = scatterPositions('scatter', x, d, index, s instanceof Tensor ? s.shape : null);
   const vals = s instanceof Tensor ? takeFlat(s.dtype === x.dtype ? s : toDType(s, x.dtype), source, [target.length], 'scatter') : expand(scalar(s as number, x.dtype), [target.length]);
-  if (reduce === 'add') return add(x, scatterFlat(vals.detach(), target, x.shape)).detach();
+  if (reduce === 'add') return accumulateFlat('scatter', x, target, vals).detach();
   if (reduce === 'multiply') {
     const out = clone(x).detach();
     const dst = out.storage.data as Float64Array, v = contiguous(vals).toTypedArray() as Float64Array;
@@ -397,8 +428,7 @@ export function scatterAdd(x: Tensor, dim: number, indexLike: IndexArg, src: Ten
   const index = indexArg('scatterAdd', indexLike);
   const d = normDimOf('scatterAdd', x, dim);
   const { target, source } = scatterPositions('scatterAdd', x, d, index, src.shape);
-  const vals = takeFlat(src.dtype === x.dtype ? src : toDType(src, x.dtype), source, [target.length], 'scatterAdd');
-  return add(x, scatterFlat(vals, target, x.shape));
+  return accumulateFlat('scatterAdd', x, target, takeFlat(src, source, [target.length], 'scatterAdd'));
 }
 
 /** `indexAdd`'s options. */
@@ -435,8 +465,7 @@ export function indexAdd(x: Tensor, dim: number, indexLike: IndexArg, source: Te
   const target = new Int32Array(pre * k.length * post);
   let i = 0;
   for (let p = 0; p < pre; p++) for (const kk of k) for (let q = 0; q < post; q++) target[i++] = p * (xs[d - 1] ?? 0) + kk * (xs[d] ?? 1) + q;
-  const s = source.dtype === x.dtype ? source : toDType(source, x.dtype);
-  return add(x, scatterFlat(alpha === 1 ? contiguous(s) : contiguous(mul(s, alpha)), target, x.shape));
+  return accumulateFlat('indexAdd', x, target, source, alpha);
 }
 
 /** In-place `scatter` (`x.scatter_(dim, index, src)`); returns x. */
