@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as T from '@tensile/tensor';
 import { manualSeed, nn } from '@tensile/tensor';
 
 // Issue 21, "PyTorch's call forms": every layer takes PyTorch's positional parameters in
@@ -29,6 +30,14 @@ const rows: Row[] = [
   ['Softmax', () => new nn.Softmax(1), () => new nn.Softmax({ dim: 1 }), ['dim']],
   ['LogSoftmax', () => new nn.LogSoftmax(-1), () => new nn.LogSoftmax({ dim: -1 }), ['dim']],
   ['Flatten', () => new nn.Flatten(0, 2), () => new nn.Flatten({ startDim: 0, endDim: 2 }), ['startDim', 'endDim']],
+  ['CrossEntropyLoss', () => new nn.CrossEntropyLoss(null, null, 3, null, 'sum', 0.1), () => new nn.CrossEntropyLoss({ ignoreIndex: 3, reduction: 'sum', labelSmoothing: 0.1 }), ['options']],
+  ['NLLLoss', () => new nn.NLLLoss(null, null, -1), () => new nn.NLLLoss({ ignoreIndex: -1 }), ['options']],
+  ['MSELoss', () => new nn.MSELoss(null, null, 'sum'), () => new nn.MSELoss({ reduction: 'sum' }), ['options']],
+  ['L1Loss', () => new nn.L1Loss(undefined, undefined, 'none'), () => new nn.L1Loss({ reduction: 'none' }), ['options']],
+  ['SmoothL1Loss', () => new nn.SmoothL1Loss(null, null, 'mean', 0.5), () => new nn.SmoothL1Loss({ reduction: 'mean', beta: 0.5 }), ['options']],
+  ['HuberLoss', () => new nn.HuberLoss('sum', 2), () => new nn.HuberLoss({ reduction: 'sum', delta: 2 }), ['options']],
+  ['BCEWithLogitsLoss', () => new nn.BCEWithLogitsLoss(null, null, null, 'sum'), () => new nn.BCEWithLogitsLoss({ reduction: 'sum' }), ['options']],
+  ['KLDivLoss', () => new nn.KLDivLoss(null, null, 'batchmean', true), () => new nn.KLDivLoss({ reduction: 'batchmean', logTarget: true }), ['options']],
 ];
 
 const shapes = (m: nn.Module): [string, number[]][] => m.namedParameters().map(([k, p]) => [k, [...p.shape]]);
@@ -80,6 +89,11 @@ const errors: ErrorRow[] = [
   ['Softplus threshold a string', () => new nn.Softplus(1, '20' as never), 'Softplus: threshold (positional 2) must be a number, got string 20'],
   ['Softmax dim a string', () => new nn.Softmax('1' as never), 'Softmax: dim (positional 1) must be a number or null, got string 1'],
   ['Flatten too many', () => new nn.Flatten(1, -1, 2 as never), /^Flatten: takes at most 2 optional positional arguments/],
+  ['CrossEntropyLoss class weights', () => new nn.CrossEntropyLoss(T.ones(3) as never), 'CrossEntropyLoss: weight (positional 1) must be null (class weights are not implemented yet), got Tensor'],
+  ['MSELoss size_average', () => new nn.MSELoss(true as never), "MSELoss: sizeAverage (positional 1) must be null (PyTorch's deprecated sizeAverage; use reduction), got boolean true"],
+  ['HuberLoss reduction a number', () => new nn.HuberLoss(1 as never), 'HuberLoss: reduction (positional 1) must be a string, got number 1'],
+  ['HuberLoss reduction value', () => new nn.HuberLoss('avg' as never), 'HuberLoss: reduction must be \'mean\', \'sum\' or \'none\', got "avg"'],
+  ['BCELoss weight a number', () => new nn.BCELoss(2 as never), 'BCELoss: weight (positional 1) must be a Tensor or null, got number 2'],
 ];
 
 describe('a positional of the wrong type is refused naming the class, the parameter and the value', () => {

@@ -1,8 +1,22 @@
 import * as F from '../ops/nn/index.js';
-import type { Tensor } from '../tensor.js';
 import { checkReduction, lossOptions } from '../ops/nn-options.js';
 import { checkOptions } from '../options.js';
 import { Module } from './module.js';
+import { Tensor } from '../tensor.js';
+import { foldPositional, num, bool, type Positional, type PositionalParam } from '../call-forms.js';
+
+/** PyTorch's deprecated `size_average` / `reduce`: accepted positionally as null or undefined only. */
+const DEPRECATED = (name: string): PositionalParam => ({ name, is: (v) => v === null, expected: `null (PyTorch's deprecated ${name}; use reduction)` });
+const WEIGHT_UNSUPPORTED: PositionalParam = { name: 'weight', is: (v) => v === null, expected: 'null (class weights are not implemented yet)' };
+const WEIGHT: PositionalParam = { name: 'weight', is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' };
+const REDUCTION: PositionalParam = { name: 'reduction', is: (v) => typeof v === 'string', expected: 'a string' };
+
+/** A loss module's arguments in PyTorch's two forms, the deprecated and unset ones dropped. */
+function lossArgs<O extends object>(op: string, args: readonly unknown[], params: readonly PositionalParam[]): O {
+  const o = foldPositional(op, args, params);
+  for (const k of ['sizeAverage', 'reduce', 'weight']) if (o[k] === null) delete o[k];
+  return o as O;
+}
 
 function reductionRepr(r: F.Reduction | F.KLDivReduction | undefined): string {
   return r === undefined || r === 'mean' ? '' : `reduction='${r}'`;
@@ -17,8 +31,11 @@ function reductionRepr(r: F.Reduction | F.KLDivReduction | undefined): string {
  * ```
  */
 export class CrossEntropyLoss extends Module {
-  constructor(readonly options: F.CrossEntropyOptions = {}) {
+  readonly options: F.CrossEntropyOptions;
+  constructor(...args: Positional<[weight: null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction, labelSmoothing: number], F.CrossEntropyOptions>) {
     super();
+    const options = lossArgs<F.CrossEntropyOptions>('CrossEntropyLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION, num('labelSmoothing')]);
+    this.options = options;
     checkOptions('CrossEntropyLoss', options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
     lossOptions('CrossEntropyLoss', options);
   }
@@ -39,8 +56,11 @@ export class CrossEntropyLoss extends Module {
  * ```
  */
 export class NLLLoss extends Module {
-  constructor(readonly options: F.NllLossOptions = {}) {
+  readonly options: F.NllLossOptions;
+  constructor(...args: Positional<[weight: null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction], F.NllLossOptions>) {
     super();
+    const options = lossArgs<F.NllLossOptions>('NLLLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION]);
+    this.options = options;
     checkOptions('NLLLoss', options, ['reduction', 'ignoreIndex']);
     lossOptions('NLLLoss', options);
   }
@@ -61,8 +81,11 @@ export class NLLLoss extends Module {
  * ```
  */
 export class MSELoss extends Module {
-  constructor(readonly options: F.ReductionOptions = {}) {
+  readonly options: F.ReductionOptions;
+  constructor(...args: Positional<[sizeAverage: null, reduce: null, reduction: F.Reduction], F.ReductionOptions>) {
     super();
+    const options = lossArgs<F.ReductionOptions>('MSELoss', args, [DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    this.options = options;
     checkOptions('MSELoss', options, ['reduction']);
     checkReduction('MSELoss', options.reduction);
   }
@@ -83,8 +106,11 @@ export class MSELoss extends Module {
  * ```
  */
 export class BCEWithLogitsLoss extends Module {
-  constructor(readonly options: F.ReductionOptions = {}) {
+  readonly options: F.ReductionOptions;
+  constructor(...args: Positional<[weight: null, sizeAverage: null, reduce: null, reduction: F.Reduction], F.ReductionOptions>) {
     super();
+    const options = lossArgs<F.ReductionOptions>('BCEWithLogitsLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    this.options = options;
     checkOptions('BCEWithLogitsLoss', options, ['reduction']);
     checkReduction('BCEWithLogitsLoss', options.reduction);
   }
@@ -105,8 +131,11 @@ export class BCEWithLogitsLoss extends Module {
  * ```
  */
 export class L1Loss extends Module {
-  constructor(readonly options: F.ReductionOptions = {}) {
+  readonly options: F.ReductionOptions;
+  constructor(...args: Positional<[sizeAverage: null, reduce: null, reduction: F.Reduction], F.ReductionOptions>) {
     super();
+    const options = lossArgs<F.ReductionOptions>('L1Loss', args, [DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    this.options = options;
     checkOptions('L1Loss', options, ['reduction']);
     checkReduction('L1Loss', options.reduction);
   }
@@ -127,8 +156,11 @@ export class L1Loss extends Module {
  * ```
  */
 export class SmoothL1Loss extends Module {
-  constructor(readonly options: F.SmoothL1LossOptions = {}) {
+  readonly options: F.SmoothL1LossOptions;
+  constructor(...args: Positional<[sizeAverage: null, reduce: null, reduction: F.Reduction, beta: number], F.SmoothL1LossOptions>) {
     super();
+    const options = lossArgs<F.SmoothL1LossOptions>('SmoothL1Loss', args, [DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION, num('beta')]);
+    this.options = options;
     checkOptions('SmoothL1Loss', options, ['reduction', 'beta']);
     checkReduction('SmoothL1Loss', options.reduction);
     const beta = options.beta ?? 1;
@@ -151,8 +183,11 @@ export class SmoothL1Loss extends Module {
  * ```
  */
 export class HuberLoss extends Module {
-  constructor(readonly options: F.HuberLossOptions = {}) {
+  readonly options: F.HuberLossOptions;
+  constructor(...args: Positional<[reduction: F.Reduction, delta: number], F.HuberLossOptions>) {
     super();
+    const options = lossArgs<F.HuberLossOptions>('HuberLoss', args, [REDUCTION, num('delta')]);
+    this.options = options;
     checkOptions('HuberLoss', options, ['reduction', 'delta']);
     checkReduction('HuberLoss', options.reduction);
     const delta = options.delta ?? 1;
@@ -175,8 +210,11 @@ export class HuberLoss extends Module {
  * ```
  */
 export class BCELoss extends Module {
-  constructor(readonly options: F.BCELossOptions = {}) {
+  readonly options: F.BCELossOptions;
+  constructor(...args: Positional<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: F.Reduction], F.BCELossOptions>) {
     super();
+    const options = lossArgs<F.BCELossOptions>('BCELoss', args, [WEIGHT, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    this.options = options;
     checkOptions('BCELoss', options, ['reduction', 'weight']);
     checkReduction('BCELoss', options.reduction);
   }
@@ -198,8 +236,11 @@ export class BCELoss extends Module {
  * ```
  */
 export class KLDivLoss extends Module {
-  constructor(readonly options: F.KLDivOptions = {}) {
+  readonly options: F.KLDivOptions;
+  constructor(...args: Positional<[sizeAverage: null, reduce: null, reduction: F.KLDivReduction, logTarget: boolean], F.KLDivOptions>) {
     super();
+    const options = lossArgs<F.KLDivOptions>('KLDivLoss', args, [DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION, bool('logTarget')]);
+    this.options = options;
     checkOptions('KLDivLoss', options, ['reduction', 'logTarget']);
     const r = options.reduction;
     if (r !== undefined && r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`KLDivLoss: reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${JSON.stringify(r)}`);
