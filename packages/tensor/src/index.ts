@@ -40,7 +40,7 @@ export { outer } from './ops/matmul.js';
 export { randnLike, randLike, randintLike } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
-export { sum, mean, max, min, valuesIndices, type ValuesIndices, type ReduceArgs, type ReduceDim, type ReduceOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
+export { sum, mean, max, min, valuesIndices, type ValuesIndices, type DimOptions, type ReduceArgs, type ReduceDim, type ReduceOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
 export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,
   gather, indexSelect, cat, stack,

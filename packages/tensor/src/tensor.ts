@@ -479,28 +479,30 @@ export class Tensor {
   /** The largest value; along `dim`, `[values, indices]` (also `.values`/`.indices`); with a tensor, `maximum`. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(options: R.DimOptions & { dim: number }): R.ValuesIndices;
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor | null, keepdim?: boolean): Tensor | R.ValuesIndices;
-  max(dim?: number | Tensor | null, keepdim = false): Tensor | R.ValuesIndices { return R.max(this, dim, keepdim); }
+  max(dim?: number | Tensor | R.DimOptions | null, keepdim?: boolean): Tensor | R.ValuesIndices;
+  max(dim?: number | Tensor | R.DimOptions | null, keepdim = false): Tensor | R.ValuesIndices { return R.max(this, dim, keepdim); }
   /** The smallest value; along `dim`, `[values, indices]`; with a tensor, `minimum`. */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(options: R.DimOptions & { dim: number }): R.ValuesIndices;
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor | null, keepdim?: boolean): Tensor | R.ValuesIndices;
-  min(dim?: number | Tensor | null, keepdim = false): Tensor | R.ValuesIndices { return R.min(this, dim, keepdim); }
-  argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
-  argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
+  min(dim?: number | Tensor | R.DimOptions | null, keepdim?: boolean): Tensor | R.ValuesIndices;
+  min(dim?: number | Tensor | R.DimOptions | null, keepdim = false): Tensor | R.ValuesIndices { return R.min(this, dim, keepdim); }
+  argmax(dim?: number | R.DimOptions | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
+  argmin(dim?: number | R.DimOptions | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
   var(...args: R.VarArgs): Tensor { return R.variance(this, ...args); }
   std(...args: R.VarArgs): Tensor { return R.std(this, ...args); }
   logsumexp(...args: R.ReduceArgs): Tensor { return R.logsumexp(this, ...args); }
   /** Whether any element is nonzero (a bool tensor), overall or along `dim`. */
-  any(dim?: number | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
+  any(dim?: number | R.DimOptions | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
   /** Whether every element is nonzero (a bool tensor), overall or along `dim`. */
-  all(dim?: number | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
+  all(dim?: number | R.DimOptions | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
   /** Running sums along `dim` (integers in int64). */
-  cumsum(dim: number, options?: R.CumulativeOptions): Tensor { return R.cumsum(this, dim, options); }
+  cumsum(dim: number | (R.CumulativeOptions & { dim: number }), options?: R.CumulativeOptions): Tensor { return R.cumsum(this, dim, options); }
   /** Running products along `dim` (integers in int64). */
-  cumprod(dim: number, options?: R.CumulativeOptions): Tensor { return R.cumprod(this, dim, options); }
+  cumprod(dim: number | (R.CumulativeOptions & { dim: number }), options?: R.CumulativeOptions): Tensor { return R.cumprod(this, dim, options); }
 
   // ---- movement (views share storage) -----------------------------------------------------
 

@@ -33,7 +33,7 @@ const rows: Row[] = [
   ['CrossEntropyLoss', () => new nn.CrossEntropyLoss(null, null, 3, null, 'sum', 0.1), () => new nn.CrossEntropyLoss({ ignoreIndex: 3, reduction: 'sum', labelSmoothing: 0.1 }), ['options']],
   ['NLLLoss', () => new nn.NLLLoss(null, null, -1), () => new nn.NLLLoss({ ignoreIndex: -1 }), ['options']],
   ['MSELoss', () => new nn.MSELoss(null, null, 'sum'), () => new nn.MSELoss({ reduction: 'sum' }), ['options']],
-  ['L1Loss', () => new nn.L1Loss(undefined, undefined, 'none'), () => new nn.L1Loss({ reduction: 'none' }), ['options']],
+  ['L1Loss', () => new nn.L1Loss(null, null, 'none'), () => new nn.L1Loss({ reduction: 'none' }), ['options']],
   ['SmoothL1Loss', () => new nn.SmoothL1Loss(null, null, 'mean', 0.5), () => new nn.SmoothL1Loss({ reduction: 'mean', beta: 0.5 }), ['options']],
   ['HuberLoss', () => new nn.HuberLoss('sum', 2), () => new nn.HuberLoss({ reduction: 'sum', delta: 2 }), ['options']],
   ['BCEWithLogitsLoss', () => new nn.BCEWithLogitsLoss(null, null, null, 'sum'), () => new nn.BCEWithLogitsLoss({ reduction: 'sum' }), ['options']],

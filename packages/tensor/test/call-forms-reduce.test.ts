@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logsumexp, mean, std, sum, tensor, variance, type Tensor } from '@tensile/tensor';
+import { all, argmin, cumprod, logsumexp, mean, min, std, sum, tensor, variance, type Tensor } from '@tensile/tensor';
 
 // Issue 21: reductions take PyTorch's keywords as a trailing bag, `x.sum({ dim: 1, keepdim: true })`,
 // beside the positional form; both give the same tensor.
@@ -18,6 +18,15 @@ const rows: [name: string, positional: () => Tensor, bag: () => Tensor][] = [
   ['std free function', () => std(x, null, true), () => std(x, { keepdim: true })],
   ['logsumexp', () => x.logsumexp(1, true), () => x.logsumexp({ dim: 1, keepdim: true })],
   ['logsumexp free function', () => logsumexp(x, 0), () => logsumexp(x, { dim: 0 })],
+  ['max values', () => x.max(1).values, () => x.max({ dim: 1 }).values],
+  ['max indices keepdim', () => x.max(0, true).indices, () => x.max({ dim: 0, keepdim: true }).indices],
+  ['min free function', () => min(x, 1).values, () => min(x, { dim: 1 }).values],
+  ['argmax', () => x.argmax(1, true), () => x.argmax({ dim: 1, keepdim: true })],
+  ['argmin free function', () => argmin(x, 0), () => argmin(x, { dim: 0 })],
+  ['any', () => x.gt(4).any(1), () => x.gt(4).any({ dim: 1 })],
+  ['all free function keepdim', () => all(x.gt(1), 0, true), () => all(x.gt(1), { dim: 0, keepdim: true })],
+  ['cumsum', () => x.cumsum(1), () => x.cumsum({ dim: 1 })],
+  ['cumprod dtype', () => cumprod(x, 0, { dtype: 'float64' }), () => cumprod(x, { dim: 0, dtype: 'float64' })],
 ];
 
 describe('reductions take PyTorch\'s keywords as an options bag', () => {
@@ -38,6 +47,11 @@ const errors: [name: string, call: () => unknown, message: string | RegExp][] = 
   ['positional before bag of the wrong type', () => x.std(1, 'yes' as never, {}), 'std: keepdim (positional 2) must be a boolean, got string yes'],
   ['too many positionals', () => x.sum(1, true, 0 as never), /^sum: takes at most 2 optional positional arguments/],
   ['logsumexp without dim', () => x.logsumexp({ keepdim: true }), 'logsumexp: dim is required'],
+  ['max unknown key', () => x.max({ dim: 1, keep: true } as never), "max: unknown option 'keep' (options: dim, keepdim)"],
+  ['argmax dim a string', () => x.argmax({ dim: '1' } as never), 'argmax: dim must be an integer or null, got string 1'],
+  ['any keepdim a number', () => x.any({ dim: 1, keepdim: 1 } as never), 'any: keepdim must be a boolean, got number 1'],
+  ['cumsum without dim', () => x.cumsum({} as never), 'cumsum: dim is required'],
+  ['cumsum bag and options', () => x.cumsum({ dim: 1 }, {}), 'cumsum: give dim and dtype in one options bag, or dim positionally'],
   ['bad correction still checked', () => x.var({ correction: -1 }), 'var: correction must be a non-negative number, got -1'],
 ];
 

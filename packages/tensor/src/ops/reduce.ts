@@ -7,7 +7,7 @@ import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, maximum, minimum, mul, sub, where } from './binary.js';
 import { flip, takeFlat, toDType } from './movement.js';
 import { checkOptions } from '../options.js';
-import { bool as boolParam, foldPositional, isBag, num, type Positional, type PositionalParam } from '../call-forms.js';
+import { bool as boolParam, callArgs, foldPositional, isBag, num, type Positional, type PositionalParam } from '../call-forms.js';
 import { noGrad } from '../autograd.js';
 import { exp, isfinite, log, sqrt } from './unary.js';
 import { empty, expectTensor, wrap } from './util.js';
@@ -180,9 +180,24 @@ function extremeValues(op: 'max' | 'min', x: Tensor, dim: number | null | undefi
   return takeFlat(x, idx, reducedShape(x.shape, [d], keepdim), op);
 }
 
-function extreme(op: 'max' | 'min', x: Tensor, dim: number | Tensor | null | undefined, keepdim: boolean): Tensor | ValuesIndices {
+/** PyTorch's keywords of the reductions that take one dim: `{ dim, keepdim }`. */
+export interface DimOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+}
+const ONE_DIM: PositionalParam = { name: 'dim', is: (v) => v === null || typeof v === 'number', expected: 'an integer or null' };
+
+/** `(dim, keepdim)` or a bag `{ dim, keepdim }` (PyTorch's keywords), checked as either. */
+function dimKeep(op: string, dim: unknown, keepdim: boolean): { dim: number | null | undefined; keepdim: boolean } {
+  if (!isBag(dim)) return { dim: dim as number | null | undefined, keepdim };
+  const o = callArgs<DimOptions>(op, [dim], [ONE_DIM, boolParam('keepdim')]);
+  return { dim: o.dim, keepdim: o.keepdim ?? false };
+}
+
+function extreme(op: 'max' | 'min', x: Tensor, dimArg: number | Tensor | DimOptions | null | undefined, keepdimArg: boolean): Tensor | ValuesIndices {
+  if (dimArg !== null && typeof dimArg === 'object' && !isBag(dimArg)) return op === 'max' ? maximum(x, dimArg as Tensor) : minimum(x, dimArg as Tensor);
+  const { dim, keepdim } = dimKeep(op, dimArg, keepdimArg);
   // PyTorch's overloads: max() the largest value, max(dim) (values, indices), max(other) the element-wise maximum.
-  if (dim !== null && typeof dim === 'object') return op === 'max' ? maximum(x, dim) : minimum(x, dim);
   if (dim === undefined || dim === null) return extremeValues(op, x, dim, keepdim);
   const values = extremeValues(op, x, dim, keepdim);
   // PyTorch's max(dim) takes bool (argmax does not): its positions are uint8's, false < true.
@@ -218,9 +233,10 @@ function argIndices(kind: 'argmax' | 'argmin', x: Tensor, d: number): Int32Array
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, options: DimOptions & { dim: number }): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim?: number | Tensor | null, keepdim?: boolean): Tensor | ValuesIndices;
-export function max(x: Tensor, dim?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
+export function max(x: Tensor, dim?: number | Tensor | DimOptions | null, keepdim?: boolean): Tensor | ValuesIndices;
+export function max(x: Tensor, dim?: number | Tensor | DimOptions | null, keepdim = false): Tensor | ValuesIndices {
   return extreme('max', x, dim, keepdim);
 }
 /**
@@ -233,9 +249,10 @@ export function max(x: Tensor, dim?: number | Tensor | null, keepdim = false): T
  */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, options: DimOptions & { dim: number }): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim?: number | Tensor | null, keepdim?: boolean): Tensor | ValuesIndices;
-export function min(x: Tensor, dim?: number | Tensor | null, keepdim = false): Tensor | ValuesIndices {
+export function min(x: Tensor, dim?: number | Tensor | DimOptions | null, keepdim?: boolean): Tensor | ValuesIndices;
+export function min(x: Tensor, dim?: number | Tensor | DimOptions | null, keepdim = false): Tensor | ValuesIndices {
   return extreme('min', x, dim, keepdim);
 }
 
@@ -264,7 +281,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | und
  * argmax(tensor([[1, 5], [7, 2]]), 1); // tensor([1, 0])
  * ```
  */
-export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
+export const argmax = (x: Tensor, dim?: number | DimOptions | null, keepdim = false): Tensor => { const o = dimKeep('argmax', dim, keepdim); return argExtreme('argmax', x, o.dim, o.keepdim); };
 /**
  * Index of the smallest value.
  * @example
@@ -273,7 +290,7 @@ export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
  * argmin(tensor([3, 1, 2])); // tensor(1)
  * ```
  */
-export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
+export const argmin = (x: Tensor, dim?: number | DimOptions | null, keepdim = false): Tensor => { const o = dimKeep('argmin', dim, keepdim); return argExtreme('argmin', x, o.dim, o.keepdim); };
 
 /**
  * Variance with Bessel's `correction` (1 = unbiased, PyTorch's default).
@@ -368,7 +385,7 @@ function anyAll(op: 'any' | 'all', x: Tensor, dim: number | null | undefined, ke
  * any(tensor([[0, 1], [0, 0]]), 1); // tensor([ True, False])
  * ```
  */
-export const any = (x: Tensor, dim?: number | null, keepdim = false): Tensor => anyAll('any', x, dim, keepdim);
+export const any = (x: Tensor, dim?: number | DimOptions | null, keepdim = false): Tensor => { const o = dimKeep('any', dim, keepdim); return anyAll('any', x, o.dim, o.keepdim); };
 /**
  * Whether every element is nonzero, overall or along `dim` (a bool tensor).
  * @example
@@ -377,7 +394,7 @@ export const any = (x: Tensor, dim?: number | null, keepdim = false): Tensor => 
  * all(tensor([[1, 1], [0, 1]]), 1); // tensor([ True, False])
  * ```
  */
-export const all = (x: Tensor, dim?: number | null, keepdim = false): Tensor => anyAll('all', x, dim, keepdim);
+export const all = (x: Tensor, dim?: number | DimOptions | null, keepdim = false): Tensor => { const o = dimKeep('all', dim, keepdim); return anyAll('all', x, o.dim, o.keepdim); };
 
 /** Options of `cumsum` / `cumprod` (PyTorch's keyword `dtype`). */
 export interface CumulativeOptions {
@@ -429,9 +446,17 @@ function scanForward(op: 'cumsum' | 'cumprod', x: Tensor, d: number): Tensor {
  * The input in the dtype the scan runs in (cast without recording: as PyTorch's backward, the
  * gradient is cast back to x's dtype first, then the scan's backward runs in it) and the dim.
  */
-function scanInput(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, options: CumulativeOptions | undefined): [Tensor, number] {
+function scanInput(op: 'cumsum' | 'cumprod', x: Tensor, dimArg: number | (CumulativeOptions & { dim: number }), options: CumulativeOptions | undefined): [Tensor, number] {
   expectTensor(op, 'input', x);
-  const o = checkOptions(op, options, ['dtype']);
+  let dim = dimArg as number;
+  let o: CumulativeOptions;
+  if (isBag(dimArg)) {
+    if (options !== undefined) throw new TypeError(`${op}: give dim and dtype in one options bag, or dim positionally`);
+    const b = callArgs<CumulativeOptions & { dim?: number }>(op, [dimArg], [ONE_DIM], [{ name: 'dtype', is: (v) => v !== undefined, expected: 'a dtype' }]);
+    if (typeof b.dim !== 'number') throw new TypeError(`${op}: dim is required`);
+    dim = b.dim;
+    o = b.dtype === undefined ? {} : { dtype: b.dtype };
+  } else o = checkOptions(op, options, ['dtype']);
   const d = normDim(op, dim, x.ndim);
   return [o.dtype === undefined ? x : noGrad(() => toDType(x, toDTypeLike(o.dtype, op))), d];
 }
@@ -449,7 +474,7 @@ const reversedCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d]
  * cumsum(tensor([1, 2, 3]), 0); // tensor([1., 3., 6.])
  * ```
  */
-export function cumsum(x: Tensor, dim: number, options?: CumulativeOptions): Tensor {
+export function cumsum(x: Tensor, dim: number | (CumulativeOptions & { dim: number }), options?: CumulativeOptions): Tensor {
   const [src, d] = scanInput('cumsum', x, dim, options);
   const out = scanForward('cumsum', src, d);
   return record('cumsum', out, [x], (g) => [reversedCumsum(toDType(g, x.dtype), d)]);
@@ -466,7 +491,7 @@ export function cumsum(x: Tensor, dim: number, options?: CumulativeOptions): Ten
  * cumprod(tensor([1, 2, 3]), 0); // tensor([1., 2., 6.])
  * ```
  */
-export function cumprod(x: Tensor, dim: number, options?: CumulativeOptions): Tensor {
+export function cumprod(x: Tensor, dim: number | (CumulativeOptions & { dim: number }), options?: CumulativeOptions): Tensor {
   const [src, d] = scanInput('cumprod', x, dim, options);
   const out = scanForward('cumprod', src, d);
   return record('cumprod', out, [x], (g0) => {
