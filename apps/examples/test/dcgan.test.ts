@@ -74,11 +74,13 @@ describe(`dcgan: ${parity.iters} iterations of main.py's loop from PyTorch's wei
     it(`${net}: every weight and BatchNorm running statistic after ${parity.iters} iterations`, () => {
       const got = gan[net].stateDict();
       expect(Object.keys(got)).toEqual(Object.keys(parity.final[net]));
-      for (const [k, want] of Object.entries(parity.final[net])) {
-        if ('value' in want) {
+      for (const [k, entry] of Object.entries(parity.final[net])) {
+        if ('value' in entry) {
+          const want = entry;
           expect(Number(got[k]!.item()), k).toBe(want.value);
           continue;
         }
+        const want: Checked = entry;
         const a = got[k]!.toFloat32Array();
         for (let i = 0; i < a.length; i++) {
           const e = want.data[i]!, tol = 4 * want.err32 + 2 ** -22 * Math.abs(e);
@@ -127,7 +129,7 @@ describe('dcgan: PNG grids as torchvision save_image(normalize=True)', () => {
     const view = new DataView(png.buffer, png.byteOffset);
     let at = 8;
     const chunks: string[] = [];
-    let idat = new Uint8Array(0);
+    let idat: Uint8Array = new Uint8Array(0);
     while (at < png.length) {
       const len = view.getUint32(at), type = String.fromCharCode(...png.subarray(at + 4, at + 8));
       expect(view.getUint32(at + 8 + len), `${type} CRC`).toBe(crc32(png.subarray(at + 4, at + 8 + len)));
