@@ -476,8 +476,10 @@ const moduleOrNull = (name: string): PositionalParam => ({ name, is: (v) => v ==
  * ```
  */
 export class Transformer extends Module {
-  readonly encoder: Module;
-  readonly decoder: Module;
+  /** The encoder stack (replaceable, as in PyTorch: assign another module). */
+  encoder: Module;
+  /** The decoder stack (replaceable: word_language_model's TransformerModel puts a Linear here). */
+  decoder: Module;
   readonly dModel: number;
   readonly nhead: number;
   readonly batchFirst: boolean;
