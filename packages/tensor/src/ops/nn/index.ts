@@ -18,5 +18,6 @@ export { dropout, dropout2d } from './dropout.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from './normalization.js';
 export { embedding, type EmbeddingOptions } from './sparse.js';
 export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from './conv-transpose.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention.js';
 export { pad, type PadMode, type PadOptions } from './padding.js';
 export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from './upsampling.js';
