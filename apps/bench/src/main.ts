@@ -10,6 +10,7 @@ import * as plain from './plain.js';
 import * as torch from './pytorch.js';
 import * as ours from './tensile.js';
 import * as tfjs from './tfjs.js';
+import * as lstmLm from './lstm-lm.js';
 
 type Case = () => Promise<void>;
 const cases: Record<string, Case> = {};
@@ -76,6 +77,19 @@ add('cnn-sgd', 'jax-js', () => jax.step('cnn', 'sgd'));
 for (const t of [1, 2]) add('cnn-sgd', `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.step('cnn', 'sgd', t));
 // Not run: tfjs-wasm has no Conv2DBackpropFilter kernel (a conv net cannot train on it), and
 // js-pytorch has no convolution.
+// Generative layers (issue 24): the transposed convolution alone, and a DCGAN iteration at the
+// ported size (32x32, 32 maps) and at dcgan/main.py's 64x64 with 64 maps.
+add('convtranspose2d-128-64', 'tensile-wasm', () => ours.convTranspose('wasm'));
+add('convtranspose2d-128-64', 'tensile-js', () => ours.convTranspose('js'));
+for (const t of [1, 2]) add('convtranspose2d-128-64', `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.convTranspose(t));
+for (const size of ['dcgan-32', 'dcgan-64']) {
+  add(size, 'tensile-wasm', () => ours.dcgan('wasm', size));
+  add(size, 'tensile-wasm-2-threads', () => ours.dcgan('wasm', size, 2));
+  for (const t of [1, 2]) add(size, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.dcgan(size, t));
+}
+
+// Recurrent layers (issue 22): one word_language_model training step of a 2-layer LSTM.
+lstmLm.register(add);
 
 const name = process.argv[2];
 if (name === '--list') console.log(Object.keys(cases).join('\n'));

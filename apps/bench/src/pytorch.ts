@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asgdSizes, cnnData, mlpData, normal } from './data.js';
 import { out } from './harness.js';
+import { convTransposeData, DCGAN, dcganData, layers } from './dcgan.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'pytorch_bench.py');
 
@@ -76,4 +77,15 @@ export async function step(net: 'mlp' | 'cnn', optimizer: 'sgd' | 'asgd', thread
   const d = net === 'mlp' ? mlpData() : cnnData();
   const arrays = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v as ArrayLike<number>]));
   run(`${net}-${optimizer}`, threads, arrays);
+}
+
+/** ConvTranspose2d(128, 64, 4, 2, 1) forward and backward on the same inputs. */
+export async function convTranspose(threads: number): Promise<void> {
+  run('convtranspose2d', threads, convTransposeData());
+}
+
+/** One DCGAN iteration at `name`'s size, from the same weights, batch and latent draw. */
+export async function dcgan(name: string, threads: number): Promise<void> {
+  const spec = DCGAN[name]!;
+  run(name, threads, dcganData(spec), { __spec__: spec, __layers__: layers(spec) });
 }

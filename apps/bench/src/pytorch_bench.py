@@ -126,3 +126,69 @@ if case.startswith('mlp-') or case.startswith('cnn-'):
 
     s, r = timed(step, 2.5 if net == 'cnn' else 1.5)
     out(s * 1e3, 'ms/step', first[0], r)
+
+if case == 'convtranspose2d':
+    x = arr('x', (64, 128, 16, 16)).clone().requires_grad_()
+    w = arr('w', (128, 64, 4, 4)).clone().requires_grad_()
+    up = arr('up', (64, 64, 32, 32))
+    with torch.no_grad():
+        check = float(F.conv_transpose2d(x, w, None, 2, 1).double().sum())
+
+    def ct_step():
+        x.grad = None
+        w.grad = None
+        F.conv_transpose2d(x, w, None, 2, 1).backward(up)
+
+    s, r = timed(ct_step, 2.5)
+    out(s * 1e3, 'ms/step', check, r)
+
+if case.startswith('dcgan-'):
+    spec, spec_layers = header['__spec__'], header['__layers__']
+    nn = torch.nn
+
+    def sequential(layers, net):
+        mods = []
+        for l in layers:
+            kind = l['kind']
+            if kind == 'convT':
+                mods.append(nn.ConvTranspose2d(l['cin'], l['cout'], 4, l['stride'], l['padding'], bias=False))
+            elif kind == 'conv':
+                mods.append(nn.Conv2d(l['cin'], l['cout'], 4, l['stride'], l['padding'], bias=False))
+            elif kind == 'bn':
+                mods.append(nn.BatchNorm2d(l['c']))
+            else:
+                mods.append({'relu': nn.ReLU(True), 'lrelu': nn.LeakyReLU(0.2, inplace=True), 'tanh': nn.Tanh(), 'sigmoid': nn.Sigmoid()}[kind])
+        seq = nn.Sequential(*mods)
+        sd = seq.state_dict()
+        for k in sd:
+            if f'{net}.{k}' in header:
+                sd[k] = arr(f'{net}.{k}', tuple(sd[k].shape))
+        seq.load_state_dict(sd)
+        return seq
+
+    netG, netD = sequential(spec_layers['G'], 'G'), sequential(spec_layers['D'], 'D')
+    B, size, nz = spec['batch'], spec['imageSize'], spec['nz']
+    real, noise = arr('x', (B, 1, size, size)), arr('noise', (B, nz, 1, 1))
+    criterion = nn.BCELoss()
+    optD = torch.optim.Adam(netD.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    optG = torch.optim.Adam(netG.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    ones, zeros = torch.full((B,), 1.0), torch.full((B,), 0.0)
+    first = []
+
+    def gan_step():
+        netD.zero_grad()
+        errD_real = criterion(netD(real).view(-1), ones)
+        errD_real.backward()
+        fake = netG(noise)
+        errD_fake = criterion(netD(fake.detach()).view(-1), zeros)
+        errD_fake.backward()
+        optD.step()
+        netG.zero_grad()
+        errG = criterion(netD(fake).view(-1), ones)
+        errG.backward()
+        optG.step()
+        if not first:
+            first.append(float(errD_real) + float(errD_fake))
+
+    s, r = timed(gan_step, 2.5)
+    out(s * 1e3, 'ms/step', first[0], r)

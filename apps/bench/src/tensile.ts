@@ -1,6 +1,7 @@
 /** tensile's cases, on either kernel backend (and, for matmul and the MLP step, on 2 threads). */
-import { F, nn, noGrad, setBackend, setNumThreads, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
-import { ASGD, SGD } from '@tensile/optim';
+import { F, full, nn, noGrad, setBackend, setNumThreads, tensor, wasmRelaxedSimd, type Tensor } from '@tensile/tensor';
+import { Adam, ASGD, SGD } from '@tensile/optim';
+import { CT, convTransposeData, DCGAN, dcganData, layers, type Layer } from './dcgan.js';
 import { ASGD_ETA, ASGD_LAMBD, B, asgdSizes, checksum, cnnData, LR, mlpData, normal } from './data.js';
 import { gflops, out, time } from './harness.js';
 
@@ -73,5 +74,72 @@ export async function step(backend: Backend, net: 'mlp' | 'cnn', optimizer: 'sgd
     opt.step();
     if (Number.isNaN(first)) first = loss.item();
   }, net === 'cnn' ? 2500 : 1500);
+  out(ms, 'ms/step', first);
+}
+
+/** ConvTranspose2d(128, 64, 4, 2, 1) forward and backward (input and weight gradients) on [64, 128, 16, 16], ms; check = sum of the output. */
+export async function convTranspose(backend: Backend): Promise<void> {
+  use(backend);
+  const d = convTransposeData(), { batch, cin, cout, k, size } = CT;
+  const x = tensor(d.x!, { shape: [batch, cin, size, size], requiresGrad: true });
+  const w = tensor(d.w!, { shape: [cin, cout, k, k], requiresGrad: true });
+  const up = tensor(d.up!, { shape: [batch, cout, 2 * size, 2 * size] });
+  const check = noGrad(() => F.convTranspose2d(x, w, null, 2, 1).sum().item());
+  const ms = await time(() => {
+    x.grad = null;
+    w.grad = null;
+    F.convTranspose2d(x, w, null, 2, 1).backward(up);
+  }, 2500);
+  out(ms, 'ms/step', check);
+}
+
+function sequential(list: Layer[], data: Record<string, Float32Array>, net: 'G' | 'D'): nn.Sequential {
+  const mods = list.map((l, i) => {
+    switch (l.kind) {
+      case 'convT': return new nn.ConvTranspose2d(l.cin, l.cout, 4, l.stride, l.padding, { bias: false });
+      case 'conv': return new nn.Conv2d(l.cin, l.cout, 4, l.stride, l.padding, { bias: false });
+      case 'bn': return new nn.BatchNorm2d(l.c);
+      case 'relu': return new nn.ReLU();
+      case 'lrelu': return new nn.LeakyReLU(0.2);
+      case 'tanh': return new nn.Tanh();
+      case 'sigmoid': return new nn.Sigmoid();
+    }
+    throw new Error(`layer ${i}`);
+  });
+  const seq = new nn.Sequential(...mods);
+  const sd = seq.stateDict();
+  for (const k of Object.keys(sd)) {
+    const v = data[`${net}.${k}`];
+    if (v) sd[k] = tensor(v, { shape: sd[k]!.shape });
+  }
+  seq.loadStateDict(sd);
+  return seq;
+}
+
+/** One DCGAN iteration (dcgan/main.py's loop body: D on real, D on detached fake, G; two Adam steps), ms; check = the first Loss_D. */
+export async function dcgan(backend: Backend, name: string, threads = 1): Promise<void> {
+  use(backend, threads);
+  const spec = DCGAN[name]!, data = dcganData(spec), { G, D } = layers(spec);
+  const netG = sequential(G, data, 'G'), netD = sequential(D, data, 'D');
+  const real = tensor(data['x']!, { shape: [spec.batch, 1, spec.imageSize, spec.imageSize] });
+  const noise = tensor(data['noise']!, { shape: [spec.batch, spec.nz, 1, 1] });
+  const criterion = new nn.BCELoss();
+  const optD = new Adam(netD.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }), optG = new Adam(netG.parameters(), { lr: 0.0002, betas: [0.5, 0.999] });
+  const ones = full([spec.batch], 1), zeros = full([spec.batch], 0);
+  let first = Number.NaN;
+  const ms = await time(() => {
+    netD.zeroGrad();
+    const errDReal = criterion.call(netD.call(real).view(-1), ones);
+    errDReal.backward();
+    const fake = netG.call(noise);
+    const errDFake = criterion.call(netD.call(fake.detach()).view(-1), zeros);
+    errDFake.backward();
+    optD.step();
+    netG.zeroGrad();
+    const errG = criterion.call(netD.call(fake).view(-1), ones);
+    errG.backward();
+    optG.step();
+    if (Number.isNaN(first)) first = errDReal.item() + errDFake.item();
+  }, 2500);
   out(ms, 'ms/step', first);
 }
