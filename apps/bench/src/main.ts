@@ -10,7 +10,6 @@ import * as plain from './plain.js';
 import * as torch from './pytorch.js';
 import * as ours from './tensile.js';
 import * as tfjs from './tfjs.js';
-import * as lstmLm from './lstm-lm.js';
 
 type Case = () => Promise<void>;
 const cases: Record<string, Case> = {};
@@ -88,8 +87,6 @@ for (const size of ['dcgan-32', 'dcgan-64']) {
   for (const t of [1, 2]) add(size, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.dcgan(size, t));
 }
 
-// Recurrent layers (issue 22): one word_language_model training step of a 2-layer LSTM.
-lstmLm.register(add);
 
 const name = process.argv[2];
 if (name === '--list') console.log(Object.keys(cases).join('\n'));
