@@ -58,6 +58,12 @@ const OPS: Record<string, (a: Arg[], kw: Kw) => T.Tensor | T.Tensor[]> = {
   norm: ([x, p], kw) => T.norm(t(x), p as number | 'fro', (kw.dim as number | number[] | undefined) ?? null, (kw.keepdim as boolean | undefined) ?? false),
   vectorNorm: ([x, o], kw) => T.linalg.vectorNorm(t(x), { ord: o as number, ...(kw as { dim?: number[] }) }),
   einsum: (xs, kw) => T.einsum(kw.equation as string, ...(xs as T.Tensor[])),
+  bceWithLogits: ([x, tt, ...ws], kw) => {
+    const which = kw.which as string;
+    const w = (v: Arg | undefined): T.Tensor => T.tensor(v as number[], { dtype: t(x).dtype });
+    const loss = new T.nn.BCEWithLogitsLoss(which.includes('w') ? w(ws[0]) : null, null, null, (kw.reduction as T.F.Reduction | undefined) ?? 'mean', which.includes('p') ? w(ws[ws.length - 1]) : null);
+    return loss.call(t(x), t(tt));
+  },
 };
 
 /**
@@ -77,6 +83,7 @@ const ULPS: Record<string, [number, number]> = {
   split: [0, 0], chunk: [0, 0], unbind: [0, 0], repeatInterleave: [0, 0], sort: [0, 0], argsort: [0, 0], topk: [0, 0],
   kthvalue: [0, 0], median: [0, 0], mode: [0, 0], at: [0, 0], setAt: [0, 0], indexPut: [0, 0], scatter: [0, 0], scatterValue: [0, 0],
   scatterAdd: [0, 0], indexAdd: [0, 0], addmm: [1, 1], baddbmm: [1, 1], einsum: [1, 1], norm: [2, 3], vectorNorm: [1, 4],
+  bceWithLogits: [2, 4],
 };
 
 const SCALED = new Set(['addmm', 'baddbmm', 'einsum']);

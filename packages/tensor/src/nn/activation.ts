@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pyFloat } from './layers.js';
 import { checkOptions } from '../options.js';
-import { foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
+import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
 
 /**
  * `x` where positive, `negativeSlope·x` elsewhere.
@@ -15,10 +15,13 @@ import { foldPositional, num, numOrNull, type Positional } from '../call-forms.j
  */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
-  /** PyTorch's `(negativeSlope)` or `{ negativeSlope }`. */
-  constructor(...rest: Positional<[negativeSlope: number], { negativeSlope?: number }>) {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  /** PyTorch's `(negativeSlope, inplace)` or `{ negativeSlope, inplace }`. */
+  constructor(...rest: Positional<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>) {
     super();
-    const o = checkOptions('LeakyReLU', foldPositional('LeakyReLU', rest, [num('negativeSlope')]) as { negativeSlope?: number }, ['negativeSlope']);
+    const o = checkOptions('LeakyReLU', foldPositional('LeakyReLU', rest, [num('negativeSlope'), bool('inplace')]) as { negativeSlope?: number; inplace?: boolean }, ['negativeSlope', 'inplace']);
+    this.inplace = o.inplace ?? false;
     const negativeSlope = o.negativeSlope ?? 0.01;
     this.negativeSlope = negativeSlope;
     if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`LeakyReLU: negativeSlope must be a number, got ${String(negativeSlope)}`);
@@ -27,7 +30,7 @@ export class LeakyReLU extends Module {
     return F.leakyRelu(x, this.negativeSlope);
   }
   protected override extraRepr(): string {
-    return `negative_slope=${this.negativeSlope}`;
+    return `negative_slope=${this.negativeSlope}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
@@ -41,10 +44,13 @@ export class LeakyReLU extends Module {
  */
 export class ELU extends Module {
   readonly alpha: number;
-  /** PyTorch's `(alpha)` or `{ alpha }`. */
-  constructor(...rest: Positional<[alpha: number], { alpha?: number }>) {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  /** PyTorch's `(alpha, inplace)` or `{ alpha, inplace }`. */
+  constructor(...rest: Positional<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
     super();
-    const o = checkOptions('ELU', foldPositional('ELU', rest, [num('alpha')]) as { alpha?: number }, ['alpha']);
+    const o = checkOptions('ELU', foldPositional('ELU', rest, [num('alpha'), bool('inplace')]) as { alpha?: number; inplace?: boolean }, ['alpha', 'inplace']);
+    this.inplace = o.inplace ?? false;
     const alpha = o.alpha ?? 1;
     this.alpha = alpha;
     if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`ELU: alpha must be a number, got ${String(alpha)}`);
@@ -53,7 +59,7 @@ export class ELU extends Module {
     return F.elu(x, this.alpha);
   }
   protected override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 

@@ -306,6 +306,16 @@ export class MaxPool2d extends Module {
  * ```
  */
 export class ReLU extends Module {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)`: `new nn.ReLU(true)` (DCGAN's) or `{ inplace: true }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = checkOptions('ReLU', foldPositional('ReLU', rest, [bool('inplace')]) as { inplace?: boolean }, ['inplace']).inplace ?? false;
+  }
+  protected override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -360,6 +370,8 @@ export class GELU extends Module {
 export interface DropoutOptions extends InitOptions {
   /** Probability of zeroing an element (default 0.5). */
   p?: number;
+  /** PyTorch's `inplace`: accepted and printed; the result is a new tensor either way. */
+  inplace?: boolean;
 }
 
 /**
@@ -374,12 +386,15 @@ export interface DropoutOptions extends InitOptions {
  */
 export class Dropout extends Module {
   readonly p: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
   private readonly generator: Generator | undefined;
 
   /** PyTorch's `(p)`: `new nn.Dropout(0.2)` or `new nn.Dropout({ p: 0.2 })`. */
-  constructor(...rest: Positional<[p: number], DropoutOptions>) {
+  constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
     super();
-    const options = checkOptions('Dropout', foldPositional('Dropout', rest, [num('p')]) as DropoutOptions, ['p', 'generator']);
+    const options = checkOptions('Dropout', foldPositional('Dropout', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
+    this.inplace = options.inplace ?? false;
     const p = options.p ?? 0.5;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
@@ -391,7 +406,7 @@ export class Dropout extends Module {
   }
 
   protected override extraRepr(): string {
-    return `p=${this.p}, inplace=False`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
@@ -406,12 +421,15 @@ export class Dropout extends Module {
  */
 export class Dropout2d extends Module {
   readonly p: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
   private readonly generator: Generator | undefined;
 
   /** PyTorch's `(p)`: `new nn.Dropout2d(0.2)` or `new nn.Dropout2d({ p: 0.2 })`. */
-  constructor(...rest: Positional<[p: number], DropoutOptions>) {
+  constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
     super();
-    const options = checkOptions('Dropout2d', foldPositional('Dropout2d', rest, [num('p')]) as DropoutOptions, ['p', 'generator']);
+    const options = checkOptions('Dropout2d', foldPositional('Dropout2d', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
+    this.inplace = options.inplace ?? false;
     const p = options.p ?? 0.5;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
@@ -423,7 +441,7 @@ export class Dropout2d extends Module {
   }
 
   protected override extraRepr(): string {
-    return `p=${this.p}, inplace=False`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 

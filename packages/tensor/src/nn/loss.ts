@@ -18,9 +18,6 @@ function lossArgs<O extends object>(op: string, args: readonly unknown[], params
   return o as O;
 }
 
-function reductionRepr(r: F.Reduction | F.KLDivReduction | undefined): string {
-  return r === undefined || r === 'mean' ? '' : `reduction='${r}'`;
-}
 
 /**
  * `F.crossEntropy` as a module: logits `[N, C, ...]` against class-index targets.
@@ -41,9 +38,6 @@ export class CrossEntropyLoss extends Module {
   }
   forward(input: Tensor, target: F.IndexLike): Tensor {
     return F.crossEntropy(input, target, this.options);
-  }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
   }
 }
 
@@ -67,9 +61,6 @@ export class NLLLoss extends Module {
   forward(input: Tensor, target: F.IndexLike): Tensor {
     return F.nllLoss(input, target, this.options);
   }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
-  }
 }
 
 /**
@@ -92,9 +83,6 @@ export class MSELoss extends Module {
   forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, this.options);
   }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
-  }
 }
 
 /**
@@ -106,19 +94,17 @@ export class MSELoss extends Module {
  * ```
  */
 export class BCEWithLogitsLoss extends Module {
-  readonly options: F.ReductionOptions;
-  constructor(...args: Positional<[weight: null, sizeAverage: null, reduce: null, reduction: F.Reduction], F.ReductionOptions>) {
+  readonly options: F.BCEWithLogitsOptions;
+  constructor(...args: Positional<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: F.Reduction, posWeight: Tensor | null], F.BCEWithLogitsOptions>) {
     super();
-    const options = lossArgs<F.ReductionOptions>('BCEWithLogitsLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    const options = lossArgs<F.BCEWithLogitsOptions>('BCEWithLogitsLoss', args, [WEIGHT, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION, { ...WEIGHT, name: 'posWeight' }]);
+    if (options.posWeight === null) delete options.posWeight;
     this.options = options;
-    checkOptions('BCEWithLogitsLoss', options, ['reduction']);
+    checkOptions('BCEWithLogitsLoss', options, ['reduction', 'weight', 'posWeight']);
     checkReduction('BCEWithLogitsLoss', options.reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropyWithLogits(input, target, this.options);
-  }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
   }
 }
 
@@ -141,9 +127,6 @@ export class L1Loss extends Module {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, this.options);
-  }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
   }
 }
 
@@ -169,9 +152,6 @@ export class SmoothL1Loss extends Module {
   forward(input: Tensor, target: Tensor): Tensor {
     return F.smoothL1Loss(input, target, this.options);
   }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
-  }
 }
 
 /**
@@ -196,9 +176,6 @@ export class HuberLoss extends Module {
   forward(input: Tensor, target: Tensor): Tensor {
     return F.huberLoss(input, target, this.options);
   }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
-  }
 }
 
 /**
@@ -220,9 +197,6 @@ export class BCELoss extends Module {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropy(input, target, this.options);
-  }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
   }
 }
 
@@ -247,8 +221,5 @@ export class KLDivLoss extends Module {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.klDiv(input, target, this.options);
-  }
-  protected override extraRepr(): string {
-    return reductionRepr(this.options.reduction);
   }
 }

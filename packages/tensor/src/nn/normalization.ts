@@ -9,7 +9,7 @@ import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { pyBool, pyFloat } from './layers.js';
-import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
+import { bool, foldPositional, num, numOrNull, type Positional, type PositionalParam } from '../call-forms.js';
 
 function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
@@ -293,6 +293,14 @@ export class GroupNorm extends Module {
 export interface EmbeddingModuleOptions {
   /** This row starts at zeros and gets no gradient (negative counts from the end). */
   paddingIdx?: number | null;
+  /** PyTorch's `max_norm`: only `null` (renormalisation is not implemented). */
+  maxNorm?: null;
+  /** PyTorch's `norm_type` (used by `max_norm` only). */
+  normType?: number;
+  /** PyTorch's `scale_grad_by_freq`: only `false`. */
+  scaleGradByFreq?: false;
+  /** PyTorch's `sparse`: only `false`. */
+  sparse?: false;
   /** Initialise N(0, 1) from this generator (default: the global one). */
   generator?: Generator;
   /** Use this tensor `[numEmbeddings, embeddingDim]` as the weight (PyTorch's `_weight`). */
@@ -310,6 +318,14 @@ export interface EmbeddingModuleOptions {
  * emb.call([[1, 2, 4, 5], [4, 3, 2, 9]]).shape; // [2, 4, 3]
  * ```
  */
+const EMBEDDING_PARAMS: readonly PositionalParam[] = [
+  numOrNull('paddingIdx'),
+  { name: 'maxNorm', is: (v) => v === null, expected: 'null (max_norm renormalisation is not implemented)' },
+  num('normType'),
+  { name: 'scaleGradByFreq', is: (v) => v === false, expected: 'false (scale_grad_by_freq is not implemented)' },
+  { name: 'sparse', is: (v) => v === false, expected: 'false (sparse gradients are not implemented)' },
+];
+
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
@@ -318,9 +334,13 @@ export class Embedding extends Module {
   weight: Tensor;
 
   /** PyTorch's order: `(numEmbeddings, embeddingDim, paddingIdx)`, then an options bag (PyTorch's `max_norm` and later are not supported). */
-  constructor(numEmbeddings: number, embeddingDim: number, ...rest: Positional<[paddingIdx: number | null], EmbeddingModuleOptions>) {
+  constructor(numEmbeddings: number, embeddingDim: number, ...rest: Positional<[paddingIdx: number | null, maxNorm: null, normType: number, scaleGradByFreq: false, sparse: false], EmbeddingModuleOptions>) {
     super();
-    const options = checkOptions('Embedding', foldPositional('Embedding', rest, [numOrNull('paddingIdx')]) as EmbeddingModuleOptions, ['paddingIdx', 'generator', 'weight']);
+    const options = checkOptions('Embedding', foldPositional('Embedding', rest, EMBEDDING_PARAMS) as EmbeddingModuleOptions, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', 'generator', 'weight']);
+    for (const p of EMBEDDING_PARAMS.slice(1)) {
+      const v = (options as Record<string, unknown>)[p.name];
+      if (v !== undefined && !p.is(v)) throw new TypeError(`Embedding: ${p.name} must be ${p.expected}, got ${String(v)}`);
+    }
     this.numEmbeddings = checkCount('Embedding', 'numEmbeddings', numEmbeddings, 0);
     this.embeddingDim = checkCount('Embedding', 'embeddingDim', embeddingDim, 0);
     let pad = options.paddingIdx ?? null;

@@ -9,7 +9,7 @@ export type { IndexLike } from './common.js';
 export { softmax, logSoftmax, leakyRelu, elu, silu, softplus } from './activation.js';
 export {
   nllLoss, crossEntropy, mseLoss, binaryCrossEntropyWithLogits, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv,
-  type SmoothL1LossOptions, type HuberLossOptions, type BCELossOptions, type KLDivReduction, type KLDivOptions,
+  type SmoothL1LossOptions, type BCEWithLogitsOptions, type HuberLossOptions, type BCELossOptions, type KLDivReduction, type KLDivOptions,
 } from './loss.js';
 export { linear } from './linear.js';
 export { unfold, fold, conv2d, conv1d, type Conv2dOptions, type Conv1dOptions, type UnfoldOptions } from './conv.js';

@@ -206,28 +206,50 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
   return reduce(mul(d, d), reduction);
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}. */
+export interface BCEWithLogitsOptions extends ReductionOptions {
+  /** A rescaling weight of each element's loss, broadcast to the input. */
+  weight?: Tensor | null;
+  /** The weight of positive examples (PyTorch's `pos_weight`), broadcast along the last dim: one per class. */
+  posWeight?: Tensor | null;
+}
+
 /**
  * Binary cross-entropy on logits, `max(x,0) - x·t + log1p(exp(-|x|))`: stable for any x
- * (no `log(sigmoid(x))`). Targets are probabilities in [0, 1].
+ * (no `log(sigmoid(x))`). Targets are probabilities in [0, 1]. With `posWeight` the positive
+ * term is scaled, `(1 - t)·x + (1 + (pw - 1)·t)·(log1p(exp(-|x|)) + max(-x, 0))`; `weight`
+ * scales each element's loss (both as PyTorch's).
  *
  * @example
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // tensor(0.6931)
+ * F.binaryCrossEntropyWithLogits(tensor([[0, 1]]), tensor([[1, 0]]), { posWeight: tensor([3, 1]) });
  * ```
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkOptions('binaryCrossEntropyWithLogits', options, ['reduction']);
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, ['reduction', 'weight', 'posWeight']);
   const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction);
   sameShapeTarget('binaryCrossEntropyWithLogits', input, target);
+  const w = options.weight ?? null, pw = options.posWeight ?? null;
+  if (w !== null) expectTensor('binaryCrossEntropyWithLogits', 'weight', w);
+  if (pw !== null) expectTensor('binaryCrossEntropyWithLogits', 'posWeight', pw);
   const x = input, t = target;
-  const loss = noGrad(() => add(sub(relu(x), mul(x, t)), log1p(exp(neg(abs(x))))));
+  const loss = noGrad(() => {
+    const l = pw === null
+      ? add(sub(relu(x), mul(x, t)), log1p(exp(neg(abs(x)))))
+      : add(mul(sub(1, t), x), mul(add(mul(sub(pw, 1), t), 1), add(log1p(exp(neg(abs(x)))), relu(neg(x)))));
+    return w === null ? l : mul(l, w);
+  });
   // NOTE: the composed formula has kinks at x = 0 (relu, abs) whose subgradients give -t there;
-  // the true derivative is sigmoid(x) - t everywhere, which is what PyTorch's backward uses.
-  const out = record('binaryCrossEntropyWithLogits', loss, [x, t], (g) => [
-    x.requiresGrad ? mul(g, sub(sigmoid(x), t)) : null,
-    t.requiresGrad ? mul(g, neg(x)) : null,
-  ], [x, t]);
+  // the true derivative is sigmoid(x) - t everywhere, which is what PyTorch's backward uses
+  // (with posWeight: (pw·t + 1 - t)·sigmoid(x) - pw·t).
+  const out = record('binaryCrossEntropyWithLogits', loss, [x, t], (g) => {
+    const gx = pw === null ? sub(sigmoid(x), t) : sub(mul(add(sub(mul(pw, t), t), 1), sigmoid(x)), mul(pw, t));
+    const gt = pw === null ? neg(x) : sub(mul(sub(pw, 1), add(log1p(exp(neg(abs(x)))), relu(neg(x)))), x);
+    const scale = (v: Tensor): Tensor => (w === null ? mul(g, v) : mul(mul(g, v), w));
+    return [x.requiresGrad ? scale(gx) : null, t.requiresGrad ? scale(gt) : null];
+  }, [x, t]);
   return reduce(out, reduction);
 }
 
