@@ -73,6 +73,14 @@ const list = (s: readonly number[]): string => `[${s.join(', ')}]`;
  * are registered per layer and direction in PyTorch's order (`weight_ih_l{k}`, `weight_hh_l{k}`,
  * `bias_ih_l{k}`, `bias_hh_l{k}`, `weight_hr_l{k}`, then the `_reverse` set) and all drawn from
  * U(-1/√hidden, 1/√hidden) in that order.
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@tensile/tensor';
+ * const m: nn.RNNBase = new nn.GRU(4, 8, { numLayers: 2, bidirectional: true });
+ * m.allWeights.length;           // 4: two layers, two directions
+ * Object.keys(m.stateDict())[4]; // 'weight_ih_l0_reverse'
+ * ```
  */
 export abstract class RNNBase extends Module {
   readonly mode: RecurrentMode;
@@ -375,7 +383,18 @@ export interface RNNCellOptions extends RNNCellBaseOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
-/** One step of a recurrent layer (PyTorch's `RNNCellBase`): `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`. */
+/**
+ * One step of a recurrent layer (PyTorch's `RNNCellBase`): `weight_ih`, `weight_hh`, `bias_ih`,
+ * `bias_hh`, drawn from U(-1/√hidden, 1/√hidden) in that order.
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@tensile/tensor';
+ * const cell: nn.RNNCellBase = new nn.GRUCell(3, 5, false);
+ * cell.weight_hh.shape; // [15, 5]
+ * cell.bias_ih;         // null
+ * ```
+ */
 export abstract class RNNCellBase extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
