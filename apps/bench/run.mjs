@@ -81,6 +81,8 @@ const families = [
   ['mlp-sgd', 'training step, 784-256-10 MLP, batch 64, SGD (ms/step, lower is better)'],
   ['mlp-asgd', 'training step, 784-256-10 MLP, batch 64, ASGD-style update (ms/step, lower is better)'],
   ['cnn-sgd', 'training step, CNN (conv 5×5 → pool → conv 5×5 → pool → linear), batch 64, SGD (ms/step, lower is better)'],
+  ['transformer-encoder-step', 'training step, TransformerEncoderLayer(128, 4, 512) on [64, 16, 128] (seq, batch, feature), MSE, SGD (ms/step, lower is better)'],
+  ['gpt-step', 'training step, character GPT of npm run gpt at 4 layers × 4 heads, width 128, context 64, batch 16, AdamW (ms/step, lower is better)'],
 ];
 const higher = (unit) => unit === 'GFLOP/s';
 /** Cases main.ts does not run, and why (shown as table rows, so nothing is silently missing). */
