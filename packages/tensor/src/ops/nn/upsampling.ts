@@ -55,7 +55,7 @@ export const INTERPOLATE_PARAMS: readonly PositionalParam[] = [
  * import { F, tensor } from '@tensile/tensor';
  * const x = tensor([[[[1, 2], [3, 4]]]]);
  * F.interpolate(x, null, 2).toArray();  // [[[[1,1,2,2],[1,1,2,2],[3,3,4,4],[3,3,4,4]]]]
- * F.interpolate(x, { size: 3, mode: 'bilinear', alignCorners: true }).toArray(); // [[[[1,1.5,2],[2,2.5,3],[3,3.5,4]]]]
+ * F.interpolate(x, { size: 3, mode: 'bilinear', alignCorners: true }).toArray(); // [[[[1,1.5,2],[2,2.5,3],[3,3.5,4]]]] (to float32 rounding, as PyTorch)
  * ```
  */
 export function interpolate(input: Tensor, ...rest: Positional<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null], InterpolateOptions>): Tensor {
