@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, manualSeed, noGrad, type Tensor } from '@tensile/tensor';
 import { AdamW } from '@tensile/optim';
-import { batchAt, charData, loadText } from '../src/gpt/data.js';
+import { batchAt, charData } from '../src/gpt/data.js';
+import { loadText } from '../src/gpt/text.js';
 import { GPTLanguageModel } from '../src/gpt/model.js';
-import { generate } from '../src/gpt/main.js';
 import { parseFlags } from '../src/gpt/flags.js';
 
 /** Written by scripts/fixtures/gpt_fixtures.py (PyTorch 1.13). */
@@ -121,14 +121,14 @@ describe('gpt: the two attention forms and sampling', () => {
   it('generate draws in-vocabulary tokens, deterministic under a seed, past the context length', () => {
     const model = new GPTLanguageModel({ ...parity.config, attention: 'tril' });
     manualSeed(0);
-    const a = generate(model, [0], parity.config.blockSize + 4);
+    const a = model.generate([0], parity.config.blockSize + 4);
     manualSeed(1);
-    const b = generate(model, [0], parity.config.blockSize + 4);
+    const b = model.generate([0], parity.config.blockSize + 4);
     expect(a.length).toBe(parity.config.blockSize + 5);
     expect(a.every((t) => t >= 0 && t < parity.config.vocabSize)).toBe(true);
     expect(a).not.toEqual(b);
     manualSeed(0);
-    expect(generate(model, [0], parity.config.blockSize + 4)).toEqual(a);
+    expect(model.generate([0], parity.config.blockSize + 4)).toEqual(a);
   });
 
   it('flags: defaults, values and errors', () => {

@@ -2,15 +2,9 @@
  * The GPT's data, as the lecture's: every distinct character of the text is a token (sorted by
  * code point, as Python's `sorted(set(text))`), the first 90% trains and the rest validates, and
  * a batch is `batchSize` windows of `blockSize` tokens at random offsets with the next token as
- * the target.
+ * the target. No Node API here: the playground's worker uses it too (text.ts reads the file).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { int64, randint, stack, tensor, type Generator, type Tensor } from '@tensile/tensor';
-
-/** apps/examples/data/moby-dick.txt: chapters 1-12 of Moby-Dick (public domain); from src/gpt/ or the dist/ bundle. */
-export const TEXT_PATH = fileURLToPath([new URL('../../data/moby-dick.txt', import.meta.url), new URL('../data/moby-dick.txt', import.meta.url)]
-  .find((u) => existsSync(u)) ?? new URL('../../data/moby-dick.txt', import.meta.url));
 
 export interface CharData {
   chars: string[];
@@ -18,10 +12,6 @@ export interface CharData {
   decode(ids: readonly number[]): string;
   train: Int32Array;
   val: Int32Array;
-}
-
-export function loadText(path = TEXT_PATH): string {
-  return readFileSync(path, 'utf8');
 }
 
 /** The vocabulary and the encoded 90/10 split of `text`. */

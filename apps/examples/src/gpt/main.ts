@@ -5,9 +5,10 @@
  * it the lecture's size (`--n-embd 384 --n-head 6 --n-layer 6 --block-size 256 --batch-size 64
  * --dropout 0.2 --lr 3e-4 --iters 5000`, hours here).
  */
-import { Generator, int64, manualSeed, multinomial, noGrad, tensor, F } from '@tensile/tensor';
+import { Generator, manualSeed, noGrad } from '@tensile/tensor';
 import { AdamW } from '@tensile/optim';
-import { batchAt, charData, loadText, randomOffsets, type CharData } from './data.js';
+import { batchAt, charData, randomOffsets, type CharData } from './data.js';
+import { loadText } from './text.js';
 import { GPTLanguageModel, type GPTConfig } from './model.js';
 
 export interface Args {
@@ -31,25 +32,6 @@ export const DEFAULTS: Args = {
   iters: 250, batchSize: 16, blockSize: 32, nEmbd: 32, nHead: 4, nLayer: 2, dropout: 0.1, lr: 3e-3,
   evalInterval: 125, evalIters: 10, sampleTokens: 200, seed: 1337, attention: 'tril', activation: 'gelu',
 };
-
-/** `maxNewTokens` tokens after `context`, each drawn with `multinomial` from the softmax of the last logits. */
-export function generate(model: GPTLanguageModel, context: number[], maxNewTokens: number, generator?: Generator): number[] {
-  const idx = [...context];
-  const wasTraining = model.training;
-  model.eval();
-  noGrad(() => {
-    for (let n = 0; n < maxNewTokens; n++) {
-      const cond = idx.slice(-model.config.blockSize);
-      const logits = model.call(tensor([cond], { dtype: int64 }));
-      const last = logits.select(1, cond.length - 1); // (1, vocab)
-      const probs = F.softmax(last, -1);
-      const next = multinomial(probs, 1, generator ? { generator } : {});
-      idx.push(Number(next.toBigInt64Array()[0]));
-    }
-  });
-  model.train(wasTraining);
-  return idx;
-}
 
 /** The lecture's `estimate_loss`: the mean loss of `evalIters` random batches of each split, in eval mode. */
 export function estimateLoss(model: GPTLanguageModel, data: CharData, args: Args, generator: Generator): { train: number; val: number } {
@@ -96,7 +78,7 @@ export function main(args: Args, log: (line: string) => void = console.log): Run
       const l = estimateLoss(model, data, args, evals);
       losses.push({ step: iter, ...l });
       log(`step ${iter}: train loss ${l.train.toFixed(4)}, val loss ${l.val.toFixed(4)}`);
-      log(`  sample: ${JSON.stringify(data.decode(generate(model, [0], 60, sampler).slice(1)))}`);
+      log(`  sample: ${JSON.stringify(data.decode(model.generate([0], 60, sampler).slice(1)))}`);
     }
     const [xb, yb] = batchAt(data.train, randomOffsets(data.train, args.batchSize, args.blockSize, batches), args.blockSize);
     const loss = model.loss(xb, yb);
@@ -105,7 +87,7 @@ export function main(args: Args, log: (line: string) => void = console.log): Run
     optimizer.step();
   }
   const seconds = (performance.now() - start) / 1000;
-  const sample = data.decode(generate(model, [0], args.sampleTokens, sampler).slice(1));
+  const sample = data.decode(model.generate([0], args.sampleTokens, sampler).slice(1));
   log(`\n${sample}\n`);
   log(`${args.iters} steps in ${seconds.toFixed(1)} s`);
   return { losses, sample, seconds };

@@ -12,7 +12,7 @@
  * Both hold the same parameters (state-dict keys are PyTorch's: `blocks.0.sa.heads.0.key.weight`
  * ...), so one set of weights runs either way.
  */
-import { F, arange, cat, nn, tril, ones, type Tensor } from '@tensile/tensor';
+import { F, arange, cat, int64, multinomial, nn, noGrad, tensor, tril, ones, type Generator, type Tensor } from '@tensile/tensor';
 
 export interface GPTConfig {
   vocabSize: number;
@@ -150,6 +150,28 @@ export class GPTLanguageModel extends nn.Module {
     const posEmb = this.position_embedding_table.call(arange(T)); // (T,C)
     const x = this.ln_f.call(this.blocks.call(tokEmb.add(posEmb)));
     return this.lm_head.call(x); // (B,T,vocab)
+  }
+
+  /**
+   * The lecture's `generate`: `maxNewTokens` tokens after `context`, each drawn with
+   * `multinomial` from the softmax of the last position's logits (the context cropped to the last
+   * `blockSize` tokens), in eval mode and without a graph.
+   */
+  generate(context: readonly number[], maxNewTokens: number, generator?: Generator): number[] {
+    const idx = [...context];
+    const wasTraining = this.training;
+    this.eval();
+    noGrad(() => {
+      for (let n = 0; n < maxNewTokens; n++) {
+        const cond = idx.slice(-this.config.blockSize);
+        const logits = this.forward(tensor([cond], { dtype: int64 })).select(1, cond.length - 1); // (1, vocab)
+        const probs = F.softmax(logits, -1);
+        const next = multinomial(probs, 1, generator ? { generator } : {});
+        idx.push(Number(next.toBigInt64Array()[0]));
+      }
+    });
+    this.train(wasTraining);
+    return idx;
   }
 
   /** The mean cross-entropy of predicting `targets` `[B, T]` from `idx` `[B, T]`. */
