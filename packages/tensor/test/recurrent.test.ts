@@ -97,6 +97,13 @@ describe('recurrent layers: behaviour', () => {
     expect(x1.grad).toBeNull();
   });
 
+  it('a sequence of length 0 is refused as PyTorch refuses it; a batch of 0 gives empty outputs', () => {
+    expect(() => new nn.LSTM(3, 4).call(T.zeros([0, 2, 3]))).toThrow('Expected sequence length to be larger than 0 in RNN');
+    expect(() => new nn.GRU(3, 4, { batchFirst: true }).call(T.zeros([2, 0, 3]))).toThrow('Expected sequence length to be larger than 0 in RNN');
+    const [out, [h, c]] = new nn.LSTM(3, 4, 2).call(T.zeros([5, 0, 3]));
+    expect([out.shape, h.shape, c.shape]).toEqual([[5, 0, 4], [2, 0, 4], [2, 0, 4]]);
+  });
+
   it('a PackedSequence in gives a PackedSequence out with the same batch sizes and order', () => {
     const m = new nn.GRU(2, 3);
     const p = nn.utils.rnn.packSequence([T.randn([2, 2]), T.randn([4, 2]), T.randn([3, 2])], false);

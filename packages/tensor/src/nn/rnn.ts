@@ -198,6 +198,7 @@ export abstract class RNNBase extends Module {
         if (hx !== null && (hx.ndim !== 3 || cx!.ndim !== 3)) throw new RangeError(`For batched 3-D input, hx and cx should also be 3-D but got (${hx.ndim}-D, ${cx!.ndim}-D) tensors`);
       } else if (hx !== null && hx.ndim !== 3) throw new RangeError(`For batched 3-D input, hx should also be 3-D but got ${hx.ndim}-D tensor`);
       if (this.batchFirst) x = transpose(x, 0, 1);
+      if (x.shape[0] === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
       batchSizes = new Array<number>(x.shape[0]!).fill(x.shape[1]!);
     }
     const weights = this.cellWeights();
