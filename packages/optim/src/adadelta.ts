@@ -1,5 +1,5 @@
 import { zeros, type Tensor, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { flagOptions, lrOption, lrValue, nonNegative, numberOption } from './validate.js';
@@ -61,7 +61,9 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected readonly stateSpec = ADADELTA_STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
 
-  constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
+  /** PyTorch's order: `(params, lr, rho, eps, weightDecay)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<AdadeltaOptions>, ...rest: OptimizerArgs<[lr: AdadeltaOptions['lr'], rho: AdadeltaOptions['rho'], eps: AdadeltaOptions['eps'], weightDecay: AdadeltaOptions['weightDecay']], AdadeltaOptions>) {
+    const options = optimizerArgs<AdadeltaOptions>('Adadelta', rest, ['lr', 'rho', 'eps', 'weightDecay']);
     const defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, capturable: false, foreach: undefined, differentiable: false };
     super(params, resolveOptions('Adadelta', defaults, options, validateAdadelta));
   }

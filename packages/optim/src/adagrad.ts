@@ -1,5 +1,5 @@
 import { Tensor, fullLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput, type ParamGroupInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, type ParamGroupInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { flagOptions, nonNegative } from './validate.js';
 import { adagrad, type AdagradState } from './functional/adagrad.js';
@@ -58,7 +58,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected readonly stateSpec = ADAGRAD_STATE;
   protected override readonly intOptions = new Set(['lr_decay', 'weight_decay', 'initial_accumulator_value']);
 
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+  /** PyTorch's order: `(params, lr, lrDecay, weightDecay, initialAccumulatorValue, eps)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<AdagradOptions>, ...rest: OptimizerArgs<[lr: AdagradOptions['lr'], lrDecay: AdagradOptions['lrDecay'], weightDecay: AdagradOptions['weightDecay'], initialAccumulatorValue: AdagradOptions['initialAccumulatorValue'], eps: AdagradOptions['eps']], AdagradOptions>) {
+    const options = optimizerArgs<AdagradOptions>('Adagrad', rest, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
     const defaults: AdagradOptions = {
       lr: 1e-2, lrDecay: 0, eps: 1e-10, weightDecay: 0, initialAccumulatorValue: 0,
       foreach: undefined, maximize: false, differentiable: false, fused: undefined,

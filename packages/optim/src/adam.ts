@@ -1,5 +1,5 @@
 import { Tensor, tensor as makeTensor, zeros, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { adam, type AdamState } from './functional/adam.js';
@@ -81,7 +81,9 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly stateSpec = ADAM_STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
 
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+  /** PyTorch's order: `(params, lr, betas, eps, weightDecay, amsgrad)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<AdamOptions>, ...rest: OptimizerArgs<[lr: AdamOptions['lr'], betas: AdamOptions['betas'], eps: AdamOptions['eps'], weightDecay: AdamOptions['weightDecay'], amsgrad: AdamOptions['amsgrad']], AdamOptions>) {
+    const options = optimizerArgs<AdamOptions>('Adam', rest, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad']);
     // NOTE: names are compared by identity, not read from `constructor.name` (bundlers rename classes).
     const name = new.target === AdamW ? 'AdamW' : 'Adam';
     const defaults = name === 'AdamW' ? { ...adamDefaults(), weightDecay: 1e-2, decoupledWeightDecay: true } : adamDefaults();
@@ -136,7 +138,9 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Adam {
   protected override readonly name: string = 'AdamW';
 
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<Omit<AdamOptions, 'decoupledWeightDecay'>> = {}) {
+  /** PyTorch's order: `(params, lr, betas, eps, weightDecay, amsgrad)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<AdamOptions>, ...rest: OptimizerArgs<[lr: AdamOptions['lr'], betas: AdamOptions['betas'], eps: number, weightDecay: number, amsgrad: boolean], Omit<AdamOptions, 'decoupledWeightDecay'>>) {
+    const options = optimizerArgs<AdamOptions>('AdamW', rest, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad']);
     if (options !== null && typeof options === 'object' && Object.hasOwn(options, 'decoupledWeightDecay')) {
       throw new TypeError("AdamW: unknown option 'decoupledWeightDecay' (AdamW always decouples weight decay; use Adam to choose)");
     }

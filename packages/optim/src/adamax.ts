@@ -1,5 +1,5 @@
 import { Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { adamax, type AdamaxState } from './functional/adamax.js';
@@ -61,7 +61,9 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   protected readonly stateSpec = STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
 
-  constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
+  /** PyTorch's order: `(params, lr, betas, eps, weightDecay)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<AdamaxOptions>, ...rest: OptimizerArgs<[lr: AdamaxOptions['lr'], betas: AdamaxOptions['betas'], eps: AdamaxOptions['eps'], weightDecay: AdamaxOptions['weightDecay']], AdamaxOptions>) {
+    const options = optimizerArgs<AdamaxOptions>('Adamax', rest, ['lr', 'betas', 'eps', 'weightDecay']);
     const defaults: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, foreach: undefined, maximize: false, differentiable: false, capturable: false };
     super(params, resolveOptions('Adamax', defaults, options, validate));
   }

@@ -1,5 +1,5 @@
 import { Tensor, zeros, tensor as makeTensor, noGrad, updateInPlace, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { booleanFlags, lrOption, lrValue, optionalFlag } from './validate.js';
@@ -77,7 +77,9 @@ export class ASGD extends Optimizer<ASGDOptions> {
     return this.swapped;
   }
 
-  constructor(params: ParamsInput<ASGDOptions>, options: Partial<ASGDOptions> = {}) {
+  /** PyTorch's order: `(params, lr, lambd, alpha, t0, weightDecay)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<ASGDOptions>, ...rest: OptimizerArgs<[lr: ASGDOptions['lr'], lambd: ASGDOptions['lambd'], alpha: ASGDOptions['alpha'], t0: ASGDOptions['t0'], weightDecay: ASGDOptions['weightDecay']], ASGDOptions>) {
+    const options = optimizerArgs<ASGDOptions>('ASGD', rest, ['lr', 'lambd', 'alpha', 't0', 'weightDecay']);
     const defaults: ASGDOptions = {
       lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0,
       foreach: undefined, maximize: false, differentiable: false, capturable: false,

@@ -1,5 +1,5 @@
 import { Tensor, enableGrad, float64, noGrad, tensor, updateInPlace } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamGroupInput, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamGroupInput, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import { isPlainObject, snapshot, typeName, type StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { nonNegative, numberOption } from './validate.js';
@@ -217,7 +217,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   protected readonly stateSpec: StateSpec = {};
   protected override readonly intOptions = new Set(['lr', 'max_iter', 'max_eval', 'history_size']);
 
-  constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
+  /** PyTorch's order: `(params, lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<LBFGSOptions>, ...rest: OptimizerArgs<[lr: LBFGSOptions['lr'], maxIter: LBFGSOptions['maxIter'], maxEval: LBFGSOptions['maxEval'], toleranceGrad: LBFGSOptions['toleranceGrad'], toleranceChange: LBFGSOptions['toleranceChange'], historySize: LBFGSOptions['historySize'], lineSearchFn: LBFGSOptions['lineSearchFn']], LBFGSOptions>) {
+    const options = optimizerArgs<LBFGSOptions>('LBFGS', rest, ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn']);
     const defaults: LBFGSOptions = { lr: 1, maxIter: 20, maxEval: null, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null };
     const o = resolveOptions('LBFGS', defaults, options, validateLBFGS);
     if (o.maxEval === null) o.maxEval = Math.floor((o.maxIter * 5) / 4);

@@ -1,5 +1,5 @@
 import { Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { nadam, type NAdamState } from './functional/nadam.js';
@@ -66,7 +66,9 @@ export class NAdam extends Optimizer<NAdamOptions> {
   protected readonly stateSpec = STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
 
-  constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
+  /** PyTorch's order: `(params, lr, betas, eps, weightDecay, momentumDecay)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<NAdamOptions>, ...rest: OptimizerArgs<[lr: NAdamOptions['lr'], betas: NAdamOptions['betas'], eps: NAdamOptions['eps'], weightDecay: NAdamOptions['weightDecay'], momentumDecay: NAdamOptions['momentumDecay']], NAdamOptions>) {
+    const options = optimizerArgs<NAdamOptions>('NAdam', rest, ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay']);
     const defaults: NAdamOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false, foreach: undefined, capturable: false, differentiable: false };
     super(params, resolveOptions('NAdam', defaults, options, validate));
   }

@@ -1,4 +1,4 @@
-import { Tensor, enableGrad, isGradEnabled, noGrad } from '@tensile/tensor';
+import { Tensor, enableGrad, foldPositional, isGradEnabled, noGrad, type Positional } from '@tensile/tensor';
 import { addHook, type RemovableHandle } from './hooks.js';
 import { inspectCustom, pyValue, toCamel, toSnake } from './format.js';
 import {
@@ -109,6 +109,24 @@ export function registerOptimizerStepPostHook(hook: StepPostHook): RemovableHand
  * // { lr: 0.1, momentum: 0 }; resolveOptions('SignSGD', ..., { lrr: 1 }, ...) throws "SignSGD: unknown option 'lrr'"
  * ```
  */
+/**
+ * An optimizer constructor's arguments after `params`: PyTorch's positional parameters in
+ * PyTorch's order (`new SGD(params, 0.1, 0.9)`), then an options bag for the rest, or the bag
+ * alone (`new SGD(params, { lr: 0.1, momentum: 0.9 })`).
+ */
+export type OptimizerArgs<P extends readonly unknown[], O> = Positional<P, Partial<O> | undefined>;
+
+/**
+ * @internal Folds an optimizer's positional arguments into its options bag (values are checked
+ * by the optimizer's own validation, with PyTorch's messages). A lone argument that is neither a
+ * number nor a tensor is the bag itself, so `resolveOptions` names what is wrong with it.
+ */
+export function optimizerArgs<O extends object>(name: string, rest: readonly unknown[], names: readonly (keyof O & string)[]): Partial<O> {
+  if (rest.length === 0 || (rest.length === 1 && rest[0] === undefined)) return {};
+  if (rest.length === 1 && typeof rest[0] !== 'number' && !(rest[0] instanceof Tensor)) return rest[0] as Partial<O>;
+  return foldPositional(name, rest, names.map((n) => ({ name: n, is: () => true, expected: 'a value' }))) as Partial<O>;
+}
+
 export function resolveOptions<O extends object>(name: string, defaults: O, options: Partial<O>, validate: (o: Record<string, unknown>) => void): O {
   const out = { ...defaults } as Record<string, unknown>;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {

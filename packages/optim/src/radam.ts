@@ -1,5 +1,5 @@
 import { Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { betasOption, flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { radam, type RAdamState } from './functional/radam.js';
@@ -63,7 +63,9 @@ export class RAdam extends Optimizer<RAdamOptions> {
   protected readonly stateSpec = STATE;
   protected override readonly intOptions = new Set(['weight_decay']);
 
-  constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
+  /** PyTorch's order: `(params, lr, betas, eps, weightDecay)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<RAdamOptions>, ...rest: OptimizerArgs<[lr: RAdamOptions['lr'], betas: RAdamOptions['betas'], eps: RAdamOptions['eps'], weightDecay: RAdamOptions['weightDecay']], RAdamOptions>) {
+    const options = optimizerArgs<RAdamOptions>('RAdam', rest, ['lr', 'betas', 'eps', 'weightDecay']);
     const defaults: RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, foreach: undefined, capturable: false, decoupledWeightDecay: false, differentiable: false };
     super(params, resolveOptions('RAdam', defaults, options, validate));
   }

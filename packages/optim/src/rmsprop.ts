@@ -1,5 +1,5 @@
 import { Tensor, zeros, zerosLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { flagOptions, lrOption, lrValue, nonNegative } from './validate.js';
 import { rmsprop, type RMSpropState } from './functional/rmsprop.js';
@@ -64,7 +64,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected readonly stateSpec = RMSPROP_STATE;
   protected override readonly intOptions = new Set(['momentum', 'weight_decay']);
 
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  /** PyTorch's order: `(params, lr, alpha, eps, weightDecay, momentum, centered)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<RMSpropOptions>, ...rest: OptimizerArgs<[lr: RMSpropOptions['lr'], alpha: RMSpropOptions['alpha'], eps: RMSpropOptions['eps'], weightDecay: RMSpropOptions['weightDecay'], momentum: RMSpropOptions['momentum'], centered: RMSpropOptions['centered']], RMSpropOptions>) {
+    const options = optimizerArgs<RMSpropOptions>('RMSprop', rest, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']);
     const defaults: RMSpropOptions = {
       lr: 1e-2, momentum: 0, alpha: 0.99, eps: 1e-8, centered: false, weightDecay: 0,
       capturable: false, foreach: undefined, maximize: false, differentiable: false,

@@ -1,5 +1,5 @@
 import { zeros, type Tensor, zerosLike, fullLike } from '@tensile/tensor';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { flagOptions, lrOption, lrValue } from './validate.js';
@@ -59,7 +59,9 @@ export class Rprop extends Optimizer<RpropOptions> {
   protected readonly stateSpec = STATE;
   protected override readonly intOptions = new Set([]);
 
-  constructor(params: ParamsInput<RpropOptions>, options: Partial<RpropOptions> = {}) {
+  /** PyTorch's order: `(params, lr, etas, stepSizes)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<RpropOptions>, ...rest: OptimizerArgs<[lr: RpropOptions['lr'], etas: RpropOptions['etas'], stepSizes: RpropOptions['stepSizes']], RpropOptions>) {
+    const options = optimizerArgs<RpropOptions>('Rprop', rest, ['lr', 'etas', 'stepSizes']);
     const defaults: RpropOptions = { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], foreach: undefined, maximize: false, differentiable: false, capturable: false };
     super(params, resolveOptions('Rprop', defaults, options, validate));
   }

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensile/tensor';
 import { booleanFlags, lrOption, lrValue, optionalFlag } from './validate.js';
-import { Optimizer, resolveOptions, type ParamsInput } from './optimizer.js';
+import { Optimizer, resolveOptions, type ParamsInput, optimizerArgs, type OptimizerArgs } from './optimizer.js';
 import type { StateSpec } from './state-dict.js';
 import { pyNum } from './format.js';
 import { sgd } from './functional/sgd.js';
@@ -58,7 +58,9 @@ export class SGD extends Optimizer<SGDOptions> {
   protected readonly stateSpec = SGD_STATE;
   protected override readonly intOptions = new Set(['momentum', 'dampening', 'weight_decay']);
 
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  /** PyTorch's order: `(params, lr, momentum, dampening, weightDecay, nesterov)`, then an options bag for the rest (or for all). */
+  constructor(params: ParamsInput<SGDOptions>, ...rest: OptimizerArgs<[lr: SGDOptions['lr'], momentum: SGDOptions['momentum'], dampening: SGDOptions['dampening'], weightDecay: SGDOptions['weightDecay'], nesterov: SGDOptions['nesterov']], SGDOptions>) {
+    const options = optimizerArgs<SGDOptions>('SGD', rest, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
     const defaults: SGDOptions = {
       lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false,
       foreach: undefined, differentiable: false, fused: undefined,

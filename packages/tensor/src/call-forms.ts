@@ -2,13 +2,13 @@ import { describe } from './ops/util.js';
 import { checkOptions } from './options.js';
 
 /**
- * @internal The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
+ * The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
  * optional positional parameters in PyTorch's order, then (optionally) an options bag for the
  * rest. `Positional<[stride: S, padding: P], O>` is `[O?] | [S, O?] | [S, P, O?]`.
  */
 export type Positional<P extends readonly unknown[], O> = P extends readonly [...infer I, unknown] ? readonly [...P, O?] | Positional<I, O> : readonly [O?];
 
-/** @internal One optional positional parameter: its option name, its type test, and how an error names the type. */
+/** One optional positional parameter: its option name, its type test, and how an error names the type. */
 export interface PositionalParam {
   readonly name: string;
   readonly is: (v: unknown) => boolean;
@@ -22,10 +22,17 @@ export const isBag = (v: unknown): v is Record<string, unknown> => {
 };
 
 /**
- * @internal Folds positional arguments into the options bag, so both forms reach the same
- * validation: `(op, [3, 1], [stride, padding])` gives `{ stride: 3, padding: 1 }`. A positional
- * of the wrong type, too many positionals, or a name given both ways is a `TypeError` naming the
- * class, the parameter and the value. `undefined` positionals mean "default", as in PyTorch.
+ * Folds positional arguments into the options bag, so both forms reach the same validation:
+ * `(op, [3, 1], [stride, padding])` gives `{ stride: 3, padding: 1 }`. A positional of the wrong
+ * type, too many positionals, or a name given both ways is a `TypeError` naming the class, the
+ * parameter and the value. `undefined` positionals mean "default", as in PyTorch. What every
+ * tensile layer and optimizer uses for PyTorch's call forms; exported for your own.
+ * @example
+ * ```ts
+ * import { foldPositional } from '@tensile/tensor';
+ * const num = (name: string) => ({ name, is: (v: unknown) => typeof v === 'number', expected: 'a number' });
+ * foldPositional('MyLayer', [2, { padding: 1 }], [num('stride'), num('padding')]); // { padding: 1, stride: 2 }
+ * ```
  */
 export function foldPositional(op: string, args: readonly unknown[], params: readonly PositionalParam[]): Record<string, unknown> {
   const last = args.length > 0 ? args[args.length - 1] : undefined;

@@ -21,6 +21,7 @@ export {
   type DTypeLike, type DTypeName, type DTypeAlias, type StorageArray,
 } from './dtype.js';
 export { ShapeError } from './errors.js';
+export { foldPositional, type Positional, type PositionalParam } from './call-forms.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
 export * as autograd from './autograd-api.js';
