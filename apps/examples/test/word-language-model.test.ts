@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decodeSafetensors, nn, type Tensor } from '@tensile/tensor';
 import { Corpus, mobyDickSplits } from '../src/word-language-model/data.js';
 import { RNNModel } from '../src/word-language-model/model.js';
+import { TransformerModel } from '../src/word-language-model/transformer-model.js';
 import { batchify, buildModel, DEFAULTS, getBatch, main, repackageHidden, train, type Args, type Run } from '../src/word-language-model/main.js';
 import { parseFlags } from '../src/word-language-model/flags.js';
 
@@ -88,11 +89,19 @@ describe('word-language-model: main.py pieces', () => {
     expect([h2.requiresGrad, c2.requiresGrad]).toEqual([false, false]);
   });
 
-  it('--tied needs nhid == emsize, an unknown --model is refused, Transformer waits for its model', () => {
+  it('--tied needs nhid == emsize, an unknown --model is refused', () => {
     expect(() => new RNNModel('LSTM', 10, 4, 5, 1, 0.5, true)).toThrow('When using the tied flag, nhid must be equal to emsize');
     expect(() => new RNNModel('RNN', 10, 4, 4, 1)).toThrow(/An invalid option for `--model` was supplied/);
     expect(parseFlags(['--model', 'Transformers'])).toEqual({ error: "--model must be one of RNN_TANH, RNN_RELU, LSTM, GRU, Transformer, got 'Transformers'" });
-    expect(() => buildModel({ ...DEFAULTS, model: 'Transformer' }, 10)).toThrow(/not available yet/);
+  });
+
+  it('--model Transformer builds model.py\'s TransformerModel and trains through the same loop (--dry-run)', () => {
+    expect(buildModel({ ...DEFAULTS, model: 'Transformer', emsize: 8, nhid: 8, nlayers: 1 }, 10)).toBeInstanceOf(TransformerModel);
+    const lines: string[] = [];
+    const r = main({ ...DEFAULTS, model: 'Transformer', emsize: 8, nhid: 8, nlayers: 1, epochs: 1, dryRun: true }, (l) => lines.push(l));
+    expect(r.trainLosses).toHaveLength(1);
+    expect(Number.isFinite(r.testLoss)).toBe(true);
+    expect(lines.at(-2)).toMatch(/^\| End of training \| test loss +\d+\.\d\d \| test ppl +\d+\.\d\d$/);
   });
 
   it('--dry-run runs one batch per epoch and prints the end-of-epoch and test lines', () => {

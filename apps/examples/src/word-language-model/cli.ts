@@ -13,8 +13,8 @@ if (flags.help) {
 try {
   main(flags.args);
 } catch (e) {
-  // A bad flag combination (--tied with nhid != emsize, --model Transformer before it lands): one line, status 2.
-  if (e instanceof RangeError || (e instanceof Error && e.message.startsWith('--model'))) {
+  // A bad flag combination (--tied with nhid != emsize, an odd --emsize for the Transformer): one line, status 2.
+  if (e instanceof RangeError) {
     console.error(`word-language-model: ${e.message}`);
     process.exit(2);
   }

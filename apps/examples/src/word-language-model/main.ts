@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { encodeSafetensors, manualSeed, nn, noGrad, type Tensor } from '@tensile/tensor';
 import { Corpus, mobyDickSplits } from './data.js';
 import { RNNModel, type Hidden } from './model.js';
+import { TransformerModel } from './transformer-model.js';
 import { pyFixed } from '../pytorch-mnist/main.js';
 
 /** main.py's argparse flags, camelCased. */
@@ -49,7 +50,7 @@ export const DEFAULTS: Args = { ...PYTORCH_DEFAULTS, emsize: 32, nhid: 32, epoch
 /** The recurrent choices of `--model`; `Transformer` is the fifth. */
 export const MODELS = ['RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU', 'Transformer'] as const;
 
-/** What main.py uses of model.py's `TransformerModel` (the attention issue's transformer-model.ts). */
+/** What main.py uses of model.py's `TransformerModel` (transformer-model.ts): `model(data)` gives log-probabilities `[seq, batch, ntoken]`. */
 export interface TransformerLike extends nn.Module {
   forward(src: Tensor, hasMask?: boolean): Tensor;
 }
@@ -190,11 +191,7 @@ export function train(run: Run, epoch: number, maxBatches = Infinity): number[] 
 
 /** Builds model.py's model for `--model` (main.py's `if args.model == 'Transformer': ... else: ...`). */
 export function buildModel(args: Args, ntokens: number): LanguageModel {
-  if (args.model === 'Transformer') {
-    // model.py's TransformerModel comes with the attention issue (src/word-language-model/transformer-model.ts);
-    // wiring it in is this branch: `return new TransformerModel(ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout);`
-    throw new Error('--model Transformer is not available yet: TransformerModel (transformer-model.ts) has not landed; use RNN_TANH, RNN_RELU, LSTM or GRU');
-  }
+  if (args.model === 'Transformer') return new TransformerModel(ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout);
   return new RNNModel(args.model, ntokens, args.emsize, args.nhid, args.nlayers, args.dropout, args.tied);
 }
 
