@@ -80,6 +80,8 @@ export function runCase(c: Case, dtype: Dt): Result {
   if (dtype === T.float64) m.double();
   const sd: T.nn.StateDict = Object.create(null) as T.nn.StateDict;
   for (const [n, p] of c.params) sd[n] = load(p, T.float64);
+  // PyTorch's state dict loads as is (strict: the same keys), and ours lists them in PyTorch's order and shapes
+  expect(Object.entries(m.stateDict()).map(([k, v]) => [k, v.shape])).toEqual(c.params.map(([k, p]) => [k, p.shape]));
   m.loadStateDict(sd);
   const x = load(c.input, dtype, true);
   const h0 = c.h0 ? load(c.h0, dtype, true) : null;
