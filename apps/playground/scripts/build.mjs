@@ -28,6 +28,8 @@ export async function buildPlayground({ out = join(app, 'dist'), minify = true }
   });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(app, 'src', f), join(out, f));
   copyFileSync(join(app, '..', '..', 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), join(out, 'uPlot.min.css'));
+  // The GPT's text (apps/examples/data, chapters 1-12 of Moby-Dick, public domain).
+  copyFileSync(join(app, '..', 'examples', 'data', 'moby-dick.txt'), join(out, 'moby-dick.txt'));
   await writeDigits(join(out, 'digits.bin'));
   return out;
 }

@@ -25,7 +25,14 @@ function fillDefaults(): void {
   for (const k of numeric) $<HTMLInputElement>(k).value = String(d[k]);
   for (const el of document.querySelectorAll<HTMLElement>('label[data-hyper]')) el.classList.toggle('hidden', !HYPER[d.optimizer].includes(el.dataset['hyper'] as keyof Config));
   $('optimizer-note').textContent = d.optimizer === 'asgd' ? 'ASGD averages the weights from step t0 on.' : 'Only ASGD keeps averaged weights.';
-  $('model-note').textContent = d.model === 'mlp' ? 'MLP: 784-128-10, ReLU.' : 'CNN: two 5×5 convolutions (6 and 16 channels), each with max-pooling, then 400-84-10; evaluated on 1,000 held-out digits.';
+  $('model-note').textContent = {
+    mlp: 'MLP: 784-128-10, ReLU.',
+    cnn: 'CNN: two 5×5 convolutions (6 and 16 channels), each with max-pooling, then 400-84-10; evaluated on 1,000 held-out digits.',
+    gpt: 'GPT: characters of Moby-Dick; 2 blocks of 4 attention heads, width 32, context 32; a sample every 25 steps.',
+  }[d.model];
+  // The GPT writes text: its samples replace the drawing pad.
+  $('samples').classList.toggle('hidden', d.model !== 'gpt');
+  $('draw').classList.toggle('hidden', d.model === 'gpt');
 }
 
 /** The settings as a Config, or an error naming the first bad field. */
@@ -59,7 +66,9 @@ function reset(): void {
   if (typeof c === 'string') return setStatus(c, true);
   running = false;
   clearCharts(c.optimizer === 'asgd');
-  for (const id of ['loss', 'accuracy', 'accuracy-averaged', 'speed']) $(id).textContent = '–';
+  for (const id of ['loss', 'accuracy', 'accuracy-averaged', 'speed', 'val-loss']) $(id).textContent = '–';
+  $('sample').textContent = '';
+  $('sample').dataset['step'] = '';
   $('step').textContent = '0';
   $('epoch').textContent = '–';
   send({ type: 'reset', config: c });
@@ -276,6 +285,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     }
     case 'prediction':
       if (m.id === predictId) showPrediction(m.live, m.averaged);
+      return;
+    case 'sample':
+      $('sample').textContent = m.text;
+      $('sample').dataset['step'] = String(m.step);
+      $('val-loss').textContent = m.valLoss.toFixed(4);
       return;
     case 'error':
       setStatus(m.message, true);

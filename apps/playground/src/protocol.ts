@@ -1,6 +1,7 @@
 /** The messages between the page and the training worker. */
 export interface Config {
-  model: 'mlp' | 'cnn';
+  /** MNIST digits with an MLP or a CNN, or Moby-Dick with the character GPT of `npm run gpt`. */
+  model: 'mlp' | 'cnn' | 'gpt';
   optimizer: 'asgd' | 'sgd' | 'adam' | 'adamw';
   lr: number;
   lambd: number;
@@ -14,7 +15,7 @@ export interface Config {
   beta2: number;
   eps: number;
   batchSize: number;
-  /** Steps between two held-out evaluations. */
+  /** Steps between two held-out evaluations (the GPT: between two samples). */
   evalEvery: number;
   seed: number;
 }
@@ -27,12 +28,14 @@ export type ToWorker =
   | { type: 'predict'; id: number; pixels: Float32Array };
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; relaxedSimd: boolean; train: number; test: number; crossOriginIsolated: boolean }
+  | { type: 'ready'; backend: string; relaxedSimd: boolean; train: number; test: number; crossOriginIsolated: boolean; textChars: number }
   | { type: 'reset'; step: 0 }
   | { type: 'running'; running: boolean }
   | { type: 'progress'; step: number; epoch: number; loss: number; examplesPerSecond: number }
   | { type: 'eval'; step: number; live: number; averaged: number | null }
   | { type: 'prediction'; id: number; live: number[]; averaged: number[] | null }
+  /** The GPT's text drawn with `multinomial` after `step` steps, and its held-out loss. */
+  | { type: 'sample'; step: number; text: string; valLoss: number }
   /** `input`: settings the optimizer refused (not a fault of the page). */
   | { type: 'error'; message: string; input: boolean };
 
@@ -44,8 +47,18 @@ export const HYPER: Record<Config['optimizer'], readonly (keyof Config)[]> = {
   adamw: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
 };
 
-/** Defaults that train well in a few seconds (the examples' MNIST defaults, batch 64; PyTorch's for Adam/AdamW). */
+/** The GPT's size: `npm run gpt`'s defaults (4 heads of 8, 2 blocks, context 32). */
+export const GPT_SIZE = { blockSize: 32, nEmbd: 32, nHead: 4, nLayer: 2, dropout: 0 } as const;
+
+/**
+ * Defaults that train well in a few seconds (the examples' MNIST defaults, batch 64; PyTorch's
+ * for Adam/AdamW; the GPT: `npm run gpt`'s batch 16 and lr 3e-3, a sample every 25 steps).
+ */
 export function defaults(model: Config['model'], optimizer: Config['optimizer']): Config {
+  if (model === 'gpt') {
+    const lr = { asgd: 0.5, sgd: 0.5, adam: 3e-3, adamw: 3e-3 }[optimizer];
+    return { ...defaults('mlp', optimizer), model, lr, t0: 200, batchSize: 16, evalEvery: 25 };
+  }
   const cnn = model === 'cnn';
   const lr = { asgd: cnn ? 0.05 : 0.2, sgd: cnn ? 0.01 : 0.02, adam: 1e-3, adamw: 1e-3 }[optimizer];
   return {

@@ -6,11 +6,15 @@
 import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, zeros, type Tensor, int64 } from '@tensile/tensor';
 import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 import { PIXELS, decodeDigits, type Digits } from './digits.js';
-import type { Config, FromWorker, ToWorker } from './protocol.js';
+import { GPT_SIZE, type Config, type FromWorker, type ToWorker } from './protocol.js';
+import { GPTLanguageModel } from '../../examples/src/gpt/model.js';
+import { batchAt, charData, randomOffsets, type CharData } from '../../examples/src/gpt/data.js';
 
 const post = (m: FromWorker): void => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 
 function buildModel(kind: Config['model']): nn.Module {
+  // The GPT of `npm run gpt` (apps/examples/src/gpt), its heads through F.scaledDotProductAttention.
+  if (kind === 'gpt') return new GPTLanguageModel({ vocabSize: text!.chars.length, ...GPT_SIZE, attention: 'sdpa' });
   if (kind === 'mlp') return new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   return new nn.Sequential(
     new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
@@ -52,6 +56,7 @@ interface Run {
 }
 
 let digits: Digits | undefined;
+let text: CharData | undefined;
 let run: Run | undefined;
 let running = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -85,7 +90,36 @@ function applyLive(r: Run, c: Config): void {
   r.config = { ...c, model: r.config.model, optimizer: r.config.optimizer, batchSize: r.config.batchSize, evalEvery: r.config.evalEvery, seed: r.config.seed };
 }
 
+/** One GPT step: a batch of random windows of the text, the next character as the target. */
+function gptStep(r: Run): void {
+  const { train } = text!;
+  const [x, y] = batchAt(train, randomOffsets(train, r.config.batchSize, GPT_SIZE.blockSize, r.gen), GPT_SIZE.blockSize);
+  r.opt.zeroGrad();
+  const loss = (r.model as GPTLanguageModel).loss(x, y);
+  loss.backward();
+  r.opt.step();
+  r.lossSum += loss.item();
+  r.lossCount++;
+  r.step++;
+}
+
+/** The GPT's report: a sample drawn with multinomial, and the mean loss of 4 held-out batches. */
+function gptSample(r: Run): void {
+  const model = r.model as GPTLanguageModel;
+  const { val, decode } = text!;
+  model.eval();
+  let valLoss = 0;
+  noGrad(() => {
+    for (let k = 0; k < 4; k++) valLoss += model.loss(...batchAt(val, randomOffsets(val, r.config.batchSize, GPT_SIZE.blockSize, r.gen), GPT_SIZE.blockSize)).item() / 4;
+  });
+  const sample = decode(model.generate([0], 100, r.gen).slice(1));
+  model.train();
+  r.lastEval = r.step;
+  post({ type: 'sample', step: r.step, text: sample, valLoss });
+}
+
 function trainStep(r: Run): void {
+  if (r.config.model === 'gpt') return gptStep(r);
   const { train } = digits!;
   const b = Math.min(r.config.batchSize, train.count - r.at);
   const x = new Float32Array(b * PIXELS), y = new Float32Array(b);
@@ -127,6 +161,7 @@ function accuracy(r: Run): number {
 }
 
 function evaluate(r: Run): void {
+  if (r.config.model === 'gpt') return gptSample(r);
   const live = accuracy(r);
   const averaged = r.opt instanceof ASGD ? r.opt.withAveraged(() => accuracy(r)) : null;
   r.lastEval = r.step;
@@ -192,7 +227,7 @@ function handle(m: ToWorker): void {
       post({ type: 'running', running: false });
       return;
     case 'predict':
-      if (!run) return;
+      if (!run || run.config.model === 'gpt') return;
       post({ type: 'prediction', id: m.id, live: probabilities(run, m.pixels), averaged: run.opt instanceof ASGD ? run.opt.withAveraged(() => probabilities(run!, m.pixels)) : null });
       return;
   }
@@ -202,9 +237,12 @@ async function init(): Promise<void> {
   const res = await fetch(new URL('digits.bin', import.meta.url));
   if (!res.ok) throw new Error(`cannot load digits.bin: HTTP ${res.status}`);
   digits = decodeDigits(new Uint8Array(await res.arrayBuffer()));
+  const book = await fetch(new URL('moby-dick.txt', import.meta.url));
+  if (!book.ok) throw new Error(`cannot load moby-dick.txt: HTTP ${book.status}`);
+  text = charData(await book.text());
   post({
     type: 'ready', backend: getBackend(), relaxedSimd: wasmRelaxedSimd(), train: digits.train.count, test: digits.test.count,
-    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, textChars: text.train.length,
   });
 }
 

@@ -193,6 +193,43 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     expect(errors, errors.join('\n')).toEqual([]);
   });
 
+  it('trains the GPT on Moby-Dick in the worker: samples appear and change, the loss falls, no console error', { timeout: 120_000 }, async () => {
+    // A fresh page, so this runs alone too (-t GPT).
+    await page.goto(site!.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="start"]:not([disabled])', { timeout: 30_000 });
+    await page.select('#model', 'gpt');
+    expect(await text(page, 'step')).toBe('0');
+    expect(await page.$eval('#samples', (e) => e.classList.contains('hidden'))).toBe(false);
+    expect(await page.$eval('#draw', (e) => e.classList.contains('hidden'))).toBe(true);
+    expect(await page.$eval('#optimizer', (e) => (e as HTMLSelectElement).value)).toBe('asgd');
+    await page.select('#optimizer', 'adamw');
+    expect(await page.$eval('#lr', (e) => (e as HTMLInputElement).value)).toBe('0.003');
+    const sampleAt = (): Promise<{ step: number; text: string }> => page.$eval('[data-testid="sample"]', (e) => ({ step: Number((e as HTMLElement).dataset['step'] || -1), text: e.textContent ?? '' }));
+    // Reset draws a sample from the untrained model (step 0).
+    await page.waitForFunction(() => (document.querySelector('[data-testid="sample"]') as HTMLElement).dataset['step'] === '0', { timeout: 20_000 });
+    const before = await sampleAt();
+    expect(before.text.length).toBe(100);
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="loss"]')!;
+      const seen: number[] = ((window as unknown as { gptLosses: number[] }).gptLosses = []);
+      new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid="sample"]') as HTMLElement).dataset['step']) >= 75, { timeout: 90_000, polling: 200 });
+    await page.click('[data-testid="pause"]');
+    const after = await sampleAt();
+    expect(after.text.length).toBe(100);
+    expect(after.text).not.toBe(before.text);
+    const losses = await page.evaluate(() => (window as unknown as { gptLosses: number[] }).gptLosses.filter((v) => Number.isFinite(v)));
+    const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(losses.length).toBeGreaterThanOrEqual(10);
+    expect(mean(losses.slice(0, 3))).toBeGreaterThan(3.5); // near ln 75 = 4.3 at first
+    expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)) - 0.5);
+    expect(num(await text(page, 'val-loss'))).toBeLessThan(4);
+    await screenshot(page, 'chromium-5-gpt');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
   it('runs the engine\'s kernel, wasm and optimizer test files inside a page, and computes the same bits as Node', { timeout: 120_000 }, async () => {
     await selftest(browser, 'chromium');
   });
