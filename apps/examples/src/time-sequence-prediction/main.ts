@@ -17,7 +17,7 @@ export class Sequence extends nn.Module {
   linear = new nn.Linear(51, 1);
 
   forward(input: Tensor, future = 0): Tensor {
-    let outputs: Tensor[] = [];
+    const outputs: Tensor[] = [];
     let hT = zeros([input.shape[0]!, 51], { dtype: float64 });
     let cT = zeros([input.shape[0]!, 51], { dtype: float64 });
     let hT2 = zeros([input.shape[0]!, 51], { dtype: float64 });
@@ -28,13 +28,13 @@ export class Sequence extends nn.Module {
       [hT, cT] = this.lstm1.call(inputT, [hT, cT]);
       [hT2, cT2] = this.lstm2.call(hT, [hT2, cT2]);
       output = this.linear.call(hT2);
-      outputs = [...outputs, output];
+      outputs.push(output); // outputs += [output]
     }
     for (let i = 0; i < future; i++) { // if we should predict the future
       [hT, cT] = this.lstm1.call(output!, [hT, cT]);
       [hT2, cT2] = this.lstm2.call(hT, [hT2, cT2]);
       output = this.linear.call(hT2);
-      outputs = [...outputs, output];
+      outputs.push(output); // outputs += [output]
     }
     return cat(outputs, 1);
   }
