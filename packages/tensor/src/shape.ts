@@ -59,6 +59,7 @@ export function normDim(op: string, dim: number, ndim: number, arg = 'dim'): num
 /** Normalised, sorted, distinct dims; `null`/`undefined` means every dim. */
 export function normDims(op: string, dim: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (dim === null || dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new TypeError(`${op}: dim must be an integer, a list of them or null, got ${typeof dim === 'object' ? 'an object' : `${typeof dim} ${String(dim)}`}`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const out = list.map((d) => normDim(op, d, ndim));
   const sorted = [...out].sort((a, b) => a - b);

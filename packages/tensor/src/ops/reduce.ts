@@ -1,7 +1,7 @@
 import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
 import { contiguousStrides, normDim, normDims, numel } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { bool, float32, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, maximum, minimum, mul, sub, where } from './binary.js';
@@ -195,7 +195,10 @@ function dimKeep(op: string, dim: unknown, keepdim: boolean): { dim: number | nu
 }
 
 function extreme(op: 'max' | 'min', x: Tensor, dimArg: number | Tensor | DimOptions | null | undefined, keepdimArg: boolean): Tensor | ValuesIndices {
-  if (dimArg !== null && typeof dimArg === 'object' && !isBag(dimArg)) return op === 'max' ? maximum(x, dimArg as Tensor) : minimum(x, dimArg as Tensor);
+  if (dimArg !== null && typeof dimArg === 'object' && !isBag(dimArg)) {
+    if (!(dimArg instanceof Tensor)) throw new TypeError(`${op}: dim must be an integer, a Tensor (the element-wise ${op === 'max' ? 'maximum' : 'minimum'}) or an options bag, got ${Array.isArray(dimArg) ? 'an array' : 'an object'}`);
+    return op === 'max' ? maximum(x, dimArg as Tensor) : minimum(x, dimArg as Tensor);
+  }
   const { dim, keepdim } = dimKeep(op, dimArg, keepdimArg);
   // PyTorch's overloads: max() the largest value, max(dim) (values, indices), max(other) the element-wise maximum.
   if (dim === undefined || dim === null) return extremeValues(op, x, dim, keepdim);
