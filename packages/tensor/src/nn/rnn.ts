@@ -15,7 +15,10 @@ import { Module, Parameter } from './module.js';
 import { pyBool, pyFloat, type InitOptions } from './layers.js';
 import { PackedSequence } from './rnn-utils.js';
 
-/** Options of `nn.RNN`, `nn.LSTM` and `nn.GRU`: PyTorch's keyword arguments in camelCase. */
+/**
+ * Options of `nn.RNN`, `nn.LSTM` and `nn.GRU`: PyTorch's keyword arguments in camelCase. A
+ * `generator` draws the initial parameters and, as `nn.Dropout`'s, the dropout masks.
+ */
 export interface RNNBaseOptions extends InitOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;
