@@ -113,3 +113,14 @@ describe('word-language-model: main.py pieces', () => {
     expect(lines[2]).toMatch(/^\| end of epoch {3}1 \| time: +\d+\.\d\ds \| valid loss +\d+\.\d\d \| valid ppl +\d+\.\d\d$/);
   });
 });
+
+describe('word-language-model flags: main.py\'s names and defaults', () => {
+  it('parses main.py\'s flags (--batch_size with its underscore) and keeps main.py\'s defaults but the size', () => {
+    const f = parseFlags(['--model', 'GRU', '--emsize', '200', '--nhid', '200', '--batch_size', '10', '--bptt', '20', '--lr', '5', '--clip', '0.5', '--dropout', '0.5', '--tied', '--dry-run', '--log-interval', '50', '--save', 'm.safetensors']);
+    expect(f).toEqual({ help: false, args: { ...DEFAULTS, model: 'GRU', emsize: 200, nhid: 200, batchSize: 10, bptt: 20, lr: 5, clip: 0.5, dropout: 0.5, tied: true, dryRun: true, logInterval: 50, save: 'm.safetensors' } });
+    expect(DEFAULTS).toMatchObject({ model: 'LSTM', nlayers: 2, lr: 20, clip: 0.25, batchSize: 20, bptt: 35, dropout: 0.2, seed: 1111 });
+    expect(parseFlags(['--help'])).toEqual({ help: true });
+    expect(parseFlags(['--dropout', '1.5'])).toEqual({ error: "--dropout must be a number in [0, 1], got '1.5'" });
+    expect(parseFlags(['--batch-size', '3'])).toEqual({ error: 'unknown flag --batch-size (see --help)' });
+  });
+});
