@@ -123,8 +123,23 @@ describe('nn.MultiheadAttention construction', () => {
     expect(w!.shape).toEqual([3, 5]);
   });
 
-  it("prints as PyTorch's", () => {
+  it("prints as PyTorch's, inside a layer too", () => {
     expect(String(new nn.MultiheadAttention(8, 2))).toBe('MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)\n)');
+    expect(new nn.MultiheadAttention(8, 2).outProj).toBeInstanceOf(nn.Linear);
+    expect(String(new nn.TransformerEncoderLayer(8, 2, 16, 0.1, 'gelu', 1e-5, true))).toBe([
+      'TransformerEncoderLayer(',
+      '  (self_attn): MultiheadAttention(',
+      '    (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)',
+      '  )',
+      '  (linear1): Linear(in_features=8, out_features=16, bias=True)',
+      '  (dropout): Dropout(p=0.1, inplace=False)',
+      '  (linear2): Linear(in_features=16, out_features=8, bias=True)',
+      '  (norm1): LayerNorm((8,), eps=1e-05, elementwise_affine=True)',
+      '  (norm2): LayerNorm((8,), eps=1e-05, elementwise_affine=True)',
+      '  (dropout1): Dropout(p=0.1, inplace=False)',
+      '  (dropout2): Dropout(p=0.1, inplace=False)',
+      ')',
+    ].join('\n'));
   });
 });
 

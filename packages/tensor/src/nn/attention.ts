@@ -15,7 +15,7 @@ import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { bool, foldPositional, num, numOrNull, type Positional, type PositionalParam } from '../call-forms.js';
 import { constant_, xavierNormal_, xavierUniform_ } from './init.js';
-import { Linear, pyBool, type InitOptions } from './layers.js';
+import { Linear, type InitOptions } from './layers.js';
 import { Module, Parameter } from './module.js';
 
 export interface MultiheadAttentionOptions extends InitOptions {
@@ -53,6 +53,9 @@ export interface MultiheadAttentionForwardOptions {
 
 type MhaPositional = [dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean];
 type MhaForwardPositional = [keyPaddingMask: Tensor | null, needWeights: boolean, attnMask: Tensor | null, averageAttnWeights: boolean, isCausal: boolean];
+
+/** PyTorch's `out_proj` class: a Linear under another name (it only changes how PyTorch quantizes). */
+class NonDynamicallyQuantizableLinear extends Linear {}
 
 const tensorOrNull = (name: string): PositionalParam => ({ name, is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' });
 const MHA_PARAMS: readonly PositionalParam[] = [num('dropout'), bool('bias'), bool('addBiasKv'), bool('addZeroAttn'), numOrNull('kdim'), numOrNull('vdim'), bool('batchFirst')];
@@ -337,7 +340,7 @@ export class MultiheadAttention extends Module {
       this.registerParameter('v_proj_weight', empty([E, this.vdim]));
     }
     if (bias) this.registerParameter('in_proj_bias', empty([3 * E]));
-    this.registerModule('out_proj', new Linear(E, E, { bias, ...gen }));
+    this.registerModule('out_proj', new NonDynamicallyQuantizableLinear(E, E, { bias, ...gen }));
     if (addBiasKv) {
       this.registerParameter('bias_k', empty([1, 1, E]));
       this.registerParameter('bias_v', empty([1, 1, E]));
@@ -386,14 +389,6 @@ export class MultiheadAttention extends Module {
     return [this.batchFirst && batched ? transpose(out, 0, 1) : out, weights];
   }
 
-  protected override extraRepr(): string {
-    return '';
-  }
-
-  /** PyTorch prints the `out_proj` child only. */
-  override toString(): string {
-    return `MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=${this.embedDim}, out_features=${this.embedDim}, bias=${pyBool(this.outProj.bias !== null)})\n)`;
-  }
 }
 
 /** @internal An optional boolean flag, checked. */
