@@ -22,6 +22,7 @@ interface Parity {
   logs: { float32: Log[]; float64: Log[] };
   final: { netG: Record<string, Checked | { value: number }>; netD: Record<string, Checked | { value: number }> };
   fullSize: { netG: Record<string, number[]>; netD: Record<string, number[]> };
+  fullRepr: { netG: string; netD: string };
 }
 const parity = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'dcgan', 'parity.json'), 'utf8')) as Parity;
 const T = (p: Packed): Tensor => tensor(p.data, { shape: p.shape });
@@ -92,10 +93,11 @@ describe(`dcgan: ${parity.iters} iterations of main.py's loop from PyTorch's wei
 });
 
 describe("dcgan: main.py's networks", () => {
-  it("at main.py's size (imageSize 64, nz 100, 64 maps) they have PyTorch's state-dict keys and shapes", () => {
+  it("at main.py's size (imageSize 64, nz 100, 64 maps) they have PyTorch's state-dict keys and shapes, and print(net) is PyTorch's", () => {
     for (const [name, net] of [['netG', new Generator(1, 100, 64, 64)], ['netD', new Discriminator(1, 64, 64)]] as const) {
       const sd = net.stateDict();
       expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, [...v.shape]])), name).toEqual(parity.fullSize[name]);
+      expect(String(net), `print(${name})`).toBe(parity.fullRepr[name]);
     }
   });
   it('maps a latent [B, nz, 1, 1] to [B, 1, 32, 32] images in (-1, 1), and D to one probability per image', () => {

@@ -78,11 +78,11 @@ export class Generator extends nn.Module {
       // input is Z, going into a convolution
       new nn.ConvTranspose2d(nz, ngf * mult, 4, 1, 0, { bias: false }),
       new nn.BatchNorm2d(ngf * mult),
-      new nn.ReLU(), // ReLU(True): in place in PyTorch, the same numbers
+      new nn.ReLU(true),
     ];
     // state size. (ngf*8) x 4 x 4, then (ngf*4) x 8 x 8, (ngf*2) x 16 x 16, (ngf) x 32 x 32
     for (; mult > 1; mult /= 2) {
-      layers.push(new nn.ConvTranspose2d(ngf * mult, ngf * (mult / 2), 4, 2, 1, { bias: false }), new nn.BatchNorm2d(ngf * (mult / 2)), new nn.ReLU());
+      layers.push(new nn.ConvTranspose2d(ngf * mult, ngf * (mult / 2), 4, 2, 1, { bias: false }), new nn.BatchNorm2d(ngf * (mult / 2)), new nn.ReLU(true));
     }
     layers.push(new nn.ConvTranspose2d(ngf, nc, 4, 2, 1, { bias: false }), new nn.Tanh());
     // state size. (nc) x 64 x 64
@@ -105,12 +105,12 @@ export class Discriminator extends nn.Module {
     const layers: nn.Module[] = [
       // input is (nc) x 64 x 64
       new nn.Conv2d(nc, ndf, 4, 2, 1, { bias: false }),
-      new nn.LeakyReLU(0.2), // inplace=True in PyTorch: the same numbers
+      new nn.LeakyReLU(0.2, true),
     ];
     // state size. (ndf) x 32 x 32, then (ndf*2) x 16 x 16, (ndf*4) x 8 x 8, (ndf*8) x 4 x 4
     let mult = 1;
     for (; mult < top; mult *= 2) {
-      layers.push(new nn.Conv2d(ndf * mult, ndf * mult * 2, 4, 2, 1, { bias: false }), new nn.BatchNorm2d(ndf * mult * 2), new nn.LeakyReLU(0.2));
+      layers.push(new nn.Conv2d(ndf * mult, ndf * mult * 2, 4, 2, 1, { bias: false }), new nn.BatchNorm2d(ndf * mult * 2), new nn.LeakyReLU(0.2, true));
     }
     layers.push(new nn.Conv2d(ndf * mult, 1, 4, 1, 0, { bias: false }), new nn.Sigmoid());
     this.main = new nn.Sequential(...layers);
