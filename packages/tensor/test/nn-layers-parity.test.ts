@@ -20,6 +20,8 @@ interface Case {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/nn-layers.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+/** The same cases computed by PyTorch in float64 (the float32 draws widened): nn-layers-f64.json. */
+const fixture64 = JSON.parse(readFileSync(new URL('./fixtures/nn-layers-f64.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
 type Args = Record<string, unknown>;
 type Op = (x: T.Tensor[], a: Args) => T.Tensor;
@@ -61,7 +63,7 @@ const OPS: Record<string, Op> = {
 // agree to float32 summation error in another order.
 const EXACT = new Set(['relu', 'leakyRelu', 'embedding', 'maxPool2d']);
 
-function expectClose(actual: Float32Array, want: Packed, rtol: number, atol: number, label: string): void {
+function expectClose(actual: Float32Array | Float64Array, want: Packed, rtol: number, atol: number, label: string): void {
   expect(actual.length, `${label}: size`).toBe(want.data.length);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!, e = want.data[i]!;
@@ -92,6 +94,34 @@ describe(`PyTorch ${fixture.torch} parity of the issue-14 layers: outputs, gradi
         expect(got, `grad of input ${i}`).not.toBeNull();
         expect([...got!.shape], `grad ${i} shape`).toEqual(g.shape);
         expectClose(got!.toFloat32Array(), g, 1e-4, 1e-5, `grad of input ${i}`);
+      });
+    });
+  }
+});
+
+describe(`PyTorch ${fixture64.torch} parity in float64: the same layers on double inputs`, () => {
+  // Double results agree to double rounding in another summation order: 1e-12 relative.
+  for (const c of fixture64.cases) {
+    it(`${c.op}: ${c.name}`, () => {
+      const inputs = c.inputs.map((p) => (p.int
+        ? T.tensor(p.data, { shape: p.shape })
+        : T.tensor(p.data, { shape: p.shape, dtype: T.float64, requiresGrad: !p.nograd && c.upstream !== undefined })));
+      const out = OPS[c.op]!(inputs, c.args);
+      expect(out.dtype.name, 'output dtype').toBe('float64');
+      expect([...out.shape], 'output shape').toEqual(c.output.shape);
+      expectClose(out.toTypedArray() as Float64Array, c.output, 1e-12, 1e-14, 'output');
+      for (const [k, want] of Object.entries(c.after ?? {})) {
+        const t = k === 'runningMean' ? inputs[1]! : inputs[2]!;
+        expectClose(t.toTypedArray() as Float64Array, want, 1e-12, 1e-14, k);
+      }
+      if (!c.upstream) return;
+      T.sum(T.mul(out, T.tensor(c.upstream.data, { shape: c.upstream.shape, dtype: T.float64 }))).backward();
+      c.grads.forEach((g, i) => {
+        if (g === null) return;
+        const got = inputs[i]!.grad;
+        expect(got, `grad of input ${i}`).not.toBeNull();
+        expect(got!.dtype.name).toBe('float64');
+        expectClose(got!.toTypedArray() as Float64Array, g, 1e-11, 1e-13, `grad of input ${i}`);
       });
     });
   }

@@ -1,11 +1,13 @@
 import { isGradEnabled, record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
-import { K } from '../../kernels/index.js';
+import { K, type Kernels } from '../../kernels/index.js';
+import { nnJsKernels } from '../../kernels/nn-js.js';
+import { float32, float64 } from '../../dtype.js';
 import { checkOptions } from '../../options.js';
 import { fmt, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add } from '../binary.js';
-import { matmul } from '../matmul.js';
+import { matmul, sameDType } from '../matmul.js';
 import { cat, scatterFlat } from '../movement.js';
 import { sum } from '../reduce.js';
 import { empty, expectTensor } from '../util.js';
@@ -46,17 +48,30 @@ export function geometry(op: string, shape: readonly number[], kernel: [number, 
   return { N, C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo };
 }
 
+/**
+ * The im2col/col2im kernels of a tensor's dtype: float32 runs the backend's (wasm or JS);
+ * float64 runs the JS reference loops on Float64Arrays (the same loops, element-type-agnostic).
+ */
+function nnKernels(op: string, t: Tensor): [Kernels, Float32Array, number] {
+  if (t.dtype === float64) {
+    const [d, o] = t._contiguousAny();
+    return [nnJsKernels as Kernels, d as unknown as Float32Array, o];
+  }
+  const [d, o] = t._contiguousData(op);
+  return [K(), d, o];
+}
+
 export function unfoldRaw(x: Tensor, g: Geometry): Tensor {
-  const out = empty([g.N, g.C * g.kh * g.kw, g.Ho * g.Wo]);
-  const [d, o] = x._contiguousData('unfold');
-  K().unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
+  const out = empty([g.N, g.C * g.kh * g.kw, g.Ho * g.Wo], x.dtype === float64 ? float64 : float32);
+  const [k, d, o] = nnKernels('unfold', x);
+  k.unfold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('unfold', out, [x], (gr) => [foldRaw(gr, g)]);
 }
 
 function foldRaw(cols: Tensor, g: Geometry): Tensor {
-  const out = empty([g.N, g.C, g.H, g.W]);
-  const [d, o] = cols._contiguousData('fold');
-  K().fold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
+  const out = empty([g.N, g.C, g.H, g.W], cols.dtype === float64 ? float64 : float32);
+  const [k, d, o] = nnKernels('fold', cols);
+  k.fold(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array);
   return record('fold', out, [cols], (gr) => [unfoldRaw(gr, g)]);
 }
 
@@ -205,6 +220,15 @@ function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor
 export function conv2dPlain(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number]): Tensor {
   const [O, C, kh, kw] = weight.shape as [number, number, number, number];
   const geo = geometry(op, x.shape, [kh, kw], stride, padding);
+  if (x.dtype !== float32 || weight.dtype !== float32 || (bias && bias.dtype !== float32)) {
+    // NOTE: float64 (PyTorch's double convolution) is composed: im2col in double, then one
+    // double matmul per sample; its gradients come from unfold's, matmul's and add's.
+    sameDType(op, x, weight);
+    if (bias) sameDType(op, x, bias);
+    if (x.dtype !== float64) x._f32(op);
+    const y = matmul(weight.reshape([O, C * kh * kw]), unfoldRaw(x, geo));
+    return (bias ? add(y, bias.reshape([O, 1])) : y).reshape([geo.N, O, geo.Ho, geo.Wo]);
+  }
   const g = { ...geo, O };
   const out = empty([g.N, O, g.Ho, g.Wo]);
   const [xd, xo] = x._contiguousData('conv2d'), [wd, wo] = weight._contiguousData('conv2d');

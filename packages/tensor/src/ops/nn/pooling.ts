@@ -6,7 +6,10 @@ import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { div } from '../binary.js';
 import { matmul } from '../matmul.js';
-import { cat, scatterFlat } from '../movement.js';
+import { cat, scatterFlat, takeFlat } from '../movement.js';
+import { full } from '../creation.js';
+import { nnJsKernels } from '../../kernels/nn-js.js';
+import { float64, type DType } from '../../dtype.js';
 import { sum } from '../reduce.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { pair } from './common.js';
@@ -37,8 +40,8 @@ function poolOut(size: number, k: number, s: number, p: number, ceil: boolean): 
 function padEnd(x: Tensor, eh: number, ew: number, value: number): Tensor {
   let y = x;
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  if (ew > 0) y = cat([y, wrap(new Float32Array(N * C * H * ew).fill(value), [N, C, H, ew])], 3);
-  if (eh > 0) y = cat([y, wrap(new Float32Array(N * C * eh * (W + ew)).fill(value), [N, C, eh, W + ew])], 2);
+  if (ew > 0) y = cat([y, full([N, C, H, ew], value, { dtype: x.dtype })], 3);
+  if (eh > 0) y = cat([y, full([N, C, eh, W + ew], value, { dtype: x.dtype })], 2);
   return y;
 }
 
@@ -78,6 +81,12 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   }
   const g = geometry(op, x.shape, k, s, p);
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
+  if (x.dtype === float64) {
+    // float64: the JS reference kernel finds the winners in double; the values are a take of them.
+    const [d, o] = x._contiguousAny();
+    nnJsKernels.maxPool2d(d as unknown as Float32Array, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, new Float64Array(idx.length) as unknown as Float32Array, idx);
+    return takeFlat(x, idx, [g.N, g.C, g.Ho, g.Wo], op);
+  }
   const out = empty([g.N, g.C, g.Ho, g.Wo]);
   const [d, o] = x._contiguousData('maxPool2d');
   K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array, idx);
@@ -140,17 +149,17 @@ export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, numb
     return countIncludePad ? b - a : Math.min(b, size) - Math.max(a, 0);
   };
   for (let i = 0; i < g.Ho; i++) for (let j = 0; j < g.Wo; j++) counts[i * g.Wo + j] = span(i, s[0], k[0], p[0], H) * span(j, s[1], k[1], p[1], W);
-  return div(sums, wrap(counts, [g.Ho * g.Wo])).reshape([N, C, g.Ho, g.Wo]);
+  return div(sums, wrap(x.dtype === float64 ? Float64Array.from(counts) : counts, [g.Ho * g.Wo])).reshape([N, C, g.Ho, g.Wo]);
 }
 
 /** Row i of the `[out, size]` averaging matrix covers [floor(i·size/out), ceil((i+1)·size/out)). */
-function adaptiveMatrix(size: number, out: number): Tensor {
-  const m = new Float32Array(out * size);
+function adaptiveMatrix(size: number, out: number, dtype: DType): Tensor {
+  const m = new dtype.array(out * size) as Float32Array | Float64Array;
   for (let i = 0; i < out; i++) {
     const a = Math.floor((i * size) / out), b = Math.ceil(((i + 1) * size) / out);
     for (let j = a; j < b; j++) m[i * size + j] = 1 / (b - a);
   }
-  return wrap(m, [out, size]);
+  return wrap(m, [out, size], dtype);
 }
 
 /**
@@ -177,6 +186,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   }
   if (H === 0 || W === 0) throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty spatial dim`);
   const [oh, ow] = size as [number, number];
-  const rows = oh === H ? x : matmul(adaptiveMatrix(H, oh), x);
-  return ow === W ? rows : matmul(rows, adaptiveMatrix(W, ow).t());
+  const rows = oh === H ? x : matmul(adaptiveMatrix(H, oh, x.dtype), x);
+  return ow === W ? rows : matmul(rows, adaptiveMatrix(W, ow, x.dtype).t());
 }
