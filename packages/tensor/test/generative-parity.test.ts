@@ -160,6 +160,27 @@ describe('gradcheck in float64 through the transposed convolution (its backward 
   });
 });
 
+describe('autograd.gradcheck in float64 (random upstream weights) through pad, interpolate, pixel shuffle', () => {
+  const x = (shape: number[]): T.Tensor => T.randn(shape, { dtype: T.float64 }).requiresGrad_();
+  const weighted = (f: (t: T.Tensor) => T.Tensor) => (t: T.Tensor): T.Tensor => {
+    const y = f(t);
+    return T.sum(T.mul(y, T.randn(y.shape, { dtype: T.float64, generator: new T.Generator(7) })));
+  };
+  const cases: [string, (t: T.Tensor) => T.Tensor, number[]][] = [
+    ['pad reflect 2-d with a crop', (t) => F.pad(t, [2, -1, 1, 3], 'reflect'), [1, 2, 4, 5]],
+    ['pad replicate 1-d', (t) => F.pad(t, [3, 1], 'replicate'), [2, 3]],
+    ['pad circular 2-d', (t) => F.pad(t, [1, 2, 2, 0], 'circular'), [1, 1, 3, 4]],
+    ['pad constant 1.5', (t) => F.pad(t, [1, 1, -1, 2], { value: 1.5 }), [1, 2, 3, 3]],
+    ['interpolate bilinear 1.7', (t) => F.interpolate(t, null, 1.7, 'bilinear'), [1, 2, 3, 4]],
+    ['interpolate bilinear alignCorners down', (t) => F.interpolate(t, [2, 3], null, 'bilinear', true), [1, 1, 4, 5]],
+    ['interpolate nearest-exact 3-d', (t) => F.interpolate(t, [3, 2, 5], null, 'nearest-exact'), [1, 1, 2, 3, 3]],
+    ['interpolate trilinear', (t) => F.interpolate(t, [3, 4, 2], null, 'trilinear'), [1, 1, 2, 3, 3]],
+    ['pixelShuffle 3', (t) => F.pixelShuffle(t, 3), [1, 9, 2, 2]],
+    ['pixelUnshuffle 2', (t) => F.pixelUnshuffle(t, 2), [2, 1, 4, 2]],
+  ];
+  for (const [name, f, shape] of cases) it(name, () => expect(T.autograd.gradcheck(weighted(f), [x(shape)], { raiseException: true })).toBe(true));
+});
+
 type ErrorRow = [name: string, fn: () => unknown, type: new (...a: never[]) => Error, message: string];
 const x4 = T.randn([1, 4, 5, 5]);
 const ERRORS: ErrorRow[] = [
