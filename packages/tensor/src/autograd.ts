@@ -1,6 +1,7 @@
 import { ShapeError } from './errors.js';
 import { fmt, sameShape, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
+import type { DType } from './dtype.js';
 import { checkOptions } from './options.js';
 import { add } from './ops/binary.js';
 import { ones } from './ops/creation.js';
@@ -89,14 +90,17 @@ export class Node {
   readonly name: string;
   /** @internal */ readonly next: readonly (Node | null)[];
   /** @internal */ readonly inputShapes: readonly Shape[];
+  /** @internal Each input's dtype: a gradient of another dtype is cast to it, as PyTorch's engine does. */
+  readonly inputDTypes: readonly DType[];
   /** @internal */ retained: Tensor | null = null;
   private fn: BackwardFn | null;
   private saved: { tensor: Tensor; version: number }[];
 
-  constructor(name: string, next: readonly (Node | null)[], inputShapes: readonly Shape[], fn: BackwardFn | null, saved: readonly Tensor[]) {
+  constructor(name: string, next: readonly (Node | null)[], inputShapes: readonly Shape[], fn: BackwardFn | null, saved: readonly Tensor[], inputDTypes: readonly DType[] = []) {
     this.name = name;
     this.next = next;
     this.inputShapes = inputShapes;
+    this.inputDTypes = inputDTypes;
     this.fn = fn;
     this.saved = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }
@@ -163,7 +167,7 @@ export function record(name: string, out: Tensor, inputs: readonly Tensor[], bac
   let any = false;
   for (const t of inputs) if (t.requiresGrad) any = true;
   if (!any) return out;
-  out._setGradFn(new Node(name, inputs.map(edgeOf), inputs.map((t) => t.shape), backward, saved));
+  out._setGradFn(new Node(name, inputs.map(edgeOf), inputs.map((t) => t.shape), backward, saved, inputs.map((t) => t.dtype)));
   return out;
 }
 
@@ -302,9 +306,13 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
       for (let i = 0; i < n.next.length; i++) {
         const m = n.next[i];
         if (!m || !active(m)) continue;
-        const gi = outs[i];
+        let gi = outs[i];
         if (gi) {
           const want = n.inputShapes[i]!;
+          // PyTorch's validate_outputs: a gradient takes its input's dtype (a float32 mask times a
+          // 0-d float64 upstream is float32 by promotion; the float64 input gets float64).
+          const dt = n.inputDTypes[i];
+          if (dt !== undefined && dt !== gi.dtype && dt.isFloatingPoint) gi = gi.to(dt);
           if (!sameShape(gi.shape, want)) {
             throw new ShapeError(`${n.name}: backward produced a gradient of shape ${fmt(gi.shape)} for an input of shape ${fmt(want)}`);
           }

@@ -14,6 +14,8 @@ interface Case {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+/** The same cases computed by PyTorch in float64 (the float32 draws widened): ops-f64.json. */
+const fixture64 = JSON.parse(readFileSync(new URL('./fixtures/ops-f64.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
 type Args = Record<string, unknown>;
 type Op = (x: T.Tensor[], a: Args) => T.Tensor;
@@ -112,6 +114,43 @@ describe(`PyTorch ${fixture.torch} parity: outputs and gradients`, () => {
         expect(got, `grad of input ${i}`).not.toBeNull();
         expect([...got!.shape], `grad ${i} shape`).toEqual(g.shape);
         expectClose(got!.toFloat32Array(), g, true, `grad of input ${i}`);
+      });
+    });
+  }
+});
+
+/** A tensor's values as doubles, whatever its dtype (int64 within 2^53 here). */
+const doubles = (t: T.Tensor): Float64Array => Float64Array.from(t.toTypedArray() as ArrayLike<number>, Number);
+
+function expectClose64(actual: Float64Array, want: Packed, label: string): void {
+  expect(actual.length, `${label}: size`).toBe(want.data.length);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!, e = want.data[i]!;
+    if (!(Math.abs(a - e) <= 1e-14 + 1e-12 * Math.abs(e)) && !(Number.isNaN(a) && Number.isNaN(e))) {
+      expect.fail(`${label}[${i}]: got ${a}, PyTorch ${e} (|diff| ${Math.abs(a - e)})`);
+    }
+  }
+}
+
+describe(`PyTorch ${fixture64.torch} parity in float64: the same ops on double inputs`, () => {
+  // Double results agree to double rounding in another order: 1e-12 relative.
+  for (const c of fixture64.cases) {
+    it(`${c.op}: ${c.name}`, () => {
+      const inputs = c.inputs.map((p) => (p.int
+        ? T.tensor(p.data, { shape: p.shape })
+        : T.tensor(p.data, { shape: p.shape, dtype: T.float64, requiresGrad: c.upstream !== undefined })));
+      const out = OPS[c.op]!(inputs, c.args);
+      if (out.dtype.isFloatingPoint) expect(out.dtype.name, 'output dtype').toBe('float64');
+      expect([...out.shape], 'output shape').toEqual(c.output.shape);
+      expectClose64(doubles(out), c.output, 'output');
+      if (!c.upstream) return;
+      T.sum(T.mul(out, T.tensor(c.upstream.data, { shape: c.upstream.shape, dtype: T.float64 }))).backward();
+      c.grads.forEach((g, i) => {
+        if (g === null) return;
+        const got = inputs[i]!.grad;
+        expect(got, `grad of input ${i}`).not.toBeNull();
+        expect(got!.dtype.name).toBe('float64');
+        expectClose64(doubles(got!), g, `grad of input ${i}`);
       });
     });
   }
