@@ -1,5 +1,6 @@
 import { isGradEnabled, record } from '../../autograd.js';
 import { foldPositional, intOrTuple, num, type Positional, type PositionalParam } from '../../call-forms.js';
+import { float32, float64 } from '../../dtype.js';
 import { ShapeError } from '../../errors.js';
 import { K } from '../../kernels/index.js';
 import { checkOptions } from '../../options.js';
@@ -7,12 +8,12 @@ import { fmt, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { add } from '../binary.js';
 import { zeros } from '../creation.js';
-import { matmul } from '../matmul.js';
+import { matmul, sameDType } from '../matmul.js';
 import { cat } from '../movement.js';
 import { sum } from '../reduce.js';
 import { empty, expectTensor } from '../util.js';
 import { pair } from './common.js';
-import { conv2dPlain, dilateKernel, geometry, unfoldRaw } from './conv.js';
+import { conv2dPlain, dilateKernel, fold, geometry, unfoldRaw } from './conv.js';
 
 type Pair = number | readonly [number, number];
 type Single = number | readonly [number];
@@ -57,6 +58,7 @@ const KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as con
  * It runs through the convolution kernels: per sample, col2im of `Wᵀ · x[n]` (the kernel
  * conv2d's backward uses for its input gradient). Its input gradient is `conv2d(gy, weight)`,
  * its weight gradient conv2d's weight gradient with the roles of input and upstream swapped.
+ * float64 (as PyTorch's double) is composed: the product `Wᵀ·x` and `fold` in double.
  *
  * @example
  * ```ts
@@ -171,6 +173,15 @@ function convTranspose2dPlain(op: string, x: Tensor, weight: Tensor, stride: [nu
   const [Ci, Co, kh, kw] = weight.shape as [number, number, number, number];
   const N = x.shape[0]!;
   const geo = geometry(op, [N, Co, outSize[0], outSize[1]], [kh, kw], stride, padding);
+  if (x.dtype !== float32 || weight.dtype !== float32) {
+    // NOTE: float64 (PyTorch's double transposed convolution) is composed as conv2d's float64
+    // path is: one double product Wᵀ·x per sample, then col2im (`fold`) in double; the
+    // gradients come from fold's, matmul's and reshape's.
+    sameDType(op, x, weight);
+    if (x.dtype !== float64) x._f32(op);
+    const cols = matmul(weight.reshape([Ci, Co * kh * kw]).t(), x.reshape([N, Ci, geo.Ho * geo.Wo]));
+    return fold(cols, outSize, [kh, kw], { stride, padding });
+  }
   const g = { ...geo, O: Ci };
   const out = empty([N, Co, outSize[0], outSize[1]]);
   const [xd, xo] = x._contiguousData(op), [wd, wo] = weight._contiguousData(op);
