@@ -160,6 +160,21 @@ describe('gradcheck in float64 through the transposed convolution (its backward 
   });
 });
 
+describe('the transposed convolution on both kernel sets (wasm where available, and the JS reference)', () => {
+  const cases = fixture.cases.filter((c) => c.op.startsWith('convTranspose')).slice(0, 6);
+  for (const c of cases) {
+    it(`${c.name}: the JS kernels meet the same PyTorch tolerance`, () => {
+      const before = T.getBackend();
+      T.setBackend('js');
+      try {
+        replay(c, T.float32);
+      } finally {
+        T.setBackend(before as 'js' | 'wasm');
+      }
+    });
+  }
+});
+
 describe('autograd.gradcheck in float64 (random upstream weights) through pad, interpolate, pixel shuffle', () => {
   const x = (shape: number[]): T.Tensor => T.randn(shape, { dtype: T.float64 }).requiresGrad_();
   const weighted = (f: (t: T.Tensor) => T.Tensor) => (t: T.Tensor): T.Tensor => {
