@@ -285,7 +285,10 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   const n = datasetLength('randomSplit', dataset);
   let counts = [...lengths];
   const total = lengths.reduce((a, b) => a + b, 0);
-  if (Math.abs(total - 1) < 1e-9 && total !== n) {
+  // PyTorch's test: fractions when they sum to 1 (math.isclose) and not past it, whatever the
+  // dataset's length (so [0.5, 0.5] of a 1-item dataset is [1, 0], and [1] is the whole of it).
+  if (Math.abs(total - 1) <= 1e-9 * Math.max(1, Math.abs(total)) && total <= 1) {
+    lengths.forEach((f, i) => { if (f > 1) throw new RangeError(`randomSplit: Fraction at index ${i} is not between 0 and 1`); });
     counts = lengths.map((f) => Math.floor(n * f));
     let rest = n - counts.reduce((a, b) => a + b, 0);
     for (let i = 0; rest > 0; i = (i + 1) % counts.length, rest--) counts[i]! += 1;
