@@ -22,9 +22,19 @@ export {
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
 } from './normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';
+export {
+  RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
+  type RNNBaseOptions, type RNNOptions, type LSTMOptions, type RNNCellBaseOptions, type RNNCellOptions,
+} from './rnn.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
 export { ConvTranspose1d, ConvTranspose2d, type ConvTranspose1dModuleOptions, type ConvTranspose2dModuleOptions } from './conv-transpose.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+  type TransformerLayerOptions, type TransformerOptions, type TransformerEncoderForwardOptions, type TransformerEncoderLayerForwardOptions,
+  type TransformerDecoderForwardOptions, type TransformerDecoderLayerForwardOptions, type TransformerForwardOptions, type Activation,
+} from './transformer.js';
 export { Unflatten } from './layers.js';
 export { ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from './padding.js';
 export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, type UpsampleOptions } from './upsampling.js';
