@@ -1,8 +1,8 @@
-import { record } from '../../autograd.js';
+import { isGradEnabled, record } from '../../autograd.js';
 import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { float64 } from '../../dtype.js';
+import { float32, float64 } from '../../dtype.js';
 import { div, gt, minimum, mul, sub, where } from '../binary.js';
 import { sum } from '../reduce.js';
 import { clamp, exp, log1p, sigmoid } from '../unary.js';
@@ -94,7 +94,34 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   expectTensor('leakyRelu', 'input', x);
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
-  return where(gt(x, 0), x, mul(x, negativeSlope));
+  if (x.dtype !== float32 && x.dtype !== float64) return where(gt(x, 0), x, mul(x, negativeSlope));
+  // NOTE: one pass each way instead of gt + mul + where (three passes and two temporaries): the
+  // same values, PyTorch's float32 product x·float32(slope), and its gradient g·float32(slope)
+  // where x <= 0 (NaN included); composed when the backward is itself recorded.
+  const f32 = x.dtype === float32;
+  const r = f32 ? Math.fround : (v: number): number => v;
+  const slope = r(negativeSlope);
+  const [xd, xo] = x._contiguousAny() as [Float32Array | Float64Array, number];
+  const n = x.numel();
+  const out = empty(x.shape, x.dtype);
+  const o = out.storage.data as Float32Array | Float64Array;
+  if (f32) {
+    for (let i = 0; i < n; i++) {
+      const v = xd[xo + i]!;
+      o[i] = v > 0 ? v : Math.fround(v * slope);
+    }
+  } else for (let i = 0; i < n; i++) {
+    const v = xd[xo + i]!;
+    o[i] = v > 0 ? v : v * slope;
+  }
+  return record('leakyRelu', out, [x], (g) => {
+    if (isGradEnabled()) return [where(gt(x, 0), g, mul(g, negativeSlope))];
+    const [gd, go] = g._contiguousAny() as [Float32Array | Float64Array, number];
+    const dx = empty(x.shape, x.dtype);
+    const d = dx.storage.data as Float32Array | Float64Array;
+    for (let i = 0; i < n; i++) d[i] = xd[xo + i]! > 0 ? gd[go + i]! : r(gd[go + i]! * slope);
+    return [dx];
+  }, [x]);
 }
 
 /**
