@@ -34,3 +34,19 @@ describe('F.leakyRelu in one pass equals where(x > 0, x, x·slope)', () => {
     expect(g1!.requiresGrad).toBe(true);
   });
 });
+
+describe('F.batchNorm (training) in one kernel each way', () => {
+  const r = (...s: number[]): T.Tensor => T.randn(s, { dtype: T.float64 }).requiresGrad_();
+  it('first and second derivatives in double (the recorded backward recomputes the statistics from x)', () => {
+    const bn = (x: T.Tensor, w?: T.Tensor, b?: T.Tensor): T.Tensor => T.F.batchNorm(x, null, null, { training: true, ...(w ? { weight: w } : {}), ...(b ? { bias: b } : {}) });
+    expect(T.autograd.gradcheck((x, w, b) => bn(x!, w!, b!).square(), [r(3, 2, 4), r(2), r(2)])).toBe(true);
+    expect(T.autograd.gradcheck((x) => T.grad(bn(x!).pow(3).sum(), [x!], { createGraph: true })[0]!, [r(4, 3)])).toBe(true);
+  });
+  it('running statistics: the batch mean and the unbiased variance, as PyTorch', () => {
+    const x = T.tensor([[1, 2], [3, 6], [5, 1]]);
+    const rm = T.zeros(2), rv = T.ones(2);
+    T.F.batchNorm(x, rm, rv, { training: true, momentum: 0.5 });
+    expect(Array.from(rm.toTypedArray() as Float32Array)).toEqual([1.5, 1.5]);
+    expect(Array.from(rv.toTypedArray() as Float32Array)).toEqual([Math.fround(0.5 + 0.5 * 4), Math.fround(0.5 + 0.5 * 7)]);
+  });
+});

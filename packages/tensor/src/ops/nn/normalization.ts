@@ -1,12 +1,13 @@
-import { noGrad } from '../../autograd.js';
+import { isGradEnabled, noGrad, record } from '../../autograd.js';
+import { float32, float64, type DType } from '../../dtype.js';
 import { ShapeError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { fmt, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../binary.js';
-import { mean } from '../reduce.js';
+import { mean, sum } from '../reduce.js';
 import { reciprocal, sqrt } from '../unary.js';
-import { describe, expectTensor } from '../util.js';
+import { describe, empty, expectTensor, wrap } from '../util.js';
 
 // ---- normalisation ------------------------------------------------------------------------
 
@@ -29,6 +30,89 @@ function normalize(x: Tensor, dims: number[], eps: number): { y: Tensor; mu: Ten
   const v = mean(mul(d, d), dims, true);
   return { y: mul(d, reciprocal(sqrt(add(v, eps)))), mu, v };
 }
+
+/**
+ * Training-mode batch normalisation of `[N, C, ...]` in one kernel each way (ATen's
+ * `batch_norm_cpu` / `batch_norm_backward_cpu`): per channel the mean and the biased variance in
+ * double (two passes), then `y = (x - mean)·invstd·w + b` rounded once to x's dtype. Returns the
+ * batch mean and biased variance (x's dtype) for the running statistics.
+ *
+ * Backward, with `xhat = (x - mean)·invstd` and M values per channel:
+ * `dx = (dy - Σdy/M - xhat·Σ(dy·xhat)/M)·invstd·w`, `dw = Σ(dy·xhat)`, `db = Σdy`; composed from
+ * differentiable ops when the backward is itself recorded.
+ */
+function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const N = x.shape[0]!, C = x.shape[1]!, S = x.numel() / Math.max(N * C, 1), M = N * S;
+  const dt = x.dtype;
+  const [xd, xo] = x._contiguousAny() as [Float32Array | Float64Array, number];
+  const wd = w ? (w.dtype === dt ? w : w.to(dt))._contiguousAny()[0] as Float32Array | Float64Array : null;
+  const bd = b ? (b.dtype === dt ? b : b.to(dt))._contiguousAny()[0] as Float32Array | Float64Array : null;
+  const wo = w ? w._contiguousAny()[1] : 0, bo = b ? b._contiguousAny()[1] : 0;
+  const mean = new Float64Array(C), invstd = new Float64Array(C), variance = new Float64Array(C);
+  const out = empty(x.shape, dt);
+  const yd = out.storage.data as Float32Array | Float64Array;
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) s += xd[i]!;
+    const m = s / M;
+    let q = 0;
+    for (let n = 0; n < N; n++) for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) { const d = xd[i]! - m; q += d * d; }
+    const v = q / M, is = 1 / Math.sqrt(v + eps);
+    mean[c] = m; variance[c] = v; invstd[c] = is;
+    const scale = wd ? is * wd[wo + c]! : is, shift = bd ? bd[bo + c]! : 0;
+    for (let n = 0; n < N; n++) {
+      const base = (n * C + c) * S;
+      for (let j = 0; j < S; j++) yd[base + j] = (xd[xo + base + j]! - m) * scale + shift;
+    }
+  }
+  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
+  const y = record('batchNorm', out, inputs, (g) => {
+    const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
+    if (isGradEnabled()) {
+      // Recorded backward: the same formula from differentiable ops.
+      const bshape = x.shape.map((sz, i) => (i === 1 ? sz : 1));
+      const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+      // mean and invstd recomputed from x by ops, so a second derivative sees their dependence on x
+      const { y: xhat, v } = normalize(x, dims, eps);
+      const ist = reciprocal(sqrt(add(v, eps)));
+      const gw = w ? mul(g, w.reshape(bshape)) : g;
+      const dx = mul(sub(sub(gw, meanOf(gw, dims)), mul(xhat, meanOf(mul(gw, xhat), dims))), ist);
+      return [
+        need[0] ? dx : null,
+        ...(w ? [need[1] ? sumOf(mul(g, xhat), dims).reshape([C]) : null] : []),
+        ...(b ? [need[2] ? sumOf(g, dims).reshape([C]) : null] : []),
+      ];
+    }
+    const [gd, go] = g._contiguousAny() as [Float32Array | Float64Array, number];
+    const dx = need[0] ? empty(x.shape, dt) : null;
+    const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
+    const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
+    for (let c = 0; c < C; c++) {
+      const m = mean[c]!, is = invstd[c]!;
+      let sg = 0, sgx = 0;
+      for (let n = 0; n < N; n++) {
+        const base = (n * C + c) * S;
+        for (let j = 0; j < S; j++) { const gv = gd[go + base + j]!; sg += gv; sgx += gv * (xd[xo + base + j]! - m); }
+      }
+      const dot = sgx * is; // Σ dy·xhat
+      if (dw) (dw.storage.data as Float32Array | Float64Array)[c] = dot;
+      if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg;
+      if (dxd) {
+        const k = wd ? is * wd[wo + c]! : is, gm = sg / M, xm = dot / M;
+        for (let n = 0; n < N; n++) {
+          const base = (n * C + c) * S;
+          for (let j = 0; j < S; j++) dxd[base + j] = (gd[go + base + j]! - gm - (xd[xo + base + j]! - m) * is * xm) * k;
+        }
+      }
+    }
+    return [dx, ...(w ? [dw] : []), ...(b ? [db] : [])];
+  }, inputs);
+  return { y, mean: wrapLike(mean, [C], dt), variance: wrapLike(variance, [C], dt) };
+}
+
+const wrapLike = (d: Float64Array, shape: readonly number[], dt: DType): Tensor => wrap(dt === float64 ? d : Float32Array.from(d), shape, dt);
+const meanOf = (t: Tensor, dims: number[]): Tensor => mean(t, dims, true);
+const sumOf = (t: Tensor, dims: number[]): Tensor => sum(t, dims, true);
 
 export interface BatchNormOptions {
   /** Per-channel scale `[C]` (default none). */
@@ -78,6 +162,14 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (training) {
     const n = x.numel() / Math.max(C, 1);
     if (n <= 1) throw new RangeError(`${op}: expected more than 1 value per channel when training, got input size ${fmt(x.shape)}`);
+    if (x.dtype === float32 || x.dtype === float64) {
+      const fused = batchNormTraining(x, w, b, eps);
+      noGrad(() => {
+        if (rm) rm.mul_(1 - momentum).add_(fused.mean.reshape([C]), momentum);
+        if (rv) rv.mul_(1 - momentum).add_(fused.variance.reshape([C]), (momentum * n) / (n - 1));
+      });
+      return fused.y;
+    }
     const { y: yn, mu, v } = normalize(x, dims, eps);
     y = yn;
     noGrad(() => {
