@@ -75,6 +75,37 @@ describe('multinomial', () => {
     expect(Array.from(s.toBigInt64Array(), Number).sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('draws exactly as its algorithm says, row after row (pins how it uses the generator)', () => {
+    const w = [[0.5, 0, 2, 1.5, 0], [1, 1, 1, 1, 1], [0, 3, 0, 1, 0]];
+    const reference = (replacement: boolean, n: number): number[] => {
+      const g = new Generator(42);
+      const out: number[] = [];
+      for (const row of w) {
+        if (replacement) {
+          const cum: number[] = [];
+          row.reduce((acc, v, i) => (cum[i] = acc + v), 0);
+          const total = cum[cum.length - 1]!;
+          for (let s = 0; s < n; s++) {
+            const u = g.uniform() * total;
+            out.push(cum.findIndex((c) => c > u));
+          }
+        } else {
+          const keys = row.map((v) => v / -Math.log1p(-g.uniform()));
+          const order = row.map((_, i) => i).sort((a, b) => keys[b]! - keys[a]! || a - b);
+          out.push(...order.slice(0, n));
+        }
+      }
+      return out;
+    };
+    for (const [replacement, n] of [[true, 7], [false, 4], [false, 5]] as const) {
+      const got = multinomial(tensor(w), n, replacement, { generator: new Generator(42) });
+      expect(Array.from(got.toBigInt64Array(), Number), `replacement ${replacement}, ${n} samples`).toEqual(reference(replacement, n));
+    }
+    // more samples than non-zero weights: the zero-weight categories follow, in index order
+    const t = multinomial(tensor([[0, 1, 0, 0], [0, 0, 2, 0]]), 3, { generator: new Generator(3) });
+    expect(Array.from(t.toBigInt64Array(), Number)).toEqual([1, 0, 2, 2, 0, 1]);
+  });
+
   it('is deterministic under manualSeed and a generator', () => {
     manualSeed(5);
     const a = multinomial(tensor([0.3, 0.7]), 10, true);
@@ -84,10 +115,12 @@ describe('multinomial', () => {
   });
 
   const errors: [string, () => unknown, RegExp][] = [
-    ['a negative weight', () => multinomial(tensor([0.5, -0.1]), 1), /probability tensor contains either `inf`, `nan` or element < 0/],
+    ['a negative weight', () => multinomial(tensor([0.5, -0.1]), 1), /^multinomial: probability tensor contains either `inf`, `nan` or element < 0, got -0.1/],
+    ['not a tensor', () => multinomial([0.5, 0.5] as never, 1), /^multinomial: input must be a Tensor, got an array/],
+    ['numSamples not a number', () => multinomial(tensor([1, 2]), '1' as never), /^multinomial: numSamples must be an integer, got string 1/],
     ['an infinite weight', () => multinomial(tensor([Infinity, 1]), 1), /probability tensor contains either `inf`, `nan` or element < 0/],
     ['a NaN weight', () => multinomial(tensor([NaN, 1]), 1, true), /probability tensor contains either `inf`, `nan` or element < 0/],
-    ['all-zero weights', () => multinomial(tensor([0, 0]), 1), /invalid multinomial distribution \(sum of probabilities <= 0\)/],
+    ['all-zero weights', () => multinomial(tensor([0, 0]), 1), /^multinomial: invalid multinomial distribution \(sum of probabilities <= 0\)$/],
     ['an all-zero row', () => multinomial(tensor([[1, 0], [0, 0]]), 1, true), /sum of probabilities <= 0\) in row 1/],
     ['more samples than categories without replacement', () => multinomial(tensor([1, 2, 3]), 4), /cannot sample n_sample > prob_dist.size\(-1\) samples without replacement/],
     ['numSamples 0', () => multinomial(tensor([1, 2]), 0, true), /cannot sample n_sample <= 0 samples/],

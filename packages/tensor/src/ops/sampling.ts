@@ -78,9 +78,9 @@ export function multinomial(input: Tensor, numSamples: number, ...rest: Position
       }
     } else {
       for (let c = 0; c < C; c++) keys[c] = data[row + c]! / -Math.log1p(-g.uniform()); // p / Exp(1)
+      // ties (zero weights) in index order, so the result never depends on the previous row's
       order.sort((a, b) => keys[b]! - keys[a]! || a - b);
       for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = BigInt(order[s]!);
-      order.sort((a, b) => a - b);
     }
   }
   return tensor(out, { shape: input.ndim === 1 ? [numSamples] : [rows, numSamples] });
