@@ -50,3 +50,39 @@ describe('F.batchNorm (training) in one kernel each way', () => {
     expect(Array.from(rv.toTypedArray() as Float32Array)).toEqual([Math.fround(0.5 + 0.5 * 4), Math.fround(0.5 + 0.5 * 7)]);
   });
 });
+
+describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
+  it('erfFast is within 1e-10 relative of the precise erf, and rounds to the same float32 on a dense sample', async () => {
+    const { erf, erfFast, normalCdfFast } = await import('../src/kernels/erf.js');
+    const f = new Float32Array(2);
+    let worst = 0, differ = 0, count = 0;
+    for (let x = -8; x <= 8; x += 0.000731) {
+      const a = erf(x), b = erfFast(x);
+      worst = Math.max(worst, Math.abs(a - b) / Math.abs(a || 1));
+      f[0] = a; f[1] = b;
+      if (f[0] !== f[1]) differ++;
+      count++;
+    }
+    expect(worst).toBeLessThan(1e-10);
+    expect(differ / count).toBeLessThan(1e-4);
+    for (const x of [0, -0, 0.4999999, 0.5, 26.99, 27, 1e300, Infinity]) expect(Math.abs(erfFast(x) - erf(x))).toBeLessThanOrEqual(1e-10 * Math.abs(erf(x)));
+    expect(erfFast(-Infinity)).toBe(-1);
+    expect(Number.isNaN(erfFast(NaN))).toBe(true);
+    // the lower tail of Φ keeps its relative accuracy (no 1 + erf cancellation)
+    expect(normalCdfFast(-10) / 7.619853024160527e-24 - 1).toBeLessThan(1e-9);
+  });
+  it('GELU forward and its one-pass backward agree with the composed double formula', () => {
+    const x = T.tensor(Array.from({ length: 999 }, (_, i) => (i - 499) / 40), { requiresGrad: true });
+    const y = T.gelu(x);
+    const g = T.tensor(Array.from({ length: 999 }, (_, i) => Math.cos(i)));
+    y.backward(g);
+    const xs = x.toTypedArray() as Float32Array, ys = y.toTypedArray() as Float32Array, gs = x.grad!.toTypedArray() as Float32Array;
+    const k = 1 / Math.sqrt(2 * Math.PI);
+    xs.forEach((v, i) => {
+      const cdf = 0.5 * (1 + (T.erf(T.tensor([v * Math.SQRT1_2], { dtype: T.float64 })).item()));
+      expect(Math.abs(ys[i]! - v * cdf)).toBeLessThanOrEqual(Math.abs(v * cdf) * 2 ** -23 + 1e-12);
+      const want = Math.cos(i) * (cdf + v * k * Math.exp(-0.5 * v * v));
+      expect(Math.abs(gs[i]! - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23 + 1e-12);
+    });
+  });
+});
