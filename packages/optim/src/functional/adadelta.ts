@@ -81,9 +81,9 @@ function differentiableStep(p: Tensor, grad: Tensor, s: AdadeltaState, h: Adadel
   advanceStep(s);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
-  s.square_avg.mul_(h.rho).addcmul_(g, g, 1 - h.rho);
+  s.square_avg.mul_(h.rho).addcmul_(g.mul(1 - h.rho), g); // value·t1 first, as ATen (see adamMomentsDifferentiable)
   const std = s.square_avg.add(h.eps).sqrt();
   const delta = s.acc_delta.add(h.eps).sqrt().div(std).mul(g);
-  s.acc_delta.mul_(h.rho).addcmul_(delta, delta, 1 - h.rho);
+  s.acc_delta.mul_(h.rho).addcmul_(delta.mul(1 - h.rho), delta);
   p.add_(delta, -h.lr);
 }

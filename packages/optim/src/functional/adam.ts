@@ -86,7 +86,9 @@ export function adamMomentsDifferentiable(p: Tensor, grad: Tensor, m: Tensor, v:
     else g = g.add(p, h.weightDecay);
   }
   m.lerp_(g, 1 - h.beta1);
-  v.mul_(h.beta2).addcmul_(g, g, 1 - h.beta2);
+  // NOTE: value·t1 first, then ·t2, in ATen's order: the tensor addcmul_ forms t1·t2 first, which
+  // overflows float32 where PyTorch's does not (a gradient of 3e19: nonfinite.test.ts).
+  v.mul_(h.beta2).addcmul_(g.mul(1 - h.beta2), g);
   return g;
 }
 

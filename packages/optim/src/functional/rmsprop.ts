@@ -100,7 +100,7 @@ function differentiableStep(p: Tensor, grad: Tensor, s: RMSpropState, h: RMSprop
   advanceStep(s);
   let g = h.maximize ? grad.neg() : grad;
   if (h.weightDecay !== 0) g = g.add(p, h.weightDecay);
-  s.square_avg.mul_(h.alpha).addcmul_(g, g, 1 - h.alpha);
+  s.square_avg.mul_(h.alpha).addcmul_(g.mul(1 - h.alpha), g); // value·t1 first, as ATen (see adamMomentsDifferentiable)
   let avg: Tensor;
   if (h.centered) {
     s.grad_avg!.lerp_(g, 1 - h.alpha);
