@@ -953,4 +953,40 @@
       (local.set $st (i32.add (local.get $st) (i32.const 16)))
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; ---- exp, sigmoid and tanh of float32s (in f64x2 lanes through $expd) ---------------------
+
+  ;; one f64x2 of arguments -> results: op 0 e^v; op 1 1 / (1 + e^-v); op 2 tanh v, as
+  ;; sign(v)·(1 - 2 / (e^(2|v|) + 1)), and v itself where |v| < 2^-12 (there float32 rounds tanh v
+  ;; to v, and the formula would cancel). $expd is within a few f64 ulps, so each result, rounded
+  ;; once to float32, is almost always the JavaScript kernel's (tested to 1 float32 ulp).
+  (func $expish (param $op i32) (param $v v128) (result v128)
+    (local $a v128) (local $t v128)
+    (if (i32.eqz (local.get $op)) (then (return (call $expd (local.get $v)))))
+    (if (i32.eq (local.get $op) (i32.const 1)) (then
+      (return (f64x2.div (f64x2.splat (f64.const 1))
+        (f64x2.add (f64x2.splat (f64.const 1)) (call $expd (f64x2.neg (local.get $v))))))))
+    (local.set $a (f64x2.abs (local.get $v)))
+    (local.set $t (f64x2.sub (f64x2.splat (f64.const 1))
+      (f64x2.div (f64x2.splat (f64.const 2))
+        (f64x2.add (call $expd (f64x2.add (local.get $a) (local.get $a))) (f64x2.splat (f64.const 1))))))
+    ;; the sign of v on |t|; v itself where |v| is tiny
+    (local.set $t (v128.or (v128.and (local.get $t) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))
+                           (v128.and (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+    (v128.bitselect (local.get $v) (local.get $t) (f64x2.lt (local.get $a) (f64x2.splat (f64.const 0x1p-12)))))
+
+  ;; expish: n float32s from x to o (any n), two at a time.
+  (func (export "expish") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
+    (local $e i32)
+    (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.gt_u (i32.add (local.get $x) (i32.const 8)) (local.get $e)))
+      (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+        (call $expish (local.get $op) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 8)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
+      (br $l2)))
+    (if (i32.lt_u (local.get $x) (local.get $e)) (then
+      (v128.store32_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+        (call $expish (local.get $op) (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $x)))))))))
 )
