@@ -86,3 +86,20 @@ describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
     });
   });
 });
+
+describe('sigmoid and tanh backward in one pass: PyTorch\'s roundings, the composed ops\' bits', () => {
+  it.each([T.float32, T.float64])('%s', (dtype) => {
+    const data = [...SPECIAL.filter((v) => Number.isFinite(v)), ...Array.from({ length: 5000 }, (_, i) => Math.sin(i * 7.77) * 9)];
+    const g = T.tensor(data.map((_, i) => Math.cos(i * 3.1) * 2), { dtype });
+    for (const [f, ref] of [
+      [T.sigmoid, (gg: T.Tensor, y: T.Tensor) => T.mul(T.mul(gg, T.sub(1, y)), y)],
+      [T.tanh, (gg: T.Tensor, y: T.Tensor) => T.mul(gg, T.sub(1, T.mul(y, y)))],
+    ] as const) {
+      const x = T.tensor(data, { dtype, requiresGrad: true });
+      const y = f(x);
+      y.backward(g);
+      const want = ref(g, y.detach());
+      expect(Array.from(x.grad!.toTypedArray() as Float64Array)).toEqual(Array.from(want.toTypedArray() as Float64Array));
+    }
+  });
+});

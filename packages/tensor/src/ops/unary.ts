@@ -110,10 +110,30 @@ export function relu(x: Tensor): Tensor {
     return [out];
   }, [x]);
 }
+/**
+ * The backward of sigmoid or tanh from its output, in one pass with PyTorch's float32 roundings
+ * (`sigmoid_backward`: `g·(1 - y)·y`; `tanh_backward`: `g·(1 - y²)`), or null where it does not
+ * apply (a recorded backward, other dtypes): then the composed form runs.
+ */
+function outputBackward(kind: 'sigmoid' | 'tanh', g: Tensor, y: Tensor): Tensor | null {
+  if (isGradEnabled() || g.dtype !== y.dtype || (y.dtype !== float32 && y.dtype !== float64)) return null;
+  const [yd, yo] = y._contiguousAny() as [Float64Array, number];
+  const [gd, go] = g._contiguousAny() as [Float64Array, number];
+  const out = empty(y.shape, y.dtype);
+  const d = out.storage.data as Float64Array, n = d.length;
+  if (y.dtype === float32) {
+    const r = Math.fround;
+    if (kind === 'sigmoid') for (let i = 0; i < n; i++) { const v = yd[yo + i]!; d[i] = r(r(gd[go + i]! * r(1 - v)) * v); }
+    else for (let i = 0; i < n; i++) { const v = yd[yo + i]!; d[i] = gd[go + i]! * r(1 - r(v * v)); }
+  } else if (kind === 'sigmoid') for (let i = 0; i < n; i++) { const v = yd[yo + i]!; d[i] = gd[go + i]! * (1 - v) * v; }
+  else for (let i = 0; i < n; i++) { const v = yd[yo + i]!; d[i] = gd[go + i]! * (1 - v * v); }
+  return out;
+}
+
 /** `1 / (1 + e^-x)`. @example `sigmoid(tensor([0])) // tensor([0.5000])` */
-export const sigmoid = unaryOp('sigmoid', (g, _x, y) => mul(g, mul(y, sub(1, y))), 'y');
+export const sigmoid = unaryOp('sigmoid', (g, _x, y) => outputBackward('sigmoid', g, y) ?? mul(mul(g, sub(1, y)), y), 'y');
 /** Hyperbolic tangent. @example `tanh(tensor([0])) // tensor([0.])` */
-export const tanh = unaryOp('tanh', (g, _x, y) => mul(g, sub(1, mul(y, y))), 'y');
+export const tanh = unaryOp('tanh', (g, _x, y) => outputBackward('tanh', g, y) ?? mul(g, sub(1, mul(y, y))), 'y');
 /** The error function. @example `erf(tensor([0])) // tensor([0.])` */
 export const erf = unaryOp('erf', (g, x) => mul(g, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
 /** `1 / x`. @example `reciprocal(tensor([4])) // tensor([0.2500])` */
