@@ -103,3 +103,26 @@ describe('sigmoid and tanh backward in one pass: PyTorch\'s roundings, the compo
     }
   });
 });
+
+describe('F.layerNorm in one kernel each way', () => {
+  const r = (...s: number[]): T.Tensor => T.randn(s, { dtype: T.float64 }).requiresGrad_();
+  it('first and second derivatives in double, with and without the affine', () => {
+    expect(T.autograd.gradcheck((x, w, b) => T.F.layerNorm(x!, [4], { weight: w!, bias: b! }).square(), [r(3, 4), r(4), r(4)])).toBe(true);
+    expect(T.autograd.gradcheck((x, w) => T.F.layerNorm(x!, [2, 3], { weight: w! }).pow(3), [r(2, 2, 3), r(2, 3)])).toBe(true);
+    expect(T.autograd.gradcheck((x) => T.grad(T.F.layerNorm(x!, [5]).pow(3).sum(), [x!], { createGraph: true })[0]!, [r(3, 5)])).toBe(true);
+  });
+  it('equals the composed (x - mean)/sqrt(var + eps)·w + b to float32 rounding', () => {
+    T.manualSeed(33);
+    const x = T.randn([7, 33]), w = T.randn([33]), b = T.randn([33]);
+    const y = T.F.layerNorm(x, [33], { weight: w, bias: b, eps: 1e-5 }).toTypedArray() as Float32Array;
+    const xd = x.toTypedArray() as Float32Array, wd = w.toTypedArray() as Float32Array, bd = b.toTypedArray() as Float32Array;
+    for (let r0 = 0; r0 < 7; r0++) {
+      const row = Array.from(xd.subarray(r0 * 33, r0 * 33 + 33));
+      const m = row.reduce((a, c) => a + c, 0) / 33, v = row.reduce((a, c) => a + (c - m) ** 2, 0) / 33;
+      row.forEach((c, j) => {
+        const want = (c - m) / Math.sqrt(v + 1e-5) * wd[j]! + bd[j]!;
+        expect(Math.abs(y[r0 * 33 + j]! - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
+      });
+    }
+  });
+});

@@ -217,10 +217,87 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const w = checkAffine(op, 'weight', options.weight, ns);
   const b = checkAffine(op, 'bias', options.bias, ns);
   const eps = checkEps(op, options.eps ?? 1e-5);
+  const D = ns.reduce((a, c) => a * c, 1);
+  if (k > 0 && D > 0 && (x.dtype === float32 || x.dtype === float64) && (!w || w.dtype === x.dtype) && (!b || b.dtype === x.dtype)) {
+    return layerNormFused(x, D, w, b, eps, Array.from({ length: k }, (_, i) => x.ndim - k + i));
+  }
   let y = k === 0 ? x : normalize(x, Array.from({ length: k }, (_, i) => x.ndim - k + i), eps).y;
   if (w) y = mul(y, w);
   if (b) y = add(y, b);
   return y;
+}
+
+/**
+ * Layer normalisation over rows of `D` in one kernel each way (ATen's `layer_norm_cpu` and its
+ * backward): per row the mean and biased variance in double, `y = (x - mean)·invstd·w + b`
+ * rounded once. Backward, `xhat = (x - mean)·invstd`, `gw = dy·w`:
+ * `dx = invstd·(gw - mean(gw) - xhat·mean(gw·xhat))`, `dw = Σ_rows dy·xhat`, `db = Σ_rows dy`;
+ * composed from differentiable ops when the backward is itself recorded.
+ */
+function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null, eps: number, dims: number[]): Tensor {
+  const dt = x.dtype, R = x.numel() / D;
+  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+  const [wd, wo] = w ? w._contiguousAny() as [Float64Array, number] : [null, 0];
+  const [bd, bo] = b ? b._contiguousAny() as [Float64Array, number] : [null, 0];
+  const mean = new Float64Array(R), invstd = new Float64Array(R);
+  const out = empty(x.shape, dt);
+  const yd = out.storage.data as Float64Array;
+  for (let r = 0; r < R; r++) {
+    const base = xo + r * D;
+    let s = 0;
+    for (let j = 0; j < D; j++) s += xd[base + j]!;
+    const m = s / D;
+    let q = 0;
+    for (let j = 0; j < D; j++) { const d = xd[base + j]! - m; q += d * d; }
+    const is = 1 / Math.sqrt(q / D + eps);
+    mean[r] = m; invstd[r] = is;
+    const ob = r * D;
+    if (wd && bd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]! + bd[bo + j]!;
+    else if (wd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]!;
+    else if (bd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is + bd[bo + j]!;
+    else for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is;
+  }
+  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
+  return record('layerNorm', out, inputs, (g) => {
+    const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
+    const lead = x.ndim - dims.length;
+    const rows = Array.from({ length: lead }, (_, i) => i);
+    if (isGradEnabled()) {
+      // Recorded backward: the statistics recomputed from x by ops (second derivatives see them).
+      const { y: xhat, v } = normalize(x, dims, eps);
+      const ist = reciprocal(sqrt(add(v, eps)));
+      const gw = w ? mul(g, w) : g;
+      const dx = mul(sub(sub(gw, meanOf(gw, dims)), mul(xhat, meanOf(mul(gw, xhat), dims))), ist);
+      return [
+        need[0] ? dx : null,
+        ...(w ? [need[1] ? (rows.length ? sum(mul(g, xhat), rows) : mul(g, xhat)) : null] : []),
+        ...(b ? [need[2] ? (rows.length ? sum(g, rows) : g) : null] : []),
+      ];
+    }
+    const [gd, go] = g._contiguousAny() as [Float64Array, number];
+    const dx = need[0] ? empty(x.shape, dt) : null;
+    const dxd = dx ? dx.storage.data as Float64Array : null;
+    const dwAcc = w && need[1] ? new Float64Array(D) : null, dbAcc = b && need[2] ? new Float64Array(D) : null;
+    for (let r = 0; r < R; r++) {
+      const base = xo + r * D, gb = go + r * D, m = mean[r]!, is = invstd[r]!;
+      let sgw = 0, sgwx = 0;
+      for (let j = 0; j < D; j++) {
+        const gv = gd[gb + j]!, xh = (xd[base + j]! - m) * is, gwv = wd ? gv * wd[wo + j]! : gv;
+        sgw += gwv; sgwx += gwv * xh;
+        if (dwAcc) dwAcc[j] = dwAcc[j]! + gv * xh;
+        if (dbAcc) dbAcc[j] = dbAcc[j]! + gv;
+      }
+      if (dxd) {
+        const a = sgw / D, c = sgwx / D, ob = r * D;
+        for (let j = 0; j < D; j++) {
+          const xh = (xd[base + j]! - m) * is, gwv = wd ? gd[gb + j]! * wd[wo + j]! : gd[gb + j]!;
+          dxd[ob + j] = is * (gwv - a - xh * c);
+        }
+      }
+    }
+    const shaped = (acc: Float64Array | null, t: Tensor | null): Tensor | null => (acc && t ? wrap(dt === float64 ? acc : Float32Array.from(acc), t.shape, dt) : null);
+    return [dx, ...(w ? [shaped(dwAcc, w)] : []), ...(b ? [shaped(dbAcc, b)] : [])];
+  }, inputs);
 }
 
 export interface GroupNormOptions {
