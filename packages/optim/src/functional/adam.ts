@@ -193,6 +193,44 @@ export function adamCapturableReference(
 }
 
 /**
+ * @internal {@link adamReference} over whole arrays with no allocation per element (the reference returns
+ * a tuple per element): the same operations in the same order, so the same bits (tested against
+ * the reference on every option combination, special values included). Updates `p`, `m`, `v`
+ * and `vmax` in place.
+ */
+export function adamLoop(
+  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null,
+  h: AdamHyper, stepSize: number, bc2Sqrt: number,
+): void {
+  const neg = h.maximize, wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
+  const wdf = f32(wd), decay = wd !== 0 && decoupled ? decoupledDecay(h) : 1;
+  const w1 = f32(1 - h.beta1), small = Math.abs(w1) < 0.5, w1c = f32(1 - w1);
+  const b2 = f32(h.beta2), c2 = f32(1 - h.beta2);
+  const bc2 = f32(bc2Sqrt), eps = f32(h.eps), ss = f32(-stepSize);
+  for (let i = 0, n = p.length; i < n; i++) {
+    let pi = p[i]!;
+    let grad = neg ? -g[i]! : g[i]!;
+    if (wd !== 0) {
+      if (decoupled) pi = f32(pi * decay);
+      else grad = f32(wdf * pi + grad);
+    }
+    const mi = m[i]!, d = f32(grad - mi);
+    const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
+    const v1 = f32(f32(c2 * grad) * grad + f32(v[i]! * b2));
+    let second = v1;
+    if (vmax) {
+      const x = vmax[i]!;
+      second = v1 > x || v1 !== v1 ? v1 : x;
+      vmax[i] = second;
+    }
+    const denom = f32(f32(f32(Math.sqrt(second)) / bc2) + eps);
+    p[i] = f32(pi + f32(f32(ss * m1) / denom));
+    m[i] = m1;
+    v[i] = v1;
+  }
+}
+
+/**
  * Adam (and AdamW, with `decoupledWeightDecay`) on a list of parameters, PyTorch's functional
  * `adam`: the class validates options and initialises each parameter's state, this picks the
  * path (differentiable, for-loop, one pass) and advances each state. The for-loop and the
@@ -215,16 +253,15 @@ export function adam(params: readonly Tensor[], grads: readonly Tensor[], states
     (s) => (h.amsgrad ? [s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq!] : [s.exp_avg, s.exp_avg_sq]),
     (s, p, g, [m, v, vmax]) => {
       const step = advanceStep(s);
-      let update: (pi: number, gi: number, mi: number, vi: number, xi: number) => [number, number, number, number];
-      if (h.capturable) {
-        const { div, add } = adamCapturableScalars(h, step);
-        update = (pi, gi, mi, vi, xi) => adamCapturableReference(pi, gi, mi, vi, xi, h, div, add);
-      } else {
+      if (!h.capturable) {
+        // The reference element by element, without its per-element tuples (tested bit for bit).
         const { stepSize, bc2Sqrt } = adamScalars(h, step);
-        update = (pi, gi, mi, vi, xi) => adamReference(pi, gi, mi, vi, xi, h, stepSize, bc2Sqrt);
+        adamLoop(p, g, m!, v!, vmax ?? null, h, stepSize, bc2Sqrt);
+        return;
       }
+      const { div, add } = adamCapturableScalars(h, step);
       for (let i = 0; i < p.length; i++) {
-        const r = update(p[i]!, g[i]!, m![i]!, v![i]!, vmax ? vmax[i]! : 0);
+        const r = adamCapturableReference(p[i]!, g[i]!, m![i]!, v![i]!, vmax ? vmax[i]! : 0, h, div, add);
         p[i] = r[0];
         m![i] = r[1];
         v![i] = r[2];
