@@ -10,10 +10,14 @@
  *
  * The differentiable path (tensor ops) is checked for the same non-finite pattern: NaN, +Inf
  * and -Inf in the same places (its finite values are differentiable-parity.test.ts's business).
+ *
+ * LBFGS from starts with a NaN, an Inf, and an overflowing loss: every step's evaluation and
+ * iteration counts and history length exactly, NaN/±Inf in the same places, finite values to
+ * lbfgs.test.ts's tolerance (PyTorch's dot products accumulate in float32, ours in double).
  */
 import { describe, expect, it } from 'vitest';
 import { tensor, Tensor } from '@tensile/tensor';
-import type { Optimizer } from '@tensile/optim';
+import { LBFGS, type Optimizer } from '@tensile/optim';
 import { OPTIMIZERS } from './registry/index.js';
 import { loadFixture } from './helpers.js';
 
@@ -26,7 +30,14 @@ interface Case {
   params: Packed[];
   steps: { grads: Packed[]; params: Num[][]; state: Record<string, Num | Num[]>[] }[];
 }
-interface FixtureFile { torch: string; cases: Case[] }
+interface LbfgsCase {
+  name: string;
+  options: Record<string, unknown>;
+  A: Packed; b: Packed; c: Packed;
+  params: Packed[];
+  steps: { loss: Num; params: Num[][]; funcEvals: number; nIter: number; historyLength: number }[];
+}
+interface FixtureFile { torch: string; cases: Case[]; lbfgs: LbfgsCase[] }
 
 const fixture = loadFixture<FixtureFile>('nonfinite.json');
 const num = (x: Num): number => (x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x);
@@ -60,8 +71,9 @@ function build(c: Case, extra: Record<string, unknown>, nonLeaf = false): { ps: 
 }
 
 describe(`every optimizer on NaN and ±Inf, against PyTorch ${fixture.torch}`, () => {
-  it('the fixture covers every optimizer but LBFGS', () => {
+  it('the fixture covers every optimizer (LBFGS in its own block below)', () => {
     expect(new Set(fixture.cases.map((c) => c.optimizer))).toEqual(new Set(OPTIMIZERS.map((e) => e.name)));
+    expect(fixture.lbfgs.length).toBeGreaterThan(0);
   });
 
   describe.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -93,6 +105,35 @@ describe(`every optimizer on NaN and ±Inf, against PyTorch ${fixture.torch}`, (
           }
         });
       });
+    });
+  });
+});
+
+describe(`LBFGS from non-finite starts, against PyTorch ${fixture.torch}`, () => {
+  it.each(fixture.lbfgs.map((c) => [c.name, c] as const))('%s: counters exact, NaN/±Inf in place, finite values to 2e-4', (_n, c) => {
+    const A = fromPacked(c.A), b = fromPacked(c.b), target = fromPacked(c.c);
+    const x = fromPacked(c.params[0]!, true), w = fromPacked(c.params[1]!, true);
+    const opt = new LBFGS([x, w], c.options as never);
+    const closure = (): Tensor => {
+      opt.zeroGrad();
+      const loss = A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
+      loss.backward();
+      return loss;
+    };
+    const close = (got: readonly number[], want: readonly number[], label: string): void => {
+      expect(got.map(kind), `${label}: NaN/±Inf`).toEqual(want.map(kind));
+      got.forEach((g, i) => {
+        const v = want[i]!;
+        if (Number.isFinite(v) && !(Math.abs(g - v) <= 2e-5 + 2e-4 * Math.abs(v))) expect.fail(`${label}[${i}]: ${g} vs PyTorch ${v}`);
+      });
+    };
+    c.steps.forEach((s, k) => {
+      const loss = opt.step(closure)!;
+      const st = opt.state.get(x)!;
+      expect([st['func_evals'], st['n_iter'], (st['old_dirs'] as unknown[] | undefined)?.length ?? 0], `step ${k + 1}: func_evals, n_iter, history`).toEqual([s.funcEvals, s.nIter, s.historyLength]);
+      close([loss.item()], [num(s.loss)], `step ${k + 1}: loss`);
+      close(Array.from(x.toFloat32Array()), nums(s.params[0]!), `step ${k + 1}: x`);
+      close(Array.from(w.toFloat32Array()), nums(s.params[1]!), `step ${k + 1}: w`);
     });
   });
 });
