@@ -67,7 +67,9 @@ const entry = (name: string) => OPTIMIZERS.find((e) => e.name === name)!;
 
 function build(c: Case, extra: Record<string, unknown>, nonLeaf = false): { ps: Tensor[]; opt: Optimizer<object> } {
   const ps = c.params.map((p) => (nonLeaf ? fromPacked(p, true).mul(1) : fromPacked(p, true)));
-  return { ps, opt: entry(c.optimizer).make(ps, { ...c.options, ...extra }) };
+  // `lrTensor: true`: the lr is a 0-d tensor (JSON has none).
+  const { lrTensor, ...options } = c.options;
+  return { ps, opt: entry(c.optimizer).make(ps, { ...options, ...(lrTensor ? { lr: tensor(options['lr'] as number) } : {}), ...extra }) };
 }
 
 describe(`every optimizer on NaN and ±Inf, against PyTorch ${fixture.torch}`, () => {
