@@ -45,7 +45,7 @@ export class PackedSequence {
     if (bs === null) throw new TypeError(`${fn}: batchSizes must be an int64 Tensor or an array of numbers, got ${describe(batchSizes)}`);
     if (bs.dtype !== int64 || bs.ndim !== 1) throw new TypeError(`${fn}: batchSizes must be a 1-d int64 tensor, got ${bs.dtype.name} of shape ${fmt(bs.shape)}`);
     for (const [name, t] of [['sortedIndices', sortedIndices], ['unsortedIndices', unsortedIndices]] as const) {
-      if (t !== null && !(t instanceof Tensor && t.dtype === int64)) throw new TypeError(`${fn}: ${name} must be an int64 Tensor or null, got ${describe(t)}`);
+      if (t !== null && !(t instanceof Tensor && t.dtype === int64)) throw new TypeError(`${fn}: ${name} must be an int64 Tensor or null, got ${t instanceof Tensor ? `a ${t.dtype.name} tensor` : describe(t)}`);
     }
     this.data = data;
     this.batchSizes = bs;
