@@ -15,8 +15,8 @@
  * - the others: within {@link ROUNDINGS} float32 roundings of the tensor's largest magnitude.
  *   Their tensor ops take the scalars as doubles (`lerp_(g, 1 - beta1)`, `addcmul_(g, g, 1 -
  *   beta2)`), where ATen and the element loop round them to float32 first: measured, the paths
- *   part by at most 4 such roundings over these runs (Adadelta's capturable row); a wrong
- *   formula (a dropped max, a swapped coefficient) parts them by thousands.
+ *   part by at most 5 such roundings over these runs (Adadelta with a tensor lr; every other
+ *   row within 2); a wrong formula (a dropped max, a swapped coefficient) parts them by thousands.
  */
 import { describe, expect, it } from 'vitest';
 import { functional, type Optimizer } from '@tensile/optim';
