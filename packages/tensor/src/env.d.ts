@@ -26,5 +26,3 @@ declare namespace WebAssembly {
   function validate(bytes: Uint8Array): boolean;
   function instantiate(bytes: Uint8Array, imports: object): Promise<{ module: Module; instance: Instance }>;
 }
-/** PyTorch's warnings (a recurrent layer's dropout with one layer): every runtime has console.warn. */
-declare const console: { warn(message: string): void };

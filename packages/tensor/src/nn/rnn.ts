@@ -114,7 +114,8 @@ export abstract class RNNBase extends Module {
     }
     this.dropout = dropout;
     if (dropout > 0 && this.numLayers === 1) {
-      console.warn(`dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${dropout} and num_layers=1`);
+      // PyTorch's UserWarning; console is a host API every runtime has (not declared for src/, see env.d.ts)
+      (globalThis as { console?: { warn(message: string): void } }).console?.warn(`dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${dropout} and num_layers=1`);
     }
     const projSize = options.projSize ?? 0;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) throw new RangeError(`${op}: proj_size should be a positive integer or zero to disable projections, got ${describe(projSize)}`);
