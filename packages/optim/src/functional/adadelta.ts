@@ -56,6 +56,27 @@ export function adadeltaReference(p: number, g: number, sq: number, acc: number,
 }
 
 /**
+ * @internal {@link adadeltaReference} over whole arrays with no allocation per element (the
+ * reference returns a tuple per element): the same operations in the same order, so the same
+ * bits (test/loops.test.ts). Updates `p`, `sq` and `acc` in place.
+ */
+export function adadeltaLoop(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array, h: AdadeltaHyper): void {
+  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd);
+  const rho = f32(h.rho), w = f32(1 - h.rho), eps = f32(h.eps), negLr = f32(-h.lr);
+  for (let i = 0, n = p.length; i < n; i++) {
+    const pi = p[i]!, ai = acc[i]!;
+    let grad = neg ? -g[i]! : g[i]!;
+    if (wd !== 0) grad = f32(wdf * pi + grad);
+    const s = f32(f32(w * grad) * grad + f32(sq[i]! * rho));
+    const std = f32(Math.sqrt(f32(s + eps)));
+    const delta = f32(f32(f32(Math.sqrt(f32(ai + eps))) / std) * grad);
+    acc[i] = f32(f32(w * delta) * delta + f32(ai * rho));
+    p[i] = f32(negLr * delta + pi);
+    sq[i] = s;
+  }
+}
+
+/**
  * Adadelta on a list of parameters, PyTorch's functional `adadelta`: picks the path
  * (differentiable, for-loop, one pass) and advances each state.
  *
@@ -72,7 +93,7 @@ export function adadelta(params: readonly Tensor[], grads: readonly Tensor[], st
   runUpdate('adadelta', params, grads, states, options, (s) => [s.square_avg, s.acc_delta],
     (s, p, g, [sq, acc]) => {
       advanceStep(s);
-      for (let i = 0; i < p.length; i++) [p[i], sq![i], acc![i]] = adadeltaReference(p[i]!, g[i]!, sq![i]!, acc![i]!, options);
+      adadeltaLoop(p, g, sq!, acc!, options); // adadeltaReference without its per-element tuples
     },
     (p, g, s) => differentiableStep(p, g, s, options));
 }

@@ -51,6 +51,24 @@ export function adagradReference(p: number, g: number, sum: number, clr: number,
 }
 
 /**
+ * @internal {@link adagradReference} over whole arrays with no allocation per element (the
+ * reference returns a tuple per element): the same operations in the same order, so the same
+ * bits (test/loops.test.ts). Updates `p` and `sum` in place.
+ */
+export function adagradLoop(p: Float32Array, g: Float32Array, sum: Float32Array, clr: number, h: AdagradHyper): void {
+  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd), eps = f32(h.eps), negClr = f32(-clr);
+  for (let i = 0, n = p.length; i < n; i++) {
+    const pi = p[i]!;
+    let grad = neg ? -g[i]! : g[i]!;
+    if (wd !== 0) grad = f32(wdf * pi + grad);
+    const s = f32(grad * grad + sum[i]!);
+    const std = f32(f32(Math.sqrt(s)) + eps);
+    p[i] = f32(pi + f32(f32(negClr * grad) / std));
+    sum[i] = s;
+  }
+}
+
+/**
  * Adagrad on a list of parameters, PyTorch's functional `adagrad`: picks the path
  * (differentiable, for-loop, one pass) and advances each state.
  *
@@ -68,7 +86,7 @@ export function adagrad(params: readonly Tensor[], grads: readonly Tensor[], sta
     (s, p, g, [sum]) => {
       s.step = f32(s.step + 1);
       const clr = clrOf(options, s.step);
-      for (let i = 0; i < p.length; i++) [p[i], sum![i]] = adagradReference(p[i]!, g[i]!, sum![i]!, clr, options);
+      adagradLoop(p, g, sum!, clr, options); // adagradReference without its per-element tuples
     },
     (p, g, s) => differentiableStep(p, g, s, options));
 }

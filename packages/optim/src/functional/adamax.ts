@@ -99,6 +99,31 @@ export function adamaxCapturableReference(p: number, g: number, m: number, u: nu
 }
 
 /**
+ * @internal {@link adamaxReference} (or, with `capturable`, {@link adamaxCapturableReference})
+ * over whole arrays with no allocation per element (the references return a tuple per element):
+ * the same operations in the same order, so the same bits (test/loops.test.ts). `c` is `clr`,
+ * or the capturable `scale`. Updates `p`, `m` and `u` in place.
+ */
+export function adamaxLoop(
+  p: Float32Array, g: Float32Array, m: Float32Array, u: Float32Array, h: AdamaxHyper, capturable: boolean, c: number,
+): void {
+  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd);
+  const w1 = f32(1 - h.beta1), small = Math.abs(w1) < 0.5, w1c = f32(1 - w1);
+  const b2 = f32(h.beta2), eps = f32(h.eps), negClr = f32(-c);
+  for (let i = 0, n = p.length; i < n; i++) {
+    const pi = p[i]!;
+    let grad = neg ? -g[i]! : g[i]!;
+    if (wd !== 0) grad = f32(wdf * pi + grad);
+    const mi = m[i]!, d = f32(grad - mi);
+    const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
+    const u1 = Math.max(f32(u[i]! * b2), f32(Math.abs(grad) + eps)); // NaN wins, as torch.maximum
+    p[i] = capturable ? f32(pi + f32(m1 / f32(u1 * c))) : f32(pi + f32(f32(negClr * m1) / u1));
+    m[i] = m1;
+    u[i] = u1;
+  }
+}
+
+/**
  * Adamax on a list of parameters, PyTorch's functional `adamax`.
  *
  * @example
@@ -119,13 +144,9 @@ export function adamax(params: readonly Tensor[], grads: readonly Tensor[], stat
   runUpdate('adamax', params, grads, states, options, (s) => [s.exp_avg, s.exp_inf],
     (s, p, g, [m, u]) => {
       const step = advanceStep(s);
-      if (h.capturable) {
-        const scale = adamaxCapturableScale(h, step);
-        for (let e = 0; e < p.length; e++) [p[e], m![e], u![e]] = adamaxCapturableReference(p[e]!, g[e]!, m![e]!, u![e]!, scale, h);
-        return;
-      }
-      const clr = clrOf(step);
-      for (let e = 0; e < p.length; e++) [p[e], m![e], u![e]] = adamaxReference(p[e]!, g[e]!, m![e]!, u![e]!, clr, h);
+      // The references element by element, without their per-element tuples (tested bit for bit).
+      if (h.capturable) adamaxLoop(p, g, m!, u!, h, true, adamaxCapturableScale(h, step));
+      else adamaxLoop(p, g, m!, u!, h, false, clrOf(step));
     },
     (p, grad, s) => {
       const step = advanceStep(s);

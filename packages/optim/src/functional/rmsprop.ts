@@ -66,6 +66,40 @@ export function rmspropReference(p: number, g: number, sq: number, gavg: number,
 }
 
 /**
+ * @internal {@link rmspropReference} over whole arrays with no allocation per element (the
+ * reference returns a tuple per element): the same operations in the same order, so the same
+ * bits (test/loops.test.ts). `gavg` is given when centered, `buf` with momentum; updates `p`,
+ * `sq`, `gavg` and `buf` in place.
+ */
+export function rmspropLoop(
+  p: Float32Array, g: Float32Array, sq: Float32Array, gavg: Float32Array | null, buf: Float32Array | null, h: RMSpropHyper,
+): void {
+  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd);
+  const alpha = f32(h.alpha), w = f32(1 - h.alpha), small = Math.abs(w) < 0.5, wc = f32(1 - w);
+  const eps = f32(h.eps), momentum = f32(h.momentum), negLr = f32(-h.lr);
+  for (let i = 0, n = p.length; i < n; i++) {
+    const pi = p[i]!;
+    let grad = neg ? -g[i]! : g[i]!;
+    if (wd !== 0) grad = f32(wdf * pi + grad);
+    const s = f32(f32(w * grad) * grad + f32(sq[i]! * alpha));
+    let avg: number;
+    if (gavg) {
+      const ga = gavg[i]!, d = f32(grad - ga);
+      const ga1 = small ? f32(w * d + ga) : f32(-d * wc + grad);
+      avg = f32(Math.sqrt(f32(-ga1 * ga1 + s)));
+      gavg[i] = ga1;
+    } else avg = f32(Math.sqrt(s));
+    avg = f32(avg + eps);
+    if (buf) {
+      const b = f32(f32(buf[i]! * momentum) + f32(grad / avg));
+      p[i] = f32(negLr * b + pi);
+      buf[i] = b;
+    } else p[i] = f32(pi + f32(f32(negLr * grad) / avg));
+    sq[i] = s;
+  }
+}
+
+/**
  * RMSprop on a list of parameters, PyTorch's functional `rmsprop`: picks the path
  * (differentiable, for-loop, one pass) and advances each state.
  *
@@ -85,13 +119,7 @@ export function rmsprop(params: readonly Tensor[], grads: readonly Tensor[], sta
     (s, p, g, [sq, ...rest]) => {
       advanceStep(s);
       const ga = h.centered ? rest[0]! : null, b = h.momentum > 0 ? rest[h.centered ? 1 : 0]! : null;
-      for (let i = 0; i < p.length; i++) {
-        const r = rmspropReference(p[i]!, g[i]!, sq![i]!, ga ? ga[i]! : 0, b ? b[i]! : 0, h);
-        p[i] = r[0];
-        sq![i] = r[1];
-        if (ga) ga[i] = r[2];
-        if (b) b[i] = r[3];
-      }
+      rmspropLoop(p, g, sq!, ga, b, h); // rmspropReference without its per-element tuples
     },
     (p, g, s) => differentiableStep(p, g, s, h));
 }

@@ -58,6 +58,28 @@ export function rpropReference(p: number, g: number, prev: number, stepSize: num
 }
 
 /**
+ * @internal {@link rpropReference} over whole arrays with no allocation per element (the
+ * reference returns a tuple per element): the same operations in the same order, so the same
+ * bits (test/loops.test.ts). Updates `p`, `prev` and `ss` (the step sizes) in place.
+ */
+export function rpropLoop(p: Float32Array, g: Float32Array, prev: Float32Array, ss: Float32Array, h: RpropHyper): void {
+  const neg = h.maximize, plus = f32(h.etaplus), minus = f32(h.etaminus);
+  const lo = f32(h.stepSizeMin), hi = f32(h.stepSizeMax);
+  for (let i = 0, n = p.length; i < n; i++) {
+    let grad = neg ? -g[i]! : g[i]!;
+    const product = f32(grad * prev[i]!);
+    const factor = product > 0 ? plus : product < 0 ? minus : 1; // torch.sign(NaN) is 0
+    let s = f32(ss[i]! * factor);
+    s = s !== s ? NaN : Math.min(Math.max(s, lo), hi); // clamp keeps NaN
+    if (factor === minus) grad = 0;
+    const sgn = grad > 0 ? 1 : grad < 0 ? -1 : 0;
+    p[i] = f32(p[i]! - f32(sgn * s));
+    prev[i] = grad;
+    ss[i] = s;
+  }
+}
+
+/**
  * Rprop on a list of parameters, PyTorch's functional `rprop`.
  *
  * @example
@@ -73,7 +95,7 @@ export function rprop(params: readonly Tensor[], grads: readonly Tensor[], state
   runUpdate('rprop', params, grads, states, options, (s) => [s.prev, s.step_size],
     (s, p, g, [prev, ss]) => {
       advanceStep(s);
-      for (let e = 0; e < p.length; e++) [p[e], prev![e], ss![e]] = rpropReference(p[e]!, g[e]!, prev![e]!, ss![e]!, h);
+      rpropLoop(p, g, prev!, ss!, h); // rpropReference without its per-element tuples (tested bit for bit)
     },
     (p, grad, s) => {
       advanceStep(s);
