@@ -21,29 +21,14 @@ export function erf(x: number): number {
     return TWO_OVER_SQRT_PI * sum;
   }
   if (ax > 6) return x > 0 ? 1 : -1;
-  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))), modified Lentz.
-  const tiny = 1e-300;
-  let f = ax;
-  let C = ax;
-  let D = 0;
-  for (let n = 1; n < 300; n++) {
-    const an = n / 2;
-    D = ax + an * D;
-    D = D === 0 ? tiny : D;
-    C = ax + an / C;
-    C = C === 0 ? tiny : C;
-    D = 1 / D;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+  const erfc = Math.exp(-ax * ax) * scaledErfcFraction(ax);
   return x > 0 ? 1 - erfc : erfc - 1;
 }
 
 /**
- * `erfc(x)·e^(x²)` for x >= 2 by the continued fraction above (no exp, no cancellation): the
- * smooth factor the fast erfc tabulates.
+ * `erfc(x)·e^(x²)` for x >= 2 by Lentz's continued fraction `1/(x + 1/2/(x + 1/(x + 3/2/(x +
+ * ...))))/√π` (no exp, no cancellation): erf's tail, and the smooth factor the fast erfc
+ * tabulates.
  */
 function scaledErfcFraction(x: number): number {
   const tiny = 1e-300;
