@@ -123,6 +123,68 @@ describe('nn.MultiheadAttention construction', () => {
     expect(w!.shape).toEqual([3, 5]);
   });
 
+  it('isCausal without padding or weights uses the causal mask, as PyTorch hands the hint to SDPA', () => {
+    const m = new nn.MultiheadAttention(8, 2);
+    const x = randn([5, 2, 8]);
+    const causal = nn.Transformer.generateSquareSubsequentMask(5);
+    const other = T.eq(T.rand([5, 5]), 2); // all false: lets every key through
+    const [a] = m.call(x, x, x, { attnMask: other, isCausal: true, needWeights: false });
+    const [b] = m.call(x, x, x, { attnMask: causal, needWeights: false });
+    expect(maxDiff(a, b)).toBeLessThan(1e-6);
+    // with weights to return, the given mask is used
+    const [c] = m.call(x, x, x, { attnMask: other, isCausal: true });
+    const [d] = m.call(x, x, x, { attnMask: other });
+    expect(maxDiff(c, d)).toBe(0);
+    expect(maxDiff(c, b)).toBeGreaterThan(1e-4);
+  });
+
+  it('fuses the projection only for self-attention: (x, x, y) equals (x, x.clone(), y)', () => {
+    const m = new nn.MultiheadAttention(8, 2);
+    const x = randn([4, 2, 8]), y = randn([4, 2, 8]);
+    expect(maxDiff(m.call(x, x, y)[0], m.call(x, x.clone(), y)[0])).toBeLessThan(1e-6);
+    expect(maxDiff(m.call(x, y, y)[0], m.call(x, y.clone(), y)[0])).toBeLessThan(1e-6);
+  });
+
+  it('batched input of batch 1 stays batched; unbatched input is the same with or without batchFirst', () => {
+    const m = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+    const [o, w] = m.call(randn([1, 3, 8]), randn([1, 5, 8]), randn([1, 5, 8]));
+    expect(o.shape).toEqual([1, 3, 8]);
+    expect(w!.shape).toEqual([1, 3, 5]);
+    const n = new nn.MultiheadAttention(8, 2);
+    n.loadStateDict(m.stateDict());
+    const q = randn([3, 8]), k = randn([5, 8]);
+    expect(maxDiff(m.call(q, k, k)[0], n.call(q, k, k)[0])).toBe(0);
+  });
+
+  it('addBiasKv and addZeroAttn work without masks and in float64', () => {
+    for (const opts of [{ addBiasKv: true }, { addZeroAttn: true }, { addBiasKv: true, addZeroAttn: true }]) {
+      const m = new nn.MultiheadAttention(8, 2, opts);
+      const x = randn([3, 2, 8]);
+      const [o, w] = m.call(x, x, x);
+      expect(o.shape).toEqual([3, 2, 8]);
+      expect(w!.shape).toEqual([2, 3, 3 + Object.keys(opts).length]);
+      m.double();
+      const xd = x.double();
+      const [od] = m.call(xd, xd, xd, { attnMask: T.tensor([[false, true, false], [false, false, false], [false, false, false]]) });
+      expect(od.dtype).toBe(T.float64);
+    }
+  });
+
+  it('initialises separate projections (kdim or vdim other than E) and bias_v; a generator makes it repeatable', () => {
+    for (const [kdim, vdim] of [[8, 3], [3, 8]] as const) {
+      const m = new nn.MultiheadAttention(8, 2, { kdim, vdim, addBiasKv: true });
+      expect(m.inProjWeight).toBeNull();
+      for (const t of [m.qProjWeight!, m.kProjWeight!, m.vProjWeight!, m.biasV!]) expect(arr(t).some((v) => v !== 0)).toBe(true);
+    }
+    const a = new nn.MultiheadAttention(8, 2, { generator: new T.Generator(5) });
+    const b = new nn.MultiheadAttention(8, 2, { generator: new T.Generator(5) });
+    const c = new nn.MultiheadAttention(8, 2, { generator: new T.Generator(6) });
+    expect(arr(a.inProjWeight!)).toEqual(arr(b.inProjWeight!));
+    expect(arr(a.outProj.weight)).toEqual(arr(b.outProj.weight));
+    expect(arr(a.inProjWeight!)).not.toEqual(arr(c.inProjWeight!));
+    expect(new nn.MultiheadAttention(8, 2, 1).dropout).toBe(1);
+  });
+
   it("prints as PyTorch's, inside a layer too", () => {
     expect(String(new nn.MultiheadAttention(8, 2))).toBe('MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)\n)');
     expect(new nn.MultiheadAttention(8, 2).outProj).toBeInstanceOf(nn.Linear);
@@ -235,6 +297,41 @@ describe('errors', () => {
     ['a keyPaddingMask of the wrong shape', () => mha.call(x, x, x, { keyPaddingMask: tensor([[false, true, false]]) }), /expecting keyPaddingMask shape of \[2,4\], but got \[1,3\]/],
     ['a 1-d keyPaddingMask for batched input', () => mha.call(x, x, x, { keyPaddingMask: tensor([false, true]) }), /expected keyPaddingMask to be null or 2-D but found 1-D/],
     ['an integer mask', () => mha.call(x, x, x, { attnMask: T.zeros([4, 4], { dtype: T.int64 }) }), /only bool and floating types of attnMask are supported, got int64/],
+    ['a separate-projection key and value of different lengths', () => new nn.MultiheadAttention(8, 2, { kdim: 5, vdim: 3 }).call(x, randn([5, 2, 5]), randn([4, 2, 3])), /key's sequence and batch dims \[5,2\] do not match value's \[4,2\]/],
+    ['a separate-projection key and value of different batches', () => new nn.MultiheadAttention(8, 2, { kdim: 5, vdim: 3 }).call(x, randn([4, 2, 5]), randn([4, 3, 3])), /^MultiheadAttention: key's sequence and batch dims \[4,2\] do not match value's \[4,3\]/],
+    ['a 2-d attnMask with the wrong rows', () => mha.call(x, x, x, { attnMask: randn([3, 4]) }), /^MultiheadAttention: The shape of the 2D attnMask is \[3,4\], but should be \[4,4\]/],
+    ['a keyPaddingMask of the wrong length', () => mha.call(x, x, x, { keyPaddingMask: T.zeros([2, 3], { dtype: T.bool }) }), /^MultiheadAttention: expecting keyPaddingMask shape of \[2,4\], but got \[2,3\]/],
+    ['a keyPaddingMask of the wrong batch', () => mha.call(x, x, x, { keyPaddingMask: T.zeros([3, 4], { dtype: T.bool }) }), /expecting keyPaddingMask shape of \[2,4\], but got \[3,4\]/],
+    ['a 1-d attnMask for batched input', () => mha.call(x, x, x, { attnMask: T.zeros([4], { dtype: T.bool }) }), /^MultiheadAttention: For batched \(3-D\) query, expected attnMask to be null, 2-D or 3-D but found 1-D tensor instead/],
+    ['a 3-d key for a 2-d query', () => mha.call(randn([4, 8]), x, randn([4, 8])), /^MultiheadAttention: For unbatched \(2-D\) query, expected key and value to be 2-D but found 3-D and 2-D tensors respectively/],
+    ['a 3-d value for a 2-d query', () => mha.call(randn([4, 8]), randn([4, 8]), x), /For unbatched \(2-D\) query, expected key and value to be 2-D but found 2-D and 3-D/],
+    ['a 2-d keyPaddingMask for unbatched input', () => mha.call(randn([4, 8]), randn([4, 8]), randn([4, 8]), { keyPaddingMask: T.zeros([1, 4], { dtype: T.bool }) }), /^MultiheadAttention: For unbatched \(2-D\) query, expected keyPaddingMask to be null or 1-D but found 2-D tensor instead/],
+    ['a 1-d attnMask for unbatched input', () => mha.call(randn([4, 8]), randn([4, 8]), randn([4, 8]), { attnMask: T.zeros([4], { dtype: T.bool }) }), /^MultiheadAttention: For unbatched \(2-D\) query, expected attnMask to be null, 2-D or 3-D but found 1-D tensor instead/],
+    ['a 4-d attnMask for unbatched input', () => mha.call(randn([4, 8]), randn([4, 8]), randn([4, 8]), { attnMask: T.zeros([1, 2, 4, 4], { dtype: T.bool }) }), /found 4-D tensor instead/],
+    ['an unbatched 3-d attnMask of the wrong shape', () => mha.call(randn([4, 8]), randn([5, 8]), randn([5, 8]), { attnMask: T.zeros([2, 4, 4], { dtype: T.bool }) }), /^MultiheadAttention: Expected attnMask shape to be \[2,4,5\] but got \[2,4,4\]/],
+    ['an unbatched 3-d attnMask with the wrong heads', () => mha.call(randn([4, 8]), randn([5, 8]), randn([5, 8]), { attnMask: T.zeros([3, 4, 5], { dtype: T.bool }) }), /Expected attnMask shape to be \[2,4,5\] but got \[3,4,5\]/],
+    ['numHeads 0', () => new nn.MultiheadAttention(8, 0), /^MultiheadAttention: embedDim and numHeads must be greater than 0, got embedDim=8 and numHeads=0 instead/],
+    ['embedDim a string', () => new nn.MultiheadAttention('8' as never, 2), /embedDim and numHeads must be greater than 0, got embedDim=8 and numHeads=2/],
+    ['numHeads a string', () => new nn.MultiheadAttention(8, '2' as never), /embedDim and numHeads must be greater than 0, got embedDim=8 and numHeads=2/],
+    ['embedDim not an integer', () => new nn.MultiheadAttention(7.5, 1), /^MultiheadAttention: embedDim must be a positive integer, got number 7.5/],
+    ['numHeads not an integer', () => new nn.MultiheadAttention(8, 1.5), /^MultiheadAttention: numHeads must be a positive integer, got number 1.5/],
+    ['kdim a string', () => new nn.MultiheadAttention(8, 2, { kdim: '5' as never }), /^MultiheadAttention: kdim must be a positive integer, got string 5/],
+    ['vdim 0', () => new nn.MultiheadAttention(8, 2, { vdim: 0 }), /^MultiheadAttention: vdim must be a positive integer, got number 0/],
+    ['a negative dropout', () => new nn.MultiheadAttention(8, 2, { dropout: -0.1 }), /^MultiheadAttention: dropout probability has to be between 0 and 1, but got number -0.1/],
+    ['a string dropout', () => new nn.MultiheadAttention(8, 2, { dropout: '0.1' as never }), /dropout probability has to be between 0 and 1, but got string 0.1/],
+    ['batchFirst not a boolean', () => new nn.MultiheadAttention(8, 2, { batchFirst: 1 as never }), /^MultiheadAttention: batchFirst must be a boolean, got number 1/],
+    ['addZeroAttn not a boolean', () => new nn.MultiheadAttention(8, 2, { addZeroAttn: 'yes' as never }), /^MultiheadAttention: addZeroAttn must be a boolean, got string yes/],
+    ['bias not a boolean', () => new nn.MultiheadAttention(8, 2, { bias: 0 as never }), /^MultiheadAttention: bias must be a boolean, got number 0/],
+    ['addBiasKv not a boolean', () => new nn.MultiheadAttention(8, 2, { addBiasKv: null as never }), /^MultiheadAttention: addBiasKv must be a boolean, got null/],
+    ['query not a tensor', () => mha.call([1] as never, x, x), /^MultiheadAttention.forward: query must be a Tensor, got an array/],
+    ['value not a tensor', () => mha.call(x, x, 3 as never), /^MultiheadAttention.forward: value must be a Tensor, got number 3/],
+    ['averageAttnWeights not a boolean', () => mha.call(x, x, x, { averageAttnWeights: 1 as never }), /^MultiheadAttention.forward: averageAttnWeights must be a boolean, got number 1/],
+    ['isCausal not a boolean', () => mha.call(x, x, x, { isCausal: 'no' as never }), /^MultiheadAttention.forward: isCausal must be a boolean, got string no/],
+    ['needWeights not a boolean (bag)', () => mha.call(x, x, x, { needWeights: 0 as never }), /^MultiheadAttention.forward: needWeights must be a boolean, got number 0/],
+    ['a positional keyPaddingMask not a tensor', () => mha.call(x, x, x, 5 as never), /keyPaddingMask \(positional 1\) must be a Tensor or null, got number 5/],
+    ['a positional isCausal not a boolean', () => mha.call(x, x, x, null, true, null, true, 1 as never), /isCausal \(positional 5\) must be a boolean, got number 1/],
+    ['an attnMask not a tensor', () => mha.call(x, x, x, { attnMask: [true] as never }), /^MultiheadAttention.forward: attnMask must be a Tensor or null, got an array/],
+    ['a keyPaddingMask not a tensor', () => mha.call(x, x, x, { keyPaddingMask: 1 as never }), /^MultiheadAttention.forward: keyPaddingMask must be a Tensor or null, got number 1/],
     ['isCausal without attnMask', () => mha.call(x, x, x, { isCausal: true }), /Need attnMask if specifying the isCausal hint/],
     ['needWeights not a boolean', () => mha.call(x, x, x, null, 1 as never), /needWeights \(positional 2\) must be a boolean/],
     ['sdpa: query not a tensor', () => F.scaledDotProductAttention([1] as never, x, x), /^scaledDotProductAttention: query must be a Tensor, got an array/],

@@ -69,13 +69,12 @@ function checkDim(op: string, arg: string, v: unknown): number {
 /** @internal PyTorch's `_canonical_mask`: a bool mask becomes a float one (`-inf` where true); a float mask is kept. */
 export function canonicalMask(op: string, name: string, mask: Tensor | null | undefined, like: Tensor): Tensor | null {
   if (mask === null || mask === undefined) return null;
-  if (!(mask instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(mask)}`);
   if (mask.dtype === boolDType) return maskedFill(zeros(mask.shape, { dtype: like.dtype }), mask, -Infinity);
   if (!mask.dtype.isFloatingPoint) throw new TypeError(`${op}: only bool and floating types of ${name} are supported, got ${mask.dtype.name}`);
   return mask;
 }
 
-/** @internal The weights of one attention call (PyTorch's `multi_head_attention_forward` arguments). */
+/** @internal The weights of one attention call (PyTorch's `multi_head_attention_forward` arguments; `biasK` and `biasV` both or neither). */
 interface MhaWeights {
   embedDim: number;
   numHeads: number;
@@ -119,18 +118,13 @@ export function multiHeadAttentionForward(
   if (E !== embedDim) throw new ShapeError(`${op}: was expecting embedding dimension of ${embedDim}, but got ${E}`);
   const headDim = embedDim / numHeads;
   let kpm = canonicalMask(op, 'keyPaddingMask', keyPaddingMask, query);
-  let isCausal = isCausalIn;
-  let attnMask: Tensor | null;
-  if (isCausal && attnMaskIn === null) {
+  if (isCausalIn && attnMaskIn === null) {
     throw new RangeError(`${op}: Need attnMask if specifying the isCausal hint. You may use nn.Transformer.generateSquareSubsequentMask to create this mask.`);
   }
-  if (isCausal && kpm === null && !needWeights) {
-    // PyTorch hands the hint to scaled dot-product attention and ignores the mask.
-    attnMask = null;
-  } else {
-    attnMask = canonicalMask(op, 'attnMask', attnMaskIn, query);
-    if (kpm !== null) isCausal = false;
-  }
+  // Without padding and weights to return, PyTorch hands the hint to scaled dot-product
+  // attention and ignores the mask (a causal one, as the hint promises); else the mask is used.
+  const causalHint = isCausalIn && kpm === null && !needWeights;
+  let attnMask = causalHint ? null : canonicalMask(op, 'attnMask', attnMaskIn, query);
   if (w.inProjWeight === null) {
     if (key.shape[0] !== value.shape[0] || key.shape[1] !== value.shape[1]) {
       throw new ShapeError(`${op}: key's sequence and batch dims ${fmt(key.shape.slice(0, 2))} do not match value's ${fmt(value.shape.slice(0, 2))}`);
@@ -165,18 +159,17 @@ export function multiHeadAttentionForward(
         throw new ShapeError(`${op}: The shape of the 2D attnMask is ${fmt(attnMask.shape)}, but should be ${fmt([tgtLen, key.shape[0]!])}.`);
       }
       attnMask = attnMask.unsqueeze(0);
-    } else if (attnMask.ndim === 3) {
+    } else {
+      // 3-d (mhaShapeCheck allowed 2 or 3 dims)
       const want = [bsz * numHeads, tgtLen, key.shape[0]!];
       if (attnMask.shape.some((s, i) => s !== want[i])) throw new ShapeError(`${op}: The shape of the 3D attnMask is ${fmt(attnMask.shape)}, but should be ${fmt(want)}.`);
-    } else {
-      throw new ShapeError(`${op}: attnMask's dimension ${attnMask.ndim} is not supported`);
     }
   }
 
   // add bias along batch dimension
-  if (w.biasK !== null && w.biasV !== null) {
+  if (w.biasK !== null) {
     k = cat([k, w.biasK.expand(1, bsz, E)]);
-    v = cat([v, w.biasV.expand(1, bsz, E)]);
+    v = cat([v, w.biasV!.expand(1, bsz, E)]);
     if (attnMask !== null) attnMask = padLast(attnMask);
     if (kpm !== null) kpm = padLast(kpm);
   }
@@ -219,7 +212,7 @@ export function multiHeadAttentionForward(
     const q4 = q.reshape(bsz, numHeads, tgtLen, headDim);
     const k4 = k.reshape(bsz, numHeads, srcLen, headDim);
     const v4 = v.reshape(bsz, numHeads, srcLen, headDim);
-    out = scaledDotProductAttention(q4, k4, v4, { attnMask: isCausal && attnMask === null ? causalBias(tgtLen, srcLen, q4) : attnMask, dropoutP });
+    out = scaledDotProductAttention(q4, k4, v4, { attnMask: causalHint ? causalBias(tgtLen, srcLen, q4) : attnMask, dropoutP });
     out = out.permute(2, 0, 1, 3).reshape(bsz * tgtLen, embedDim);
   }
   out = linear(out, w.outProjWeight, w.outProjBias).reshape(tgtLen, bsz, embedDim);
@@ -368,6 +361,10 @@ export class MultiheadAttention extends Module {
       if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(t)}`);
     }
     const o = checkOptions(op, foldPositional(op, rest, MHA_FORWARD_PARAMS) as MultiheadAttentionForwardOptions, ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal']);
+    for (const name of ['keyPaddingMask', 'attnMask'] as const) {
+      const m = o[name];
+      if (m !== undefined && m !== null && !(m instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(m)}`);
+    }
     const needWeights = checkFlag(op, 'needWeights', o.needWeights ?? true);
     const average = checkFlag(op, 'averageAttnWeights', o.averageAttnWeights ?? true);
     const isCausal = checkFlag(op, 'isCausal', o.isCausal);
