@@ -46,6 +46,28 @@ const TABLE: [string, () => unknown, new (...a: never[]) => Error, string | RegE
   ['LSTMCell 3-d cx', () => new nn.LSTMCell(3, 4).call(T.zeros([1, 3]), [T.zeros([1, 4]), T.zeros([1, 1, 4])]), RangeError, 'LSTMCell: hx[1] must be 2-D, got shape [1, 1, 4]'],
   ['LSTMCell hx not a pair', () => new nn.LSTMCell(3, 4).call(T.zeros([1, 3]), T.zeros([1, 4]) as unknown as [T.Tensor, T.Tensor]), TypeError, /^LSTMCell: hx must be a pair \[hx, cx\] of tensors/],
   ['cell float64 hx', () => new nn.GRUCell(3, 4).call(T.zeros([1, 3]), T.zeros([1, 4], { dtype: 'float64' })), TypeError, 'GRUCell: hx must have the type torch.float32, got type torch.float64'],
+  ['unbatched LSTM: cx 3-d while hx is 2-d', () => new nn.LSTM(3, 4).call(T.zeros([5, 3]), [T.zeros([1, 4]), T.zeros([1, 1, 4])]), RangeError, 'For unbatched 2-D input, hx and cx should also be 2-D but got (2-D, 3-D) tensors'],
+  ['batched LSTM: cx 2-d while hx is 3-d', () => new nn.LSTM(3, 4).call(T.zeros([5, 1, 3]), [T.zeros([1, 1, 4]), T.zeros([1, 4])]), RangeError, 'For batched 3-D input, hx and cx should also be 3-D but got (3-D, 2-D) tensors'],
+  ['packed input with a 2-d hx', () => new nn.GRU(3, 4).forward(R.packSequence([T.zeros([2, 3]), T.zeros([1, 3])]), T.zeros([1, 2])), RangeError, 'Expected hidden size (1, 2, 4), got [1, 2]'],
+  ['packed LSTM input with a 2-d cx', () => new nn.LSTM(3, 4).forward(R.packSequence([T.zeros([2, 3])]), [T.zeros([1, 1, 4]), T.zeros([1, 1])]), RangeError, 'Expected hidden[1] size (1, 1, 4), got [1, 1]'],
+  ['LSTM hx of three tensors', () => new nn.LSTM(3, 4).call(T.zeros([2, 1, 3]), [T.zeros([1, 1, 4]), T.zeros([1, 1, 4]), T.zeros([1])] as unknown as [T.Tensor, T.Tensor]), TypeError, /^LSTM: hx must be a pair \[h0, c0\] of tensors, got /],
+  ['LSTM hx [tensor, number]', () => new nn.LSTM(3, 4).call(T.zeros([2, 1, 3]), [T.zeros([1, 1, 4]), 0] as unknown as [T.Tensor, T.Tensor]), TypeError, /^LSTM: hx must be a pair/],
+  ['LSTMCell hx of one tensor in an array', () => new nn.LSTMCell(3, 4).call(T.zeros([1, 3]), [T.zeros([1, 4])] as unknown as [T.Tensor, T.Tensor]), TypeError, /^LSTMCell: hx must be a pair \[hx, cx\] of tensors/],
+  ['dropout a string', () => new nn.GRU(3, 4, { dropout: '0.5' as unknown as number }), RangeError, /^GRU: dropout should be a number in range \[0, 1\].*got string 0\.5$/],
+  ['LSTM unknown option', () => new nn.LSTM(3, 4, { nonlinearity: 'relu' } as T.nn.LSTMOptions), TypeError, /^LSTM: unknown option 'nonlinearity'/],
+  ['GRU unknown option', () => new nn.GRU(3, 4, { projSize: 1 } as T.nn.RNNBaseOptions), TypeError, /^GRU: unknown option 'projSize'/],
+  ['RNNCell unknown option', () => new nn.RNNCell(3, 4, { batchFirst: true } as T.nn.RNNCellOptions), TypeError, /^RNNCell: unknown option 'batchFirst'/],
+  ['LSTMCell unknown option', () => new nn.LSTMCell(3, 4, { nonlinearity: 'relu' } as T.nn.RNNCellBaseOptions), TypeError, /^LSTMCell: unknown option 'nonlinearity'/],
+  ['GRUCell unknown option', () => new nn.GRUCell(3, 4, { numLayers: 2 } as T.nn.RNNCellBaseOptions), TypeError, /^GRUCell: unknown option 'numLayers'/],
+  ['RNNCell positional bias of the wrong type', () => new nn.RNNCell(3, 4, 'yes' as unknown as boolean), TypeError, /^RNNCell: bias \(positional 1\) must be a boolean/],
+  ['RNNCell positional nonlinearity of the wrong type', () => new nn.RNNCell(3, 4, true, 1 as unknown as 'tanh'), TypeError, /^RNNCell: nonlinearity \(positional 2\) must be 'tanh' or 'relu'/],
+  ['LSTMCell positional bias of the wrong type', () => new nn.LSTMCell(3, 4, 1 as unknown as boolean), TypeError, /^LSTMCell: bias \(positional 1\) must be a boolean/],
+  ['GRUCell positional bias of the wrong type', () => new nn.GRUCell(3, 4, 1 as unknown as boolean), TypeError, /^GRUCell: bias \(positional 1\) must be a boolean/],
+  ['LSTM positional projSize of the wrong type', () => new nn.LSTM(3, 4, 1, true, false, 0, false, 'x' as unknown as number), TypeError, /^LSTM: projSize \(positional 6\) must be a number/],
+  ['GRU positional numLayers of the wrong type', () => new nn.GRU(3, 4, '2' as unknown as number), TypeError, /^GRU: numLayers \(positional 1\) must be a number/],
+  ['LSTMCell 3-d input', () => new nn.LSTMCell(3, 4).call(T.zeros([1, 1, 3])), RangeError, 'LSTMCell: Expected input to be 1-D or 2-D but received 3-D tensor'],
+  ['GRUCell 0-d input', () => new nn.GRUCell(3, 4).call(T.tensor(1)), RangeError, 'GRUCell: Expected input to be 1-D or 2-D but received 0-D tensor'],
+  ['unpadSequence default is time-major', () => { throw new RangeError(JSON.stringify(R.unpadSequence(T.tensor([[1, 2], [3, 0]]), [2, 1]).map((t) => t.tolist()))); }, RangeError, '[[1,3],[2]]'],
   // nn.utils.rnn
   ['PackedSequence data not a tensor', () => new R.PackedSequence([1] as unknown as T.Tensor, [1]), TypeError, 'PackedSequence: data must be a Tensor, got an array'],
   ['PackedSequence batchSizes a number', () => new R.PackedSequence(T.zeros([1]), 1 as unknown as number[]), TypeError, 'PackedSequence: batchSizes must be an int64 Tensor or an array of numbers, got number 1'],
@@ -90,6 +112,21 @@ describe('nn.utils.rnn: what the table of PyTorch fixtures does not reach', () =
     expect([...p].length).toBe(4);
   });
 
+  it('defaults: packPaddedSequence and packSequence enforce sorting (no sortedIndices); totalLength may equal the longest', () => {
+    expect(R.packPaddedSequence(T.zeros([3, 2]), [3, 2]).sortedIndices).toBeNull();
+    expect(R.packSequence([T.zeros([3]), T.zeros([2])]).sortedIndices).toBeNull();
+    const p = R.packSequence([T.ones([3]), T.ones([2])]);
+    expect(R.padPackedSequence(p, { totalLength: 3 })[0].shape).toEqual([3, 2]);
+  });
+
+  it('float64 sequences pad and unpack in float64 (padding included)', () => {
+    const seqs = [T.ones([3, 2], { dtype: 'float64' }), T.ones([1, 2], { dtype: 'float64' })];
+    expect(R.padSequence(seqs).dtype).toBe(T.float64);
+    const [padded] = R.padPackedSequence(R.packSequence(seqs), { totalLength: 5, paddingValue: 0.1 });
+    expect(padded.dtype).toBe(T.float64);
+    expect(padded.select(0, 4).select(0, 0).tolist()).toEqual([0.1, 0.1]);
+  });
+
   it('invertPermutation inverts, and passes null through', () => {
     expect(R.invertPermutation(i64([2, 0, 3, 1]))!.tolist()).toEqual([1, 3, 0, 2]);
     expect(R.invertPermutation(null)).toBeNull();
@@ -127,7 +164,40 @@ describe('nn.utils.rnn: what the table of PyTorch fixtures does not reach', () =
 });
 
 describe('recurrent layers: what the PyTorch fixtures do not reach', () => {
+  it('draws U(-1/sqrt(hidden), 1/sqrt(hidden)): both signs, up to the bound, layers and cells', () => {
+    for (const m of [new nn.LSTM(3, 16, { generator: new T.Generator(1) }), new nn.GRUCell(3, 16, { generator: new T.Generator(1) })]) {
+      const v = m.parameters().flatMap((p) => [...p.toFloat32Array()]);
+      expect(Math.max(...v)).toBeLessThanOrEqual(0.25);
+      expect(Math.max(...v)).toBeGreaterThan(0.24);
+      expect(Math.min(...v)).toBeGreaterThanOrEqual(-0.25);
+      expect(Math.min(...v)).toBeLessThan(-0.24);
+    }
+  });
+
+  it('dropout 1 is accepted; between layers only, in training only, drawn from the generator option', () => {
+    const x = T.randn([4, 2, 3]);
+    const m = new nn.GRU(3, 5, { numLayers: 2, dropout: 1 });
+    const dropped = m.call(x)[0];
+    // layer 2 sees zeros: its output is what it makes of a zero input
+    const m2 = new nn.GRU(5, 5);
+    m2.loadStateDict({ weight_ih_l0: m.stateDict()['weight_ih_l1']!, weight_hh_l0: m.stateDict()['weight_hh_l1']!, bias_ih_l0: m.stateDict()['bias_ih_l1']!, bias_hh_l0: m.stateDict()['bias_hh_l1']! });
+    expect(dropped.tolist()).toEqual(m2.call(T.zeros([4, 2, 5]))[0].tolist());
+    expect(dropped.abs().sum().item()).toBeGreaterThan(0); // the last layer's output is not dropped
+    m.eval();
+    expect(m.call(x)[0].tolist()).not.toEqual(dropped.tolist());
+    const a = new nn.LSTM(3, 5, { numLayers: 2, dropout: 0.5, generator: new T.Generator(9) });
+    const b = new nn.LSTM(3, 5, { numLayers: 2, dropout: 0.5, generator: new T.Generator(9) });
+    expect(a.call(x)[0].tolist()).toEqual(b.call(x)[0].tolist());
+  });
+
+  it('a batched input of batch 1 stays batched', () => {
+    const [out, h] = new nn.RNN(3, 4).call(T.zeros([5, 1, 3]));
+    expect([out.shape, h.shape]).toEqual([[5, 1, 4], [1, 1, 4]]);
+    expect(new nn.GRUCell(3, 4).call(T.zeros([1, 3])).shape).toEqual([1, 4]);
+  });
+
   it('reprs: cells without bias, RNN options in PyTorch order', () => {
+    expect(String(new nn.RNN(3, 4))).toBe('RNN(3, 4)');
     expect(String(new nn.LSTMCell(3, 4, false))).toBe('LSTMCell(3, 4, bias=False)');
     expect(String(new nn.RNNCell(3, 4, { nonlinearity: 'relu' }))).toBe('RNNCell(3, 4, nonlinearity=relu)');
     expect(String(new nn.RNNCell(3, 4))).toBe('RNNCell(3, 4)');
