@@ -21,7 +21,12 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
  */
 // 50 KiB until the dtypes (float64, int64, bool ...: about 8 KiB gzip) and the first of issue 21's ops (about 2):
 // the bundle is nearly the whole of both packages (Tensor's methods reach every op), so the budget grows with them, on purpose.
-const BUNDLE_BUDGET_GZIP = 72 * 1024;
+// 72 -> 100 KiB (December 2026): issues 21-24 added about 24 KiB gzip (measured 95.8 KiB built: the recurrent
+// layers and packed sequences ~16 KiB minified, attention and Transformers ~18, transposed convolution,
+// upsampling and padding ~14, issue 21's indexing, sort, scatter, einsum and norms ~15). `nn` is one
+// namespace object, so a program that uses a Linear still ships the Transformer: making `nn`
+// tree-shakable (per-layer exports a bundler can drop) is the way back under, noted in issue 25.
+const BUNDLE_BUDGET_GZIP = 100 * 1024;
 
 let work = '';
 let project = '';
