@@ -116,11 +116,14 @@ describe('nn.MultiheadAttention construction', () => {
     expect(maxDiff(m0.call(x, x, x)[0], outEval)).toBe(0);
   });
 
-  it('unbatched input gives unbatched output and weights', () => {
+  it('unbatched input gives unbatched output and weights; a [heads, L, S] mask applies per head', () => {
     const m = new nn.MultiheadAttention(8, 4);
     const [o, w] = m.call(randn([3, 8]), randn([5, 8]), randn([5, 8]));
     expect(o.shape).toEqual([3, 8]);
     expect(w!.shape).toEqual([3, 5]);
+    const mask = T.zeros([4, 3, 5], { dtype: T.bool });
+    const [, wh] = m.call(randn([3, 8]), randn([5, 8]), randn([5, 8]), { attnMask: mask, averageAttnWeights: false });
+    expect(wh!.shape).toEqual([4, 3, 5]);
   });
 
   it('isCausal without padding or weights uses the causal mask, as PyTorch hands the hint to SDPA', () => {
@@ -303,6 +306,7 @@ describe('errors', () => {
     ['a keyPaddingMask of the wrong length', () => mha.call(x, x, x, { keyPaddingMask: T.zeros([2, 3], { dtype: T.bool }) }), /^MultiheadAttention: expecting keyPaddingMask shape of \[2,4\], but got \[2,3\]/],
     ['a keyPaddingMask of the wrong batch', () => mha.call(x, x, x, { keyPaddingMask: T.zeros([3, 4], { dtype: T.bool }) }), /expecting keyPaddingMask shape of \[2,4\], but got \[3,4\]/],
     ['a 1-d attnMask for batched input', () => mha.call(x, x, x, { attnMask: T.zeros([4], { dtype: T.bool }) }), /^MultiheadAttention: For batched \(3-D\) query, expected attnMask to be null, 2-D or 3-D but found 1-D tensor instead/],
+    ['a 2-d value for a 3-d query', () => mha.call(x, x, randn([4, 8])), /For batched \(3-D\) query, expected key and value to be 3-D but found 3-D and 2-D tensors respectively/],
     ['a 3-d key for a 2-d query', () => mha.call(randn([4, 8]), x, randn([4, 8])), /^MultiheadAttention: For unbatched \(2-D\) query, expected key and value to be 2-D but found 3-D and 2-D tensors respectively/],
     ['a 3-d value for a 2-d query', () => mha.call(randn([4, 8]), randn([4, 8]), x), /For unbatched \(2-D\) query, expected key and value to be 2-D but found 2-D and 3-D/],
     ['a 2-d keyPaddingMask for unbatched input', () => mha.call(randn([4, 8]), randn([4, 8]), randn([4, 8]), { keyPaddingMask: T.zeros([1, 4], { dtype: T.bool }) }), /^MultiheadAttention: For unbatched \(2-D\) query, expected keyPaddingMask to be null or 1-D but found 2-D tensor instead/],
