@@ -274,6 +274,23 @@ describe('Transformer layers', () => {
     expect(maxDiff(a, b)).toBeLessThan(1e-6);
   });
 
+  it('stacks detect only the exact causal mask: any other mask is applied as given', () => {
+    const layer = new nn.TransformerEncoderLayer(8, 2, 16, 0);
+    const enc = new nn.TransformerEncoder(layer, 2);
+    const x = randn([5, 2, 8]);
+    const other = T.mul(T.rand([5, 5]), -3); // not causal: every key takes part
+    const detected = enc.call(x, other);
+    const given = enc.call(x, { mask: other, isCausal: false });
+    expect(maxDiff(detected, given)).toBe(0);
+    expect(maxDiff(detected, enc.call(x, nn.Transformer.generateSquareSubsequentMask(5)))).toBeGreaterThan(1e-4);
+    const boolOther = T.eq(T.rand([5, 5]), 2); // all false
+    expect(maxDiff(enc.call(x, boolOther), enc.call(x))).toBeLessThan(1e-6);
+    const dec = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, 16, 0, 'relu', 1e-5, true), 1);
+    const t = randn([2, 4, 8]), m = randn([2, 5, 8]);
+    const otherT = T.mul(T.rand([4, 4]), -3);
+    expect(maxDiff(dec.call(t, m, otherT), dec.call(t, m, { tgtMask: otherT, tgtIsCausal: false }))).toBe(0);
+  });
+
   it('generateSquareSubsequentMask: -inf strictly above the diagonal', () => {
     const m = nn.Transformer.generateSquareSubsequentMask(3);
     expect(arr(m)).toEqual([0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
@@ -356,6 +373,22 @@ describe('errors', () => {
     ['sdpa: dropoutP out of range', () => F.scaledDotProductAttention(x, x, x, { dropoutP: -0.1 }), /dropoutP has to be between 0 and 1/],
     ['sdpa: an unknown option', () => F.scaledDotProductAttention(x, x, x, { causal: true } as never), /unknown option 'causal'/],
     ['sdpa: an integer mask', () => F.scaledDotProductAttention(x, x, x, { attnMask: T.zeros([4, 4], { dtype: T.int32 }) }), /attnMask must be bool or floating point, got int32/],
+    ['layer: layerNormEps negative', () => new nn.TransformerEncoderLayer(8, 2, { layerNormEps: -1 }), /^TransformerEncoderLayer: layerNormEps must be a non-negative number, got number -1/],
+    ['layer: layerNormEps a string', () => new nn.TransformerEncoderLayer(8, 2, { layerNormEps: '1e-5' as never }), /layerNormEps must be a non-negative number, got string 1e-5/],
+    ['layer: dropout above 1', () => new nn.TransformerDecoderLayer(8, 2, 16, 1.5), /^TransformerDecoderLayer: dropout probability has to be between 0 and 1, but got number 1.5/],
+    ['layer: dropout negative', () => new nn.TransformerEncoderLayer(8, 2, { dropout: -0.5 }), /dropout probability has to be between 0 and 1, but got number -0.5/],
+    ['layer: dropout a string', () => new nn.TransformerEncoderLayer(8, 2, { dropout: '0.1' as never }), /dropout probability has to be between 0 and 1, but got string 0.1/],
+    ['layer: dModel 0', () => new nn.TransformerEncoderLayer(0, 2), /^TransformerEncoderLayer: dModel must be a positive integer, got number 0/],
+    ['layer: nhead a string', () => new nn.TransformerEncoderLayer(8, '2' as never), /^TransformerEncoderLayer: nhead must be a positive integer, got string 2/],
+    ['layer: dimFeedforward not an integer', () => new nn.TransformerEncoderLayer(8, 2, 2.5), /dimFeedforward must be a positive integer, got number 2.5/],
+    ['layer: a positional activation of the wrong kind', () => new nn.TransformerEncoderLayer(8, 2, 16, 0.1, 5 as never), /activation \(positional 3\) must be 'relu', 'gelu', a function or a Module, got number 5/],
+    ['layer: a positional activation name PyTorch lacks', () => new nn.TransformerEncoderLayer(8, 2, 16, 0.1, 'tanh' as never), /activation \(positional 3\) must be/],
+    ['layer: an activation of the wrong kind in the bag', () => new nn.TransformerEncoderLayer(8, 2, { activation: 5 as never }), /^TransformerEncoderLayer: activation should be relu\/gelu, not number 5/],
+    ['layer: batchFirst not a boolean', () => new nn.TransformerEncoderLayer(8, 2, { batchFirst: 1 as never }), /^TransformerEncoderLayer: batchFirst must be a boolean, got number 1/],
+    ['layer: normFirst not a boolean', () => new nn.TransformerEncoderLayer(8, 2, { normFirst: 'yes' as never }), /^TransformerEncoderLayer: normFirst must be a boolean, got string yes/],
+    ['layer: bias not a boolean', () => new nn.TransformerEncoderLayer(8, 2, { bias: 0 as never }), /^TransformerEncoderLayer: bias must be a boolean, got number 0/],
+    ['layer forward: a positional srcMask not a tensor', () => new nn.TransformerEncoderLayer(8, 2, 16).call(x, 5 as never), /srcMask \(positional 1\) must be a Tensor or null, got number 5/],
+    ['encoder forward: a positional isCausal not a boolean', () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, 16), 1).call(x, null, null, 'x' as never), /isCausal \(positional 3\) must be a boolean or null, got string x/],
     ['layer: an unknown activation', () => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as never }), /activation should be relu\/gelu, not tanh|activation \(positional/],
     ['layer: dModel not divisible by nhead', () => new nn.TransformerEncoderLayer(8, 3), /embedDim must be divisible by numHeads, got 8 and 3/],
     ['layer: dimFeedforward 0', () => new nn.TransformerDecoderLayer(8, 2, 0), /dimFeedforward must be a positive integer/],
