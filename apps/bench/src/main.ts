@@ -4,12 +4,14 @@
  * Cases named `*-relaxed-simd` run with Node's --experimental-wasm-relaxed-simd (what Node >= 22
  * and current browsers do by default); the others on Node's defaults.
  */
+import * as attention from './attention.js';
 import * as jax from './jax.js';
 import * as jsp from './jspytorch.js';
 import * as plain from './plain.js';
 import * as torch from './pytorch.js';
 import * as ours from './tensile.js';
 import * as tfjs from './tfjs.js';
+import * as lstmLm from './lstm-lm.js';
 
 type Case = () => Promise<void>;
 const cases: Record<string, Case> = {};
@@ -87,6 +89,13 @@ for (const size of ['dcgan-32', 'dcgan-64']) {
   for (const t of [1, 2]) add(size, `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => torch.dcgan(size, t));
 }
 
+// Recurrent layers (issue 22): one word_language_model training step of a 2-layer LSTM.
+lstmLm.register(add);
+// Attention (issue 23): a Transformer encoder layer step and the character GPT's step.
+for (const f of ['transformer-encoder-step', 'gpt-step'] as const) {
+  add(f, 'tensile-wasm', () => (f === 'gpt-step' ? attention.gptStep() : attention.encoderStep()));
+  add(f, 'pytorch-1-thread', () => attention.pytorchStep(f, 1));
+}
 
 const name = process.argv[2];
 if (name === '--list') console.log(Object.keys(cases).join('\n'));
