@@ -170,6 +170,11 @@ describe('norm options', () => {
     n0.sum().backward();
     expect(vals(x.grad!).map((v) => v + 0)).toEqual([0, 0, 0, 0, 0, 0]);
   });
+  it('1 < p < 2 has its own gradient formula (sign(x)|x|^(p-1)): gradcheck in double', () => {
+    const x = tensor([[0.5, -2, 1.5], [3, -0.25, 1]], { dtype: float64, requiresGrad: true });
+    expect(T.autograd.gradcheck((v) => T.norm(v!, 1.5, 1), [x])).toBe(true);
+    expect(T.autograd.gradcheck((v) => T.linalg.vectorNorm(v!, 2.5), [x])).toBe(true);
+  });
   it('p < 1 at a zero element: a zero gradient there, as PyTorch', () => {
     const x = tensor([0, 4, 1], { requiresGrad: true });
     T.norm(x, 0.5).backward();
