@@ -126,3 +126,14 @@ describe('F.layerNorm in one kernel each way', () => {
     }
   });
 });
+
+describe('F.batchNorm with an affine of another dtype, read through a view', () => {
+  it('a float32 weight and bias cut from a larger tensor scale a float64 input as their values say', () => {
+    const x = T.randn([4, 2, 3], { dtype: T.float64 });
+    const big = T.tensor([9, 9, 2, 3, 0.5, -1]);
+    const w = big.narrow(0, 2, 2), b = big.narrow(0, 4, 2);
+    const y = T.F.batchNorm(x, null, null, { weight: w, bias: b, training: true });
+    const ref = T.F.batchNorm(x, null, null, { weight: w.double().contiguous(), bias: b.double().contiguous(), training: true });
+    expect(y.toArray()).toEqual(ref.toArray());
+  });
+});

@@ -45,9 +45,9 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   const N = x.shape[0]!, C = x.shape[1]!, S = x.numel() / Math.max(N * C, 1), M = N * S;
   const dt = x.dtype;
   const [xd, xo] = x._contiguousAny() as [Float32Array | Float64Array, number];
-  const wd = w ? (w.dtype === dt ? w : w.to(dt))._contiguousAny()[0] as Float32Array | Float64Array : null;
-  const bd = b ? (b.dtype === dt ? b : b.to(dt))._contiguousAny()[0] as Float32Array | Float64Array : null;
-  const wo = w ? w._contiguousAny()[1] : 0, bo = b ? b._contiguousAny()[1] : 0;
+  // each affine tensor's data and offset from one read (of its cast, when its dtype differs)
+  const [wd, wo] = w ? (w.dtype === dt ? w : w.to(dt))._contiguousAny() as [Float32Array | Float64Array, number] : [null, 0];
+  const [bd, bo] = b ? (b.dtype === dt ? b : b.to(dt))._contiguousAny() as [Float32Array | Float64Array, number] : [null, 0];
   const mean = new Float64Array(C), invstd = new Float64Array(C), variance = new Float64Array(C);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float32Array | Float64Array;
