@@ -69,6 +69,12 @@ function orderSlices(x: Tensor, d: number, k: number, descending: boolean, pick:
 
 const same = (a: number | bigint | boolean, b: number | bigint | boolean): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
+/** The normalised dim (the last by default) and the length of a slice along it (1 for a 0-d input). */
+function sliceDim(op: string, x: Tensor, dim: number | undefined): [d: number, n: number] {
+  const d = normDim(op, dim ?? -1, Math.max(x.ndim, 1));
+  return [d, x.ndim === 0 ? 1 : x.shape[d]!];
+}
+
 function results(op: string, x: Tensor, d: number, k: number, keepdim: boolean, found: { flat: Int32Array; idx: Float64Array }): ValuesIndices {
   const shape = x.ndim === 0 ? [] : [...x.shape];
   if (x.ndim > 0) shape[d] = k;
@@ -101,8 +107,7 @@ const SORT = [num('dim'), boolParam('descending')];
 export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
   expectTensor('sort', 'input', x);
   const o = callArgs<SortOptions>('sort', args, SORT, [boolParam('stable')]);
-  const d = normDim('sort', o.dim ?? -1, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('sort', x, o.dim);
   return results('sort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order));
 }
 
@@ -117,8 +122,7 @@ export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
 export function argsort(x: Tensor, ...args: SortArgs): Tensor {
   expectTensor('argsort', 'input', x);
   const o = callArgs<SortOptions>('argsort', args, SORT, [boolParam('stable')]);
-  const d = normDim('argsort', o.dim ?? -1, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('argsort', x, o.dim);
   return results('argsort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order)).indices;
 }
 
@@ -140,8 +144,7 @@ export interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean
 export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   expectTensor('topk', 'input', x);
   const o = callArgs<TopkOptions>('topk', args, [num('dim'), boolParam('largest'), boolParam('sorted')]);
-  const d = normDim('topk', o.dim ?? -1, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('topk', x, o.dim);
   if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${String(k)}`);
   if (k < 0 || k > n) throw new RangeError(`topk: selected index k out of range (k = ${k}, dim ${d} of size ${n})`);
   return results('topk', x, d, k, true, orderSlices(x, d, k, o.largest ?? true, (order) => order.slice(0, k)));
@@ -161,8 +164,7 @@ export type OrderStatArgs = Positional<[dim: number, keepdim: boolean], { dim?: 
 export function kthvalue(x: Tensor, k: number, ...args: OrderStatArgs): ValuesIndices {
   expectTensor('kthvalue', 'input', x);
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('kthvalue', args, [num('dim'), boolParam('keepdim')]);
-  const d = normDim('kthvalue', o.dim ?? -1, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('kthvalue', x, o.dim);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthvalue: selected number k out of range for dimension ${d} (k = ${k}, size ${n})`);
   return results('kthvalue', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order) => [order[k - 1]!]));
 }
@@ -187,8 +189,7 @@ export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndice
     if (x.numel() === 0) throw new RangeError('median: cannot compute the median of an empty tensor');
     return median(x.reshape(-1), 0).values;
   }
-  const d = normDim('median', o.dim, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('median', x, o.dim);
   if (n === 0) throw new RangeError(`median: cannot compute the median along dim ${d} of size 0 (shape ${fmt(x.shape)})`);
   // NaN sorts last: a slice holding NaN gives its first NaN, as PyTorch's median propagates NaN.
   return results('median', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
@@ -209,8 +210,7 @@ export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndice
 export function mode(x: Tensor, ...args: OrderStatArgs): ValuesIndices {
   expectTensor('mode', 'input', x);
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('mode', args, [num('dim'), boolParam('keepdim')]);
-  const d = normDim('mode', o.dim ?? -1, Math.max(x.ndim, 1));
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const [d, n] = sliceDim('mode', x, o.dim);
   if (n === 0) throw new RangeError(`mode: cannot compute the mode along dim ${d} of size 0`);
   return results('mode', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
     // equal values are adjacent in `order`; the smallest of the most frequent wins, and PyTorch's
