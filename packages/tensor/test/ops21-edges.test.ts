@@ -42,13 +42,15 @@ describe('sort family edges', () => {
     expect(Number.isNaN(tensor([1, NaN, 3]).median().item())).toBe(true);
     expect(tensor([[4, 1], [3, 2]]).median().item()).toBe(2);
   });
-  it('mode: the smallest of the most frequent; its last position; NaNs count as equal', () => {
+  it('mode: the smallest of the most frequent; its last position; each NaN a run of its own', () => {
     expect(vals(T.mode(tensor([3, 1, 3, 1, 2])).values)).toEqual([1]);
     expect(vals(T.mode(tensor([3, 1, 3, 1, 2])).indices)).toEqual([3]);
     expect(vals(T.mode(tensor([[5, 5, 1], [2, 7, 7]]), 1).values)).toEqual([5, 7]);
     expect(T.mode(tensor([[5, 5, 1]]), 1, true).values.shape).toEqual([1, 1]);
     const m = T.mode(tensor([NaN, 1, NaN]));
     expect(Number.isNaN(m.values.item())).toBe(true);
+    expect(vals(m.indices)).toEqual([0]); // three runs of one (NaN != NaN): the first wins
+    expect(vals(T.mode(tensor([1, 1, NaN])).values)).toEqual([1]);
     expect(vals(T.mode(tensor([-0, 0, 1])).values)).toEqual([0]);
   });
   it('errors: empty median, keepdim without dim, empty mode, a dim in the bag of the wrong type', () => {

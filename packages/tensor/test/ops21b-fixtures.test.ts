@@ -37,11 +37,12 @@ const OPS: Record<string, (a: Arg[], kw: Kw) => T.Tensor | T.Tensor[]> = {
   unbind: ([x], kw) => t(x).unbind(kw.dim as number),
   repeatInterleave: ([x, r], kw) => T.repeatInterleave(t(x), r as number | T.Tensor, kw.dim as number | undefined),
   sort: ([x], kw) => vi(kw.dim === undefined && kw.descending === undefined && kw.stable === undefined ? t(x).sort() : t(x).sort(kw as T.SortOptions)),
-  argsort: ([x], kw) => T.argsort(t(x), kw.dim as number ?? -1, kw.descending as boolean ?? false),
+  // the bare call when PyTorch's was bare (its defaults), else the keywords as a bag
+  argsort: ([x], kw) => (Object.keys(kw).length === 0 ? T.argsort(t(x)) : T.argsort(t(x), kw as T.SortOptions)),
   topk: ([x, k], kw) => vi(kw.dim === undefined ? t(x).topk(k as number) : T.topk(t(x), k as number, kw.dim as number, kw.largest as boolean)),
   kthvalue: ([x, k], kw) => vi(T.kthvalue(t(x), k as number, kw as { dim?: number; keepdim?: boolean })),
   median: ([x], kw) => (kw.dim === undefined ? T.median(t(x)) : vi(t(x).median(kw as { dim: number; keepdim?: boolean }))),
-  mode: ([x]) => vi(T.mode(t(x))),
+  mode: ([x], kw) => vi(kw.dim === undefined ? T.mode(t(x)) : T.mode(t(x), kw as { dim: number })),
   at: (args, kw) => t(args[0]).at(...items(kw, args)),
   setAt: (args, kw) => {
     const y = t(args[0]).clone();

@@ -4,6 +4,7 @@ import { contiguousStrides, fmt, normDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { takeFlat } from './movement.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
+import { stdSort } from './std-sort.js';
 import { expectTensor, wrap } from './util.js';
 
 /**
@@ -20,30 +21,26 @@ import { expectTensor, wrap } from './util.js';
 /** A slice's values as a comparable array: numbers, or bigints for int64. */
 type Values = ArrayLike<number | bigint | boolean>;
 
+/**
+ * Ascending order with NaN greater than everything. Ties compare equal: `Array.prototype.sort`
+ * is stable (ES2019), so they keep their input order.
+ */
 function compareAsc(v: Values): (a: number, b: number) => number {
   return (a, b) => {
     const x = v[a]!, y = v[b]!;
-    const xn = typeof x === 'number' && Number.isNaN(x), yn = typeof y === 'number' && Number.isNaN(y);
-    if (xn || yn) return xn && yn ? a - b : xn ? 1 : -1;
-    return x < y ? -1 : x > y ? 1 : a - b;
-  };
-}
-
-function compareDesc(v: Values): (a: number, b: number) => number {
-  return (a, b) => {
-    const x = v[a]!, y = v[b]!;
-    const xn = typeof x === 'number' && Number.isNaN(x), yn = typeof y === 'number' && Number.isNaN(y);
-    if (xn || yn) return xn && yn ? a - b : xn ? -1 : 1;
-    return x > y ? -1 : x < y ? 1 : a - b;
+    const xn = Number.isNaN(x), yn = Number.isNaN(y);
+    if (xn || yn) return xn === yn ? 0 : xn ? 1 : -1;
+    return x < y ? -1 : x > y ? 1 : 0;
   };
 }
 
 /**
- * For each slice of `x` along `d`: `pick(order, values)` chooses positions (within the slice)
- * from the slice's positions sorted by value; returns the chosen flat positions (row-major over
- * x's shape with dim `d` of length `k`) and the chosen in-slice indices.
+ * For each slice of `x` along `d`: `pick(values, positions)` chooses positions (within the slice)
+ * given the slice's values and its positions `0..n-1` in a fresh array it may reorder; returns
+ * the chosen flat positions (row-major over x's shape with dim `d` of length `k`) and the chosen
+ * in-slice indices.
  */
-function orderSlices(x: Tensor, d: number, k: number, descending: boolean, pick: (sorted: number[], values: Values) => readonly number[]): { flat: Int32Array; idx: Float64Array } {
+function orderSlices(x: Tensor, d: number, k: number, pick: (values: Values, positions: number[]) => readonly number[]): { flat: Int32Array; idx: Float64Array } {
   const [data, off] = x._contiguousAny() as [StorageArray, number];
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
   const inner = x.ndim === 0 ? 1 : contiguousStrides(x.shape)[d]!;
@@ -51,13 +48,12 @@ function orderSlices(x: Tensor, d: number, k: number, descending: boolean, pick:
   const flat = new Int32Array(slices * k), idx = new Float64Array(slices * k);
   const vals = new Array<number | bigint | boolean>(n);
   const positions = Array.from({ length: n }, (_, i) => i);
-  const compare = (descending ? compareDesc : compareAsc)(vals);
   for (let s = 0; s < slices; s++) {
     // slice s: its block (the dims before d) and its offset inside the block (the dims after d)
     const block = Math.floor(s / inner), within = s % inner;
     const base = block * n * inner + within;
     for (let i = 0; i < n; i++) vals[i] = data[off + base + i * inner]!;
-    const chosen = pick(positions.slice().sort(compare), vals);
+    const chosen = pick(vals, positions.slice());
     for (let j = 0; j < k; j++) {
       const out = block * k * inner + j * inner + within;
       flat[out] = base + chosen[j]! * inner;
@@ -67,7 +63,11 @@ function orderSlices(x: Tensor, d: number, k: number, descending: boolean, pick:
   return { flat, idx };
 }
 
-const same = (a: number | bigint | boolean, b: number | bigint | boolean): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+/** A slice's positions in order: NaN last ascending (first descending), ties in input order. */
+const ordered = (descending: boolean) => (v: Values, positions: number[]): number[] => {
+  const asc = compareAsc(v);
+  return positions.sort(descending ? (a, b) => asc(b, a) : asc);
+};
 
 /** The normalised dim (the last by default) and the length of a slice along it (1 for a 0-d input). */
 function sliceDim(op: string, x: Tensor, dim: number | undefined): [d: number, n: number] {
@@ -76,11 +76,11 @@ function sliceDim(op: string, x: Tensor, dim: number | undefined): [d: number, n
 }
 
 function results(op: string, x: Tensor, d: number, k: number, keepdim: boolean, found: { flat: Int32Array; idx: Float64Array }): ValuesIndices {
-  const shape = x.ndim === 0 ? [] : [...x.shape];
+  const shape = [...x.shape];
   if (x.ndim > 0) shape[d] = k;
   let values = takeFlat(x, found.flat, shape, op);
   let indices = wrap(BigInt64Array.from(found.idx, (v) => BigInt(v)), shape, int64);
-  if (!keepdim && x.ndim > 0 && k === 1 && shape.length === x.ndim) {
+  if (!keepdim) {
     values = values.squeeze(d);
     indices = indices.squeeze(d);
   }
@@ -108,7 +108,7 @@ export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
   expectTensor('sort', 'input', x);
   const o = callArgs<SortOptions>('sort', args, SORT, [boolParam('stable')]);
   const [d, n] = sliceDim('sort', x, o.dim);
-  return results('sort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order));
+  return results('sort', x, d, n, true, orderSlices(x, d, n, ordered(o.descending ?? false)));
 }
 
 /**
@@ -123,7 +123,7 @@ export function argsort(x: Tensor, ...args: SortArgs): Tensor {
   expectTensor('argsort', 'input', x);
   const o = callArgs<SortOptions>('argsort', args, SORT, [boolParam('stable')]);
   const [d, n] = sliceDim('argsort', x, o.dim);
-  return results('argsort', x, d, n, true, orderSlices(x, d, n, o.descending ?? false, (order) => order)).indices;
+  return results('argsort', x, d, n, true, orderSlices(x, d, n, ordered(o.descending ?? false))).indices;
 }
 
 /** `topk`'s trailing arguments: `(dim, largest, sorted)`, or a bag. */
@@ -147,7 +147,7 @@ export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   const [d, n] = sliceDim('topk', x, o.dim);
   if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${String(k)}`);
   if (k < 0 || k > n) throw new RangeError(`topk: selected index k out of range (k = ${k}, dim ${d} of size ${n})`);
-  return results('topk', x, d, k, true, orderSlices(x, d, k, o.largest ?? true, (order) => order.slice(0, k)));
+  return results('topk', x, d, k, true, orderSlices(x, d, k, ordered(o.largest ?? true)));
 }
 
 /** `kthvalue`'s and `median`'s trailing arguments: `(dim, keepdim)`, or a bag. */
@@ -166,7 +166,7 @@ export function kthvalue(x: Tensor, k: number, ...args: OrderStatArgs): ValuesIn
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('kthvalue', args, [num('dim'), boolParam('keepdim')]);
   const [d, n] = sliceDim('kthvalue', x, o.dim);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthvalue: selected number k out of range for dimension ${d} (k = ${k}, size ${n})`);
-  return results('kthvalue', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order) => [order[k - 1]!]));
+  return results('kthvalue', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, (v, p) => [ordered(false)(v, p)[k - 1]!]));
 }
 
 /**
@@ -192,7 +192,8 @@ export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndice
   const [d, n] = sliceDim('median', x, o.dim);
   if (n === 0) throw new RangeError(`median: cannot compute the median along dim ${d} of size 0 (shape ${fmt(x.shape)})`);
   // NaN sorts last: a slice holding NaN gives its first NaN, as PyTorch's median propagates NaN.
-  return results('median', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
+  return results('median', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, (v, p) => {
+    const order = ordered(false)(v, p);
     const nan = order.find((i) => Number.isNaN(v[i]));
     return [nan ?? order[(n - 1) >> 1]!];
   }));
@@ -200,7 +201,9 @@ export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndice
 
 /**
  * The most frequent value along `dim` (the smallest of equally frequent ones) and a position
- * where it occurs: `[values, indices]`.
+ * where it occurs: `[values, indices]`. The position is PyTorch's: the one its unstable sort
+ * leaves last among the equal values (the last occurrence for up to 16 elements); each NaN counts
+ * as a value of its own, as `NaN != NaN`.
  * @example
  * ```ts
  * import { mode, tensor } from '@tensile/tensor';
@@ -212,14 +215,16 @@ export function mode(x: Tensor, ...args: OrderStatArgs): ValuesIndices {
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('mode', args, [num('dim'), boolParam('keepdim')]);
   const [d, n] = sliceDim('mode', x, o.dim);
   if (n === 0) throw new RangeError(`mode: cannot compute the mode along dim ${d} of size 0`);
-  return results('mode', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, false, (order, v) => {
-    // equal values are adjacent in `order`; the smallest of the most frequent wins, and PyTorch's
-    // kernel reports the last position of its run
-    let best = order[0]!, bestCount = 0, runStart = 0;
-    for (let j = 1; j <= n; j++) {
-      if (j === n || !same(v[order[j]!]!, v[order[runStart]!]!)) {
-        if (j - runStart > bestCount) { bestCount = j - runStart; best = order[j - 1]!; }
-        runStart = j;
+  // PyTorch's kernel: std::sort of the positions by `<` (unstable; NaN unordered), then runs of
+  // `==` values; the first longest run wins, reported at its last sorted element
+  return results('mode', x, d, 1, o.keepdim ?? false, orderSlices(x, d, 1, (v, p) => {
+    const order = stdSort(p, (a, b) => v[a]! < v[b]!);
+    let best = 0, bestCount = 0, count = 0;
+    for (let j = 0; j < n; j++) {
+      count++;
+      if (j === n - 1 || v[order[j]!] !== v[order[j + 1]!]) {
+        if (count > bestCount) { bestCount = count; best = order[j]!; }
+        count = 0;
       }
     }
     return [best];
