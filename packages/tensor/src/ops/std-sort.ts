@@ -5,12 +5,13 @@
  * reports, and where NaN (unordered: "equal" to everything under `<`) lands, is whatever this
  * unstable algorithm leaves. Replaying it is the only way to report the same positions.
  *
- * Sorts `a` in place by `less` and returns it.
+ * Sorts `a` in place by `less` and returns it. `depthLimit` (tests only) replaces std::sort's
+ * `2·⌊log2 n⌋` partitioning depth, as libstdc++'s internal `__introsort_loop` takes it.
  */
-export function stdSort<T>(a: T[], less: (x: T, y: T) => boolean): T[] {
+export function stdSort<T>(a: T[], less: (x: T, y: T) => boolean, depthLimit?: number): T[] {
   const n = a.length;
   if (n > 1) {
-    introsortLoop(a, 0, n, 2 * Math.floor(Math.log2(n)), less);
+    introsortLoop(a, 0, n, depthLimit ?? 2 * Math.floor(Math.log2(n)), less);
     finalInsertionSort(a, 0, n, less);
   }
   return a;
