@@ -34,14 +34,14 @@ const OPS: Record<string, (x: T.Tensor[], a: Args) => T.Tensor> = {
   convTranspose1d: ([x, w, b], a) => F.convTranspose1d(x!, w!, b ?? null, pick(a, 'stride', 'padding', 'outputPadding', 'groups', 'dilation')),
   ConvTranspose2dModule: (xs, a) => {
     const [x, w, b] = xs;
-    const m = new nn.ConvTranspose2d(w!.shape[0]!, w!.shape[1]!, [w!.shape[2]!, w!.shape[3]!], pick(a, 'stride', 'padding'));
+    const m = new nn.ConvTranspose2d(w!.shape[0]!, w!.shape[1]! * ((a['groups'] as number | undefined) ?? 1), [w!.shape[2]!, w!.shape[3]!], pick(a, 'stride', 'padding', 'outputPadding', 'groups', 'dilation'));
     xs[1] = m.weight = new nn.Parameter(w!.detach());
     xs[2] = m.bias = new nn.Parameter(b!.detach());
     return m.call(x!, a['outputSize'] as number[]);
   },
   ConvTranspose1dModule: (xs, a) => {
     const [x, w, b] = xs;
-    const m = new nn.ConvTranspose1d(w!.shape[0]!, w!.shape[1]!, w!.shape[2]!, pick(a, 'stride', 'padding'));
+    const m = new nn.ConvTranspose1d(w!.shape[0]!, w!.shape[1]!, w!.shape[2]!, pick(a, 'stride', 'padding', 'outputPadding', 'dilation'));
     xs[1] = m.weight = new nn.Parameter(w!.detach());
     xs[2] = m.bias = new nn.Parameter(b!.detach());
     return m.call(x!, a['outputSize'] as number[]);
@@ -51,6 +51,13 @@ const OPS: Record<string, (x: T.Tensor[], a: Args) => T.Tensor> = {
   pixelShuffle: ([x], a) => F.pixelShuffle(x!, a['factor'] as number),
   pixelUnshuffle: ([x], a) => F.pixelUnshuffle(x!, a['factor'] as number),
   unflatten: ([x], a) => new nn.Unflatten(a['dim'] as number, a['sizes'] as number[]).call(x!),
+  // a layer built from PyTorch's positional arguments (null for None), with PyTorch's repr
+  module: ([x], a) => {
+    const Cls = (nn as unknown as Record<string, new (...args: unknown[]) => T.nn.Module>)[a['module'] as string]!;
+    const m = new Cls(...(a['args'] as unknown[]));
+    expect(String(m), 'repr').toBe(a['repr']);
+    return m.call(x!) as T.Tensor;
+  },
 };
 
 function expectWithin(actual: ArrayLike<number>, want: Checked, f64: boolean, label: string): void {
