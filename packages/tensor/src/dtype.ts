@@ -123,11 +123,6 @@ export function isFloatingPoint(d: DTypeLike): boolean {
   return toDType(d, 'isFloatingPoint').isFloatingPoint;
 }
 
-/** Integer dtypes, bool excluded. */
-export function isIntegral(d: DType): boolean {
-  return !d.isFloatingPoint && d !== bool;
-}
-
 /**
  * PyTorch's `torch.promote_types`: the smallest dtype both convert to without losing a
  * category (bool < integers < floating point).
@@ -198,7 +193,7 @@ export function numberDType(v: number | boolean | bigint): DType {
  * ```
  */
 export function resultType(...operands: readonly Operand[]): DType {
-  const slots: (DType | null)[] = [null, null, null];
+  const slots: [DType | null, DType | null, DType | null] = [null, null, null];
   for (const o of operands) {
     let d: DType, slot: Slot;
     if (typeof o === 'object' && o !== null) {
@@ -213,7 +208,7 @@ export function resultType(...operands: readonly Operand[]): DType {
     const cur = slots[slot];
     slots[slot] = cur ? promoteTypes(cur, d) : d;
   }
-  const r = combine(slots[Slot.Dim] ?? null, combine(slots[Slot.Zero] ?? null, slots[Slot.Wrapped] ?? null));
+  const r = combine(slots[Slot.Dim], combine(slots[Slot.Zero], slots[Slot.Wrapped]));
   if (r === null) throw new TypeError('resultType: needs at least one operand');
   return r;
 }
