@@ -7,7 +7,6 @@ import { foldPositional, num, bool, type Positional, type PositionalParam } from
 
 /** PyTorch's deprecated `size_average` / `reduce`: accepted positionally as null or undefined only. */
 const DEPRECATED = (name: string): PositionalParam => ({ name, is: (v) => v === null, expected: `null (PyTorch's deprecated ${name}; use reduction)` });
-const WEIGHT_UNSUPPORTED: PositionalParam = { name: 'weight', is: (v) => v === null, expected: 'null (class weights are not implemented yet)' };
 const WEIGHT: PositionalParam = { name: 'weight', is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' };
 const REDUCTION: PositionalParam = { name: 'reduction', is: (v) => typeof v === 'string', expected: 'a string' };
 
@@ -16,6 +15,24 @@ function lossArgs<O extends object>(op: string, args: readonly unknown[], params
   const o = foldPositional(op, args, params);
   for (const k of ['sizeAverage', 'reduce', 'weight']) if (o[k] === null) delete o[k];
   return o as O;
+}
+
+/**
+ * Registers a loss's weight tensors as buffers, as PyTorch's `_WeightedLoss` (so they are in the
+ * state dict and follow `Module.to`), and drops them from the options: `forward` reads the buffers.
+ */
+function weightBuffers<O extends object>(m: Module, options: O, names: readonly (keyof O & string)[]): O {
+  const rest = { ...options };
+  for (const name of names) {
+    const w = (options as Record<string, unknown>)[name] ?? null;
+    if (w !== null && !(w instanceof Tensor)) throw new TypeError(`${m.constructor.name}: ${name} must be a Tensor or null, got ${String(w)}`);
+    // the state-dict key is PyTorch's (pos_weight); the attribute keeps our camelCase name
+    const key = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    m.registerBuffer(key, w as Tensor | null);
+    if (key !== name) Object.defineProperty(m, name, { get: () => (m as unknown as Record<string, unknown>)[key], enumerable: false, configurable: true });
+    delete (rest as Record<string, unknown>)[name];
+  }
+  return rest;
 }
 
 
@@ -28,16 +45,18 @@ function lossArgs<O extends object>(op: string, args: readonly unknown[], params
  * ```
  */
 export class CrossEntropyLoss extends Module {
-  readonly options: F.CrossEntropyOptions;
-  constructor(...args: Positional<[weight: null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction, labelSmoothing: number], F.CrossEntropyOptions>) {
+  readonly options: Omit<F.CrossEntropyOptions, 'weight'>;
+  /** The class weights (a buffer, as PyTorch's `self.weight`), or null. */
+  declare weight: Tensor | null;
+  constructor(...args: Positional<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction, labelSmoothing: number], F.CrossEntropyOptions>) {
     super();
-    const options = lossArgs<F.CrossEntropyOptions>('CrossEntropyLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION, num('labelSmoothing')]);
-    this.options = options;
-    checkOptions('CrossEntropyLoss', options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
+    const options = lossArgs<F.CrossEntropyOptions>('CrossEntropyLoss', args, [WEIGHT, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION, num('labelSmoothing')]);
+    checkOptions('CrossEntropyLoss', options, ['reduction', 'ignoreIndex', 'labelSmoothing', 'weight']);
     lossOptions('CrossEntropyLoss', options);
+    this.options = weightBuffers(this, options, ['weight']);
   }
   forward(input: Tensor, target: F.IndexLike): Tensor {
-    return F.crossEntropy(input, target, this.options);
+    return F.crossEntropy(input, target, { ...this.options, weight: this.weight });
   }
 }
 
@@ -50,16 +69,18 @@ export class CrossEntropyLoss extends Module {
  * ```
  */
 export class NLLLoss extends Module {
-  readonly options: F.NllLossOptions;
-  constructor(...args: Positional<[weight: null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction], F.NllLossOptions>) {
+  readonly options: Omit<F.NllLossOptions, 'weight'>;
+  /** The class weights (a buffer, as PyTorch's `self.weight`), or null. */
+  declare weight: Tensor | null;
+  constructor(...args: Positional<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: F.Reduction], F.NllLossOptions>) {
     super();
-    const options = lossArgs<F.NllLossOptions>('NLLLoss', args, [WEIGHT_UNSUPPORTED, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION]);
-    this.options = options;
-    checkOptions('NLLLoss', options, ['reduction', 'ignoreIndex']);
+    const options = lossArgs<F.NllLossOptions>('NLLLoss', args, [WEIGHT, DEPRECATED('sizeAverage'), num('ignoreIndex'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('NLLLoss', options, ['reduction', 'ignoreIndex', 'weight']);
     lossOptions('NLLLoss', options);
+    this.options = weightBuffers(this, options, ['weight']);
   }
   forward(input: Tensor, target: F.IndexLike): Tensor {
-    return F.nllLoss(input, target, this.options);
+    return F.nllLoss(input, target, { ...this.options, weight: this.weight });
   }
 }
 
@@ -94,17 +115,20 @@ export class MSELoss extends Module {
  * ```
  */
 export class BCEWithLogitsLoss extends Module {
-  readonly options: F.BCEWithLogitsOptions;
+  readonly options: Omit<F.BCEWithLogitsOptions, 'weight' | 'posWeight'>;
+  /** The per-element weight (a buffer, as PyTorch's `self.weight`), or null. */
+  declare weight: Tensor | null;
+  /** The positive-class weight (a buffer, PyTorch's `self.pos_weight`), or null. */
+  declare posWeight: Tensor | null;
   constructor(...args: Positional<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: F.Reduction, posWeight: Tensor | null], F.BCEWithLogitsOptions>) {
     super();
     const options = lossArgs<F.BCEWithLogitsOptions>('BCEWithLogitsLoss', args, [WEIGHT, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION, { ...WEIGHT, name: 'posWeight' }]);
-    if (options.posWeight === null) delete options.posWeight;
-    this.options = options;
     checkOptions('BCEWithLogitsLoss', options, ['reduction', 'weight', 'posWeight']);
     checkReduction('BCEWithLogitsLoss', options.reduction);
+    this.options = weightBuffers(this, options, ['weight', 'posWeight']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, this.options);
+    return F.binaryCrossEntropyWithLogits(input, target, { ...this.options, weight: this.weight, posWeight: this.posWeight });
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Tensor } from '../tensor.js';
 /** @internal Option types and validation shared by the functional losses and the loss modules. */
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
@@ -11,6 +12,11 @@ export interface ReductionOptions {
 export interface NllLossOptions extends ReductionOptions {
   /** Targets equal to this value contribute nothing, and are not counted by `'mean'` (default -100). */
   ignoreIndex?: number;
+  /**
+   * A weight per class (1-d, C elements, the input's dtype): each target's loss is scaled by its
+   * class's weight, and `'mean'` divides by the kept targets' total weight. No gradient flows into it.
+   */
+  weight?: Tensor | null;
 }
 
 export interface CrossEntropyOptions extends NllLossOptions {

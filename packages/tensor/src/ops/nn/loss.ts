@@ -24,7 +24,7 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
  * Validates class-index targets against `[N, C, d1, ...]` input; returns flat indices into the
  * input of each target's class entry (0 for ignored targets) and the 0/1 keep mask.
  */
-function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): { idx: Int32Array; keep: Tensor; count: number } {
+function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number): { idx: Int32Array; cls: Int32Array; keep: Tensor; count: number } {
   const C = input.shape[1]!;
   const N = input.shape[0]!;
   const spatial = input.shape.slice(2);
@@ -35,7 +35,7 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
   }
   const t = indexValues(op, 'target', target);
   const S = numel(spatial);
-  const idx = new Int32Array(t.length);
+  const idx = new Int32Array(t.length), cls = new Int32Array(t.length);
   const keep = new Uint8Array(t.length);
   let count = 0;
   for (let i = 0; i < t.length; i++) {
@@ -45,10 +45,26 @@ function classTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: nu
     if (c < 0 || c >= C) throw new RangeError(`${op}: target ${c} is out of range for ${C} classes`);
     const n = Math.floor(i / S), s = i - n * S;
     idx[i] = (n * C + c) * S + s;
+    cls[i] = c;
     keep[i] = 1;
     count++;
   }
-  return { idx, keep: wrap(keep, want, bool), count };
+  return { idx, cls, keep: wrap(keep, want, bool), count };
+}
+
+/**
+ * Checks a class-weight tensor against `[N, C, ...]` input: 1-d with C elements, the input's
+ * dtype. Returns it detached (PyTorch gives no gradient for `weight`), or null.
+ */
+function classWeight(op: string, input: Tensor, weight: Tensor | null | undefined): Tensor | null {
+  if (weight === undefined || weight === null) return null;
+  expectTensor(op, 'weight', weight);
+  const C = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
+  if (weight.ndim !== 1 || weight.shape[0] !== C) {
+    throw new ShapeError(`${op}: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmt(weight.shape)}`);
+  }
+  if (weight.dtype !== input.dtype) throw new TypeError(`${op}: weight has dtype ${weight.dtype.name} but input has dtype ${input.dtype.name}`);
+  return weight.detach();
 }
 
 /** Accepts `[C]` with a 0-d target (unbatched) by adding a batch dim of 1. */
@@ -63,35 +79,72 @@ function batched(op: string, input: Tensor, target: Tensor): [Tensor, Tensor, bo
   return [input, target, false];
 }
 
-/** Masks per-target values and reduces them; `'mean'` divides by the count of kept targets. */
-function reduceMasked(v: Tensor, keep: Tensor, count: number, reduction: Reduction): Tensor {
+/**
+ * Masks per-target values and reduces them; `'mean'` divides by `total`: the count of kept
+ * targets, or with class weights the sum of the kept targets' weights (PyTorch's total_weight).
+ */
+function reduceMasked(v: Tensor, keep: Tensor, total: number | Tensor, reduction: Reduction): Tensor {
   const masked = where(keep, v, 0);
   if (reduction === 'none') return masked;
   const s = sum(masked);
   // NOTE: PyTorch returns NaN (0/0) when every target is ignored; so does this division.
-  return reduction === 'sum' ? s : div(s, count);
+  return reduction === 'sum' ? s : div(s, total);
 }
 
 function nll(op: string, logp: Tensor, target: Tensor, o: CrossEntropyOptions, smoothing: boolean): Tensor {
   const [x, t, unbatched] = batched(op, logp, target);
   if (x.shape[1] === 0) throw new ShapeError(`${op}: input has 0 classes (shape ${fmt(x.shape)})`);
   const lo = lossOptions(op, o);
-  return nllOf(x, t, unbatched, classTargets(op, x, t, lo.ignoreIndex), lo, smoothing);
+  const w = classWeight(op, x, o.weight);
+  return nllOf(x, t, unbatched, classTargets(op, x, t, lo.ignoreIndex), lo, smoothing, w);
 }
 
-/** `nll` on batched `x` [N, C, ...] and `t`, once the options are resolved and the targets validated. */
+/**
+ * `nll` on batched `x` [N, C, ...] and `t`, once the options are resolved and the targets
+ * validated: PyTorch's `-w[t]·x[t]`, and with label smoothing its `-Σ_c w_c·x_c` term, both
+ * masked and divided (for `'mean'`) by the kept targets' total weight.
+ */
 function nllOf(
-  x: Tensor, t: Tensor, unbatched: boolean, { idx, keep, count }: ReturnType<typeof classTargets>,
-  { reduction, labelSmoothing }: ReturnType<typeof lossOptions>, smoothing: boolean,
+  x: Tensor, t: Tensor, unbatched: boolean, { idx, cls, keep, count }: ReturnType<typeof classTargets>,
+  { reduction, labelSmoothing }: ReturnType<typeof lossOptions>, smoothing: boolean, weight: Tensor | null = null,
 ): Tensor {
-  const picked = neg(takeFlat(x, idx, t.shape, 'nllLoss'));
-  let loss = reduceMasked(picked, keep, count, reduction);
+  let picked = neg(takeFlat(x, idx, t.shape, 'nllLoss'));
+  let total: number | Tensor = count;
+  if (weight !== null) {
+    const wt = takeFlat(weight, cls, t.shape, 'nllLoss');
+    picked = mul(picked, wt);
+    if (reduction === 'mean') total = sum(where(keep, wt, 0));
+  }
+  let loss = reduceMasked(picked, keep, total, reduction);
   if (smoothing && labelSmoothing > 0) {
     const C = x.shape[1]!;
-    const smooth = reduceMasked(neg(sum(x, 1)), keep, count, reduction);
+    const xw = weight === null ? x : mul(x, weight.reshape([C, ...x.shape.slice(2).map(() => 1)]));
+    const smooth = reduceMasked(neg(sum(xw, 1)), keep, total, reduction);
     loss = add(mul(loss, 1 - labelSmoothing), mul(smooth, labelSmoothing / C));
   }
   return unbatched && reduction === 'none' ? loss.reshape([]) : loss;
+}
+
+/**
+ * Cross-entropy against class probabilities (a floating target of the input's shape), as
+ * PyTorch's: `-Σ_c w_c·logp_c·t_c` per sample, smoothed targets `t(1-ε) + ε/C`; `'mean'`
+ * divides by the number of samples (not by the weights).
+ */
+function probCrossEntropy(op: string, logits: Tensor, target: Tensor, o: CrossEntropyOptions): Tensor {
+  if (!target.dtype.isFloatingPoint) throw new TypeError(`${op}: Expected floating point type for target with class probabilities, got ${target.dtype.name}`);
+  const lo = lossOptions(op, o);
+  if (lo.ignoreIndex >= 0) throw new RangeError(`${op}: ignoreIndex is not supported for floating point target (got ${lo.ignoreIndex})`);
+  const dim = logits.ndim === 1 ? 0 : 1;
+  const C = logits.shape[dim]!;
+  const w = classWeight(op, logits, o.weight);
+  const logp = logSoftmax(logits, dim);
+  const t = lo.labelSmoothing > 0 ? add(mul(target, 1 - lo.labelSmoothing), lo.labelSmoothing / C) : target;
+  let prod = mul(logp, t);
+  if (w !== null) prod = mul(prod, logits.ndim > 1 ? w.reshape([C, ...logits.shape.slice(2).map(() => 1)]) : w);
+  if (lo.reduction === 'none') return neg(sum(prod, dim));
+  const total = neg(sum(prod));
+  // NOTE: an empty batch gives NaN for 'mean', as PyTorch's.
+  return lo.reduction === 'sum' ? total : div(total, logits.numel() === 0 ? NaN : logits.numel() / C);
 }
 
 /**
@@ -107,31 +160,38 @@ function nllOf(
  * ```
  */
 export function nllLoss(logp: Tensor, target: IndexLike, options: NllLossOptions = {}): Tensor {
-  checkOptions('nllLoss', options, ['reduction', 'ignoreIndex']);
+  checkOptions('nllLoss', options, ['reduction', 'ignoreIndex', 'weight']);
   return nll('nllLoss', logp, indexTensor('nllLoss', 'target', target), options, false);
 }
 
 /**
  * Cross-entropy of logits `[N, C]` or `[N, C, d1, ...]` against class-index targets
- * (`logSoftmax` then `nllLoss`), with PyTorch's `ignoreIndex` and `labelSmoothing`:
- * `(1-ε)·nll + ε·(-Σ_c logp_c / C)`, both terms masked and reduced the same way.
+ * (`logSoftmax` then `nllLoss`), with PyTorch's `ignoreIndex`, `labelSmoothing` and class
+ * `weight`: `(1-ε)·nll + ε·(-Σ_c w_c·logp_c / C)`, both terms masked and reduced the same way.
+ * A floating target of the input's shape holds class probabilities instead.
  *
  * @example
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.crossEntropy(tensor([[0, 0]]), tensor([1])); // tensor(0.6931)
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { labelSmoothing: 0.1 });
+ * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { weight: tensor([2, 1, 1]) }); // class weights
+ * F.crossEntropy(tensor([[2, 0, 1]]), tensor([[0.5, 0.5, 0]])); // class probabilities
  * ```
  */
 export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
-  checkOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing']);
+  checkOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing', 'weight']);
   expectTensor(op, 'input', logits);
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
+  // A target of the input's shape holds class probabilities, as in PyTorch.
+  if (target instanceof Tensor && sameShape(target.shape, logits.shape)) return probCrossEntropy(op, logits, target, options);
   const t = indexTensor(op, 'target', target);
-  // The fused node is float32's kernel; other dtypes (float64) compose log-softmax and nll, in their dtype.
-  if (logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0 || logits.dtype !== float32) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
+  // The fused node is float32's kernel without class weights; other cases (float64, weights,
+  // smoothing, spatial dims) compose log-softmax and nll, in the input's dtype.
+  const composed = logits.ndim > 2 || (options.labelSmoothing ?? 0) > 0 || logits.dtype !== float32 || (options.weight ?? null) !== null;
+  if (composed) return nll(op, logSoftmax(logits, logits.ndim === 1 ? 0 : 1), t, options, true);
   return fusedCrossEntropy(op, logits, t, options);
 }
 
