@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
 import { float64, int32, int64, tensor, zeros } from '@tensile/tensor';
+import { throwsWith } from './helpers/throws.js';
 
 const i64 = (d: number[] | number[][]): T.Tensor => tensor(d, { dtype: int64 });
 const vals = (t: T.Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
@@ -206,5 +207,26 @@ describe('repeatInterleave edges', () => {
     expect(() => T.split(zeros(2), 1.5)).toThrow('split: split_size must be an integer, got number 1.5');
     expect(() => T.split(zeros(2), [1, -1] as never)).toThrow(/split: split_size_or_sections must be a non-negative integer or an array of them/);
     expect(() => T.chunk(zeros(2), 1.5)).toThrow('chunk: chunks must be an integer, got number 1.5');
+  });
+});
+
+describe('the order statistics name themselves and the argument in every error', () => {
+  // each op with its own required arguments before the trailing (dim, ...) ones
+  const ops: [name: string, call: (x: unknown, ...rest: unknown[]) => unknown][] = [
+    ['sort', (x, ...r) => T.sort(x as T.Tensor, ...(r as [])),],
+    ['argsort', (x, ...r) => T.argsort(x as T.Tensor, ...(r as []))],
+    ['topk', (x, ...r) => T.topk(x as T.Tensor, 1, ...(r as []))],
+    ['kthvalue', (x, ...r) => T.kthvalue(x as T.Tensor, 1, ...(r as []))],
+    ['median', (x, ...r) => (r.length === 0 ? T.median(x as T.Tensor, 0) : T.median(x as T.Tensor, ...(r as [])))],
+    ['mode', (x, ...r) => T.mode(x as T.Tensor, ...(r as []))],
+  ];
+  const rows = ops.flatMap(([op, call]) => [
+    [`${op}: input not a tensor`, () => call([3, 1, 2]), TypeError, `${op}: input must be a Tensor, got an array`] as const,
+    [`${op}: dim out of range`, () => call(tensor([3, 1, 2]), 2), RangeError, new RegExp(`^${op}: dim 2 out of range for a 1-d tensor`)] as const,
+    [`${op}: dim not a number`, () => call(tensor([3, 1, 2]), 'x'), TypeError, new RegExp(`^${op}: dim \\(positional 1\\) must be`)] as const,
+  ]);
+  it.each(rows)('%s', (_, fn, type, message) => throwsWith(fn, type, message));
+  it("topk's sorted flag is checked by name", () => {
+    throwsWith(() => T.topk(tensor([3, 1, 2]), 1, 0, true, 'yes' as never), TypeError, /^topk: sorted \(positional 3\) must be a boolean/);
   });
 });
