@@ -230,3 +230,12 @@ describe('the order statistics name themselves and the argument in every error',
     throwsWith(() => T.topk(tensor([3, 1, 2]), 1, 0, true, 'yes' as never), TypeError, /^topk: sorted \(positional 3\) must be a boolean/);
   });
 });
+
+it("each order statistic's values are a graph node named after it (gradFn.name)", () => {
+  const x = T.randn(3, 4).requiresGrad_();
+  expect(x.sort().values.gradFn!.name).toBe('sort');
+  expect(x.topk(2).values.gradFn!.name).toBe('topk');
+  expect(x.kthvalue(2, 1, true).values.gradFn!.name).toBe('kthvalue');
+  expect(x.median(1, true).values.gradFn!.name).toBe('median');
+  expect(T.mode(x, 1, true).values.gradFn!.name).toBe('mode');
+});
