@@ -22,7 +22,7 @@ export function strykerConfig(name, mutate) {
     timeoutMS: 10000,
     timeoutFactor: 2,
     // The sandbox needs the packages and the configs; not the apps, benchmarks or reports.
-    ignorePatterns: ['/apps', '/.scratch', '/.reports', '/reports', '/runs', '**/dist', '/.turbo', '*.tsbuildinfo', '*.cpuprofile', '/BENCHMARKS.md'],
+    ignorePatterns: ['/apps', '/.stryker-tmp*', '/.scratch', '/.reports', '/reports', '/runs', '**/dist', '/.turbo', '*.tsbuildinfo', '*.cpuprofile', '/BENCHMARKS.md'],
     reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
     htmlReporter: { fileName: `reports/mutation/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
