@@ -239,3 +239,26 @@ it("each order statistic's values are a graph node named after it (gradFn.name)"
   expect(x.median(1, true).values.gradFn!.name).toBe('median');
   expect(T.mode(x, 1, true).values.gradFn!.name).toBe('mode');
 });
+
+describe('norm and vectorNorm: defaults, and errors naming the function and argument', () => {
+  const x = () => T.randn(3, 4);
+  it('keepdim is false unless asked; p defaults to fro', () => {
+    expect(x().norm(2, 1).shape).toEqual([3]);
+    expect(T.norm(x(), 2, 1, true).shape).toEqual([3, 1]);
+    expect(T.linalg.vectorNorm(x(), 2, 1).shape).toEqual([3]);
+    const y = tensor([[3, 4], [0, 0]]);
+    expect(T.norm(y).item()).toBe(5);
+  });
+  it.each<[string, () => unknown, new (...a: never[]) => Error, string | RegExp]>([
+    ['vectorNorm: input', () => T.linalg.vectorNorm([1, 2] as never), TypeError, 'vectorNorm: input must be a Tensor, got an array'],
+    ['vectorNorm: ord a string', () => T.linalg.vectorNorm(x(), '2' as never), TypeError, /^vectorNorm: ord \(positional 1\) must be a number, got /],
+    ['vectorNorm: ord NaN', () => T.linalg.vectorNorm(x(), NaN), TypeError, 'vectorNorm: ord must be a number, got number NaN'],
+    ['vectorNorm: ord in the bag a string', () => T.linalg.vectorNorm(x(), { ord: 'inf' as never }), TypeError, /^vectorNorm: ord must be a number, got /],
+    ['vectorNorm: dim a string', () => T.linalg.vectorNorm(x(), 2, 'a' as never), TypeError, /^vectorNorm: dim \(positional 2\) must be an integer, a list of them or null, got /],
+    ['vectorNorm: dtype not a dtype', () => T.linalg.vectorNorm(x(), { dtype: 'int64' }), TypeError, 'vectorNorm: dtype should be floating point or complex, but got Long'],
+    ['vectorNorm: negative order of empty', () => T.linalg.vectorNorm(T.zeros(0), -1), RangeError, 'vectorNorm: the norm of order -1 of an empty tensor is not defined'],
+    ['norm: input', () => T.norm([1, 2] as never), TypeError, 'norm: input must be a Tensor, got an array'],
+    ['norm: fro over three dims', () => T.norm(T.zeros(2, 2, 2), 'fro', [0, 1, 2]), RangeError, "norm: 'fro' takes at most two dims, got 3"],
+    ['norm: p=2 of an integer tensor', () => T.norm(T.arange(3), 2, 0), TypeError, 'norm: Expected a floating point or complex tensor as input. Got Long'],
+  ])('%s', (_, fn, type, message) => throwsWith(fn, type, message));
+});
