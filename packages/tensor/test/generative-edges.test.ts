@@ -72,6 +72,11 @@ const ERRORS: ErrorRow[] = [
     "ConvTranspose2d: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got paddingMode=3"],
   ['ConvTranspose1d paddingMode circular', () => new nn.ConvTranspose1d(4, 2, 3, { paddingMode: 'circular' as 'zeros' }), RangeError,
     'ConvTranspose1d: Only "zeros" padding mode is supported for ConvTranspose1d, got paddingMode="circular"'],
+  ['ConvTranspose2d paddingMode replicate', () => new nn.ConvTranspose2d(4, 2, 3, { paddingMode: 'replicate' as 'zeros' }), RangeError,
+    'ConvTranspose2d: Only "zeros" padding mode is supported for ConvTranspose2d, got paddingMode="replicate"'],
+  ['ConvTranspose2d paddingMode positional a number', () => new nn.ConvTranspose2d(4, 2, 3, 1, 0, 0, 1, true, 1, 0 as never), TypeError, 'ConvTranspose2d: paddingMode (positional 7) must be a string, got number 0'],
+  ['ConvTranspose1d inChannels 0', () => new nn.ConvTranspose1d(0, 2, 3), RangeError, 'ConvTranspose1d: inChannels must be an integer >= 1, got 0'],
+  ['ConvTranspose1d outChannels 1.5', () => new nn.ConvTranspose1d(4, 1.5, 3), RangeError, 'ConvTranspose1d: outChannels must be an integer >= 1, got 1.5'],
   ['ConvTranspose1d kernelSize [0]', () => new nn.ConvTranspose1d(4, 2, [0]), RangeError, 'ConvTranspose1d: kernelSize must be an integer >= 1, got [0]'],
   ['ConvTranspose1d stride 0', () => new nn.ConvTranspose1d(4, 2, 3, 0), RangeError, 'ConvTranspose1d: stride must be an integer >= 1, got 0'],
   ['ConvTranspose1d padding -1', () => new nn.ConvTranspose1d(4, 2, 3, 1, -1), RangeError, 'ConvTranspose1d: padding must be an integer >= 0, got -1'],
@@ -128,6 +133,9 @@ const ERRORS: ErrorRow[] = [
   ['ConstantPad1d padding of 3', () => new nn.ConstantPad1d([1, 2, 3] as never, 0), TypeError, 'ConstantPad1d: padding must be an integer or 2 integers (left, right), got an array'],
   ['ConstantPad2d padding a string', () => new nn.ConstantPad2d('1' as never, 0), TypeError, 'ConstantPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got string 1'],
   ['ReplicationPad1d padding [1, 0.5]', () => new nn.ReplicationPad1d([1, 0.5]), TypeError, 'ReplicationPad1d: padding must be an integer or 2 integers (left, right), got an array'],
+  ['ZeroPad2d padding of 2', () => new nn.ZeroPad2d([1, 2] as never), TypeError, 'ZeroPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got an array'],
+  ['ReflectionPad1d padding -0.5', () => new nn.ReflectionPad1d(-0.5), TypeError, 'ReflectionPad1d: padding must be an integer or 2 integers (left, right), got number -0.5'],
+  ['ReplicationPad2d padding null', () => new nn.ReplicationPad2d(null as never), TypeError, 'ReplicationPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got null'],
   ['ConstantPad1d value a string', () => new nn.ConstantPad1d(1, '0' as never), TypeError, 'ConstantPad1d: value must be a number, got string 0'],
   ['ConstantPad2d value missing', () => new (nn.ConstantPad2d as unknown as new (p: number) => T.nn.Module)(1), TypeError, 'ConstantPad2d: value must be a number, got undefined'],
 
@@ -139,6 +147,7 @@ const ERRORS: ErrorRow[] = [
   ['Upsample unknown option', () => new nn.Upsample({ scale: 2 } as never), TypeError, "Upsample: unknown option 'scale'"],
   ['UpsamplingNearest2d size and scaleFactor', () => new nn.UpsamplingNearest2d(3, 2), RangeError, 'UpsamplingNearest2d: only one of size or scale_factor should be defined'],
   ['UpsamplingBilinear2d neither', () => new nn.UpsamplingBilinear2d(), RangeError, 'UpsamplingBilinear2d: either size or scale_factor should be defined'],
+  ['UpsamplingNearest2d mode option', () => new nn.UpsamplingNearest2d({ size: 3, mode: 'bilinear' } as never), TypeError, "UpsamplingNearest2d: unknown option 'mode'"],
   ['UpsamplingBilinear2d mode option', () => new nn.UpsamplingBilinear2d({ size: 3, mode: 'nearest' } as never), TypeError, "UpsamplingBilinear2d: unknown option 'mode'"],
   ['PixelShuffle factor 0', () => new nn.PixelShuffle(0), RangeError, 'PixelShuffle: upscaleFactor must be a positive integer, got number 0'],
   ['PixelShuffle factor 1.5', () => new nn.PixelShuffle(1.5), RangeError, 'PixelShuffle: upscaleFactor must be a positive integer, got number 1.5'],
@@ -194,4 +203,18 @@ describe("the transposed convolution's backward when only some inputs need a gra
       expect(gw!.requiresGrad).toBe(true);
     });
   }
+});
+
+describe('the transposed layers: paddingMode zeros, outputSize null', () => {
+  it("paddingMode 'zeros' (PyTorch's only mode), positionally and in the bag, gives the default layer", () => {
+    const a = new nn.ConvTranspose2d(4, 2, 3, 1, 0, 0, 1, true, 1, 'zeros'), b = new nn.ConvTranspose1d(4, 2, 3, { paddingMode: 'zeros' });
+    expect([a.paddingMode, b.paddingMode]).toEqual(['zeros', 'zeros']);
+  });
+  it('forward(x, null) is forward(x): the output padding given at construction', () => {
+    const m2 = new nn.ConvTranspose2d(4, 2, 3, { stride: 2, outputPadding: [1, 0] }), m1 = new nn.ConvTranspose1d(4, 2, 3, { stride: 2, outputPadding: 1 });
+    expect(m2.call(x4, null).toArray()).toEqual(m2.call(x4).toArray());
+    expect([...m2.call(x4, null).shape]).toEqual([1, 2, 12, 11]);
+    expect(m1.call(x3, null).toArray()).toEqual(m1.call(x3).toArray());
+    expect([...m1.call(x3, null).shape]).toEqual([1, 2, 12]);
+  });
 });

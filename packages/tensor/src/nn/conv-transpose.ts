@@ -31,11 +31,12 @@ const PARAMS: readonly PositionalParam[] = [
   { name: 'paddingMode', is: (v) => typeof v === 'string', expected: 'a string' },
 ];
 const KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode', 'generator'] as const;
-const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+/** PyTorch's padding modes of the (non-transposed) convolutions, which its transposed ones refuse. */
+const OTHER_PADDING_MODES: readonly unknown[] = ['reflect', 'replicate', 'circular'];
 
 function checkPaddingMode(op: string, mode: unknown): 'zeros' {
   if (mode === undefined || mode === 'zeros') return 'zeros';
-  if (typeof mode !== 'string' || !PADDING_MODES.includes(mode)) {
+  if (!OTHER_PADDING_MODES.includes(mode)) {
     throw new RangeError(`${op}: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got paddingMode=${JSON.stringify(mode)}`);
   }
   throw new RangeError(`${op}: Only "zeros" padding mode is supported for ${op}, got paddingMode=${JSON.stringify(mode)}`);

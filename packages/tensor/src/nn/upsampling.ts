@@ -61,7 +61,7 @@ export class Upsample extends Module {
     const seq = (v: readonly number[], f: (n: number) => string): string => `(${v.map(f).join(', ')})`;
     const info = this.scaleFactor !== null
       ? `scale_factor=${typeof this.scaleFactor === 'number' ? pyFloat(this.scaleFactor) : seq(this.scaleFactor, pyFloat)}`
-      : `size=${typeof this.size === 'number' ? String(this.size) : seq(this.size ?? [], String)}`;
+      : `size=${typeof this.size === 'number' ? String(this.size) : seq(this.size as readonly number[], String)}`; // size is set when scaleFactor is not
     return `${info}, mode=${this.mode}`;
   }
 }
