@@ -98,6 +98,7 @@ const ERRORS: ErrorRow[] = [
   ['pad circular 4 dims', () => F.pad(T.randn([1, 2, 2, 2, 2]), [1, 1, 1, 1, 1, 1, 1, 1], 'circular'), RangeError, "pad: Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now: mode 'circular' pads 4 trailing dims"],
   ['pad circular no dims', () => F.pad(T.randn([3]), [], 'circular'), RangeError, "pad: Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now: mode 'circular' pads 0 trailing dims"],
   ['pad circular 2 dims of an unbatched input', () => F.pad(T.randn([2, 3, 3]), [1, 1, 1, 1], 'circular'), RangeError, 'pad: Invalid padding size, expected 2 but got 4'],
+  ['pad circular 3 dims of an unbatched input', () => F.pad(T.randn([2, 3, 3, 3]), [1, 1, 1, 1, 1, 1], 'circular'), RangeError, 'pad: Invalid padding size, expected 4 but got 6'],
   ['pad replicate 1 dim of a 4-d input', () => F.pad(x4, [1, 1], 'replicate'), RangeError, "pad: Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now: mode 'replicate' pads 1 trailing dims of a 2-d or 3-d input"],
   ['pad replicate 2 dims of a 2-d input', () => F.pad(T.randn([3, 3]), [1, 1, 1, 1], 'replicate'), RangeError, "mode 'replicate' pads 2 trailing dims of a 3-d or 4-d input, got pad [1,1,1,1] for input [3,3]"],
   ['pad replicate crops to nothing', () => F.pad(x4, [-2, -3], 'replicate'), RangeError, "pad: Only 2D, 3D, 4D, 5D padding"],
@@ -217,4 +218,8 @@ describe('the transposed layers: paddingMode zeros, outputSize null', () => {
     expect(m1.call(x3, null).toArray()).toEqual(m1.call(x3).toArray());
     expect([...m1.call(x3, null).shape]).toEqual([1, 2, 12]);
   });
+});
+
+describe('F.pad crops a dim to nothing in constant mode, as PyTorch (shape [1, 4, 5, 0])', () => {
+  it('pad(x, [-5, 0]) of [1, 4, 5, 5]', () => expect([...F.pad(x4, [-5, 0]).shape]).toEqual([1, 4, 5, 0]));
 });
