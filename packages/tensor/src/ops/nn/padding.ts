@@ -104,18 +104,14 @@ export function pad(input: Tensor, pad: readonly number[], ...rest: Positional<[
   for (let i = 0; i < src.length; i++) if (src[i]! >= 0) kept++;
   const from = new Int32Array(kept), to = new Int32Array(kept);
   for (let i = 0, j = 0; i < src.length; i++) if (src[i]! >= 0) { from[j] = src[i]!; to[j++] = i; }
-  const inner = kept === numel(input.shape) && isIdentity(from) ? input : takeFlat(input, from, [kept], 'pad');
+  // Nothing cropped: every input element is kept, in order (each dim's map only shifts), so `from` is the identity.
+  const inner = kept === numel(input.shape) ? input : takeFlat(input, from, [kept], 'pad');
   const y = scatterFlat(inner, to, shape);
   const fill = value ?? 0;
   if (fill === 0 || kept === src.length) return y;
   const bg = new (input.dtype.array as Float64ArrayConstructor)(src.length);
   for (let i = 0; i < src.length; i++) if (src[i]! < 0) bg[i] = fill;
   return add(y, wrap(bg, shape, input.dtype));
-}
-
-function isIdentity(idx: Int32Array): boolean {
-  for (let i = 0; i < idx.length; i++) if (idx[i] !== i) return false;
-  return true;
 }
 
 /**
