@@ -158,15 +158,11 @@ export class Arena {
       }
       return at;
     }
-    // From the top; a free range just below it is used first, so only the rest is new.
-    const last = this.freeAt.length - 1;
-    const at = last >= 0 && this.freeAt[last]! + this.freeLen[last]! === this.top ? this.freeAt[last]! : this.top;
+    // From the top. No free range ends at the top (release() lowers the top over one instead),
+    // so everything from the top up is new.
+    const at = this.top;
     const end = at + size;
     if (end > this.limit || !this.ensure(end)) return undefined;
-    if (at !== this.top) {
-      this.freeAt.pop();
-      this.freeLen.pop();
-    }
     this.top = end;
     this.peak = Math.max(this.peak, end);
     return at;
