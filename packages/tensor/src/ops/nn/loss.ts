@@ -79,6 +79,11 @@ function batched(op: string, input: Tensor, target: Tensor): [Tensor, Tensor, bo
   return [input, target, false];
 }
 
+/** A per-class weight `[C]` shaped to broadcast along `x`'s class dim `dim` (ones after it). */
+function alongClassDim(w: Tensor, x: Tensor, dim: number): Tensor {
+  return w.reshape([w.shape[0]!, ...x.shape.slice(dim + 1).map(() => 1)]);
+}
+
 /**
  * Masks per-target values and reduces them; `'mean'` divides by `total`: the count of kept
  * targets, or with class weights the sum of the kept targets' weights (PyTorch's total_weight).
@@ -118,7 +123,7 @@ function nllOf(
   let loss = reduceMasked(picked, keep, total, reduction);
   if (smoothing && labelSmoothing > 0) {
     const C = x.shape[1]!;
-    const xw = weight === null ? x : mul(x, weight.reshape([C, ...x.shape.slice(2).map(() => 1)]));
+    const xw = weight === null ? x : mul(x, alongClassDim(weight, x, 1));
     const smooth = reduceMasked(neg(sum(xw, 1)), keep, total, reduction);
     loss = add(mul(loss, 1 - labelSmoothing), mul(smooth, labelSmoothing / C));
   }
@@ -140,7 +145,7 @@ function probCrossEntropy(op: string, logits: Tensor, target: Tensor, o: CrossEn
   const logp = logSoftmax(logits, dim);
   const t = lo.labelSmoothing > 0 ? add(mul(target, 1 - lo.labelSmoothing), lo.labelSmoothing / C) : target;
   let prod = mul(logp, t);
-  if (w !== null) prod = mul(prod, logits.ndim > 1 ? w.reshape([C, ...logits.shape.slice(2).map(() => 1)]) : w);
+  if (w !== null) prod = mul(prod, alongClassDim(w, logits, dim));
   if (lo.reduction === 'none') return neg(sum(prod, dim));
   const total = neg(sum(prod));
   // NOTE: an empty batch gives NaN for 'mean', as PyTorch's.
