@@ -1,8 +1,9 @@
 /**
- * @internal The recurrent kernels behind `nn.RNN`, `nn.LSTM`, `nn.GRU` and their cells, composed
- * from differentiable ops (linear, sigmoid, tanh, narrow, cat), so gradients through time come
- * from autograd. Each cell is PyTorch's formula from ATen's `RNN.cpp`, in its gate layout and
- * order of operations; the performance issue fuses them.
+ * @internal The recurrent kernels behind `nn.RNN`, `nn.LSTM`, `nn.GRU` and their cells. Each cell
+ * is PyTorch's formula from ATen's `RNN.cpp`, in its gate layout and order of operations, composed
+ * from differentiable ops (linear, sigmoid, tanh, narrow, cat). A float32 layer runs the whole time
+ * loop as one node instead (`recurrent-fused.ts`: the same outputs bit for bit, a backward linear
+ * in the sequence length); the composed layer stays the reference and the other dtypes' path.
  *
  * Every sequence runs in the packed layout: `x` is `[N, in]`, the rows of step `t` are
  * `batchSizes[t]` consecutive rows, and the batch never grows with `t` (PyTorch's
@@ -16,6 +17,7 @@ import { cat, narrow, stack } from '../movement.js';
 import { relu, sigmoid, tanh } from '../unary.js';
 import { dropout } from './dropout.js';
 import { linear } from './linear.js';
+import { fusable, fusedLayer } from './recurrent-fused.js';
 import type { Generator } from '../../random.js';
 
 /** PyTorch's `mode` of an `RNNBase`. */
@@ -81,6 +83,19 @@ const rows = (t: Tensor | null, start: number, length: number): Tensor | null =>
  */
 export function recurrentLayer(mode: RecurrentMode, x: Tensor, batchSizes: readonly number[], init: State, w: CellWeights, reverse: boolean): { output: Tensor; state: State } {
   const xg = linear(x, w.wIh, w.bIh);
+  if (!fusable(xg, init, w, batchSizes)) return composedLayer(mode, xg, batchSizes, init, w, reverse);
+  // One node for the whole loop (recurrent-fused.ts): the same outputs, a linear-time backward.
+  const z = fusedLayer(mode, xg, batchSizes, init, w, reverse, composedLayer);
+  const N = xg.shape[0]!, B = batchSizes[0]!;
+  return { output: narrow(z, 0, 0, N), state: { h: narrow(z, 0, N, B), c: mode === 'LSTM' ? narrow(z, 0, N + B, B) : null } };
+}
+
+/**
+ * @internal The layer composed from differentiable ops, step by step, over the input's
+ * projection `xg` (`[N, gates·H]`): the reference the fused node is tested against, and the
+ * path for float64, projected LSTMs and recorded (higher-order) backwards.
+ */
+export function composedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly number[], init: State, w: CellWeights, reverse: boolean): { output: Tensor; state: State } {
   const T = batchSizes.length;
   const offsets: number[] = [];
   let n = 0;

@@ -1,0 +1,220 @@
+/**
+ * @internal One recurrent layer (one direction, the whole time loop) as one autograd node, for
+ * float32 (issue 25). The composed layer in `recurrent.ts` records a dozen nodes per time step,
+ * and each step's `narrow` of the input projection sends back a gradient as large as the whole
+ * projection, so its backward costs O(T²) in the sequence length. Here:
+ *
+ * - forward: per step one `h·W_hhᵀ + b_hh` product (the kernel set's `linear`), then the gates'
+ *   nonlinearities and the state update in one pass, each element rounded as the composed ops
+ *   round it (sigmoid and tanh through the same kernel calls, over the same `[b, H]` blocks), so
+ *   outputs and states are the composed layer's bits;
+ * - backward: back through time with every gate's derivative in one pass (ATen's formulas in
+ *   float32, as the composed ops' backwards), one `dgates·W_hh` product per step for the state,
+ *   and at the end `W_hh`'s and `b_hh`'s gradients from one product over all steps
+ *   (`dgatesᵀ·h_prev`) instead of a sum of per-step products.
+ *
+ * The node's single output stacks everything a caller reads: `[N + S·B, H]` with the output rows
+ * (`N`, the packed layout), then the final `h` of each of the `B` sequences, then (LSTM, `S = 2`)
+ * the final `c`. `recurrentLayer` hands out narrow views of it.
+ *
+ * A recorded backward (`createGraph`) replays the composed layer on aliases of the inputs and
+ * differentiates that, so higher-order gradients stay what the composed ops give.
+ */
+import { grad, isGradEnabled, record } from '../../autograd.js';
+import { K } from '../../kernels/index.js';
+import { float32 } from '../../dtype.js';
+import type { Tensor } from '../../tensor.js';
+import { cat } from '../movement.js';
+import { empty } from '../util.js';
+import type { CellWeights, RecurrentMode, State } from './recurrent.js';
+
+/** The composed layer over a precomputed input projection (what `recurrentLayer` runs otherwise). */
+export type ComposedLayer = (mode: RecurrentMode, xg: Tensor, batchSizes: readonly number[], init: State, w: CellWeights, reverse: boolean) => { output: Tensor; state: State };
+
+/** Whether the fused node can run this layer: float32 throughout, no LSTM projection, a non-empty sequence. */
+export function fusable(xg: Tensor, init: State, w: CellWeights, batchSizes: readonly number[]): boolean {
+  const f32 = (t: Tensor | null): boolean => t === null || t.dtype === float32;
+  return w.wHr === null && batchSizes.length > 0 && batchSizes[0]! > 0
+    && f32(xg) && f32(init.h) && f32(init.c) && f32(w.wHh) && f32(w.bHh);
+}
+
+const GATE_COUNT: Record<RecurrentMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+/**
+ * The layer over `xg = x·W_ihᵀ + b_ih` (`[N, G·H]`, packed rows), from `init` (`[B, H]` each,
+ * `B = batchSizes[0]`); `reverse` runs the steps from last to first. Returns the node's output
+ * `[N + S·B, H]` (see the file's comment).
+ */
+export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly number[], init: State, w: CellWeights, reverse: boolean, composed: ComposedLayer): Tensor {
+  const G = GATE_COUNT[mode], GH = w.wHh.shape[0]!, H = GH / G, T = batchSizes.length, B = batchSizes[0]!;
+  const lstm = mode === 'LSTM', gru = mode === 'GRU';
+  const offsets = new Array<number>(T);
+  let N = 0;
+  for (let t = 0; t < T; t++) {
+    offsets[t] = N;
+    N += batchSizes[t]!;
+  }
+  const order = Array.from({ length: T }, (_, i) => (reverse ? T - 1 - i : i));
+  const r = Math.fround;
+  const k = K();
+  const op = mode.toLowerCase();
+  const [xd, xo] = xg._contiguousData(op);
+  const [wd, wo] = w.wHh._contiguousData(op);
+  const [bd, bo] = w.bHh ? w.bHh._contiguousData(op) : [null, 0];
+
+  const S = lstm ? 2 : 1;
+  const out = empty([N + S * B, H]);
+  const z = out.storage.data as Float32Array;
+  // Saved for backward: each row's previous h (and c), the gates' activations (gate-major per
+  // step: step t's block at offsets[t]·G·H holds G blocks of [b, H]), LSTM's c and tanh(c),
+  // GRU's h·W_hn + b_hn.
+  const hp = new Float32Array(N * H);
+  const cp = lstm ? new Float32Array(N * H) : null;
+  const act = mode === 'RNN_TANH' || mode === 'RNN_RELU' ? null : new Float32Array(N * GH);
+  const cc = lstm ? new Float32Array(N * H) : null, tc = lstm ? new Float32Array(N * H) : null;
+  const hgn = gru ? new Float32Array(N * H) : null;
+  const hg = new Float32Array(B * GH);
+  const sh = new Float32Array(B * H), sc = lstm ? new Float32Array(B * H) : null;
+  {
+    const [h0, h0o] = init.h._contiguousData(op);
+    sh.set(h0.subarray(h0o, h0o + B * H));
+    if (sc) {
+      const [c0, c0o] = init.c!._contiguousData(op);
+      sc.set(c0.subarray(c0o, c0o + B * H));
+    }
+  }
+
+  for (const t of order) {
+    const b = batchSizes[t]!, o = offsets[t]!, bH = b * H, row = o * H;
+    hp.set(sh.subarray(0, bH), row);
+    if (cp) cp.set(sc!.subarray(0, bH), row);
+    k.linear(hp, row, wd, wo, bd, bo, b, H, GH, hg);
+    const xs = xo + o * GH;
+    if (lstm) {
+      const a = act!, base = o * GH;
+      // gates = (h·W_hhᵀ + b_hh) + xg, split into i, f, g, o blocks of [b, H]
+      for (let g = 0; g < 4; g++) {
+        const dst = base + g * bH;
+        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) a[dst + i * H + j] = r(hg[i * GH + g * H + j]! + xd[xs + i * GH + g * H + j]!);
+      }
+      k.unary('sigmoid', a, base, a, base, bH);
+      k.unary('sigmoid', a, base + bH, a, base + bH, bH);
+      k.unary('tanh', a, base + 2 * bH, a, base + 2 * bH, bH);
+      k.unary('sigmoid', a, base + 3 * bH, a, base + 3 * bH, bH);
+      const c = cc!, p = cp!;
+      for (let e = 0; e < bH; e++) c[row + e] = r(r(a[base + bH + e]! * p[row + e]!) + r(a[base + e]! * a[base + 2 * bH + e]!)); // f·c + i·g
+      k.unary('tanh', c, row, tc!, row, bH);
+      for (let e = 0; e < bH; e++) z[row + e] = r(a[base + 3 * bH + e]! * tc![row + e]!); // o·tanh(c')
+      sc!.set(c.subarray(row, row + bH));
+    } else if (gru) {
+      const a = act!, base = o * GH, n = hgn!;
+      for (let g = 0; g < 2; g++) {
+        const dst = base + g * bH;
+        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) a[dst + i * H + j] = r(hg[i * GH + g * H + j]! + xd[xs + i * GH + g * H + j]!);
+      }
+      k.unary('sigmoid', a, base, a, base, bH);
+      k.unary('sigmoid', a, base + bH, a, base + bH, bH);
+      const nb = base + 2 * bH;
+      for (let i = 0; i < b; i++) {
+        for (let j = 0; j < H; j++) {
+          const e = i * H + j, hv = hg[i * GH + 2 * H + j]!;
+          n[row + e] = hv;
+          a[nb + e] = r(xd[xs + i * GH + 2 * H + j]! + r(hv * a[base + e]!)); // xg_n + hg_n·r
+        }
+      }
+      k.unary('tanh', a, nb, a, nb, bH);
+      for (let e = 0; e < bH; e++) { const nv = a[nb + e]!; z[row + e] = r(r(r(hp[row + e]! - nv) * a[base + bH + e]!) + nv); } // (h − n)·z + n
+    } else {
+      for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) z[row + i * H + j] = r(hg[i * GH + j]! + xd[xs + i * GH + j]!);
+      k.unary(mode === 'RNN_TANH' ? 'tanh' : 'relu', z, row, z, row, bH);
+    }
+    sh.set(z.subarray(row, row + bH));
+  }
+  z.set(sh, N * H);
+  if (sc) z.set(sc, (N + B) * H);
+
+  const inputs = [xg, init.h, ...(lstm ? [init.c!] : []), w.wHh, ...(w.bHh ? [w.bHh] : [])];
+  return record(op, out, inputs, (gOut) => {
+    if (isGradEnabled()) return recordedBackward(gOut);
+    const [gd, go] = gOut._contiguousData(op);
+    const dxg = empty([N, GH]);
+    const dx = dxg.storage.data as Float32Array;
+    const dhg = gru ? new Float32Array(N * GH) : dx; // the gradient into h·W_hhᵀ + b_hh (GRU's differs from xg's)
+    const carryH = gd.slice(go + N * H, go + (N + B) * H); // the final states' gradients, then each step's into its previous state
+    const carryC = lstm ? gd.slice(go + (N + B) * H, go + (N + 2 * B) * H) : null;
+    const dh = new Float32Array(B * H), dhp = new Float32Array(B * H), dsub = gru ? new Float32Array(B * H) : null;
+    for (let s = T - 1; s >= 0; s--) {
+      const t = order[s]!, b = batchSizes[t]!, o = offsets[t]!, bH = b * H, row = o * H, base = o * GH;
+      for (let e = 0; e < bH; e++) dh[e] = r(gd[go + row + e]! + carryH[e]!);
+      if (lstm) {
+        const a = act!, c = carryC!, tcv = tc!, p = cp!;
+        for (let i = 0; i < b; i++) {
+          for (let j = 0; j < H; j++) {
+            const e = i * H + j, at = base + e;
+            const ig = a[at]!, fg = a[at + bH]!, gg = a[at + 2 * bH]!, og = a[at + 3 * bH]!, th = tcv[row + e]!;
+            const dO = r(dh[e]! * th);
+            const dc = r(c[e]! + r(r(dh[e]! * og) * r(1 - r(th * th)))); // tanh_backward, plus the next step's
+            const dI = r(dc * gg), dF = r(dc * p[row + e]!), dG = r(dc * ig);
+            c[e] = r(dc * fg);
+            const d = base + i * GH + j;
+            dx[d] = r(r(dI * r(1 - ig)) * ig); // sigmoid_backward: g·(1 − y)·y
+            dx[d + H] = r(r(dF * r(1 - fg)) * fg);
+            dx[d + 2 * H] = r(dG * r(1 - r(gg * gg)));
+            dx[d + 3 * H] = r(r(dO * r(1 - og)) * og);
+          }
+        }
+      } else if (gru) {
+        const a = act!, n = hgn!, ds = dsub!;
+        for (let i = 0; i < b; i++) {
+          for (let j = 0; j < H; j++) {
+            const e = i * H + j, at = base + e;
+            const rg = a[at]!, zg = a[at + bH]!, nv = a[at + 2 * bH]!;
+            const sub = r(hp[row + e]! - nv);
+            ds[e] = r(dh[e]! * zg);
+            const dz = r(dh[e]! * sub);
+            const dnp = r(r(dh[e]! - ds[e]!) * r(1 - r(nv * nv)));
+            const dr = r(dnp * n[row + e]!);
+            const d = base + i * GH + j;
+            const drp = r(r(dr * r(1 - rg)) * rg), dzp = r(r(dz * r(1 - zg)) * zg);
+            dx[d] = drp; dhg[d] = drp;
+            dx[d + H] = dzp; dhg[d + H] = dzp;
+            dx[d + 2 * H] = dnp; dhg[d + 2 * H] = r(dnp * rg);
+          }
+        }
+      } else if (mode === 'RNN_TANH') {
+        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) { const hv = z[row + i * H + j]!; dx[base + i * GH + j] = r(dh[i * H + j]! * r(1 - r(hv * hv))); }
+      } else {
+        // threshold_backward: 0 where the input was <= 0 (h = relu(x) is then 0), else the gradient (a NaN input too)
+        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) dx[base + i * GH + j] = z[row + i * H + j]! <= 0 ? 0 : dh[i * H + j]!;
+      }
+      k.linearBackward(hp, row, wd, wo, dhg, base, b, H, GH, dhp, null, null);
+      if (dsub) for (let e = 0; e < bH; e++) carryH[e] = r(dhp[e]! + dsub[e]!);
+      else carryH.set(dhp.subarray(0, bH));
+    }
+    const needW = w.wHh.requiresGrad, needB = w.bHh?.requiresGrad ?? false;
+    const dw = needW ? empty([GH, H]) : null, db = needB ? empty([GH]) : null;
+    if (dw || db) k.linearBackward(hp, 0, wd, wo, dhg, 0, N, H, GH, null, (dw?.storage.data ?? null) as Float32Array | null, (db?.storage.data ?? null) as Float32Array | null);
+    const state = (d: Float32Array | null, t: Tensor | null): Tensor | null => {
+      if (d === null || t === null || !t.requiresGrad) return null;
+      const g = empty([B, H]);
+      (g.storage.data as Float32Array).set(d);
+      return g;
+    };
+    return [xg.requiresGrad ? dxg : null, state(carryH, init.h), ...(lstm ? [state(carryC, init.c)] : []), dw, ...(w.bHh ? [db] : [])];
+  }, inputs);
+
+  /**
+   * With `createGraph`: the composed layer replayed on aliases of the inputs (views recorded in
+   * the graph, so only this node's paths reach them), differentiated with a recorded backward.
+   */
+  function recordedBackward(gOut: Tensor): (Tensor | null)[] {
+    const alias = (t: Tensor | null): Tensor | null => (t === null ? null : t.view(t.shape));
+    const [axg, ah, ac, aw, ab] = [alias(xg), alias(init.h), alias(init.c), alias(w.wHh), alias(w.bHh)];
+    const res = composed(mode, axg!, batchSizes, { h: ah!, c: ac }, { ...w, wHh: aw!, bHh: ab }, reverse);
+    const stacked = cat([res.output, res.state.h, ...(res.state.c ? [res.state.c] : [])], 0);
+    const wanted = [axg, ah, ...(lstm ? [ac] : []), aw, ...(w.bHh ? [ab] : [])];
+    const live = wanted.filter((t): t is Tensor => t !== null && t.requiresGrad);
+    const gs = live.length ? grad(stacked, live, { gradOutputs: gOut, createGraph: true, allowUnused: true }) : [];
+    return wanted.map((t) => (t !== null && t.requiresGrad ? gs[live.indexOf(t)] ?? null : null));
+  }
+}
