@@ -28,17 +28,18 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   return (list as Tensor[]).map((p) => p.grad).filter((g): g is Tensor => g !== null);
 }
 
-/** The `normType`-norm of all elements of `x`, accumulated in double. */
-function vectorNorm(x: Float32Array | Float64Array, normType: number): number {
+/** The `normType`-norm of `n` elements of `x` from `at`, accumulated in double (read in place: no copy of a gradient). */
+function vectorNorm(x: ArrayLike<number>, at: number, n: number, normType: number): number {
+  const end = at + n;
   if (normType === Infinity) {
     let m = 0;
-    for (const v of x) m = Math.max(m, Math.abs(v)); // NaN stays NaN
+    for (let i = at; i < end; i++) m = Math.max(m, Math.abs(x[i]!)); // NaN stays NaN
     return m;
   }
   let s = 0;
-  if (normType === 2) for (const v of x) s += v * v;
-  else if (normType === 1) for (const v of x) s += Math.abs(v);
-  else for (const v of x) s += Math.abs(v) ** normType;
+  if (normType === 2) for (let i = at; i < end; i++) { const v = x[i]!; s += v * v; }
+  else if (normType === 1) for (let i = at; i < end; i++) s += Math.abs(x[i]!);
+  else for (let i = at; i < end; i++) s += Math.abs(x[i]!) ** normType;
   return normType === 2 ? Math.sqrt(s) : normType === 1 ? s : s ** (1 / normType);
 }
 
@@ -67,8 +68,12 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   // float32 gradients: PyTorch's float32 norms (the total rounded to float32); any float64 one: doubles throughout, a float64 total.
   const wide = grads.some((g) => g.dtype === float64);
   const round = wide ? (x: number): number => x : Math.fround;
-  const norms = grads.map((g) => vectorNorm(g.dtype === float64 ? (g.toTypedArray() as Float64Array) : g.toFloat32Array(), normType));
-  const total = round(normType === Infinity ? norms.reduce((a, b) => (Number.isNaN(b) ? NaN : Math.max(a, b)), 0) : vectorNorm(wide ? Float64Array.from(norms) : Float32Array.from(norms), normType));
+  const norms = grads.map((g) => {
+    const [d, at] = g._contiguousAny() as [Float32Array | Float64Array, number];
+    return vectorNorm(d, at, g.numel(), normType);
+  });
+  const each = wide ? Float64Array.from(norms) : Float32Array.from(norms);
+  const total = round(normType === Infinity ? norms.reduce((a, b) => (Number.isNaN(b) ? NaN : Math.max(a, b)), 0) : vectorNorm(each, 0, each.length, normType));
   if (o.errorIfNonfinite && !Number.isFinite(total)) {
     throw new Error(`The total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`errorIfNonfinite: false\``);
   }
