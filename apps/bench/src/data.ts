@@ -71,3 +71,14 @@ export function checksum(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
 }
+
+/**
+ * Sum of absolute values, in double: the check of results whose plain sum cancels to near zero
+ * (tanh of symmetric inputs, normalised outputs, an optimizer's signed steps), where a relative
+ * comparison of the plain sum would compare rounding noise.
+ */
+export function absSum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]!);
+  return s;
+}

@@ -15,6 +15,8 @@ import { out } from './harness.js';
 import { convTransposeData, DCGAN, dcganData, layers } from './dcgan.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'pytorch_bench.py');
+/** The element-wise, normalisation and optimizer cases of issue 25 (kernels.ts, norms.ts, optimizers.ts). */
+export const opsScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'ops_bench.py');
 
 /** Writes named float arrays as the script reads them: header length, JSON header, float32 data. */
 function writeInputs(file: string, arrays: Record<string, ArrayLike<number>>, extra: Record<string, unknown> = {}): void {
@@ -36,7 +38,11 @@ function writeInputs(file: string, arrays: Record<string, ArrayLike<number>>, ex
   writeFileSync(file, Buffer.concat([len, json, Buffer.from(data.buffer)]));
 }
 
-function run(caseName: string, threads: number, arrays: Record<string, ArrayLike<number>>, extra?: Record<string, unknown>): void {
+/**
+ * Runs one case of a PyTorch script (`pytorch_bench.py` unless `scriptPath` names another that
+ * takes the same arguments `<case> <threads> <inputs.bin>` and prints the same JSON line).
+ */
+export function run(caseName: string, threads: number, arrays: Record<string, ArrayLike<number>>, extra?: Record<string, unknown>, scriptPath = script): void {
   const dir = mkdtempSync(join(tmpdir(), 'tensile-bench-'));
   try {
     const file = join(dir, 'inputs.bin');
@@ -46,7 +52,7 @@ function run(caseName: string, threads: number, arrays: Record<string, ArrayLike
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
     let line: string;
     try {
-      line = execFileSync('/usr/bin/python3', [script, caseName, String(threads), file], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+      line = execFileSync('/usr/bin/python3', [scriptPath, caseName, String(threads), file], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
     } catch (e) {
       const err = e as { status?: number; stderr?: string };
       throw new Error(err.status === 3 ? String(err.stderr).trim() : `PyTorch failed: ${String(err.stderr ?? e).split('\n').slice(-3).join(' ')}`);

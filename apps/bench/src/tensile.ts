@@ -8,7 +8,7 @@ import { gflops, out, time } from './harness.js';
 /** 'wasm-relaxed' is the wasm backend on its relaxed-SIMD build (run.mjs starts Node with the flag). */
 export type Backend = 'js' | 'wasm' | 'wasm-relaxed';
 
-function use(backend: Backend, threads = 1): void {
+export function use(backend: Backend, threads = 1): void {
   if (backend === 'wasm-relaxed' && !wasmRelaxedSimd()) throw new Error('relaxed SIMD is not available in this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
   if (backend !== 'wasm-relaxed' && wasmRelaxedSimd()) throw new Error('this runtime takes the relaxed-SIMD build by default; the plain rows need Node 20 without the flag');
   setBackend(backend === 'js' ? 'js' : 'wasm');
