@@ -12,6 +12,9 @@ import * as torch from './pytorch.js';
 import * as ours from './tensile.js';
 import * as tfjs from './tfjs.js';
 import * as lstmLm from './lstm-lm.js';
+import * as kernels from './kernels.js';
+import * as norms from './norms.js';
+import * as optimizers from './optimizers.js';
 
 type Case = () => Promise<void>;
 const cases: Record<string, Case> = {};
@@ -96,6 +99,12 @@ for (const f of ['transformer-encoder-step', 'gpt-step'] as const) {
   add(f, 'tensile-wasm', () => (f === 'gpt-step' ? attention.gptStep() : attention.encoderStep()));
   add(f, 'pytorch-1-thread', () => attention.pytorchStep(f, 1));
 }
+
+// Issue 25's kernel targets: element-wise ops at 1M elements, normalisation layers forward +
+// backward, and every optimizer's update at 10M parameters, each beside PyTorch on one thread.
+kernels.register(add);
+norms.register(add);
+optimizers.register(add);
 
 const name = process.argv[2];
 if (name === '--list') console.log(Object.keys(cases).join('\n'));
