@@ -55,7 +55,6 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     N += batchSizes[t]!;
   }
   const order = Array.from({ length: T }, (_, i) => (reverse ? T - 1 - i : i));
-  const r = Math.fround;
   const k = K();
   const op = mode.toLowerCase();
   const [xd, xo] = xg._contiguousData(op);
@@ -93,39 +92,26 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     if (lstm) {
       const a = act!, base = o * GH;
       // gates = (h·W_hhᵀ + b_hh) + xg, split into i, f, g, o blocks of [b, H]
-      for (let g = 0; g < 4; g++) {
-        const dst = base + g * bH;
-        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) a[dst + i * H + j] = r(hg[i * GH + g * H + j]! + xd[xs + i * GH + g * H + j]!);
-      }
+      for (let g = 0; g < 4; g++) gateSum(a, base + g * bH, hg, xd, xs, g * H, b, H, GH);
       k.unary('sigmoid', a, base, a, base, bH);
       k.unary('sigmoid', a, base + bH, a, base + bH, bH);
       k.unary('tanh', a, base + 2 * bH, a, base + 2 * bH, bH);
       k.unary('sigmoid', a, base + 3 * bH, a, base + 3 * bH, bH);
-      const c = cc!, p = cp!;
-      for (let e = 0; e < bH; e++) c[row + e] = r(r(a[base + bH + e]! * p[row + e]!) + r(a[base + e]! * a[base + 2 * bH + e]!)); // f·c + i·g
-      k.unary('tanh', c, row, tc!, row, bH);
-      for (let e = 0; e < bH; e++) z[row + e] = r(a[base + 3 * bH + e]! * tc![row + e]!); // o·tanh(c')
-      sc!.set(c.subarray(row, row + bH));
+      lstmCell(a, base, cp!, cc!, row, bH);
+      k.unary('tanh', cc!, row, tc!, row, bH);
+      product(a, base + 3 * bH, tc!, row, z, row, bH); // o·tanh(c')
+      sc!.set(cc!.subarray(row, row + bH));
     } else if (gru) {
       const a = act!, base = o * GH, n = hgn!;
-      for (let g = 0; g < 2; g++) {
-        const dst = base + g * bH;
-        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) a[dst + i * H + j] = r(hg[i * GH + g * H + j]! + xd[xs + i * GH + g * H + j]!);
-      }
+      for (let g = 0; g < 2; g++) gateSum(a, base + g * bH, hg, xd, xs, g * H, b, H, GH);
       k.unary('sigmoid', a, base, a, base, bH);
       k.unary('sigmoid', a, base + bH, a, base + bH, bH);
       const nb = base + 2 * bH;
-      for (let i = 0; i < b; i++) {
-        for (let j = 0; j < H; j++) {
-          const e = i * H + j, hv = hg[i * GH + 2 * H + j]!;
-          n[row + e] = hv;
-          a[nb + e] = r(xd[xs + i * GH + 2 * H + j]! + r(hv * a[base + e]!)); // xg_n + hg_n·r
-        }
-      }
+      gruCandidate(a, base, hg, xd, xs, n, row, b, H, GH);
       k.unary('tanh', a, nb, a, nb, bH);
-      for (let e = 0; e < bH; e++) { const nv = a[nb + e]!; z[row + e] = r(r(r(hp[row + e]! - nv) * a[base + bH + e]!) + nv); } // (h − n)·z + n
+      gruOut(a, base, hp, z, row, bH);
     } else {
-      for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) z[row + i * H + j] = r(hg[i * GH + j]! + xd[xs + i * GH + j]!);
+      gateSum(z, row, hg, xd, xs, 0, b, H, GH);
       k.unary(mode === 'RNN_TANH' ? 'tanh' : 'relu', z, row, z, row, bH);
     }
     sh.set(z.subarray(row, row + bH));
@@ -145,50 +131,12 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     const dh = new Float32Array(B * H), dhp = new Float32Array(B * H), dsub = gru ? new Float32Array(B * H) : null;
     for (let s = T - 1; s >= 0; s--) {
       const t = order[s]!, b = batchSizes[t]!, o = offsets[t]!, bH = b * H, row = o * H, base = o * GH;
-      for (let e = 0; e < bH; e++) dh[e] = r(gd[go + row + e]! + carryH[e]!);
-      if (lstm) {
-        const a = act!, c = carryC!, tcv = tc!, p = cp!;
-        for (let i = 0; i < b; i++) {
-          for (let j = 0; j < H; j++) {
-            const e = i * H + j, at = base + e;
-            const ig = a[at]!, fg = a[at + bH]!, gg = a[at + 2 * bH]!, og = a[at + 3 * bH]!, th = tcv[row + e]!;
-            const dO = r(dh[e]! * th);
-            const dc = r(c[e]! + r(r(dh[e]! * og) * r(1 - r(th * th)))); // tanh_backward, plus the next step's
-            const dI = r(dc * gg), dF = r(dc * p[row + e]!), dG = r(dc * ig);
-            c[e] = r(dc * fg);
-            const d = base + i * GH + j;
-            dx[d] = r(r(dI * r(1 - ig)) * ig); // sigmoid_backward: g·(1 − y)·y
-            dx[d + H] = r(r(dF * r(1 - fg)) * fg);
-            dx[d + 2 * H] = r(dG * r(1 - r(gg * gg)));
-            dx[d + 3 * H] = r(r(dO * r(1 - og)) * og);
-          }
-        }
-      } else if (gru) {
-        const a = act!, n = hgn!, ds = dsub!;
-        for (let i = 0; i < b; i++) {
-          for (let j = 0; j < H; j++) {
-            const e = i * H + j, at = base + e;
-            const rg = a[at]!, zg = a[at + bH]!, nv = a[at + 2 * bH]!;
-            const sub = r(hp[row + e]! - nv);
-            ds[e] = r(dh[e]! * zg);
-            const dz = r(dh[e]! * sub);
-            const dnp = r(r(dh[e]! - ds[e]!) * r(1 - r(nv * nv)));
-            const dr = r(dnp * n[row + e]!);
-            const d = base + i * GH + j;
-            const drp = r(r(dr * r(1 - rg)) * rg), dzp = r(r(dz * r(1 - zg)) * zg);
-            dx[d] = drp; dhg[d] = drp;
-            dx[d + H] = dzp; dhg[d + H] = dzp;
-            dx[d + 2 * H] = dnp; dhg[d + 2 * H] = r(dnp * rg);
-          }
-        }
-      } else if (mode === 'RNN_TANH') {
-        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) { const hv = z[row + i * H + j]!; dx[base + i * GH + j] = r(dh[i * H + j]! * r(1 - r(hv * hv))); }
-      } else {
-        // threshold_backward: 0 where the input was <= 0 (h = relu(x) is then 0), else the gradient (a NaN input too)
-        for (let i = 0; i < b; i++) for (let j = 0; j < H; j++) dx[base + i * GH + j] = z[row + i * H + j]! <= 0 ? 0 : dh[i * H + j]!;
-      }
+      sum(gd, go + row, carryH, dh, bH);
+      if (lstm) lstmBackward(act!, base, tc!, cp!, row, dh, carryC!, dx, b, H, GH);
+      else if (gru) gruBackward(act!, base, hgn!, hp, row, dh, dsub!, dx, dhg, b, H, GH);
+      else rnnBackward(mode === 'RNN_TANH', z, row, dh, dx, base, b, H, GH);
       k.linearBackward(hp, row, wd, wo, dhg, base, b, H, GH, dhp, null, null);
-      if (dsub) for (let e = 0; e < bH; e++) carryH[e] = r(dhp[e]! + dsub[e]!);
+      if (dsub) sum(dhp, 0, dsub, carryH, bH);
       else carryH.set(dhp.subarray(0, bH));
     }
     const needW = w.wHh.requiresGrad, needB = w.bHh?.requiresGrad ?? false;
@@ -216,5 +164,109 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     const live = wanted.filter((t): t is Tensor => t !== null && t.requiresGrad);
     const gs = live.length ? grad(stacked, live, { gradOutputs: gOut, createGraph: true, allowUnused: true }) : [];
     return wanted.map((t) => (t !== null && t.requiresGrad ? gs[live.indexOf(t)] ?? null : null));
+  }
+}
+
+// ---- the element loops, one function each (called per step: small, hot, optimised early) ----
+
+const r = Math.fround;
+
+/** `out[e] = a[aAt + e] + b[e]` in float32, `n` elements. */
+function sum(a: Float32Array, aAt: number, b: Float32Array, out: Float32Array, n: number): void {
+  for (let e = 0; e < n; e++) out[e] = r(a[aAt + e]! + b[e]!);
+}
+
+/** `out[oAt + e] = a[aAt + e] · b[bAt + e]` in float32, `n` elements. */
+function product(a: Float32Array, aAt: number, b: Float32Array, bAt: number, out: Float32Array, oAt: number, n: number): void {
+  for (let e = 0; e < n; e++) out[oAt + e] = r(a[aAt + e]! * b[bAt + e]!);
+}
+
+/** One gate's pre-activation, `(h·W_hhᵀ + b_hh) + xg` over columns `col .. col + H` of both, into a `[b, H]` block at `dst`. */
+function gateSum(out: Float32Array, dst: number, hg: Float32Array, xd: Float32Array, xs: number, col: number, b: number, H: number, GH: number): void {
+  for (let i = 0; i < b; i++) {
+    const o = dst + i * H, h = i * GH + col, x = xs + i * GH + col;
+    for (let j = 0; j < H; j++) out[o + j] = r(hg[h + j]! + xd[x + j]!);
+  }
+}
+
+/** LSTM's `c' = f·c + i·g` from the step's activation blocks at `base` (i, f, g, o). */
+function lstmCell(a: Float32Array, base: number, cp: Float32Array, cc: Float32Array, row: number, bH: number): void {
+  for (let e = 0; e < bH; e++) cc[row + e] = r(r(a[base + bH + e]! * cp[row + e]!) + r(a[base + e]! * a[base + 2 * bH + e]!));
+}
+
+/** GRU's candidate pre-activation `xg_n + hg_n·r` into the n block, keeping `hg_n` for backward. */
+function gruCandidate(a: Float32Array, base: number, hg: Float32Array, xd: Float32Array, xs: number, hgn: Float32Array, row: number, b: number, H: number, GH: number): void {
+  const bH = b * H, nb = base + 2 * bH;
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < H; j++) {
+      const e = i * H + j, hv = hg[i * GH + 2 * H + j]!;
+      hgn[row + e] = hv;
+      a[nb + e] = r(xd[xs + i * GH + 2 * H + j]! + r(hv * a[base + e]!));
+    }
+  }
+}
+
+/** GRU's `h' = (h − n)·z + n`. */
+function gruOut(a: Float32Array, base: number, hp: Float32Array, z: Float32Array, row: number, bH: number): void {
+  const nb = base + 2 * bH;
+  for (let e = 0; e < bH; e++) {
+    const nv = a[nb + e]!;
+    z[row + e] = r(r(r(hp[row + e]! - nv) * a[base + bH + e]!) + nv);
+  }
+}
+
+/**
+ * One LSTM step back: from `dh` and the carried `dc` (updated to the previous step's), each
+ * gate's pre-activation gradient into `dx`'s rows (`[b, 4H]` at `base`), with the composed ops'
+ * roundings: mul's `g·other`, tanh_backward `g·(1 − y²)`, sigmoid_backward `g·(1 − y)·y`.
+ */
+function lstmBackward(a: Float32Array, base: number, tc: Float32Array, cp: Float32Array, row: number, dh: Float32Array, dcarry: Float32Array, dx: Float32Array, b: number, H: number, GH: number): void {
+  const bH = b * H;
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < H; j++) {
+      const e = i * H + j, at = base + e;
+      const ig = a[at]!, fg = a[at + bH]!, gg = a[at + 2 * bH]!, og = a[at + 3 * bH]!, th = tc[row + e]!, g = dh[e]!;
+      const dO = r(g * th);
+      const dc = r(dcarry[e]! + r(r(g * og) * r(1 - r(th * th))));
+      const dI = r(dc * gg), dF = r(dc * cp[row + e]!), dG = r(dc * ig);
+      dcarry[e] = r(dc * fg);
+      const d = base + i * GH + j;
+      dx[d] = r(r(dI * r(1 - ig)) * ig);
+      dx[d + H] = r(r(dF * r(1 - fg)) * fg);
+      dx[d + 2 * H] = r(dG * r(1 - r(gg * gg)));
+      dx[d + 3 * H] = r(r(dO * r(1 - og)) * og);
+    }
+  }
+}
+
+/** One GRU step back: the pre-activation gradients into `dx` (xg's) and `dhg` (h·W_hhᵀ + b_hh's), and `dsub`, the direct path into the previous h. */
+function gruBackward(a: Float32Array, base: number, hgn: Float32Array, hp: Float32Array, row: number, dh: Float32Array, dsub: Float32Array, dx: Float32Array, dhg: Float32Array, b: number, H: number, GH: number): void {
+  const bH = b * H;
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < H; j++) {
+      const e = i * H + j, at = base + e;
+      const rg = a[at]!, zg = a[at + bH]!, nv = a[at + 2 * bH]!, g = dh[e]!;
+      const sub = r(hp[row + e]! - nv);
+      const ds = r(g * zg);
+      dsub[e] = ds;
+      const dz = r(g * sub);
+      const dnp = r(r(g - ds) * r(1 - r(nv * nv)));
+      const dr = r(dnp * hgn[row + e]!);
+      const drp = r(r(dr * r(1 - rg)) * rg), dzp = r(r(dz * r(1 - zg)) * zg);
+      const d = base + i * GH + j;
+      dx[d] = drp; dhg[d] = drp;
+      dx[d + H] = dzp; dhg[d + H] = dzp;
+      dx[d + 2 * H] = dnp; dhg[d + 2 * H] = r(dnp * rg);
+    }
+  }
+}
+
+/** One plain RNN step back: tanh_backward from the output, or relu's threshold_backward (0 where the input was <= 0, which is where h is; a NaN input passes the gradient). */
+function rnnBackward(tanh: boolean, z: Float32Array, row: number, dh: Float32Array, dx: Float32Array, base: number, b: number, H: number, GH: number): void {
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < H; j++) {
+      const hv = z[row + i * H + j]!, g = dh[i * H + j]!;
+      dx[base + i * GH + j] = tanh ? r(g * r(1 - r(hv * hv))) : hv <= 0 ? 0 : g;
+    }
   }
 }
