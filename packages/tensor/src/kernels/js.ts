@@ -1,5 +1,6 @@
 import { erf, erfFast, normalCdfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
+import { expf, sigmoidf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -74,7 +75,12 @@ const isFloat32 = (o: unknown): boolean => o instanceof Float32Array;
 
 const U: Record<UnaryKind, URow> = {
   neg: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = -a[ai + i]!; },
-  exp: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.exp(a[ai + i]!); },
+  // NOTE: float32 results: the float32 polynomials of transcendental.ts (the module's bits);
+  // float64 results: Math's functions.
+  exp: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = expf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) o[oi + i] = Math.exp(a[ai + i]!);
+  },
   log: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log(a[ai + i]!); },
   log1p: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log1p(a[ai + i]!); },
   sqrt: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.sqrt(a[ai + i]!); },
@@ -85,8 +91,14 @@ const U: Record<UnaryKind, URow> = {
   // branchy form mispredicts half the time and ran 3-4x slower.
   // relu: x above 0, NaN stays NaN, everything else (-0 and -Infinity too) is +0
   relu: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x > 0 || x !== x ? x : 0; } },
-  sigmoid: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / (1 + Math.exp(-a[ai + i]!)); },
-  tanh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.tanh(a[ai + i]!); },
+  sigmoid: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = sigmoidf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) o[oi + i] = 1 / (1 + Math.exp(-a[ai + i]!));
+  },
+  tanh: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = tanhf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) o[oi + i] = Math.tanh(a[ai + i]!);
+  },
   // NOTE: float32 results take the tabulated erf (1e-10 relative: the same float32 value in
   // all but rare cases, 5x faster); float64 results the precise series (see erf.ts).
   erf: (o, oi, a, ai, n) => {

@@ -954,39 +954,70 @@
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
-  ;; ---- exp, sigmoid and tanh of float32s (in f64x2 lanes through $expd) ---------------------
+;; ---- exp, sigmoid and tanh of float32s, in f32x4 lanes --------------------------------------
+  ;; Cephes' expf and tanhf (range reduction by Cody-Waite, minimax polynomials), every operation
+  ;; a float32 one in a fixed order and no fused multiply-add, so kernels/transcendental.ts
+  ;; computes the same bits in JavaScript (Math.fround after each operation). Accuracy from the
+  ;; correctly rounded results: test/transcendental.test.ts and `npm run ulp` (all 2^32 inputs).
 
-  ;; one f64x2 of arguments -> results: op 0 e^v; op 1 1 / (1 + e^-v); op 2 tanh v, as
-  ;; sign(v)·(1 - 2 / (e^(2|v|) + 1)), and v itself where |v| < 2^-12 (there float32 rounds tanh v
-  ;; to v, and the formula would cancel). $expd is within a few f64 ulps, so each result, rounded
-  ;; once to float32, is almost always the JavaScript kernel's (tested to 1 float32 ulp).
-  (func $expish (param $op i32) (param $v v128) (result v128)
-    (local $a v128) (local $t v128)
-    (if (i32.eqz (local.get $op)) (then (return (call $expd (local.get $v)))))
-    (if (i32.eq (local.get $op) (i32.const 1)) (then
-      (return (f64x2.div (f64x2.splat (f64.const 1))
-        (f64x2.add (f64x2.splat (f64.const 1)) (call $expd (f64x2.neg (local.get $v))))))))
-    (local.set $a (f64x2.abs (local.get $v)))
-    (local.set $t (f64x2.sub (f64x2.splat (f64.const 1))
-      (f64x2.div (f64x2.splat (f64.const 2))
-        (f64x2.add (call $expd (f64x2.add (local.get $a) (local.get $a))) (f64x2.splat (f64.const 1))))))
-    ;; the sign of v on |t|; v itself where |v| is tiny
-    (local.set $t (v128.or (v128.and (local.get $t) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))
-                           (v128.and (local.get $v) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
-    (v128.bitselect (local.get $v) (local.get $t) (f64x2.lt (local.get $a) (f64x2.splat (f64.const 0x1p-12)))))
+  ;; 2^k for integer lanes k in [-126, 127], as floats
+  (func $pow2 (param $k v128) (result v128)
+    (i32x4.shl (i32x4.add (local.get $k) (i32x4.splat (i32.const 127))) (i32.const 23)))
 
-  ;; expish: n float32s from x to o (any n), two at a time.
-  (func (export "expish") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
-    (local $e i32)
+  ;; e^x. x is clamped to [-104, 89] (beyond, the result is 0 or +inf; NaN stays NaN); n =
+  ;; nearest(x·log2 e); r = x - n·C1 - n·C2 (C1 has 9 significant bits: n·C1 is exact);
+  ;; e^r = 1 + r + r²·P(r); the result e^r · 2^n scaled in two exact-or-rounding-once halves, so
+  ;; subnormal results round once.
+  (func $exp4 (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $y v128) (local $k v128) (local $k1 v128)
+    (local.set $x (f32x4.max (f32x4.min (local.get $x) (f32x4.splat (f32.const 89))) (f32x4.splat (f32.const -104))))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0x1.715476p+0)))))
+    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0x1.63p-1)))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (f32x4.splat (f32.const -0x1.bd0106p-13)))))
+    (local.set $y (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.a0d2cep-13)) (local.get $r)) (f32x4.splat (f32.const 0x1.6e879cp-10))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0x1.11121p-7))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0x1.555382p-5))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0x1.555554p-3))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0.5))))
+    (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r)) (f32x4.splat (f32.const 1))))
+    (local.set $k (i32x4.trunc_sat_f32x4_s (local.get $n)))
+    (local.set $k1 (i32x4.shr_s (local.get $k) (i32.const 1)))
+    (f32x4.mul (f32x4.mul (local.get $y) (call $pow2 (local.get $k1))) (call $pow2 (i32x4.sub (local.get $k) (local.get $k1)))))
+
+  ;; tanh x: x itself where |x| < 2^-12 (float32 rounds tanh x to x there; this keeps -0);
+  ;; x + x·z·T(z), z = x², where |x| <= 0.625 (or x is NaN); else sign(x)·(1 - 2 / (e^(2|x|) + 1)).
+  (func $tanh4 (param $x v128) (result v128)
+    (local $a v128) (local $z v128) (local $p v128) (local $big v128)
+    (local.set $a (f32x4.abs (local.get $x)))
+    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (f32x4.add (f32x4.mul (f32x4.splat (f32.const -0x1.75e1d4p-8)) (local.get $z)) (f32x4.splat (f32.const 0x1.52269cp-6))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -0x1.b83c5ap-5))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 0x1.110726p-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -0x1.555532p-2))))
+    (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $x)) (local.get $x)))
+    (local.set $big (f32x4.sub (f32x4.splat (f32.const 1)) (f32x4.div (f32x4.splat (f32.const 2))
+      (f32x4.add (call $exp4 (f32x4.add (local.get $a) (local.get $a))) (f32x4.splat (f32.const 1))))))
+    (local.set $big (v128.or (local.get $big) (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+    (v128.bitselect (local.get $x)
+      (v128.bitselect (local.get $big) (local.get $p) (f32x4.gt (local.get $a) (f32x4.splat (f32.const 0.625))))
+      (f32x4.lt (local.get $a) (f32x4.splat (f32.const 0x1p-12)))))
+
+  ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, of n float32s from x to o, four at a
+  ;; time (a last partial group reads and writes up to three floats past n: callers stage
+  ;; through scratch rounded up to whole v128s).
+  (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
+    (local $e i32) (local $v v128)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
-    (block $d2 (loop $l2
-      (br_if $d2 (i32.gt_u (i32.add (local.get $x) (i32.const 8)) (local.get $e)))
-      (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
-        (call $expish (local.get $op) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))))))
-      (local.set $x (i32.add (local.get $x) (i32.const 8)))
-      (local.set $o (i32.add (local.get $o) (i32.const 8)))
-      (br $l2)))
-    (if (i32.lt_u (local.get $x) (local.get $e)) (then
-      (v128.store32_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
-        (call $expish (local.get $op) (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $x)))))))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (local.set $v (v128.load (local.get $x)))
+      (v128.store (local.get $o)
+        (if (result v128) (i32.eqz (local.get $op))
+          (then (call $exp4 (local.get $v)))
+          (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
+            (then (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
+            (else (call $tanh4 (local.get $v)))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $l))))
 )

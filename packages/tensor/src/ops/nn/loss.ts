@@ -1,5 +1,6 @@
 import { isGradEnabled, noGrad, record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
+import { K } from '../../kernels/index.js';
 import { checkOptions } from '../../options.js';
 import { fmt, numel, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
@@ -232,13 +233,15 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
     }
     const ds = noGrad(() => dsOf(g)).toFloat32Array();
     const out = empty([N, C]);
-    const o = out.storage.data as Float32Array, yd = y._f32('crossEntropy'), kd = keep.storage.data as Uint8Array;
+    const o = out.storage.data as Float32Array, kd = keep.storage.data as Uint8Array;
+    // exp(y) by the kernel set, the composed backward's `exp(y)` bits
+    K().unary('exp', y._f32('crossEntropy'), y.offset, o, 0, N * C);
     for (let n = 0; n < N; n++) {
       // G's row: 0 + (-ds) at the target (float32: -0 becomes 0), zeros elsewhere; its sum is exact.
       const gt = kd[n] ? Math.fround(0 + -ds[n]!) : 0;
       const t = kd[n] ? idx[n]! - n * C : -1;
       for (let c = 0; c < C; c++) {
-        const e = Math.fround(Math.exp(yd[n * C + c]!));
+        const e = o[n * C + c]!;
         o[n * C + c] = (c === t ? gt : 0) - Math.fround(e * gt);
       }
     }

@@ -1,0 +1,70 @@
+/**
+ * float32 `exp`, `sigmoid` and `tanh`: Cephes' `expf` and `tanhf` (Cody–Waite range reduction,
+ * minimax polynomials), the algorithm the WebAssembly module runs in f32x4 lanes (`$exp4`,
+ * `$tanh4` in kernels.wat). Every step here is one float32 operation, `Math.fround` of the
+ * double result (for `+ - * /` of float32 values that is the float32 operation itself), in the
+ * module's order and without fused multiply-adds, so both kernel sets give the same bits for
+ * every input (test/transcendental.test.ts checks it on every exponent and around each branch).
+ *
+ * Accuracy, from the correctly rounded float32 results over all 2^32 inputs (`npm run ulp`):
+ * see the table in BENCHMARKS.md and the bounds asserted on a sample in the suite. PyTorch's own
+ * CPU kernels (SLEEF) are within 1–3.5 ulp; float64 keeps `Math.exp`/`Math.tanh`.
+ */
+const r = Math.fround;
+
+// The constants as float32 values (the .wat spells the same bits in hex).
+const LOG2E = 1.4426950216293335;
+const C1 = 0.693359375; // ln 2's leading 9 bits: n·C1 is exact for |n| <= 2^15
+const C2 = -0.00021219444170128554; // ln 2 − C1, rounded
+const P0 = 0.00019875691214110702, P1 = 0.001398199936375022, P2 = 0.008333452045917511;
+const P3 = 0.04166579619050026, P4 = 0.1666666567325592, P5 = 0.5;
+const T0 = -0.0057049887254834175, T1 = 0.0206390880048275, T2 = -0.05373971536755562;
+const T3 = 0.13331441581249237, T4 = -0.3333328068256378;
+/** 2^(i − 128): the scales of expf's result (a table: `2 ** k` is a call to Math.pow). */
+const POW2 = Float64Array.from({ length: 256 }, (_, i) => 2 ** (i - 128));
+const ROUND = 12582912; // 1.5·2^23: float32 x + ROUND − ROUND is x rounded to an integer, ties to even (|x| < 2^22)
+
+/**
+ * @internal e^x of a float32 `x`, as a float32. Beyond [-104, 89] the result is 0 or +inf; NaN gives NaN.
+ */
+export function expf(x: number): number {
+  const c = x > 89 ? 89 : x < -104 ? -104 : x; // NaN falls through both tests
+  const n = r(r(r(c * LOG2E) + ROUND) - ROUND);
+  let t = r(c - r(n * C1));
+  t = r(t - r(n * C2));
+  let y = r(r(P0 * t) + P1);
+  y = r(r(y * t) + P2);
+  y = r(r(y * t) + P3);
+  y = r(r(y * t) + P4);
+  y = r(r(y * t) + P5);
+  y = r(r(r(y * r(t * t)) + t) + 1);
+  // 2^n in two halves (each a normal float32), so a subnormal result rounds once
+  const k = n | 0, k1 = k >> 1;
+  return r(r(y * POW2[k1 + 128]!) * POW2[k - k1 + 128]!);
+}
+
+/**
+ * @internal `1 / (1 + e^-x)` of a float32 `x`, as a float32 (the module's op 1).
+ */
+export function sigmoidf(x: number): number {
+  return r(1 / r(1 + expf(-x)));
+}
+
+/**
+ * @internal tanh of a float32 `x`, as a float32: `x` where `|x| < 2^-12` (float32 rounds tanh x to x; keeps
+ * -0), Cephes' odd polynomial up to `|x| = 0.625` (and for NaN), else `sign(x)·(1 − 2/(e^(2|x|) + 1))`.
+ */
+export function tanhf(x: number): number {
+  const a = Math.abs(x);
+  if (a < 2 ** -12) return x;
+  if (a > 0.625) {
+    const t = r(1 - r(2 / r(expf(r(a + a)) + 1)));
+    return x < 0 ? -t : t;
+  }
+  const z = r(x * x);
+  let p = r(r(T0 * z) + T1);
+  p = r(r(p * z) + T2);
+  p = r(r(p * z) + T3);
+  p = r(r(p * z) + T4);
+  return r(r(r(p * z) * x) + x);
+}
