@@ -1,13 +1,16 @@
-import { bool as boolDType } from '../../dtype.js';
+import { isGradEnabled, record } from '../../autograd.js';
+import { bool as boolDType, float32 } from '../../dtype.js';
+import { K } from '../../kernels/index.js';
 import { ShapeError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { fmt } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { add, mul, where } from '../binary.js';
+import { add, mul, sub, where } from '../binary.js';
 import { full } from '../creation.js';
 import { matmul } from '../matmul.js';
 import { transpose, triu } from '../movement.js';
-import { describe, expectTensor } from '../util.js';
+import { sum } from '../reduce.js';
+import { describe, empty, expectTensor } from '../util.js';
 import { dropout } from './dropout.js';
 import { softmax } from './activation.js';
 
@@ -78,7 +81,13 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     throw new TypeError(`${op}: attnMask must be bool or floating point, got ${attnMask.dtype.name}`);
   }
   const L = query.shape[query.ndim - 2]!, S = key.shape[key.ndim - 2]!;
-  let scores = mul(matmul(query, transpose(key, -2, -1)), scale ?? 1 / Math.sqrt(E));
+  const product = matmul(query, transpose(key, -2, -1));
+  if (product.dtype === float32 && attnMask === null && S > 0) {
+    let weights = scaledSoftmax(product, scale ?? 1 / Math.sqrt(E), isCausal);
+    if (p !== 0) weights = dropout(weights, p, true);
+    return matmul(weights, value);
+  }
+  let scores = mul(product, scale ?? 1 / Math.sqrt(E));
   if (isCausal) scores = add(scores, causalBias(L, S, scores));
   else if (attnMask !== null) {
     scores = attnMask.dtype === boolDType ? where(attnMask, scores, -Infinity) : add(scores, attnMask);
@@ -86,4 +95,46 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   let weights = softmax(scores, -1);
   if (p !== 0) weights = dropout(weights, p, true);
   return matmul(weights, value);
+}
+
+/**
+ * `softmax(s·scale + causal bias)` over the last dim of float32 scores `s` (`[..., L, S]`) as one
+ * node: the scaled (and masked) scores go straight into the output array, softmax runs in place
+ * there, and the backward is one pass per row. Every element is rounded as the composed ops
+ * round it (mul, add of the `-inf`/0 bias, the softmax kernel; backward `y·(g − Σ g·y)` with the
+ * sum in double, then `·scale`), so the result and gradient are the composed form's bits,
+ * without its four `[..., L, S]` intermediates and its `[L, S]` bias.
+ * @internal
+ */
+export function scaledSoftmax(s: Tensor, scale: number, causal: boolean): Tensor {
+  const S = s.shape[s.ndim - 1]!, L = s.shape[s.ndim - 2]!, rows = s.numel() / S;
+  const out = empty(s.shape);
+  const y = out.storage.data as Float32Array;
+  const [sd, so] = s._contiguousData('scaledDotProductAttention');
+  const c = Math.fround(scale), r = Math.fround;
+  for (let row = 0; row < rows; row++) {
+    const at = row * S, i = row % L; // query i may see keys 0..i (top-left aligned)
+    for (let j = 0; j < S; j++) {
+      const v = r(sd[so + at + j]! * c);
+      y[at + j] = causal && j > i ? v + -Infinity : v; // the bias add: -inf, or NaN from a NaN or +inf score
+    }
+  }
+  K().softmax(y, 0, rows, S, 1, y, false);
+  return record('scaledSoftmax', out, [s], (g) => {
+    if (isGradEnabled()) {
+      // Recorded: the composed backward, differentiable in g and (through y) in the scores.
+      return [mul(mul(out, sub(g, sum(mul(g, out), -1, true))), c)];
+    }
+    const [gd, go] = g._contiguousData('scaledDotProductAttention');
+    const dx = empty(s.shape);
+    const d = dx.storage.data as Float32Array;
+    for (let row = 0; row < rows; row++) {
+      const at = row * S;
+      let acc = 0;
+      for (let j = 0; j < S; j++) acc += r(gd[go + at + j]! * y[at + j]!);
+      const t = r(acc);
+      for (let j = 0; j < S; j++) d[at + j] = r(r(y[at + j]! * r(gd[go + at + j]! - t)) * c);
+    }
+    return [dx];
+  }, [out]);
 }
