@@ -133,7 +133,7 @@ describe('the MNIST CLI: every user error is one line, status 2, and writes noth
       expect(summary.epochs.map((e) => [e.epoch, e.settings.lr])).toEqual([[1, 0.2], [2, 5]]);
       const last = readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; epoch: number; settings?: { lr: number } }).filter((l) => l.kind === 'epoch').at(-1)!;
       expect([last.epoch, last.settings?.lr]).toEqual([2, 5]);
-    });
+    }, 60_000); // a hang guard: two epochs in a child process took over 5 s on a loaded machine
 
     it('--resume --seed 1 (another train/test split): refused', () => {
       const d = withCheckpoint('reseed', bytes);

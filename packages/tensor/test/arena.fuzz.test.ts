@@ -99,7 +99,7 @@ describe('the arena allocator', () => {
     for (const m of live) for (const v of m) arena._free(v);
     live = [];
     expect(arena.used).toBe(ARENA_SCRATCH);
-  });
+  }, 60_000); // a hang guard: under a loaded 2-core CI machine the 200-step sweep took over 5 s
 
   it('refuses to free what it did not hand out, or twice', () => {
     const arena = new Arena(64);
