@@ -58,7 +58,7 @@ function softmax64(x: Float64Array, off: number, pre: number, D: number, post: n
 export function softmax(x: Tensor, dim: number): Tensor {
   const [y, d] = softmaxForward('softmax', x, dim, false);
   // d softmax: y * (g - sum(g * y))
-  return record('softmax', y, [x], (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
+  return record('softmax', y, [x], (g) => [softmaxBackward(false, y, g, d) ?? mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
 }
 
 /**
@@ -77,7 +77,36 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   // `x - logsumexp(x)` would materialise exp(x - max) twice and route the gradient through a
   // log of a sum, which loses precision for confident (near one-hot) rows. softmax is
   // recovered as exp(y), so the backward stays differentiable for double backward.
-  return record('logSoftmax', y, [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))], [y]);
+  return record('logSoftmax', y, [x], (g) => [softmaxBackward(true, y, g, d) ?? sub(g, mul(exp(y), sum(g, d, true)))], [y]);
+}
+
+/**
+ * The float32 backward of softmax (`y·(g − Σ g·y)`) or log-softmax (`g − e^y·Σ g`) along `d` in
+ * one pass per row, every element rounded as the composed ops round it (the products and
+ * differences in float32, the sum in double in the dim's order, as `sum`'s kernels, e^y from the
+ * kernel set), so it gives the composed backward's bits without its three full-size
+ * intermediates (the broadcast product of the composed form ran element by element in JS). Null
+ * where the composed form must run: a recorded backward, or another dtype.
+ */
+function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number): Tensor | null {
+  if (isGradEnabled() || y.dtype !== float32 || g.dtype !== float32) return null;
+  const D = y.shape[d] ?? 1, pre = numel(y.shape.slice(0, d)), post = numel(y.shape.slice(d + 1));
+  const [yd, yo] = y._contiguousData('softmax'), [gd, go] = g._contiguousData('softmax');
+  const out = empty(y.shape);
+  const o = out.storage.data as Float32Array, r = Math.fround;
+  if (log) K().unary('exp', yd, yo, o, 0, o.length);
+  for (let p = 0; p < pre; p++) {
+    for (let q = 0; q < post; q++) {
+      const at = p * D * post + q;
+      let s = 0;
+      if (log) for (let k = 0; k < D; k++) s += gd[go + at + k * post]!;
+      else for (let k = 0; k < D; k++) s += r(gd[go + at + k * post]! * yd[yo + at + k * post]!);
+      const t = r(s);
+      if (log) for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(gd[go + i]! - r(o[i]! * t)); }
+      else for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(yd[yo + i]! * r(gd[go + i]! - t)); }
+    }
+  }
+  return out;
 }
 
 // ---- activations --------------------------------------------------------------------------
