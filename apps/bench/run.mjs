@@ -96,6 +96,10 @@ const families = [
   ['cnn-sgd', 'training step, CNN (conv 5×5 → pool → conv 5×5 → pool → linear), batch 64, SGD (ms/step, lower is better)'],
   ['transformer-encoder-step', 'training step, TransformerEncoderLayer(128, 4, 512) on [64, 16, 128] (seq, batch, feature), MSE, SGD (ms/step, lower is better)'],
   ['gpt-step', 'training step, character GPT of npm run gpt at 4 layers × 4 heads, width 128, context 64, batch 16, AdamW (ms/step, lower is better)'],
+  ['lstm-lm', 'training step, word_language_model LSTM 2×200, vocabulary 2000, bptt 35, batch 20, clip 0.25 (ms/step, lower is better)'],
+  ['convtranspose2d-128-64', 'ConvTranspose2d(128, 64, 4, 2, 1) forward + backward (ms, lower is better)'],
+  ['dcgan-32', 'DCGAN iteration at 32×32, both networks, Adam (ms/iteration, lower is better)'],
+  ['dcgan-64', 'DCGAN iteration at 64×64, both networks, Adam (ms/iteration, lower is better)'],
   // Titles name no parenthesis before the unit's: the PyTorch table cuts each at its first ' ('.
   ...ELEMENTWISE.flatMap(([op, name]) => [
     [`${op}-1M`, `${name} on 1M float32 elements, forward (ns/element, lower is better)`],
