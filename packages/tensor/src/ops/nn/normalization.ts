@@ -1,4 +1,4 @@
-import { isGradEnabled, noGrad, record } from '../../autograd.js';
+import { grad, isGradEnabled, noGrad, record } from '../../autograd.js';
 import { float32, float64, type DType } from '../../dtype.js';
 import { ShapeError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
@@ -51,18 +51,38 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   const mean = new Float64Array(C), invstd = new Float64Array(C), variance = new Float64Array(C);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float32Array | Float64Array;
+  // NOTE: each pass runs in memory order (sample, channel, position) with one accumulator per
+  // channel, so a channel's terms add in the order (sample, position) of the channel-by-channel
+  // loops before (same bits) while the array is read front to back: for [N, C] inputs (S = 1)
+  // the channel-major order read one float per cache line.
+  const acc = new Float64Array(C);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      let s = acc[c]!;
+      for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) s += xd[i]!;
+      acc[c] = s;
+    }
+  }
+  for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const m = mean[c]!;
+      let q = acc[c]!;
+      for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) { const d = xd[i]! - m; q += d * d; }
+      acc[c] = q;
+    }
+  }
+  const scale = new Float64Array(C), shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
-    let s = 0;
-    for (let n = 0; n < N; n++) for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) s += xd[i]!;
-    const m = s / M;
-    let q = 0;
-    for (let n = 0; n < N; n++) for (let i = xo + (n * C + c) * S, e = i + S; i < e; i++) { const d = xd[i]! - m; q += d * d; }
-    const v = q / M, is = 1 / Math.sqrt(v + eps);
-    mean[c] = m; variance[c] = v; invstd[c] = is;
-    const scale = wd ? is * wd[wo + c]! : is, shift = bd ? bd[bo + c]! : 0;
-    for (let n = 0; n < N; n++) {
-      const base = (n * C + c) * S;
-      for (let j = 0; j < S; j++) yd[base + j] = (xd[xo + base + j]! - m) * scale + shift;
+    const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
+    variance[c] = v; invstd[c] = is;
+    scale[c] = wd ? is * wd[wo + c]! : is;
+    shift[c] = bd ? bd[bo + c]! : 0;
+  }
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const base = (n * C + c) * S, m = mean[c]!, k = scale[c]!, sh = shift[c]!;
+      for (let j = 0; j < S; j++) yd[base + j] = (xd[xo + base + j]! - m) * k + sh;
     }
   }
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
@@ -87,21 +107,27 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
     const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
-    for (let c = 0; c < C; c++) {
-      const m = mean[c]!, is = invstd[c]!;
-      let sg = 0, sgx = 0;
-      for (let n = 0; n < N; n++) {
-        const base = (n * C + c) * S;
-        for (let j = 0; j < S; j++) { const gv = gd[go + base + j]!; sg += gv; sgx += gv * (xd[xo + base + j]! - m); }
+    const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const base = (n * C + c) * S, m = mean[c]!;
+        let a = sg[c]!, q = sgx[c]!;
+        for (let j = 0; j < S; j++) { const gv = gd[go + base + j]!; a += gv; q += gv * (xd[xo + base + j]! - m); }
+        sg[c] = a; sgx[c] = q;
       }
-      const dot = sgx * is; // Σ dy·xhat
+    }
+    const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
       if (dw) (dw.storage.data as Float32Array | Float64Array)[c] = dot;
-      if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg;
-      if (dxd) {
-        const k = wd ? is * wd[wo + c]! : is, gm = sg / M, xm = dot / M;
-        for (let n = 0; n < N; n++) {
-          const base = (n * C + c) * S;
-          for (let j = 0; j < S; j++) dxd[base + j] = (gd[go + base + j]! - gm - (xd[xo + base + j]! - m) * is * xm) * k;
+      if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
+      k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
+    }
+    if (dxd) {
+      for (let n = 0; n < N; n++) {
+        for (let c = 0; c < C; c++) {
+          const base = (n * C + c) * S, m = mean[c]!, is = invstd[c]!, kc = k[c]!, g0 = gm[c]!, x0 = xm[c]!;
+          for (let j = 0; j < S; j++) dxd[base + j] = (gd[go + base + j]! - g0 - (xd[xo + base + j]! - m) * is * x0) * kc;
         }
       }
     }
@@ -330,9 +356,93 @@ export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOption
   const w = checkAffine(op, 'weight', options.weight, [C]);
   const b = checkAffine(op, 'bias', options.bias, [C]);
   const eps = checkEps(op, options.eps ?? 1e-5);
-  let y = normalize(x.reshape([N, numGroups, -1]), [2], eps).y.reshape(x.shape);
+  const dt = x.dtype;
+  const same = (t: Tensor | null): boolean => t === null || t.dtype === dt;
+  if ((dt === float32 || dt === float64) && same(w) && same(b) && x.numel() > 0) return groupNormFused(x, numGroups, w, b, eps);
+  return groupNormComposed(x, numGroups, w, b, eps);
+}
+
+/** GroupNorm from differentiable ops: the reference, other dtypes' path, and the fused node's recorded backward. */
+function groupNormComposed(x: Tensor, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
+  let y = normalize(x.reshape([x.shape[0]!, G, -1]), [2], eps).y.reshape(x.shape);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   if (w) y = mul(y, w.reshape(bshape));
   if (b) y = add(y, b.reshape(bshape));
   return y;
+}
+
+/**
+ * GroupNorm in one kernel each way, as LayerNorm's and ATen's `GroupNormKernel`: per (sample,
+ * group) block of `C/G · S` contiguous values the mean and biased variance in double (two
+ * passes), `y = (x - mean)·invstd·w[c] + b[c]` rounded once. Backward, per block, with
+ * `gw = dy·w[c]`: `dx = invstd·(gw - mean(gw) - xhat·mean(gw·xhat))`; `dw[c] = Σ dy·xhat`,
+ * `db[c] = Σ dy` over samples and positions, in double. A recorded backward (`createGraph`)
+ * differentiates the composed form on aliases of the inputs.
+ */
+function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
+  const dt = x.dtype, N = x.shape[0]!, C = x.shape[1]!, S = x.numel() / (N * C), Cg = C / G, K = Cg * S;
+  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+  const [wd, wo] = w ? (w._contiguousAny() as [Float64Array, number]) : [null, 0];
+  const [bd, bo] = b ? (b._contiguousAny() as [Float64Array, number]) : [null, 0];
+  const mean = new Float64Array(N * G), invstd = new Float64Array(N * G);
+  const out = empty(x.shape, dt);
+  const yd = out.storage.data as Float64Array;
+  for (let r = 0; r < N * G; r++) {
+    const base = xo + r * K;
+    let s = 0;
+    for (let i = 0; i < K; i++) s += xd[base + i]!;
+    const m = s / K;
+    let q = 0;
+    for (let i = 0; i < K; i++) { const d = xd[base + i]! - m; q += d * d; }
+    const is = 1 / Math.sqrt(q / K + eps);
+    mean[r] = m; invstd[r] = is;
+    const c0 = (r % G) * Cg;
+    for (let cc = 0; cc < Cg; cc++) {
+      const c = c0 + cc, k = wd ? is * wd[wo + c]! : is, sh = bd ? bd[bo + c]! : 0, at = r * K + cc * S;
+      for (let j = 0; j < S; j++) yd[at + j] = (xd[xo + at + j]! - m) * k + sh;
+    }
+  }
+  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
+  return record('groupNorm', out, inputs, (g) => {
+    if (isGradEnabled()) {
+      const alias = (t: Tensor): Tensor => t.reshape(t.shape); // a recorded identity view, any strides
+      const [ax, aw, ab] = [alias(x), w ? alias(w) : null, b ? alias(b) : null];
+      const live = [ax, ...(aw ? [aw] : []), ...(ab ? [ab] : [])];
+      const wanted = live.filter((t) => t.requiresGrad);
+      const gs = wanted.length ? grad(groupNormComposed(ax, G, aw, ab, eps), wanted, { gradOutputs: g, createGraph: true, allowUnused: true }) : [];
+      return live.map((t) => (t.requiresGrad ? gs[wanted.indexOf(t)] ?? null : null));
+    }
+    const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
+    const [gd, go] = g._contiguousAny() as [Float64Array, number];
+    const dx = need[0] ? empty(x.shape, dt) : null;
+    const dxd = dx ? (dx.storage.data as Float64Array) : null;
+    const dwAcc = w && need[1] ? new Float64Array(C) : null, dbAcc = b && need[2] ? new Float64Array(C) : null;
+    for (let r = 0; r < N * G; r++) {
+      const m = mean[r]!, is = invstd[r]!, c0 = (r % G) * Cg;
+      let sgw = 0, sgwx = 0;
+      for (let cc = 0; cc < Cg; cc++) {
+        const c = c0 + cc, wc = wd ? wd[wo + c]! : 1, at = r * K + cc * S;
+        let sdw = 0, sdb = 0;
+        for (let j = 0; j < S; j++) {
+          const gv = gd[go + at + j]!, xh = (xd[xo + at + j]! - m) * is;
+          sgw += gv * wc; sgwx += gv * wc * xh;
+          sdw += gv * xh; sdb += gv;
+        }
+        if (dwAcc) dwAcc[c] = dwAcc[c]! + sdw;
+        if (dbAcc) dbAcc[c] = dbAcc[c]! + sdb;
+      }
+      if (dxd) {
+        const a = sgw / K, cm = sgwx / K;
+        for (let cc = 0; cc < Cg; cc++) {
+          const c = c0 + cc, wc = wd ? wd[wo + c]! : 1, at = r * K + cc * S;
+          for (let j = 0; j < S; j++) {
+            const xh = (xd[xo + at + j]! - m) * is;
+            dxd[at + j] = is * (gd[go + at + j]! * wc - a - xh * cm);
+          }
+        }
+      }
+    }
+    const shaped = (acc: Float64Array | null, t: Tensor | null): Tensor | null => (acc && t ? wrap(dt === float64 ? acc : Float32Array.from(acc), t.shape, dt) : null);
+    return [dx, ...(w ? [shaped(dwAcc, w)] : []), ...(b ? [shaped(dbAcc, b)] : [])];
+  }, inputs);
 }

@@ -156,7 +156,7 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
    * the graph, so only this node's paths reach them), differentiated with a recorded backward.
    */
   function recordedBackward(gOut: Tensor): (Tensor | null)[] {
-    const alias = (t: Tensor | null): Tensor | null => (t === null ? null : t.view(t.shape));
+    const alias = (t: Tensor | null): Tensor | null => (t === null ? null : t.reshape(t.shape)); // a recorded identity view, any strides
     const [axg, ah, ac, aw, ab] = [alias(xg), alias(init.h), alias(init.c), alias(w.wHh), alias(w.bHh)];
     const res = composed(mode, axg!, batchSizes, { h: ah!, c: ac }, { ...w, wHh: aw!, bHh: ab }, reverse);
     const stacked = cat([res.output, res.state.h, ...(res.state.c ? [res.state.c] : [])], 0);
