@@ -29,7 +29,7 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
-export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp } from './ops/unary.js';
+export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp, type GeluOptions } from './ops/unary.js';
 export { sin, cos, tan, rsqrt, expm1, log2, floor, ceil, round, trunc } from './ops/unary.js';
 export { fmod, atan2, maskedFill } from './ops/binary.js';
 export { any, all, cumsum, cumprod, nonzero, type CumulativeOptions } from './ops/reduce.js';

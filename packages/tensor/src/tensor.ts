@@ -456,7 +456,7 @@ export class Tensor {
   sigmoid(): Tensor { return U.sigmoid(this); }
   tanh(): Tensor { return U.tanh(this); }
   erf(): Tensor { return U.erf(this); }
-  gelu(): Tensor { return U.gelu(this); }
+  gelu(options: U.GeluOptions = {}): Tensor { return U.gelu(this, options); }
   square(): Tensor { return U.square(this); }
   reciprocal(): Tensor { return U.reciprocal(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }

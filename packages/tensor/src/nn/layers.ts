@@ -2,6 +2,7 @@ import { uniform } from '../ops/creation.js';
 import * as F from '../ops/nn/index.js';
 import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
 import { checkOptions } from '../options.js';
+import { describe } from '../ops/util.js';
 import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
@@ -350,20 +351,32 @@ export class Sigmoid extends Module {
 }
 
 /**
- * GELU, exact form `x·Φ(x)` (PyTorch's `approximate='none'`).
+ * GELU, exact form `x·Φ(x)` (PyTorch's `approximate='none'`), or its tanh approximation with
+ * `new nn.GELU('tanh')` / `{ approximate: 'tanh' }` (GPT-2's).
  * @example
  * ```ts
  * import { nn, tensor } from '@tensile/tensor';
  * new nn.GELU().call(tensor([1])); // tensor([0.8413])
+ * new nn.GELU('tanh').call(tensor([1])); // tensor([0.8412])
  * ```
  */
 export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+  /** PyTorch's `(approximate)` or `{ approximate }`: `'none'` (default) or `'tanh'`. */
+  constructor(...rest: Positional<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
+    super();
+    const o = checkOptions('GELU', foldPositional('GELU', rest, [{ name: 'approximate', is: (v) => typeof v === 'string', expected: 'a string' }]) as { approximate?: 'none' | 'tanh' }, ['approximate']);
+    const approximate = o.approximate ?? 'none';
+    if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`GELU: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
+    this.approximate = approximate;
+  }
+
   forward(x: Tensor): Tensor {
-    return gelu(x);
+    return gelu(x, { approximate: this.approximate });
   }
 
   protected override extraRepr(): string {
-    return "approximate='none'";
+    return `approximate='${this.approximate}'`;
   }
 }
 

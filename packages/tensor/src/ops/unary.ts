@@ -2,7 +2,8 @@ import { isGradEnabled, record } from '../autograd.js';
 import { K, type UnaryKind } from '../kernels/index.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, div, sub, where, ge, le, maximum, minimum } from './binary.js';
-import { empty, expectTensor, checkNumber, wrap } from './util.js';
+import { empty, expectTensor, checkNumber, describe, wrap } from './util.js';
+import { checkOptions } from '../options.js';
 import { jsKernels } from '../kernels/js.js';
 import { erf as erfPrecise, normalCdfFast } from '../kernels/erf.js';
 import { bool, float32, float64, int32 } from '../dtype.js';
@@ -187,16 +188,27 @@ export const isnan = (x: Tensor): Tensor => floatPredicate('isnan', x, false, Nu
 /** `true` where ±Infinity (a bool tensor). @example `isinf(tensor([1, -Infinity])) // tensor([False,  True])` */
 export const isinf = (x: Tensor): Tensor => floatPredicate('isinf', x, false, (v) => v === Infinity || v === -Infinity);
 
+/** Options of `gelu`: PyTorch's keyword `approximate`. */
+export interface GeluOptions {
+  /** `'none'` (default): `x·Φ(x)`; `'tanh'`: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`. */
+  approximate?: 'none' | 'tanh';
+}
+
 /**
- * GELU, exact form `x * Φ(x)` (PyTorch's default `approximate='none'`).
+ * GELU, exact form `x * Φ(x)` (PyTorch's default `approximate='none'`), or with
+ * `{ approximate: 'tanh' }` the tanh approximation GPT-2 uses.
  * @example
  * ```ts
  * import { gelu, tensor } from '@tensile/tensor';
  * gelu(tensor([1])); // tensor([0.8413])
+ * gelu(tensor([1]), { approximate: 'tanh' }); // tensor([0.8412])
  * ```
  */
-export function gelu(x: Tensor): Tensor {
+export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   expectTensor('gelu', 'input', x);
+  const approximate = checkOptions('gelu', options, ['approximate']).approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
+  if (approximate === 'tanh') return geluTanh(x);
   const cdfOf = (v: Tensor): Tensor => mul(add(erf(mul(v, Math.SQRT1_2)), 1), 0.5);
   const out = unaryForward('gelu', 'gelu', x);
   return record('gelu', out, [x], (g) => {
@@ -216,6 +228,55 @@ export function gelu(x: Tensor): Tensor {
     }
     const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
     return [mul(g, add(cdfOf(x), mul(x, pdf)))];
+  }, [x]);
+}
+
+const GELU_BETA = Math.SQRT2 * 1.1283791670955126 * 0.5; // √(2/π): ATen's kBeta, M_SQRT2 · M_2_SQRTPI · 0.5 in double
+const GELU_KAPPA = 0.044715;
+
+/**
+ * GELU's tanh approximation as ATen's `GeluKernel` computes it, each operation in the input's
+ * dtype (float32: rounded after each, tanh from the kernel set): forward
+ * `0.5·x·(1 + tanh(β·(x + κ·x³)))`, backward `dy·(0.5·(1 + t) + 0.5·x·(1 − t²)·β·(1 + 3κ·x²))`.
+ * A recorded backward composes the same formula from ops.
+ */
+function geluTanh(x: Tensor): Tensor {
+  if (x.dtype !== float32 && x.dtype !== float64) throw new TypeError(`gelu: "GeluKernelImpl" not implemented for '${x.dtype.cName}'`);
+  const f32 = x.dtype === float32, r = f32 ? Math.fround : (v: number): number => v;
+  const beta = r(GELU_BETA), kappa = r(GELU_KAPPA);
+  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+  const n = x.numel();
+  // t = tanh(β·(x + κ·x³)) per element: the inner values, then tanh over the whole array at once
+  const tanhOf = (): Float64Array => {
+    const t = (f32 ? new Float32Array(n) : new Float64Array(n)) as Float64Array;
+    for (let i = 0; i < n; i++) { const v = xd[xo + i]!; t[i] = r(beta * r(v + r(kappa * r(r(v * v) * v)))); }
+    if (f32) K().unary('tanh', t as unknown as Float32Array, 0, t as unknown as Float32Array, 0, n);
+    else for (let i = 0; i < n; i++) t[i] = Math.tanh(t[i]!);
+    return t;
+  };
+  const out = empty(x.shape, x.dtype);
+  const y = out.storage.data as Float64Array, t0 = tanhOf();
+  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; y[i] = r(r(0.5 * v) * r(1 + t0[i]!)); }
+  return record('gelu', out, [x], (g) => {
+    if (isGradEnabled() || g.dtype !== x.dtype) {
+      const x2 = mul(x, x);
+      const t = tanh(mul(add(x, mul(mul(x2, x), kappa)), beta));
+      const left = mul(x, 0.5), right = add(t, 1);
+      const dt = sub(1, mul(t, t)), inner = mul(add(mul(x2, r(3 * kappa)), 1), beta);
+      return [mul(g, add(mul(right, 0.5), mul(mul(left, dt), inner)))];
+    }
+    const [gd, go] = g._contiguousAny() as [Float64Array, number];
+    const t = tanhOf();
+    const dx = empty(x.shape, x.dtype);
+    const d = dx.storage.data as Float64Array;
+    for (let i = 0; i < n; i++) {
+      const v = xd[xo + i]!, ti = t[i]!, x2 = r(v * v);
+      const left = r(0.5 * v), right = r(1 + ti);
+      const ld = r(0.5 * right), td = r(1 - r(ti * ti));
+      const inner = r(beta * r(1 + r(r(3 * kappa) * x2)));
+      d[i] = r(gd[go + i]! * r(ld + r(r(left * td) * inner)));
+    }
+    return [dx];
   }, [x]);
 }
 
