@@ -10,7 +10,7 @@
  * check: Σ|y| of the forward, Σ|∂x| of forward+backward (absolute sums: tanh, erf and the upstream
  * gradient are symmetric, so plain sums would cancel to rounding noise).
  */
-import { add, erf, exp, F, log, mul, sigmoid, tanh, tensor, type Tensor } from '@tensile/tensor';
+import { erf, exp, F, log, sigmoid, tanh, tensor, type Tensor } from '@tensile/tensor';
 import { absSum, normal } from './data.js';
 import { out, time } from './harness.js';
 import { opsScript, run } from './pytorch.js';
@@ -22,22 +22,10 @@ export const ELEMENTWISE_N = 1_000_000;
 export const ELEMENTWISE_OPS = ['exp', 'log', 'tanh', 'sigmoid', 'erf', 'gelu', 'gelu-tanh', 'softplus', 'silu'] as const;
 export type ElementwiseOp = (typeof ELEMENTWISE_OPS)[number];
 
-/**
- * GELU's tanh approximation, composed from tensile's ops in PyTorch's order
- * (`0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, as ATen's GeluKernel).
- * NOTE: tensile's `F.gelu` has no `approximate` option yet (only the exact form), so this row
- * measures what a user porting `F.gelu(x, approximate='tanh')` writes today: six element-wise
- * passes and their backward. Replace it with the option when tensile gains it.
- */
-function geluTanh(x: Tensor): Tensor {
-  const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5);
-  return mul(mul(x, 0.5), add(tanh(inner), 1));
-}
-
 const OPS: Record<ElementwiseOp, (x: Tensor) => Tensor> = {
   exp, log, tanh, sigmoid, erf,
   gelu: (x) => F.gelu(x),
-  'gelu-tanh': geluTanh,
+  'gelu-tanh': (x) => F.gelu(x, { approximate: 'tanh' }),
   softplus: (x) => F.softplus(x),
   silu: (x) => F.silu(x),
 };
