@@ -9,7 +9,8 @@ step, timed as pytorch_bench.py times. Prints {"value", "unit", "check", "cpuRat
 import json
 import struct
 import sys
-import time
+
+from timing import timed  # noqa: E402  (this directory is on sys.path)
 
 try:
     import torch
@@ -69,24 +70,7 @@ def step():
         first.append(float(loss))
 
 
-def timed(fn, budget=2.5, warm=3, least=5):
-    t0 = time.perf_counter()
-    fn()
-    first = time.perf_counter() - t0
-    if first > 0.5:  # as harness.ts: warm-ups for a slow step, none past 5 s
-        warm, least, budget = (0 if first > 5 else 2), 3, 0
-    for _ in range(warm):
-        fn()
-    samples = []
-    c0, w0 = time.process_time(), time.perf_counter()
-    while time.perf_counter() - w0 < budget or len(samples) < least:
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    ratio = (time.process_time() - c0) / (time.perf_counter() - w0)
-    samples.sort()
-    return samples[len(samples) // 2], ratio
 
 
-s, r = timed(step)
+s, r = timed(step, 2.5)
 print(json.dumps({'value': s * 1e3, 'unit': 'ms/step', 'check': first[0], 'cpuRatio': r}))

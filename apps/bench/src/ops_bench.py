@@ -17,6 +17,8 @@ import struct
 import sys
 import time
 
+from timing import timed  # noqa: E402  (this directory is on sys.path)
+
 try:
     import torch
     import torch.nn.functional as F
@@ -40,23 +42,6 @@ def arr(name, shape=None):
     return t.reshape(shape) if shape else t
 
 
-def timed(fn, budget=1.5, warm=3, least=5):
-    """Median seconds of fn after warm-up, and CPU time over wall time while timing."""
-    t0 = time.perf_counter()
-    fn()
-    if time.perf_counter() - t0 > 0.5:
-        warm, least, budget = 0, 3, 0
-    for _ in range(warm):
-        fn()
-    samples = []
-    c0, w0 = time.process_time(), time.perf_counter()
-    while time.perf_counter() - w0 < budget or len(samples) < least:
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    ratio = (time.process_time() - c0) / (time.perf_counter() - w0)
-    samples.sort()
-    return samples[len(samples) // 2], ratio
 
 
 def out(value, unit, check, ratio):

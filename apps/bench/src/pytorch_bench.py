@@ -15,6 +15,8 @@ import struct
 import sys
 import time
 
+from timing import timed  # noqa: E402  (this directory is on sys.path)
+
 
 def fail(reason):
     print(reason, file=sys.stderr)
@@ -53,23 +55,6 @@ def blas():
     return 'unknown'
 
 
-def timed(fn, budget=1.5, warm=3, least=5):
-    """Median seconds of fn after warm-up, and CPU time over wall time while timing."""
-    t0 = time.perf_counter()
-    fn()
-    if time.perf_counter() - t0 > 0.5:
-        warm, least, budget = 0, 3, 0
-    for _ in range(warm):
-        fn()
-    samples = []
-    c0, w0 = time.process_time(), time.perf_counter()
-    while time.perf_counter() - w0 < budget or len(samples) < least:
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    ratio = (time.process_time() - c0) / (time.perf_counter() - w0)
-    samples.sort()
-    return samples[len(samples) // 2], ratio
 
 
 def out(value, unit, check, ratio):
