@@ -137,6 +137,25 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
 }
 
 const wrapLike = (d: Float64Array, shape: readonly number[], dt: DType): Tensor => wrap(dt === float64 ? d : Float32Array.from(d), shape, dt);
+/** A weight's or bias's gradient accumulated in doubles, as a tensor of `t`'s shape in `dt` (null when not wanted). */
+const fromDoubles = (acc: Float64Array | null, t: Tensor | null, dt: DType): Tensor | null => (acc && t ? wrapLike(acc, t.shape, dt) : null);
+
+/**
+ * The mean and `1/√(biased variance + eps)` of each of `R` contiguous rows of `K` values from
+ * `xo`, in double, two passes a row (LayerNorm's rows, GroupNorm's groups).
+ */
+function rowStats(xd: Float32Array | Float64Array, xo: number, R: number, K: number, eps: number, mean: Float64Array, invstd: Float64Array): void {
+  for (let r = 0; r < R; r++) {
+    const base = xo + r * K;
+    let s = 0;
+    for (let i = 0; i < K; i++) s += xd[base + i]!;
+    const m = s / K;
+    let q = 0;
+    for (let i = 0; i < K; i++) { const d = xd[base + i]! - m; q += d * d; }
+    mean[r] = m;
+    invstd[r] = 1 / Math.sqrt(q / K + eps);
+  }
+}
 const meanOf = (t: Tensor, dims: number[]): Tensor => mean(t, dims, true);
 const sumOf = (t: Tensor, dims: number[]): Tensor => sum(t, dims, true);
 
@@ -268,15 +287,9 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
   const mean = new Float64Array(R), invstd = new Float64Array(R);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
+  rowStats(xd, xo, R, D, eps, mean, invstd);
   for (let r = 0; r < R; r++) {
-    const base = xo + r * D;
-    let s = 0;
-    for (let j = 0; j < D; j++) s += xd[base + j]!;
-    const m = s / D;
-    let q = 0;
-    for (let j = 0; j < D; j++) { const d = xd[base + j]! - m; q += d * d; }
-    const is = 1 / Math.sqrt(q / D + eps);
-    mean[r] = m; invstd[r] = is;
+    const base = xo + r * D, m = mean[r]!, is = invstd[r]!;
     const ob = r * D;
     if (wd && bd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]! + bd[bo + j]!;
     else if (wd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]!;
@@ -321,8 +334,7 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
         }
       }
     }
-    const shaped = (acc: Float64Array | null, t: Tensor | null): Tensor | null => (acc && t ? wrap(dt === float64 ? acc : Float32Array.from(acc), t.shape, dt) : null);
-    return [dx, ...(w ? [shaped(dwAcc, w)] : []), ...(b ? [shaped(dbAcc, b)] : [])];
+    return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
 }
 
@@ -387,16 +399,9 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const mean = new Float64Array(N * G), invstd = new Float64Array(N * G);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
+  rowStats(xd, xo, N * G, K, eps, mean, invstd);
   for (let r = 0; r < N * G; r++) {
-    const base = xo + r * K;
-    let s = 0;
-    for (let i = 0; i < K; i++) s += xd[base + i]!;
-    const m = s / K;
-    let q = 0;
-    for (let i = 0; i < K; i++) { const d = xd[base + i]! - m; q += d * d; }
-    const is = 1 / Math.sqrt(q / K + eps);
-    mean[r] = m; invstd[r] = is;
-    const c0 = (r % G) * Cg;
+    const m = mean[r]!, is = invstd[r]!, c0 = (r % G) * Cg;
     for (let cc = 0; cc < Cg; cc++) {
       const c = c0 + cc, k = wd ? is * wd[wo + c]! : is, sh = bd ? bd[bo + c]! : 0, at = r * K + cc * S;
       for (let j = 0; j < S; j++) yd[at + j] = (xd[xo + at + j]! - m) * k + sh;
@@ -442,7 +447,6 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
         }
       }
     }
-    const shaped = (acc: Float64Array | null, t: Tensor | null): Tensor | null => (acc && t ? wrap(dt === float64 ? acc : Float32Array.from(acc), t.shape, dt) : null);
-    return [dx, ...(w ? [shaped(dwAcc, w)] : []), ...(b ? [shaped(dbAcc, b)] : [])];
+    return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
 }
