@@ -7,10 +7,9 @@ format: header length, JSON header {name: [offset, length]}, float32 data); one 
 step, timed as pytorch_bench.py times. Prints {"value", "unit", "check", "cpuRatio"}.
 """
 import json
-import struct
 import sys
 
-from timing import timed  # noqa: E402  (this directory is on sys.path)
+from bench_common import read_inputs, timed  # noqa: E402  (this directory is on sys.path)
 
 try:
     import torch
@@ -22,17 +21,8 @@ except Exception as e:  # noqa: BLE001
 
 threads, path = int(sys.argv[1]), sys.argv[2]
 torch.set_num_threads(threads)
-with open(path, 'rb') as f:
-    raw = f.read()
-hlen = struct.unpack('<I', raw[:4])[0]
-header = json.loads(raw[4:4 + hlen])
-base = 4 + hlen
+header, arr = read_inputs(path)
 LM = header.pop('__lm__')
-
-
-def arr(name):
-    off, n = header[name]
-    return torch.frombuffer(bytearray(raw[base + 4 * off: base + 4 * (off + n)]), dtype=torch.float32)
 
 
 class RNNModel(nn.Module):

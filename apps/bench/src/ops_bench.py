@@ -13,11 +13,10 @@ times (median after warm-up; cpuRatio is CPU time over wall time while timing), 
 checks as the tensile rows.
 """
 import json
-import struct
 import sys
 import time
 
-from timing import timed  # noqa: E402  (this directory is on sys.path)
+from bench_common import read_inputs, timed  # noqa: E402  (this directory is on sys.path)
 
 try:
     import torch
@@ -29,17 +28,7 @@ except Exception as e:  # noqa: BLE001
 case, threads, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(threads)
 
-with open(path, 'rb') as f:
-    raw = f.read()
-hlen = struct.unpack('<I', raw[:4])[0]
-header = json.loads(raw[4:4 + hlen])
-base = 4 + hlen
-
-
-def arr(name, shape=None):
-    off, n = header[name]
-    t = torch.frombuffer(bytearray(raw[base + 4 * off: base + 4 * (off + n)]), dtype=torch.float32)
-    return t.reshape(shape) if shape else t
+header, arr = read_inputs(path)
 
 
 
