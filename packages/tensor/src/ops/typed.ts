@@ -59,8 +59,6 @@ export function numberToBfloat16(v: number): number {
 
 // ---- element access -------------------------------------------------------------------------
 
-const INT64_MIN = -(2n ** 63n);
-
 /** The element at `i` as a JavaScript number (int64 rounded to the nearest double, as PyTorch's int64 → double). */
 export function readNumber(a: StorageArray, dtype: DType, i: number): number {
   const v = a[i]!;
@@ -88,7 +86,7 @@ export function int64ForFloat(v: bigint): number {
 
 /** Converts a number to an int64 the way C's cast of a double does on x86 (NaN and out of range give INT64_MIN). */
 export function numberToInt64(v: number): bigint {
-  if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return INT64_MIN;
+  if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return -(2n ** 63n);
   return BigInt(Math.trunc(v));
 }
 
@@ -109,8 +107,7 @@ export function numberWriter(dtype: DType): (a: StorageArray, i: number, v: numb
     case float16: return (a, i, v) => { (a as Uint16Array)[i] = numberToHalf(v); };
     case bfloat16: return (a, i, v) => { (a as Uint16Array)[i] = numberToBfloat16(v); };
     case int64: return (a, i, v) => { (a as BigInt64Array)[i] = numberToInt64(v); };
-    case int32: return (a, i, v) => { (a as Int32Array)[i] = numberToInt32(v); };
-    case int16: case int8: case uint8: return (a, i, v) => { (a as Int32Array)[i] = numberToInt32(v); }; // the store wraps
+    case int32: case int16: case int8: case uint8: return (a, i, v) => { (a as Int32Array)[i] = numberToInt32(v); }; // the narrow stores wrap
     case bool: return (a, i, v) => { (a as Uint8Array)[i] = v !== 0 ? 1 : 0; };
     default: throw new TypeError(`cast: no writer for ${dtype.name}`);
   }
@@ -122,7 +119,6 @@ export function numberWriter(dtype: DType): (a: StorageArray, i: number, v: numb
 export function forEachElement(shape: readonly number[], offsets: readonly number[], strides: readonly (readonly number[])[], fn: (i: number, offs: number[]) => void): void {
   const nd = shape.length, k = offsets.length;
   const total = shape.reduce((a, b) => a * b, 1);
-  if (total === 0) return;
   const idx = new Array<number>(nd).fill(0);
   const offs = offsets.slice();
   for (let i = 0; i < total; i++) {
@@ -156,7 +152,7 @@ export function scatterStrided(x: StorageArray, xOff: number, shape: readonly nu
 export function castStrided(x: StorageArray, from: DType, xOff: number, xStrides: readonly number[], shape: readonly number[], to: DType): StorageArray {
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new to.array(n);
-  if (from === to || (from.array === to.array && from !== bool && to !== bool && from !== float16 && from !== bfloat16)) {
+  if (from === to) {
     copyStrided(x, xOff, xStrides, shape, out, 0);
     return out;
   }
@@ -170,22 +166,12 @@ export function castStrided(x: StorageArray, from: DType, xOff: number, xStrides
     });
     return out;
   }
-  if (to === int64 && !from.isFloatingPoint) {
-    const o = out as BigInt64Array;
-    forEachElement(shape, [xOff], [xStrides], (i, [xi]) => { o[i] = BigInt(x[xi!] as number); });
-    return out;
-  }
-  if (to === bool) {
-    const o = out as Uint8Array;
-    forEachElement(shape, [xOff], [xStrides], (i, [xi]) => {
-      const v = x[xi!]!;
-      o[i] = typeof v === 'bigint' ? (v !== 0n ? 1 : 0) : from === float16 || from === bfloat16 ? (readNumber(x, from, xi!) !== 0 ? 1 : 0) : v !== 0 ? 1 : 0;
-    });
-    return out;
-  }
+  // Everything else goes through a number, exactly: the narrower integers and bool are exact in
+  // a double, and an int64 to bool only needs to stay nonzero.
   const write = numberWriter(to);
   if (from === int64 && to !== float64) {
-    // float32, float16, bfloat16: one rounding from the integer (float16/bfloat16 then round from float32, as PyTorch's)
+    // float32, float16, bfloat16: one rounding from the integer (float16/bfloat16 then round from
+    // float32, as PyTorch's); bool: int64ForFloat keeps every nonzero value nonzero.
     const src = x as BigInt64Array;
     forEachElement(shape, [xOff], [xStrides], (i, [xi]) => write(out, i, int64ForFloat(src[xi!]!)));
     return out;
@@ -199,10 +185,13 @@ export function castStrided(x: StorageArray, from: DType, xOff: number, xStrides
 /** The element-wise ops the typed loops compute. */
 export type TypedBinary = 'add' | 'sub' | 'mul' | 'div' | 'floorDivide' | 'remainder' | 'fmod' | 'atan2' | 'maximum' | 'minimum' | 'pow' | 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'logicalAnd' | 'logicalOr' | 'logicalXor' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
 
+/** The ops that give bool whatever their operands. */
+type Comparison = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
 const COMPARE = new Set<TypedBinary>(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'logicalAnd', 'logicalOr', 'logicalXor']);
 
 /** Whether `kind` gives bool whatever its operands. */
-export const isComparison = (kind: TypedBinary): boolean => COMPARE.has(kind);
+export const isComparison = (kind: TypedBinary): kind is Comparison => COMPARE.has(kind);
 
 /** Python's floor division of integers held in numbers (exact below 2^53; the divisor is nonzero). */
 function floorDiv(x: number, y: number): number {
@@ -296,12 +285,15 @@ function numberOp(kind: TypedBinary, alpha: number, dtype: DType): (x: number, y
   }
 }
 
-/** int32 products wrap exactly (a double product past 2^53 would have lost bits first). */
+/**
+ * int32 products wrap exactly (a double product past 2^53 would have lost bits first), `alpha * y`
+ * of add/sub too: `x ± alpha * y` is `x + imul(±alpha, y)` modulo 2^32.
+ */
 function int32Op(kind: TypedBinary, alpha: number): (x: number, y: number) => number {
   if (kind === 'mul') return Math.imul;
-  if ((kind === 'add' || kind === 'sub') && alpha !== 1) {
-    const a = alpha | 0, s = kind === 'add' ? 1 : -1;
-    return (x, y) => (x + s * Math.imul(a, y)) | 0;
+  if (kind === 'add' || kind === 'sub') {
+    const a = (kind === 'add' ? alpha : -alpha) | 0;
+    return (x, y) => (x + Math.imul(a, y)) | 0;
   }
   return numberOp(kind, alpha, int32);
 }
@@ -352,7 +344,7 @@ function bigOp(kind: TypedBinary, alpha: bigint): (x: bigint, y: bigint) => bigi
   }
 }
 
-function bigCompare(kind: TypedBinary): (x: bigint, y: bigint) => number {
+function bigCompare(kind: Comparison): (x: bigint, y: bigint) => number {
   switch (kind) {
     case 'eq': return (x, y) => +(x === y);
     case 'ne': return (x, y) => +(x !== y);
@@ -363,7 +355,6 @@ function bigCompare(kind: TypedBinary): (x: bigint, y: bigint) => number {
     case 'logicalAnd': return (x, y) => +(x !== 0n && y !== 0n);
     case 'logicalOr': return (x, y) => +(x !== 0n || y !== 0n);
     case 'logicalXor': return (x, y) => +((x !== 0n) !== (y !== 0n));
-    default: throw new TypeError(`${kind}: not a comparison`);
   }
 }
 
@@ -392,7 +383,7 @@ export function binaryTyped(
     }
     return out;
   }
-  const integral = !dtype.isFloatingPoint && dtype !== bool;
+  const integral = !dtype.isFloatingPoint; // bool: its callers refuse floorDivide, remainder and fmod
   if (integral && (kind === 'floorDivide' || kind === 'remainder' || kind === 'fmod')) {
     const f = numberOp(kind, 1, dtype);
     const o = out as Int32Array, x = a as Int32Array, y = b as Int32Array;
@@ -416,15 +407,13 @@ export function binaryTyped(
  * (`sqrt(-0)` is -0, `pow(-0, 0.5)` is +0).
  */
 export function powScalarFloat64(x: Float64Array, xOff: number, n: number, p: number): Float64Array {
-  const out = new Float64Array(n);
   const f: (v: number) => number =
     p === 0.5 ? Math.sqrt : p === -0.5 ? (v) => 1 / Math.sqrt(v) : p === -1 ? (v) => 1 / v
       : p === 2 ? (v) => v * v : p === 3 ? (v) => v * v * v : p === -2 ? (v) => 1 / (v * v) : (v) => Math.pow(v, p);
-  for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!);
-  return out;
+  return x.subarray(xOff, xOff + n).map(f);
 }
 
-/** `out = cond ? a : b` for operands already in `dtype` (cond any dtype: nonzero is true). */
+/** `out = cond ? a : b` for operands already in `dtype` (cond a bool storage: `where` refuses any other dtype). */
 export function whereTyped(
   c: StorageArray, cOff: number, cStrides: readonly number[],
   a: StorageArray, aOff: number, aStrides: readonly number[],
@@ -435,8 +424,7 @@ export function whereTyped(
   const out = new dtype.array(n) as Float64Array;
   const x = a as Float64Array, y = b as Float64Array;
   forEachElement(shape, [cOff, aOff, bOff], [cStrides, aStrides, bStrides], (i, [ci, ai, bi]) => {
-    const v = c[ci!]!;
-    out[i] = (typeof v === 'bigint' ? v !== 0n : v !== 0) ? x[ai!]! : y[bi!]!;
+    out[i] = c[ci!] !== 0 ? x[ai!]! : y[bi!]!;
   });
   return out;
 }
@@ -477,7 +465,7 @@ export function reduceTyped(kind: 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'a
           let s = kind === 'sum' ? 0n : 1n;
           for (let k = 0; k < D; k++) {
             const v = x[(p * D + k) * post + q]!;
-            const b = typeof v === 'bigint' ? v : BigInt(v);
+            const b = BigInt(v); // an int64 as it is, a narrower integer or bool widened
             s = BigInt.asIntN(64, kind === 'sum' ? s + b : s * b);
           }
           out[p * post + q] = s;
