@@ -243,7 +243,8 @@ function fusedMultiplyAdd(x: number, a: number, y: number): number {
   const pe = ((ah * yh - p) + ah * yl + al * yh) + al * yl; // a * y - p, exactly
   const s = x + p, bb = s - x;
   const se = (x - (s - bb)) + (p - bb); // x + p - s, exactly
-  return s + (se + pe);
+  const e = se + pe;
+  return e === 0 ? s : s + e; // s + 0 would turn an exact -0 (-0 + 2 * -0) into +0
 }
 function pyRemainder(x: number, y: number): number {
   const m = x % y;
