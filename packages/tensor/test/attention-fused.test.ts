@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
-import { causalBias } from '../src/ops/nn/attention.js';
+import { causalBias, scaledSoftmax } from '../src/ops/nn/attention.js';
 
 const { F, tensor, grad } = T;
 
@@ -67,6 +67,13 @@ describe('scaled dot-product attention: the fused scale-mask-softmax node = the 
       const x = g.toFloat32Array(), y = b[i]!.toFloat32Array();
       for (let j = 0; j < x.length; j++) expect(Math.abs(x[j]! - y[j]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(y[j]!)));
     });
+  });
+
+  it('the node saves its output: changing the weights in place before backward is refused', () => {
+    const s = tensor(draw(12, 9), { shape: [3, 4], requiresGrad: true });
+    const w = scaledSoftmax(s, 0.5, true);
+    T.noGrad(() => w.mul_(2));
+    expect(() => w.sum().backward()).toThrow(/scaledSoftmax: a tensor saved for backward was modified by an in-place operation/);
   });
 
   it('the node is named and float64 or an explicit mask keep the composed ops', () => {

@@ -42,6 +42,19 @@ describe('softmax / logSoftmax backward: one pass, the composed ops\' bits', () 
     }
   }
 
+  it('float64 (and a float64 upstream gradient on float32) take the composed form in their own dtype', () => {
+    for (const log of [false, true]) {
+      const x = tensor(draw(12, 7), { shape: [3, 4], dtype: 'float64', requiresGrad: true });
+      const g = tensor(draw(12, 8), { shape: [3, 4], dtype: 'float64' });
+      const y = log ? F.logSoftmax(x, 1) : F.softmax(x, 1);
+      const [dx] = T.grad(y, [x], { gradOutputs: g });
+      const yd = y.detach();
+      const want = log ? T.sub(g, T.mul(T.exp(yd), T.sum(g, 1, true))) : T.mul(yd, T.sub(g, T.sum(T.mul(g, yd), 1, true)));
+      expect(dx!.dtype).toBe(T.float64);
+      expect(Array.from(dx!.toTypedArray() as Float64Array)).toEqual(Array.from(want.toTypedArray() as Float64Array));
+    }
+  });
+
   it('NaN in a row gives that row NaN gradients, as the composed form', () => {
     const x = tensor([1, Number.NaN, 2, 0.5, 1, 3], { shape: [2, 3], requiresGrad: true });
     const [dx] = T.grad(F.logSoftmax(x, 1).sum(), [x]);
