@@ -118,6 +118,20 @@ describe('fused recurrent layer = the composed layer', () => {
     }
   });
 
+  it('a second backward with an initial state that needs no gradient differentiates only the others', () => {
+    const c: Case = { mode: 'LSTM', reverse: false, batchSizes: [2, 1], H: 3, bias: true };
+    const v = inputs(c, 19);
+    const h = tensor(v.init.h.toFloat32Array(), { shape: [2, 3] }); // no grad
+    const ls = [v.xg, v.w.wHh];
+    const second = (z: T.Tensor): T.Tensor[] => {
+      const first = grad(z.square().sum(), ls, { createGraph: true });
+      return grad(first[0]!.square().sum(), ls) as T.Tensor[];
+    };
+    const a = second(fusedLayer('LSTM', v.xg, c.batchSizes, { h, c: v.init.c }, v.w, false, composedLayer));
+    const b = second(composedStacked(c, v.xg, { h, c: v.init.c }, v.w));
+    a.forEach((g, k) => expect(scaledError(g, b[k]!)).toBeLessThan(1e-5));
+  });
+
   it('gradients reach only the inputs that require them, and nn.LSTM runs the fused node', () => {
     const c: Case = { mode: 'LSTM', reverse: false, batchSizes: [2, 2], H: 3, bias: true };
     const v = inputs(c, 11);
