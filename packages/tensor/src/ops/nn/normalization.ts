@@ -1,4 +1,4 @@
-import { grad, isGradEnabled, noGrad, record } from '../../autograd.js';
+import { isGradEnabled, noGrad, record } from '../../autograd.js';
 import { float32, float64, type DType } from '../../dtype.js';
 import { ShapeError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
@@ -8,6 +8,7 @@ import { add, mul, sub } from '../binary.js';
 import { mean, sum } from '../reduce.js';
 import { reciprocal, sqrt } from '../unary.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
+import { replayBackward } from './common.js';
 
 // ---- normalisation ------------------------------------------------------------------------
 
@@ -433,12 +434,10 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   return record('groupNorm', out, inputs, (g) => {
     if (isGradEnabled()) {
-      const alias = (t: Tensor): Tensor => t.reshape(t.shape); // a recorded identity view, any strides
-      const [ax, aw, ab] = [alias(x), w ? alias(w) : null, b ? alias(b) : null];
-      const live = [ax, ...(aw ? [aw] : []), ...(ab ? [ab] : [])];
-      const wanted = live.filter((t) => t.requiresGrad);
-      const gs = wanted.length ? grad(groupNormComposed(ax, G, aw, ab, eps), wanted, { gradOutputs: g, createGraph: true, allowUnused: true }) : [];
-      return live.map((t) => (t.requiresGrad ? gs[wanted.indexOf(t)] ?? null : null));
+      return replayBackward(inputs, g, (a) => {
+        let i = 1; // the aliases in `inputs`' order: x, weight (if any), bias (if any)
+        return groupNormComposed(a[0]!, G, w ? a[i++]! : null, b ? a[i++]! : null, eps);
+      });
     }
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
     const [gd, go] = g._contiguousAny() as [Float64Array, number];

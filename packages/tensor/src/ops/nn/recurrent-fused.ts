@@ -20,12 +20,13 @@
  * A recorded backward (`createGraph`) replays the composed layer on aliases of the inputs and
  * differentiates that, so higher-order gradients stay what the composed ops give.
  */
-import { grad, isGradEnabled, record } from '../../autograd.js';
+import { isGradEnabled, record } from '../../autograd.js';
 import { K } from '../../kernels/index.js';
 import { float32 } from '../../dtype.js';
 import type { Tensor } from '../../tensor.js';
 import { cat } from '../movement.js';
 import { empty } from '../util.js';
+import { replayBackward } from './common.js';
 import type { CellWeights, RecurrentMode, State } from './recurrent.js';
 
 /** The composed layer over a precomputed input projection (what `recurrentLayer` runs otherwise). */
@@ -38,15 +39,13 @@ export function fusable(xg: Tensor, init: State, w: CellWeights, batchSizes: rea
     && f32(xg) && f32(init.h) && f32(init.c) && f32(w.wHh) && f32(w.bHh);
 }
 
-const GATE_COUNT: Record<RecurrentMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
-
 /**
  * The layer over `xg = x·W_ihᵀ + b_ih` (`[N, G·H]`, packed rows), from `init` (`[B, H]` each,
  * `B = batchSizes[0]`); `reverse` runs the steps from last to first. Returns the node's output
  * `[N + S·B, H]` (see the file's comment).
  */
 export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly number[], init: State, w: CellWeights, reverse: boolean, composed: ComposedLayer): Tensor {
-  const G = GATE_COUNT[mode], GH = w.wHh.shape[0]!, H = GH / G, T = batchSizes.length, B = batchSizes[0]!;
+  const GH = w.wHh.shape[0]!, H = w.wHh.shape[1]!, T = batchSizes.length, B = batchSizes[0]!; // W_hh is [gates·H, H] (no projection)
   const lstm = mode === 'LSTM', gru = mode === 'GRU';
   const offsets = new Array<number>(T);
   let N = 0;
@@ -151,19 +150,14 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     return [xg.requiresGrad ? dxg : null, state(carryH, init.h), ...(lstm ? [state(carryC, init.c)] : []), dw, ...(w.bHh ? [db] : [])];
   }, inputs);
 
-  /**
-   * With `createGraph`: the composed layer replayed on aliases of the inputs (views recorded in
-   * the graph, so only this node's paths reach them), differentiated with a recorded backward.
-   */
+  /** With `createGraph`: the composed layer replayed on aliases of the inputs, differentiated with a recorded backward. */
   function recordedBackward(gOut: Tensor): (Tensor | null)[] {
-    const alias = (t: Tensor | null): Tensor | null => (t === null ? null : t.reshape(t.shape)); // a recorded identity view, any strides
-    const [axg, ah, ac, aw, ab] = [alias(xg), alias(init.h), alias(init.c), alias(w.wHh), alias(w.bHh)];
-    const res = composed(mode, axg!, batchSizes, { h: ah!, c: ac }, { ...w, wHh: aw!, bHh: ab }, reverse);
-    const stacked = cat([res.output, res.state.h, ...(res.state.c ? [res.state.c] : [])], 0);
-    const wanted = [axg, ah, ...(lstm ? [ac] : []), aw, ...(w.bHh ? [ab] : [])];
-    const live = wanted.filter((t): t is Tensor => t !== null && t.requiresGrad);
-    const gs = live.length ? grad(stacked, live, { gradOutputs: gOut, createGraph: true, allowUnused: true }) : [];
-    return wanted.map((t) => (t !== null && t.requiresGrad ? gs[live.indexOf(t)] ?? null : null));
+    return replayBackward(inputs, gOut, (a) => {
+      let i = 0; // the aliases in `inputs`' order: xg, h0, c0 (LSTM), W_hh, b_hh (if any)
+      const xgA = a[i++]!, h = a[i++]!, c = lstm ? a[i++]! : null, wHh = a[i++]!, bHh = w.bHh ? a[i++]! : null;
+      const res = composed(mode, xgA, batchSizes, { h, c }, { ...w, wHh, bHh }, reverse);
+      return cat([res.output, res.state.h, ...(res.state.c ? [res.state.c] : [])], 0);
+    });
   }
 }
 
