@@ -81,14 +81,16 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
 }
 
 /**
- * The float32 backward of softmax (`y·(g − Σ g·y)`) or log-softmax (`g − e^y·Σ g`) along `d` in
- * one pass per row, every element rounded as the composed ops round it (the products and
- * differences in float32, the sum in double in the dim's order, as `sum`'s kernels, e^y from the
- * kernel set), so it gives the composed backward's bits without its three full-size
- * intermediates (the broadcast product of the composed form ran element by element in JS). Null
- * where the composed form must run: a recorded backward, or another dtype.
+ * @internal The float32 backward of softmax (`y·(g − Σ g·y)`) or log-softmax (`g − e^y·Σ g`)
+ * along `d` in one pass per row, every element rounded as the composed ops round it (the
+ * products and differences in float32, the sum in double in the dim's order, as `sum`'s kernels,
+ * e^y from the kernel set), so it gives the composed backward's bits without its three full-size
+ * intermediates (the broadcast product of the composed form ran element by element in JS).
+ * `scale` (a float32 value) multiplies each result, as a following `mul` by it would (attention's
+ * scaled scores; 1 is exact). Null where the composed form must run: a recorded backward, or
+ * another dtype.
  */
-function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number): Tensor | null {
+export function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number, scale = 1): Tensor | null {
   if (isGradEnabled() || y.dtype !== float32 || g.dtype !== float32) return null;
   const D = y.shape[d] ?? 1, pre = numel(y.shape.slice(0, d)), post = numel(y.shape.slice(d + 1));
   const [yd, yo] = y._contiguousData('softmax'), [gd, go] = g._contiguousData('softmax');
@@ -102,8 +104,8 @@ function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number): Tensor 
       if (log) for (let k = 0; k < D; k++) s += gd[go + at + k * post]!;
       else for (let k = 0; k < D; k++) s += r(gd[go + at + k * post]! * yd[yo + at + k * post]!);
       const t = r(s);
-      if (log) for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(gd[go + i]! - r(o[i]! * t)); }
-      else for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(yd[yo + i]! * r(gd[go + i]! - t)); }
+      if (log) for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(r(gd[go + i]! - r(o[i]! * t)) * scale); }
+      else for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(r(yd[yo + i]! * r(gd[go + i]! - t)) * scale); }
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { isGradEnabled, record } from '../../autograd.js';
+import { record } from '../../autograd.js';
 import { bool as boolDType, float32 } from '../../dtype.js';
 import { K } from '../../kernels/index.js';
 import { ShapeError } from '../../errors.js';
@@ -12,7 +12,7 @@ import { transpose, triu } from '../movement.js';
 import { sum } from '../reduce.js';
 import { describe, empty, expectTensor } from '../util.js';
 import { dropout } from './dropout.js';
-import { softmax } from './activation.js';
+import { softmax, softmaxBackward } from './activation.js';
 
 export interface ScaledDotProductAttentionOptions {
   /**
@@ -120,21 +120,7 @@ export function scaledSoftmax(s: Tensor, scale: number, causal: boolean): Tensor
     }
   }
   K().softmax(y, 0, rows, S, 1, y, false);
-  return record('scaledSoftmax', out, [s], (g) => {
-    if (isGradEnabled()) {
-      // Recorded: the composed backward, differentiable in g and (through y) in the scores.
-      return [mul(mul(out, sub(g, sum(mul(g, out), -1, true))), c)];
-    }
-    const [gd, go] = g._contiguousData('scaledDotProductAttention');
-    const dx = empty(s.shape);
-    const d = dx.storage.data as Float32Array;
-    for (let row = 0; row < rows; row++) {
-      const at = row * S;
-      let acc = 0;
-      for (let j = 0; j < S; j++) acc += r(gd[go + at + j]! * y[at + j]!);
-      const t = r(acc);
-      for (let j = 0; j < S; j++) d[at + j] = r(r(y[at + j]! * r(gd[go + at + j]! - t)) * c);
-    }
-    return [dx];
-  }, [out]);
+  // The backward: softmax's one-pass backward times the scale; recorded (createGraph), the
+  // composed ops, differentiable in g and (through y) in the scores.
+  return record('scaledSoftmax', out, [s], (g) => [softmaxBackward(false, out, g, s.ndim - 1, c) ?? mul(mul(out, sub(g, sum(mul(g, out), -1, true))), c)], [out]);
 }
