@@ -246,27 +246,24 @@ function geluTanh(x: Tensor): Tensor {
   const beta = r(GELU_BETA), kappa = r(GELU_KAPPA);
   const [xd, xo] = x._contiguousAny() as [Float64Array, number];
   const n = x.numel();
-  // t = tanh(β·(x + κ·x³)) per element: the inner values, then tanh over the whole array at once
-  const tanhOf = (): Float64Array => {
-    const t = (f32 ? new Float32Array(n) : new Float64Array(n)) as Float64Array;
-    for (let i = 0; i < n; i++) { const v = xd[xo + i]!; t[i] = r(beta * r(v + r(kappa * r(r(v * v) * v)))); }
-    if (f32) K().unary('tanh', t as unknown as Float32Array, 0, t as unknown as Float32Array, 0, n);
-    else for (let i = 0; i < n; i++) t[i] = Math.tanh(t[i]!);
-    return t;
-  };
+  // t = tanh(β·(x + κ·x³)) per element: the inner values, then tanh over the whole array at once;
+  // kept for the backward (which PyTorch recomputes from x: the same values)
+  const t = (f32 ? new Float32Array(n) : new Float64Array(n)) as Float64Array;
+  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; t[i] = r(beta * r(v + r(kappa * r(r(v * v) * v)))); }
+  if (f32) K().unary('tanh', t as unknown as Float32Array, 0, t as unknown as Float32Array, 0, n);
+  else for (let i = 0; i < n; i++) t[i] = Math.tanh(t[i]!);
   const out = empty(x.shape, x.dtype);
-  const y = out.storage.data as Float64Array, t0 = tanhOf();
-  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; y[i] = r(r(0.5 * v) * r(1 + t0[i]!)); }
+  const y = out.storage.data as Float64Array;
+  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; y[i] = r(r(0.5 * v) * r(1 + t[i]!)); }
   return record('gelu', out, [x], (g) => {
     if (isGradEnabled() || g.dtype !== x.dtype) {
       const x2 = mul(x, x);
-      const t = tanh(mul(add(x, mul(mul(x2, x), kappa)), beta));
-      const left = mul(x, 0.5), right = add(t, 1);
-      const dt = sub(1, mul(t, t)), inner = mul(add(mul(x2, r(3 * kappa)), 1), beta);
+      const th = tanh(mul(add(x, mul(mul(x2, x), kappa)), beta));
+      const left = mul(x, 0.5), right = add(th, 1);
+      const dt = sub(1, mul(th, th)), inner = mul(add(mul(x2, r(3 * kappa)), 1), beta);
       return [mul(g, add(mul(right, 0.5), mul(mul(left, dt), inner)))];
     }
     const [gd, go] = g._contiguousAny() as [Float64Array, number];
-    const t = tanhOf();
     const dx = empty(x.shape, x.dtype);
     const d = dx.storage.data as Float64Array;
     for (let i = 0; i < n; i++) {

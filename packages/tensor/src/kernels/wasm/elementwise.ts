@@ -14,8 +14,8 @@ import type { Instance } from './module.js';
 // 0.15 vs 0.18 ns per float in 8192-float spans, and 0.32 vs 0.41 ns for ASGD's two outputs.)
 export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
-/** The unary kinds the module's `expish` computes, by its op number. */
-const EXPISH: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2 };
+/** The unary kinds the module's `expf` computes, by its op number. */
+const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
@@ -213,15 +213,15 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
    * the JS kernel's `transcendental.ts`); false below EXPF_MIN. The kernel runs whole v128s: a
    * chunk's last group reads and writes up to three floats past it, inside the staging areas.
    */
-  const expish = (op: number, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean => {
+  const expf = (op: number, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean => {
     const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) return false;
     stream(w, x, xOff, null, 0, out, outOff, n, (m) => one.ex.expf(op, 0, 2 * CHUNK * 4, m));
     return true;
   };
   const unary: Kernels['unary'] = (kind, x, xOff, out, outOff, n) => {
-    const op = EXPISH[kind];
-    if (op !== undefined && expish(op, x, xOff, out, outOff, n)) return;
+    const op = EXPF[kind];
+    if (op !== undefined && expf(op, x, xOff, out, outOff, n)) return;
     if (kind !== 'relu' || !relu(0, x, xOff, null, 0, out, outOff, n)) jsKernels.unary(kind, x, xOff, out, outOff, n);
   };
   const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
