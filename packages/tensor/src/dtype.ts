@@ -222,3 +222,55 @@ export function canCast(from: DType, to: DType): boolean {
   if (from !== bool && to === bool) return false;
   return true;
 }
+
+/** How PyTorch's overflow message names each dtype (its C++ type). */
+const CPP_TYPE: Readonly<Record<DTypeName, string>> = {
+  float32: 'float', float64: 'double', float16: 'at::Half', bfloat16: 'at::BFloat16',
+  int64: 'int64_t', int32: 'int', int16: 'int16_t', int8: 'int8_t', uint8: 'uint8_t', bool: 'bool',
+};
+/** The largest finite value of each narrower floating dtype. */
+const FLOAT_MAX: Readonly<Partial<Record<DTypeName, number>>> = { float32: 3.4028234663852886e38, float16: 65504, bfloat16: 3.3895313892515355e38 };
+/** Each integral dtype's range. */
+const INT_RANGE: Readonly<Partial<Record<DTypeName, readonly [bigint, bigint]>>> = {
+  uint8: [0n, 255n], int8: [-128n, 127n], int16: [-32768n, 32767n], int32: [-2147483648n, 2147483647n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/**
+ * PyTorch's `c10::overflows`, the check behind its "value cannot be converted to type int16_t
+ * without overflow": whether the scalar argument `v` (an `alpha`, a fill value, a clamp bound)
+ * does not fit `dt`. Floating dtypes take ±Infinity and NaN but no finite value beyond their
+ * largest; integral ones take an integer in their range or, unsigned, down to minus their
+ * largest (two's complement: `uint8` takes -1 as 255), and a fraction strictly inside the range
+ * (it is truncated); bool and float64 take anything. An integer-valued number counts as an
+ * integer (JavaScript has no separate int).
+ *
+ * @internal `scalarOverflows(40000, int16)` and `scalarOverflows(1e300, float32)` are true;
+ * `scalarOverflows(-1, uint8)` and `scalarOverflows(Infinity, float32)` are false.
+ */
+export function scalarOverflows(v: number | bigint | boolean, dt: DType): boolean {
+  if (typeof v === 'boolean') return false;
+  const max = FLOAT_MAX[dt.name];
+  if (max !== undefined) {
+    const x = Number(v);
+    return Number.isFinite(x) && Math.abs(x) > max;
+  }
+  const range = INT_RANGE[dt.name];
+  if (range === undefined) return false; // float64, bool
+  const [lo, hi] = range;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return true;
+    if (!Number.isInteger(v)) return v < Number(lo) || v > Number(hi); // fractions and ±Infinity
+  }
+  const b = BigInt(v);
+  return dt.isSigned ? b < lo || b > hi : b > hi || -b > hi;
+}
+
+/**
+ * @internal Throws PyTorch's overflow error for a scalar argument `v` that does not fit `dt`
+ * (see `scalarOverflows`), naming the function, the argument and the value (`shown`, where the
+ * value converted is not the one given: `sub` converts `-alpha`).
+ */
+export function checkScalarFits(op: string, arg: string, v: number | bigint | boolean, dt: DType, shown: number | bigint | boolean = v): void {
+  if (scalarOverflows(v, dt)) throw new RangeError(`${op}: value cannot be converted to type ${CPP_TYPE[dt.name]} without overflow (${arg} = ${String(shown)})`);
+}

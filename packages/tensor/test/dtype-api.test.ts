@@ -37,7 +37,8 @@ describe('what tensor() infers from JavaScript data', () => {
     expect(tensor([1], { dtype: 'long' }).dtype).toBe(int64);
     expect(tensor([1], { dtype: 'torch.float64' as never }).dtype).toBe(float64);
     expect(tensor([0, 2, 0.5], { dtype: 'bool' }).toArray()).toEqual([0, 1, 1]);
-    expect(tensor([300, -1], { dtype: uint8 }).toArray()).toEqual([44, 255]);
+    expect(tensor([255, -1], { dtype: uint8 }).toArray()).toEqual([255, 255]); // -1 wraps, as PyTorch's int -1 does
+    expect(() => tensor([300], { dtype: uint8 })).toThrow('tensor: value cannot be converted to type uint8 without overflow (data[0] = 300)');
     expect(toDType('double')).toBe(float64);
   });
 });

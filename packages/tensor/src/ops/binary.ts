@@ -2,7 +2,7 @@ import { record } from '../autograd.js';
 import { K, type BinaryKind } from '../kernels/index.js';
 import { broadcastShapes, broadcastStrides, sameShape, type Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { bool, float32, float64, resultType, type DType } from '../dtype.js';
+import { bool, checkScalarFits, float32, float64, resultType, type DType } from '../dtype.js';
 import { empty, expectTensor, scalar, toTensor, wrap, describe } from './util.js';
 import { sum } from './reduce.js';
 import { log, reciprocal, trunc } from './unary.js';
@@ -60,6 +60,8 @@ export function promote(op: string, a: TensorLike | boolean | bigint, b: TensorL
 function checkAlpha(op: string, dt: DType, alpha: number): void {
   if (alpha === 1) return;
   if (!dt.isFloatingPoint && !Number.isInteger(alpha)) throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number. Got alpha ${alpha}`);
+  // PyTorch converts alpha to the result's dtype, and `sub` is `add` with -alpha (int16 takes sub's alpha 32768, not -32768).
+  checkScalarFits(op, 'alpha', op === 'sub' ? -alpha : alpha, dt, alpha);
 }
 
 /** A bool operand, as PyTorch's `sub` checks its inputs' dtypes (a JS boolean is a Python bool, a wrapped bool tensor). */
@@ -260,6 +262,8 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     // PyTorch refuses a negative integer number as the exponent of an integer or bool tensor (a tensor exponent gives 0 or ±1).
     throw new RangeError(`pow: Integers to negative integer powers are not allowed. Got exponent ${b} for a ${x0.dtype.name} tensor`);
   }
+  // An integer exponent of an integral tensor is converted to its dtype, checked (a float tensor's is a double).
+  if (typeof b === 'number' && Number.isInteger(b) && !x0.dtype.isFloatingPoint) checkScalarFits('pow', 'exponent', b, x0.dtype);
   if (typeof b === 'number' && (x0.dtype === float32 || (!Number.isInteger(b) && !x0.dtype.isFloatingPoint))) {
     const x = x0.dtype === float32 ? x0 : toDType(x0, float32);
     const out = empty(x.shape);
@@ -371,6 +375,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const c = expectTensor('where', 'condition', condition);
   if (c.dtype !== bool) throw new TypeError(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype.cName}`);
   const [x, y, dt] = promote('where', a, b);
+  // PyTorch makes a number operand a tensor of the result's dtype, checked (binary ops wrap it unchecked).
+  if (typeof a === 'number') checkScalarFits('where', 'input', a, dt);
+  if (typeof b === 'number') checkScalarFits('where', 'other', b, dt);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
   const cs = broadcastStrides(c.shape, c.strides, shape), xs = broadcastStrides(x.shape, x.strides, shape), ys = broadcastStrides(y.shape, y.strides, shape);
   let out: Tensor;
@@ -413,6 +420,7 @@ export function checkMaskedFill(op: string, mask: unknown, value: unknown): void
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
   expectTensor('maskedFill', 'input', x);
   checkMaskedFill('maskedFill', mask, value);
+  if (!(value instanceof Tensor)) checkScalarFits('maskedFill', 'value', value, x.dtype);
   const v = value instanceof Tensor ? toDType(value, x.dtype) : scalar(value, x.dtype);
   return where(mask, v, x);
 }

@@ -3,7 +3,7 @@ import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { describe, wrap } from './util.js';
-import { bool, float32, float64, int32, int64, toDType, type DType, type DTypeLike, type StorageArray } from '../dtype.js';
+import { bool, checkScalarFits, float32, scalarOverflows, float64, int32, int64, toDType, type DType, type DTypeLike, type StorageArray } from '../dtype.js';
 import { numberToInt64, numberWriter } from './typed.js';
 
 /** What `tensor()` takes: a number, bool or bigint (0-d), nested arrays of them, or a typed array. */
@@ -107,6 +107,7 @@ export function tensor(data: TensorData, options: TensorFromDataOptions = {}): T
   if (asked) checkGradDType('tensor', o, asked);
   if (typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint') {
     inferred = typeof data === 'boolean' ? bool : typeof data === 'bigint' ? int64 : float32;
+    checkElementFits(data, asked ?? inferred, []);
     flat = scalarData(data, asked ?? inferred);
     shape = [];
   } else if (ArrayBuffer.isView(data)) {
@@ -145,6 +146,7 @@ export function tensor(data: TensorData, options: TensorFromDataOptions = {}): T
     // Booleans only: bool; bigints (with or without small numbers): int64; anything else float32.
     inferred = kinds === 2 ? bool : kinds & 4 && !(kinds & 2) ? int64 : float32;
     const want = asked ?? inferred;
+    if (!want.isFloatingPoint && want !== bool) values.forEach((v, k) => checkElementFits(v, want, shape, k));
     if (want === int64) {
       const out = new BigInt64Array(values.length);
       values.forEach((v, k) => { out[k] = typeof v === 'bigint' ? BigInt.asIntN(64, v) : numberToInt64(Number(v)); });
@@ -161,6 +163,21 @@ export function tensor(data: TensorData, options: TensorFromDataOptions = {}): T
   const dt = asked ?? inferred;
   checkGradDType('tensor', o, dt);
   return finish(wrap(flat, shape, dt), o);
+}
+
+/**
+ * PyTorch's check on the elements of a nested list given an integral dtype: an element that does
+ * not fit is an error (a float dtype takes any number: beyond its range it is ±Infinity). Typed
+ * arrays are converted unchecked, as PyTorch converts a NumPy array.
+ */
+function checkElementFits(v: number | boolean | bigint, dtype: DType, shape: readonly number[], k = 0): void {
+  if (dtype.isFloatingPoint || dtype === bool || !scalarOverflows(v, dtype)) return;
+  const at: number[] = [];
+  for (let d = shape.length - 1, r = k; d >= 0; d--) {
+    at.unshift(r % shape[d]!);
+    r = Math.floor(r / shape[d]!);
+  }
+  throw new RangeError(`tensor: value cannot be converted to type ${dtype.name} without overflow (data${at.map((i) => `[${i}]`).join('')} = ${String(v)})`);
 }
 
 /** One value in `dtype`'s storage. */
@@ -189,6 +206,7 @@ function filled(op: string, shape: readonly number[], value: number | boolean | 
   if (typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
   const dt = dtypeOf(op, o, fallback);
   checkGradDType(op, o, dt);
+  checkScalarFits(op, 'value', value, dt);
   if (dt === float32) return finish(wrap(new Float32Array(numel(s)).fill(Number(value)), s), o);
   const one = scalarData(value, dt), out = new dt.array(numel(s));
   (out as Float64Array).fill((one as Float64Array)[0]!); // one element of the same array type

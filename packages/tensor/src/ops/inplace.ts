@@ -8,7 +8,7 @@ import { add, div, mul, sub, binaryForward, checkMaskedFill, maskedFill } from '
 import { clamp } from './unary.js';
 import { expand, clone, writeInto as writeView } from './movement.js';
 import { toTensor, expectTensor, checkNumber, scalar } from './util.js';
-import { canCast, float32, type StorageArray } from '../dtype.js';
+import { canCast, checkScalarFits, float32, type DType, type StorageArray } from '../dtype.js';
 import { assertNoInternalOverlap, inputNeedsCopy, overlapStatus } from '../overlap.js';
 
 /**
@@ -115,6 +115,9 @@ export function div_<T extends Tensor>(self: T, other: TensorLike): T {
   return binaryInplace('div_', 'div', self, other, 1, div) as T;
 }
 
+/** The type PyTorch's kernel converts a scalar argument to: float32 for the 16-bit floats (it computes in float). */
+const opmath = (dt: DType): DType => (dt.isFloatingPoint && dt.itemsize === 2 ? float32 : dt);
+
 /** `self += value * t1 * t2`. */
 export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Tensor, value = 1): T {
   expectTensor('addcmul_', 'self', self);
@@ -122,6 +125,7 @@ export function addcmul_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Te
   expectTensor('addcmul_', 'tensor2', tensor2);
   const t1 = readable('addcmul_', self, tensor1), t2 = readable('addcmul_', self, tensor2);
   checkShapeTo('addcmul_', self, broadcastShapes('addcmul_', t1.shape, t2.shape));
+  checkScalarFits('addcmul_', 'value', value, opmath(self.dtype));
   inplace(self, 'addcmul_', [t1, t2], (old) => add(old, mul(mul(t1, t2), value)));
   return self;
 }
@@ -133,6 +137,7 @@ export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Te
   expectTensor('addcdiv_', 'tensor2', tensor2);
   const t1 = readable('addcdiv_', self, tensor1), t2 = readable('addcdiv_', self, tensor2);
   checkShapeTo('addcdiv_', self, broadcastShapes('addcdiv_', t1.shape, t2.shape));
+  checkScalarFits('addcdiv_', 'value', value, opmath(self.dtype));
   inplace(self, 'addcdiv_', [t1, t2], (old) => add(old, mul(div(t1, t2), value)));
   return self;
 }
@@ -145,6 +150,7 @@ export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: Tens
   // A number weight stays a number (a double for a float64 self, float32(w) for a float32 one, as PyTorch's scalar).
   const w: TensorLike = typeof weight === 'number' ? weight : readable('lerp_', self, toTensor('lerp_', 'weight', weight));
   checkBroadcastTo('lerp_', self, end);
+  if (typeof w === 'number') checkScalarFits('lerp_', 'weight', w, opmath(self.dtype));
   inplace(self, 'lerp_', w instanceof Tensor ? [end, w] : [end], (old) => add(old, mul(sub(end, old), w)));
   return self;
 }
@@ -183,6 +189,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
 export function maskedFill_<T extends Tensor>(self: T, mask: Tensor, value: number | boolean | Tensor): T {
   expectTensor('maskedFill_', 'self', self);
   checkMaskedFill('maskedFill_', mask, value);
+  if (!(value instanceof Tensor)) checkScalarFits('maskedFill_', 'value', value, self.dtype);
   checkShapeTo('maskedFill_', self, mask.shape);
   inplace(self, 'maskedFill_', value instanceof Tensor ? [value] : [], (old) => maskedFill(old, mask, value));
   return self;
@@ -190,6 +197,7 @@ export function maskedFill_<T extends Tensor>(self: T, mask: Tensor, value: numb
 
 export function fill_<T extends Tensor>(self: T, value: number): T {
   const v = checkNumber('fill_', 'value', value);
+  checkScalarFits('fill_', 'value', v, self.dtype);
   inplace(self, 'fill_', [], (old) => expand(scalar(v, old.dtype), old.shape), () => {
     self._f32('fill_').fill(v, self.offset, self.offset + self.numel());
   });

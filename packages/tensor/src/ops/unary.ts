@@ -6,7 +6,7 @@ import { empty, expectTensor, checkNumber, describe, wrap } from './util.js';
 import { checkOptions } from '../options.js';
 import { jsKernels } from '../kernels/js.js';
 import { erf as erfPrecise, normalCdfFast } from '../kernels/erf.js';
-import { bool, float32, float64, int32 } from '../dtype.js';
+import { bool, checkScalarFits, float32, float64, int32 } from '../dtype.js';
 import { toDType } from './movement.js';
 import { zerosLike } from './creation.js';
 
@@ -293,6 +293,11 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   }
   const lo = min === undefined || min === null ? -Infinity : checkNumber('clamp', 'min', min);
   const hi = max === undefined || max === null ? Infinity : checkNumber('clamp', 'max', max);
+  // An integral input with a bound that is no integer (a fraction, ±Infinity, NaN) is clamped in float32, as PyTorch promotes it.
+  if (!x.dtype.isFloatingPoint && [min, max].some((b) => typeof b === 'number' && !Number.isInteger(b))) return clamp(toDType(x, float32), min, max);
+  // The bounds are converted to the result's dtype, checked.
+  if (lo !== -Infinity) checkScalarFits('clamp', 'min', lo, x.dtype);
+  if (hi !== Infinity) checkScalarFits('clamp', 'max', hi, x.dtype);
   let out: Tensor;
   if (x.dtype === float32) {
     out = empty(x.shape);

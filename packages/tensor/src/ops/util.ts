@@ -23,7 +23,7 @@ export function scalar(v: number | bigint | boolean, dtype: DType = float32): Te
     if (dtype === int64) (t.storage.data as BigInt64Array)[0] = BigInt.asIntN(64, v);
     else numberWriter(dtype)(t.storage.data, 0, Number(v));
   } else if (dtype === int64) (t.storage.data as BigInt64Array)[0] = numberToInt64(Number(v));
-  else if (dtype === bool) (t.storage.data as Uint8Array)[0] = v ? 1 : 0;
+  else if (dtype === bool) (t.storage.data as Uint8Array)[0] = v !== 0 && v !== false ? 1 : 0; // NaN is true, as C++'s bool(NaN)
   else numberWriter(dtype)(t.storage.data, 0, Number(v));
   return t;
 }
