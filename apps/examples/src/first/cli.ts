@@ -1,4 +1,6 @@
-import { manualSeed, nn, F, tensor, int64 } from '@tensile/tensor';
+import { manualSeed, tensor, int64 } from '@tensile/tensor';
+import * as nn from '@tensile/tensor/nn'; // as `import torch.nn as nn`
+import * as F from '@tensile/tensor/nn/functional'; // as `import torch.nn.functional as F`
 import { ASGD } from '@tensile/optim';
 
 manualSeed(0);
