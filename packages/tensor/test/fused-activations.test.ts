@@ -53,7 +53,7 @@ describe('F.batchNorm (training) in one kernel each way', () => {
 
 describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
   it('erfFast is within 1e-10 relative of the precise erf, and rounds to the same float32 on a dense sample', async () => {
-    const { erf, erfFast, normalCdfFast } = await import('../src/kernels/erf.js');
+    const { erf, erfFast } = await import('../src/kernels/erf.js');
     const f = new Float32Array(2);
     let worst = 0, differ = 0, count = 0;
     for (let x = -8; x <= 8; x += 0.000731) {
@@ -68,10 +68,8 @@ describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
     for (const x of [0, -0, 0.4999999, 0.5, 26.99, 27, 1e300, Infinity]) expect(Math.abs(erfFast(x) - erf(x))).toBeLessThanOrEqual(1e-10 * Math.abs(erf(x)));
     expect(erfFast(-Infinity)).toBe(-1);
     expect(Number.isNaN(erfFast(NaN))).toBe(true);
-    // the lower tail of Φ keeps its relative accuracy (no 1 + erf cancellation)
-    expect(normalCdfFast(-10) / 7.619853024160527e-24 - 1).toBeLessThan(1e-9);
   });
-  it('GELU forward and its one-pass backward agree with the composed double formula', () => {
+  it("GELU forward and its one-pass backward are x·Φ(x) and Φ(x) + x·φ(x) to within the erf of PyTorch's kernels (A&S, 1.5e-7; gelu-exact.test.ts)", () => {
     const x = T.tensor(Array.from({ length: 999 }, (_, i) => (i - 499) / 40), { requiresGrad: true });
     const y = T.gelu(x);
     const g = T.tensor(Array.from({ length: 999 }, (_, i) => Math.cos(i)));
@@ -80,9 +78,10 @@ describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
     const k = 1 / Math.sqrt(2 * Math.PI);
     xs.forEach((v, i) => {
       const cdf = 0.5 * (1 + (T.erf(T.tensor([v * Math.SQRT1_2], { dtype: T.float64 })).item()));
-      expect(Math.abs(ys[i]! - v * cdf)).toBeLessThanOrEqual(Math.abs(v * cdf) * 2 ** -23 + 1e-12);
+      const erfBound = 1.5e-7 + 2 ** -22;
+      expect(Math.abs(ys[i]! - v * cdf)).toBeLessThanOrEqual(0.5 * Math.abs(v) * erfBound + Math.abs(v * cdf) * 2 ** -22 + 1e-12);
       const want = Math.cos(i) * (cdf + v * k * Math.exp(-0.5 * v * v));
-      expect(Math.abs(gs[i]! - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23 + 1e-12);
+      expect(Math.abs(gs[i]! - want)).toBeLessThanOrEqual(Math.abs(Math.cos(i)) * erfBound + Math.abs(want) * 2 ** -21 + 1e-12);
     });
   });
 });

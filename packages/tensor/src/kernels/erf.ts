@@ -99,10 +99,3 @@ export function erfFast(x: number): number {
   return x > 0 ? 1 - c : c - 1;
 }
 
-/** Φ(x), the standard normal CDF `(1 + erf(x/√2))/2`, to about 1e-10 relative (also in the lower tail). */
-export function normalCdfFast(x: number): number {
-  const z = x * Math.SQRT1_2, a = Math.abs(z);
-  if (!(a >= 0.5)) return a < 0.5 ? 0.5 + 0.5 * erfSmall(z) : Number.NaN;
-  const c = 0.5 * erfcTail(a);
-  return z > 0 ? 1 - c : c;
-}

@@ -1,6 +1,6 @@
-import { erf, erfFast, normalCdfFast } from './erf.js';
+import { erf, erfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
-import { expf, sigmoidf, tanhf } from './transcendental.js';
+import { expf, geluBackwardf, geluf, sigmoidf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -106,7 +106,7 @@ const U: Record<UnaryKind, URow> = {
     else for (let i = 0; i < n; i++) o[oi + i] = erf(a[ai + i]!);
   },
   gelu: (o, oi, a, ai, n) => {
-    if (isFloat32(o)) for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x * normalCdfFast(x); }
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = geluf(a[ai + i]!);
     else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + erf(x * Math.SQRT1_2)); }
   },
   reciprocal: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i]!; },
@@ -306,6 +306,10 @@ export const jsKernels: Kernels = {
 
   reluBackward(x, xOff, g, gOff, out, n) {
     for (let i = 0; i < n; i++) out[i] = x[xOff + i]! <= 0 ? 0 : g[gOff + i]!;
+  },
+
+  geluBackward(x, xOff, dy, dyOff, out, n) {
+    for (let i = 0; i < n; i++) out[i] = geluBackwardf(x[xOff + i]!, dy[dyOff + i]!);
   },
 
   powScalar(x, xOff, p, out, outOff, n) {

@@ -97,6 +97,8 @@ export interface Kernels extends NnKernels {
   unary(kind: UnaryKind, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): void;
   /** relu's backward over `n` contiguous elements: `out = x <= 0 ? 0 : g` (a NaN input passes its gradient, as PyTorch's threshold_backward). */
   reluBackward(x: Float32Array, xOff: number, g: Float32Array, gOff: number, out: Float32Array, n: number): void;
+  /** GELU's (exact form) backward: `out[i] = dy·(Φ(x) + x·φ(x))` in PyTorch's float32 steps (`geluBackwardf`). */
+  geluBackward(x: Float32Array, xOff: number, dy: Float32Array, dyOff: number, out: Float32Array, n: number): void;
   powScalar(x: Float32Array, xOff: number, exponent: number, out: Float32Array, outOff: number, n: number): void;
   clamp(x: Float32Array, xOff: number, lo: number, hi: number, out: Float32Array, outOff: number, n: number): void;
   /** `out = a ∘ b` over `shape`; for `add`/`sub`, `alpha` scales `b` inside one rounding (PyTorch's fused add). */

@@ -5,7 +5,7 @@ import { add, mul, div, sub, where, ge, le, maximum, minimum } from './binary.js
 import { empty, expectTensor, checkNumber, describe, wrap } from './util.js';
 import { checkOptions } from '../options.js';
 import { jsKernels } from '../kernels/js.js';
-import { erf as erfPrecise, normalCdfFast } from '../kernels/erf.js';
+import { erf as erfPrecise } from '../kernels/erf.js';
 import { bool, checkScalarFits, float32, float64, int32 } from '../dtype.js';
 import { toDType } from './movement.js';
 import { zerosLike } from './creation.js';
@@ -212,17 +212,22 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   const cdfOf = (v: Tensor): Tensor => mul(add(erf(mul(v, Math.SQRT1_2)), 1), 0.5);
   const out = unaryForward('gelu', 'gelu', x);
   return record('gelu', out, [x], (g) => {
-    // d/dx x·Φ(x) = Φ(x) + x·φ(x): one pass in double, rounded once (composed when recorded)
+    // d/dx x·Φ(x) = Φ(x) + x·φ(x), one pass (composed when recorded): float32 in PyTorch's
+    // float32 steps with its kernels' erf (the kernel set's geluBackward), float64 in double
     if (!isGradEnabled() && (x.dtype === float32 || x.dtype === float64) && g.dtype === x.dtype) {
-      const [xd, xo] = x._contiguousAny() as [Float64Array, number];
       const [gd, go] = g._contiguousAny() as [Float64Array, number];
       const dx = empty(x.shape, x.dtype);
       const d = dx.storage.data as Float64Array;
-      const f32 = x.dtype === float32, k = 1 / Math.sqrt(2 * Math.PI);
+      if (x.dtype === float32) {
+        const [xd, xo] = x._contiguousData('gelu');
+        K().geluBackward(xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
+        return [dx];
+      }
+      const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+      const k = 1 / Math.sqrt(2 * Math.PI);
       for (let i = 0, n = d.length; i < n; i++) {
         const v = xd[xo + i]!;
-        const cdf = f32 ? normalCdfFast(v) : 0.5 * (1 + erfPrecise(v * Math.SQRT1_2));
-        d[i] = gd[go + i]! * (cdf + v * k * Math.exp(-0.5 * v * v));
+        d[i] = gd[go + i]! * (0.5 * (1 + erfPrecise(v * Math.SQRT1_2)) + v * k * Math.exp(-0.5 * v * v));
       }
       return [dx];
     }

@@ -1002,21 +1002,63 @@
       (v128.bitselect (local.get $big) (local.get $p) (f32x4.gt (local.get $a) (f32x4.splat (f32.const 0.625))))
       (f32x4.lt (local.get $a) (f32x4.splat (f32.const 0x1p-12)))))
 
-  ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, of n float32s from x to o, four at a
-  ;; time (a last partial group reads and writes up to three floats past n: callers stage
-  ;; through scratch rounded up to whole v128s).
+  ;; erf as PyTorch's GELU kernels compute it (oneDNN's gelu_erf, ATen's Vectorized<float>::erf):
+  ;; Abramowitz & Stegun 7.1.26, sign(a)·(1 - t·r(t)·e^(-a²)), t = 1 / (1 + p·|a|), with fused
+  ;; multiply-adds, as kernels/transcendental.ts's erfGeluf computes them (Math.fround(a * b + c)):
+  ;; in f64x2 lanes, where the product of two floats is exact and the sum rounds once (then once
+  ;; more to float: a true fma only differs by that double rounding, in rare ties). The four
+  ;; lanes go as two f64x2 halves, l and h (demote-promote rounds a half to float).
+  (func $erf4 (param $a v128) (result v128)
+    (local $ax v128) (local $t v128) (local $l v128) (local $h v128) (local $tl v128) (local $th v128) (local $pl v128) (local $ph v128) (local $e v128)
+    (local.set $ax (f32x4.abs (local.get $a)))
+    (local.set $l (f64x2.promote_low_f32x4 (local.get $ax)))
+    (local.set $h (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $ax) (local.get $ax))))
+    (local.set $t (f32x4.div (f32x4.splat (f32.const 1)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $l) (f64x2.splat (f64.const 0.32759109139442444))) (f64x2.splat (f64.const 1))))
+      (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $h) (f64x2.splat (f64.const 0.32759109139442444))) (f64x2.splat (f64.const 1)))))))
+    (local.set $tl (f64x2.promote_low_f32x4 (local.get $t)))
+    (local.set $th (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))))
+    (local.set $pl (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.splat (f64.const 1.0614054203033447)) (local.get $tl)) (f64x2.splat (f64.const -1.453152060508728))))))
+    (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.splat (f64.const 1.0614054203033447)) (local.get $th)) (f64x2.splat (f64.const -1.453152060508728))))))
+    (local.set $pl (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $pl) (local.get $tl)) (f64x2.splat (f64.const 1.421413779258728))))))
+    (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $ph) (local.get $th)) (f64x2.splat (f64.const 1.421413779258728))))))
+    (local.set $pl (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $pl) (local.get $tl)) (f64x2.splat (f64.const -0.2844967246055603))))))
+    (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $ph) (local.get $th)) (f64x2.splat (f64.const -0.2844967246055603))))))
+    (local.set $pl (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $pl) (local.get $tl)) (f64x2.splat (f64.const 0.2548295855522156))))))
+    (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $ph) (local.get $th)) (f64x2.splat (f64.const 0.2548295855522156))))))
+    (local.set $e (f32x4.mul (f32x4.neg (call $exp4 (f32x4.neg (f32x4.mul (local.get $ax) (local.get $ax))))) (local.get $t)))
+    (v128.xor
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+        (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $e)) (local.get $pl)) (f64x2.splat (f64.const 1))))
+        (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))) (local.get $ph)) (f64x2.splat (f64.const 1)))))
+      (v128.and (local.get $a) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+
+  ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, op 3 GELU (x·0.5)·(1 + erf(x·√½)), op 4
+  ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)) with dy read from o and
+  ;; overwritten; of n float32s from x to o, four at a time (a last partial group reads and
+  ;; writes up to three floats past n: callers stage through scratch rounded up to whole v128s).
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
-    (local $e i32) (local $v v128)
+    (local $e i32) (local $v v128) (local $c v128)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
       (local.set $v (v128.load (local.get $x)))
+      (if (i32.ge_u (local.get $op) (i32.const 3))
+        (then (local.set $c (f32x4.add (f32x4.splat (f32.const 1))
+          (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304))))))))
       (v128.store (local.get $o)
         (if (result v128) (i32.eqz (local.get $op))
           (then (call $exp4 (local.get $v)))
           (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
             (then (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
-            (else (call $tanh4 (local.get $v)))))))
+            (else (if (result v128) (i32.eq (local.get $op) (i32.const 2))
+              (then (call $tanh4 (local.get $v)))
+              (else (if (result v128) (i32.eq (local.get $op) (i32.const 3))
+                (then (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5))) (local.get $c)))
+                (else (f32x4.mul (v128.load (local.get $o))
+                  (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $c))
+                    (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
+                      (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))))))))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $l))))
