@@ -5,7 +5,70 @@ import type { NnKernels } from './types.js';
  * which also needs matmul, is in `js.ts`). Spread into
  * `jsKernels`; a WebAssembly set replaces them through the same `Kernels` interface.
  */
+/** A float32 or float64 array (LayerNorm's rows run in double for both). */
+type Floats = Float32Array | Float64Array;
+
+/**
+ * LayerNorm's forward on rows of `D` in double (the JS kernel and the float64 path): every sum is
+ * four-way, `s_k` over the elements `i ≡ k (mod 4)` in order and `(s0 + s2) + (s1 + s3)` at the
+ * end, the order of the module's f64x2 lanes, so both kernel sets give the same bits.
+ */
+export function layerNormRows(
+  x: Floats, xOff: number, rows: number, D: number, w: Floats | null, wOff: number, b: Floats | null, bOff: number,
+  eps: number, y: Floats, mean: Float64Array, invstd: Float64Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const base = xOff + r * D, ob = r * D;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+    for (; i + 3 < D; i += 4) { s0 += x[base + i]!; s1 += x[base + i + 1]!; s2 += x[base + i + 2]!; s3 += x[base + i + 3]!; }
+    for (let k = 0; i < D; i++, k++) { const v = x[base + i]!; if (k === 0) s0 += v; else if (k === 1) s1 += v; else s2 += v; }
+    const m = ((s0 + s2) + (s1 + s3)) / D;
+    s0 = s1 = s2 = s3 = 0;
+    for (i = 0; i + 3 < D; i += 4) {
+      const d0 = x[base + i]! - m, d1 = x[base + i + 1]! - m, d2 = x[base + i + 2]! - m, d3 = x[base + i + 3]! - m;
+      s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+    }
+    for (let k = 0; i < D; i++, k++) { const d = x[base + i]! - m; if (k === 0) s0 += d * d; else if (k === 1) s1 += d * d; else s2 += d * d; }
+    const is = 1 / Math.sqrt(((s0 + s2) + (s1 + s3)) / D + eps);
+    mean[r] = m;
+    invstd[r] = is;
+    if (w && b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]! + b[bOff + j]!;
+    else if (w) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]!;
+    else if (b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is + b[bOff + j]!;
+    else for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is;
+  }
+}
+
+/** LayerNorm's backward on rows of `D` in double, its sums four-way as `layerNormRows`'s. */
+export function layerNormRowsBackward(
+  x: Floats, xOff: number, g: Floats, gOff: number, rows: number, D: number, w: Floats | null, wOff: number,
+  mean: Float64Array, invstd: Float64Array, dx: Floats | null, dw: Float64Array | null, db: Float64Array | null,
+): void {
+  const a4 = new Float64Array(4), c4 = new Float64Array(4);
+  for (let r = 0; r < rows; r++) {
+    const base = xOff + r * D, gb = gOff + r * D, m = mean[r]!, is = invstd[r]!;
+    a4.fill(0);
+    c4.fill(0);
+    for (let j = 0; j < D; j++) {
+      const gv = g[gb + j]!, xh = (x[base + j]! - m) * is, gwv = w ? gv * w[wOff + j]! : gv, k = j & 3;
+      a4[k] = a4[k]! + gwv;
+      c4[k] = c4[k]! + gwv * xh;
+      if (dw) dw[j] = dw[j]! + gv * xh;
+      if (db) db[j] = db[j]! + gv;
+    }
+    if (dx) {
+      const a = ((a4[0]! + a4[2]!) + (a4[1]! + a4[3]!)) / D, c = ((c4[0]! + c4[2]!) + (c4[1]! + c4[3]!)) / D, ob = r * D;
+      for (let j = 0; j < D; j++) {
+        const xh = (x[base + j]! - m) * is, gwv = w ? g[gb + j]! * w[wOff + j]! : g[gb + j]!;
+        dx[ob + j] = is * (gwv - a - xh * c);
+      }
+    }
+  }
+}
+
 export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear' | 'linearBackward'> = {
+  layerNorm: layerNormRows,
+  layerNormBackward: layerNormRowsBackward,
   softmax(x, xOff, pre, D, post, out, log) {
     // NOTE: shift by the row max (a NaN max propagates, as PyTorch) and accumulate the sum of
     // exponentials in double, so large logits neither overflow nor lose the small terms.

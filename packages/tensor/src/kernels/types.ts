@@ -26,6 +26,24 @@ export interface ConvGeometry {
 /** The kernels of the `nn` ops (implemented for JS in `nn-js.ts`). */
 export interface NnKernels {
   /**
+   * LayerNorm's forward over `rows` contiguous rows of `D`: per row the mean and
+   * `1/√(biased variance + eps)` in double into `mean`/`invstd` (each sum four-way, see
+   * `layerNormRows`), and `y = ((x − mean)·invstd)·w + b` in double, rounded once (`w`, `b` optional).
+   */
+  layerNorm(
+    x: Float32Array, xOff: number, rows: number, D: number, w: Float32Array | null, wOff: number, b: Float32Array | null, bOff: number,
+    eps: number, y: Float32Array, mean: Float64Array, invstd: Float64Array,
+  ): void;
+  /**
+   * LayerNorm's backward for upstream `g`, with the forward's `mean`/`invstd`: `dx` (when given)
+   * `invstd·((g·w − Σg·w/D) − x̂·Σg·w·x̂/D)`, and `g·x̂` and `g` added into the double accumulators
+   * `dw` and `db` (when given), row after row.
+   */
+  layerNormBackward(
+    x: Float32Array, xOff: number, g: Float32Array, gOff: number, rows: number, D: number, w: Float32Array | null, wOff: number,
+    mean: Float64Array, invstd: Float64Array, dx: Float32Array | null, dw: Float64Array | null, db: Float64Array | null,
+  ): void;
+  /**
    * Softmax (or, with `log`, log-softmax) along the middle dim of a contiguous `[pre, D, post]`
    * array, written contiguously to `out`. Numerically stable (shifted by the max).
    */

@@ -28,6 +28,8 @@ export interface Exports {
   softmax_out(x: number, rows: number, D: number, st: number, o: number, log: number): void;
   relu(op: number, x: number, g: number, o: number, n: number): void;
   expf(op: number, x: number, o: number, n: number): void;
+  ln_fwd(x: number, rows: number, D: number, w: number, b: number, mode: number, eps: number, st: number, y: number): void;
+  ln_bwd(x: number, g: number, rows: number, D: number, w: number, mode: number, st: number, dx: number, dw: number, db: number): void;
   sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;
   asgd(p: number, g: number, ax: number, n: number, decay: number, negEta: number, mu: number, wd: number, mode: number): void;

@@ -34,7 +34,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward'> {
+export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
@@ -135,6 +135,51 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
   };
 
   /**
+   * LayerNorm's rows (D a multiple of 4) in the module, in chunks of about CHUNK floats: the same
+   * operations in the same order as the JS rows (nn-js.ts), in f64x2 lanes, so the same bits;
+   * statistics back as doubles. Other D, or past the module's memory, the JS rows.
+   */
+  const layerNorm: Kernels['layerNorm'] = (x, xOff, R, D, w, wOff, b, bOff, eps, y, mean, invstd) => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    const [X, Y, W, B, ST, end] = layout(rowsPer * D, rowsPer * D, D, D, 4 * rowsPer);
+    const m = D % 4 === 0 && R * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return jsKernels.layerNorm(x, xOff, R, D, w, wOff, b, bOff, eps, y, mean, invstd);
+    if (w) m.set(w.subarray(wOff, wOff + D), W);
+    if (b) m.set(b.subarray(bOff, bOff + D), B);
+    const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
+    for (let r0 = 0; r0 < R; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, R - r0);
+      m.set(x.subarray(xOff + r0 * D, xOff + (r0 + rows) * D), X);
+      ex.ln_fwd(X! * 4, rows, D, W! * 4, B! * 4, (w ? 1 : 0) | (b ? 2 : 0), eps, ST! * 4, Y! * 4);
+      y.set(m.subarray(Y!, Y! + rows * D), r0 * D);
+      for (let r = 0; r < rows; r++) { mean[r0 + r] = st[2 * r]!; invstd[r0 + r] = st[2 * r + 1]!; }
+    }
+  };
+  const layerNormBackward: Kernels['layerNormBackward'] = (x, xOff, g, gOff, R, D, w, wOff, mean, invstd, dx, dw, db) => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    // Layout (floats): x | g | dx rows | w | stats (f64 pairs) | dw, db (f64 each)
+    const [X, G, DX, W, ST, DW, DB, end] = layout(rowsPer * D, rowsPer * D, rowsPer * D, D, 4 * rowsPer, 2 * D, 2 * D);
+    const m = D % 4 === 0 && R * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return jsKernels.layerNormBackward(x, xOff, g, gOff, R, D, w, wOff, mean, invstd, dx, dw, db);
+    if (w) m.set(w.subarray(wOff, wOff + D), W);
+    const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
+    const dwm = new Float64Array(m.buffer, DW! * 4, D), dbm = new Float64Array(m.buffer, DB! * 4, D);
+    if (dw) dwm.set(dw);
+    if (db) dbm.set(db);
+    const mode = (w ? 1 : 0) | (dx ? 2 : 0) | (dw ? 4 : 0) | (db ? 8 : 0);
+    for (let r0 = 0; r0 < R; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, R - r0);
+      m.set(x.subarray(xOff + r0 * D, xOff + (r0 + rows) * D), X);
+      m.set(g.subarray(gOff + r0 * D, gOff + (r0 + rows) * D), G);
+      for (let r = 0; r < rows; r++) { st[2 * r] = mean[r0 + r]!; st[2 * r + 1] = invstd[r0 + r]!; }
+      ex.ln_bwd(X! * 4, G! * 4, rows, D, W! * 4, mode, ST! * 4, DX! * 4, DW! * 4, DB! * 4);
+      if (dx) dx.set(m.subarray(DX!, DX! + rows * D), r0 * D);
+    }
+    if (dw) dw.set(dwm);
+    if (db) db.set(dbm);
+  };
+
+  /**
    * The linear layer in one staging: x and w in, the product and the bias in the module, the
    * result out once (the set's matmul + binary staged the output twice). With threads, or past
    * what the module can stage, the set's own matmul (which splits over threads) and binary.
@@ -187,7 +232,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward };
 }
 
 export type { ConvGeometry };

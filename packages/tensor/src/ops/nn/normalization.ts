@@ -9,6 +9,8 @@ import { mean, sum } from '../reduce.js';
 import { reciprocal, sqrt } from '../unary.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { replayBackward } from './common.js';
+import { K } from '../../kernels/index.js';
+import { layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
 
 // ---- normalisation ------------------------------------------------------------------------
 
@@ -311,15 +313,9 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
   const mean = new Float64Array(R), invstd = new Float64Array(R);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
-  rowStats(xd, xo, R, D, eps, mean, invstd);
-  for (let r = 0; r < R; r++) {
-    const base = xo + r * D, m = mean[r]!, is = invstd[r]!;
-    const ob = r * D;
-    if (wd && bd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]! + bd[bo + j]!;
-    else if (wd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is * wd[wo + j]!;
-    else if (bd) for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is + bd[bo + j]!;
-    else for (let j = 0; j < D; j++) yd[ob + j] = (xd[base + j]! - m) * is;
-  }
+  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows
+  const rows = dt === float32 ? K().layerNorm as typeof layerNormRows : layerNormRows;
+  rows(xd, xo, R, D, wd, wo, bd, bo, eps, yd, mean, invstd);
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   return record('layerNorm', out, inputs, (g) => {
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
@@ -341,23 +337,8 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? dx.storage.data as Float64Array : null;
     const dwAcc = w && need[1] ? new Float64Array(D) : null, dbAcc = b && need[2] ? new Float64Array(D) : null;
-    for (let r = 0; r < R; r++) {
-      const base = xo + r * D, gb = go + r * D, m = mean[r]!, is = invstd[r]!;
-      let sgw = 0, sgwx = 0;
-      for (let j = 0; j < D; j++) {
-        const gv = gd[gb + j]!, xh = (xd[base + j]! - m) * is, gwv = wd ? gv * wd[wo + j]! : gv;
-        sgw += gwv; sgwx += gwv * xh;
-        if (dwAcc) dwAcc[j] = dwAcc[j]! + gv * xh;
-        if (dbAcc) dbAcc[j] = dbAcc[j]! + gv;
-      }
-      if (dxd) {
-        const a = sgw / D, c = sgwx / D, ob = r * D;
-        for (let j = 0; j < D; j++) {
-          const xh = (xd[base + j]! - m) * is, gwv = wd ? gd[gb + j]! * wd[wo + j]! : gd[gb + j]!;
-          dxd[ob + j] = is * (gwv - a - xh * c);
-        }
-      }
-    }
+    const back = dt === float32 ? K().layerNormBackward as typeof layerNormRowsBackward : layerNormRowsBackward;
+    back(xd, xo, gd, go, R, D, wd, wo, mean, invstd, dxd, dwAcc, dbAcc);
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
 }

@@ -1,0 +1,63 @@
+/**
+ * LayerNorm's float32 kernels: the module's rows (`ln_fwd`, `ln_bwd`, f64x2 lanes) against the JS
+ * rows (kernels/nn-js.ts), bit for bit, over widths around the v128 groups and the staging chunk
+ * (one row per chunk past 32768 floats), row counts across chunks, every combination of weight,
+ * bias and wanted gradients, and accumulators that start non-zero; and both against the
+ * definition in double.
+ */
+import { describe, expect, it } from 'vitest';
+import { kernels } from '@tensile/tensor';
+import { jsKernels } from '../src/kernels/js.js';
+
+const wasm = kernels();
+const rand = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1 * 4 + (i % 7 === 0 ? 100 : 0)));
+const bits = (a: Float32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('LayerNorm rows: module = JS, bit for bit', () => {
+  const shapes: [number, number][] = [[1, 4], [3, 8], [600, 128], [257, 132], [5, 20000], [2, 40000], [1024, 64], [9, 6], [40, 130]];
+  for (const [R, D] of shapes) {
+    it(`[${R}, ${D}]`, () => {
+      const x = rand(R * D + 3, R + D), g = rand(R * D + 1, D), w = rand(D + 2, 7), b = rand(D + 1, 9);
+      for (const [useW, useB] of [[true, true], [true, false], [false, true], [false, false]] as const) {
+        const runs = [wasm, jsKernels].map((k) => {
+          const y = new Float32Array(R * D), mean = new Float64Array(R), invstd = new Float64Array(R);
+          k.layerNorm(x, 3, R, D, useW ? w : null, 2, useB ? b : null, 1, 1e-5, y, mean, invstd);
+          const dx = new Float32Array(R * D), dw = new Float64Array(D).fill(0.25), db = new Float64Array(D).fill(-0.5);
+          k.layerNormBackward(x, 3, g, 1, R, D, useW ? w : null, 2, mean, invstd, dx, useW ? dw : null, useB ? db : null);
+          const dxOnly = new Float32Array(R * D);
+          k.layerNormBackward(x, 3, g, 1, R, D, useW ? w : null, 2, mean, invstd, dxOnly, null, null);
+          const dwOnly = new Float64Array(D);
+          k.layerNormBackward(x, 3, g, 1, R, D, useW ? w : null, 2, mean, invstd, null, dwOnly, null);
+          return [y, mean, invstd, dx, dw, db, dxOnly, dwOnly].map(bits);
+        });
+        expect(runs[0], `weight ${useW}, bias ${useB}`).toEqual(runs[1]);
+      }
+    });
+  }
+
+  it('the JS rows are the definition in double (mean, biased variance, x̂·w + b; dx, dw, db)', () => {
+    const R = 7, D = 10, x = rand(R * D, 1), g = rand(R * D, 2), w = rand(D, 3), b = rand(D, 4);
+    const y = new Float32Array(R * D), mean = new Float64Array(R), invstd = new Float64Array(R);
+    jsKernels.layerNorm(x, 0, R, D, w, 0, b, 0, 1e-5, y, mean, invstd);
+    const dx = new Float32Array(R * D), dw = new Float64Array(D), db = new Float64Array(D);
+    jsKernels.layerNormBackward(x, 0, g, 0, R, D, w, 0, mean, invstd, dx, dw, db);
+    const wantDw = new Float64Array(D), wantDb = new Float64Array(D);
+    for (let r = 0; r < R; r++) {
+      const row = Array.from(x.subarray(r * D, (r + 1) * D));
+      const m = row.reduce((s, v) => s + v, 0) / D, v = row.reduce((s, u) => s + (u - m) ** 2, 0) / D, is = 1 / Math.sqrt(v + 1e-5);
+      expect(mean[r]).toBeCloseTo(m, 12);
+      expect(invstd[r]! / is - 1).toBeLessThan(1e-12);
+      const xh = row.map((u) => (u - m) * is), gw = xh.map((_, j) => g[r * D + j]! * w[j]!);
+      const a = gw.reduce((s, u) => s + u, 0) / D, c = gw.reduce((s, u, j) => s + u * xh[j]!, 0) / D;
+      xh.forEach((h, j) => {
+        expect(Math.abs(y[r * D + j]! - (h * w[j]! + b[j]!))).toBeLessThanOrEqual(2 ** -23 * Math.abs(h * w[j]! + b[j]!) + 1e-12);
+        const want = is * (gw[j]! - a - h * c);
+        expect(Math.abs(dx[r * D + j]! - want)).toBeLessThanOrEqual(2 ** -23 * Math.abs(want) + 1e-9);
+        wantDw[j] = wantDw[j]! + g[r * D + j]! * h;
+        wantDb[j] = wantDb[j]! + g[r * D + j]!;
+      });
+    }
+    wantDw.forEach((v, j) => expect(dw[j]).toBeCloseTo(v, 10));
+    wantDb.forEach((v, j) => expect(db[j]).toBeCloseTo(v, 10));
+  });
+});
