@@ -66,7 +66,78 @@ export function layerNormRowsBackward(
   }
 }
 
+/**
+ * One pass of the batch-norm kernel over `[N, C, S]` in memory order: kind 0 (sum) `a[c] += x`,
+ * 1 (squares) `a[c] += (x - mean[c])²`, 2 (affine) `y = (x - mean[c])·a[c] + b[c]`, 3 (gradient
+ * sums) `a[c] += dy`, `b[c] += dy·(x - mean[c])`, all in double. A channel's terms add sample after
+ * sample; within a sample's S positions four-way (`s_k` over positions `j ≡ k (mod 4)`, added to
+ * the channel's total as `(s0 + s2) + (s1 + s3)`), the module's f64x2 order, so both kernel sets
+ * give the same bits. A flat loop for `S = 1` ([N, C] inputs). A function of its own (called a
+ * few times a step, optimised early; inline, the loops ran in the unoptimised tier for a whole step).
+ */
+export function batchNormRows(
+  kind: number, x: Floats, xOff: number, N: number, C: number, S: number, mean: Float64Array,
+  a: Float64Array, b: Float64Array | null, y: Floats | null, g: Floats | null, gOff: number,
+): void {
+  const gd = g ?? x;
+  for (let n = 0; n < N; n++) {
+    const row = n * C;
+    if (S === 1) {
+      if (kind === 0) for (let c = 0; c < C; c++) a[c] = a[c]! + x[xOff + row + c]!;
+      else if (kind === 1) for (let c = 0; c < C; c++) { const d = x[xOff + row + c]! - mean[c]!; a[c] = a[c]! + d * d; }
+      else if (kind === 2) for (let c = 0; c < C; c++) y![row + c] = (x[xOff + row + c]! - mean[c]!) * a[c]! + b![c]!;
+      else for (let c = 0; c < C; c++) { const gv = gd[gOff + row + c]!; a[c] = a[c]! + gv; b![c] = b![c]! + gv * (x[xOff + row + c]! - mean[c]!); }
+      continue;
+    }
+    for (let c = 0; c < C; c++) {
+      const base = (row + c) * S, m = mean[c]!, xb = xOff + base, gb = gOff + base;
+      if (kind === 2) { const k = a[c]!, sh = b![c]!; for (let j = 0; j < S; j++) y![base + j] = (x[xb + j]! - m) * k + sh; continue; }
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, j = 0;
+      if (kind === 0) for (; j + 3 < S; j += 4) { s0 += x[xb + j]!; s1 += x[xb + j + 1]!; s2 += x[xb + j + 2]!; s3 += x[xb + j + 3]!; }
+      else if (kind === 1) {
+        for (; j + 3 < S; j += 4) {
+          const d0 = x[xb + j]! - m, d1 = x[xb + j + 1]! - m, d2 = x[xb + j + 2]! - m, d3 = x[xb + j + 3]! - m;
+          s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+        }
+      } else {
+        for (; j + 3 < S; j += 4) {
+          const g0 = gd[gb + j]!, g1 = gd[gb + j + 1]!, g2 = gd[gb + j + 2]!, g3 = gd[gb + j + 3]!;
+          s0 += g0; s1 += g1; s2 += g2; s3 += g3;
+          q0 += g0 * (x[xb + j]! - m); q1 += g1 * (x[xb + j + 1]! - m); q2 += g2 * (x[xb + j + 2]! - m); q3 += g3 * (x[xb + j + 3]! - m);
+        }
+      }
+      for (let k = 0; j < S; j++, k++) {
+        const v = kind === 0 ? x[xb + j]! : kind === 1 ? (x[xb + j]! - m) * (x[xb + j]! - m) : gd[gb + j]!;
+        const w = kind === 3 ? gd[gb + j]! * (x[xb + j]! - m) : 0;
+        if (k === 0) { s0 += v; q0 += w; } else if (k === 1) { s1 += v; q1 += w; } else { s2 += v; q2 += w; }
+      }
+      a[c] = a[c]! + ((s0 + s2) + (s1 + s3));
+      if (kind === 3) b![c] = b![c]! + ((q0 + q2) + (q1 + q3));
+    }
+  }
+}
+
+/** The batch-norm input gradient `((dy - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]` over `[N, C, S]`, in double, in memory order. */
+export function batchNormRowsGradInput(
+  g: Floats, gOff: number, x: Floats, xOff: number, N: number, C: number, S: number,
+  mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Floats,
+): void {
+  for (let n = 0; n < N; n++) {
+    const row = n * C;
+    if (S === 1) {
+      for (let c = 0; c < C; c++) dx[row + c] = (g[gOff + row + c]! - gm[c]! - (x[xOff + row + c]! - mean[c]!) * invstd[c]! * xm[c]!) * k[c]!;
+      continue;
+    }
+    for (let c = 0; c < C; c++) {
+      const base = (row + c) * S, m = mean[c]!, is = invstd[c]!, kc = k[c]!, g0 = gm[c]!, x0 = xm[c]!;
+      for (let j = 0; j < S; j++) dx[base + j] = (g[gOff + base + j]! - g0 - (x[xOff + base + j]! - m) * is * x0) * kc;
+    }
+  }
+}
+
 export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear' | 'linearBackward'> = {
+  batchNormPass: batchNormRows,
+  batchNormGradInput: batchNormRowsGradInput,
   layerNorm: layerNormRows,
   layerNormBackward: layerNormRowsBackward,
   softmax(x, xOff, pre, D, post, out, log) {

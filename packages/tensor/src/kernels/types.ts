@@ -26,6 +26,20 @@ export interface ConvGeometry {
 /** The kernels of the `nn` ops (implemented for JS in `nn-js.ts`). */
 export interface NnKernels {
   /**
+   * One pass of batch normalisation over a contiguous `[N, C, S]` input (`batchNormRows` in
+   * nn-js.ts: 0 sum, 1 squared deviations, 2 affine output into `y`, 3 gradient sums with `g`),
+   * per-channel accumulators in double.
+   */
+  batchNormPass(
+    kind: number, x: Float32Array, xOff: number, N: number, C: number, S: number, mean: Float64Array,
+    a: Float64Array, b: Float64Array | null, y: Float32Array | null, g: Float32Array | null, gOff: number,
+  ): void;
+  /** Batch normalisation's input gradient over `[N, C, S]` (`batchNormRowsGradInput`). */
+  batchNormGradInput(
+    g: Float32Array, gOff: number, x: Float32Array, xOff: number, N: number, C: number, S: number,
+    mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Float32Array,
+  ): void;
+  /**
    * LayerNorm's forward over `rows` contiguous rows of `D`: per row the mean and
    * `1/√(biased variance + eps)` in double into `mean`/`invstd` (each sum four-way, see
    * `layerNormRows`), and `y = ((x − mean)·invstd)·w + b` in double, rounded once (`w`, `b` optional).

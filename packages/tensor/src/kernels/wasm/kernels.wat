@@ -1195,4 +1195,156 @@
       (local.set $st (i32.add (local.get $st) (i32.const 16)))
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br $row))))
+
+;; ---- batch normalisation over [N, C, S] (S = 1 with C a multiple of 4, or S a multiple of 4) ---
+  ;; kernels/nn-js.ts's batchNormRows and batchNormRowsGradInput in f64x2 lanes, in the same order:
+  ;; per-channel f64 accumulators a, b and the means at $mean (8 bytes a channel); S = 1 runs
+  ;; across channels (each channel's terms in sample order, as the JS), S > 1 sums a sample's
+  ;; positions four-way and adds (s0 + s2) + (s1 + s3) to the channel's total.
+  ;; kind: 0 a += x, 1 a += (x - mean)², 2 y = (x - mean)·a + b, 3 a += g, b += g·(x - mean)
+  (func (export "bn_pass") (param $kind i32) (param $x i32) (param $N i32) (param $C i32) (param $S i32)
+    (param $mean i32) (param $a i32) (param $b i32) (param $y i32) (param $g i32)
+    (local $c i32) (local $j i32) (local $n4 i32) (local $v v128) (local $u v128) (local $lo v128) (local $hi v128)
+    (local $ml v128) (local $mh v128) (local $a0 v128) (local $a1 v128) (local $q0 v128) (local $q1 v128) (local $p i32) (local $q i32)
+    (block $done (loop $sample
+      (br_if $done (i32.eqz (local.get $N)))
+      (if (i32.eq (local.get $S) (i32.const 1))
+        (then
+          (local.set $c (i32.const 0))
+          (block $dc (loop $lc
+            (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $p (i32.shl (local.get $c) (i32.const 2)))
+            (local.set $q (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
+            (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+            (local.set $ml (v128.load (i32.add (local.get $mean) (local.get $q))))
+            (local.set $mh (v128.load offset=16 (i32.add (local.get $mean) (local.get $q))))
+            (if (i32.eqz (local.get $kind)) (then
+              (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (local.get $lo)))
+              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (local.get $hi)))))
+            (if (i32.eq (local.get $kind) (i32.const 1)) (then
+              (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $mh)))
+              (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $lo) (local.get $lo))))
+              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $hi) (local.get $hi))))))
+            (if (i32.eq (local.get $kind) (i32.const 2)) (then
+              (v128.store (i32.add (local.get $y) (local.get $p)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $lo) (local.get $ml)) (v128.load (i32.add (local.get $a) (local.get $q)))) (v128.load (i32.add (local.get $b) (local.get $q))))) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $hi) (local.get $mh)) (v128.load offset=16 (i32.add (local.get $a) (local.get $q)))) (v128.load offset=16 (i32.add (local.get $b) (local.get $q)))))))))
+            (if (i32.eq (local.get $kind) (i32.const 3)) (then
+              (local.set $u (v128.load (i32.add (local.get $g) (local.get $p))))
+              (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.promote_low_f32x4 (local.get $u))))
+              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u)))))
+              (v128.store (i32.add (local.get $b) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $b) (local.get $q))) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.sub (local.get $lo) (local.get $ml)))))
+              (v128.store offset=16 (i32.add (local.get $b) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $b) (local.get $q))) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $mh)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $lc)))
+          (local.set $p (i32.shl (local.get $C) (i32.const 2))))
+        (else
+          (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
+          (local.set $c (i32.const 0))
+          (block $dc2 (loop $lc2
+            (br_if $dc2 (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $q (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $ml (f64x2.splat (f64.load (i32.add (local.get $mean) (local.get $q)))))
+            (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
+            (local.set $q0 (v128.const i64x2 0 0)) (local.set $q1 (v128.const i64x2 0 0))
+            (if (i32.eq (local.get $kind) (i32.const 2))
+              (then
+                (local.set $mh (f64x2.splat (f64.load (i32.add (local.get $a) (local.get $q)))))
+                (local.set $a0 (f64x2.splat (f64.load (i32.add (local.get $b) (local.get $q))))))) 
+            (local.set $j (i32.const 0))
+            (block $dj (loop $lj
+              (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
+              (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+              (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+              (if (i32.eqz (local.get $kind)) (then
+                (local.set $a0 (f64x2.add (local.get $a0) (local.get $lo)))
+                (local.set $a1 (f64x2.add (local.get $a1) (local.get $hi)))))
+              (if (i32.eq (local.get $kind) (i32.const 1)) (then
+                (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $ml)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $lo) (local.get $lo))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $hi) (local.get $hi))))))
+              (if (i32.eq (local.get $kind) (i32.const 2)) (then
+                (v128.store (i32.add (local.get $y) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $lo) (local.get $ml)) (local.get $mh)) (local.get $a0))) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $hi) (local.get $ml)) (local.get $mh)) (local.get $a0)))))))
+              (if (i32.eq (local.get $kind) (i32.const 3)) (then
+                (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $u))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u)))))
+                (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.sub (local.get $lo) (local.get $ml)))))
+                (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $ml)))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br $lj)))
+            (if (i32.ne (local.get $kind) (i32.const 2)) (then
+              (f64.store (i32.add (local.get $a) (local.get $q))
+                (f64.add (f64.load (i32.add (local.get $a) (local.get $q))) (call $lanes (local.get $a0) (local.get $a1))))))
+            (if (i32.eq (local.get $kind) (i32.const 3)) (then
+              (f64.store (i32.add (local.get $b) (local.get $q))
+                (f64.add (f64.load (i32.add (local.get $b) (local.get $q))) (call $lanes (local.get $q0) (local.get $q1))))))
+            (local.set $x (i32.add (local.get $x) (local.get $n4)))
+            (local.set $y (i32.add (local.get $y) (local.get $n4)))
+            (local.set $g (i32.add (local.get $g) (local.get $n4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $lc2)))
+          (local.set $p (i32.const 0))))
+      ;; S = 1 advanced nothing per channel: step a whole sample ($p bytes)
+      (local.set $x (i32.add (local.get $x) (local.get $p)))
+      (local.set $y (i32.add (local.get $y) (local.get $p)))
+      (local.set $g (i32.add (local.get $g) (local.get $p)))
+      (local.set $N (i32.sub (local.get $N) (i32.const 1)))
+      (br $sample))))
+
+  ;; dx = ((g - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]; the per-channel f64 values at $st,
+  ;; five arrays of C: mean, invstd, k, gm, xm
+  (func (export "bn_dx") (param $g i32) (param $x i32) (param $N i32) (param $C i32) (param $S i32) (param $st i32) (param $dx i32)
+    (local $c i32) (local $j i32) (local $n4 i32) (local $q i32) (local $cb i32) (local $v v128) (local $u v128)
+    (local $m0 v128) (local $m1 v128) (local $i0 v128) (local $i1 v128) (local $k0 v128) (local $k1 v128) (local $g0 v128) (local $g1 v128) (local $x0 v128) (local $x1 v128)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 3)))
+    (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
+    (block $done (loop $sample
+      (br_if $done (i32.eqz (local.get $N)))
+      (local.set $c (i32.const 0))
+      (block $dc (loop $lc
+        (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $q (i32.add (local.get $st) (i32.shl (local.get $c) (i32.const 3))))
+        (if (i32.eq (local.get $S) (i32.const 1))
+          (then
+            ;; four channels of one sample: the per-channel values as two f64x2 each
+            (local.set $m0 (v128.load (local.get $q))) (local.set $m1 (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $i0 (v128.load (local.get $q))) (local.set $i1 (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $k0 (v128.load (local.get $q))) (local.set $k1 (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $g0 (v128.load (local.get $q))) (local.set $g1 (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $x0 (v128.load (local.get $q))) (local.set $x1 (v128.load offset=16 (local.get $q)))
+            (local.set $v (v128.load (local.get $x))) (local.set $u (v128.load (local.get $g)))
+            (v128.store (local.get $dx) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $g1)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m1)) (local.get $i1)) (local.get $x1))) (local.get $k1)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4))))
+          (else
+            (local.set $m0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $i0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $k0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $g0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $x0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $j (i32.const 0))
+            (block $dj (loop $lj
+              (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
+              (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+              (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
+              (v128.store (i32.add (local.get $dx) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br $lj)))
+            (local.set $x (i32.add (local.get $x) (local.get $n4)))
+            (local.set $g (i32.add (local.get $g) (local.get $n4)))
+            (local.set $dx (i32.add (local.get $dx) (local.get $n4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+        (br $lc)))
+      (local.set $N (i32.sub (local.get $N) (i32.const 1)))
+      (br $sample))))
 )

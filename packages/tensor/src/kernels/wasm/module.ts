@@ -29,6 +29,8 @@ export interface Exports {
   relu(op: number, x: number, g: number, o: number, n: number): void;
   expf(op: number, x: number, o: number, n: number): void;
   ln_fwd(x: number, rows: number, D: number, w: number, b: number, mode: number, eps: number, st: number, y: number): void;
+  bn_pass(kind: number, x: number, N: number, C: number, S: number, mean: number, a: number, b: number, y: number, g: number): void;
+  bn_dx(g: number, x: number, N: number, C: number, S: number, st: number, dx: number): void;
   ln_bwd(x: number, g: number, rows: number, D: number, w: number, mode: number, st: number, dx: number, dw: number, db: number): void;
   sum_rows(x: number, D: number, post: number, acc: number, out: number): void;
   binary(op: number, a: number, b: number, o: number, n: number, alpha: number): void;

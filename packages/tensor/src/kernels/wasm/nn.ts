@@ -34,7 +34,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward'> {
+export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
@@ -179,6 +179,47 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     if (db) db.set(dbm);
   };
 
+  /** Whether `[N, C, S]` runs in the module: S = 1 with C a multiple of 4, or S a multiple of 4. */
+  const bnShape = (N: number, C: number, S: number): boolean => (S === 1 ? C % 4 === 0 : S % 4 === 0) && N * C * S >= ELEMENT_MIN;
+  /**
+   * A batch-norm pass over `[N, C, S]` in the module (the JS rows' operations in the same order,
+   * so the same bits), a few samples at a time; the per-channel doubles staged in and out.
+   */
+  const batchNormPass: Kernels['batchNormPass'] = (kind, x, xOff, N, C, S, mean, a, b, y, g, gOff) => {
+    const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
+    const [X, Y, G, MEAN, A, B, end] = layout(ns * per, ns * per, ns * per, 2 * C, 2 * C, 2 * C);
+    const m = bnShape(N, C, S) ? reserve(end!) : undefined;
+    if (!m) return jsKernels.batchNormPass(kind, x, xOff, N, C, S, mean, a, b, y, g, gOff);
+    const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
+    const am = f64(A!), bm = f64(B!);
+    f64(MEAN!).set(mean);
+    am.set(a);
+    if (b) bm.set(b);
+    for (let n0 = 0; n0 < N; n0 += ns) {
+      const k = Math.min(ns, N - n0), from = n0 * per, to = from + k * per;
+      m.set(x.subarray(xOff + from, xOff + to), X);
+      if (g) m.set(g.subarray(gOff + from, gOff + to), G);
+      ex.bn_pass(kind, X! * 4, k, C, S, MEAN! * 4, A! * 4, B! * 4, Y! * 4, G! * 4);
+      if (y) y.set(m.subarray(Y!, Y! + k * per), from);
+    }
+    a.set(am);
+    if (b) b.set(bm);
+  };
+  const batchNormGradInput: Kernels['batchNormGradInput'] = (g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx) => {
+    const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
+    const [X, G, DX, ST, end] = layout(ns * per, ns * per, ns * per, 10 * C);
+    const m = bnShape(N, C, S) ? reserve(end!) : undefined;
+    if (!m) return jsKernels.batchNormGradInput(g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx);
+    [mean, invstd, k, gm, xm].forEach((v, i) => new Float64Array(m.buffer, (ST! + 2 * C * i) * 4, C).set(v));
+    for (let n0 = 0; n0 < N; n0 += ns) {
+      const c = Math.min(ns, N - n0), from = n0 * per, to = from + c * per;
+      m.set(x.subarray(xOff + from, xOff + to), X);
+      m.set(g.subarray(gOff + from, gOff + to), G);
+      ex.bn_dx(G! * 4, X! * 4, c, C, S, ST! * 4, DX! * 4);
+      dx.set(m.subarray(DX!, DX! + c * per), from);
+    }
+  };
+
   /**
    * The linear layer in one staging: x and w in, the product and the bias in the module, the
    * result out once (the set's matmul + binary staged the output twice). With threads, or past
@@ -232,7 +273,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput };
 }
 
 export type { ConvGeometry };

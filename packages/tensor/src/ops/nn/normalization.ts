@@ -10,7 +10,7 @@ import { reciprocal, sqrt } from '../unary.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { replayBackward } from './common.js';
 import { K } from '../../kernels/index.js';
-import { layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
+import { batchNormRows, batchNormRowsGradInput, layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
 
 // ---- normalisation ------------------------------------------------------------------------
 
@@ -55,13 +55,18 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float32Array | Float64Array;
   // NOTE: each pass runs in memory order (sample, channel, position) with one accumulator per
-  // channel, so a channel's terms add in the order (sample, position) of the channel-by-channel
-  // loops before (same bits) while the array is read front to back (channel-major order read a
-  // [N, C] input one float per cache line); the passes are small functions (see channelPass).
+  // channel (channel-major order read a [N, C] input one float per cache line); the passes are
+  // small functions (see batchNormRows).
+  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows
+  const f32 = dt === float32;
+  const channelPass = (kind: number, a: Float64Array, b: Float64Array | null, y: Float32Array | Float64Array | null, g: [Float32Array | Float64Array, number] | null): void => {
+    if (f32) K().batchNormPass(kind, xd as Float32Array, xo, N, C, S, mean, a, b, y as Float32Array | null, g ? g[0] as Float32Array : null, g ? g[1] : 0);
+    else batchNormRows(kind, xd, xo, N, C, S, mean, a, b, y, g ? g[0] : null, g ? g[1] : 0);
+  };
   const acc = new Float64Array(C);
-  channelPass(SUM, xd, xo, N, C, S, mean, acc, null, null, null);
+  channelPass(SUM, acc, null, null, null);
   for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
-  channelPass(SQUARES, xd, xo, N, C, S, mean, acc, null, null, null);
+  channelPass(SQUARES, acc, null, null, null);
   const scale = new Float64Array(C), shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
@@ -69,7 +74,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     scale[c] = wd ? is * wd[wo + c]! : is;
     shift[c] = bd ? bd[bo + c]! : 0;
   }
-  channelPass(AFFINE, xd, xo, N, C, S, mean, scale, shift, yd, null);
+  channelPass(AFFINE, scale, shift, yd, null);
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   const y = record('batchNorm', out, inputs, (g) => {
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
@@ -93,7 +98,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
     const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
     const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
-    channelPass(GRAD_SUMS, xd, xo, N, C, S, mean, sg, sgx, null, [gd, go]);
+    channelPass(GRAD_SUMS, sg, sgx, null, [gd, go]);
     const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
     for (let c = 0; c < C; c++) {
       const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
@@ -101,66 +106,14 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
       if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
       k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
     }
-    if (dxd) channelGradInput(gd, go, xd, xo, N, C, S, mean, invstd, k, gm, xm, dxd);
+    if (dxd && f32) K().batchNormGradInput(gd as Float32Array, go, xd as Float32Array, xo, N, C, S, mean, invstd, k, gm, xm, dxd as Float32Array);
+    else if (dxd) batchNormRowsGradInput(gd, go, xd, xo, N, C, S, mean, invstd, k, gm, xm, dxd);
     return [dx, ...(w ? [dw] : []), ...(b ? [db] : [])];
   }, inputs);
   return { y, mean: wrapLike(mean, [C], dt), variance: wrapLike(variance, [C], dt) };
 }
 
 const SUM = 0, SQUARES = 1, AFFINE = 2, GRAD_SUMS = 3;
-
-/**
- * One pass of the batch-norm kernel over `[N, C, S]` in memory order: SUM `a[c] += x`, SQUARES
- * `a[c] += (x - mean[c])²`, AFFINE `y = (x - mean[c])·a[c] + b[c]`, GRAD_SUMS `a[c] += dy`,
- * `b[c] += dy·(x - mean[c])`. A function of its own (called a few times a step, optimised
- * early; inline, the loops ran in the unoptimised tier for a whole step), with a flat loop for
- * `S = 1` ([N, C] inputs), where the per-position loop cost more than its one element.
- */
-function channelPass(
-  kind: number, xd: Float32Array | Float64Array, xo: number, N: number, C: number, S: number, mean: Float64Array,
-  a: Float64Array, b: Float64Array | null, yd: Float32Array | Float64Array | null, g: [Float32Array | Float64Array, number] | null,
-): void {
-  const gd = g ? g[0] : xd, go = g ? g[1] : 0;
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    if (S === 1) {
-      if (kind === SUM) for (let c = 0; c < C; c++) a[c] = a[c]! + xd[xo + row + c]!;
-      else if (kind === SQUARES) for (let c = 0; c < C; c++) { const d = xd[xo + row + c]! - mean[c]!; a[c] = a[c]! + d * d; }
-      else if (kind === AFFINE) for (let c = 0; c < C; c++) yd![row + c] = (xd[xo + row + c]! - mean[c]!) * a[c]! + b![c]!;
-      else for (let c = 0; c < C; c++) { const gv = gd[go + row + c]!; a[c] = a[c]! + gv; b![c] = b![c]! + gv * (xd[xo + row + c]! - mean[c]!); }
-      continue;
-    }
-    for (let c = 0; c < C; c++) {
-      const base = (row + c) * S, m = mean[c]!;
-      if (kind === SUM) { let s = a[c]!; for (let j = 0; j < S; j++) s += xd[xo + base + j]!; a[c] = s; }
-      else if (kind === SQUARES) { let q = a[c]!; for (let j = 0; j < S; j++) { const d = xd[xo + base + j]! - m; q += d * d; } a[c] = q; }
-      else if (kind === AFFINE) { const k = a[c]!, sh = b![c]!; for (let j = 0; j < S; j++) yd![base + j] = (xd[xo + base + j]! - m) * k + sh; }
-      else {
-        let sa = a[c]!, sq = b![c]!;
-        for (let j = 0; j < S; j++) { const gv = gd[go + base + j]!; sa += gv; sq += gv * (xd[xo + base + j]! - m); }
-        a[c] = sa; b![c] = sq;
-      }
-    }
-  }
-}
-
-/** The batch-norm input gradient `(dy - gm[c] - (x - mean)·invstd·xm[c])·k[c]` over `[N, C, S]`, in memory order (flat for S = 1). */
-function channelGradInput(
-  gd: Float32Array | Float64Array, go: number, xd: Float32Array | Float64Array, xo: number, N: number, C: number, S: number,
-  mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dxd: Float32Array | Float64Array,
-): void {
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    if (S === 1) {
-      for (let c = 0; c < C; c++) dxd[row + c] = (gd[go + row + c]! - gm[c]! - (xd[xo + row + c]! - mean[c]!) * invstd[c]! * xm[c]!) * k[c]!;
-      continue;
-    }
-    for (let c = 0; c < C; c++) {
-      const base = (row + c) * S, m = mean[c]!, is = invstd[c]!, kc = k[c]!, g0 = gm[c]!, x0 = xm[c]!;
-      for (let j = 0; j < S; j++) dxd[base + j] = (gd[go + base + j]! - g0 - (xd[xo + base + j]! - m) * is * x0) * kc;
-    }
-  }
-}
 
 const wrapLike = (d: Float64Array, shape: readonly number[], dt: DType): Tensor => wrap(dt === float64 ? d : Float32Array.from(d), shape, dt);
 /** A weight's or bias's gradient accumulated in doubles, as a tensor of `t`'s shape in `dt` (null when not wanted). */

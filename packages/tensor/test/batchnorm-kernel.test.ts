@@ -1,0 +1,47 @@
+/**
+ * Batch normalisation's float32 kernels: the module's passes (`bn_pass`, `bn_dx`, f64x2 lanes)
+ * against the JS rows (kernels/nn-js.ts), bit for bit: [N, C] inputs (S = 1, channels four at a
+ * time) and [N, C, S] (positions four-way), sample counts across the staging chunk, a sample
+ * larger than a chunk, every pass kind, accumulators that start non-zero; shapes the module does
+ * not take (C or S not a multiple of 4) give the JS rows' results too.
+ */
+import { describe, expect, it } from 'vitest';
+import { kernels } from '@tensile/tensor';
+import { jsKernels } from '../src/kernels/js.js';
+
+const wasm = kernels();
+const rand = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1 * 3 + (i % 11 === 0 ? 50 : 0)));
+const rand64 = (n: number, seed: number): Float64Array => Float64Array.from(rand(n, seed), (v) => v / 7);
+const hex = (a: Float32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('batch-norm passes: module = JS, bit for bit', () => {
+  const shapes: [number, number, number][] = [[256, 512, 1], [3, 8, 1], [64, 64, 256], [7, 3, 4], [2, 4, 40000], [5, 6, 20], [9, 5, 1], [130, 16, 16]];
+  for (const [N, C, S] of shapes) {
+    it(`[${N}, ${C}, ${S}]`, () => {
+      const n = N * C * S, x = rand(n + 3, N + C), g = rand(n + 2, S), mean = rand64(C, 1);
+      for (const kind of [0, 1, 2, 3]) {
+        const out = [wasm, jsKernels].map((k) => {
+          const a = rand64(C, 2), b = kind >= 2 ? rand64(C, 3) : null, y = kind === 2 ? new Float32Array(n) : null;
+          k.batchNormPass(kind, x, 3, N, C, S, mean, a, b, y, kind === 3 ? g : null, 2);
+          return [a, ...(b ? [b] : []), ...(y ? [y] : [])].map(hex);
+        });
+        expect(out[0], `kind ${kind}`).toEqual(out[1]);
+      }
+      const [invstd, k, gm, xm] = [rand64(C, 4), rand64(C, 5), rand64(C, 6), rand64(C, 7)];
+      const dx = [wasm, jsKernels].map((kk) => {
+        const d = new Float32Array(n);
+        kk.batchNormGradInput(g, 2, x, 3, N, C, S, mean, invstd, k, gm, xm, d);
+        return hex(d);
+      });
+      expect(dx[0]).toEqual(dx[1]);
+    });
+  }
+
+  it('the JS rows sum each sample\'s positions four-way: (s0 + s2) + (s1 + s3), then into the channel', () => {
+    const x = Float32Array.from([1e16, 1, -1e16, 1, 3, 0, 0, 0, 5]); // one channel, S = 9, N = 1
+    const a = new Float64Array([0.5]);
+    jsKernels.batchNormPass(0, x, 0, 1, 1, 9, new Float64Array(1), a, null, null, null, 0);
+    const s0 = 1e16 + 3 + 5, s1 = 1 + 0, s2 = -1e16 + 0, s3 = 1 + 0;
+    expect(a[0]).toBe(0.5 + ((s0 + s2) + (s1 + s3)));
+  });
+});
