@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { kernels, tensor } from '@tensile/tensor';
 import { jsKernels } from '../src/kernels/js.js';
-import { expf, geluBackwardf, geluf, sigmoidf, tanhf } from '../src/kernels/transcendental.js';
+import { expf, geluBackwardf, geluf, sigmoidf, siluBackwardf, siluf, tanhf } from '../src/kernels/transcendental.js';
 
 const KINDS = ['exp', 'sigmoid', 'tanh'] as const;
 type Kind = (typeof KINDS)[number];
@@ -107,23 +107,23 @@ describe('float32 exp, sigmoid, tanh: one algorithm, the same bits in both kerne
   });
 });
 
-describe("float32 GELU (exact form) and its backward: PyTorch kernels' erf, the same bits in both kernel sets", () => {
+for (const [kind, fwd, bwd] of [['gelu', geluf, geluBackwardf], ['silu', siluf, siluBackwardf]] as const) describe(`float32 ${kind} and its backward (GELU with PyTorch kernels' erf): the same bits in both kernel sets`, () => {
   const x = inputs();
   const dy = Float32Array.from(x, (_, i) => Math.fround(Math.cos(i) * 3));
   const norm = (v: Float32Array): number[] => bitsOf(v).map((bits, i) => (Number.isNaN(v[i]) ? 0x7fc00000 : bits));
-  it(`forward: module = JS rows = geluf, ${x.length} inputs`, () => {
+  it(`forward: module = JS rows = the scalar function, ${x.length} inputs`, () => {
     const a = new Float32Array(x.length), b = new Float32Array(x.length);
-    wasm.unary('gelu', x, 0, a, 0, x.length);
-    jsKernels.unary('gelu', x, 0, b, 0, x.length);
+    wasm.unary(kind, x, 0, a, 0, x.length);
+    jsKernels.unary(kind, x, 0, b, 0, x.length);
     expect(norm(a)).toEqual(norm(b));
-    expect(norm(b)).toEqual(norm(Float32Array.from(x, geluf)));
+    expect(norm(b)).toEqual(norm(Float32Array.from(x, fwd)));
   });
-  it(`backward: module = JS rows = geluBackwardf, ${x.length} inputs`, () => {
+  it(`backward: module = JS rows = the scalar function, ${x.length} inputs`, () => {
     const a = new Float32Array(x.length), b = new Float32Array(x.length);
-    wasm.geluBackward(x, 0, dy, 0, a, x.length);
-    jsKernels.geluBackward(x, 0, dy, 0, b, x.length);
+    wasm.unaryBackward(kind, x, 0, dy, 0, a, x.length);
+    jsKernels.unaryBackward(kind, x, 0, dy, 0, b, x.length);
     expect(norm(a)).toEqual(norm(b));
-    expect(norm(b)).toEqual(norm(Float32Array.from(x, (v, i) => geluBackwardf(v, dy[i]!))));
+    expect(norm(b)).toEqual(norm(Float32Array.from(x, (v, i) => bwd(v, dy[i]!))));
   });
   it('every call size around the v128 groups and the staging chunk, at unaligned offsets, writes its range only', () => {
     const sizes = [0, 1, 3, 4, 5, 15, 16, 17, 63, 64, 65, 4097, 32767, 32768, 32769];
@@ -132,15 +132,15 @@ describe("float32 GELU (exact form) and its backward: PyTorch kernels' erf, the 
         const xin = new Float32Array(n + xo), gin = new Float32Array(n + go);
         for (let i = 0; i < n; i++) { xin[xo + i] = x[(i * 7) % x.length]!; gin[go + i] = dy[(i * 5) % dy.length]!; }
         const a = new Float32Array(n + oo + 5).fill(-7), b = new Float32Array(n + oo + 5).fill(-7);
-        wasm.unary('gelu', xin, xo, a, oo, n);
-        jsKernels.unary('gelu', xin, xo, b, oo, n);
-        expect(firstDifference(a, b), `gelu n=${n} offsets ${xo},${oo}`).toBe(-1);
-        for (const i of [...Array(oo).keys(), n + oo, n + oo + 4]) expect(a[i], `gelu n=${n}: element ${i} outside the range`).toBe(-7);
+        wasm.unary(kind, xin, xo, a, oo, n);
+        jsKernels.unary(kind, xin, xo, b, oo, n);
+        expect(firstDifference(a, b), `${kind} n=${n} offsets ${xo},${oo}`).toBe(-1);
+        for (const i of [...Array(oo).keys(), n + oo, n + oo + 4]) expect(a[i], `${kind} n=${n}: element ${i} outside the range`).toBe(-7);
         const c = new Float32Array(n + 5).fill(-7), d = new Float32Array(n + 5).fill(-7);
-        wasm.geluBackward(xin, xo, gin, go, c, n);
-        jsKernels.geluBackward(xin, xo, gin, go, d, n);
-        expect(firstDifference(c, d), `geluBackward n=${n} offsets ${xo},${go}`).toBe(-1);
-        for (const i of [n, n + 4]) expect(c[i], `geluBackward n=${n}: element ${i} outside the range`).toBe(-7);
+        wasm.unaryBackward(kind, xin, xo, gin, go, c, n);
+        jsKernels.unaryBackward(kind, xin, xo, gin, go, d, n);
+        expect(firstDifference(c, d), `${kind} backward n=${n} offsets ${xo},${go}`).toBe(-1);
+        for (const i of [n, n + 4]) expect(c[i], `${kind} backward n=${n}: element ${i} outside the range`).toBe(-7);
       }
     }
   });

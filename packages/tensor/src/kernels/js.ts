@@ -1,6 +1,6 @@
 import { erf, erfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
-import { expf, geluBackwardf, geluf, sigmoidf, tanhf } from './transcendental.js';
+import { expf, geluBackwardf, geluf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -104,6 +104,11 @@ const U: Record<UnaryKind, URow> = {
   erf: (o, oi, a, ai, n) => {
     if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = erfFast(a[ai + i]!);
     else for (let i = 0; i < n; i++) o[oi + i] = erf(a[ai + i]!);
+  },
+  // NOTE: PyTorch's SiLU kernel divides, x / (1 + e^-x), rather than multiplying by the sigmoid.
+  silu: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = siluf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x / (1 + Math.exp(-x)); }
   },
   gelu: (o, oi, a, ai, n) => {
     if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = geluf(a[ai + i]!);
@@ -308,8 +313,9 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < n; i++) out[i] = x[xOff + i]! <= 0 ? 0 : g[gOff + i]!;
   },
 
-  geluBackward(x, xOff, dy, dyOff, out, n) {
-    for (let i = 0; i < n; i++) out[i] = geluBackwardf(x[xOff + i]!, dy[dyOff + i]!);
+  unaryBackward(kind, x, xOff, dy, dyOff, out, n) {
+    const f = kind === 'gelu' ? geluBackwardf : siluBackwardf;
+    for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!, dy[dyOff + i]!);
   },
 
   powScalar(x, xOff, p, out, outOff, n) {

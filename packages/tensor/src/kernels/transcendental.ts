@@ -111,3 +111,14 @@ export function geluBackwardf(x: number, dy: number): number {
   const pdf = r(GELU_PDF * expf(r(r(x * x) * -0.5)));
   return r(dy * r(cdf + r(x * pdf)));
 }
+
+/** @internal SiLU of a float32 `x`: `x / (1 + e^-x)`, PyTorch's kernel's steps. */
+export function siluf(x: number): number {
+  return r(x / r(1 + expf(-x)));
+}
+
+/** @internal SiLU's derivative times `dy`: `(dy·s)·(1 + x·(1 − s))`, `s = 1 / (1 + e^-x)`, PyTorch's backward's steps. */
+export function siluBackwardf(x: number, dy: number): number {
+  const s = r(1 / r(1 + expf(-x)));
+  return r(r(dy * s) * r(1 + r(x * r(1 - s))));
+}

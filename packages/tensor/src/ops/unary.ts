@@ -213,14 +213,14 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   const out = unaryForward('gelu', 'gelu', x);
   return record('gelu', out, [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), one pass (composed when recorded): float32 in PyTorch's
-    // float32 steps with its kernels' erf (the kernel set's geluBackward), float64 in double
+    // float32 steps with its kernels' erf (the kernel set's unaryBackward), float64 in double
     if (!isGradEnabled() && (x.dtype === float32 || x.dtype === float64) && g.dtype === x.dtype) {
       const [gd, go] = g._contiguousAny() as [Float64Array, number];
       const dx = empty(x.shape, x.dtype);
       const d = dx.storage.data as Float64Array;
       if (x.dtype === float32) {
         const [xd, xo] = x._contiguousData('gelu');
-        K().geluBackward(xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
+        K().unaryBackward('gelu', xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
         return [dx];
       }
       const [xd, xo] = x._contiguousAny() as [Float64Array, number];
@@ -233,6 +233,37 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
     }
     const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
     return [mul(g, add(cdfOf(x), mul(x, pdf)))];
+  }, [x]);
+}
+
+/**
+ * SiLU `x / (1 + e^-x)` in float32 or float64, one node each way, as PyTorch's kernels compute it
+ * (a division, not `x·sigmoid(x)`): float32 from the kernel set (`siluf`, the module's f32x4
+ * lanes, the same bits), float64 in double; backward `dy·s·(1 + x·(1 − s))`, composed from ops
+ * when recorded.
+ * @internal
+ */
+export function siluFused(x: Tensor): Tensor {
+  const out = unaryForward('silu', 'silu', x);
+  return record('silu', out, [x], (g) => {
+    if (!isGradEnabled() && g.dtype === x.dtype) {
+      const [gd, go] = g._contiguousAny() as [Float64Array, number];
+      const dx = empty(x.shape, x.dtype);
+      const d = dx.storage.data as Float64Array;
+      if (x.dtype === float32) {
+        const [xd, xo] = x._contiguousData('silu');
+        K().unaryBackward('silu', xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
+        return [dx];
+      }
+      const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+      for (let i = 0, n = d.length; i < n; i++) {
+        const v = xd[xo + i]!, s = 1 / (1 + Math.exp(-v));
+        d[i] = gd[go + i]! * s * (1 + v * (1 - s));
+      }
+      return [dx];
+    }
+    const s = sigmoid(x);
+    return [mul(mul(g, s), add(mul(x, sub(1, s)), 1))];
   }, [x]);
 }
 

@@ -15,7 +15,7 @@ import type { Instance } from './module.js';
 export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 /** The unary kinds the module's `expf` computes, by its op number. */
-const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3 };
+const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
@@ -68,7 +68,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'geluBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -227,21 +227,22 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
   const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
     if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
   };
-  /** GELU's backward (the module's expf op 4): dy is staged where the result goes and overwritten by it. */
-  const geluBackward: Kernels['geluBackward'] = (x, xOff, dy, dyOff, out, n) => {
+  /** GELU's or SiLU's backward (the module's expf op 4 or 6): dy is staged where the result goes and overwritten by it. */
+  const unaryBackward: Kernels['unaryBackward'] = (kind, x, xOff, dy, dyOff, out, n) => {
     const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) {
-      jsKernels.geluBackward(x, xOff, dy, dyOff, out, n);
+      jsKernels.unaryBackward(kind, x, xOff, dy, dyOff, out, n);
       return;
     }
+    const op = kind === 'gelu' ? 4 : 6;
     for (let i = 0; i < n; i += CHUNK) {
       const m = Math.min(CHUNK, n - i);
       w.set(x.subarray(xOff + i, xOff + i + m), 0);
       w.set(dy.subarray(dyOff + i, dyOff + i + m), 2 * CHUNK);
-      one.ex.expf(4, 0, 2 * CHUNK * 4, m);
+      one.ex.expf(op, 0, 2 * CHUNK * 4, m);
       copyOut(out, i, w, 2 * CHUNK, m);
     }
   };
 
-  return { asgd, binary, reduceDim, unary, reluBackward, geluBackward };
+  return { asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
 }

@@ -1034,31 +1034,36 @@
       (v128.and (local.get $a) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
 
   ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, op 3 GELU (x·0.5)·(1 + erf(x·√½)), op 4
-  ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)) with dy read from o and
-  ;; overwritten; of n float32s from x to o, four at a time (a last partial group reads and
+  ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)), op 5 SiLU x / (1 + e^-x), op 6
+  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x); the backward ops read dy from o
+  ;; and overwrite it; of n float32s from x to o, four at a time (a last partial group reads and
   ;; writes up to three floats past n: callers stage through scratch rounded up to whole v128s).
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
-    (local $e i32) (local $v v128) (local $c v128)
+    (local $e i32) (local $v v128) (local $c v128) (local $d v128)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
       (local.set $v (v128.load (local.get $x)))
-      (if (i32.ge_u (local.get $op) (i32.const 3))
+      (if (i32.or (i32.eq (local.get $op) (i32.const 3)) (i32.eq (local.get $op) (i32.const 4)))
         (then (local.set $c (f32x4.add (f32x4.splat (f32.const 1))
           (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304))))))))
+      (if (i32.and (i32.const 98) (i32.shl (i32.const 1) (local.get $op))) ;; ops 1, 5, 6
+        (then (local.set $d (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v)))))))
       (v128.store (local.get $o)
-        (if (result v128) (i32.eqz (local.get $op))
-          (then (call $exp4 (local.get $v)))
-          (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
-            (then (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
-            (else (if (result v128) (i32.eq (local.get $op) (i32.const 2))
-              (then (call $tanh4 (local.get $v)))
-              (else (if (result v128) (i32.eq (local.get $op) (i32.const 3))
-                (then (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5))) (local.get $c)))
-                (else (f32x4.mul (v128.load (local.get $o))
-                  (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $c))
-                    (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
-                      (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))))))))))
+        (if (result v128) (i32.eqz (local.get $op)) (then (call $exp4 (local.get $v)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 1)) (then (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 2)) (then (call $tanh4 (local.get $v)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 3)) (then (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5))) (local.get $c)))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 4))
+          (then (f32x4.mul (v128.load (local.get $o))
+            (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $c))
+              (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
+                (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))
+        (else (if (result v128) (i32.eq (local.get $op) (i32.const 5)) (then (f32x4.div (local.get $v) (local.get $d)))
+        (else
+          (local.set $d (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
+          (f32x4.mul (f32x4.mul (v128.load (local.get $o)) (local.get $d))
+            (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))))))))))))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $l))))

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor.js';
 import { float32, float64 } from '../../dtype.js';
 import { div, gt, minimum, mul, sub, where } from '../binary.js';
 import { sum } from '../reduce.js';
-import { clamp, exp, log1p, sigmoid } from '../unary.js';
+import { clamp, exp, log1p, sigmoid, siluFused } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
 
 // ---- softmax ------------------------------------------------------------------------------
@@ -183,6 +183,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  */
 export function silu(x: Tensor): Tensor {
   expectTensor('silu', 'input', x);
+  if (x.dtype === float32 || x.dtype === float64) return siluFused(x);
   return mul(x, sigmoid(x));
 }
 
