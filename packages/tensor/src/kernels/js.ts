@@ -463,6 +463,30 @@ export const jsKernels: Kernels = {
     if (db && acc) for (let o = 0; o < O; o++) db[o] = acc[o]!;
   },
 
+  adam(p, g, m, v, vmax, c) {
+    const f32 = Math.fround, neg = (c.mode & 1) !== 0, coupled = (c.mode & 2) !== 0, decoupled = (c.mode & 4) !== 0, small = (c.mode & 8) !== 0;
+    const { wd, decay, w1, w1c, b2, c2, bc2, eps, ss } = c;
+    for (let i = 0, n = p.length; i < n; i++) {
+      let pi = p[i]!;
+      let grad = neg ? -g[i]! : g[i]!;
+      if (decoupled) pi = f32(pi * decay);
+      else if (coupled) grad = f32(wd * pi + grad);
+      const mi = m[i]!, d = f32(grad - mi);
+      const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
+      const v1 = f32(f32(c2 * grad) * grad + f32(v[i]! * b2));
+      let second = v1;
+      if (vmax) {
+        const x = vmax[i]!;
+        second = v1 > x || v1 !== v1 ? v1 : x; // NaN wins, as torch.maximum
+        vmax[i] = second;
+      }
+      const denom = f32(f32(f32(Math.sqrt(second)) / bc2) + eps);
+      p[i] = f32(pi + f32(f32(ss * m1) / denom));
+      m[i] = m1;
+      v[i] = v1;
+    }
+  },
+
   asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {
     // NOTE: every operation is rounded to float32 where PyTorch's kernel rounds (Math.fround);
     // products of two float32 values are exact in double, so `f32(a + b*c)` is one rounding.

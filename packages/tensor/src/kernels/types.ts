@@ -186,4 +186,32 @@ export interface Kernels extends NnKernels {
     p: Float32Array, pOff: number, g: Float32Array, gOff: number, ax: Float32Array, axOff: number, n: number,
     decay: number, negEta: number, mu: number, wd: number,
   ): void;
+  /**
+   * One Adam/AdamW step over whole arrays (PyTorch's for-loop arithmetic, every float32 rounding
+   * of its kernels; the fused multiply-adds of `lerp_`/`addcmul_` rounded once): updates `p`,
+   * `m` (`exp_avg`), `v` (`exp_avg_sq`) and, with amsgrad, `vmax` in place; `g` is read. Every
+   * backend gives the same bits (@tensile/optim's `adamReference` is the readable form).
+   */
+  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, c: AdamConstants): void;
+}
+
+/** The constants of one Adam/AdamW step (`Kernels.adam`), each a float32 value. */
+export interface AdamConstants {
+  /** Bits: 1 maximize; 2 weight decay added to the gradient; 4 decoupled (the parameter decays); 8 `exp_avg` as `w1·(g − m) + m` (else `g − (g − m)·w1c`); 16 amsgrad. */
+  mode: number;
+  /** Weight decay (coupled). */
+  wd: number;
+  /** The decoupled decay factor `1 − lr·wd`. */
+  decay: number;
+  /** `1 − beta1` and `1 − (1 − beta1)`. */
+  w1: number;
+  w1c: number;
+  /** `beta2` and `1 − beta2`. */
+  b2: number;
+  c2: number;
+  /** `√(1 − beta2^t)`. */
+  bc2: number;
+  eps: number;
+  /** `−lr / (1 − beta1^t)`. */
+  ss: number;
 }

@@ -68,7 +68,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -100,6 +100,43 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
     }
     // The last n % 4 elements: the JS kernel computes the same bits.
     if (n4 < n) jsKernels.asgd(p, pOff + n4, g, gOff + n4, ax, axOff + n4, n - n4, decay, negEta, mu, wd);
+  };
+
+  /**
+   * Adam/AdamW in the module: where the parameter and its state are resident (an optimizer's),
+   * updated where they are with only the gradient streamed through the arena's scratch; else
+   * staged in chunks. The last n % 4 elements are the JS kernel's (the same bits).
+   */
+  const adam: Kernels['adam'] = (p, g, m, v, vmax, c) => {
+    const n = p.length, n4 = n & ~3;
+    if (n < ELEMENT_MIN) return jsKernels.adam(p, g, m, v, vmax, c);
+    const args = [c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss] as const;
+    const arena = existingArena();
+    if (arena?.has(p) && arena.has(m) && arena.has(v) && (!vmax || arena.has(vmax))) {
+      const S = arena.view();
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i), at = (a: Float32Array): number => a.byteOffset + i * 4;
+        S.set(g.subarray(i, i + k), 0);
+        arena.ex.adam(at(p), 0, at(m), at(v), vmax ? at(vmax) : 0, k, ...args);
+      }
+    } else {
+      const w = one.reserve(5 * CHUNK);
+      const P = 0, G = CHUNK, M = 2 * CHUNK, V = 3 * CHUNK, X = 4 * CHUNK;
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        w.set(p.subarray(i, i + k), P);
+        w.set(g.subarray(i, i + k), G);
+        w.set(m.subarray(i, i + k), M);
+        w.set(v.subarray(i, i + k), V);
+        if (vmax) w.set(vmax.subarray(i, i + k), X);
+        one.ex.adam(P * 4, G * 4, M * 4, V * 4, X * 4, k, ...args);
+        copyOut(p, i, w, P, k);
+        copyOut(m, i, w, M, k);
+        copyOut(v, i, w, V, k);
+        if (vmax) copyOut(vmax, i, w, X, k);
+      }
+    }
+    if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), vmax ? vmax.subarray(n4) : null, c);
   };
 
   /**
@@ -244,5 +281,5 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'asgd' | 'binary' 
     }
   };
 
-  return { asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
+  return { adam, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
 }

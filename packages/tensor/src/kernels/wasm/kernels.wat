@@ -1352,4 +1352,61 @@
         (br $lc)))
       (local.set $N (i32.sub (local.get $N) (i32.const 1)))
       (br $sample))))
+
+;; ---- Adam/AdamW, PyTorch's for-loop arithmetic ------------------------------------------------
+  ;; kernels/js.ts's adam in f32x4 lanes: every float32 operation the same, each fused
+  ;; multiply-add (lerp_, addcmul_, add_ with alpha) in f64x2 halves rounded once, as the JS's
+  ;; Math.fround(a * b + c), so the same bits. n floats at p, g, m, v (and vmax with amsgrad), a
+  ;; multiple of 4. mode: 1 maximize, 2 coupled weight decay, 4 decoupled, 8 the small-w1 lerp
+  ;; form, 16 amsgrad.
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32) (param $n i32) (param $mode i32)
+    (param $wd f32) (param $decay f32) (param $w1 f32) (param $w1c f32) (param $b2 f32) (param $c2 f32) (param $bc2 f32) (param $eps f32) (param $ss f32)
+    (local $e i32) (local $pi v128) (local $gr v128) (local $mi v128) (local $d v128) (local $m1 v128) (local $v1 v128) (local $x v128) (local $t v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $pi (v128.load (local.get $p)))
+      (local.set $gr (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then (local.set $gr (f32x4.neg (local.get $gr)))))
+      (if (i32.and (local.get $mode) (i32.const 4)) (then (local.set $pi (f32x4.mul (local.get $pi) (f32x4.splat (local.get $decay))))))
+      (if (i32.and (local.get $mode) (i32.const 2)) (then
+        (local.set $t (f32x4.splat (local.get $wd)))
+        (local.set $gr (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $pi))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+      (local.set $mi (v128.load (local.get $m)))
+      (local.set $d (f32x4.sub (local.get $gr) (local.get $mi)))
+      (if (i32.and (local.get $mode) (i32.const 8))
+        (then
+          (local.set $t (f32x4.splat (local.get $w1)))
+          (local.set $m1 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $d))) (f64x2.promote_low_f32x4 (local.get $mi))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $mi) (local.get $mi))))))))
+        (else
+          (local.set $t (f32x4.splat (local.get $w1c)))
+          (local.set $d (f32x4.neg (local.get $d)))
+          (local.set $m1 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $d)) (f64x2.promote_low_f32x4 (local.get $t))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+      (local.set $t (f32x4.mul (f32x4.splat (local.get $c2)) (local.get $gr)))
+      (local.set $x (f32x4.mul (v128.load (local.get $v)) (f32x4.splat (local.get $b2))))
+      (local.set $v1 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $gr))) (f64x2.promote_low_f32x4 (local.get $x))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
+      (v128.store (local.get $v) (local.get $v1))
+      (v128.store (local.get $m) (local.get $m1))
+      (if (i32.and (local.get $mode) (i32.const 16)) (then
+        (local.set $x (v128.load (local.get $vm)))
+        (local.set $v1 (v128.bitselect (local.get $v1) (local.get $x)
+          (v128.or (f32x4.gt (local.get $v1) (local.get $x)) (f32x4.ne (local.get $v1) (local.get $v1)))))
+        (v128.store (local.get $vm) (local.get $v1))
+        (local.set $vm (i32.add (local.get $vm) (i32.const 16)))))
+      (v128.store (local.get $p)
+        (f32x4.add (local.get $pi) (f32x4.div (f32x4.mul (f32x4.splat (local.get $ss)) (local.get $m1))
+          (f32x4.add (f32x4.div (f32x4.sqrt (local.get $v1)) (f32x4.splat (local.get $bc2))) (f32x4.splat (local.get $eps))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $m (i32.add (local.get $m) (i32.const 16)))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (br $l))))
 )

@@ -1,0 +1,65 @@
+/**
+ * The Adam/AdamW kernel (`kernels().adam`): the module's f32x4 lanes (fused multiply-adds in
+ * f64x2 halves) against the JS kernel, bit for bit, for every option bit (maximize, coupled and
+ * decoupled weight decay, both lerp forms, amsgrad), special values (±0, ±inf, NaN, huge and
+ * tiny), lengths around the v128 groups and the 32768-float chunk, on staged arrays and on
+ * resident ones (an optimizer's, updated in place). @tensile/optim checks the arithmetic itself
+ * against PyTorch (its adam fixtures run through this kernel).
+ */
+import { describe, expect, it } from 'vitest';
+import { isResident, kernels, makeResident, zeros, type AdamConstants } from '@tensile/tensor';
+import { jsKernels } from '../src/kernels/js.js';
+
+const f = Math.fround;
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 3e38, -3e38, 1e-38, 1e-45, 1, -1];
+const fill = (n: number, seed: number, special: boolean): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => (special && i % 13 === 5 ? SPECIAL[(i + seed) % SPECIAL.length]! : f(Math.sin(i * 1.37 + seed) * (1 + (i % 5)))));
+/** The first index where two arrays' bits differ (any NaN equal to any NaN), or -1. */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  const ai = new Uint32Array(a.buffer, a.byteOffset, a.length), bi = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (ai[i] !== bi[i] && !(a[i] !== a[i] && b[i] !== b[i])) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
+function constants(mode: number): AdamConstants {
+  const lr = 1e-3, beta1 = mode & 8 ? 0.9 : 0.2, beta2 = 0.999, t = 3, wd = mode & 6 ? 0.01 : 0;
+  const w1 = f(1 - beta1);
+  return { mode, wd: f(wd), decay: f(1 - lr * wd), w1, w1c: f(1 - w1), b2: f(beta2), c2: f(1 - beta2), bc2: f(Math.sqrt(1 - beta2 ** t)), eps: f(1e-8), ss: f(-lr / (1 - beta1 ** t)) };
+}
+
+const MODES = [0, 1, 2, 4, 8, 16, 1 | 2 | 8 | 16, 4 | 8 | 16, 1 | 4, 2 | 16];
+
+describe('adam kernel: module = JS, bit for bit', () => {
+  for (const n of [1, 3, 4, 7, 64, 65, 4097, 32768, 32771, 70001]) {
+    it(`n = ${n}, every option combination, with special values`, () => {
+      for (const mode of MODES) {
+        const c = constants(mode), amsgrad = (mode & 16) !== 0;
+        const run = (k: 'wasm' | 'js'): Float32Array[] => {
+          const p = fill(n, 1, true), g = fill(n, 2, true), m = fill(n, 3, true), v = Float32Array.from(fill(n, 4, true), Math.abs), vm = Float32Array.from(fill(n, 5, true), Math.abs);
+          (k === 'wasm' ? kernels() : jsKernels).adam(p, g, m, v, amsgrad ? vm : null, c);
+          return [p, m, v, ...(amsgrad ? [vm] : [])];
+        };
+        const a = run('wasm'), b = run('js');
+        a.forEach((x, i) => expect(firstDifference(x, b[i]!), `mode ${mode}, array ${i}`).toBe(-1));
+      }
+    });
+  }
+
+  it('resident parameter and state (updated where they are) give the staged bits, over several steps', () => {
+    const n = 40003;
+    for (const mode of [0, 4 | 8 | 16, 1 | 2]) {
+      const c = constants(mode), amsgrad = (mode & 16) !== 0;
+      const ts = [0, 1, 2, 3].map(() => { const t = zeros([n]); makeResident(t); return t; });
+      const arrays = ts.map((t) => t.storage.data as Float32Array);
+      const plain = [fill(n, 1, false), fill(n, 3, false), Float32Array.from(fill(n, 4, false), Math.abs), Float32Array.from(fill(n, 5, false), Math.abs)];
+      plain.forEach((a, i) => arrays[i]!.set(a));
+      for (let step = 0; step < 3; step++) {
+        const g = fill(n, 10 + step, step === 1);
+        kernels().adam(arrays[0]!, g, arrays[1]!, arrays[2]!, amsgrad ? arrays[3]! : null, c);
+        jsKernels.adam(plain[0]!, g, plain[1]!, plain[2]!, amsgrad ? plain[3]! : null, c);
+      }
+      expect(isResident(ts[0]!)).toBe(true);
+      arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `mode ${mode}, array ${i}`).toBe(-1));
+    }
+  });
+});
