@@ -93,6 +93,9 @@ const ROWS: Row[] = [
     { lr: 0.02, amsgrad: true, betas: [0.5, 0.6], eps: 0.1, weightDecay: 0.2, decoupledWeightDecay: true },
     { lr: 0.01, capturable: true, amsgrad: true, weightDecay: 0.1 }, { lr: 0.02, capturable: true, lrTensor: true, weightDecay: 0.2, decoupledWeightDecay: true },
     { lr: 0.02, lrTensor: true, amsgrad: true, weightDecay: 0.2, decoupledWeightDecay: true },
+    // beta1 near 1: the capturable scalars' float32 1 - beta1 ** step is 19 % off the double one, so
+    // the differentiable path must take the capturable formulas too (issue 27, a Stryker survivor)
+    { lr: 0.01, capturable: true, betas: [0.9999999, 0.999] },
   ].map(({ decoupledWeightDecay, ...o }) => ({
     optimizer,
     // AdamW always decouples (and refuses the flag); Adam takes it.
@@ -125,6 +128,7 @@ const ROWS: Row[] = [
     { lr: 0.01 }, { lr: 0.01, maximize: true }, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1 },
     { lr: 0.02, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true }, { lr: 0.01, capturable: true, betas: [0.8, 0.8], weightDecay: 0.1 },
     { lr: 0.02, capturable: true, lrTensor: true, betas: [0.8, 0.8], weightDecay: 0.2, decoupledWeightDecay: true },
+    { lr: 0.01, capturable: true, betas: [0.9999999, 0.8] }, // beta1 near 1, as Adam's row
   ].map((options) => ({ optimizer: 'RAdam', options, drives: ['unrectified', 'rectified'] })),
 ];
 

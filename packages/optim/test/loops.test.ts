@@ -153,6 +153,7 @@ const ROWS: Row[] = [
     combos: [
       ...grid({ maximize: [false, true], weightDecay: [0, 0.01], decoupledWeightDecay: [false, true], lrIsTensor: [false, true], capturable: [false, true] }),
       { beta1: 0.3 }, { beta1: 0.3, capturable: true },
+      { beta1: 0.5 }, // lerp's weight exactly 0.5: ATen takes the second form (weight < 0.5 is false)
     ],
     steps: 8, // rho_t exceeds 5 from step 6 (beta2 0.999): both sides of the rectification
     state: () => [data(11, 1), data(12, 1, -1, true)],
