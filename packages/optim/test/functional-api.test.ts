@@ -91,6 +91,7 @@ describe('float64 and float32 parameters in one call: each as alone', () => {
 
 describe('capturable keeps the scalar state as 0-d tensors, the plain path as numbers, whatever was loaded', () => {
   const makers: [string, (p: Tensor[], capturable: boolean) => Optimizer<object>, string[]][] = [
+    ['Adam', (p, c) => new Adam(p, { lr: 0.1, capturable: c }) as never, ['step']],
     ['Adamax', (p, c) => new Adamax(p, { lr: 0.1, capturable: c }) as never, ['step']],
     ['Adadelta', (p, c) => new Adadelta(p, { lr: 0.1, capturable: c }) as never, ['step']],
     ['RAdam', (p, c) => new RAdam(p, { lr: 0.1, capturable: c }) as never, ['step']],
@@ -157,5 +158,55 @@ describe('the Adam references hand max_exp_avg_sq back untouched when amsgrad is
     const { div, add } = functional.adamCapturableScalars(h, 1);
     expect(functional.adamCapturableReference(1, 0.5, 0, 0, 0, h, div, add)[3]).toBe(0);
     expect(functional.adamCapturableReference(1, 0.5, 0, 0, 0, { ...h, amsgrad: true }, div, add)[3]).toBe(Math.fround(0.00025));
+  });
+});
+
+describe("RAdam rectifies once rho_t exceeds 5, not at 5 (PyTorch's `rho_t > 5.0`)", () => {
+  const h = (beta2: number) => ({ lr: 1e-3, beta1: 0.9, beta2, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false });
+  it('radamScalars: beta2 where rho_6 is exactly 5 in double (checked in Python: 5.0, not > 5)', () => {
+    const b = 0.8397685748659791;
+    expect(functional.radamScalars(h(b), 6).rect).toBeNull();
+    expect(functional.radamScalars(h(b), 7).rect).not.toBeNull();
+  });
+  it('radamCapturableScalars: a float32 beta2 where the float32 rho_6 is exactly 5', () => {
+    const b = 0.8397685885429382;
+    expect(functional.radamCapturableScalars(h(b), 6).rectify).toBe(false);
+    expect(functional.radamCapturableScalars(h(b), 7).rectify).toBe(true);
+  });
+});
+
+describe("amsgrad's running max keeps its own value on a tie, as torch.maximum(max_exp_avg_sq, exp_avg_sq) does", () => {
+  // PyTorch 1.13, checked: max_exp_avg_sq = -0, exp_avg_sq = +0 after a zero gradient → max_exp_avg_sq stays -0
+  // (torch.maximum returns its first argument on a tie), on the for-loop and foreach paths.
+  it.each([[{}], [{ foreach: true }], [{ capturable: true }]])('%j', (extra) => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new Adam([p], { lr: 0.1, amsgrad: true, ...extra });
+    p.grad = tensor([0, 0.5]);
+    opt.step();
+    const st = opt.state.get(p) as unknown as { exp_avg_sq: Tensor; max_exp_avg_sq: Tensor };
+    noGrad(() => {
+      st.max_exp_avg_sq.copy_(tensor([-0, 0]));
+      st.exp_avg_sq.zero_();
+    });
+    p.grad = tensor([0, 0]);
+    opt.step();
+    const m = st.max_exp_avg_sq.toFloat32Array();
+    expect(Object.is(m[0], -0), `max_exp_avg_sq[0] = ${Object.is(m[0], -0) ? '-0' : m[0]}`).toBe(true);
+    expect(Object.is(m[1], 0)).toBe(true);
+  });
+});
+
+describe('Adam: amsgrad turned on after steps without it', () => {
+  it('starts the running max at zero (PyTorch raises KeyError; we start it): max_exp_avg_sq = exp_avg_sq after the step', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new Adam([p], { lr: 0.1 });
+    p.grad = tensor([0.5, -0.25]);
+    opt.step();
+    opt.paramGroups[0]!['amsgrad'] = true;
+    p.grad = tensor([0.25, 0.5]);
+    opt.step();
+    const st = opt.state.get(p) as unknown as { exp_avg_sq: Tensor; max_exp_avg_sq: Tensor };
+    expect(st.max_exp_avg_sq).toBeInstanceOf(Tensor);
+    expectBits(st.max_exp_avg_sq.toFloat32Array(), Array.from(st.exp_avg_sq.toFloat32Array()), 'max_exp_avg_sq');
   });
 });
