@@ -1,0 +1,89 @@
+/**
+ * The option checks' error table (validate.ts and the optimizers' own checks): each row the
+ * error's type and its whole message, since the wording is the contract (STYLE: errors name the
+ * op, the argument and the value; optimizer errors copy PyTorch's words). Rows added from a
+ * Stryker run of the optimizer classes (issue 27, round three): an emptied message or a check
+ * shadowed by the one after it (a TypeError turned into a RangeError) survived the tests that
+ * only matched a prefix or the type. PyTorch's own error inputs are in error-inputs.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { tensor, type Tensor } from '@tensile/tensor';
+import { Adagrad, Adam, AdamW, RMSprop, Rprop } from '@tensile/optim';
+
+const p = (): Tensor => tensor([0.5], { requiresGrad: true });
+const FUSED = "fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits";
+
+const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string][] = [
+  // numberOption / nonNegative
+  ['a Tensor eps', () => new Adam([p()], { eps: tensor(1e-8) as never }), TypeError, 'Adam: a Tensor eps is not supported; pass a number'],
+  ['a string eps', () => new Adam([p()], { eps: 'x' as never }), TypeError, 'Invalid epsilon value: x'],
+  ['Adagrad: a Tensor lr', () => new Adagrad([p()], { lr: tensor(0.1) as never }), TypeError, 'Adagrad: a Tensor lr is not supported; pass a number'],
+  ['RMSprop eps -1', () => new RMSprop([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  ['RMSprop alpha -0.5', () => new RMSprop([p()], { alpha: -0.5 }), RangeError, 'Invalid alpha value: -0.5'],
+  ['RMSprop weightDecay -1', () => new RMSprop([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  ['RMSprop momentum NaN', () => new RMSprop([p()], { momentum: NaN }), RangeError, 'Invalid momentum value: nan'],
+  ['Adagrad lr -1', () => new Adagrad([p()], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
+  ['Adagrad lrDecay -1', () => new Adagrad([p()], { lrDecay: -1 }), RangeError, 'Invalid lr_decay value: -1'],
+  ['Adagrad weightDecay -1', () => new Adagrad([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  ['Adagrad initialAccumulatorValue -1', () => new Adagrad([p()], { initialAccumulatorValue: -1 }), RangeError, 'Invalid initial_accumulator_value value: -1'],
+  ['Adagrad eps -1', () => new Adagrad([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  // lrOption
+  ['a 2-element Tensor lr', () => new Adam([p()], { lr: tensor([1, 2]) as never }), RangeError, 'Tensor lr must be 1-element'],
+  ['a string lr', () => new Adam([p()], { lr: 'fast' as never }), TypeError, 'Invalid learning rate: fast (expected a number or a 1-element Tensor)'],
+  ['lr NaN', () => new Adam([p()], { lr: NaN }), RangeError, 'Invalid learning rate: nan'],
+  ['a NaN Tensor lr', () => new Adam([p()], { lr: tensor(NaN) as never }), RangeError, 'Invalid learning rate: nan'],
+  ['Adam: a Tensor lr, foreach, capturable false', () => new Adam([p()], { lr: tensor(0.01) as never, foreach: true, capturable: false }), RangeError, 'lr as a Tensor is not supported for capturable=False and foreach=True'],
+  // betasOption
+  ['betas of one number', () => new Adam([p()], { betas: [0.9] as never }), TypeError, 'Adam: betas must be a pair of numbers, got 0.9'],
+  ['betas a string', () => new Adam([p()], { betas: 'x' as never }), TypeError, 'Adam: betas must be a pair of numbers, got x'],
+  ['a Tensor beta1', () => new Adam([p()], { betas: [tensor(0.9), 0.999] as never }), TypeError, 'Adam: Tensor betas are not supported; pass numbers'],
+  ['a Tensor beta2', () => new Adam([p()], { betas: [0.9, tensor(0.999)] as never }), TypeError, 'Adam: Tensor betas are not supported; pass numbers'],
+  ['a string beta2', () => new Adam([p()], { betas: [0.9, 'a'] as never }), RangeError, 'Invalid beta parameter at index 1: a'],
+  ['beta2 -0.1', () => new Adam([p()], { betas: [0.9, -0.1] }), RangeError, 'Invalid beta parameter at index 1: -0.1'],
+  ['beta1 -0.1', () => new Adam([p()], { betas: [-0.1, 0.9] }), RangeError, 'Invalid beta parameter at index 0: -0.1'],
+  ['beta1 NaN', () => new Adam([p()], { betas: [NaN, 0.9] }), RangeError, 'Invalid beta parameter at index 0: nan'],
+  // booleanFlags / optionalFlag / flagOptions
+  ["amsgrad 'yes'", () => new Adam([p()], { amsgrad: 'yes' as never }), TypeError, 'Invalid amsgrad value: yes (expected a boolean)'],
+  ['maximize 0', () => new Adam([p()], { maximize: 0 as never }), TypeError, 'Invalid maximize value: 0 (expected a boolean)'],
+  ["RMSprop centered 'yes'", () => new RMSprop([p()], { centered: 'yes' as never }), TypeError, 'Invalid centered value: yes (expected a boolean)'],
+  ["foreach 'no'", () => new Adam([p()], { foreach: 'no' as never }), TypeError, 'Invalid foreach value: no (expected a boolean or undefined)'],
+  ['fused 1', () => new Adam([p()], { fused: 1 } as never), TypeError, 'Invalid fused value: 1 (expected a boolean or undefined)'],
+  ['Adam fused true', () => new Adam([p()], { fused: true } as never), RangeError, `Adam: ${FUSED}`],
+  ['Adagrad fused true', () => new Adagrad([p()], { fused: true } as never), RangeError, `Adagrad: ${FUSED}`],
+  // Rprop
+  ['Rprop etas of one number', () => new Rprop([p()], { etas: [0.5] as never }), TypeError, 'Rprop: etas must be a pair of numbers, got 0.5'],
+  ['Rprop etas of three', () => new Rprop([p()], { etas: [0.5, 1.2, 2] as never }), TypeError, 'Rprop: etas must be a pair of numbers, got 0.5,1.2,2'],
+  ['Rprop a string eta', () => new Rprop([p()], { etas: [0.5, 'a'] as never }), TypeError, 'Rprop: etas must be a pair of numbers, got 0.5,a'],
+  ['Rprop etaminus 0', () => new Rprop([p()], { etas: [0, 1.2] }), RangeError, 'Invalid eta values: 0, 1.2'],
+  ['Rprop etaminus 1', () => new Rprop([p()], { etas: [1, 1.2] }), RangeError, 'Invalid eta values: 1, 1.2'],
+  ['Rprop etaplus 1', () => new Rprop([p()], { etas: [0.5, 1] }), RangeError, 'Invalid eta values: 0.5, 1'],
+  ['Rprop etaminus NaN', () => new Rprop([p()], { etas: [NaN, 1.2] }), RangeError, 'Invalid eta values: nan, 1.2'],
+  ['Rprop stepSizes of one number', () => new Rprop([p()], { stepSizes: [1e-6] as never }), TypeError, 'Rprop: stepSizes must be a pair of numbers, got 0.000001'],
+  ['Rprop stepSizes of three', () => new Rprop([p()], { stepSizes: [1e-6, 1, 2] as never }), TypeError, 'Rprop: stepSizes must be a pair of numbers, got 0.000001,1,2'],
+  ['Rprop a string step size', () => new Rprop([p()], { stepSizes: [1e-6, 'x'] as never }), TypeError, 'Rprop: stepSizes must be a pair of numbers, got 0.000001,x'],
+  ['Rprop lr -1', () => new Rprop([p()], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
+  // AdamW
+  ['AdamW: a group added with decoupledWeightDecay false', () => new AdamW([p()]).addParamGroup({ params: [p()], decoupledWeightDecay: false } as never), RangeError, 'AdamW: decoupled_weight_decay must stay true (use Adam to turn it off)'],
+];
+
+describe('option errors: type and whole message', () => {
+  it.each(ROWS)('%s', (_name, make, type, message) => {
+    expect(make).toThrow(type);
+    expect(make).toThrow(new type(message));
+  });
+});
+
+describe('options the checks accept', () => {
+  it.each([
+    ['a Tensor lr with foreach and capturable', () => new Adam([p()], { lr: tensor(0.01) as never, foreach: true, capturable: true })],
+    ['a Tensor lr with foreach false', () => new Adam([p()], { lr: tensor(0.01) as never, foreach: false })],
+    ["RMSprop: a Tensor lr with foreach (PyTorch raises only for Adam's and AdamW's)", () => new RMSprop([p()], { lr: tensor(0.01) as never, foreach: true })],
+    ['foreach null (unset)', () => new Adam([p()], { foreach: null as never })],
+    ['fused false', () => new Adam([p()], { fused: false } as never)],
+    ['AdamW: a group added with decoupledWeightDecay true', () => new AdamW([p()]).addParamGroup({ params: [p()], decoupledWeightDecay: true } as never)],
+    ['betas at the edges: 0 and just below 1', () => new Adam([p()], { betas: [0, 0.9999999] })],
+    ['Rprop etas just inside (0, 1) and (1, ∞)', () => new Rprop([p()], { etas: [1e-9, 1 + 1e-9] })],
+  ] as const)('%s', (_name, make) => {
+    expect(make).not.toThrow();
+  });
+});
