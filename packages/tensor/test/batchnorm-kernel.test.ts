@@ -3,7 +3,8 @@
  * against the JS rows (kernels/nn-js.ts), bit for bit: [N, C] inputs (S = 1, channels four at a
  * time) and [N, C, S] (positions four-way), sample counts across the staging chunk, a sample
  * larger than a chunk, every pass kind, accumulators that start non-zero; shapes the module does
- * not take (C or S not a multiple of 4) give the JS rows' results too.
+ * not take (C or S not a multiple of 4) give the JS rows' results too; the input gradient with
+ * and without GroupNorm's per-channel scale of dy.
  */
 import { describe, expect, it } from 'vitest';
 import { kernels } from '@tensile/tensor';
@@ -34,6 +35,15 @@ describe('batch-norm passes: module = JS, bit for bit', () => {
         return hex(d);
       });
       expect(dx[0]).toEqual(dx[1]);
+      // with a per-channel scale of dy (GroupNorm's weight)
+      const gw = rand64(C, 8);
+      const dxw = [wasm, jsKernels].map((kk) => {
+        const d = new Float32Array(n);
+        kk.batchNormGradInput(g, 2, x, 3, N, C, S, mean, invstd, k, gm, xm, d, gw);
+        return hex(d);
+      });
+      expect(dxw[0]).toEqual(dxw[1]);
+      expect(dxw[1]).not.toEqual(dx[1]);
     });
   }
 

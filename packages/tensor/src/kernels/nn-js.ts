@@ -117,20 +117,28 @@ export function batchNormRows(
   }
 }
 
-/** The batch-norm input gradient `((dy - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]` over `[N, C, S]`, in double, in memory order. */
+/**
+ * The batch-norm input gradient `((dy·gw[c] - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]` over
+ * `[N, C, S]`, in double, in memory order; without `gw`, dy itself (BatchNorm; GroupNorm gives
+ * its weight).
+ */
 export function batchNormRowsGradInput(
   g: Floats, gOff: number, x: Floats, xOff: number, N: number, C: number, S: number,
-  mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Floats,
+  mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Floats, gw: Float64Array | null = null,
 ): void {
   for (let n = 0; n < N; n++) {
     const row = n * C;
     if (S === 1) {
-      for (let c = 0; c < C; c++) dx[row + c] = (g[gOff + row + c]! - gm[c]! - (x[xOff + row + c]! - mean[c]!) * invstd[c]! * xm[c]!) * k[c]!;
+      for (let c = 0; c < C; c++) {
+        const gv = gw ? g[gOff + row + c]! * gw[c]! : g[gOff + row + c]!;
+        dx[row + c] = (gv - gm[c]! - (x[xOff + row + c]! - mean[c]!) * invstd[c]! * xm[c]!) * k[c]!;
+      }
       continue;
     }
     for (let c = 0; c < C; c++) {
       const base = (row + c) * S, m = mean[c]!, is = invstd[c]!, kc = k[c]!, g0 = gm[c]!, x0 = xm[c]!;
-      for (let j = 0; j < S; j++) dx[base + j] = (g[gOff + base + j]! - g0 - (x[xOff + base + j]! - m) * is * x0) * kc;
+      if (gw) { const wc = gw[c]!; for (let j = 0; j < S; j++) dx[base + j] = (g[gOff + base + j]! * wc - g0 - (x[xOff + base + j]! - m) * is * x0) * kc; }
+      else for (let j = 0; j < S; j++) dx[base + j] = (g[gOff + base + j]! - g0 - (x[xOff + base + j]! - m) * is * x0) * kc;
     }
   }
 }

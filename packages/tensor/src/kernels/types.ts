@@ -34,10 +34,10 @@ export interface NnKernels {
     kind: number, x: Float32Array, xOff: number, N: number, C: number, S: number, mean: Float64Array,
     a: Float64Array, b: Float64Array | null, y: Float32Array | null, g: Float32Array | null, gOff: number,
   ): void;
-  /** Batch normalisation's input gradient over `[N, C, S]` (`batchNormRowsGradInput`). */
+  /** Batch normalisation's input gradient over `[N, C, S]` (`batchNormRowsGradInput`; `gw` scales dy per channel, GroupNorm's weight). */
   batchNormGradInput(
     g: Float32Array, gOff: number, x: Float32Array, xOff: number, N: number, C: number, S: number,
-    mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Float32Array,
+    mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Float32Array, gw?: Float64Array | null,
   ): void;
   /**
    * LayerNorm's forward over `rows` contiguous rows of `D`: per row the mean and

@@ -1296,11 +1296,11 @@
       (local.set $N (i32.sub (local.get $N) (i32.const 1)))
       (br $sample))))
 
-  ;; dx = ((g - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]; the per-channel f64 values at $st,
-  ;; five arrays of C: mean, invstd, k, gm, xm
+  ;; dx = ((g·gw[c] - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]; the per-channel f64 values at
+  ;; $st, six arrays of C: mean, invstd, k, gm, xm, gw (ones for BatchNorm: g·1 is g exactly)
   (func (export "bn_dx") (param $g i32) (param $x i32) (param $N i32) (param $C i32) (param $S i32) (param $st i32) (param $dx i32)
     (local $c i32) (local $j i32) (local $n4 i32) (local $q i32) (local $cb i32) (local $v v128) (local $u v128)
-    (local $m0 v128) (local $m1 v128) (local $i0 v128) (local $i1 v128) (local $k0 v128) (local $k1 v128) (local $g0 v128) (local $g1 v128) (local $x0 v128) (local $x1 v128)
+    (local $m0 v128) (local $m1 v128) (local $i0 v128) (local $i1 v128) (local $k0 v128) (local $k1 v128) (local $g0 v128) (local $g1 v128) (local $x0 v128) (local $x1 v128) (local $w0 v128) (local $w1 v128)
     (local.set $cb (i32.shl (local.get $C) (i32.const 3)))
     (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
     (block $done (loop $sample
@@ -1321,8 +1321,10 @@
             (local.set $g0 (v128.load (local.get $q))) (local.set $g1 (v128.load offset=16 (local.get $q)))
             (local.set $q (i32.add (local.get $q) (local.get $cb)))
             (local.set $x0 (v128.load (local.get $q))) (local.set $x1 (v128.load offset=16 (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $w0 (v128.load (local.get $q))) (local.set $w1 (v128.load offset=16 (local.get $q)))
             (local.set $v (v128.load (local.get $x))) (local.set $u (v128.load (local.get $g)))
-            (v128.store (local.get $dx) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $g1)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m1)) (local.get $i1)) (local.get $x1))) (local.get $k1)))))
+            (v128.store (local.get $dx) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $w1)) (local.get $g1)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m1)) (local.get $i1)) (local.get $x1))) (local.get $k1)))))
             (local.set $x (i32.add (local.get $x) (i32.const 16)))
             (local.set $g (i32.add (local.get $g) (i32.const 16)))
             (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
@@ -1337,12 +1339,14 @@
             (local.set $g0 (f64x2.splat (f64.load (local.get $q))))
             (local.set $q (i32.add (local.get $q) (local.get $cb)))
             (local.set $x0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $cb)))
+            (local.set $w0 (f64x2.splat (f64.load (local.get $q))))
             (local.set $j (i32.const 0))
             (block $dj (loop $lj
               (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
               (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
               (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
-              (v128.store (i32.add (local.get $dx) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))))
+              (v128.store (i32.add (local.get $dx) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))))
               (local.set $j (i32.add (local.get $j) (i32.const 16)))
               (br $lj)))
             (local.set $x (i32.add (local.get $x) (local.get $n4)))

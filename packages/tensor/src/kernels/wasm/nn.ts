@@ -205,12 +205,15 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     a.set(am);
     if (b) b.set(bm);
   };
-  const batchNormGradInput: Kernels['batchNormGradInput'] = (g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx) => {
+  const batchNormGradInput: Kernels['batchNormGradInput'] = (g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx, gw = null) => {
     const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
-    const [X, G, DX, ST, end] = layout(ns * per, ns * per, ns * per, 10 * C);
+    const [X, G, DX, ST, end] = layout(ns * per, ns * per, ns * per, 12 * C);
     const m = bnShape(N, C, S) ? reserve(end!) : undefined;
-    if (!m) return jsKernels.batchNormGradInput(g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx);
+    if (!m) return jsKernels.batchNormGradInput(g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx, gw);
     [mean, invstd, k, gm, xm].forEach((v, i) => new Float64Array(m.buffer, (ST! + 2 * C * i) * 4, C).set(v));
+    const scale = new Float64Array(m.buffer, (ST! + 10 * C) * 4, C);
+    if (gw) scale.set(gw);
+    else scale.fill(1); // dy·1 is dy exactly: BatchNorm's bits
     for (let n0 = 0; n0 < N; n0 += ns) {
       const c = Math.min(ns, N - n0), from = n0 * per, to = from + c * per;
       m.set(x.subarray(xOff + from, xOff + to), X);

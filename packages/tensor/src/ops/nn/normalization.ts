@@ -119,22 +119,6 @@ const wrapLike = (d: Float64Array, shape: readonly number[], dt: DType): Tensor 
 /** A weight's or bias's gradient accumulated in doubles, as a tensor of `t`'s shape in `dt` (null when not wanted). */
 const fromDoubles = (acc: Float64Array | null, t: Tensor | null, dt: DType): Tensor | null => (acc && t ? wrapLike(acc, t.shape, dt) : null);
 
-/**
- * The mean and `1/√(biased variance + eps)` of each of `R` contiguous rows of `K` values from
- * `xo`, in double, two passes a row (LayerNorm's rows, GroupNorm's groups).
- */
-function rowStats(xd: Float32Array | Float64Array, xo: number, R: number, K: number, eps: number, mean: Float64Array, invstd: Float64Array): void {
-  for (let r = 0; r < R; r++) {
-    const base = xo + r * K;
-    let s = 0;
-    for (let i = 0; i < K; i++) s += xd[base + i]!;
-    const m = s / K;
-    let q = 0;
-    for (let i = 0; i < K; i++) { const d = xd[base + i]! - m; q += d * d; }
-    mean[r] = m;
-    invstd[r] = 1 / Math.sqrt(q / K + eps);
-  }
-}
 const meanOf = (t: Tensor, dims: number[]): Tensor => mean(t, dims, true);
 const sumOf = (t: Tensor, dims: number[]): Tensor => sum(t, dims, true);
 
@@ -342,28 +326,56 @@ function groupNormComposed(x: Tensor, G: number, w: Tensor | null, b: Tensor | n
 }
 
 /**
- * GroupNorm in one kernel each way, as LayerNorm's and ATen's `GroupNormKernel`: per (sample,
- * group) block of `C/G · S` contiguous values the mean and biased variance in double (two
- * passes), `y = (x - mean)·invstd·w[c] + b[c]` rounded once. Backward, per block, with
- * `gw = dy·w[c]`: `dx = invstd·(gw - mean(gw) - xhat·mean(gw·xhat))`; `dw[c] = Σ dy·xhat`,
- * `db[c] = Σ dy` over samples and positions, in double. A recorded backward (`createGraph`)
- * differentiates the composed form on aliases of the inputs.
+ * GroupNorm as ATen's `GroupNormKernel` computes it, each sample a batch-norm pass over
+ * `[1, C, S]` with its groups' statistics (the kernel set's `batchNormPass`, in the module for
+ * float32): per (sample, group) of `C/G · S` values the mean and biased variance in double (each
+ * channel's positions four-way, the channels in order), `y = (x - mean)·(invstd·w[c]) + b[c]`
+ * rounded once. Backward, per group, with `gw = dy·w[c]`: `dx = invstd·(gw - mean(gw) -
+ * xhat·mean(gw·xhat))` (`batchNormGradInput` with w); `dw[c] = Σ dy·xhat`, `db[c] = Σ dy` over
+ * samples and positions, in double. A recorded backward (`createGraph`) differentiates the
+ * composed form on aliases of the inputs.
  */
 function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
-  const dt = x.dtype, N = x.shape[0]!, C = x.shape[1]!, S = x.numel() / (N * C), Cg = C / G, K = Cg * S;
+  const dt = x.dtype, N = x.shape[0]!, C = x.shape[1]!, S = x.numel() / (N * C), Cg = C / G, M = Cg * S, per = C * S;
   const [xd, xo] = x._contiguousAny() as [Float64Array, number];
   const [wd, wo] = w ? (w._contiguousAny() as [Float64Array, number]) : [null, 0];
   const [bd, bo] = b ? (b._contiguousAny() as [Float64Array, number]) : [null, 0];
+  // Each sample is a batch-norm pass over [1, C, S] with per-channel statistics, the group's:
+  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows.
+  const f32 = dt === float32;
+  const pass = (kind: number, n: number, meanC: Float64Array, a: Float64Array, bb: Float64Array | null, y: Float64Array | null, g: [Float64Array, number] | null): void => {
+    if (f32) K().batchNormPass(kind, xd as unknown as Float32Array, xo + n * per, 1, C, S, meanC, a, bb, y as unknown as Float32Array | null, g ? g[0] as unknown as Float32Array : null, g ? g[1] + n * per : 0);
+    else batchNormRows(kind, xd, xo + n * per, 1, C, S, meanC, a, bb, y, g ? g[0] : null, g ? g[1] + n * per : 0);
+  };
+  /** The group's value at each of its channels. */
+  const spread = (v: Float64Array, n: number, into: Float64Array): Float64Array => {
+    for (let c = 0; c < C; c++) into[c] = v[n * G + Math.floor(c / Cg)]!;
+    return into;
+  };
+  /** Per group of sample n, the sum over its channels (channel order) of `acc`. */
+  const groupSum = (acc: Float64Array, g: number): number => {
+    let t = 0;
+    for (let cc = 0; cc < Cg; cc++) t += acc[g * Cg + cc]!;
+    return t;
+  };
   const mean = new Float64Array(N * G), invstd = new Float64Array(N * G);
+  const meanC = new Float64Array(C), acc = new Float64Array(C), k = new Float64Array(C), sh = new Float64Array(C);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
-  rowStats(xd, xo, N * G, K, eps, mean, invstd);
-  for (let r = 0; r < N * G; r++) {
-    const m = mean[r]!, is = invstd[r]!, c0 = (r % G) * Cg;
-    for (let cc = 0; cc < Cg; cc++) {
-      const c = c0 + cc, k = wd ? is * wd[wo + c]! : is, sh = bd ? bd[bo + c]! : 0, at = r * K + cc * S;
-      for (let j = 0; j < S; j++) yd[at + j] = (xd[xo + at + j]! - m) * k + sh;
+  for (let n = 0; n < N; n++) {
+    acc.fill(0);
+    pass(SUM, n, meanC, acc, null, null, null);
+    for (let g = 0; g < G; g++) mean[n * G + g] = groupSum(acc, g) / M;
+    spread(mean, n, meanC);
+    acc.fill(0);
+    pass(SQUARES, n, meanC, acc, null, null, null);
+    for (let g = 0; g < G; g++) invstd[n * G + g] = 1 / Math.sqrt(groupSum(acc, g) / M + eps);
+    for (let c = 0; c < C; c++) {
+      const is = invstd[n * G + Math.floor(c / Cg)]!;
+      k[c] = wd ? is * wd[wo + c]! : is;
+      sh[c] = bd ? bd[bo + c]! : 0;
     }
+    pass(AFFINE, n, meanC, k, sh, yd.subarray(n * per), null);
   }
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   return record('groupNorm', out, inputs, (g) => {
@@ -378,30 +390,30 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? (dx.storage.data as Float64Array) : null;
     const dwAcc = w && need[1] ? new Float64Array(C) : null, dbAcc = b && need[2] ? new Float64Array(C) : null;
-    for (let r = 0; r < N * G; r++) {
-      const m = mean[r]!, is = invstd[r]!, c0 = (r % G) * Cg;
-      let sgw = 0, sgwx = 0;
-      for (let cc = 0; cc < Cg; cc++) {
-        const c = c0 + cc, wc = wd ? wd[wo + c]! : 1, at = r * K + cc * S;
-        let sdw = 0, sdb = 0;
-        for (let j = 0; j < S; j++) {
-          const gv = gd[go + at + j]!, xh = (xd[xo + at + j]! - m) * is;
-          sgw += gv * wc; sgwx += gv * wc * xh;
-          sdw += gv * xh; sdb += gv;
-        }
-        if (dwAcc) dwAcc[c] = dwAcc[c]! + sdw;
-        if (dbAcc) dbAcc[c] = dbAcc[c]! + sdb;
-      }
-      if (dxd) {
-        const a = sgw / K, cm = sgwx / K;
+    const sg = new Float64Array(C), sgx = new Float64Array(C), isC = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C), wC = new Float64Array(C);
+    for (let c = 0; c < C; c++) wC[c] = wd ? wd[wo + c]! : 1;
+    for (let n = 0; n < N; n++) {
+      // per channel Σdy and Σdy·(x − mean), then per group Σ dy·w and Σ dy·w·x̂ over its channels
+      spread(mean, n, meanC);
+      spread(invstd, n, isC);
+      sg.fill(0);
+      sgx.fill(0);
+      pass(GRAD_SUMS, n, meanC, sg, sgx, null, [gd, go]);
+      for (let gi = 0; gi < G; gi++) {
+        const is = invstd[n * G + gi]!;
+        let sgw = 0, sgwx = 0;
         for (let cc = 0; cc < Cg; cc++) {
-          const c = c0 + cc, wc = wd ? wd[wo + c]! : 1, at = r * K + cc * S;
-          for (let j = 0; j < S; j++) {
-            const xh = (xd[xo + at + j]! - m) * is;
-            dxd[at + j] = is * (gd[go + at + j]! * wc - a - xh * cm);
-          }
+          const c = gi * Cg + cc, dot = sgx[c]! * is; // Σ dy·x̂
+          sgw += wC[c]! * sg[c]!;
+          sgwx += wC[c]! * dot;
+          if (dwAcc) dwAcc[c] = dwAcc[c]! + dot;
+          if (dbAcc) dbAcc[c] = dbAcc[c]! + sg[c]!;
         }
+        for (let cc = 0; cc < Cg; cc++) { gm[gi * Cg + cc] = sgw / M; xm[gi * Cg + cc] = sgwx / M; }
       }
+      // dx = ((dy·w − Σdy·w/M) − x̂·Σdy·w·x̂/M)·invstd, M values per group
+      if (dxd && f32) K().batchNormGradInput(gd as unknown as Float32Array, go + n * per, xd as unknown as Float32Array, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per) as unknown as Float32Array, wC);
+      else if (dxd) batchNormRowsGradInput(gd, go + n * per, xd, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per), wC);
     }
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
