@@ -1,10 +1,13 @@
 /**
- * Adam's for-loop runs adamLoop, the readable reference (adamReference) unrolled over arrays
- * without its per-element tuples (issue 25). Bit for bit against the reference on every option
- * combination, over several steps, with values that drive every branch: signs, zeros, huge and
- * tiny, NaN and ±Infinity, a shrinking gradient (so amsgrad's maximum holds).
+ * Adam's for-loop runs adamLoop, the readable reference (adamReference) over whole arrays: the
+ * kernel set's `adam` (issue 25: in the WebAssembly module from 4096 elements on the wasm
+ * backend, a JS loop otherwise). Bit for bit against the reference on every option combination,
+ * on both backends and on lengths that take the module (and cross its 32768-float chunk), over
+ * several steps, with values that drive every branch: signs, zeros, huge and tiny, NaN and
+ * ±Infinity, a shrinking gradient (so amsgrad's maximum holds).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setBackend } from '@tensile/tensor';
 import { adamLoop } from '../src/functional/adam.js';
 import { functional } from '@tensile/optim';
 
@@ -18,15 +21,18 @@ function data(n: number, seed: number, scale: number): Float32Array {
 }
 const same = (a: Float32Array, b: Float32Array): boolean => a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i]!)));
 
+afterEach(() => setBackend('wasm'));
+
 describe('adamLoop equals adamReference bit for bit', () => {
   const combos: Record<string, unknown>[] = [];
   for (const maximize of [false, true]) for (const weightDecay of [0, 0.01]) for (const decoupledWeightDecay of [false, true]) for (const amsgrad of [false, true]) for (const lrIsTensor of [false, true]) {
     combos.push({ maximize, weightDecay, decoupledWeightDecay, amsgrad, lrIsTensor });
   }
   for (const beta1 of [0.9, 0.3]) combos.push({ beta1, amsgrad: true });
-  it.each(combos.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+  const cases = combos.flatMap((c) => [['wasm', 300], ['js', 300], ['wasm', 40001]].map(([backend, n]) => [`${backend as string}, ${n as number}: ${JSON.stringify(c)}`, c, backend as 'wasm' | 'js', n as number] as const));
+  it.each(cases)('%s', (_, c, backend, n) => {
+    setBackend(backend);
     const h = { lr: f32(1e-3), beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, decoupledWeightDecay: false, ...c } as functional.AdamHyper;
-    const n = 300;
     const p1 = data(n, 1, 3), m1 = new Float32Array(n), v1 = new Float32Array(n), x1 = new Float32Array(n);
     const p2 = p1.slice(), m2 = m1.slice(), v2 = v1.slice(), x2 = x1.slice();
     for (let step = 1; step <= 4; step++) {

@@ -1,4 +1,4 @@
-import { maximum, type Tensor } from '@tensile/tensor';
+import { kernels, maximum, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf, powf } from './float32.js';
 
@@ -193,41 +193,22 @@ export function adamCapturableReference(
 }
 
 /**
- * @internal {@link adamReference} over whole arrays with no allocation per element (the reference returns
- * a tuple per element): the same operations in the same order, so the same bits (tested against
- * the reference on every option combination, special values included). Updates `p`, `m`, `v`
- * and `vmax` in place.
+ * @internal {@link adamReference} over whole arrays: the kernel set's `adam` (in the
+ * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
+ * order, so the same bits (tested against the reference on every option combination, special
+ * values included, on both backends). Updates `p`, `m`, `v` and `vmax` in place.
  */
 export function adamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null,
   h: AdamHyper, stepSize: number, bc2Sqrt: number,
 ): void {
-  const neg = h.maximize, wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const wdf = f32(wd), decay = wd !== 0 && decoupled ? decoupledDecay(h) : 1;
-  const w1 = f32(1 - h.beta1), small = Math.abs(w1) < 0.5, w1c = f32(1 - w1);
-  const b2 = f32(h.beta2), c2 = f32(1 - h.beta2);
-  const bc2 = f32(bc2Sqrt), eps = f32(h.eps), ss = f32(-stepSize);
-  for (let i = 0, n = p.length; i < n; i++) {
-    let pi = p[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) {
-      if (decoupled) pi = f32(pi * decay);
-      else grad = f32(wdf * pi + grad);
-    }
-    const mi = m[i]!, d = f32(grad - mi);
-    const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
-    const v1 = f32(f32(c2 * grad) * grad + f32(v[i]! * b2));
-    let second = v1;
-    if (vmax) {
-      const x = vmax[i]!;
-      second = v1 > x || v1 !== v1 ? v1 : x;
-      vmax[i] = second;
-    }
-    const denom = f32(f32(f32(Math.sqrt(second)) / bc2) + eps);
-    p[i] = f32(pi + f32(f32(ss * m1) / denom));
-    m[i] = m1;
-    v[i] = v1;
-  }
+  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
+  const w1 = f32(1 - h.beta1);
+  kernels().adam(p, g, m, v, vmax, {
+    mode: (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0) | (vmax ? 16 : 0),
+    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
+    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), bc2: f32(bc2Sqrt), eps: f32(h.eps), ss: f32(-stepSize),
+  });
 }
 
 /**
