@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensile/tensor';
+import { kernels, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf } from './float32.js';
 
@@ -66,37 +66,19 @@ export function rmspropReference(p: number, g: number, sq: number, gavg: number,
 }
 
 /**
- * @internal {@link rmspropReference} over whole arrays with no allocation per element (the
- * reference returns a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). `gavg` is given when centered, `buf` with momentum; updates `p`,
- * `sq`, `gavg` and `buf` in place.
+ * @internal {@link rmspropReference} over whole arrays: the kernel set's `rmsprop` (in the
+ * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
+ * order, so the same bits (test/loops.test.ts). `gavg` is given when centered, `buf` with
+ * momentum; updates `p`, `sq`, `gavg` and `buf` in place.
  */
 export function rmspropLoop(
   p: Float32Array, g: Float32Array, sq: Float32Array, gavg: Float32Array | null, buf: Float32Array | null, h: RMSpropHyper,
 ): void {
-  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd);
-  const alpha = f32(h.alpha), w = f32(1 - h.alpha), small = Math.abs(w) < 0.5, wc = f32(1 - w);
-  const eps = f32(h.eps), momentum = f32(h.momentum), negLr = f32(-h.lr);
-  for (let i = 0, n = p.length; i < n; i++) {
-    const pi = p[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) grad = f32(wdf * pi + grad);
-    const s = f32(f32(w * grad) * grad + f32(sq[i]! * alpha));
-    let avg: number;
-    if (gavg) {
-      const ga = gavg[i]!, d = f32(grad - ga);
-      const ga1 = small ? f32(w * d + ga) : f32(-d * wc + grad);
-      avg = f32(Math.sqrt(f32(-ga1 * ga1 + s)));
-      gavg[i] = ga1;
-    } else avg = f32(Math.sqrt(s));
-    avg = f32(avg + eps);
-    if (buf) {
-      const b = f32(f32(buf[i]! * momentum) + f32(grad / avg));
-      p[i] = f32(negLr * b + pi);
-      buf[i] = b;
-    } else p[i] = f32(pi + f32(f32(negLr * grad) / avg));
-    sq[i] = s;
-  }
+  const w = f32(1 - h.alpha);
+  kernels().rmsprop(p, g, sq, gavg, buf, {
+    mode: (h.maximize ? 1 : 0) | (h.weightDecay !== 0 ? 2 : 0) | (Math.abs(w) < 0.5 ? 8 : 0),
+    wd: f32(h.weightDecay), alpha: f32(h.alpha), w, wc: f32(1 - w), eps: f32(h.eps), momentum: f32(h.momentum), negLr: f32(-h.lr),
+  });
 }
 
 /**

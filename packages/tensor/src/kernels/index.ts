@@ -2,7 +2,7 @@ import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
 import { createWasmKernels, createWasmKernelsAsync, type WasmKernels } from './wasm.js';
 
-export type { Kernels, NnKernels, ConvGeometry, UnaryKind, BinaryKind, ReduceKind, AdamConstants } from './types.js';
+export type { Kernels, NnKernels, ConvGeometry, UnaryKind, BinaryKind, ReduceKind, AdamConstants, RMSpropConstants } from './types.js';
 
 /** The kernel sets the engine ships: plain JavaScript, and WebAssembly SIMD where the runtime has it. */
 export type Backend = 'js' | 'wasm';

@@ -487,6 +487,31 @@ export const jsKernels: Kernels = {
     }
   },
 
+  rmsprop(p, g, sq, gavg, buf, c) {
+    const f32 = Math.fround, neg = (c.mode & 1) !== 0, decay = (c.mode & 2) !== 0, small = (c.mode & 8) !== 0;
+    const { wd, alpha, w, wc, eps, momentum, negLr } = c;
+    for (let i = 0, n = p.length; i < n; i++) {
+      const pi = p[i]!;
+      let grad = neg ? -g[i]! : g[i]!;
+      if (decay) grad = f32(wd * pi + grad);
+      const s = f32(f32(w * grad) * grad + f32(sq[i]! * alpha));
+      let avg: number;
+      if (gavg) {
+        const ga = gavg[i]!, d = f32(grad - ga);
+        const ga1 = small ? f32(w * d + ga) : f32(-d * wc + grad);
+        avg = f32(Math.sqrt(f32(-ga1 * ga1 + s)));
+        gavg[i] = ga1;
+      } else avg = f32(Math.sqrt(s));
+      avg = f32(avg + eps);
+      if (buf) {
+        const b = f32(f32(buf[i]! * momentum) + f32(grad / avg));
+        p[i] = f32(negLr * b + pi);
+        buf[i] = b;
+      } else p[i] = f32(pi + f32(f32(negLr * grad) / avg));
+      sq[i] = s;
+    }
+  },
+
   asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {
     // NOTE: every operation is rounded to float32 where PyTorch's kernel rounds (Math.fround);
     // products of two float32 values are exact in double, so `f32(a + b*c)` is one rounding.

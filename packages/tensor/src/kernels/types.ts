@@ -193,6 +193,26 @@ export interface Kernels extends NnKernels {
    * backend gives the same bits (@tensile/optim's `adamReference` is the readable form).
    */
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, c: AdamConstants): void;
+  /**
+   * One RMSprop step over whole arrays, PyTorch's for-loop arithmetic as `adam`'s: updates `p`,
+   * `sq` (`square_avg`) and, when given, `gavg` (centered) and `buf` (momentum) in place.
+   */
+  rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gavg: Float32Array | null, buf: Float32Array | null, c: RMSpropConstants): void;
+}
+
+/** The constants of one RMSprop step (`Kernels.rmsprop`), each a float32 value. */
+export interface RMSpropConstants {
+  /** Bits: 1 maximize; 2 weight decay; 8 `grad_avg` as `w·(g − a) + a` (else `g − (g − a)·wc`). */
+  mode: number;
+  wd: number;
+  /** `alpha`, `1 − alpha` and `1 − (1 − alpha)`. */
+  alpha: number;
+  w: number;
+  wc: number;
+  eps: number;
+  momentum: number;
+  /** `−lr`. */
+  negLr: number;
 }
 
 /** The constants of one Adam/AdamW step (`Kernels.adam`), each a float32 value. */

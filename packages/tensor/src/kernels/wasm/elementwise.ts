@@ -68,7 +68,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -137,6 +137,40 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'asgd' | 
       }
     }
     if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), vmax ? vmax.subarray(n4) : null, c);
+  };
+
+  /** RMSprop in the module, as `adam`: resident arrays in place, others staged; the n % 4 tail the JS kernel's. */
+  const rmsprop: Kernels['rmsprop'] = (p, g, sq, gavg, buf, c) => {
+    const n = p.length, n4 = n & ~3;
+    if (n < ELEMENT_MIN) return jsKernels.rmsprop(p, g, sq, gavg, buf, c);
+    const mode = c.mode | (gavg ? 4 : 0) | (buf ? 16 : 0);
+    const args = [mode, c.wd, c.alpha, c.w, c.wc, c.eps, c.momentum, c.negLr] as const;
+    const arena = existingArena();
+    if (arena?.has(p) && arena.has(sq) && (!gavg || arena.has(gavg)) && (!buf || arena.has(buf))) {
+      const S = arena.view();
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i), at = (a: Float32Array): number => a.byteOffset + i * 4;
+        S.set(g.subarray(i, i + k), 0);
+        arena.ex.rmsprop(at(p), 0, at(sq), gavg ? at(gavg) : 0, buf ? at(buf) : 0, k, ...args);
+      }
+    } else {
+      const w = one.reserve(5 * CHUNK);
+      const P = 0, G = CHUNK, Q = 2 * CHUNK, A = 3 * CHUNK, B = 4 * CHUNK;
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        w.set(p.subarray(i, i + k), P);
+        w.set(g.subarray(i, i + k), G);
+        w.set(sq.subarray(i, i + k), Q);
+        if (gavg) w.set(gavg.subarray(i, i + k), A);
+        if (buf) w.set(buf.subarray(i, i + k), B);
+        one.ex.rmsprop(P * 4, G * 4, Q * 4, A * 4, B * 4, k, ...args);
+        copyOut(p, i, w, P, k);
+        copyOut(sq, i, w, Q, k);
+        if (gavg) copyOut(gavg, i, w, A, k);
+        if (buf) copyOut(buf, i, w, B, k);
+      }
+    }
+    if (n4 < n) jsKernels.rmsprop(p.subarray(n4), g.subarray(n4), sq.subarray(n4), gavg ? gavg.subarray(n4) : null, buf ? buf.subarray(n4) : null, c);
   };
 
   /**
@@ -281,5 +315,5 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'asgd' | 
     }
   };
 
-  return { adam, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
+  return { adam, rmsprop, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
 }

@@ -1413,4 +1413,67 @@
       (local.set $m (i32.add (local.get $m) (i32.const 16)))
       (local.set $v (i32.add (local.get $v) (i32.const 16)))
       (br $l))))
+
+  ;; RMSprop, kernels/js.ts's rmsprop in f32x4 lanes as adam's (fmas in f64x2 halves). n floats
+  ;; at p, g, sq (and ga centered, b with momentum: 0 when absent), a multiple of 4. mode: 1
+  ;; maximize, 2 weight decay, 4 centered, 8 the small-w lerp form, 16 momentum.
+  (func (export "rmsprop") (param $p i32) (param $g i32) (param $sq i32) (param $ga i32) (param $b i32) (param $n i32) (param $mode i32)
+    (param $wd f32) (param $alpha f32) (param $w f32) (param $wc f32) (param $eps f32) (param $mom f32) (param $nlr f32)
+    (local $e i32) (local $pi v128) (local $gr v128) (local $s v128) (local $a v128) (local $d v128) (local $t v128) (local $x v128) (local $avg v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $pi (v128.load (local.get $p)))
+      (local.set $gr (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then (local.set $gr (f32x4.neg (local.get $gr)))))
+      (if (i32.and (local.get $mode) (i32.const 2)) (then
+        (local.set $t (f32x4.splat (local.get $wd)))
+        (local.set $gr (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $pi))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+      (local.set $t (f32x4.mul (f32x4.splat (local.get $w)) (local.get $gr)))
+      (local.set $x (f32x4.mul (v128.load (local.get $sq)) (f32x4.splat (local.get $alpha))))
+      (local.set $s (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $gr))) (f64x2.promote_low_f32x4 (local.get $x))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
+      (v128.store (local.get $sq) (local.get $s))
+      (if (i32.and (local.get $mode) (i32.const 4))
+        (then
+          (local.set $a (v128.load (local.get $ga)))
+          (local.set $d (f32x4.sub (local.get $gr) (local.get $a)))
+          (if (i32.and (local.get $mode) (i32.const 8))
+            (then
+              (local.set $t (f32x4.splat (local.get $w)))
+              (local.set $a (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $d))) (f64x2.promote_low_f32x4 (local.get $a))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $a) (local.get $a))))))))
+            (else
+              (local.set $t (f32x4.splat (local.get $wc)))
+              (local.set $d (f32x4.neg (local.get $d)))
+              (local.set $a (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $d)) (f64x2.promote_low_f32x4 (local.get $t))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+          (v128.store (local.get $ga) (local.get $a))
+          (local.set $ga (i32.add (local.get $ga) (i32.const 16)))
+          (local.set $t (f32x4.neg (local.get $a)))
+          (local.set $avg (f32x4.sqrt (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $a))) (f64x2.promote_low_f32x4 (local.get $s))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $a) (local.get $a)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s) (local.get $s)))))))))
+        (else (local.set $avg (f32x4.sqrt (local.get $s)))))
+      (local.set $avg (f32x4.add (local.get $avg) (f32x4.splat (local.get $eps))))
+      (if (i32.and (local.get $mode) (i32.const 16))
+        (then
+          (local.set $x (f32x4.add (f32x4.mul (v128.load (local.get $b)) (f32x4.splat (local.get $mom))) (f32x4.div (local.get $gr) (local.get $avg))))
+          (v128.store (local.get $b) (local.get $x))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (local.set $t (f32x4.splat (local.get $nlr)))
+          (v128.store (local.get $p) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $x))) (f64x2.promote_low_f32x4 (local.get $pi))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi))))))))
+        (else
+          (v128.store (local.get $p) (f32x4.add (local.get $pi) (f32x4.div (f32x4.mul (f32x4.splat (local.get $nlr)) (local.get $gr)) (local.get $avg))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $sq (i32.add (local.get $sq) (i32.const 16)))
+      (br $l))))
 )

@@ -1,10 +1,10 @@
 /**
- * The Adam/AdamW kernel (`kernels().adam`): the module's f32x4 lanes (fused multiply-adds in
- * f64x2 halves) against the JS kernel, bit for bit, for every option bit (maximize, coupled and
- * decoupled weight decay, both lerp forms, amsgrad), special values (±0, ±inf, NaN, huge and
- * tiny), lengths around the v128 groups and the 32768-float chunk, on staged arrays and on
- * resident ones (an optimizer's, updated in place). @tensile/optim checks the arithmetic itself
- * against PyTorch (its adam fixtures run through this kernel).
+ * The optimizer kernels (`kernels().adam` for Adam/AdamW, `.rmsprop`): the module's f32x4 lanes
+ * (fused multiply-adds in f64x2 halves) against the JS kernel, bit for bit, for every option bit
+ * (maximize, coupled and decoupled weight decay, both lerp forms, amsgrad; centered, momentum),
+ * special values (±0, ±inf, NaN, huge and tiny), lengths around the v128 groups and the
+ * 32768-float chunk, on staged arrays and on resident ones (an optimizer's, updated in place).
+ * @tensile/optim checks the arithmetic itself against PyTorch's (its fixtures and references).
  */
 import { describe, expect, it } from 'vitest';
 import { isResident, kernels, makeResident, zeros, type AdamConstants } from '@tensile/tensor';
@@ -61,5 +61,36 @@ describe('adam kernel: module = JS, bit for bit', () => {
       expect(isResident(ts[0]!)).toBe(true);
       arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `mode ${mode}, array ${i}`).toBe(-1));
     }
+  });
+});
+
+describe('rmsprop kernel: module = JS, bit for bit (staged and resident)', () => {
+  const rc = (mode: number, alpha = 0.99) => ({ mode, wd: f(0.01), alpha: f(alpha), w: f(1 - alpha), wc: f(1 - f(1 - alpha)), eps: f(1e-8), momentum: f(0.9), negLr: f(-0.01) });
+  for (const n of [7, 4099, 32771]) {
+    it(`n = ${n}, every option combination, with special values`, () => {
+      for (const mode of [0, 1, 2, 8, 1 | 2]) for (const centered of [false, true]) for (const momentum of [false, true]) {
+        const c = rc(mode, mode & 8 ? 0.3 : 0.99);
+        const run = (k: 'wasm' | 'js'): Float32Array[] => {
+          const p = fill(n, 1, true), g = fill(n, 2, true), sq = Float32Array.from(fill(n, 3, true), Math.abs), ga = fill(n, 4, true), b = fill(n, 5, true);
+          (k === 'wasm' ? kernels() : jsKernels).rmsprop(p, g, sq, centered ? ga : null, momentum ? b : null, c);
+          return [p, sq, ga, b];
+        };
+        const a = run('wasm'), b = run('js');
+        a.forEach((x, i) => expect(firstDifference(x, b[i]!), `mode ${mode}, centered ${centered}, momentum ${momentum}, array ${i}`).toBe(-1));
+      }
+    });
+  }
+  it('resident arrays are updated in place with the staged bits', () => {
+    const n = 40003, c = rc(2);
+    const ts = [0, 1, 2, 3].map(() => { const t = zeros([n]); makeResident(t); return t; });
+    const arrays = ts.map((t) => t.storage.data as Float32Array);
+    const plain = [fill(n, 1, false), Float32Array.from(fill(n, 3, false), Math.abs), fill(n, 4, false), fill(n, 5, false)];
+    plain.forEach((a, i) => arrays[i]!.set(a));
+    for (let step = 0; step < 3; step++) {
+      const g = fill(n, 10 + step, step === 1);
+      kernels().rmsprop(arrays[0]!, g, arrays[1]!, arrays[2]!, arrays[3]!, c);
+      jsKernels.rmsprop(plain[0]!, g, plain[1]!, plain[2]!, plain[3]!, c);
+    }
+    arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `array ${i}`).toBe(-1));
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * RMSprop's for-loop runs the kernel set's `rmsprop`, in the WebAssembly module from 4096
+ * elements (issue 25): bit for bit against `rmspropReference` there too, on every option that
+ * changes the arithmetic (maximize, weight decay, centered with both lerp forms, momentum), over
+ * several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a length that crosses
+ * the module's 32768-float chunk and leaves a tail of three. (loops.test.ts checks the JS rows.)
+ */
+import { describe, expect, it } from 'vitest';
+import { functional } from '@tensile/optim';
+import { rmspropLoop } from '../src/functional/rmsprop.js';
+
+const f32 = Math.fround;
+const N = 40003;
+const SPECIAL = [0, -0, 1, -1, 1e-30, 3e19, -3e19, 1e-45, NaN, Infinity, -Infinity, 3.4e38];
+const data = (seed: number, scale: number, positive = false): Float32Array => Float32Array.from({ length: N }, (_, i) => {
+  const v = i % 97 === 5 ? SPECIAL[(i + seed) % SPECIAL.length]! : f32(Math.sin((i + 1) * 12.9898 * seed) * scale);
+  return positive ? Math.abs(v) : v;
+});
+const firstDifference = (a: Float32Array, b: Float32Array): number => a.findIndex((v, i) => !(Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i]!))));
+
+describe('rmspropLoop on the module equals rmspropReference bit for bit', () => {
+  const combos: Record<string, unknown>[] = [];
+  for (const maximize of [false, true]) for (const weightDecay of [0, 0.01]) for (const centered of [false, true]) for (const momentum of [0, 0.9]) combos.push({ maximize, weightDecay, centered, momentum });
+  combos.push({ alpha: 0.3, centered: true }); // 1 − alpha ≥ 0.5: the other lerp form
+  it.each(combos.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    const h = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...c } as functional.RMSpropHyper;
+    const p1 = data(1, 3), sq1 = data(2, 1, true), ga1 = data(3, 0.5), b1 = data(4, 0.1);
+    const p2 = p1.slice(), sq2 = sq1.slice(), ga2 = ga1.slice(), b2 = b1.slice();
+    for (let step = 1; step <= 3; step++) {
+      const g = data(10 + step, 4 / step);
+      rmspropLoop(p1, g, sq1, h.centered ? ga1 : null, h.momentum > 0 ? b1 : null, h);
+      for (let i = 0; i < N; i++) {
+        const r = functional.rmspropReference(p2[i]!, g[i]!, sq2[i]!, ga2[i]!, b2[i]!, h);
+        p2[i] = r[0]; sq2[i] = r[1]; ga2[i] = r[2]; b2[i] = r[3];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(sq1, sq2), `step ${step}: square_avg`).toBe(-1);
+      if (h.centered) expect(firstDifference(ga1, ga2), `step ${step}: grad_avg`).toBe(-1);
+      if (h.momentum > 0) expect(firstDifference(b1, b2), `step ${step}: momentum_buffer`).toBe(-1);
+    }
+  });
+});
