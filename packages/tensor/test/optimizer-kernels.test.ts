@@ -1,5 +1,5 @@
 /**
- * The optimizer kernels (`kernels().adam` for Adam/AdamW, `.rmsprop`): the module's f32x4 lanes
+ * The optimizer kernels (`kernels().adam` for Adam/AdamW, `.rmsprop`, `.adagrad`): the module's f32x4 lanes
  * (fused multiply-adds in f64x2 halves) against the JS kernel, bit for bit, for every option bit
  * (maximize, coupled and decoupled weight decay, both lerp forms, amsgrad; centered, momentum),
  * special values (±0, ±inf, NaN, huge and tiny), lengths around the v128 groups and the
@@ -90,6 +90,31 @@ describe('rmsprop kernel: module = JS, bit for bit (staged and resident)', () =>
       const g = fill(n, 10 + step, step === 1);
       kernels().rmsprop(arrays[0]!, g, arrays[1]!, arrays[2]!, arrays[3]!, c);
       jsKernels.rmsprop(plain[0]!, g, plain[1]!, plain[2]!, plain[3]!, c);
+    }
+    arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `array ${i}`).toBe(-1));
+  });
+});
+
+describe('adagrad kernel: module = JS, bit for bit (staged and resident)', () => {
+  it('every option, lengths around the groups and the chunk, special values; resident arrays in place', () => {
+    for (const n of [7, 4099, 32771]) for (const mode of [0, 1, 2, 3]) {
+      const run = (k: 'wasm' | 'js'): Float32Array[] => {
+        const p = fill(n, 1, true), g = fill(n, 2, true), sum = Float32Array.from(fill(n, 3, true), Math.abs);
+        (k === 'wasm' ? kernels() : jsKernels).adagrad(p, g, sum, mode, f(0.01), f(1e-10), f(-0.01));
+        return [p, sum];
+      };
+      const a = run('wasm'), b = run('js');
+      a.forEach((x, i) => expect(firstDifference(x, b[i]!), `n ${n}, mode ${mode}, array ${i}`).toBe(-1));
+    }
+    const n = 40003;
+    const ts = [0, 1].map(() => { const t = zeros([n]); makeResident(t); return t; });
+    const arrays = ts.map((t) => t.storage.data as Float32Array);
+    const plain = [fill(n, 1, false), Float32Array.from(fill(n, 3, false), Math.abs)];
+    plain.forEach((a, i) => arrays[i]!.set(a));
+    for (let step = 0; step < 3; step++) {
+      const g = fill(n, 10 + step, step === 1);
+      kernels().adagrad(arrays[0]!, g, arrays[1]!, 2, f(0.01), f(1e-10), f(-0.01));
+      jsKernels.adagrad(plain[0]!, g, plain[1]!, 2, f(0.01), f(1e-10), f(-0.01));
     }
     arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `array ${i}`).toBe(-1));
   });

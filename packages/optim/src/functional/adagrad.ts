@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensile/tensor';
+import { kernels, type Tensor } from '@tensile/tensor';
 import { runUpdate, type PathOptions } from './common.js';
 import { fmaf } from './float32.js';
 
@@ -51,21 +51,13 @@ export function adagradReference(p: number, g: number, sum: number, clr: number,
 }
 
 /**
- * @internal {@link adagradReference} over whole arrays with no allocation per element (the
- * reference returns a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). Updates `p` and `sum` in place.
+ * @internal {@link adagradReference} over whole arrays: the kernel set's `adagrad` (in the
+ * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
+ * order, so the same bits (test/loops.test.ts, test/rmsprop-kernel.test.ts). Updates `p` and
+ * `sum` in place.
  */
 export function adagradLoop(p: Float32Array, g: Float32Array, sum: Float32Array, clr: number, h: AdagradHyper): void {
-  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd), eps = f32(h.eps), negClr = f32(-clr);
-  for (let i = 0, n = p.length; i < n; i++) {
-    const pi = p[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) grad = f32(wdf * pi + grad);
-    const s = f32(grad * grad + sum[i]!);
-    const std = f32(f32(Math.sqrt(s)) + eps);
-    p[i] = f32(pi + f32(f32(negClr * grad) / std));
-    sum[i] = s;
-  }
+  kernels().adagrad(p, g, sum, (h.maximize ? 1 : 0) | (h.weightDecay !== 0 ? 2 : 0), f32(h.weightDecay), f32(h.eps), f32(-clr));
 }
 
 /**

@@ -512,6 +512,19 @@ export const jsKernels: Kernels = {
     }
   },
 
+  adagrad(p, g, sum, mode, wd, eps, negClr) {
+    const f32 = Math.fround, maximize = (mode & 1) !== 0, decay = (mode & 2) !== 0;
+    for (let i = 0, n = p.length; i < n; i++) {
+      const pi = p[i]!;
+      let grad = maximize ? -g[i]! : g[i]!;
+      if (decay) grad = f32(wd * pi + grad);
+      const s = f32(grad * grad + sum[i]!);
+      const std = f32(f32(Math.sqrt(s)) + eps);
+      p[i] = f32(pi + f32(f32(negClr * grad) / std));
+      sum[i] = s;
+    }
+  },
+
   asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {
     // NOTE: every operation is rounded to float32 where PyTorch's kernel rounds (Math.fround);
     // products of two float32 values are exact in double, so `f32(a + b*c)` is one rounding.

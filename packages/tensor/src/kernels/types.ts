@@ -198,6 +198,11 @@ export interface Kernels extends NnKernels {
    * `sq` (`square_avg`) and, when given, `gavg` (centered) and `buf` (momentum) in place.
    */
   rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gavg: Float32Array | null, buf: Float32Array | null, c: RMSpropConstants): void;
+  /**
+   * One Adagrad step over whole arrays, as `adam`'s: `sum += grad²` (one fma), `p += −clr·grad /
+   * (√sum + eps)`; `mode` bits 1 maximize, 2 weight decay `wd`; float32 values `wd`, `eps`, `negClr`.
+   */
+  adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, mode: number, wd: number, eps: number, negClr: number): void;
 }
 
 /** The constants of one RMSprop step (`Kernels.rmsprop`), each a float32 value. */

@@ -68,7 +68,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'adagrad' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -171,6 +171,33 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
       }
     }
     if (n4 < n) jsKernels.rmsprop(p.subarray(n4), g.subarray(n4), sq.subarray(n4), gavg ? gavg.subarray(n4) : null, buf ? buf.subarray(n4) : null, c);
+  };
+
+  /** Adagrad in the module, as `adam`: resident arrays in place, others staged; the n % 4 tail the JS kernel's. */
+  const adagrad: Kernels['adagrad'] = (p, g, sum, mode, wd, eps, negClr) => {
+    const n = p.length, n4 = n & ~3;
+    if (n < ELEMENT_MIN) return jsKernels.adagrad(p, g, sum, mode, wd, eps, negClr);
+    const arena = existingArena();
+    if (arena?.has(p) && arena.has(sum)) {
+      const S = arena.view();
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        S.set(g.subarray(i, i + k), 0);
+        arena.ex.adagrad(p.byteOffset + i * 4, 0, sum.byteOffset + i * 4, k, mode, wd, eps, negClr);
+      }
+    } else {
+      const w = one.reserve(3 * CHUNK);
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        w.set(p.subarray(i, i + k), 0);
+        w.set(g.subarray(i, i + k), CHUNK);
+        w.set(sum.subarray(i, i + k), 2 * CHUNK);
+        one.ex.adagrad(0, CHUNK * 4, 2 * CHUNK * 4, k, mode, wd, eps, negClr);
+        copyOut(p, i, w, 0, k);
+        copyOut(sum, i, w, 2 * CHUNK, k);
+      }
+    }
+    if (n4 < n) jsKernels.adagrad(p.subarray(n4), g.subarray(n4), sum.subarray(n4), mode, wd, eps, negClr);
   };
 
   /**
@@ -315,5 +342,5 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     }
   };
 
-  return { adam, rmsprop, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
+  return { adam, rmsprop, adagrad, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
 }

@@ -1476,4 +1476,32 @@
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $sq (i32.add (local.get $sq) (i32.const 16)))
       (br $l))))
+
+  ;; Adagrad, kernels/js.ts's adagrad in f32x4 lanes as adam's. n floats at p, g, sum, a multiple
+  ;; of 4. mode: 1 maximize, 2 weight decay.
+  (func (export "adagrad") (param $p i32) (param $g i32) (param $sum i32) (param $n i32) (param $mode i32)
+    (param $wd f32) (param $eps f32) (param $nclr f32)
+    (local $e i32) (local $pi v128) (local $gr v128) (local $s v128) (local $t v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $pi (v128.load (local.get $p)))
+      (local.set $gr (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then (local.set $gr (f32x4.neg (local.get $gr)))))
+      (if (i32.and (local.get $mode) (i32.const 2)) (then
+        (local.set $t (f32x4.splat (local.get $wd)))
+        (local.set $gr (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $pi))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+      (local.set $t (v128.load (local.get $sum)))
+      (local.set $s (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $gr)) (f64x2.promote_low_f32x4 (local.get $gr))) (f64x2.promote_low_f32x4 (local.get $t))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))))))
+      (v128.store (local.get $sum) (local.get $s))
+      (v128.store (local.get $p) (f32x4.add (local.get $pi)
+        (f32x4.div (f32x4.mul (f32x4.splat (local.get $nclr)) (local.get $gr)) (f32x4.add (f32x4.sqrt (local.get $s)) (f32x4.splat (local.get $eps))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $sum (i32.add (local.get $sum) (i32.const 16)))
+      (br $l))))
 )

@@ -1,12 +1,14 @@
 /**
- * RMSprop's for-loop runs the kernel set's `rmsprop`, in the WebAssembly module from 4096
- * elements (issue 25): bit for bit against `rmspropReference` there too, on every option that
- * changes the arithmetic (maximize, weight decay, centered with both lerp forms, momentum), over
- * several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a length that crosses
- * the module's 32768-float chunk and leaves a tail of three. (loops.test.ts checks the JS rows.)
+ * RMSprop's and Adagrad's for-loops run the kernel set's `rmsprop` and `adagrad`, in the
+ * WebAssembly module from 4096 elements (issue 25; Adam's is in adam-loop.test.ts): bit for bit
+ * against `rmspropReference` and `adagradReference` there too, on every option that changes the
+ * arithmetic, over several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a
+ * length that crosses the module's 32768-float chunk and leaves a tail of three. (loops.test.ts
+ * checks the JS rows.)
  */
 import { describe, expect, it } from 'vitest';
 import { functional } from '@tensile/optim';
+import { adagradLoop } from '../src/functional/adagrad.js';
 import { rmspropLoop } from '../src/functional/rmsprop.js';
 
 const f32 = Math.fround;
@@ -37,6 +39,26 @@ describe('rmspropLoop on the module equals rmspropReference bit for bit', () => 
       expect(firstDifference(sq1, sq2), `step ${step}: square_avg`).toBe(-1);
       if (h.centered) expect(firstDifference(ga1, ga2), `step ${step}: grad_avg`).toBe(-1);
       if (h.momentum > 0) expect(firstDifference(b1, b2), `step ${step}: momentum_buffer`).toBe(-1);
+    }
+  });
+});
+
+describe('adagradLoop on the module equals adagradReference bit for bit', () => {
+  const combos: Record<string, unknown>[] = [];
+  for (const maximize of [false, true]) for (const weightDecay of [0, 0.01, 1e-50]) combos.push({ maximize, weightDecay });
+  it.each(combos.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    const h = { lr: 0.01, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: false, ...c } as functional.AdagradHyper;
+    const p1 = data(1, 3), s1 = data(2, 1, true);
+    const p2 = p1.slice(), s2 = s1.slice();
+    for (let step = 1; step <= 3; step++) {
+      const g = data(10 + step, 4 / step), clr = 0.01 / (1 + (step - 1) * 0.1);
+      adagradLoop(p1, g, s1, clr, h);
+      for (let i = 0; i < N; i++) {
+        const r = functional.adagradReference(p2[i]!, g[i]!, s2[i]!, clr, h);
+        p2[i] = r[0]; s2[i] = r[1];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(s1, s2), `step ${step}: sum`).toBe(-1);
     }
   });
 });
