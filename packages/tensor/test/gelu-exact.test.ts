@@ -1,6 +1,6 @@
 /**
  * GELU's exact form (`F.gelu(x)`, approximate 'none') against PyTorch 1.13
- * (scripts/fixtures/gelu_fixtures.py: a grid with both tails, ±0, tiny and huge values, ±inf,
+ * (scripts/fixtures/activation_fixtures.py: a grid with both tails, ±0, tiny and huge values, ±inf,
  * NaN, and 6,000 normal samples, in float32 and float64), on both kernel sets.
  *
  * float32 follows PyTorch's kernels (oneDNN's gelu_erf in 1.13, ATen's Vectorized erf in 2.x):
@@ -15,10 +15,7 @@ import { erf } from '../src/kernels/erf.js';
 import { erfGeluf, geluf, geluBackwardf } from '../src/kernels/transcendental.js';
 import fixture from './fixtures/gelu.json';
 
-type Num = number | 'nan' | 'inf' | '-inf' | '-0';
-const dec = (v: Num): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v);
-const ulp32 = (v: number): number => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v) || 2 ** -149)), -126) - 23);
-const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+import { dec, same, ulp as ulp32, type Enc as Num } from './helpers/special.js';
 
 afterEach(() => T.setBackend('wasm'));
 

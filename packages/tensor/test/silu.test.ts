@@ -1,5 +1,5 @@
 /**
- * SiLU against PyTorch 1.13 (scripts/fixtures/silu_fixtures.py: a grid with both tails, ±0,
+ * SiLU against PyTorch 1.13 (scripts/fixtures/activation_fixtures.py: a grid with both tails, ±0,
  * tiny and huge values, ±inf, NaN, and 6,000 normal samples, float32 and float64), on both
  * kernel sets: one node each way, `x / (1 + e^-x)` as PyTorch's kernel divides, backward
  * `dy·s·(1 + x·(1 − s))`. float32's e^x is ours (Cephes, 1 ulp) where PyTorch's is SLEEF's, so
@@ -9,10 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
 import fixture from './fixtures/silu.json';
 
-type Num = number | 'nan' | 'inf' | '-inf' | '-0';
-const dec = (v: Num): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v);
-const ulp = (v: number, f32: boolean): number => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v) || 2 ** -1074)), f32 ? -126 : -1022) - (f32 ? 23 : 52));
-const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+import { dec, same, ulp, type Enc as Num } from './helpers/special.js';
 
 afterEach(() => T.setBackend('wasm'));
 

@@ -209,31 +209,11 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   const approximate = checkOptions('gelu', options, ['approximate']).approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
   if (approximate === 'tanh') return geluTanh(x);
-  const cdfOf = (v: Tensor): Tensor => mul(add(erf(mul(v, Math.SQRT1_2)), 1), 0.5);
-  const out = unaryForward('gelu', 'gelu', x);
-  return record('gelu', out, [x], (g) => {
-    // d/dx x·Φ(x) = Φ(x) + x·φ(x), one pass (composed when recorded): float32 in PyTorch's
-    // float32 steps with its kernels' erf (the kernel set's unaryBackward), float64 in double
-    if (!isGradEnabled() && (x.dtype === float32 || x.dtype === float64) && g.dtype === x.dtype) {
-      const [gd, go] = g._contiguousAny() as [Float64Array, number];
-      const dx = empty(x.shape, x.dtype);
-      const d = dx.storage.data as Float64Array;
-      if (x.dtype === float32) {
-        const [xd, xo] = x._contiguousData('gelu');
-        K().unaryBackward('gelu', xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
-        return [dx];
-      }
-      const [xd, xo] = x._contiguousAny() as [Float64Array, number];
-      const k = 1 / Math.sqrt(2 * Math.PI);
-      for (let i = 0, n = d.length; i < n; i++) {
-        const v = xd[xo + i]!;
-        d[i] = gd[go + i]! * (0.5 * (1 + erfPrecise(v * Math.SQRT1_2)) + v * k * Math.exp(-0.5 * v * v));
-      }
-      return [dx];
-    }
-    const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return [mul(g, add(cdfOf(x), mul(x, pdf)))];
-  }, [x]);
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x); float32 in PyTorch's float32 steps with its kernels' erf
+  const k = 1 / Math.sqrt(2 * Math.PI);
+  return activationNode('gelu', x,
+    (v, dy) => dy * (0.5 * (1 + erfPrecise(v * Math.SQRT1_2)) + v * k * Math.exp(-0.5 * v * v)),
+    (g) => mul(g, add(mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5), mul(x, mul(exp(mul(mul(x, x), -0.5)), k)))));
 }
 
 /**
@@ -244,26 +224,32 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
  * @internal
  */
 export function siluFused(x: Tensor): Tensor {
-  const out = unaryForward('silu', 'silu', x);
-  return record('silu', out, [x], (g) => {
-    if (!isGradEnabled() && g.dtype === x.dtype) {
-      const [gd, go] = g._contiguousAny() as [Float64Array, number];
-      const dx = empty(x.shape, x.dtype);
-      const d = dx.storage.data as Float64Array;
-      if (x.dtype === float32) {
-        const [xd, xo] = x._contiguousData('silu');
-        K().unaryBackward('silu', xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
-        return [dx];
-      }
+  return activationNode('silu', x,
+    (v, dy) => { const s = 1 / (1 + Math.exp(-v)); return dy * s * (1 + v * (1 - s)); },
+    (g) => { const s = sigmoid(x); return mul(mul(g, s), add(mul(x, sub(1, s)), 1)); });
+}
+
+/**
+ * An activation as one node each way: the forward from the kernel set's unary `kind`; the
+ * backward `dy·f'(x)` from the kernel set's `unaryBackward` for float32 (PyTorch's float32
+ * steps), `f64(x, dy)` per element in double for float64, and `recorded(g)`, composed from ops,
+ * when the backward is itself recorded (or for another dtype).
+ */
+function activationNode(kind: 'gelu' | 'silu', x: Tensor, f64: (v: number, dy: number) => number, recorded: (g: Tensor) => Tensor): Tensor {
+  const out = unaryForward(kind, kind, x);
+  return record(kind, out, [x], (g) => {
+    if (isGradEnabled() || g.dtype !== x.dtype || (x.dtype !== float32 && x.dtype !== float64)) return [recorded(g)];
+    const [gd, go] = g._contiguousAny() as [Float64Array, number];
+    const dx = empty(x.shape, x.dtype);
+    const d = dx.storage.data as Float64Array;
+    if (x.dtype === float32) {
+      const [xd, xo] = x._contiguousData(kind);
+      K().unaryBackward(kind, xd, xo, gd as unknown as Float32Array, go, d as unknown as Float32Array, d.length);
+    } else {
       const [xd, xo] = x._contiguousAny() as [Float64Array, number];
-      for (let i = 0, n = d.length; i < n; i++) {
-        const v = xd[xo + i]!, s = 1 / (1 + Math.exp(-v));
-        d[i] = gd[go + i]! * s * (1 + v * (1 - s));
-      }
-      return [dx];
+      for (let i = 0, n = d.length; i < n; i++) d[i] = f64(xd[xo + i]!, gd[go + i]!);
     }
-    const s = sigmoid(x);
-    return [mul(mul(g, s), add(mul(x, sub(1, s)), 1))];
+    return [dx];
   }, [x]);
 }
 

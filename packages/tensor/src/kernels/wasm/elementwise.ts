@@ -103,100 +103,61 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   };
 
   /**
-   * Adam/AdamW in the module: where the parameter and its state are resident (an optimizer's),
-   * updated where they are with only the gradient streamed through the arena's scratch; else
-   * staged in chunks. The last n % 4 elements are the JS kernel's (the same bits).
+   * An optimizer update in the module over `n & ~3` elements of `arrays` (the parameter and its
+   * state, updated in place; null where an optional state is absent) and the gradient `g`: where
+   * all of them are resident (an optimizer's), computed where they are with only the gradient
+   * streamed through the arena's scratch; else staged in chunks, in and out. `call` gets the
+   * instance, each array's byte pointer (0 for an absent one) and the gradient's, and the count.
    */
+  function optimizerUpdate(
+    arrays: readonly (Float32Array | null)[], g: Float32Array, n4: number,
+    call: (ex: Instance['ex'], ptrs: number[], gp: number, k: number) => void,
+  ): void {
+    const arena = existingArena();
+    if (arena && arrays.every((a) => !a || arena.has(a))) {
+      const S = arena.view();
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        S.set(g.subarray(i, i + k), 0);
+        call(arena.ex, arrays.map((a) => (a ? a.byteOffset + i * 4 : 0)), 0, k);
+      }
+      return;
+    }
+    // Layout (floats): the gradient, then one CHUNK per array
+    const w = one.reserve((arrays.length + 1) * CHUNK);
+    const at = arrays.map((_, j) => (j + 1) * CHUNK);
+    for (let i = 0; i < n4; i += CHUNK) {
+      const k = Math.min(CHUNK, n4 - i);
+      w.set(g.subarray(i, i + k), 0);
+      arrays.forEach((a, j) => a && w.set(a.subarray(i, i + k), at[j]!));
+      call(one.ex, at.map((f) => f * 4), 0, k);
+      arrays.forEach((a, j) => a && copyOut(a, i, w, at[j]!, k));
+    }
+  }
+  const tail = (a: Float32Array | null, n4: number): Float32Array | null => (a ? a.subarray(n4) : null);
+
+  /** Adam/AdamW in the module (`optimizerUpdate`); the last n % 4 elements the JS kernel's (the same bits). */
   const adam: Kernels['adam'] = (p, g, m, v, vmax, c) => {
     const n = p.length, n4 = n & ~3;
     if (n < ELEMENT_MIN) return jsKernels.adam(p, g, m, v, vmax, c);
-    const args = [c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss] as const;
-    const arena = existingArena();
-    if (arena?.has(p) && arena.has(m) && arena.has(v) && (!vmax || arena.has(vmax))) {
-      const S = arena.view();
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i), at = (a: Float32Array): number => a.byteOffset + i * 4;
-        S.set(g.subarray(i, i + k), 0);
-        arena.ex.adam(at(p), 0, at(m), at(v), vmax ? at(vmax) : 0, k, ...args);
-      }
-    } else {
-      const w = one.reserve(5 * CHUNK);
-      const P = 0, G = CHUNK, M = 2 * CHUNK, V = 3 * CHUNK, X = 4 * CHUNK;
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i);
-        w.set(p.subarray(i, i + k), P);
-        w.set(g.subarray(i, i + k), G);
-        w.set(m.subarray(i, i + k), M);
-        w.set(v.subarray(i, i + k), V);
-        if (vmax) w.set(vmax.subarray(i, i + k), X);
-        one.ex.adam(P * 4, G * 4, M * 4, V * 4, X * 4, k, ...args);
-        copyOut(p, i, w, P, k);
-        copyOut(m, i, w, M, k);
-        copyOut(v, i, w, V, k);
-        if (vmax) copyOut(vmax, i, w, X, k);
-      }
-    }
-    if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), vmax ? vmax.subarray(n4) : null, c);
+    optimizerUpdate([p, m, v, vmax], g, n4, (ex, [pp, mp, vp, xp], gp, k) =>
+      ex.adam(pp!, gp, mp!, vp!, xp!, k, c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss));
+    if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), tail(vmax, n4), c);
   };
-
-  /** RMSprop in the module, as `adam`: resident arrays in place, others staged; the n % 4 tail the JS kernel's. */
+  /** RMSprop in the module, as `adam`. */
   const rmsprop: Kernels['rmsprop'] = (p, g, sq, gavg, buf, c) => {
     const n = p.length, n4 = n & ~3;
     if (n < ELEMENT_MIN) return jsKernels.rmsprop(p, g, sq, gavg, buf, c);
     const mode = c.mode | (gavg ? 4 : 0) | (buf ? 16 : 0);
-    const args = [mode, c.wd, c.alpha, c.w, c.wc, c.eps, c.momentum, c.negLr] as const;
-    const arena = existingArena();
-    if (arena?.has(p) && arena.has(sq) && (!gavg || arena.has(gavg)) && (!buf || arena.has(buf))) {
-      const S = arena.view();
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i), at = (a: Float32Array): number => a.byteOffset + i * 4;
-        S.set(g.subarray(i, i + k), 0);
-        arena.ex.rmsprop(at(p), 0, at(sq), gavg ? at(gavg) : 0, buf ? at(buf) : 0, k, ...args);
-      }
-    } else {
-      const w = one.reserve(5 * CHUNK);
-      const P = 0, G = CHUNK, Q = 2 * CHUNK, A = 3 * CHUNK, B = 4 * CHUNK;
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i);
-        w.set(p.subarray(i, i + k), P);
-        w.set(g.subarray(i, i + k), G);
-        w.set(sq.subarray(i, i + k), Q);
-        if (gavg) w.set(gavg.subarray(i, i + k), A);
-        if (buf) w.set(buf.subarray(i, i + k), B);
-        one.ex.rmsprop(P * 4, G * 4, Q * 4, A * 4, B * 4, k, ...args);
-        copyOut(p, i, w, P, k);
-        copyOut(sq, i, w, Q, k);
-        if (gavg) copyOut(gavg, i, w, A, k);
-        if (buf) copyOut(buf, i, w, B, k);
-      }
-    }
-    if (n4 < n) jsKernels.rmsprop(p.subarray(n4), g.subarray(n4), sq.subarray(n4), gavg ? gavg.subarray(n4) : null, buf ? buf.subarray(n4) : null, c);
+    optimizerUpdate([p, sq, gavg, buf], g, n4, (ex, [pp, sp, ap, bp], gp, k) =>
+      ex.rmsprop(pp!, gp, sp!, ap!, bp!, k, mode, c.wd, c.alpha, c.w, c.wc, c.eps, c.momentum, c.negLr));
+    if (n4 < n) jsKernels.rmsprop(p.subarray(n4), g.subarray(n4), sq.subarray(n4), tail(gavg, n4), tail(buf, n4), c);
   };
-
-  /** Adagrad in the module, as `adam`: resident arrays in place, others staged; the n % 4 tail the JS kernel's. */
+  /** Adagrad in the module, as `adam`. */
   const adagrad: Kernels['adagrad'] = (p, g, sum, mode, wd, eps, negClr) => {
     const n = p.length, n4 = n & ~3;
     if (n < ELEMENT_MIN) return jsKernels.adagrad(p, g, sum, mode, wd, eps, negClr);
-    const arena = existingArena();
-    if (arena?.has(p) && arena.has(sum)) {
-      const S = arena.view();
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i);
-        S.set(g.subarray(i, i + k), 0);
-        arena.ex.adagrad(p.byteOffset + i * 4, 0, sum.byteOffset + i * 4, k, mode, wd, eps, negClr);
-      }
-    } else {
-      const w = one.reserve(3 * CHUNK);
-      for (let i = 0; i < n4; i += CHUNK) {
-        const k = Math.min(CHUNK, n4 - i);
-        w.set(p.subarray(i, i + k), 0);
-        w.set(g.subarray(i, i + k), CHUNK);
-        w.set(sum.subarray(i, i + k), 2 * CHUNK);
-        one.ex.adagrad(0, CHUNK * 4, 2 * CHUNK * 4, k, mode, wd, eps, negClr);
-        copyOut(p, i, w, 0, k);
-        copyOut(sum, i, w, 2 * CHUNK, k);
-      }
-    }
+    optimizerUpdate([p, sum], g, n4, (ex, [pp, sp], gp, k) => ex.adagrad(pp!, gp, sp!, k, mode, wd, eps, negClr));
     if (n4 < n) jsKernels.adagrad(p.subarray(n4), g.subarray(n4), sum.subarray(n4), mode, wd, eps, negClr);
   };
 
