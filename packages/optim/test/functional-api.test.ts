@@ -83,7 +83,7 @@ describe('float64 and float32 parameters in one call: each as alone', () => {
       b.forEach((o) => o.step());
     }
     expect(mixed[0]!.dtype).toBe(float64);
-    expect(Array.from(mixed[0]!.toTypedArray())).toEqual(Array.from(alone[0]!.toTypedArray()));
+    expect(Array.from(mixed[0]!.toTypedArray() as Float64Array)).toEqual(Array.from(alone[0]!.toTypedArray() as Float64Array));
     expectBits(mixed[1]!.toFloat32Array(), Array.from(alone[1]!.toFloat32Array()), 'float32 parameter');
     expect(Array.from(mixed[1]!.toFloat32Array())).not.toEqual(data[1]); // it was updated
   });
