@@ -1,7 +1,8 @@
 /**
- * RMSprop's and Adagrad's for-loops run the kernel set's `rmsprop` and `adagrad`, in the
- * WebAssembly module from 4096 elements (issue 25; Adam's is in adam-loop.test.ts): bit for bit
- * against `rmspropReference` and `adagradReference` there too, on every option that changes the
+ * RMSprop's, Adagrad's and NAdam's for-loops run the kernel set's `rmsprop`, `adagrad` and
+ * `adam` (NAdam mode), in the WebAssembly module from 4096 elements (issue 25; Adam's is in
+ * adam-loop.test.ts): bit for bit against `rmspropReference`, `adagradReference` and
+ * `nadamReference` there too, on every option that changes the
  * arithmetic, over several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a
  * length that crosses the module's 32768-float chunk and leaves a tail of three. (loops.test.ts
  * checks the JS rows.)
@@ -9,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { functional } from '@tensile/optim';
 import { adagradLoop } from '../src/functional/adagrad.js';
+import { nadamLoop } from '../src/functional/nadam.js';
 import { rmspropLoop } from '../src/functional/rmsprop.js';
 
 const f32 = Math.fround;
@@ -59,6 +61,28 @@ describe('adagradLoop on the module equals adagradReference bit for bit', () => 
       }
       expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
       expect(firstDifference(s1, s2), `step ${step}: sum`).toBe(-1);
+    }
+  });
+});
+
+describe('nadamLoop on the module equals nadamReference bit for bit', () => {
+  const combos: Record<string, unknown>[] = [];
+  for (const maximize of [false, true]) for (const weightDecay of [0, 0.01]) for (const decoupledWeightDecay of [false, true]) combos.push({ maximize, weightDecay, decoupledWeightDecay });
+  combos.push({ beta1: 0.3 }); // 1 − beta1 ≥ 0.5: the other lerp form
+  it.each(combos.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    const h = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false, maximize: false, ...c } as functional.NAdamHyper;
+    const p1 = data(1, 3), m1 = data(2, 0.5), v1 = data(3, 1, true);
+    const p2 = p1.slice(), m2 = m1.slice(), v2 = v1.slice();
+    for (let step = 1; step <= 3; step++) {
+      const g = data(10 + step, 4 / step), bc2 = 1 - 0.999 ** step, c1 = -0.002 * (0.1 / step), c2 = -0.002 * (0.9 / (step + 1));
+      nadamLoop(p1, g, m1, v1, h, bc2, c1, c2);
+      for (let i = 0; i < N; i++) {
+        const r = functional.nadamReference(p2[i]!, g[i]!, m2[i]!, v2[i]!, h, bc2, c1, c2);
+        p2[i] = r[0]; m2[i] = r[1]; v2[i] = r[2];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(m1, m2), `step ${step}: exp_avg`).toBe(-1);
+      expect(firstDifference(v1, v2), `step ${step}: exp_avg_sq`).toBe(-1);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { noGrad, Tensor } from '@tensile/tensor';
+import { kernels, noGrad, Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable, decoupledDecay } from './adam.js';
 import { advanceStep, runUpdate, scalarValue, type PathOptions } from './common.js';
 import { powf } from './float32.js';
@@ -127,37 +127,23 @@ export function nadamReference(p: number, g: number, m: number, v: number, h: NA
 }
 
 /**
- * @internal {@link nadamReference} over whole arrays with no allocation per element (the
- * reference returns a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). It is {@link nadamCapturableReference} too: that one's `bc2`,
- * `c1` and `c2` are already float32 (from {@link nadamCapturableScalars}), where rounding them
- * again changes nothing, and its products are the same two factors in the other order.
- * Updates `p`, `m` and `v` in place.
+ * @internal {@link nadamReference} over whole arrays: the kernel set's `adam` in its NAdam mode
+ * (in the WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in
+ * the same order, so the same bits (test/loops.test.ts, test/optimizer-kernels.test.ts). It is
+ * {@link nadamCapturableReference} too: that one's `bc2`, `c1` and `c2` are already float32
+ * (from {@link nadamCapturableScalars}), where rounding them again changes nothing, and its
+ * products are the same two factors in the other order. Updates `p`, `m` and `v` in place.
  */
 export function nadamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: NAdamHyper, bc2: number, c1: number, c2: number,
 ): void {
-  const neg = h.maximize, wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const wdf = f32(wd), decay = wd !== 0 && decoupled ? decoupledDecay(h) : 1;
-  const w1 = f32(1 - h.beta1), small = Math.abs(w1) < 0.5, w1c = f32(1 - w1);
-  const b2 = f32(h.beta2), cb2 = f32(1 - h.beta2);
-  const bc2f = f32(bc2), eps = f32(h.eps), c1f = f32(c1), c2f = f32(c2);
-  for (let i = 0, n = p.length; i < n; i++) {
-    let pi = p[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) {
-      if (decoupled) pi = f32(pi * decay);
-      else grad = f32(wdf * pi + grad);
-    }
-    const mi = m[i]!, d = f32(grad - mi);
-    const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
-    const v1 = f32(f32(cb2 * grad) * grad + f32(v[i]! * b2));
-    const denom = f32(f32(Math.sqrt(f32(v1 / bc2f))) + eps);
-    pi = f32(pi + f32(f32(c1f * grad) / denom));
-    p[i] = f32(pi + f32(f32(c2f * m1) / denom));
-    m[i] = m1;
-    v[i] = v1;
-  }
+  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
+  const w1 = f32(1 - h.beta1);
+  kernels().adam(p, g, m, v, null, {
+    mode: 32 | (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0),
+    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
+    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), bc2: f32(bc2), eps: f32(h.eps), ss: f32(c2), c1: f32(c1),
+  });
 }
 
 /**

@@ -465,6 +465,7 @@ export const jsKernels: Kernels = {
 
   adam(p, g, m, v, vmax, c) {
     const f32 = Math.fround, neg = (c.mode & 1) !== 0, coupled = (c.mode & 2) !== 0, decoupled = (c.mode & 4) !== 0, small = (c.mode & 8) !== 0;
+    const nadam = (c.mode & 32) !== 0, c1 = c.c1 ?? 0;
     const { wd, decay, w1, w1c, b2, c2, bc2, eps, ss } = c;
     for (let i = 0, n = p.length; i < n; i++) {
       let pi = p[i]!;
@@ -474,6 +475,14 @@ export const jsKernels: Kernels = {
       const mi = m[i]!, d = f32(grad - mi);
       const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
       const v1 = f32(f32(c2 * grad) * grad + f32(v[i]! * b2));
+      if (nadam) {
+        const denom = f32(f32(Math.sqrt(f32(v1 / bc2))) + eps);
+        pi = f32(pi + f32(f32(c1 * grad) / denom));
+        p[i] = f32(pi + f32(f32(ss * m1) / denom));
+        m[i] = m1;
+        v[i] = v1;
+        continue;
+      }
       let second = v1;
       if (vmax) {
         const x = vmax[i]!;

@@ -222,7 +222,11 @@ export interface RMSpropConstants {
 
 /** The constants of one Adam/AdamW step (`Kernels.adam`), each a float32 value. */
 export interface AdamConstants {
-  /** Bits: 1 maximize; 2 weight decay added to the gradient; 4 decoupled (the parameter decays); 8 `exp_avg` as `w1·(g − m) + m` (else `g − (g − m)·w1c`); 16 amsgrad. */
+  /**
+   * Bits: 1 maximize; 2 weight decay added to the gradient; 4 decoupled (the parameter decays);
+   * 8 `exp_avg` as `w1·(g − m) + m` (else `g − (g − m)·w1c`); 16 amsgrad; 32 NAdam's step
+   * instead of Adam's: `denom = √(v / bc2) + eps`, `p += c1·g / denom`, then `p += ss·m / denom`.
+   */
   mode: number;
   /** Weight decay (coupled). */
   wd: number;
@@ -237,6 +241,8 @@ export interface AdamConstants {
   /** `√(1 − beta2^t)`. */
   bc2: number;
   eps: number;
-  /** `−lr / (1 − beta1^t)`. */
+  /** `−lr / (1 − beta1^t)` (NAdam: its `c2`, the step of `exp_avg`). */
   ss: number;
+  /** NAdam's step of the gradient (mode 32; otherwise unused). */
+  c1?: number;
 }
