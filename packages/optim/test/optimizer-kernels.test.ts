@@ -1,8 +1,8 @@
 /**
- * RMSprop's, Adagrad's and NAdam's for-loops run the kernel set's `rmsprop`, `adagrad` and
- * `adam` (NAdam mode), in the WebAssembly module from 4096 elements (issue 25; Adam's is in
- * adam-loop.test.ts): bit for bit against `rmspropReference`, `adagradReference` and
- * `nadamReference` there too, on every option that changes the
+ * RMSprop's, Adagrad's, NAdam's and RAdam's for-loops run the kernel set's `rmsprop`, `adagrad`
+ * and `adam` (NAdam and RAdam modes), in the WebAssembly module from 4096 elements (issue 25;
+ * Adam's is in adam-loop.test.ts): bit for bit against `rmspropReference`, `adagradReference`,
+ * `nadamReference`, `radamReference` and `radamCapturableReference` there too, on every option that changes the
  * arithmetic, over several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a
  * length that crosses the module's 32768-float chunk and leaves a tail of three. (loops.test.ts
  * checks the JS rows.)
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { functional } from '@tensile/optim';
 import { adagradLoop } from '../src/functional/adagrad.js';
 import { nadamLoop } from '../src/functional/nadam.js';
+import { radamLoop } from '../src/functional/radam.js';
 import { rmspropLoop } from '../src/functional/rmsprop.js';
 
 const f32 = Math.fround;
@@ -79,6 +80,38 @@ describe('nadamLoop on the module equals nadamReference bit for bit', () => {
       for (let i = 0; i < N; i++) {
         const r = functional.nadamReference(p2[i]!, g[i]!, m2[i]!, v2[i]!, h, bc2, c1, c2);
         p2[i] = r[0]; m2[i] = r[1]; v2[i] = r[2];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(m1, m2), `step ${step}: exp_avg`).toBe(-1);
+      expect(firstDifference(v1, v2), `step ${step}: exp_avg_sq`).toBe(-1);
+    }
+  });
+});
+
+describe('radamLoop on the module equals radamReference and radamCapturableReference bit for bit', () => {
+  const combos: Record<string, unknown>[] = [];
+  for (const maximize of [false, true]) for (const weightDecay of [0, 0.01]) for (const decoupledWeightDecay of [false, true]) for (const capturable of [false, true]) combos.push({ maximize, weightDecay, decoupledWeightDecay, capturable });
+  combos.push({ beta1: 0.3 }, { beta1: 0.3, capturable: true });
+  it.each(combos.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false, capturable: false, ...c } as functional.RAdamHyper & { capturable: boolean };
+    const p1 = data(1, 3), m1 = data(2, 0.5), v1 = data(3, 1, true);
+    const p2 = p1.slice(), m2 = m1.slice(), v2 = v1.slice();
+    for (const step of [1, 5, 6, 9]) { // rho_t ≤ 5 (unrectified) at the first steps, rectified later
+      const g = data(10 + step, 4 / step);
+      if (h.capturable) {
+        const sc = functional.radamCapturableScalars(h, step);
+        radamLoop(p1, g, m1, v1, h, sc);
+        for (let i = 0; i < N; i++) {
+          const r = functional.radamCapturableReference(p2[i]!, g[i]!, m2[i]!, v2[i]!, h, sc);
+          p2[i] = r[0]; m2[i] = r[1]; v2[i] = r[2];
+        }
+      } else {
+        const sc = functional.radamScalars(h, step);
+        radamLoop(p1, g, m1, v1, h, sc);
+        for (let i = 0; i < N; i++) {
+          const r = functional.radamReference(p2[i]!, g[i]!, m2[i]!, v2[i]!, h, sc);
+          p2[i] = r[0]; m2[i] = r[1]; v2[i] = r[2];
+        }
       }
       expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
       expect(firstDifference(m1, m2), `step ${step}: exp_avg`).toBe(-1);

@@ -1,5 +1,5 @@
 /**
- * The optimizer kernels (`kernels().adam` for Adam/AdamW and NAdam, `.rmsprop`, `.adagrad`): the module's f32x4 lanes
+ * The optimizer kernels (`kernels().adam` for Adam/AdamW, NAdam and RAdam, `.rmsprop`, `.adagrad`): the module's f32x4 lanes
  * (fused multiply-adds in f64x2 halves) against the JS kernel, bit for bit, for every option bit
  * (maximize, coupled and decoupled weight decay, both lerp forms, amsgrad; centered, momentum),
  * special values (±0, ±inf, NaN, huge and tiny), lengths around the v128 groups and the
@@ -24,10 +24,10 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
 function constants(mode: number): AdamConstants {
   const lr = 1e-3, beta1 = mode & 8 ? 0.9 : 0.2, beta2 = 0.999, t = 3, wd = mode & 6 ? 0.01 : 0;
   const w1 = f(1 - beta1);
-  return { mode, wd: f(wd), decay: f(1 - lr * wd), w1, w1c: f(1 - w1), b2: f(beta2), c2: f(1 - beta2), bc2: f(Math.sqrt(1 - beta2 ** t)), eps: f(1e-8), ss: f(-lr / (1 - beta1 ** t)), c1: f(-lr * 0.05) };
+  return { mode, wd: f(wd), decay: f(1 - lr * wd), w1, w1c: f(1 - w1), b2: f(beta2), c2: f(1 - beta2), bc2: f(Math.sqrt(1 - beta2 ** t)), eps: f(1e-8), ss: f(-lr / (1 - beta1 ** t)), c1: f(-lr * 0.05), bc1: f(1 - beta1 ** t), lr: f(lr), rect: f(0.37) };
 }
 
-const MODES = [0, 1, 2, 4, 8, 16, 1 | 2 | 8 | 16, 4 | 8 | 16, 1 | 4, 2 | 16, 32, 32 | 1 | 2, 32 | 4 | 8]; // 32: NAdam's step
+const MODES = [0, 1, 2, 4, 8, 16, 1 | 2 | 8 | 16, 4 | 8 | 16, 1 | 4, 2 | 16, 32, 32 | 1 | 2, 32 | 4 | 8, 64, 64 | 128, 64 | 128 | 256, 64 | 128 | 1 | 2 | 8, 64 | 256 | 4]; // 32: NAdam's step, 64: RAdam's (128 rectified, 256 capturable order)
 
 describe('adam kernel: module = JS, bit for bit', () => {
   for (const n of [1, 3, 4, 7, 64, 65, 4097, 32768, 32771, 70001]) {

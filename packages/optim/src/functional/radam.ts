@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensile/tensor';
+import { kernels, type Tensor } from '@tensile/tensor';
 import { adamMoments, adamMomentsDifferentiable, decoupledDecay } from './adam.js';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { powf } from './float32.js';
@@ -126,45 +126,26 @@ export function radamReference(
 
 /**
  * @internal {@link radamReference} (or, given {@link radamCapturableScalars}' scalars,
- * {@link radamCapturableReference}) over whole arrays with no allocation per element (the
- * references return a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). Updates `p`, `m` and `v` in place.
+ * {@link radamCapturableReference}) over whole arrays: the kernel set's `adam` in its RAdam mode
+ * (in the WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in
+ * the same order, so the same bits (test/loops.test.ts, test/optimizer-kernels.test.ts).
+ * Updates `p`, `m` and `v` in place.
  */
 export function radamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: RAdamHyper,
   sc: { bc1: number; bc2: number; rect: number | null } | { bc1: number; sqrtBc2: number; rect: number; rectify: boolean },
 ): void {
-  const neg = h.maximize, wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const wdf = f32(wd), decay = wd !== 0 && decoupled ? decoupledDecay(h) : 1;
-  const w1 = f32(1 - h.beta1), small = Math.abs(w1) < 0.5, w1c = f32(1 - w1);
-  const b2 = f32(h.beta2), cb2 = f32(1 - h.beta2), eps = f32(h.eps), lr = f32(h.lr);
+  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
+  const w1 = f32(1 - h.beta1);
   const capturable = 'rectify' in sc;
   // The plain branch's scalars, rounded once; the capturable ones are float32 already.
-  const bc1 = capturable ? sc.bc1 : f32(sc.bc1);
   const rectify = capturable ? sc.rectify : sc.rect !== null;
-  const rect = f32(sc.rect ?? 0), sqrtBc2 = capturable ? sc.sqrtBc2 : f32(Math.sqrt(sc.bc2));
-  for (let i = 0, n = p.length; i < n; i++) {
-    let pi = p[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) {
-      if (decoupled) pi = f32(pi * decay);
-      else grad = f32(wdf * pi + grad);
-    }
-    const mi = m[i]!, d = f32(grad - mi);
-    const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
-    const v1 = f32(f32(cb2 * grad) * grad + f32(v[i]! * b2));
-    let update: number;
-    if (capturable) {
-      const k = rectify ? f32(rect * f32(sqrtBc2 / f32(f32(Math.sqrt(v1)) + eps))) : 1;
-      update = f32(f32(f32(m1 / bc1) * lr) * k);
-    } else {
-      update = f32(f32(m1 / bc1) * lr);
-      if (rectify) update = f32(f32(update * f32(f32(1 / f32(f32(Math.sqrt(v1)) + eps)) * sqrtBc2)) * rect);
-    }
-    p[i] = f32(pi - update);
-    m[i] = m1;
-    v[i] = v1;
-  }
+  kernels().adam(p, g, m, v, null, {
+    mode: 64 | (rectify ? 128 : 0) | (capturable ? 256 : 0) | (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0),
+    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
+    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), eps: f32(h.eps), ss: 0,
+    bc1: capturable ? sc.bc1 : f32(sc.bc1), lr: f32(h.lr), rect: f32(sc.rect ?? 0), bc2: capturable ? sc.sqrtBc2 : f32(Math.sqrt(sc.bc2)),
+  });
 }
 
 /**

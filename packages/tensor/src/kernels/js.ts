@@ -466,6 +466,8 @@ export const jsKernels: Kernels = {
   adam(p, g, m, v, vmax, c) {
     const f32 = Math.fround, neg = (c.mode & 1) !== 0, coupled = (c.mode & 2) !== 0, decoupled = (c.mode & 4) !== 0, small = (c.mode & 8) !== 0;
     const nadam = (c.mode & 32) !== 0, c1 = c.c1 ?? 0;
+    const radam = (c.mode & 64) !== 0, rectify = (c.mode & 128) !== 0, capturable = (c.mode & 256) !== 0;
+    const bc1 = c.bc1 ?? 1, lr = c.lr ?? 0, rect = c.rect ?? 0;
     const { wd, decay, w1, w1c, b2, c2, bc2, eps, ss } = c;
     for (let i = 0, n = p.length; i < n; i++) {
       let pi = p[i]!;
@@ -475,6 +477,18 @@ export const jsKernels: Kernels = {
       const mi = m[i]!, d = f32(grad - mi);
       const m1 = small ? f32(w1 * d + mi) : f32(-d * w1c + grad);
       const v1 = f32(f32(c2 * grad) * grad + f32(v[i]! * b2));
+      if (radam) {
+        let update = f32(f32(m1 / bc1) * lr);
+        if (rectify) {
+          update = capturable
+            ? f32(update * f32(rect * f32(bc2 / f32(f32(Math.sqrt(v1)) + eps))))
+            : f32(f32(update * f32(f32(1 / f32(f32(Math.sqrt(v1)) + eps)) * bc2)) * rect);
+        }
+        p[i] = f32(pi - update);
+        m[i] = m1;
+        v[i] = v1;
+        continue;
+      }
       if (nadam) {
         const denom = f32(f32(Math.sqrt(f32(v1 / bc2))) + eps);
         pi = f32(pi + f32(f32(c1 * grad) / denom));

@@ -225,7 +225,9 @@ export interface AdamConstants {
   /**
    * Bits: 1 maximize; 2 weight decay added to the gradient; 4 decoupled (the parameter decays);
    * 8 `exp_avg` as `w1·(g − m) + m` (else `g − (g − m)·w1c`); 16 amsgrad; 32 NAdam's step
-   * instead of Adam's: `denom = √(v / bc2) + eps`, `p += c1·g / denom`, then `p += ss·m / denom`.
+   * instead of Adam's: `denom = √(v / bc2) + eps`, `p += c1·g / denom`, then `p += ss·m / denom`;
+   * 64 RAdam's: `p −= (m / bc1)·lr`, times `rect·bc2 / (√v + eps)` with 128 (rectified), in
+   * PyTorch's plain order or, with 256, its capturable one (`bc2` is then `√(1 − beta2^t)`).
    */
   mode: number;
   /** Weight decay (coupled). */
@@ -245,4 +247,8 @@ export interface AdamConstants {
   ss: number;
   /** NAdam's step of the gradient (mode 32; otherwise unused). */
   c1?: number;
+  /** RAdam's (mode 64): `1 − beta1^t`, `lr` and the rectification term. */
+  bc1?: number;
+  lr?: number;
+  rect?: number;
 }

@@ -141,7 +141,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     const n = p.length, n4 = n & ~3;
     if (n < ELEMENT_MIN) return jsKernels.adam(p, g, m, v, vmax, c);
     optimizerUpdate([p, m, v, vmax], g, n4, (ex, [pp, mp, vp, xp], gp, k) =>
-      ex.adam(pp!, gp, mp!, vp!, xp!, k, c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss, c.c1 ?? 0));
+      ex.adam(pp!, gp, mp!, vp!, xp!, k, c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss, c.c1 ?? 0, c.bc1 ?? 1, c.lr ?? 0, c.rect ?? 0));
     if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), tail(vmax, n4), c);
   };
   /** RMSprop in the module, as `adam`. */

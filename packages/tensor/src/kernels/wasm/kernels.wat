@@ -1362,9 +1362,11 @@
   ;; multiply-add (lerp_, addcmul_, add_ with alpha) in f64x2 halves rounded once, as the JS's
   ;; Math.fround(a * b + c), so the same bits. n floats at p, g, m, v (and vmax with amsgrad), a
   ;; multiple of 4. mode: 1 maximize, 2 coupled weight decay, 4 decoupled, 8 the small-w1 lerp
-  ;; form, 16 amsgrad, 32 NAdam's step (then $ss is its c2 and $bc2 is 1 - beta2^t).
+  ;; form, 16 amsgrad, 32 NAdam's step (then $ss is its c2 and $bc2 is 1 - beta2^t), 64 RAdam's
+  ;; (128 rectified, 256 in the capturable order; $bc2 is then √(1 - beta2^t)).
   (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32) (param $n i32) (param $mode i32)
     (param $wd f32) (param $decay f32) (param $w1 f32) (param $w1c f32) (param $b2 f32) (param $c2 f32) (param $bc2 f32) (param $eps f32) (param $ss f32) (param $c1 f32)
+    (param $bc1 f32) (param $lr f32) (param $rect f32)
     (local $e i32) (local $pi v128) (local $gr v128) (local $mi v128) (local $d v128) (local $m1 v128) (local $v1 v128) (local $x v128) (local $t v128)
     (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
@@ -1399,6 +1401,17 @@
           (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
       (v128.store (local.get $v) (local.get $v1))
       (v128.store (local.get $m) (local.get $m1))
+      (if (i32.and (local.get $mode) (i32.const 64))
+        (then
+          ;; RAdam: p -= (m / bc1)·lr, rectified (128) in the plain or the capturable (256) order
+          (local.set $t (f32x4.mul (f32x4.div (local.get $m1) (f32x4.splat (local.get $bc1))) (f32x4.splat (local.get $lr))))
+          (local.set $x (f32x4.add (f32x4.sqrt (local.get $v1)) (f32x4.splat (local.get $eps))))
+          (if (i32.and (local.get $mode) (i32.const 128)) (then
+            (if (i32.and (local.get $mode) (i32.const 256))
+              (then (local.set $t (f32x4.mul (local.get $t) (f32x4.mul (f32x4.splat (local.get $rect)) (f32x4.div (f32x4.splat (local.get $bc2)) (local.get $x))))))
+              (else (local.set $t (f32x4.mul (f32x4.mul (local.get $t) (f32x4.mul (f32x4.div (f32x4.splat (f32.const 1)) (local.get $x)) (f32x4.splat (local.get $bc2)))) (f32x4.splat (local.get $rect))))))))
+          (v128.store (local.get $p) (f32x4.sub (local.get $pi) (local.get $t))))
+        (else
       (if (i32.and (local.get $mode) (i32.const 32))
         (then
           ;; NAdam: denom = √(v / bc2) + eps; p += c1·g / denom; p += ss·m / denom
@@ -1414,7 +1427,7 @@
         (local.set $vm (i32.add (local.get $vm) (i32.const 16)))))
       (v128.store (local.get $p)
         (f32x4.add (local.get $pi) (f32x4.div (f32x4.mul (f32x4.splat (local.get $ss)) (local.get $m1))
-          (f32x4.add (f32x4.div (f32x4.sqrt (local.get $v1)) (f32x4.splat (local.get $bc2))) (f32x4.splat (local.get $eps))))))))
+          (f32x4.add (f32x4.div (f32x4.sqrt (local.get $v1)) (f32x4.splat (local.get $bc2))) (f32x4.splat (local.get $eps))))))))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $m (i32.add (local.get $m) (i32.const 16)))

@@ -29,7 +29,7 @@ export interface Exports {
   relu(op: number, x: number, g: number, o: number, n: number): void;
   expf(op: number, x: number, o: number, n: number): void;
   ln_fwd(x: number, rows: number, D: number, w: number, b: number, mode: number, eps: number, st: number, y: number): void;
-  adam(p: number, g: number, m: number, v: number, vm: number, n: number, mode: number, wd: number, decay: number, w1: number, w1c: number, b2: number, c2: number, bc2: number, eps: number, ss: number, c1: number): void;
+  adam(p: number, g: number, m: number, v: number, vm: number, n: number, mode: number, wd: number, decay: number, w1: number, w1c: number, b2: number, c2: number, bc2: number, eps: number, ss: number, c1: number, bc1: number, lr: number, rect: number): void;
   rmsprop(p: number, g: number, sq: number, ga: number, b: number, n: number, mode: number, wd: number, alpha: number, w: number, wc: number, eps: number, mom: number, nlr: number): void;
   adagrad(p: number, g: number, sum: number, n: number, mode: number, wd: number, eps: number, nclr: number): void;
   bn_pass(kind: number, x: number, N: number, C: number, S: number, mean: number, a: number, b: number, y: number, g: number): void;
