@@ -1,18 +1,20 @@
 /**
- * RMSprop's, Adagrad's, NAdam's and RAdam's for-loops run the kernel set's `rmsprop`, `adagrad`
- * and `adam` (NAdam and RAdam modes), in the WebAssembly module from 4096 elements (issue 25;
- * Adam's is in adam-loop.test.ts): bit for bit against `rmspropReference`, `adagradReference`,
- * `nadamReference`, `radamReference` and `radamCapturableReference` there too, on every option that changes the
+ * The for-loops of RMSprop, Adagrad, NAdam, RAdam, Adadelta and Rprop run the kernel set's
+ * `rmsprop`, `adagrad`, `adam` (NAdam and RAdam modes), `adadelta` and `rprop`, in the
+ * WebAssembly module from 4096 elements (issue 25; Adam's is in adam-loop.test.ts): bit for bit
+ * against their references (`rmspropReference`, ..., `radamCapturableReference`) there too, on every option that changes the
  * arithmetic, over several steps, with special values (±0, NaN, ±Infinity, huge and tiny) at a
  * length that crosses the module's 32768-float chunk and leaves a tail of three. (loops.test.ts
  * checks the JS rows.)
  */
 import { describe, expect, it } from 'vitest';
 import { functional } from '@tensile/optim';
+import { adadeltaLoop } from '../src/functional/adadelta.js';
 import { adagradLoop } from '../src/functional/adagrad.js';
 import { nadamLoop } from '../src/functional/nadam.js';
 import { radamLoop } from '../src/functional/radam.js';
 import { rmspropLoop } from '../src/functional/rmsprop.js';
+import { rpropLoop } from '../src/functional/rprop.js';
 
 const f32 = Math.fround;
 const N = 40003;
@@ -116,6 +118,41 @@ describe('radamLoop on the module equals radamReference and radamCapturableRefer
       expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
       expect(firstDifference(m1, m2), `step ${step}: exp_avg`).toBe(-1);
       expect(firstDifference(v1, v2), `step ${step}: exp_avg_sq`).toBe(-1);
+    }
+  });
+});
+
+describe('adadeltaLoop and rpropLoop on the module equal their references bit for bit', () => {
+  it.each([[false, 0], [true, 0], [false, 0.01], [true, 0.01]] as const)('Adadelta, maximize %s, weight decay %s', (maximize, weightDecay) => {
+    const h = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay, maximize } as functional.AdadeltaHyper;
+    const p1 = data(1, 3), sq1 = data(2, 1, true), a1 = data(3, 0.1, true);
+    const p2 = p1.slice(), sq2 = sq1.slice(), a2 = a1.slice();
+    for (let step = 1; step <= 3; step++) {
+      const g = data(10 + step, 4 / step);
+      adadeltaLoop(p1, g, sq1, a1, h);
+      for (let i = 0; i < N; i++) {
+        const r = functional.adadeltaReference(p2[i]!, g[i]!, sq2[i]!, a2[i]!, h);
+        p2[i] = r[0]; sq2[i] = r[1]; a2[i] = r[2];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(sq1, sq2), `step ${step}: square_avg`).toBe(-1);
+      expect(firstDifference(a1, a2), `step ${step}: acc_delta`).toBe(-1);
+    }
+  });
+  it.each([[false, 1.2, 0.5], [true, 1.2, 0.5], [false, 1, 1]] as const)('Rprop, maximize %s, etaplus %s, etaminus %s', (maximize, etaplus, etaminus) => {
+    const h = { etaminus, etaplus, stepSizeMin: 1e-6, stepSizeMax: 50, maximize } as functional.RpropHyper;
+    const p1 = data(1, 3), prev1 = data(2, 1), s1 = data(3, 0.01, true);
+    const p2 = p1.slice(), prev2 = prev1.slice(), s2 = s1.slice();
+    for (let step = 1; step <= 4; step++) {
+      const g = data(10 + (step % 2), 4 / step); // the same signs every other step: both etas act
+      rpropLoop(p1, g, prev1, s1, h);
+      for (let i = 0; i < N; i++) {
+        const r = functional.rpropReference(p2[i]!, g[i]!, prev2[i]!, s2[i]!, h);
+        p2[i] = r[0]; prev2[i] = r[1]; s2[i] = r[2];
+      }
+      expect(firstDifference(p1, p2), `step ${step}: param`).toBe(-1);
+      expect(firstDifference(prev1, prev2), `step ${step}: prev`).toBe(-1);
+      expect(firstDifference(s1, s2), `step ${step}: step_size`).toBe(-1);
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The optimizer kernels (`kernels().adam` for Adam/AdamW, NAdam and RAdam, `.rmsprop`, `.adagrad`): the module's f32x4 lanes
+ * The optimizer kernels (`kernels().adam` for Adam/AdamW, NAdam and RAdam, `.rmsprop`, `.adagrad`, `.adadelta`, `.rprop`): the module's f32x4 lanes
  * (fused multiply-adds in f64x2 halves) against the JS kernel, bit for bit, for every option bit
  * (maximize, coupled and decoupled weight decay, both lerp forms, amsgrad; centered, momentum),
  * special values (±0, ±inf, NaN, huge and tiny), lengths around the v128 groups and the
@@ -117,5 +117,42 @@ describe('adagrad kernel: module = JS, bit for bit (staged and resident)', () =>
       jsKernels.adagrad(plain[0]!, g, plain[1]!, 2, f(0.01), f(1e-10), f(-0.01));
     }
     arrays.forEach((a, i) => expect(firstDifference(a, plain[i]!), `array ${i}`).toBe(-1));
+  });
+});
+
+describe('adadelta and rprop kernels: module = JS, bit for bit (staged and resident)', () => {
+  const runBoth = (n: number, step: (k: typeof jsKernels, a: Float32Array[], g: Float32Array) => void, init: () => Float32Array[], resident: boolean): void => {
+    const js = init();
+    const mod = init().map((a) => {
+      if (!resident) return a;
+      const t = zeros([a.length]);
+      makeResident(t);
+      const d = t.storage.data as Float32Array;
+      d.set(a);
+      return d;
+    });
+    for (let s = 0; s < 3; s++) {
+      const g = fill(n, 10 + s, true);
+      step(kernels(), mod, g);
+      step(jsKernels, js, g);
+    }
+    mod.forEach((a, i) => expect(firstDifference(a, js[i]!), `array ${i}`).toBe(-1));
+  };
+  for (const n of [7, 4099, 32771]) {
+    it(`n = ${n}`, () => {
+      for (const mode of [0, 1, 2, 3]) {
+        runBoth(n, (k, [p, sq, acc], g) => k.adadelta(p!, g, sq!, acc!, mode, f(0.01), f(0.9), f(0.1), f(1e-6), f(-1)),
+          () => [fill(n, 1, true), Float32Array.from(fill(n, 2, true), Math.abs), Float32Array.from(fill(n, 3, true), Math.abs)], n > 40000);
+        runBoth(n, (k, [p, prev, ss], g) => k.rprop(p!, g, prev!, ss!, mode & 1, f(1.2), f(0.5), f(1e-6), f(50)),
+          () => [fill(n, 1, true), fill(n, 4, true), Float32Array.from(fill(n, 5, true), Math.abs)], false);
+      }
+    });
+  }
+  it('resident arrays are updated in place with the staged bits', () => {
+    const n = 40003;
+    runBoth(n, (k, [p, sq, acc], g) => k.adadelta(p!, g, sq!, acc!, 2, f(0.01), f(0.9), f(0.1), f(1e-6), f(-1)),
+      () => [fill(n, 1, false), Float32Array.from(fill(n, 2, false), Math.abs), Float32Array.from(fill(n, 3, false), Math.abs)], true);
+    runBoth(n, (k, [p, prev, ss], g) => k.rprop(p!, g, prev!, ss!, 0, f(1.2), f(0.5), f(1e-6), f(50)),
+      () => [fill(n, 1, false), fill(n, 4, false), Float32Array.from(fill(n, 5, false), Math.abs)], true);
   });
 });

@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensile/tensor';
+import { kernels, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf } from './float32.js';
 
@@ -56,24 +56,13 @@ export function adadeltaReference(p: number, g: number, sq: number, acc: number,
 }
 
 /**
- * @internal {@link adadeltaReference} over whole arrays with no allocation per element (the
- * reference returns a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). Updates `p`, `sq` and `acc` in place.
+ * @internal {@link adadeltaReference} over whole arrays: the kernel set's `adadelta` (in the
+ * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
+ * order, so the same bits (test/loops.test.ts, test/optimizer-kernels.test.ts). Updates `p`,
+ * `sq` and `acc` in place.
  */
 export function adadeltaLoop(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array, h: AdadeltaHyper): void {
-  const neg = h.maximize, wd = h.weightDecay, wdf = f32(wd);
-  const rho = f32(h.rho), w = f32(1 - h.rho), eps = f32(h.eps), negLr = f32(-h.lr);
-  for (let i = 0, n = p.length; i < n; i++) {
-    const pi = p[i]!, ai = acc[i]!;
-    let grad = neg ? -g[i]! : g[i]!;
-    if (wd !== 0) grad = f32(wdf * pi + grad);
-    const s = f32(f32(w * grad) * grad + f32(sq[i]! * rho));
-    const std = f32(Math.sqrt(f32(s + eps)));
-    const delta = f32(f32(f32(Math.sqrt(f32(ai + eps))) / std) * grad);
-    acc[i] = f32(f32(w * delta) * delta + f32(ai * rho));
-    p[i] = f32(negLr * delta + pi);
-    sq[i] = s;
-  }
+  kernels().adadelta(p, g, sq, acc, (h.maximize ? 1 : 0) | (h.weightDecay !== 0 ? 2 : 0), f32(h.weightDecay), f32(h.rho), f32(1 - h.rho), f32(h.eps), f32(-h.lr));
 }
 
 /**

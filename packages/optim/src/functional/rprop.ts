@@ -1,4 +1,4 @@
-import { onesLike, where, type Tensor } from '@tensile/tensor';
+import { kernels, onesLike, where, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 
 const f32 = Math.fround;
@@ -58,25 +58,13 @@ export function rpropReference(p: number, g: number, prev: number, stepSize: num
 }
 
 /**
- * @internal {@link rpropReference} over whole arrays with no allocation per element (the
- * reference returns a tuple per element): the same operations in the same order, so the same
- * bits (test/loops.test.ts). Updates `p`, `prev` and `ss` (the step sizes) in place.
+ * @internal {@link rpropReference} over whole arrays: the kernel set's `rprop` (in the
+ * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
+ * order, so the same bits (test/loops.test.ts, test/optimizer-kernels.test.ts). Updates `p`,
+ * `prev` and `ss` in place.
  */
 export function rpropLoop(p: Float32Array, g: Float32Array, prev: Float32Array, ss: Float32Array, h: RpropHyper): void {
-  const neg = h.maximize, plus = f32(h.etaplus), minus = f32(h.etaminus);
-  const lo = f32(h.stepSizeMin), hi = f32(h.stepSizeMax);
-  for (let i = 0, n = p.length; i < n; i++) {
-    let grad = neg ? -g[i]! : g[i]!;
-    const product = f32(grad * prev[i]!);
-    const factor = product > 0 ? plus : product < 0 ? minus : 1; // torch.sign(NaN) is 0
-    let s = f32(ss[i]! * factor);
-    s = s !== s ? NaN : Math.min(Math.max(s, lo), hi); // clamp keeps NaN
-    if (factor === minus) grad = 0;
-    const sgn = grad > 0 ? 1 : grad < 0 ? -1 : 0;
-    p[i] = f32(p[i]! - f32(sgn * s));
-    prev[i] = grad;
-    ss[i] = s;
-  }
+  kernels().rprop(p, g, prev, ss, h.maximize ? 1 : 0, f32(h.etaplus), f32(h.etaminus), f32(h.stepSizeMin), f32(h.stepSizeMax));
 }
 
 /**

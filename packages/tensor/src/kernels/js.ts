@@ -548,6 +548,37 @@ export const jsKernels: Kernels = {
     }
   },
 
+  adadelta(p, g, sq, acc, mode, wd, rho, w, eps, negLr) {
+    const f32 = Math.fround, neg = (mode & 1) !== 0, decay = (mode & 2) !== 0;
+    for (let i = 0, n = p.length; i < n; i++) {
+      const pi = p[i]!, ai = acc[i]!;
+      let grad = neg ? -g[i]! : g[i]!;
+      if (decay) grad = f32(wd * pi + grad);
+      const s = f32(f32(w * grad) * grad + f32(sq[i]! * rho));
+      const std = f32(Math.sqrt(f32(s + eps)));
+      const delta = f32(f32(f32(Math.sqrt(f32(ai + eps))) / std) * grad);
+      acc[i] = f32(f32(w * delta) * delta + f32(ai * rho));
+      p[i] = f32(negLr * delta + pi);
+      sq[i] = s;
+    }
+  },
+
+  rprop(p, g, prev, ss, mode, plus, minus, lo, hi) {
+    const f32 = Math.fround, neg = (mode & 1) !== 0;
+    for (let i = 0, n = p.length; i < n; i++) {
+      let grad = neg ? -g[i]! : g[i]!;
+      const product = f32(grad * prev[i]!);
+      const factor = product > 0 ? plus : product < 0 ? minus : 1; // torch.sign(NaN) is 0
+      let s = f32(ss[i]! * factor);
+      s = s !== s ? NaN : Math.min(Math.max(s, lo), hi); // clamp keeps NaN
+      if (factor === minus) grad = 0;
+      const sgn = grad > 0 ? 1 : grad < 0 ? -1 : 0;
+      p[i] = f32(p[i]! - f32(sgn * s));
+      prev[i] = grad;
+      ss[i] = s;
+    }
+  },
+
   asgd(p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) {
     // NOTE: every operation is rounded to float32 where PyTorch's kernel rounds (Math.fround);
     // products of two float32 values are exact in double, so `f32(a + b*c)` is one rounding.

@@ -203,6 +203,17 @@ export interface Kernels extends NnKernels {
    * (√sum + eps)`; `mode` bits 1 maximize, 2 weight decay `wd`; float32 values `wd`, `eps`, `negClr`.
    */
   adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, mode: number, wd: number, eps: number, negClr: number): void;
+  /**
+   * One Adadelta step over whole arrays, as `adam`'s: `sq` (`square_avg`) and `acc`
+   * (`acc_delta`) updated in place with `rho` and `w = 1 − rho`; `mode` bits 1 maximize, 2 weight
+   * decay `wd`; float32 values.
+   */
+  adadelta(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array, mode: number, wd: number, rho: number, w: number, eps: number, negLr: number): void;
+  /**
+   * One Rprop step over whole arrays: `prev` (the last gradient, zeroed where the sign flipped)
+   * and `ss` (step sizes, clamped to [lo, hi], NaN kept) updated in place; `mode` bit 1 maximize.
+   */
+  rprop(p: Float32Array, g: Float32Array, prev: Float32Array, ss: Float32Array, mode: number, plus: number, minus: number, lo: number, hi: number): void;
 }
 
 /** The constants of one RMSprop step (`Kernels.rmsprop`), each a float32 value. */

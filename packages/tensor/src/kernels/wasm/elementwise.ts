@@ -68,7 +68,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'adagrad' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'rprop' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -159,6 +159,20 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     if (n < ELEMENT_MIN) return jsKernels.adagrad(p, g, sum, mode, wd, eps, negClr);
     optimizerUpdate([p, sum], g, n4, (ex, [pp, sp], gp, k) => ex.adagrad(pp!, gp, sp!, k, mode, wd, eps, negClr));
     if (n4 < n) jsKernels.adagrad(p.subarray(n4), g.subarray(n4), sum.subarray(n4), mode, wd, eps, negClr);
+  };
+  /** Adadelta in the module, as `adam`. */
+  const adadelta: Kernels['adadelta'] = (p, g, sq, acc, mode, wd, rho, w, eps, negLr) => {
+    const n = p.length, n4 = n & ~3;
+    if (n < ELEMENT_MIN) return jsKernels.adadelta(p, g, sq, acc, mode, wd, rho, w, eps, negLr);
+    optimizerUpdate([p, sq, acc], g, n4, (ex, [pp, sp, ap], gp, k) => ex.adadelta(pp!, gp, sp!, ap!, k, mode, wd, rho, w, eps, negLr));
+    if (n4 < n) jsKernels.adadelta(p.subarray(n4), g.subarray(n4), sq.subarray(n4), acc.subarray(n4), mode, wd, rho, w, eps, negLr);
+  };
+  /** Rprop in the module, as `adam`. */
+  const rprop: Kernels['rprop'] = (p, g, prev, ss, mode, plus, minus, lo, hi) => {
+    const n = p.length, n4 = n & ~3;
+    if (n < ELEMENT_MIN) return jsKernels.rprop(p, g, prev, ss, mode, plus, minus, lo, hi);
+    optimizerUpdate([p, prev, ss], g, n4, (ex, [pp, qp, sp], gp, k) => ex.rprop(pp!, gp, qp!, sp!, k, mode, plus, minus, lo, hi));
+    if (n4 < n) jsKernels.rprop(p.subarray(n4), g.subarray(n4), prev.subarray(n4), ss.subarray(n4), mode, plus, minus, lo, hi);
   };
 
   /**
@@ -303,5 +317,5 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     }
   };
 
-  return { adam, rmsprop, adagrad, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
+  return { adam, rmsprop, adagrad, adadelta, rprop, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
 }

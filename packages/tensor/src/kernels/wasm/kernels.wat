@@ -1524,4 +1524,73 @@
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $sum (i32.add (local.get $sum) (i32.const 16)))
       (br $l))))
+
+  ;; Adadelta, kernels/js.ts's adadelta in f32x4 lanes as adam's. mode: 1 maximize, 2 weight decay.
+  (func (export "adadelta") (param $p i32) (param $g i32) (param $sq i32) (param $acc i32) (param $n i32) (param $mode i32)
+    (param $wd f32) (param $rho f32) (param $w f32) (param $eps f32) (param $nlr f32)
+    (local $e i32) (local $pi v128) (local $gr v128) (local $s v128) (local $a v128) (local $d v128) (local $t v128) (local $x v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $pi (v128.load (local.get $p)))
+      (local.set $a (v128.load (local.get $acc)))
+      (local.set $gr (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then (local.set $gr (f32x4.neg (local.get $gr)))))
+      (if (i32.and (local.get $mode) (i32.const 2)) (then
+        (local.set $t (f32x4.splat (local.get $wd)))
+        (local.set $gr (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $pi))) (f64x2.promote_low_f32x4 (local.get $gr))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))))))))
+      (local.set $t (f32x4.mul (f32x4.splat (local.get $w)) (local.get $gr)))
+      (local.set $x (f32x4.mul (v128.load (local.get $sq)) (f32x4.splat (local.get $rho))))
+      (local.set $s (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $gr))) (f64x2.promote_low_f32x4 (local.get $x))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $gr) (local.get $gr)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
+      (v128.store (local.get $sq) (local.get $s))
+      (local.set $d (f32x4.mul (f32x4.div (f32x4.sqrt (f32x4.add (local.get $a) (f32x4.splat (local.get $eps))))
+        (f32x4.sqrt (f32x4.add (local.get $s) (f32x4.splat (local.get $eps))))) (local.get $gr)))
+      (local.set $t (f32x4.mul (f32x4.splat (local.get $w)) (local.get $d)))
+      (local.set $x (f32x4.mul (local.get $a) (f32x4.splat (local.get $rho))))
+      (v128.store (local.get $acc) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $d))) (f64x2.promote_low_f32x4 (local.get $x))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
+      (local.set $t (f32x4.splat (local.get $nlr)))
+      (v128.store (local.get $p) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $t)) (f64x2.promote_low_f32x4 (local.get $d))) (f64x2.promote_low_f32x4 (local.get $pi))))
+          (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $d) (local.get $d)))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pi) (local.get $pi)))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $sq (i32.add (local.get $sq) (i32.const 16)))
+      (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+      (br $l))))
+
+  ;; Rprop, kernels/js.ts's rprop in f32x4 lanes: the factor by the sign of g·prev (NaN: 1), the
+  ;; step size clamped (NaN kept: min and max propagate it), g zeroed where the factor is etaminus,
+  ;; p -= sign(g)·step. mode: 1 maximize.
+  (func (export "rprop") (param $p i32) (param $g i32) (param $prev i32) (param $ss i32) (param $n i32) (param $mode i32)
+    (param $plus f32) (param $minus f32) (param $lo f32) (param $hi f32)
+    (local $e i32) (local $gr v128) (local $pr v128) (local $f v128) (local $s v128) (local $one v128)
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $gr (v128.load (local.get $g)))
+      (if (i32.and (local.get $mode) (i32.const 1)) (then (local.set $gr (f32x4.neg (local.get $gr)))))
+      (local.set $pr (f32x4.mul (local.get $gr) (v128.load (local.get $prev))))
+      (local.set $f (v128.bitselect (f32x4.splat (local.get $plus))
+        (v128.bitselect (f32x4.splat (local.get $minus)) (local.get $one) (f32x4.lt (local.get $pr) (f32x4.splat (f32.const 0))))
+        (f32x4.gt (local.get $pr) (f32x4.splat (f32.const 0)))))
+      (local.set $s (f32x4.min (f32x4.max (f32x4.mul (v128.load (local.get $ss)) (local.get $f)) (f32x4.splat (local.get $lo))) (f32x4.splat (local.get $hi))))
+      (local.set $gr (v128.andnot (local.get $gr) (f32x4.eq (local.get $f) (f32x4.splat (local.get $minus)))))
+      (v128.store (local.get $p) (f32x4.sub (v128.load (local.get $p))
+        (f32x4.mul (v128.bitselect (local.get $one)
+          (v128.bitselect (f32x4.splat (f32.const -1)) (v128.const i32x4 0 0 0 0) (f32x4.lt (local.get $gr) (f32x4.splat (f32.const 0))))
+          (f32x4.gt (local.get $gr) (f32x4.splat (f32.const 0)))) (local.get $s))))
+      (v128.store (local.get $prev) (local.get $gr))
+      (v128.store (local.get $ss) (local.get $s))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $g (i32.add (local.get $g) (i32.const 16)))
+      (local.set $prev (i32.add (local.get $prev) (i32.const 16)))
+      (local.set $ss (i32.add (local.get $ss) (i32.const 16)))
+      (br $l))))
 )

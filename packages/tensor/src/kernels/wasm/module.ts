@@ -32,6 +32,8 @@ export interface Exports {
   adam(p: number, g: number, m: number, v: number, vm: number, n: number, mode: number, wd: number, decay: number, w1: number, w1c: number, b2: number, c2: number, bc2: number, eps: number, ss: number, c1: number, bc1: number, lr: number, rect: number): void;
   rmsprop(p: number, g: number, sq: number, ga: number, b: number, n: number, mode: number, wd: number, alpha: number, w: number, wc: number, eps: number, mom: number, nlr: number): void;
   adagrad(p: number, g: number, sum: number, n: number, mode: number, wd: number, eps: number, nclr: number): void;
+  adadelta(p: number, g: number, sq: number, acc: number, n: number, mode: number, wd: number, rho: number, w: number, eps: number, nlr: number): void;
+  rprop(p: number, g: number, prev: number, ss: number, n: number, mode: number, plus: number, minus: number, lo: number, hi: number): void;
   bn_pass(kind: number, x: number, N: number, C: number, S: number, mean: number, a: number, b: number, y: number, g: number): void;
   bn_dx(g: number, x: number, N: number, C: number, S: number, st: number, dx: number): void;
   ln_bwd(x: number, g: number, rows: number, D: number, w: number, mode: number, st: number, dx: number, dw: number, db: number): void;
