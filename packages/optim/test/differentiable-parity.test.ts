@@ -118,6 +118,7 @@ const ROWS: Row[] = [
   ...[
     { lr: 0.01 }, { lr: 0.01, maximize: true }, { lr: 0.01, weightDecay: 0.1, maximize: true }, { lr: 0.02, betas: [0.5, 0.6], eps: 0.1 },
     { lr: 0.01, capturable: true }, { lr: 0.01, capturable: true, weightDecay: 0.1 }, { lr: 0.02, lrTensor: true, maximize: true }, { lr: 0.02, capturable: true, lrTensor: true },
+    { lr: 0.01, capturable: true, betas: [0.9999999, 0.999] }, // beta1 near 1, as Adam's row
   ].map((options) => ({ optimizer: 'Adamax', options, ...(options.weightDecay ? {} : { drives: ['decayed side', 'gradient side'] }) })),
   ...[
     { lr: 0.01 }, { lr: 0.01, maximize: true }, { lr: 0.01, weightDecay: 0.1 }, { lr: 0.01, momentumDecay: 0.05 },

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { float32, float64, noGrad, ones, tensor, zeros, Tensor } from '@tensile/tensor';
-import { Adadelta, Adam, Adamax, NAdam, RAdam, RMSprop, Rprop, functional, type Optimizer } from '@tensile/optim';
+import { ASGD, Adadelta, Adam, Adamax, NAdam, RAdam, RMSprop, Rprop, SGD, functional, type Optimizer } from '@tensile/optim';
 import { expectBits } from './helpers.js';
 
 type Update = (params: Tensor[], grads: Tensor[], states: never[], options: never) => void;
@@ -47,6 +47,21 @@ describe('functional updates refuse mismatched lists, naming the update', () => 
   });
 });
 
+describe('functional.sgd refuses mismatched lists', () => {
+  const p = (): Tensor => tensor([1, 2]);
+  const h = { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+  it.each([
+    ['more params than grads', [p(), p()], [p()], [null, null], 'sgd: expected as many grads and momentum buffers as params, got 2, 1, 2'],
+    ['fewer momentum buffers than params', [p()], [p()], [], 'sgd: expected as many grads and momentum buffers as params, got 1, 1, 0'],
+  ] as const)('%s', (_name, params, grads, bufs, message) => {
+    expect(() => noGrad(() => functional.sgd([...params], [...grads], [...bufs], h))).toThrow(new RangeError(message));
+  });
+  it('a float64 parameter with a float32 gradient', () => {
+    expect(() => noGrad(() => functional.sgd([tensor([1, 2], { dtype: float64 })], [tensor([0.5, 0.5])], [null], h))).toThrow(
+      new TypeError('sgd: params[0] is float64 but its grad is float32'));
+  });
+});
+
 describe('functional updates record a graph whenever grad mode is on', () => {
   it('adam without the differentiable flag, grad mode on: the update is differentiable in the parameter and the gradient', () => {
     const w = tensor([1, -2, 3], { requiresGrad: true });
@@ -68,6 +83,7 @@ describe('float64 and float32 parameters in one call: each as alone', () => {
   const makers: [string, (p: Tensor[]) => Optimizer<object>][] = [
     ['Adam', (p) => new Adam(p, { lr: 0.1 }) as never], ['NAdam', (p) => new NAdam(p, { lr: 0.1 }) as never],
     ['RAdam', (p) => new RAdam(p, { lr: 0.1 }) as never], ['RMSprop', (p) => new RMSprop(p, { lr: 0.1 }) as never],
+    ['SGD with momentum', (p) => new SGD(p, { lr: 0.1, momentum: 0.9 }) as never], ['ASGD', (p) => new ASGD(p, { lr: 0.1, t0: 1 }) as never],
   ];
   it.each(makers)('%s', (_name, make) => {
     const data = [[0.5, -1.5, 2], [3, -0.25]];

@@ -72,6 +72,7 @@ const ROWS: Row[] = [
     combos: [
       ...grid({ maximize: [false, true], weightDecay: [0, 0.01], momentum: [0, 0.9], centered: [false, true] }),
       { alpha: 0.3, centered: true, momentum: 0.9 }, // lerp's other branch (weight >= 0.5)
+      { alpha: 0.5, centered: true }, // lerp's weight exactly 0.5: the second form
     ],
     steps: 4,
     state: () => [data(11, 2, -1, true), data(12, 1), data(13, 1)],

@@ -30,4 +30,17 @@ describe('powf: glibc float32 pow as PyTorch computes beta ** step_tensor', () =
     expect(functional.powf(0.5, 200)).toBe(0);
     expect(functional.powf(0.5, 140)).toBe(Math.fround(2 ** -140));
   });
+
+  // glibc's own powf on each (x, y), read with Python's ctypes from libm.so.6 (issue 27, round
+  // three: the special cases, the subnormal bases and the overflow check were not reached).
+  const f32 = Math.fround;
+  it.each([
+    [1, Infinity, 1], [1, -Infinity, 1], [1, NaN, 1], // C99: pow(1, y) = 1 for every y (JavaScript's Math.pow gives NaN)
+    [0, 3, 0], [0, -1, Infinity], [0, 0.5, 0], [Infinity, 2, Infinity], [Infinity, -2, 0],
+    [2, Infinity, Infinity], [0.5, Infinity, 0], [2, 200, Infinity], [2, -200, 0], [0.5, 300, 0],
+    [f32(1e-40), 0.5, 9.999973025467516e-21], [f32(1e-40), 0.25, 9.999986255726512e-11], [f32(3e-39), 0.7, 1.0813976267112805e-27],
+    [f32(1e-45), 0.1, 3.2707925129216164e-5], [2, 127.99, 3.379313719765504e38],
+  ])('powf(%d, %d) = %d, as glibc', (x, y, want) => {
+    expect(functional.powf(x, y)).toBe(want);
+  });
 });
