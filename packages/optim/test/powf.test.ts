@@ -39,7 +39,7 @@ describe('powf: glibc float32 pow as PyTorch computes beta ** step_tensor', () =
     [0, 3, 0], [0, -1, Infinity], [0, 0.5, 0], [Infinity, 2, Infinity], [Infinity, -2, 0],
     [2, Infinity, Infinity], [0.5, Infinity, 0], [2, 200, Infinity], [2, -200, 0], [0.5, 300, 0],
     [f32(1e-40), 0.5, 9.999973025467516e-21], [f32(1e-40), 0.25, 9.999986255726512e-11], [f32(3e-39), 0.7, 1.0813976267112805e-27],
-    [f32(1e-45), 0.1, 3.2707925129216164e-5], [2, 127.99, 3.379313719765504e38],
+    [f32(1e-45), 0.1, 3.2707925129216164e-5], [2, 127.99, 3.379313719765504e38], [2, 5000, Infinity], [0.5, -5000, Infinity], [2, -5000, 0],
   ])('powf(%d, %d) = %d, as glibc', (x, y, want) => {
     expect(functional.powf(x, y)).toBe(want);
   });
