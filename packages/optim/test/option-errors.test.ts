@@ -39,6 +39,7 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['a Tensor beta1', () => new Adam([p()], { betas: [tensor(0.9), 0.999] as never }), TypeError, 'Adam: Tensor betas are not supported; pass numbers'],
   ['a Tensor beta2', () => new Adam([p()], { betas: [0.9, tensor(0.999)] as never }), TypeError, 'Adam: Tensor betas are not supported; pass numbers'],
   ['a string beta2', () => new Adam([p()], { betas: [0.9, 'a'] as never }), RangeError, 'Invalid beta parameter at index 1: a'],
+  ["a numeric string beta2 ('0.5' would pass the range check)", () => new Adam([p()], { betas: [0.9, '0.5'] as never }), RangeError, 'Invalid beta parameter at index 1: 0.5'],
   ['beta2 -0.1', () => new Adam([p()], { betas: [0.9, -0.1] }), RangeError, 'Invalid beta parameter at index 1: -0.1'],
   ['beta1 -0.1', () => new Adam([p()], { betas: [-0.1, 0.9] }), RangeError, 'Invalid beta parameter at index 0: -0.1'],
   ['beta1 NaN', () => new Adam([p()], { betas: [NaN, 0.9] }), RangeError, 'Invalid beta parameter at index 0: nan'],
@@ -50,6 +51,11 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['fused 1', () => new Adam([p()], { fused: 1 } as never), TypeError, 'Invalid fused value: 1 (expected a boolean or undefined)'],
   ['Adam fused true', () => new Adam([p()], { fused: true } as never), RangeError, `Adam: ${FUSED}`],
   ['Adagrad fused true', () => new Adagrad([p()], { fused: true } as never), RangeError, `Adagrad: ${FUSED}`],
+  ['Adagrad: a loaded param group with capturable true (the constructor refuses the unknown option first)', () => {
+    const o = new Adagrad([p()]);
+    const sd = o.stateDict();
+    o.loadStateDict({ ...sd, param_groups: sd.param_groups.map((g) => ({ ...g, capturable: true })) });
+  }, RangeError, "loadStateDict: param_groups[0]: Adagrad: capturable=true is not supported yet (PyTorch refuses it for CPU tensors too); every path gives the same bits"],
   // Rprop
   ['Rprop etas of one number', () => new Rprop([p()], { etas: [0.5] as never }), TypeError, 'Rprop: etas must be a pair of numbers, got 0.5'],
   ['Rprop etas of three', () => new Rprop([p()], { etas: [0.5, 1.2, 2] as never }), TypeError, 'Rprop: etas must be a pair of numbers, got 0.5,1.2,2'],
@@ -76,6 +82,7 @@ describe('option errors: type and whole message', () => {
 describe('options the checks accept', () => {
   it.each([
     ['a Tensor lr with foreach and capturable', () => new Adam([p()], { lr: tensor(0.01) as never, foreach: true, capturable: true })],
+    ['a Tensor lr of 0', () => new Adam([p()], { lr: tensor(0) as never })],
     ['a Tensor lr with foreach false', () => new Adam([p()], { lr: tensor(0.01) as never, foreach: false })],
     ["RMSprop: a Tensor lr with foreach (PyTorch raises only for Adam's and AdamW's)", () => new RMSprop([p()], { lr: tensor(0.01) as never, foreach: true })],
     ['foreach null (unset)', () => new Adam([p()], { foreach: null as never })],
