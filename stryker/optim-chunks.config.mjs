@@ -11,7 +11,8 @@ const F = (names) => names.map((n) => `packages/optim/src/${n}.ts`);
 const CHUNKS = {
   functional1: F(['functional/adam', 'functional/nadam', 'functional/radam', 'functional/adagrad', 'functional/common']),
   functional2: F(['functional/asgd', 'functional/adamax', 'functional/rmsprop', 'functional/sgd', 'functional/float32', 'functional/rprop', 'functional/adadelta']),
-  classes: F(['adam', 'adamax', 'adadelta', 'adagrad', 'nadam', 'radam', 'rmsprop', 'rprop', 'sgd', 'asgd', 'validate', 'libm', 'format', 'hooks']),
+  classes1: F(['validate', 'adam', 'rmsprop']),
+  classes2: F(['adagrad', 'rprop', 'adamax', 'adadelta', 'nadam', 'radam', 'sgd', 'asgd', 'libm', 'format', 'hooks']),
   base: F(['optimizer', 'state-dict']),
   sched: F(['lr-scheduler/base', 'lr-scheduler/state-spec', 'lr-scheduler/lambda', 'lr-scheduler/cosine', 'lr-scheduler/composite', 'lr-scheduler/plateau', 'lr-scheduler/step-family', 'lr-scheduler/cyclic']),
   swa: F(['swa-utils']),
