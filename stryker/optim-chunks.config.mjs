@@ -24,7 +24,7 @@ if (!files) throw new Error(`optim-chunks: OPTIM_CHUNK must be one of ${Object.k
 const base = strykerConfig('optim', files);
 export default {
   ...base,
-  // the optimizer chunks skip the scheduler/SWA/LBFGS tests (they cannot reach those files' code)
+  // the optimizer chunks skip the scheduler/SWA/LBFGS tests (they step SGD/LBFGS only as a means; see MUTATION.md)
   vitest: { configFile: chunk === 'sched' || chunk === 'swa' || chunk === 'lbfgs' ? 'stryker/vitest.optim.config.ts' : 'stryker/vitest.optim-kernels.config.ts', related: false },
   tempDirName: `.stryker-tmp-optim-${chunk || 'files'}`,
   htmlReporter: { fileName: `reports/mutation/optim-${chunk || 'files'}.html` },
