@@ -1,4 +1,5 @@
 import { float32, isGradEnabled, kernels, noGrad, updateInPlace, type Tensor } from '@tensile/tensor';
+import { checkGradDTypes } from './common.js';
 
 const f32 = Math.fround;
 
@@ -166,6 +167,7 @@ export function asgd(
   }
   if (options.differentiable || isGradEnabled() || params.some((p) => p.dtype !== float32)) {
     // float64 parameters take the tensor-op update too (see runUpdate); so does the whole group with them.
+    if (params.some((p) => p.dtype !== float32)) checkGradDTypes('asgd', params, grads);
     params.forEach((p, i) => differentiableStep(p, grads[i]!, states[i] as ASGDState, options));
     return;
   }
