@@ -53,7 +53,7 @@ export function adagradReference(p: number, g: number, sum: number, clr: number,
 /**
  * @internal {@link adagradReference} over whole arrays: the kernel set's `adagrad` (in the
  * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
- * order, so the same bits (test/loops.test.ts, test/rmsprop-kernel.test.ts). Updates `p` and
+ * order, so the same bits (test/loops.test.ts, test/optimizer-kernels.test.ts). Updates `p` and
  * `sum` in place.
  */
 export function adagradLoop(p: Float32Array, g: Float32Array, sum: Float32Array, clr: number, h: AdagradHyper): void {
