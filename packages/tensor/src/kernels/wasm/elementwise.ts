@@ -103,77 +103,62 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   };
 
   /**
-   * An optimizer update in the module over `n & ~3` elements of `arrays` (the parameter and its
-   * state, updated in place; null where an optional state is absent) and the gradient `g`: where
-   * all of them are resident (an optimizer's), computed where they are with only the gradient
-   * streamed through the arena's scratch; else staged in chunks, in and out. `call` gets the
-   * instance, each array's byte pointer (0 for an absent one) and the gradient's, and the count.
+   * An optimizer update over `arrays` (the parameter and its state, updated in place; null where
+   * an optional state is absent) and the gradient `g`. Below ELEMENT_MIN, and for the last n % 4
+   * elements, `js` (the JS kernel: the same bits) on the arrays or their tails. The rest in the
+   * module: where every array is resident (an optimizer's), computed where they are with only
+   * the gradient streamed through the arena's scratch; else staged in chunks, in and out.
+   * `module` gets the instance, each array's byte pointer (0 for an absent one), the gradient's
+   * and the count.
    */
   function optimizerUpdate(
-    arrays: readonly (Float32Array | null)[], g: Float32Array, n4: number,
-    call: (ex: Instance['ex'], ptrs: number[], gp: number, k: number) => void,
+    arrays: readonly (Float32Array | null)[], g: Float32Array,
+    module: (ex: Instance['ex'], ptrs: number[], gp: number, k: number) => void,
+    js: (arrays: (Float32Array | null)[], g: Float32Array) => void,
   ): void {
+    const n = arrays[0]!.length, n4 = n & ~3; // the parameter's length
+    if (n < ELEMENT_MIN) return js([...arrays], g);
     const arena = existingArena();
     if (arena && arrays.every((a) => !a || arena.has(a))) {
       const S = arena.view();
       for (let i = 0; i < n4; i += CHUNK) {
         const k = Math.min(CHUNK, n4 - i);
         S.set(g.subarray(i, i + k), 0);
-        call(arena.ex, arrays.map((a) => (a ? a.byteOffset + i * 4 : 0)), 0, k);
+        module(arena.ex, arrays.map((a) => (a ? a.byteOffset + i * 4 : 0)), 0, k);
       }
-      return;
+    } else {
+      // Layout (floats): the gradient, then one CHUNK per array
+      const w = one.reserve((arrays.length + 1) * CHUNK);
+      const at = arrays.map((_, j) => (j + 1) * CHUNK);
+      for (let i = 0; i < n4; i += CHUNK) {
+        const k = Math.min(CHUNK, n4 - i);
+        w.set(g.subarray(i, i + k), 0);
+        arrays.forEach((a, j) => a && w.set(a.subarray(i, i + k), at[j]!));
+        module(one.ex, at.map((f) => f * 4), 0, k);
+        arrays.forEach((a, j) => a && copyOut(a, i, w, at[j]!, k));
+      }
     }
-    // Layout (floats): the gradient, then one CHUNK per array
-    const w = one.reserve((arrays.length + 1) * CHUNK);
-    const at = arrays.map((_, j) => (j + 1) * CHUNK);
-    for (let i = 0; i < n4; i += CHUNK) {
-      const k = Math.min(CHUNK, n4 - i);
-      w.set(g.subarray(i, i + k), 0);
-      arrays.forEach((a, j) => a && w.set(a.subarray(i, i + k), at[j]!));
-      call(one.ex, at.map((f) => f * 4), 0, k);
-      arrays.forEach((a, j) => a && copyOut(a, i, w, at[j]!, k));
-    }
+    if (n4 < n) js(arrays.map((a) => (a ? a.subarray(n4) : null)), g.subarray(n4));
   }
-  const tail = (a: Float32Array | null, n4: number): Float32Array | null => (a ? a.subarray(n4) : null);
 
-  /** Adam/AdamW in the module (`optimizerUpdate`); the last n % 4 elements the JS kernel's (the same bits). */
-  const adam: Kernels['adam'] = (p, g, m, v, vmax, c) => {
-    const n = p.length, n4 = n & ~3;
-    if (n < ELEMENT_MIN) return jsKernels.adam(p, g, m, v, vmax, c);
-    optimizerUpdate([p, m, v, vmax], g, n4, (ex, [pp, mp, vp, xp], gp, k) =>
-      ex.adam(pp!, gp, mp!, vp!, xp!, k, c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss, c.c1 ?? 0, c.bc1 ?? 1, c.lr ?? 0, c.rect ?? 0));
-    if (n4 < n) jsKernels.adam(p.subarray(n4), g.subarray(n4), m.subarray(n4), v.subarray(n4), tail(vmax, n4), c);
-  };
-  /** RMSprop in the module, as `adam`. */
+  const adam: Kernels['adam'] = (p, g, m, v, vmax, c) => optimizerUpdate([p, m, v, vmax], g,
+    (ex, [pp, mp, vp, xp], gp, k) => ex.adam(pp!, gp, mp!, vp!, xp!, k, c.mode, c.wd, c.decay, c.w1, c.w1c, c.b2, c.c2, c.bc2, c.eps, c.ss, c.c1 ?? 0, c.bc1 ?? 1, c.lr ?? 0, c.rect ?? 0),
+    ([pt, mt, vt, xt], gt) => jsKernels.adam(pt!, gt, mt!, vt!, xt!, c));
   const rmsprop: Kernels['rmsprop'] = (p, g, sq, gavg, buf, c) => {
-    const n = p.length, n4 = n & ~3;
-    if (n < ELEMENT_MIN) return jsKernels.rmsprop(p, g, sq, gavg, buf, c);
     const mode = c.mode | (gavg ? 4 : 0) | (buf ? 16 : 0);
-    optimizerUpdate([p, sq, gavg, buf], g, n4, (ex, [pp, sp, ap, bp], gp, k) =>
-      ex.rmsprop(pp!, gp, sp!, ap!, bp!, k, mode, c.wd, c.alpha, c.w, c.wc, c.eps, c.momentum, c.negLr));
-    if (n4 < n) jsKernels.rmsprop(p.subarray(n4), g.subarray(n4), sq.subarray(n4), tail(gavg, n4), tail(buf, n4), c);
+    optimizerUpdate([p, sq, gavg, buf], g,
+      (ex, [pp, sp, ap, bp], gp, k) => ex.rmsprop(pp!, gp, sp!, ap!, bp!, k, mode, c.wd, c.alpha, c.w, c.wc, c.eps, c.momentum, c.negLr),
+      ([pt, st, at, bt], gt) => jsKernels.rmsprop(pt!, gt, st!, at!, bt!, c));
   };
-  /** Adagrad in the module, as `adam`. */
-  const adagrad: Kernels['adagrad'] = (p, g, sum, mode, wd, eps, negClr) => {
-    const n = p.length, n4 = n & ~3;
-    if (n < ELEMENT_MIN) return jsKernels.adagrad(p, g, sum, mode, wd, eps, negClr);
-    optimizerUpdate([p, sum], g, n4, (ex, [pp, sp], gp, k) => ex.adagrad(pp!, gp, sp!, k, mode, wd, eps, negClr));
-    if (n4 < n) jsKernels.adagrad(p.subarray(n4), g.subarray(n4), sum.subarray(n4), mode, wd, eps, negClr);
-  };
-  /** Adadelta in the module, as `adam`. */
-  const adadelta: Kernels['adadelta'] = (p, g, sq, acc, mode, wd, rho, w, eps, negLr) => {
-    const n = p.length, n4 = n & ~3;
-    if (n < ELEMENT_MIN) return jsKernels.adadelta(p, g, sq, acc, mode, wd, rho, w, eps, negLr);
-    optimizerUpdate([p, sq, acc], g, n4, (ex, [pp, sp, ap], gp, k) => ex.adadelta(pp!, gp, sp!, ap!, k, mode, wd, rho, w, eps, negLr));
-    if (n4 < n) jsKernels.adadelta(p.subarray(n4), g.subarray(n4), sq.subarray(n4), acc.subarray(n4), mode, wd, rho, w, eps, negLr);
-  };
-  /** Rprop in the module, as `adam`. */
-  const rprop: Kernels['rprop'] = (p, g, prev, ss, mode, plus, minus, lo, hi) => {
-    const n = p.length, n4 = n & ~3;
-    if (n < ELEMENT_MIN) return jsKernels.rprop(p, g, prev, ss, mode, plus, minus, lo, hi);
-    optimizerUpdate([p, prev, ss], g, n4, (ex, [pp, qp, sp], gp, k) => ex.rprop(pp!, gp, qp!, sp!, k, mode, plus, minus, lo, hi));
-    if (n4 < n) jsKernels.rprop(p.subarray(n4), g.subarray(n4), prev.subarray(n4), ss.subarray(n4), mode, plus, minus, lo, hi);
-  };
+  const adagrad: Kernels['adagrad'] = (p, g, sum, mode, wd, eps, negClr) => optimizerUpdate([p, sum], g,
+    (ex, [pp, sp], gp, k) => ex.adagrad(pp!, gp, sp!, k, mode, wd, eps, negClr),
+    ([pt, st], gt) => jsKernels.adagrad(pt!, gt, st!, mode, wd, eps, negClr));
+  const adadelta: Kernels['adadelta'] = (p, g, sq, acc, mode, wd, rho, w, eps, negLr) => optimizerUpdate([p, sq, acc], g,
+    (ex, [pp, sp, ap], gp, k) => ex.adadelta(pp!, gp, sp!, ap!, k, mode, wd, rho, w, eps, negLr),
+    ([pt, st, at], gt) => jsKernels.adadelta(pt!, gt, st!, at!, mode, wd, rho, w, eps, negLr));
+  const rprop: Kernels['rprop'] = (p, g, prev, ss, mode, plus, minus, lo, hi) => optimizerUpdate([p, prev, ss], g,
+    (ex, [pp, qp, sp], gp, k) => ex.rprop(pp!, gp, qp!, sp!, k, mode, plus, minus, lo, hi),
+    ([pt, qt, st], gt) => jsKernels.rprop(pt!, gt, qt!, st!, mode, plus, minus, lo, hi));
 
   /**
    * Element-wise add/sub/mul/div of a contiguous `a` with a contiguous same-shape `b`, or with a
