@@ -12,6 +12,15 @@ import { replayBackward } from './common.js';
 import { K } from '../../kernels/index.js';
 import { batchNormRows, batchNormRowsGradInput, layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
 
+/** The JS rows of the norms, in double for float32 and float64 data alike. */
+const normRows = { batchNormPass: batchNormRows, batchNormGradInput: batchNormRowsGradInput, layerNorm: layerNormRows, layerNormBackward: layerNormRowsBackward };
+/**
+ * The norm kernels for data of dtype `dt`: the kernel set's for float32 (the module's f64x2
+ * lanes on the wasm backend; the same bits as the JS rows), the JS rows themselves for float64
+ * (the kernel set's signatures say Float32Array, which only float32 data reaches).
+ */
+const normKernels = (dt: DType): typeof normRows => (dt === float32 ? K() as unknown as typeof normRows : normRows);
+
 // ---- normalisation ------------------------------------------------------------------------
 
 function checkEps(op: string, eps: unknown): number {
@@ -57,16 +66,11 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   // NOTE: each pass runs in memory order (sample, channel, position) with one accumulator per
   // channel (channel-major order read a [N, C] input one float per cache line); the passes are
   // small functions (see batchNormRows).
-  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows
-  const f32 = dt === float32;
-  const channelPass = (kind: number, a: Float64Array, b: Float64Array | null, y: Float32Array | Float64Array | null, g: [Float32Array | Float64Array, number] | null): void => {
-    if (f32) K().batchNormPass(kind, xd as Float32Array, xo, N, C, S, mean, a, b, y as Float32Array | null, g ? g[0] as Float32Array : null, g ? g[1] : 0);
-    else batchNormRows(kind, xd, xo, N, C, S, mean, a, b, y, g ? g[0] : null, g ? g[1] : 0);
-  };
+  const nk = normKernels(dt);
   const acc = new Float64Array(C);
-  channelPass(SUM, acc, null, null, null);
+  nk.batchNormPass(SUM, xd, xo, N, C, S, mean, acc, null, null, null, 0);
   for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
-  channelPass(SQUARES, acc, null, null, null);
+  nk.batchNormPass(SQUARES, xd, xo, N, C, S, mean, acc, null, null, null, 0);
   const scale = new Float64Array(C), shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
@@ -74,7 +78,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     scale[c] = wd ? is * wd[wo + c]! : is;
     shift[c] = bd ? bd[bo + c]! : 0;
   }
-  channelPass(AFFINE, scale, shift, yd, null);
+  nk.batchNormPass(AFFINE, xd, xo, N, C, S, mean, scale, shift, yd, null, 0);
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   const y = record('batchNorm', out, inputs, (g) => {
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
@@ -98,7 +102,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
     const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
     const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
-    channelPass(GRAD_SUMS, sg, sgx, null, [gd, go]);
+    nk.batchNormPass(GRAD_SUMS, xd, xo, N, C, S, mean, sg, sgx, null, gd, go);
     const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
     for (let c = 0; c < C; c++) {
       const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
@@ -106,8 +110,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
       if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
       k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
     }
-    if (dxd && f32) K().batchNormGradInput(gd as Float32Array, go, xd as Float32Array, xo, N, C, S, mean, invstd, k, gm, xm, dxd as Float32Array);
-    else if (dxd) batchNormRowsGradInput(gd, go, xd, xo, N, C, S, mean, invstd, k, gm, xm, dxd);
+    if (dxd) nk.batchNormGradInput(gd, go, xd, xo, N, C, S, mean, invstd, k, gm, xm, dxd);
     return [dx, ...(w ? [dw] : []), ...(b ? [db] : [])];
   }, inputs);
   return { y, mean: wrapLike(mean, [C], dt), variance: wrapLike(variance, [C], dt) };
@@ -250,9 +253,7 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
   const mean = new Float64Array(R), invstd = new Float64Array(R);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
-  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows
-  const rows = dt === float32 ? K().layerNorm as typeof layerNormRows : layerNormRows;
-  rows(xd, xo, R, D, wd, wo, bd, bo, eps, yd, mean, invstd);
+  normKernels(dt).layerNorm(xd, xo, R, D, wd, wo, bd, bo, eps, yd, mean, invstd);
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   return record('layerNorm', out, inputs, (g) => {
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
@@ -274,8 +275,7 @@ function layerNormFused(x: Tensor, D: number, w: Tensor | null, b: Tensor | null
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? dx.storage.data as Float64Array : null;
     const dwAcc = w && need[1] ? new Float64Array(D) : null, dbAcc = b && need[2] ? new Float64Array(D) : null;
-    const back = dt === float32 ? K().layerNormBackward as typeof layerNormRowsBackward : layerNormRowsBackward;
-    back(xd, xo, gd, go, R, D, wd, wo, mean, invstd, dxd, dwAcc, dbAcc);
+    normKernels(dt).layerNormBackward(xd, xo, gd, go, R, D, wd, wo, mean, invstd, dxd, dwAcc, dbAcc);
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
 }
@@ -340,13 +340,10 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const [xd, xo] = x._contiguousAny() as [Float64Array, number];
   const [wd, wo] = w ? (w._contiguousAny() as [Float64Array, number]) : [null, 0];
   const [bd, bo] = b ? (b._contiguousAny() as [Float64Array, number]) : [null, 0];
-  // Each sample is a batch-norm pass over [1, C, S] with per-channel statistics, the group's:
-  // float32 through the kernel set (the module's f64x2 lanes), float64 in the same JS rows.
-  const f32 = dt === float32;
-  const pass = (kind: number, n: number, meanC: Float64Array, a: Float64Array, bb: Float64Array | null, y: Float64Array | null, g: [Float64Array, number] | null): void => {
-    if (f32) K().batchNormPass(kind, xd as unknown as Float32Array, xo + n * per, 1, C, S, meanC, a, bb, y as unknown as Float32Array | null, g ? g[0] as unknown as Float32Array : null, g ? g[1] + n * per : 0);
-    else batchNormRows(kind, xd, xo + n * per, 1, C, S, meanC, a, bb, y, g ? g[0] : null, g ? g[1] + n * per : 0);
-  };
+  // Each sample is a batch-norm pass over [1, C, S] with per-channel statistics, the group's.
+  const nk = normKernels(dt);
+  const pass = (kind: number, n: number, meanC: Float64Array, a: Float64Array, bb: Float64Array | null, y: Float64Array | null, g: Float64Array | null, gOff = 0): void =>
+    nk.batchNormPass(kind, xd, xo + n * per, 1, C, S, meanC, a, bb, y, g, gOff + n * per);
   /** The group's value at each of its channels. */
   const spread = (v: Float64Array, n: number, into: Float64Array): Float64Array => {
     for (let c = 0; c < C; c++) into[c] = v[n * G + Math.floor(c / Cg)]!;
@@ -398,7 +395,7 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
       spread(invstd, n, isC);
       sg.fill(0);
       sgx.fill(0);
-      pass(GRAD_SUMS, n, meanC, sg, sgx, null, [gd, go]);
+      pass(GRAD_SUMS, n, meanC, sg, sgx, null, gd, go);
       for (let gi = 0; gi < G; gi++) {
         const is = invstd[n * G + gi]!;
         let sgw = 0, sgwx = 0;
@@ -412,8 +409,7 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
         for (let cc = 0; cc < Cg; cc++) { gm[gi * Cg + cc] = sgw / M; xm[gi * Cg + cc] = sgwx / M; }
       }
       // dx = ((dy·w − Σdy·w/M) − x̂·Σdy·w·x̂/M)·invstd, M values per group
-      if (dxd && f32) K().batchNormGradInput(gd as unknown as Float32Array, go + n * per, xd as unknown as Float32Array, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per) as unknown as Float32Array, wC);
-      else if (dxd) batchNormRowsGradInput(gd, go + n * per, xd, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per), wC);
+      if (dxd) nk.batchNormGradInput(gd, go + n * per, xd, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per), wC);
     }
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
