@@ -1,4 +1,4 @@
-import { kernels, maximum, type Tensor } from '@tensile/tensor';
+import { kernels, maximum, type AdamConstants, type Tensor } from '@tensile/tensor';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { fmaf, lerpf, powf } from './float32.js';
 
@@ -193,6 +193,21 @@ export function adamCapturableReference(
 }
 
 /**
+ * @internal The constants of {@link adamMoments} for the kernel set's `adam` (Adam, AdamW, NAdam,
+ * RAdam): the mode bits of maximize, weight decay (coupled or decoupled) and the lerp form, the
+ * decay, `1 - beta1` and `beta2`, each rounded to float32 as the element update rounds them. Each
+ * optimizer adds its mode bit and its step's constants.
+ */
+export function adamMomentConstants(h: MomentHyper & { eps: number }): Omit<AdamConstants, 'bc2' | 'ss'> {
+  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay, w1 = f32(1 - h.beta1);
+  return {
+    mode: (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0),
+    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
+    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), eps: f32(h.eps),
+  };
+}
+
+/**
  * @internal {@link adamReference} over whole arrays: the kernel set's `adam` (in the
  * WebAssembly module on the wasm backend, a JS loop otherwise), the same operations in the same
  * order, so the same bits (tested against the reference on every option combination, special
@@ -202,13 +217,8 @@ export function adamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null,
   h: AdamHyper, stepSize: number, bc2Sqrt: number,
 ): void {
-  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const w1 = f32(1 - h.beta1);
-  kernels().adam(p, g, m, v, vmax, {
-    mode: (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0) | (vmax ? 16 : 0),
-    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
-    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), bc2: f32(bc2Sqrt), eps: f32(h.eps), ss: f32(-stepSize),
-  });
+  const c = adamMomentConstants(h);
+  kernels().adam(p, g, m, v, vmax, { ...c, mode: c.mode | (vmax ? 16 : 0), bc2: f32(bc2Sqrt), ss: f32(-stepSize) });
 }
 
 /**

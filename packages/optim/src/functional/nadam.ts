@@ -1,5 +1,5 @@
 import { kernels, noGrad, Tensor } from '@tensile/tensor';
-import { adamMoments, adamMomentsDifferentiable, decoupledDecay } from './adam.js';
+import { adamMomentConstants, adamMoments, adamMomentsDifferentiable } from './adam.js';
 import { advanceStep, runUpdate, scalarValue, type PathOptions } from './common.js';
 import { powf } from './float32.js';
 
@@ -137,13 +137,8 @@ export function nadamReference(p: number, g: number, m: number, v: number, h: NA
 export function nadamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: NAdamHyper, bc2: number, c1: number, c2: number,
 ): void {
-  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const w1 = f32(1 - h.beta1);
-  kernels().adam(p, g, m, v, null, {
-    mode: 32 | (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0),
-    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
-    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), bc2: f32(bc2), eps: f32(h.eps), ss: f32(c2), c1: f32(c1),
-  });
+  const c = adamMomentConstants(h);
+  kernels().adam(p, g, m, v, null, { ...c, mode: c.mode | 32, bc2: f32(bc2), ss: f32(c2), c1: f32(c1) });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { kernels, type Tensor } from '@tensile/tensor';
-import { adamMoments, adamMomentsDifferentiable, decoupledDecay } from './adam.js';
+import { adamMomentConstants, adamMoments, adamMomentsDifferentiable } from './adam.js';
 import { advanceStep, runUpdate, type PathOptions } from './common.js';
 import { powf } from './float32.js';
 
@@ -135,15 +135,12 @@ export function radamLoop(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: RAdamHyper,
   sc: { bc1: number; bc2: number; rect: number | null } | { bc1: number; sqrtBc2: number; rect: number; rectify: boolean },
 ): void {
-  const wd = h.weightDecay, decoupled = h.decoupledWeightDecay;
-  const w1 = f32(1 - h.beta1);
+  const c = adamMomentConstants(h);
   const capturable = 'rectify' in sc;
   // The plain branch's scalars, rounded once; the capturable ones are float32 already.
   const rectify = capturable ? sc.rectify : sc.rect !== null;
   kernels().adam(p, g, m, v, null, {
-    mode: 64 | (rectify ? 128 : 0) | (capturable ? 256 : 0) | (h.maximize ? 1 : 0) | (wd !== 0 ? (decoupled ? 4 : 2) : 0) | (Math.abs(w1) < 0.5 ? 8 : 0),
-    wd: f32(wd), decay: wd !== 0 && decoupled ? decoupledDecay(h) : 1,
-    w1, w1c: f32(1 - w1), b2: f32(h.beta2), c2: f32(1 - h.beta2), eps: f32(h.eps), ss: 0,
+    ...c, mode: c.mode | 64 | (rectify ? 128 : 0) | (capturable ? 256 : 0), ss: 0,
     bc1: capturable ? sc.bc1 : f32(sc.bc1), lr: f32(h.lr), rect: f32(sc.rect ?? 0), bc2: capturable ? sc.sqrtBc2 : f32(Math.sqrt(sc.bc2)),
   });
 }
