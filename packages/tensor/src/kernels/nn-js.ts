@@ -1,12 +1,10 @@
 import type { NnKernels } from './types.js';
 
-/**
- * Plain-JS kernels of the `nn` ops (softmax, im2col/col2im, max pooling; the convolution,
- * which also needs matmul, is in `js.ts`). Spread into
- * `jsKernels`; a WebAssembly set replaces them through the same `Kernels` interface.
- */
 /** A float32 or float64 array (LayerNorm's rows run in double for both). */
 type Floats = Float32Array | Float64Array;
+
+/** Four lanes' partial sums combined in the module's f64x2 order: `(s0 + s2) + (s1 + s3)`. */
+const sum4 = (s0: number, s1: number, s2: number, s3: number): number => (s0 + s2) + (s1 + s3);
 
 /**
  * LayerNorm's forward on rows of `D` in double (the JS kernel and the float64 path): every sum is
@@ -22,14 +20,14 @@ export function layerNormRows(
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
     for (; i + 3 < D; i += 4) { s0 += x[base + i]!; s1 += x[base + i + 1]!; s2 += x[base + i + 2]!; s3 += x[base + i + 3]!; }
     for (let k = 0; i < D; i++, k++) { const v = x[base + i]!; if (k === 0) s0 += v; else if (k === 1) s1 += v; else s2 += v; }
-    const m = ((s0 + s2) + (s1 + s3)) / D;
+    const m = sum4(s0, s1, s2, s3) / D;
     s0 = s1 = s2 = s3 = 0;
     for (i = 0; i + 3 < D; i += 4) {
       const d0 = x[base + i]! - m, d1 = x[base + i + 1]! - m, d2 = x[base + i + 2]! - m, d3 = x[base + i + 3]! - m;
       s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
     }
     for (let k = 0; i < D; i++, k++) { const d = x[base + i]! - m; if (k === 0) s0 += d * d; else if (k === 1) s1 += d * d; else s2 += d * d; }
-    const is = 1 / Math.sqrt(((s0 + s2) + (s1 + s3)) / D + eps);
+    const is = 1 / Math.sqrt(sum4(s0, s1, s2, s3) / D + eps);
     mean[r] = m;
     invstd[r] = is;
     if (w && b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]! + b[bOff + j]!;
@@ -57,7 +55,7 @@ export function layerNormRowsBackward(
       if (db) db[j] = db[j]! + gv;
     }
     if (dx) {
-      const a = ((a4[0]! + a4[2]!) + (a4[1]! + a4[3]!)) / D, c = ((c4[0]! + c4[2]!) + (c4[1]! + c4[3]!)) / D, ob = r * D;
+      const a = sum4(a4[0]!, a4[1]!, a4[2]!, a4[3]!) / D, c = sum4(c4[0]!, c4[1]!, c4[2]!, c4[3]!) / D, ob = r * D;
       for (let j = 0; j < D; j++) {
         const xh = (x[base + j]! - m) * is, gwv = w ? g[gb + j]! * w[wOff + j]! : g[gb + j]!;
         dx[ob + j] = is * (gwv - a - xh * c);
@@ -111,8 +109,8 @@ export function batchNormRows(
         const w = kind === 3 ? gd[gb + j]! * (x[xb + j]! - m) : 0;
         if (k === 0) { s0 += v; q0 += w; } else if (k === 1) { s1 += v; q1 += w; } else { s2 += v; q2 += w; }
       }
-      a[c] = a[c]! + ((s0 + s2) + (s1 + s3));
-      if (kind === 3) b![c] = b![c]! + ((q0 + q2) + (q1 + q3));
+      a[c] = a[c]! + sum4(s0, s1, s2, s3);
+      if (kind === 3) b![c] = b![c]! + sum4(q0, q1, q2, q3);
     }
   }
 }
@@ -143,6 +141,11 @@ export function batchNormRowsGradInput(
   }
 }
 
+/**
+ * Plain-JS kernels of the `nn` ops (softmax, im2col/col2im, max pooling, the norms' rows above;
+ * the convolution, which also needs matmul, is in `js.ts`). Spread into `jsKernels`; a
+ * WebAssembly set replaces them through the same `Kernels` interface.
+ */
 export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear' | 'linearBackward'> = {
   batchNormPass: batchNormRows,
   batchNormGradInput: batchNormRowsGradInput,
