@@ -3,7 +3,7 @@ import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { describe, wrap } from './util.js';
-import { bool, checkScalarFits, float32, scalarOverflows, float64, int32, int64, toDType, type DType, type DTypeLike, type StorageArray } from '../dtype.js';
+import { bool, checkScalarFits, float32, float64, int32, int64, scalarOverflows, toDType, type DType, type DTypeLike, type StorageArray } from '../dtype.js';
 import { numberToInt64, numberWriter } from './typed.js';
 
 /** What `tensor()` takes: a number, bool or bigint (0-d), nested arrays of them, or a typed array. */
