@@ -76,6 +76,16 @@ function reset(): void {
   setStatus(`ready: ${c.model.toUpperCase()} with ${optSel.selectedOptions[0]?.textContent ?? c.optimizer}; press Start`);
 }
 
+// Threads: 1 up to the machine's cores (2 at least, 8 at most); `?threads=N` in the address picks N.
+const threadsSel = $<HTMLSelectElement>('threads');
+for (let n = 1; n <= Math.min(8, Math.max(2, navigator.hardwareConcurrency || 1)); n++) threadsSel.append(new Option(String(n), String(n)));
+const askedThreads = new URLSearchParams(location.search).get('threads');
+if (askedThreads && [...threadsSel.options].some((o) => o.value === askedThreads)) threadsSel.value = askedThreads;
+threadsSel.addEventListener('change', () => {
+  send({ type: 'threads', n: Number(threadsSel.value) });
+  setStatus(`${threadsSel.value} thread${threadsSel.value === '1' ? '' : 's'} from the next step on`);
+});
+
 modelSel.addEventListener('change', () => { fillDefaults(); reset(); });
 optSel.addEventListener('change', () => { fillDefaults(); reset(); });
 for (const k of numeric) {
@@ -253,6 +263,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       $('backend').dataset['backend'] = m.backend;
       fillDefaults();
       reset();
+      if (threadsSel.value !== '1') send({ type: 'threads', n: Number(threadsSel.value) });
       setStatus(`${m.train.toLocaleString('en')} training digits, ${m.test.toLocaleString('en')} held out; press Start${m.crossOriginIsolated ? '' : ' (page not cross-origin isolated: see README)'}`);
       return;
     case 'reset':
@@ -266,6 +277,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       $('epoch').textContent = String(m.epoch);
       $('loss').textContent = m.loss.toFixed(4);
       $('speed').textContent = Math.round(m.examplesPerSecond).toLocaleString('en');
+      $('threads-ready').textContent = String(m.threads);
       lossData[0].push(m.step);
       lossData[1].push(m.loss);
       markDirty();

@@ -25,13 +25,16 @@ export type ToWorker =
   | { type: 'config'; config: Config }
   | { type: 'start' }
   | { type: 'pause' }
-  | { type: 'predict'; id: number; pixels: Float32Array };
+  | { type: 'predict'; id: number; pixels: Float32Array }
+  /** Large matrix products on `n` threads (setNumThreads), from the next step on. */
+  | { type: 'threads'; n: number };
 
 export type FromWorker =
   | { type: 'ready'; backend: string; relaxedSimd: boolean; train: number; test: number; crossOriginIsolated: boolean; textChars: number }
   | { type: 'reset'; step: 0 }
   | { type: 'running'; running: boolean }
-  | { type: 'progress'; step: number; epoch: number; loss: number; examplesPerSecond: number }
+  /** `threads`: the threads ready to take work (getNumThreadsReady) during the slice. */
+  | { type: 'progress'; step: number; epoch: number; loss: number; examplesPerSecond: number; threads: number }
   | { type: 'eval'; step: number; live: number; averaged: number | null }
   | { type: 'prediction'; id: number; live: number[]; averaged: number[] | null }
   /** The GPT's text drawn with `multinomial` after `step` steps, and its held-out loss. */

@@ -3,7 +3,7 @@
  * 60 ms so it can answer the page (pause, predict, new hyper-parameters) between them, and
  * reports progress, held-out accuracy and predictions as messages (protocol.ts).
  */
-import { F, Generator, getBackend, manualSeed, nn, noGrad, tensor, wasmRelaxedSimd, zeros, type Tensor, int64 } from '@tensile/tensor';
+import { F, Generator, getBackend, getNumThreadsReady, manualSeed, nn, noGrad, setNumThreads, tensor, wasmRelaxedSimd, zeros, type Tensor, int64 } from '@tensile/tensor';
 import { ASGD, Adam, AdamW, SGD, type Optimizer } from '@tensile/optim';
 import { PIXELS, decodeDigits, type Digits } from './digits.js';
 import { GPT_SIZE, type Config, type FromWorker, type ToWorker } from './protocol.js';
@@ -187,7 +187,7 @@ function slice(): void {
     while (performance.now() - start < 60 && !(r.step <= 50 && r.step % 5 === 0));
     const seconds = (performance.now() - start) / 1000;
     const steps = r.step - firstStep;
-    post({ type: 'progress', step: r.step, epoch: r.epoch, loss: r.lossSum / r.lossCount, examplesPerSecond: (steps * r.config.batchSize) / seconds });
+    post({ type: 'progress', step: r.step, epoch: r.epoch, loss: r.lossSum / r.lossCount, examplesPerSecond: (steps * r.config.batchSize) / seconds, threads: getNumThreadsReady() });
     r.lossSum = 0;
     r.lossCount = 0;
     if (r.step - r.lastEval >= r.config.evalEvery) evaluate(r);
@@ -225,6 +225,10 @@ function handle(m: ToWorker): void {
     case 'pause':
       running = false;
       post({ type: 'running', running: false });
+      return;
+    case 'threads':
+      // Web Workers on the kernels' shared memory; they take work once online (after this task).
+      setNumThreads(m.n);
       return;
     case 'predict':
       if (!run || run.config.model === 'gpt') return;

@@ -44,6 +44,9 @@ async function selftest(browser: Browser, name: string): Promise<void> {
   expect(perFile['paths']).toBeGreaterThan(10);
   // Every ASGD PyTorch fixture case ran in the page, on the wasm kernels too.
   expect(ran.filter((r) => /ASGD matches PyTorch bit for bit \(wasm kernels\)/.test(r.name)).length).toBeGreaterThan(10);
+  // The thread pool: refused on the page's main thread, working in a Web Worker (threads-worker.ts).
+  expect(ran.filter((r) => r.file === 'threads on the main thread').length).toBe(1);
+  expect(ran.filter((r) => r.file === 'threads in a Web Worker').length).toBe(4);
   expect(report.crosscheck).toEqual(crosscheck());
   expect(errs, errs.join('\n')).toEqual([]);
 }
@@ -191,6 +194,36 @@ describe.skipIf(!chromiumPath)('the playground in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('ready'), { timeout: 10_000 });
     expect(await status()).toBe('ready: MLP with Adam; press Start');
     expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('trains the MLP on 2 threads: a Web Worker helper comes online and the first losses are 1 thread\'s', { timeout: 60_000 }, async () => {
+    const p = await browser.newPage();
+    const errs = watchErrors(p, site!.url);
+    /** The first six loss reports (steps 5, 10, ..., 30: the same steps whatever the speed) on `threads` threads. */
+    const firstLosses = async (threads: string): Promise<{ losses: string[]; ready: string }> => {
+      await p.goto(`${site!.url}?threads=${threads}`, { waitUntil: 'load' });
+      await p.waitForSelector('[data-testid="start"]:not([disabled])', { timeout: 30_000 });
+      expect(await p.$eval('#threads', (e) => (e as HTMLSelectElement).value)).toBe(threads);
+      await p.evaluate(() => {
+        const el = document.querySelector('[data-testid="loss"]')!;
+        const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+        new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+      });
+      await new Promise((ok) => setTimeout(ok, 300)); // the helper comes online while the worker is idle
+      await p.click('[data-testid="start"]');
+      await p.waitForFunction(() => (window as unknown as { seen: string[] }).seen.filter((v) => v !== '–').length >= 6, { timeout: 30_000, polling: 50 });
+      await p.click('[data-testid="pause"]');
+      const losses = (await p.evaluate(() => (window as unknown as { seen: string[] }).seen)).filter((v) => v !== '–').slice(0, 6);
+      return { losses, ready: await text(p, 'threads-ready') };
+    };
+    const one = await firstLosses('1');
+    const two = await firstLosses('2');
+    expect(one.ready).toBe('1');
+    expect(two.ready).toBe('2');
+    expect(two.losses).toEqual(one.losses);
+    await screenshot(p, 'chromium-6-two-threads');
+    await p.close();
+    expect(errs, errs.join('\n')).toEqual([]);
   });
 
   it('trains the GPT on Moby-Dick in the worker: samples appear and change, the loss falls, no console error', { timeout: 120_000 }, async () => {

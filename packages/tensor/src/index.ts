@@ -51,7 +51,7 @@ export { norm, type NormArgs, type NormOptions, type NormOrd, type VectorNormArg
 export * as linalg from './ops/linalg.js';
 export { einsum } from './ops/einsum.js';
 export { updateInPlace, makeResident, isResident } from './ops/inplace.js';
-export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmReady, wasmRelaxedSimd, setNumThreads, getNumThreads, type Kernels, type ConvGeometry, type Backend, type AdamConstants, type RMSpropConstants } from './kernels/index.js';
+export { K as kernels, setKernels, setBackend, getBackend, wasmAvailable, wasmReady, wasmRelaxedSimd, setNumThreads, getNumThreads, getNumThreadsReady, type Kernels, type ConvGeometry, type Backend, type AdamConstants, type RMSpropConstants } from './kernels/index.js';
 export { broadcastShapes, type Shape } from './shape.js';
 export { encodeSafetensors, decodeSafetensors } from './serialize.js';
 export * as F from './ops/nn/index.js';

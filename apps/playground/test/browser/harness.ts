@@ -58,7 +58,9 @@ export function watchErrors(page: Page, origin: string): string[] {
   page.on('pageerror', (e) => errors.push(`uncaught: ${(e as Error).message ?? e}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('request', (r) => {
-    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) errors.push(`request outside the site: ${r.url()}`);
+    // blob: URLs of the page's own origin are the thread pool's Web Workers (made in the page).
+    const own = r.url().startsWith(origin) || r.url().startsWith(`blob:${origin.replace(/\/$/, '')}/`);
+    if (!own && !r.url().startsWith('data:')) errors.push(`request outside the site: ${r.url()}`);
   });
   return errors;
 }

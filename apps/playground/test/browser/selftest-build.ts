@@ -24,12 +24,12 @@ const browserShims: Plugin = {
   },
 };
 
-/** Writes index.html and selftest.js into `out`. */
+/** Writes index.html, selftest.js and threads-worker.js (the Web Worker its thread tests run in) into `out`. */
 export async function buildSelftest(out: string): Promise<void> {
   await build({
-    entryPoints: [join(here, 'selftest.ts')],
+    entryPoints: [join(here, 'selftest.ts'), join(here, 'threads-worker.ts')],
     bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    conditions: ['@tensile/source'], outfile: join(out, 'selftest.js'),
+    conditions: ['@tensile/source'], outdir: out,
     plugins: [browserShims], logLevel: 'error', sourcemap: 'inline',
     define: { 'process.env.NODE_ENV': '"test"' },
   });

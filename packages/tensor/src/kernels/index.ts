@@ -131,8 +131,11 @@ export function getBackend(): string {
  * threads: this one and `n - 1` worker threads sharing the WebAssembly kernels' memory, as
  * `torch.set_num_threads`. Each thread computes a range of the product's columns, so results
  * are the same for any `n`. Products below 4M multiply-adds (about 160×160×160) stay on one thread.
- * Needs the wasm backend and Node >= 20.16 (browsers: 1 thread); `1` (the default) stops the workers.
- * Idle workers never keep the process alive.
+ * Needs the wasm backend and Node >= 20.16, or in a browser a Web Worker of a cross-origin-isolated
+ * page (a page's main thread may not wait for other threads, so there it throws). Browser workers
+ * start once the calling thread's task ends; until they are online (`getNumThreadsReady`) the
+ * products run on the threads that are. `1` (the default) stops the workers. Idle workers never
+ * keep the process alive. A runtime without threads throws and keeps its threads as they were.
  *
  * @example
  * ```ts
@@ -158,4 +161,20 @@ export function setNumThreads(n: number): void {
  */
 export function getNumThreads(): number {
   return wasmKernels?.threads() ?? 1;
+}
+
+/**
+ * How many of `getNumThreads()`'s threads are ready to take work: this one and the workers
+ * online. In Node workers come online within milliseconds of `setNumThreads`; in a browser,
+ * after the calling worker's current task ends.
+ *
+ * @example
+ * ```ts
+ * import { setNumThreads, getNumThreadsReady } from '@tensile/tensor';
+ * setNumThreads(2);
+ * setTimeout(() => console.log(getNumThreadsReady()), 100); // 2 once the worker is up
+ * ```
+ */
+export function getNumThreadsReady(): number {
+  return wasmKernels ? wasmKernels.threadsReady() : 1;
 }

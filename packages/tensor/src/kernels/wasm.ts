@@ -27,6 +27,8 @@ export interface WasmKernels extends Kernels {
   /** Runs large matmuls on `n` threads (this one and `n - 1` workers); 1 stops the workers. */
   setThreads(n: number): void;
   threads(): number;
+  /** This thread and the helpers online. */
+  threadsReady(): number;
 }
 
 /**
@@ -59,6 +61,7 @@ function kernelsOn(made: { one: Instance; relaxed: boolean } | undefined): WasmK
     matmul: makeMatmul(pool),
     setThreads: (n) => pool.setThreads(n),
     threads: () => pool.threads,
+    threadsReady: () => pool.ready().length + 1,
   };
   return set;
 }

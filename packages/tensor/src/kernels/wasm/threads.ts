@@ -1,7 +1,9 @@
 /**
- * The worker pool for large matmuls (`setNumThreads`): Node worker threads running the threaded
+ * The worker pool for large matmuls (`setNumThreads`): helper threads running the threaded
  * build of the module on one shared memory, each given a range of output columns. Kept apart
- * from the kernels, as PyTorch keeps `at::parallel_for` apart from its kernels.
+ * from the kernels, as PyTorch keeps `at::parallel_for` apart from its kernels. One design in
+ * Node (worker_threads) and in browsers (Web Workers started from a Web Worker of a
+ * cross-origin-isolated page); only how a helper is started differs.
  */
 import { instantiateShared, type Instance } from './module.js';
 
@@ -12,12 +14,9 @@ export interface Helper {
   terminate(): void;
 }
 
-// The worker: instantiates the shared-memory module on the same memory, then waits for jobs.
-// Plain JavaScript, evaluated as a Node worker (CommonJS).
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const ctl = new Int32Array(workerData.ctl);
-const ex = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
+// What every helper runs once it has the module's instance `ex` and its control array `ctl`:
+// it says it is ready, then waits for jobs. Plain JavaScript.
+const LOOP = `
 Atomics.store(ctl, 16, 1);
 let seen = 0;
 for (;;) {
@@ -34,16 +33,89 @@ for (;;) {
 }
 `;
 
+/** @internal A Node worker (CommonJS, evaluated): its memory, module and control array come as workerData. */
+export const NODE_WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const ctl = new Int32Array(workerData.ctl);
+const ex = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
+${LOOP}`;
+
+/**
+ * @internal A Web Worker (classic script from a blob URL): the same, from its first message.
+ * The job loop never returns to the worker's event loop, which a helper does not need.
+ */
+export const BROWSER_WORKER_SOURCE = `
+onmessage = (e) => {
+  onmessage = null;
+  const ctl = new Int32Array(e.data.ctl);
+  const ex = new WebAssembly.Instance(e.data.module, { env: { memory: e.data.memory } }).exports;
+${LOOP}};
+`;
+
+/** Starts one helper on `memory` with control array `ctl`; returns how to stop it. */
+export type Spawn = (ctl: Int32Array, module: WebAssembly.Module, memory: WebAssembly.Memory) => () => void;
+
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerThreads = { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker };
+/** @internal */
+export type WorkerThreads = { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker };
+
+interface WebWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+}
+/** @internal What `helperSpawner` reads of the global object (a parameter, so tests can stand in for a browser). */
+export interface BrowserGlobals {
+  SharedArrayBuffer?: unknown;
+  Worker?: new (url: string) => WebWorker;
+  WorkerGlobalScope?: abstract new () => unknown;
+  Blob?: new (parts: string[], options: { type: string }) => object;
+  URL?: { createObjectURL?(blob: object): string; revokeObjectURL?(url: string): void };
+  crossOriginIsolated?: boolean;
+}
 
 /** Node's worker_threads, loaded synchronously, or undefined outside Node (>= 20.16). */
 function workerThreads(): WorkerThreads | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+}
+
+/**
+ * How this runtime starts helpers, or why it cannot. Node: worker_threads. A browser: Web
+ * Workers, only from inside a Web Worker (a page's main thread may not `Atomics.wait`, which
+ * the pool does while helpers finish) of a cross-origin-isolated page (shared memory).
+ */
+export function helperSpawner(g: BrowserGlobals = globalThis as BrowserGlobals, wt: WorkerThreads | null = workerThreads() ?? null): Spawn | string {
+  if (typeof g.SharedArrayBuffer !== 'function') {
+    return g.Worker
+      ? 'threads need shared memory: serve the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)'
+      : 'threads need Node >= 20.16 (worker_threads and SharedArrayBuffer); this runtime runs on 1 thread';
+  }
+  if (wt) {
+    return (ctl, module, memory) => {
+      const worker = new wt.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: { ctl: ctl.buffer, module, memory } });
+      worker.unref(); // an idle helper never keeps the process alive
+      return () => void worker.terminate();
+    };
+  }
+  const { Worker, WorkerGlobalScope, Blob, URL } = g;
+  if (!Worker || !Blob || !URL?.createObjectURL) return 'threads need Node >= 20.16 or a browser with Web Workers; this runtime runs on 1 thread';
+  if (!WorkerGlobalScope || !(globalThis instanceof WorkerGlobalScope)) {
+    return "a page's main thread may not wait for other threads (Atomics.wait): train in a Web Worker and call setNumThreads there";
+  }
+  const createObjectURL = URL.createObjectURL.bind(URL);
+  return (ctl, module, memory) => {
+    const url = createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    // The message waits in the worker's queue until its script has run.
+    worker.postMessage({ ctl: ctl.buffer, module, memory });
+    return () => {
+      worker.terminate();
+      URL.revokeObjectURL?.(url);
+    };
+  };
 }
 
 /**
@@ -71,29 +143,29 @@ export class ThreadPool {
   setThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`setNumThreads: expected an integer from 1 to 64, got ${n}`);
     if (n === this.threads) return;
+    // Checked before the running helpers stop: a runtime without threads changes nothing.
+    const spawn = n > 1 ? helperSpawner() : undefined;
+    if (typeof spawn === 'string') throw new Error(`setNumThreads: ${spawn}`);
     for (const h of this.helpers) h.terminate();
     this.helpers = [];
-    if (n === 1) {
+    if (!spawn) {
       this.instance = this.single;
       return;
     }
-    const wt = workerThreads();
-    if (!wt || typeof SharedArrayBuffer !== 'function') {
-      throw new Error('setNumThreads: threads need Node >= 20.16 (worker_threads and SharedArrayBuffer); this runtime runs on 1 thread');
-    }
     // All threads share one memory: a fresh shared one, with the threaded build of the module.
+    // Helpers take jobs once they say they are ready (`ready()`): in a browser a Web Worker
+    // starts after this thread's task ends, and until then the products run here.
     const { instance, module, memory } = instantiateShared(this.relaxed);
     this.instance = instance;
     for (let t = 1; t < n; t++) {
       const ctl = new Int32Array(new SharedArrayBuffer(18 * 4));
-      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ctl: ctl.buffer, module, memory } });
-      worker.unref(); // an idle helper never keeps the process alive
+      const stop = spawn(ctl, module, memory);
       this.helpers.push({
         ctl,
         terminate: () => {
           Atomics.store(ctl, 0, -1);
           Atomics.notify(ctl, 0);
-          void worker.terminate();
+          stop();
         },
       });
     }
