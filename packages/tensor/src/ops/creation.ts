@@ -1,3 +1,4 @@
+import { allocStorage } from '../storage-pool.js';
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random.js';
 import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
@@ -75,8 +76,12 @@ function dtypeOf(op: string, o: TensorOptions, fallback: DType = float32): DType
 
 /** Numbers (as doubles) stored in `dtype`, cast as PyTorch casts (see typed.ts). */
 function fromNumbers(values: ArrayLike<number>, dtype: DType): StorageArray {
-  if (dtype === float32) return Float32Array.from(values);
-  const out = new dtype.array(values.length);
+  if (dtype === float32) {
+    const out = allocStorage(Float32Array, values.length);
+    out.set(values);
+    return out;
+  }
+  const out = allocStorage(dtype.array, values.length);
   const write = numberWriter(dtype);
   for (let i = 0; i < values.length; i++) write(out, i, values[i]!);
   return out;
@@ -207,8 +212,8 @@ function filled(op: string, shape: readonly number[], value: number | boolean | 
   const dt = dtypeOf(op, o, fallback);
   checkGradDType(op, o, dt);
   checkScalarFits(op, 'value', value, dt);
-  if (dt === float32) return finish(wrap(new Float32Array(numel(s)).fill(Number(value)), s), o);
-  const one = scalarData(value, dt), out = new dt.array(numel(s));
+  if (dt === float32) return finish(wrap(allocStorage(Float32Array, numel(s)).fill(Number(value)), s), o);
+  const one = scalarData(value, dt), out = allocStorage(dt.array, numel(s));
   (out as Float64Array).fill((one as Float64Array)[0]!); // one element of the same array type
   return finish(wrap(out, s, dt), o);
 }
@@ -227,7 +232,7 @@ export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
   const s = checkShape('zeros', shape);
   const dt = dtypeOf('zeros', o);
   checkGradDType('zeros', o, dt);
-  return finish(wrap(new dt.array(numel(s)), s, dt), o);
+  return finish(wrap(allocStorage(dt.array, numel(s)), s, dt), o);
 }
 /**
  * Ones; the shape as an array or as separate sizes. @example

@@ -2,10 +2,11 @@ import { Storage, Tensor, type TensorLike } from '../tensor.js';
 import { numel, type Shape } from '../shape.js';
 import { bool, float32, int64, type DType, type StorageArray } from '../dtype.js';
 import { numberToInt64, numberWriter } from './typed.js';
+import { allocStorage } from '../storage-pool.js';
 
-/** A fresh, zero-filled, contiguous tensor (float32 unless `dtype` is given). */
+/** A fresh, zero-filled, contiguous tensor (float32 unless `dtype` is given); its memory may be a collected tensor's (storage-pool.ts). */
 export function empty(shape: Shape, dtype: DType = float32): Tensor {
-  return new Tensor(new Storage(new dtype.array(numel(shape)), dtype), shape);
+  return new Tensor(new Storage(allocStorage(dtype.array, numel(shape)), dtype), shape);
 }
 
 /** Wraps data (owned, not copied) as a contiguous tensor. */
