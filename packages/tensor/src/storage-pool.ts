@@ -15,8 +15,9 @@
  * with a FinalizationRegistry whose held value is its `ArrayBuffer`; when the array is
  * collected, its buffer joins the cache (up to `MAX_CACHED_BYTES` in all), and the next
  * request of the same byte length takes it, zero-filled. Finalizers run between tasks, so a
- * loop that never yields (a synchronous Node script) only ever allocates fresh memory; a
- * browser's training loop, which yields to stay responsive, reuses.
+ * loop that never yields allocates fresh memory (and, until it yields, keeps at most
+ * `MAX_PENDING_BYTES` of dead arrays that the registry holds); a browser's training loop,
+ * which yields to stay responsive, reuses.
  *
  * What this asks of code holding storage memory: the typed array itself keeps its buffer out of
  * the cache (an array kept from `t.storage.data` is safe), but a `subarray()` cut from it, or a
@@ -28,23 +29,66 @@ import type { StorageArray } from './dtype.js';
 
 /** Arrays below this many bytes are left to the engine (small: the collector's nursery keeps them cheap). */
 export const MIN_BYTES = 4096;
-/** The most bytes the cache holds; buffers freed past it are left to the collector. */
-export const MAX_CACHED_BYTES = 256 * 2 ** 20;
+/**
+ * The most bytes the cache holds; buffers freed past it are left to the collector. The collector
+ * frees in batches: the playground's CNN had up to 314 MiB cached at once (MLP 181, GPT 185),
+ * and a 128 MiB bound dropped half of what it freed and kept it at 1.2k examples/s, not 4.7–7.3k.
+ */
+export const MAX_CACHED_BYTES = 512 * 2 ** 20;
+/** A cache from which nothing was taken for this long is emptied (training stopped: give the memory back). */
+export const IDLE_MS = 1000;
+/**
+ * The most bytes registered within one task. The registry holds each registered array's buffer
+ * until its finalizer runs, which happens between tasks, so in a loop that never yields every
+ * dead array would stay in memory; past this bound new arrays are plain ones, left to the
+ * collector, until the event loop turns (a timer set at the first registration of a task says
+ * when: by then the finalizers of whatever was collected have run or are queued).
+ */
+export const MAX_PENDING_BYTES = 128 * 2 ** 20;
 
 const cache = new Map<number, ArrayBuffer[]>();
 let cachedBytes = 0;
+let pendingBytes = 0;
+let sinceTurn = 0;
+let probing = false;
 let reused = 0;
+let trimming = false;
+let hitsAtCheck = 0;
 
-function release(buffer: ArrayBuffer): void {
+/** Notes that the event loop turned: a timer set when this task first registered an array ran. */
+function turned(): void {
+  probing = false;
+  sinceTurn = 0;
+}
+
+function release([buffer, registered]: [ArrayBuffer, number]): void {
+  pendingBytes -= registered;
   const bytes = buffer.byteLength; // 0 once transferred (postMessage): nothing to reuse
   if (!on || bytes < MIN_BYTES || cachedBytes + bytes > MAX_CACHED_BYTES) return;
   let list = cache.get(bytes);
   if (!list) cache.set(bytes, (list = []));
   list.push(buffer);
   cachedBytes += bytes;
+  if (!trimming) {
+    trimming = true;
+    hitsAtCheck = reused;
+    setTimeout(trimIfIdle, IDLE_MS);
+  }
 }
 
-const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<ArrayBuffer>(release) : undefined;
+/** Empties the cache if nothing was taken from it since the last check; else checks again later. */
+function trimIfIdle(): void {
+  if (reused === hitsAtCheck || !on) {
+    trimming = false;
+    cache.clear();
+    cachedBytes = 0;
+    return;
+  }
+  hitsAtCheck = reused;
+  setTimeout(trimIfIdle, IDLE_MS);
+}
+
+const registry = typeof FinalizationRegistry === 'function' && typeof setTimeout === 'function' ? new FinalizationRegistry<[ArrayBuffer, number]>(release) : undefined;
 const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 let on = registry !== undefined && !inNode;
 
@@ -58,7 +102,7 @@ type StorageArrayType = { new (n: number): StorageArray; new (buffer: ArrayBuffe
  */
 export function allocStorage<A extends StorageArray>(type: { new (n: number): A; readonly BYTES_PER_ELEMENT: number }, n: number): A {
   const bytes = n * type.BYTES_PER_ELEMENT;
-  if (!on || bytes < MIN_BYTES) return new type(n);
+  if (!on || bytes < MIN_BYTES || sinceTurn + bytes > MAX_PENDING_BYTES) return new type(n);
   const buffer = cache.get(bytes)?.pop();
   let out: A;
   if (buffer) {
@@ -67,7 +111,13 @@ export function allocStorage<A extends StorageArray>(type: { new (n: number): A;
     new Uint8Array(buffer).fill(0);
     out = new (type as unknown as StorageArrayType)(buffer) as A;
   } else out = new type(n);
-  registry!.register(out, out.buffer as ArrayBuffer);
+  registry!.register(out, [out.buffer as ArrayBuffer, bytes]);
+  pendingBytes += bytes;
+  sinceTurn += bytes;
+  if (!probing) {
+    probing = true;
+    setTimeout(turned, 0);
+  }
   return out;
 }
 
@@ -86,8 +136,8 @@ export function setStorageReuse(enabled: boolean): boolean {
 }
 
 /** @internal The cache's size (buffers and bytes) and how many storages it has served since this module loaded (for tests). */
-export function storageCacheSize(): { buffers: number; bytes: number; reused: number } {
+export function storageCacheSize(): { buffers: number; bytes: number; reused: number; pending: number } {
   let buffers = 0;
   for (const list of cache.values()) buffers += list.length;
-  return { buffers, bytes: cachedBytes, reused };
+  return { buffers, bytes: cachedBytes, reused, pending: pendingBytes };
 }

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F, full, manualSeed, nn, randn, tensor, zeros, type Tensor } from '@tensile/tensor';
-import { MIN_BYTES, setStorageReuse, storageCacheSize } from '../src/storage-pool.js';
+import { IDLE_MS, MAX_PENDING_BYTES, MIN_BYTES, setStorageReuse, storageCacheSize } from '../src/storage-pool.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -81,6 +81,39 @@ describe('storage memory of collected tensors is reused', () => {
     // Only `t` (full([N], 2)) is cached: the transferred buffer is empty, the rest were never registered.
     expect(storageCacheSize()).toMatchObject({ buffers: 1, bytes: N * 4 });
   });
+
+  it('a loop that never yields keeps at most MAX_PENDING_BYTES of dead arrays for the registry; past it, arrays are plain', async () => {
+    await emptyCache();
+    const M = 1 << 20; // 4 MiB each
+    (() => {
+      for (let i = 0; i < 2 * (MAX_PENDING_BYTES / (4 * M)); i++) {
+        full([M], i);
+        expect(storageCacheSize().pending).toBeLessThanOrEqual(MAX_PENDING_BYTES);
+      }
+    })();
+    expect(storageCacheSize().pending).toBe(MAX_PENDING_BYTES); // exactly full: 32 of the 64 were registered
+    await collect();
+    expect(storageCacheSize().pending).toBe(0);
+    expect(storageCacheSize().bytes).toBe(MAX_PENDING_BYTES); // the registered ones, now cached
+  });
+
+  it('a cache nothing is taken from for IDLE_MS is emptied (training stopped); one in use is kept', async () => {
+    await emptyCache();
+    (() => {
+      for (let i = 0; i < 4; i++) full([N], 1);
+    })();
+    await collect();
+    expect(storageCacheSize().buffers).toBe(4);
+    // In use: a storage taken from it within each period keeps it.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, IDLE_MS / 2));
+      full([N], 2); // takes one, dropped at once
+      await collect(); // and gives it back
+      expect(storageCacheSize().buffers).toBe(4);
+    }
+    await new Promise((r) => setTimeout(r, 2 * IDLE_MS + 100));
+    expect(storageCacheSize()).toMatchObject({ buffers: 0, bytes: 0 });
+  }, 20_000);
 
   it('turning reuse off empties the cache', async () => {
     (() => {
