@@ -7,7 +7,7 @@
  *                             (apps/examples/src/gpt/model.ts) at 4 layers of 4 heads, width
  *                             128, context 64, batch 16, vocabulary 65
  */
-import { F, int64, nn, setBackend, tensor, type Tensor } from '@tensile/tensor';
+import { F, int64, nn, setBackend, setNumThreads, tensor, type Tensor } from '@tensile/tensor';
 import { AdamW, SGD } from '@tensile/optim';
 import { GPTLanguageModel } from '../../examples/src/gpt/model.js';
 import { labels, normal } from './data.js';
@@ -55,8 +55,9 @@ function gpt(): { model: GPTLanguageModel; arrays: Record<string, Float32Array> 
 }
 
 /** One training step, ms; check = the first step's loss. */
-export async function encoderStep(): Promise<void> {
+export async function encoderStep(threads = 1): Promise<void> {
   setBackend('wasm');
+  if (threads > 1) setNumThreads(threads);
   const { model, arrays } = encoder();
   const shape = [ENC.seq, ENC.batch, ENC.d];
   const x = tensor(arrays.__x__!, { shape }), target = tensor(arrays.__target__!, { shape });
@@ -72,8 +73,9 @@ export async function encoderStep(): Promise<void> {
   out(ms, 'ms/step', first);
 }
 
-export async function gptStep(): Promise<void> {
+export async function gptStep(threads = 1): Promise<void> {
   setBackend('wasm');
+  if (threads > 1) setNumThreads(threads);
   const { model, arrays } = gpt();
   const toks = tensor(Array.from(arrays.__tokens__!), { shape: [GPT.batch, GPT.block + 1], dtype: int64 });
   const x: Tensor = toks.narrow(1, 0, GPT.block).contiguous(), y: Tensor = toks.narrow(1, 1, GPT.block).contiguous();

@@ -120,6 +120,7 @@ export async function pytorchStep(threads: number): Promise<void> {
 /** The rows of the family `lstm-lm`. */
 export function register(add: (family: string, library: string, fn: () => Promise<void>) => void): void {
   add('lstm-lm', 'tensile-wasm', () => tensileStep('wasm'));
+  add('lstm-lm', 'tensile-wasm-2-threads', () => tensileStep('wasm', 2));
   add('lstm-lm', 'tensile-js', () => tensileStep('js'));
   for (const t of [1, 2]) add('lstm-lm', `pytorch-${t}-thread${t > 1 ? 's' : ''}`, () => pytorchStep(t));
 }

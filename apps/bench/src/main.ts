@@ -75,6 +75,7 @@ for (const opt of ['sgd', 'asgd'] as const) {
 }
 add('cnn-sgd', 'tensile-wasm', () => ours.step('wasm', 'cnn', 'sgd'));
 add('cnn-sgd', 'tensile-wasm-relaxed-simd', () => ours.step('wasm-relaxed', 'cnn', 'sgd'));
+add('cnn-sgd', 'tensile-wasm-2-threads', () => ours.step('wasm', 'cnn', 'sgd', 2));
 add('cnn-sgd', 'tensile-js', () => ours.step('js', 'cnn', 'sgd'));
 add('cnn-sgd', 'tfjs-cpu', () => tfjs.step('cpu', 'cnn', 'sgd'));
 add('cnn-sgd', 'jax-js', () => jax.step('cnn', 'sgd'));
@@ -97,6 +98,7 @@ lstmLm.register(add);
 // Attention (issue 23): a Transformer encoder layer step and the character GPT's step.
 for (const f of ['transformer-encoder-step', 'gpt-step'] as const) {
   add(f, 'tensile-wasm', () => (f === 'gpt-step' ? attention.gptStep() : attention.encoderStep()));
+  add(f, 'tensile-wasm-2-threads', () => (f === 'gpt-step' ? attention.gptStep(2) : attention.encoderStep(2)));
   add(f, 'pytorch-1-thread', () => attention.pytorchStep(f, 1));
 }
 
