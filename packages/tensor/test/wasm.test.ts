@@ -340,6 +340,27 @@ describe('setNumThreads: large matmuls on worker threads', () => {
     expect(getNumThreads()).toBe(1);
   });
 
+  it('gives bit-identical linear layers (forward and both gradients) on 1 and 2 threads, below and above the size that splits', () => {
+    // 64x32x48 stays on one thread (the fused path on any count); 256x784x128 splits over both.
+    for (const [rows, I, O] of [[64, 32, 48], [256, 784, 128]] as const) {
+      manualSeed(rows + I + O);
+      const x = randn([rows, I]), w = randn([O, I]), b = randn([O]), g = randn([rows, O]);
+      const run = (): Uint32Array[] => {
+        const [xr, wr, br] = [x, w, b].map((t) => t.detach().requiresGrad_());
+        const y = F.linear(xr!, wr!, br!);
+        y.backward(g);
+        return [y, xr!.grad!, wr!.grad!, br!.grad!].map((t) => new Uint32Array(t.toFloat32Array().buffer));
+      };
+      const one = run();
+      setNumThreads(2);
+      const until = Date.now() + 300;
+      while (Date.now() < until) { /* let the worker start */ }
+      const two = run();
+      setNumThreads(1);
+      for (let k = 0; k < 4; k++) expectArraysEqual(two[k]!, one[k]!);
+    }
+  });
+
   it.each([[0], [-1], [1.5], [Number.NaN], [65]])('rejects %s naming the function and the value', (n) => {
     expect(() => setNumThreads(n)).toThrow(`setNumThreads: expected an integer from 1 to 64, got ${n}`);
     expect(getNumThreads()).toBe(1);

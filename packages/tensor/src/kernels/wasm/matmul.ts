@@ -9,7 +9,12 @@ import { room } from './module.js';
 import type { Helper, ThreadPool } from './threads.js';
 
 const SMALL = 8 * 8 * 8; // below this many multiply-adds the JS kernel wins (call overhead)
-const THREAD_MIN = 1 << 22; // multiply-adds below which a product stays on this thread (measured on 2 cores: the MLP step, whose products are 12.8M, ran 1.90 -> 1.67 ms on 2 threads at this bound or at 1M, and 1.97 at 16M)
+/**
+ * Multiply-adds below which a product stays on this thread (measured on 2 cores: the MLP step,
+ * whose products are 12.8M, ran 1.90 -> 1.67 ms on 2 threads at this bound or at 1M, and 1.97 at
+ * 16M). The fused linear kernels (nn.ts) keep their one-thread path below it.
+ */
+export const THREAD_MIN = 1 << 22;
 
 /** The floats an operand's view spans in memory, or -1 when it skips most of that span. */
 function denseSpan(rs: number, cs: number, R: number, C: number): number {

@@ -9,6 +9,7 @@
 import { jsKernels, linearBackwardByKernels, linearByKernels } from '../js.js';
 import type { ConvGeometry, Kernels } from '../types.js';
 import { CHUNK, ELEMENT_MIN } from './elementwise.js';
+import { THREAD_MIN } from './matmul.js';
 import { room, type Instance } from './module.js';
 
 const round8 = (x: number): number => (x + 7) & ~7;
@@ -225,14 +226,16 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
 
   /**
    * The linear layer in one staging: x and w in, the product and the bias in the module, the
-   * result out once (the set's matmul + binary staged the output twice). With threads, or past
-   * what the module can stage, the set's own matmul (which splits over threads) and binary.
+   * result out once (the set's matmul + binary staged the output twice). With threads, for a
+   * product large enough to split (THREAD_MIN), or past what the module can stage, the set's own
+   * matmul (which splits over threads) and binary: a smaller product keeps this path on any
+   * number of threads (the 2-thread GPT step took the slower path for all of its linears).
    */
   const linear: Kernels['linear'] = (x, xOff, w, wOff, b, bOff, rows, I, O, out) => {
     const ldo = round8(O);
     // Layout (floats): x [rows x I] | w [O x I] | b [ldo, zero-padded] | y [rows (to 4) x ldo] | B panels | A block
     const [X, WT, BI, Y, BP, AP, end] = layout(rows * I, O * I, ldo, ((rows + 3) & ~3) * ldo, 256 * Math.min(ldo, COLUMNS), SCRATCH);
-    const m = threads() === 1 && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    const m = (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
     if (!m) return linearByKernels(set(), x, xOff, w, wOff, b, bOff, rows, I, O, out);
     m.set(x.subarray(xOff, xOff + rows * I), X);
     m.set(w.subarray(wOff, wOff + O * I), WT);
@@ -251,7 +254,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     // Layout (floats): g [rows x O] | x [rows x I] | w [O x I] | dx [rows (to 4) x ldi] | dw [O (to 4) x ldi] | db: f64 [O], f32 [O] | B panels | A block
     const [G, X, WT, DX, DW, ACC, DB, BP, AP, end] = layout(
       rows * O, dw ? rows * I : 0, dx ? O * I : 0, dx ? ((rows + 3) & ~3) * ldi : 0, dw ? ((O + 3) & ~3) * ldi : 0, 2 * O, O, 256 * Math.min(ldi, COLUMNS), SCRATCH);
-    const m = threads() === 1 && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    const m = (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
     if (!m) return linearBackwardByKernels(set(), x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db);
     m.set(g.subarray(gOff, gOff + rows * O), G);
     if (dx) {
