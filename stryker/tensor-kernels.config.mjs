@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { strykerConfig } from './base.mjs';
+
+/**
+ * Issues 25/27: the tensor package's kernel TypeScript (the JS rows and the wrappers around the
+ * WebAssembly module), in chunks (`TENSOR_CHUNK=<name> npx stryker run
+ * stryker/tensor-kernels.config.mjs`), each with its own tempDirName and report
+ * (reports/mutation/tensor-kernels-<chunk>.json). All chunks share
+ * stryker/incremental/tensor-kernels.json (not tensor.json: that run's vitest config leaves out
+ * the kernel tests, see MUTATION.md). The `optim` chunk mutates only the optimizer loops and the
+ * GELU/SiLU rows of js.ts, found by name with the TypeScript parser (no hand-kept line numbers).
+ */
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const K = 'packages/tensor/src/kernels/';
+
+/** Stryker mutate ranges of the properties/methods named `names` (at any depth) in `rel`. */
+function members(rel, names) {
+  const text = readFileSync(join(repo, rel), 'utf8');
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const out = [];
+  const visit = (node) => {
+    if ((ts.isMethodDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isIdentifier(node.name) && names.includes(node.name.text)) {
+      const a = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      const b = sf.getLineAndCharacterOfPosition(node.getEnd());
+      out.push(`${rel}:${a.line + 1}:${a.character}-${b.line + 1}:${b.character}`);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (out.length !== names.length) throw new Error(`tensor-kernels: found ${out.length} of ${names.join(', ')} in ${rel}`);
+  return out;
+}
+
+const CHUNKS = {
+  // optim: the optimizer loops moved in from @tensile/optim and the GELU/SiLU rows; nn: the JS norm rows
+  optim: () => members(`${K}js.ts`, ['silu', 'gelu', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'rprop', 'asgd']),
+  nn: () => [`${K}nn-js.ts`],
+  wasm: () => [`${K}wasm/elementwise.ts`, `${K}wasm/nn.ts`],
+  math: () => [`${K}erf.ts`, `${K}transcendental.ts`],
+  js: () => [`${K}js.ts`],
+};
+const chunk = process.env.TENSOR_CHUNK ?? '';
+const files = process.env.TENSOR_FILES ? process.env.TENSOR_FILES.split(',') : CHUNKS[chunk]?.();
+if (!files) throw new Error(`tensor-kernels: TENSOR_CHUNK must be one of ${Object.keys(CHUNKS).join(', ')} (or TENSOR_FILES=a.ts,b.ts:10-20)`);
+const name = `tensor-kernels-${chunk || 'files'}`;
+export default {
+  ...strykerConfig('tensor-kernels', files),
+  // Stryker's default puts `// @ts-nocheck` atop every src file of the sandbox, kernels.gen.ts
+  // too, and wasm.test.ts checks that file byte for byte against scripts/build-wasm.mjs's output.
+  // vitest does not type-check, so nothing needs the comment.
+  disableTypeChecks: false,
+  tempDirName: `.stryker-tmp-${name}`,
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+};

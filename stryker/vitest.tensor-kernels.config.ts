@@ -1,0 +1,29 @@
+import { strykerVitestConfig } from './vitest.base.js';
+
+/**
+ * Stryker's test run for the kernel TypeScript (stryker/tensor-kernels.config.mjs), per chunk
+ * (TENSOR_CHUNK, inherited by Stryker's test processes): the tests that call the kernel sets
+ * directly (JS rows against the module, bit for bit) and the ones with PyTorch fixtures or
+ * independent references for the same code. Trimmed per chunk: a surviving mutant runs every
+ * covering test, and the first run with every kernel test (22 files) took 20-40 s a mutant.
+ */
+const T = (names: string[]): string[] => names.map((n) => `packages/${n.includes('/') ? n : `tensor/test/${n}`}.test.ts`);
+const ACTIVATIONS = ['transcendental', 'gelu-exact', 'gelu-tanh', 'silu', 'fused-activations'];
+// wasm.test.ts for its ASGD describe (the JS asgd row against the module), functional-api for amsgrad's tie
+const OPTIMIZERS = ['optimizer-kernels', 'wasm', 'optim/test/optimizer-kernels', 'optim/test/adam-loop', 'optim/test/pytorch-fixtures', 'optim/test/functional-api'];
+const NORMS = ['layernorm-kernel', 'batchnorm-kernel', 'groupnorm-fused', 'wasm-nn', 'nn-fixtures'];
+const FILES: Record<string, string[]> = {
+  optim: T([...OPTIMIZERS, 'silu', 'gelu-exact', 'transcendental', 'kernel-rows']),
+  nn: T(NORMS),
+  wasm: T(['wasm-expish', 'kernels', ...OPTIMIZERS, ...NORMS]),
+  math: T(ACTIVATIONS),
+  js: T(['kernels', 'wasm-expish', 'kernel-rows', ...ACTIVATIONS, ...OPTIMIZERS]),
+};
+const chunk = process.env.TENSOR_CHUNK ?? '';
+const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().filter((f, i, all) => all.indexOf(f) === i));
+
+// The JS rows compute each element alike at any length: cap the optimizer-kernel tests' lengths
+// below the module's 32768-float chunk (those lengths test the module's chunking, i.e. the wasm
+// wrappers; the `wasm` chunk runs them all). See packages/tensor/test/optimizer-kernels.test.ts.
+if (chunk !== 'wasm') config.test!.env = { TENSILE_KERNEL_TEST_MAX_N: '5000' };
+export default config;
