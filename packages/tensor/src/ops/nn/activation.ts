@@ -3,10 +3,11 @@ import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { float32, float64 } from '../../dtype.js';
-import { div, gt, minimum, mul, sub, where } from '../binary.js';
+import { add, div, gt, minimum, mul, sub, where } from '../binary.js';
 import { sum } from '../reduce.js';
 import { clamp, exp, log1p, sigmoid, siluFused } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
+import { allocStorage } from '../../storage-pool.js';
 
 // ---- softmax ------------------------------------------------------------------------------
 
@@ -200,7 +201,54 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   expectTensor('softplus', 'input', x);
   if (typeof beta !== 'number' || !(beta !== 0 && Number.isFinite(beta))) throw new RangeError(`softplus: beta must be a finite non-zero number, got ${String(beta)}`);
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`softplus: threshold must be a number, got ${describe(threshold)}`);
+  if (x.dtype !== float32 && x.dtype !== float64) return softplusComposed(x, beta, threshold);
+  return softplusNode(x, beta, threshold);
+}
+
+/** Softplus composed from ops (float16/bfloat16, and the recorded backward's `z`). */
+function softplusComposed(x: Tensor, beta: number, threshold: number): Tensor {
   const bx = mul(x, beta);
   // NOTE: the soft branch sees min(βx, threshold), so exp never overflows where it is discarded
   return where(gt(bx, threshold), x, div(log1p(exp(minimum(bx, threshold))), beta));
+}
+
+/**
+ * Softplus as one node each way, as ATen's softplus kernels compute it, each operation in the
+ * input's dtype (float32: β and the threshold rounded to float32, e^x from the kernel set's
+ * `exp` over the whole array, log1p rounded from double): forward `βx > threshold ? x :
+ * log1p(e^(βx))/β`, backward `βx > threshold ? dy : dy·z/(z + 1)` with `z = e^(βx)` kept from
+ * the forward (ATen recomputes it: the same values). It was seven ops each way. A recorded
+ * backward (create_graph) composes the same formula from ops.
+ */
+function softplusNode(x: Tensor, beta: number, threshold: number): Tensor {
+  const f32 = x.dtype === float32;
+  const r = f32 ? Math.fround : (v: number): number => v;
+  const b = r(beta), th = r(threshold), n = x.numel();
+  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+  // z = e^(βx), the soft branch's exponential (read only where βx <= threshold).
+  const z = (f32 ? allocStorage(Float32Array, n) : allocStorage(Float64Array, n)) as unknown as Float64Array;
+  for (let i = 0; i < n; i++) z[i] = r(xd[xo + i]! * b);
+  if (f32) K().unary('exp', z as unknown as Float32Array, 0, z as unknown as Float32Array, 0, n);
+  else for (let i = 0; i < n; i++) z[i] = Math.exp(z[i]!);
+  const out = empty(x.shape, x.dtype);
+  const o = out.storage.data as Float64Array;
+  for (let i = 0; i < n; i++) {
+    const v = xd[xo + i]!;
+    o[i] = r(v * b) > th ? v : r(r(Math.log1p(z[i]!)) / b);
+  }
+  return record('softplus', out, [x], (g) => {
+    if (isGradEnabled() || g.dtype !== x.dtype) {
+      const bx = mul(x, beta), e = exp(minimum(bx, threshold));
+      return [where(gt(bx, threshold), g, div(mul(g, e), add(e, 1)))];
+    }
+    const [gd, go] = g._contiguousAny() as [Float64Array, number];
+    const [xd2, xo2] = x._contiguousAny() as [Float64Array, number];
+    const dx = empty(x.shape, x.dtype);
+    const d = dx.storage.data as Float64Array;
+    for (let i = 0; i < n; i++) {
+      const dy = gd[go + i]!, zi = z[i]!;
+      d[i] = r(xd2[xo2 + i]! * b) > th ? dy : r(r(dy * zi) / r(zi + 1));
+    }
+    return [dx];
+  }, [x]);
 }
