@@ -27,7 +27,7 @@ describe('softplus: one node each way', () => {
     const ys = y.toFloat32Array(), gs = x.grad!.toFloat32Array();
     xs.forEach((v, i) => {
       const [wy, wg] = reference(v, beta, th, dy[i]!);
-      for (const [got, want] of [[ys[i]!, wy], [gs[i]!, wg]]) {
+      for (const [got, want] of [[ys[i]!, wy], [gs[i]!, wg]] as const) {
         const ulp = Math.max(2 ** -149, Math.abs(want) * 2 ** -23);
         expect(Math.abs(got - want), `x = ${v}: ${got} vs ${want}`).toBeLessThanOrEqual(2 * ulp);
       }
