@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../src/kernels/js.js';
+import { layerNormRows } from '../src/kernels/nn-js.js';
 
 const SENTINEL = 7.25;
 type Floats = Float32Array | Float64Array;
@@ -33,6 +34,47 @@ describe('the JS silu and gelu rows write exactly their n elements at the offset
       for (let i = 0; i < outOff; i++) expect(out[i], `out[${i}] (before the row)`).toBe(SENTINEL);
       for (let i = outOff + n; i < out.length; i++) expect(out[i], `out[${i}] (after the row)`).toBe(SENTINEL);
       expect(Array.from(out.subarray(outOff, outOff + n))).toEqual(Array.from(exact));
+    });
+  }
+});
+
+/**
+ * LayerNorm's JS rows at widths that are not a multiple of 4. The module takes only widths with
+ * D % 4 === 0 (wasm/nn.ts falls back to these rows otherwise), so layernorm-kernel.test.ts's
+ * "module = JS" rows at D = 6 and 130 compare the JS rows with themselves; here they are checked
+ * against the order their doc comment states (s_k over the elements i ≡ k (mod 4), in order;
+ * (s0 + s2) + (s1 + s3)), on float64 rows whose sums depend on the order (magnitudes 2^-30 to
+ * 2^60), and nothing is written past the rows.
+ */
+describe('layerNormRows: widths D % 4 = 1, 2, 3 (the JS rows only) in the documented four-way order', () => {
+  const fourWay = (v: number[]): number => { const s = [0, 0, 0, 0]; v.forEach((u, i) => { s[i % 4] = s[i % 4]! + u; }); return (s[0]! + s[2]!) + (s[1]! + s[3]!); };
+  const value = (i: number): number => (i % 3 === 0 ? -1 : 1) * 2 ** ((i * 37) % 91 - 30) * (1 + (i % 7) / 8);
+  for (const D of [1, 2, 3, 5, 6, 7, 11]) for (const affine of ['w, b', 'w', 'b', 'none'] as const) {
+    it(`D = ${D}, ${affine}`, () => {
+      // rows 0-2: magnitudes 2^-30 to 2^60; rows 3-6: 2^53 in lane r - 3, ones elsewhere (where
+      // the lane an element is added to decides whether a 1 survives next to 2^53)
+      const R = 7, xOff = 2, eps = 1e-5;
+      const x = Float64Array.from({ length: xOff + R * D + 4 }, (_, i) => {
+        const r = Math.floor((i - xOff) / D), j = (i - xOff) % D;
+        return r >= 3 && r < R ? (j % 4 === r - 3 ? 2 ** 53 : 1) : value(i);
+      });
+      const w = Float64Array.from({ length: D + 1 }, (_, j) => 0.5 + j / 3), b = Float64Array.from({ length: D + 2 }, (_, j) => j - 2.25);
+      const useW = affine === 'w, b' || affine === 'w', useB = affine === 'w, b' || affine === 'b';
+      const y = new Float64Array(R * D + 2).fill(SENTINEL), mean = new Float64Array(R + 1).fill(SENTINEL), invstd = new Float64Array(R + 1).fill(SENTINEL);
+      layerNormRows(x, xOff, R, D, useW ? w : null, 1, useB ? b : null, 2, eps, y, mean, invstd);
+      for (let r = 0; r < R; r++) {
+        const row = Array.from(x.subarray(xOff + r * D, xOff + (r + 1) * D));
+        const m = fourWay(row) / D, is = 1 / Math.sqrt(fourWay(row.map((u) => (u - m) * (u - m))) / D + eps);
+        expect(mean[r], `mean[${r}]`).toBe(m);
+        expect(invstd[r], `invstd[${r}]`).toBe(is);
+        row.forEach((u, j) => {
+          let want = (u - m) * is;
+          if (useW) want *= w[1 + j]!;
+          if (useB) want += b[2 + j]!;
+          expect(y[r * D + j], `y[${r}, ${j}]`).toBe(want);
+        });
+      }
+      expect([y[R * D], y[R * D + 1], mean[R], invstd[R]]).toEqual([SENTINEL, SENTINEL, SENTINEL, SENTINEL]);
     });
   }
 });
