@@ -1,5 +1,5 @@
 /**
- * `npm run ulp`: the float32 exp, sigmoid and tanh kernels over all 2^32 float32 inputs,
+ * `npm run ulp`: the float32 exp, sigmoid, tanh and log kernels over all 2^32 float32 inputs,
  * against the correctly rounded results (Math's double function rounded once to float32: within
  * a double ulp, so off only where the exact value lies within about 2^-29 float32 ulps of a
  * rounding boundary). Prints the largest distance in ulps (adjacent float32 values are 1 apart;
@@ -11,15 +11,16 @@
 import { kernels, setBackend } from '@tensile/tensor';
 import { jsKernels } from '../src/kernels/js.js';
 
-type Kind = 'exp' | 'sigmoid' | 'tanh';
+type Kind = 'exp' | 'sigmoid' | 'tanh' | 'log';
 const reference: Record<Kind, (x: number) => number> = {
   exp: Math.exp,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: Math.tanh,
+  log: Math.log,
 };
 const fullJs = process.argv.includes('--full-js');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--')) as Kind[];
-const kinds: Kind[] = only.length ? only : ['exp', 'sigmoid', 'tanh'];
+const kinds: Kind[] = only.length ? only : ['exp', 'sigmoid', 'tanh', 'log'];
 
 setBackend('wasm');
 const k = kernels();

@@ -1,5 +1,5 @@
 // `npm run ulp`: bundles scripts/ulp-main.ts (tensile from its TypeScript source) and runs it.
-// Arguments pass through: a subset of `exp sigmoid tanh`, and `--full-js`.
+// Arguments pass through: a subset of `exp sigmoid tanh log`, and `--full-js`.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,6 +9,8 @@ declare class TextDecoder {
   decode(input?: Uint8Array): string;
 }
 declare function atob(data: string): string;
+/** A timer (the storage cache's turn-of-the-event-loop probe and idle trim: storage-pool.ts). */
+declare function setTimeout(callback: () => void, ms?: number): unknown;
 /** The part of the WebAssembly JS API the WASM kernels use (browsers, Node, Deno, Bun). */
 declare namespace WebAssembly {
   class Module {

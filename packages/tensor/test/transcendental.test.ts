@@ -1,5 +1,5 @@
 /**
- * The float32 exp, sigmoid, tanh and GELU kernels (kernels/transcendental.ts and the module's
+ * The float32 exp, sigmoid, tanh, log and GELU kernels (kernels/transcendental.ts and the module's
  * f32x4 `expf`): the same bits from both kernel sets on every exponent and around every branch and
  * clamp; every call size around the v128 groups and the staging chunk, at unaligned offsets,
  * writing nothing outside its range; and the accuracy bound on a sample (`npm run ulp` checks
@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { kernels, tensor } from '@tensile/tensor';
 import { jsKernels } from '../src/kernels/js.js';
-import { expf, geluBackwardf, geluf, sigmoidf, siluBackwardf, siluf, tanhf } from '../src/kernels/transcendental.js';
+import { expf, geluBackwardf, geluf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from '../src/kernels/transcendental.js';
 
-const KINDS = ['exp', 'sigmoid', 'tanh'] as const;
+const KINDS = ['exp', 'sigmoid', 'tanh', 'log'] as const;
 type Kind = (typeof KINDS)[number];
-const scalar: Record<Kind, (x: number) => number> = { exp: expf, sigmoid: sigmoidf, tanh: tanhf };
-const exact: Record<Kind, (x: number) => number> = { exp: Math.exp, sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh };
+const scalar: Record<Kind, (x: number) => number> = { exp: expf, sigmoid: sigmoidf, tanh: tanhf, log: logf };
+const exact: Record<Kind, (x: number) => number> = { exp: Math.exp, sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh, log: Math.log };
 const wasm = kernels();
 
 const f32 = (b: number): number => new Float32Array(new Uint32Array([b]).buffer)[0]!;
@@ -31,7 +31,8 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
 /** Every exponent (both signs, several mantissas), the specials, and both sides of each branch point and clamp. */
 function inputs(): Float32Array {
   const xs: number[] = [0, -0, Infinity, -Infinity, NaN, f32(0x7fc00001), f32(0xffc00000), f32(1), f32(0x80000001), f32(0x7f7fffff), f32(0xff7fffff)];
-  for (const p of [0.625, 2 ** -12, 88.72283935546875, 88.7228, 89, 104, 103.97207708, 87.33654, 9.010913, 0.34657359, 1, 2, 0.5]) {
+  // (log's: 1, √½ (the mantissa's split), 2^-126 (the smallest normal), powers of two)
+  for (const p of [0.625, 2 ** -12, 88.72283935546875, 88.7228, 89, 104, 103.97207708, 87.33654, 9.010913, 0.34657359, 1, 2, 0.5, Math.SQRT1_2, 2 ** -126, 2 ** -100, 2 ** 100]) {
     for (const s of [1, -1]) {
       const v = Math.fround(s * p), b = new Uint32Array(new Float32Array([v]).buffer)[0]!;
       for (let d = -3; d <= 3; d++) xs.push(f32(b + d));
@@ -43,7 +44,7 @@ function inputs(): Float32Array {
   return Float32Array.from(xs);
 }
 
-describe('float32 exp, sigmoid, tanh: one algorithm, the same bits in both kernel sets', () => {
+describe('float32 exp, sigmoid, tanh, log: one algorithm, the same bits in both kernel sets', () => {
   const x = inputs();
   for (const kind of KINDS) {
     it(`${kind}: module = JS rows = the scalar function, ${x.length} inputs`, () => {
@@ -67,10 +68,15 @@ describe('float32 exp, sigmoid, tanh: one algorithm, the same bits in both kerne
     expect([sigmoidf(0), sigmoidf(Infinity), sigmoidf(-Infinity), sigmoidf(100)]).toEqual([0.5, 1, 0, 1]);
     // e^-x overflows float32 below -88.72: 0, as PyTorch's float kernel `1 / (1 + exp(-x))` gives
     expect(sigmoidf(-89)).toBe(0);
+    // log: NaN below 0 (-0 is 0), -inf at ±0, +inf at +inf, exact at 1 and at powers of two's multiples of ln 2's float
+    expect([logf(0), logf(-0), logf(Infinity), logf(1)]).toEqual([-Infinity, -Infinity, Infinity, 0]);
+    expect([logf(-1), logf(-Infinity), logf(NaN), logf(f32(0x80000001))].every(Number.isNaN)).toBe(true);
+    expect(logf(f32(1))).toBe(Math.fround(Math.log(f32(1)))); // the smallest subnormal: -103.28
+    expect(logf(2)).toBe(Math.fround(Math.LN2));
   });
 
-  it('accuracy on the sample: exp and tanh within 1 ulp, sigmoid within 2 where e^-x is finite (npm run ulp: all inputs)', () => {
-    const bound: Record<Kind, number> = { exp: 1, sigmoid: 2, tanh: 1 };
+  it('accuracy on the sample: exp, tanh and log within 1 ulp, sigmoid within 2 where e^-x is finite (npm run ulp: all inputs)', () => {
+    const bound: Record<Kind, number> = { exp: 1, sigmoid: 2, tanh: 1, log: 1 };
     for (const kind of KINDS) {
       let worst = 0;
       for (const v of x) {
@@ -104,6 +110,7 @@ describe('float32 exp, sigmoid, tanh: one algorithm, the same bits in both kerne
     const v = tensor([0.3, -2.5, 40], { dtype: 'float64' });
     expect(Array.from(v.exp().toTypedArray() as Float64Array)).toEqual([Math.exp(0.3), Math.exp(-2.5), Math.exp(40)]);
     expect(Array.from(v.tanh().toTypedArray() as Float64Array)).toEqual([Math.tanh(0.3), Math.tanh(-2.5), Math.tanh(40)]);
+    expect(Array.from(v.abs().log().toTypedArray() as Float64Array)).toEqual([Math.log(0.3), Math.log(2.5), Math.log(40)]);
   });
 });
 

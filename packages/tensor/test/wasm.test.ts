@@ -33,8 +33,9 @@ describe('the WebAssembly module', () => {
   // until issue 25's GELU kernel (8507 bytes); 16 KiB with its LayerNorm, BatchNorm and SiLU
   // kernels (12333 bytes), since nn and F became tree-shakable (the first program's bundle fell
   // from 99 to 62 KiB gzip) and gzip stores the four builds nearly as one (measured: 5.4 KiB
-  // gzip for the four base64 strings, 4.9 for one).
-  it('each build stays under 16 KiB (it ships inside every bundle as base64)', () => {
+  // gzip for the four base64 strings, 4.9 for one). 20 KiB with log (16428 bytes; the first
+  // program's bundle stays within its own gzip budget, packaging.test.ts).
+  it('each build stays under 20 KiB (it ships inside every bundle as base64)', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
     const builds = src.split('export const ').slice(1);
     expect(builds.map((b) => b.slice(0, b.indexOf(' ')))).toEqual(['wasmBase64', 'wasmSharedBase64', 'wasmRelaxedBase64', 'wasmRelaxedSharedBase64']);
@@ -43,7 +44,7 @@ describe('the WebAssembly module', () => {
       const bytes = Buffer.from(b64, 'base64');
       expect(bytes.subarray(0, 4).toString('latin1')).toBe('\0asm'); // decoded whole: a module header
       expect(bytes.length).toBeGreaterThan(1000);
-      expect(bytes.length).toBeLessThan(16 * 1024);
+      expect(bytes.length).toBeLessThan(20 * 1024);
     }
   });
 });

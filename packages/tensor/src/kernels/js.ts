@@ -1,6 +1,6 @@
 import { erf, erfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
-import { expf, geluBackwardf, geluf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
+import { expf, geluBackwardf, geluf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -81,7 +81,10 @@ const U: Record<UnaryKind, URow> = {
     if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = expf(a[ai + i]!);
     else for (let i = 0; i < n; i++) o[oi + i] = Math.exp(a[ai + i]!);
   },
-  log: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log(a[ai + i]!); },
+  log: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = logf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) o[oi + i] = Math.log(a[ai + i]!);
+  },
   log1p: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log1p(a[ai + i]!); },
   sqrt: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.sqrt(a[ai + i]!); },
   abs: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.abs(a[ai + i]!); },

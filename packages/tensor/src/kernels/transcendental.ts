@@ -1,7 +1,7 @@
 /**
- * float32 `exp`, `sigmoid` and `tanh`: Cephes' `expf` and `tanhf` (Cody–Waite range reduction,
- * minimax polynomials), the algorithm the WebAssembly module runs in f32x4 lanes (`$exp4`,
- * `$tanh4` in kernels.wat). Every step here is one float32 operation, `Math.fround` of the
+ * float32 `exp`, `sigmoid`, `tanh` and `log`: Cephes' `expf`, `tanhf` and `logf` (Cody–Waite
+ * range reduction, minimax polynomials), the algorithm the WebAssembly module runs in f32x4
+ * lanes (`$exp4`, `$tanh4`, `$log4` in kernels.wat). Every step here is one float32 operation, `Math.fround` of the
  * double result (for `+ - * /` of float32 values that is the float32 operation itself), in the
  * module's order and without fused multiply-adds, so both kernel sets give the same bits for
  * every input (test/transcendental.test.ts checks it on every exponent and around each branch).
@@ -43,6 +43,51 @@ export function expf(x: number): number {
   // 2^n in two halves (each a normal float32), so a subnormal result rounds once
   const k = n | 0, k1 = k >> 1;
   return r(r(y * POW2[k1 + 128]!) * POW2[k - k1 + 128]!);
+}
+
+// Cephes' logf: x = m·2^e with m in [√½, √2), log x = (m − 1) − (m − 1)²/2 + (m − 1)³·L(m − 1)
+// + e·ln 2, ln 2 as Q1 + Q2 (Q1 has 9 significant bits: e·Q1 is exact).
+const SQRTHF = r(Math.SQRT1_2);
+// Cephes' coefficients as written there, rounded to float32 (the .wat spells the same bits)
+const L0 = r(7.0376836292e-2), L1 = r(-1.1514610310e-1), L2 = r(1.1676998740e-1), L3 = r(-1.2420140846e-1);
+const L4 = r(1.4249322787e-1), L5 = r(-1.6668057665e-1), L6 = r(2.0000714765e-1), L7 = r(-2.4999993993e-1);
+const L8 = r(3.3333331174e-1);
+const Q1 = C1, Q2 = C2;
+/** A float32's bits, through one shared word. */
+const F32 = new Float32Array(1), I32 = new Int32Array(F32.buffer);
+
+/**
+ * @internal log x of a float32 `x`, as a float32 (the module's op 7): NaN below 0 (and for
+ * NaN), -inf at ±0, +inf at +inf; subnormals scaled by 2^23 first.
+ */
+export function logf(x: number): number {
+  if (!(x >= 0)) return NaN;
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return x;
+  const sub = x < 1.1754943508222875e-38; // below the smallest normal float32
+  F32[0] = sub ? x * 8388608 : x;
+  const bits = I32[0]!;
+  let e = ((bits >> 23) & 0xff) - 126 - (sub ? 23 : 0);
+  I32[0] = (bits & 0x807fffff) | 0x3f000000; // the mantissa as a float in [0.5, 1)
+  const m = F32[0]!;
+  let t: number;
+  if (m < SQRTHF) {
+    e -= 1;
+    t = r(r(m + m) - 1);
+  } else t = r(m - 1);
+  const z = r(t * t);
+  let y = r(r(L0 * t) + L1);
+  y = r(r(y * t) + L2);
+  y = r(r(y * t) + L3);
+  y = r(r(y * t) + L4);
+  y = r(r(y * t) + L5);
+  y = r(r(y * t) + L6);
+  y = r(r(y * t) + L7);
+  y = r(r(y * t) + L8);
+  y = r(r(y * t) * z);
+  y = r(y + r(Q2 * e));
+  y = r(y + r(-0.5 * z));
+  return r(r(t + y) + r(Q1 * e));
 }
 
 /**

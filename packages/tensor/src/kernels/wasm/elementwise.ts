@@ -15,7 +15,7 @@ import type { Instance } from './module.js';
 export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 /** The unary kinds the module's `expf` computes, by its op number. */
-const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5 };
+const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5, log: 7 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
@@ -267,7 +267,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     return true;
   };
   /**
-   * exp, sigmoid or tanh of `n` floats streamed through the module (f32x4 lanes, the same bits as
+   * exp, sigmoid, tanh, GELU, SiLU or log of `n` floats streamed through the module (f32x4 lanes, the same bits as
    * the JS kernel's `transcendental.ts`); false below EXPF_MIN. The kernel runs whole v128s: a
    * chunk's last group reads and writes up to three floats past it, inside the staging areas.
    */

@@ -1033,9 +1033,42 @@
         (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))) (local.get $ph)) (f64x2.splat (f64.const 1)))))
       (v128.and (local.get $a) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
 
+  ;; log x (Cephes' logf; kernels/transcendental.ts's logf runs the same steps): x = m·2^e with m
+  ;; in [√½, √2) (subnormals scaled by 2^23 first), t = m - 1, log x = t - t²/2 + t³·L(t) + e·ln 2
+  ;; (ln 2 as 0x1.63p-1 + -0x1.bd0106p-13, e·0x1.63p-1 exact); NaN below 0 and for NaN, -inf at
+  ;; ±0, +inf at +inf.
+  (func $log4 (param $x v128) (result v128)
+    (local $sub v128) (local $s v128) (local $e v128) (local $m v128) (local $c v128) (local $t v128) (local $z v128) (local $y v128) (local $fe v128)
+    (local.set $sub (f32x4.lt (local.get $x) (f32x4.splat (f32.const 0x1p-126))))
+    (local.set $s (v128.bitselect (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0x1p23))) (local.get $x) (local.get $sub)))
+    (local.set $e (i32x4.sub (i32x4.sub (v128.and (i32x4.shr_u (local.get $s) (i32.const 23)) (v128.const i32x4 0xff 0xff 0xff 0xff))
+      (v128.const i32x4 126 126 126 126)) (v128.and (local.get $sub) (v128.const i32x4 23 23 23 23))))
+    (local.set $m (v128.or (v128.and (local.get $s) (v128.const i32x4 0x807fffff 0x807fffff 0x807fffff 0x807fffff)) (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+    ;; below √½: e - 1 and t = (m + m) - 1 (the mask's lanes are -1, and m + 0 is m)
+    (local.set $c (f32x4.lt (local.get $m) (f32x4.splat (f32.const 0x1.6a09e6p-1))))
+    (local.set $e (i32x4.add (local.get $e) (local.get $c)))
+    (local.set $t (f32x4.sub (f32x4.add (local.get $m) (v128.and (local.get $m) (local.get $c))) (f32x4.splat (f32.const 1))))
+    (local.set $z (f32x4.mul (local.get $t) (local.get $t)))
+    (local.set $y (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.204376p-4)) (local.get $t)) (f32x4.splat (f32.const -0x1.d7a37p-4))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const 0x1.de4a34p-4))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const -0x1.fcba9ep-4))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const 0x1.23d37ep-3))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const -0x1.555cap-3))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const 0x1.999d58p-3))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const -0x1.fffff8p-3))))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $t)) (f32x4.splat (f32.const 0x1.555554p-2))))
+    (local.set $y (f32x4.mul (f32x4.mul (local.get $y) (local.get $t)) (local.get $z)))
+    (local.set $fe (f32x4.convert_i32x4_s (local.get $e)))
+    (local.set $y (f32x4.add (local.get $y) (f32x4.mul (f32x4.splat (f32.const -0x1.bd0106p-13)) (local.get $fe))))
+    (local.set $y (f32x4.add (local.get $y) (f32x4.mul (f32x4.splat (f32.const -0.5)) (local.get $z))))
+    (local.set $y (f32x4.add (f32x4.add (local.get $t) (local.get $y)) (f32x4.mul (f32x4.splat (f32.const 0x1.63p-1)) (local.get $fe))))
+    (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f32x4.eq (local.get $x) (f32x4.splat (f32.const inf)))))
+    (local.set $y (v128.bitselect (f32x4.splat (f32.const -inf)) (local.get $y) (f32x4.eq (local.get $x) (f32x4.splat (f32.const 0)))))
+    (v128.bitselect (f32x4.splat (f32.const nan)) (local.get $y) (v128.not (f32x4.ge (local.get $x) (f32x4.splat (f32.const 0))))))
+
   ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, op 3 GELU (x·0.5)·(1 + erf(x·√½)), op 4
   ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)), op 5 SiLU x / (1 + e^-x), op 6
-  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x); the backward ops read dy from o
+  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x), op 7 log x; the backward ops read dy from o
   ;; and overwrite it; of n float32s from x to o, four at a time (a last partial group reads and
   ;; writes up to three floats past n: callers stage through scratch rounded up to whole v128s).
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
@@ -1050,6 +1083,7 @@
       (if (i32.and (i32.const 98) (i32.shl (i32.const 1) (local.get $op))) ;; ops 1, 5, 6
         (then (local.set $d (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v)))))))
       (v128.store (local.get $o)
+        (if (result v128) (i32.eq (local.get $op) (i32.const 7)) (then (call $log4 (local.get $v))) (else
         (if (result v128) (i32.eqz (local.get $op)) (then (call $exp4 (local.get $v)))
         (else (if (result v128) (i32.eq (local.get $op) (i32.const 1)) (then (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
         (else (if (result v128) (i32.eq (local.get $op) (i32.const 2)) (then (call $tanh4 (local.get $v)))
@@ -1063,7 +1097,7 @@
         (else
           (local.set $d (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
           (f32x4.mul (f32x4.mul (v128.load (local.get $o)) (local.get $d))
-            (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))))))))))))))
+            (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))))))))))))))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $l))))
