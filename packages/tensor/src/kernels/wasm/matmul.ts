@@ -73,7 +73,10 @@ export function makeMatmul(pool: ThreadPool): Kernels['matmul'] {
       for (let u = 0; u < t; u++) at += 256 * (cuts[u + 1]! - cuts[u]! + 7 & ~7) + 128 * 256;
       return [at, at + 256 * (cuts[t + 1]! - cuts[t]! + 7 & ~7)];
     };
-    const mm = pool.instance;
+    // A product that runs here alone stages into the one-thread instance, as with no threads:
+    // V8 copies into a shared memory more slowly (threads.ts), and a step whose products are
+    // all below THREAD_MIN (the CNN's) should cost on 2 threads what it costs on one.
+    const mm = parts > 1 ? pool.instance : pool.single;
     const w = mm.tryReserve(scratch(parts)[0]);
     if (!w) return js(); // the module's memory cannot grow that far (4 GiB at most)
     let as: [number, number] = [aRs, aCs], bs: [number, number] = [bRs, bCs];

@@ -127,7 +127,8 @@ export class ThreadPool {
   helpers: Helper[] = [];
   instance: Instance;
 
-  constructor(private readonly single: Instance, private readonly relaxed: boolean) {
+  /** `single`: the one-thread instance, where products too small to split run (staging into shared memory is slower). */
+  constructor(readonly single: Instance, private readonly relaxed: boolean) {
     this.instance = single;
   }
 
