@@ -90,7 +90,8 @@ describe('ASGD update: wasm is bit-identical to js', () => {
   // Around the vector width and the module's 32768-float staging chunk. TENSILE_KERNEL_TEST_MAX_N
   // (default: every size) caps them where Stryker mutates the JS row, which computes each element
   // alike at any length (stryker/vitest.tensor-kernels.config.ts).
-  const maxN = Number(process.env.TENSILE_KERNEL_TEST_MAX_N ?? Infinity);
+  // (read through globalThis: this file also runs in the playground's in-page self-test, where there is no process)
+  const maxN = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env['TENSILE_KERNEL_TEST_MAX_N'] ?? Infinity);
   const sizes = [0, 1, 3, 4, 5, 7, 64, 1001, 8193, 32767, 32768, 32769, 70003].filter((n) => n <= maxN);
   for (const [label, decay, negEta, mu, wd] of cases) {
     it(`${label}, sizes ${sizes.join(', ')}, at odd offsets`, () => {
