@@ -78,3 +78,24 @@ describe('layerNormRows: widths D % 4 = 1, 2, 3 (the JS rows only) in the docume
     });
   }
 });
+
+/**
+ * The JS ASGD row at offsets (a parameter can be a view into a larger storage): it updates
+ * p[pOff..pOff+n) and ax[axOff..axOff+n) and nothing after them, in each of its three loops
+ * (no weight decay with mu = 1 and mu ≠ 1, weight decay). wasm.test.ts checks its values against
+ * the module on arrays that end where the row ends.
+ */
+describe('the JS asgd row writes exactly its n elements at the offsets', () => {
+  for (const [label, mu, wd] of [['wd 0, mu 1', 1, 0], ['wd 0, mu 0.5', 0.5, 0], ['wd 0.1, mu 0.5', 0.5, Math.fround(0.1)]] as const) {
+    it(label, () => {
+      const n = 9, pOff = 2, gOff = 1, axOff = 3;
+      const p = Float32Array.from({ length: pOff + n + 3 }, (_, i) => (i < pOff || i >= pOff + n ? SENTINEL : 1 + i / 4));
+      const ax = Float32Array.from({ length: axOff + n + 3 }, (_, i) => (i < axOff || i >= axOff + n ? SENTINEL : 2 - i / 8));
+      const g = Float32Array.from({ length: gOff + n + 3 }, (_, i) => 0.5 - i / 16);
+      jsKernels.asgd(p, pOff, g, gOff, ax, axOff, n, Math.fround(0.999), -0.01, mu, wd);
+      expect(Array.from(p.subarray(0, pOff)).concat(Array.from(p.subarray(pOff + n)))).toEqual(Array(pOff + 3).fill(SENTINEL));
+      expect(Array.from(ax.subarray(0, axOff)).concat(Array.from(ax.subarray(axOff + n)))).toEqual(Array(axOff + 3).fill(SENTINEL));
+      expect(p.subarray(pOff, pOff + n).every((v) => v !== SENTINEL && Number.isFinite(v))).toBe(true);
+    });
+  }
+});
