@@ -42,7 +42,22 @@ const CHUNKS = {
   wasm: () => [`${K}wasm/elementwise.ts`, `${K}wasm/nn.ts`],
   math: () => [`${K}erf.ts`, `${K}transcendental.ts`],
   js: () => [`${K}js.ts`],
+  // the fourth session's: the storage cache, logf, the softplus node (the thread pool's browser
+  // spawning is tested in Chromium, out of Stryker's reach, and by threads-spawn.test.ts)
+  session4: () => ['packages/tensor/src/storage-pool.ts', ...functions(`${K}transcendental.ts`, ['logf']), ...functions('packages/tensor/src/ops/nn/activation.ts', ['softplus', 'softplusNode'])],
 };
+
+/** Stryker mutate ranges of the top-level functions named `names` in `rel`. */
+function functions(rel, names) {
+  const text = readFileSync(join(repo, rel), 'utf8');
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const out = sf.statements.filter((n) => ts.isFunctionDeclaration(n) && n.name && names.includes(n.name.text)).map((n) => {
+    const a = sf.getLineAndCharacterOfPosition(n.getStart(sf)), b = sf.getLineAndCharacterOfPosition(n.getEnd());
+    return `${rel}:${a.line + 1}:${a.character}-${b.line + 1}:${b.character}`;
+  });
+  if (out.length !== names.length) throw new Error(`tensor-kernels: found ${out.length} of ${names.join(', ')} in ${rel}`);
+  return out;
+}
 const chunk = process.env.TENSOR_CHUNK ?? '';
 const files = process.env.TENSOR_FILES ? process.env.TENSOR_FILES.split(',') : CHUNKS[chunk]?.();
 if (!files) throw new Error(`tensor-kernels: TENSOR_CHUNK must be one of ${Object.keys(CHUNKS).join(', ')} (or TENSOR_FILES=a.ts,b.ts:10-20)`);

@@ -18,6 +18,7 @@ const FILES: Record<string, string[]> = {
   wasm: T(['wasm-expish', 'kernels', ...OPTIMIZERS, ...NORMS]),
   math: T(ACTIVATIONS),
   js: T(['kernels', 'wasm-expish', 'kernel-rows', ...ACTIVATIONS, ...OPTIMIZERS]),
+  session4: T(['storage-pool', 'transcendental', 'softplus', 'nn-layers-parity', 'nn-layers']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';
 const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().filter((f, i, all) => all.indexOf(f) === i));

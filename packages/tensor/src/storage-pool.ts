@@ -35,6 +35,7 @@ export const MIN_BYTES = 4096;
  * and a 128 MiB bound dropped half of what it freed and kept it at 1.2k examples/s, not 4.7–7.3k.
  */
 export const MAX_CACHED_BYTES = 512 * 2 ** 20;
+let maxCached = MAX_CACHED_BYTES;
 /** A cache from which nothing was taken for this long is emptied (training stopped: give the memory back). */
 export const IDLE_MS = 1000;
 /**
@@ -45,6 +46,7 @@ export const IDLE_MS = 1000;
  * when: by then the finalizers of whatever was collected have run or are queued).
  */
 export const MAX_PENDING_BYTES = 128 * 2 ** 20;
+let maxPending = MAX_PENDING_BYTES;
 
 const cache = new Map<number, ArrayBuffer[]>();
 let cachedBytes = 0;
@@ -64,7 +66,7 @@ function turned(): void {
 function release([buffer, registered]: [ArrayBuffer, number]): void {
   pendingBytes -= registered;
   const bytes = buffer.byteLength; // 0 once transferred (postMessage): nothing to reuse
-  if (!on || bytes < MIN_BYTES || cachedBytes + bytes > MAX_CACHED_BYTES) return;
+  if (!on || bytes < MIN_BYTES || cachedBytes + bytes > maxCached) return;
   let list = cache.get(bytes);
   if (!list) cache.set(bytes, (list = []));
   list.push(buffer);
@@ -102,7 +104,7 @@ type StorageArrayType = { new (n: number): StorageArray; new (buffer: ArrayBuffe
  */
 export function allocStorage<A extends StorageArray>(type: { new (n: number): A; readonly BYTES_PER_ELEMENT: number }, n: number): A {
   const bytes = n * type.BYTES_PER_ELEMENT;
-  if (!on || bytes < MIN_BYTES || sinceTurn + bytes > MAX_PENDING_BYTES) return new type(n);
+  if (!on || bytes < MIN_BYTES || sinceTurn + bytes > maxPending) return new type(n);
   const buffer = cache.get(bytes)?.pop();
   let out: A;
   if (buffer) {
@@ -123,10 +125,13 @@ export function allocStorage<A extends StorageArray>(type: { new (n: number): A;
 
 /**
  * @internal Turns the cache on or off (on by default outside Node; tests turn it on in Node);
- * off also empties it. Returns the previous setting.
+ * off also empties it. `limits` replace MAX_CACHED_BYTES and MAX_PENDING_BYTES (tests; omitted,
+ * the defaults). Returns the previous setting.
  */
-export function setStorageReuse(enabled: boolean): boolean {
+export function setStorageReuse(enabled: boolean, limits: { maxCachedBytes?: number; maxPendingBytes?: number } = {}): boolean {
   const was = on;
+  maxCached = limits.maxCachedBytes ?? MAX_CACHED_BYTES;
+  maxPending = limits.maxPendingBytes ?? MAX_PENDING_BYTES;
   on = enabled && registry !== undefined;
   if (!on) {
     cache.clear();

@@ -6,7 +6,7 @@
  * own values are in nn-layers-parity.test.ts (fixtures from PyTorch 1.13).
  */
 import { describe, expect, it } from 'vitest';
-import { F, float64, grad, tensor } from '@tensile/tensor';
+import { F, float16, float64, grad, kernels, ones, tensor } from '@tensile/tensor';
 
 const f = Math.fround;
 /** PyTorch's float32 softplus and its gradient, in doubles rounded to float32 at the end. */
@@ -48,6 +48,46 @@ describe('softplus: one node each way', () => {
     y.sum().backward();
     expect(Array.from(y.toTypedArray() as Float64Array)).toEqual([-3, 0.25, 19, 21].map((v) => (v > 20 ? v : Math.log1p(Math.exp(v)))));
     expect(Array.from(x.grad!.toTypedArray() as Float64Array)).toEqual([-3, 0.25, 19, 21].map((v) => (v > 20 ? 1 : Math.exp(v) / (Math.exp(v) + 1))));
+  });
+
+  it('float32: every operation rounded to float32, e^(βx) from the kernel set\'s exp (ATen\'s order), bit for bit', () => {
+    const vs = [-9.5, -2, -0.3, 0, 0.7, 1.9, 4.4, 13.25, 19.5].map(f), beta = 1.5, th = 20;
+    const x = tensor(vs, { requiresGrad: true });
+    const y = F.softplus(x, beta, th);
+    y.backward(tensor(vs.map((_, i) => i - 3.5)));
+    const bx = Float32Array.from(vs, (v) => f(v * f(beta)));
+    const z = new Float32Array(bx.length);
+    kernels().unary('exp', bx, 0, z, 0, bx.length);
+    const want = vs.map((v, i) => (bx[i]! > th ? v : f(f(Math.log1p(z[i]!)) / f(beta))));
+    const wantGrad = vs.map((_, i) => { const dy = i - 3.5; return bx[i]! > th ? dy : f(f(dy * z[i]!) / f(z[i]! + 1)); });
+    expect(Array.from(y.toFloat32Array())).toEqual(want);
+    expect(Array.from(x.grad!.toFloat32Array())).toEqual(wantGrad);
+    expect(y.gradFn!.name).toBe('softplus');
+  });
+
+  it('float16 goes through the composed ops, which refuse it (float16 is a storage dtype here)', () => {
+    expect(() => F.softplus(tensor([1, 2], { dtype: float16 }))).toThrow("not implemented for 'Half'");
+  });
+
+  it('a backward after the input was changed in place is refused (the input is saved)', () => {
+    const leaf = tensor([0.5, -1, 2], { requiresGrad: true });
+    const x = leaf.mul(1);
+    const y = F.softplus(x);
+    x.add_(1);
+    expect(() => y.sum().backward()).toThrow('softplus: a tensor saved for backward was modified by an in-place operation');
+  });
+
+  it.each([
+    [() => F.softplus(3 as never), TypeError, 'softplus: input must be a Tensor'],
+    [() => F.softplus(ones([1]), 0), RangeError, 'softplus: beta must be a finite non-zero number, got 0'],
+    [() => F.softplus(ones([1]), Number.NaN), RangeError, 'softplus: beta must be a finite non-zero number, got NaN'],
+    [() => F.softplus(ones([1]), Infinity), RangeError, 'softplus: beta must be a finite non-zero number, got Infinity'],
+    [() => F.softplus(ones([1]), 'a' as never), RangeError, 'softplus: beta must be a finite non-zero number, got a'],
+    [() => F.softplus(ones([1]), 1, Number.NaN), TypeError, 'softplus: threshold must be a number, got number NaN'],
+    [() => F.softplus(ones([1]), 1, 'x' as never), TypeError, 'softplus: threshold must be a number, got string x'],
+  ] as const)('refuses bad arguments, naming them (%#)', (fn, type, message) => {
+    expect(fn).toThrow(type);
+    expect(fn).toThrow(message);
   });
 
   it('create_graph: the recorded backward gives the second derivative σ(βx)(1 − σ(βx))·β', () => {

@@ -19,11 +19,11 @@ async function collect(): Promise<void> {
   }
 }
 
-let was = false;
+let was: boolean | undefined;
 beforeAll(() => {
   was = setStorageReuse(true);
 });
-afterAll(() => setStorageReuse(was));
+afterAll(() => setStorageReuse(was!));
 
 const N = 4096; // floats: 16 KiB, past MIN_BYTES
 
@@ -35,6 +35,10 @@ async function emptyCache(): Promise<void> {
 }
 
 describe('storage memory of collected tensors is reused', () => {
+  it('is off by default in Node (whose allocator reuses freed memory itself)', () => {
+    expect(was).toBe(false);
+  });
+
   it('a collected tensor\'s buffer is cached, and the next storage of that byte length takes it, zero-filled', async () => {
     await emptyCache();
     (() => {
@@ -47,6 +51,7 @@ describe('storage memory of collected tensors is reused', () => {
     const served = cached.reused;
     const z = zeros([N]), e = full([N], -1).mul(0); // zeros(), full() and an op's output (empty())
     expect(storageCacheSize().buffers).toBe(cached.buffers - 3);
+    expect(storageCacheSize().bytes).toBe((cached.buffers - 3) * N * 4);
     expect(storageCacheSize().reused).toBe(served + 3);
     expect(Array.from(z.storage.data as Float32Array).every((v) => v === 0)).toBe(true);
     expect(Array.from(e.storage.data as Float32Array).every((v) => Object.is(v, 0) || Object.is(v, -0))).toBe(true);
@@ -113,7 +118,49 @@ describe('storage memory of collected tensors is reused', () => {
     }
     await new Promise((r) => setTimeout(r, 2 * IDLE_MS + 100));
     expect(storageCacheSize()).toMatchObject({ buffers: 0, bytes: 0 });
+    // Filled again after a trim, it is trimmed again.
+    (() => {
+      full([N], 3);
+    })();
+    await collect();
+    expect(storageCacheSize().buffers).toBe(1);
+    await new Promise((r) => setTimeout(r, IDLE_MS + 100));
+    expect(storageCacheSize()).toMatchObject({ buffers: 0, bytes: 0 });
   }, 20_000);
+
+  it('arrays of exactly MIN_BYTES are cached; the cache holds at most maxCachedBytes; turning reuse on again keeps it', async () => {
+    await emptyCache();
+    (() => {
+      full([MIN_BYTES / 4], 1);
+    })();
+    await collect();
+    expect(storageCacheSize()).toMatchObject({ buffers: 1, bytes: MIN_BYTES });
+    setStorageReuse(true); // already on: nothing emptied
+    expect(storageCacheSize()).toMatchObject({ buffers: 1, bytes: MIN_BYTES });
+    await collect();
+    setStorageReuse(false);
+    setStorageReuse(true, { maxCachedBytes: 3 * N * 4 });
+    (() => {
+      for (let i = 0; i < 5; i++) full([N], i);
+    })();
+    await collect();
+    expect(storageCacheSize()).toMatchObject({ buffers: 3, bytes: 3 * N * 4 });
+    setStorageReuse(false);
+    setStorageReuse(true);
+  });
+
+  it('while off, storages are plain arrays: nothing registered, nothing cached', async () => {
+    await emptyCache();
+    setStorageReuse(false);
+    const before = storageCacheSize().pending;
+    (() => {
+      for (let i = 0; i < 4; i++) full([N], i);
+    })();
+    expect(storageCacheSize().pending).toBe(before);
+    await collect();
+    expect(storageCacheSize()).toMatchObject({ buffers: 0, bytes: 0 });
+    setStorageReuse(true);
+  });
 
   it('turning reuse off empties the cache', async () => {
     (() => {
