@@ -39,6 +39,9 @@ function inputs(): Float32Array {
     }
   }
   for (let e = 0; e < 256; e++) for (let m = 0; m < 24; m++) for (const s of [0, 1]) xs.push(f32(((s << 31) | (e << 23) | ((m * 349525 + e * 7919) & 0x7fffff)) >>> 0));
+  // log's mantissa split: exactly √½ (as float32) at every exponent, subnormals included (the two
+  // reductions it separates round differently at two of them)
+  for (let k = -149; k < 128; k++) xs.push(Math.fround(Math.fround(Math.SQRT1_2) * 2 ** k));
   let u = 12345;
   for (let i = 0; i < 20000; i++) { u = (u * 1103515245 + 12345) >>> 0; xs.push(Math.fround(((u / 2 ** 32) - 0.5) * 60)); }
   return Float32Array.from(xs);
