@@ -42,6 +42,16 @@ describe('softplus: one node each way', () => {
     expect(Array.from(x.grad!.toFloat32Array())).toEqual([1, 2, 3, 0, Number.NaN]);
   });
 
+  it('float64, β = 2: the backward is dy·z/(z + 1) in double (not the chain rule\'s order)', () => {
+    const vs = [-3, -0.7, 0.25, 1.3, 4];
+    const x = tensor(vs, { dtype: float64, requiresGrad: true });
+    F.softplus(x, 2).backward(tensor([0.3, -1.7, 2.9, 0.1, -0.6], { dtype: float64 }));
+    expect(Array.from(x.grad!.toTypedArray() as Float64Array)).toEqual(vs.map((v, i) => {
+      const dy = [0.3, -1.7, 2.9, 0.1, -0.6][i]!, z = Math.exp(2 * v);
+      return (dy * z) / (z + 1);
+    }));
+  });
+
   it('float64: the formulas in double', () => {
     const x = tensor([-3, 0.25, 19, 21], { dtype: float64, requiresGrad: true });
     const y = F.softplus(x);

@@ -74,8 +74,12 @@ describe('storage memory of collected tensors is reused', () => {
 
   it('small storages, arrays given to callers and transferred buffers never enter the cache', async () => {
     await emptyCache();
+    const pending = storageCacheSize().pending;
     (() => {
-      for (let i = 0; i < 8; i++) full([MIN_BYTES / 4 - 1], 1); // below MIN_BYTES
+      for (let i = 0; i < 8; i++) full([MIN_BYTES / 4 - 1], 1); // below MIN_BYTES: not even registered
+    })();
+    expect(storageCacheSize().pending).toBe(pending);
+    (() => {
       const t = full([N], 2);
       for (let i = 0; i < 4; i++) t.toFloat32Array(); // the caller's arrays: plain allocations
       const moved = full([N], 3);
