@@ -78,12 +78,16 @@ function release([buffer, registered]: [ArrayBuffer, number]): void {
   }
 }
 
+function clearCache(): void {
+  cache.clear();
+  cachedBytes = 0;
+}
+
 /** Empties the cache if nothing was taken from it since the last check; else checks again later. */
 function trimIfIdle(): void {
   if (reused === hitsAtCheck || !on) {
     trimming = false;
-    cache.clear();
-    cachedBytes = 0;
+    clearCache();
     return;
   }
   hitsAtCheck = reused;
@@ -133,10 +137,7 @@ export function setStorageReuse(enabled: boolean, limits: { maxCachedBytes?: num
   maxCached = limits.maxCachedBytes ?? MAX_CACHED_BYTES;
   maxPending = limits.maxPendingBytes ?? MAX_PENDING_BYTES;
   on = enabled && registry !== undefined;
-  if (!on) {
-    cache.clear();
-    cachedBytes = 0;
-  }
+  if (!on) clearCache();
   return was;
 }
 

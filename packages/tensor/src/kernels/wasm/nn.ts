@@ -224,6 +224,10 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     }
   };
 
+  /** Whether a linear product takes the fused one-staging kernels below (see `linear`). */
+  const fusedLinear = (rows: number, I: number, O: number): boolean =>
+    (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512;
+
   /**
    * The linear layer in one staging: x and w in, the product and the bias in the module, the
    * result out once (the set's matmul + binary staged the output twice). With threads, for a
@@ -235,7 +239,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     const ldo = round8(O);
     // Layout (floats): x [rows x I] | w [O x I] | b [ldo, zero-padded] | y [rows (to 4) x ldo] | B panels | A block
     const [X, WT, BI, Y, BP, AP, end] = layout(rows * I, O * I, ldo, ((rows + 3) & ~3) * ldo, 256 * Math.min(ldo, COLUMNS), SCRATCH);
-    const m = (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    const m = fusedLinear(rows, I, O) ? reserve(end!) : undefined;
     if (!m) return linearByKernels(set(), x, xOff, w, wOff, b, bOff, rows, I, O, out);
     m.set(x.subarray(xOff, xOff + rows * I), X);
     m.set(w.subarray(wOff, wOff + O * I), WT);
@@ -254,7 +258,7 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     // Layout (floats): g [rows x O] | x [rows x I] | w [O x I] | dx [rows (to 4) x ldi] | dw [O (to 4) x ldi] | db: f64 [O], f32 [O] | B panels | A block
     const [G, X, WT, DX, DW, ACC, DB, BP, AP, end] = layout(
       rows * O, dw ? rows * I : 0, dx ? O * I : 0, dx ? ((rows + 3) & ~3) * ldi : 0, dw ? ((O + 3) & ~3) * ldi : 0, 2 * O, O, 256 * Math.min(ldi, COLUMNS), SCRATCH);
-    const m = (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512 ? reserve(end!) : undefined;
+    const m = fusedLinear(rows, I, O) ? reserve(end!) : undefined;
     if (!m) return linearBackwardByKernels(set(), x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db);
     m.set(g.subarray(gOff, gOff + rows * O), G);
     if (dx) {

@@ -73,7 +73,6 @@ export interface BrowserGlobals {
   WorkerGlobalScope?: abstract new () => unknown;
   Blob?: new (parts: string[], options: { type: string }) => object;
   URL?: { createObjectURL?(blob: object): string; revokeObjectURL?(url: string): void };
-  crossOriginIsolated?: boolean;
 }
 
 /** Node's worker_threads, loaded synchronously, or undefined outside Node (>= 20.16). */

@@ -241,13 +241,13 @@ function softplusNode(x: Tensor, beta: number, threshold: number): Tensor {
       const bx = mul(x, beta), e = exp(minimum(bx, threshold));
       return [where(gt(bx, threshold), g, div(mul(g, e), add(e, 1)))];
     }
+    // xd: the forward's values of x (x is saved: an in-place change since is refused before this runs)
     const [gd, go] = g._contiguousAny() as [Float64Array, number];
-    const [xd2, xo2] = x._contiguousAny() as [Float64Array, number];
     const dx = empty(x.shape, x.dtype);
     const d = dx.storage.data as Float64Array;
     for (let i = 0; i < n; i++) {
       const dy = gd[go + i]!, zi = z[i]!;
-      d[i] = r(xd2[xo2 + i]! * b) > th ? dy : r(r(dy * zi) / r(zi + 1));
+      d[i] = r(xd[xo + i]! * b) > th ? dy : r(r(dy * zi) / r(zi + 1));
     }
     return [dx];
   }, [x]);
