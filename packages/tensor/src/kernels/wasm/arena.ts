@@ -22,8 +22,7 @@
  * keeps its block), and when every view `keepAlive` tied to it is too. A `subarray()` a caller
  * makes of such an array does not hold the block: keep the array, or copy.
  */
-import { wasmSharedBase64 } from './kernels.gen.js';
-import { decode, MAX_BYTES, type Exports } from './module.js';
+import { buildBytes, MAX_BYTES, type Exports } from './module.js';
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB
@@ -76,7 +75,7 @@ export class Arena {
   /** `maxPages` (64 KiB each) caps the memory: 4 GiB, all that 32-bit offsets reach (tests lower it). */
   constructor(private readonly maxPages = MAX_PAGES) {
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: maxPages, shared: true });
-    const module = new WebAssembly.Module(decode(wasmSharedBase64));
+    const module = new WebAssembly.Module(buildBytes('shared'));
     this.ex = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
     this.heap = new Float32Array(this.memory.buffer);
     this.lastBuffer = this.memory.buffer;

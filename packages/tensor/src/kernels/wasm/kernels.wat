@@ -7,11 +7,16 @@
 ;; update in place. Pointers are byte offsets into the memory; v128 accesses are 16-byte aligned
 ;; except where a comment says unaligned.
 ;;
-;; Kept small on purpose (under 8 KiB): it is instantiated synchronously at import, also on a
-;; browser page's main thread (Chromium once refused that past 4 KiB; current Chromium and
-;; Firefox do not), which lets the engine choose its kernels at import time. Besides gemm and
-;; the element-wise kernels it holds the convolution's im2col/col2im, max pooling and relu,
+;; Kept small on purpose (under 20 KiB, test/wasm.test.ts): it ships in every bundle and is
+;; instantiated synchronously at import, also on a browser page's main thread (Chromium once
+;; refused that past 4 KiB; current Chromium and Firefox do not), which lets the engine choose
+;; its kernels at import time. Besides gemm and the element-wise kernels it holds the
+;; convolution's im2col/col2im, max pooling, relu, the norms and the optimizers' updates;
 ;; unaligned v128 access only where noted.
+;;
+;; Functions marked `;; @inline` are small SIMD helpers that scripts/wat-inline.mjs copies into
+;; every caller before assembling (V8 does not inline WebAssembly calls, and a call in a hot
+;; SIMD loop spills its vectors); they must not branch to labels.
 (module
   (memory (export "memory") 1)
 
@@ -961,17 +966,21 @@
   ;; correctly rounded results: test/transcendental.test.ts and `npm run ulp` (all 2^32 inputs).
 
   ;; 2^k for integer lanes k in [-126, 127], as floats
+  ;; @inline
   (func $pow2 (param $k v128) (result v128)
     (i32x4.shl (i32x4.add (local.get $k) (i32x4.splat (i32.const 127))) (i32.const 23)))
 
-  ;; e^x. x is clamped to [-104, 89] (beyond, the result is 0 or +inf; NaN stays NaN); n =
-  ;; nearest(x·log2 e); r = x - n·C1 - n·C2 (C1 has 9 significant bits: n·C1 is exact);
-  ;; e^r = 1 + r + r²·P(r); the result e^r · 2^n scaled in two exact-or-rounding-once halves, so
-  ;; subnormal results round once.
+  ;; e^x. x is clamped to [-104, 89] (beyond, the result is 0 or +inf; NaN stays NaN: pmin and
+  ;; pmax return their first operand unless the comparison holds, one instruction each where min
+  ;; and max need NaN fix-ups); n = nearest(x·log2 e), rounded by adding and subtracting 1.5·2^23
+  ;; (exact here, |x·log2 e| < 2^8), whose sum's low bits are also n as an integer; r = x - n·C1 -
+  ;; n·C2 (C1 has 9 significant bits: n·C1 is exact); e^r = 1 + r + r²·P(r); the result e^r · 2^n
+  ;; scaled in two exact-or-rounding-once halves, so subnormal results round once.
   (func $exp4 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $y v128) (local $k v128) (local $k1 v128)
-    (local.set $x (f32x4.max (f32x4.min (local.get $x) (f32x4.splat (f32.const 89))) (f32x4.splat (f32.const -104))))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0x1.715476p+0)))))
+    (local $t v128) (local $n v128) (local $r v128) (local $y v128) (local $k v128) (local $k1 v128)
+    (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) (f32x4.splat (f32.const 89))) (f32x4.splat (f32.const -104))))
+    (local.set $t (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0x1.715476p+0))) (f32x4.splat (f32.const 0x1.8p23))))
+    (local.set $n (f32x4.sub (local.get $t) (f32x4.splat (f32.const 0x1.8p23))))
     (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0x1.63p-1)))))
     (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (f32x4.splat (f32.const -0x1.bd0106p-13)))))
     (local.set $y (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.a0d2cep-13)) (local.get $r)) (f32x4.splat (f32.const 0x1.6e879cp-10))))
@@ -980,12 +989,13 @@
     (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0x1.555554p-3))))
     (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 0.5))))
     (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r)) (f32x4.splat (f32.const 1))))
-    (local.set $k (i32x4.trunc_sat_f32x4_s (local.get $n)))
+    (local.set $k (i32x4.sub (local.get $t) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))
     (local.set $k1 (i32x4.shr_s (local.get $k) (i32.const 1)))
     (f32x4.mul (f32x4.mul (local.get $y) (call $pow2 (local.get $k1))) (call $pow2 (i32x4.sub (local.get $k) (local.get $k1)))))
 
   ;; tanh x: x itself where |x| < 2^-12 (float32 rounds tanh x to x there; this keeps -0);
   ;; x + x·z·T(z), z = x², where |x| <= 0.625 (or x is NaN); else sign(x)·(1 - 2 / (e^(2|x|) + 1)).
+  ;; @inline
   (func $tanh4 (param $x v128) (result v128)
     (local $a v128) (local $z v128) (local $p v128) (local $big v128)
     (local.set $a (f32x4.abs (local.get $x)))
@@ -1008,6 +1018,7 @@
   ;; in f64x2 lanes, where the product of two floats is exact and the sum rounds once (then once
   ;; more to float: a true fma only differs by that double rounding, in rare ties). The four
   ;; lanes go as two f64x2 halves, l and h (demote-promote rounds a half to float).
+  ;; @inline
   (func $erf4 (param $a v128) (result v128)
     (local $ax v128) (local $t v128) (local $l v128) (local $h v128) (local $tl v128) (local $th v128) (local $pl v128) (local $ph v128) (local $e v128)
     (local.set $ax (f32x4.abs (local.get $a)))
@@ -1037,6 +1048,7 @@
   ;; in [√½, √2) (subnormals scaled by 2^23 first), t = m - 1, log x = t - t²/2 + t³·L(t) + e·ln 2
   ;; (ln 2 as 0x1.63p-1 + -0x1.bd0106p-13, e·0x1.63p-1 exact); NaN below 0 and for NaN, -inf at
   ;; ±0, +inf at +inf.
+  ;; @inline
   (func $log4 (param $x v128) (result v128)
     (local $sub v128) (local $s v128) (local $e v128) (local $m v128) (local $c v128) (local $t v128) (local $z v128) (local $y v128) (local $fe v128)
     (local.set $sub (f32x4.lt (local.get $x) (f32x4.splat (f32.const 0x1p-126))))
@@ -1066,41 +1078,100 @@
     (local.set $y (v128.bitselect (f32x4.splat (f32.const -inf)) (local.get $y) (f32x4.eq (local.get $x) (f32x4.splat (f32.const 0)))))
     (v128.bitselect (f32x4.splat (f32.const nan)) (local.get $y) (v128.not (f32x4.ge (local.get $x) (f32x4.splat (f32.const 0))))))
 
+  ;; The element functions of expf's ops (below), one v128 each; the backward ones get dy.
+  ;; @inline
+  (func $sigmoid4 (param $v v128) (result v128)
+    (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
+  ;; @inline
+  (func $gelu4 (param $v v128) (result v128)
+    (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5)))
+      (f32x4.add (f32x4.splat (f32.const 1)) (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304)))))))
+  ;; @inline
+  (func $gelu_bwd4 (param $v v128) (param $dy v128) (result v128)
+    (f32x4.mul (local.get $dy)
+      (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5))
+          (f32x4.add (f32x4.splat (f32.const 1)) (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304))))))
+        (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
+          (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))
+  ;; @inline
+  (func $silu4 (param $v v128) (result v128)
+    (f32x4.div (local.get $v) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
+  ;; @inline
+  (func $silu_bwd4 (param $v v128) (param $dy v128) (result v128)
+    (local $d v128)
+    (local.set $d (call $sigmoid4 (local.get $v)))
+    (f32x4.mul (f32x4.mul (local.get $dy) (local.get $d))
+      (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))
+
   ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, op 3 GELU (x·0.5)·(1 + erf(x·√½)), op 4
   ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)), op 5 SiLU x / (1 + e^-x), op 6
-  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x), op 7 log x; the backward ops read dy from o
-  ;; and overwrite it; of n float32s from x to o, four at a time (a last partial group reads and
-  ;; writes up to three floats past n: callers stage through scratch rounded up to whole v128s).
+  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x), op 7 log x; the backward ops read
+  ;; dy from o and overwrite it; of n float32s from x to o. One loop per op, eight floats an
+  ;; iteration: two v128s whose instructions interleave once the helpers are inlined
+  ;; (build-wasm.mjs), where a call per v128 waited on its polynomial's latency (exp: 1.1 against
+  ;; 3.5 ns/element, measured in a scratch module). A last partial group reads and writes up to
+  ;; seven floats past n: callers stage through scratch with eight floats to spare.
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
-    (local $e i32) (local $v v128) (local $c v128) (local $d v128)
+    (local $e i32)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done (loop $l
+    (block $done
+    (if (i32.eqz (local.get $op)) (then (loop $l0
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (local.set $v (v128.load (local.get $x)))
-      (if (i32.or (i32.eq (local.get $op) (i32.const 3)) (i32.eq (local.get $op) (i32.const 4)))
-        (then (local.set $c (f32x4.add (f32x4.splat (f32.const 1))
-          (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304))))))))
-      (if (i32.and (i32.const 98) (i32.shl (i32.const 1) (local.get $op))) ;; ops 1, 5, 6
-        (then (local.set $d (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v)))))))
-      (v128.store (local.get $o)
-        (if (result v128) (i32.eq (local.get $op) (i32.const 7)) (then (call $log4 (local.get $v))) (else
-        (if (result v128) (i32.eqz (local.get $op)) (then (call $exp4 (local.get $v)))
-        (else (if (result v128) (i32.eq (local.get $op) (i32.const 1)) (then (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
-        (else (if (result v128) (i32.eq (local.get $op) (i32.const 2)) (then (call $tanh4 (local.get $v)))
-        (else (if (result v128) (i32.eq (local.get $op) (i32.const 3)) (then (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5))) (local.get $c)))
-        (else (if (result v128) (i32.eq (local.get $op) (i32.const 4))
-          (then (f32x4.mul (v128.load (local.get $o))
-            (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $c))
-              (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
-                (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))
-        (else (if (result v128) (i32.eq (local.get $op) (i32.const 5)) (then (f32x4.div (local.get $v) (local.get $d)))
-        (else
-          (local.set $d (f32x4.div (f32x4.splat (f32.const 1)) (local.get $d)))
-          (f32x4.mul (f32x4.mul (v128.load (local.get $o)) (local.get $d))
-            (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))))))))))))))))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $o (i32.add (local.get $o) (i32.const 16)))
-      (br $l))))
+      (v128.store (local.get $o) (call $exp4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $exp4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l0))))
+    (if (i32.eq (local.get $op) (i32.const 1)) (then (loop $l1
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $sigmoid4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $sigmoid4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l1))))
+    (if (i32.eq (local.get $op) (i32.const 2)) (then (loop $l2
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $tanh4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $tanh4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l2))))
+    (if (i32.eq (local.get $op) (i32.const 3)) (then (loop $l3
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $gelu4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $gelu4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l3))))
+    (if (i32.eq (local.get $op) (i32.const 4)) (then (loop $l4
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $gelu_bwd4 (v128.load (local.get $x)) (v128.load (local.get $o))))
+      (v128.store offset=16 (local.get $o) (call $gelu_bwd4 (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $o))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l4))))
+    (if (i32.eq (local.get $op) (i32.const 5)) (then (loop $l5
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $silu4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $silu4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l5))))
+    (if (i32.eq (local.get $op) (i32.const 6)) (then (loop $l6
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $silu_bwd4 (v128.load (local.get $x)) (v128.load (local.get $o))))
+      (v128.store offset=16 (local.get $o) (call $silu_bwd4 (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $o))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l6))))
+    (if (i32.eq (local.get $op) (i32.const 7)) (then (loop $l7
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $log4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $log4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l7))))
+    ))
 
 ;; ---- LayerNorm over rows of D floats (D a multiple of 4), in double ---------------------------
   ;; kernels/nn-js.ts's layerNormRows and layerNormRowsBackward in f64x2 lanes: each sum four-way,

@@ -3,7 +3,7 @@
  * base64): synchronously, picking the relaxed-SIMD build where the runtime validates it, and
  * one instance's memory, grown on demand.
  */
-import { wasmBase64, wasmRelaxedBase64, wasmRelaxedSharedBase64, wasmSharedBase64 } from './kernels.gen.js';
+import { wasmBase64, wasmRelaxedSharedSplice, wasmRelaxedSplice, wasmSharedSplice } from './kernels.gen.js';
 
 /** What the module exports (byte offsets into its memory, counts, scalars). */
 export interface Exports {
@@ -49,6 +49,26 @@ export function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+/** The module's four builds: own or shared memory, gemm with or without relaxed SIMD's fused multiply-add. */
+export type Build = 'plain' | 'shared' | 'relaxed' | 'relaxedShared';
+
+/**
+ * @internal The bytes of one build. The bundle carries the plain build (base64) and each other
+ * build as one splice of its bytes, `[at, removed, inserted]` (kernels.gen.ts; scripts/build-wasm.mjs
+ * checks that each reproduces its build).
+ */
+export function buildBytes(which: Build): Uint8Array<ArrayBuffer> {
+  const base = decode(wasmBase64);
+  if (which === 'plain') return base;
+  const [at, removed, b64] = which === 'shared' ? wasmSharedSplice : which === 'relaxed' ? wasmRelaxedSplice : wasmRelaxedSharedSplice;
+  const inserted = decode(b64);
+  const bytes = new Uint8Array(base.length - removed + inserted.length);
+  bytes.set(base.subarray(0, at), 0);
+  bytes.set(inserted, at);
+  bytes.set(base.subarray(at + removed), at + inserted.length);
   return bytes;
 }
 
@@ -111,9 +131,9 @@ export function instantiate(options: { relaxed?: boolean }): { one: Instance; re
 /** The build this runtime validates (relaxed SIMD unless `relaxed` is false), or undefined without SIMD. */
 function pickBuild(options: { relaxed?: boolean }): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } | undefined {
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return undefined;
-  let bytes = decode(wasmRelaxedBase64);
+  let bytes = buildBytes('relaxed');
   const relaxed = options.relaxed !== false && WebAssembly.validate(bytes);
-  if (!relaxed) bytes = decode(wasmBase64);
+  if (!relaxed) bytes = buildBytes('plain');
   return WebAssembly.validate(bytes) ? { bytes, relaxed } : undefined;
 }
 
@@ -134,7 +154,7 @@ export async function instantiateAsync(options: { relaxed?: boolean }): Promise<
 
 /** The threaded build on a fresh shared memory (for the worker pool), and its compiled module. */
 export function instantiateShared(relaxed: boolean): { instance: Instance; module: WebAssembly.Module; memory: WebAssembly.Memory } {
-  const module = new WebAssembly.Module(decode(relaxed ? wasmRelaxedSharedBase64 : wasmSharedBase64));
+  const module = new WebAssembly.Module(buildBytes(relaxed ? 'relaxedShared' : 'shared'));
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
   return { instance: new Instance(ex), module, memory };
