@@ -58,7 +58,7 @@ describe('the WebAssembly module', () => {
   });
 
   it('the shared builds import their memory; the relaxed ones use relaxed SIMD in gemm only', () => {
-    const instance = (b: Uint8Array<ArrayBuffer>, imports: object) => new WebAssembly.Instance(new WebAssembly.Module(b), imports).exports as Record<string, unknown>;
+    const instance = (b: Uint8Array<ArrayBuffer>, imports: Record<string, Record<string, WebAssembly.Memory>>) => new WebAssembly.Instance(new WebAssembly.Module(b), imports).exports as Record<string, unknown>;
     const own = instance(buildBytes('plain'), {});
     expect(() => instance(buildBytes('shared'), {})).toThrow(); // it needs its memory
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
