@@ -35,8 +35,9 @@ describe('the WebAssembly module', () => {
   // kernels (12333 bytes), since nn and F became tree-shakable (the first program's bundle fell
   // from 99 to 62 KiB gzip) and gzip stores the four builds nearly as one (measured: 5.4 KiB
   // gzip for the four base64 strings, 4.9 for one). 20 KiB with log (16428 bytes; the first
-  // program's bundle stays within its own gzip budget, packaging.test.ts). 19515 bytes with the
-  // transcendental helpers inlined into one loop per op (scripts/wat-inline.mjs); the bundle
+  // program's bundle stays within its own gzip budget, packaging.test.ts). 17399 bytes with one
+  // loop per transcendental op and its element helpers inlined (scripts/wat-inline.mjs; exp4,
+  // erf4 and log4 stay calls: inlined they gave 10-15% for 2.3 KB, exp4 alone 5.4 KB); the bundle
   // carries that build once and the three others as splices of it (four base64 copies took
   // 10.5 KB gzip, one 9.4).
   it('each build stays under 20 KiB (it ships inside every bundle as base64)', () => {
