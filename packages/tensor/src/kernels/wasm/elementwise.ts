@@ -17,7 +17,6 @@ const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2
 /** The unary kinds the module's `expf` computes, by its op number. */
 const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5, log: 7 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
-const EXPF_SPARE = 8; // the module's expf runs whole groups of eight floats: a last partial one reads and writes up to seven floats past its chunk
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -270,11 +269,11 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   /**
    * exp, sigmoid, tanh, GELU, SiLU or log of `n` floats streamed through the module (f32x4 lanes, the same bits as
    * the JS kernel's `transcendental.ts`); false below EXPF_MIN. The kernel runs whole groups of
-   * eight floats: a chunk's last group reads and writes up to seven floats past it, inside the
-   * staging areas (EXPF_SPARE past the output's).
+   * eight floats: a chunk's last group reads and writes up to seven floats past it, inside its
+   * staging area (CHUNK is a multiple of eight).
    */
   const expf = (op: number, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean => {
-    const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK + EXPF_SPARE) : undefined;
+    const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) return false;
     stream(w, x, xOff, null, 0, out, outOff, n, (m) => one.ex.expf(op, 0, 2 * CHUNK * 4, m));
     return true;
@@ -289,7 +288,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   };
   /** GELU's or SiLU's backward (the module's expf op 4 or 6): dy is staged where the result goes and overwritten by it. */
   const unaryBackward: Kernels['unaryBackward'] = (kind, x, xOff, dy, dyOff, out, n) => {
-    const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK + EXPF_SPARE) : undefined;
+    const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) {
       jsKernels.unaryBackward(kind, x, xOff, dy, dyOff, out, n);
       return;

@@ -1110,7 +1110,7 @@
   ;; 10-15% more for 2.3 KB; exp4's 16 copies alone 5.4 KB). With exp4's cheaper clamp and
   ;; rounding: exp 3.0 -> 1.4 ns/element, GELU 6.1 -> 4.6, its backward 10.3 -> 6.9 (the kernel
   ;; alone, on module memory; a loaded machine). A last partial group reads and writes up to
-  ;; seven floats past n: callers stage through scratch with eight floats to spare.
+  ;; seven floats past n: callers stage through areas of whole groups of eight floats.
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
     (local $e i32)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
