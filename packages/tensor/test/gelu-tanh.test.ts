@@ -73,6 +73,12 @@ describe("gelu approximate 'tanh' = PyTorch's", () => {
     ['an unknown approximation', () => F.gelu(tensor([1]), { approximate: 'erf' as 'tanh' }), RangeError, "gelu: approximate must be 'none' or 'tanh', got string erf"],
     ['an unknown option', () => F.gelu(tensor([1]), { approx: 'tanh' } as unknown as T.GeluOptions), TypeError, "gelu: unknown option 'approx' (options: approximate)"],
     ['an integer tensor', () => F.gelu(tensor([1], { dtype: 'int64' }), { approximate: 'tanh' }), TypeError, `gelu: "GeluKernelImpl" not implemented for 'Long'`],
+    // PyTorch 1.13: the exact form and silu have float kernels only as well (they returned float results here)
+    ['an integer tensor, exact form', () => F.gelu(tensor([1, 2], { dtype: 'int64' })), TypeError, `gelu: "GeluKernelImpl" not implemented for 'Long'`],
+    ['an int32 tensor, exact form', () => F.gelu(tensor([1], { dtype: 'int32' })), TypeError, `gelu: "GeluKernelImpl" not implemented for 'Int'`],
+    ['a bool tensor, exact form', () => F.gelu(tensor([true], { dtype: 'bool' })), TypeError, `gelu: "GeluKernelImpl" not implemented for 'Bool'`],
+    ['silu of an integer tensor', () => F.silu(tensor([1, 2], { dtype: 'int64' })), TypeError, `silu: "silu_cpu" not implemented for 'Long'`],
+    ['nn.SiLU of an int32 tensor', () => new nn.SiLU().call(tensor([1], { dtype: 'int32' })), TypeError, `silu: "silu_cpu" not implemented for 'Int'`],
     ['the module, an unknown approximation', () => new nn.GELU('fast' as 'tanh'), RangeError, "GELU: approximate must be 'none' or 'tanh', got string fast"],
   ] as const)('refuses %s', (_name, f, type, message) => {
     expect(f).toThrow(type);

@@ -53,7 +53,8 @@ describe("silu against PyTorch's", () => {
     const recorded = derivative(x);
     (fused.toTypedArray() as Float64Array).forEach((v, i) => expect(Math.abs(v - (recorded.toTypedArray() as Float64Array)[i]!)).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(v))));
   });
-  it('integer inputs keep their path (x·sigmoid(x) in float32)', () => {
-    expect(T.F.silu(T.tensor([0, 2], { dtype: 'int64' })).dtype).toBe(T.float32);
+  it('refuses integer and half-precision inputs as PyTorch 1.13 does (it returned x·sigmoid(x) in float32 for integers)', () => {
+    expect(() => T.F.silu(T.tensor([0, 2], { dtype: 'int64' }))).toThrow(`silu: "silu_cpu" not implemented for 'Long'`);
+    expect(() => T.F.silu(T.tensor([1], { dtype: 'float16' }))).toThrow(`silu: "silu_cpu" not implemented for 'Half'`);
   });
 });

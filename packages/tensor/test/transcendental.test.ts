@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { kernels, tensor } from '@tensile/tensor';
 import { jsKernels } from '../src/kernels/js.js';
-import { expf, geluBackwardf, geluf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from '../src/kernels/transcendental.js';
+import { expf, geluBackwardf, geluf, geluTanhBackwardf, geluTanhf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from '../src/kernels/transcendental.js';
 
 const KINDS = ['exp', 'sigmoid', 'tanh', 'log'] as const;
 type Kind = (typeof KINDS)[number];
@@ -117,7 +117,7 @@ describe('float32 exp, sigmoid, tanh, log: one algorithm, the same bits in both 
   });
 });
 
-for (const [kind, fwd, bwd] of [['gelu', geluf, geluBackwardf], ['silu', siluf, siluBackwardf]] as const) describe(`float32 ${kind} and its backward (GELU with PyTorch kernels' erf): the same bits in both kernel sets`, () => {
+for (const [kind, fwd, bwd] of [['gelu', geluf, geluBackwardf], ['geluTanh', geluTanhf, geluTanhBackwardf], ['silu', siluf, siluBackwardf]] as const) describe(`float32 ${kind} and its backward (GELU with PyTorch kernels' erf): the same bits in both kernel sets`, () => {
   const x = inputs();
   const dy = Float32Array.from(x, (_, i) => Math.fround(Math.cos(i) * 3));
   const norm = (v: Float32Array): number[] => bitsOf(v).map((bits, i) => (Number.isNaN(v[i]) ? 0x7fc00000 : bits));

@@ -1,6 +1,6 @@
 import { erf, erfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
-import { expf, geluBackwardf, geluf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
+import { expf, geluBackwardf, geluf, geluTanhBackwardf, geluTanhf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -69,6 +69,7 @@ function collapse(shape: readonly number[], strides: readonly (readonly number[]
 
 
 /** Whether a row writes float32 results (the rows also run on Float64Arrays for float64 tensors). */
+const GELU_TANH_BETA_F64 = Math.SQRT2 * 1.1283791670955126 * 0.5; // √(2/π): ATen's kBeta in double
 const isFloat32 = (o: unknown): boolean => o instanceof Float32Array;
 
 // ---- unary rows ---------------------------------------------------------------------------
@@ -116,6 +117,10 @@ const U: Record<UnaryKind, URow> = {
   gelu: (o, oi, a, ai, n) => {
     if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = geluf(a[ai + i]!);
     else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + erf(x * Math.SQRT1_2)); }
+  },
+  geluTanh: (o, oi, a, ai, n) => {
+    if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = geluTanhf(a[ai + i]!);
+    else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + Math.tanh(GELU_TANH_BETA_F64 * (x + 0.044715 * (x * x * x)))); }
   },
   reciprocal: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i]!; },
   square: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x * x; } },
@@ -317,7 +322,7 @@ export const jsKernels: Kernels = {
   },
 
   unaryBackward(kind, x, xOff, dy, dyOff, out, n) {
-    const f = kind === 'gelu' ? geluBackwardf : siluBackwardf;
+    const f = kind === 'gelu' ? geluBackwardf : kind === 'geluTanh' ? geluTanhBackwardf : siluBackwardf;
     for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!, dy[dyOff + i]!);
   },
 

@@ -157,6 +157,29 @@ export function geluBackwardf(x: number, dy: number): number {
   return r(dy * r(cdf + r(x * pdf)));
 }
 
+const GELU_TANH_BETA = r(Math.SQRT2 * 1.1283791670955126 * 0.5); // √(2/π): ATen's kBeta, M_SQRT2 · M_2_SQRTPI · 0.5
+const GELU_TANH_KAPPA = r(0.044715);
+const GELU_TANH_KAPPA3 = r(3 * GELU_TANH_KAPPA);
+
+/** β·(x + κ·x³) of a float32 `x`, tanh-approximate GELU's inner value. */
+const geluTanhInner = (x: number): number => r(GELU_TANH_BETA * r(x + r(GELU_TANH_KAPPA * r(r(x * x) * x))));
+
+/** @internal tanh-approximate GELU of a float32 `x`: `(0.5·x)·(1 + tanh(β·(x + κ·x³)))`, PyTorch's kernel's steps. */
+export function geluTanhf(x: number): number {
+  return r(r(0.5 * x) * r(1 + tanhf(geluTanhInner(x))));
+}
+
+/**
+ * @internal tanh-approximate GELU's derivative times `dy` (ATen's steps):
+ * `dy·(0.5·(1 + t) + (0.5·x)·(1 − t²)·β·(1 + 3κ·x²))`, `t` = tanh of the inner value.
+ */
+export function geluTanhBackwardf(x: number, dy: number): number {
+  const t = tanhf(geluTanhInner(x));
+  const left = r(0.5 * x), ld = r(0.5 * r(1 + t)), td = r(1 - r(t * t));
+  const inner = r(GELU_TANH_BETA * r(1 + r(GELU_TANH_KAPPA3 * r(x * x))));
+  return r(dy * r(ld + r(r(left * td) * inner)));
+}
+
 /** @internal SiLU of a float32 `x`: `x / (1 + e^-x)`, PyTorch's kernel's steps. */
 export function siluf(x: number): number {
   return r(x / r(1 + expf(-x)));

@@ -8,7 +8,7 @@
  */
 export type UnaryKind =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
-  | 'erf' | 'gelu' | 'silu' | 'reciprocal' | 'square' | 'isfinite'
+  | 'erf' | 'gelu' | 'geluTanh' | 'silu' | 'reciprocal' | 'square' | 'isfinite'
   | 'sin' | 'cos' | 'tan' | 'expm1' | 'log2' | 'floor' | 'ceil' | 'round' | 'trunc';
 
 export type BinaryKind =
@@ -133,7 +133,7 @@ export interface Kernels extends NnKernels {
    * The backward of GELU (exact form: `dy·(Φ(x) + x·φ(x))`, `geluBackwardf`) or SiLU
    * (`dy·s·(1 + x·(1 − s))`, s the sigmoid, `siluBackwardf`), in PyTorch's float32 steps.
    */
-  unaryBackward(kind: 'gelu' | 'silu', x: Float32Array, xOff: number, dy: Float32Array, dyOff: number, out: Float32Array, n: number): void;
+  unaryBackward(kind: 'gelu' | 'geluTanh' | 'silu', x: Float32Array, xOff: number, dy: Float32Array, dyOff: number, out: Float32Array, n: number): void;
   powScalar(x: Float32Array, xOff: number, exponent: number, out: Float32Array, outOff: number, n: number): void;
   clamp(x: Float32Array, xOff: number, lo: number, hi: number, out: Float32Array, outOff: number, n: number): void;
   /** `out = a ∘ b` over `shape`; for `add`/`sub`, `alpha` scales `b` inside one rounding (PyTorch's fused add). */

@@ -235,9 +235,13 @@ export function siluFused(x: Tensor): Tensor {
  * steps), `f64(x, dy)` per element in double for float64, and `recorded(g)`, composed from ops,
  * when the backward is itself recorded (or for another dtype).
  */
-function activationNode(kind: 'gelu' | 'silu', x: Tensor, f64: (v: number, dy: number) => number, recorded: (g: Tensor) => Tensor): Tensor {
-  const out = unaryForward(kind, kind, x);
-  return record(kind, out, [x], (g) => {
+function activationNode(kind: 'gelu' | 'geluTanh' | 'silu', x: Tensor, f64: (v: number, dy: number) => number, recorded: (g: Tensor) => Tensor): Tensor {
+  const op = kind === 'silu' ? 'silu' : 'gelu';
+  expectTensor(op, 'input', x);
+  // PyTorch has these kernels for floating dtypes only (an integer input is an error, not a float result)
+  if (x.dtype !== float32 && x.dtype !== float64) throw new TypeError(`${op}: "${op === 'gelu' ? 'GeluKernelImpl' : 'silu_cpu'}" not implemented for '${x.dtype.cName}'`);
+  const out = unaryForward(op, kind, x);
+  return record(op, out, [x], (g) => {
     if (isGradEnabled() || g.dtype !== x.dtype || (x.dtype !== float32 && x.dtype !== float64)) return [recorded(g)];
     const [gd, go] = g._contiguousAny() as [Float64Array, number];
     const dx = empty(x.shape, x.dtype);
@@ -258,45 +262,26 @@ const GELU_KAPPA = 0.044715;
 
 /**
  * GELU's tanh approximation as ATen's `GeluKernel` computes it, each operation in the input's
- * dtype (float32: rounded after each, tanh from the kernel set): forward
- * `0.5·x·(1 + tanh(β·(x + κ·x³)))`, backward `dy·(0.5·(1 + t) + 0.5·x·(1 − t²)·β·(1 + 3κ·x²))`.
- * A recorded backward composes the same formula from ops.
+ * dtype (float32: rounded after each, the kernel set's `geluTanh`, the module's f32x4 lanes and
+ * the JS rows giving the same bits): forward `0.5·x·(1 + tanh(β·(x + κ·x³)))`, backward
+ * `dy·(0.5·(1 + t) + 0.5·x·(1 − t²)·β·(1 + 3κ·x²))` with `t` computed again from x, as PyTorch
+ * does. A recorded backward composes the same formula from ops.
  */
 function geluTanh(x: Tensor): Tensor {
-  if (x.dtype !== float32 && x.dtype !== float64) throw new TypeError(`gelu: "GeluKernelImpl" not implemented for '${x.dtype.cName}'`);
-  const f32 = x.dtype === float32, r = f32 ? Math.fround : (v: number): number => v;
-  const beta = r(GELU_BETA), kappa = r(GELU_KAPPA);
-  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
-  const n = x.numel();
-  // t = tanh(β·(x + κ·x³)) per element: the inner values, then tanh over the whole array at once;
-  // kept for the backward (which PyTorch recomputes from x: the same values)
-  const t = (f32 ? new Float32Array(n) : new Float64Array(n)) as Float64Array;
-  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; t[i] = r(beta * r(v + r(kappa * r(r(v * v) * v)))); }
-  if (f32) K().unary('tanh', t as unknown as Float32Array, 0, t as unknown as Float32Array, 0, n);
-  else for (let i = 0; i < n; i++) t[i] = Math.tanh(t[i]!);
-  const out = empty(x.shape, x.dtype);
-  const y = out.storage.data as Float64Array;
-  for (let i = 0; i < n; i++) { const v = xd[xo + i]!; y[i] = r(r(0.5 * v) * r(1 + t[i]!)); }
-  return record('gelu', out, [x], (g) => {
-    if (isGradEnabled() || g.dtype !== x.dtype) {
+  return activationNode('geluTanh', x,
+    (v, dy) => {
+      const t = Math.tanh(GELU_BETA * (v + GELU_KAPPA * (v * v * v)));
+      return dy * (0.5 * (1 + t) + (0.5 * v * (1 - t * t)) * (GELU_BETA * (1 + 3 * GELU_KAPPA * (v * v))));
+    },
+    (g) => {
+      const r = x.dtype === float32 ? Math.fround : (v: number): number => v;
+      const beta = r(GELU_BETA), kappa = r(GELU_KAPPA);
       const x2 = mul(x, x);
       const th = tanh(mul(add(x, mul(mul(x2, x), kappa)), beta));
       const left = mul(x, 0.5), right = add(th, 1);
       const dt = sub(1, mul(th, th)), inner = mul(add(mul(x2, r(3 * kappa)), 1), beta);
-      return [mul(g, add(mul(right, 0.5), mul(mul(left, dt), inner)))];
-    }
-    const [gd, go] = g._contiguousAny() as [Float64Array, number];
-    const dx = empty(x.shape, x.dtype);
-    const d = dx.storage.data as Float64Array;
-    for (let i = 0; i < n; i++) {
-      const v = xd[xo + i]!, ti = t[i]!, x2 = r(v * v);
-      const left = r(0.5 * v), right = r(1 + ti);
-      const ld = r(0.5 * right), td = r(1 - r(ti * ti));
-      const inner = r(beta * r(1 + r(r(3 * kappa) * x2)));
-      d[i] = r(gd[go + i]! * r(ld + r(r(left * td) * inner)));
-    }
-    return [dx];
-  }, [x]);
+      return mul(g, add(mul(right, 0.5), mul(mul(left, dt), inner)));
+    });
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Instance } from './module.js';
 export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB stay in L2 (32768 measured 5-10% faster than 8192 or 65536 for ASGD at 1M and 10M parameters)
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 /** The unary kinds the module's `expf` computes, by its op number. */
-const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5, log: 7 };
+const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5, log: 7, geluTanh: 8 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
@@ -267,7 +267,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     return true;
   };
   /**
-   * exp, sigmoid, tanh, GELU, SiLU or log of `n` floats streamed through the module (f32x4 lanes, the same bits as
+   * exp, sigmoid, tanh, GELU (exact or tanh-approximate), SiLU or log of `n` floats streamed through the module (f32x4 lanes, the same bits as
    * the JS kernel's `transcendental.ts`); false below EXPF_MIN. The kernel runs whole groups of
    * eight floats: a chunk's last group reads and writes up to seven floats past it, inside its
    * staging area (CHUNK is a multiple of eight).
@@ -286,14 +286,14 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
     if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
   };
-  /** GELU's or SiLU's backward (the module's expf op 4 or 6): dy is staged where the result goes and overwritten by it. */
+  /** GELU's, tanh-approximate GELU's or SiLU's backward (the module's expf op 4, 9 or 6): dy is staged where the result goes and overwritten by it. */
   const unaryBackward: Kernels['unaryBackward'] = (kind, x, xOff, dy, dyOff, out, n) => {
     const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) {
       jsKernels.unaryBackward(kind, x, xOff, dy, dyOff, out, n);
       return;
     }
-    const op = kind === 'gelu' ? 4 : 6;
+    const op = kind === 'gelu' ? 4 : kind === 'geluTanh' ? 9 : 6;
     for (let i = 0; i < n; i += CHUNK) {
       const m = Math.min(CHUNK, n - i);
       w.set(x.subarray(xOff + i, xOff + i + m), 0);

@@ -1101,10 +1101,32 @@
     (f32x4.mul (f32x4.mul (local.get $dy) (local.get $d))
       (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $d))))))
 
+  ;; tanh-approximate GELU's inner value β·(x + κ·x³), β = √(2/π)
+  ;; @inline
+  (func $gelu_tanh_inner4 (param $v v128) (result v128)
+    (f32x4.mul (f32x4.splat (f32.const 0x1.988454p-1)) (f32x4.add (local.get $v)
+      (f32x4.mul (f32x4.splat (f32.const 0x1.6e4e26p-5)) (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (local.get $v))))))
+  ;; @inline
+  (func $gelu_tanh4 (param $v v128) (result v128)
+    (f32x4.mul (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $v))
+      (f32x4.add (f32x4.splat (f32.const 1)) (call $tanh4 (call $gelu_tanh_inner4 (local.get $v))))))
+  ;; dy·(0.5·(1 + t) + (0.5·x)·(1 - t²)·β·(1 + 3κ·x²)), t = tanh(inner)
+  ;; @inline
+  (func $gelu_tanh_bwd4 (param $v v128) (param $dy v128) (result v128)
+    (local $t v128)
+    (local.set $t (call $tanh4 (call $gelu_tanh_inner4 (local.get $v))))
+    (f32x4.mul (local.get $dy) (f32x4.add
+      (f32x4.mul (f32x4.splat (f32.const 0.5)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $t)))
+      (f32x4.mul
+        (f32x4.mul (f32x4.mul (f32x4.splat (f32.const 0.5)) (local.get $v)) (f32x4.sub (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $t) (local.get $t))))
+        (f32x4.mul (f32x4.splat (f32.const 0x1.988454p-1))
+          (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.mul (f32x4.splat (f32.const 0x1.12ba9cp-3)) (f32x4.mul (local.get $v) (local.get $v)))))))))
+
   ;; expf: op 0 e^x, op 1 1 / (1 + e^-x), op 2 tanh x, op 3 GELU (x·0.5)·(1 + erf(x·√½)), op 4
   ;; GELU's backward dy·(0.5·(1 + erf(x·√½)) + x·β·e^(x·x·-0.5)), op 5 SiLU x / (1 + e^-x), op 6
-  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x), op 7 log x; the backward ops read
-  ;; dy from o and overwrite it; of n float32s from x to o. One loop per op (one loop testing
+  ;; SiLU's backward (dy·s)·(1 + x·(1 - s)), s = 1 / (1 + e^-x), op 7 log x, op 8 tanh-approximate
+  ;; GELU (0.5·x)·(1 + tanh(β·(x + κ·x³))), op 9 its backward; the backward ops read dy from o and
+  ;; overwrite it; of n float32s from x to o. One loop per op (one loop testing
   ;; the op per element ran no faster than the old call per v128), eight floats an iteration, the
   ;; element helpers inlined (build-wasm.mjs); exp4 itself, erf4 and log4 stay calls (inlined,
   ;; 10-15% more for 2.3 KB; exp4's 16 copies alone 5.4 KB). With exp4's cheaper clamp and
@@ -1171,6 +1193,20 @@
       (local.set $x (i32.add (local.get $x) (i32.const 32)))
       (local.set $o (i32.add (local.get $o) (i32.const 32)))
       (br $l7))))
+    (if (i32.eq (local.get $op) (i32.const 8)) (then (loop $l8
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $gelu_tanh4 (v128.load (local.get $x))))
+      (v128.store offset=16 (local.get $o) (call $gelu_tanh4 (v128.load offset=16 (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l8))))
+    (if (i32.eq (local.get $op) (i32.const 9)) (then (loop $l9
+      (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
+      (v128.store (local.get $o) (call $gelu_tanh_bwd4 (v128.load (local.get $x)) (v128.load (local.get $o))))
+      (v128.store offset=16 (local.get $o) (call $gelu_tanh_bwd4 (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $o))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (br $l9))))
     ))
 
 ;; ---- LayerNorm over rows of D floats (D a multiple of 4), in double ---------------------------

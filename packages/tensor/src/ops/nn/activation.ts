@@ -183,9 +183,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  * ```
  */
 export function silu(x: Tensor): Tensor {
-  expectTensor('silu', 'input', x);
-  if (x.dtype === float32 || x.dtype === float64) return siluFused(x);
-  return mul(x, sigmoid(x));
+  return siluFused(x); // float32 and float64 (an integer input is an error, as in PyTorch)
 }
 
 /**
