@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, getBackend, getNumThreads, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+import { Generator, getBackend, getNumThreads, getNumThreadsReady, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
 import { createWasmKernels } from '../src/kernels/wasm.js';
 import { buildBytes } from '../src/kernels/wasm/module.js';
 import { expectArraysEqual } from './helpers/arrays.js';
@@ -370,23 +370,27 @@ describe('setNumThreads: large matmuls on worker threads', () => {
   });
 
   it('gives bit-identical linear layers (forward and both gradients) on 1 and 2 threads, below and above the size that splits', () => {
-    // 64x32x48 stays on one thread (the fused path on any count); 256x784x128 splits over both.
-    for (const [rows, I, O] of [[64, 32, 48], [256, 784, 128]] as const) {
+    // 64x32x48 stays on one thread (the fused path on any count); the others (4M multiply-adds
+    // or more) split their output columns over both threads in the shared instance: widths that
+    // are and are not whole 8-column panels, with and without a bias.
+    for (const [rows, I, O, bias] of [[64, 32, 48, true], [256, 784, 128, true], [300, 130, 109, true], [301, 109, 130, false], [1024, 128, 512, true]] as const) {
       manualSeed(rows + I + O);
       const x = randn([rows, I]), w = randn([O, I]), b = randn([O]), g = randn([rows, O]);
       const run = (): Uint32Array[] => {
         const [xr, wr, br] = [x, w, b].map((t) => t.detach().requiresGrad_());
-        const y = F.linear(xr!, wr!, br!);
+        const y = F.linear(xr!, wr!, bias ? br! : undefined);
         y.backward(g);
-        return [y, xr!.grad!, wr!.grad!, br!.grad!].map((t) => new Uint32Array(t.toFloat32Array().buffer));
+        return [y, xr!.grad!, wr!.grad!, ...(bias ? [br!.grad!] : [])].map((t) => new Uint32Array(t.toFloat32Array().buffer));
       };
       const one = run();
       setNumThreads(2);
-      const until = Date.now() + 300;
-      while (Date.now() < until) { /* let the worker start */ }
+      const until = Date.now() + 2000;
+      while (getNumThreadsReady() < 2 && Date.now() < until) { /* let the worker start */ }
+      expect(getNumThreadsReady()).toBe(2);
       const two = run();
       setNumThreads(1);
-      for (let k = 0; k < 4; k++) expectArraysEqual(two[k]!, one[k]!);
+      expect(two.length).toBe(one.length);
+      for (let k = 0; k < one.length; k++) expectArraysEqual(two[k]!, one[k]!);
     }
   });
 

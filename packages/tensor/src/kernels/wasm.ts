@@ -55,7 +55,7 @@ function kernelsOn(made: { one: Instance; relaxed: boolean } | undefined): WasmK
   const set: WasmKernels = {
     ...jsKernels,
     ...makeElementwise(made.one),
-    ...makeNn(made.one, () => set, () => pool.threads),
+    ...makeNn(made.one, () => set, pool),
     name: 'wasm',
     relaxed: made.relaxed,
     matmul: makeMatmul(pool),

@@ -9,8 +9,9 @@
 import { jsKernels, linearBackwardByKernels, linearByKernels } from '../js.js';
 import type { ConvGeometry, Kernels } from '../types.js';
 import { CHUNK, ELEMENT_MIN } from './elementwise.js';
-import { THREAD_MIN } from './matmul.js';
+import { columnCuts, runSplit, splitScratch, THREAD_MIN } from './matmul.js';
 import { room, type Instance } from './module.js';
+import type { Helper, ThreadPool } from './threads.js';
 
 const round8 = (x: number): number => (x + 7) & ~7;
 const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to the JS kernel
@@ -35,7 +36,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, threads: () => number): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput'> {
+export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
@@ -224,27 +225,42 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     }
   };
 
-  /** Whether a linear product takes the fused one-staging kernels below (see `linear`). */
-  const fusedLinear = (rows: number, I: number, O: number): boolean =>
-    (threads() === 1 || rows * O * I < THREAD_MIN) && rows > 0 && I > 0 && O > 0 && rows * O * I > 512;
+  /**
+   * Where a linear layer's products run: on this thread in the one-thread instance, or, for a
+   * product large enough to split (THREAD_MIN) with helpers ready, in the shared instance with
+   * its output columns split over this thread and the helpers (each range computed as one
+   * thread computes it: the same bits). `scratch(N)` is the packing scratch for N columns.
+   */
+  function placeLinear(rows: number, I: number, O: number): { mm: Instance; helpers: Helper[]; scratch: (N: number) => number } {
+    const helpers = pool.threads > 1 && rows * O * I >= THREAD_MIN ? pool.ready() : [];
+    if (!helpers.length) return { mm: one, helpers, scratch: (N) => 256 * Math.min(round8(N), COLUMNS) + SCRATCH };
+    return { mm: pool.instance, helpers, scratch: (N) => splitScratch(columnCuts(N, round8(N), helpers.length + 1)) };
+  }
+
+  /** C = A·B over N columns in `p.mm`, on this thread (in COLUMNS ranges) or split over `p.helpers`. */
+  function product(p: { mm: Instance; helpers: Helper[] }, args: [number, number, number, number, number, number, number, number], N: number, c: number, ldc: number, at: number): void {
+    if (!p.helpers.length) return matmulByColumns(p.mm.ex, args, N, c, ldc, at * 4, (at + 256 * Math.min(ldc, COLUMNS)) * 4);
+    const parts = Math.min(p.helpers.length + 1, ldc >> 3);
+    runSplit(pool, p.mm, p.helpers.slice(0, parts - 1), args, columnCuts(N, ldc, parts), c, ldc, at);
+  }
 
   /**
    * The linear layer in one staging: x and w in, the product and the bias in the module, the
-   * result out once (the set's matmul + binary staged the output twice). With threads, for a
-   * product large enough to split (THREAD_MIN), or past what the module can stage, the set's own
-   * matmul (which splits over threads) and binary: a smaller product keeps this path on any
-   * number of threads (the 2-thread GPT step took the slower path for all of its linears).
+   * result out once (the set's matmul + binary staged the output twice). A product large enough
+   * to split runs in the shared instance over the threads (`placeLinear`); past what the module
+   * can stage, the set's own matmul and binary.
    */
   const linear: Kernels['linear'] = (x, xOff, w, wOff, b, bOff, rows, I, O, out) => {
-    const ldo = round8(O);
-    // Layout (floats): x [rows x I] | w [O x I] | b [ldo, zero-padded] | y [rows (to 4) x ldo] | B panels | A block
-    const [X, WT, BI, Y, BP, AP, end] = layout(rows * I, O * I, ldo, ((rows + 3) & ~3) * ldo, 256 * Math.min(ldo, COLUMNS), SCRATCH);
-    const m = fusedLinear(rows, I, O) ? reserve(end!) : undefined;
+    const ldo = round8(O), p = placeLinear(rows, I, O);
+    // Layout (floats): x [rows x I] | w [O x I] | b [ldo, zero-padded] | y [rows (to 4) x ldo] | packing scratch
+    const [X, WT, BI, Y, BP, end] = layout(rows * I, O * I, ldo, ((rows + 3) & ~3) * ldo, p.scratch(O));
+    const m = rows * O * I > 512 && end! <= STAGE_MAX ? p.mm.tryReserve(end!) : undefined;
     if (!m) return linearByKernels(set(), x, xOff, w, wOff, b, bOff, rows, I, O, out);
+    const ex = p.mm.ex;
     m.set(x.subarray(xOff, xOff + rows * I), X);
     m.set(w.subarray(wOff, wOff + O * I), WT);
     // The product reads wᵀ through its strides (row stride 1, column stride I).
-    matmulByColumns(ex, [X! * 4, I, 1, WT! * 4, 1, I, rows, I], O, Y! * 4, ldo, BP! * 4, AP! * 4);
+    product(p, [X! * 4, I, 1, WT! * 4, 1, I, rows, I], O, Y! * 4, ldo, BP!);
     if (b) {
       m.set(b.subarray(bOff, bOff + O), BI);
       ex.cols_bias(Y! * 4, rows, ldo, O, BI! * 4, Y! * 4);
@@ -252,25 +268,26 @@ export function makeNn(one: Instance, set: () => Kernels, threads: () => number)
     out.set(m.subarray(Y!, Y! + rows * O));
   };
 
-  /** The linear layer's gradients from one staging of g (the set's kernels staged it once per product and sum). */
+  /** The linear layer's gradients from one staging of g (the set's kernels staged it once per product and sum); split over threads as `linear`. */
   const linearBackward: Kernels['linearBackward'] = (x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db) => {
-    const ldi = round8(I);
-    // Layout (floats): g [rows x O] | x [rows x I] | w [O x I] | dx [rows (to 4) x ldi] | dw [O (to 4) x ldi] | db: f64 [O], f32 [O] | B panels | A block
-    const [G, X, WT, DX, DW, ACC, DB, BP, AP, end] = layout(
-      rows * O, dw ? rows * I : 0, dx ? O * I : 0, dx ? ((rows + 3) & ~3) * ldi : 0, dw ? ((O + 3) & ~3) * ldi : 0, 2 * O, O, 256 * Math.min(ldi, COLUMNS), SCRATCH);
-    const m = fusedLinear(rows, I, O) ? reserve(end!) : undefined;
+    const ldi = round8(I), p = placeLinear(rows, I, O);
+    // Layout (floats): g [rows x O] | x [rows x I] | w [O x I] | dx [rows (to 4) x ldi] | dw [O (to 4) x ldi] | db: f64 [O], f32 [O] | packing scratch
+    const [G, X, WT, DX, DW, ACC, DB, BP, end] = layout(
+      rows * O, dw ? rows * I : 0, dx ? O * I : 0, dx ? ((rows + 3) & ~3) * ldi : 0, dw ? ((O + 3) & ~3) * ldi : 0, 2 * O, O, p.scratch(I));
+    const m = rows > 0 && I > 0 && O > 0 && rows * O * I > 512 && end! <= STAGE_MAX ? p.mm.tryReserve(end!) : undefined;
     if (!m) return linearBackwardByKernels(set(), x, xOff, w, wOff, g, gOff, rows, I, O, dx, dw, db);
+    const ex = p.mm.ex;
     m.set(g.subarray(gOff, gOff + rows * O), G);
     if (dx) {
       m.set(w.subarray(wOff, wOff + O * I), WT);
-      matmulByColumns(ex, [G! * 4, O, 1, WT! * 4, I, 1, rows, O], I, DX! * 4, ldi, BP! * 4, AP! * 4);
+      product(p, [G! * 4, O, 1, WT! * 4, I, 1, rows, O], I, DX! * 4, ldi, BP!);
       if (ldi !== I) ex.compact(DX! * 4, rows, ldi, I);
       dx.set(m.subarray(DX!, DX! + rows * I));
     }
     if (dw) {
       // gᵀ read through its strides (row stride 1, column stride O)
       m.set(x.subarray(xOff, xOff + rows * I), X);
-      matmulByColumns(ex, [G! * 4, 1, O, X! * 4, I, 1, O, rows], I, DW! * 4, ldi, BP! * 4, AP! * 4);
+      product(p, [G! * 4, 1, O, X! * 4, I, 1, O, rows], I, DW! * 4, ldi, BP!);
       if (ldi !== I) ex.compact(DW! * 4, O, ldi, I);
       dw.set(m.subarray(DW!, DW! + O * I));
     }
