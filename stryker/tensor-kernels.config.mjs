@@ -45,13 +45,33 @@ const CHUNKS = {
   // the fourth session's: the storage cache, logf, the softplus node (the thread pool's browser
   // spawning is tested in Chromium, out of Stryker's reach, and by threads-spawn.test.ts)
   session4: () => ['packages/tensor/src/storage-pool.ts', ...functions(`${K}transcendental.ts`, ['logf']), ...functions('packages/tensor/src/ops/nn/activation.ts', ['softplus', 'softplusNode'])],
+  // the fifth session's: tanh-approximate GELU's rows and node, the activations' dtype check, the
+  // linear layer's split over threads (matmul's split shared with it)
+  session5: () => [
+    ...functions(`${K}transcendental.ts`, ['geluTanhInner', 'geluTanhf', 'geluTanhBackwardf']),
+    ...members(`${K}js.ts`, ['geluTanh', 'unaryBackward']),
+    ...functions('packages/tensor/src/ops/unary.ts', ['geluTanh', 'activationNode']),
+    ...functions(`${K}wasm/matmul.ts`, ['columnCuts', 'splitScratch', 'runSplit']),
+    ...functions(`${K}wasm/nn.ts`, ['placeLinear', 'product', 'linear', 'linearBackward']),
+    ...functions(`${K}wasm/elementwise.ts`, ['unaryBackward']),
+  ],
 };
 
-/** Stryker mutate ranges of the top-level functions named `names` in `rel`. */
+/**
+ * Stryker mutate ranges of the functions named `names` in `rel`, at any depth: function
+ * declarations, and variables whose value is a function (`const linear = (…) => …`).
+ */
 function functions(rel, names) {
   const text = readFileSync(join(repo, rel), 'utf8');
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const out = sf.statements.filter((n) => ts.isFunctionDeclaration(n) && n.name && names.includes(n.name.text)).map((n) => {
+  const found = [];
+  const visit = (n) => {
+    const named = (ts.isFunctionDeclaration(n) && n.name) || (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer)));
+    if (named && names.includes(n.name.text)) found.push(n);
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  const out = found.map((n) => {
     const a = sf.getLineAndCharacterOfPosition(n.getStart(sf)), b = sf.getLineAndCharacterOfPosition(n.getEnd());
     return `${rel}:${a.line + 1}:${a.character}-${b.line + 1}:${b.character}`;
   });
