@@ -460,3 +460,228 @@ describe('properties (fast-check): for random shapes, options and step counts, f
     });
   }
 });
+
+// Issue 27 (5 December, later): behaviours Stryker's run over optimizer.ts found unpinned.
+describe('constructor and addParamGroup: what each kind of input gives', () => {
+  const p = (): Tensor => leaf([1, 2]);
+  const refused: [string, () => unknown, ErrorConstructor, string][] = [
+    ['params that are not iterable (null)', () => new SGD(null as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got NoneType'],
+    ['params that are not iterable (undefined)', () => new SGD(undefined as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got undefined'],
+    ['params that are not iterable (a number)', () => new SGD(5 as never), TypeError, 'params argument given to the optimizer should be an iterable of Tensors or dicts, but got int'],
+    ['options that are a string', () => new SGD([p()], 'fast' as never), TypeError, 'SGD: options must be an object, got str'],
+    ['a string among the params', () => new SGD(['weight'] as never), TypeError, 'optimizer can only optimize Tensors, but one of the params is str'],
+    ['a one-element list among the params', () => new SGD([['weight']] as never), TypeError, 'optimizer can only optimize Tensors, but one of the params is list'],
+    ['a pair of tensors among the params', () => new SGD([[p(), p()]] as never), TypeError, 'optimizer can only optimize Tensors, but one of the params is list'],
+    ['a group without params', () => new SGD([p()]).addParamGroup({ lr: 0.1 } as never), RangeError, "param_group must have a 'params' entry"],
+    ['a group whose params are a number', () => new SGD([p()]).addParamGroup({ params: 5 as never }), TypeError, 'optimizer can only optimize Tensors, but one of the params is int'],
+    ['a group that is a set', () => new SGD([p()]).addParamGroup(new Set([p()]) as never), TypeError, "param_group must be a dict, but got <class 'set'>"],
+    ['an unnamed group after a named one', () => new SGD([['w', p()]]).addParamGroup({ params: [p()] }), RangeError, 'all optimizer param groups should be with/without names. cannot add param group without names to the optimizer'],
+    ['a group sharing one of its params with an earlier group', () => { const q = p(); return new SGD([{ params: [q] }, { params: [p(), q] }]); }, RangeError, 'some parameters appear in more than one parameter group'],
+  ];
+  it.each(refused)('refuses %s, naming it', (_name, fn, type, message) => {
+    expect(fn).toThrow(type);
+    expect(fn).toThrow(message);
+  });
+
+  it("an unknown option's message lists every option", () => {
+    expect(() => new SGD([p()], { lrr: 1 } as never)).toThrow(
+      new TypeError("SGD: unknown option 'lrr' (options: lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, differentiable, fused)"),
+    );
+  });
+
+  // The types refuse undefined (exactOptionalPropertyTypes); a JavaScript caller can pass it.
+  it('an option given as undefined keeps its default, in the options bag and in a group', () => {
+    const opt = new ASGD([p()], { lr: undefined, t0: 5 } as never);
+    expect(opt.paramGroups[0]!.lr).toBe(0.01);
+    expect(opt.paramGroups[0]!.t0).toBe(5);
+    opt.addParamGroup({ params: [p()], lr: undefined, lambd: 0.5 } as never);
+    expect(opt.paramGroups[1]!.lr).toBe(0.01);
+    expect(opt.paramGroups[1]!.lambd).toBe(0.5);
+  });
+
+  it("undefined in lr's place keeps the default, and what follows it still applies", () => {
+    expect(new SGD([p()], undefined as never, 0.9).paramGroups[0]).toMatchObject({ lr: 0.001, momentum: 0.9 });
+    expect(new SGD([p()], undefined as never, { momentum: 0.9 }).paramGroups[0]).toMatchObject({ lr: 0.001, momentum: 0.9 });
+  });
+
+  it('a group may give its params as one tensor, named pairs, or a generator; the group holds the tensors', () => {
+    const a = p(), b = p(), c = p(), d = p();
+    const opt = new SGD([a]);
+    opt.addParamGroup({ params: b });
+    opt.addParamGroup({ params: (function* () { yield c; yield d; })() });
+    expect(opt.paramGroups.map((g) => g.params)).toEqual([[a], [b], [c, d]]);
+    expect(opt.paramGroups[1]!.params[0]).toBe(b);
+    const named = new SGD([['weight', a], ['bias', b]]);
+    expect(named.paramGroups[0]!.params).toEqual([a, b]);
+    expect(named.paramGroups[0]!.params[1]).toBe(b);
+    expect(named.paramGroups[0]!.paramNames).toEqual(['weight', 'bias']);
+    b.grad = tensor([1, 1]);
+    opt.step();
+    expect(Array.from(b.toFloat32Array())).toEqual([Math.fround(1 - 0.001), Math.fround(2 - 0.001)]);
+  });
+
+  it('named groups after named groups are accepted', () => {
+    const opt = new SGD([{ params: [['w1', p()] as const] }, { params: [['w2', p()] as const], lr: 0.1 }]);
+    opt.addParamGroup({ params: [['w3', p()] as const] });
+    expect(opt.paramGroups.map((g) => g.paramNames)).toEqual([['w1'], ['w2'], ['w3']]);
+  });
+
+  it('warns only when a group really holds a parameter twice', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      new SGD([p(), p()]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a non-leaf that retains its grad can be optimized (PyTorch's is_leaf or retains_grad)", () => {
+    const base = leaf([1, 2]);
+    const y = base.mul(2);
+    y.retainGrad();
+    const opt = new SGD([y], { lr: 0.5 });
+    expect(opt.paramGroups[0]!.params[0]).toBe(y);
+  });
+});
+
+describe('step: what hooks receive and may return', () => {
+  it('a pre-hook gets args [optimizer] and empty kwargs without a closure, [optimizer, closure] with one', () => {
+    const opt = new SGD([leaf([1])]);
+    const seen: [unknown[], Record<string, unknown>][] = [];
+    opt.registerStepPreHook((_o, args, kwargs) => void seen.push([[...args], { ...kwargs }]));
+    opt.step();
+    const closure = (): number => 1;
+    opt.step(closure);
+    expect(seen).toEqual([[[opt], {}], [[opt, closure], {}]]);
+  });
+
+  const notATuple: [string, (o: unknown) => unknown][] = [
+    ['args that are not a list', (o) => [o, {}]],
+    ['kwargs that are not a dict', (o) => [[o], 'closure']],
+    ['three entries', (o) => [[o], {}, {}]],
+    ['a list-like object', (o) => ({ length: 2, 0: [o], 1: {} })],
+  ];
+  it.each(notATuple)('a pre-hook that returns %s is refused before anything moves', (_name, make) => {
+    const w = leaf([1]);
+    const opt = new SGD([w], { lr: 0.5 });
+    w.grad = ones([1]);
+    opt.registerStepPreHook((o) => make(o) as never);
+    expect(() => opt.step()).toThrow(/^<function SGD\.step> must return None or a tuple of \(new_args, new_kwargs\), but got /);
+    expect(w.item()).toBe(1);
+  });
+
+  it('positional arguments from a hook are checked: at most optimizer and closure, and the closure must be a function', () => {
+    const w = leaf([1]);
+    const three = new SGD([w]);
+    three.registerStepPreHook((o) => [[o, () => 0, 1], {}]);
+    expect(() => three.step()).toThrow(new TypeError('SGD.step() takes from 1 to 2 positional arguments but 3 were given'));
+    const notFn = new SGD([w]);
+    notFn.registerStepPreHook((o) => [[o, 5], {}]);
+    expect(() => notFn.step()).toThrow(new TypeError('SGD.step: closure must be a function, got int'));
+    expect(() => new SGD([w]).step('loss' as never)).toThrow(new TypeError('SGD.step: closure must be a function, got str'));
+  });
+
+  it("the grad of a parameter of another rank is refused, with both shapes (the grad setter's check bypassed)", () => {
+    const w = leaf([1, 2], [2, 1]);
+    const opt = new SGD([w]);
+    w._setGradUnchecked(tensor([1, 1]));
+    expect(() => opt.step()).toThrow(new RangeError('SGD.step: grad of shape [2] does not match its parameter of shape [2,1]'));
+    w._setGradUnchecked(tensor([1, 1], { shape: [1, 2] }));
+    expect(() => opt.step()).toThrow(new RangeError('SGD.step: grad of shape [1,2] does not match its parameter of shape [2,1]'));
+    expect(Array.from(w.toFloat32Array())).toEqual([1, 2]);
+  });
+
+  it('differentiable: a view of a leaf that requires grad is refused as the leaf itself is, before anything moves', () => {
+    const base = leaf([1, 2, 3]);
+    const other = leaf([4]).mul(1);
+    const view = base.narrow(0, 0, 2);
+    const opt = new SGD([other, view], { lr: 0.5, differentiable: true });
+    other.grad = ones([1]);
+    view.grad = ones([2]);
+    expect(() => opt.step()).toThrow('SGD.step: a leaf Variable that requires grad is being used in an in-place operation.');
+    expect(Array.from(base.toFloat32Array())).toEqual([1, 2, 3]);
+    expect(Array.from(other.toFloat32Array())).toEqual([4]);
+  });
+});
+
+describe('hooks of every kind run in registration order unless prepended', () => {
+  it('state-dict post-hooks, load pre-hooks and load post-hooks', () => {
+    const opt = new SGD([leaf([1])]);
+    const log: string[] = [];
+    for (const n of [1, 2]) {
+      opt.registerStateDictPostHook(() => void log.push(`sd post ${n}`));
+      opt.registerLoadStateDictPreHook(() => void log.push(`load pre ${n}`));
+      opt.registerLoadStateDictPostHook(() => void log.push(`load post ${n}`));
+    }
+    opt.loadStateDict(opt.stateDict());
+    expect(log).toEqual(['sd post 1', 'sd post 2', 'load pre 1', 'load pre 2', 'load post 1', 'load post 2']);
+  });
+});
+
+describe('zeroGrad(false) on grads of every kind', () => {
+  it('skips parameters without a grad; a grad that requires grad is zeroed and cut from autograd', () => {
+    const a = leaf([1, 2]), b = leaf([3]);
+    const opt = new SGD([a, b]);
+    const g = tensor([5, 6], { requiresGrad: true });
+    a.grad = g;
+    opt.zeroGrad(false);
+    expect(b.grad).toBeNull();
+    expect(a.grad).toBe(g);
+    expect(g.requiresGrad).toBe(false);
+    expect(Array.from(g.toFloat32Array())).toEqual([0, 0]);
+  });
+});
+
+describe('stateDict and loadStateDict hooks, names and containers', () => {
+  it('a state-dict post-hook that returns nothing keeps the dict (its edits in place stay)', () => {
+    const opt = new SGD([leaf([1])], { lr: 0.1 });
+    opt.registerStateDictPostHook((_o, sd) => { sd.param_groups[0]!['tag'] = 'seen'; });
+    const sd = opt.stateDict();
+    expect(sd.param_groups[0]).toMatchObject({ lr: 0.1, tag: 'seen', params: [0] });
+  });
+
+  it("a load pre-hook's returned dict is the one loaded", () => {
+    const opt = new SGD([leaf([1])], { lr: 0.1 });
+    const sd = opt.stateDict();
+    opt.registerLoadStateDictPreHook((_o, d) => ({ ...d, param_groups: d.param_groups.map((g) => ({ ...g, lr: 0.3 })) }));
+    opt.loadStateDict(sd);
+    expect(opt.paramGroups[0]!.lr).toBe(0.3);
+  });
+
+  it('a saved group without param_names keeps the live names; saved names win over the live ones', () => {
+    const w = leaf([1]), b = leaf([2]);
+    const opt = new SGD([['weight', w], ['bias', b]], { lr: 0.1 });
+    const unnamed = new SGD([leaf([1]), leaf([2])], { lr: 0.2 }).stateDict();
+    opt.loadStateDict(unnamed);
+    expect(opt.paramGroups[0]!.paramNames).toEqual(['weight', 'bias']);
+    expect(opt.stateDict().param_groups[0]!['param_names']).toEqual(['weight', 'bias']);
+    const renamed = new SGD([['w', leaf([1])], ['b', leaf([2])]], { lr: 0.2 }).stateDict();
+    opt.loadStateDict(renamed);
+    expect(opt.paramGroups[0]!.paramNames).toEqual(['w', 'b']);
+    const plain = new SGD([leaf([1])], { lr: 0.1 });
+    plain.loadStateDict(new SGD([leaf([1])], { lr: 0.2 }).stateDict());
+    expect(Object.hasOwn(plain.paramGroups[0]!, 'paramNames')).toBe(false);
+    expect(Object.keys(plain.stateDict().param_groups[0]!)).not.toContain('param_names');
+  });
+
+  it('state given as a Map loads like an object (index keys as numbers or strings)', () => {
+    const w = leaf([1, 2]);
+    const src = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    w.grad = tensor([1, -1]);
+    src.step();
+    const sd = src.stateDict();
+    const opt = new SGD([leaf([1, 2])], { lr: 0.1, momentum: 0.9 });
+    opt.loadStateDict({ ...sd, state: new Map<unknown, unknown>([[0, sd.state[0]], ['note', 7]]) as never });
+    expect(Array.from((opt.stateDict().state[0]!['momentum_buffer'] as Tensor).toFloat32Array())).toEqual([1, -1]);
+    expect(opt.state.get('note')).toBe(7);
+  });
+});
+
+describe('console.log(optimizer)', () => {
+  it("prints toString(), as Python prints an optimizer's repr", async () => {
+    const { inspect } = await import('node:util');
+    const opt = new ASGD([leaf([1])]);
+    expect(inspect(opt)).toBe(String(opt));
+  });
+});

@@ -69,4 +69,24 @@ describe("the README's custom optimizer", () => {
     expect(Array.from((other.stateDict().state[0]!['momentum_buffer'] as Tensor).toFloat32Array())).toEqual([1, 1]);
     expect(opt.toString()).toBe('SignSGD (\nParameter Group 0\n    lr: 0.5\n    momentum: 0.9\n)');
   });
+
+  it('a validation that throws something other than an Error reaches the caller of step as it was thrown', () => {
+    class Strict extends SignSGD {
+      protected override validateOptions(o: Record<string, unknown>): void {
+        if (o['lr'] === 0) throw 'lr 0 is refused'; // eslint-disable-line no-throw-literal
+        super.validateOptions(o);
+      }
+    }
+    const w = zeros([2], { requiresGrad: true });
+    const opt = new Strict([w], { lr: 0.5 });
+    w.grad = zeros([2]);
+    opt.paramGroups[0]!.lr = 0;
+    let thrown: unknown;
+    try {
+      opt.step();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe('lr 0 is refused');
+  });
 });

@@ -51,6 +51,18 @@ describe('resident parameters and state', () => {
     expect(wasm.resident.length).toBeGreaterThan(2);
   });
 
+  it('the threshold is 4096 elements: a parameter of exactly 4096 is made resident, one of 4095 is not', () => {
+    const initial = getBackend() as Backend;
+    setBackend('wasm');
+    try {
+      const at = randn([4096]).requiresGrad_(), below = randn([4095]).requiresGrad_();
+      new SGD([at, below], { lr: 0.1 });
+      expect([isResident(at), isResident(below)]).toEqual([true, false]);
+    } finally {
+      setBackend(initial);
+    }
+  });
+
   it('a state dict taken from resident state loads into a fresh optimizer and continues with the same bits', () => {
     manualSeed(8);
     const a = randn([6000]).requiresGrad_(), b = a.detach().clone().requiresGrad_();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nn, tensor, manualSeed, randn, Tensor } from '@tensile/tensor';
-import { ASGD, SGD, type OptimizerStateDict } from '../src/index.js';
+import { ASGD, Adam, SGD, type OptimizerStateDict } from '../src/index.js';
 
 /** Every parameter and every state value, as bits, to prove "nothing changed". */
 function fingerprint(opt: ASGD | SGD, params: Tensor[]): string {
@@ -294,5 +294,159 @@ describe("names that are JavaScript's own", () => {
     other.loadStateDict(JSON.parse(JSON.stringify({ ...sd, state: {} })) as OptimizerStateDict);
     expect(Object.getPrototypeOf(other.paramGroups[1]!)).toBe(Object.prototype);
     expect((other.paramGroups[1]! as Record<string, unknown>)['tag']).toBe('head');
+  });
+});
+
+// Issue 27 (5 December, later): what Stryker's run over state-dict.ts and optimizer.ts found unpinned.
+describe('loadStateDict names what it got, and changes nothing', () => {
+  const make = (): { opt: ASGD; p: Tensor; sd: OptimizerStateDict } => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new ASGD([p], { lr: 0.1, t0: 0 });
+    p.grad = tensor([0.5, -0.5]);
+    opt.step();
+    return { opt, p, sd: opt.stateDict() };
+  };
+  const notADict: [string, unknown, string][] = [
+    ['undefined', undefined, 'undefined'],
+    ['null', null, 'NoneType'],
+    ['a string', 'state.json', 'str'],
+    ['an int', 5, 'int'],
+    ['a float', 1.5, 'float'],
+    ['a list', [], 'list'],
+    ['a set', new Set(), 'set'],
+    ['a Map', new Map(), 'Map'],
+    ['a tensor', tensor([1]), 'Tensor'],
+    ['a function', () => ({}), 'function'],
+  ];
+  it.each(notADict)('a state dict that is %s', (_name, value, type) => {
+    const { opt, p } = make();
+    const before = fingerprint(opt, [p]);
+    expect(() => opt.loadStateDict(value as never)).toThrow(new TypeError(`loadStateDict: expected a state dict object, got ${type}`));
+    expect(fingerprint(opt, [p])).toBe(before);
+  });
+
+  const corrupt: [string, (sd: OptimizerStateDict) => unknown, string][] = [
+    ['no state', (sd) => ({ param_groups: sd.param_groups }), "loadStateDict: state dict has no 'state' object"],
+    ['a group that is a number', (sd) => ({ ...sd, param_groups: [5] }), "loadStateDict: param_groups[0] must be an object with a 'params' list"],
+    ['a group whose params are a number', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: 5 }] }), "loadStateDict: param_groups[0] must be an object with a 'params' list"],
+    ['a negative parameter index', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: [-1] }] }), 'loadStateDict: param_groups[0].params[0] must be a parameter index (a non-negative integer), got -1'],
+    ['a fractional parameter index', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: [1.5] }] }), 'loadStateDict: param_groups[0].params[0] must be a parameter index (a non-negative integer), got 1.5'],
+    ['a NaN parameter index', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: [NaN] }] }), 'loadStateDict: param_groups[0].params[0] must be a parameter index (a non-negative integer), got NaN'],
+    ['a parameter index in a list', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: [[0]] }] }), 'loadStateDict: param_groups[0].params[0] must be a parameter index (a non-negative integer), got 0'],
+    ['a state key that is a negative number (state as a Map)', (sd) => ({ ...sd, state: new Map([[-1, sd.state[0]]]) }), 'loadStateDict: state keys are parameter indices or strings, got int'],
+    ['a parameter state that is a number', (sd) => ({ ...sd, state: { 0: 5 } }), 'loadStateDict: state[0] must be an object, got int'],
+    ['a parameter state that is a Map', (sd) => ({ ...sd, state: { 0: new Map(Object.entries(sd.state[0]!)) } }), 'loadStateDict: state[0] must be an object, got Map'],
+    ['an unknown state key', (sd) => ({ ...sd, state: { 0: { ...sd.state[0], foo: 1 } } }), "loadStateDict: state[0] has an unknown key 'foo' (ASGD keeps step, eta, mu, ax)"],
+    ['a two-element step', (sd) => ({ ...sd, state: { 0: { ...sd.state[0], step: tensor([1, 2]) } } }), 'loadStateDict: state[0].step must be a finite number, got tensor([1., 2.])'],
+    ['an ax of null', (sd) => ({ ...sd, state: { 0: { ...sd.state[0], ax: null } } }), 'loadStateDict: state[0].ax must be a Tensor, got NoneType'],
+    ['an ax that is a number', (sd) => ({ ...sd, state: { 0: { ...sd.state[0], ax: 5 } } }), 'loadStateDict: state[0].ax must be a Tensor, got int'],
+  ];
+  it.each(corrupt)('rejects %s', (_name, change, message) => {
+    const { opt, p, sd } = make();
+    const before = fingerprint(opt, [p]);
+    const groups = opt.paramGroups;
+    expect(() => opt.loadStateDict(change(sd) as OptimizerStateDict)).toThrow(message);
+    expect(fingerprint(opt, [p])).toBe(before);
+    expect(opt.paramGroups).toBe(groups);
+  });
+
+  it('a state tensor of another rank is refused, with both shapes', () => {
+    const p = tensor([1, 2], { requiresGrad: true, shape: [2, 1] });
+    const opt = new ASGD([p], { t0: 0 });
+    p.grad = tensor([1, 1], { shape: [2, 1] });
+    opt.step();
+    const sd = opt.stateDict();
+    const s0 = sd.state[0]!;
+    expect(() => opt.loadStateDict({ ...sd, state: { 0: { ...s0, ax: tensor([1, 2]) } } })).toThrow('loadStateDict: state[0].ax has shape [2] but its parameter has shape [2,1]');
+    expect(() => opt.loadStateDict({ ...sd, state: { 0: { ...s0, ax: tensor([1, 2], { shape: [1, 2] }) } } })).toThrow('loadStateDict: state[0].ax has shape [1,2] but its parameter has shape [2,1]');
+  });
+
+  it('a step count of 0 loads', () => {
+    const { opt, sd } = make();
+    opt.loadStateDict({ ...sd, state: { 0: { ...sd.state[0], step: 0 } } });
+    expect(opt.stateDict().state[0]!['step']).toBe(0);
+  });
+
+  it("an empty parameter state loads as empty, and the next step initialises it (PyTorch's lazy state)", () => {
+    const fresh = tensor([1, 2], { requiresGrad: true }), loaded = tensor([1, 2], { requiresGrad: true });
+    const a = new Adam([fresh], { lr: 0.1 }), b = new Adam([loaded], { lr: 0.1 });
+    b.loadStateDict({ ...b.stateDict(), state: { 0: {} } });
+    expect(b.state.get(loaded)).toEqual({});
+    fresh.grad = tensor([1, -2]);
+    loaded.grad = tensor([1, -2]);
+    a.step();
+    b.step();
+    expect(Array.from(loaded.toFloat32Array())).toEqual(Array.from(fresh.toFloat32Array()));
+    expect(b.stateDict().state[0]!['step']).toBe(1);
+  });
+
+  it("SGD's momentum_buffer of null (PyTorch's state without momentum) loads as null", () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new SGD([p], { lr: 0.1 });
+    opt.loadStateDict({ ...opt.stateDict(), state: { 0: { momentum_buffer: null } } });
+    expect(opt.state.get(p)).toEqual({ momentum_buffer: null });
+  });
+});
+
+describe('state that holds lists and maps is copied in and out', () => {
+  it('user entries holding a list or a Map of tensors round-trip as copies', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new SGD([p], { lr: 0.1 });
+    const w = tensor([7, 8]);
+    opt.state.set('history', [w, 2]);
+    opt.state.set('byName', new Map<string, unknown>([['w', w], ['n', 3]]));
+    const sd = opt.stateDict();
+    const list = sd.state['history'] as [Tensor, number];
+    const map = sd.state['byName'] as Map<string, unknown>;
+    expect(list).not.toBe(opt.state.get('history'));
+    expect(list[0]).not.toBe(w);
+    expect(Array.from(list[0].toFloat32Array())).toEqual([7, 8]);
+    expect(map).toBeInstanceOf(Map);
+    expect(map).not.toBe(opt.state.get('byName'));
+    expect([...map.keys()]).toEqual(['w', 'n']);
+    expect(map.get('w')).not.toBe(w);
+    expect(Array.from((map.get('w') as Tensor).toFloat32Array())).toEqual([7, 8]);
+    expect(map.get('n')).toBe(3);
+  });
+
+  it("a group's betas in a state dict are a copy: editing the dict leaves the optimizer as it was", () => {
+    const opt = new Adam([tensor([1], { requiresGrad: true })], { betas: [0.8, 0.9] });
+    const sd = opt.stateDict();
+    (sd.param_groups[0]!['betas'] as number[])[0] = 0.1;
+    expect(opt.paramGroups[0]!.betas).toEqual([0.8, 0.9]);
+  });
+
+  it('state.params() yields the parameter entries only', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    opt.state.set('epoch', 3);
+    p.grad = tensor([1, 1]);
+    opt.step();
+    expect([...opt.state.params()].map(([k]) => k)).toEqual([p]);
+  });
+
+  it('keys that are neither tensors nor strings are refused, named as Python names them', () => {
+    const opt = new SGD([tensor([1], { requiresGrad: true })]);
+    const state = opt.state as Map<unknown, unknown>;
+    expect(() => state.set({}, 1)).toThrow(new TypeError('Optimizer.state: keys are parameters (Tensors) or strings, got dict'));
+    expect(() => state.set(Object.create(null), 1)).toThrow(new TypeError('Optimizer.state: keys are parameters (Tensors) or strings, got object'));
+  });
+});
+
+describe('stateDict after paramGroups were edited by hand', () => {
+  it('a tensor put into two groups keeps the index of its first group (as PyTorch)', () => {
+    const a = tensor([1], { requiresGrad: true }), b = tensor([2], { requiresGrad: true });
+    const opt = new SGD([{ params: [a] }, { params: [b] }]);
+    opt.paramGroups[1]!.params.push(a);
+    expect(opt.stateDict().param_groups.map((g) => g['params'])).toEqual([[0], [1, 0]]);
+  });
+
+  it('the state of a tensor in no group is left out', () => {
+    const a = tensor([1], { requiresGrad: true }), b = tensor([2], { requiresGrad: true });
+    const opt = new SGD([a, b], { lr: 0.1, momentum: 0.9 });
+    a.grad = tensor([1]); b.grad = tensor([1]);
+    opt.step();
+    opt.paramGroups[0]!.params = [b];
+    expect(Object.keys(opt.stateDict().state)).toEqual(['0']);
   });
 });
