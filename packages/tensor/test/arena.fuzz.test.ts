@@ -132,17 +132,23 @@ describe('resident memory stays owned by whoever can still reach it', () => {
   const collect = collector();
   it('an array kept from (t.storage.data as Float32Array) or an updateInPlace callback outlives its tensor: its block is not handed out again', async () => {
     const n = 12_345;
-    let kept: Float32Array | null = null, keptView: Float32Array | null = null;
+    let kept: Float32Array | null = null, keptView: Float32Array | null = null, keptWhole: Float32Array | null = null;
     let control = -1;
     (() => {
       const t = tensor(new Float32Array(n).fill(3));
       const u = tensor(new Float32Array(n).fill(4));
+      const w = tensor(new Float32Array(n).fill(6));
       const dropped = tensor(new Float32Array(n).fill(5));
-      [t, u, dropped].forEach((x) => makeResident(x));
+      [t, u, w, dropped].forEach((x) => makeResident(x));
       kept = (t.storage.data as Float32Array);
       noGrad(() => updateInPlace([u.narrow(0, 5, 100)], [], ([d]) => {
         keptView = d!;
       }));
+      // a whole tensor's callback array is its storage's own array (no view), which holds the block too
+      noGrad(() => updateInPlace([w], [], ([d]) => {
+        keptWhole = d!;
+      }));
+      expect(keptWhole).toBe(w.storage.data);
       control = (dropped.storage.data as Float32Array).byteOffset;
     })();
     await collect();
@@ -158,9 +164,11 @@ describe('resident memory stays owned by whoever can still reach it', () => {
     for (const x of fresh) {
       expect(x.storage.data.byteOffset < kept!.byteOffset + kept!.byteLength && kept!.byteOffset < (x.storage.data as Float32Array).byteOffset + (x.storage.data as Float32Array).byteLength).toBe(false);
       expect(x.storage.data.byteOffset <= keptView!.byteOffset && keptView!.byteOffset < (x.storage.data as Float32Array).byteOffset + (x.storage.data as Float32Array).byteLength).toBe(false);
+      expect(x.storage.data.byteOffset < keptWhole!.byteOffset + keptWhole!.byteLength && keptWhole!.byteOffset < (x.storage.data as Float32Array).byteOffset + (x.storage.data as Float32Array).byteLength).toBe(false);
     }
     kept!.fill(-1);
     keptView!.fill(-2);
+    keptWhole!.fill(-3);
     for (const x of fresh) expect(x.toFloat32Array().every((v) => v === 0)).toBe(true);
   }, 30_000);
 

@@ -8,7 +8,7 @@
  * never depends on where or how it ran.
  */
 import { describe, expect, it } from 'vitest';
-import { arange, getBackend, makeResident, noGrad, setBackend, tensor, updateInPlace, type Backend, type Tensor } from '@tensile/tensor';
+import { arange, getBackend, makeResident, noGrad, setBackend, tensor, updateInPlace, zeros, type Backend, type Tensor } from '@tensile/tensor';
 import { isNonOverlappingAndDense, overlapStatus } from '../src/overlap.js';
 import fixture from './fixtures/overlap.json' with { type: 'json' };
 
@@ -165,6 +165,11 @@ describe('updateInPlace refuses what the in-place ops refuse', () => {
   it.each([
     ['an expanded output', () => { const b = arange(4).float(); updateInPlace([b.expand(2, 4)], [], () => {}); }, 'updateInPlace: outputs[0]: unsupported operation: more than one element of the written-to tensor refers to a single memory location'],
     ['two outputs on one memory', () => { const b = arange(8).float(); updateInPlace([b.narrow(0, 0, 5), b.narrow(0, 4, 4)], [], () => {}); }, 'updateInPlace: outputs[0] and outputs[1] share memory; every output must have its own'],
+    // the pair found among others, after a disjoint view of the same memory (checked in order)
+    ['two outputs on one memory among others', () => {
+      const b = arange(12).float(), c = arange(3).float(), d = arange(3).float();
+      updateInPlace([c, b.narrow(0, 0, 4), d, b.narrow(0, 4, 4), zeros([2]), b.narrow(0, 7, 5)], [], () => {});
+    }, 'updateInPlace: outputs[3] and outputs[5] share memory; every output must have its own'],
     ['an input partly over an output', () => { const b = arange(8).float(); updateInPlace([b.narrow(0, 1, 7)], [b.narrow(0, 0, 7)], () => {}); }, 'updateInPlace: inputs[0]: unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location'],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
