@@ -19,7 +19,7 @@ const FILES: Record<string, string[]> = {
   math: T(ACTIVATIONS),
   js: T(['kernels', 'wasm-expish', 'kernel-rows', ...ACTIVATIONS, ...OPTIMIZERS]),
   session4: T(['storage-pool', 'transcendental', 'softplus', 'nn-layers-parity', 'nn-layers']),
-  session5: T(['transcendental', 'gelu-tanh', 'gelu-exact', 'silu', 'fused-activations', 'wasm', 'wasm-nn', 'kernels']),
+  session5: T(['transcendental', 'gelu-tanh', 'gelu-exact', 'silu', 'fused-activations', 'overlap', 'update-in-place', 'update-in-place-versions']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';
 const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().filter((f, i, all) => all.indexOf(f) === i));
