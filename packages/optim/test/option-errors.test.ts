@@ -11,6 +11,8 @@ import { tensor, type Tensor } from '@tensile/tensor';
 import { Adagrad, Adam, AdamW, RMSprop, Rprop } from '@tensile/optim';
 
 const p = (): Tensor => tensor([0.5], { requiresGrad: true });
+/** A constructor called as JavaScript may call it, past what the types allow. */
+type Loose = new (...args: unknown[]) => unknown;
 const FUSED = "fused=true is not supported (PyTorch's fused kernels are one more path to the same numbers); every path gives the same bits";
 
 const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string][] = [
@@ -68,6 +70,13 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['Rprop stepSizes of three', () => new Rprop([p()], { stepSizes: [1e-6, 1, 2] as never }), TypeError, 'Rprop: stepSizes must be a pair of numbers, got 0.000001,1,2'],
   ['Rprop a string step size', () => new Rprop([p()], { stepSizes: [1e-6, 'x'] as never }), TypeError, 'Rprop: stepSizes must be a pair of numbers, got 0.000001,x'],
   ['Rprop lr -1', () => new Rprop([p()], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
+  // the constructors' own checks: names, the positional form, options before params (issue 27, 5 December later)
+  ['RMSprop: a Tensor alpha', () => new RMSprop([p()], { alpha: tensor(0.9) as never }), TypeError, 'RMSprop: a Tensor alpha is not supported; pass a number'],
+  ['AdamW: six positional arguments', () => new (AdamW as unknown as Loose)([p()], 0.1, [0.9, 0.99], 1e-8, 0.01, false, 7), TypeError, 'AdamW: takes at most 5 optional positional arguments (lr, betas, eps, weightDecay, amsgrad), got 6: number 0.1, an array, number 1e-8, number 0.01, boolean false, number 7'],
+  ['RMSprop: seven positional arguments', () => new (RMSprop as unknown as Loose)([p()], 0.1, 0.9, 1e-8, 0, 0, false, 7), TypeError, 'RMSprop: takes at most 6 optional positional arguments (lr, alpha, eps, weightDecay, momentum, centered), got 7: number 0.1, number 0.9, number 1e-8, number 0, number 0, boolean false, number 7'],
+  ['AdamW: options null', () => new AdamW([p()], null as never), TypeError, 'AdamW: options must be an object, got NoneType'],
+  ['Adam: a bad lr and no params (the options are checked first, as in PyTorch)', () => new Adam([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
+  ['AdamW: a bad lr and no params', () => new AdamW([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
   // AdamW
   ['AdamW: a group added with decoupledWeightDecay false', () => new AdamW([p()]).addParamGroup({ params: [p()], decoupledWeightDecay: false } as never), RangeError, 'AdamW: decoupled_weight_decay must stay true (use Adam to turn it off)'],
 ];
