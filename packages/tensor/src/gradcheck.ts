@@ -55,6 +55,29 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
     if (o.raiseException === false) return false;
     throw new Error(`gradcheck: ${msg}`);
   };
+  if (!outs.some((t) => t.dtype.isFloatingPoint && t.requiresGrad)) {
+    // No output requires grad (a graph cut by detach, a new tensor, a backward that recorded
+    // nothing): then, as in PyTorch, the function must not depend on the inputs at all. (It
+    // passed, checking nothing, before.)
+    for (const [x] of diff) {
+      if (!x.isContiguous()) throw new Error(`gradcheck: inputs[${ins.indexOf(x)}] must be contiguous`);
+      const data = x.storage.data as Float64Array;
+      for (let j = 0; j < x.numel(); j++) {
+        const at = x.offset + j, v = data[at]!;
+        data[at] = v + eps;
+        const plus = outputsOf();
+        data[at] = v - eps;
+        const minus = outputsOf();
+        data[at] = v;
+        for (let oi = 0; oi < outs.length; oi++) {
+          if (!outs[oi]!.dtype.isFloatingPoint) continue;
+          const p = plus[oi]!.to(float64).toTypedArray() as Float64Array, m = minus[oi]!.to(float64).toTypedArray() as Float64Array;
+          for (let k = 0; k < p.length; k++) if ((p[k]! - m[k]!) / (2 * eps) !== 0) return fail('Numerical gradient for function expected to be zero');
+        }
+      }
+    }
+    return true;
+  }
   for (let oi = 0; oi < outs.length; oi++) {
     const out = outs[oi]!;
     if (!out.dtype.isFloatingPoint || !out.requiresGrad) continue;

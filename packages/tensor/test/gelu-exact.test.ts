@@ -61,6 +61,13 @@ describe("gelu (exact form) against PyTorch's", () => {
 
 describe('the float32 GELU functions', () => {
   const xs = [...Array.from({ length: 4001 }, (_, i) => Math.fround((i - 2000) / 200)), 0, -0, 1e-30, -1e-30, 30, -30, 3e38, -3e38];
+  it('second derivatives (gradcheck in float64, double backward through the recorded formula)', () => {
+    const x = T.tensor([-3, -1.2, -0.3, 0, 0.4, 1.7, 4], { dtype: 'float64', requiresGrad: true });
+    expect(T.autograd.gradcheck((t: T.Tensor) => T.F.gelu(t), [x])).toBe(true);
+    const derivative = (t: T.Tensor): T.Tensor => T.grad(T.F.gelu(t).sum(), [t], { createGraph: true })[0]!;
+    expect(T.autograd.gradcheck(derivative, [x])).toBe(true);
+  });
+
   it("erfGeluf is within Abramowitz & Stegun's 1.5e-7 of erf (plus float32 rounding), odd, and ±1 in the tails", () => {
     let worst = 0;
     for (const a of xs) {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
 import fixture from './fixtures/gelu-tanh.json';
 
-const { F, nn, tensor } = T;
+const { F, nn, noGrad, tensor } = T;
 type Num = number | 'nan' | 'inf' | '-inf';
 const dec = (v: Num): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 
@@ -57,6 +57,32 @@ describe("gelu approximate 'tanh' = PyTorch's", () => {
     // the derivative itself, through the recorded (createGraph) backward
     const derivative = (t: T.Tensor): T.Tensor => T.grad(F.gelu(t, { approximate: 'tanh' }).sum(), [t], { createGraph: true })[0]!;
     expect(T.autograd.gradcheck(derivative, [x])).toBe(true);
+  });
+
+  it('the recorded (createGraph) derivative has the kernel path\'s bits, float32 and float64 (the same roundings: 3κ rounded as ATen rounds it)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const xs = Array.from({ length: 200 }, (_, i) => (i - 100) * 0.061 + Math.sin(i) * 0.01);
+      const plain = tensor(xs, { dtype, requiresGrad: true }), graph = tensor(xs, { dtype, requiresGrad: true });
+      F.gelu(plain, { approximate: 'tanh' }).sum().backward();
+      const [d] = T.grad(F.gelu(graph, { approximate: 'tanh' }).sum(), [graph], { createGraph: true });
+      expect(d!.requiresGrad, dtype).toBe(true);
+      expect(Array.from(d!.toTypedArray() as Float32Array), dtype).toEqual(Array.from(plain.grad!.toTypedArray() as Float32Array));
+    }
+  });
+
+  it('a backward after x changed in place is refused (x is saved), for each activation node', () => {
+    for (const f of [(t: T.Tensor) => F.gelu(t, { approximate: 'tanh' }), (t: T.Tensor) => F.gelu(t), (t: T.Tensor) => F.silu(t)]) {
+      const a = tensor([0.5, -1, 2], { requiresGrad: true });
+      const x = a.mul(1);
+      const y = f(x);
+      noGrad(() => x.add_(1));
+      expect(() => y.sum().backward()).toThrow(/a tensor saved for backward was/);
+    }
+  });
+
+  it('silu and gelu name a non-tensor input', () => {
+    expect(() => F.silu([1, 2] as never)).toThrow(/^silu: input must be a Tensor, got/);
+    expect(() => F.gelu('x' as never, { approximate: 'tanh' })).toThrow(/^gelu: input must be a Tensor, got/);
   });
 
   it('nn.GELU: positional and bag forms, the repr, the default stays exact', () => {

@@ -58,6 +58,9 @@ describe('autograd.gradcheck in double', () => {
   });
 
   it.each([
+    // PyTorch 1.13: with no output that requires grad, the function must not depend on its inputs
+    ['a function cut from the graph (detach)', () => autograd.gradcheck((t) => t.detach().mul(t.detach()), [tensor([0.3, -1.2], { dtype: float64, requiresGrad: true })]), 'gradcheck: Numerical gradient for function expected to be zero'],
+    ['a function whose outputs are all new tensors', () => autograd.gradcheck((t) => [tensor(t.detach().sum().item(), { dtype: float64 }), tensor(1, { dtype: float64 })], [tensor([0.3, -1.2], { dtype: float64, requiresGrad: true })]), 'gradcheck: Numerical gradient for function expected to be zero'],
     ['a float32 input', () => autograd.gradcheck((t) => t.exp(), [tensor([1], { requiresGrad: true })]), 'gradcheck: inputs[0] requires grad but is float32; gradcheck needs float64 inputs (use .double())'],
     ['no input that requires grad', () => autograd.gradcheck((t) => t.exp(), [tensor([1], { dtype: float64 })]), 'gradcheck: expected at least one input tensor to require gradient'],
     ['a negative eps', () => autograd.gradcheck((t) => t, [r([1])], { eps: -1 }), 'gradcheck: eps must be a finite non-negative number, got -1'],
@@ -68,6 +71,13 @@ describe('autograd.gradcheck in double', () => {
 });
 
 describe('float64 through the losses and utilities that have a float32 fast path', () => {
+  it('a function with no output that requires grad passes when it does not depend on the inputs (PyTorch\'s rule); with raiseException false it returns false otherwise', () => {
+    expect(autograd.gradcheck(() => tensor([1, 2], { dtype: float64 }), [tensor([0.3, -1.2], { dtype: float64, requiresGrad: true })])).toBe(true);
+    expect(autograd.gradcheck((t) => t.detach().exp(), [tensor([0.3], { dtype: float64, requiresGrad: true })], { raiseException: false })).toBe(false);
+    // an output that requires grad is checked as before; an integer output beside it is ignored
+    expect(autograd.gradcheck((t) => [t.mul(2), t.detach().argmax()], [tensor([0.3, 1], { dtype: float64, requiresGrad: true })])).toBe(true);
+  });
+
   it('crossEntropy on float64 logits computes in doubles (the fused float32 node is not taken) and passes gradcheck', () => {
     const logits = r([3, 4]);
     const target = tensor([0, 3, 1], { dtype: int64 });

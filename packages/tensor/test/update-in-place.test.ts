@@ -23,6 +23,32 @@ describe('updateInPlace: the public way to update tensors in place through raw a
     expect(Array.from(base.toFloat32Array())).toEqual([0, 1, -1, -1, -1, 5]);
   });
 
+  it('a view at offset 0 shorter than its storage, and one in the middle, see only their own elements (outputs and inputs)', () => {
+    const base = arange(8).float();
+    const head = base.narrow(0, 0, 3), inner = base.narrow(0, 4, 2);
+    updateInPlace([head], [inner], ([d], [i]) => {
+      expect(Array.from(d!)).toEqual([0, 1, 2]);
+      expect(Array.from(i!)).toEqual([4, 5]);
+      d!.fill(-1);
+    });
+    expect(Array.from(base.toFloat32Array())).toEqual([-1, -1, -1, 3, 4, 5, 6, 7]);
+    updateInPlace([inner], [], ([d]) => {
+      expect(d!.length).toBe(2);
+      d!.fill(-2);
+    });
+    expect(Array.from(base.toFloat32Array())).toEqual([-1, -1, -1, 3, -2, -2, 6, 7]);
+  });
+
+  it('a whole tensor gets its storage array itself; a whole tensor that is an input too reads the values being written', () => {
+    const t = arange(4).float();
+    updateInPlace([t], [t], ([d], [i]) => {
+      expect(d).toBe(t.storage.data);
+      expect(i).toBe(t.storage.data);
+      d![0] = 10;
+      expect(i![0]).toBe(10); // the same memory, as a.add_(a) reads a
+    });
+  });
+
   it('strided outputs and inputs come dense, in row-major order, and outputs are written back', () => {
     const base = arange(6).float().reshape(2, 3);
     const tr = base.t(); // [3, 2], strided
@@ -51,8 +77,24 @@ describe('updateInPlace: the public way to update tensors in place through raw a
     expect(() => y.backward()).toThrow(/modified by an inplace operation|version/);
   });
 
-  it('names bad arguments', () => {
-    expect(() => updateInPlace([1 as never], [], () => {})).toThrow(/updateInPlace: outputs\[0\] must be a Tensor/);
-    expect(() => updateInPlace([], [], 5 as never)).toThrow('updateInPlace: fn must be a function');
+  it.each([
+    ['a non-tensor output', () => updateInPlace([1 as never], [], () => {}), TypeError, /^updateInPlace: outputs\[0\] must be a Tensor, got number 1$/],
+    ['a non-tensor input', () => updateInPlace([tensor([1])], [tensor([2]), 'x' as never], () => {}), TypeError, /^updateInPlace: inputs\[1\] must be a Tensor, got string x$/],
+    ['outputs that are no array', () => updateInPlace(tensor([1]) as never, [], () => {}), TypeError, /^updateInPlace: outputs must be an array of tensors$/],
+    ['inputs that are no array', () => updateInPlace([tensor([1])], tensor([1]) as never, () => {}), TypeError, /^updateInPlace: inputs must be an array of tensors$/],
+    ['an int64 output', () => updateInPlace([tensor([1], { dtype: 'int64' })], [], () => {}), TypeError, /^updateInPlace: outputs\[0\]/],
+    ['an int64 input', () => updateInPlace([tensor([1])], [tensor([1], { dtype: 'int64' })], () => {}), TypeError, /^updateInPlace: inputs\[0\]/],
+    ['a fn that is no function', () => updateInPlace([], [], 5 as never), TypeError, /^updateInPlace: fn must be a function$/],
+  ] as const)('names bad arguments: %s, and changes nothing', (_, f, type, message) => {
+    expect(f).toThrow(type);
+    expect(f).toThrow(message);
+  });
+
+  it('a bad input is refused before the callback runs or any output changes', () => {
+    const t = tensor([1, 2]);
+    let ran = false;
+    expect(() => updateInPlace([t], [tensor([1], { dtype: 'int64' })], ([d]) => { ran = true; d!.fill(0); })).toThrow(TypeError);
+    expect(ran).toBe(false);
+    expect(Array.from(t.toFloat32Array())).toEqual([1, 2]);
   });
 });

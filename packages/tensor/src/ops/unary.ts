@@ -242,7 +242,7 @@ function activationNode(kind: 'gelu' | 'geluTanh' | 'silu', x: Tensor, f64: (v: 
   if (x.dtype !== float32 && x.dtype !== float64) throw new TypeError(`${op}: "${op === 'gelu' ? 'GeluKernelImpl' : 'silu_cpu'}" not implemented for '${x.dtype.cName}'`);
   const out = unaryForward(op, kind, x);
   return record(op, out, [x], (g) => {
-    if (isGradEnabled() || g.dtype !== x.dtype || (x.dtype !== float32 && x.dtype !== float64)) return [recorded(g)];
+    if (isGradEnabled() || g.dtype !== x.dtype) return [recorded(g)]; // x is float32 or float64 (checked above)
     const [gd, go] = g._contiguousAny() as [Float64Array, number];
     const dx = empty(x.shape, x.dtype);
     const d = dx.storage.data as Float64Array;
