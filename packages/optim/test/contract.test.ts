@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { Tensor, tensor, zeros, randn, manualSeed, grad as autogradGrad, ones } from '@tensile/tensor';
 import {
-  ASGD, Adagrad, Adam, RMSprop, SGD, registerOptimizerStepPreHook, registerOptimizerStepPostHook, type Optimizer, type OptimizerStateDict,
+  ASGD, Adadelta, Adagrad, Adam, Adamax, RMSprop, SGD, registerOptimizerStepPreHook, registerOptimizerStepPostHook, type Optimizer, type OptimizerStateDict,
 } from '@tensile/optim';
 import { expectBits } from './helpers.js';
 import { expectArraysEqual } from '../../tensor/test/helpers/arrays.js';
@@ -359,7 +359,7 @@ describe('toString', () => {
       'ASGD (\nParameter Group 0\n    alpha: 0.75\n    capturable: False\n    differentiable: False\n    foreach: None\n    lambd: 0.0001\n    lr: 0.01\n    maximize: False\n    t0: 1000000.0\n    weight_decay: 0\n)',
     );
   });
-  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value", () => {
+  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value, Adamax's and Adadelta's weight_decay", () => {
     const w = leaf([1]);
     expect(String(new Adam([w]))).toContain('\n    weight_decay: 0\n');
     const rms = String(new RMSprop([w]));
@@ -368,6 +368,8 @@ describe('toString', () => {
     expect(String(new Adam([w], { weightDecay: 0.5 }))).toContain('\n    weight_decay: 0.5\n');
     const ada = String(new Adagrad([w]));
     for (const line of ['initial_accumulator_value: 0', 'lr_decay: 0', 'weight_decay: 0']) expect(ada).toContain(`\n    ${line}\n`);
+    expect(String(new Adamax([w]))).toContain('\n    weight_decay: 0\n');
+    expect(String(new Adadelta([w]))).toContain('\n    weight_decay: 0\n');
   });
   it('separates groups with an empty line and formats floats like Python', () => {
     const s = String(new ASGD([{ params: [leaf([1])] }, { params: [leaf([2])], lr: 1e-5, weightDecay: 0.5 }]));

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@tensile/tensor';
-import { Adagrad, Adam, AdamW, RMSprop, Rprop } from '@tensile/optim';
+import { Adadelta, Adagrad, Adam, AdamW, Adamax, RMSprop, Rprop } from '@tensile/optim';
 
 const p = (): Tensor => tensor([0.5], { requiresGrad: true });
 /** A constructor called as JavaScript may call it, past what the types allow. */
@@ -76,6 +76,21 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['RMSprop: seven positional arguments', () => new (RMSprop as unknown as Loose)([p()], 0.1, 0.9, 1e-8, 0, 0, false, 7), TypeError, 'RMSprop: takes at most 6 optional positional arguments (lr, alpha, eps, weightDecay, momentum, centered), got 7: number 0.1, number 0.9, number 1e-8, number 0, number 0, boolean false, number 7'],
   ['Adagrad: six positional arguments', () => new (Adagrad as unknown as Loose)([p()], 0.1, 0, 0, 0, 1e-10, 7), TypeError, 'Adagrad: takes at most 5 optional positional arguments (lr, lrDecay, weightDecay, initialAccumulatorValue, eps), got 6: number 0.1, number 0, number 0, number 0, number 1e-10, number 7'],
   ['Rprop: four positional arguments', () => new (Rprop as unknown as Loose)([p()], 0.1, [0.5, 1.2], [1e-6, 50], 7), TypeError, 'Rprop: takes at most 3 optional positional arguments (lr, etas, stepSizes), got 4: number 0.1, an array, an array, number 7'],
+  ['Adamax: a Tensor eps', () => new Adamax([p()], { eps: tensor(1e-8) as never }), TypeError, 'Adamax: a Tensor eps is not supported; pass a number'],
+  ['Adamax: a Tensor weightDecay', () => new Adamax([p()], { weightDecay: tensor(0) as never }), TypeError, 'Adamax: a Tensor weightDecay is not supported; pass a number'],
+  ['Adamax: betas of one number', () => new Adamax([p()], { betas: [0.9] as never }), TypeError, 'Adamax: betas must be a pair of numbers, got 0.9'],
+  ['Adamax: five positional arguments', () => new (Adamax as unknown as Loose)([p()], 0.1, [0.9, 0.99], 1e-8, 0, 7), TypeError, 'Adamax: takes at most 4 optional positional arguments (lr, betas, eps, weightDecay), got 5: number 0.1, an array, number 1e-8, number 0, number 7'],
+  ['Adadelta: a Tensor rho', () => new Adadelta([p()], { rho: tensor(0.9) as never }), TypeError, 'Adadelta: a Tensor rho is not supported; pass a number'],
+  ['Adadelta: a Tensor eps', () => new Adadelta([p()], { eps: tensor(1e-6) as never }), TypeError, 'Adadelta: a Tensor eps is not supported; pass a number'],
+  ['Adadelta: a Tensor weightDecay', () => new Adadelta([p()], { weightDecay: tensor(0) as never }), TypeError, 'Adadelta: a Tensor weightDecay is not supported; pass a number'],
+  ['Adadelta: five positional arguments', () => new (Adadelta as unknown as Loose)([p()], 1, 0.9, 1e-6, 0, 7), TypeError, 'Adadelta: takes at most 4 optional positional arguments (lr, rho, eps, weightDecay), got 5: number 1, number 0.9, number 0.000001, number 0, number 7'],
+  ['Adamax eps -1', () => new Adamax([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  ['Adamax weightDecay -1', () => new Adamax([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  ['Adadelta: a string rho', () => new Adadelta([p()], { rho: 'x' as never }), TypeError, 'Invalid rho value: x'],
+  ['Adadelta rho -0.1', () => new Adadelta([p()], { rho: -0.1 }), RangeError, 'Invalid rho value: -0.1'],
+  ['Adadelta rho 1.5', () => new Adadelta([p()], { rho: 1.5 }), RangeError, 'Invalid rho value: 1.5'],
+  ['Adadelta eps -1', () => new Adadelta([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  ['Adadelta weightDecay -1', () => new Adadelta([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
   ['AdamW: options null', () => new AdamW([p()], null as never), TypeError, 'AdamW: options must be an object, got NoneType'],
   ['Adam: a bad lr and no params (the options are checked first, as in PyTorch)', () => new Adam([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
   ['AdamW: a bad lr and no params', () => new AdamW([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
@@ -101,6 +116,7 @@ describe('options the checks accept', () => {
     ['AdamW: a group added with decoupledWeightDecay true', () => new AdamW([p()]).addParamGroup({ params: [p()], decoupledWeightDecay: true } as never)],
     ['betas at the edges: 0 and just below 1', () => new Adam([p()], { betas: [0, 0.9999999] })],
     ['Rprop etas just inside (0, 1) and (1, ∞)', () => new Rprop([p()], { etas: [1e-9, 1 + 1e-9] })],
+    ["Adadelta rho at the edges, 0 and 1 (PyTorch's 0.0 <= rho <= 1.0)", () => { new Adadelta([p()], { rho: 0 }); new Adadelta([p()], { rho: 1 }); }],
   ] as const)('%s', (_name, make) => {
     expect(make).not.toThrow();
   });
