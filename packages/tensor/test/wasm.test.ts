@@ -370,10 +370,10 @@ describe('setNumThreads: large matmuls on worker threads', () => {
   });
 
   it('gives bit-identical linear layers (forward and both gradients) on 1 and 2 threads, below and above the size that splits', () => {
-    // 64x32x48 stays on one thread (the fused path on any count); the others (4M multiply-adds
-    // or more) split their output columns over both threads in the shared instance: widths that
-    // are and are not whole 8-column panels, with and without a bias.
-    for (const [rows, I, O, bias] of [[64, 32, 48, true], [256, 784, 128, true], [300, 130, 109, true], [301, 109, 130, false], [1024, 128, 512, true]] as const) {
+    // 64x32x48 and 1024x128x32 stay on one thread (the fused path on any count); the others (16M
+    // multiply-adds or more) split their output columns over both threads in the shared instance:
+    // widths that are and are not whole 8-column panels, with and without a bias.
+    for (const [rows, I, O, bias] of [[64, 32, 48, true], [1024, 128, 32, true], [256, 784, 128, true], [600, 260, 109, true], [601, 218, 130, false], [1024, 128, 512, true]] as const) {
       manualSeed(rows + I + O);
       const x = randn([rows, I]), w = randn([O, I]), b = randn([O]), g = randn([rows, O]);
       const run = (): Uint32Array[] => {

@@ -16,6 +16,14 @@ import type { Helper, ThreadPool } from './threads.js';
 const round8 = (x: number): number => (x + 7) & ~7;
 const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to the JS kernel
 const SCRATCH = 128 * 256; // gemm's packed A block
+/**
+ * Multiply-adds from which a linear layer splits its product over threads: four times matmul's
+ * THREAD_MIN. The small GPT's per-head projections (1024 x 128 x 32, exactly THREAD_MIN) gave
+ * each thread 16 columns, and the GPT step on 2 threads took 1.15x its one-thread time (273 vs
+ * 239 ms); from 16M, 1.0x (235 vs 233), the encoder layer's 2-thread step as before (medians
+ * of 3 runs of `node apps/bench/.out/main.mjs gpt-step/tensile-wasm-2-threads` and `…/tensile-wasm`).
+ */
+const LINEAR_SPLIT_MIN = 4 * THREAD_MIN;
 const COLUMNS = 4096; // output columns per gemm call: its packed B panels (256 x this) stay 4 MiB at most
 
 /** `ex.matmul` over column ranges of at most COLUMNS (whole 8-column panels), so the packed B scratch stays bounded. */
@@ -227,12 +235,12 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
 
   /**
    * Where a linear layer's products run: on this thread in the one-thread instance, or, for a
-   * product large enough to split (THREAD_MIN) with helpers ready, in the shared instance with
+   * product large enough to split (LINEAR_SPLIT_MIN) with helpers ready, in the shared instance with
    * its output columns split over this thread and the helpers (each range computed as one
    * thread computes it: the same bits). `scratch(N)` is the packing scratch for N columns.
    */
   function placeLinear(rows: number, I: number, O: number): { mm: Instance; helpers: Helper[]; scratch: (N: number) => number } {
-    const helpers = pool.threads > 1 && rows * O * I >= THREAD_MIN ? pool.ready() : [];
+    const helpers = pool.threads > 1 && rows * O * I >= LINEAR_SPLIT_MIN ? pool.ready() : [];
     if (!helpers.length) return { mm: one, helpers, scratch: (N) => 256 * Math.min(round8(N), COLUMNS) + SCRATCH };
     return { mm: pool.instance, helpers, scratch: (N) => splitScratch(columnCuts(N, round8(N), helpers.length + 1)) };
   }
