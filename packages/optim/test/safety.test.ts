@@ -212,14 +212,16 @@ describe('state entries that are not parameters (PyTorch keeps them)', () => {
   });
 });
 
+/** An ASGD optimizer after one step, its parameter and its state dict. */
+const make = (): { opt: ASGD; p: Tensor; sd: OptimizerStateDict } => {
+  const p = tensor([1, 2], { requiresGrad: true });
+  const opt = new ASGD([p], { lr: 0.1, t0: 0 });
+  p.grad = tensor([0.5, -0.5]);
+  opt.step();
+  return { opt, p, sd: opt.stateDict() };
+};
+
 describe('loadStateDict rejects what can only be corruption, and changes nothing', () => {
-  const make = (): { opt: ASGD; p: Tensor; sd: OptimizerStateDict } => {
-    const p = tensor([1, 2], { requiresGrad: true });
-    const opt = new ASGD([p], { lr: 0.1, t0: 0 });
-    p.grad = tensor([0.5, -0.5]);
-    opt.step();
-    return { opt, p, sd: opt.stateDict() };
-  };
   const withState = (sd: OptimizerStateDict, patch: Record<string, unknown>): OptimizerStateDict => ({
     ...sd, state: { 0: { ...(sd.state[0] as Record<string, unknown>), ...patch } },
   });
@@ -299,13 +301,6 @@ describe("names that are JavaScript's own", () => {
 
 // Issue 27 (5 December, later): what Stryker's run over state-dict.ts and optimizer.ts found unpinned.
 describe('loadStateDict names what it got, and changes nothing', () => {
-  const make = (): { opt: ASGD; p: Tensor; sd: OptimizerStateDict } => {
-    const p = tensor([1, 2], { requiresGrad: true });
-    const opt = new ASGD([p], { lr: 0.1, t0: 0 });
-    p.grad = tensor([0.5, -0.5]);
-    opt.step();
-    return { opt, p, sd: opt.stateDict() };
-  };
   const notADict: [string, unknown, string][] = [
     ['undefined', undefined, 'undefined'],
     ['null', null, 'NoneType'],
