@@ -55,24 +55,28 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
     if (o.raiseException === false) return false;
     throw new Error(`gradcheck: ${msg}`);
   };
+  /**
+   * Output `oi`'s central differences `(f(x + eps) - f(x - eps)) / 2eps` for element j of the
+   * differentiable input `x` (inputs[xi]), as float64; x is restored after.
+   */
+  const numerical = (x: Tensor, xi: number, j: number, oi: number): Float64Array => {
+    if (!x.isContiguous()) throw new Error(`gradcheck: inputs[${xi}] must be contiguous`);
+    const data = x.storage.data as Float64Array, at = x.offset + j, v = data[at]!;
+    data[at] = v + eps;
+    const plus = outputsOf()[oi]!.to(float64).toTypedArray() as Float64Array;
+    data[at] = v - eps;
+    const minus = outputsOf()[oi]!.to(float64).toTypedArray() as Float64Array;
+    data[at] = v;
+    return plus.map((p, k) => (p - minus[k]!) / (2 * eps));
+  };
   if (!outs.some((t) => t.dtype.isFloatingPoint && t.requiresGrad)) {
     // No output requires grad (a graph cut by detach, a new tensor, a backward that recorded
     // nothing): then, as in PyTorch, the function must not depend on the inputs at all. (It
     // passed, checking nothing, before.)
-    for (const [x] of diff) {
-      if (!x.isContiguous()) throw new Error(`gradcheck: inputs[${ins.indexOf(x)}] must be contiguous`);
-      const data = x.storage.data as Float64Array;
+    for (const [x, xi] of diff) {
       for (let j = 0; j < x.numel(); j++) {
-        const at = x.offset + j, v = data[at]!;
-        data[at] = v + eps;
-        const plus = outputsOf();
-        data[at] = v - eps;
-        const minus = outputsOf();
-        data[at] = v;
         for (let oi = 0; oi < outs.length; oi++) {
-          if (!outs[oi]!.dtype.isFloatingPoint) continue;
-          const p = plus[oi]!.to(float64).toTypedArray() as Float64Array, m = minus[oi]!.to(float64).toTypedArray() as Float64Array;
-          for (let k = 0; k < p.length; k++) if ((p[k]! - m[k]!) / (2 * eps) !== 0) return fail('Numerical gradient for function expected to be zero');
+          if (outs[oi]!.dtype.isFloatingPoint && numerical(x, xi, j, oi).some((d) => d !== 0)) return fail('Numerical gradient for function expected to be zero');
         }
       }
     }
@@ -93,17 +97,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
     }
     for (let di = 0; di < diff.length; di++) {
       const [x, xi] = diff[di]!;
-      if (!x.isContiguous()) throw new Error(`gradcheck: inputs[${xi}] must be contiguous`);
-      const data = x.storage.data as Float64Array;
       for (let j = 0; j < x.numel(); j++) {
-        const at = x.offset + j, v = data[at]!;
-        data[at] = v + eps;
-        const plus = outputsOf()[oi]!.to(float64).toTypedArray() as Float64Array;
-        data[at] = v - eps;
-        const minus = outputsOf()[oi]!.to(float64).toTypedArray() as Float64Array;
-        data[at] = v;
+        const column = numerical(x, xi, j, oi);
         for (let k = 0; k < n; k++) {
-          const numeric = (plus[k]! - minus[k]!) / (2 * eps);
+          const numeric = column[k]!;
           const analytic = rows[k]![di]?.[j] ?? 0;
           if (!(Math.abs(analytic - numeric) <= atol + rtol * Math.abs(numeric))) {
             return fail(`Jacobian mismatch for output ${oi} element ${k} with respect to input ${xi} element ${j}: numerical ${numeric}, analytical ${analytic} (eps ${eps}, atol ${atol}, rtol ${rtol})`);

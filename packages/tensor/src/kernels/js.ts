@@ -1,6 +1,6 @@
 import { erf, erfFast } from './erf.js';
 import { nnJsKernels } from './nn-js.js';
-import { expf, geluBackwardf, geluf, geluTanhBackwardf, geluTanhf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
+import { expf, GELU_TANH_BETA_F64, GELU_TANH_KAPPA_F64, geluBackwardf, geluf, geluTanhBackwardf, geluTanhf, logf, sigmoidf, siluBackwardf, siluf, tanhf } from './transcendental.js';
 import type { BinaryKind, Kernels, ReduceKind, UnaryKind } from './types.js';
 
 type Row = (o: Float32Array, oi: number, a: Float32Array, ai: number, as: number, b: Float32Array, bi: number, bs: number, n: number, alpha: number) => void;
@@ -69,8 +69,12 @@ function collapse(shape: readonly number[], strides: readonly (readonly number[]
 
 
 /** Whether a row writes float32 results (the rows also run on Float64Arrays for float64 tensors). */
-const GELU_TANH_BETA_F64 = Math.SQRT2 * 1.1283791670955126 * 0.5; // √(2/π): ATen's kBeta in double
 const isFloat32 = (o: unknown): boolean => o instanceof Float32Array;
+
+/** The float32 backward rows `dy·f'(x)` of the activations with a one-pass backward. */
+const UNARY_BACKWARD: Record<Parameters<Kernels['unaryBackward']>[0], (x: number, dy: number) => number> = {
+  gelu: geluBackwardf, geluTanh: geluTanhBackwardf, silu: siluBackwardf,
+};
 
 // ---- unary rows ---------------------------------------------------------------------------
 
@@ -120,7 +124,7 @@ const U: Record<UnaryKind, URow> = {
   },
   geluTanh: (o, oi, a, ai, n) => {
     if (isFloat32(o)) for (let i = 0; i < n; i++) o[oi + i] = geluTanhf(a[ai + i]!);
-    else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + Math.tanh(GELU_TANH_BETA_F64 * (x + 0.044715 * (x * x * x)))); }
+    else for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = 0.5 * x * (1 + Math.tanh(GELU_TANH_BETA_F64 * (x + GELU_TANH_KAPPA_F64 * (x * x * x)))); }
   },
   reciprocal: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = 1 / a[ai + i]!; },
   square: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) { const x = a[ai + i]!; o[oi + i] = x * x; } },
@@ -322,7 +326,7 @@ export const jsKernels: Kernels = {
   },
 
   unaryBackward(kind, x, xOff, dy, dyOff, out, n) {
-    const f = kind === 'gelu' ? geluBackwardf : kind === 'geluTanh' ? geluTanhBackwardf : siluBackwardf;
+    const f = UNARY_BACKWARD[kind];
     for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!, dy[dyOff + i]!);
   },
 

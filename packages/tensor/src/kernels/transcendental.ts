@@ -157,8 +157,12 @@ export function geluBackwardf(x: number, dy: number): number {
   return r(dy * r(cdf + r(x * pdf)));
 }
 
-const GELU_TANH_BETA = r(Math.SQRT2 * 1.1283791670955126 * 0.5); // √(2/π): ATen's kBeta, M_SQRT2 · M_2_SQRTPI · 0.5
-const GELU_TANH_KAPPA = r(0.044715);
+/** @internal tanh-approximate GELU's β = √(2/π) in double: ATen's kBeta, M_SQRT2 · M_2_SQRTPI · 0.5. */
+export const GELU_TANH_BETA_F64 = Math.SQRT2 * 1.1283791670955126 * 0.5;
+/** @internal tanh-approximate GELU's κ in double. */
+export const GELU_TANH_KAPPA_F64 = 0.044715;
+const GELU_TANH_BETA = r(GELU_TANH_BETA_F64);
+const GELU_TANH_KAPPA = r(GELU_TANH_KAPPA_F64);
 const GELU_TANH_KAPPA3 = r(3 * GELU_TANH_KAPPA);
 
 /** β·(x + κ·x³) of a float32 `x`, tanh-approximate GELU's inner value. */

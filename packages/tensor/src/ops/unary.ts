@@ -6,6 +6,7 @@ import { empty, expectTensor, checkNumber, describe, wrap } from './util.js';
 import { checkOptions } from '../options.js';
 import { jsKernels } from '../kernels/js.js';
 import { erf as erfPrecise } from '../kernels/erf.js';
+import { GELU_TANH_BETA_F64, GELU_TANH_KAPPA_F64 } from '../kernels/transcendental.js';
 import { bool, checkScalarFits, float32, float64, int32 } from '../dtype.js';
 import { toDType } from './movement.js';
 import { zerosLike } from './creation.js';
@@ -257,8 +258,6 @@ function activationNode(kind: 'gelu' | 'geluTanh' | 'silu', x: Tensor, f64: (v: 
   }, [x]);
 }
 
-const GELU_BETA = Math.SQRT2 * 1.1283791670955126 * 0.5; // √(2/π): ATen's kBeta, M_SQRT2 · M_2_SQRTPI · 0.5 in double
-const GELU_KAPPA = 0.044715;
 
 /**
  * GELU's tanh approximation as ATen's `GeluKernel` computes it, each operation in the input's
@@ -270,12 +269,12 @@ const GELU_KAPPA = 0.044715;
 function geluTanh(x: Tensor): Tensor {
   return activationNode('geluTanh', x,
     (v, dy) => {
-      const t = Math.tanh(GELU_BETA * (v + GELU_KAPPA * (v * v * v)));
-      return dy * (0.5 * (1 + t) + (0.5 * v * (1 - t * t)) * (GELU_BETA * (1 + 3 * GELU_KAPPA * (v * v))));
+      const t = Math.tanh(GELU_TANH_BETA_F64 * (v + GELU_TANH_KAPPA_F64 * (v * v * v)));
+      return dy * (0.5 * (1 + t) + (0.5 * v * (1 - t * t)) * (GELU_TANH_BETA_F64 * (1 + 3 * GELU_TANH_KAPPA_F64 * (v * v))));
     },
     (g) => {
       const r = x.dtype === float32 ? Math.fround : (v: number): number => v;
-      const beta = r(GELU_BETA), kappa = r(GELU_KAPPA);
+      const beta = r(GELU_TANH_BETA_F64), kappa = r(GELU_TANH_KAPPA_F64);
       const x2 = mul(x, x);
       const th = tanh(mul(add(x, mul(mul(x2, x), kappa)), beta));
       const left = mul(x, 0.5), right = add(th, 1);

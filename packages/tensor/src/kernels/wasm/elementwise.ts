@@ -16,6 +16,8 @@ export const CHUNK = 32768; // floats per staged array and call: 3 x 128 KiB sta
 const BINARY_OPS: Partial<Record<BinaryKind, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
 /** The unary kinds the module's `expf` computes, by its op number. */
 const EXPF: Partial<Record<string, number>> = { exp: 0, sigmoid: 1, tanh: 2, gelu: 3, silu: 5, log: 7, geluTanh: 8 };
+/** The backward ops of `expf`, by activation. */
+const EXPF_BACKWARD: Record<Parameters<Kernels['unaryBackward']>[0], number> = { gelu: 4, silu: 6, geluTanh: 9 };
 export const ELEMENT_MIN = 4096; // below this the JS loop is as fast as staging through the module
 const EXPF_MIN = 16; // exp/sigmoid/tanh: the module's f32x4 polynomial repays staging from a few floats on (64 floats: 10 ns each against 40 in the JS rows, loaded machine)
 
@@ -293,12 +295,11 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
       jsKernels.unaryBackward(kind, x, xOff, dy, dyOff, out, n);
       return;
     }
-    const op = kind === 'gelu' ? 4 : kind === 'geluTanh' ? 9 : 6;
     for (let i = 0; i < n; i += CHUNK) {
       const m = Math.min(CHUNK, n - i);
       w.set(x.subarray(xOff + i, xOff + i + m), 0);
       w.set(dy.subarray(dyOff + i, dyOff + i + m), 2 * CHUNK);
-      one.ex.expf(op, 0, 2 * CHUNK * 4, m);
+      one.ex.expf(EXPF_BACKWARD[kind], 0, 2 * CHUNK * 4, m);
       copyOut(out, i, w, 2 * CHUNK, m);
     }
   };
