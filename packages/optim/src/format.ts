@@ -34,7 +34,12 @@ export function pyNum(v: unknown): string {
   return String(v);
 }
 
-/** Python `str()` of a hyper-parameter value, as `Optimizer.__repr__` prints it. */
+/**
+ * Python `str()` of a hyper-parameter value, as `Optimizer.__repr__` prints it. An array prints
+ * as a tuple: JavaScript has no tuple, and PyTorch's pair options are tuples (`betas: (0.9,
+ * 0.999)`; a list a user passes would print as a list, which cannot be told apart here). An
+ * int-like option's integral elements print as ints (Rprop's default `step_sizes: (1e-06, 50)`).
+ */
 export function pyValue(v: unknown, intLike: boolean): string {
   if (v === undefined || v === null) return 'None';
   if (v === true) return 'True';
@@ -42,7 +47,10 @@ export function pyValue(v: unknown, intLike: boolean): string {
   if (typeof v === 'number') return intLike && Number.isInteger(v) ? String(v) : pyFloat(v);
   if (typeof v === 'string') return v;
   if (v instanceof Tensor) return v.ndim === 0 ? pyFloat(v.item()) : v.toString();
-  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyValue(x, false))).join(', ')}]`;
+  if (Array.isArray(v)) {
+    const items = v.map((x) => (typeof x === 'string' ? `'${x}'` : pyValue(x, intLike)));
+    return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
+  }
   return String(v);
 }
 

@@ -57,7 +57,7 @@ const STATE: StateSpec = { step: 'count', prev: 'tensor', step_size: 'tensor' };
 export class Rprop extends Optimizer<RpropOptions> {
   protected readonly name = 'Rprop';
   protected readonly stateSpec = STATE;
-  protected override readonly intOptions = new Set([]);
+  protected override readonly intOptions = new Set(['step_sizes']);
 
   /** PyTorch's order: `(params, lr, etas, stepSizes)`, then an options bag for the rest (or for all). */
   constructor(params: ParamsInput<RpropOptions>, ...rest: OptimizerArgs<[lr: RpropOptions['lr'], etas: RpropOptions['etas'], stepSizes: RpropOptions['stepSizes']], RpropOptions>) {

@@ -26,7 +26,7 @@ describe('Adam and AdamW: validation in PyTorch\'s order and words', () => {
 
   it("prints PyTorch's repr, defaults included", () => {
     expect(new AdamW([p()]).toString()).toBe([
-      'AdamW (', 'Parameter Group 0', '    amsgrad: False', '    betas: [0.9, 0.999]', '    capturable: False',
+      'AdamW (', 'Parameter Group 0', '    amsgrad: False', '    betas: (0.9, 0.999)', '    capturable: False',
       '    decoupled_weight_decay: True', '    differentiable: False', '    eps: 1e-08', '    foreach: None', '    fused: None',
       '    lr: 0.001', '    maximize: False', '    weight_decay: 0.01', ')',
     ].join('\n'));

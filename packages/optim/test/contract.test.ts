@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { Tensor, tensor, zeros, randn, manualSeed, grad as autogradGrad, ones } from '@tensile/tensor';
 import {
-  ASGD, Adadelta, Adagrad, Adam, Adamax, RMSprop, SGD, registerOptimizerStepPreHook, registerOptimizerStepPostHook, type Optimizer, type OptimizerStateDict,
+  ASGD, Adadelta, Adagrad, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop, Rprop, SGD, registerOptimizerStepPreHook, registerOptimizerStepPostHook, type Optimizer, type OptimizerStateDict,
 } from '@tensile/optim';
 import { expectBits } from './helpers.js';
 import { expectArraysEqual } from '../../tensor/test/helpers/arrays.js';
@@ -370,6 +370,23 @@ describe('toString', () => {
     for (const line of ['initial_accumulator_value: 0', 'lr_decay: 0', 'weight_decay: 0']) expect(ada).toContain(`\n    ${line}\n`);
     expect(String(new Adamax([w]))).toContain('\n    weight_decay: 0\n');
     expect(String(new Adadelta([w]))).toContain('\n    weight_decay: 0\n');
+  });
+  it("prints pair options as tuples, as PyTorch 1.13 prints its tuple defaults; Rprop's step_sizes with an int maximum", () => {
+    // repr(torch.optim.X([p])) on 1.13: betas: (0.9, 0.999); etas: (0.5, 1.2); step_sizes: (1e-06, 50);
+    // Rprop(step_sizes=(1e-3, 2)): (0.001, 2); Adam(betas=(0.0, 0.5)): (0.0, 0.5)
+    const w = leaf([1]);
+    for (const opt of [new Adam([w]), new AdamW([w]), new Adamax([w]), new NAdam([w]), new RAdam([w])]) expect(String(opt)).toContain('\n    betas: (0.9, 0.999)\n');
+    const rprop = String(new Rprop([w]));
+    expect(rprop).toContain('\n    etas: (0.5, 1.2)\n');
+    expect(rprop).toContain('\n    step_sizes: (1e-06, 50)\n');
+    expect(String(new Rprop([w], { stepSizes: [1e-3, 2] }))).toContain('\n    step_sizes: (0.001, 2)\n');
+    expect(String(new Adam([w], { betas: [0, 0.5] }))).toContain('\n    betas: (0.0, 0.5)\n');
+    // a list put in a group by hand prints as a Python tuple too: one element with its comma, strings quoted, none empty
+    const opt = new SGD([w]);
+    const g = opt.paramGroups[0] as unknown as Record<string, unknown>;
+    Object.assign(g, { one: [1], words: ['a', null, true], none: [] });
+    const s = String(opt);
+    for (const line of ['one: (1.0,)', "words: ('a', None, True)", 'none: ()']) expect(s).toContain(`\n    ${line}\n`);
   });
   it('separates groups with an empty line and formats floats like Python', () => {
     const s = String(new ASGD([{ params: [leaf([1])] }, { params: [leaf([2])], lr: 1e-5, weightDecay: 0.5 }]));
