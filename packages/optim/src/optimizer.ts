@@ -127,6 +127,18 @@ export function optimizerArgs<O extends object>(name: string, rest: readonly unk
   return foldPositional(name, rest, names.map((n) => ({ name: n, is: () => true, expected: 'a value' }))) as Partial<O>;
 }
 
+/**
+ * An optimizer's options: `defaults` overridden by the `options` bag (an `undefined` value keeps
+ * the default), then `validate`d. A key `defaults` lacks is a TypeError naming the optimizer,
+ * the key and the known options. For a custom `Optimizer` subclass's constructor.
+ *
+ * @example
+ * ```ts
+ * import { resolveOptions } from '@tensile/optim';
+ * resolveOptions('MyOpt', { lr: 0.1, decay: 0 }, { decay: 0.5 }, () => {}); // { lr: 0.1, decay: 0.5 }
+ * // resolveOptions('MyOpt', { lr: 0.1 }, { lrr: 1 }, () => {}) throws "MyOpt: unknown option 'lrr' (options: lr)"
+ * ```
+ */
 export function resolveOptions<O extends object>(name: string, defaults: O, options: Partial<O>, validate: (o: Record<string, unknown>) => void): O {
   const out = { ...defaults } as Record<string, unknown>;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {

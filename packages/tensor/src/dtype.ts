@@ -64,20 +64,129 @@ export class DType {
   }
 }
 
+/**
+ * 32-bit floating point, `torch.float32`: the default dtype of tensors made from numbers.
+ *
+ * @example
+ * ```ts
+ * import { float32, tensor } from '@tensile/tensor';
+ * tensor([1, 2]).dtype === float32; // true
+ * float32.itemsize; // 4
+ * ```
+ */
 export const float32 = new DType('float32', 'Float', 4, Float32Array, true, true, 'F32');
+/**
+ * 64-bit floating point, `torch.float64` (`double`): storage is a `Float64Array`.
+ *
+ * @example
+ * ```ts
+ * import { float64, tensor } from '@tensile/tensor';
+ * tensor([0.1], { dtype: float64 }).item(); // 0.1 (exactly the double)
+ * ```
+ */
 export const float64 = new DType('float64', 'Double', 8, Float64Array, true, true, 'F64');
+/**
+ * 16-bit IEEE half precision, `torch.float16` (`half`): bits in a `Uint16Array`, arithmetic in float32 and rounded back, as PyTorch's CPU kernels.
+ *
+ * @example
+ * ```ts
+ * import { float16, tensor } from '@tensile/tensor';
+ * tensor([1 / 3], { dtype: float16 }).item(); // 0.333251953125
+ * ```
+ */
 export const float16 = new DType('float16', 'Half', 2, Uint16Array, true, true, 'F16');
+/**
+ * 16-bit brain floating point, `torch.bfloat16`: float32's exponent with 8 bits of significand, bits in a `Uint16Array`.
+ *
+ * @example
+ * ```ts
+ * import { bfloat16, tensor } from '@tensile/tensor';
+ * tensor([1 / 3], { dtype: bfloat16 }).item(); // 0.333984375
+ * ```
+ */
 export const bfloat16 = new DType('bfloat16', 'BFloat16', 2, Uint16Array, true, true, 'BF16');
+/**
+ * 64-bit signed integer, `torch.int64` (`long`): PyTorch's index dtype; storage is a `BigInt64Array`, `item()` gives a number when it is exact.
+ *
+ * @example
+ * ```ts
+ * import { int64, tensor } from '@tensile/tensor';
+ * tensor([3, 1, 2], { dtype: int64 }).argmax().dtype === int64; // true
+ * ```
+ */
 export const int64 = new DType('int64', 'Long', 8, BigInt64Array, false, true, 'I64');
+/**
+ * 32-bit signed integer, `torch.int32` (`int`).
+ *
+ * @example
+ * ```ts
+ * import { int32, tensor } from '@tensile/tensor';
+ * tensor([7], { dtype: int32 }).div(2).item(); // 3.5 (true division promotes to float32)
+ * ```
+ */
 export const int32 = new DType('int32', 'Int', 4, Int32Array, false, true, 'I32');
+/**
+ * 16-bit signed integer, `torch.int16` (`short`).
+ *
+ * @example
+ * ```ts
+ * import { int16, tensor } from '@tensile/tensor';
+ * tensor([32767], { dtype: int16 }).add(1).item(); // -32768 (wraps, as PyTorch)
+ * ```
+ */
 export const int16 = new DType('int16', 'Short', 2, Int16Array, false, true, 'I16');
+/**
+ * 8-bit signed integer, `torch.int8`.
+ *
+ * @example
+ * ```ts
+ * import { int8, tensor } from '@tensile/tensor';
+ * tensor([-128], { dtype: int8 }).dtype.name; // 'int8'
+ * ```
+ */
 export const int8 = new DType('int8', 'Char', 1, Int8Array, false, true, 'I8');
+/**
+ * 8-bit unsigned integer, `torch.uint8`.
+ *
+ * @example
+ * ```ts
+ * import { uint8, tensor } from '@tensile/tensor';
+ * tensor([255, 1], { dtype: uint8 }).add(1).tolist(); // [0, 2] (wraps, as PyTorch)
+ * ```
+ */
 export const uint8 = new DType('uint8', 'Byte', 1, Uint8Array, false, false, 'U8');
+/**
+ * Boolean, `torch.bool`: one byte per element, 0 or 1; comparisons return it.
+ *
+ * @example
+ * ```ts
+ * import { bool, tensor } from '@tensile/tensor';
+ * tensor([1, 5]).gt(2).dtype === bool; // true
+ * ```
+ */
 export const bool = new DType('bool', 'Bool', 1, Uint8Array, false, false, 'BOOL');
-/** PyTorch's aliases. */
+/**
+ * PyTorch's aliases: `float` is float32, `double` float64, `half` float16, `long` int64, `int`
+ * int32, `short` int16 (the same objects).
+ *
+ * @example
+ * ```ts
+ * import { double, float64, zeros } from '@tensile/tensor';
+ * double === float64; // true
+ * zeros([2], { dtype: 'long' }).dtype.name; // 'int64'
+ * ```
+ */
 export const float = float32, double = float64, half = float16, long = int64, int = int32, short = int16;
 
-/** Every dtype, in PyTorch's ScalarType order. */
+/**
+ * Every dtype, in PyTorch's ScalarType order.
+ *
+ * @example
+ * ```ts
+ * import { dtypes } from '@tensile/tensor';
+ * dtypes.filter((d) => d.isFloatingPoint).map(String); // ['torch.float16', 'torch.float32', 'torch.float64', 'torch.bfloat16']
+ * ```
+ */
 export const dtypes: readonly DType[] = Object.freeze([uint8, int8, int16, int32, int64, float16, float32, float64, bool, bfloat16]);
 
 const byName: ReadonlyMap<string, DType> = new Map<string, DType>([
@@ -118,7 +227,16 @@ export function dtypeOfArray(a: StorageArray): DType {
   throw new TypeError(`Storage: a Uint16Array holds float16 or bfloat16 bits: give the dtype`);
 }
 
-/** Whether `d` is a floating-point dtype (`torch.is_floating_point`). */
+/**
+ * Whether `d` is a floating-point dtype (`torch.is_floating_point` asks it of a tensor's dtype).
+ *
+ * @example
+ * ```ts
+ * import { isFloatingPoint, int64 } from '@tensile/tensor';
+ * isFloatingPoint('half'); // true
+ * isFloatingPoint(int64); // false
+ * ```
+ */
 export function isFloatingPoint(d: DTypeLike): boolean {
   return toDType(d, 'isFloatingPoint').isFloatingPoint;
 }
@@ -216,6 +334,14 @@ export function resultType(...operands: readonly Operand[]): DType {
 /**
  * Whether a value of dtype `from` may be written into `to` by an in-place op or an `out=`:
  * PyTorch's `canCast` (no floating into integral, no integral into bool).
+ *
+ * @example
+ * ```ts
+ * import { canCast, float32, int64, bool } from '@tensile/tensor';
+ * canCast(int64, float32); // true
+ * canCast(float32, int64); // false
+ * canCast(int64, bool); // false
+ * ```
  */
 export function canCast(from: DType, to: DType): boolean {
   if (from.isFloatingPoint && !to.isFloatingPoint) return false;

@@ -48,8 +48,15 @@ export interface AdamFunctionalOptions extends AdamHyper, PathOptions {
 export type MomentHyper = Pick<AdamHyper, 'lr' | 'beta1' | 'beta2' | 'weightDecay' | 'maximize' | 'decoupledWeightDecay' | 'lrIsTensor'>;
 
 /**
- * The decoupled decay factor `1 - lr * weight_decay`: in double with a number lr, in float32
- * tensor ops with a tensor lr (`lr * wd` rounds with wd as float32, then `1 - x` rounds).
+ * The decoupled decay factor `1 - lr * weight_decay` as the float32 scalar `param.mul_` uses:
+ * computed in double and rounded once with a number lr, in float32 tensor ops with a tensor lr
+ * (`lr * wd` rounds with wd as float32, then `1 - x` rounds).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.decoupledDecay({ lr: 0.001, weightDecay: 0.01, lrIsTensor: false }); // 0.9999899864196777 (float32 of 0.99999)
+ * ```
  */
 export function decoupledDecay(h: Pick<MomentHyper, 'lr' | 'weightDecay' | 'lrIsTensor'>): number {
   return h.lrIsTensor ? f32(1 - f32(h.lr * f32(h.weightDecay))) : f32(1 - h.lr * h.weightDecay);

@@ -26,7 +26,20 @@ export interface PathOptions {
  * Runs one optimizer update over a list of parameters: `differentiable(p, g, s)` per parameter
  * when the step records a graph (`differentiable`, or grad mode on), otherwise `elementwise`
  * with each parameter's data, gradient and the state tensors `buffers(s)` names, as dense
- * float32 arrays updated in place.
+ * float32 arrays updated in place. Both must compute the same update: the element loop is the
+ * fast path, the tensor-op one records a graph (and serves other dtypes).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * import { noGrad, tensor } from '@tensile/tensor';
+ * // p -= g, as an element loop and as tensor ops
+ * const p = tensor([1, 2]), g = tensor([0.5, 0.5]);
+ * noGrad(() => functional.runUpdate('descend', [p], [g], [{}], {}, () => [],
+ *   (_s, pd, gd) => { for (let i = 0; i < pd.length; i++) pd[i] = Math.fround(pd[i]! - gd[i]!); },
+ *   (pp, gg) => { pp.sub_(gg); }));
+ * p.tolist(); // [0.5, 1.5]
+ * ```
  */
 export function runUpdate<S>(
   name: string, params: readonly Tensor[], grads: readonly Tensor[], states: readonly S[], options: PathOptions,

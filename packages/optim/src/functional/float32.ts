@@ -9,7 +9,15 @@
  */
 const f32 = Math.fround;
 
-/** `a * b + c`, rounded once to float32 (ATen's `vec::fmadd`; `add(x, alpha=a)`, `addcmul_`). */
+/**
+ * `a * b + c`, rounded once to float32 (ATen's `vec::fmadd`; `add(x, alpha=a)`, `addcmul_`).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.fmaf(0.1, 3, 1); // 1.2999999523162842 (float32 of 1.3)
+ * ```
+ */
 export function fmaf(a: number, b: number, c: number): number {
   return f32(a * b + c);
 }
@@ -18,6 +26,13 @@ export function fmaf(a: number, b: number, c: number): number {
  * `self.lerp_(end, weight)` for one element, as ATen computes it in float32: for |weight| < 0.5
  * `self + weight * (end - self)`, else `end - (end - self) * (1 - weight)`, each a fused
  * multiply-add over the rounded difference. `weight` is already float32.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * functional.lerpf(0, 10, 0.25); // 2.5 (self + weight·(end − self))
+ * functional.lerpf(2, 10, 0.75); // 8 (end − (end − self)·(1 − weight))
+ * ```
  */
 export function lerpf(self: number, end: number, weight: number): number {
   const d = f32(end - self);

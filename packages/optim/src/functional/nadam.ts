@@ -95,7 +95,16 @@ export function nadamCapturableReference(p: number, g: number, m: number, v: num
   return [p, m, v];
 }
 
-/** The scalars of step `step` (after it), as Python computes them: mu, mu_next, bias_correction2. */
+/**
+ * The scalars of step `step` (after it), as Python computes them: mu, mu_next, bias_correction2.
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 0.002, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 0.004, decoupledWeightDecay: false, maximize: false };
+ * functional.nadamScalars(h, 1).mu; // 0.45007347359129607: 0.9·(1 − 0.5·0.96^0.004)
+ * ```
+ */
 export function nadamScalars(h: NAdamHyper, step: number): { mu: number; muNext: number; bc2: number } {
   return {
     mu: h.beta1 * (1 - 0.5 * Math.pow(0.96, step * h.momentumDecay)),

@@ -87,6 +87,14 @@ export function radamCapturableReference(
 /**
  * The scalars of step `step` (after it), in double as Python computes them: the bias
  * corrections, and the rectification term `rect` when the SMA length `rho_t` exceeds 5 (else null).
+ *
+ * @example
+ * ```ts
+ * import { functional } from '@tensile/optim';
+ * const h = { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, maximize: false };
+ * functional.radamScalars(h, 1).rect; // null (rho_1 = 1: the unrectified update)
+ * functional.radamScalars(h, 6).rect; // 0.02582111280185855
+ * ```
  */
 export function radamScalars(h: RAdamHyper, step: number): { bc1: number; bc2: number; rect: number | null } {
   const bc1 = 1 - Math.pow(h.beta1, step);

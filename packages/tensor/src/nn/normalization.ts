@@ -307,6 +307,14 @@ export interface EmbeddingModuleOptions {
   weight?: Tensor;
 }
 
+const EMBEDDING_PARAMS: readonly PositionalParam[] = [
+  numOrNull('paddingIdx'),
+  { name: 'maxNorm', is: (v) => v === null, expected: 'null (max_norm renormalisation is not implemented)' },
+  num('normType'),
+  { name: 'scaleGradByFreq', is: (v) => v === false, expected: 'false (scale_grad_by_freq is not implemented)' },
+  { name: 'sparse', is: (v) => v === false, expected: 'false (sparse gradients are not implemented)' },
+];
+
 /**
  * A lookup table `weight` `[numEmbeddings, embeddingDim]`, initialised N(0, 1) (the `paddingIdx`
  * row zeros). Indices: a float32 tensor of integers, a `number[]` or an `Int32Array`.
@@ -318,14 +326,6 @@ export interface EmbeddingModuleOptions {
  * emb.call([[1, 2, 4, 5], [4, 3, 2, 9]]).shape; // [2, 4, 3]
  * ```
  */
-const EMBEDDING_PARAMS: readonly PositionalParam[] = [
-  numOrNull('paddingIdx'),
-  { name: 'maxNorm', is: (v) => v === null, expected: 'null (max_norm renormalisation is not implemented)' },
-  num('normType'),
-  { name: 'scaleGradByFreq', is: (v) => v === false, expected: 'false (scale_grad_by_freq is not implemented)' },
-  { name: 'sparse', is: (v) => v === false, expected: 'false (sparse gradients are not implemented)' },
-];
-
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;

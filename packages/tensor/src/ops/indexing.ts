@@ -468,17 +468,44 @@ export function indexAdd(x: Tensor, dim: number, indexLike: IndexArg, source: Te
   return accumulateFlat('indexAdd', x, target, source, alpha);
 }
 
-/** In-place `scatter` (`x.scatter_(dim, index, src)`); returns x. */
+/**
+ * In-place `scatter` (`x.scatter_(dim, index, src)`); returns x.
+ *
+ * @example
+ * ```ts
+ * import { scatter_, zeros, tensor, int64 } from '@tensile/tensor';
+ * const x = zeros([2, 3]);
+ * scatter_(x, 1, tensor([[2], [0]], { dtype: int64 }), 1).tolist(); // [[0, 0, 1], [1, 0, 0]]
+ * ```
+ */
 export function scatter_<T extends Tensor>(x: T, dim: number, index: IndexArg, src: Tensor | number, options: ScatterOptions = {}): T {
   inplaceWith(x, 'scatter_', src instanceof Tensor ? [src] : [], (old, [w]) => scatter(old, dim, index, w ?? src, options));
   return x;
 }
-/** In-place `scatterAdd` (`x.scatterAdd_(dim, index, src)`); returns x. */
+/**
+ * In-place `scatterAdd` (`x.scatterAdd_(dim, index, src)`); returns x.
+ *
+ * @example
+ * ```ts
+ * import { scatterAdd_, zeros, tensor, int64 } from '@tensile/tensor';
+ * const counts = zeros([3]);
+ * scatterAdd_(counts, 0, tensor([0, 2, 2], { dtype: int64 }), tensor([1, 1, 1])).tolist(); // [1, 0, 2]
+ * ```
+ */
 export function scatterAdd_<T extends Tensor>(x: T, dim: number, index: IndexArg, src: Tensor): T {
   inplaceWith(x, 'scatterAdd_', [src], (old, [w]) => scatterAdd(old, dim, index, w!));
   return x;
 }
-/** In-place `indexAdd` (`x.indexAdd_(dim, index, source, { alpha })`); returns x. */
+/**
+ * In-place `indexAdd` (`x.indexAdd_(dim, index, source, { alpha })`); returns x.
+ *
+ * @example
+ * ```ts
+ * import { indexAdd_, ones, tensor, int64 } from '@tensile/tensor';
+ * const x = ones([3, 2]);
+ * indexAdd_(x, 0, tensor([2, 0], { dtype: int64 }), tensor([[1, 2], [3, 4]]), { alpha: 10 }).tolist(); // [[31, 41], [1, 1], [11, 21]]
+ * ```
+ */
 export function indexAdd_<T extends Tensor>(x: T, dim: number, index: IndexArg, source: Tensor, options: IndexAddOptions = {}): T {
   inplaceWith(x, 'indexAdd_', [source], (old, [w]) => indexAdd(old, dim, index, w!, options));
   return x;

@@ -185,6 +185,13 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
 /**
  * `self` with `value` written where `mask` is true (PyTorch's `masked_fill_`): `mask` a bool
  * tensor that broadcasts to self's shape. See `maskedFill`.
+ *
+ * @example
+ * ```ts
+ * import { maskedFill_, tensor } from '@tensile/tensor';
+ * const x = tensor([1, -2, 3]);
+ * maskedFill_(x, x.lt(0), 0).tolist(); // [1, 0, 3]
+ * ```
  */
 export function maskedFill_<T extends Tensor>(self: T, mask: Tensor, value: number | boolean | Tensor): T {
   expectTensor('maskedFill_', 'self', self);

@@ -158,7 +158,16 @@ export function mean(x: Tensor, ...args: ReduceArgs): Tensor {
  */
 export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
 
-/** Makes a {@link ValuesIndices}. */
+/**
+ * Makes a {@link ValuesIndices}.
+ *
+ * @example
+ * ```ts
+ * import { valuesIndices, tensor, int64 } from '@tensile/tensor';
+ * const r = valuesIndices(tensor([5]), tensor([2], { dtype: int64 }));
+ * r.values === r[0] && r.indices === r[1]; // true
+ * ```
+ */
 export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.freeze(Object.assign([values, indices] as [Tensor, Tensor], { values, indices }));
 }

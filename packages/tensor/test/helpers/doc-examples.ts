@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, it, vi } from 'vitest';
 import { transformSync } from 'esbuild';
 
@@ -59,4 +61,36 @@ export function describeDocExamples(srcDir: URL, modules: Record<string, unknown
       });
     }
   });
+}
+
+/**
+ * The value exports (functions, classes, constants) reachable from `entries`, namespaces
+ * (`export * as nn`) walked into, whose declaration has neither an `@example` nor `@internal`
+ * in its TSDoc: `name (file)` each. Types and interfaces are documentation already.
+ */
+export function exportsWithoutExample(entries: readonly URL[]): string[] {
+  const files = entries.map((u) => fileURLToPath(u));
+  const program = ts.createProgram(files, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, noResolve: false, types: [] });
+  const checker = program.getTypeChecker();
+  const missing = new Set<string>();
+  const seen = new Set<ts.Symbol>();
+  const documented = (node: ts.Node): boolean => {
+    const tags = ts.getJSDocTags(node).map((t) => t.tagName.text);
+    return tags.includes('example') || tags.includes('internal');
+  };
+  const walk = (module: ts.Symbol, prefix: string): void => {
+    for (const ex of checker.getExportsOfModule(module)) {
+      const s = ex.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(ex) : ex;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const decl = s.declarations?.[0];
+      if (!decl) continue;
+      if (ts.isSourceFile(decl)) { walk(s, `${prefix}${ex.name}.`); continue; } // a namespace: its members
+      if (!(s.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.Variable | ts.SymbolFlags.Enum))) continue;
+      const statement = ts.isVariableDeclaration(decl) ? decl.parent.parent : decl;
+      if (!documented(decl) && !documented(statement)) missing.add(`${prefix}${ex.name} (${decl.getSourceFile().fileName.replace(/^.*\/packages\//, '')})`);
+    }
+  };
+  for (const f of files) walk(checker.getSymbolAtLocation(program.getSourceFile(f)!)!, '');
+  return [...missing];
 }
