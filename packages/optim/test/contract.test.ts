@@ -359,7 +359,7 @@ describe('toString', () => {
       'ASGD (\nParameter Group 0\n    alpha: 0.75\n    capturable: False\n    differentiable: False\n    foreach: None\n    lambd: 0.0001\n    lr: 0.01\n    maximize: False\n    t0: 1000000.0\n    weight_decay: 0\n)',
     );
   });
-  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value, Adamax's and Adadelta's weight_decay", () => {
+  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value, Adamax's, Adadelta's, NAdam's and RAdam's weight_decay", () => {
     const w = leaf([1]);
     expect(String(new Adam([w]))).toContain('\n    weight_decay: 0\n');
     const rms = String(new RMSprop([w]));
@@ -370,6 +370,8 @@ describe('toString', () => {
     for (const line of ['initial_accumulator_value: 0', 'lr_decay: 0', 'weight_decay: 0']) expect(ada).toContain(`\n    ${line}\n`);
     expect(String(new Adamax([w]))).toContain('\n    weight_decay: 0\n');
     expect(String(new Adadelta([w]))).toContain('\n    weight_decay: 0\n');
+    expect(String(new NAdam([w]))).toContain('\n    weight_decay: 0\n');
+    expect(String(new RAdam([w]))).toContain('\n    weight_decay: 0\n');
   });
   it("prints pair options as tuples, as PyTorch 1.13 prints its tuple defaults; Rprop's step_sizes with an int maximum", () => {
     // repr(torch.optim.X([p])) on 1.13: betas: (0.9, 0.999); etas: (0.5, 1.2); step_sizes: (1e-06, 50);

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@tensile/tensor';
-import { Adadelta, Adagrad, Adam, AdamW, Adamax, RMSprop, Rprop } from '@tensile/optim';
+import { Adadelta, Adagrad, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop, Rprop } from '@tensile/optim';
 
 const p = (): Tensor => tensor([0.5], { requiresGrad: true });
 /** A constructor called as JavaScript may call it, past what the types allow. */
@@ -91,6 +91,21 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['Adadelta rho 1.5', () => new Adadelta([p()], { rho: 1.5 }), RangeError, 'Invalid rho value: 1.5'],
   ['Adadelta eps -1', () => new Adadelta([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
   ['Adadelta weightDecay -1', () => new Adadelta([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  // NAdam and RAdam (classes2c): the name each passes to the positional form and the shared checks, every label (PyTorch 1.13's words)
+  ['NAdam: a Tensor eps', () => new NAdam([p()], { eps: tensor(1e-8) as never }), TypeError, 'NAdam: a Tensor eps is not supported; pass a number'],
+  ['NAdam: a Tensor weightDecay', () => new NAdam([p()], { weightDecay: tensor(0) as never }), TypeError, 'NAdam: a Tensor weightDecay is not supported; pass a number'],
+  ['NAdam: a Tensor momentumDecay', () => new NAdam([p()], { momentumDecay: tensor(4e-3) as never }), TypeError, 'NAdam: a Tensor momentumDecay is not supported; pass a number'],
+  ['NAdam: betas of one number', () => new NAdam([p()], { betas: [0.9] as never }), TypeError, 'NAdam: betas must be a pair of numbers, got 0.9'],
+  ['NAdam: six positional arguments', () => new (NAdam as unknown as Loose)([p()], 0.1, [0.9, 0.99], 1e-8, 0, 4e-3, 7), TypeError, 'NAdam: takes at most 5 optional positional arguments (lr, betas, eps, weightDecay, momentumDecay), got 6: number 0.1, an array, number 1e-8, number 0, number 0.004, number 7'],
+  ['NAdam eps -1', () => new NAdam([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  ['NAdam weightDecay -1', () => new NAdam([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  ['NAdam momentumDecay -1', () => new NAdam([p()], { momentumDecay: -1 }), RangeError, 'Invalid momentum_decay value: -1'],
+  ['RAdam: a Tensor eps', () => new RAdam([p()], { eps: tensor(1e-8) as never }), TypeError, 'RAdam: a Tensor eps is not supported; pass a number'],
+  ['RAdam: a Tensor weightDecay', () => new RAdam([p()], { weightDecay: tensor(0) as never }), TypeError, 'RAdam: a Tensor weightDecay is not supported; pass a number'],
+  ['RAdam: betas of one number', () => new RAdam([p()], { betas: [0.9] as never }), TypeError, 'RAdam: betas must be a pair of numbers, got 0.9'],
+  ['RAdam: five positional arguments', () => new (RAdam as unknown as Loose)([p()], 0.1, [0.9, 0.99], 1e-8, 0, 7), TypeError, 'RAdam: takes at most 4 optional positional arguments (lr, betas, eps, weightDecay), got 5: number 0.1, an array, number 1e-8, number 0, number 7'],
+  ['RAdam eps -1', () => new RAdam([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
+  ['RAdam weightDecay -1', () => new RAdam([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
   ['AdamW: options null', () => new AdamW([p()], null as never), TypeError, 'AdamW: options must be an object, got NoneType'],
   ['Adam: a bad lr and no params (the options are checked first, as in PyTorch)', () => new Adam([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
   ['AdamW: a bad lr and no params', () => new AdamW([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
