@@ -164,7 +164,8 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   const out = binaryForward('div', 'div', x, y);
   return record('div', out, [x, y], (g) => [
     x.requiresGrad ? sumToShape(div(g, y), x.shape) : null,
-    y.requiresGrad ? sumToShape(mul(g, div(x, mul(y, y))).neg(), y.shape) : null,
+    // PyTorch's div_tensor_other_backward: -grad * ((self / other) / other)
+    y.requiresGrad ? sumToShape(mul(g.neg(), div(div(x, y), y)), y.shape) : null,
   ], [x, y]);
 }
 
