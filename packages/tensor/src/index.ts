@@ -26,7 +26,7 @@ export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
 export * as autograd from './autograd-api.js';
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, uniform,
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp, type GeluOptions } from './ops/unary.js';
@@ -41,6 +41,8 @@ export { outer } from './ops/matmul.js';
 export { randnLike, randLike, randintLike } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
+export { amax, amin, prod, type AmaxArgs, type ProdArgs, type ProdOptions } from './ops/reduce.js';
+export { type RandomFillOptions } from './ops/inplace.js';
 export { sum, mean, max, min, valuesIndices, type ValuesIndices, type DimOptions, type ReduceArgs, type ReduceDim, type ReduceOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
 export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,

@@ -460,6 +460,8 @@ export class Tensor {
   square(): Tensor { return U.square(this); }
   reciprocal(): Tensor { return U.reciprocal(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  /** `clamp` (PyTorch's alias). */
+  clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
   /** Matrix product of two 2-d tensors (PyTorch's `mm`; no broadcasting). */
   mm(other: Tensor): Tensor {
@@ -501,6 +503,12 @@ export class Tensor {
   all(dim?: number | R.DimOptions | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
   /** Running sums along `dim` (integers in int64). */
   cumsum(dim: number | (R.CumulativeOptions & { dim: number }), options?: R.CumulativeOptions): Tensor { return R.cumsum(this, dim, options); }
+  /** The largest value over `dim` (every dim when omitted), no indices (PyTorch's `amax`). */
+  amax(...args: R.AmaxArgs): Tensor { return R.amax(this, ...args); }
+  /** The smallest value over `dim` (every dim when omitted), no indices (PyTorch's `amin`). */
+  amin(...args: R.AmaxArgs): Tensor { return R.amin(this, ...args); }
+  /** The product of every element, or along `dim` (integers in int64). */
+  prod(...args: R.ProdArgs): Tensor { return R.prod(this, ...args); }
   /** Running products along `dim` (integers in int64). */
   cumprod(dim: number | (R.CumulativeOptions & { dim: number }), options?: R.CumulativeOptions): Tensor { return R.cumprod(this, dim, options); }
 
@@ -596,6 +604,10 @@ export class Tensor {
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }
   fill_(value: number): this { return I.fill_(this, value); }
+  /** Fills with U(from, to) (PyTorch's `uniform_`, default U(0, 1)). */
+  uniform_(from = 0, to = 1, options: I.RandomFillOptions = {}): this { return I.uniform_(this, from, to, options); }
+  /** Fills with N(mean, std²) (PyTorch's `normal_`, default N(0, 1)). */
+  normal_(mean = 0, std = 1, options: I.RandomFillOptions = {}): this { return I.normal_(this, mean, std, options); }
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return I.maskedFill_(this, mask, value); }
 
   // ---- new tensors like this one (dtype of self unless given) -----------------------------

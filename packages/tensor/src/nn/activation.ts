@@ -166,3 +166,286 @@ export class LogSoftmax extends Module {
     return `dim=${this.dim === null ? 'None' : this.dim}`;
   }
 }
+
+/** The `(inplace)` / `{ inplace }` argument of an activation module (accepted and printed; the result is always a new tensor). */
+function inplaceArg(op: string, rest: readonly unknown[]): boolean {
+  const o = checkOptions(op, foldPositional(op, rest, [bool('inplace')]) as { inplace?: boolean }, ['inplace']);
+  return o.inplace ?? false;
+}
+
+/**
+ * `x` clamped to `[minVal, maxVal]` (defaults -1, 1).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Hardtanh(-2, 2).call(tensor([-3, 1])); // tensor([-2.,  1.])
+ * ```
+ */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(minVal, maxVal, inplace)` or `{ minVal, maxVal, inplace }`. */
+  constructor(...rest: Positional<[minVal: number, maxVal: number, inplace: boolean], { minVal?: number; maxVal?: number; inplace?: boolean }>) {
+    super();
+    const o = checkOptions('Hardtanh', foldPositional('Hardtanh', rest, [num('minVal'), num('maxVal'), bool('inplace')]) as { minVal?: number; maxVal?: number; inplace?: boolean }, ['minVal', 'maxVal', 'inplace']);
+    this.minVal = o.minVal ?? -1;
+    this.maxVal = o.maxVal ?? 1;
+    this.inplace = o.inplace ?? false;
+    if (!(this.maxVal > this.minVal)) throw new RangeError(`Hardtanh: max_val must be greater than min_val, got min_val ${this.minVal}, max_val ${this.maxVal}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.hardtanh(x, this.minVal, this.maxVal);
+  }
+  protected override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * `min(max(x, 0), 6)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.ReLU6().call(tensor([-1, 7])); // tensor([0., 6.])
+ * ```
+ */
+export class ReLU6 extends Module {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)` or `{ inplace }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = inplaceArg('ReLU6', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.relu6(x);
+  }
+  protected override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/**
+ * `relu6(x + 3) / 6`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Hardsigmoid().call(tensor([0])); // tensor([0.5000])
+ * ```
+ */
+export class Hardsigmoid extends Module {
+  /** PyTorch's `inplace`: accepted (PyTorch does not print it); the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)` or `{ inplace }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = inplaceArg('Hardsigmoid', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.hardsigmoid(x);
+  }
+}
+
+/**
+ * `x · relu6(x + 3) / 6` (MobileNetV3).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Hardswish().call(tensor([4])); // tensor([4.])
+ * ```
+ */
+export class Hardswish extends Module {
+  /** PyTorch's `inplace`: accepted (PyTorch does not print it); the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)` or `{ inplace }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = inplaceArg('Hardswish', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.hardswish(x);
+  }
+}
+
+/**
+ * `log(sigmoid(x))`, stable for large |x|.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.LogSigmoid().call(tensor([0])); // tensor([-0.6931])
+ * ```
+ */
+export class LogSigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return F.logsigmoid(x);
+  }
+}
+
+/**
+ * `x / (1 + |x|)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Softsign().call(tensor([1])); // tensor([0.5000])
+ * ```
+ */
+export class Softsign extends Module {
+  forward(x: Tensor): Tensor {
+    return F.softsign(x);
+  }
+}
+
+/**
+ * `scale · elu(x, alpha)` with SELU's constants.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.SELU().call(tensor([1])); // tensor([1.0507])
+ * ```
+ */
+export class SELU extends Module {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)` or `{ inplace }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = inplaceArg('SELU', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.selu(x);
+  }
+  protected override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/**
+ * `x` where positive, `alpha·(e^(x/alpha) − 1)` elsewhere.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.CELU(2).call(tensor([-1, 1])); // tensor([-0.7869,  1.0000])
+ * ```
+ */
+export class CELU extends Module {
+  readonly alpha: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(alpha, inplace)` or `{ alpha, inplace }`. */
+  constructor(...rest: Positional<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
+    super();
+    const o = checkOptions('CELU', foldPositional('CELU', rest, [num('alpha'), bool('inplace')]) as { alpha?: number; inplace?: boolean }, ['alpha', 'inplace']);
+    this.alpha = o.alpha ?? 1;
+    this.inplace = o.inplace ?? false;
+  }
+  forward(x: Tensor): Tensor {
+    return F.celu(x, this.alpha);
+  }
+  protected override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * `x · tanh(softplus(x))`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Mish().call(tensor([1])); // tensor([0.8651])
+ * ```
+ */
+export class Mish extends Module {
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(inplace)` or `{ inplace }`. */
+  constructor(...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    this.inplace = inplaceArg('Mish', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.mish(x);
+  }
+  protected override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/**
+ * The gated linear unit over `dim` (default the last): halves `a`, `b`, `a · sigmoid(b)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.GLU().call(tensor([[1, 2, 0, 0]])); // tensor([[0.5000, 1.0000]])
+ * ```
+ */
+export class GLU extends Module {
+  readonly dim: number;
+  /** PyTorch's `(dim)` or `{ dim }`. */
+  constructor(...rest: Positional<[dim: number], { dim?: number }>) {
+    super();
+    const o = checkOptions('GLU', foldPositional('GLU', rest, [num('dim')]) as { dim?: number }, ['dim']);
+    this.dim = checkDim('GLU', o.dim ?? -1)!;
+  }
+  forward(x: Tensor): Tensor {
+    return F.glu(x, this.dim);
+  }
+  protected override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * `softmax(−x)` along `dim` (PyTorch's implicit choice when `dim` is null).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Softmin(1).call(tensor([[0, 0]])); // tensor([[0.5000, 0.5000]])
+ * ```
+ */
+export class Softmin extends Module {
+  readonly dim: number | null;
+  /** PyTorch's `(dim)` or `{ dim }`. */
+  constructor(...rest: Positional<[dim: number | null], { dim?: number | null }>) {
+    super();
+    const o = checkOptions('Softmin', foldPositional('Softmin', rest, [numOrNull('dim')]) as { dim?: number | null }, ['dim']);
+    this.dim = checkDim('Softmin', o.dim ?? null);
+  }
+  forward(x: Tensor): Tensor {
+    return F.softmin(x, softmaxDim(this.dim, x));
+  }
+  protected override extraRepr(): string {
+    return `dim=${this.dim === null ? 'None' : this.dim}`;
+  }
+}
+
+/**
+ * `value` where `x <= threshold`, `x` elsewhere.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Threshold(0.1, 20).call(tensor([0, 1])); // tensor([20.,  1.])
+ * ```
+ */
+export class Threshold extends Module {
+  readonly threshold: number;
+  readonly value: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor. */
+  readonly inplace: boolean;
+  /** PyTorch's `(threshold, value, inplace)`, or `(threshold, value, { inplace })`. */
+  constructor(threshold: number, value: number, ...rest: Positional<[inplace: boolean], { inplace?: boolean }>) {
+    super();
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`Threshold: threshold must be a number, got ${String(threshold)}`);
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`Threshold: value must be a number, got ${String(value)}`);
+    this.threshold = threshold;
+    this.value = value;
+    this.inplace = inplaceArg('Threshold', rest);
+  }
+  forward(x: Tensor): Tensor {
+    return F.threshold(x, this.threshold, this.value);
+  }
+  protected override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}

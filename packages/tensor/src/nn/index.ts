@@ -15,8 +15,9 @@ export {
   type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions,
 } from './layers.js';
 export { ModuleList, ModuleDict } from './container.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
-export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax } from './activation.js';
+export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold } from './activation.js';
 export {
   BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,

@@ -418,6 +418,49 @@ export function uniform(shape: readonly number[], low: number, high: number, opt
   return randomFill('uniform', shape, options, (g) => low + (high - low) * g.uniform());
 }
 
+/**
+ * A random permutation of `0 … n-1`, int64 unless `dtype` says another (PyTorch's `randperm`).
+ * The order comes from this library's generator, so it is not PyTorch's sequence for a seed.
+ * @example
+ * ```ts
+ * import { randperm, manualSeed } from '@tensile/tensor';
+ * manualSeed(0);
+ * randperm(5).sort().values.tolist(); // [0, 1, 2, 3, 4]
+ * ```
+ */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const o = opts('randperm', options, RANDOM_OPTIONS);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${describe(n)}`);
+  const dt = o.dtype === undefined ? int64 : toDType(o.dtype, 'randperm');
+  if (o.requiresGrad && !dt.isFloatingPoint) throw new TypeError(`randperm: only Tensors of floating point and complex dtype can require gradients, got ${dt.name}`);
+  if (dt === bool) throw new TypeError('randperm: "randperm" not implemented for \'Bool\'');
+  // PyTorch's checks: a float dtype holds 0 … 2^digits exactly; an integer one must hold n itself
+  const digits: Partial<Record<string, number>> = { float64: 53, float32: 24, float16: 11, bfloat16: 8 };
+  const exact = digits[dt.name];
+  if (exact !== undefined && n > 2 ** exact + 1) throw new RangeError(`randperm: n cannot be greater than ${exact > 11 ? `2^${exact}+1` : 2 ** exact + 1} for ${dt.cName} type.`);
+  if (exact === undefined && n > 0 && scalarOverflows(n - 1, dt)) throw new RangeError(`randperm: value cannot be converted to type ${dt.name === 'uint8' ? 'uint8_t' : dt.name === 'int8' ? 'int8_t' : dt.name === 'int16' ? 'int16_t' : 'int'} without overflow`);
+  const gen = o.generator ?? defaultGenerator;
+  // a seeded Fisher-Yates shuffle, the loaders' own (data.randperm)
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = gen.int(0, i + 1);
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  const out = dt === int64 ? wrap(BigInt64Array.from(p, BigInt), [n], int64) : wrap(fromNumbersTyped(p, dt), [n], dt);
+  if (o.requiresGrad) out.requiresGrad_(true);
+  return out;
+}
+
+/** Small integers stored in `dtype` (exact in every dtype randperm allows). */
+function fromNumbersTyped(values: readonly number[], dtype: DType): StorageArray {
+  const out = allocStorage(dtype.array, values.length);
+  const write = numberWriter(dtype);
+  for (let i = 0; i < values.length; i++) write(out, i, values[i]!);
+  return out;
+}
+
 export { shapeArgs };
 
 // ---- the *Like random tensors --------------------------------------------------------------

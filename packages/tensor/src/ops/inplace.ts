@@ -4,11 +4,14 @@ import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
 import { existingArena, keepAlive, residentArena, type ElementType } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
-import { add, div, mul, sub, binaryForward, checkMaskedFill, maskedFill } from './binary.js';
+import { add, div, mul, sub, binaryForward, checkMaskedFill, maskedFill, where } from './binary.js';
+import { fullLike, randn, uniform } from './creation.js';
+import { checkOptions } from '../options.js';
+import type { Generator } from '../random.js';
 import { clamp } from './unary.js';
 import { expand, clone, writeInto as writeView } from './movement.js';
-import { toTensor, expectTensor, checkNumber, scalar } from './util.js';
-import { canCast, checkScalarFits, float32, type DType, type StorageArray } from '../dtype.js';
+import { toTensor, expectTensor, checkNumber, scalar, describe } from './util.js';
+import { bool as boolDType, canCast, checkScalarFits, float32, type DType, type StorageArray } from '../dtype.js';
 import { assertNoInternalOverlap, inputNeedsCopy, overlapStatus } from '../overlap.js';
 
 /**
@@ -169,6 +172,57 @@ export function inplaceWith(self: Tensor, op: string, others: readonly Tensor[],
   expectTensor(op, 'self', self);
   const inputs = others.map((t) => readable(op, self, t));
   inplace(self, op, inputs, (old) => compute(old, inputs));
+}
+
+/** The generator option of the in-place random fills. */
+export interface RandomFillOptions {
+  /** The generator to draw from (default: the global one seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+/** The values a random fill draws for self (in self's dtype), after PyTorch's checks. */
+function randomFor(op: string, self: Tensor, options: RandomFillOptions, draw: (o: { dtype: DType; generator?: Generator }) => Tensor): Tensor {
+  expectTensor(op, 'self', self);
+  const o = checkOptions(op, options, ['generator']);
+  if (!self.dtype.isFloatingPoint) throw new TypeError(`${op}: "${op === 'uniform_' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${self.dtype.cName}'`);
+  return draw(o.generator ? { dtype: self.dtype, generator: o.generator } : { dtype: self.dtype });
+}
+
+/** `values` in old's place: recorded, old's gradient is zero (PyTorch's for the random fills), and old's values (NaN included) are not read. */
+const replaced = (old: Tensor, values: Tensor): Tensor => where(fullLike(old, 1, { dtype: boolDType }), values, old);
+
+/**
+ * Fills self with samples of U(from, to) in its dtype (PyTorch's `tensor.uniform_`); returns
+ * self. An in-place op: under grad mode a leaf that requires grad refuses it (use `noGrad`, or
+ * `nn.init.uniform_`, which does).
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).uniform_(-0.1, 0.1); // values in [-0.1, 0.1)
+ * ```
+ */
+export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, options: RandomFillOptions = {}): T {
+  if (typeof from !== 'number' || typeof to !== 'number' || Number.isNaN(from) || Number.isNaN(to)) throw new TypeError(`uniform_: from and to must be numbers, got ${describe(from)} and ${describe(to)}`);
+  if (!(from <= to)) throw new RangeError(`uniform_: uniform_ expects to return a [from, to) range, but found from=${String(from)} > to=${String(to)}`);
+  const values = randomFor('uniform_', self, options, (o) => uniform(self.shape, from, to, o));
+  inplace(self, 'uniform_', [], (old) => replaced(old, values));
+  return self;
+}
+
+/**
+ * Fills self with samples of N(mean, std²) in its dtype (PyTorch's `tensor.normal_`); returns self.
+ * @example
+ * ```ts
+ * import { zeros } from '@tensile/tensor';
+ * zeros([2, 3]).normal_(0, 0.02);
+ * ```
+ */
+export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, options: RandomFillOptions = {}): T {
+  if (typeof mean !== 'number' || Number.isNaN(mean)) throw new TypeError(`normal_: mean must be a number, got ${String(mean)}`);
+  if (typeof std !== 'number' || !(std >= 0)) throw new RangeError(`normal_: normal expects std >= 0.0, but found std ${String(std)}`);
+  const values = randomFor('normal_', self, options, (o) => randn(self.shape, o).mul(std).add(mean));
+  inplace(self, 'normal_', [], (old) => replaced(old, values));
+  return self;
 }
 
 /** Copies `src` (broadcast to self's shape) into self. */

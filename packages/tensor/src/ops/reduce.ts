@@ -2,10 +2,10 @@ import { record } from '../autograd.js';
 import { K, type ReduceKind } from '../kernels/index.js';
 import { contiguousStrides, normDim, normDims, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { bool, float32, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
+import { bool, float32, float64, int64, uint8, toDType as toDTypeLike, type DTypeLike } from '../dtype.js';
 import { reduceTyped, sumDType } from './typed.js';
 import { add, div, eq, maximum, minimum, mul, sub, where } from './binary.js';
-import { flip, takeFlat, toDType } from './movement.js';
+import { cat, flip, narrow, takeFlat, toDType } from './movement.js';
 import { checkOptions } from '../options.js';
 import { bool as boolParam, callArgs, foldPositional, isBag, num, type Positional, type PositionalParam } from '../call-forms.js';
 import { noGrad } from '../autograd.js';
@@ -575,4 +575,136 @@ export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor 
   const t = wrap(out, [rows.length, nd], int64);
   if (!o.asTuple) return t;
   return Array.from({ length: Math.max(nd, 1) }, (_, d) => (nd === 0 ? wrap(new BigInt64Array(rows.length), [rows.length], int64) : t.select(1, d).contiguous()));
+}
+
+// ---- amax, amin, prod ---------------------------------------------------------------------
+
+/** `amax`'s and `amin`'s trailing arguments: `(dim, keepdim)`, or a bag `{ dim, keepdim }`. */
+export type AmaxArgs = Positional<[dim: ReduceDim, keepdim: boolean], ReduceOptions>;
+
+function amaxAmin(op: 'amax' | 'amin', x: Tensor, args: readonly unknown[]): Tensor {
+  expectTensor(op, 'input', x);
+  const { dim, keepdim } = reduceArgs(op, args, false);
+  // PyTorch's dim=() (the default) reduces every dim, as does null here
+  const dims = normDims(op, Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
+  for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  if (x.numel() === 0 && x.ndim === 0) throw new RangeError(`${op}(): Expected reduction dim to have non-zero size.`);
+  const kind = op === 'amax' ? 'max' : 'min';
+  const kshape = reducedShape(x.shape, dims, true);
+  const shape = reducedShape(x.shape, dims, keepdim);
+  const out = x.dtype === float32 ? wrap(reduceForward(kind, x, dims), shape) : reduceTypedDims(kind, x, dims).reshape(shape);
+  // NOTE: PyTorch's backward: the gradient split evenly over the elements equal to the result.
+  return record(op, out, [x], (g) => {
+    const mask = eq(x, out.reshape(kshape));
+    return [div(mul(g.reshape(kshape), mask), sum(mask, dims, true))];
+  }, [x, out]);
+}
+
+/**
+ * The largest value over `dim` (a dim, a list of dims, or every dim when omitted, null or `[]`),
+ * without indices (PyTorch's `amax`); its gradient is shared evenly between equal maxima.
+ * @example
+ * ```ts
+ * import { amax, tensor } from '@tensile/tensor';
+ * amax(tensor([[1, 5], [7, 2]]), 1); // tensor([5., 7.])
+ * amax(tensor([[1, 5], [7, 2]]), [0, 1], true); // tensor([[7.]])
+ * ```
+ */
+export function amax(x: Tensor, ...args: AmaxArgs): Tensor {
+  return amaxAmin('amax', x, args);
+}
+
+/**
+ * The smallest value over `dim` (every dim when omitted), without indices (PyTorch's `amin`).
+ * @example
+ * ```ts
+ * import { amin, tensor } from '@tensile/tensor';
+ * amin(tensor([[1, 5], [7, 2]]), 0); // tensor([1., 2.])
+ * ```
+ */
+export function amin(x: Tensor, ...args: AmaxArgs): Tensor {
+  return amaxAmin('amin', x, args);
+}
+
+/** PyTorch's keywords of `prod`: `{ dim, keepdim, dtype }` (one dim, or every element when absent). */
+export interface ProdOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+  /** Cast the input to this dtype first (PyTorch's `dtype=`). */
+  dtype?: DTypeLike;
+}
+/** `prod`'s trailing arguments: `(dim, keepdim)`, then a bag for the rest. */
+export type ProdArgs = Positional<[dim: number | null, keepdim: boolean], ProdOptions>;
+
+/** Products along the last dim of `[pre, D]` data: in double (float dtypes), wrapping int64 (the integers). */
+function productRows(x: Tensor, pre: number, D: number): Tensor {
+  const dt = x.dtype.isFloatingPoint ? x.dtype : int64;
+  // float16/bfloat16 storage holds bits: read their values through float32
+  const src = (dt.isFloatingPoint && dt.itemsize === 2 ? toDType(x, float32) : x).toTypedArray();
+  if (dt === int64) {
+    const out = new BigInt64Array(pre);
+    for (let p = 0; p < pre; p++) {
+      let acc = 1n;
+      for (let k = 0; k < D; k++) acc = BigInt.asIntN(64, acc * BigInt(src[p * D + k]!));
+      out[p] = acc;
+    }
+    return wrap(out, [pre], int64);
+  }
+  const out = new Float64Array(pre);
+  for (let p = 0; p < pre; p++) {
+    let acc = 1;
+    for (let k = 0; k < D; k++) acc *= Number(src[p * D + k]!);
+    out[p] = acc;
+  }
+  return toDType(wrap(out, [pre], float64), dt);
+}
+
+/**
+ * `x·(x_j ≠ 0 ? prod/x_j : Π_{k≠j} x_k)`'s gradient along `d` (PyTorch's `prod_backward`):
+ * `g·(result/x)` where no element is zero, else the product of the others from exclusive
+ * running products from each side (`prod_safe_zeros_backward`); composed from ops, so it is
+ * differentiable again.
+ */
+function prodBackward(g: Tensor, x: Tensor, result: Tensor, d: number): Tensor {
+  if (!any(eq(x, 0)).item()) return mul(g, div(result, x));
+  const n = x.shape[d]!;
+  if (n === 1) return mul(g, onesLikeOf(x));
+  const ones = onesLikeOf(narrow(x, d, 0, 1));
+  const before = cumprod(cat([ones, narrow(x, d, 0, n - 1)], d), d);
+  const after = flip(cumprod(cat([ones, flip(narrow(x, d, 1, n - 1), d)], d), d), d);
+  return mul(g, mul(before, after));
+}
+const onesLikeOf = (t: Tensor): Tensor => add(mul(t, 0), 1);
+
+/**
+ * The product of all elements, or along `dim` (PyTorch's `prod`); integers and bool multiply in
+ * int64 (wrapping), as PyTorch's. The gradient is PyTorch's, zeros included.
+ * @example
+ * ```ts
+ * import { prod, tensor } from '@tensile/tensor';
+ * prod(tensor([[1, 2], [3, 4]])); // tensor(24.)
+ * prod(tensor([[1, 2], [3, 4]]), 1); // tensor([ 2., 12.])
+ * ```
+ */
+export function prod(x: Tensor, ...args: ProdArgs): Tensor {
+  expectTensor('prod', 'input', x);
+  const o = args.length && isBag(args[args.length - 1])
+    ? checkOptions('prod', callArgs<ProdOptions>('prod', args, [ONE_DIM, boolParam('keepdim')]), ['dim', 'keepdim', 'dtype'])
+    : callArgs<ProdOptions>('prod', args, [ONE_DIM, boolParam('keepdim')]);
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`prod: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  const input = o.dtype === undefined ? x : toDType(x, toDTypeLike(o.dtype, 'prod'));
+  const keepdim = o.keepdim ?? false;
+  if (o.dim === undefined || o.dim === null) {
+    const flat = input.reshape([-1]);
+    const out = productRows(flat, 1, flat.numel()).reshape(keepdim ? input.shape.map(() => 1) : []);
+    return record('prod', out, [input], (g) => [prodBackward(g.reshape([1]).expand([flat.numel()]), flat, out.reshape([1]).expand([flat.numel()]), 0).reshape(input.shape)], [input, out]);
+  }
+  const d = normDim('prod', o.dim, input.ndim);
+  const moved = input.ndim === 0 ? input.reshape([1]) : input.transpose(d, -1).contiguous();
+  const D = moved.shape[moved.ndim - 1]!, pre = numel(moved.shape.slice(0, -1));
+  const kshape = reducedShape(input.shape, [d], true);
+  const rows = productRows(moved, pre, D);
+  const kept = input.ndim === 0 ? rows.reshape([]) : rows.reshape(moved.shape.slice(0, -1)).unsqueeze(-1).transpose(d, -1).reshape(kshape);
+  const out = keepdim || input.ndim === 0 ? kept : kept.squeeze(d);
+  return record('prod', out, [input], (g) => [prodBackward(g.reshape(kshape).expand(input.shape), input, kept.expand(input.shape), d)], [input, out]);
 }

@@ -3,9 +3,10 @@ import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { float32, float64 } from '../../dtype.js';
-import { add, div, gt, minimum, mul, sub, where } from '../binary.js';
+import { add, div, gt, le, lt, minimum, mul, sub, where } from '../binary.js';
+import { chunk } from '../movement.js';
 import { sum } from '../reduce.js';
-import { clamp, exp, log1p, sigmoid, siluFused } from '../unary.js';
+import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
 import { allocStorage } from '../../storage-pool.js';
 
@@ -249,4 +250,226 @@ function softplusNode(x: Tensor, beta: number, threshold: number): Tensor {
     }
     return [dx];
   }, [x]);
+}
+
+// ---- the rest of torch.nn.functional's activations ---------------------------------------
+
+/** A finite-or-infinite number argument of an activation, or a TypeError naming it. */
+function numberArg(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
+  return v;
+}
+
+/** A floating-point input, or PyTorch's "not implemented for" error naming the kernel and dtype. */
+function floatInput(op: string, kernel: string, x: Tensor): Tensor {
+  expectTensor(op, 'input', x);
+  if (!x.dtype.isFloatingPoint) throw new TypeError(`${op}: "${kernel}" not implemented for '${x.dtype.cName}'`);
+  return x;
+}
+
+/**
+ * `x` clamped to `[minVal, maxVal]` (defaults -1, 1); the gradient passes only strictly inside
+ * (PyTorch's `hardtanh_backward`: zero at the bounds).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.hardtanh(tensor([-2, 0.5, 3])); // tensor([-1.0000, 0.5000, 1.0000])
+ * ```
+ */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  expectTensor('hardtanh', 'input', x);
+  numberArg('hardtanh', 'minVal', minVal);
+  numberArg('hardtanh', 'maxVal', maxVal);
+  const clamped = clamp(x.detach(), minVal, maxVal);
+  if (!x.requiresGrad) return clamped;
+  return where(gt(x, minVal), where(lt(x, maxVal), x, clamped), clamped);
+}
+
+/**
+ * `min(max(x, 0), 6)` (PyTorch's `relu6`: `hardtanh(x, 0, 6)`, zero gradient at 0 and 6).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.relu6(tensor([-1, 3, 8])); // tensor([0., 3., 6.])
+ * ```
+ */
+export function relu6(x: Tensor): Tensor {
+  return hardtanh(x, 0, 6);
+}
+
+/**
+ * `relu6(x + 3) / 6` (PyTorch's `hardsigmoid`); gradient `1/6` strictly inside (-3, 3), else 0.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.hardsigmoid(tensor([-4, 0, 1.5])); // tensor([0.0000, 0.5000, 0.7500])
+ * ```
+ */
+export function hardsigmoid(x: Tensor): Tensor {
+  floatInput('hardsigmoid', 'hardsigmoid_cpu', x);
+  const y = div(clamp(add(x.detach(), 3), 0, 6), 6);
+  // PyTorch's hardsigmoid_backward: grad·(1/6 as a float constant) strictly inside (-3, 3)
+  return record('hardsigmoid', y, [x], (g) => [where(gt(x, -3), where(lt(x, 3), mul(g, ONE_SIXTH), 0), 0)]);
+}
+/** PyTorch's `one_sixth` in the hard activations' kernels: `1.0f / 6.0f`, a float even for double data. */
+const ONE_SIXTH = Math.fround(1 / 6);
+
+/**
+ * `x · relu6(x + 3) / 6` (PyTorch's `hardswish`, MobileNetV3's activation); gradient 0 below
+ * -3, `x/3 + 1/2` on [-3, 3), 1 from 3 on (PyTorch's vectorised kernel's choice at 3).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.hardswish(tensor([-4, 1, 4])); // tensor([-0.0000, 0.6667, 4.0000])
+ * ```
+ */
+export function hardswish(x: Tensor): Tensor {
+  floatInput('hardswish', 'hardswish_cpu', x);
+  const xd = x.detach();
+  const y = div(mul(xd, clamp(add(xd, 3), 0, 6)), 6);
+  // PyTorch's vectorised hardswish_backward: 0 below -3, grad·(x/3 + 1/2) on [-3, 3), grad from 3
+  // on (its scalar loop, which only the last few elements of a row take, gives 1.5 at 3 itself)
+  return record('hardswish', y, [x], (g) => [where(lt(x, -3), 0, where(lt(x, 3), mul(g, add(div(x, 3), 0.5)), g))]);
+}
+
+/**
+ * `log(sigmoid(x))`, computed as `min(0, x) − log1p(e^−|x|)` so it never overflows (PyTorch's
+ * `logsigmoid`); gradient `sigmoid(−x)`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.logsigmoid(tensor([0, -100])); // tensor([  -0.6931, -100.0000])
+ * ```
+ */
+export function logsigmoid(x: Tensor): Tensor {
+  floatInput('logsigmoid', 'log_sigmoid_forward', x);
+  const out = x.detach();
+  const y = sub(minimum(out, 0), log1p(exp(mul(abs(out), -1))));
+  // PyTorch's log_sigmoid_backward: with z = e^-|x|, (x < 0 ? 1 - z/(1+z) : z/(1+z))·grad
+  return record('logsigmoid', y, [x], (g) => {
+    const z = exp(mul(abs(x), -1)), t = div(z, add(z, 1));
+    return [mul(where(lt(x, 0), sub(1, t), t), g)];
+  });
+}
+
+/**
+ * `x / (1 + |x|)` (PyTorch's `softsign`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softsign(tensor([-3, 1])); // tensor([-0.7500,  0.5000])
+ * ```
+ */
+export function softsign(x: Tensor): Tensor {
+  expectTensor('softsign', 'input', x);
+  return div(x, add(abs(x), 1));
+}
+
+/** SELU's constants (Klambauer et al.), as PyTorch's. */
+const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.0507009873554804934193349852946;
+
+/**
+ * `scale · elu(x, alpha)` with SELU's fixed constants (PyTorch's `selu`; α ≈ 1.6733, scale ≈ 1.0507).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.selu(tensor([-1, 1])); // tensor([-1.1113,  1.0507])
+ * ```
+ */
+export function selu(x: Tensor): Tensor {
+  floatInput('selu', 'elu', x);
+  return mul(elu(x, SELU_ALPHA), SELU_SCALE);
+}
+
+/**
+ * `x` where positive, `alpha·(e^(x/alpha) − 1)` elsewhere (PyTorch's `celu`, default alpha 1).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.celu(tensor([-1, 2]), 2); // tensor([-0.7869,  2.0000])
+ * ```
+ */
+export function celu(x: Tensor, alpha = 1): Tensor {
+  floatInput('celu', 'elu', x);
+  numberArg('celu', 'alpha', alpha);
+  if (alpha === 0) throw new RangeError('celu: ZeroDivisionError (alpha 0)');
+  // exp of the clamped input, as elu: the discarded branch cannot overflow into a NaN gradient
+  return where(gt(x, 0), x, mul(sub(exp(div(clamp(x, null, 0), alpha)), 1), alpha));
+}
+
+/**
+ * `x · tanh(softplus(x))` (PyTorch's `mish`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.mish(tensor([-1, 0, 1])); // tensor([-0.3034,  0.0000,  0.8651])
+ * ```
+ */
+export function mish(x: Tensor): Tensor {
+  floatInput('mish', 'mish_cpu', x);
+  const xd = x.detach();
+  const y = mul(xd, tanh(log1p(exp(xd))));
+  // PyTorch's mish_backward: grad·(tanh(softplus(x)) + x·sigmoid(x)·(1 − tanh(softplus(x))²))
+  return record('mish', y, [x], (g) => {
+    const ts = tanh(log1p(exp(x)));
+    return [mul(g, add(ts, mul(mul(x, sigmoid(x)), sub(1, mul(ts, ts)))))];
+  });
+}
+
+/**
+ * The gated linear unit: `x` split in halves `a`, `b` along `dim` (default the last), `a · sigmoid(b)`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.glu(tensor([[1, 2, 0, 0]])); // tensor([[0.5000, 1.0000]])
+ * ```
+ */
+export function glu(x: Tensor, dim = -1): Tensor {
+  expectTensor('glu', 'input', x);
+  if (x.ndim === 0) throw new RangeError('glu: glu does not support scalars because halving size must be even');
+  const d = normDim('glu', dim, x.ndim);
+  const n = x.shape[d]!;
+  if (n % 2 !== 0) throw new RangeError(`glu: Halving dimension must be even, but dimension ${d} is size ${n}`);
+  const [a, b] = chunk(x, 2, d);
+  return mul(a!, sigmoid(b!));
+}
+
+/**
+ * `softmax(−x, dim)` (PyTorch's `softmin`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softmin(tensor([0, Math.log(3)]), 0); // tensor([0.7500, 0.2500])
+ * ```
+ */
+export function softmin(x: Tensor, dim: number): Tensor {
+  expectTensor('softmin', 'input', x);
+  return softmax(mul(x, -1), dim);
+}
+
+/**
+ * `value` where `x <= threshold`, `x` elsewhere (NaN stays NaN), PyTorch's `threshold`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.threshold(tensor([0.05, 0.5]), 0.1, 20); // tensor([20.0000,  0.5000])
+ * ```
+ */
+export function threshold(x: Tensor, threshold: number, value: number): Tensor {
+  expectTensor('threshold', 'input', x);
+  numberArg('threshold', 'threshold', threshold);
+  numberArg('threshold', 'value', value);
+  return where(le(x, threshold), value, x);
 }

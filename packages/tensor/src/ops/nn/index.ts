@@ -6,12 +6,13 @@
 export type { Reduction, ReductionOptions, NllLossOptions, CrossEntropyOptions } from '../nn-options.js';
 export { relu, sigmoid, tanh, gelu } from '../unary.js';
 export type { IndexLike } from './common.js';
-export { softmax, logSoftmax, leakyRelu, elu, silu, softplus } from './activation.js';
+export { softmax, logSoftmax, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, softsign, selu, celu, mish, glu, softmin, threshold } from './activation.js';
 export {
   nllLoss, crossEntropy, mseLoss, binaryCrossEntropyWithLogits, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv,
   type SmoothL1LossOptions, type BCEWithLogitsOptions, type HuberLossOptions, type BCELossOptions, type KLDivReduction, type KLDivOptions,
 } from './loss.js';
 export { linear } from './linear.js';
+export { normalize, cosineSimilarity, pairwiseDistance, oneHot } from './distance.js';
 export { unfold, fold, conv2d, conv1d, type Conv2dOptions, type Conv1dOptions, type UnfoldOptions } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
 export { dropout, dropout2d } from './dropout.js';

@@ -1,0 +1,107 @@
+/**
+ * The ops that came with ops-extra-fixtures.test.ts, beyond PyTorch's values: randperm,
+ * uniform_/normal_, oneHot's shapes, and every refusal from a table (PyTorch 1.13's message,
+ * and nothing changed).
+ */
+import { describe, expect, it } from 'vitest';
+import * as T from '@tensile/tensor';
+
+const { F, nn, tensor, int64 } = T;
+
+describe('randperm', () => {
+  it('is a permutation of 0 … n-1, int64 by default, in the asked dtype, drawn from the generator', () => {
+    for (const n of [0, 1, 2, 7, 100]) {
+      const p = T.randperm(n);
+      expect(p.dtype).toBe(int64);
+      expect(p.shape).toEqual([n]);
+      expect([...(p.toTypedArray() as BigInt64Array)].map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+    expect(T.randperm(5, { dtype: 'float64' }).dtype.name).toBe('float64');
+    expect(T.randperm(3, { dtype: 'float32', requiresGrad: true }).requiresGrad).toBe(true);
+    const a = T.randperm(50, { generator: new T.Generator(7) }).tolist(), b = T.randperm(50, { generator: new T.Generator(7) }).tolist();
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+    T.manualSeed(3);
+    const c = T.randperm(20).tolist();
+    T.manualSeed(3);
+    expect(T.randperm(20).tolist()).toEqual(c);
+    expect(T.randperm(256, { dtype: 'uint8' }).amax().item()).toBe(255);
+    expect(T.randperm(2049, { dtype: 'float16' }).shape).toEqual([2049]);
+  });
+});
+
+describe('uniform_ and normal_', () => {
+  it('fill in place in the tensor\'s dtype, bump the version, and follow the generator', () => {
+    const x = T.zeros([1000], { dtype: 'float64' });
+    const v = x.storage.version;
+    expect(x.uniform_(-2, 3)).toBe(x);
+    expect(x.storage.version).toBe(v + 1);
+    const d = x.toTypedArray() as Float64Array;
+    expect(Math.min(...d)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...d)).toBeLessThan(3);
+    expect(Math.abs(x.mean().item() - 0.5)).toBeLessThan(0.2);
+    // a double fill has values no float32 holds
+    expect([...d].some((u) => Math.fround(u) !== u)).toBe(true);
+    const y = T.zeros([4000]).normal_(1, 2);
+    expect(Math.abs(y.mean().item() - 1)).toBeLessThan(0.15);
+    expect(Math.abs(y.std().item() - 2)).toBeLessThan(0.15);
+    const g1 = T.zeros([5]).uniform_(0, 1, { generator: new T.Generator(1) }).tolist();
+    expect(T.zeros([5]).uniform_(0, 1, { generator: new T.Generator(1) }).tolist()).toEqual(g1);
+  });
+  it('on a non-leaf under grad mode: recorded, with a zero gradient to the old value', () => {
+    const w = tensor([1, 2, 3], { requiresGrad: true });
+    const h = w.mul(2);
+    h.uniform_();
+    h.sum().backward();
+    expect(w.grad!.tolist()).toEqual([0, 0, 0]);
+    // under noGrad a leaf that requires grad takes it (nn.init's way)
+    const leaf = T.zeros([3], { requiresGrad: true });
+    T.noGrad(() => leaf.normal_());
+    expect(leaf.toFloat32Array().some((u) => u !== 0)).toBe(true);
+  });
+});
+
+describe('oneHot', () => {
+  it('adds a last dim of numClasses (inferred as max + 1), int64', () => {
+    expect(F.oneHot(tensor([[0], [2]], { dtype: int64 })).shape).toEqual([2, 1, 3]);
+    expect(F.oneHot(tensor([], { dtype: int64 }), 3).shape).toEqual([0, 3]);
+    expect(F.oneHot(tensor(1n), 2).tolist()).toEqual([0, 1]);
+  });
+});
+
+describe('refusals name the op and the value, and change nothing', () => {
+  const x = tensor([1, -2, 3]);
+  const rows: [string, () => unknown, RegExp][] = [
+    ['glu of an odd dim', () => F.glu(T.zeros([3, 5])), /^glu: Halving dimension must be even, but dimension 1 is size 5$/],
+    ['glu of a scalar', () => F.glu(tensor(1)), /^glu: glu does not support scalars because halving size must be even$/],
+    ['oneHot of a negative class', () => F.oneHot(tensor([-1], { dtype: int64 })), /^oneHot: Class values must be non-negative\.$/],
+    ['oneHot past numClasses', () => F.oneHot(tensor([3], { dtype: int64 }), 3), /^oneHot: Class values must be smaller than num_classes\.$/],
+    ['oneHot of floats', () => F.oneHot(tensor([1])), /^oneHot: one_hot is only applicable to index tensor \(int64\), got float32$/],
+    ['oneHot of nothing, classes inferred', () => F.oneHot(tensor([], { dtype: int64 })), /^oneHot: Can not infer total number of classes from empty tensor\.$/],
+    ['oneHot numClasses -2', () => F.oneHot(tensor([1], { dtype: int64 }), -2), /^oneHot: numClasses must be an integer >= -1, got number -2$/],
+    ['amax over an empty dim', () => T.amax(T.zeros([0, 3]), 0), /^amax\(\): Expected reduction dim 0 to have non-zero size\.$/],
+    ['amin over a dim out of range', () => T.amin(x, 1), /^amin: dim 1 out of range for a 1-d tensor$/],
+    ['prod over a dim out of range', () => T.prod(T.zeros([2, 3]), 2), /^prod: dim 2 out of range for a 2-d tensor$/],
+    ['prod with two dims', () => T.prod(x, [0, 1] as unknown as number), /^prod: dim \(positional 1\) must be an integer or null, got/],
+    ['uniform_ from > to', () => x.clone().uniform_(2, 1), /^uniform_: uniform_ expects to return a \[from, to\) range, but found from=2 > to=1$/],
+    ['uniform_ of int64', () => T.zeros([2], { dtype: int64 }).uniform_(), /^uniform_: "check_uniform_bounds" not implemented for 'Long'$/],
+    ['normal_ std < 0', () => x.clone().normal_(0, -1), /^normal_: normal expects std >= 0\.0, but found std -1$/],
+    ['normal_ of a leaf that requires grad', () => T.zeros([2], { requiresGrad: true }).normal_(), /^normal_: a leaf tensor that requires grad is being used in an in-place operation/],
+    ['randperm of bool', () => T.randperm(3, { dtype: 'bool' }), /^randperm: "randperm" not implemented for 'Bool'$/],
+    ['randperm n < 0', () => T.randperm(-1), /^randperm: n must be a non-negative integer, got number -1$/],
+    ['randperm past uint8', () => T.randperm(257, { dtype: 'uint8' }), /^randperm: value cannot be converted to type uint8_t without overflow$/],
+    ['randperm past float16', () => T.randperm(2050, { dtype: 'float16' }), /^randperm: n cannot be greater than 2049 for Half type\.$/],
+    ['hardswish of int64', () => F.hardswish(T.zeros([2], { dtype: int64 })), /^hardswish: "hardswish_cpu" not implemented for 'Long'$/],
+    ['celu alpha 0', () => F.celu(x, 0), /^celu: ZeroDivisionError/],
+    ['threshold NaN', () => F.threshold(x, Number.NaN, 0), /^threshold: threshold must be a number, got number NaN$/],
+    ['cosineSimilarity of shapes that do not broadcast', () => F.cosineSimilarity(T.zeros([2, 3]), T.zeros([2, 4])), /^cosineSimilarity: /],
+    ['nn.Hardtanh max <= min', () => new nn.Hardtanh(1, 1), /^Hardtanh: max_val must be greater than min_val, got min_val 1, max_val 1$/],
+    ['nn.GLU dim 1.5', () => new nn.GLU(1.5), /^GLU: dim must be an integer or null, got 1\.5$/],
+    ['nn.ReLU6 a number', () => new nn.ReLU6(1 as unknown as boolean), /^ReLU6: inplace \(positional 1\) must be a boolean, got number 1$/],
+  ];
+  it.each(rows)('%s', (_, fn, message) => {
+    const before = x.tolist();
+    expect(fn).toThrow(message);
+    expect(x.tolist()).toEqual(before);
+  });
+});
