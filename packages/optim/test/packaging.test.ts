@@ -27,7 +27,10 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 // and functions it does not reach: 61.6 KiB measured here (from the workspace build: 63.1, and 99.4
 // with `nn` and `F` from the main entry).
 // The Tensor class still reaches every op (its methods), about 50 KiB of it.
-const BUNDLE_BUDGET_GZIP = 72 * 1024;
+// 72 -> 74 KiB (5 December 2026, later): 70.4 KiB before, 72.6 after the Tensor methods prod,
+// amax, amin, uniform_, normal_ and clip (their ops: prod's zero-safe backward, the random fills)
+// — methods PyTorch scripts call on tensors, which a bundler cannot drop from the class.
+const BUNDLE_BUDGET_GZIP = 74 * 1024;
 
 let work = '';
 let project = '';
