@@ -97,6 +97,13 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['cosineSimilarity of shapes that do not broadcast', () => F.cosineSimilarity(T.zeros([2, 3]), T.zeros([2, 4])), /^cosineSimilarity: /],
     ['nn.Hardtanh max <= min', () => new nn.Hardtanh(1, 1), /^Hardtanh: max_val must be greater than min_val, got min_val 1, max_val 1$/],
     ['nn.GLU dim 1.5', () => new nn.GLU(1.5), /^GLU: dim must be an integer or null, got 1\.5$/],
+    ['prelu weight of the wrong size', () => F.prelu(T.zeros([2, 3]), T.zeros([2])), /^prelu: Mismatch of parameter numbers and input channel size\. Found parameter numbers = 2 and channel size = 3\.$/],
+    ['maxPool1d of a 4-d input', () => F.maxPool1d(T.zeros([1, 1, 2, 4]), 2), /^maxPool1d: expected input \[N,C,L\] or \[C,L\], got \[1,1,2,4\]$/],
+    ['avgPool1d kernel 1.5', () => F.avgPool1d(T.zeros([1, 1, 4]), 1.5), /^avgPool1d: kernelSize must be an integer or a one-element tuple of one, got number 1\.5$/],
+    ['instanceNorm of [N, C]', () => F.instanceNorm(T.zeros([2, 3])), /^instanceNorm: expected input \[N, C, \.\.\.\] with at least 3 dims, got \[2,3\]$/],
+    ['nn.InstanceNorm2d affine with the wrong channels', () => new nn.InstanceNorm2d(4, { affine: true }).call(T.zeros([1, 3, 2, 2])), /^InstanceNorm2d: expected input's size at dim=1 to match num_features \(4\), but got: 3\.$/],
+    ['nn.InstanceNorm1d of a 4-d input', () => new nn.InstanceNorm1d(3).call(T.zeros([1, 3, 2, 2])), /^InstanceNorm1d: expected 2D \(unbatched\) or 3D \(batched\) input to InstanceNorm1d, but got input of size: \[1,3,2,2\]$/],
+    ['nn.PReLU 0 parameters', () => new nn.PReLU(0), /^PReLU: numParameters must be a positive integer, got 0$/],
     ['nn.ReLU6 a number', () => new nn.ReLU6(1 as unknown as boolean), /^ReLU6: inplace \(positional 1\) must be a boolean, got number 1$/],
   ];
   it.each(rows)('%s', (_, fn, message) => {

@@ -1,6 +1,7 @@
 import * as F from '../ops/nn/index.js';
 import type { Tensor } from '../tensor.js';
-import { Module } from './module.js';
+import { Module, Parameter } from './module.js';
+import { full } from '../ops/creation.js';
 import { pyFloat } from './layers.js';
 import { checkOptions } from '../options.js';
 import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
@@ -447,5 +448,35 @@ export class Threshold extends Module {
   }
   protected override extraRepr(): string {
     return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * `x` where positive, `weight·x` elsewhere, with a learnt slope per channel (`numParameters`
+ * of them, or one shared; all start at `init`, default 0.25).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.PReLU().call(tensor([-4, 2])); // tensor([-1.,  2.])
+ * ```
+ */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  readonly weight: Tensor;
+  /** PyTorch's `(numParameters, init)` or `{ numParameters, init }`. */
+  constructor(...rest: Positional<[numParameters: number, init: number], { numParameters?: number; init?: number }>) {
+    super();
+    const o = checkOptions('PReLU', foldPositional('PReLU', rest, [num('numParameters'), num('init')]) as { numParameters?: number; init?: number }, ['numParameters', 'init']);
+    const n = o.numParameters ?? 1, init = o.init ?? 0.25;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${String(n)}`);
+    if (Number.isNaN(init)) throw new TypeError('PReLU: init must be a number, got NaN');
+    this.numParameters = n;
+    this.weight = new Parameter(full([n], init));
+  }
+  forward(x: Tensor): Tensor {
+    return F.prelu(x, this.weight);
+  }
+  protected override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
   }
 }

@@ -16,10 +16,10 @@ export {
 } from './layers.js';
 export { ModuleList, ModuleDict } from './container.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
-export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
-export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold } from './activation.js';
+export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d } from './pooling.js';
+export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU } from './activation.js';
 export {
-  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
+  BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
 } from './normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss } from './loss.js';

@@ -154,6 +154,95 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
+abstract class InstanceNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  /** Weight of each forward in the running statistics. */
+  momentum: number;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  /** Buffer `running_mean` `[C]` (with `trackRunningStats` only). */
+  readonly runningMean: Tensor | null;
+  /** Buffer `running_var` `[C]`. */
+  readonly runningVar: Tensor | null;
+  /** Buffer `num_batches_tracked` (kept for PyTorch's state-dict keys; instance norm does not count). */
+  readonly numBatchesTracked: Tensor | null;
+
+  constructor(numFeatures: number, rest: BatchNormRest, private readonly unbatchedDims: number) {
+    super();
+    const op = this.constructor.name;
+    const options = checkOptions(op, foldPositional(op, rest, [num('eps'), numOrNull('momentum'), bool('affine'), bool('trackRunningStats')]) as BatchNormModuleOptions, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    this.numFeatures = checkCount(op, 'numFeatures', numFeatures, 1);
+    this.eps = checkEps(op, options.eps);
+    const m = options.momentum === undefined ? 0.1 : options.momentum;
+    if (typeof m !== 'number' || !(m >= 0 && m <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${String(m)}`);
+    this.momentum = m;
+    this.affine = checkBool(op, 'affine', options.affine, false);
+    this.trackRunningStats = checkBool(op, 'trackRunningStats', options.trackRunningStats, false);
+    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
+    const track = this.trackRunningStats;
+    this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
+    this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: int64 }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    const op = this.constructor.name, d = this.unbatchedDims;
+    if (x.ndim !== d && x.ndim !== d + 1) throw new ShapeError(`${op}: expected ${d}D (unbatched) or ${d + 1}D (batched) input to ${op}, but got input of size: ${fmt(x.shape)}`);
+    const C = x.shape[x.ndim - d]!;
+    if (C !== this.numFeatures) {
+      if (this.affine) throw new ShapeError(`${op}: expected input's size at dim=${x.ndim - d} to match num_features (${this.numFeatures}), but got: ${C}.`);
+      (globalThis as { console?: { warn(message: string): void } }).console?.warn(`${op}: input's size at dim=${x.ndim - d} does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`);
+    }
+    if (x.ndim === d) return this.forward(x.unsqueeze(0)).squeeze(0);
+    return F.instanceNorm(x, {
+      runningMean: this.runningMean, runningVar: this.runningVar, weight: this.weight, bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats, momentum: this.momentum, eps: this.eps,
+    });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Instance normalisation over `[N, C, L]` (or unbatched `[C, L]`): each sample's channels over
+ * their own positions (PyTorch's `nn.InstanceNorm1d`; `affine` and `trackRunningStats` default false).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.InstanceNorm1d(4).call(randn([2, 4, 10])).shape; // [2, 4, 10]
+ * ```
+ */
+export class InstanceNorm1d extends InstanceNormBase {
+  /** PyTorch's order: `(numFeatures, eps, momentum, affine, trackRunningStats)`, then an options bag. */
+  constructor(numFeatures: number, ...rest: BatchNormRest) {
+    super(numFeatures, rest, 2);
+  }
+}
+
+/**
+ * Instance normalisation over `[N, C, H, W]` (or unbatched `[C, H, W]`), style transfer's and
+ * CycleGAN's norm (PyTorch's `nn.InstanceNorm2d`).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.InstanceNorm2d(3, { affine: true }).call(randn([2, 3, 8, 8])).shape; // [2, 3, 8, 8]
+ * ```
+ */
+export class InstanceNorm2d extends InstanceNormBase {
+  /** PyTorch's order: `(numFeatures, eps, momentum, affine, trackRunningStats)`, then an options bag. */
+  constructor(numFeatures: number, ...rest: BatchNormRest) {
+    super(numFeatures, rest, 3);
+  }
+}
+
 /**
  * Recomputes every BatchNorm's running statistics with one pass over `loader` (PyTorch's
  * `torch.optim.swa_utils.update_bn`): the statistics are reset, momentum set to null (a

@@ -73,3 +73,105 @@ export class AdaptiveAvgPool2d extends Module {
     return `output_size=${typeof o === 'number' ? o : `(${o.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
   }
 }
+
+/** A 1-d size as PyTorch prints a `_single` one: `(3,)`. */
+const single = (v: number | readonly [number]): number => (typeof v === 'number' ? v : v[0]);
+
+/**
+ * 1-D max pooling of `[N, C, L]` (stride defaults to the kernel size); `F.maxPool1d`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.MaxPool1d(3, 2).call(randn([1, 4, 11])).shape; // [1, 4, 5]
+ * ```
+ */
+export class MaxPool1d extends Module {
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly ceilMode: boolean;
+  /**
+   * PyTorch's order: `(kernelSize, stride, padding, dilation, returnIndices, ceilMode)`, then an
+   * options bag; only `dilation` 1 and `returnIndices` false are supported.
+   */
+  constructor(kernelSize: number | readonly [number], ...rest: Positional<[stride: number | null, padding: number, dilation: 1, returnIndices: false, ceilMode: boolean], { stride?: number | null; padding?: number; dilation?: 1; returnIndices?: false; ceilMode?: boolean }>) {
+    super();
+    const folded = foldPositional('MaxPool1d', rest, [
+      { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer or null' },
+      intOrTuple('padding'), intOrTuple('dilation'), bool('returnIndices'), bool('ceilMode'),
+    ]);
+    const o = checkOptions('MaxPool1d', folded as { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean }, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
+    if (o.dilation !== undefined && single(o.dilation as number) !== 1) throw new RangeError(`MaxPool1d: only dilation 1 is supported, got ${String(o.dilation)}`);
+    if (o.returnIndices !== undefined && o.returnIndices !== false) throw new RangeError(`MaxPool1d: returnIndices=true is not supported, got ${String(o.returnIndices)}`);
+    if (o.ceilMode !== undefined && typeof o.ceilMode !== 'boolean') throw new TypeError(`MaxPool1d: ceilMode must be a boolean, got ${String(o.ceilMode)}`);
+    this.kernelSize = single(kernelSize);
+    this.stride = o.stride === undefined || o.stride === null ? this.kernelSize : single(o.stride);
+    this.padding = single(o.padding ?? 0);
+    this.ceilMode = o.ceilMode ?? false;
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1) throw new RangeError(`MaxPool1d: kernelSize must be a positive integer, got ${String(kernelSize)}`);
+    if (this.padding > this.kernelSize / 2) throw new RangeError(`MaxPool1d: padding ${this.padding} should be at most half of the kernel size ${this.kernelSize}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode });
+  }
+  protected override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=1, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+/**
+ * 1-D average pooling of `[N, C, L]`; `F.avgPool1d`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.AvgPool1d(2).call(randn([1, 4, 10])).shape; // [1, 4, 5]
+ * ```
+ */
+export class AvgPool1d extends Module {
+  readonly kernelSize: number;
+  readonly options: F.AvgPool1dOptions;
+  /** PyTorch's order: `(kernelSize, stride, padding, ceilMode, countIncludePad)`, then an options bag. */
+  constructor(kernelSize: number | readonly [number], ...rest: Positional<[stride: number | null, padding: number, ceilMode: boolean, countIncludePad: boolean], F.AvgPool1dOptions>) {
+    super();
+    const folded = foldPositional('AvgPool1d', rest, [
+      { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer or null' },
+      intOrTuple('padding'), bool('ceilMode'), bool('countIncludePad'),
+    ]);
+    this.options = { ...checkOptions('AvgPool1d', folded as F.AvgPool1dOptions, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };
+    this.kernelSize = single(kernelSize);
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1) throw new RangeError(`AvgPool1d: kernelSize must be a positive integer, got ${String(kernelSize)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool1d(x, this.kernelSize, this.options);
+  }
+  protected override extraRepr(): string {
+    const s = this.options.stride === undefined || this.options.stride === null ? this.kernelSize : single(this.options.stride);
+    return `kernel_size=(${this.kernelSize},), stride=(${s},), padding=(${single(this.options.padding ?? 0)},)`;
+  }
+}
+
+/**
+ * Adaptive average pooling of `[N, C, L]` to `outputSize` bins; `F.adaptiveAvgPool1d`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.AdaptiveAvgPool1d(1).call(randn([2, 8, 13])).shape; // [2, 8, 1]
+ * ```
+ */
+export class AdaptiveAvgPool1d extends Module {
+  readonly outputSize: number;
+  constructor(outputSize: number | readonly [number]) {
+    super();
+    this.outputSize = single(outputSize);
+    if (!Number.isInteger(this.outputSize) || this.outputSize < 1) throw new RangeError(`AdaptiveAvgPool1d: outputSize must be a positive integer, got ${String(outputSize)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool1d(x, this.outputSize);
+  }
+  protected override extraRepr(): string {
+    return `output_size=${this.outputSize}`;
+  }
+}

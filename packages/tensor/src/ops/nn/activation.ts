@@ -473,3 +473,27 @@ export function threshold(x: Tensor, threshold: number, value: number): Tensor {
   numberArg('threshold', 'value', value);
   return where(le(x, threshold), value, x);
 }
+
+/**
+ * `x` where positive, `weight·x` elsewhere, `weight` a learnt slope per channel (dim 1; one
+ * slope for every element when it has one value), PyTorch's `F.prelu`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.prelu(tensor([[-2, 3], [-4, -1]]), tensor([0.5, 0.1])); // tensor([[-1.0000,  3.0000], [-2.0000, -0.1000]])
+ * ```
+ */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  expectTensor('prelu', 'input', x);
+  expectTensor('prelu', 'weight', weight);
+  const n = weight.numel();
+  if (weight.ndim > 1) throw new RangeError(`prelu: weight must be a 1-d tensor or a scalar, got ${weight.ndim} dims`);
+  let w = weight;
+  if (n !== 1) {
+    const channels = x.ndim >= 2 ? x.shape[1]! : x.ndim === 1 ? x.shape[0]! : 1;
+    if (n !== channels) throw new RangeError(`prelu: Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+    w = x.ndim >= 2 ? weight.reshape([n, ...x.shape.slice(2).map(() => 1)]) : weight;
+  } else w = weight.reshape([]);
+  return where(gt(x, 0), x, mul(w, x));
+}

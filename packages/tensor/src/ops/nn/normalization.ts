@@ -196,6 +196,61 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   return y;
 }
 
+/** `instanceNorm`'s options: PyTorch's keywords. */
+export interface InstanceNormOptions {
+  /** Running per-channel mean `[C]`, updated in place when using the input's statistics (default none). */
+  runningMean?: Tensor | null;
+  /** Running per-channel variance `[C]`, updated as `runningMean` (default none). */
+  runningVar?: Tensor | null;
+  /** Per-channel scale `[C]` (default none). */
+  weight?: Tensor | null;
+  /** Per-channel shift `[C]` (default none). */
+  bias?: Tensor | null;
+  /** Normalise with each instance's own statistics (default true); false: the running ones. */
+  useInputStats?: boolean;
+  /** Weight of the batch statistics in the running update (default 0.1). */
+  momentum?: number;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Instance normalisation of `[N, C, ...]`: each sample's channels normalised over their own
+ * positions (PyTorch's `F.instance_norm`, which is batch normalisation of the input viewed as
+ * `[1, N·C, ...]`, the affine parameters and running statistics repeated N times; the running
+ * statistics then take the mean over the samples).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.instanceNorm(tensor([[[1, 3], [2, 2]]])); // tensor([[[-1.0000,  1.0000], [ 0.0000,  0.0000]]]) (about)
+ * ```
+ */
+export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
+  const op = 'instanceNorm';
+  const o = checkOptions(op, options, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
+  expectTensor(op, 'input', x);
+  if (x.ndim < 3) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 3 dims, got ${fmt(x.shape)}`);
+  const N = x.shape[0]!, C = x.shape[1]!;
+  const rm = checkAffine(op, 'runningMean', o.runningMean, [C]);
+  const rv = checkAffine(op, 'runningVar', o.runningVar, [C]);
+  const w = checkAffine(op, 'weight', o.weight, [C]);
+  const b = checkAffine(op, 'bias', o.bias, [C]);
+  const useInputStats = o.useInputStats ?? true;
+  if (typeof useInputStats !== 'boolean') throw new TypeError(`${op}: useInputStats must be a boolean, got ${describe(useInputStats)}`);
+  const repeat = (t: Tensor | null): Tensor | null => (t ? t.repeat(N) : null);
+  const rm2 = noGrad(() => repeat(rm)), rv2 = noGrad(() => repeat(rv));
+  const shape = [1, N * C, ...x.shape.slice(2)];
+  const y = batchNorm(x.contiguous().reshape(shape), rm2, rv2, {
+    weight: repeat(w), bias: repeat(b), training: useInputStats, momentum: o.momentum ?? 0.1, eps: o.eps ?? 1e-5,
+  });
+  noGrad(() => {
+    if (rm && rm2 && useInputStats) rm.copy_(rm2.reshape([N, C]).mean(0));
+    if (rv && rv2 && useInputStats) rv.copy_(rv2.reshape([N, C]).mean(0));
+  });
+  return y.reshape(x.shape);
+}
+
 export interface LayerNormOptions {
   /** Scale of `normalizedShape` (default none). */
   weight?: Tensor | null;

@@ -189,3 +189,93 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const rows = oh === H ? x : matmul(adaptiveMatrix(H, oh, x.dtype), x);
   return ow === W ? rows : matmul(rows, adaptiveMatrix(W, ow, x.dtype).t());
 }
+
+// ---- 1-d pooling: the 2-d kernels over [N, C, 1, L] ---------------------------------------
+
+/** A 1-d size given as a number or a one-element tuple (PyTorch's `_single`). */
+function single(op: string, name: string, v: unknown): number {
+  const n = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`${op}: ${name} must be an integer or a one-element tuple of one, got ${describe(v)}`);
+  return n;
+}
+
+/** `[N, C, L]` (or `[C, L]`) as `[N, C, 1, L]` for the 2-d kernels, and back. */
+function as2d(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
+  expectTensor(op, 'input', x);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected input [N,C,L] or [C,L], got ${fmt(x.shape)}`);
+  return run(x.unsqueeze(-2)).squeeze(-2);
+}
+
+/** `maxPool1d`'s options: PyTorch's keywords. */
+export interface MaxPool1dOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: number | readonly [number] | null;
+  /** Implicit -∞ padding on each side, at most half the kernel (default 0). */
+  padding?: number | readonly [number];
+  /** Round the output length up, keeping a last partial window (default false). */
+  ceilMode?: boolean;
+}
+
+/**
+ * 1-D max pooling of `[N, C, L]` (or `[C, L]`): `maxPool2d` over `[N, C, 1, L]`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2); // tensor([[[3., 5.]]])
+ * ```
+ */
+export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions = {}): Tensor {
+  const op = 'maxPool1d';
+  const o = checkOptions(op, options, ['stride', 'padding', 'ceilMode']);
+  const k = single(op, 'kernelSize', kernelSize);
+  const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
+  const p = single(op, 'padding', o.padding ?? 0);
+  return as2d(op, x, (x4) => maxPool2d(x4, [1, k], { stride: [1, s], padding: [0, p], ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }) }));
+}
+
+/** `avgPool1d`'s options: PyTorch's keywords. */
+export interface AvgPool1dOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: number | readonly [number] | null;
+  /** Implicit zeros on each side, at most half the kernel (default 0). */
+  padding?: number | readonly [number];
+  /** Round the output length up, keeping a last partial window (default false). */
+  ceilMode?: boolean;
+  /** Count the padding zeros in each window's divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+/**
+ * 1-D average pooling of `[N, C, L]` (or `[C, L]`): `avgPool2d` over `[N, C, 1, L]`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.avgPool1d(tensor([[[1, 3, 2, 6]]]), 2); // tensor([[[2., 4.]]])
+ * ```
+ */
+export function avgPool1d(x: Tensor, kernelSize: number | readonly [number], options: AvgPool1dOptions = {}): Tensor {
+  const op = 'avgPool1d';
+  const o = checkOptions(op, options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  const k = single(op, 'kernelSize', kernelSize);
+  const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
+  const p = single(op, 'padding', o.padding ?? 0);
+  const rest = { ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }), ...(o.countIncludePad === undefined ? {} : { countIncludePad: o.countIncludePad }) };
+  return as2d(op, x, (x4) => avgPool2d(x4, [1, k], { stride: [1, s], padding: [0, p], ...rest }));
+}
+
+/**
+ * Adaptive average pooling of `[N, C, L]` (or `[C, L]`) to `outputSize` bins (PyTorch's bins).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.adaptiveAvgPool1d(tensor([[[1, 3, 2, 6]]]), 1); // tensor([[[3.]]])
+ * ```
+ */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly [number]): Tensor {
+  const op = 'adaptiveAvgPool1d';
+  const n = single(op, 'outputSize', outputSize);
+  return as2d(op, x, (x4) => adaptiveAvgPool2d(x4, [1, n]));
+}
