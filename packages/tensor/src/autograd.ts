@@ -24,9 +24,36 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** @internal */
+/**
+ * Turns graph recording on or off from here on (PyTorch's `torch.set_grad_enabled(mode)` as a
+ * function call). Prefer `noGrad(fn)` for a block: it restores the mode afterwards.
+ *
+ * @example
+ * ```ts
+ * import { setGradEnabled, isGradEnabled } from '@tensile/tensor';
+ * setGradEnabled(false); // e.g. for an evaluation pass
+ * isGradEnabled();       // false
+ * setGradEnabled(true);
+ * ```
+ */
 export function setGradEnabled(on: boolean): void {
+  if (typeof on !== 'boolean') throw new TypeError(`setGradEnabled: mode must be a boolean, got ${typeof on}`);
   gradEnabled = on;
+}
+
+/**
+ * Runs `fn` without recording a graph: PyTorch's `torch.inference_mode()`, which here is
+ * `noGrad` (there is no separate inference tensor kind).
+ *
+ * @example
+ * ```ts
+ * import { inferenceMode, tensor } from '@tensile/tensor';
+ * const w = tensor([2], { requiresGrad: true });
+ * inferenceMode(() => w.mul(3)).requiresGrad; // false
+ * ```
+ */
+export function inferenceMode<T>(fn: () => T): T {
+  return noGrad(fn);
 }
 
 /**

@@ -23,7 +23,8 @@ export {
 export { ShapeError } from './errors.js';
 export { foldPositional, type Positional, type PositionalParam } from './call-forms.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
-export { noGrad, enableGrad, isGradEnabled, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
+export { logicalNot, logicalAnd, logicalOr, logicalXor, isclose, allclose, equal, movedim, unflatten, tile, broadcastTo, type CloseOptions } from './ops/logical.js';
 export * as autograd from './autograd-api.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, uniform,

@@ -11,6 +11,7 @@ import * as R from './ops/reduce.js';
 import * as M from './ops/movement.js';
 import * as I from './ops/inplace.js';
 import * as S from './ops/sort.js';
+import * as L from './ops/logical.js';
 import * as X from './ops/indexing.js';
 import { addmm, baddbmm, matmul, outer, type AddProductOptions } from './ops/matmul.js';
 import * as N from './ops/norm.js';
@@ -129,6 +130,10 @@ export class Tensor {
 
   /** Number of dimensions. */
   get ndim(): number {
+    return this.shape.length;
+  }
+  /** The number of dims (PyTorch's `x.dim()`; the same as `ndim`). */
+  dim(): number {
     return this.shape.length;
   }
   /** Number of elements. */
@@ -460,6 +465,20 @@ export class Tensor {
   square(): Tensor { return U.square(this); }
   reciprocal(): Tensor { return U.reciprocal(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  /** Element-wise NOT (a bool tensor): PyTorch's `logical_not`. */
+  logicalNot(): Tensor { return L.logicalNot(this); }
+  /** Element-wise AND of the truth values (a bool tensor). */
+  logicalAnd(other: TensorLike): Tensor { return L.logicalAnd(this, other); }
+  /** Element-wise OR of the truth values (a bool tensor). */
+  logicalOr(other: TensorLike): Tensor { return L.logicalOr(this, other); }
+  /** Element-wise XOR of the truth values (a bool tensor). */
+  logicalXor(other: TensorLike): Tensor { return L.logicalXor(this, other); }
+  /** Where close to `other` (a bool tensor; see `isclose`). */
+  isclose(other: Tensor, options: L.CloseOptions = {}): Tensor { return L.isclose(this, other, options); }
+  /** Whether every element is close to `other`'s (see `allclose`). */
+  allclose(other: Tensor, options: L.CloseOptions = {}): boolean { return L.allclose(this, other, options); }
+  /** Same shape and equal elements (PyTorch's `torch.equal`). */
+  equal(other: Tensor): boolean { return L.equal(this, other); }
   /** `clamp` (PyTorch's alias). */
   clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
@@ -527,6 +546,14 @@ export class Tensor {
   squeeze(dim?: number): Tensor { return M.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return M.unsqueeze(this, dim); }
   flatten(startDim = 0, endDim = -1): Tensor { return M.flatten(this, startDim, endDim); }
+  /** Dim `dim` split into `sizes` (one may be -1). */
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return L.unflatten(this, dim, sizes); }
+  /** Dims `source` moved to `destination` (a view). */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return L.movedim(this, source, destination); }
+  /** Repeated along each dim, `dims` padded with ones in front (PyTorch's `tile`). */
+  tile(dims: readonly number[]): Tensor { return L.tile(this, dims); }
+  /** Broadcast to `shape` (a view; PyTorch's `broadcast_to`). */
+  broadcastTo(shape: readonly number[]): Tensor { return L.broadcastTo(this, shape); }
   narrow(dim: number, start: number, length: number): Tensor { return M.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
   contiguous(): Tensor { return M.contiguous(this); }

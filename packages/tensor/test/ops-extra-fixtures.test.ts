@@ -3,7 +3,8 @@
  * hardtanh, hardsigmoid, hardswish, logsigmoid, softsign, selu, celu, mish, glu, softmin,
  * threshold and prelu; normalize, cosineSimilarity, pairwiseDistance, oneHot; maxPool1d,
  * avgPool1d, adaptiveAvgPool1d; instanceNorm (and InstanceNorm2d's running statistics); prod,
- * amax, amin — each
+ * amax, amin; logicalNot/And/Or/Xor, isclose, allclose, equal (NaN, ±inf, -0); movedim,
+ * unflatten, tile, broadcastTo — each
  * output's dtype, shape and values and, from random upstream gradients, each floating input's
  * gradient, in float32 and float64, on inputs at every kink (the gradients at hardtanh's bounds
  * and hardswish's ±3 included), with ties (amax/amin) and zeros (prod).
@@ -26,7 +27,7 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops-extra.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
-type Arg = T.Tensor | number;
+type Arg = T.Tensor | number | number[];
 type Kw = Record<string, unknown>;
 const t = (a: Arg | undefined): T.Tensor => a as T.Tensor;
 const n = (v: unknown, d: number): number => (v === undefined ? d : (v as number));
@@ -62,6 +63,17 @@ const OPS: Record<string, (a: Arg[], kw: Kw) => T.Tensor> = {
   prelu: ([x, w]) => F.prelu(t(x), t(w)),
   instanceNorm: ([x]) => new T.nn.InstanceNorm2d(t(x).shape[1]!).call(t(x)),
   instanceNormAffine: ([x, w, b, eps]) => F.instanceNorm(t(x), { weight: t(w), bias: t(b), eps: eps as number }),
+  logicalNot: ([x]) => t(x).logicalNot(),
+  logicalAnd: ([a, b]) => T.logicalAnd(t(a), t(b)),
+  logicalOr: ([a, b]) => t(a).logicalOr(t(b)),
+  logicalXor: ([a, b]) => T.logicalXor(t(a), t(b)),
+  isclose: ([a, b], kw) => T.isclose(t(a), t(b), { ...(kw.rtol === undefined ? {} : { rtol: kw.rtol as number }), ...(kw.atol === undefined ? {} : { atol: kw.atol as number }), ...(kw.equal_nan === undefined ? {} : { equalNan: kw.equal_nan as boolean }) }),
+  allclose: ([a, b], kw) => T.tensor(t(a).allclose(t(b), { ...(kw.rtol === undefined ? {} : { rtol: kw.rtol as number }), ...(kw.equal_nan === undefined ? {} : { equalNan: kw.equal_nan as boolean }) })),
+  equal: ([a, b]) => T.tensor(T.equal(t(a), t(b))),
+  movedim: ([x, s, d]) => t(x).movedim(s as number | number[], d as number | number[]),
+  unflatten: ([x, d, sizes]) => T.unflatten(t(x), d as number, sizes as number[]),
+  tile: ([x, dims]) => t(x).tile(dims as number[]),
+  broadcastTo: ([x, shape]) => T.broadcastTo(t(x), shape as number[]),
 };
 
 /** The largest distance allowed, in ulps: [values, gradients] (measured; see the file's comment). */
@@ -69,15 +81,18 @@ const ULPS: Record<string, [number, number]> = {
   relu6: [0, 0], hardtanh: [0, 0], hardsigmoid: [0, 0], hardswish: [0, 0], logsigmoid: [1, 2], softsign: [0, 0],
   selu: [1, 2], celu: [5, 5], mish: [2, 2], threshold: [0, 0], glu: [1, 2], softmin: [3, 1],
   normalize: [2, 2], cosineSimilarity: [3, 2], pairwiseDistance: [1, 2], oneHot: [0, 0], prod: [2, 3], amax: [0, 0], amin: [0, 0],
+  logicalNot: [0, 0], logicalAnd: [0, 0], logicalOr: [0, 0], logicalXor: [0, 0], isclose: [0, 0], allclose: [0, 0], equal: [0, 0],
+  movedim: [0, 0], unflatten: [0, 0], tile: [0, 1], broadcastTo: [0, 0],
   maxPool1d: [0, 0], avgPool1d: [1, 0], adaptiveAvgPool1d: [1, 1], prelu: [0, 1], instanceNorm: [1, 1], instanceNormAffine: [1, 2],
 };
 /**
  * Gradients that cancel (mish's near its zero at x ≈ -1.19; normalize's and cosineSimilarity's
  * quotient rule, whose two terms nearly cancel): measured in ulps of the gradient's largest
  * magnitude (`scaledDistance`), as an element's own ulps say nothing there; softmin's too
- * (softmax's backward `y·(g − Σ g·y)`).
+ * (softmax's backward `y·(g − Σ g·y)`), and tile's (each element's copies' gradients summed in
+ * another order than PyTorch's, with cancellation).
  */
-const SCALED_GRADS = new Set(['mish', 'normalize', 'cosineSimilarity', 'softmin', 'instanceNorm', 'instanceNormAffine', 'adaptiveAvgPool1d']);
+const SCALED_GRADS = new Set(['mish', 'normalize', 'cosineSimilarity', 'softmin', 'instanceNorm', 'instanceNormAffine', 'adaptiveAvgPool1d', 'tile']);
 /**
  * Values measured the same way: instance norm's outputs near zero (x − mean cancels), and
  * adaptive average pooling, which averages through a matrix product (weights 1/count) where
@@ -87,7 +102,7 @@ const SCALED_VALUES = new Set(['instanceNorm', 'instanceNormAffine', 'adaptiveAv
 
 function argOf(p: Case['inputs'][number], grad: boolean): Arg {
   if ('number' in p) return num(p.number);
-  if ('list' in p) throw new Error('no list inputs here');
+  if ('list' in p) return p.list as number[];
   const x = decode(p);
   return x.dtype.isFloatingPoint && grad ? x.requiresGrad_() : x;
 }

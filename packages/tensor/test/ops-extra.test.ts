@@ -61,6 +61,23 @@ describe('uniform_ and normal_', () => {
   });
 });
 
+describe('grad mode switches', () => {
+  it('setGradEnabled turns recording off and on; inferenceMode runs a block without it', () => {
+    const w = tensor([2], { requiresGrad: true });
+    T.setGradEnabled(false);
+    try {
+      expect(T.isGradEnabled()).toBe(false);
+      expect(w.mul(3).requiresGrad).toBe(false);
+    } finally {
+      T.setGradEnabled(true);
+    }
+    expect(w.mul(3).requiresGrad).toBe(true);
+    expect(T.inferenceMode(() => w.mul(3)).requiresGrad).toBe(false);
+    expect(T.isGradEnabled()).toBe(true);
+    expect(w.dim()).toBe(1);
+  });
+});
+
 describe('oneHot', () => {
   it('adds a last dim of numClasses (inferred as max + 1), int64', () => {
     expect(F.oneHot(tensor([[0], [2]], { dtype: int64 })).shape).toEqual([2, 1, 3]);
@@ -104,6 +121,12 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['nn.InstanceNorm2d affine with the wrong channels', () => new nn.InstanceNorm2d(4, { affine: true }).call(T.zeros([1, 3, 2, 2])), /^InstanceNorm2d: expected input's size at dim=1 to match num_features \(4\), but got: 3\.$/],
     ['nn.InstanceNorm1d of a 4-d input', () => new nn.InstanceNorm1d(3).call(T.zeros([1, 3, 2, 2])), /^InstanceNorm1d: expected 2D \(unbatched\) or 3D \(batched\) input to InstanceNorm1d, but got input of size: \[1,3,2,2\]$/],
     ['nn.PReLU 0 parameters', () => new nn.PReLU(0), /^PReLU: numParameters must be a positive integer, got 0$/],
+    ['movedim with more sources than destinations', () => T.movedim(T.zeros([2, 3]), [0, 1], [1]), /^movedim: Invalid source or destination dims/],
+    ['movedim with a repeated source', () => T.movedim(T.zeros([2, 3]), [0, 0], [0, 1]), /^movedim: repeated dim in `source`/],
+    ['unflatten to sizes of another product', () => T.unflatten(T.zeros([2, 12]), 1, [5, -1]), /^unflatten: Provided sizes \[5, -1\] don't multiply up to the size of dim 1 \(12\) in the input tensor$/],
+    ['isclose with a negative rtol', () => T.isclose(x, x, { rtol: -1 }), /^isclose: rtol must be greater than or equal to zero, but got number -1$/],
+    ['isclose of two dtypes', () => T.isclose(x, x.double()), /^isclose: float32 did not match float64$/],
+    ['setGradEnabled of a number', () => T.setGradEnabled(0 as unknown as boolean), /^setGradEnabled: mode must be a boolean, got number$/],
     ['nn.ReLU6 a number', () => new nn.ReLU6(1 as unknown as boolean), /^ReLU6: inplace \(positional 1\) must be a boolean, got number 1$/],
   ];
   it.each(rows)('%s', (_, fn, message) => {
