@@ -4,7 +4,8 @@
  * threshold and prelu; normalize, cosineSimilarity, pairwiseDistance, oneHot; maxPool1d,
  * avgPool1d, adaptiveAvgPool1d; instanceNorm (and InstanceNorm2d's running statistics); prod,
  * amax, amin; logicalNot/And/Or/Xor, isclose, allclose, equal (NaN, ±inf, -0); movedim,
- * unflatten, tile, broadcastTo — each
+ * unflatten, tile, broadcastTo; the margin and embedding losses (marginRanking, hingeEmbedding,
+ * softMargin, cosineEmbedding, tripletMargin, poissonNll) as functions and modules — each
  * output's dtype, shape and values and, from random upstream gradients, each floating input's
  * gradient, in float32 and float64, on inputs at every kink (the gradients at hardtanh's bounds
  * and hardswish's ±3 included), with ties (amax/amin) and zeros (prod).
@@ -74,6 +75,22 @@ const OPS: Record<string, (a: Arg[], kw: Kw) => T.Tensor> = {
   unflatten: ([x, d, sizes]) => T.unflatten(t(x), d as number, sizes as number[]),
   tile: ([x, dims]) => t(x).tile(dims as number[]),
   broadcastTo: ([x, shape]) => T.broadcastTo(t(x), shape as number[]),
+  // the functions with PyTorch's keywords as a bag; the modules with its positional order, by case
+  marginRankingLoss: ([a, b, y], kw) => (kw.reduction === 'sum'
+    ? new T.nn.MarginRankingLoss(kw.margin as number, null, null, 'sum').call(t(a), t(b), t(y))
+    : F.marginRankingLoss(t(a), t(b), t(y), kw as F.MarginLossOptions)),
+  hingeEmbeddingLoss: ([x, y], kw) => (kw.reduction === 'none'
+    ? new T.nn.HingeEmbeddingLoss(kw.margin as number, null, null, 'none').call(t(x), t(y))
+    : F.hingeEmbeddingLoss(t(x), t(y), kw as F.MarginLossOptions)),
+  softMarginLoss: ([x, y], kw) => new T.nn.SoftMarginLoss({ reduction: kw.reduction as F.Reduction }).call(t(x), t(y)),
+  cosineEmbeddingLoss: ([a, b, y], kw) => F.cosineEmbeddingLoss(t(a), t(b), t(y), kw as F.MarginLossOptions),
+  tripletMarginLoss: ([a, p, n], kw) => (kw.swap
+    ? new T.nn.TripletMarginLoss(kw.margin as number, kw.p as number, 1e-6, true, null, null, kw.reduction as F.Reduction).call(t(a), t(p), t(n))
+    : F.tripletMarginLoss(t(a), t(p), t(n))),
+  poissonNllLoss: ([x, y], kw) => F.poissonNllLoss(t(x), t(y), {
+    ...(kw.log_input === undefined ? {} : { logInput: kw.log_input as boolean }), ...(kw.full === undefined ? {} : { full: kw.full as boolean }),
+    ...(kw.reduction === undefined ? {} : { reduction: kw.reduction as F.Reduction }),
+  }),
 };
 
 /** The largest distance allowed, in ulps: [values, gradients] (measured; see the file's comment). */
@@ -83,6 +100,7 @@ const ULPS: Record<string, [number, number]> = {
   normalize: [2, 2], cosineSimilarity: [3, 2], pairwiseDistance: [1, 2], oneHot: [0, 0], prod: [2, 3], amax: [0, 0], amin: [0, 0],
   logicalNot: [0, 0], logicalAnd: [0, 0], logicalOr: [0, 0], logicalXor: [0, 0], isclose: [0, 0], allclose: [0, 0], equal: [0, 0],
   movedim: [0, 0], unflatten: [0, 0], tile: [0, 1], broadcastTo: [0, 0],
+  marginRankingLoss: [1, 0], hingeEmbeddingLoss: [1, 0], softMarginLoss: [4, 1], cosineEmbeddingLoss: [2, 2], tripletMarginLoss: [1, 2], poissonNllLoss: [1, 1],
   maxPool1d: [0, 0], avgPool1d: [1, 0], adaptiveAvgPool1d: [1, 1], prelu: [0, 1], instanceNorm: [1, 1], instanceNormAffine: [1, 2],
 };
 /**
@@ -90,9 +108,10 @@ const ULPS: Record<string, [number, number]> = {
  * quotient rule, whose two terms nearly cancel): measured in ulps of the gradient's largest
  * magnitude (`scaledDistance`), as an element's own ulps say nothing there; softmin's too
  * (softmax's backward `y·(g − Σ g·y)`), and tile's (each element's copies' gradients summed in
- * another order than PyTorch's, with cancellation).
+ * another order than PyTorch's, with cancellation), and the embedding losses' (quotients and
+ * differences of distances).
  */
-const SCALED_GRADS = new Set(['mish', 'normalize', 'cosineSimilarity', 'softmin', 'instanceNorm', 'instanceNormAffine', 'adaptiveAvgPool1d', 'tile']);
+const SCALED_GRADS = new Set(['mish', 'normalize', 'cosineSimilarity', 'softmin', 'instanceNorm', 'instanceNormAffine', 'adaptiveAvgPool1d', 'tile', 'cosineEmbeddingLoss', 'tripletMarginLoss']);
 /**
  * Values measured the same way: instance norm's outputs near zero (x − mean cancels), and
  * adaptive average pooling, which averages through a matrix product (weights 1/count) where

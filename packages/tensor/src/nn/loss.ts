@@ -247,3 +247,152 @@ export class KLDivLoss extends Module {
     return F.klDiv(input, target, this.options);
   }
 }
+
+/** A loss module's `margin` (a number). */
+function marginOf(op: string, v: unknown, dflt: number): number {
+  const m = v ?? dflt;
+  if (typeof m !== 'number' || Number.isNaN(m)) throw new TypeError(`${op}: margin must be a number, got ${String(m)}`);
+  return m;
+}
+
+/**
+ * `F.marginRankingLoss` as a module (margin default 0): `call(x1, x2, y)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.MarginRankingLoss(0.5).call(tensor([1]), tensor([1]), tensor([1])); // tensor(0.5000)
+ * ```
+ */
+export class MarginRankingLoss extends Module {
+  readonly options: F.MarginLossOptions;
+  /** PyTorch's order: `(margin, sizeAverage, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[margin: number, sizeAverage: null, reduce: null, reduction: F.Reduction], F.MarginLossOptions>) {
+    super();
+    const options = lossArgs<F.MarginLossOptions>('MarginRankingLoss', args, [num('margin'), DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('MarginRankingLoss', options, ['margin', 'reduction']);
+    checkReduction('MarginRankingLoss', options.reduction);
+    marginOf('MarginRankingLoss', options.margin, 0);
+    this.options = options;
+  }
+  forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
+    return F.marginRankingLoss(x1, x2, target, this.options);
+  }
+}
+
+/**
+ * `F.hingeEmbeddingLoss` as a module (margin default 1).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.HingeEmbeddingLoss().call(tensor([0.3]), tensor([-1])); // tensor(0.7000)
+ * ```
+ */
+export class HingeEmbeddingLoss extends Module {
+  readonly options: F.MarginLossOptions;
+  /** PyTorch's order: `(margin, sizeAverage, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[margin: number, sizeAverage: null, reduce: null, reduction: F.Reduction], F.MarginLossOptions>) {
+    super();
+    const options = lossArgs<F.MarginLossOptions>('HingeEmbeddingLoss', args, [num('margin'), DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('HingeEmbeddingLoss', options, ['margin', 'reduction']);
+    checkReduction('HingeEmbeddingLoss', options.reduction);
+    marginOf('HingeEmbeddingLoss', options.margin, 1);
+    this.options = options;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.hingeEmbeddingLoss(input, target, this.options);
+  }
+}
+
+/**
+ * `F.softMarginLoss` as a module.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.SoftMarginLoss().call(tensor([0]), tensor([-1])); // tensor(0.6931)
+ * ```
+ */
+export class SoftMarginLoss extends Module {
+  readonly options: F.ReductionOptions;
+  /** PyTorch's order: `(sizeAverage, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[sizeAverage: null, reduce: null, reduction: F.Reduction], F.ReductionOptions>) {
+    super();
+    const options = lossArgs<F.ReductionOptions>('SoftMarginLoss', args, [DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('SoftMarginLoss', options, ['reduction']);
+    checkReduction('SoftMarginLoss', options.reduction);
+    this.options = options;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.softMarginLoss(input, target, this.options);
+  }
+}
+
+/**
+ * `F.cosineEmbeddingLoss` as a module (margin default 0): `call(x1, x2, y)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.CosineEmbeddingLoss().call(tensor([[1, 0]]), tensor([[1, 0]]), tensor([-1])); // tensor(1.)
+ * ```
+ */
+export class CosineEmbeddingLoss extends Module {
+  readonly options: F.MarginLossOptions;
+  /** PyTorch's order: `(margin, sizeAverage, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[margin: number, sizeAverage: null, reduce: null, reduction: F.Reduction], F.MarginLossOptions>) {
+    super();
+    const options = lossArgs<F.MarginLossOptions>('CosineEmbeddingLoss', args, [num('margin'), DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('CosineEmbeddingLoss', options, ['margin', 'reduction']);
+    checkReduction('CosineEmbeddingLoss', options.reduction);
+    marginOf('CosineEmbeddingLoss', options.margin, 0);
+    this.options = options;
+  }
+  forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
+    return F.cosineEmbeddingLoss(x1, x2, target, this.options);
+  }
+}
+
+/**
+ * `F.tripletMarginLoss` as a module (margin 1, p 2, eps 1e-6): `call(anchor, positive, negative)`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.TripletMarginLoss().call(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[0, 1]])); // tensor(1.0000)
+ * ```
+ */
+export class TripletMarginLoss extends Module {
+  readonly options: F.TripletMarginLossOptions;
+  /** PyTorch's order: `(margin, p, eps, swap, sizeAverage, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[margin: number, p: number, eps: number, swap: boolean, sizeAverage: null, reduce: null, reduction: F.Reduction], F.TripletMarginLossOptions>) {
+    super();
+    const options = lossArgs<F.TripletMarginLossOptions>('TripletMarginLoss', args, [num('margin'), num('p'), num('eps'), bool('swap'), DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('TripletMarginLoss', options, ['margin', 'p', 'eps', 'swap', 'reduction']);
+    checkReduction('TripletMarginLoss', options.reduction);
+    marginOf('TripletMarginLoss', options.margin, 1);
+    this.options = options;
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return F.tripletMarginLoss(anchor, positive, negative, this.options);
+  }
+}
+
+/**
+ * `F.poissonNllLoss` as a module (`logInput` true, `full` false, eps 1e-8).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.PoissonNLLLoss().call(tensor([0]), tensor([2])); // tensor(1.)
+ * ```
+ */
+export class PoissonNLLLoss extends Module {
+  readonly options: F.PoissonNllLossOptions;
+  /** PyTorch's order: `(logInput, full, sizeAverage, eps, reduce, reduction)`, then an options bag. */
+  constructor(...args: Positional<[logInput: boolean, full: boolean, sizeAverage: null, eps: number, reduce: null, reduction: F.Reduction], F.PoissonNllLossOptions>) {
+    super();
+    const options = lossArgs<F.PoissonNllLossOptions>('PoissonNLLLoss', args, [bool('logInput'), bool('full'), DEPRECATED('sizeAverage'), num('eps'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('PoissonNLLLoss', options, ['logInput', 'full', 'eps', 'reduction']);
+    checkReduction('PoissonNLLLoss', options.reduction);
+    this.options = options;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return F.poissonNllLoss(input, target, this.options);
+  }
+}

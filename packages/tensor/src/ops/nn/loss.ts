@@ -5,10 +5,11 @@ import { checkOptions } from '../../options.js';
 import { fmt, numel, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { bool, float32 } from '../../dtype.js';
-import { add, div, gt, lt, mul, sub, where } from '../binary.js';
+import { add, div, eq, gt, le, lt, minimum, mul, ne, sub, where } from '../binary.js';
 import { indexValues, scatterFlat, takeFlat } from '../movement.js';
 import { mean, sum } from '../reduce.js';
-import { abs, clamp, exp, log, log1p, neg, relu, sigmoid } from '../unary.js';
+import { abs, clamp, exp, log, log1p, neg, relu, sigmoid, sqrt } from '../unary.js';
+import { pairwiseDistance } from './distance.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { checkReduction, lossOptions, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions } from '../nn-options.js';
 import { indexTensor, type IndexLike } from './common.js';
@@ -464,4 +465,175 @@ export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {})
     : sub(mul(t, log(where(gt(t, 0), t, 1))), mul(t, input)); // xlogy(t, t) - t·input
   if (r === 'batchmean') return input.ndim === 0 ? sum(pointwise) : div(sum(pointwise), input.shape[0]!);
   return reduce(pointwise, r);
+}
+
+// ---- margin and embedding losses ------------------------------------------------------------
+
+/** `{ margin, reduction }` of the margin losses. */
+export interface MarginLossOptions extends ReductionOptions {
+  margin?: number;
+}
+
+function marginArgs(op: string, options: MarginLossOptions, dflt: number, keys: readonly string[] = ['margin', 'reduction']): { margin: number; reduction: Reduction } {
+  checkOptions(op, options as Record<string, unknown>, keys);
+  const margin = options.margin ?? dflt;
+  if (typeof margin !== 'number' || Number.isNaN(margin)) throw new TypeError(`${op}: margin must be a number, got ${describe(margin)}`);
+  return { margin, reduction: checkReduction(op, options.reduction) };
+}
+
+/**
+ * `max(0, −y·(x1 − x2) + margin)`, reduced (PyTorch's `margin_ranking_loss`; y is 1 or -1, margin default 0).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.marginRankingLoss(tensor([1, 2]), tensor([2, 1]), tensor([1, 1])); // tensor(0.5000)
+ * ```
+ */
+export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+  const op = 'marginRankingLoss';
+  expectTensor(op, 'input1', x1);
+  expectTensor(op, 'input2', x2);
+  expectTensor(op, 'target', target);
+  const { margin, reduction } = marginArgs(op, options, 0);
+  if (x1.ndim !== x2.ndim || x1.ndim !== target.ndim) {
+    throw new ShapeError(`${op}: All input tensors should have same dimension but got sizes: input1: ${fmt(x1.shape)}, input2: ${fmt(x2.shape)}, target: ${fmt(target.shape)}`);
+  }
+  return reduce(clamp(add(mul(neg(target), sub(x1, x2)), margin), 0), reduction);
+}
+
+/**
+ * `x` where y is 1, `max(0, margin − x)` where y is -1, reduced (PyTorch's `hinge_embedding_loss`; margin default 1).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.hingeEmbeddingLoss(tensor([0.3, 0.3]), tensor([1, -1])); // tensor(0.5000)
+ * ```
+ */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+  const op = 'hingeEmbeddingLoss';
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
+  const { margin, reduction } = marginArgs(op, options, 1);
+  // ATen: where(target != 1, clamp_min(margin − x, 0), 0) + where(target != -1, x, 0)
+  const marginPart = where(ne(target, 1), clamp(sub(margin, input), 0), 0);
+  const selfPart = where(ne(target, -1), input, 0);
+  return reduce(add(marginPart, selfPart), reduction);
+}
+
+/**
+ * `log(1 + e^(−y·x))`, reduced (PyTorch's `soft_margin_loss`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softMarginLoss(tensor([0]), tensor([1])); // tensor(0.6931)
+ * ```
+ */
+export function softMarginLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const reduction = lossArgs('softMarginLoss', input, target, options, ['reduction']);
+  return reduce(log1p(exp(mul(neg(input), target))), reduction);
+}
+
+/**
+ * `1 − cos(x1, x2)` where y is 1, `max(0, cos(x1, x2) − margin)` where y is -1, along dim 1 of
+ * `[N, D]` (or dim 0 of `[D]`), reduced (PyTorch's `cosine_embedding_loss`: the squared norms
+ * plus 1e-12; margin default 0).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.cosineEmbeddingLoss(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1])); // tensor(1.)
+ * ```
+ */
+export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+  const op = 'cosineEmbeddingLoss';
+  expectTensor(op, 'input1', x1);
+  expectTensor(op, 'input2', x2);
+  expectTensor(op, 'target', target);
+  const { margin, reduction } = marginArgs(op, options, 0);
+  if (x1.ndim !== x2.ndim || x1.shape.some((s, i) => s !== x2.shape[i])) throw new ShapeError(`${op}: the size of tensor a (${fmt(x1.shape)}) must match the size of tensor b (${fmt(x2.shape)})`);
+  if (x1.ndim !== 1 && x1.ndim !== 2) throw new ShapeError(`${op}: 1D target tensor expects 2D input tensors, but found inputs with sizes ${fmt(x1.shape)} and ${fmt(x2.shape)}.`);
+  if (target.ndim !== x1.ndim - 1) throw new ShapeError(`${op}: ${x1.ndim === 1 ? '0D' : '1D'} target tensor expects ${x1.ndim}D input tensors, but found inputs with sizes ${fmt(x1.shape)} and ${fmt(x2.shape)}.`);
+  const d = x1.ndim - 1;
+  const dot = sum(mul(x1, x2), d);
+  const m1 = add(sum(mul(x1, x1), d), 1e-12), m2 = add(sum(mul(x2, x2), d), 1e-12);
+  const cos = div(dot, sqrt(mul(m1, m2)));
+  const pos = where(eq(target, 1), sub(1, cos), 0);
+  const negPart = where(eq(target, -1), clamp(sub(cos, margin), 0), 0);
+  return reduce(add(pos, negPart), reduction);
+}
+
+/** `tripletMarginLoss`'s options: PyTorch's keywords. */
+export interface TripletMarginLossOptions extends MarginLossOptions {
+  /** The distance's norm (default 2). */
+  p?: number;
+  /** Added to the differences before the norm (default 1e-6). */
+  eps?: number;
+  /** Use the positive–negative distance where it is smaller (the distance swap; default false). */
+  swap?: boolean;
+}
+
+/**
+ * `max(0, margin + d(a, p) − d(a, n))` with `d` the pairwise `p`-norm distance, reduced
+ * (PyTorch's `triplet_margin_loss`; margin 1, p 2, eps 1e-6).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.tripletMarginLoss(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[0, 3]])); // tensor(0.) (to eps)
+ * ```
+ */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginLossOptions = {}): Tensor {
+  const op = 'tripletMarginLoss';
+  expectTensor(op, 'anchor', anchor);
+  expectTensor(op, 'positive', positive);
+  expectTensor(op, 'negative', negative);
+  const { margin, reduction } = marginArgs(op, options, 1, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  const p = options.p ?? 2, eps = options.eps ?? 1e-6, swap = options.swap ?? false;
+  if (typeof swap !== 'boolean') throw new TypeError(`${op}: swap must be a boolean, got ${describe(swap)}`);
+  if (anchor.ndim !== positive.ndim || anchor.ndim !== negative.ndim) {
+    throw new ShapeError(`${op}: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${anchor.ndim}D, positive ${positive.ndim}D, and negative ${negative.ndim}D inputs`);
+  }
+  const dPos = pairwiseDistance(anchor, positive, p, eps);
+  let dNeg = pairwiseDistance(anchor, negative, p, eps);
+  if (swap) dNeg = minimum(dNeg, pairwiseDistance(positive, negative, p, eps));
+  return reduce(clamp(sub(add(dPos, margin), dNeg), 0), reduction);
+}
+
+/** `poissonNllLoss`'s options: PyTorch's keywords. */
+export interface PoissonNllLossOptions extends ReductionOptions {
+  /** The input is the log of the rate (default true): `e^x − y·x`; else `x − y·log(x + eps)`. */
+  logInput?: boolean;
+  /** Add Stirling's approximation of `log(y!)` where y > 1 (default false). */
+  full?: boolean;
+  /** Keeps the log finite when `logInput` is false (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * The negative log-likelihood of targets under a Poisson distribution of rate `input` (or
+ * `e^input`), reduced (PyTorch's `poisson_nll_loss`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.poissonNllLoss(tensor([0]), tensor([1])); // tensor(1.)
+ * ```
+ */
+export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNllLossOptions = {}): Tensor {
+  const op = 'poissonNllLoss';
+  const reduction = lossArgs(op, input, target, options, ['logInput', 'full', 'eps', 'reduction']);
+  const logInput = options.logInput ?? true, full = options.full ?? false, eps = options.eps ?? 1e-8;
+  if (typeof logInput !== 'boolean') throw new TypeError(`${op}: logInput must be a boolean, got ${describe(logInput)}`);
+  if (typeof full !== 'boolean') throw new TypeError(`${op}: full must be a boolean, got ${describe(full)}`);
+  let loss = logInput ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, eps))));
+  if (full) {
+    // Stirling: y·log(y) − y + 0.5·log(2πy), zero where y <= 1 (ATen's masked_fill)
+    const y = target;
+    const stirling = add(sub(mul(y, log(y)), y), mul(log(mul(y, 2 * Math.PI)), 0.5));
+    loss = add(loss, where(le(y, 1), 0, stirling));
+  }
+  return reduce(loss, reduction);
 }
