@@ -78,18 +78,18 @@ const OPS: Record<string, (a: Arg[], kw: Kw) => T.Tensor> = {
   // the functions with PyTorch's keywords as a bag; the modules with its positional order, by case
   marginRankingLoss: ([a, b, y], kw) => (kw.reduction === 'sum'
     ? new T.nn.MarginRankingLoss(kw.margin as number, null, null, 'sum').call(t(a), t(b), t(y))
-    : F.marginRankingLoss(t(a), t(b), t(y), kw as F.MarginLossOptions)),
+    : F.marginRankingLoss(t(a), t(b), t(y), kw as T.F.MarginLossOptions)),
   hingeEmbeddingLoss: ([x, y], kw) => (kw.reduction === 'none'
     ? new T.nn.HingeEmbeddingLoss(kw.margin as number, null, null, 'none').call(t(x), t(y))
-    : F.hingeEmbeddingLoss(t(x), t(y), kw as F.MarginLossOptions)),
-  softMarginLoss: ([x, y], kw) => new T.nn.SoftMarginLoss({ reduction: kw.reduction as F.Reduction }).call(t(x), t(y)),
-  cosineEmbeddingLoss: ([a, b, y], kw) => F.cosineEmbeddingLoss(t(a), t(b), t(y), kw as F.MarginLossOptions),
+    : F.hingeEmbeddingLoss(t(x), t(y), kw as T.F.MarginLossOptions)),
+  softMarginLoss: ([x, y], kw) => new T.nn.SoftMarginLoss({ reduction: kw.reduction as T.F.Reduction }).call(t(x), t(y)),
+  cosineEmbeddingLoss: ([a, b, y], kw) => F.cosineEmbeddingLoss(t(a), t(b), t(y), kw as T.F.MarginLossOptions),
   tripletMarginLoss: ([a, p, n], kw) => (kw.swap
-    ? new T.nn.TripletMarginLoss(kw.margin as number, kw.p as number, 1e-6, true, null, null, kw.reduction as F.Reduction).call(t(a), t(p), t(n))
+    ? new T.nn.TripletMarginLoss(kw.margin as number, kw.p as number, 1e-6, true, null, null, kw.reduction as T.F.Reduction).call(t(a), t(p), t(n))
     : F.tripletMarginLoss(t(a), t(p), t(n))),
   poissonNllLoss: ([x, y], kw) => F.poissonNllLoss(t(x), t(y), {
     ...(kw.log_input === undefined ? {} : { logInput: kw.log_input as boolean }), ...(kw.full === undefined ? {} : { full: kw.full as boolean }),
-    ...(kw.reduction === undefined ? {} : { reduction: kw.reduction as F.Reduction }),
+    ...(kw.reduction === undefined ? {} : { reduction: kw.reduction as T.F.Reduction }),
   }),
 };
 
