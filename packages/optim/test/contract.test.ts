@@ -359,7 +359,7 @@ describe('toString', () => {
       'ASGD (\nParameter Group 0\n    alpha: 0.75\n    capturable: False\n    differentiable: False\n    foreach: None\n    lambd: 0.0001\n    lr: 0.01\n    maximize: False\n    t0: 1000000.0\n    weight_decay: 0\n)',
     );
   });
-  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value, Adamax's, Adadelta's, NAdam's and RAdam's weight_decay", () => {
+  it("prints int options as Python ints, as PyTorch 1.13 prints Adam's weight_decay, RMSprop's momentum and weight_decay, Adagrad's lr_decay, weight_decay and initial_accumulator_value, Adamax's, Adadelta's, NAdam's and RAdam's weight_decay, SGD's momentum, dampening and weight_decay", () => {
     const w = leaf([1]);
     expect(String(new Adam([w]))).toContain('\n    weight_decay: 0\n');
     const rms = String(new RMSprop([w]));
@@ -372,6 +372,9 @@ describe('toString', () => {
     expect(String(new Adadelta([w]))).toContain('\n    weight_decay: 0\n');
     expect(String(new NAdam([w]))).toContain('\n    weight_decay: 0\n');
     expect(String(new RAdam([w]))).toContain('\n    weight_decay: 0\n');
+    // SGD(lr=0.1) on 1.13: dampening: 0, momentum: 0, weight_decay: 0
+    const sgd = String(new SGD([w], { lr: 0.1 }));
+    for (const line of ['dampening: 0', 'momentum: 0', 'weight_decay: 0']) expect(sgd).toContain(`\n    ${line}\n`);
   });
   it("prints pair options as tuples, as PyTorch 1.13 prints its tuple defaults; Rprop's step_sizes with an int maximum", () => {
     // repr(torch.optim.X([p])) on 1.13: betas: (0.9, 0.999); etas: (0.5, 1.2); step_sizes: (1e-06, 50);
@@ -389,6 +392,30 @@ describe('toString', () => {
     Object.assign(g, { one: [1], words: ['a', null, true], none: [] });
     const s = String(opt);
     for (const line of ['one: (1.0,)', "words: ('a', None, True)", 'none: ()']) expect(s).toContain(`\n    ${line}\n`);
+  });
+  it("prints a float option as Python's str(float): exponent from 1e16 and below 1e-4, two exponent digits at least, -0.0, nan, inf", () => {
+    // [value, str(value)] from /usr/bin/python3 (str(float), as Optimizer.__repr__ prints a group's values)
+    const table: [number, string][] = [
+      [1e-5, '1e-05'], [1e-4, '0.0001'], [9e-5, '9e-05'], [0.00012345, '0.00012345'], [1e-7, '1e-07'], [1.5e-7, '1.5e-07'],
+      [1.2345e-10, '1.2345e-10'], [-2.5e-5, '-2.5e-05'], [1e-100, '1e-100'], [5e-324, '5e-324'], [0.1 + 0.2, '0.30000000000000004'],
+      [1e15, '1000000000000000.0'], [123456789012345.6, '123456789012345.6'], [9.999999999999999e15, '1e+16'], [1e16, '1e+16'],
+      [2.5e16, '2.5e+16'], [1e21, '1e+21'], [1e22, '1e+22'], [1e100, '1e+100'], [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [3, '3.0'], [-7, '-7.0'], [0, '0.0'], [-0, '-0.0'], [NaN, 'nan'], [Infinity, 'inf'], [-Infinity, '-inf'],
+    ];
+    const opt = new SGD([leaf([1])]);
+    for (const [v, py] of table) {
+      opt.paramGroups[0]!.lr = v;
+      expect(String(opt), String(v)).toContain(`\n    lr: ${py}\n`);
+    }
+  });
+  it("prints None, True, a string and a tensor as PyTorch 1.13's repr does (a 0-d tensor as its float, another as its repr)", () => {
+    // SGD([p], lr=torch.tensor(0.01)) on 1.13: lr: 0.009999999776482582; with lr = tensor([0.01, 0.5]), extra = None,
+    // flag = True, name = 'strong_wolfe' put in the group: lr: tensor([0.0100, 0.5000]), extra: None, flag: True, name: strong_wolfe
+    const opt = new SGD([leaf([1])], { lr: tensor(0.01) as never });
+    expect(String(opt)).toContain('\n    lr: 0.009999999776482582\n');
+    Object.assign(opt.paramGroups[0] as unknown as Record<string, unknown>, { lr: tensor([0.01, 0.5]), extra: null, flag: true, name: 'strong_wolfe' });
+    const s = String(opt);
+    for (const line of ['lr: tensor([0.0100, 0.5000])', 'extra: None', 'flag: True', 'name: strong_wolfe', 'foreach: None', 'maximize: False']) expect(s).toContain(`\n    ${line}\n`);
   });
   it('separates groups with an empty line and formats floats like Python', () => {
     const s = String(new ASGD([{ params: [leaf([1])] }, { params: [leaf([2])], lr: 1e-5, weightDecay: 0.5 }]));

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@tensile/tensor';
-import { Adadelta, Adagrad, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop, Rprop } from '@tensile/optim';
+import { ASGD, Adadelta, Adagrad, Adam, AdamW, Adamax, NAdam, RAdam, RMSprop, Rprop, SGD } from '@tensile/optim';
 
 const p = (): Tensor => tensor([0.5], { requiresGrad: true });
 /** A constructor called as JavaScript may call it, past what the types allow. */
@@ -106,6 +106,18 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['RAdam: five positional arguments', () => new (RAdam as unknown as Loose)([p()], 0.1, [0.9, 0.99], 1e-8, 0, 7), TypeError, 'RAdam: takes at most 4 optional positional arguments (lr, betas, eps, weightDecay), got 5: number 0.1, an array, number 1e-8, number 0, number 7'],
   ['RAdam eps -1', () => new RAdam([p()], { eps: -1 }), RangeError, 'Invalid epsilon value: -1'],
   ['RAdam weightDecay -1', () => new RAdam([p()], { weightDecay: -1 }), RangeError, 'Invalid weight_decay value: -1'],
+  // SGD (classes2d): the labels of its own type checks, its dampening check (PyTorch has none: a NaN dampening is refused here, documented), fused
+  ['SGD: a string weightDecay', () => new SGD([p()], { weightDecay: 'x' as never }), TypeError, 'Invalid weight_decay value: x'],
+  ['SGD: a string dampening', () => new SGD([p()], { dampening: 'x' as never }), TypeError, 'Invalid dampening value: x'],
+  ['SGD dampening NaN', () => new SGD([p()], { dampening: NaN }), RangeError, 'Invalid dampening value: nan'],
+  ['SGD dampening Infinity', () => new SGD([p()], { dampening: Infinity }), RangeError, 'Invalid dampening value: inf'],
+  ['SGD fused true', () => new SGD([p()], { fused: true }), RangeError, "SGD: fused=true is not supported (PyTorch's fused kernels are for accelerators); every path gives the same bits"],
+  // ASGD (classes2d): a value that is not a number is a TypeError (a string fails the range check too, as a RangeError with the same words)
+  ['ASGD: a string weightDecay', () => new ASGD([p()], { weightDecay: 'x' as never }), TypeError, 'Invalid weight_decay value: x'],
+  ['ASGD: a string lambd', () => new ASGD([p()], { lambd: 'x' as never }), TypeError, 'Invalid lambd value: x'],
+  ['ASGD: a null alpha', () => new ASGD([p()], { alpha: null as never }), TypeError, 'Invalid alpha value: null'],
+  ['SGD lr -1e16 (a float from 1e16 on prints as Python prints it)', () => new SGD([p()], { lr: -1e16 }), RangeError, 'Invalid learning rate: -1e+16'],
+  ['a null beta2 (printed as JavaScript names it)', () => new Adam([p()], { betas: [0.9, null] as never }), RangeError, 'Invalid beta parameter at index 1: null'],
   ['AdamW: options null', () => new AdamW([p()], null as never), TypeError, 'AdamW: options must be an object, got NoneType'],
   ['Adam: a bad lr and no params (the options are checked first, as in PyTorch)', () => new Adam([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
   ['AdamW: a bad lr and no params', () => new AdamW([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],

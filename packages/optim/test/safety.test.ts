@@ -445,3 +445,73 @@ describe('stateDict after paramGroups were edited by hand', () => {
     expect(Object.keys(opt.stateDict().state)).toEqual(['0']);
   });
 });
+
+describe("ASGD's own messages, checks and state conversions", () => {
+  it('the refused step says, whole, where the averages were swapped in and the way back', () => {
+    const { model, opt, x, y } = trained();
+    opt.swapAveraged();
+    expect(() => stepOnce(model, opt, x, y)).toThrow(new Error('ASGD.step: the parameters hold their running averages, swapped in by swapAveraged(); call swapAveraged() again to restore the live parameters first'));
+    opt.swapAveraged();
+    opt.withAveraged(() => {
+      expect(() => opt.step()).toThrow(new Error('ASGD.step: the parameters hold their running averages, swapped in inside withAveraged(fn) (an async fn keeps them swapped in until its promise settles); step after withAveraged returns'));
+    });
+  });
+
+  it('withAveraged refuses a fn that is not a function, returns null as it is, and waits for a thenable function', async () => {
+    const { opt, params } = trained();
+    const live = fingerprint(opt, params);
+    expect(() => opt.withAveraged(5 as never)).toThrow(new TypeError('ASGD.withAveraged: fn must be a function, got number'));
+    expect(opt.withAveraged(() => null)).toBeNull();
+    expect(fingerprint(opt, params)).toBe(live);
+    // a function with a then method is promise-like too: the averages stay in until it settles
+    let settle!: (v: number) => void;
+    const thenable = Object.assign(() => 0, { then: (res: (v: number) => void) => { settle = res; } });
+    const pending = opt.withAveraged(() => thenable);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(opt.averagedSwappedIn).toBe(true);
+    await Promise.resolve();
+    settle(7);
+    await expect(pending).resolves.toBe(7);
+    expect(opt.averagedSwappedIn).toBe(false);
+    expect(fingerprint(opt, params)).toBe(live);
+  });
+
+  it('a differentiable foreach group is refused when any of its params has a grad, not when none has', () => {
+    const a = tensor([1, 2], { requiresGrad: true }), b = tensor([3], { requiresGrad: true }), c = tensor([4], { requiresGrad: true });
+    const opt = new ASGD([{ params: [a, b], differentiable: true, foreach: true }, { params: [c] }]);
+    c.grad = tensor([1]);
+    expect(() => opt.step()).not.toThrow();
+    expect(opt.state.has(a)).toBe(false);
+    b.grad = tensor([1]);
+    expect(() => opt.step()).toThrow(new Error("_foreach ops don't support autograd"));
+  });
+
+  it('capturable switched off between steps continues as a plain optimizer loaded with the same state', () => {
+    const grads = [[0.5, -1], [0.25, 2], [-1, 0.75], [2, -0.5], [0.125, 1]];
+    const p = tensor([1, -2], { requiresGrad: true });
+    const opt = new ASGD([p], { lr: 0.1, t0: 1, capturable: true });
+    grads.slice(0, 3).forEach((g) => { p.grad = tensor(g); opt.step(); });
+    const q = tensor(Array.from(p.toFloat32Array()), { requiresGrad: true });
+    const plain = new ASGD([q], { lr: 0.1, t0: 1 });
+    plain.loadStateDict({ ...opt.stateDict(), param_groups: [{ ...opt.stateDict().param_groups[0]!, capturable: false }] });
+    opt.paramGroups[0]!.capturable = false;
+    grads.slice(3).forEach((g) => { p.grad = tensor(g); q.grad = tensor(g); opt.step(); plain.step(); });
+    const s = opt.state.get(p)!;
+    expect(['step', 'eta', 'mu'].map((k) => typeof s[k])).toEqual(['number', 'number', 'number']);
+    expect(s['step']).toBe(5);
+    expect(fingerprint(opt, [p])).toBe(fingerprint(plain, [q])); // params and every state value, bit for bit
+  });
+
+  it("an empty parameter state loads as empty, and the next step initialises it (PyTorch's lazy state)", () => {
+    const fresh = tensor([1, 2], { requiresGrad: true }), loaded = tensor([1, 2], { requiresGrad: true });
+    const a = new ASGD([fresh], { lr: 0.1, t0: 0 }), b = new ASGD([loaded], { lr: 0.1, t0: 0 });
+    b.loadStateDict({ ...b.stateDict(), state: { 0: {} } });
+    expect(b.state.get(loaded)).toEqual({});
+    fresh.grad = tensor([1, -2]);
+    loaded.grad = tensor([1, -2]);
+    a.step();
+    b.step();
+    expect(fingerprint(b, [loaded])).toBe(fingerprint(a, [fresh]));
+    expect(b.stateDict().state[0]!['step']).toBe(1);
+  });
+});
