@@ -122,3 +122,15 @@ export const defaultGenerator = new Generator(0);
 export function manualSeed(seed: number): void {
   defaultGenerator.seed(seed);
 }
+
+/** @internal `0 … n-1` in an order drawn from `generator` (a Fisher–Yates shuffle): `randperm`'s and every loader's. */
+export function shuffledRange(n: number, generator: Generator): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = generator.int(0, i + 1);
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}

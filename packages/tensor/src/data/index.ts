@@ -14,7 +14,7 @@
 import { indexSelect, stack } from '../ops/movement.js';
 import { describe, wrap } from '../ops/util.js';
 import { checkOptions } from '../options.js';
-import { defaultGenerator, Generator } from '../random.js';
+import { defaultGenerator, Generator, shuffledRange } from '../random.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../ops/creation.js';
@@ -141,14 +141,7 @@ export class Subset<T> extends Dataset<T> {
 
 /** @internal A seeded Fisher–Yates permutation of 0..n-1 (the shuffle of every loader and split). */
 export function randperm(n: number, generator: Generator): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = generator.int(0, i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
+  return shuffledRange(n, generator);
 }
 
 /**

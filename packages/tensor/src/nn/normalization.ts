@@ -62,7 +62,8 @@ abstract class BatchNormBase extends Module {
    */
   readonly numBatchesTracked: Tensor | null;
 
-  constructor(numFeatures: number, rest: BatchNormRest) {
+  /** `defaults`: `affine` and `trackRunningStats` when not given (true for batch norm, false for instance norm). */
+  constructor(numFeatures: number, rest: BatchNormRest, defaults = { affine: true, trackRunningStats: true }) {
     super();
     const op = this.constructor.name;
     const options = checkOptions(op, foldPositional(op, rest, [num('eps'), numOrNull('momentum'), bool('affine'), bool('trackRunningStats')]) as BatchNormModuleOptions, ['eps', 'momentum', 'affine', 'trackRunningStats']);
@@ -71,8 +72,8 @@ abstract class BatchNormBase extends Module {
     const m = options.momentum === undefined ? 0.1 : options.momentum;
     if (m !== null && (typeof m !== 'number' || !(m >= 0 && m <= 1))) throw new RangeError(`${op}: momentum must be in [0, 1] or null, got ${String(m)}`);
     this.momentum = m;
-    this.affine = checkBool(op, 'affine', options.affine, true);
-    this.trackRunningStats = checkBool(op, 'trackRunningStats', options.trackRunningStats, true);
+    this.affine = checkBool(op, 'affine', options.affine, defaults.affine);
+    this.trackRunningStats = checkBool(op, 'trackRunningStats', options.trackRunningStats, defaults.trackRunningStats);
     this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
     const track = this.trackRunningStats;
@@ -154,42 +155,18 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
-abstract class InstanceNormBase extends Module {
-  readonly numFeatures: number;
-  readonly eps: number;
-  /** Weight of each forward in the running statistics. */
-  momentum: number;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  readonly weight: Tensor | null;
-  readonly bias: Tensor | null;
-  /** Buffer `running_mean` `[C]` (with `trackRunningStats` only). */
-  readonly runningMean: Tensor | null;
-  /** Buffer `running_var` `[C]`. */
-  readonly runningVar: Tensor | null;
-  /** Buffer `num_batches_tracked` (kept for PyTorch's state-dict keys; instance norm does not count). */
-  readonly numBatchesTracked: Tensor | null;
-
+/**
+ * Instance norm as PyTorch's `_InstanceNorm`: batch norm's parameters and buffers (`affine` and
+ * `trackRunningStats` off by default), each sample's channels normalised over their positions.
+ */
+abstract class InstanceNormBase extends BatchNormBase {
   constructor(numFeatures: number, rest: BatchNormRest, private readonly unbatchedDims: number) {
-    super();
-    const op = this.constructor.name;
-    const options = checkOptions(op, foldPositional(op, rest, [num('eps'), numOrNull('momentum'), bool('affine'), bool('trackRunningStats')]) as BatchNormModuleOptions, ['eps', 'momentum', 'affine', 'trackRunningStats']);
-    this.numFeatures = checkCount(op, 'numFeatures', numFeatures, 1);
-    this.eps = checkEps(op, options.eps);
-    const m = options.momentum === undefined ? 0.1 : options.momentum;
-    if (typeof m !== 'number' || !(m >= 0 && m <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${String(m)}`);
-    this.momentum = m;
-    this.affine = checkBool(op, 'affine', options.affine, false);
-    this.trackRunningStats = checkBool(op, 'trackRunningStats', options.trackRunningStats, false);
-    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
-    const track = this.trackRunningStats;
-    this.runningMean = this.registerBuffer('running_mean', track ? zeros([numFeatures]) : null);
-    this.runningVar = this.registerBuffer('running_var', track ? ones([numFeatures]) : null);
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: int64 }) : null);
+    super(numFeatures, rest, { affine: false, trackRunningStats: false });
   }
 
-  forward(x: Tensor): Tensor {
+  protected checkInputDim(): void {}
+
+  override forward(x: Tensor): Tensor {
     const op = this.constructor.name, d = this.unbatchedDims;
     if (x.ndim !== d && x.ndim !== d + 1) throw new ShapeError(`${op}: expected ${d}D (unbatched) or ${d + 1}D (batched) input to ${op}, but got input of size: ${fmt(x.shape)}`);
     const C = x.shape[x.ndim - d]!;
@@ -198,15 +175,13 @@ abstract class InstanceNormBase extends Module {
       (globalThis as { console?: { warn(message: string): void } }).console?.warn(`${op}: input's size at dim=${x.ndim - d} does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`);
     }
     if (x.ndim === d) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (this.momentum === null) throw new TypeError(`${op}: momentum must be a number for instance norm, got null`);
     return F.instanceNorm(x, {
       runningMean: this.runningMean, runningVar: this.runningVar, weight: this.weight, bias: this.bias,
       useInputStats: this.training || !this.trackRunningStats, momentum: this.momentum, eps: this.eps,
     });
   }
 
-  protected override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
-  }
 }
 
 /**

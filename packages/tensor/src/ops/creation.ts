@@ -1,5 +1,5 @@
 import { allocStorage } from '../storage-pool.js';
-import { defaultGenerator, Generator as GeneratorClass, type Generator } from '../random.js';
+import { defaultGenerator, Generator as GeneratorClass, shuffledRange, type Generator } from '../random.js';
 import { checkShape, fmt, numel, shapeArgs } from '../shape.js';
 import { ShapeError } from '../errors.js';
 import { Tensor, type NestedArray } from '../tensor.js';
@@ -439,15 +439,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const exact = digits[dt.name];
   if (exact !== undefined && n > 2 ** exact + 1) throw new RangeError(`randperm: n cannot be greater than ${exact > 11 ? `2^${exact}+1` : 2 ** exact + 1} for ${dt.cName} type.`);
   if (exact === undefined && n > 0 && scalarOverflows(n - 1, dt)) throw new RangeError(`randperm: value cannot be converted to type ${dt.name === 'uint8' ? 'uint8_t' : dt.name === 'int8' ? 'int8_t' : dt.name === 'int16' ? 'int16_t' : 'int'} without overflow`);
-  const gen = o.generator ?? defaultGenerator;
-  // a seeded Fisher-Yates shuffle, the loaders' own (data.randperm)
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = gen.int(0, i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
+  const p = shuffledRange(n, o.generator ?? defaultGenerator); // the loaders' own shuffle
   const out = dt === int64 ? wrap(BigInt64Array.from(p, BigInt), [n], int64) : wrap(fromNumbersTyped(p, dt), [n], dt);
   if (o.requiresGrad) out.requiresGrad_(true);
   return out;

@@ -481,6 +481,14 @@ function marginArgs(op: string, options: MarginLossOptions, dflt: number, keys: 
   return { margin, reduction: checkReduction(op, options.reduction) };
 }
 
+/** The two inputs and the ±1 target of the pair losses, checked, and their `{ margin, reduction }` (margin default 0). */
+function pairArgs(op: string, x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions): { margin: number; reduction: Reduction } {
+  expectTensor(op, 'input1', x1);
+  expectTensor(op, 'input2', x2);
+  expectTensor(op, 'target', target);
+  return marginArgs(op, options, 0);
+}
+
 /**
  * `max(0, −y·(x1 − x2) + margin)`, reduced (PyTorch's `margin_ranking_loss`; y is 1 or -1, margin default 0).
  *
@@ -492,10 +500,7 @@ function marginArgs(op: string, options: MarginLossOptions, dflt: number, keys: 
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
   const op = 'marginRankingLoss';
-  expectTensor(op, 'input1', x1);
-  expectTensor(op, 'input2', x2);
-  expectTensor(op, 'target', target);
-  const { margin, reduction } = marginArgs(op, options, 0);
+  const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.ndim !== target.ndim) {
     throw new ShapeError(`${op}: All input tensors should have same dimension but got sizes: input1: ${fmt(x1.shape)}, input2: ${fmt(x2.shape)}, target: ${fmt(target.shape)}`);
   }
@@ -549,10 +554,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, options: Reduction
  */
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
   const op = 'cosineEmbeddingLoss';
-  expectTensor(op, 'input1', x1);
-  expectTensor(op, 'input2', x2);
-  expectTensor(op, 'target', target);
-  const { margin, reduction } = marginArgs(op, options, 0);
+  const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.shape.some((s, i) => s !== x2.shape[i])) throw new ShapeError(`${op}: the size of tensor a (${fmt(x1.shape)}) must match the size of tensor b (${fmt(x2.shape)})`);
   if (x1.ndim !== 1 && x1.ndim !== 2) throw new ShapeError(`${op}: 1D target tensor expects 2D input tensors, but found inputs with sizes ${fmt(x1.shape)} and ${fmt(x2.shape)}.`);
   if (target.ndim !== x1.ndim - 1) throw new ShapeError(`${op}: ${x1.ndim === 1 ? '0D' : '1D'} target tensor expects ${x1.ndim}D input tensors, but found inputs with sizes ${fmt(x1.shape)} and ${fmt(x2.shape)}.`);
