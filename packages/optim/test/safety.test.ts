@@ -229,7 +229,7 @@ describe('loadStateDict rejects what can only be corruption, and changes nothing
     ['a negative step', { step: -5 }, /state\[0\]\.step counts steps and must be a non-negative integer, got -5/],
     ['a fractional step', { step: 1.5 }, /state\[0\]\.step counts steps and must be a non-negative integer, got 1\.5/],
     ['an infinite step', { step: Infinity }, /state\[0\]\.step must be a finite number, got Infinity/],
-    ['a negative eta', { eta: -0.1 }, /state\[0\]\.eta must be >= 0/],
+    ['a negative eta', { eta: -0.5 }, /state\[0\]\.eta must be >= 0, got -0\.5$/],
     ['mu of 0', { mu: 0 }, /state\[0\]\.mu must be in \(0, 1\], got 0/],
     ['mu above 1', { mu: 2 }, /state\[0\]\.mu must be in \(0, 1\], got 2/],
     ['a NaN mu', { mu: NaN }, /state\[0\]\.mu must be a finite number, got NaN/],
