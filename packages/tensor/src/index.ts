@@ -27,7 +27,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad,
 export { logicalNot, logicalAnd, logicalOr, logicalXor, isclose, allclose, equal, movedim, unflatten, tile, broadcastTo, type CloseOptions } from './ops/logical.js';
 export * as autograd from './autograd-api.js';
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, uniform,
+  tensor, zeros, empty, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp, type GeluOptions } from './ops/unary.js';

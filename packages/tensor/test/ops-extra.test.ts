@@ -78,6 +78,41 @@ describe('grad mode switches', () => {
   });
 });
 
+describe('ParameterList and ParameterDict', () => {
+  it('register their parameters under PyTorch\'s keys, print as PyTorch 1.13 prints them, and train', () => {
+    const ps = new nn.ParameterList([T.zeros([3, 4]), T.zeros([4])]);
+    // PyTorch 1.13: print(nn.ParameterList([nn.Parameter(torch.randn(3, 4)), nn.Parameter(torch.randn(4))]))
+    expect(String(ps)).toBe('ParameterList(\n    (0): Parameter containing: [torch.float32 of size 3x4]\n    (1): Parameter containing: [torch.float32 of size 4]\n)');
+    expect(String(new nn.ParameterList([T.zeros([3])]))).toBe('ParameterList(  (0): Parameter containing: [torch.float32 of size 3])');
+    expect(Object.keys(ps.stateDict())).toEqual(['0', '1']);
+    expect(ps.length).toBe(2);
+    expect(ps[1]!.shape).toEqual([4]);
+    expect(ps.at(-2).shape).toEqual([3, 4]);
+    expect(ps[0]).toBeInstanceOf(nn.Parameter);
+    expect(() => ps.at(2)).toThrow(/^ParameterList\.at: index 2 is out of range for 2 parameters$/);
+    const pd = new nn.ParameterDict({ scale: T.ones([2]) });
+    pd.set('shift', T.zeros([2, 3], { dtype: 'float64' }));
+    expect(String(pd)).toBe('ParameterDict(\n    (scale): Parameter containing: [torch.FloatTensor of size 2]\n    (shift): Parameter containing: [torch.DoubleTensor of size 2x3]\n)');
+    expect([...pd.keys()]).toEqual(['scale', 'shift']);
+    pd.set('scale', T.ones([5]));
+    expect(pd.get('scale').shape).toEqual([5]);
+    expect(pd.parameters().length).toBe(2);
+    expect(() => pd.get('bias')).toThrow(/^ParameterDict\.get: no parameter named "bias" \(keys: scale, shift\)$/);
+    class M extends nn.Module {
+      ws = new nn.ParameterList([T.full([2], 2), T.full([2], 3)]);
+      forward(x: T.Tensor): T.Tensor { let y = x; for (const w of this.ws) y = y.mul(w); return y; }
+    }
+    const m = new M();
+    m.call(T.ones([2])).sum().backward();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['ws.0', 'ws.1']);
+    expect(m.ws[0]!.grad!.tolist()).toEqual([3, 3]);
+  });
+  it('empty is zeros under PyTorch\'s name', () => {
+    expect(T.empty(2, 3).tolist()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(T.empty([2], { dtype: int64 }).dtype).toBe(int64);
+  });
+});
+
 describe('oneHot', () => {
   it('adds a last dim of numClasses (inferred as max + 1), int64', () => {
     expect(F.oneHot(tensor([[0], [2]], { dtype: int64 })).shape).toEqual([2, 1, 3]);

@@ -1,6 +1,6 @@
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { describe } from '../ops/util.js';
-import { Module } from './module.js';
+import { Module, Parameter } from './module.js';
 
 const INDEX = /^-?(0|[1-9]\d*)$/;
 
@@ -179,5 +179,163 @@ export class ModuleDict extends Module implements Iterable<string> {
 
   forward(): Tensor {
     throw new Error('ModuleDict has no forward: call its modules by name');
+  }
+}
+
+/** A tensor given to a parameter container as a `Parameter` (PyTorch wraps plain tensors). */
+function asParameter(owner: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${owner}: a parameter must be a Tensor, got ${describe(t)}`);
+  return t instanceof Parameter ? t : new Parameter(t);
+}
+
+/**
+ * PyTorch 1.13's line for a parameter in a container's repr: ParameterList names the dtype
+ * (`(0): Parameter containing: [torch.float32 of size 3x4]`), ParameterDict the legacy tensor
+ * type (`(w): Parameter containing: [torch.FloatTensor of size 3x4]`).
+ */
+const paramLine = (key: string, p: Tensor, legacy: boolean): string =>
+  `  (${key}): ${p instanceof Parameter ? 'Parameter' : 'Tensor'} containing: [${legacy ? `torch.${p.dtype.cName}Tensor` : p.dtype.toString()} of size ${p.shape.join('x')}]`;
+
+/**
+ * Holds parameters in a list (PyTorch's `nn.ParameterList`): registered as `'0'`, `'1'`, ...,
+ * iterable and indexable (`list[i]`, `list.at(-1)`); plain tensors become `Parameter`s.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const ps = new nn.ParameterList([randn([3, 4]), randn([4])]);
+ * ps.length; // 2
+ * Object.keys(ps.stateDict()); // ['0', '1']
+ * ```
+ */
+export class ParameterList extends Module implements Iterable<Tensor> {
+  readonly [index: number]: Tensor | undefined;
+  private readonly items: Tensor[] = [];
+
+  constructor(parameters: Iterable<Tensor> = []) {
+    super();
+    if (parameters === null || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function') throw new TypeError(`ParameterList: parameters must be an iterable of Tensors, got ${describe(parameters)}`);
+    for (const p of parameters) this.append(p);
+    return new Proxy(this, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && INDEX.test(key)) {
+          const i = Number(key);
+          return i < -target.length || i >= target.length ? undefined : target.at(i);
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+  }
+
+  /** Number of parameters. */
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** The parameter at `index` (negative counts from the end). */
+  at(index: number): Tensor {
+    const i = index < 0 ? index + this.items.length : index;
+    const p = Number.isInteger(i) ? this.items[i] : undefined;
+    if (!p) throw new RangeError(`ParameterList.at: index ${index} is out of range for ${this.items.length} parameters`);
+    return p;
+  }
+
+  /** Appends a parameter (a tensor becomes a `Parameter`); returns this. */
+  append(parameter: Tensor): this {
+    const p = asParameter('ParameterList.append', parameter);
+    this.registerParameter(String(this.items.length), p);
+    this.items.push(p);
+    return this;
+  }
+
+  /** Appends every parameter of `parameters`; returns this. */
+  extend(parameters: Iterable<Tensor>): this {
+    for (const p of parameters) this.append(p);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Tensor> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new TypeError('ParameterList: it has no forward; use its parameters');
+  }
+
+  protected override extraRepr(): string {
+    return this.items.map((p, i) => paramLine(String(i), p, false)).join('\n');
+  }
+}
+
+/**
+ * Holds parameters by name (PyTorch's `nn.ParameterDict`), in insertion order; plain tensors
+ * become `Parameter`s.
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from '@tensile/tensor';
+ * const pd = new nn.ParameterDict({ scale: zeros([2]) });
+ * pd.set('shift', zeros([2]));
+ * [...pd.keys()]; // ['scale', 'shift']
+ * ```
+ */
+export class ParameterDict extends Module implements Iterable<string> {
+  private readonly entries = new Map<string, Tensor>();
+
+  constructor(parameters: Record<string, Tensor> | Iterable<readonly [string, Tensor]> = {}) {
+    super();
+    if (parameters === null || typeof parameters !== 'object') throw new TypeError(`ParameterDict: parameters must be an object or an iterable of [name, Tensor] pairs, got ${describe(parameters)}`);
+    const pairs = Symbol.iterator in parameters ? [...(parameters as Iterable<readonly [string, Tensor]>)] : Object.entries(parameters);
+    for (const [k, v] of pairs) this.set(k, v);
+  }
+
+  /** Number of parameters. */
+  get length(): number {
+    return this.entries.size;
+  }
+
+  /** The parameter named `key`, or a RangeError naming it. */
+  get(key: string): Tensor {
+    const p = this.entries.get(key);
+    if (!p) throw new RangeError(`ParameterDict.get: no parameter named ${JSON.stringify(key)} (keys: ${[...this.entries.keys()].join(', ')})`);
+    return p;
+  }
+
+  /** Sets (or replaces) the parameter named `key`; returns this. */
+  set(key: string, parameter: Tensor): this {
+    const p = asParameter('ParameterDict.set', parameter);
+    if (this.entries.has(key)) (this as unknown as Record<string, unknown>)[key] = p; // replaces the registered one
+    else this.registerParameter(key, p);
+    this.entries.set(key, p);
+    return this;
+  }
+
+  /** Whether a parameter is named `key`. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  values(): IterableIterator<Tensor> {
+    return this.entries.values();
+  }
+
+  items(): IterableIterator<[string, Tensor]> {
+    return this.entries.entries();
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.entries.keys();
+  }
+
+  forward(): never {
+    throw new TypeError('ParameterDict: it has no forward; use its parameters');
+  }
+
+  protected override extraRepr(): string {
+    return [...this.entries].map(([k, p]) => paramLine(k, p, true)).join('\n');
   }
 }

@@ -14,7 +14,7 @@ export {
   Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, Identity, Flatten, Sequential,
   type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions,
 } from './layers.js';
-export { ModuleList, ModuleDict } from './container.js';
+export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './container.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d } from './pooling.js';
 export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU } from './activation.js';

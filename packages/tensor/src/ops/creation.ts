@@ -227,11 +227,28 @@ function filled(op: string, shape: readonly number[], value: number | boolean | 
  * ```
  */
 export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
-  const [shape, options] = sizeArgs<TensorOptions>('zeros', args);
-  const o = opts('zeros', options);
-  const s = checkShape('zeros', shape);
-  const dt = dtypeOf('zeros', o);
-  checkGradDType('zeros', o, dt);
+  return filledZeros('zeros', args);
+}
+
+/**
+ * PyTorch's `torch.empty`: a tensor to be written before it is read. Here its memory is always
+ * zeroed (a JavaScript typed array is), so it is `zeros` under PyTorch's name.
+ * @example
+ * ```ts
+ * import { empty } from '@tensile/tensor';
+ * empty(2, 3).uniform_(-1, 1).shape; // [2, 3]
+ * ```
+ */
+export function empty(...args: SizeArgs<TensorOptions>): Tensor {
+  return filledZeros('empty', args);
+}
+
+function filledZeros(op: string, args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, options] = sizeArgs<TensorOptions>(op, args);
+  const o = opts(op, options);
+  const s = checkShape(op, shape);
+  const dt = dtypeOf(op, o);
+  checkGradDType(op, o, dt);
   return finish(wrap(allocStorage(dt.array, numel(s)), s, dt), o);
 }
 /**
