@@ -27,7 +27,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad,
 export { logicalNot, logicalAnd, logicalOr, logicalXor, isclose, allclose, equal, movedim, unflatten, tile, broadcastTo, type CloseOptions } from './ops/logical.js';
 export * as autograd from './autograd-api.js';
 export {
-  tensor, zeros, empty, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, uniform,
+  tensor, zeros, empty, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli, normal, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,
 } from './ops/creation.js';
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp, type GeluOptions } from './ops/unary.js';
@@ -39,7 +39,7 @@ export { sort, argsort, topk, kthvalue, median, mode, type SortArgs, type SortOp
 export { tril, triu, flip, roll, repeat, split, chunk, unbind, repeatInterleave, type RepeatInterleaveOptions } from './ops/movement.js';
 export { multinomial, type MultinomialOptions } from './ops/sampling.js';
 export { outer } from './ops/matmul.js';
-export { randnLike, randLike, randintLike } from './ops/creation.js';
+export { randnLike, randLike, randintLike, type SampleOptions } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
 export { amax, amin, prod, type AmaxArgs, type ProdArgs, type ProdOptions } from './ops/reduce.js';

@@ -113,6 +113,28 @@ describe('ParameterList and ParameterDict', () => {
   });
 });
 
+describe('bernoulli and normal', () => {
+  it('draw with the given probabilities and moments, in the input\'s dtype, from the generator', () => {
+    const p = tensor([0, 1, 0.5, 0.25], { dtype: 'float64' }).repeat(2000);
+    const b = T.bernoulli(p, { generator: new T.Generator(4) });
+    expect(b.dtype.name).toBe('float64');
+    const rows = b.reshape([2000, 4]).mean(0).tolist() as number[];
+    expect(rows[0]).toBe(0);
+    expect(rows[1]).toBe(1);
+    expect(Math.abs(rows[2]! - 0.5)).toBeLessThan(0.05);
+    expect(Math.abs(rows[3]! - 0.25)).toBeLessThan(0.05);
+    expect(T.bernoulli(p, { generator: new T.Generator(4) }).tolist()).toEqual(b.tolist());
+    const z = T.normal(2, 0.5, [4000], { generator: new T.Generator(1) });
+    expect(Math.abs(z.mean().item() - 2)).toBeLessThan(0.05);
+    expect(Math.abs(z.std().item() - 0.5)).toBeLessThan(0.05);
+    const m = T.zeros([3], { requiresGrad: true }), sd = T.ones([3], { requiresGrad: true });
+    const y = T.normal(m, sd, { generator: new T.Generator(2) });
+    y.sum().backward();
+    expect(m.grad!.tolist()).toEqual([1, 1, 1]);
+    expect(sd.grad!.tolist()).toEqual(y.detach().tolist()); // (result − mean)/std with mean 0, std 1
+  });
+});
+
 describe('oneHot', () => {
   it('adds a last dim of numClasses (inferred as max + 1), int64', () => {
     expect(F.oneHot(tensor([[0], [2]], { dtype: int64 })).shape).toEqual([2, 1, 3]);
@@ -162,6 +184,10 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['isclose with a negative rtol', () => T.isclose(x, x, { rtol: -1 }), /^isclose: rtol must be greater than or equal to zero, but got number -1$/],
     ['isclose of two dtypes', () => T.isclose(x, x.double()), /^isclose: float32 did not match float64$/],
     ['setGradEnabled of a number', () => T.setGradEnabled(0 as unknown as boolean), /^setGradEnabled: mode must be a boolean, got number$/],
+    ['bernoulli of a probability past 1', () => T.bernoulli(tensor([0.5, 1.5])), /^bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false \(a probability is 1\.5\)$/],
+    ['bernoulli of int64', () => T.bernoulli(tensor([1], { dtype: int64 })), /^bernoulli: "bernoulli_tensor_cpu_self_" not implemented for 'Long'$/],
+    ['normal with a negative std', () => T.normal(0, -1, [2]), /^normal: normal expects std >= 0\.0, but found std -1$/],
+    ['normal of numbers without a size', () => T.normal(0, 1), /^normal: with a number mean and std, give the size/],
     ['nn.ReLU6 a number', () => new nn.ReLU6(1 as unknown as boolean), /^ReLU6: inplace \(positional 1\) must be a boolean, got number 1$/],
   ];
   it.each(rows)('%s', (_, fn, message) => {

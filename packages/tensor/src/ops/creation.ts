@@ -462,6 +462,73 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   return out;
 }
 
+/** The generator option of the sampling functions. */
+export interface SampleOptions {
+  /** The generator to draw from (default: the global one seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+function generatorOf(op: string, options: SampleOptions): Generator {
+  const o = checkOptions(op, options, ['generator']);
+  const g = o.generator ?? defaultGenerator;
+  if (!(g instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
+  return g;
+}
+
+/**
+ * 1 with probability `p[i]`, else 0, in `p`'s (floating) dtype: PyTorch's `torch.bernoulli(p)`.
+ * Probabilities outside [0, 1] are PyTorch's error. No gradient.
+ * @example
+ * ```ts
+ * import { bernoulli, full } from '@tensile/tensor';
+ * bernoulli(full([4], 0.5)); // 0s and 1s
+ * ```
+ */
+export function bernoulli(p: Tensor, options: SampleOptions = {}): Tensor {
+  if (!(p instanceof Tensor)) throw new TypeError(`bernoulli: input must be a Tensor, got ${describe(p)}`);
+  const g = generatorOf('bernoulli', options);
+  if (!p.dtype.isFloatingPoint) throw new TypeError(`bernoulli: "bernoulli_tensor_cpu_self_" not implemented for '${p.dtype.cName}'`);
+  const probs = p.contiguous().toTypedArray() as Float32Array | Float64Array;
+  const vals = new Float64Array(probs.length);
+  for (let i = 0; i < probs.length; i++) {
+    const q = Number(probs[i]);
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false (a probability is ${q})`);
+    vals[i] = g.uniform() < q ? 1 : 0;
+  }
+  return wrap(fromNumbers(vals, p.dtype.itemsize === 2 ? float32 : p.dtype), [...p.shape], p.dtype.itemsize === 2 ? float32 : p.dtype).to(p.dtype);
+}
+
+/**
+ * Normal samples: `normal(mean, std)` with tensors (or a tensor and a number) of broadcastable
+ * shapes, or `normal(mean, std, size)` with numbers (PyTorch's `torch.normal` forms). The tensor
+ * forms are differentiable in `mean` and `std` (`mean + std·z`, PyTorch's derivatives).
+ * @example
+ * ```ts
+ * import { normal, zeros, ones } from '@tensile/tensor';
+ * normal(zeros([3]), ones([3])); // N(0, 1) samples
+ * normal(2, 0.5, [2, 2]);        // N(2, 0.25) samples
+ * ```
+ */
+export function normal(mean: Tensor | number, std: Tensor | number, size?: readonly number[] | SampleOptions, options: SampleOptions = {}): Tensor {
+  const op = 'normal';
+  const sized = Array.isArray(size);
+  const g = generatorOf(op, (sized ? options : (size as SampleOptions | undefined)) ?? {});
+  if (typeof mean === 'number' && typeof std === 'number') {
+    if (!sized) throw new TypeError(`${op}: with a number mean and std, give the size: normal(mean, std, size)`);
+    if (!(std >= 0)) throw new RangeError(`${op}: normal expects std >= 0.0, but found std ${std}`);
+    return randomFill(op, size as readonly number[], g === defaultGenerator ? {} : { generator: g }, (gen) => mean + std * gen.normal());
+  }
+  const m = mean instanceof Tensor ? mean : null, s = std instanceof Tensor ? std : null;
+  const like = (m ?? s)!;
+  if ((m && !m.dtype.isFloatingPoint) || (s && !s.dtype.isFloatingPoint)) throw new TypeError(`${op}: "normal_kernel_cpu" not implemented for '${(m && !m.dtype.isFloatingPoint ? m : s)!.dtype.cName}'`);
+  if (s && (s.toTypedArray() as Float32Array).some((v) => !(Number(v) >= 0))) throw new RangeError(`${op}: normal expects all elements of std >= 0.0`);
+  if (!s && !((std as number) >= 0)) throw new RangeError(`${op}: normal expects std >= 0.0, but found std ${std as number}`);
+  const shape = m && s ? (m.numel() >= s.numel() ? m.shape : s.shape) : like.shape;
+  const z = randomFill(op, shape, { dtype: like.dtype, ...(g === defaultGenerator ? {} : { generator: g }) }, (gen) => gen.normal());
+  // differentiable in mean and std, as PyTorch's (grad, and grad·(result − mean)/std)
+  return z.mul(s ?? (std as number)).add(m ?? (mean as number));
+}
+
 /** Small integers stored in `dtype` (exact in every dtype randperm allows). */
 function fromNumbersTyped(values: readonly number[], dtype: DType): StorageArray {
   const out = allocStorage(dtype.array, values.length);
