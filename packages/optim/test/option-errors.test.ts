@@ -118,6 +118,7 @@ const ROWS: [string, () => unknown, typeof TypeError | typeof RangeError, string
   ['ASGD: a null alpha', () => new ASGD([p()], { alpha: null as never }), TypeError, 'Invalid alpha value: null'],
   ['SGD lr -1e16 (a float from 1e16 on prints as Python prints it)', () => new SGD([p()], { lr: -1e16 }), RangeError, 'Invalid learning rate: -1e+16'],
   ['a null beta2 (printed as JavaScript names it)', () => new Adam([p()], { betas: [0.9, null] as never }), RangeError, 'Invalid beta parameter at index 1: null'],
+  ['ASGD: six positional arguments', () => new (ASGD as unknown as Loose)([p()], 0.1, 1e-4, 0.75, 1e6, 0, 7), TypeError, 'ASGD: takes at most 5 optional positional arguments (lr, lambd, alpha, t0, weightDecay), got 6: number 0.1, number 0.0001, number 0.75, number 1000000, number 0, number 7'],
   ['AdamW: options null', () => new AdamW([p()], null as never), TypeError, 'AdamW: options must be an object, got NoneType'],
   ['Adam: a bad lr and no params (the options are checked first, as in PyTorch)', () => new Adam([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
   ['AdamW: a bad lr and no params', () => new AdamW([], { lr: -1 }), RangeError, 'Invalid learning rate: -1'],
