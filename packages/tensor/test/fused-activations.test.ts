@@ -69,6 +69,13 @@ describe('float32 erf and GELU through the tabulated erfc (issue 25)', () => {
     expect(erfFast(-Infinity)).toBe(-1);
     expect(Number.isNaN(erfFast(NaN))).toBe(true);
   });
+  it('erf at ±3 (where the series hands over to the continued fraction) is the correctly rounded double; erfFast below 0.5 rounds to the correctly rounded float32 where the polynomial\'s high-order terms decide it (values: mpmath, 200 bits)', async () => {
+    const { erf, erfFast } = await import('../src/kernels/erf.js');
+    expect(erf(3)).toBe(0.9999779095030014);
+    expect(erf(-3)).toBe(-0.9999779095030014);
+    expect(Math.fround(erfFast(0.29928043484687805))).toBe(0.3278845548629761);
+    expect(Math.fround(erfFast(0.42818108201026917))).toBe(0.4551793932914734);
+  });
   it("GELU forward and its one-pass backward are x·Φ(x) and Φ(x) + x·φ(x) to within the erf of PyTorch's kernels (A&S, 1.5e-7; gelu-exact.test.ts)", () => {
     const x = T.tensor(Array.from({ length: 999 }, (_, i) => (i - 499) / 40), { requiresGrad: true });
     const y = T.gelu(x);
