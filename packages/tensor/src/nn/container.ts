@@ -16,7 +16,7 @@ export function childAt(owner: string, children: readonly Module[], index: numbe
  * @internal Lets `list[i]` read the i-th child (PyTorch's `__getitem__`): a read trap on integer
  * keys only, layered over the module's own proxy, so other reads pass straight through.
  */
-export function indexable<T extends Module & { at(i: number): Module; readonly length: number }>(m: T): T {
+export function indexable<T extends Module & { at(i: number): unknown; readonly length: number }>(m: T): T {
   return new Proxy(m, {
     get(target, key, receiver) {
       if (typeof key === 'string' && INDEX.test(key)) {
@@ -216,15 +216,7 @@ export class ParameterList extends Module implements Iterable<Tensor> {
     super();
     if (parameters === null || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function') throw new TypeError(`ParameterList: parameters must be an iterable of Tensors, got ${describe(parameters)}`);
     for (const p of parameters) this.append(p);
-    return new Proxy(this, {
-      get(target, key, receiver) {
-        if (typeof key === 'string' && INDEX.test(key)) {
-          const i = Number(key);
-          return i < -target.length || i >= target.length ? undefined : target.at(i);
-        }
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
+    return indexable(this);
   }
 
   /** Number of parameters. */

@@ -349,8 +349,7 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
 function randomFill(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator, dt: DType) => number, fallback: DType = float32, floatOnly = true): Tensor {
   const o = opts(op, options, RANDOM_OPTIONS);
   const s = checkShape(op, shape);
-  const g = o.generator ?? defaultGenerator;
-  if (!(g instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
+  const g = checkGenerator(op, o.generator);
   const dt = dtypeOf(op, o, fallback);
   if (floatOnly && !dt.isFloatingPoint) throw new TypeError(`${op}: "${op}" not implemented for '${dt.cName}' (it draws floating-point values)`);
   checkGradDType(op, o, dt);
@@ -468,11 +467,15 @@ export interface SampleOptions {
   generator?: Generator;
 }
 
+/** `g` (the default generator when absent), or a TypeError naming `op` and the value. */
+function checkGenerator(op: string, g: unknown): Generator {
+  const gen = g ?? defaultGenerator;
+  if (!(gen instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(gen)}`);
+  return gen;
+}
+
 function generatorOf(op: string, options: SampleOptions): Generator {
-  const o = checkOptions(op, options, ['generator']);
-  const g = o.generator ?? defaultGenerator;
-  if (!(g instanceof GeneratorClass)) throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
-  return g;
+  return checkGenerator(op, checkOptions(op, options, ['generator']).generator);
 }
 
 /**

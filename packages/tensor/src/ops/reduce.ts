@@ -588,7 +588,6 @@ function amaxAmin(op: 'amax' | 'amin', x: Tensor, args: readonly unknown[]): Ten
   // PyTorch's dim=() (the default) reduces every dim, as does null here
   const dims = normDims(op, Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
-  if (x.numel() === 0 && x.ndim === 0) throw new RangeError(`${op}(): Expected reduction dim to have non-zero size.`);
   const kind = op === 'amax' ? 'max' : 'min';
   const kshape = reducedShape(x.shape, dims, true);
   const shape = reducedShape(x.shape, dims, keepdim);
@@ -688,10 +687,7 @@ const onesLikeOf = (t: Tensor): Tensor => add(mul(t, 0), 1);
  */
 export function prod(x: Tensor, ...args: ProdArgs): Tensor {
   expectTensor('prod', 'input', x);
-  const o = args.length && isBag(args[args.length - 1])
-    ? checkOptions('prod', callArgs<ProdOptions>('prod', args, [ONE_DIM, boolParam('keepdim')]), ['dim', 'keepdim', 'dtype'])
-    : callArgs<ProdOptions>('prod', args, [ONE_DIM, boolParam('keepdim')]);
-  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`prod: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  const o = callArgs<ProdOptions>('prod', args, [ONE_DIM, boolParam('keepdim')], [{ name: 'dtype', is: (v) => v !== null, expected: 'a dtype' }]);
   const input = o.dtype === undefined ? x : toDType(x, toDTypeLike(o.dtype, 'prod'));
   const keepdim = o.keepdim ?? false;
   if (o.dim === undefined || o.dim === null) {

@@ -254,8 +254,8 @@ function softplusNode(x: Tensor, beta: number, threshold: number): Tensor {
 
 // ---- the rest of torch.nn.functional's activations ---------------------------------------
 
-/** A finite-or-infinite number argument of an activation, or a TypeError naming it. */
-function numberArg(op: string, name: string, v: unknown): number {
+/** @internal A number argument (not NaN) of an `F` function, or a TypeError naming the function, the argument and the value. */
+export function numberArg(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
   return v;
 }

@@ -9,12 +9,8 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, maximum, mul, sub } from '../binary.js';
 import { vectorNorm } from '../norm.js';
 import { sum } from '../reduce.js';
+import { numberArg } from './activation.js';
 import { describe, expectTensor, wrap } from '../util.js';
-
-function numberArg(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${name} must be a number, got ${describe(v)}`);
-  return v;
-}
 
 /**
  * `v` where at least `eps`, else `eps`, with `v`'s own gradient (PyTorch clamps the norms in
