@@ -113,6 +113,19 @@ describe('ParameterList and ParameterDict', () => {
   });
 });
 
+describe('prod\'s gradient with an infinity beside a zero', () => {
+  it('is PyTorch 1.13\'s: the product of the others, from exclusive running products', () => {
+    // torch.prod(torch.tensor([inf, 0.], requires_grad=True)).backward() -> grad [0, inf]
+    const x = tensor([Infinity, 0], { requiresGrad: true });
+    T.prod(x).backward();
+    expect(x.grad!.tolist()).toEqual([0, Infinity]);
+    // torch.prod(torch.tensor([[inf, 0., 2.]]), 1) -> grad [[0, inf, nan]]
+    const y = tensor([[Infinity, 0, 2]], { requiresGrad: true });
+    T.prod(y, 1).sum().backward();
+    expect(y.grad!.tolist()).toEqual([[0, Infinity, Number.NaN]]);
+  });
+});
+
 describe('bernoulli and normal', () => {
   it('draw with the given probabilities and moments, in the input\'s dtype, from the generator', () => {
     const p = tensor([0, 1, 0.5, 0.25], { dtype: 'float64' }).repeat(2000);
@@ -132,6 +145,12 @@ describe('bernoulli and normal', () => {
     y.sum().backward();
     expect(m.grad!.tolist()).toEqual([1, 1, 1]);
     expect(sd.grad!.tolist()).toEqual(y.detach().tolist()); // (result − mean)/std with mean 0, std 1
+  });
+  it('take the 16-bit floats PyTorch 1.13 takes: bernoulli bfloat16 (its values, not its bits), normal both', () => {
+    expect(T.bernoulli(tensor([0, 1, 1, 0], { dtype: 'bfloat16' })).tolist()).toEqual([0, 1, 1, 0]);
+    const h = T.normal(T.zeros([500], { dtype: 'float16' }), T.full([500], 2, { dtype: 'float16' }), { generator: new T.Generator(3) });
+    expect(h.dtype.name).toBe('float16');
+    expect(Math.abs(h.float().std().item() - 2)).toBeLessThan(0.3);
   });
 });
 
@@ -185,6 +204,7 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['isclose of two dtypes', () => T.isclose(x, x.double()), /^isclose: float32 did not match float64$/],
     ['setGradEnabled of a number', () => T.setGradEnabled(0 as unknown as boolean), /^setGradEnabled: mode must be a boolean, got number$/],
     ['bernoulli of a probability past 1', () => T.bernoulli(tensor([0.5, 1.5])), /^bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false \(a probability is 1\.5\)$/],
+    ['bernoulli of float16 (PyTorch 1.13 has no CPU kernel for it)', () => T.bernoulli(tensor([0.5], { dtype: 'float16' })), /^bernoulli: "bernoulli_tensor_cpu_self_" not implemented for 'Half'$/],
     ['bernoulli of int64', () => T.bernoulli(tensor([1], { dtype: int64 })), /^bernoulli: "bernoulli_tensor_cpu_self_" not implemented for 'Long'$/],
     ['normal with a negative std', () => T.normal(0, -1, [2]), /^normal: normal expects std >= 0\.0, but found std -1$/],
     ['normal of numbers without a size', () => T.normal(0, 1), /^normal: with a number mean and std, give the size/],

@@ -490,15 +490,16 @@ function generatorOf(op: string, options: SampleOptions): Generator {
 export function bernoulli(p: Tensor, options: SampleOptions = {}): Tensor {
   if (!(p instanceof Tensor)) throw new TypeError(`bernoulli: input must be a Tensor, got ${describe(p)}`);
   const g = generatorOf('bernoulli', options);
-  if (!p.dtype.isFloatingPoint) throw new TypeError(`bernoulli: "bernoulli_tensor_cpu_self_" not implemented for '${p.dtype.cName}'`);
-  const probs = p.contiguous().toTypedArray() as Float32Array | Float64Array;
+  // PyTorch 1.13's CPU kernel takes float32, float64 and bfloat16 (read through float32 here)
+  if (!p.dtype.isFloatingPoint || p.dtype.name === 'float16') throw new TypeError(`bernoulli: "bernoulli_tensor_cpu_self_" not implemented for '${p.dtype.cName}'`);
+  const probs = (p.dtype.itemsize === 2 ? p.float() : p).contiguous().toTypedArray() as Float32Array | Float64Array;
   const vals = new Float64Array(probs.length);
   for (let i = 0; i < probs.length; i++) {
     const q = Number(probs[i]);
     if (!(q >= 0 && q <= 1)) throw new RangeError(`bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false (a probability is ${q})`);
     vals[i] = g.uniform() < q ? 1 : 0;
   }
-  return wrap(fromNumbers(vals, p.dtype.itemsize === 2 ? float32 : p.dtype), [...p.shape], p.dtype.itemsize === 2 ? float32 : p.dtype).to(p.dtype);
+  return wrap(fromNumbers(vals, p.dtype), [...p.shape], p.dtype);
 }
 
 /**
@@ -524,12 +525,15 @@ export function normal(mean: Tensor | number, std: Tensor | number, size?: reado
   const m = mean instanceof Tensor ? mean : null, s = std instanceof Tensor ? std : null;
   const like = (m ?? s)!;
   if ((m && !m.dtype.isFloatingPoint) || (s && !s.dtype.isFloatingPoint)) throw new TypeError(`${op}: "normal_kernel_cpu" not implemented for '${(m && !m.dtype.isFloatingPoint ? m : s)!.dtype.cName}'`);
-  if (s && (s.toTypedArray() as Float32Array).some((v) => !(Number(v) >= 0))) throw new RangeError(`${op}: normal expects all elements of std >= 0.0`);
+  if (s && (s.float().toTypedArray() as Float32Array).some((v) => !(v >= 0))) throw new RangeError(`${op}: normal expects all elements of std >= 0.0`);
   if (!s && !((std as number) >= 0)) throw new RangeError(`${op}: normal expects std >= 0.0, but found std ${std as number}`);
   const shape = m && s ? (m.numel() >= s.numel() ? m.shape : s.shape) : like.shape;
-  const z = randomFill(op, shape, { dtype: like.dtype, ...(g === defaultGenerator ? {} : { generator: g }) }, (gen) => gen.normal());
+  // float16/bfloat16 (which have no arithmetic here) draw and combine in float32, then round once
+  const wide = like.dtype.itemsize === 2, up = (t: Tensor | null): Tensor | null => (t && wide ? t.float() : t);
+  const z = randomFill(op, shape, { dtype: wide ? float32 : like.dtype, ...(g === defaultGenerator ? {} : { generator: g }) }, (gen) => gen.normal());
   // differentiable in mean and std, as PyTorch's (grad, and grad·(result − mean)/std)
-  return z.mul(s ?? (std as number)).add(m ?? (mean as number));
+  const out = z.mul(up(s) ?? (std as number)).add(up(m) ?? (mean as number));
+  return wide ? out.to(like.dtype) : out;
 }
 
 /** Small integers stored in `dtype` (exact in every dtype randperm allows). */

@@ -11,6 +11,7 @@ import { bool as boolParam, callArgs, foldPositional, isBag, num, type Positiona
 import { noGrad } from '../autograd.js';
 import { exp, isfinite, log, sqrt } from './unary.js';
 import { empty, expectTensor, wrap } from './util.js';
+import { onesLike } from './creation.js';
 
 /** Shape after reducing `dims` (kept as 1s with keepdim). */
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
@@ -667,13 +668,12 @@ function productRows(x: Tensor, pre: number, D: number): Tensor {
 function prodBackward(g: Tensor, x: Tensor, result: Tensor, d: number): Tensor {
   if (!any(eq(x, 0)).item()) return mul(g, div(result, x));
   const n = x.shape[d]!;
-  if (n === 1) return mul(g, onesLikeOf(x));
-  const ones = onesLikeOf(narrow(x, d, 0, 1));
+  if (n === 1) return mul(g, onesLike(x));
+  const ones = onesLike(narrow(x, d, 0, 1));
   const before = cumprod(cat([ones, narrow(x, d, 0, n - 1)], d), d);
   const after = flip(cumprod(cat([ones, flip(narrow(x, d, 1, n - 1), d)], d), d), d);
   return mul(g, mul(before, after));
 }
-const onesLikeOf = (t: Tensor): Tensor => add(mul(t, 0), 1);
 
 /**
  * The product of all elements, or along `dim` (PyTorch's `prod`); integers and bool multiply in
