@@ -3,7 +3,7 @@ import { nn, tensor, manualSeed, randn, Tensor } from '@tensile/tensor';
 import { ASGD, Adam, SGD, type OptimizerStateDict } from '../src/index.js';
 
 /** Every parameter and every state value, as bits, to prove "nothing changed". */
-function fingerprint(opt: ASGD | SGD, params: Tensor[]): string {
+function fingerprint(opt: ASGD | SGD | Adam, params: Tensor[]): string {
   const parts: string[] = params.map((p) => Array.from(new Uint32Array(p.toFloat32Array().buffer)).join(','));
   for (const [k, s] of opt.state) {
     if (!(k instanceof Tensor)) {
@@ -15,6 +15,23 @@ function fingerprint(opt: ASGD | SGD, params: Tensor[]): string {
     }
   }
   return parts.join('|');
+}
+
+/**
+ * PyTorch's lazy state: an empty per-parameter state loads as empty, and the next step
+ * initialises it, leaving parameter and state as a fresh optimizer's first step does.
+ */
+function expectEmptyStateLoads(make: (p: Tensor) => ASGD | Adam): void {
+  const fresh = tensor([1, 2], { requiresGrad: true }), loaded = tensor([1, 2], { requiresGrad: true });
+  const a = make(fresh), b = make(loaded);
+  b.loadStateDict({ ...b.stateDict(), state: { 0: {} } });
+  expect(b.state.get(loaded)).toEqual({});
+  fresh.grad = tensor([1, -2]);
+  loaded.grad = tensor([1, -2]);
+  a.step();
+  b.step();
+  expect(fingerprint(b, [loaded])).toBe(fingerprint(a, [fresh]));
+  expect(b.stateDict().state[0]!['step']).toBe(1);
 }
 
 function trained(steps = 5): { model: nn.Linear; opt: ASGD; params: Tensor[]; x: Tensor; y: Tensor } {
@@ -363,16 +380,7 @@ describe('loadStateDict names what it got, and changes nothing', () => {
   });
 
   it("an empty parameter state loads as empty, and the next step initialises it (PyTorch's lazy state)", () => {
-    const fresh = tensor([1, 2], { requiresGrad: true }), loaded = tensor([1, 2], { requiresGrad: true });
-    const a = new Adam([fresh], { lr: 0.1 }), b = new Adam([loaded], { lr: 0.1 });
-    b.loadStateDict({ ...b.stateDict(), state: { 0: {} } });
-    expect(b.state.get(loaded)).toEqual({});
-    fresh.grad = tensor([1, -2]);
-    loaded.grad = tensor([1, -2]);
-    a.step();
-    b.step();
-    expect(Array.from(loaded.toFloat32Array())).toEqual(Array.from(fresh.toFloat32Array()));
-    expect(b.stateDict().state[0]!['step']).toBe(1);
+    expectEmptyStateLoads((p) => new Adam([p], { lr: 0.1 }));
   });
 
   it("SGD's momentum_buffer of null (PyTorch's state without momentum) loads as null", () => {
@@ -503,15 +511,6 @@ describe("ASGD's own messages, checks and state conversions", () => {
   });
 
   it("an empty parameter state loads as empty, and the next step initialises it (PyTorch's lazy state)", () => {
-    const fresh = tensor([1, 2], { requiresGrad: true }), loaded = tensor([1, 2], { requiresGrad: true });
-    const a = new ASGD([fresh], { lr: 0.1, t0: 0 }), b = new ASGD([loaded], { lr: 0.1, t0: 0 });
-    b.loadStateDict({ ...b.stateDict(), state: { 0: {} } });
-    expect(b.state.get(loaded)).toEqual({});
-    fresh.grad = tensor([1, -2]);
-    loaded.grad = tensor([1, -2]);
-    a.step();
-    b.step();
-    expect(fingerprint(b, [loaded])).toBe(fingerprint(a, [fresh]));
-    expect(b.stateDict().state[0]!['step']).toBe(1);
+    expectEmptyStateLoads((p) => new ASGD([p], { lr: 0.1, t0: 0 }));
   });
 });
