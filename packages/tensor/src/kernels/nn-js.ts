@@ -250,15 +250,16 @@ export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear'
           const x0 = Math.max(0, ox * sw - pw), x1 = Math.min(W, ox * sw - pw + kw);
           let best = -Infinity;
           let bi = base + y0 * W + x0;
-          // First maximum in row-major window order wins; NaN wins and stops the scan (PyTorch).
-          scan: for (let iy = y0; iy < y1; iy++) {
+          // PyTorch's rule (cpu_max_pool): in row-major window order a tap wins if it is greater
+          // or NaN. So the first maximum wins among numbers, the last NaN among NaNs, and a
+          // number never displaces a NaN.
+          for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
               const j = base + iy * W + ix;
               const v = x[xOff + j]!;
               if (v > best || v !== v) {
                 best = v;
                 bi = j;
-                if (v !== v) break scan;
               }
             }
           }

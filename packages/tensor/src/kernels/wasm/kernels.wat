@@ -726,8 +726,9 @@
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
   ;; maxpool: 2-D max pooling of `NC` planes [H, W] at x into out [NC, Ho, Wo], and in idx
-  ;; (i32) each output's flat input index plus `ibase` (where these planes start in the whole input). The first maximum in row-major window order wins; a
-  ;; NaN wins and ends the scan (PyTorch's rule, as the JavaScript kernel). Windows never lie
+  ;; (i32) each output's flat input index plus `ibase` (where these planes start in the whole input). In row-major window order a tap wins if it is
+  ;; greater or NaN (PyTorch's cpu_max_pool, as the JavaScript kernel): the first maximum among
+  ;; numbers, the last NaN among NaNs, and a number never displaces a NaN. Windows never lie
   ;; wholly in the padding (padding is at most half the kernel).
   (func (export "maxpool")
     (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
@@ -760,8 +761,7 @@
                 (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))))
                 (if (i32.or (f32.gt (local.get $v) (local.get $best)) (f32.ne (local.get $v) (local.get $v))) (then
                   (local.set $best (local.get $v))
-                  (local.set $bi (local.get $j))
-                  (br_if $scan (f32.ne (local.get $v) (local.get $v)))))
+                  (local.set $bi (local.get $j))))
                 (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
                 (br $lix))))
             (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
@@ -778,8 +778,8 @@
   ;; maxpool22: `maxpool` for 2x2 windows at stride 2 without padding, four outputs per step
   ;; (Wo >= 4; a row's last Wo % 4 outputs are the row's last four, recomputed: the same values).
   ;; Each window's taps a, b (top row), c, d (bottom row) are compared in `maxpool`'s order with
-  ;; its rule: a later tap wins if it is greater or NaN, unless a NaN already won; the same
-  ;; values and indices, lane by lane.
+  ;; its rule: a later tap wins if it is greater or NaN; the same values and indices, lane by
+  ;; lane.
   (func (export "maxpool22") (param $x i32) (param $NC i32) (param $H i32) (param $W i32) (param $Ho i32) (param $Wo i32)
     (param $out i32) (param $idx i32) (param $ibase i32)
     (local $nc i32) (local $oy i32) (local $ox i32) (local $p i32) (local $j i32)
@@ -800,8 +800,7 @@
           (local.set $bi (local.get $jv))
           ;; b: the odd lanes of the top row
           (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $v0) (local.get $v1)))
-          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
-                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v))))
           (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
           (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
           ;; c, d: the bottom row
@@ -810,13 +809,11 @@
           (local.set $v0 (v128.load (local.get $p)))
           (local.set $v1 (v128.load offset=16 (local.get $p)))
           (local.set $v (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $v0) (local.get $v1)))
-          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
-                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v))))
           (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
           (local.set $bi (v128.bitselect (local.get $jv) (local.get $bi) (local.get $take)))
           (local.set $v (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $v0) (local.get $v1)))
-          (local.set $take (v128.and (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))
-                                     (f32x4.eq (local.get $best) (local.get $best))))
+          (local.set $take (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v))))
           (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $take)))
           (local.set $bi (v128.bitselect (i32x4.add (local.get $jv) (v128.const i32x4 1 1 1 1)) (local.get $bi) (local.get $take)))
           (v128.store (local.get $out) (local.get $best))
