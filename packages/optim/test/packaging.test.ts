@@ -32,7 +32,13 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 // — methods PyTorch scripts call on tensors, which a bundler cannot drop from the class — and
 // 73.6 with logicalNot/And/Or/Xor, isclose, allclose, equal, movedim, unflatten, tile,
 // broadcastTo and dim (little room left: the next methods need this budget looked at again).
-const BUNDLE_BUDGET_GZIP = 74 * 1024;
+// 74 -> 78 KiB (6 December 2026): 73.7 KiB before, 74.0 with tensor gradient hooks
+// (`registerHook`, in the engine) and modules' forward hooks (`Module.call`), 74.2 with the
+// inverse trigonometric and hyperbolic Tensor methods. Looked at again, as the last note asked:
+// what grows the bundle is the Tensor class, each method a PyTorch script may call on a tensor,
+// which no bundler can drop; the budget now leaves room for the methods still missing (about
+// 1 KiB per ten), and a method-less entry point is the way to go below it.
+const BUNDLE_BUDGET_GZIP = 78 * 1024;
 
 let work = '';
 let project = '';

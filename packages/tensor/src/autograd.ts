@@ -1,6 +1,6 @@
 import { ShapeError } from './errors.js';
 import { fmt, sameShape, type Shape } from './shape.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 import type { DType } from './dtype.js';
 import { checkOptions } from './options.js';
 import { add } from './ops/binary.js';
@@ -98,6 +98,13 @@ export function enableGrad<T>(fn: () => T): T {
 
 // ---- graph nodes --------------------------------------------------------------------------
 
+/**
+ * A tensor's gradient hook (`tensor.registerHook`): called with the gradient computed for the
+ * tensor; a tensor it returns replaces the gradient (for the next hooks, `.grad` and the rest of
+ * the backward pass), nothing leaves it as it was.
+ */
+export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
+
 /** Computes the gradients of a node's inputs from the gradient of its output. */
 export type BackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[];
 
@@ -120,6 +127,8 @@ export class Node {
   /** @internal Each input's dtype: a gradient of another dtype is cast to it, as PyTorch's engine does. */
   readonly inputDTypes: readonly DType[];
   /** @internal */ retained: Tensor | null = null;
+  /** @internal The hooks registered on the tensor this node produces (or accumulates into, for a leaf), by handle id. */
+  hooks: Map<number, TensorHook> | null = null;
   private fn: BackwardFn | null;
   private saved: { tensor: Tensor; version: number }[];
 
@@ -315,13 +324,14 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
   try {
     while (ready.length) {
       const n = ready.pop()!;
-      const g = buffers.get(n);
+      let g = buffers.get(n);
       buffers.delete(n);
       if (g === undefined) {
         // No gradient reached this node: nothing flows on, but its inputs stop waiting for it.
         for (const m of n.next) if (m && active(m)) release(m);
         continue;
       }
+      if (n.hooks !== null && n.hooks.size > 0) g = runHooks(n, g);
       if (captureSet?.has(n)) captured.set(n, g);
       if (n.retained) accumulateInto(n.retained, g, opts.createGraph);
       if (n instanceof AccumulateGrad) {
@@ -352,6 +362,25 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
     setGradEnabled(prevMode);
   }
   return captured;
+
+  /**
+   * The tensor hooks of `n`, in registration order, each given the previous one's result (as
+   * PyTorch's tensor pre-hooks). A hook may keep the gradient it is given, and the tensor it
+   * returns may be the user's, so neither may become a leaf's `.grad` without a copy.
+   */
+  function runHooks(n: Node, g: Tensor): Tensor {
+    for (const hook of [...n.hooks!.values()]) {
+      givenAway.add(g.storage);
+      const r: unknown = hook(g);
+      if (r === undefined) continue;
+      if (!(r instanceof Tensor)) throw new TypeError(`backward: expected a Tensor, but a hook returned ${r === null ? 'null' : typeof r}`);
+      if (!sameShape(r.shape, g.shape)) throw new ShapeError(`backward: a hook has changed the size of the gradient: ${fmt(g.shape)} to ${fmt(r.shape)}`);
+      if (r.dtype !== g.dtype) throw new TypeError(`backward: a hook has changed the type of the gradient: ${g.dtype.name} to ${r.dtype.name}`);
+      g = r;
+    }
+    givenAway.add(g.storage);
+    return g;
+  }
 
   function accumulateInto(t: Tensor, g: Tensor, keepGraph: boolean): void {
     const cur = t.grad;

@@ -23,9 +23,10 @@ export {
 export { ShapeError } from './errors.js';
 export { foldPositional, type Positional, type PositionalParam } from './call-forms.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions } from './autograd.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad, Node, AccumulateGrad, type BackwardOptions, type GradOptions, type TensorHook } from './autograd.js';
 export { logicalNot, logicalAnd, logicalOr, logicalXor, isclose, allclose, equal, movedim, unflatten, tile, broadcastTo, type CloseOptions } from './ops/logical.js';
 export * as autograd from './autograd-api.js';
+export { RemovableHandle, addHook } from './hooks.js';
 export {
   tensor, zeros, empty, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli, normal, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,

@@ -1,4 +1,5 @@
-import { AccumulateGrad, backward as runBackward, type BackwardOptions, type Node } from './autograd.js';
+import { AccumulateGrad, backward as runBackward, type BackwardOptions, type Node, type TensorHook } from './autograd.js';
+import { addHook, type RemovableHandle } from './hooks.js';
 import { ShapeError } from './errors.js';
 import { bfloat16, bool, DType, dtypeOfArray, float16, float32, float64, int16, int32, int64, int8, toDType, uint8, type DTypeLike, type StorageArray } from './dtype.js';
 import { castStrided, copyStrided, readNumber } from './ops/typed.js';
@@ -220,6 +221,30 @@ export class Tensor {
     }
     this._requiresGrad = requiresGrad;
     return this;
+  }
+
+  /**
+   * Registers `hook` to be called with this tensor's gradient each time backward computes it:
+   * for a leaf before it is added to `.grad`, for another tensor before it flows on to the
+   * tensor's inputs (and into `.grad` after `retainGrad()`). A tensor the hook returns (same
+   * shape and dtype) replaces the gradient; hooks run in registration order, each given the
+   * previous one's result. PyTorch's `Tensor.register_hook`.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@tensile/tensor';
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(2);
+   * const handle = y.registerHook((g) => g.clamp(-1, 1)); // clip the gradient flowing back
+   * y.mul(5).sum().backward();
+   * x.grad; // tensor([2., 2.])
+   * handle.remove();
+   * ```
+   */
+  registerHook(hook: TensorHook): RemovableHandle {
+    if (!this._requiresGrad) throw new Error("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    const node = this._gradFn ?? this._accumulator();
+    return addHook((node.hooks ??= new Map()), hook, false, 'registerHook');
   }
 
   /** Keeps `.grad` for this non-leaf tensor after backward. */

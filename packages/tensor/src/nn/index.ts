@@ -9,7 +9,7 @@
  * loss.backward();
  * ```
  */
-export { Module, Parameter, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export { Module, Parameter, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type ForwardPreHook, type ForwardHook, type HookOptions } from './module.js';
 export {
   Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, Identity, Flatten, Sequential,
   type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions,
