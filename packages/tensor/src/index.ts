@@ -33,6 +33,10 @@ export {
 } from './ops/creation.js';
 export { neg, exp, log, log1p, sqrt, abs, sign, relu, sigmoid, tanh, erf, gelu, reciprocal, square, isfinite, isnan, isinf, clamp, type GeluOptions } from './ops/unary.js';
 export { sin, cos, tan, rsqrt, expm1, log2, floor, ceil, round, trunc } from './ops/unary.js';
+export {
+  asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+  asin as arcsin, acos as arccos, atan as arctan, asinh as arcsinh, acosh as arccosh, atanh as arctanh,
+} from './ops/unary.js';
 export { fmod, atan2, maskedFill } from './ops/binary.js';
 export { any, all, cumsum, cumprod, nonzero, type CumulativeOptions } from './ops/reduce.js';
 export { at, setAt, indexPut_, scatter, scatterAdd, indexAdd, scatter_, scatterAdd_, indexAdd_, type IndexItem, type ScatterOptions, type IndexAddOptions } from './ops/indexing.js';

@@ -467,6 +467,20 @@ export class Tensor {
   sin(): Tensor { return U.sin(this); }
   cos(): Tensor { return U.cos(this); }
   tan(): Tensor { return U.tan(this); }
+  asin(): Tensor { return U.asin(this); }
+  acos(): Tensor { return U.acos(this); }
+  atan(): Tensor { return U.atan(this); }
+  sinh(): Tensor { return U.sinh(this); }
+  cosh(): Tensor { return U.cosh(this); }
+  asinh(): Tensor { return U.asinh(this); }
+  acosh(): Tensor { return U.acosh(this); }
+  atanh(): Tensor { return U.atanh(this); }
+  arcsin(): Tensor { return U.asin(this); }
+  arccos(): Tensor { return U.acos(this); }
+  arctan(): Tensor { return U.atan(this); }
+  arcsinh(): Tensor { return U.asinh(this); }
+  arccosh(): Tensor { return U.acosh(this); }
+  arctanh(): Tensor { return U.atanh(this); }
   rsqrt(): Tensor { return U.rsqrt(this); }
   expm1(): Tensor { return U.expm1(this); }
   log2(): Tensor { return U.log2(this); }

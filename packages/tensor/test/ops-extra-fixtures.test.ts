@@ -19,16 +19,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
-import { decode, num, scaledDistance, ulpDistance, type Packed, type Value } from './helpers/op-fixtures.js';
+import { decode, replayCase, scaledDistance, ulpDistance, type FixtureArg, type FixtureCase, type Packed } from './helpers/op-fixtures.js';
 
-interface Case {
-  op: string; name: string; kw: Record<string, unknown>;
-  inputs: (Packed | { number: Value } | { list: unknown })[];
-  out: Packed; upstream?: Packed; grads?: (Packed | null)[];
-}
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops-extra.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops-extra.json', import.meta.url), 'utf8')) as { torch: string; cases: FixtureCase[] };
 
-type Arg = T.Tensor | number | number[];
+type Arg = FixtureArg;
 type Kw = Record<string, unknown>;
 const t = (a: Arg | undefined): T.Tensor => a as T.Tensor;
 const n = (v: unknown, d: number): number => (v === undefined ? d : (v as number));
@@ -119,38 +114,13 @@ const SCALED_GRADS = new Set(['mish', 'normalize', 'cosineSimilarity', 'softmin'
  */
 const SCALED_VALUES = new Set(['instanceNorm', 'instanceNormAffine', 'adaptiveAvgPool1d']);
 
-function argOf(p: Case['inputs'][number], grad: boolean): Arg {
-  if ('number' in p) return num(p.number);
-  if ('list' in p) return p.list as number[];
-  const x = decode(p);
-  return x.dtype.isFloatingPoint && grad ? x.requiresGrad_() : x;
-}
-
 const measured: string[] = [];
 
 const moduleCases = fixture.cases.filter((c) => c.op.startsWith('_'));
 
 describe(`activations, distances, pooling 1-d, prelu, instance norm, prod/amax/amin against PyTorch ${fixture.torch}`, () => {
   it.each(fixture.cases.filter((c) => !c.op.startsWith('_')).map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const grad = c.upstream !== undefined;
-    const args = c.inputs.map((p) => argOf(p, grad));
-    const got = OPS[c.op]!(args, c.kw);
-    expect(got.dtype.name, `${c.name}: dtype`).toBe(c.out.dtype);
-    expect(got.shape, `${c.name}: shape`).toEqual(c.out.shape);
-    const [vBound, gBound] = ULPS[c.op]!;
-    const v = (SCALED_VALUES.has(c.op) ? scaledDistance : ulpDistance)(got, c.out);
-    expect(v, `${c.name}: values ${v} ulps`).toBeLessThanOrEqual(vBound);
-    let g = 0;
-    if (grad) {
-      got.backward(decode(c.upstream!));
-      c.grads!.forEach((w, i) => {
-        const x = args[i];
-        if (w === null || !(x instanceof T.Tensor)) return;
-        expect(x.grad, `${c.name}: grad of input ${i}`).not.toBeNull();
-        g = Math.max(g, (SCALED_GRADS.has(c.op) ? scaledDistance : ulpDistance)(x.grad!, w));
-      });
-      expect(g, `${c.name}: gradients ${g} ulps`).toBeLessThanOrEqual(gBound);
-    }
+    const [v, g] = replayCase(c, OPS[c.op]!, { ulps: ULPS[c.op]!, scaledValues: SCALED_VALUES.has(c.op), scaledGrads: SCALED_GRADS.has(c.op) });
     measured.push(`${c.name}: values ${v}, grads ${g}`);
   });
   it('reports the measured distances', () => {

@@ -136,6 +136,15 @@ const U: Record<UnaryKind, URow> = {
   tan: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.tan(a[ai + i]!); },
   expm1: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.expm1(a[ai + i]!); },
   log2: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.log2(a[ai + i]!); },
+  // the inverse and hyperbolic functions likewise (PyTorch's float32: SLEEF's u10 or libm's float versions, within 1 ulp)
+  asin: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.asin(a[ai + i]!); },
+  acos: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.acos(a[ai + i]!); },
+  atan: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.atan(a[ai + i]!); },
+  sinh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.sinh(a[ai + i]!); },
+  cosh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.cosh(a[ai + i]!); },
+  asinh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.asinh(a[ai + i]!); },
+  acosh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.acosh(a[ai + i]!); },
+  atanh: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.atanh(a[ai + i]!); },
   // The roundings to an integer are exact in any precision.
   floor: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.floor(a[ai + i]!); },
   ceil: (o, oi, a, ai, n) => { for (let i = 0; i < n; i++) o[oi + i] = Math.ceil(a[ai + i]!); },

@@ -9,7 +9,8 @@
 export type UnaryKind =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh'
   | 'erf' | 'gelu' | 'geluTanh' | 'silu' | 'reciprocal' | 'square' | 'isfinite'
-  | 'sin' | 'cos' | 'tan' | 'expm1' | 'log2' | 'floor' | 'ceil' | 'round' | 'trunc';
+  | 'sin' | 'cos' | 'tan' | 'expm1' | 'log2' | 'floor' | 'ceil' | 'round' | 'trunc'
+  | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh';
 
 export type BinaryKind =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow'

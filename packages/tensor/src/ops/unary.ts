@@ -161,6 +161,82 @@ export const round = unaryOp('round', (g) => zerosLike(g), 'none');
 /** Rounds toward zero (integer dtypes unchanged; gradient zero). @example `trunc(tensor([-1.5])) // tensor([-1.])` */
 export const trunc = unaryOp('trunc', (g) => zerosLike(g), 'none');
 
+// The inverse and hyperbolic functions: each computed in double and rounded once to the dtype
+// (integer and bool inputs give float32); their gradients are PyTorch 1.13's formulas
+// (tools/autograd/derivatives.yaml), op for op, so they round as PyTorch's do.
+/**
+ * Arcsine, in `[-π/2, π/2]` (NaN outside `[-1, 1]`); gradient `g · rsqrt(1 - x²)` (`-x·x + 1`, as PyTorch's).
+ * @example
+ * ```ts
+ * import { asin, tensor } from '@tensile/tensor';
+ * asin(tensor([0, 1])); // tensor([0.0000, 1.5708])
+ * ```
+ */
+export const asin = unaryOp('asin', (g, x) => mul(g, rsqrt(add(mul(neg(x), x), 1))));
+/**
+ * Arccosine, in `[0, π]` (NaN outside `[-1, 1]`); gradient `g · -rsqrt(1 - x²)`.
+ * @example
+ * ```ts
+ * import { acos, tensor } from '@tensile/tensor';
+ * acos(tensor([1, 0])); // tensor([0.0000, 1.5708])
+ * ```
+ */
+export const acos = unaryOp('acos', (g, x) => mul(g, neg(rsqrt(add(mul(neg(x), x), 1)))));
+/**
+ * Arctangent, in `(-π/2, π/2)`; gradient `g / (x² + 1)`.
+ * @example
+ * ```ts
+ * import { atan, tensor } from '@tensile/tensor';
+ * atan(tensor([1])); // tensor([0.7854])
+ * ```
+ */
+export const atan = unaryOp('atan', (g, x) => div(g, add(mul(x, x), 1)));
+/**
+ * Hyperbolic sine; gradient `g · cosh(x)`.
+ * @example
+ * ```ts
+ * import { sinh, tensor } from '@tensile/tensor';
+ * sinh(tensor([0, 1])); // tensor([0.0000, 1.1752])
+ * ```
+ */
+export const sinh = unaryOp('sinh', (g, x) => mul(g, cosh(x)));
+/**
+ * Hyperbolic cosine; gradient `g · sinh(x)`.
+ * @example
+ * ```ts
+ * import { cosh, tensor } from '@tensile/tensor';
+ * cosh(tensor([0, 1])); // tensor([1.0000, 1.5431])
+ * ```
+ */
+export const cosh = unaryOp('cosh', (g, x) => mul(g, sinh(x)));
+/**
+ * Inverse hyperbolic sine; gradient `g · rsqrt(x² + 1)`.
+ * @example
+ * ```ts
+ * import { asinh, tensor } from '@tensile/tensor';
+ * asinh(tensor([1])); // tensor([0.8814])
+ * ```
+ */
+export const asinh = unaryOp('asinh', (g, x) => mul(g, rsqrt(add(mul(x, x), 1))));
+/**
+ * Inverse hyperbolic cosine (NaN below 1); gradient `g · rsqrt(x² - 1)` (infinite at 1).
+ * @example
+ * ```ts
+ * import { acosh, tensor } from '@tensile/tensor';
+ * acosh(tensor([1, 2])); // tensor([0.0000, 1.3170])
+ * ```
+ */
+export const acosh = unaryOp('acosh', (g, x) => mul(g, rsqrt(sub(mul(x, x), 1))));
+/**
+ * Inverse hyperbolic tangent (±inf at ±1, NaN beyond); gradient `g / (1 - x²)`.
+ * @example
+ * ```ts
+ * import { atanh, tensor } from '@tensile/tensor';
+ * atanh(tensor([0.5])); // tensor([0.5493])
+ * ```
+ */
+export const atanh = unaryOp('atanh', (g, x) => div(g, sub(1, mul(x, x))));
+
 /**
  * `1 / sqrt(x)`: PyTorch's two roundings (the square root, then its reciprocal, each in the
  * dtype), so float32 results are PyTorch's bit for bit. Gradient `-0.5 · g · y³`, as PyTorch's.

@@ -73,3 +73,51 @@ export function scaledDistance(got: T.Tensor, want: Packed): number {
   w.forEach((b, i) => { worst = Math.max(worst, Math.abs(g[i]! - b) / scale); });
   return Math.ceil(worst);
 }
+
+/** One case of a fixture written by ops_common.Recorder (single output). */
+export interface FixtureCase {
+  op: string; name: string; kw: Record<string, unknown>;
+  inputs: (Packed | { number: Value } | { list: unknown })[];
+  out: Packed; upstream?: Packed; grads?: (Packed | null)[];
+}
+/** What an op of a replay table takes: tensors, numbers, or lists (shapes, dims). */
+export type FixtureArg = T.Tensor | number | number[];
+
+/** A recorded input as an argument: floating tensors require grad when the case has gradients. */
+export function fixtureArg(p: FixtureCase['inputs'][number], grad: boolean): FixtureArg {
+  if ('number' in p) return num(p.number);
+  if ('list' in p) return p.list as number[];
+  const x = decode(p);
+  return x.dtype.isFloatingPoint && grad ? x.requiresGrad_() : x;
+}
+
+/** How a replay measures one op: bounds `[values, gradients]` and whether each is in scaled ulps. */
+export interface ReplayBounds { ulps: [number, number]; scaledValues?: boolean; scaledGrads?: boolean }
+
+/**
+ * Runs `run` on a case's inputs and checks the output's dtype, shape and values and (from the
+ * recorded upstream gradient) each floating input's gradient within `bounds`; returns the
+ * measured distances as `[values, gradients]`.
+ */
+export function replayCase(c: FixtureCase, run: (args: FixtureArg[], kw: Record<string, unknown>) => T.Tensor, bounds: ReplayBounds): [number, number] {
+  const grad = c.upstream !== undefined;
+  const args = c.inputs.map((p) => fixtureArg(p, grad));
+  const got = run(args, c.kw);
+  expect(got.dtype.name, `${c.name}: dtype`).toBe(c.out.dtype);
+  expect(got.shape, `${c.name}: shape`).toEqual(c.out.shape);
+  const [vBound, gBound] = bounds.ulps;
+  const v = (bounds.scaledValues ? scaledDistance : ulpDistance)(got, c.out);
+  expect(v, `${c.name}: values ${v} ulps`).toBeLessThanOrEqual(vBound);
+  let g = 0;
+  if (grad) {
+    got.backward(decode(c.upstream!));
+    c.grads!.forEach((w, i) => {
+      const x = args[i];
+      if (w === null || !(x instanceof T.Tensor)) return;
+      expect(x.grad, `${c.name}: grad of input ${i}`).not.toBeNull();
+      g = Math.max(g, (bounds.scaledGrads ? scaledDistance : ulpDistance)(x.grad!, w));
+    });
+    expect(g, `${c.name}: gradients ${g} ulps`).toBeLessThanOrEqual(gBound);
+  }
+  return [v, g];
+}

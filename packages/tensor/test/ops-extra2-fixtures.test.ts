@@ -1,0 +1,59 @@
+/**
+ * Replays scripts/fixtures/ops_extra2_fixtures.py (PyTorch 1.13 CPU): asin, acos, atan, sinh,
+ * cosh, asinh, acosh, atanh (and the arcsin-style aliases) at ±0, ±1 and their neighbours, out
+ * of their domains, at subnormals, overflow, ±inf and NaN, in float32 and float64, and from
+ * integer and bool inputs (float32) — each output's dtype, shape and values and, from random
+ * upstream gradients, each floating input's gradient.
+ *
+ * Integer results exact; floating ones within `ULPS[op]` units in the last place of PyTorch's
+ * (0: bit for bit), measured. The trigonometric values are computed in double and rounded once
+ * (the correctly rounded float32 but for rare double roundings), where PyTorch's float32
+ * kernels take SLEEF's 1-ulp functions (asin, acos, atan, sinh, cosh) or libm's float ones
+ * (asinh, acosh, atanh), and its float64 SLEEF's or glibc's against V8's fdlibm ports: 1 ulp
+ * apart at some inputs either way. Their gradients are PyTorch's formulas op for op, so they
+ * differ only where a value they are built from (sinh's cosh, cosh's sinh) does.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as T from '@tensile/tensor';
+import { replayCase, type FixtureArg, type FixtureCase, type ReplayBounds } from './helpers/op-fixtures.js';
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops-extra2.json', import.meta.url), 'utf8')) as { torch: string; cases: FixtureCase[] };
+
+type Kw = Record<string, unknown>;
+const t = (a: FixtureArg | undefined): T.Tensor => a as T.Tensor;
+
+const OPS: Record<string, (a: FixtureArg[], kw: Kw) => T.Tensor> = {
+  // the functions, the methods and the aliases, alternating
+  asin: ([x]) => T.asin(t(x)),
+  acos: ([x]) => t(x).acos(),
+  atan: ([x]) => T.atan(t(x)),
+  sinh: ([x]) => t(x).sinh(),
+  cosh: ([x]) => T.cosh(t(x)),
+  asinh: ([x]) => t(x).asinh(),
+  acosh: ([x]) => T.acosh(t(x)),
+  atanh: ([x]) => t(x).atanh(),
+  arcsin: ([x]) => T.arcsin(t(x)),
+  arctanh: ([x]) => t(x).arctanh(),
+};
+
+/** The largest distance allowed, in ulps: [values, gradients] (measured; see the file's comment). */
+const BOUNDS: Record<string, ReplayBounds> = {
+  asin: { ulps: [1, 0] }, acos: { ulps: [1, 0] }, atan: { ulps: [1, 0] }, asinh: { ulps: [1, 0] }, acosh: { ulps: [1, 0] },
+  atanh: { ulps: [1, 0] }, arcsin: { ulps: [1, 0] }, arctanh: { ulps: [1, 0] },
+  // the gradient is the other function's value times g: its 1 ulp, then the product's rounding
+  sinh: { ulps: [1, 2] }, cosh: { ulps: [1, 2] },
+};
+
+const measured: string[] = [];
+
+describe(`inverse trigonometric and hyperbolic functions against PyTorch ${fixture.torch}`, () => {
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const [v, g] = replayCase(c, OPS[c.op]!, BOUNDS[c.op]!);
+    measured.push(`${c.name}: values ${v}, grads ${g}`);
+  });
+  it('reports the measured distances', () => {
+    if (typeof process !== 'undefined' && process.env.OPS_EXTRA_ULPS) console.log(measured.join('\n'));
+    expect(measured.length).toBe(fixture.cases.length);
+  });
+});
