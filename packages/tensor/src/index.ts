@@ -54,7 +54,10 @@ export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,
   gather, indexSelect, cat, stack,
 } from './ops/movement.js';
-export { matmul, bmm, addmm, baddbmm, type AddProductOptions } from './ops/matmul.js';
+export { matmul, bmm, addmm, baddbmm, mm, mv, dot, type AddProductOptions } from './ops/matmul.js';
+export { diag, diagonal, trace } from './ops/diagonal.js';
+export { clampMin, clampMax, swapaxes, swapaxes as swapdims, concat, concat as concatenate } from './ops/aliases.js';
+export { softmax, logSoftmax } from './ops/nn/activation.js';
 export { norm, type NormArgs, type NormOptions, type NormOrd, type VectorNormArgs, type VectorNormOptions } from './ops/norm.js';
 export * as linalg from './ops/linalg.js';
 export { einsum } from './ops/einsum.js';

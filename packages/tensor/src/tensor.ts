@@ -14,7 +14,8 @@ import * as I from './ops/inplace.js';
 import * as S from './ops/sort.js';
 import * as L from './ops/logical.js';
 import * as X from './ops/indexing.js';
-import { addmm, baddbmm, matmul, outer, type AddProductOptions } from './ops/matmul.js';
+import { addmm, baddbmm, bmm, dot, matmul, mm, mv, outer, type AddProductOptions } from './ops/matmul.js';
+import * as D from './ops/diagonal.js';
 import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
@@ -140,6 +141,14 @@ export class Tensor {
   /** Number of elements. */
   numel(): number {
     return numel(this.shape);
+  }
+  /** Number of elements (PyTorch's `nelement`, the same as `numel`). */
+  nelement(): number {
+    return numel(this.shape);
+  }
+  /** The number of dims (PyTorch's `ndimension`, the same as `ndim`). */
+  ndimension(): number {
+    return this.shape.length;
   }
   /** Size of one dim (negative dims count from the end), or the whole shape. */
   size(): readonly number[];
@@ -520,13 +529,36 @@ export class Tensor {
   equal(other: Tensor): boolean { return L.equal(this, other); }
   /** `clamp` (PyTorch's alias). */
   clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  /** `clamp(min)` (PyTorch's `clamp_min`). */
+  clampMin(min: number): Tensor { return U.clamp(this, min, null); }
+  /** `clamp(null, max)` (PyTorch's `clamp_max`). */
+  clampMax(max: number): Tensor { return U.clamp(this, null, max); }
+  /** `where(condition, this, other)`: this tensor's elements where `condition` holds, else `other`'s. */
+  where(condition: Tensor, other: TensorLike): Tensor { return B.where(condition, this, other); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
   /** Matrix product of two 2-d tensors (PyTorch's `mm`; no broadcasting). */
-  mm(other: Tensor): Tensor {
-    if (!(other instanceof Tensor)) throw new TypeError(`mm: mat2 must be a Tensor, got ${typeof other}`);
-    if (this.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got shape ${fmt(this.shape)}`);
-    if (other.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got shape ${fmt(other.shape)}`);
-    return matmul(this, other);
+  mm(other: Tensor): Tensor { return mm(this, other); }
+  /** Batched matrix product of 3-d tensors (see `bmm`). */
+  bmm(other: Tensor): Tensor { return bmm(this, other); }
+  /** Matrix times vector (see `mv`). */
+  mv(vec: Tensor): Tensor { return mv(this, vec); }
+  /** Inner product of two 1-d tensors (see `dot`). */
+  dot(other: Tensor): Tensor { return dot(this, other); }
+  /** A diagonal as a view (see `diagonal`). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return D.diagonal(this, offset, dim1, dim2); }
+  /** A vector on a diagonal, or a matrix's diagonal (see `diag`). */
+  diag(diagonal = 0): Tensor { return D.diag(this, diagonal); }
+  /** Sum of the main diagonal (see `trace`). */
+  trace(): Tensor { return D.trace(this); }
+  /**
+   * This tensor with its dims reversed (a view): a matrix's transpose. PyTorch deprecates it on
+   * other than 2 dims; `mT` transposes the last two.
+   */
+  get T(): Tensor { return M.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  /** The last two dims swapped (a view): a batch of matrices transposed. PyTorch's `mT`. */
+  get mT(): Tensor {
+    if (this.ndim < 2) throw new ShapeError(`mT: tensor.mT is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
+    return M.transpose(this, -2, -1);
   }
   softmax(dim: number): Tensor { return softmaxOp(this, dim); }
   logSoftmax(dim: number): Tensor { return logSoftmaxOp(this, dim); }
@@ -582,6 +614,14 @@ export class Tensor {
   expandAs(other: Tensor): Tensor { return M.expand(this, other.shape); }
   /** `view(other.shape)`. */
   viewAs(other: Tensor): Tensor { return M.view(this, other.shape); }
+  /** `reshape(other.shape)`. */
+  reshapeAs(other: Tensor): Tensor { return M.reshape(this, other.shape); }
+  /** `to(other.dtype)` (PyTorch's `type_as`). */
+  typeAs(other: Tensor): Tensor { return this.to(other.dtype); }
+  /** `transpose(dim0, dim1)` (PyTorch's `swapaxes`). */
+  swapaxes(dim0: number, dim1: number): Tensor { return M.transpose(this, dim0, dim1); }
+  /** `transpose(dim0, dim1)` (PyTorch's `swapdims`). */
+  swapdims(dim0: number, dim1: number): Tensor { return M.transpose(this, dim0, dim1); }
   squeeze(dim?: number): Tensor { return M.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return M.unsqueeze(this, dim); }
   flatten(startDim = 0, endDim = -1): Tensor { return M.flatten(this, startDim, endDim); }

@@ -139,6 +139,62 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return mul(a.reshape(a.shape[0]!, 1), b);
 }
 
+/**
+ * Matrix product of two 2-D tensors, without broadcasting: PyTorch's `torch.mm`.
+ *
+ * @example
+ * ```ts
+ * import { mm, ones } from '@tensile/tensor';
+ * mm(ones([2, 3]), ones([3, 4])).shape; // [2, 4]
+ * ```
+ */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  expectTensor('mm', 'input', a);
+  expectTensor('mm', 'mat2', b);
+  if (a.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got shape ${fmt(a.shape)}`);
+  if (b.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got shape ${fmt(b.shape)}`);
+  if (a.shape[1] !== b.shape[0]) throw new ShapeError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape.join('x')} and ${b.shape.join('x')})`);
+  return matmul(a, b);
+}
+
+/**
+ * Product of a matrix `[n, m]` and a vector `[m]`, a vector `[n]`: PyTorch's `torch.mv`.
+ *
+ * @example
+ * ```ts
+ * import { mv, ones, tensor } from '@tensile/tensor';
+ * mv(ones([2, 3]), tensor([1, 2, 3])); // tensor([6., 6.])
+ * ```
+ */
+export function mv(a: Tensor, v: Tensor): Tensor {
+  expectTensor('mv', 'input', a);
+  expectTensor('mv', 'vec', v);
+  if (a.ndim !== 2 || v.ndim !== 1) throw new ShapeError(`mv: expected a matrix and a vector, got shapes ${fmt(a.shape)} and ${fmt(v.shape)}`);
+  if (a.shape[1] !== v.shape[0]) throw new ShapeError(`mv: size mismatch, got ${fmt(a.shape)} @ ${fmt(v.shape)}`);
+  return matmul(a, v);
+}
+
+/**
+ * Inner product of two 1-D tensors of one dtype and length, a 0-d tensor: PyTorch's
+ * `torch.dot` (no broadcasting, no type promotion).
+ *
+ * @example
+ * ```ts
+ * import { dot, tensor } from '@tensile/tensor';
+ * dot(tensor([1, 2]), tensor([3, 4])); // tensor(11.)
+ * ```
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  expectTensor('dot', 'input', a);
+  expectTensor('dot', 'other', b);
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new ShapeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  if (a.dtype !== b.dtype) throw new TypeError(`dot: expected both vectors to have same dtype, but found ${a.dtype.name} and ${b.dtype.name}`);
+  return matmul(a, b);
+}
+
 /** PyTorch's keyword-only scalars of `addmm`, `baddbmm`, `addmv`, ...: `beta * input + alpha * product`. */
 export interface AddProductOptions {
   beta?: number;
