@@ -42,6 +42,7 @@ export { any, all, cumsum, cumprod, nonzero, type CumulativeOptions } from './op
 export { at, setAt, indexPut_, scatter, scatterAdd, indexAdd, scatter_, scatterAdd_, indexAdd_, type IndexItem, type ScatterOptions, type IndexAddOptions } from './ops/indexing.js';
 export { sort, argsort, topk, kthvalue, median, mode, type SortArgs, type SortOptions, type TopkArgs, type TopkOptions, type OrderStatArgs } from './ops/sort.js';
 export { tril, triu, flip, roll, repeat, split, chunk, unbind, repeatInterleave, type RepeatInterleaveOptions } from './ops/movement.js';
+export { atleast1d, atleast2d, atleast3d, vstack, vstack as rowStack, hstack, dstack, columnStack, meshgrid, type MeshgridOptions } from './ops/stacking.js';
 export { multinomial, type MultinomialOptions } from './ops/sampling.js';
 export { outer } from './ops/matmul.js';
 export { randnLike, randLike, randintLike, type SampleOptions } from './ops/creation.js';

@@ -3,7 +3,10 @@
  * cosh, asinh, acosh, atanh (and the arcsin-style aliases) at ±0, ±1 and their neighbours, out
  * of their domains, at subnormals, overflow, ±inf and NaN, in float32 and float64, and from
  * integer and bool inputs (float32) — each output's dtype, shape and values and, from random
- * upstream gradients, each floating input's gradient.
+ * upstream gradients, each floating input's gradient; vstack (rowStack), hstack, dstack,
+ * columnStack over every rank they take and mixed dtypes, and meshgrid ('ij', 'xy', the default;
+ * its grids stacked into one tensor): values bit for bit (copies and views), gradients too but
+ * meshgrid's over three tensors (see BOUNDS).
  *
  * Integer results exact; floating ones within `ULPS[op]` units in the last place of PyTorch's
  * (0: bit for bit), measured. The trigonometric values are computed in double and rounded once
@@ -35,6 +38,14 @@ const OPS: Record<string, (a: FixtureArg[], kw: Kw) => T.Tensor> = {
   atanh: ([x]) => t(x).atanh(),
   arcsin: ([x]) => T.arcsin(t(x)),
   arctanh: ([x]) => t(x).arctanh(),
+  vstack: (a) => T.vstack(a as T.Tensor[]),
+  rowStack: (a) => T.rowStack(a as T.Tensor[]),
+  hstack: (a) => T.hstack(a as T.Tensor[]),
+  dstack: (a) => T.dstack(a as T.Tensor[]),
+  columnStack: (a) => T.columnStack(a as T.Tensor[]),
+  // the tensors as arguments with the options, or as one array without (the default 'ij'), by case
+  meshgrid: (a, kw) => T.stack(kw.indexing === undefined ? T.meshgrid(a as T.Tensor[]) : T.meshgrid(...(a as T.Tensor[]), { indexing: kw.indexing as 'ij' | 'xy' })),
+  atleast3d: ([x]) => T.atleast3d(t(x)),
 };
 
 /** The largest distance allowed, in ulps: [values, gradients] (measured; see the file's comment). */
@@ -43,11 +54,16 @@ const BOUNDS: Record<string, ReplayBounds> = {
   atanh: { ulps: [1, 0] }, arcsin: { ulps: [1, 0] }, arctanh: { ulps: [1, 0] },
   // the gradient is the other function's value times g: its 1 ulp, then the product's rounding
   sinh: { ulps: [1, 2] }, cosh: { ulps: [1, 2] },
+  vstack: { ulps: [0, 0] }, rowStack: { ulps: [0, 0] }, hstack: { ulps: [0, 0] }, dstack: { ulps: [0, 0] },
+  columnStack: { ulps: [0, 0] }, atleast3d: { ulps: [0, 0] },
+  // a grid's gradient sums the upstream over the other dims: over two of them (three tensors)
+  // in another order than PyTorch's reduction, so within ulps of the largest gradient
+  meshgrid: { ulps: [0, 2], scaledGrads: true },
 };
 
 const measured: string[] = [];
 
-describe(`inverse trigonometric and hyperbolic functions against PyTorch ${fixture.torch}`, () => {
+describe(`inverse trigonometric and hyperbolic functions, stacking helpers against PyTorch ${fixture.torch}`, () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const [v, g] = replayCase(c, OPS[c.op]!, BOUNDS[c.op]!);
     measured.push(`${c.name}: values ${v}, grads ${g}`);

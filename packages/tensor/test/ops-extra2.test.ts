@@ -4,7 +4,7 @@
  * the recorded backward), and every refusal from a table (the op, the argument and the value;
  * PyTorch 1.13's words where it has a message), with nothing changed.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as T from '@tensile/tensor';
 import { gradcheck } from './helpers/gradcheck.js';
 
@@ -84,12 +84,81 @@ describe('inverse trigonometric and hyperbolic functions', () => {
   });
 });
 
+describe('stacking helpers', () => {
+  it('atleast1d/2d/3d reshape as PyTorch, return a tensor that has the dims itself, and take arrays or several tensors', () => {
+    const s = tensor(5), v = tensor([1, 2, 3]), m = T.zeros([2, 3]), c = T.zeros([2, 3, 4]);
+    expect([T.atleast1d(s).shape, T.atleast2d(s).shape, T.atleast3d(s).shape]).toEqual([[1], [1, 1], [1, 1, 1]]);
+    expect([T.atleast2d(v).shape, T.atleast3d(v).shape, T.atleast3d(m).shape]).toEqual([[1, 3], [1, 3, 1], [2, 3, 1]]);
+    // torch.atleast_1d(x) is x when x has the dims
+    expect(T.atleast1d(v)).toBe(v);
+    expect(T.atleast2d(m)).toBe(m);
+    expect(T.atleast3d(c)).toBe(c);
+    expect(T.atleast1d(s, v).map((t) => t.shape)).toEqual([[1], [3]]);
+    expect(T.atleast2d([v]).map((t) => t.shape)).toEqual([[1, 3]]);
+    expect(T.atleast3d([])).toEqual([]);
+    // views: a write through the result reaches the input
+    const w = tensor([1, 2]);
+    T.atleast3d(w).setAt('0, 1, 0', 7);
+    expect(w.tolist()).toEqual([1, 7]);
+  });
+  it('vstack, hstack, dstack and columnStack give PyTorch\'s shapes and promote as cat', () => {
+    expect(T.vstack([tensor([1, 2]), tensor([[3, 4], [5, 6]])]).tolist()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(T.hstack([tensor([[1], [2]]), tensor([[3], [4]])]).tolist()).toEqual([[1, 3], [2, 4]]);
+    expect(T.hstack([tensor(1), tensor([2, 3])]).tolist()).toEqual([1, 2, 3]);
+    expect(T.dstack([tensor([[1, 2]]), tensor([[3, 4]])]).tolist()).toEqual([[[1, 3], [2, 4]]]);
+    expect(T.columnStack([tensor([1, 2]), tensor([[3, 4], [5, 6]]), tensor([7, 8])]).tolist()).toEqual([[1, 3, 4, 7], [2, 5, 6, 8]]);
+    expect(T.vstack([tensor([1n, 2n]), tensor([0.5, 1], { dtype: float64 })]).dtype).toBe(float64);
+    expect(T.rowStack).toBe(T.vstack);
+    const a = tensor([1, 2], { requiresGrad: true }), b = tensor([[3, 4]], { requiresGrad: true });
+    T.vstack([a, b]).mul(tensor([[1, 2], [3, 4]])).sum().backward();
+    expect([a.grad!.tolist(), b.grad!.tolist()]).toEqual([[1, 2], [[3, 4]]]);
+  });
+  it('meshgrid builds expanded views, \'ij\' by default with PyTorch 1.13\'s warning once, \'xy\' with the first two dims swapped', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const x = tensor([1, 2, 3]), y = tensor([4, 5]);
+      const [gx, gy] = T.meshgrid(x, y);
+      const again = T.meshgrid([x, y]);
+      // TORCH_WARN_ONCE: at most one warning in the process (another test may have had it)
+      expect(warn.mock.calls.length).toBeLessThanOrEqual(1);
+      for (const call of warn.mock.calls) expect(call[0]).toBe('torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.');
+      expect(gx!.tolist()).toEqual([[1, 1], [2, 2], [3, 3]]);
+      expect(gy!.tolist()).toEqual([[4, 5], [4, 5], [4, 5]]);
+      expect(again[1]!.tolist()).toEqual(gy!.tolist());
+      expect(gx!.strides).toEqual([1, 0]); // a view of x, expanded
+      const [hx, hy] = T.meshgrid(x, y, { indexing: 'xy' });
+      expect(hx!.tolist()).toEqual([[1, 2, 3], [1, 2, 3]]);
+      expect(hy!.tolist()).toEqual([[4, 4, 4], [5, 5, 5]]);
+      expect(T.meshgrid([x, y, tensor(0)], { indexing: 'xy' }).map((g) => g.shape)).toEqual([[2, 3, 1], [2, 3, 1], [2, 3, 1]]);
+      expect(T.meshgrid(x, { indexing: 'ij' })[0]!.tolist()).toEqual([1, 2, 3]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe('refusals name the op and the value, and change nothing', () => {
   const x = tensor([1, -2, 3]);
   const rows: [string, () => unknown, RegExp][] = [
     ['asin of a number', () => T.asin(0.5 as unknown as T.Tensor), /^asin: input must be a Tensor, got number 0\.5$/],
     ['acosh of an array', () => T.acosh([2] as unknown as T.Tensor), /^acosh: input must be a Tensor, got /],
     ['arctanh of null', () => T.arctanh(null as unknown as T.Tensor), /^atanh: input must be a Tensor, got null$/],
+    ['vstack of nothing', () => T.vstack([]), /^vstack: vstack expects a non-empty TensorList$/],
+    ['hstack of nothing', () => T.hstack([]), /^hstack: hstack expects a non-empty TensorList$/],
+    ['dstack of nothing', () => T.dstack([]), /^dstack: dstack expects a non-empty TensorList$/],
+    ['columnStack of nothing', () => T.columnStack([]), /^columnStack: column_stack expects a non-empty TensorList$/],
+    ['vstack of a tensor, not an array', () => T.vstack(x as unknown as T.Tensor[]), /^vstack: tensors must be an array of Tensors, got Tensor$/],
+    ['vstack of a number in the array', () => T.vstack([x, 1 as unknown as T.Tensor]), /^vstack: tensors\[1\] must be a Tensor, got number 1$/],
+    ['vstack of rows of two lengths', () => T.vstack([T.zeros([2, 3]), T.zeros([2, 4])]), /^vstack: Sizes of tensors must match except in dimension 0\. Expected size 3 but got size 4 for tensor number 1 in the list\.$/],
+    ['hstack of two heights', () => T.hstack([T.zeros([2, 3]), T.zeros([3, 4])]), /^hstack: Sizes of tensors must match except in dimension 1\. Expected size 2 but got size 3 for tensor number 1 in the list\.$/],
+    ['hstack of 2-d and 3-d', () => T.hstack([T.zeros([2, 3]), T.zeros([2, 3, 4])]), /^hstack: Tensors must have same number of dimensions: got 2 and 3$/],
+    ['atleast2d of a number', () => T.atleast2d(3 as unknown as T.Tensor), /^atleast2d: input must be a Tensor, got number 3$/],
+    ['atleast1d of a number in the array', () => T.atleast1d([x, 3 as unknown as T.Tensor]), /^atleast1d: tensors\[1\] must be a Tensor, got number 3$/],
+    ['meshgrid of nothing', () => T.meshgrid({ indexing: 'ij' }), /^meshgrid: meshgrid expects a non-empty TensorList$/],
+    ['meshgrid of a matrix', () => T.meshgrid(x, T.zeros([2, 2]), { indexing: 'ij' }), /^meshgrid: Expected 0D or 1D tensor in the tensor list but got: a 2-d tensor of shape \[2,2\] \(tensors\[1\]\)$/],
+    ['meshgrid of two dtypes', () => T.meshgrid(x, x.double(), { indexing: 'ij' }), /^meshgrid: meshgrid expects all tensors to have the same dtype \(tensors\[0\] is float32, tensors\[1\] float64\)$/],
+    ['meshgrid indexing ab', () => T.meshgrid(x, { indexing: 'ab' as 'ij' }), /^meshgrid: indexing must be one of "xy" or "ij", but received: ab$/],
+    ['meshgrid with an unknown option', () => T.meshgrid(x, { sparse: true } as T.MeshgridOptions), /^meshgrid: /],
   ];
   it.each(rows)('%s', (_, fn, message) => {
     const before = x.tolist();
