@@ -12,11 +12,11 @@
 export { Module, Parameter, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type ForwardPreHook, type ForwardHook, type HookOptions } from './module.js';
 export {
   Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, Identity, Flatten, Sequential,
-  type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions,
+  type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions, type MaxPool2dModuleOptions,
 } from './layers.js';
 export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './container.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
-export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d } from './pooling.js';
+export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, MaxUnpool2d, MaxUnpool1d, type MaxPool1dModuleOptions } from './pooling.js';
 export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU } from './activation.js';
 export {
   BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,

@@ -238,63 +238,66 @@ export class Conv1d extends Module {
   }
 }
 
-/** `nn.MaxPool2d`'s options: `F.maxPool2d`'s, `stride` also null (the kernel size), and PyTorch's `dilation` (1 only) and `returnIndices` (false only). */
-export interface MaxPool2dModuleOptions extends Omit<F.MaxPool2dOptions, 'stride'> {
+/** `nn.MaxPool2d`'s options: `F.maxPool2d`'s, `stride` also null (the kernel size). */
+export interface MaxPool2dModuleOptions<R extends boolean = boolean> extends Omit<F.MaxPool2dOptions, 'stride' | 'returnIndices'> {
   stride?: Pair | null;
-  dilation?: Pair;
-  returnIndices?: boolean;
+  /** `forward` also returns the argmax indices (`[values, indices]`), for `nn.MaxUnpool2d`. */
+  returnIndices?: R;
 }
 
 /**
- * 2-D max pooling (stride defaults to the kernel size).
+ * 2-D max pooling (stride defaults to the kernel size). With `returnIndices`, `call` returns
+ * `[values, indices]` (typed so when `returnIndices` is the literal `true`).
  *
  * @example
  * ```ts
  * import { nn, randn } from '@tensile/tensor';
  * new nn.MaxPool2d(2).call(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ * const [values, indices] = new nn.MaxPool2d(2, { returnIndices: true }).call(randn([1, 3, 8, 8]));
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<R extends boolean = false> extends Module {
   readonly kernelSize: number | readonly [number, number];
   readonly stride: number | readonly [number, number];
   readonly padding: number | readonly [number, number];
+  readonly dilation: number | readonly [number, number];
+  readonly returnIndices: R;
   readonly ceilMode: boolean;
 
   /**
    * PyTorch's order: `(kernelSize, stride, padding, dilation, returnIndices, ceilMode)`, then an
-   * options bag; `stride` null means the kernel size. Only `dilation` 1 and `returnIndices` false
-   * are supported.
+   * options bag; `stride` null means the kernel size.
    */
-  constructor(kernelSize: number | readonly [number, number], ...rest: Positional<[stride: Pair | null, padding: Pair, dilation: 1, returnIndices: false, ceilMode: boolean], MaxPool2dModuleOptions>) {
+  constructor(kernelSize: number | readonly [number, number], ...rest: Positional<[stride: Pair | null, padding: Pair, dilation: Pair, returnIndices: R, ceilMode: boolean], MaxPool2dModuleOptions<R>>) {
     super();
     const folded = foldPositional('MaxPool2d', rest, [
       { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer, a tuple of them or null' },
       intOrTuple('padding'), intOrTuple('dilation'), bool('returnIndices'), bool('ceilMode'),
     ]);
-    const options = checkOptions('MaxPool2d', folded as MaxPool2dModuleOptions, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
-    if (options.dilation !== undefined && options.dilation !== 1 && !(Array.isArray(options.dilation) && options.dilation[0] === 1 && options.dilation[1] === 1)) {
-      throw new RangeError(`MaxPool2d: only dilation 1 is supported, got ${String(options.dilation)}`);
-    }
-    if (options.returnIndices !== undefined && options.returnIndices !== false) throw new RangeError(`MaxPool2d: returnIndices=true is not supported, got ${String(options.returnIndices)}`);
+    const options = checkOptions('MaxPool2d', folded as MaxPool2dModuleOptions<R>, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
+    if (options.returnIndices !== undefined && typeof options.returnIndices !== 'boolean') throw new TypeError(`MaxPool2d: returnIndices must be a boolean, got ${String(options.returnIndices)}`);
     if (options.ceilMode !== undefined && typeof options.ceilMode !== 'boolean') throw new TypeError(`MaxPool2d: ceilMode must be a boolean, got ${String(options.ceilMode)}`);
     this.ceilMode = options.ceilMode ?? false;
+    this.returnIndices = (options.returnIndices ?? false) as R;
     const k = checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
     const p = checkPair('MaxPool2d', 'padding', options.padding ?? 0, 0);
     checkPair('MaxPool2d', 'stride', options.stride ?? kernelSize, 1);
+    checkPair('MaxPool2d', 'dilation', options.dilation ?? 1, 1);
     const stride = options.stride ?? kernelSize;
     if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`MaxPool2d: padding [${p}] should be at most half of the kernel size [${k}]`);
     this.kernelSize = kernelSize;
     this.stride = stride;
     this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
   }
 
-  forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode });
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices }) as R extends true ? [Tensor, Tensor] : Tensor;
   }
 
   protected override extraRepr(): string {
     const r = (v: number | readonly [number, number]): string => (typeof v === 'number' ? String(v) : pyPair(v));
-    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=1, ceil_mode=${pyBool(this.ceilMode)}`;
+    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=${r(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 

@@ -77,8 +77,15 @@ export class AdaptiveAvgPool2d extends Module {
 /** A 1-d size as PyTorch prints a `_single` one: `(3,)`. */
 const single = (v: number | readonly [number]): number => (typeof v === 'number' ? v : v[0]);
 
+/** `nn.MaxPool1d`'s options: `F.maxPool1d`'s. */
+export interface MaxPool1dModuleOptions<R extends boolean = boolean> extends Omit<F.MaxPool1dOptions, 'returnIndices'> {
+  /** `forward` also returns the argmax indices (`[values, indices]`), for `nn.MaxUnpool1d`. */
+  returnIndices?: R;
+}
+
 /**
- * 1-D max pooling of `[N, C, L]` (stride defaults to the kernel size); `F.maxPool1d`.
+ * 1-D max pooling of `[N, C, L]` (stride defaults to the kernel size); `F.maxPool1d`. With
+ * `returnIndices`, `call` returns `[values, indices]`.
  *
  * @example
  * ```ts
@@ -86,37 +93,107 @@ const single = (v: number | readonly [number]): number => (typeof v === 'number'
  * new nn.MaxPool1d(3, 2).call(randn([1, 4, 11])).shape; // [1, 4, 5]
  * ```
  */
-export class MaxPool1d extends Module {
+export class MaxPool1d<R extends boolean = false> extends Module {
   readonly kernelSize: number;
   readonly stride: number;
   readonly padding: number;
+  readonly dilation: number;
+  readonly returnIndices: R;
   readonly ceilMode: boolean;
-  /**
-   * PyTorch's order: `(kernelSize, stride, padding, dilation, returnIndices, ceilMode)`, then an
-   * options bag; only `dilation` 1 and `returnIndices` false are supported.
-   */
-  constructor(kernelSize: number | readonly [number], ...rest: Positional<[stride: number | null, padding: number, dilation: 1, returnIndices: false, ceilMode: boolean], { stride?: number | null; padding?: number; dilation?: 1; returnIndices?: false; ceilMode?: boolean }>) {
+  /** PyTorch's order: `(kernelSize, stride, padding, dilation, returnIndices, ceilMode)`, then an options bag. */
+  constructor(kernelSize: number | readonly [number], ...rest: Positional<[stride: number | null, padding: number, dilation: number, returnIndices: R, ceilMode: boolean], MaxPool1dModuleOptions<R>>) {
     super();
     const folded = foldPositional('MaxPool1d', rest, [
       { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer or null' },
       intOrTuple('padding'), intOrTuple('dilation'), bool('returnIndices'), bool('ceilMode'),
     ]);
-    const o = checkOptions('MaxPool1d', folded as { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean }, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
-    if (o.dilation !== undefined && single(o.dilation as number) !== 1) throw new RangeError(`MaxPool1d: only dilation 1 is supported, got ${String(o.dilation)}`);
-    if (o.returnIndices !== undefined && o.returnIndices !== false) throw new RangeError(`MaxPool1d: returnIndices=true is not supported, got ${String(o.returnIndices)}`);
+    const o = checkOptions('MaxPool1d', folded as MaxPool1dModuleOptions<R>, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
+    if (o.returnIndices !== undefined && typeof o.returnIndices !== 'boolean') throw new TypeError(`MaxPool1d: returnIndices must be a boolean, got ${String(o.returnIndices)}`);
     if (o.ceilMode !== undefined && typeof o.ceilMode !== 'boolean') throw new TypeError(`MaxPool1d: ceilMode must be a boolean, got ${String(o.ceilMode)}`);
     this.kernelSize = single(kernelSize);
     this.stride = o.stride === undefined || o.stride === null ? this.kernelSize : single(o.stride);
     this.padding = single(o.padding ?? 0);
+    this.dilation = single(o.dilation ?? 1);
+    this.returnIndices = (o.returnIndices ?? false) as R;
     this.ceilMode = o.ceilMode ?? false;
     if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1) throw new RangeError(`MaxPool1d: kernelSize must be a positive integer, got ${String(kernelSize)}`);
+    if (!Number.isInteger(this.dilation) || this.dilation < 1) throw new RangeError(`MaxPool1d: dilation must be a positive integer, got ${String(o.dilation)}`);
     if (this.padding > this.kernelSize / 2) throw new RangeError(`MaxPool1d: padding ${this.padding} should be at most half of the kernel size ${this.kernelSize}`);
   }
-  forward(x: Tensor): Tensor {
-    return F.maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode });
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices }) as R extends true ? [Tensor, Tensor] : Tensor;
   }
   protected override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=1, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+    return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=${this.dilation}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+/**
+ * The inverse of `nn.MaxPool2d` with `returnIndices`: `call(input, indices, outputSize?)`
+ * (PyTorch's `nn.MaxUnpool2d`; `F.maxUnpool2d`).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const [y, i] = new nn.MaxPool2d(2, { returnIndices: true }).call(randn([1, 3, 8, 8]));
+ * new nn.MaxUnpool2d(2).call(y, i).shape; // [1, 3, 8, 8]
+ * ```
+ */
+export class MaxUnpool2d extends Module {
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  /** PyTorch's order: `(kernelSize, stride, padding)`, then an options bag; stride null means the kernel size. */
+  constructor(kernelSize: number | readonly [number, number], ...rest: Positional<[stride: number | readonly [number, number] | null, padding: number | readonly [number, number]], { stride?: number | readonly [number, number] | null; padding?: number | readonly [number, number] }>) {
+    super();
+    const folded = foldPositional('MaxUnpool2d', rest, [
+      { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer, a tuple of them or null' }, intOrTuple('padding'),
+    ]);
+    const o = checkOptions('MaxUnpool2d', folded as { stride?: number | readonly [number, number] | null; padding?: number | readonly [number, number] }, ['stride', 'padding']);
+    const two = (v: number | readonly [number, number]): readonly [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+    this.kernelSize = two(kernelSize);
+    this.stride = two(o.stride ?? kernelSize);
+    this.padding = two(o.padding ?? 0);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
+    return F.maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize: outputSize ?? null });
+  }
+  protected override extraRepr(): string {
+    return `kernel_size=${r(this.kernelSize)}, stride=${r(this.stride)}, padding=${r(this.padding)}`;
+  }
+}
+
+/**
+ * The inverse of `nn.MaxPool1d` with `returnIndices`: `call(input, indices, outputSize?)`
+ * (PyTorch's `nn.MaxUnpool1d`; `F.maxUnpool1d`).
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * const [y, i] = new nn.MaxPool1d(2, { returnIndices: true }).call(randn([1, 3, 8]));
+ * new nn.MaxUnpool1d(2).call(y, i).shape; // [1, 3, 8]
+ * ```
+ */
+export class MaxUnpool1d extends Module {
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  /** PyTorch's order: `(kernelSize, stride, padding)`, then an options bag; stride null means the kernel size. */
+  constructor(kernelSize: number | readonly [number], ...rest: Positional<[stride: number | null, padding: number], { stride?: number | null; padding?: number }>) {
+    super();
+    const folded = foldPositional('MaxUnpool1d', rest, [
+      { name: 'stride', is: (v) => v === null || typeof v === 'number' || Array.isArray(v), expected: 'an integer or null' }, intOrTuple('padding'),
+    ]);
+    const o = checkOptions('MaxUnpool1d', folded as { stride?: number | null; padding?: number }, ['stride', 'padding']);
+    this.kernelSize = single(kernelSize);
+    this.stride = o.stride === undefined || o.stride === null ? this.kernelSize : single(o.stride);
+    this.padding = single(o.padding ?? 0);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
+    return F.maxUnpool1d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize: outputSize ?? null });
+  }
+  protected override extraRepr(): string {
+    return `kernel_size=(${this.kernelSize},), stride=(${this.stride},), padding=(${this.padding},)`;
   }
 }
 

@@ -8,8 +8,9 @@ import { div } from '../binary.js';
 import { matmul } from '../matmul.js';
 import { cat, scatterFlat, takeFlat } from '../movement.js';
 import { full } from '../creation.js';
+import { scatter } from '../indexing.js';
 import { nnJsKernels } from '../../kernels/nn-js.js';
-import { float64, type DType } from '../../dtype.js';
+import { float64, int64, type DType } from '../../dtype.js';
 import { sum } from '../reduce.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { pair } from './common.js';
@@ -22,18 +23,23 @@ export interface MaxPool2dOptions {
   stride?: number | readonly [number, number];
   /** Implicit -∞ padding on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number, number];
+  /** Step between a window's taps (default 1): a window spans `dilation·(kernel − 1) + 1` inputs. */
+  dilation?: number | readonly [number, number];
   /** Round the output size up, so a last partial window is kept when it starts inside the input or the left padding (default false). */
   ceilMode?: boolean;
+  /** Also return each output's argmax, an int64 index into its `H·W` plane (default false), as `maxUnpool2d` takes it. */
+  returnIndices?: boolean;
 }
 
 /**
  * The output size of a pooling window along one dim, and how many rows past the right padding
  * its last window reads (ceil mode only): PyTorch's `pooling_output_shape`.
  */
-function poolOut(size: number, k: number, s: number, p: number, ceil: boolean): { out: number; extra: number } {
-  let out = Math.floor((size + 2 * p - k + (ceil ? s - 1 : 0)) / s) + 1;
+function poolOut(size: number, k: number, s: number, p: number, ceil: boolean, d = 1): { out: number; extra: number } {
+  const span = d * (k - 1) + 1;
+  let out = Math.floor((size + 2 * p - span + (ceil ? s - 1 : 0)) / s) + 1;
   if (ceil && (out - 1) * s >= size + p) out--;
-  return { out, extra: Math.max(0, (out - 1) * s + k - (size + 2 * p)) };
+  return { out, extra: Math.max(0, (out - 1) * s + span - (size + 2 * p)) };
 }
 
 /** `x` `[N, C, H, W]` with `eh` rows and `ew` columns of `value` appended (differentiable; no copy when both are 0). */
@@ -52,48 +58,119 @@ function checkCeil(op: string, v: unknown): boolean {
 }
 
 /**
- * 2-D max pooling of `[N, C, H, W]` (or `[C, H, W]`). The kernel finds each window's argmax;
- * the values are gathered with a differentiable take, so the gradient goes to the winners.
+ * 2-D max pooling of `[N, C, H, W]` (or `[C, H, W]`): each window's maximum, the first among
+ * equal numbers and the last of several NaNs (PyTorch's CPU rule). The gradient goes to each
+ * window's winner. With `returnIndices`, `[values, indices]`: the winners' int64 indices into
+ * their `H·W` planes, as `maxUnpool2d` takes them.
  *
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
  * F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2); // tensor([[[[5., 7.], [13., 15.]]]])
+ * const [values, indices] = F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, { returnIndices: true });
+ * indices; // tensor([[[[5, 7], [13, 15]]]])
  * ```
  */
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options?: MaxPool2dOptions): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
-  checkOptions(op, options, ['stride', 'padding', 'ceilMode']);
+  checkOptions(op, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   expectTensor(op, 'input', x);
-  if (x.ndim === 3) return maxPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
+  if (options.returnIndices !== undefined && typeof options.returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${describe(options.returnIndices)}`);
+  if (x.ndim === 3) {
+    const r = maxPool2d(x.unsqueeze(0), kernelSize, options);
+    return Array.isArray(r) ? [r[0].squeeze(0), r[1].squeeze(0)] : r.squeeze(0);
+  }
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
   const k = pair(op, 'kernelSize', kernelSize, 1);
   const s = pair(op, 'stride', options.stride ?? k, 1);
   const p = pair(op, 'padding', options.padding ?? 0, 0);
+  const d = pair(op, 'dilation', options.dilation ?? 1, 1);
   if (p[0] > k[0] / 2 || p[1] > k[1] / 2) throw new RangeError(`${op}: padding [${p}] should be at most half of the kernel size [${k}]`);
-  if (checkCeil(op, options.ceilMode)) {
+  const { out, idx, H, W } = maxPoolCore(op, x, k, s, p, d, checkCeil(op, options.ceilMode));
+  if (options.returnIndices !== true) return out;
+  // PyTorch's indices are into each input plane; the core's are into the whole input it pooled,
+  // whose planes are wider in ceil mode (the -∞ columns appended; no window's winner is one).
+  const W0 = x.shape[3]!, HW = H * W;
+  const indices = new BigInt64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const local = idx[i]! % HW;
+    indices[i] = BigInt(Math.floor(local / W) * W0 + (local % W));
+  }
+  return [out, wrap(indices, out.shape, int64)];
+}
+
+/**
+ * The pooled values (recorded: the gradient goes to the winners) and each output's winner as a
+ * flat index into an `[N, C, H, W]` tensor: `x` itself, or in ceil mode `x` with the -∞ rows and
+ * columns its last windows read appended (`H`, `W` are that tensor's).
+ */
+function maxPoolCore(op: string, x: Tensor, k: [number, number], s: [number, number], p: [number, number], d: [number, number], ceil: boolean): { out: Tensor; idx: Int32Array; H: number; W: number } {
+  if (d[0] !== 1 || d[1] !== 1) return dilatedMaxPool(op, x, k, s, p, d, ceil);
+  if (ceil) {
     // NOTE: ceil mode as -∞ rows/columns appended, so the floor-mode kernel sees the last partial
     // windows; their maxima come from real pixels (a window starts inside the input or the left
     // padding), and the gradient of the appended entries is dropped by cat's backward.
     geometry(op, x.shape, k, s, p);
     const eh = poolOut(x.shape[2]!, k[0], s[0], p[0], true).extra, ew = poolOut(x.shape[3]!, k[1], s[1], p[1], true).extra;
-    if (eh > 0 || ew > 0) return maxPool2d(padEnd(x, eh, ew, -Infinity), k, { stride: s, padding: p });
+    if (eh > 0 || ew > 0) return maxPoolCore(op, padEnd(x, eh, ew, -Infinity), k, s, p, d, false);
   }
   const g = geometry(op, x.shape, k, s, p);
   const idx = new Int32Array(g.N * g.C * g.Ho * g.Wo);
   if (x.dtype === float64) {
     // float64: the JS reference kernel finds the winners in double; the values are a take of them.
-    const [d, o] = x._contiguousAny();
-    nnJsKernels.maxPool2d(d as unknown as Float32Array, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, new Float64Array(idx.length) as unknown as Float32Array, idx);
-    return takeFlat(x, idx, [g.N, g.C, g.Ho, g.Wo], op);
+    const [dd, o] = x._contiguousAny();
+    nnJsKernels.maxPool2d(dd as unknown as Float32Array, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, new Float64Array(idx.length) as unknown as Float32Array, idx);
+    return { out: takeFlat(x, idx, [g.N, g.C, g.Ho, g.Wo], op), idx, H: g.H, W: g.W };
   }
   const out = empty([g.N, g.C, g.Ho, g.Wo]);
-  const [d, o] = x._contiguousData('maxPool2d');
-  K().maxPool2d(d, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array, idx);
+  const [dd, o] = x._contiguousData('maxPool2d');
+  K().maxPool2d(dd, o, g.N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, out.storage.data as Float32Array, idx);
   // The gradient goes to each window's winner (a differentiable scatter, whose backward gathers).
-  return record(op, out, [x], (gy) => [scatterFlat(gy, idx, x.shape)]);
+  return { out: record(op, out, [x], (gy) => [scatterFlat(gy, idx, x.shape)]), idx, H: g.H, W: g.W };
 }
 
+/**
+ * Max pooling with dilated windows, in any dtype: PyTorch's `cpu_max_pool` loop (taps
+ * `dilation` apart, those in the input only, the first tap the initial winner), here in
+ * JavaScript; the values are a take of the winners.
+ */
+function dilatedMaxPool(op: string, x: Tensor, k: [number, number], s: [number, number], p: [number, number], d: [number, number], ceil: boolean): { out: Tensor; idx: Int32Array; H: number; W: number } {
+  if (x.dtype !== float64) x._f32(op); // the dtypes the kernels take (others: the kernels' error)
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const Ho = poolOut(H, k[0], s[0], p[0], ceil, d[0]).out, Wo = poolOut(W, k[1], s[1], p[1], ceil, d[1]).out;
+  if (Ho < 1 || Wo < 1) throw new ShapeError(`${op}: given input size ${fmt([C, H, W])}, the calculated output size ${fmt([C, Ho, Wo])} is too small`);
+  const [xd, xo] = x._contiguousAny();
+  const idx = new Int32Array(N * C * Ho * Wo);
+  let o = 0;
+  for (let nc = 0; nc < N * C; nc++) {
+    const base = nc * H * W;
+    for (let oy = 0; oy < Ho; oy++) {
+      let y0 = oy * s[0] - p[0];
+      const y1 = Math.min(y0 + (k[0] - 1) * d[0] + 1, H);
+      while (y0 < 0) y0 += d[0];
+      for (let ox = 0; ox < Wo; ox++) {
+        let x0 = ox * s[1] - p[1];
+        const x1 = Math.min(x0 + (k[1] - 1) * d[1] + 1, W);
+        while (x0 < 0) x0 += d[1];
+        let best = -Infinity, bi = base + y0 * W + x0;
+        for (let iy = y0; iy < y1; iy += d[0]) {
+          for (let ix = x0; ix < x1; ix += d[1]) {
+            const v = Number(xd[xo + base + iy * W + ix]!);
+            if (v > best || v !== v) {
+              best = v;
+              bi = base + iy * W + ix;
+            }
+          }
+        }
+        idx[o++] = bi;
+      }
+    }
+  }
+  return { out: takeFlat(x, idx, [N, C, Ho, Wo], op), idx, H, W };
+}
 export interface AvgPool2dOptions {
   /** Step between windows (default: the kernel size). */
   stride?: number | readonly [number, number];
@@ -212,26 +289,141 @@ export interface MaxPool1dOptions {
   stride?: number | readonly [number] | null;
   /** Implicit -∞ padding on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number];
+  /** Step between a window's taps (default 1). */
+  dilation?: number | readonly [number];
   /** Round the output length up, keeping a last partial window (default false). */
   ceilMode?: boolean;
+  /** Also return each output's argmax, an int64 index along `L` (default false). */
+  returnIndices?: boolean;
 }
 
 /**
- * 1-D max pooling of `[N, C, L]` (or `[C, L]`): `maxPool2d` over `[N, C, 1, L]`.
+ * 1-D max pooling of `[N, C, L]` (or `[C, L]`): `maxPool2d` over `[N, C, 1, L]`; with
+ * `returnIndices`, `[values, indices]` (int64 indices along `L`).
  *
  * @example
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2); // tensor([[[3., 5.]]])
+ * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, { returnIndices: true })[1]; // tensor([[[1, 3]]])
  * ```
  */
-export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions = {}): Tensor {
+export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
   const op = 'maxPool1d';
-  const o = checkOptions(op, options, ['stride', 'padding', 'ceilMode']);
+  const o = checkOptions(op, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const k = single(op, 'kernelSize', kernelSize);
   const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
   const p = single(op, 'padding', o.padding ?? 0);
-  return as2d(op, x, (x4) => maxPool2d(x4, [1, k], { stride: [1, s], padding: [0, p], ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }) }));
+  const d = single(op, 'dilation', o.dilation ?? 1);
+  expectTensor(op, 'input', x);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected input [N,C,L] or [C,L], got ${fmt(x.shape)}`);
+  const r = maxPool2d(x.unsqueeze(-2), [1, k], {
+    stride: [1, s], padding: [0, p], dilation: [1, d],
+    ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }), ...(o.returnIndices === undefined ? {} : { returnIndices: o.returnIndices }),
+  });
+  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
+}
+
+/** `maxUnpool2d`'s options: PyTorch's keywords. */
+export interface MaxUnpool2dOptions {
+  /** The pooling's stride (default: the kernel size). */
+  stride?: number | readonly [number, number] | null;
+  /** The pooling's padding (default 0). */
+  padding?: number | readonly [number, number];
+  /** The output's size, `[H, W]` or a whole shape ending in them (default: what the pooling would take back to, `(H − 1)·stride − 2·padding + kernel`). */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * The inverse of `maxPool2d` with `returnIndices`: zeros of the pooled input's size with each
+ * value put back at its index (an int64 index into its `H·W` plane). PyTorch's `max_unpool2d`;
+ * the gradient of each value is the output gradient at its index.
+ *
+ * @example
+ * ```ts
+ * import { F, arange } from '@tensile/tensor';
+ * const [y, i] = F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, { returnIndices: true });
+ * F.maxUnpool2d(y, i, 2); // [[0, 0, 0, 0], [0, 5, 0, 7], [0, 0, 0, 0], [0, 13, 0, 15]] in a [1, 1, 4, 4]
+ * ```
+ */
+export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: number | readonly [number, number], options: MaxUnpool2dOptions = {}): Tensor {
+  const op = 'maxUnpool2d';
+  const o = checkOptions(op, options, ['stride', 'padding', 'outputSize']);
+  expectTensor(op, 'input', x);
+  expectTensor(op, 'indices', indices);
+  const k = pair(op, 'kernelSize', kernelSize, 1);
+  const s = pair(op, 'stride', o.stride ?? k, 1);
+  const p = pair(op, 'padding', o.padding ?? 0, 0);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const [H, W] = x.shape.slice(-2) as [number, number];
+  const size = unpoolSize(op, [H, W], k, s, p, o.outputSize ?? null, x.ndim);
+  return unpool(op, x, indices, size);
+}
+
+/** `maxUnpool1d`'s options: PyTorch's keywords. */
+export interface MaxUnpool1dOptions {
+  /** The pooling's stride (default: the kernel size). */
+  stride?: number | readonly [number] | null;
+  /** The pooling's padding (default 0). */
+  padding?: number | readonly [number];
+  /** The output's length, `[L]` or a whole shape ending in it (default `(L − 1)·stride − 2·padding + kernel`). */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * The inverse of `maxPool1d` with `returnIndices` (PyTorch's `max_unpool1d`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.maxUnpool1d(tensor([[[5, 7]]]), tensor([[[1, 3]]], { dtype: 'int64' }), 2); // tensor([[[0., 5., 0., 7.]]])
+ * ```
+ */
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number | readonly [number], options: MaxUnpool1dOptions = {}): Tensor {
+  const op = 'maxUnpool1d';
+  const o = checkOptions(op, options, ['stride', 'padding', 'outputSize']);
+  expectTensor(op, 'input', x);
+  expectTensor(op, 'indices', indices);
+  const k = single(op, 'kernelSize', kernelSize);
+  const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
+  const p = single(op, 'padding', o.padding ?? 0);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected input [N,C,L] or [C,L], got ${fmt(x.shape)}`);
+  const [L] = unpoolSize(op, [x.shape[x.ndim - 1]!], [k], [s], [p], o.outputSize ?? null, x.ndim) as [number];
+  return unpool(op, x, indices, [L]);
+}
+
+/** The unpooled spatial size: PyTorch's `_unpool_output_size` (its check of `output_size` included). */
+function unpoolSize(op: string, input: number[], k: number[], s: number[], p: number[], outputSize: readonly number[] | null, ndim: number): number[] {
+  const defaults = input.map((n, i) => (n - 1) * s[i]! - 2 * p[i]! + k[i]!);
+  if (outputSize === null) return defaults;
+  if (!Array.isArray(outputSize) || !outputSize.every((v) => Number.isInteger(v))) throw new TypeError(`${op}: outputSize must be an array of integers, got ${describe(outputSize)}`);
+  const n = input.length;
+  const size = outputSize.length === n + 2 || (outputSize.length === n + 1 && ndim === n + 1) ? outputSize.slice(-n) : outputSize;
+  if (size.length !== n) throw new RangeError(`${op}: outputSize must have ${n} or ${n + 2} elements, got ${fmt(outputSize)}`);
+  size.forEach((v, i) => {
+    const lo = defaults[i]! - s[i]!, hi = defaults[i]! + s[i]!;
+    if (v <= lo || v >= hi) throw new RangeError(`${op}: invalid outputSize ${fmt(outputSize)} (dim ${i} must be between ${lo} and ${hi}, exclusive)`);
+  });
+  return [...size];
+}
+
+/** Zeros of `x`'s leading dims by `size`, with x's values put at `indices` in each plane. */
+function unpool(op: string, x: Tensor, indices: Tensor, size: number[]): Tensor {
+  if (indices.dtype !== int64) throw new TypeError(`${op}: elements in indices should be type int64 but got: ${indices.dtype.name}`);
+  if (indices.shape.length !== x.shape.length || indices.shape.some((v, i) => v !== x.shape[i])) {
+    throw new ShapeError(`${op}: expected indices of the input's shape ${fmt(x.shape)}, got ${fmt(indices.shape)}`);
+  }
+  const lead = x.shape.slice(0, x.ndim - size.length), plane = size.reduce((a, b) => a * b, 1);
+  const flatIdx = indices.reshape([...lead, -1]);
+  const idx = flatIdx.toBigInt64Array();
+  for (const v of idx) {
+    if (v < 0n || v >= BigInt(plane)) throw new RangeError(`${op}: found an invalid max index: ${v} (output volumes are of size ${size.join('x')})`);
+  }
+  const zeros = full([...lead, plane], 0, { dtype: x.dtype });
+  return scatter(zeros, -1, flatIdx, x.reshape([...lead, -1])).reshape([...lead, ...size]);
 }
 
 /** `avgPool1d`'s options: PyTorch's keywords. */
