@@ -45,6 +45,7 @@ export { tril, triu, flip, roll, repeat, split, chunk, unbind, repeatInterleave,
 export { atleast1d, atleast2d, atleast3d, vstack, vstack as rowStack, hstack, dstack, columnStack, meshgrid, type MeshgridOptions } from './ops/stacking.js';
 export { multinomial, type MultinomialOptions } from './ops/sampling.js';
 export { outer } from './ops/matmul.js';
+export { cdist, type CdistOptions, type CdistComputeMode } from './ops/cdist.js';
 export { randnLike, randLike, randintLike, type SampleOptions } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';

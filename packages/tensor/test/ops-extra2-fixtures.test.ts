@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as T from '@tensile/tensor';
-import { replayCase, type FixtureArg, type FixtureCase, type ReplayBounds } from './helpers/op-fixtures.js';
+import { num, replayCase, type FixtureArg, type FixtureCase, type ReplayBounds, type Value } from './helpers/op-fixtures.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops-extra2.json', import.meta.url), 'utf8')) as { torch: string; cases: FixtureCase[] };
 
@@ -46,7 +46,15 @@ const OPS: Record<string, (a: FixtureArg[], kw: Kw) => T.Tensor> = {
   // the tensors as arguments with the options, or as one array without (the default 'ij'), by case
   meshgrid: (a, kw) => T.stack(kw.indexing === undefined ? T.meshgrid(a as T.Tensor[]) : T.meshgrid(...(a as T.Tensor[]), { indexing: kw.indexing as 'ij' | 'xy' })),
   atleast3d: ([x]) => T.atleast3d(t(x)),
+  // PyTorch's positional order, or the options bag, by case
+  cdist: (a, kw) => cdist(a, kw),
+  cdistMm: (a, kw) => cdist(a, kw),
 };
+function cdist([a, b]: FixtureArg[], kw: Kw): T.Tensor {
+  return kw.compute_mode === undefined
+    ? T.cdist(t(a), t(b), kw.p === undefined ? 2 : num(kw.p as Value))
+    : T.cdist(t(a), t(b), { computeMode: kw.compute_mode as T.CdistComputeMode });
+}
 
 /** The largest distance allowed, in ulps: [values, gradients] (measured; see the file's comment). */
 const BOUNDS: Record<string, ReplayBounds> = {
@@ -59,6 +67,12 @@ const BOUNDS: Record<string, ReplayBounds> = {
   // a grid's gradient sums the upstream over the other dims: over two of them (three tensors)
   // in another order than PyTorch's reduction, so within ulps of the largest gradient
   meshgrid: { ulps: [0, 2], scaledGrads: true },
+  // cdist's kernel: p = 2 bit for bit (its loop's roundings copied), other p through pow (SLEEF's
+  // in PyTorch's backward); gradients sum terms of both signs over the other rows: scaled ulps
+  cdist: { ulps: [1, 8], scaledGrads: true },
+  // the matrix product: PyTorch's BLAS sums each dot in its own order (ours: in order), so within
+  // scaled ulps; equal rows cancel to 0 here and to 0 or a residue's root (3e-8 in float64) there
+  cdistMm: { ulps: [2, 8], scaledValues: true, scaledGrads: true, near: { float32: 1e-3, float64: 1e-7 } },
 };
 
 const measured: string[] = [];

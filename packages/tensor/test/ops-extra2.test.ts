@@ -137,6 +137,39 @@ describe('stacking helpers', () => {
   });
 });
 
+describe('cdist', () => {
+  it('takes PyTorch\'s positional order or a bag, and p = 0, 1, 2, inf by their definitions', () => {
+    const a = tensor([[0, 0], [3, 4]]), b = tensor([[0, 0], [1, 0]]);
+    expect(T.cdist(a, b).tolist()).toEqual([[0, 1], [5, Math.sqrt(20)].map(Math.fround)]);
+    expect(T.cdist(a, b, 1).tolist()).toEqual([[0, 1], [7, 6]]);
+    expect(T.cdist(a, b, { p: 0 }).tolist()).toEqual([[0, 1], [2, 2]]);
+    expect(T.cdist(a, b, Infinity).tolist()).toEqual([[0, 1], [4, 4]]);
+    expect(T.cdist(a, b, 2, 'use_mm_for_euclid_dist').tolist()).toEqual(T.cdist(a, b).tolist());
+    expect(T.cdist(T.zeros([2, 1, 3, 2]), T.zeros([4, 5, 2])).shape).toEqual([2, 4, 3, 5]);
+  });
+  it('sends 0 gradient through a zero distance on both paths, and differentiates the matrix-product path again', () => {
+    for (const computeMode of ['donot_use_mm_for_euclid_dist', 'use_mm_for_euclid_dist'] as const) {
+      // torch.cdist(x, y, compute_mode=...).sum().backward(): x.grad [[0, 0], [0.7071, 0.7071]], y.grad [[-0.7071, -0.7071]]
+      const x = tensor([[0, 0], [1, 1]], { requiresGrad: true }), y = tensor([[0, 0]], { requiresGrad: true });
+      const d = T.cdist(x, y, { computeMode });
+      expect(d.tolist()).toEqual([[0], [Math.fround(Math.SQRT2)]]);
+      d.sum().backward();
+      expect(x.grad!.tolist()).toEqual([[0, 0], [Math.SQRT1_2, Math.SQRT1_2].map(Math.fround)]);
+      expect(y.grad!.tolist()).toEqual([[-Math.SQRT1_2, -Math.SQRT1_2].map(Math.fround)]);
+    }
+    // more than 25 rows: the matrix product by default, whose gradient has a gradient
+    const x = T.rand([26, 3], { dtype: float64, generator: new T.Generator(5) }).requiresGrad_();
+    const y = T.rand([2, 3], { dtype: float64, generator: new T.Generator(6) });
+    const [gx] = T.grad(T.cdist(x, y).sum(), [x], { createGraph: true });
+    expect(gx!.requiresGrad).toBe(true);
+    const [hx] = T.grad(gx!.square().sum(), [x]);
+    expect(hx!.shape).toEqual([26, 3]);
+    // the kernel path's gradient is a constant, as PyTorch's _cdist_backward (no derivative)
+    const [kx] = T.grad(T.cdist(x, y, 1).sum(), [x], { createGraph: true });
+    expect(kx!.requiresGrad).toBe(false);
+  });
+});
+
 describe('refusals name the op and the value, and change nothing', () => {
   const x = tensor([1, -2, 3]);
   const rows: [string, () => unknown, RegExp][] = [
@@ -158,6 +191,16 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['meshgrid of a matrix', () => T.meshgrid(x, T.zeros([2, 2]), { indexing: 'ij' }), /^meshgrid: Expected 0D or 1D tensor in the tensor list but got: a 2-d tensor of shape \[2,2\] \(tensors\[1\]\)$/],
     ['meshgrid of two dtypes', () => T.meshgrid(x, x.double(), { indexing: 'ij' }), /^meshgrid: meshgrid expects all tensors to have the same dtype \(tensors\[0\] is float32, tensors\[1\] float64\)$/],
     ['meshgrid indexing ab', () => T.meshgrid(x, { indexing: 'ab' as 'ij' }), /^meshgrid: indexing must be one of "xy" or "ij", but received: ab$/],
+    ['cdist of a vector', () => T.cdist(x, T.zeros([2, 3])), /^cdist: cdist only supports at least 2D tensors, X1 got: 1D$/],
+    ['cdist of a vector second', () => T.cdist(T.zeros([2, 3]), x), /^cdist: cdist only supports at least 2D tensors, X2 got: 1D$/],
+    ['cdist of other widths', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 4])), /^cdist: X1 and X2 must have the same number of columns\. X1: 3 X2: 4$/],
+    ['cdist p -1', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), -1), /^cdist: cdist only supports non-negative p values, got -1$/],
+    ['cdist p NaN', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), { p: Number.NaN }), /^cdist: cdist only supports non-negative p values, got NaN$/],
+    ['cdist of int64', () => T.cdist(T.zeros([2, 3], { dtype: 'int64' }), T.zeros([2, 3])), /^cdist: cdist only supports floating-point dtypes, X1 got: Long$/],
+    ['cdist of float32 and float64', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3], { dtype: float64 })), /^cdist: expected scalar type Float but found Double$/],
+    ['cdist compute mode bad', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), 2, 'bad' as T.CdistComputeMode), /^cdist: bad is not a valid value for compute_mode$/],
+    ['cdist batch dims that do not broadcast', () => T.cdist(T.zeros([2, 2, 3]), T.zeros([3, 4, 3])), /^cdist: cannot broadcast \[2\] with \[3\]$/],
+    ['cdist p a string', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), '2' as unknown as number), /^cdist: p \(positional 1\) must be a number, got string 2$/],
     ['meshgrid with an unknown option', () => T.meshgrid(x, { sparse: true } as T.MeshgridOptions), /^meshgrid: /],
   ];
   it.each(rows)('%s', (_, fn, message) => {
