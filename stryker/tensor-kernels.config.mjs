@@ -55,6 +55,15 @@ const CHUNKS = {
     ...functions('packages/tensor/src/ops/unary.ts', ['geluTanh', 'activationNode']),
     ...functions('packages/tensor/src/ops/inplace.ts', ['updateInPlace']),
   ],
+  // the sixth session's: gradient and forward hooks, diag/diagonal/trace, mm/mv/dot, the alias
+  // functions (max pooling's NaN rule is nn-js.ts's maxPool2d, in the `nn` chunk)
+  session6: () => [
+    'packages/tensor/src/hooks.ts', 'packages/tensor/src/ops/diagonal.ts', 'packages/tensor/src/ops/aliases.ts',
+    ...functions('packages/tensor/src/ops/matmul.ts', ['mm', 'mv', 'dot']),
+    ...functions('packages/tensor/src/autograd.ts', ['runHooks']),
+    ...members('packages/tensor/src/nn/module.ts', ['call', 'registerForwardPreHook', 'registerForwardHook']),
+    ...members('packages/tensor/src/tensor.ts', ['registerHook']),
+  ],
 };
 
 /**

@@ -163,6 +163,16 @@ describe('Module forward hooks', () => {
     expect(seen).toEqual([[3, 3], [6.5]]);
   });
 
+  it('a pre-hook that returns nothing leaves the inputs; pre-hooks run in order, a prepended one first', () => {
+    const fc = linear();
+    const order: string[] = [];
+    fc.registerForwardPreHook(() => { order.push('a'); });
+    fc.registerForwardPreHook((_m, [x]) => { order.push('b'); return [(x as T.Tensor).mul(2)]; });
+    fc.registerForwardPreHook(() => { order.push('first'); }, { prepend: true });
+    expect(arr(fc.call(T.ones([1, 2])))).toEqual([4.5]);
+    expect(order).toEqual(['first', 'a', 'b']);
+  });
+
   it('hooks run in registration order, a prepended one first; returning nothing keeps the value', () => {
     const fc = linear();
     const order: string[] = [];
@@ -187,6 +197,7 @@ describe('Module forward hooks', () => {
     ['a pre-hook that is not a function', () => linear().registerForwardPreHook('x' as never), /registerForwardPreHook: hook must be a function, got string/],
     ['a forward hook that is not a function', () => linear().registerForwardHook(undefined as never), /registerForwardHook: hook must be a function, got undefined/],
     ['an unknown option', () => linear().registerForwardHook(() => undefined, { always: true } as never), /registerForwardHook.*always/],
+    ['an unknown pre-hook option', () => linear().registerForwardPreHook(() => undefined, { withKwargs: true } as never), /registerForwardPreHook.*withKwargs/],
   ])('refuses %s', (_label, run, message) => {
     expect(run).toThrow(message);
   });

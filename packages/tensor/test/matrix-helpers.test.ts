@@ -30,9 +30,18 @@ describe('diagonal, diag, trace', () => {
   });
 
   it('a diagonal of a non-contiguous view reads through its strides', () => {
-    const x = T.arange(12).float().reshape(3, 4).t(); // [4, 3]
+    const x = T.arange(12).float().reshape(3, 4).t(); // [4, 3], strides [1, 4]
     expect(list(T.diagonal(x))).toEqual([0, 5, 10]);
     expect(list(T.diagonal(x, -1))).toEqual([1, 6, 11]);
+    expect(list(T.diagonal(x, 2))).toEqual([8]); // x[0][2] = 8: offset 2 · stride 4
+    expect(list(T.diagonal(T.arange(12).float().reshape(4, 3), 2))).toEqual([2]);
+  });
+
+  it('an empty diagonal starts where the tensor does (PyTorch: the base offset)', () => {
+    const x = T.arange(12).float().reshape(3, 4).narrow(0, 1, 2); // offset 4
+    expect(T.diagonal(x, 5).offset).toBe(x.offset);
+    expect(T.diagonal(x, -3).offset).toBe(x.offset);
+    expect(T.diagonal(x, 1).offset).toBe(5);
   });
 
   it('diag of a vector is a square matrix with it on a diagonal, and its gradient reads that diagonal back', () => {
@@ -109,6 +118,18 @@ describe('mm, mv, dot, bmm as methods', () => {
     ['diagonal over a dim out of range', () => T.diagonal(T.ones([2, 2]), 0, 0, 2), /diagonal/],
     ['trace of a vector', () => T.trace(T.ones([3])), /trace: expected a matrix, but got tensor with dim 1/],
     ['mT of a vector', () => T.ones([3]).mT, /tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor./],
+    ['mm of a number', () => T.mm(2 as never, T.ones([2, 2])), /mm: input must be a Tensor, got number 2/],
+    ['mm by a number', () => T.mm(T.ones([2, 2]), 2 as never), /mm: mat2 must be a Tensor, got number 2/],
+    ['mv of a number', () => T.mv(2 as never, T.ones([2])), /mv: input must be a Tensor, got number 2/],
+    ['mv by an array', () => T.mv(T.ones([2, 2]), [1, 2] as never), /mv: vec must be a Tensor/],
+    ['dot of a number', () => T.dot(2 as never, T.ones([2])), /dot: input must be a Tensor, got number 2/],
+    ['dot by a number', () => T.dot(T.ones([2]), 2 as never), /dot: other must be a Tensor, got number 2/],
+    ['diagonal of a number', () => T.diagonal(2 as never), /diagonal: input must be a Tensor, got number 2/],
+    ['diagonal with a fractional offset', () => T.diagonal(T.ones([2, 2]), 0.5), /diagonal: offset must be an integer, got 0.5/],
+    ['diagonal with dim2 out of range', () => T.diagonal(T.ones([2, 2]), 0, 0, 5), /diagonal: dim2/],
+    ['diagonal with dim1 out of range', () => T.diagonal(T.ones([2, 2]), 0, 3, 1), /diagonal: dim1/],
+    ['diag of a number', () => T.diag(2 as never), /diag: input must be a Tensor, got number 2/],
+    ['trace of a number', () => T.trace(2 as never), /trace: input must be a Tensor, got number 2/],
   ])('refuses %s', (_label, run, message) => {
     expect(run).toThrow(message);
   });
