@@ -27,6 +27,8 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, grad,
 export { logicalNot, logicalAnd, logicalOr, logicalXor, isclose, allclose, equal, movedim, unflatten, tile, broadcastTo, type CloseOptions } from './ops/logical.js';
 export * as autograd from './autograd-api.js';
 export { RemovableHandle, addHook } from './hooks.js';
+export { device } from './device.js';
+export * as cuda from './cuda.js';
 export {
   tensor, zeros, empty, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli, normal, uniform,
   type TensorOptions, type TensorFromDataOptions, type RandomOptions,

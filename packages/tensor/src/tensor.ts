@@ -4,7 +4,7 @@ import { ShapeError } from './errors.js';
 import { bfloat16, bool, DType, dtypeOfArray, float16, float32, float64, int16, int32, int64, int8, toDType, uint8, type DTypeLike, type StorageArray } from './dtype.js';
 import { castStrided, copyStrided, readNumber } from './ops/typed.js';
 import { K } from './kernels/index.js';
-import { contiguousStrides, fmt, numel, sameShape, type Shape } from './shape.js';
+import { contiguousStrides, fmt, normDim, numel, sameShape, type Shape } from './shape.js';
 import { formatTensor, inspectCustom } from './format.js';
 import * as B from './ops/binary.js';
 import * as U from './ops/unary.js';
@@ -274,6 +274,48 @@ export class Tensor {
   /** A tensor sharing storage, cut from the graph. */
   detach(): Tensor {
     return M.detach(this);
+  }
+
+  /**
+   * Cuts this tensor from the graph in place: it becomes a leaf that does not require grad
+   * (PyTorch's `detach_`). A view cannot be detached in place (PyTorch's rule): use `detach()`.
+   *
+   * @example
+   * ```ts
+   * import { ones } from '@tensile/tensor';
+   * const h = ones([2], { requiresGrad: true }).mul(2);
+   * h.detach_();
+   * h.requiresGrad; // false
+   * ```
+   */
+  detach_(): this {
+    if (this._base !== null) throw new Error("detach_: Can't detach views in-place. Use detach() instead.");
+    this._setGradFn(null);
+    return this;
+  }
+
+  /** This tensor: the one device is the CPU (PyTorch's `x.cpu()`, which returns `x` when it is on the CPU already). */
+  cpu(): this {
+    return this;
+  }
+  /** `'cpu'`, the one device (PyTorch's `x.device`). */
+  get device(): 'cpu' {
+    return 'cpu';
+  }
+  /** False: tensors live in CPU memory (PyTorch's `x.is_cuda`). */
+  get isCuda(): false {
+    return false;
+  }
+  /** The strides in elements (PyTorch's `x.stride()`), or one dim's (negative dims count from the end). */
+  stride(): readonly number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.strides;
+    return this.strides[normDim('stride', dim, this.ndim)]!;
+  }
+  /** Where this tensor starts in its storage, in elements (PyTorch's `x.storage_offset()`). */
+  storageOffset(): number {
+    return this.offset;
   }
 
   /**

@@ -478,6 +478,11 @@ export abstract class Module {
     return this.castFloating(dtype);
   }
 
+  /** This module: the one device is the CPU (PyTorch's `module.cpu()`). */
+  cpu(): this {
+    return this;
+  }
+
   /** `to(float64)`: every floating-point parameter and buffer to double (PyTorch's `Module.double()`). */
   double(): this {
     return this.castFloating(float64);
