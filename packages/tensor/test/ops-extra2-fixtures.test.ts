@@ -6,7 +6,8 @@
  * upstream gradients, each floating input's gradient; vstack (rowStack), hstack, dstack,
  * columnStack over every rank they take and mixed dtypes, and meshgrid ('ij', 'xy', the default;
  * its grids stacked into one tensor): values bit for bit (copies and views), gradients too but
- * meshgrid's over three tensors (see BOUNDS).
+ * meshgrid's over three tensors (see BOUNDS); cdist (see BOUNDS); gaussianNllLoss and
+ * multiMarginLoss as functions and modules, over every reduction.
  *
  * Integer results exact; floating ones within `ULPS[op]` units in the last place of PyTorch's
  * (0: bit for bit), measured. The trigonometric values are computed in double and rounded once
@@ -49,6 +50,13 @@ const OPS: Record<string, (a: FixtureArg[], kw: Kw) => T.Tensor> = {
   // PyTorch's positional order, or the options bag, by case
   cdist: (a, kw) => cdist(a, kw),
   cdistMm: (a, kw) => cdist(a, kw),
+  // the function with PyTorch's keywords as a bag, or the module, by case
+  gaussianNllLoss: ([x, y, v], kw) => (kw.reduction === 'sum'
+    ? new T.nn.GaussianNLLLoss({ reduction: 'sum' }).call(t(x), t(y), t(v))
+    : T.F.gaussianNllLoss(t(x), t(y), t(v), kw as T.F.GaussianNllLossOptions)),
+  multiMarginLoss: ([x, y, w], kw) => (w === undefined
+    ? T.F.multiMarginLoss(t(x), t(y), kw as T.F.MultiMarginLossOptions)
+    : new T.nn.MultiMarginLoss((kw.p as 1 | 2 | undefined) ?? 1, (kw.margin as number | undefined) ?? 1, t(w), null, null, (kw.reduction as T.F.Reduction | undefined) ?? 'mean').call(t(x), t(y))),
 };
 function cdist([a, b]: FixtureArg[], kw: Kw): T.Tensor {
   return kw.compute_mode === undefined
@@ -73,6 +81,10 @@ const BOUNDS: Record<string, ReplayBounds> = {
   // the matrix product: PyTorch's BLAS sums each dot in its own order (ours: in order), so within
   // scaled ulps; equal rows cancel to 0 here and to 0 or a residue's root (3e-8 in float64) there
   cdistMm: { ulps: [2, 8], scaledValues: true, scaledGrads: true, near: { float32: 1e-3, float64: 1e-7 } },
+  // log through another libm; the mean's and a broadcast variance's sums in another order
+  gaussianNllLoss: { ulps: [1, 2] },
+  // ATen's CPU kernel copied: each sample's sum in the dtype, the batch's in double
+  multiMarginLoss: { ulps: [0, 0] },
 };
 
 const measured: string[] = [];

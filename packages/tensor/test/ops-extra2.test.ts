@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as T from '@tensile/tensor';
 import { gradcheck } from './helpers/gradcheck.js';
 
-const { tensor, float64 } = T;
+const { tensor, float64, nn } = T;
 
 describe('inverse trigonometric and hyperbolic functions', () => {
   it('give the textbook values, float32 by default, float64 kept, integers promoted to float32', () => {
@@ -170,6 +170,28 @@ describe('cdist', () => {
   });
 });
 
+describe('gaussianNllLoss and multiMarginLoss', () => {
+  it('GaussianNLLLoss clamps the variance without gradient, and keeps NaN', () => {
+    // torch: v = tensor([0., 1.], requires_grad=True); F.gaussian_nll_loss(tensor([1., 1.]), tensor([0., 0.]), v, reduction='sum').backward()
+    // -> loss 0.5·(log 1e-6 + 1/1e-6) + 0.5·(0 + 1); v.grad [0.5·(1/1e-6 − 1/1e-12), 0]
+    const v = tensor([0, 1], { dtype: float64, requiresGrad: true });
+    const loss = T.F.gaussianNllLoss(tensor([1, 1], { dtype: float64 }), tensor([0, 0], { dtype: float64 }), v, { reduction: 'sum' });
+    expect(loss.item()).toBeCloseTo(0.5 * (Math.log(1e-6) + 1e6) + 0.5, 6);
+    loss.backward();
+    expect(v.grad!.tolist()).toEqual([0.5 * (1 / 1e-6 - 1 / (1e-6 * 1e-6)), 0]);
+    expect(T.F.gaussianNllLoss(T.zeros([2, 3]), T.zeros([2, 3]), tensor([[Number.NaN, 1, 1], [1, 1, 1]])).item()).toBeNaN();
+    expect(String(new nn.GaussianNLLLoss({ full: true }))).toBe('GaussianNLLLoss()');
+  });
+  it('MultiMarginLoss keeps its weight as a buffer and takes PyTorch\'s positional order', () => {
+    const m = new nn.MultiMarginLoss(2, 0.5, T.ones([3]));
+    expect(Object.keys(m.stateDict())).toEqual(['weight']);
+    expect(String(m)).toBe('MultiMarginLoss()');
+    expect(m.call(T.zeros([2, 3]), [0, 1]).item()).toBeCloseTo((2 * 0.25) / 3, 6);
+    expect(T.F.multiMarginLoss(T.zeros([0, 3]), [], { reduction: 'sum' }).item()).toBe(0);
+    expect(T.F.multiMarginLoss(T.zeros([0, 3]), [], { reduction: 'none' }).shape).toEqual([0]);
+  });
+});
+
 describe('refusals name the op and the value, and change nothing', () => {
   const x = tensor([1, -2, 3]);
   const rows: [string, () => unknown, RegExp][] = [
@@ -201,6 +223,19 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['cdist compute mode bad', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), 2, 'bad' as T.CdistComputeMode), /^cdist: bad is not a valid value for compute_mode$/],
     ['cdist batch dims that do not broadcast', () => T.cdist(T.zeros([2, 2, 3]), T.zeros([3, 4, 3])), /^cdist: cannot broadcast \[2\] with \[3\]$/],
     ['cdist p a string', () => T.cdist(T.zeros([2, 3]), T.zeros([2, 3]), '2' as unknown as number), /^cdist: p \(positional 1\) must be a number, got string 2$/],
+    ['gaussianNllLoss var of the wrong size', () => T.F.gaussianNllLoss(T.zeros([2, 3]), T.zeros([2, 3]), T.ones([3])), /^gaussianNllLoss: var is of incorrect size \(input \[2,3\], var \[3\]\)$/],
+    ['gaussianNllLoss negative var', () => T.F.gaussianNllLoss(T.zeros([2]), T.zeros([2]), tensor([1, -1])), /^gaussianNllLoss: var has negative entry\/entries$/],
+    ['gaussianNllLoss reduction avg', () => T.F.gaussianNllLoss(T.zeros([2]), T.zeros([2]), T.ones([2]), { reduction: 'avg' as T.F.Reduction }), /^gaussianNllLoss: avg is not valid$/],
+    ['gaussianNllLoss var a number', () => T.F.gaussianNllLoss(T.zeros([2]), T.zeros([2]), 1 as unknown as T.Tensor), /^gaussianNllLoss: var must be a Tensor, got number 1$/],
+    ['nn.GaussianNLLLoss full a number', () => new nn.GaussianNLLLoss({ full: 1 as unknown as boolean }).call(T.zeros([2]), T.zeros([2]), T.ones([2])), /^gaussianNllLoss: full must be a boolean, got number 1$/],
+    ['multiMarginLoss target out of range', () => T.F.multiMarginLoss(T.zeros([2, 3]), [0, 3]), /^multiMarginLoss: target out of range \(3 for 3 classes\)$/],
+    ['multiMarginLoss three targets for two rows', () => T.F.multiMarginLoss(T.zeros([2, 3]), [0, 1, 2]), /^multiMarginLoss: inconsistent target size, got: \[3\] \(expected 2 targets\)$/],
+    ['multiMarginLoss p 3', () => T.F.multiMarginLoss(T.zeros([2, 3]), [0, 1], { p: 3 as 1 }), /^multiMarginLoss: only p == 1 and p == 2 supported, got number 3$/],
+    ['multiMarginLoss weight 2-d', () => T.F.multiMarginLoss(T.zeros([2, 3]), [0, 1], { weight: T.zeros([2, 3]) }), /^multiMarginLoss: weight must be one-dimensional, got \[2,3\]$/],
+    ['multiMarginLoss 3-d input', () => T.F.multiMarginLoss(T.zeros([2, 3, 4]), [0, 1]), /^multiMarginLoss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: \[2,3,4\]$/],
+    ['multiMarginLoss of int64', () => T.F.multiMarginLoss(T.zeros([2, 3], { dtype: 'int64' }), [0, 1]), /^multiMarginLoss: "multi_margin_loss_cpu_kernel" not implemented for 'Long'$/],
+    ['nn.MultiMarginLoss p 3', () => new nn.MultiMarginLoss(3 as 1), /^MultiMarginLoss: only p == 1 and p == 2 supported, got 3$/],
+    ['nn.MultiMarginLoss size_average true', () => new nn.MultiMarginLoss(1, 1, null, true as unknown as null), /^MultiMarginLoss: sizeAverage \(positional 4\) must be null/],
     ['meshgrid with an unknown option', () => T.meshgrid(x, { sparse: true } as T.MeshgridOptions), /^meshgrid: /],
   ];
   it.each(rows)('%s', (_, fn, message) => {

@@ -396,3 +396,53 @@ export class PoissonNLLLoss extends Module {
     return F.poissonNllLoss(input, target, this.options);
   }
 }
+
+/**
+ * `F.gaussianNllLoss` as a module: `call(input, target, var)`; PyTorch's options are keyword-only
+ * (`full`, `eps`, `reduction`), so here an options bag only.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.GaussianNLLLoss({ reduction: 'sum' }).call(tensor([1, 2]), tensor([1, 3]), tensor([1, 1])); // tensor(0.5000)
+ * ```
+ */
+export class GaussianNLLLoss extends Module {
+  readonly options: F.GaussianNllLossOptions;
+  constructor(options: F.GaussianNllLossOptions = {}) {
+    super();
+    checkOptions('GaussianNLLLoss', options, ['full', 'eps', 'reduction']);
+    checkReduction('GaussianNLLLoss', options.reduction);
+    this.options = { ...options };
+  }
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return F.gaussianNllLoss(input, target, variance, this.options);
+  }
+}
+
+/**
+ * `F.multiMarginLoss` as a module: scores `[N, C]` against class-index targets; PyTorch's
+ * positional order `(p, margin, weight, sizeAverage, reduce, reduction)` or an options bag;
+ * `weight` a buffer, as PyTorch's.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.MultiMarginLoss(2, 0.5).call(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.)
+ * ```
+ */
+export class MultiMarginLoss extends Module {
+  readonly options: Omit<F.MultiMarginLossOptions, 'weight'>;
+  /** The class weights (a buffer, as PyTorch's `self.weight`), or null. */
+  declare weight: Tensor | null;
+  constructor(...args: Positional<[p: 1 | 2, margin: number, weight: Tensor | null, sizeAverage: null, reduce: null, reduction: F.Reduction], F.MultiMarginLossOptions>) {
+    super();
+    const options = lossArgs<F.MultiMarginLossOptions>('MultiMarginLoss', args, [num('p'), num('margin'), WEIGHT, DEPRECATED('sizeAverage'), DEPRECATED('reduce'), REDUCTION]);
+    checkOptions('MultiMarginLoss', options, ['p', 'margin', 'weight', 'reduction']);
+    checkReduction('MultiMarginLoss', options.reduction);
+    if (options.p !== undefined && options.p !== 1 && options.p !== 2) throw new RangeError(`MultiMarginLoss: only p == 1 and p == 2 supported, got ${String(options.p)}`);
+    if (options.weight !== undefined && options.weight !== null && options.weight.ndim !== 1) throw new RangeError(`MultiMarginLoss: weight must be one-dimensional, got ${options.weight.ndim} dims`);
+    this.options = weightBuffers(this, options, ['weight']);
+  }
+  forward(input: Tensor, target: F.IndexLike): Tensor {
+    return F.multiMarginLoss(input, target, { ...this.options, weight: this.weight });
+  }
+}

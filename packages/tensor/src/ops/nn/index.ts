@@ -9,8 +9,8 @@ export type { IndexLike } from './common.js';
 export { softmax, logSoftmax, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, softsign, selu, celu, mish, glu, softmin, threshold, prelu } from './activation.js';
 export {
   nllLoss, crossEntropy, mseLoss, binaryCrossEntropyWithLogits, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv,
-  marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss,
-  type MarginLossOptions, type TripletMarginLossOptions, type PoissonNllLossOptions,
+  marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss, multiMarginLoss,
+  type MarginLossOptions, type TripletMarginLossOptions, type PoissonNllLossOptions, type GaussianNllLossOptions, type MultiMarginLossOptions,
   type SmoothL1LossOptions, type BCEWithLogitsOptions, type HuberLossOptions, type BCELossOptions, type KLDivReduction, type KLDivOptions,
 } from './loss.js';
 export { linear } from './linear.js';

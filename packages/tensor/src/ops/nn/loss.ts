@@ -639,3 +639,168 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNl
   }
   return reduce(loss, reduction);
 }
+
+/** `gaussianNllLoss`'s options: PyTorch's keywords. */
+export interface GaussianNllLossOptions extends ReductionOptions {
+  /** Add the constant `0.5·log(2π)` (default false). */
+  full?: boolean;
+  /** The variance's floor, applied without gradient (default 1e-6). */
+  eps?: number;
+}
+
+/**
+ * `var` clamped at `eps` in value with the gradient of the identity: PyTorch's
+ * `var = var.clone(); with torch.no_grad(): var.clamp_(min=eps)`.
+ */
+function clampedNoGrad(v: Tensor, eps: number): Tensor {
+  const out = noGrad(() => clamp(v, eps));
+  return record('clone', out, [v], (g) => [g]);
+}
+
+/**
+ * The negative log-likelihood of `target` under Gaussians of mean `input` and variance `var`:
+ * `0.5·(log(var) + (input − target)² / var)` (+ `0.5·log(2π)` with `full`), reduced (PyTorch
+ * 1.13's `gaussian_nll_loss`). `var` has the input's shape, or one dim less, or a last dim of 1
+ * (one variance per row); it is clamped at `eps` without gradient, as PyTorch's; a negative
+ * entry is refused.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.gaussianNllLoss(tensor([1, 2]), tensor([1, 3]), tensor([1, 1])); // tensor(0.2500)
+ * ```
+ */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options: GaussianNllLossOptions = {}): Tensor {
+  const op = 'gaussianNllLoss';
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
+  expectTensor(op, 'var', variance);
+  checkOptions(op, options, ['full', 'eps', 'reduction']);
+  const full = options.full ?? false, eps = options.eps ?? 1e-6;
+  if (typeof full !== 'boolean') throw new TypeError(`${op}: full must be a boolean, got ${describe(full)}`);
+  if (typeof eps !== 'number') throw new TypeError(`${op}: eps must be a number, got ${describe(eps)}`);
+  let v = variance;
+  if (!sameShape(v.shape, input.shape)) {
+    const lead = input.shape.slice(0, -1);
+    if (input.ndim > 0 && sameShape(lead, v.shape)) v = v.unsqueeze(-1); // one variance per row
+    else if (!(input.ndim > 0 && v.ndim > 0 && sameShape(lead, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1)) {
+      throw new ShapeError(`${op}: var is of incorrect size (input ${fmt(input.shape)}, var ${fmt(variance.shape)})`);
+    }
+  }
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') throw new RangeError(`${op}: ${String(reduction)} is not valid`);
+  if (noGrad(() => Boolean(lt(v, 0).any().item()))) throw new RangeError(`${op}: var has negative entry/entries`);
+  v = clampedNoGrad(v, eps);
+  const d = sub(input, target);
+  let loss = mul(add(log(v), div(mul(d, d), v)), 0.5);
+  if (full) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
+  return reduce(loss, reduction);
+}
+
+/** `multiMarginLoss`'s options: PyTorch's keywords. */
+export interface MultiMarginLossOptions extends ReductionOptions {
+  /** 1 (default) or 2: the hinge or its square. */
+  p?: 1 | 2;
+  /** Default 1. */
+  margin?: number;
+  /** A weight per class (`[C]`), scaling the terms of each sample by its target's weight. */
+  weight?: Tensor | null;
+}
+
+/**
+ * The multi-class hinge loss: for each sample `x` of `[N, C]` (or `[C]`) with target class `y`,
+ * `Σ_{i≠y} max(0, margin − x[y] + x[i])^p / C` (each term times `weight[y]`), reduced (PyTorch's
+ * `multi_margin_loss`, its CPU kernel's order: each sample's sum in the dtype, the batch's in
+ * double; an empty batch's mean is NaN). Targets are class indices (int64, int32, `number[]`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.multiMarginLoss(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.3250)
+ * ```
+ */
+export function multiMarginLoss(input: Tensor, target: IndexLike, options: MultiMarginLossOptions = {}): Tensor {
+  const op = 'multiMarginLoss';
+  expectTensor(op, 'input', input);
+  const tgt = indexTensor(op, 'target', target);
+  checkOptions(op, options, ['p', 'margin', 'weight', 'reduction']);
+  const p = options.p ?? 1, margin = options.margin ?? 1, weight = options.weight ?? null;
+  if (p !== 1 && p !== 2) throw new RangeError(`${op}: only p == 1 and p == 2 supported, got ${describe(p)}`);
+  if (typeof margin !== 'number') throw new TypeError(`${op}: margin must be a number, got ${describe(margin)}`);
+  const reduction = checkReduction(op, options.reduction);
+  if (weight !== null) {
+    expectTensor(op, 'weight', weight);
+    if (weight.ndim !== 1) throw new ShapeError(`${op}: weight must be one-dimensional, got ${fmt(weight.shape)}`);
+  }
+  if (!input.dtype.isFloatingPoint || input.dtype.itemsize < 4) throw new TypeError(`${op}: "multi_margin_loss_cpu_kernel" not implemented for '${input.dtype.cName}'`);
+  if (input.ndim > 2 || (input.numel() === 0 && input.ndim !== 2)) throw new ShapeError(`${op}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmt(input.shape)}`);
+  const nframe = input.ndim <= 1 ? 1 : input.shape[0]!, dim = input.ndim === 0 ? 1 : input.shape[input.ndim - 1]!;
+  if (tgt.ndim > 1 || tgt.numel() !== nframe) throw new ShapeError(`${op}: inconsistent target size, got: ${fmt(tgt.shape)} (expected ${nframe} targets)`);
+  // PyTorch 1.13 reads weight[target] unchecked: a longer weight works, a shorter one is refused here
+  if (weight !== null && weight.numel() < dim) throw new ShapeError(`${op}: weight has ${weight.numel()} elements for ${dim} classes`);
+  if (tgt.dtype.isFloatingPoint && !(tgt.toTypedArray() as Float32Array).every(Number.isInteger)) throw new TypeError(`${op}: target must hold class indices (integers), got ${fmt(tgt.shape)} ${tgt.dtype.name}`);
+  const ys = Array.from(tgt.toTypedArray() as ArrayLike<number | bigint>, Number);
+  ys.forEach((y) => { if (!(y >= 0 && y < dim)) throw new RangeError(`${op}: target out of range (${y} for ${dim} classes)`); });
+  const r = input.dtype === float32 ? Math.fround : (v: number): number => v;
+  const [xd, xo] = input._contiguousAny() as [Float64Array, number];
+  const wd = weight === null ? null : Array.from(weight.to(input.dtype).toTypedArray() as Float64Array);
+  const m = r(margin);
+  // ATen's multi_margin_inner_sum_cpu: one sample's terms, in class order, summed in the dtype
+  const inner = (t: number): number => {
+    const y = ys[t]!, row = xo + t * dim, xy = xd[row + y]!;
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      if (d === y) continue;
+      const z = r(r(m - xy) + xd[row + d]!);
+      if (z > 0) {
+        let h = p === 1 ? z : r(z * z);
+        if (wd !== null) h = r(h * wd[y]!);
+        s = r(s + h);
+      }
+    }
+    return s;
+  };
+  const none = reduction === 'none' && tgt.ndim > 0;
+  const out = empty(none ? [nframe] : [], input.dtype);
+  const od = out.storage.data as Float64Array;
+  if (none) for (let t = 0; t < nframe; t++) od[t] = r(inner(t) / dim);
+  else {
+    let s = 0; // accscalar_t: double
+    for (let t = 0; t < nframe; t++) s += inner(t);
+    if (reduction === 'mean') s /= nframe;
+    od[0] = r(s / dim);
+  }
+  const inputs = weight === null ? [input] : [input, weight];
+  return record(op, out, inputs, (g) => {
+    // ATen's multi_margin_loss_backward_cpu_kernel: ±g (p = 1) or ±2·g·z per term, then times grad_output
+    const gi = empty(input.shape, input.dtype);
+    const gd = gi.storage.data as Float64Array;
+    const gs = r(reduction === 'mean' ? 1 / (nframe * dim) : 1 / dim);
+    for (let t = 0; t < nframe; t++) {
+      const y = ys[t]!, row = xo + t * dim, xy = xd[row + y]!;
+      let gy = 0;
+      for (let d = 0; d < dim; d++) {
+        const z = r(r(m - xy) + xd[row + d]!);
+        if (d === y) continue;
+        if (z > 0) {
+          let h = p === 1 ? gs : r(r(2 * gs) * z);
+          if (wd !== null) h = r(h * wd[y]!);
+          gy = r(gy - h);
+          gd[t * dim + d] = h;
+        } else gd[t * dim + d] = 0;
+      }
+      gd[t * dim + y] = gy;
+    }
+    const [gg, go] = contiguousOf(g);
+    for (let t = 0; t < nframe; t++) {
+      const k = none ? gg[go + t]! : gg[go]!;
+      for (let d = 0; d < dim; d++) gd[t * dim + d] = r(gd[t * dim + d]! * k);
+    }
+    return weight === null ? [gi] : [gi, null];
+  });
+}
+
+/** A tensor's values as doubles from its first element (a float32 or float64 tensor). */
+function contiguousOf(t: Tensor): [Float64Array, number] {
+  return t._contiguousAny() as [Float64Array, number];
+}
