@@ -95,6 +95,14 @@ function ddExp(a: DD): DD {
 }
 
 function ddLog(x: number): DD {
+  if (x > 2 ** 500 || x < 2 ** -500) {
+    // NOTE: beyond 2^±996 Dekker's split in the Newton step (of x, or of exp(-ln x)) overflows to
+    // NaN, and pow fell back to the runtime's `**`. ln x = ln(x / 2^s) + s ln 2, the division
+    // exact (a power of two, in two halves so that neither overflows for a subnormal x).
+    const s = Math.round(Math.log2(x));
+    const h = Math.trunc(s / 2);
+    return ddAdd(ddLog(x * 2 ** -h * 2 ** (h - s)), ddMul(LN2, [s, 0]));
+  }
   const l0 = Math.log(x);
   // One Newton step on exp(l) = x: l = l0 + x * exp(-l0) - 1.
   const t = ddAdd(ddMul([x, 0], ddExp([-l0, 0])), [-1, 0]);

@@ -2,7 +2,8 @@
  * libm.ts's `cos` and `pow` (the schedulers' cosines and powers) against correctly rounded values:
  * libm.json holds mpmath's at 300 bits, rounded once to the nearest double
  * (scripts/fixtures/libm_fixtures.py), on the arguments the schedulers produce and on seeded random
- * ones in every quadrant, near multiples of pi/2 and up to 1e6. Every value must match bit for bit,
+ * ones in every quadrant, near multiples of pi/2 and up to 1e6, and bases from the smallest subnormal
+ * to the largest double. Every value must match bit for bit,
  * and V8's `Math.cos` / `**` must not (else this test would not pin anything). The special cases
  * follow CPython's float `**` where it returns a float (checked with /usr/bin/python3).
  */
@@ -68,6 +69,22 @@ describe('pow: correctly rounded', () => {
     expect(x.filter((b, i) => b ** y[i]! !== value[i]).length).toBeGreaterThan(10);
   });
 
+  it('is correctly rounded for bases beyond 2^±500 too, subnormal ones included (not the runtime\'s **)', () => {
+    // Until 5 December 2026, ln x's Newton step overflowed (Dekker's split of a value above 2^996
+    // is NaN) for x above about 6.7e299 or below about 1.5e-300, and pow returned V8's **
+    // there: 15 of the fixture's 394 such pairs one ulp off.
+    const wide = x.flatMap((b, i) => (b > 2 ** 500 || b < 2 ** -500 ? [i] : []));
+    expect(wide.length).toBeGreaterThan(390);
+    expect(wide.filter((i) => x[i]! ** y[i]! !== value[i]).length).toBeGreaterThan(0);
+    expectCorrectlyRounded(wide.map((i) => pow(x[i]!, y[i]!)), wide.map((i) => value[i]!), (k) => `pow(${x[wide[k]!]}, ${y[wide[k]!]})`);
+  });
+
+  it('is within an ulp where the exact power lies closer to a midpoint than double-double resolves', () => {
+    // sqrt(max double) = 2^512 (1 - 2^-53)^0.5 is 2^-109 (relative) below the midpoint between
+    // 1.3407807929942596e154 (correctly rounded, mpmath) and 2^512: beyond 106 bits
+    expect(Math.abs(ulps(pow(1.7976931348623157e308, 0.5), 1.3407807929942596e154))).toBeLessThanOrEqual(1);
+  });
+
   it('takes the sign of a negative base from the exponent\'s parity, and is NaN for a fractional exponent', () => {
     expect(pow(-2, 3)).toBe(-8);
     expect(pow(-2, -3)).toBe(-0.125);
@@ -82,7 +99,9 @@ describe('pow: correctly rounded', () => {
     [1, NaN, 1], [1, Infinity, 1], [1, -Infinity, 1], // JavaScript's ** gives NaN for these
     [NaN, 0, 1], [-3, 0, 1], [0, 0, 1], [Infinity, 0, 1],
     [Infinity, 2, Infinity], [Infinity, -1, 0], [-Infinity, 3, -Infinity], [-Infinity, 2, Infinity], [-Infinity, -3, -0],
+    [Infinity, 0.5, Infinity], [-Infinity, 2.5, Infinity], [-Infinity, -2.5, 0], // C99: no NaN for a fractional power of -inf
     [2, Infinity, Infinity], [0.5, Infinity, 0], [2, -Infinity, 0], [0.5, -Infinity, Infinity],
+    [-2, Infinity, Infinity], [-0.5, Infinity, 0], [-2, -Infinity, 0], [-0.5, -Infinity, Infinity],
     [2, NaN, NaN], [NaN, 2, NaN], [-2, NaN, NaN],
     [0, 3, 0], [-0, 3, -0], [-0, 2, 0], [0, 0.5, 0],
   ])('pow(%d, %d) is %d, as CPython\'s float **', (b, e, want) => {
