@@ -7,7 +7,8 @@
  * columnStack over every rank they take and mixed dtypes, and meshgrid ('ij', 'xy', the default;
  * its grids stacked into one tensor): values bit for bit (copies and views), gradients too but
  * meshgrid's over three tensors (see BOUNDS); cdist (see BOUNDS); gaussianNllLoss and
- * multiMarginLoss as functions and modules, over every reduction.
+ * multiMarginLoss as functions and modules, over every reduction; adaptiveMaxPool1d/2d (functions
+ * and modules; values, gradients and indices bit for bit).
  *
  * Integer results exact; floating ones within `ULPS[op]` units in the last place of PyTorch's
  * (0: bit for bit), measured. The trigonometric values are computed in double and rounded once
@@ -57,6 +58,15 @@ const OPS: Record<string, (a: FixtureArg[], kw: Kw) => T.Tensor> = {
   multiMarginLoss: ([x, y, w], kw) => (w === undefined
     ? T.F.multiMarginLoss(t(x), t(y), kw as T.F.MultiMarginLossOptions)
     : new T.nn.MultiMarginLoss((kw.p as 1 | 2 | undefined) ?? 1, (kw.margin as number | undefined) ?? 1, t(w), null, null, (kw.reduction as T.F.Reduction | undefined) ?? 'mean').call(t(x), t(y))),
+  // the function, or the module with PyTorch's positional order, by case
+  adaptiveMaxPool2d: ([x, n]) => (typeof n === 'number'
+    ? new T.nn.AdaptiveMaxPool2d(n).call(t(x))
+    : T.F.adaptiveMaxPool2d(t(x), n as unknown as [number | null, number | null])),
+  adaptiveMaxPool2dIndices: ([x, n]) => (typeof n === 'number'
+    ? new T.nn.AdaptiveMaxPool2d(n, true).call(t(x))[1]
+    : T.F.adaptiveMaxPool2d(t(x), n as unknown as [number | null, number | null], { returnIndices: true })[1]),
+  adaptiveMaxPool1d: ([x, n]) => T.F.adaptiveMaxPool1d(t(x), n as number),
+  adaptiveMaxPool1dIndices: ([x, n]) => new T.nn.AdaptiveMaxPool1d(n as number, { returnIndices: true }).call(t(x))[1],
 };
 function cdist([a, b]: FixtureArg[], kw: Kw): T.Tensor {
   return kw.compute_mode === undefined
@@ -85,6 +95,9 @@ const BOUNDS: Record<string, ReplayBounds> = {
   gaussianNllLoss: { ulps: [1, 2] },
   // ATen's CPU kernel copied: each sample's sum in the dtype, the batch's in double
   multiMarginLoss: { ulps: [0, 0] },
+  // the kernel's scan copied; the gradient a scatterAdd in output order, as ATen's
+  adaptiveMaxPool2d: { ulps: [0, 0] }, adaptiveMaxPool2dIndices: { ulps: [0, 0] },
+  adaptiveMaxPool1d: { ulps: [0, 0] }, adaptiveMaxPool1dIndices: { ulps: [0, 0] },
 };
 
 const measured: string[] = [];

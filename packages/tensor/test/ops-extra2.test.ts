@@ -192,6 +192,25 @@ describe('gaussianNllLoss and multiMarginLoss', () => {
   });
 });
 
+describe('adaptive max pooling', () => {
+  it('gives PyTorch\'s indices, reprs and empty outputs; its gradient goes to each argmax', () => {
+    const x = tensor([[[1, 5, 2], [4, 3, 6]]]);
+    const [v, i] = T.F.adaptiveMaxPool2d(x, [1, 2], { returnIndices: true });
+    expect([v.tolist(), i.tolist(), i.dtype]).toEqual([[[[5, 6]]], [[[1, 5]]], T.int64]);
+    expect(T.F.adaptiveMaxPool2d(T.zeros([1, 2, 3, 4]), [0, 2]).shape).toEqual([1, 2, 0, 2]);
+    expect(T.F.adaptiveMaxPool2d(T.zeros([0, 2, 3, 4]), 2).shape).toEqual([0, 2, 2, 2]);
+    // print(nn.AdaptiveMaxPool2d((None, 3), True)), print(nn.AdaptiveMaxPool1d(3))
+    expect(String(new nn.AdaptiveMaxPool2d([null, 3], true))).toBe('AdaptiveMaxPool2d(output_size=(None, 3))');
+    expect(String(new nn.AdaptiveMaxPool1d(3))).toBe('AdaptiveMaxPool1d(output_size=3)');
+    const [, j] = new nn.AdaptiveMaxPool1d(2, true).call(tensor([[1, 5, 2, 4, 3]]));
+    expect(j.tolist()).toEqual([[1, 3]]);
+    const w = tensor([[[1, 5, 2], [4, 3, 6]]], { dtype: float64, requiresGrad: true });
+    const [gw] = T.grad(T.F.adaptiveMaxPool2d(w, 1).sum(), [w], { createGraph: true });
+    expect(gw!.tolist()).toEqual([[[0, 0, 0], [0, 0, 1]]]);
+    expect(gw!.requiresGrad).toBe(false); // a scatter of the upstream gradient (ones here), not of w, as PyTorch's
+  });
+});
+
 describe('refusals name the op and the value, and change nothing', () => {
   const x = tensor([1, -2, 3]);
   const rows: [string, () => unknown, RegExp][] = [
@@ -236,6 +255,16 @@ describe('refusals name the op and the value, and change nothing', () => {
     ['multiMarginLoss of int64', () => T.F.multiMarginLoss(T.zeros([2, 3], { dtype: 'int64' }), [0, 1]), /^multiMarginLoss: "multi_margin_loss_cpu_kernel" not implemented for 'Long'$/],
     ['nn.MultiMarginLoss p 3', () => new nn.MultiMarginLoss(3 as 1), /^MultiMarginLoss: only p == 1 and p == 2 supported, got 3$/],
     ['nn.MultiMarginLoss size_average true', () => new nn.MultiMarginLoss(1, 1, null, true as unknown as null), /^MultiMarginLoss: sizeAverage \(positional 4\) must be null/],
+    ['adaptiveMaxPool2d of a matrix', () => T.F.adaptiveMaxPool2d(T.zeros([2, 3]), 2), /^adaptiveMaxPool2d: adaptive_max_pool2d\(\): Expected 3D or 4D tensor, but got: \[2,3\]$/],
+    ['adaptiveMaxPool2d of an empty plane', () => T.F.adaptiveMaxPool2d(T.zeros([1, 2, 0, 4]), 2), /^adaptiveMaxPool2d: adaptive_max_pool2d\(\): Expected input to have non-zero size for non-batch dimensions, but input has sizes \[1,2,0,4\] with dimension 2 being empty$/],
+    ['adaptiveMaxPool2d three sizes', () => T.F.adaptiveMaxPool2d(T.zeros([1, 2, 3, 4]), [2, 2, 2] as unknown as [number, number]), /^adaptiveMaxPool2d: adaptive_max_pool2d\(\): internal error: output_size\.size\(\) must be 2/],
+    ['adaptiveMaxPool2d size -1', () => T.F.adaptiveMaxPool2d(T.zeros([1, 2, 3, 4]), -1), /^adaptiveMaxPool2d: outputSize must hold non-negative integers \(or null\), got \[-1,-1\]$/],
+    ['adaptiveMaxPool2d of int64', () => T.F.adaptiveMaxPool2d(T.zeros([1, 2, 3, 4], { dtype: 'int64' }), 2), /^adaptiveMaxPool2d: "adaptive_max_pool2d" not implemented for 'Long'$/],
+    ['adaptiveMaxPool1d of 4 dims', () => T.F.adaptiveMaxPool1d(T.zeros([2, 3, 4, 5]), 2), /^adaptiveMaxPool1d: Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' \(while checking arguments for adaptive_max_pool1d\)$/],
+    ['adaptiveMaxPool1d two sizes', () => T.F.adaptiveMaxPool1d(T.zeros([2, 3, 4]), [2, 3] as unknown as [number]), /^adaptiveMaxPool1d: adaptive_max_pool1d\(\) argument 'output_size' should contain one int \(got 2\)$/],
+    ['adaptiveMaxPool1d returnIndices 1', () => T.F.adaptiveMaxPool1d(T.zeros([2, 3, 4]), 2, { returnIndices: 1 as unknown as boolean }), /^adaptiveMaxPool1d: returnIndices must be a boolean, got number 1$/],
+    ['nn.AdaptiveMaxPool2d size 1.5', () => new nn.AdaptiveMaxPool2d(1.5), /^AdaptiveMaxPool2d: outputSize must be a non-negative integer or a pair of them \(or null\), got 1\.5$/],
+    ['nn.AdaptiveMaxPool1d returnIndices a number', () => new nn.AdaptiveMaxPool1d(2, 1 as unknown as boolean), /^AdaptiveMaxPool1d: returnIndices \(positional 1\) must be a boolean, got number 1$/],
     ['meshgrid with an unknown option', () => T.meshgrid(x, { sparse: true } as T.MeshgridOptions), /^meshgrid: /],
   ];
   it.each(rows)('%s', (_, fn, message) => {

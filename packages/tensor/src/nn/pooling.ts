@@ -252,3 +252,73 @@ export class AdaptiveAvgPool1d extends Module {
     return `output_size=${this.outputSize}`;
   }
 }
+
+/** `nn.AdaptiveMaxPool2d`'s and `nn.AdaptiveMaxPool1d`'s options. */
+export interface AdaptiveMaxPoolModuleOptions<R extends boolean = boolean> {
+  /** `forward` also returns the argmax indices (`[values, indices]`), for max unpooling. */
+  returnIndices?: R;
+}
+
+/** The `returnIndices` of an adaptive max pooling module, in PyTorch's positional form or a bag. */
+function adaptiveReturnIndices<R extends boolean>(op: string, rest: readonly unknown[]): R {
+  const o = checkOptions(op, foldPositional(op, rest, [bool('returnIndices')]) as AdaptiveMaxPoolModuleOptions<R>, ['returnIndices']);
+  if (o.returnIndices !== undefined && typeof o.returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${String(o.returnIndices)}`);
+  return (o.returnIndices ?? false) as R;
+}
+
+/**
+ * 2-D adaptive max pooling to `outputSize` (a number, or a pair whose `null` keeps that dim);
+ * `F.adaptiveMaxPool2d`. PyTorch's order `(outputSize, returnIndices)`; with `returnIndices`,
+ * `call` returns `[values, indices]`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.AdaptiveMaxPool2d([null, 3]).call(randn([1, 2, 5, 7])).shape; // [1, 2, 5, 3]
+ * ```
+ */
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
+  readonly returnIndices: R;
+  constructor(readonly outputSize: number | readonly [number | null, number | null], ...rest: Positional<[returnIndices: R], AdaptiveMaxPoolModuleOptions<R>>) {
+    super();
+    const s = typeof outputSize === 'number' ? [outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : null;
+    if (!s || !s.every((v) => v === null || (Number.isInteger(v) && v >= 0))) {
+      throw new RangeError(`AdaptiveMaxPool2d: outputSize must be a non-negative integer or a pair of them (or null), got ${String(outputSize)}`);
+    }
+    this.returnIndices = adaptiveReturnIndices<R>('AdaptiveMaxPool2d', rest);
+  }
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: this.returnIndices }) as R extends true ? [Tensor, Tensor] : Tensor;
+  }
+  protected override extraRepr(): string {
+    const o = this.outputSize;
+    return `output_size=${typeof o === 'number' ? o : `(${o.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
+  }
+}
+
+/**
+ * 1-D adaptive max pooling of `[N, C, L]` to `outputSize`; `F.adaptiveMaxPool1d`. PyTorch's
+ * order `(outputSize, returnIndices)`; with `returnIndices`, `call` returns `[values, indices]`.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.AdaptiveMaxPool1d(4).call(randn([2, 3, 10])).shape; // [2, 3, 4]
+ * ```
+ */
+export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
+  readonly returnIndices: R;
+  constructor(readonly outputSize: number | readonly [number], ...rest: Positional<[returnIndices: R], AdaptiveMaxPoolModuleOptions<R>>) {
+    super();
+    const n = typeof outputSize === 'number' ? outputSize : Array.isArray(outputSize) && outputSize.length === 1 ? outputSize[0] : null;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new RangeError(`AdaptiveMaxPool1d: outputSize must be a non-negative integer, got ${String(outputSize)}`);
+    this.returnIndices = adaptiveReturnIndices<R>('AdaptiveMaxPool1d', rest);
+  }
+  forward(x: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    return F.adaptiveMaxPool1d(x, this.outputSize, { returnIndices: this.returnIndices }) as R extends true ? [Tensor, Tensor] : Tensor;
+  }
+  protected override extraRepr(): string {
+    const o = this.outputSize;
+    return `output_size=${typeof o === 'number' ? o : `(${o[0]},)`}`;
+  }
+}

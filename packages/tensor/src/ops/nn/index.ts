@@ -16,7 +16,7 @@ export {
 export { linear } from './linear.js';
 export { normalize, cosineSimilarity, pairwiseDistance, oneHot } from './distance.js';
 export { unfold, fold, conv2d, conv1d, type Conv2dOptions, type Conv1dOptions, type UnfoldOptions } from './conv.js';
-export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveAvgPool1d, maxUnpool2d, maxUnpool1d, type MaxPool2dOptions, type AvgPool2dOptions, type MaxPool1dOptions, type AvgPool1dOptions, type MaxUnpool2dOptions, type MaxUnpool1dOptions } from './pooling.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveAvgPool1d, maxUnpool2d, maxUnpool1d, adaptiveMaxPool2d, adaptiveMaxPool1d, type AdaptiveMaxPoolOptions, type MaxPool2dOptions, type AvgPool2dOptions, type MaxPool1dOptions, type AvgPool1dOptions, type MaxUnpool2dOptions, type MaxUnpool1dOptions } from './pooling.js';
 export { dropout, dropout2d } from './dropout.js';
 export { batchNorm, layerNorm, groupNorm, instanceNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { embedding, type EmbeddingOptions } from './sparse.js';

@@ -7,8 +7,8 @@ import { Tensor } from '../../tensor.js';
 import { div } from '../binary.js';
 import { matmul } from '../matmul.js';
 import { cat, scatterFlat, takeFlat } from '../movement.js';
-import { full } from '../creation.js';
-import { scatter } from '../indexing.js';
+import { full, zeros } from '../creation.js';
+import { scatter, scatterAdd } from '../indexing.js';
 import { nnJsKernels } from '../../kernels/nn-js.js';
 import { float64, int64, type DType } from '../../dtype.js';
 import { sum } from '../reduce.js';
@@ -470,4 +470,109 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly [numb
   const op = 'adaptiveAvgPool1d';
   const n = single(op, 'outputSize', outputSize);
   return as2d(op, x, (x4) => adaptiveAvgPool2d(x4, [1, n]));
+}
+
+/** `adaptiveMaxPool2d`'s and `adaptiveMaxPool1d`'s options: PyTorch's keyword. */
+export interface AdaptiveMaxPoolOptions {
+  /** Also return the argmax of each window: int64 indices into its plane (`h·W + w`), for `maxUnpool2d`. */
+  returnIndices?: boolean;
+}
+
+/** ATen's adaptive windows: output `o` of `out` over `size` covers `[start, end)`. */
+const adaptiveStart = (o: number, out: number, size: number): number => Math.floor(o * size / out);
+const adaptiveEnd = (o: number, out: number, size: number): number => Math.floor(((o + 1) * size + out - 1) / out);
+
+/**
+ * 2-D adaptive max pooling of `[N, C, H, W]` (or `[C, H, W]`) to `outputSize` (a number, or a
+ * pair whose `null` keeps that dim): PyTorch's `adaptive_max_pool2d`, its CPU kernel's windows
+ * and scan (a later value wins if greater, or NaN: a window's last NaN), indices into each plane.
+ * The gradient goes to each window's argmax, accumulated in output order (a `scatterAdd`, so
+ * differentiable again, as PyTorch's). With `{ returnIndices: true }`, `[values, indices]`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.adaptiveMaxPool2d(tensor([[[1, 5, 2], [4, 3, 6]]]), 1); // tensor([[[6.]]])
+ * const [v, i] = F.adaptiveMaxPool2d(tensor([[[1, 5, 2], [4, 3, 6]]]), [1, 2], { returnIndices: true });
+ * i.tolist(); // [[[1, 5]]]
+ * ```
+ */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options?: AdaptiveMaxPoolOptions & { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return adaptiveMax('adaptiveMaxPool2d', 'adaptive_max_pool2d', x, outputSize, options);
+}
+
+/**
+ * 1-D adaptive max pooling of `[N, C, L]` (or `[C, L]`) to `outputSize`: PyTorch's
+ * `adaptive_max_pool1d` (the 2-d pooling over `[N, C, 1, L]`; indices along L). With
+ * `{ returnIndices: true }`, `[values, indices]`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.adaptiveMaxPool1d(tensor([[1, 5, 2, 4, 3]]), 2); // tensor([[5., 4.]])
+ * ```
+ */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options?: AdaptiveMaxPoolOptions & { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const op = 'adaptiveMaxPool1d';
+  expectTensor(op, 'input', x);
+  if (Array.isArray(outputSize) && outputSize.length !== 1) throw new TypeError(`${op}: adaptive_max_pool1d() argument 'output_size' should contain one int (got ${outputSize.length})`);
+  const n = single(op, 'outputSize', outputSize);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: Expected 2 to 3 dimensions, but got ${x.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_max_pool1d)`);
+  const r = adaptiveMax(op, 'adaptive_max_pool1d', x.unsqueeze(-2), [1, n], options);
+  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
+}
+
+/** The adaptive max pooling of both: ATen's `cpu_adaptive_max_pool` over the last two dims of a 3-d or 4-d input. */
+function adaptiveMax(op: string, aten: string, x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
+  expectTensor(op, 'input', x);
+  checkOptions(op, options, ['returnIndices']);
+  const returnIndices = options.returnIndices ?? false;
+  if (typeof returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${describe(returnIndices)}`);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op}: adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ${fmt(x.shape)}`);
+  for (let d = x.ndim - 3; d < x.ndim; d++) {
+    if (x.shape[d] === 0) throw new ShapeError(`${op}: ${aten}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${fmt(x.shape)} with dimension ${d} being empty`);
+  }
+  if (!x.dtype.isFloatingPoint || x.dtype.itemsize < 4) throw new TypeError(`${op}: "adaptive_max_pool2d" not implemented for '${x.dtype.cName}'`);
+  const H = x.shape[x.ndim - 2]!, W = x.shape[x.ndim - 1]!;
+  const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.isArray(outputSize) ? outputSize : null;
+  if (raw === null || raw.length !== 2) throw new RangeError(`${op}: adaptive_max_pool2d(): internal error: output_size.size() must be 2, got ${describe(outputSize)}`);
+  const [oh, ow] = raw.map((v, i) => (v === null ? (i === 0 ? H : W) : v)) as [number, number];
+  if (![oh, ow].every((v) => Number.isInteger(v) && v >= 0)) throw new RangeError(`${op}: outputSize must hold non-negative integers (or null), got ${fmt(raw.map((v) => (v === null ? -1 : v)))}`);
+  const planes = x.numel() / (H * W);
+  const [xd, xo] = x._contiguousAny() as [Float64Array, number];
+  const values = empty([...x.shape.slice(0, -2), oh, ow], x.dtype);
+  const vd = values.storage.data as Float64Array;
+  const idx = new BigInt64Array(values.numel());
+  for (let p = 0; p < planes; p++) {
+    const base = xo + p * H * W;
+    for (let i = 0; i < oh; i++) {
+      const h0 = adaptiveStart(i, oh, H), h1 = adaptiveEnd(i, oh, H);
+      for (let j = 0; j < ow; j++) {
+        const w0 = adaptiveStart(j, ow, W), w1 = adaptiveEnd(j, ow, W);
+        let best = h0 * W + w0, max = -Infinity;
+        for (let h = h0; h < h1; h++) {
+          for (let w = w0; w < w1; w++) {
+            const v = xd[base + h * W + w]!;
+            if (v > max || v !== v) { max = v; best = h * W + w; }
+          }
+        }
+        const o = (p * oh + i) * ow + j;
+        vd[o] = max;
+        idx[o] = BigInt(best);
+      }
+    }
+  }
+  const indices = wrap(idx, values.shape, int64);
+  const out = record(op, values, [x], (g) => {
+    // ATen's backward: grad_input[plane][argmax] += grad_output, in output order
+    const flat = [...x.shape.slice(0, -2), H * W];
+    return [scatterAdd(zeros(flat, { dtype: x.dtype }), -1, indices.reshape([...x.shape.slice(0, -2), oh * ow]), g.reshape([...x.shape.slice(0, -2), oh * ow])).reshape(x.shape)];
+  });
+  return returnIndices ? [out, indices] : out;
 }
