@@ -16,6 +16,7 @@ import * as L from './ops/logical.js';
 import * as X from './ops/indexing.js';
 import { addmm, baddbmm, bmm, dot, matmul, mm, mv, outer, type AddProductOptions } from './ops/matmul.js';
 import * as D from './ops/diagonal.js';
+import { lerp as lerpOp } from './ops/lerp.js';
 import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
@@ -748,6 +749,8 @@ export class Tensor {
   addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcmul_(this, tensor1, tensor2, value); }
   addcdiv_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcdiv_(this, tensor1, tensor2, value); }
   lerp_(end: Tensor, weight: TensorLike): this { return I.lerp_(this, end, weight); }
+  /** `this + weight·(end − this)`, as PyTorch computes it (see `lerp`). */
+  lerp(end: Tensor, weight: Tensor | number): Tensor { return lerpOp(this, end, weight); }
   clamp_(min?: number | null, max?: number | null): this { return I.clamp_(this, min, max); }
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }

@@ -16,6 +16,7 @@ import { matmul } from './matmul.js';
 import { contiguous, expand, reshape, transpose, unsqueeze } from './movement.js';
 import { sum } from './reduce.js';
 import { empty, expectTensor } from './util.js';
+import { fma } from './fma.js';
 
 /** PyTorch's `compute_mode` strings: when p = 2 goes through the matrix product. */
 export type CdistComputeMode = 'use_mm_for_euclid_dist_if_necessary' | 'use_mm_for_euclid_dist' | 'donot_use_mm_for_euclid_dist';
@@ -169,22 +170,6 @@ function cdistKernel(a: Tensor, b: Tensor, p: number, batch: readonly number[]):
   }, [out]);
 }
 
-/**
- * `a·b + c` rounded once in double (a fused multiply-add): the product's exact error from
- * Dekker's split, the sum's from Knuth's two-sum, added back before the last rounding.
- */
-function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
-  const SPLIT = 134217729; // 2^27 + 1
-  let t = SPLIT * a;
-  const ah = t - (t - a), al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b), bl = b - bh;
-  const e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-  const s = p + c, bb = s - p;
-  return s + ((p - (s - bb)) + (c - bb) + e);
-}
 
 /**
  * ATen's `_cdist_backward(grad, x1, x2, p, dist)`: the gradient to `x1`, each element

@@ -9,6 +9,7 @@ import { fullLike, randn, uniform } from './creation.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
 import { clamp } from './unary.js';
+import { lerp } from './lerp.js';
 import { expand, clone, writeInto as writeView } from './movement.js';
 import { toTensor, expectTensor, checkNumber, scalar, describe } from './util.js';
 import { bool as boolDType, canCast, checkScalarFits, float32, type DType, type StorageArray } from '../dtype.js';
@@ -145,7 +146,7 @@ export function addcdiv_<T extends Tensor>(self: T, tensor1: Tensor, tensor2: Te
   return self;
 }
 
-/** `self += weight * (end - self)`. */
+/** `self += weight * (end - self)`, as `lerp` computes it (PyTorch's arithmetic, bit for bit). */
 export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: TensorLike): T {
   expectTensor('lerp_', 'self', self);
   expectTensor('lerp_', 'end', endTensor);
@@ -154,7 +155,7 @@ export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: Tens
   const w: TensorLike = typeof weight === 'number' ? weight : readable('lerp_', self, toTensor('lerp_', 'weight', weight));
   checkBroadcastTo('lerp_', self, end);
   if (typeof w === 'number') checkScalarFits('lerp_', 'weight', w, opmath(self.dtype));
-  inplace(self, 'lerp_', w instanceof Tensor ? [end, w] : [end], (old) => add(old, mul(sub(end, old), w)));
+  inplace(self, 'lerp_', w instanceof Tensor ? [end, w] : [end], (old) => lerp(old, end, w as Tensor | number));
   return self;
 }
 
