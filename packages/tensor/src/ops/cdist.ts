@@ -39,7 +39,9 @@ const MODES: readonly CdistComputeMode[] = ['use_mm_for_euclid_dist_if_necessary
  * Values as PyTorch 1.13 computes them: its cdist kernel sums `|a − b|^p` along the row in
  * order in the dtype and takes the p-th root; for p = 2 with more than 25 rows on either side
  * (or `'use_mm_for_euclid_dist'`) it expands the square instead (a matrix product: faster, less
- * exact). Gradients are PyTorch's for each path (`_cdist_backward`:
+ * exact; equal rows give 0 here, and through PyTorch's BLAS 0 or, depending on the data, the root
+ * of a rounding residue, ~3e-8 in float64, with a gradient scaled by its reciprocal). Gradients
+ * are PyTorch's for each path (`_cdist_backward`:
  * 0 where a distance is 0; `_euclidean_dist_backward`); only the matrix-product path's can be
  * differentiated again, as in PyTorch.
  *
