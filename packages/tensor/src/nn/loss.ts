@@ -426,7 +426,7 @@ export class GaussianNLLLoss extends Module {
  * @example
  * ```ts
  * import { nn, tensor } from '@tensile/tensor';
- * new nn.MultiMarginLoss(2, 0.5).call(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.)
+ * new nn.MultiMarginLoss(2, 0.5).call(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.0025)
  * ```
  */
 export class MultiMarginLoss extends Module {
