@@ -17,6 +17,7 @@ import * as X from './ops/indexing.js';
 import { addmm, baddbmm, bmm, dot, matmul, mm, mv, outer, type AddProductOptions } from './ops/matmul.js';
 import * as D from './ops/diagonal.js';
 import { lerp as lerpOp } from './ops/lerp.js';
+import * as Cn from './ops/counting.js';
 import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
@@ -751,6 +752,12 @@ export class Tensor {
   lerp_(end: Tensor, weight: TensorLike): this { return I.lerp_(this, end, weight); }
   /** `this + weight·(end − this)`, as PyTorch computes it (see `lerp`). */
   lerp(end: Tensor, weight: Tensor | number): Tensor { return lerpOp(this, end, weight); }
+  /** NaN and ±∞ replaced by finite numbers (see `nanToNum`). */
+  nanToNum(options?: Cn.NanToNumOptions): Tensor { return Cn.nanToNum(this, options); }
+  /** The number of nonzero elements, over all dims or along `dim` (see `countNonzero`). */
+  countNonzero(dim?: number | readonly number[] | null): Tensor { return Cn.countNonzero(this, dim); }
+  /** How often each value occurs (see `bincount`). */
+  bincount(options?: Cn.BincountOptions): Tensor { return Cn.bincount(this, options); }
   clamp_(min?: number | null, max?: number | null): this { return I.clamp_(this, min, max); }
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }
