@@ -63,6 +63,8 @@ const CHUNKS = {
     ...functions('packages/tensor/src/autograd.ts', ['runHooks']),
     ...members('packages/tensor/src/nn/module.ts', ['call', 'registerForwardPreHook', 'registerForwardHook']),
     ...members('packages/tensor/src/tensor.ts', ['registerHook']),
+    // max pooling's dilation and indices, max unpooling (functions and modules)
+    ...functions('packages/tensor/src/ops/nn/pooling.ts', ['maxPool2d', 'maxPoolCore', 'dilatedMaxPool', 'maxPool1d', 'maxUnpool2d', 'maxUnpool1d', 'unpoolSize', 'unpool']),
   ],
 };
 
@@ -75,7 +77,8 @@ function functions(rel, names) {
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const found = [];
   const visit = (n) => {
-    const named = (ts.isFunctionDeclaration(n) && n.name) || (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer)));
+    const named = (ts.isFunctionDeclaration(n) && n.name && n.body) || // (an overload signature has no body)
+       (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer)));
     if (named && names.includes(n.name.text)) found.push(n);
     else ts.forEachChild(n, visit);
   };

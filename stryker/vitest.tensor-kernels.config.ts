@@ -21,7 +21,7 @@ const FILES: Record<string, string[]> = {
   js: T(['kernels', 'wasm-expish', 'kernel-rows', ...ACTIVATIONS, ...OPTIMIZERS]),
   session4: T(['storage-pool', 'transcendental', 'softplus', 'nn-layers-parity', 'nn-layers']),
   session5: T(['transcendental', 'gelu-tanh', 'gelu-exact', 'silu', 'fused-activations', 'overlap', 'update-in-place', 'update-in-place-versions']),
-  session6: T(['hooks', 'matrix-helpers', 'autograd', 'nn-modules', 'optim/test/contract']),
+  session6: T(['hooks', 'matrix-helpers', 'autograd', 'nn-modules', 'optim/test/contract', 'pool-indices-fixtures', 'pool-nan-fixtures', 'call-forms-nn']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';
 const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().filter((f, i, all) => all.indexOf(f) === i));
