@@ -62,6 +62,7 @@ export { matmul, bmm, addmm, baddbmm, mm, mv, dot, type AddProductOptions } from
 export { diag, diagonal, trace } from './ops/diagonal.js';
 export { lerp } from './ops/lerp.js';
 export { countNonzero, bincount, nanToNum, type BincountOptions, type NanToNumOptions } from './ops/counting.js';
+export { unique, type UniqueOptions } from './ops/unique.js';
 export { clampMin, clampMax, swapaxes, swapaxes as swapdims, concat, concat as concatenate } from './ops/aliases.js';
 export { softmax, logSoftmax } from './ops/nn/activation.js';
 export { norm, type NormArgs, type NormOptions, type NormOrd, type VectorNormArgs, type VectorNormOptions } from './ops/norm.js';

@@ -18,6 +18,7 @@ import { addmm, baddbmm, bmm, dot, matmul, mm, mv, outer, type AddProductOptions
 import * as D from './ops/diagonal.js';
 import { lerp as lerpOp } from './ops/lerp.js';
 import * as Cn from './ops/counting.js';
+import { unique as uniqueOp, type UniqueOptions } from './ops/unique.js';
 import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
@@ -758,6 +759,10 @@ export class Tensor {
   countNonzero(dim?: number | readonly number[] | null): Tensor { return Cn.countNonzero(this, dim); }
   /** How often each value occurs (see `bincount`). */
   bincount(options?: Cn.BincountOptions): Tensor { return Cn.bincount(this, options); }
+  /** The distinct values (or slices along `dim`), with inverse indices and counts on request (see `unique`). */
+  unique(options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(options: UniqueOptions): Tensor | Tensor[];
+  unique(options?: UniqueOptions): Tensor | Tensor[] { return uniqueOp(this, options); }
   clamp_(min?: number | null, max?: number | null): this { return I.clamp_(this, min, max); }
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }
