@@ -94,6 +94,7 @@ const refused: [string, (o: Opt) => LRScheduler, () => Opt, (sd: Record<string, 
   ['OneCycleLR anneal strategy exp', oneCycle, sgd, (sd) => ({ ...sd, _anneal_func_type: 'exp' }), "OneCycleLR.loadStateDict: _anneal_func_type must be one of 'cos', 'linear', got \"exp\""],
   ['LambdaLR lr_lambdas for two groups', (o) => new LambdaLR(o, { lrLambda: (e) => 0.9 ** e }), sgd, (sd) => ({ ...sd, lr_lambdas: [null, null] }), 'LambdaLR.loadStateDict: lr_lambdas must be a list of 1 (one per param group), got [null,null]'],
   ["LambdaLR a lambda's own name", (o) => new LambdaLR(o, { lrLambda: (e) => 0.9 ** e }), sgd, (sd) => ({ ...sd, lr_lambdas: [{ name: 'x' }] }), "LambdaLR.loadStateDict: lr_lambdas[0] must be attributes of the lambda (not its 'name')"],
+  ['LambdaLR lr_lambdas holding a number', (o) => new LambdaLR(o, { lrLambda: (e) => 0.9 ** e }), sgd, (sd) => ({ ...sd, lr_lambdas: [5] }), 'LambdaLR.loadStateDict: lr_lambdas[0] must be null or an object of attributes, got int'],
   ['SWALR anneal_epochs -1', (o) => new swaUtils.SWALR(o, { swaLr: 0.05 }), sgd, (sd) => ({ ...sd, anneal_epochs: -1 }), 'SWALR.loadStateDict: anneal_epochs must be a non-negative integer, got -1'],
   ['SequentialLR _milestones of the wrong length', sequential, sgd, (sd) => ({ ...sd, _milestones: [2, 4] }), 'SequentialLR.loadStateDict: _milestones must be a list of 1 (one per scheduler after the first), got [2,4]'],
   ['SequentialLR _schedulers of the wrong length', sequential, sgd, (sd) => ({ ...sd, _schedulers: [(sd['_schedulers'] as unknown[])[0]] }), 'SequentialLR.loadStateDict: _schedulers must be a list of 2 state dicts (one per scheduler)'],
@@ -137,6 +138,41 @@ describe('loadStateDict refuses what the constructor would, and foreign dicts, c
     const sd = json(a.stateDict());
     expect(sd['use_beta1']).toBe(true);
     expect(() => a.loadStateDict(sd)).not.toThrow();
+  });
+});
+
+describe("LambdaLR and MultiplicativeLR: one function per group, whose attributes a state dict carries as PyTorch's carries a callable object's __dict__", () => {
+  it('refuses a lambda that is not a function, and names the class in its option errors', () => {
+    expect(() => new LambdaLR(sgd(), { lrLambda: 5 as never })).toThrow(new TypeError('lr_lambda should be a function, but got int'));
+    expect(() => new MultiplicativeLR(sgd([0.1, 0.2]), { lrLambda: [() => 1, 'x'] as never })).toThrow(new TypeError('lr_lambda should be a function, but got str'));
+    expect(() => new LambdaLR(sgd(), {})).toThrow(new TypeError("LambdaLR: missing required option 'lrLambda'"));
+    expect(() => new MultiplicativeLR(sgd(), {})).toThrow(new TypeError("MultiplicativeLR: missing required option 'lrLambda'"));
+  });
+
+  it('saves null for a plain function and the own enumerable properties of one with attributes', () => {
+    const withAttributes = Object.assign((e: number) => 0.9 ** e, { factor: 2 });
+    const s = new LambdaLR(sgd([0.1, 0.2]), { lrLambda: [(e) => 0.9 ** e, withAttributes] });
+    expect(s.stateDict()['lr_lambdas']).toEqual([null, { factor: 2 }]);
+  });
+
+  it('loads them back as ordinary attributes (new keys too), which the schedule then uses and a later load replaces', () => {
+    const lambda = (factor: number): ((e: number) => number) & { factor: number } => {
+      const f = Object.assign(() => f.factor, { factor });
+      return f;
+    };
+    const saved = json(run(sgd(), (o) => new MultiplicativeLR(o, { lrLambda: Object.assign(lambda(0.8), { tag: 'warm' }) })).stateDict());
+    const f = lambda(0.5);
+    const s = run(sgd(), (o) => new MultiplicativeLR(o, { lrLambda: f }));
+    s.loadStateDict(saved);
+    const attribute = { enumerable: true, writable: true, configurable: true };
+    expect(Object.getOwnPropertyDescriptor(f, 'factor')).toEqual({ value: 0.8, ...attribute });
+    expect(Object.getOwnPropertyDescriptor(f, 'tag')).toEqual({ value: 'warm', ...attribute });
+    const lr = (s.optimizer.paramGroups[0] as { lr: number }).lr; // the group's, which a scheduler load leaves
+    s.optimizer.step();
+    s.step();
+    expect(s.getLastLr()[0]).toBe(lr * 0.8);
+    s.loadStateDict({ ...saved, lr_lambdas: [{ factor: 0.25 }] });
+    expect(f.factor).toBe(0.25);
   });
 });
 
