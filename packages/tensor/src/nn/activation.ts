@@ -480,3 +480,78 @@ export class PReLU extends Module {
     return `num_parameters=${this.numParameters}`;
   }
 }
+
+/**
+ * `x` where `|x| > lambd`, else 0 (`F.hardshrink`).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Hardshrink().call(tensor([0.3, 2])); // tensor([0., 2.])
+ * ```
+ */
+export class Hardshrink extends Module {
+  readonly lambd: number;
+  /** PyTorch's `(lambd)` or `{ lambd }` (default 0.5). */
+  constructor(...rest: Positional<[lambd: number], { lambd?: number }>) {
+    super();
+    this.lambd = (checkOptions('Hardshrink', foldPositional('Hardshrink', rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5);
+  }
+  forward(x: Tensor): Tensor {
+    return F.hardshrink(x, this.lambd);
+  }
+  protected override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+/**
+ * `x ∓ lambd` outside `[−lambd, lambd]`, else 0 (`F.softshrink`).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Softshrink().call(tensor([0.3, 2])); // tensor([0.0000, 1.5000])
+ * ```
+ */
+export class Softshrink extends Module {
+  readonly lambd: number;
+  /** PyTorch's `(lambd)` or `{ lambd }` (default 0.5). */
+  constructor(...rest: Positional<[lambd: number], { lambd?: number }>) {
+    super();
+    this.lambd = (checkOptions('Softshrink', foldPositional('Softshrink', rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5);
+  }
+  forward(x: Tensor): Tensor {
+    return F.softshrink(x, this.lambd);
+  }
+  protected override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+/**
+ * `x − tanh(x)` (`F.tanhshrink`).
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * new nn.Tanhshrink().call(tensor([1])); // tensor([0.2384])
+ * ```
+ */
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor {
+    return F.tanhshrink(x);
+  }
+}
+
+/**
+ * Softmax over the channels of `[N, C, H, W]` or `[C, H, W]` (dim −3), PyTorch's `Softmax2d`.
+ * @example
+ * ```ts
+ * import { nn, zeros } from '@tensile/tensor';
+ * new nn.Softmax2d().call(zeros([1, 2, 1, 1])); // tensor([[[[0.5000]], [[0.5000]]]])
+ * ```
+ */
+export class Softmax2d extends Module {
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== 3 && x.ndim !== 4) throw new RangeError(`Softmax2d: requires a 3D or 4D tensor as input, got ${x.ndim}D`);
+    return F.softmax(x, -3);
+  }
+}

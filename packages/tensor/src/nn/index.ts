@@ -17,7 +17,7 @@ export {
 export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './container.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, MaxUnpool2d, MaxUnpool1d, AdaptiveMaxPool2d, AdaptiveMaxPool1d, type MaxPool1dModuleOptions, type AdaptiveMaxPoolModuleOptions } from './pooling.js';
-export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU } from './activation.js';
+export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU, Hardshrink, Softshrink, Tanhshrink, Softmax2d } from './activation.js';
 export {
   BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,

@@ -3,7 +3,8 @@ import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { float32, float64 } from '../../dtype.js';
-import { add, div, gt, le, lt, minimum, mul, sub, where } from '../binary.js';
+import { add, div, ge, gt, le, lt, minimum, mul, sub, where } from '../binary.js';
+import { logicalAnd as logicalAndMask } from '../logical.js';
 import { chunk } from '../movement.js';
 import { sum } from '../reduce.js';
 import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
@@ -334,6 +335,66 @@ export function hardswish(x: Tensor): Tensor {
   // PyTorch's vectorised hardswish_backward: 0 below -3, grad·(x/3 + 1/2) on [-3, 3), grad from 3
   // on (its scalar loop, which only the last few elements of a row take, gives 1.5 at 3 itself)
   return record('hardswish', y, [x], (g) => [where(lt(x, -3), 0, where(lt(x, 3), mul(g, add(div(x, 3), 0.5)), g))]);
+}
+
+/** PyTorch's check of a shrink's `lambd` (a number; softshrink also refuses a negative one). */
+function lambdArg(op: string, lambd: unknown, nonNegative: boolean): number {
+  if (typeof lambd !== 'number') throw new TypeError(`${op}: lambd must be a number, got ${describe(lambd)}`);
+  if (nonNegative && !(lambd >= 0)) throw new RangeError(`${op}: lambda must be greater or equal to 0, but found to be ${lambd}`);
+  return lambd;
+}
+
+/**
+ * `x` where `|x| > lambd`, else 0 (PyTorch's `hardshrink`, default `lambd` 0.5; NaN passes);
+ * the gradient passes where the value did (`hardshrink_backward`: zero on `[−lambd, lambd]`).
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.hardshrink(tensor([-1, 0.3, 0.5, 2])); // tensor([-1.,  0.,  0.,  2.])
+ * ```
+ */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  floatInput('hardshrink', 'hardshrink_cpu', x);
+  lambdArg('hardshrink', lambd, false);
+  const inside = (t: Tensor): Tensor => logicalAndMask(ge(t, -lambd), le(t, lambd));
+  const xd = x.detach();
+  const y = where(inside(xd), 0, xd);
+  return record('hardshrink', y, [x], (g) => [where(inside(x), 0, g)]);
+}
+
+/**
+ * `x − lambd` above `lambd`, `x + lambd` below `−lambd`, else 0 (PyTorch's `softshrink`,
+ * default 0.5); a NaN stays NaN, as PyTorch 2.x (1.13 gave 0). The gradient is zero on
+ * `[−lambd, lambd]`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.softshrink(tensor([-1, 0.3, 2])); // tensor([-0.5000,  0.0000,  1.5000])
+ * ```
+ */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  floatInput('softshrink', 'softshrink_cpu', x);
+  lambdArg('softshrink', lambd, true);
+  const xd = x.detach();
+  const y = where(gt(xd, lambd), sub(xd, lambd), where(lt(xd, -lambd), add(xd, lambd), mul(xd, 0)));
+  return record('softshrink', y, [x], (g) => [where(logicalAndMask(ge(x, -lambd), le(x, lambd)), 0, g)]);
+}
+
+/**
+ * `x − tanh(x)` (PyTorch's `tanhshrink`); gradient `tanh(x)²`.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.tanhshrink(tensor([0, 1])); // tensor([0.0000, 0.2384])
+ * ```
+ */
+export function tanhshrink(x: Tensor): Tensor {
+  floatInput('tanhshrink', 'tanh_cpu', x);
+  const t = tanh(x.detach());
+  return record('tanhshrink', sub(x.detach(), t), [x], (g) => [mul(g, mul(tanh(x), tanh(x)))]);
 }
 
 /**
