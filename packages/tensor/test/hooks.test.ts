@@ -117,6 +117,7 @@ describe('Tensor.registerHook', () => {
     ['a tensor that does not require grad', () => T.tensor([1]).registerHook((g) => g), /registerHook: cannot register a hook on a tensor that doesn't require gradient/],
     ['a hook that is not a function', () => leaf([1]).registerHook(3 as never), /registerHook: hook must be a function, got number/],
     ['a hook returning a number', () => { const x = leaf([1, 2]); x.registerHook(() => 5 as never); x.mul(1).sum().backward(); }, /backward: expected a Tensor, but a hook returned number/],
+    ['a hook returning null', () => { const x = leaf([1, 2]); x.registerHook(() => null as never); x.mul(1).sum().backward(); }, /backward: expected a Tensor, but a hook returned null/],
     ['a hook changing the shape', () => { const x = leaf([1, 2]); const y = x.mul(1); y.registerHook(() => T.ones([3])); y.sum().backward(); }, /backward: a hook has changed the size of the gradient: \[2\] to \[3\]/],
     ['a hook changing the dtype', () => { const x = leaf([1, 2]); const y = x.mul(1); y.registerHook((g) => g.double()); y.sum().backward(); }, /backward: a hook has changed the type of the gradient: float32 to float64/],
   ])('refuses %s', (_label, run, message) => {

@@ -60,6 +60,7 @@ describe.each(['js', 'wasm'] as const)('max pooling indices and unpooling agains
   it('the fixture is PyTorch 1.13 and has every op', () => {
     expect(fixture.torch).toMatch(/^1\.13/);
     expect(new Set(fixture.cases.map((c) => c.op))).toEqual(new Set(Object.keys(OPS)));
+    expect(fixture.cases.length).toBe(24);
   });
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     T.setBackend(backend);
