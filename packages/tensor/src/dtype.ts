@@ -356,6 +356,11 @@ const CPP_TYPE: Readonly<Record<DTypeName, string>> = {
 };
 /** The largest finite value of each narrower floating dtype. */
 const FLOAT_MAX: Readonly<Partial<Record<DTypeName, number>>> = { float32: 3.4028234663852886e38, float16: 65504, bfloat16: 3.3895313892515355e38 };
+
+/** @internal The largest finite value of a floating dtype (PyTorch's `finfo(dt).max`). */
+export function largestFinite(dt: DType): number {
+  return FLOAT_MAX[dt.name] ?? Number.MAX_VALUE;
+}
 /** Each integral dtype's range. */
 const INT_RANGE: Readonly<Partial<Record<DTypeName, readonly [bigint, bigint]>>> = {
   uint8: [0n, 255n], int8: [-128n, 127n], int16: [-32768n, 32767n], int32: [-2147483648n, 2147483647n],

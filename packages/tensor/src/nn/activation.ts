@@ -481,6 +481,11 @@ export class PReLU extends Module {
   }
 }
 
+/** A shrink module's `lambd`: PyTorch's `(lambd)` or `{ lambd }`, default 0.5. */
+function lambdOption(name: string, rest: Positional<[lambd: number], { lambd?: number }>): number {
+  return checkOptions(name, foldPositional(name, rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5;
+}
+
 /**
  * `x` where `|x| > lambd`, else 0 (`F.hardshrink`).
  * @example
@@ -494,7 +499,7 @@ export class Hardshrink extends Module {
   /** PyTorch's `(lambd)` or `{ lambd }` (default 0.5). */
   constructor(...rest: Positional<[lambd: number], { lambd?: number }>) {
     super();
-    this.lambd = (checkOptions('Hardshrink', foldPositional('Hardshrink', rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5);
+    this.lambd = lambdOption('Hardshrink', rest);
   }
   forward(x: Tensor): Tensor {
     return F.hardshrink(x, this.lambd);
@@ -517,7 +522,7 @@ export class Softshrink extends Module {
   /** PyTorch's `(lambd)` or `{ lambd }` (default 0.5). */
   constructor(...rest: Positional<[lambd: number], { lambd?: number }>) {
     super();
-    this.lambd = (checkOptions('Softshrink', foldPositional('Softshrink', rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5);
+    this.lambd = lambdOption('Softshrink', rest);
   }
   forward(x: Tensor): Tensor {
     return F.softshrink(x, this.lambd);

@@ -1,4 +1,4 @@
-import { bool, float16, float32, float64, int64 } from '../dtype.js';
+import { bool, float16, float32, float64, int64, largestFinite } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -82,8 +82,6 @@ export interface NanToNumOptions {
   neginf?: number | null;
 }
 
-const LARGEST: Readonly<Record<string, number>> = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE, float16: 65504, bfloat16: 3.3895313892515355e38 };
-
 /**
  * NaN, +∞ and −∞ replaced by finite numbers (0, and the dtype's largest and lowest values, by
  * default): PyTorch's `torch.nan_to_num`. The gradient passes where the input is finite and is
@@ -106,7 +104,7 @@ export function nanToNum(x: Tensor, options: NanToNumOptions = {}): Tensor {
   if (!x.dtype.isFloatingPoint) return clone(x);
   // As ATen: each replacement is converted to the dtype (a value past float32's range becomes ±∞).
   const cast = (v: number): number => (x.dtype === float64 ? v : x.dtype === float16 ? v : Math.fround(v));
-  const big = LARGEST[x.dtype.name]!;
+  const big = largestFinite(x.dtype);
   const hi = cast(posinf ?? big), lo = cast(neginf ?? -big);
   return where(isnan(x), cast(nan), where(eq(x, Infinity), hi, where(eq(x, -Infinity), lo, x)));
 }

@@ -80,8 +80,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   expectTensor(op, 'input', x);
   if (options.returnIndices !== undefined && typeof options.returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${describe(options.returnIndices)}`);
   if (x.ndim === 3) {
-    const r = maxPool2d(x.unsqueeze(0), kernelSize, options);
-    return Array.isArray(r) ? [r[0].squeeze(0), r[1].squeeze(0)] : r.squeeze(0);
+    return squeezeEach(maxPool2d(x.unsqueeze(0), kernelSize, options), 0);
   }
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
   const k = pair(op, 'kernelSize', kernelSize, 1);
@@ -277,10 +276,15 @@ function single(op: string, name: string, v: unknown): number {
 }
 
 /** `[N, C, L]` (or `[C, L]`) as `[N, C, 1, L]` for the 2-d kernels, and back. */
-function as2d(op: string, x: Tensor, run: (x4: Tensor) => Tensor): Tensor {
+function as2d<R extends Tensor | [Tensor, Tensor]>(op: string, x: Tensor, run: (x4: Tensor) => R): R {
   expectTensor(op, 'input', x);
   if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected input [N,C,L] or [C,L], got ${fmt(x.shape)}`);
-  return run(x.unsqueeze(-2)).squeeze(-2);
+  return squeezeEach(run(x.unsqueeze(-2)), -2);
+}
+
+/** A pooling's result (the values, or the values and their indices) with dim `d` squeezed from each. */
+function squeezeEach<R extends Tensor | [Tensor, Tensor]>(r: R, d: number): R {
+  return (Array.isArray(r) ? [r[0].squeeze(d), r[1].squeeze(d)] : (r as Tensor).squeeze(d)) as R;
 }
 
 /** `maxPool1d`'s options: PyTorch's keywords. */
@@ -318,13 +322,10 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], opt
   const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
   const p = single(op, 'padding', o.padding ?? 0);
   const d = single(op, 'dilation', o.dilation ?? 1);
-  expectTensor(op, 'input', x);
-  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected input [N,C,L] or [C,L], got ${fmt(x.shape)}`);
-  const r = maxPool2d(x.unsqueeze(-2), [1, k], {
+  return as2d(op, x, (x4) => maxPool2d(x4, [1, k], {
     stride: [1, s], padding: [0, p], dilation: [1, d],
     ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }), ...(o.returnIndices === undefined ? {} : { returnIndices: o.returnIndices }),
-  });
-  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
+  }));
 }
 
 /** `maxUnpool2d`'s options: PyTorch's keywords. */
@@ -524,8 +525,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [numb
   if (Array.isArray(outputSize) && outputSize.length !== 1) throw new TypeError(`${op}: adaptive_max_pool1d() argument 'output_size' should contain one int (got ${outputSize.length})`);
   const n = single(op, 'outputSize', outputSize);
   if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: Expected 2 to 3 dimensions, but got ${x.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_max_pool1d)`);
-  const r = adaptiveMax(op, 'adaptive_max_pool1d', x.unsqueeze(-2), [1, n], options);
-  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
+  return squeezeEach(adaptiveMax(op, 'adaptive_max_pool1d', x.unsqueeze(-2), [1, n], options), -2);
 }
 
 /** The adaptive max pooling of both: ATen's `cpu_adaptive_max_pool` over the last two dims of a 3-d or 4-d input. */
