@@ -754,11 +754,11 @@ export class Tensor {
   /** `this + weight·(end − this)`, as PyTorch computes it (see `lerp`). */
   lerp(end: Tensor, weight: Tensor | number): Tensor { return lerpOp(this, end, weight); }
   /** NaN and ±∞ replaced by finite numbers (see `nanToNum`). */
-  nanToNum(options?: Cn.NanToNumOptions): Tensor { return Cn.nanToNum(this, options); }
+  nanToNum(...rest: Positional<[nan: number, posinf: number | null, neginf: number | null], Cn.NanToNumOptions>): Tensor { return Cn.nanToNum(this, ...rest); }
   /** The number of nonzero elements, over all dims or along `dim` (see `countNonzero`). */
   countNonzero(dim?: number | readonly number[] | null): Tensor { return Cn.countNonzero(this, dim); }
   /** How often each value occurs (see `bincount`). */
-  bincount(options?: Cn.BincountOptions): Tensor { return Cn.bincount(this, options); }
+  bincount(...rest: Positional<[weights: Tensor | null, minlength: number], Cn.BincountOptions>): Tensor { return Cn.bincount(this, ...rest); }
   /** The distinct values (or slices along `dim`), with inverse indices and counts on request (see `unique`). */
   unique(options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
   unique(options: UniqueOptions): Tensor | Tensor[];

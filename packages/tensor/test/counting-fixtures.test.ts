@@ -32,7 +32,21 @@ describe('countNonzero, bincount, nanToNum against PyTorch 1.13', () => {
     expect(T.tensor([0, 2, 2], { dtype: T.int64 }).bincount().tolist()).toEqual([1, 0, 2]);
   });
 
+  it("PyTorch's positional forms give the keyword forms' results (they were ignored)", () => {
+    const x = T.tensor([1, 1, 3], { dtype: T.int64 }), w = T.tensor([0.5, 0.25, 1]);
+    expect(T.bincount(x, w).tolist()).toEqual([0, 0.75, 0, 1]);
+    expect(T.bincount(x, null, 6).tolist()).toEqual([0, 2, 0, 1, 0, 0]);
+    expect(x.bincount(w, 5).tolist()).toEqual(T.bincount(x, { weights: w, minlength: 5 }).tolist());
+    const v = T.tensor([NaN, Infinity, -Infinity]);
+    expect(T.nanToNum(v, 2, 9, -9).tolist()).toEqual([2, 9, -9]);
+    expect(v.nanToNum(1).tolist()).toEqual(T.nanToNum(v, { nan: 1 }).tolist());
+    expect(T.nanToNum(v, 1, { neginf: -3 }).tolist()).toEqual([1, 3.4028234663852886e38, -3]);
+  });
+
   it.each<[string, () => unknown, RegExp]>([
+    ['bincount with weights that are an array', () => T.bincount(T.tensor([1], { dtype: T.int64 }), [1] as never), /bincount: weights \(positional 1\) must be a Tensor or null, got/],
+    ['bincount with weights given twice', () => T.bincount(T.tensor([1], { dtype: T.int64 }), T.ones([1]), { weights: T.ones([1]) } as never), /bincount: got multiple values for argument 'weights'/],
+    ['nanToNum with a string positional', () => T.nanToNum(T.ones([1]), '0' as never), /nanToNum: nan \(positional 1\) must be a number, got string/],
     ['bincount of a negative value (PyTorch: only supports 1-d non-negative integral inputs)', () => T.bincount(T.tensor([-1, 2], { dtype: T.int64 })), /bincount: only supports 1-d non-negative integral inputs, got -1/],
     ['bincount of floats', () => T.bincount(T.tensor([1, 2])), /bincount: not implemented for 'Float'/],
     ['bincount of a matrix', () => T.bincount(T.tensor([[1, 2]], { dtype: T.int64 })), /bincount: only supports 1-d non-negative integral inputs, got shape \[1,2\]/],

@@ -1,7 +1,9 @@
 import { bool, float16, float32, float64, int64, largestFinite } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { fmt } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { checkOptions } from '../options.js';
+import { foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
 import { eq, ne, where } from './binary.js';
 import { clone } from './movement.js';
 import { sum } from './reduce.js';
@@ -42,12 +44,15 @@ export interface BincountOptions {
  * ```ts
  * import { bincount, tensor, int64 } from '@tensile/tensor';
  * bincount(tensor([1, 1, 3], { dtype: int64 })); // tensor([0, 2, 0, 1])
+ * bincount(tensor([1, 1], { dtype: int64 }), tensor([0.5, 0.25])); // tensor([0.0000, 0.7500]) (PyTorch's positional weights)
  * ```
  */
-export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
+export function bincount(x: Tensor, ...rest: Positional<[weights: Tensor | null, minlength: number], BincountOptions>): Tensor {
   const op = 'bincount';
   expectTensor(op, 'input', x);
-  const { weights = null, minlength = 0 } = options;
+  const { weights = null, minlength = 0 } = checkOptions(op, foldPositional(op, rest, [
+    { name: 'weights', is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' }, num('minlength'),
+  ]) as BincountOptions, ['weights', 'minlength']);
   if (x.dtype.isFloatingPoint || x.dtype === bool) throw new TypeError(`${op}: not implemented for '${x.dtype.cName}' (${x.dtype.name}); the input must be integral`);
   if (typeof minlength !== 'number' || !Number.isInteger(minlength)) throw new TypeError(`${op}: minlength must be an integer, got ${describe(minlength)}`);
   if (minlength < 0) throw new RangeError(`${op}: minlength should be >= 0, got ${minlength}`);
@@ -91,11 +96,13 @@ export interface NanToNumOptions {
  * ```ts
  * import { nanToNum, tensor } from '@tensile/tensor';
  * nanToNum(tensor([NaN, Infinity, -Infinity, 1]), { posinf: 9, neginf: -9 }); // tensor([0., 9., -9., 1.])
+ * nanToNum(tensor([NaN, Infinity]), 2, 9); // tensor([2., 9.]) (PyTorch's positional order: nan, posinf, neginf)
  * ```
  */
-export function nanToNum(x: Tensor, options: NanToNumOptions = {}): Tensor {
+export function nanToNum(x: Tensor, ...rest: Positional<[nan: number, posinf: number | null, neginf: number | null], NanToNumOptions>): Tensor {
   const op = 'nanToNum';
   expectTensor(op, 'input', x);
+  const options = foldPositional(op, rest, [num('nan'), numOrNull('posinf'), numOrNull('neginf')]) as NanToNumOptions;
   for (const k of Object.keys(options)) if (!['nan', 'posinf', 'neginf'].includes(k)) throw new TypeError(`${op}: unexpected option '${k}' (expected nan, posinf, neginf)`);
   const { nan = 0, posinf = null, neginf = null } = options;
   for (const [name, v] of [['nan', nan], ['posinf', posinf], ['neginf', neginf]] as const) {
