@@ -142,3 +142,303 @@ describe('SWALR', () => {
     expect(opt.stateDict().param_groups[0]!['swa_lr']).toBe(0.05);
   });
 });
+
+// Fixtures: scripts/fixtures/swa_utils_fixtures.py (PyTorch's lerp_ in float64, as 2.13's
+// _foreach_lerp_ runs it per tensor on the CPU).
+interface F64Case { kind: 'ema' | 'swa'; decay?: number; n?: number; averaged: number[]; current: number[]; expected: number[]; mulAdd?: number[] }
+const f64 = loadFixture<{ cases: F64Case[] }>('swa_utils.json');
+
+describe("the multi-tensor averaging functions on float64 tensors equal PyTorch's lerp_, bit for bit", () => {
+  for (const c of f64.cases) {
+    it(c.kind === 'ema' ? `getEmaMultiAvgFn(${c.decay})` : `getSwaMultiAvgFn() at n = ${c.n}`, () => {
+      const a = tensor(c.averaged, { dtype: float64 }), cur = tensor(c.current, { dtype: float64 });
+      const fn = c.kind === 'ema' ? swaUtils.getEmaMultiAvgFn(c.decay) : swaUtils.getSwaMultiAvgFn();
+      fn([a], [cur], c.n ?? 1);
+      expect(a.dtype).toBe(float64);
+      expect(a.toArray()).toEqual(c.expected);
+      // the integer-tensor formula differs in the last bit somewhere: the float64 case is the lerp
+      if (c.mulAdd) expect(c.mulAdd).not.toEqual(c.expected);
+    });
+  }
+});
+
+describe('getEmaMultiAvgFn, getEmaAvgFn: decay', () => {
+  it('takes decay 0 (the current weights) and 1 (the average kept), as PyTorch\'s [0, 1] check', () => {
+    const x = tensor([0.1, -3]), avg = tensor([7, 0.3]);
+    const ema0 = tensor([7, 0.3]), ema1 = tensor([7, 0.3]);
+    swaUtils.getEmaMultiAvgFn(0)([ema0], [x], 1);
+    swaUtils.getEmaMultiAvgFn(1)([ema1], [x], 1);
+    expect([[...ema0.toFloat32Array()], [...ema1.toFloat32Array()]]).toEqual([[...x.toFloat32Array()], [...avg.toFloat32Array()]]);
+    expect([...swaUtils.getEmaAvgFn(0)(avg, x, 1).toFloat32Array()]).toEqual([...x.toFloat32Array()]);
+    expect([...swaUtils.getEmaAvgFn(1)(avg, x, 1).toFloat32Array()]).toEqual([...avg.toFloat32Array()]);
+  });
+
+  it('refuses a decay that is not a number (TypeError) or NaN, naming it', () => {
+    expect(() => swaUtils.getEmaMultiAvgFn('0.5' as never)).toThrow(new TypeError('Invalid decay value 0.5 provided. Please provide a value in [0,1] range.'));
+    expect(() => swaUtils.getEmaAvgFn(null as never)).toThrow(new TypeError('Invalid decay value null provided. Please provide a value in [0,1] range.'));
+    expect(() => swaUtils.getEmaAvgFn(NaN)).toThrow(new RangeError('Invalid decay value nan provided. Please provide a value in [0,1] range.'));
+    expect(() => swaUtils.getEmaMultiAvgFn(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('getSwaMultiAvgFn', () => {
+  it('refuses an integer tensor first in the list too, naming its index', () => {
+    const n = tensor([10n]), f = tensor([1, 2]);
+    expect(() => swaUtils.getSwaMultiAvgFn()([n, f], [tensor([20n]), tensor([3, 4])], 1)).toThrow(
+      new TypeError('getSwaMultiAvgFn: tensor 0 is int64: For integral input tensors, argument alpha must not be a floating point number.'),
+    );
+    expect([...n.toBigInt64Array(), ...f.toFloat32Array()]).toEqual([10n, 1, 2]);
+  });
+});
+
+describe('deepCopyModule (Python\'s copy.deepcopy of a model, which AveragedModel starts from)', () => {
+  class Holder extends nn.Module {
+    forward(x: Tensor): Tensor { return x; }
+  }
+
+  it('clones tensors (a Parameter stays one, with its requiresGrad; a plain tensor keeps requiresGrad), shares functions, copies containers and plain objects, shares other objects', () => {
+    const h = new Holder() as Holder & Record<string | symbol, unknown>;
+    const sym = Symbol('s');
+    const t = tensor([1, 2]);
+    const fn = (): number => 1;
+    const keyObj = { k: 1 };
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare['x'] = t;
+    const date = new Date(0);
+    const view = new DataView(new ArrayBuffer(4));
+    const obj: Record<string | symbol, unknown> = { a: 1, nested: { b: [t] }, [sym]: t, owner: h };
+    obj['self'] = obj;
+    Object.assign(h, {
+      num: 3, str: 's', nul: null, fn, plain: t, trainable: tensor([3], { requiresGrad: true }),
+      frozen: new nn.Parameter(tensor([4]), false), map: new Map<unknown, unknown>([[keyObj, t], ['n', 5]]), set: new Set([t, 7]),
+      arr: [t, t, 'x'], typed: new Float64Array([1.5, 2.5]), view, obj, bare, date,
+    });
+    Object.defineProperty(h, 'getter', { get: () => 42, configurable: true, enumerable: false });
+    const c = swaUtils.deepCopyModule(h) as Holder & Record<string | symbol, unknown>;
+    expect(c).not.toBe(h);
+    expect(c).toBeInstanceOf(Holder);
+    expect([c['num'], c['str'], c['nul'], c['fn']]).toEqual([3, 's', null, fn]);
+    expect(c['fn']).toBe(fn);
+    // tensors: new, equal, same kind
+    const ct = c['plain'] as Tensor;
+    expect(ct).not.toBe(t);
+    expect([ct.toArray(), ct.requiresGrad, ct instanceof nn.Parameter]).toEqual([[1, 2], false, false]);
+    const tr = c['trainable'] as Tensor;
+    expect([tr.toArray(), tr.requiresGrad, tr.isLeaf, tr instanceof nn.Parameter]).toEqual([[3], true, true, false]);
+    expect(tr).not.toBe(h['trainable']);
+    const fr = c['frozen'] as Tensor;
+    expect([fr.toArray(), fr.requiresGrad, fr instanceof nn.Parameter]).toEqual([[4], false, true]);
+    expect(fr).not.toBe(h['frozen']);
+    expect(c.namedParameters().map(([n, p]) => [n, p === fr])).toEqual([['frozen', true]]);
+    // containers copied; one tensor seen twice is one copy
+    const m = c['map'] as Map<unknown, unknown>;
+    expect(m).toBeInstanceOf(Map);
+    expect(m).not.toBe(h['map']);
+    const [[k0, v0], [k1, v1]] = [...m] as [unknown, unknown][] as [[unknown, unknown], [unknown, unknown]];
+    expect([k0, k0 === keyObj, v0 === ct, k1, v1]).toEqual([{ k: 1 }, false, true, 'n', 5]);
+    const s = c['set'] as Set<unknown>;
+    expect(s).toBeInstanceOf(Set);
+    expect(s).not.toBe(h['set']);
+    expect([...s].map((x) => (x === ct ? 'copy' : x))).toEqual(['copy', 7]);
+    const arr = c['arr'] as unknown[];
+    expect(Array.isArray(arr) && arr !== h['arr']).toBe(true);
+    expect(arr.map((x) => (x === ct ? 'copy' : x))).toEqual(['copy', 'copy', 'x']);
+    const typed = c['typed'] as Float64Array;
+    expect(typed).toBeInstanceOf(Float64Array);
+    expect(typed).not.toBe(h['typed']);
+    expect([...typed]).toEqual([1.5, 2.5]);
+    const o = c['obj'] as Record<string | symbol, unknown>;
+    expect(o).not.toBe(obj);
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect([o['a'], o['self'] === o, o['owner'] === c, o[sym] === ct]).toEqual([1, true, true, true]);
+    expect((o['nested'] as { b: unknown[] }).b[0]).toBe(ct);
+    expect(o['nested']).not.toBe(obj['nested']);
+    const b = c['bare'] as Record<string, unknown>;
+    expect(b).not.toBe(bare);
+    expect(Object.getPrototypeOf(b)).toBeNull();
+    expect(b['x']).toBe(ct);
+    // shared: a DataView, other class instances; an accessor is kept as it is
+    expect(c['view']).toBe(view);
+    expect(c['date']).toBe(date);
+    expect(c['getter']).toBe(42);
+    // the copy's tensors are its own
+    ct.add_(10);
+    expect(t.toArray()).toEqual([1, 2]);
+  });
+
+  it('keeps registration and sharing: the same parameters and buffers under the same names, a shared parameter or module shared once', () => {
+    const a = new nn.Linear(2, 2), bn = new nn.BatchNorm1d(2);
+    const model = new nn.Sequential(a, bn, new nn.Linear(2, 2)) as nn.Sequential;
+    (model.at(2) as nn.Linear).weight = a.weight;
+    const c = swaUtils.deepCopyModule(model);
+    expect(c.namedParameters().map(([n]) => n)).toEqual(model.namedParameters().map(([n]) => n));
+    expect(c.namedBuffers().map(([n]) => n)).toEqual(model.namedBuffers().map(([n]) => n));
+    expect(Object.keys(c.stateDict())).toEqual(Object.keys(model.stateDict()));
+    expect((c.at(2) as nn.Linear).weight).toBe((c.at(0) as nn.Linear).weight);
+    expect((c.at(0) as nn.Linear).weight).not.toBe(a.weight);
+    const shared = new nn.Linear(1, 1);
+    const twice = new nn.Sequential(shared, shared);
+    const ct = swaUtils.deepCopyModule(twice);
+    expect(ct.at(1)).toBe(ct.at(0));
+    expect(ct.at(0)).not.toBe(shared);
+  });
+
+  it('the copy registers what is assigned to it and unregisters what is deleted, as a module does; a symbol key is not registered', () => {
+    const c = swaUtils.deepCopyModule(new nn.Linear(2, 1)) as nn.Linear & Record<string | symbol, unknown>;
+    c['extra'] = new nn.Linear(1, 1);
+    expect(c.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias', 'extra.weight', 'extra.bias']);
+    const sym = Symbol('child');
+    c[sym] = new nn.Linear(1, 1);
+    expect(c.namedParameters().length).toBe(4);
+    expect(delete c['extra']).toBe(true);
+    expect(c.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias']);
+    expect('extra' in c).toBe(false);
+    expect(delete c[sym]).toBe(true);
+    expect(sym in c).toBe(false);
+  });
+
+  it('a copied Sequential or ModuleList is indexed as the original is (negative indices, out of range, keys that are not indices)', () => {
+    const seq = new nn.Sequential(...Array.from({ length: 12 }, (_, i) => new nn.Linear(1, i + 1)));
+    const list = new nn.ModuleList([new nn.Linear(1, 1), new nn.ReLU()]);
+    for (const orig of [seq, list] as (nn.Module & { at(i: number): nn.Module; length: number })[]) {
+      const copy = swaUtils.deepCopyModule(orig) as nn.Module & { at(i: number): nn.Module; length: number } & Record<string, unknown>;
+      const index = (m: unknown): number => Array.from({ length: orig.length }, (_, i) => orig.at(i)).indexOf(m as nn.Module);
+      for (const key of ['0', '1', '9', '10', '11', '12', '100', '-1', '-2', '-11', '-12', '-13', '-0', '01', '00', '1x', 'x1', '1.0', '+1', 'length']) {
+        const want = (orig as unknown as Record<string, unknown>)[key];
+        const got = copy[key];
+        if (want instanceof nn.Module) expect([key, got]).toEqual([key, copy.at(index(want))]);
+        else expect([key, got]).toEqual([key, want]);
+      }
+      expect([(copy as unknown as Record<symbol, unknown>)[Symbol.toStringTag], String(copy).length > 0]).toEqual([undefined, true]); // a symbol read passes through
+    }
+  });
+
+  it('refuses what is not a module', () => {
+    expect(() => swaUtils.deepCopyModule({} as never)).toThrow(new TypeError('deepCopyModule: model must be an nn.Module, got dict'));
+  });
+});
+
+describe('AveragedModel: what it refuses, and models of other sizes', () => {
+  it('refuses a model, options or option values of the wrong kind, naming them', () => {
+    const m = new nn.Linear(2, 1);
+    expect(() => new swaUtils.AveragedModel({} as never)).toThrow(new TypeError('AveragedModel: model must be an nn.Module, got dict'));
+    expect(() => new swaUtils.AveragedModel(m, null as never)).toThrow(new TypeError('AveragedModel: options must be an object, got NoneType'));
+    expect(() => new swaUtils.AveragedModel(m, 'x' as never)).toThrow(new TypeError('AveragedModel: options must be an object, got str'));
+    expect(() => new swaUtils.AveragedModel(m, { use_buffers: true } as never)).toThrow(new TypeError("AveragedModel: unknown option 'use_buffers' (options: avgFn, multiAvgFn, useBuffers)"));
+    expect(() => new swaUtils.AveragedModel(m, { avgFn: 5 as never })).toThrow(new TypeError('AveragedModel: avgFn must be a function, got int'));
+    expect(() => new swaUtils.AveragedModel(m, { multiAvgFn: 'f' as never })).toThrow(new TypeError('AveragedModel: multiAvgFn must be a function, got str'));
+    expect(() => new swaUtils.AveragedModel(m, { useBuffers: 1 as never })).toThrow(new TypeError('AveragedModel: useBuffers must be a boolean, got int'));
+    const avg = new swaUtils.AveragedModel(m, { avgFn: undefined, multiAvgFn: undefined, useBuffers: false });
+    expect(() => avg.updateParameters(3 as never)).toThrow(new TypeError('AveragedModel.updateParameters: model must be an nn.Module, got int'));
+  });
+
+  it('refuses a model whose tensors have other shapes, before changing anything', () => {
+    class P extends nn.Module {
+      constructor(...shapes: number[][]) {
+        super();
+        shapes.forEach((s, i) => this.registerParameter(`p${i}`, new nn.Parameter(zeros(s))));
+      }
+      forward(x: Tensor): Tensor { return x; }
+    }
+    const cases: [number[], number[], string][] = [
+      [[2, 3], [3, 2], 'tensor 1 has shape [3,2], the averaged one [2,3]'],
+      [[2], [2, 1], 'tensor 1 has shape [2,1], the averaged one [2]'],
+      [[2, 3, 4], [2, 4, 3], 'tensor 1 has shape [2,4,3], the averaged one [2,3,4]'],
+      [[2, 3], [2, 4], 'tensor 1 has shape [2,4], the averaged one [2,3]'],
+    ];
+    for (const [mine, theirs, message] of cases) {
+      const avg = new swaUtils.AveragedModel(new P([1], mine));
+      expect(() => avg.updateParameters(new P([1], theirs))).toThrow(new RangeError(`AveragedModel.updateParameters: ${message}`));
+      expect(avg.nAveraged.item()).toBe(0);
+    }
+  });
+
+  it('averages as many tensors as both models have, as PyTorch\'s zip (and copies as many buffers)', () => {
+    const avg = new swaUtils.AveragedModel(new nn.Linear(2, 1, { bias: false }));
+    const full = new nn.Linear(2, 1);
+    avg.updateParameters(full);
+    expect(avg.module.weight.toArray()).toEqual(full.weight.toArray());
+    const bigger = new swaUtils.AveragedModel(new nn.Linear(2, 1));
+    const bias = [...bigger.module.bias!.toFloat32Array()];
+    const noBias = new nn.Linear(2, 1, { bias: false });
+    bigger.updateParameters(noBias);
+    expect([bigger.module.weight.toArray(), [...bigger.module.bias!.toFloat32Array()]]).toEqual([noBias.weight.toArray(), bias]);
+    // buffers: a BatchNorm without running statistics has none to copy
+    const bnAvg = new swaUtils.AveragedModel(new nn.BatchNorm1d(2));
+    const noStats = new nn.BatchNorm1d(2, { trackRunningStats: false });
+    bnAvg.updateParameters(noStats);
+    expect(bnAvg.nAveraged.item()).toBe(1);
+    const fewer = new swaUtils.AveragedModel(new nn.BatchNorm1d(2, { trackRunningStats: false }));
+    fewer.updateParameters(new nn.BatchNorm1d(2));
+    expect(fewer.nAveraged.item()).toBe(1);
+  });
+});
+
+describe('SWALR: options, the state dict, a tensor lr', () => {
+  const opt = (...lrs: number[]): Optimizer<object> =>
+    new SGD(lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never, { lr: 0.1 }) as unknown as Optimizer<object>;
+
+  it('refuses what PyTorch would, and options of the wrong kind, naming them', () => {
+    expect(() => new swaUtils.SWALR(opt(0.5), null as never)).toThrow(new TypeError('SWALR: options must be an object, got NoneType'));
+    expect(() => new swaUtils.SWALR(opt(0.5), 5 as never)).toThrow(new TypeError('SWALR: options must be an object, got int'));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, swa_lr: 0.1 } as never)).toThrow(new TypeError("SWALR: unknown option 'swa_lr' (options: swaLr, annealEpochs, annealStrategy, lastEpoch)"));
+    expect(() => new swaUtils.SWALR(opt(0.5), {})).toThrow(new TypeError("SWALR: missing required option 'swaLr'"));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: '0.05' as never })).toThrow(new TypeError('SWALR: swaLr must be a number or a list of numbers, got str'));
+    expect(() => new swaUtils.SWALR(opt(0.5, 0.1), { swaLr: [0.05, null as never] })).toThrow(new TypeError('SWALR: swaLr must be a number or a list of numbers, got NoneType'));
+    expect(() => new swaUtils.SWALR(opt(0.5, 0.1), { swaLr: [0.05, -1] })).toThrow(new RangeError('SWALR: swaLr[1] must be a finite number >= 0, got -1'));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: -1 })).toThrow(new RangeError('SWALR: swaLr must be a finite number >= 0, got -1'));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, annealEpochs: 2.5 })).toThrow(new RangeError('anneal_epochs must be equal or greater than 0, got 2.5'));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, annealEpochs: '3' as never })).toThrow(new RangeError('anneal_epochs must be equal or greater than 0, got 3'));
+    expect(() => new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, annealStrategy: 'exp' as never })).toThrow(new RangeError("anneal_strategy must by one of 'cos' or 'linear', instead got exp"));
+    expect(() => new swaUtils.SWALR(undefined as never, { swaLr: 0.05 })).toThrow(new TypeError('undefined is not an Optimizer'));
+    expect(() => new swaUtils.SWALR({} as never, { swaLr: 0.05 })).toThrow(new TypeError('dict is not an Optimizer'));
+  });
+
+  it('takes every option by name', () => {
+    const o = opt(0.5);
+    const s = new swaUtils.SWALR(o, { swaLr: 0.1, annealEpochs: 2, annealStrategy: 'linear', lastEpoch: -1 });
+    const lrs = [s.getLastLr()[0]];
+    for (let i = 0; i < 3; i++) { o.step(); s.step(); lrs.push(s.getLastLr()[0]); }
+    expect(lrs).toEqual([0.5, 0.3, 0.1, 0.1]);
+    expect([s.annealEpochs, s.annealStrategy]).toEqual([2, 'linear']);
+  });
+
+  it("steps a tensor lr as it steps the same number (PyTorch's SWALR reads group['lr'] as it is)", () => {
+    const run = (lr: number | Tensor): number[] => {
+      const o = new SGD([zeros([1], { requiresGrad: true })], { lr }) as unknown as Optimizer<object>;
+      const s = new swaUtils.SWALR(o, { swaLr: 0.05, annealEpochs: 3 });
+      const out = [s.getLastLr()[0]!];
+      for (let i = 0; i < 5; i++) { o.step(); s.step(); out.push(s.getLastLr()[0]!); }
+      return out.map(Number);
+    };
+    const numbers = run(0.5);
+    expect(numbers.every(Number.isFinite)).toBe(true);
+    expect(run(tensor(0.5, { dtype: float64 }))).toEqual(numbers); // float64: the lr written back is the double itself
+  });
+
+  it('refuses to step a group whose swa_lr is not a finite number, naming it', () => {
+    const o = opt(0.5);
+    const s = new swaUtils.SWALR(o, { swaLr: 0.05 });
+    (o.paramGroups[0] as Record<string, unknown>)['swaLr'] = Infinity;
+    expect(() => s.step()).toThrow(new RangeError('SWALR.step: param_groups[0] has swa_lr Infinity: SWALR writes swa_lr into every group when it is made (a group added with addParamGroup since lacks it)'));
+    (o.paramGroups[0] as Record<string, unknown>)['swaLr'] = '0.1';
+    expect(() => s.step()).toThrow(new RangeError('SWALR.step: param_groups[0] has swa_lr 0.1: SWALR writes swa_lr into every group when it is made (a group added with addParamGroup since lacks it)'));
+  });
+
+  it('its state dict carries the strategy and anneal epochs, which a load applies; PyTorch 1.13\'s anneal_func is accepted and ignored', () => {
+    const a = new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, annealEpochs: 4, annealStrategy: 'linear' });
+    const sd = a.stateDict() as Record<string, unknown>;
+    expect([sd['_anneal_strategy'], sd['anneal_epochs'], 'anneal_func' in sd]).toEqual(['linear', 4, false]);
+    const b = new swaUtils.SWALR(opt(0.5), { swaLr: 0.05 });
+    b.loadStateDict(JSON.parse(JSON.stringify(sd)) as Record<string, unknown>);
+    expect([b.annealStrategy, b.annealEpochs]).toEqual(['linear', 4]);
+    b.loadStateDict({ ...JSON.parse(JSON.stringify(sd)) as Record<string, unknown>, anneal_func: 'a bound method' });
+    expect([b.annealStrategy, b.annealEpochs]).toEqual(['linear', 4]);
+    const { _anneal_strategy: _, ...older } = JSON.parse(JSON.stringify(sd)) as Record<string, unknown>;
+    const c = new swaUtils.SWALR(opt(0.5), { swaLr: 0.05, annealEpochs: 9 });
+    c.loadStateDict(older);
+    expect([c.annealStrategy, c.annealEpochs]).toEqual(['cos', 4]);
+    expect(() => c.loadStateDict({ ...older, _anneal_strategy: 'exp' })).toThrow(new RangeError("SWALR.loadStateDict: _anneal_strategy must be one of 'cos', 'linear', got \"exp\""));
+    expect(c.annealStrategy).toBe('cos');
+  });
+});
