@@ -146,10 +146,12 @@ describe('SWALR', () => {
 // Fixtures: scripts/fixtures/swa_utils_fixtures.py (PyTorch's lerp_ in float64, as 2.13's
 // _foreach_lerp_ runs it per tensor on the CPU).
 interface F64Case { kind: 'ema' | 'swa'; decay?: number; n?: number; averaged: number[]; current: number[]; expected: number[]; mulAdd?: number[] }
-const f64 = loadFixture<{ cases: F64Case[] }>('swa_utils.json');
+interface MixedCase { kind: 'mixed'; decay: number; n: number; averaged: number[]; current: number[]; ema: number[]; swa: number[] }
+const f64 = loadFixture<{ cases: (F64Case | MixedCase)[] }>('swa_utils.json');
 
 describe("the multi-tensor averaging functions on float64 tensors equal PyTorch's lerp_, bit for bit", () => {
   for (const c of f64.cases) {
+    if (c.kind === 'mixed') continue;
     it(c.kind === 'ema' ? `getEmaMultiAvgFn(${c.decay})` : `getSwaMultiAvgFn() at n = ${c.n}`, () => {
       const a = tensor(c.averaged, { dtype: float64 }), cur = tensor(c.current, { dtype: float64 });
       const fn = c.kind === 'ema' ? swaUtils.getEmaMultiAvgFn(c.decay) : swaUtils.getSwaMultiAvgFn();
@@ -158,6 +160,19 @@ describe("the multi-tensor averaging functions on float64 tensors equal PyTorch'
       expect(a.toArray()).toEqual(c.expected);
       // the integer-tensor formula differs in the last bit somewhere: the float64 case is the lerp
       if (c.mulAdd) expect(c.mulAdd).not.toEqual(c.expected);
+    });
+  }
+});
+
+describe("getEmaAvgFn and getSwaAvgFn of a float32 average and a float64 model promote to float64, as PyTorch's tensor formulas", () => {
+  for (const c of f64.cases) {
+    if (c.kind !== 'mixed') continue;
+    it(`decay ${c.decay}, n = ${c.n}`, () => {
+      const a = tensor(c.averaged), cur = tensor(c.current, { dtype: float64 });
+      const ema = swaUtils.getEmaAvgFn(c.decay)(a, cur, c.n), swa = swaUtils.getSwaAvgFn()(a, cur, c.n);
+      expect([ema.dtype, swa.dtype]).toEqual([float64, float64]);
+      expect(ema.toArray()).toEqual(c.ema);
+      expect(swa.toArray()).toEqual(c.swa);
     });
   }
 });
@@ -209,7 +224,7 @@ describe('deepCopyModule (Python\'s copy.deepcopy of a model, which AveragedMode
     const obj: Record<string | symbol, unknown> = { a: 1, nested: { b: [t] }, [sym]: t, owner: h };
     obj['self'] = obj;
     Object.assign(h, {
-      num: 3, str: 's', nul: null, fn, plain: t, trainable: tensor([3], { requiresGrad: true }),
+      num: 3, str: 's', nul: null, undef: undefined, fn, plain: t, trainable: tensor([3], { requiresGrad: true }),
       frozen: new nn.Parameter(tensor([4]), false), map: new Map<unknown, unknown>([[keyObj, t], ['n', 5]]), set: new Set([t, 7]),
       arr: [t, t, 'x'], typed: new Float64Array([1.5, 2.5]), view, obj, bare, date,
     });
@@ -217,7 +232,7 @@ describe('deepCopyModule (Python\'s copy.deepcopy of a model, which AveragedMode
     const c = swaUtils.deepCopyModule(h) as Holder & Record<string | symbol, unknown>;
     expect(c).not.toBe(h);
     expect(c).toBeInstanceOf(Holder);
-    expect([c['num'], c['str'], c['nul'], c['fn']]).toEqual([3, 's', null, fn]);
+    expect([c['num'], c['str'], c['nul'], 'undef' in c, c['undef'], c['fn']]).toEqual([3, 's', null, true, undefined, fn]);
     expect(c['fn']).toBe(fn);
     // tensors: new, equal, same kind
     const ct = c['plain'] as Tensor;
