@@ -7,6 +7,8 @@ import { add } from './ops/binary.js';
 import { ones } from './ops/creation.js';
 import { clone, detach } from './ops/movement.js';
 import { add_ } from './ops/inplace.js';
+import { recycleStorage, recyclingOn, trackAllocations } from './storage-pool.js';
+import type { StorageArray } from './dtype.js';
 
 // ---- grad mode ----------------------------------------------------------------------------
 
@@ -301,13 +303,61 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
   const handed = new Map<Tensor, number>();
   const givenAway = new Set<Tensor['storage']>();
   const buffers = new Map<Node, Tensor>();
+
+  // Recycling (as PyTorch's caching allocator gets a gradient's block back the moment its last
+  // reference goes): an intermediate gradient's memory is handed back to the storage cache as
+  // soon as the pass has consumed it, for the rest of the pass and the next step's forward to
+  // reuse, instead of waiting for the collector. A storage qualifies only if this pass allocated
+  // it (`born`: never the forward pass's tensors, the root gradients or the user's), it was never
+  // given away (a leaf's `.grad`, a retained or captured gradient, a hook's argument or result)
+  // and no buffered gradient still refers to it (`live` counts the buffered tensors on each
+  // storage: a backward function may return a view of its incoming gradient). The same rule lets
+  // a sum of two gradients for one node be taken in place (PyTorch's InputBuffer). Not with
+  // createGraph: the recorded backward graph saves gradients. Backward functions must not keep
+  // the tensors they return (ours do not; none is user code).
+  const born = !opts.createGraph && recyclingOn() ? new WeakSet<StorageArray>() : null;
+  const live = new Map<Tensor['storage'], number>();
+  const consumed: Tensor[] = [];
+  const ownedByPass = (t: Tensor): boolean => born !== null && born.has(t.storage.data) && !givenAway.has(t.storage);
+  const hold = (t: Tensor): void => { live.set(t.storage, (live.get(t.storage) ?? 0) + 1); };
+  const drop = (t: Tensor): void => {
+    const k = live.get(t.storage)! - 1;
+    if (k > 0) live.set(t.storage, k);
+    else live.delete(t.storage);
+    consumed.push(t);
+  };
+  /** Recycles what the node just processed consumed, once all its outputs are buffered. */
+  const recycleConsumed = (): void => {
+    for (const t of consumed) {
+      if (live.has(t.storage) || !ownedByPass(t)) continue;
+      givenAway.add(t.storage); // never twice
+      recycleStorage(t.storage.data);
+    }
+    consumed.length = 0;
+  };
   const addTo = (n: Node, g: Tensor): void => {
     const prev = buffers.get(n);
     handed.set(g, (handed.get(g) ?? 0) + 1);
-    buffers.set(n, prev ? O.add(prev, g) : g);
+    if (!prev) {
+      buffers.set(n, g);
+      hold(g);
+      return;
+    }
+    if (live.get(prev.storage) === 1 && ownedByPass(prev) && prev.storage !== g.storage && prev.dtype === g.dtype && !prev.requiresGrad && !g.requiresGrad
+      && sameShape(prev.shape, g.shape) && prev.offset === 0 && prev.storage.data.length === prev.numel() && prev.isContiguous()) {
+      O.accumulateInPlace(prev, g);
+      consumed.push(g);
+      return;
+    }
+    const sum = O.add(prev, g);
+    drop(prev);
+    consumed.push(g);
+    buffers.set(n, sum);
+    hold(sum);
   };
   rootNodes.forEach((n, i) => addTo(n, grads[i]!));
   for (const g of grads) givenAway.add(g.storage);
+  consumed.length = 0;
 
   const release = (m: Node): void => {
     const left = deps.get(m)! - 1;
@@ -321,21 +371,28 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
 
   const prevMode = isGradEnabled();
   setGradEnabled(opts.createGraph);
+  const prevBorn = trackAllocations(born);
   try {
     while (ready.length) {
       const n = ready.pop()!;
-      let g = buffers.get(n);
+      const buffered = buffers.get(n);
       buffers.delete(n);
-      if (g === undefined) {
+      if (buffered === undefined) {
         // No gradient reached this node: nothing flows on, but its inputs stop waiting for it.
         for (const m of n.next) if (m && active(m)) release(m);
         continue;
       }
+      let g = buffered;
       if (n.hooks !== null && n.hooks.size > 0) g = runHooks(n, g);
-      if (captureSet?.has(n)) captured.set(n, g);
+      if (captureSet?.has(n)) {
+        captured.set(n, g);
+        givenAway.add(g.storage);
+      }
       if (n.retained) accumulateInto(n.retained, g, opts.createGraph);
       if (n instanceof AccumulateGrad) {
         if (!captureSet) accumulateInto(n.variable, g, opts.createGraph);
+        drop(buffered);
+        recycleConsumed();
         continue;
       }
       const outs = n.apply(g);
@@ -357,8 +414,11 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
         }
         release(m);
       }
+      drop(buffered);
+      recycleConsumed();
     }
   } finally {
+    trackAllocations(prevBorn);
     setGradEnabled(prevMode);
   }
   return captured;
