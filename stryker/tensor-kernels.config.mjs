@@ -66,6 +66,12 @@ const CHUNKS = {
     // max pooling's dilation and indices, max unpooling (functions and modules)
     ...functions('packages/tensor/src/ops/nn/pooling.ts', ['maxPool2d', 'maxPoolCore', 'dilatedMaxPool', 'maxPool1d', 'maxUnpool2d', 'maxUnpool1d', 'unpoolSize', 'unpool']),
   ],
+  // the seventh session's: the engine's gradient recycling (autograd.ts run()'s helpers) and the
+  // storage cache's explicit path
+  session7: () => [
+    ...functions('packages/tensor/src/autograd.ts', ['ownedByPass', 'hold', 'drop', 'recycleConsumed', 'addTo']),
+    ...functions('packages/tensor/src/storage-pool.ts', ['release', 'keep', 'later', 'trimIfIdle', 'allocStorage', 'trackAllocations', 'recyclingOn', 'recycleStorage', 'setRecycling', 'setStorageReuse']),
+  ],
 };
 
 /**
