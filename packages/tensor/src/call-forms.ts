@@ -1,5 +1,6 @@
 import { describe } from './ops/util.js';
-import { checkOptions } from './options.js';
+import { checkOptions, isPlain } from './options.js';
+import { Tensor } from './tensor.js';
 
 /**
  * The trailing arguments of a layer constructor in PyTorch's two forms: PyTorch's
@@ -13,13 +14,11 @@ export interface PositionalParam {
   readonly name: string;
   readonly is: (v: unknown) => boolean;
   readonly expected: string;
+  /** PyTorch's parameter is taken positionally at its default only, and dropped (e.g. the losses' deprecated `size_average`). */
+  readonly drop?: boolean;
 }
 
-export const isBag = (v: unknown): v is Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-};
+export const isBag = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && isPlain(v);
 
 /**
  * Folds positional arguments into the options bag, so both forms reach the same validation:
@@ -66,6 +65,28 @@ export const num = (name: string): PositionalParam => ({ name, is: isNumber, exp
 export const bool = (name: string): PositionalParam => ({ name, is: isBoolean, expected: 'a boolean' });
 export const numOrNull = (name: string): PositionalParam => ({ name, is: isNumberOrNull, expected: 'a number or null' });
 export const intOrTuple = (name: string): PositionalParam => ({ name, is: isIntOrTuple, expected: 'an integer or a tuple of them' });
+/** @internal An optional window size (`None`: the default, e.g. a pooling's stride). */
+export const intOrTupleOrNull = (name: string): PositionalParam => ({ name, is: (v) => v === null || isIntOrTuple(v), expected: 'an integer, a tuple of them or null' });
+/** @internal PyTorch's `Optional[Tensor]`. */
+export const tensorOrNull = (name: string): PositionalParam => ({ name, is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' });
+/** @internal A PyTorch parameter tensile does not have, taken positionally at its default only, and dropped. */
+export const unsupported = (name: string, is: (v: unknown) => boolean, expected: string): PositionalParam => ({ name, is, expected, drop: true });
+/** @internal The losses' deprecated `size_average` and `reduce`: `null` (PyTorch's None) positionally, else refused. */
+export const legacy = (name: 'sizeAverage' | 'reduce'): PositionalParam => unsupported(name, (v) => v === null, `null (PyTorch's deprecated ${name === 'reduce' ? 'reduce' : 'size_average'}; give reduction instead)`);
+
+/**
+ * @internal A functional op's call forms (`F.conv2d(x, w, b, 2, 1)` as `{ stride: 2, padding: 1 }`):
+ * `foldPositional` by `params`, the `drop` parameters given positionally removed, then
+ * `checkOptions` against the other names and `extra` (keyword-only ones).
+ */
+export function fnOptions<O extends object>(op: string, args: readonly unknown[], params: readonly PositionalParam[], extra: readonly string[] = []): O {
+  const o = foldPositional(op, args, params);
+  const n = args.length - (isBag(args[args.length - 1]) ? 1 : 0);
+  params.forEach((p, i) => {
+    if (p.drop && i < n) delete o[p.name];
+  });
+  return checkOptions(op, o, [...params.filter((p) => !p.drop).map((p) => p.name), ...extra]) as O;
+}
 
 /**
  * @internal PyTorch's call forms for a function: positional parameters in order, then a bag
