@@ -487,7 +487,11 @@ describe('gradcheck (float32 central differences, random upstream weights)', () 
   it.each(cases)('%s', (_n, run) => run());
 });
 
-const POSITIONAL_LAYERS = new Set(['Linear', 'Conv2d', 'Conv1d', 'MaxPool2d', 'AvgPool2d', 'Dropout', 'Dropout2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'Embedding', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'BCEWithLogitsLoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'KLDivLoss']);
+const POSITIONAL_LAYERS = new Set([
+  // functions taking PyTorch's positionals after their tensors (call-forms-functional.test.ts)
+  'crossEntropy', 'nllLoss', 'mseLoss', 'binaryCrossEntropyWithLogits', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'binaryCrossEntropy', 'klDiv',
+  'conv2d', 'conv1d', 'maxPool2d', 'avgPool2d', 'unfold', 'fold', 'batchNorm', 'layerNorm', 'groupNorm', 'embedding',
+  'Linear', 'Conv2d', 'Conv1d', 'MaxPool2d', 'AvgPool2d', 'Dropout', 'Dropout2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'Embedding', 'CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'BCEWithLogitsLoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'KLDivLoss']);
 
 describe('every options bag rejects unknown keys (checkOptions)', () => {
   const x = randn([2, 3, 4, 4]);

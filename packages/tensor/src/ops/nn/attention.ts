@@ -2,7 +2,7 @@ import { record } from '../../autograd.js';
 import { bool as boolDType, float32 } from '../../dtype.js';
 import { K } from '../../kernels/index.js';
 import { ShapeError } from '../../errors.js';
-import { checkOptions } from '../../options.js';
+import { bool, fnOptions, num, tensorOrNull, type Positional } from '../../call-forms.js';
 import { fmt } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub, where } from '../binary.js';
@@ -54,14 +54,16 @@ export function causalBias(L: number, S: number, like: Tensor): Tensor {
  * F.scaledDotProductAttention(q, q, q, { isCausal: true }).shape; // [2, 4, 5, 8]
  * const keep = tensor([true, true, false, true, true, false]);   // true = takes part
  * F.scaledDotProductAttention(q, k, v, { attnMask: keep, scale: 0.5 }).shape; // [2, 4, 5, 3]
+ * F.scaledDotProductAttention(q, q, q, null, 0, true).shape; // [2, 4, 5, 8]: PyTorch's positionals attn_mask, dropout_p, is_causal
  * ```
  */
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: Positional<[attnMask: Tensor | null, dropoutP: number, isCausal: boolean], ScaledDotProductAttentionOptions>): Tensor {
   const op = 'scaledDotProductAttention';
   expectTensor(op, 'query', query);
   expectTensor(op, 'key', key);
   expectTensor(op, 'value', value);
-  const o = checkOptions(op, options, ['attnMask', 'dropoutP', 'isCausal', 'scale']);
+  // PyTorch's `scale` is keyword-only
+  const o = fnOptions<ScaledDotProductAttentionOptions>(op, rest, [tensorOrNull('attnMask'), num('dropoutP'), bool('isCausal')], ['scale']);
   const attnMask = o.attnMask ?? null;
   if (attnMask !== null) expectTensor(op, 'attnMask', attnMask);
   const p = o.dropoutP ?? 0;

@@ -3,7 +3,7 @@ import { ShapeError } from '../../errors.js';
 import { K, type Kernels } from '../../kernels/index.js';
 import { nnJsKernels } from '../../kernels/nn-js.js';
 import { float32, float64 } from '../../dtype.js';
-import { checkOptions } from '../../options.js';
+import { fnOptions, intOrTuple, isIntOrTuple, num, unsupported, type Positional, type PositionalParam } from '../../call-forms.js';
 import { fmt, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add } from '../binary.js';
@@ -34,6 +34,13 @@ export interface UnfoldOptions {
   /** Implicit zeros on each side; a number or `[ph, pw]` (default 0). */
   padding?: number | readonly [number, number];
 }
+
+type Pair = number | readonly [number, number];
+/** @internal PyTorch's positional order after the sizes of `F.unfold`/`fold`: `dilation` (1 only here), `padding`, `stride`. */
+const UNFOLD_PARAMS: readonly PositionalParam[] = [
+  unsupported('dilation', (v) => v === 1 || (Array.isArray(v) && v.length === 2 && v[0] === 1 && v[1] === 1), '1 (dilation is not supported)'),
+  intOrTuple('padding'), intOrTuple('stride'),
+];
 
 interface Geometry { N: number; C: number; H: number; W: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; Ho: number; Wo: number }
 
@@ -84,10 +91,11 @@ function foldRaw(cols: Tensor, g: Geometry): Tensor {
  * ```ts
  * import { F, arange } from '@tensile/tensor';
  * F.unfold(arange(16).float().reshape(1, 1, 4, 4), 2, { stride: 2 }).shape; // [1, 4, 4]: 4 taps x 4 blocks
+ * F.unfold(arange(16).float().reshape(1, 1, 4, 4), 2, 1, 0, 2).shape;      // the same, PyTorch's positionals (dilation 1 only)
  * ```
  */
-export function unfold(x: Tensor, kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
-  checkOptions('unfold', options, ['stride', 'padding']);
+export function unfold(x: Tensor, kernelSize: number | readonly [number, number], ...rest: Positional<[dilation: 1 | readonly [1, 1], padding: Pair, stride: Pair], UnfoldOptions>): Tensor {
+  const options = fnOptions<UnfoldOptions>('unfold', rest, UNFOLD_PARAMS);
   expectTensor('unfold', 'input', x);
   if (x.ndim !== 4) throw new ShapeError(`unfold: expected input [N,C,H,W], got ${fmt(x.shape)}`);
   const g = geometry('unfold', x.shape, pair('unfold', 'kernelSize', kernelSize, 1), pair('unfold', 'stride', options.stride ?? 1, 1), pair('unfold', 'padding', options.padding ?? 0, 0));
@@ -102,10 +110,11 @@ export function unfold(x: Tensor, kernelSize: number | readonly [number, number]
  * ```ts
  * import { F, ones } from '@tensile/tensor';
  * F.fold(ones([1, 4, 9]), [4, 4], 2, { stride: 1 }).shape; // [1, 1, 4, 4]
+ * F.fold(ones([1, 4, 4]), [4, 4], 2, 1, 0, 2).shape;        // [1, 1, 4, 4]: PyTorch's positionals (dilation 1 only), stride 2
  * ```
  */
-export function fold(cols: Tensor, outputSize: readonly [number, number], kernelSize: number | readonly [number, number], options: UnfoldOptions = {}): Tensor {
-  checkOptions('fold', options, ['stride', 'padding']);
+export function fold(cols: Tensor, outputSize: readonly [number, number], kernelSize: number | readonly [number, number], ...rest: Positional<[dilation: 1 | readonly [1, 1], padding: Pair, stride: Pair], UnfoldOptions>): Tensor {
+  const options = fnOptions<UnfoldOptions>('fold', rest, UNFOLD_PARAMS);
   expectTensor('fold', 'input', cols);
   if (cols.ndim !== 3) throw new ShapeError(`fold: expected input [N, C·kh·kw, L], got ${fmt(cols.shape)}`);
   const [H, W] = pair('fold', 'outputSize', outputSize, 1);
@@ -127,26 +136,33 @@ export function dilateKernel(weight: Tensor, dh: number, dw: number): Tensor {
   return scatterFlat(weight.contiguous(), idx, [O, C, eh, ew]);
 }
 
+/** @internal PyTorch's positional order after `(input, weight, bias)` of `F.conv1d`/`conv2d`. */
+export const CONV_F_PARAMS: readonly PositionalParam[] = [
+  intOrTuple('stride'),
+  { name: 'padding', is: (v) => isIntOrTuple(v) || v === 'same' || v === 'valid', expected: "an integer, a tuple of them, 'same' or 'valid'" },
+  intOrTuple('dilation'), num('groups'),
+];
+
 /**
  * 2-D convolution (cross-correlation, as PyTorch) of `x` `[N, C, H, W]` (or `[C, H, W]`) with
  * `weight` `[O, C/groups, kh, kw]`: im2col (`unfold`) then one matmul with the flattened weight.
  * `dilation` spreads the kernel with zeros, `groups` convolves channel groups separately and
  * concatenates, `padding: 'same'` pads by `dilation·(k-1)` in total: all composed from
- * differentiable ops.
+ * differentiable ops. Positional as PyTorch (`stride, padding, dilation, groups`) or an options bag.
  *
  * @example
  * ```ts
  * import { F, ones } from '@tensile/tensor';
+ * F.conv2d(ones([1, 3, 8, 8]), ones([4, 3, 3, 3]), null, 2, 1).shape;              // [1, 4, 4, 4]: stride 2, padding 1
  * F.conv2d(ones([1, 3, 8, 8]), ones([4, 3, 3, 3]), null, { padding: 1 }).shape;    // [1, 4, 8, 8]
  * F.conv2d(ones([1, 4, 8, 8]), ones([4, 2, 3, 3]), null, { padding: 'same', dilation: 2, groups: 2 }).shape; // [1, 4, 8, 8]
  * ```
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  return convNd('conv2d', 2, x, weight, bias, options);
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: Positional<[stride: Conv2dOptions['stride'], padding: Conv2dOptions['padding'], dilation: Conv2dOptions['dilation'], groups: number], Conv2dOptions>): Tensor {
+  return convNd('conv2d', 2, x, weight, bias, fnOptions('conv2d', rest, CONV_F_PARAMS));
 }
 
 function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions | Conv1dOptions): Tensor {
-  checkOptions(op, options as Conv2dOptions, ['stride', 'padding', 'dilation', 'groups']);
   expectTensor(op, 'input', x);
   expectTensor(op, 'weight', weight);
   const wdim = dims + 2;
@@ -266,14 +282,15 @@ export interface Conv1dOptions {
 
 /**
  * 1-D convolution of `x` `[N, C, L]` (or `[C, L]`) with `weight` `[O, C/groups, k]`: `conv2d`
- * on a height-1 image.
+ * on a height-1 image. Positional as PyTorch (`stride, padding, dilation, groups`) or an options bag.
  *
  * @example
  * ```ts
  * import { F, ones } from '@tensile/tensor';
- * F.conv1d(ones([2, 3, 10]), ones([4, 3, 3]), null, { padding: 'same' }).shape; // [2, 4, 10]
+ * F.conv1d(ones([2, 3, 10]), ones([4, 3, 3]), null, 1, 'same').shape;           // [2, 4, 10]
+ * F.conv1d(ones([2, 3, 10]), ones([4, 3, 3]), null, { stride: 2 }).shape;       // [2, 4, 4]
  * ```
  */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
-  return convNd('conv1d', 1, x, weight, bias, options);
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, ...rest: Positional<[stride: Conv1dOptions['stride'], padding: Conv1dOptions['padding'], dilation: Conv1dOptions['dilation'], groups: number], Conv1dOptions>): Tensor {
+  return convNd('conv1d', 1, x, weight, bias, fnOptions('conv1d', rest, CONV_F_PARAMS));
 }

@@ -1,7 +1,7 @@
 import { isGradEnabled, noGrad, record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
 import { K } from '../../kernels/index.js';
-import { checkOptions } from '../../options.js';
+import { bool as boolParam, fnOptions, legacy, num, tensorOrNull, type Positional, type PositionalParam } from '../../call-forms.js';
 import { fmt, numel, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { bool, float32 } from '../../dtype.js';
@@ -14,6 +14,15 @@ import { describe, empty, expectTensor, wrap } from '../util.js';
 import { checkReduction, lossOptions, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions } from '../nn-options.js';
 import { indexTensor, type IndexLike } from './common.js';
 import { logSoftmax, softmaxForward } from './activation.js';
+
+// PyTorch's positional parameters of each loss after its tensors (torch/nn/functional.py), in
+// order; the deprecated size_average and reduce are taken as null only.
+type T = Tensor | null;
+type Legacy = [sizeAverage: null, reduce: null, reduction: Reduction];
+const REDUCTION: PositionalParam = { name: 'reduction', is: (v) => typeof v === 'string', expected: 'a string' };
+const LEGACY: readonly PositionalParam[] = [legacy('sizeAverage'), legacy('reduce'), REDUCTION];
+const NLL: readonly PositionalParam[] = [tensorOrNull('weight'), legacy('sizeAverage'), num('ignoreIndex'), legacy('reduce'), REDUCTION, num('labelSmoothing')];
+const MARGIN: readonly PositionalParam[] = [num('margin'), ...LEGACY];
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return loss;
@@ -166,8 +175,8 @@ function probCrossEntropy(op: string, logits: Tensor, target: Tensor, o: CrossEn
  * F.nllLoss(logp, tensor([2, 0])); // mean of -logp[0,2] and -logp[1,0]
  * ```
  */
-export function nllLoss(logp: Tensor, target: IndexLike, options: NllLossOptions = {}): Tensor {
-  checkOptions('nllLoss', options, ['reduction', 'ignoreIndex', 'weight']);
+export function nllLoss(logp: Tensor, target: IndexLike, ...rest: Positional<[weight: T, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction], NllLossOptions>): Tensor {
+  const options = fnOptions<NllLossOptions>('nllLoss', rest, NLL.slice(0, 5));
   return nll('nllLoss', logp, indexTensor('nllLoss', 'target', target), options, false);
 }
 
@@ -186,9 +195,9 @@ export function nllLoss(logp: Tensor, target: IndexLike, options: NllLossOptions
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([[0.5, 0.5, 0]])); // class probabilities
  * ```
  */
-export function crossEntropy(logits: Tensor, target: IndexLike, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(logits: Tensor, target: IndexLike, ...rest: Positional<[weight: T, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction, labelSmoothing: number], CrossEntropyOptions>): Tensor {
+  const options = fnOptions<CrossEntropyOptions>('crossEntropy', rest, NLL);
   const op = 'crossEntropy';
-  checkOptions(op, options, ['reduction', 'ignoreIndex', 'labelSmoothing', 'weight']);
   expectTensor(op, 'input', logits);
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
@@ -267,8 +276,8 @@ function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
  * F.mseLoss(tensor([1, 2]), tensor([1, 4])); // tensor(2.)
  * ```
  */
-export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkOptions('mseLoss', options, ['reduction']);
+export function mseLoss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
+  const options = fnOptions<ReductionOptions>('mseLoss', rest, LEGACY);
   const reduction = checkReduction('mseLoss', options.reduction);
   sameShapeTarget('mseLoss', input, target);
   const d = sub(input, target);
@@ -296,8 +305,8 @@ export interface BCEWithLogitsOptions extends ReductionOptions {
  * F.binaryCrossEntropyWithLogits(tensor([[0, 1]]), tensor([[1, 0]]), { posWeight: tensor([3, 1]) });
  * ```
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
-  checkOptions('binaryCrossEntropyWithLogits', options, ['reduction', 'weight', 'posWeight']);
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: Positional<[weight: T, ...Legacy, posWeight: T], BCEWithLogitsOptions>): Tensor {
+  const options = fnOptions<BCEWithLogitsOptions>('binaryCrossEntropyWithLogits', rest, [tensorOrNull('weight'), ...LEGACY, tensorOrNull('posWeight')]);
   const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction);
   sameShapeTarget('binaryCrossEntropyWithLogits', input, target);
   const w = options.weight ?? null, pw = options.posWeight ?? null;
@@ -324,8 +333,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
 
 // ---- regression and distribution losses ----------------------------------------------------
 
-function lossArgs(op: string, input: Tensor, target: Tensor, options: object, keys: readonly string[]): Reduction {
-  checkOptions(op, options as Record<string, unknown>, keys);
+/** The reduction of a loss whose options `fnOptions` has checked, and its same-shape target. */
+function lossArgs(op: string, input: Tensor, target: Tensor, options: object): Reduction {
   const reduction = checkReduction(op, (options as ReductionOptions).reduction);
   sameShapeTarget(op, input, target);
   return reduction;
@@ -340,8 +349,9 @@ function lossArgs(op: string, input: Tensor, target: Tensor, options: object, ke
  * F.l1Loss(tensor([1, 2]), tensor([2, 4])); // tensor(1.5000)
  * ```
  */
-export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const reduction = lossArgs('l1Loss', input, target, options, ['reduction']);
+export function l1Loss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
+  const options = fnOptions<ReductionOptions>('l1Loss', rest, LEGACY);
+  const reduction = lossArgs('l1Loss', input, target, options);
   return reduce(abs(sub(input, target)), reduction);
 }
 
@@ -359,9 +369,10 @@ export interface SmoothL1LossOptions extends ReductionOptions {
  * F.smoothL1Loss(tensor([0, 0]), tensor([0.5, 3])); // tensor(1.3125)
  * ```
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: Positional<[...Legacy, beta: number], SmoothL1LossOptions>): Tensor {
+  const options = fnOptions<SmoothL1LossOptions>('smoothL1Loss', rest, [...LEGACY, num('beta')]);
   const op = 'smoothL1Loss';
-  const reduction = lossArgs(op, input, target, options, ['reduction', 'beta']);
+  const reduction = lossArgs(op, input, target, options);
   const beta = options.beta ?? 1;
   if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${String(beta)}`);
   const d = abs(sub(input, target));
@@ -383,9 +394,10 @@ export interface HuberLossOptions extends ReductionOptions {
  * F.huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 2 }); // tensor(2.0625)
  * ```
  */
-export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, ...rest: Positional<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
+  const options = fnOptions<HuberLossOptions>('huberLoss', rest, [REDUCTION, num('delta')]);
   const op = 'huberLoss';
-  const reduction = lossArgs(op, input, target, options, ['reduction', 'delta']);
+  const reduction = lossArgs(op, input, target, options);
   const delta = options.delta ?? 1;
   if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${String(delta)}`);
   const d = abs(sub(input, target));
@@ -407,9 +419,10 @@ export interface BCELossOptions extends ReductionOptions {
  * F.binaryCrossEntropy(tensor([0.5]), tensor([1])); // tensor(0.6931)
  * ```
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: Positional<[weight: T, ...Legacy], BCELossOptions>): Tensor {
+  const options = fnOptions<BCELossOptions>('binaryCrossEntropy', rest, [tensorOrNull('weight'), ...LEGACY]);
   const op = 'binaryCrossEntropy';
-  const reduction = lossArgs(op, input, target, options, ['reduction', 'weight']);
+  const reduction = lossArgs(op, input, target, options);
   const w = options.weight ?? null;
   if (w !== null) expectTensor(op, 'weight', w);
   const xs = input.toFloat32Array();
@@ -451,9 +464,9 @@ export interface KLDivOptions {
  * F.klDiv(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([[0.5, 0.5]]), { reduction: 'batchmean' }); // tensor(0.)
  * ```
  */
-export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+export function klDiv(input: Tensor, target: Tensor, ...rest: Positional<[sizeAverage: null, reduce: null, reduction: KLDivReduction, logTarget: boolean], KLDivOptions>): Tensor {
+  const options = fnOptions<KLDivOptions>('klDiv', rest, [...LEGACY, boolParam('logTarget')]);
   const op = 'klDiv';
-  checkOptions(op, options, ['reduction', 'logTarget']);
   const r = options.reduction ?? 'mean';
   if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${op}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${JSON.stringify(r)}`);
   const logTarget = options.logTarget ?? false;
@@ -474,8 +487,7 @@ export interface MarginLossOptions extends ReductionOptions {
   margin?: number;
 }
 
-function marginArgs(op: string, options: MarginLossOptions, dflt: number, keys: readonly string[] = ['margin', 'reduction']): { margin: number; reduction: Reduction } {
-  checkOptions(op, options as Record<string, unknown>, keys);
+function marginArgs(op: string, options: MarginLossOptions, dflt: number): { margin: number; reduction: Reduction } {
   const margin = options.margin ?? dflt;
   if (typeof margin !== 'number' || Number.isNaN(margin)) throw new TypeError(`${op}: margin must be a number, got ${describe(margin)}`);
   return { margin, reduction: checkReduction(op, options.reduction) };
@@ -498,7 +510,8 @@ function pairArgs(op: string, x1: Tensor, x2: Tensor, target: Tensor, options: M
  * F.marginRankingLoss(tensor([1, 2]), tensor([2, 1]), tensor([1, 1])); // tensor(0.5000)
  * ```
  */
-export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
+  const options = fnOptions<MarginLossOptions>('marginRankingLoss', rest, MARGIN);
   const op = 'marginRankingLoss';
   const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.ndim !== target.ndim) {
@@ -516,7 +529,8 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, option
  * F.hingeEmbeddingLoss(tensor([0.3, 0.3]), tensor([1, -1])); // tensor(0.5000)
  * ```
  */
-export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
+  const options = fnOptions<MarginLossOptions>('hingeEmbeddingLoss', rest, MARGIN);
   const op = 'hingeEmbeddingLoss';
   expectTensor(op, 'input', input);
   expectTensor(op, 'target', target);
@@ -536,8 +550,9 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: Margi
  * F.softMarginLoss(tensor([0]), tensor([1])); // tensor(0.6931)
  * ```
  */
-export function softMarginLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const reduction = lossArgs('softMarginLoss', input, target, options, ['reduction']);
+export function softMarginLoss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
+  const options = fnOptions<ReductionOptions>('softMarginLoss', rest, LEGACY);
+  const reduction = lossArgs('softMarginLoss', input, target, options);
   return reduce(log1p(exp(mul(neg(input), target))), reduction);
 }
 
@@ -552,7 +567,8 @@ export function softMarginLoss(input: Tensor, target: Tensor, options: Reduction
  * F.cosineEmbeddingLoss(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1])); // tensor(1.)
  * ```
  */
-export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, options: MarginLossOptions = {}): Tensor {
+export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
+  const options = fnOptions<MarginLossOptions>('cosineEmbeddingLoss', rest, MARGIN);
   const op = 'cosineEmbeddingLoss';
   const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.shape.some((s, i) => s !== x2.shape[i])) throw new ShapeError(`${op}: the size of tensor a (${fmt(x1.shape)}) must match the size of tensor b (${fmt(x2.shape)})`);
@@ -587,12 +603,13 @@ export interface TripletMarginLossOptions extends MarginLossOptions {
  * F.tripletMarginLoss(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[0, 3]])); // tensor(0.) (to eps)
  * ```
  */
-export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginLossOptions = {}): Tensor {
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: Positional<[margin: number, p: number, eps: number, swap: boolean, ...Legacy], TripletMarginLossOptions>): Tensor {
+  const options = fnOptions<TripletMarginLossOptions>('tripletMarginLoss', rest, [num('margin'), num('p'), num('eps'), boolParam('swap'), ...LEGACY]);
   const op = 'tripletMarginLoss';
   expectTensor(op, 'anchor', anchor);
   expectTensor(op, 'positive', positive);
   expectTensor(op, 'negative', negative);
-  const { margin, reduction } = marginArgs(op, options, 1, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  const { margin, reduction } = marginArgs(op, options, 1);
   const p = options.p ?? 2, eps = options.eps ?? 1e-6, swap = options.swap ?? false;
   if (typeof swap !== 'boolean') throw new TypeError(`${op}: swap must be a boolean, got ${describe(swap)}`);
   if (anchor.ndim !== positive.ndim || anchor.ndim !== negative.ndim) {
@@ -624,9 +641,10 @@ export interface PoissonNllLossOptions extends ReductionOptions {
  * F.poissonNllLoss(tensor([0]), tensor([1])); // tensor(1.)
  * ```
  */
-export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNllLossOptions = {}): Tensor {
+export function poissonNllLoss(input: Tensor, target: Tensor, ...rest: Positional<[logInput: boolean, full: boolean, sizeAverage: null, eps: number, reduce: null, reduction: Reduction], PoissonNllLossOptions>): Tensor {
+  const options = fnOptions<PoissonNllLossOptions>('poissonNllLoss', rest, [boolParam('logInput'), boolParam('full'), legacy('sizeAverage'), num('eps'), legacy('reduce'), REDUCTION]);
   const op = 'poissonNllLoss';
-  const reduction = lossArgs(op, input, target, options, ['logInput', 'full', 'eps', 'reduction']);
+  const reduction = lossArgs(op, input, target, options);
   const logInput = options.logInput ?? true, full = options.full ?? false, eps = options.eps ?? 1e-8;
   if (typeof logInput !== 'boolean') throw new TypeError(`${op}: logInput must be a boolean, got ${describe(logInput)}`);
   if (typeof full !== 'boolean') throw new TypeError(`${op}: full must be a boolean, got ${describe(full)}`);
@@ -670,12 +688,12 @@ function clampedNoGrad(v: Tensor, eps: number): Tensor {
  * F.gaussianNllLoss(tensor([1, 2]), tensor([1, 3]), tensor([1, 1])); // tensor(0.2500)
  * ```
  */
-export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options: GaussianNllLossOptions = {}): Tensor {
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, ...rest: Positional<[full: boolean, eps: number, reduction: Reduction], GaussianNllLossOptions>): Tensor {
+  const options = fnOptions<GaussianNllLossOptions>('gaussianNllLoss', rest, [boolParam('full'), num('eps'), REDUCTION]);
   const op = 'gaussianNllLoss';
   expectTensor(op, 'input', input);
   expectTensor(op, 'target', target);
   expectTensor(op, 'var', variance);
-  checkOptions(op, options, ['full', 'eps', 'reduction']);
   const full = options.full ?? false, eps = options.eps ?? 1e-6;
   if (typeof full !== 'boolean') throw new TypeError(`${op}: full must be a boolean, got ${describe(full)}`);
   if (typeof eps !== 'number') throw new TypeError(`${op}: eps must be a number, got ${describe(eps)}`);
@@ -719,11 +737,11 @@ export interface MultiMarginLossOptions extends ReductionOptions {
  * F.multiMarginLoss(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.3250)
  * ```
  */
-export function multiMarginLoss(input: Tensor, target: IndexLike, options: MultiMarginLossOptions = {}): Tensor {
+export function multiMarginLoss(input: Tensor, target: IndexLike, ...rest: Positional<[p: 1 | 2, margin: number, weight: T, ...Legacy], MultiMarginLossOptions>): Tensor {
+  const options = fnOptions<MultiMarginLossOptions>('multiMarginLoss', rest, [num('p'), num('margin'), tensorOrNull('weight'), ...LEGACY]);
   const op = 'multiMarginLoss';
   expectTensor(op, 'input', input);
   const tgt = indexTensor(op, 'target', target);
-  checkOptions(op, options, ['p', 'margin', 'weight', 'reduction']);
   const p = options.p ?? 1, margin = options.margin ?? 1, weight = options.weight ?? null;
   if (p !== 1 && p !== 2) throw new RangeError(`${op}: only p == 1 and p == 2 supported, got ${describe(p)}`);
   if (typeof margin !== 'number') throw new TypeError(`${op}: margin must be a number, got ${describe(margin)}`);

@@ -1,7 +1,7 @@
 import { isGradEnabled, noGrad, record } from '../../autograd.js';
 import { float32, float64, type DType } from '../../dtype.js';
 import { ShapeError } from '../../errors.js';
-import { checkOptions } from '../../options.js';
+import { bool as boolParam, fnOptions, num, tensorOrNull, type Positional, type PositionalParam } from '../../call-forms.js';
 import { fmt, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../binary.js';
@@ -125,6 +125,12 @@ const fromDoubles = (acc: Float64Array | null, t: Tensor | null, dt: DType): Ten
 const meanOf = (t: Tensor, dims: number[]): Tensor => mean(t, dims, true);
 const sumOf = (t: Tensor, dims: number[]): Tensor => sum(t, dims, true);
 
+/** @internal PyTorch's positional `weight, bias, eps` of `F.layer_norm` and `F.group_norm`. */
+const AFFINE_EPS: readonly PositionalParam[] = [tensorOrNull('weight'), tensorOrNull('bias'), num('eps')];
+/** @internal PyTorch's positional order after `(input, running_mean, running_var)` of `F.batch_norm`. */
+const BATCH_NORM_PARAMS: readonly PositionalParam[] = [tensorOrNull('weight'), tensorOrNull('bias'), boolParam('training'), num('momentum'), num('eps')];
+type T = Tensor | null;
+
 export interface BatchNormOptions {
   /** Per-channel scale `[C]` (default none). */
   weight?: Tensor | null;
@@ -150,11 +156,12 @@ export interface BatchNormOptions {
  * const rm = zeros([2]), rv = ones([2]);
  * F.batchNorm(tensor([[1, 2], [3, 6]]), rm, rv, { training: true }); // tensor([[-1., -1.], [1., 1.]]) (about)
  * rm.toArray(); // [0.2, 0.4]
+ * F.batchNorm(tensor([[1, 2], [3, 6]]), rm, rv, null, null, true, 0.1, 1e-5); // PyTorch's positionals: weight, bias, training, momentum, eps
  * ```
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...rest: Positional<[weight: T, bias: T, training: boolean, momentum: number, eps: number], BatchNormOptions>): Tensor {
   const op = 'batchNorm';
-  checkOptions(op, options, ['weight', 'bias', 'training', 'momentum', 'eps']);
+  const options = fnOptions<BatchNormOptions>(op, rest, BATCH_NORM_PARAMS);
   expectTensor(op, 'input', x);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
   const C = x.shape[1]!;
@@ -224,11 +231,12 @@ export interface InstanceNormOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.instanceNorm(tensor([[[1, 3], [2, 2]]])); // tensor([[[-1.0000,  1.0000], [ 0.0000,  0.0000]]]) (about)
+ * F.instanceNorm(tensor([[[1, 3], [2, 2]]]), null, null, tensor([2, 1]), null, true, 0.1, 1e-5); // PyTorch's positionals
  * ```
  */
-export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
+export function instanceNorm(x: Tensor, ...rest: Positional<[runningMean: T, runningVar: T, weight: T, bias: T, useInputStats: boolean, momentum: number, eps: number], InstanceNormOptions>): Tensor {
   const op = 'instanceNorm';
-  const o = checkOptions(op, options, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
+  const o = fnOptions<InstanceNormOptions>(op, rest, [tensorOrNull('runningMean'), tensorOrNull('runningVar'), ...AFFINE_EPS.slice(0, 2), boolParam('useInputStats'), ...BATCH_NORM_PARAMS.slice(3)]);
   expectTensor(op, 'input', x);
   if (x.ndim < 3) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 3 dims, got ${fmt(x.shape)}`);
   const N = x.shape[0]!, C = x.shape[1]!;
@@ -268,11 +276,12 @@ export interface LayerNormOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.layerNorm(tensor([[1, 3]]), [2]); // tensor([[-1.0000, 1.0000]]) (about)
+ * F.layerNorm(tensor([[1, 3]]), [2], tensor([2, 2]), tensor([0, 1]), 1e-5); // tensor([[-2.0000, 3.0000]]) (about): PyTorch's positional weight, bias, eps
  * ```
  */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], ...rest: Positional<[weight: T, bias: T, eps: number], LayerNormOptions>): Tensor {
   const op = 'layerNorm';
-  checkOptions(op, options, ['weight', 'bias', 'eps']);
+  const options = fnOptions<LayerNormOptions>(op, rest, AFFINE_EPS);
   expectTensor(op, 'input', x);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : null;
   if (!ns || !ns.every((v) => Number.isInteger(v) && v >= 0)) throw new RangeError(`${op}: normalizedShape must be a non-negative integer or a list of them, got ${String(normalizedShape)}`);
@@ -350,13 +359,14 @@ export interface GroupNormOptions {
  *
  * @example
  * ```ts
- * import { F, randn } from '@tensile/tensor';
+ * import { F, ones, randn, zeros } from '@tensile/tensor';
  * F.groupNorm(randn([2, 4, 3]), 2).shape; // [2, 4, 3]
+ * F.groupNorm(randn([2, 4, 3]), 2, ones([4]), zeros([4]), 1e-5).shape; // [2, 4, 3]: PyTorch's positional weight, bias, eps
  * ```
  */
-export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+export function groupNorm(x: Tensor, numGroups: number, ...rest: Positional<[weight: T, bias: T, eps: number], GroupNormOptions>): Tensor {
   const op = 'groupNorm';
-  checkOptions(op, options, ['weight', 'bias', 'eps']);
+  const options = fnOptions<GroupNormOptions>(op, rest, AFFINE_EPS);
   expectTensor(op, 'input', x);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
   const [N, C] = x.shape as [number, number];

@@ -1,7 +1,7 @@
 import { record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
 import { K } from '../../kernels/index.js';
-import { checkOptions } from '../../options.js';
+import { bool as boolParam, fnOptions, intOrTuple, intOrTupleOrNull, type Positional, type PositionalParam } from '../../call-forms.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { div } from '../binary.js';
@@ -18,9 +18,24 @@ import { geometry, unfoldRaw } from './conv.js';
 
 // ---- pooling ------------------------------------------------------------------------------
 
+type Pair = number | readonly [number, number];
+type Single = number | readonly [number];
+
+/**
+ * @internal The call forms of a max pooling whose positionals are `P` (PyTorch's, from `stride`
+ * to `ceil_mode`) then `returnIndices`: those that ask for the indices (positionally, or
+ * `returnIndices: true` in the bag) and those that may not.
+ */
+type WithIndices<P extends readonly unknown[], O> = readonly [...P, returnIndices: true, options?: O] | Bagged<P, O & { returnIndices: true }>;
+type Bagged<P extends readonly unknown[], O> = P extends readonly [...infer I, unknown] ? readonly [...P, O] | Bagged<I, O> : readonly [O];
+type MaxPoolArgs<P extends readonly unknown[], O, R extends boolean> = Positional<[...P, returnIndices: R], O & { returnIndices?: R }>;
+
+/** @internal PyTorch's positional order after `(input, kernel_size)` of `F.max_pool1d`/`max_pool2d`. */
+const MAX_POOL_PARAMS: readonly PositionalParam[] = [intOrTupleOrNull('stride'), intOrTuple('padding'), intOrTuple('dilation'), boolParam('ceilMode'), boolParam('returnIndices')];
+
 export interface MaxPool2dOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: number | readonly [number, number];
+  /** Step between windows (default, or null: the kernel size). */
+  stride?: number | readonly [number, number] | null;
   /** Implicit -∞ padding on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number, number];
   /** Step between a window's taps (default 1): a window spans `dilation·(kernel − 1) + 1` inputs. */
@@ -61,22 +76,25 @@ function checkCeil(op: string, v: unknown): boolean {
  * 2-D max pooling of `[N, C, H, W]` (or `[C, H, W]`): each window's maximum, the first among
  * equal numbers and the last of several NaNs (PyTorch's CPU rule). The gradient goes to each
  * window's winner. With `returnIndices`, `[values, indices]`: the winners' int64 indices into
- * their `H·W` planes, as `maxUnpool2d` takes them.
+ * their `H·W` planes, as `maxUnpool2d` takes them. Positional as PyTorch (`stride, padding,
+ * dilation, ceilMode, returnIndices`) or an options bag.
  *
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
  * F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2); // tensor([[[[5., 7.], [13., 15.]]]])
+ * F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 3, 1, 1).shape; // [1, 1, 4, 4]: stride 1, padding 1
  * const [values, indices] = F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, { returnIndices: true });
  * indices; // tensor([[[[5, 7], [13, 15]]]])
+ * F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, 2, 0, 1, false, true)[1]; // the same indices
  * ```
  */
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options?: MaxPool2dOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: WithIndices<[stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean], MaxPool2dOptions>): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: MaxPoolArgs<[stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean], MaxPool2dOptions, false>): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: MaxPoolArgs<[stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean], MaxPool2dOptions, boolean>): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: Pair, ...rest: readonly unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
-  checkOptions(op, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const options = fnOptions<MaxPool2dOptions>(op, rest, MAX_POOL_PARAMS);
   expectTensor(op, 'input', x);
   if (options.returnIndices !== undefined && typeof options.returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${describe(options.returnIndices)}`);
   if (x.ndim === 3) {
@@ -171,8 +189,8 @@ function dilatedMaxPool(op: string, x: Tensor, k: [number, number], s: [number, 
   return { out: takeFlat(x, idx, [N, C, Ho, Wo], op), idx, H, W };
 }
 export interface AvgPool2dOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: number | readonly [number, number];
+  /** Step between windows (default, or null: the kernel size). */
+  stride?: number | readonly [number, number] | null;
   /** Implicit zeros on each side, at most half the kernel (default 0). */
   padding?: number | readonly [number, number];
   /** Round the output size up, keeping a last partial window (default false). */
@@ -183,21 +201,29 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
+/** @internal PyTorch's positional order after `(input, kernel_size)` of `F.avg_pool1d`/`avg_pool2d` (1-d: without `divisorOverride`). */
+const AVG_POOL_PARAMS: readonly PositionalParam[] = [
+  intOrTupleOrNull('stride'), intOrTuple('padding'), boolParam('ceilMode'), boolParam('countIncludePad'),
+  { name: 'divisorOverride', is: (v) => v === null || typeof v === 'number', expected: 'a number or null' },
+];
+
 /**
  * 2-D average pooling of `[N, C, H, W]` (or `[C, H, W]`): the mean of each window, composed as
  * `unfold` then a sum (so the backward spreads each gradient over its window), divided by
  * PyTorch's divisor (the window clipped to the padded input, or to the input without
- * `countIncludePad`, or `divisorOverride`).
+ * `countIncludePad`, or `divisorOverride`). Positional as PyTorch (`stride, padding, ceilMode,
+ * countIncludePad, divisorOverride`) or an options bag.
  *
  * @example
  * ```ts
  * import { F, arange } from '@tensile/tensor';
  * F.avgPool2d(arange(16).float().reshape(1, 1, 4, 4), 2); // tensor([[[[2.5, 4.5], [10.5, 12.5]]]])
+ * F.avgPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, 2, 1, false, false).shape; // [1, 1, 3, 3]
  * ```
  */
-export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: Pair, ...rest: Positional<[stride: Pair | null, padding: Pair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dOptions>): Tensor {
   const op = 'avgPool2d';
-  checkOptions(op, options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+  const options = fnOptions<AvgPool2dOptions>(op, rest, AVG_POOL_PARAMS);
   expectTensor(op, 'input', x);
   if (x.ndim === 3) return avgPool2d(x.unsqueeze(0), kernelSize, options).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
@@ -310,14 +336,15 @@ export interface MaxPool1dOptions {
  * import { F, tensor } from '@tensile/tensor';
  * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2); // tensor([[[3., 5.]]])
  * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, { returnIndices: true })[1]; // tensor([[[1, 3]]])
+ * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, 1, 0, 1, false, true)[1];  // tensor([[[1, 1, 3, 3]]]) (PyTorch's positionals)
  * ```
  */
-export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
-export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
-export function maxPool1d(x: Tensor, kernelSize: number | readonly [number], options: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(x: Tensor, kernelSize: Single, ...rest: WithIndices<[stride: Single | null, padding: Single, dilation: Single, ceilMode: boolean], MaxPool1dOptions>): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: Single, ...rest: MaxPoolArgs<[stride: Single | null, padding: Single, dilation: Single, ceilMode: boolean], MaxPool1dOptions, false>): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: Single, ...rest: MaxPoolArgs<[stride: Single | null, padding: Single, dilation: Single, ceilMode: boolean], MaxPool1dOptions, boolean>): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: Single, ...rest: readonly unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'maxPool1d';
-  const o = checkOptions(op, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const o = fnOptions<MaxPool1dOptions>(op, rest, MAX_POOL_PARAMS);
   const k = single(op, 'kernelSize', kernelSize);
   const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
   const p = single(op, 'padding', o.padding ?? 0);
@@ -338,6 +365,11 @@ export interface MaxUnpool2dOptions {
   outputSize?: readonly number[] | null;
 }
 
+/** @internal PyTorch's positional order after `(input, indices, kernel_size)` of `F.max_unpool1d`/`max_unpool2d`. */
+const UNPOOL_PARAMS: readonly PositionalParam[] = [
+  intOrTupleOrNull('stride'), intOrTuple('padding'), { name: 'outputSize', is: (v) => v === null || Array.isArray(v), expected: 'a list of integers or null' },
+];
+
 /**
  * The inverse of `maxPool2d` with `returnIndices`: zeros of the pooled input's size with each
  * value put back at its index (an int64 index into its `H·W` plane). PyTorch's `max_unpool2d`;
@@ -348,11 +380,12 @@ export interface MaxUnpool2dOptions {
  * import { F, arange } from '@tensile/tensor';
  * const [y, i] = F.maxPool2d(arange(16).float().reshape(1, 1, 4, 4), 2, { returnIndices: true });
  * F.maxUnpool2d(y, i, 2); // [[0, 0, 0, 0], [0, 5, 0, 7], [0, 0, 0, 0], [0, 13, 0, 15]] in a [1, 1, 4, 4]
+ * F.maxUnpool2d(y, i, 2, 2, 0, [5, 5]).shape; // [1, 1, 5, 5] (PyTorch's positionals: stride, padding, outputSize)
  * ```
  */
-export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: number | readonly [number, number], options: MaxUnpool2dOptions = {}): Tensor {
+export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Pair, ...rest: Positional<[stride: Pair | null, padding: Pair, outputSize: readonly number[] | null], MaxUnpool2dOptions>): Tensor {
   const op = 'maxUnpool2d';
-  const o = checkOptions(op, options, ['stride', 'padding', 'outputSize']);
+  const o = fnOptions<MaxUnpool2dOptions>(op, rest, UNPOOL_PARAMS);
   expectTensor(op, 'input', x);
   expectTensor(op, 'indices', indices);
   const k = pair(op, 'kernelSize', kernelSize, 1);
@@ -381,11 +414,12 @@ export interface MaxUnpool1dOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.maxUnpool1d(tensor([[[5, 7]]]), tensor([[[1, 3]]], { dtype: 'int64' }), 2); // tensor([[[0., 5., 0., 7.]]])
+ * F.maxUnpool1d(tensor([[[5, 7]]]), tensor([[[1, 3]]], { dtype: 'int64' }), 2, 2, 0, [5]); // tensor([[[0., 5., 0., 7., 0.]]])
  * ```
  */
-export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number | readonly [number], options: MaxUnpool1dOptions = {}): Tensor {
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: Single, ...rest: Positional<[stride: Single | null, padding: Single, outputSize: readonly number[] | null], MaxUnpool1dOptions>): Tensor {
   const op = 'maxUnpool1d';
-  const o = checkOptions(op, options, ['stride', 'padding', 'outputSize']);
+  const o = fnOptions<MaxUnpool1dOptions>(op, rest, UNPOOL_PARAMS);
   expectTensor(op, 'input', x);
   expectTensor(op, 'indices', indices);
   const k = single(op, 'kernelSize', kernelSize);
@@ -446,16 +480,17 @@ export interface AvgPool1dOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.avgPool1d(tensor([[[1, 3, 2, 6]]]), 2); // tensor([[[2., 4.]]])
+ * F.avgPool1d(tensor([[[1, 3, 2, 6]]]), 2, 1, 1, false, false); // tensor([[[1., 2., 2.5, 4., 6.]]]) (PyTorch's positionals)
  * ```
  */
-export function avgPool1d(x: Tensor, kernelSize: number | readonly [number], options: AvgPool1dOptions = {}): Tensor {
+export function avgPool1d(x: Tensor, kernelSize: Single, ...rest: Positional<[stride: Single | null, padding: Single, ceilMode: boolean, countIncludePad: boolean], AvgPool1dOptions>): Tensor {
   const op = 'avgPool1d';
-  const o = checkOptions(op, options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  const o = fnOptions<AvgPool1dOptions>(op, rest, AVG_POOL_PARAMS.slice(0, 4));
   const k = single(op, 'kernelSize', kernelSize);
   const s = o.stride === undefined || o.stride === null ? k : single(op, 'stride', o.stride);
   const p = single(op, 'padding', o.padding ?? 0);
-  const rest = { ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }), ...(o.countIncludePad === undefined ? {} : { countIncludePad: o.countIncludePad }) };
-  return as2d(op, x, (x4) => avgPool2d(x4, [1, k], { stride: [1, s], padding: [0, p], ...rest }));
+  const flags = { ...(o.ceilMode === undefined ? {} : { ceilMode: o.ceilMode }), ...(o.countIncludePad === undefined ? {} : { countIncludePad: o.countIncludePad }) };
+  return as2d(op, x, (x4) => avgPool2d(x4, [1, k], { stride: [1, s], padding: [0, p], ...flags }));
 }
 
 /**
@@ -496,13 +531,14 @@ const adaptiveEnd = (o: number, out: number, size: number): number => Math.floor
  * F.adaptiveMaxPool2d(tensor([[[1, 5, 2], [4, 3, 6]]]), 1); // tensor([[[6.]]])
  * const [v, i] = F.adaptiveMaxPool2d(tensor([[[1, 5, 2], [4, 3, 6]]]), [1, 2], { returnIndices: true });
  * i.tolist(); // [[[1, 5]]]
+ * F.adaptiveMaxPool2d(tensor([[[1, 5, 2], [4, 3, 6]]]), [1, 2], true)[1].tolist(); // the same (PyTorch's positional returnIndices)
  * ```
  */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options?: AdaptiveMaxPoolOptions & { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  return adaptiveMax('adaptiveMaxPool2d', 'adaptive_max_pool2d', x, outputSize, options);
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], ...rest: WithIndices<[], AdaptiveMaxPoolOptions>): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], ...rest: MaxPoolArgs<[], AdaptiveMaxPoolOptions, false>): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], ...rest: MaxPoolArgs<[], AdaptiveMaxPoolOptions, boolean>): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null], ...rest: readonly unknown[]): Tensor | [Tensor, Tensor] {
+  return adaptiveMax('adaptiveMaxPool2d', 'adaptive_max_pool2d', x, outputSize, rest);
 }
 
 /**
@@ -514,24 +550,25 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [numb
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.adaptiveMaxPool1d(tensor([[1, 5, 2, 4, 3]]), 2); // tensor([[5., 4.]])
+ * F.adaptiveMaxPool1d(tensor([[1, 5, 2, 4, 3]]), 2, true)[1]; // tensor([[1, 3]])
  * ```
  */
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options?: AdaptiveMaxPoolOptions & { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool1d(x: Tensor, outputSize: Single, ...rest: WithIndices<[], AdaptiveMaxPoolOptions>): [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: Single, ...rest: MaxPoolArgs<[], AdaptiveMaxPoolOptions, false>): Tensor;
+export function adaptiveMaxPool1d(x: Tensor, outputSize: Single, ...rest: MaxPoolArgs<[], AdaptiveMaxPoolOptions, boolean>): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: Single, ...rest: readonly unknown[]): Tensor | [Tensor, Tensor] {
   const op = 'adaptiveMaxPool1d';
   expectTensor(op, 'input', x);
   if (Array.isArray(outputSize) && outputSize.length !== 1) throw new TypeError(`${op}: adaptive_max_pool1d() argument 'output_size' should contain one int (got ${outputSize.length})`);
   const n = single(op, 'outputSize', outputSize);
   if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: Expected 2 to 3 dimensions, but got ${x.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_max_pool1d)`);
-  return squeezeEach(adaptiveMax(op, 'adaptive_max_pool1d', x.unsqueeze(-2), [1, n], options), -2);
+  return squeezeEach(adaptiveMax(op, 'adaptive_max_pool1d', x.unsqueeze(-2), [1, n], rest), -2);
 }
 
 /** The adaptive max pooling of both: ATen's `cpu_adaptive_max_pool` over the last two dims of a 3-d or 4-d input. */
-function adaptiveMax(op: string, aten: string, x: Tensor, outputSize: number | readonly [number | null, number | null], options: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
+function adaptiveMax(op: string, aten: string, x: Tensor, outputSize: number | readonly [number | null, number | null], rest: readonly unknown[]): Tensor | [Tensor, Tensor] {
   expectTensor(op, 'input', x);
-  checkOptions(op, options, ['returnIndices']);
+  const options = fnOptions<AdaptiveMaxPoolOptions>(op, rest, MAX_POOL_PARAMS.slice(4));
   const returnIndices = options.returnIndices ?? false;
   if (typeof returnIndices !== 'boolean') throw new TypeError(`${op}: returnIndices must be a boolean, got ${describe(returnIndices)}`);
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op}: adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ${fmt(x.shape)}`);

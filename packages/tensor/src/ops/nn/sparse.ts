@@ -1,5 +1,5 @@
 import { ShapeError } from '../../errors.js';
-import { checkOptions } from '../../options.js';
+import { fnOptions, numOrNull, unsupported, type Positional } from '../../call-forms.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { bool } from '../../dtype.js';
@@ -24,11 +24,22 @@ export interface EmbeddingOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.embedding([2, 0], tensor([[0, 0], [1, 1], [2, 2]])); // tensor([[2., 2.], [0., 0.]])
+ * F.embedding([2, 0], tensor([[0, 0], [1, 1], [2, 2]]), 0); // the same values; row 0 gets no gradient (PyTorch's positional padding_idx)
  * ```
+ *
+ * PyTorch's further positionals `max_norm, norm_type, scale_grad_by_freq, sparse` are taken at
+ * their defaults only (`null, <any number>, false, false`): tensile renormalises no rows and its
+ * gradients are dense.
  */
-export function embedding(input: IndexLike, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+export function embedding(input: IndexLike, weight: Tensor, ...rest: Positional<[paddingIdx: number | null, maxNorm: null, normType: number, scaleGradByFreq: false, sparse: false], EmbeddingOptions>): Tensor {
   const op = 'embedding';
-  checkOptions(op, options, ['paddingIdx']);
+  const options = fnOptions<EmbeddingOptions>(op, rest, [
+    numOrNull('paddingIdx'),
+    unsupported('maxNorm', (v) => v === null, 'null (max_norm is not supported)'),
+    unsupported('normType', (v) => typeof v === 'number', 'a number'),
+    unsupported('scaleGradByFreq', (v) => v === false, 'false (scale_grad_by_freq is not supported)'),
+    unsupported('sparse', (v) => v === false, 'false (sparse gradients are not supported)'),
+  ]);
   const ix = indexTensor(op, 'input', input);
   expectTensor(op, 'weight', weight);
   if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-d [numEmbeddings, embeddingDim], got ${fmt(weight.shape)}`);
