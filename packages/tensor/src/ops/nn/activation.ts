@@ -10,6 +10,9 @@ import { sum } from '../reduce.js';
 import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
 import { allocStorage } from '../../storage-pool.js';
+import { bool as boolParam, fnOptions, num, unsupported, type Positional } from '../../call-forms.js';
+import type { Generator } from '../../random.js';
+import { rand, zeros } from '../creation.js';
 
 // ---- softmax ------------------------------------------------------------------------------
 
@@ -557,4 +560,92 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     w = x.ndim >= 2 ? weight.reshape([n, ...x.shape.slice(2).map(() => 1)]) : weight;
   } else w = weight.reshape([]);
   return where(gt(x, 0), x, mul(w, x));
+}
+
+/** `rrelu`'s options: PyTorch's keywords, and the generator of the training-time slopes. */
+export interface RReLUOptions {
+  /** The smallest slope (default 1/8). */
+  lower?: number;
+  /** The largest slope (default 1/3). */
+  upper?: number;
+  /** Draw a slope per element (default false: the mean slope, `(lower + upper) / 2`). */
+  training?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Randomized leaky ReLU (PyTorch's `F.rrelu`): when `training`, each element `x <= 0` is
+ * multiplied by its own slope drawn uniformly from `[lower, upper]` (rounded to the input's
+ * dtype, as ATen's `opmath` product), the gradient by the same slope; otherwise `leakyRelu` with
+ * the mean slope `(lower + upper) / 2`. PyTorch's positional order: `lower, upper, training,
+ * inplace` (`inplace` false only: use the result). The slopes come from tensile's generator,
+ * not PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor, Generator } from '@tensile/tensor';
+ * F.rrelu(tensor([-2, 3]));                        // tensor([-0.4583, 3.0000]): slope (1/8 + 1/3) / 2
+ * F.rrelu(tensor([-2, 3]), 0.1, 0.3, true);        // the -2 scaled by a slope in [0.1, 0.3]
+ * F.rrelu(tensor([-2, 3]), { training: true, generator: new Generator(0) });
+ * ```
+ */
+export function rrelu(x: Tensor, ...rest: Positional<[lower: number, upper: number, training: boolean, inplace: false], RReLUOptions>): Tensor {
+  const op = 'rrelu';
+  const o = fnOptions<RReLUOptions>(op, rest, [num('lower'), num('upper'), boolParam('training'), INPLACE], ['generator']);
+  expectTensor(op, 'input', x);
+  const lower = o.lower ?? 1 / 8, upper = o.upper ?? 1 / 3, training = o.training ?? false;
+  for (const [k, v] of [['lower', lower], ['upper', upper]] as const) if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${k} must be a number, got ${describe(v)}`);
+  if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be a boolean, got ${describe(training)}`);
+  if (!(lower <= upper)) throw new RangeError(`${op}: Lower bound should be less than or equal to the upper bound, got lower ${lower} and upper ${upper}`);
+  if (!training) return leakyRelu(x, (lower + upper) / 2);
+  // slopes drawn in double, rounded once to the input's dtype; 1 where x > 0 (and NaN)
+  const u = rand(x.shape, { dtype: float64, ...(o.generator ? { generator: o.generator } : {}) });
+  const noise = where(le(x, 0), add(mul(u, upper - lower), lower).to(x.dtype), 1);
+  return mul(x, noise);
+}
+
+/** PyTorch's `inplace` flag of the functions that have one: false only (tensile's return a new tensor). */
+const INPLACE = unsupported('inplace', (v) => v === false, 'false (in-place is not supported: use the result)');
+
+/** `gumbelSoftmax`'s options: PyTorch's keywords, and the generator of the Gumbel noise. */
+export interface GumbelSoftmaxOptions {
+  /** Temperature (default 1), positive. */
+  tau?: number;
+  /** Return the one-hot of each sample's largest entry, with the soft sample's gradient (default false). */
+  hard?: boolean;
+  /** The dim the softmax runs along (default -1). */
+  dim?: number;
+  generator?: Generator;
+}
+
+/**
+ * A sample from the Gumbel-softmax (Concrete) distribution of unnormalised log-probabilities
+ * `logits` (PyTorch's `F.gumbel_softmax`): `softmax((logits + g) / tau, dim)` with Gumbel noise
+ * `g = -log(-log(u))`, u uniform in [0, 1). With `hard`, the one-hot of each sample's argmax in
+ * the forward and the soft sample's gradient in the backward (`yHard - ySoft.detach() + ySoft`).
+ * PyTorch's positional order: `tau, hard, eps` (deprecated, unused: any number), `dim`. The noise
+ * comes from tensile's generator, not PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { F, tensor } from '@tensile/tensor';
+ * F.gumbelSoftmax(tensor([[1, 2, 3]]), 0.5).sum(-1);                  // tensor([1.])
+ * F.gumbelSoftmax(tensor([[1, 2, 3]]), 1, true);                      // a one-hot row
+ * F.gumbelSoftmax(tensor([[1, 2, 3]]), { hard: true, dim: 1 }).shape; // [1, 3]
+ * ```
+ */
+export function gumbelSoftmax(logits: Tensor, ...rest: Positional<[tau: number, hard: boolean, eps: number, dim: number], GumbelSoftmaxOptions>): Tensor {
+  const op = 'gumbelSoftmax';
+  const o = fnOptions<GumbelSoftmaxOptions>(op, rest, [num('tau'), boolParam('hard'), unsupported('eps', (v) => typeof v === 'number', 'a number'), num('dim')], ['generator']);
+  expectTensor(op, 'logits', logits);
+  const tau = o.tau ?? 1, hard = o.hard ?? false, dim = o.dim ?? -1;
+  if (typeof tau !== 'number' || !(tau > 0)) throw new RangeError(`${op}: tau must be a positive number, got ${describe(tau)}`);
+  if (typeof hard !== 'boolean') throw new TypeError(`${op}: hard must be a boolean, got ${describe(hard)}`);
+  if (!logits.dtype.isFloatingPoint) throw new TypeError(`${op}: logits must be floating point, got ${logits.dtype.name}`);
+  const u = rand(logits.shape, { dtype: logits.dtype, ...(o.generator ? { generator: o.generator } : {}) });
+  const gumbels = u.log().neg().log().neg(); // -log(Exp(1)), the exponential never 0
+  const y = softmax(div(add(logits, gumbels), tau), dim);
+  if (!hard) return y;
+  const yHard = zeros(logits.shape, { dtype: logits.dtype }).scatter(dim, y.argmax(dim, true), 1);
+  return add(sub(yHard, y.detach()), y);
 }

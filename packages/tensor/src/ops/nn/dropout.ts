@@ -2,9 +2,11 @@ import { ShapeError } from '../../errors.js';
 import type { Generator } from '../../random.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { ge, mul } from '../binary.js';
+import { add, ge, mul } from '../binary.js';
+import { bool as boolParam, fnOptions, num, unsupported, type Positional } from '../../call-forms.js';
+import { float32 } from '../../dtype.js';
 import { rand } from '../creation.js';
-import { expectTensor } from '../util.js';
+import { describe, expectTensor } from '../util.js';
 
 // ---- dropout ------------------------------------------------------------------------------
 
@@ -48,4 +50,45 @@ export function dropout2d(x: Tensor, p = 0.5, training = true, generator?: Gener
   const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
   const u = rand(maskShape, generator ? { generator } : {});
   return mul(x, mul(ge(u, p), 1 / (1 - p)));
+}
+
+/** `alphaDropout`'s options: PyTorch's keywords, and the generator of the mask. */
+export interface AlphaDropoutOptions {
+  /** The probability of an element being dropped (default 0.5). */
+  p?: number;
+  /** Drop (default false, as PyTorch's `F.alpha_dropout`): the identity otherwise. */
+  training?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Alpha dropout (PyTorch's `F.alpha_dropout`, for SELU networks): when `training`, each element
+ * is dropped with probability `p` to SELU's negative saturation and the result scaled and shifted
+ * so a zero-mean unit-variance input keeps its mean and variance: kept `a·x + α·a·p`, dropped
+ * `α·a·(p − 1)`, with `α = 1.7580993408473766` and `a = 1/√((α²p + 1)(1 − p))`, in ATen's order
+ * of float operations. PyTorch's positional order: `p, training, inplace` (`inplace` false only).
+ * The mask comes from tensile's generator, not PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { F, randn } from '@tensile/tensor';
+ * const x = randn([1000]);
+ * F.alphaDropout(x, 0.2);              // x itself: training defaults to false, as PyTorch's
+ * F.alphaDropout(x, 0.2, true).std();  // about 1
+ * ```
+ */
+export function alphaDropout(x: Tensor, ...rest: Positional<[p: number, training: boolean, inplace: false], AlphaDropoutOptions>): Tensor {
+  const op = 'alphaDropout';
+  const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), unsupported('inplace', (v) => v === false, 'false (in-place is not supported: use the result)')], ['generator']);
+  expectTensor(op, 'input', x);
+  const p = o.p ?? 0.5, training = o.training ?? false;
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be a boolean, got ${describe(training)}`);
+  if (!training || p === 0 || x.numel() === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const alpha = 1.7580993408473766, a = 1 / Math.sqrt((alpha * alpha * p + 1) * (1 - p));
+  // ATen's _dropout_impl: noise ~ bernoulli(1 - p) in the input's dtype, b = (noise - 1)·αa + αa·p, then x·(noise·a) + b
+  const noise = ge(rand(x.shape, o.generator ? { generator: o.generator } : {}), p).to(x.dtype.isFloatingPoint ? x.dtype : float32);
+  const b = add(mul(add(noise, -1), alpha * a), alpha * a * p);
+  return add(mul(x, mul(noise, a)), b);
 }

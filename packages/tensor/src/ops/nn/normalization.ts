@@ -4,7 +4,9 @@ import { ShapeError } from '../../errors.js';
 import { bool as boolParam, fnOptions, num, tensorOrNull, type Positional, type PositionalParam } from '../../call-forms.js';
 import { fmt, sameShape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { add, mul, sub } from '../binary.js';
+import { add, div, mul, pow, sub } from '../binary.js';
+import { pad } from './padding.js';
+import { avgPool2d } from './pooling.js';
 import { mean, sum } from '../reduce.js';
 import { reciprocal, sqrt } from '../unary.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
@@ -478,4 +480,43 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
     }
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
+}
+
+/** `localResponseNorm`'s options: PyTorch's keywords. */
+export interface LocalResponseNormOptions {
+  /** Scale of the sum of squares (default 1e-4). */
+  alpha?: number;
+  /** Exponent (default 0.75). */
+  beta?: number;
+  /** Added before the power (default 1). */
+  k?: number;
+}
+
+/**
+ * Local response normalisation across channels (PyTorch's `F.local_response_norm`) of
+ * `[N, C, ...]`: `x / (k + alpha·mean(x²))^beta`, the mean over `size` neighbouring channels,
+ * zero-padded by `⌊size/2⌋` before and `⌊(size−1)/2⌋` after. Composed as PyTorch's: the squares
+ * average-pooled along the channel dim. PyTorch's positional order: `alpha, beta, k`.
+ *
+ * @example
+ * ```ts
+ * import { F, ones } from '@tensile/tensor';
+ * F.localResponseNorm(ones([1, 3, 2]), 2).shape;               // [1, 3, 2]
+ * F.localResponseNorm(ones([1, 3, 2, 2]), 3, 1e-2, 0.5, 2).shape; // [1, 3, 2, 2]: alpha, beta, k
+ * ```
+ */
+export function localResponseNorm(x: Tensor, size: number, ...rest: Positional<[alpha: number, beta: number, k: number], LocalResponseNormOptions>): Tensor {
+  const op = 'localResponseNorm';
+  const o = fnOptions<LocalResponseNormOptions>(op, rest, [num('alpha'), num('beta'), num('k')]);
+  expectTensor(op, 'input', x);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new RangeError(`${op}: size must be a positive integer, got ${describe(size)}`);
+  const alpha = o.alpha ?? 1e-4, beta = o.beta ?? 0.75, k = o.k ?? 1;
+  for (const [n, v] of [['alpha', alpha], ['beta', beta], ['k', k]] as const) if (typeof v !== 'number') throw new TypeError(`${op}: ${n} must be a number, got ${describe(v)}`);
+  if (x.ndim < 3) throw new ShapeError(`${op}: Expected 3D or higher dimensionality input (got ${x.ndim} dimensions)`);
+  if (x.numel() === 0) return x;
+  // PyTorch pools [N, 1, C, L] (3-d) or [N, 1, C, H, W·...] (avg_pool3d, kernel (size, 1, 1)): both
+  // average `size` consecutive channels of each position, as the 2-d pooling of [N, 1, C, rest].
+  const sq = mul(x, x).reshape([x.shape[0]!, 1, x.shape[1]!, -1]);
+  const d = avgPool2d(pad(sq, [0, 0, size >> 1, (size - 1) >> 1]), [size, 1], 1).reshape(x.shape);
+  return div(x, pow(add(mul(d, alpha), k), beta));
 }
