@@ -10,7 +10,7 @@ import { sum } from '../reduce.js';
 import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
 import { allocStorage } from '../../storage-pool.js';
-import { bool as boolParam, fnOptions, num, unsupported, type Positional } from '../../call-forms.js';
+import { bool as boolParam, fnOptions, inplaceFalse, num, unsupported, type Positional } from '../../call-forms.js';
 import type { Generator } from '../../random.js';
 import { rand, zeros } from '../creation.js';
 
@@ -591,7 +591,7 @@ export interface RReLUOptions {
  */
 export function rrelu(x: Tensor, ...rest: Positional<[lower: number, upper: number, training: boolean, inplace: false], RReLUOptions>): Tensor {
   const op = 'rrelu';
-  const o = fnOptions<RReLUOptions>(op, rest, [num('lower'), num('upper'), boolParam('training'), INPLACE], ['generator']);
+  const o = fnOptions<RReLUOptions>(op, rest, [num('lower'), num('upper'), boolParam('training'), inplaceFalse], ['generator']);
   expectTensor(op, 'input', x);
   const lower = o.lower ?? 1 / 8, upper = o.upper ?? 1 / 3, training = o.training ?? false;
   for (const [k, v] of [['lower', lower], ['upper', upper]] as const) if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${k} must be a number, got ${describe(v)}`);
@@ -603,9 +603,6 @@ export function rrelu(x: Tensor, ...rest: Positional<[lower: number, upper: numb
   const noise = where(le(x, 0), add(mul(u, upper - lower), lower).to(x.dtype), 1);
   return mul(x, noise);
 }
-
-/** PyTorch's `inplace` flag of the functions that have one: false only (tensile's return a new tensor). */
-const INPLACE = unsupported('inplace', (v) => v === false, 'false (in-place is not supported: use the result)');
 
 /** `gumbelSoftmax`'s options: PyTorch's keywords, and the generator of the Gumbel noise. */
 export interface GumbelSoftmaxOptions {

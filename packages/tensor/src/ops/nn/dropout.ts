@@ -3,7 +3,7 @@ import type { Generator } from '../../random.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, ge, mul } from '../binary.js';
-import { bool as boolParam, fnOptions, num, unsupported, type Positional } from '../../call-forms.js';
+import { bool as boolParam, fnOptions, inplaceFalse, num, type Positional } from '../../call-forms.js';
 import { float32 } from '../../dtype.js';
 import { rand } from '../creation.js';
 import { describe, expectTensor } from '../util.js';
@@ -79,7 +79,7 @@ export interface AlphaDropoutOptions {
  */
 export function alphaDropout(x: Tensor, ...rest: Positional<[p: number, training: boolean, inplace: false], AlphaDropoutOptions>): Tensor {
   const op = 'alphaDropout';
-  const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), unsupported('inplace', (v) => v === false, 'false (in-place is not supported: use the result)')], ['generator']);
+  const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), inplaceFalse], ['generator']);
   expectTensor(op, 'input', x);
   const p = o.p ?? 0.5, training = o.training ?? false;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
