@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { F, autograd, manualSeed, nn, randn, tensor, type Tensor } from '@tensile/tensor';
+import { record } from '../src/autograd.js';
 import { MIN_BYTES, allocStorage, recycleStorage, setRecycling, setStorageReuse, storageCacheSize } from '../src/storage-pool.js';
 
 afterEach(() => {
@@ -98,6 +99,72 @@ describe('recycled gradients: the same bits as without recycling', () => {
   });
 });
 
+describe('a second gradient for one node: added in place only into what the pass alone holds', () => {
+  // Against formulas, not only between modes: a wrong in-place sum happens with recycling off too.
+  const vals = (t: Tensor): number[] => Array.from(t.toFloat32Array());
+  const modes = ['on', 'poison'] as const;
+
+  it('x + xᵀ: the transpose reads a view of the gradient that also flows to x', () => {
+    for (const mode of modes) {
+      setRecycling(mode);
+      manualSeed(3);
+      const x = randn([48, 48], { requiresGrad: true }), w = randn([48, 48]);
+      x.add(x.T).mul(w).sum().backward();
+      expect(vals(x.grad!)).toEqual(vals(w.add(w.T)));
+    }
+  });
+
+  it('one gradient handed to two nodes (an add), each of which gets another gradient', () => {
+    // Every order of the three terms, so that in one of them a node's second gradient arrives
+    // while the other node still waits to read the shared one.
+    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (const [mode, order] of modes.flatMap((m) => orders.map((o) => [m, o] as const))) {
+      setRecycling(mode);
+      manualSeed(4);
+      const x = randn([64, 64], { requiresGrad: true }), w = randn([64, 64]);
+      const h = x.exp(), k = x.sin();
+      const terms = [h.add(k).mul(w).sum(), h.mul(3).sum(), k.mul(5).sum()];
+      terms[order[0]!]!.add(terms[order[1]!]!).add(terms[order[2]!]!).backward();
+      const e = x.detach().exp(), c = x.detach().cos();
+      const expected = vals(w.add(3).mul(e).add(w.add(5).mul(c)));
+      const got = vals(x.grad!);
+      expect(got.length).toBe(expected.length);
+      for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected[i]!)));
+    }
+  });
+
+  it('the gradient the caller passed for a root that another root also reaches is not added into', () => {
+    for (const mode of modes) {
+      setRecycling(mode);
+      manualSeed(5);
+      const x = randn([64, 64], { requiresGrad: true });
+      const a = x.exp(), b = a.mul(2);
+      const ga = randn([64, 64]), gb = randn([64, 64]);
+      const gaCopy = vals(ga);
+      autograd.backward([a, b], [ga, gb]);
+      expect(vals(ga)).toEqual(gaCopy);
+      expect(vals(x.grad!)).toEqual(vals(ga.add(gb.mul(2)).mul(x.detach().exp())));
+    }
+  });
+
+  it('a backward function returning a tensor from before the pass: never recycled', () => {
+    // Ours never do (they return fresh tensors or views of their incoming gradient); the engine
+    // recycles only what the pass allocated, so a mistake there cannot reach the user's tensors.
+    for (const mode of modes) {
+      setRecycling(mode);
+      const x = randn([64, 64], { requiresGrad: true });
+      const kept = randn([64, 64]);
+      const keptCopy = vals(kept);
+      const h = x.mul(3); // not a leaf: `kept` is consumed by h's node, not made x's .grad
+      const y = record('returnsKept', h.detach(), [h], () => [kept]);
+      y.mul(2).sin().sum().backward();
+      x.exp().sum().backward(); // more traffic through the cache
+      expect(vals(x.grad!)).toEqual(vals(kept.mul(3).add(x.detach().exp())));
+      expect(vals(kept)).toEqual(keptCopy);
+    }
+  });
+});
+
 describe('gradients the user can see are never recycled', () => {
   const big = (): Tensor => randn([64, 64], { requiresGrad: true });
 
@@ -180,6 +247,7 @@ describe('recycleStorage: what it takes', () => {
   it.each([
     ['a view into a larger array', () => new Float32Array(2 * floats).subarray(floats)],
     ['an array below MIN_BYTES', () => new Float32Array(floats - 1)],
+    ['the first part of a larger array', () => new Float32Array(2 * floats).subarray(0, floats)],
     ['an array on shared memory', () => new Float32Array(new SharedArrayBuffer(MIN_BYTES))],
   ])('refuses %s, leaving it as it was', (_, make) => {
     const a = make();
@@ -213,6 +281,17 @@ describe('recycleStorage: what it takes', () => {
     expect(f.every(Number.isNaN)).toBe(true);
     expect(i.every((v) => v === -1n)).toBe(true);
     expect(storageCacheSize()).toMatchObject({ buffers: 0, bytes: 0 });
+  });
+
+  it('an array never registered (the collector\'s path off, as in Node) leaves the pending count alone', () => {
+    const was = setStorageReuse(false);
+    try {
+      const pending = storageCacheSize().pending;
+      expect(recycleStorage(allocStorage(Float32Array, floats))).toBe(true);
+      expect(storageCacheSize().pending).toBe(pending);
+    } finally {
+      setStorageReuse(was);
+    }
   });
 
   it('a registered array (the collector\'s path on) is unregistered, so its buffer is not cached twice', () => {
