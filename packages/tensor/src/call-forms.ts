@@ -71,8 +71,8 @@ export const intOrTupleOrNull = (name: string): PositionalParam => ({ name, is: 
 export const tensorOrNull = (name: string): PositionalParam => ({ name, is: (v) => v === null || v instanceof Tensor, expected: 'a Tensor or null' });
 /** @internal A PyTorch parameter tensile does not have, taken positionally at its default only, and dropped. */
 export const unsupported = (name: string, is: (v: unknown) => boolean, expected: string): PositionalParam => ({ name, is, expected, drop: true });
-/** @internal PyTorch's `inplace` flag of a function: false only (tensile's return a new tensor). */
-export const inplaceFalse: PositionalParam = /* @__PURE__ */ unsupported('inplace', (v) => v === false, 'false (in-place is not supported: use the result)');
+/** @internal PyTorch's `inplace` flag of a function: accepted, as the layers' `inplace`, and dropped: the result is a new tensor. */
+export const inplaceFlag: PositionalParam = /* @__PURE__ */ unsupported('inplace', isBoolean, 'a boolean');
 /** @internal The losses' deprecated `size_average` and `reduce`: `null` (PyTorch's None) positionally, else refused. */
 export const legacy = (name: 'sizeAverage' | 'reduce'): PositionalParam => unsupported(name, (v) => v === null, `null (PyTorch's deprecated ${name === 'reduce' ? 'reduce' : 'size_average'}; give reduction instead)`);
 

@@ -41,6 +41,10 @@ describe('rrelu', () => {
     expect(slopes.size).toBeGreaterThan(900); // one slope per element
   });
 
+  it('accepts inplace, as the layers do, and returns a new tensor', () => {
+    expect(vals(F.rrelu(x, 0.1, 0.3, false, true))).toEqual(vals(F.leakyRelu(x, 0.2)));
+  });
+
   it('draws from the generator it is given', () => {
     const a = F.rrelu(x, { training: true, generator: new Generator(7) });
     const b = F.rrelu(x, 0.125, 1 / 3, true, { generator: new Generator(7) });
@@ -49,7 +53,7 @@ describe('rrelu', () => {
 
   it.each([
     ['lower > upper', () => F.rrelu(x, 0.5, 0.1, true), RangeError, 'rrelu: Lower bound should be less than or equal to the upper bound, got lower 0.5 and upper 0.1'],
-    ['inplace', () => F.rrelu(x, 0.1, 0.3, true, true as never), TypeError, 'rrelu: inplace (positional 4) must be false (in-place is not supported: use the result), got boolean true'],
+    ['inplace not a boolean', () => F.rrelu(x, 0.1, 0.3, true, 1 as never), TypeError, 'rrelu: inplace (positional 4) must be a boolean, got number 1'],
     ['training a number', () => F.rrelu(x, 0.1, 0.3, 1 as never), TypeError, 'rrelu: training (positional 3) must be a boolean, got number 1'],
     ['lower a string in the bag', () => F.rrelu(x, { lower: '0' as never }), TypeError, 'rrelu: lower must be a number, got string 0'],
   ] as const)('refuses %s', (_, call, kind, message) => {
@@ -89,7 +93,11 @@ describe('alphaDropout', () => {
     const x = randn([50]);
     expect(vals(F.alphaDropout(x, 0.3, true, false, { generator: new Generator(3) }))).toEqual(vals(F.alphaDropout(x, { p: 0.3, training: true, generator: new Generator(3) })));
     expect(() => F.alphaDropout(x, 1.5, true)).toThrow('alphaDropout: dropout probability has to be between 0 and 1, but got 1.5');
-    expect(() => F.alphaDropout(x, 0.5, true, true as never)).toThrow('alphaDropout: inplace (positional 3) must be false (in-place is not supported: use the result), got boolean true');
+    expect(() => F.alphaDropout(x, 0.5, true, 'no' as never)).toThrow('alphaDropout: inplace (positional 3) must be a boolean, got string no');
+    // inplace is accepted, as the layers' (README): the result is a new tensor, the input unchanged
+    const before = vals(x);
+    expect(vals(F.alphaDropout(x, 0.3, true, true, { generator: new Generator(3) }))).toEqual(vals(F.alphaDropout(x, { p: 0.3, training: true, generator: new Generator(3) })));
+    expect(vals(x)).toEqual(before);
   });
 });
 

@@ -10,7 +10,7 @@ import { sum } from '../reduce.js';
 import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
 import { allocStorage } from '../../storage-pool.js';
-import { bool as boolParam, fnOptions, inplaceFalse, num, unsupported, type Positional } from '../../call-forms.js';
+import { bool as boolParam, fnOptions, inplaceFlag, num, unsupported, type Positional } from '../../call-forms.js';
 import type { Generator } from '../../random.js';
 import { rand, zeros } from '../creation.js';
 
@@ -578,8 +578,8 @@ export interface RReLUOptions {
  * multiplied by its own slope drawn uniformly from `[lower, upper]` (rounded to the input's
  * dtype, as ATen's `opmath` product), the gradient by the same slope; otherwise `leakyRelu` with
  * the mean slope `(lower + upper) / 2`. PyTorch's positional order: `lower, upper, training,
- * inplace` (`inplace` false only: use the result). The slopes come from tensile's generator,
- * not PyTorch's.
+ * inplace` (`inplace` accepted, as the layers': the result is a new tensor). The slopes come
+ * from tensile's generator, not PyTorch's.
  *
  * @example
  * ```ts
@@ -589,9 +589,9 @@ export interface RReLUOptions {
  * F.rrelu(tensor([-2, 3]), { training: true, generator: new Generator(0) });
  * ```
  */
-export function rrelu(x: Tensor, ...rest: Positional<[lower: number, upper: number, training: boolean, inplace: false], RReLUOptions>): Tensor {
+export function rrelu(x: Tensor, ...rest: Positional<[lower: number, upper: number, training: boolean, inplace: boolean], RReLUOptions>): Tensor {
   const op = 'rrelu';
-  const o = fnOptions<RReLUOptions>(op, rest, [num('lower'), num('upper'), boolParam('training'), inplaceFalse], ['generator']);
+  const o = fnOptions<RReLUOptions>(op, rest, [num('lower'), num('upper'), boolParam('training'), inplaceFlag], ['generator']);
   expectTensor(op, 'input', x);
   const lower = o.lower ?? 1 / 8, upper = o.upper ?? 1 / 3, training = o.training ?? false;
   for (const [k, v] of [['lower', lower], ['upper', upper]] as const) if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${k} must be a number, got ${describe(v)}`);

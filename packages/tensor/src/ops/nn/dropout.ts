@@ -3,7 +3,7 @@ import type { Generator } from '../../random.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, ge, mul } from '../binary.js';
-import { bool as boolParam, fnOptions, inplaceFalse, num, type Positional } from '../../call-forms.js';
+import { bool as boolParam, fnOptions, inplaceFlag, num, type Positional } from '../../call-forms.js';
 import { float32 } from '../../dtype.js';
 import { rand } from '../creation.js';
 import { describe, expectTensor } from '../util.js';
@@ -66,7 +66,8 @@ export interface AlphaDropoutOptions {
  * is dropped with probability `p` to SELU's negative saturation and the result scaled and shifted
  * so a zero-mean unit-variance input keeps its mean and variance: kept `a·x + α·a·p`, dropped
  * `α·a·(p − 1)`, with `α = 1.7580993408473766` and `a = 1/√((α²p + 1)(1 − p))`, in ATen's order
- * of float operations. PyTorch's positional order: `p, training, inplace` (`inplace` false only).
+ * of float operations. PyTorch's positional order: `p, training, inplace` (`inplace` accepted, as
+ * the layers': the result is a new tensor).
  * The mask comes from tensile's generator, not PyTorch's.
  *
  * @example
@@ -77,9 +78,9 @@ export interface AlphaDropoutOptions {
  * F.alphaDropout(x, 0.2, true).std();  // about 1
  * ```
  */
-export function alphaDropout(x: Tensor, ...rest: Positional<[p: number, training: boolean, inplace: false], AlphaDropoutOptions>): Tensor {
+export function alphaDropout(x: Tensor, ...rest: Positional<[p: number, training: boolean, inplace: boolean], AlphaDropoutOptions>): Tensor {
   const op = 'alphaDropout';
-  const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), inplaceFalse], ['generator']);
+  const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), inplaceFlag], ['generator']);
   expectTensor(op, 'input', x);
   const p = o.p ?? 0.5, training = o.training ?? false;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
