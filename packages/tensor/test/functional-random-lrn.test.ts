@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { autograd, F, float64, Generator, randn, tensor, Tensor, zeros } from '@tensile/tensor';
+import { autograd, F, float64, Generator, nn, randn, tensor, Tensor, zeros } from '@tensile/tensor';
 
 // F.rrelu, F.alphaDropout, F.gumbelSoftmax and F.localResponseNorm, PyTorch's functions of those
-// names. Their evaluation forms and localResponseNorm are compared with PyTorch 1.13 in
+// names, and the layers nn.RReLU, nn.AlphaDropout and nn.LocalResponseNorm (their call forms and
+// reprs are in the signature fixtures). Their evaluation forms and localResponseNorm are compared with PyTorch 1.13 in
 // signatures.test.ts; the random forms draw from tensile's generator (not PyTorch's stream), so
 // here each is pinned by what every draw must satisfy, and by its statistics.
 
@@ -160,5 +161,34 @@ describe('localResponseNorm', () => {
     expect(() => F.localResponseNorm(randn([1, 2, 3]), 0)).toThrow('localResponseNorm: size must be a positive integer, got number 0');
     const e = zeros([0, 3, 2]);
     expect(F.localResponseNorm(e, 2)).toBe(e);
+  });
+});
+
+describe('the layers: nn.RReLU, nn.AlphaDropout, nn.LocalResponseNorm', () => {
+  const x = randn([2, 4, 3]);
+
+  it('call their functions, training or not, and print as PyTorch', () => {
+    const r = new nn.RReLU(0.1, 0.3, { generator: new Generator(8) });
+    expect(vals(r.call(x))).toEqual(vals(F.rrelu(x, 0.1, 0.3, true, { generator: new Generator(8) })));
+    r.eval();
+    expect(vals(r.call(x))).toEqual(vals(F.rrelu(x, 0.1, 0.3)));
+    expect(String(new nn.RReLU())).toBe('RReLU(lower=0.125, upper=0.3333333333333333)');
+    const d = new nn.AlphaDropout({ p: 0.3, generator: new Generator(9) });
+    expect(vals(d.call(x))).toEqual(vals(F.alphaDropout(x, 0.3, true, { generator: new Generator(9) })));
+    d.eval();
+    expect(d.call(x)).toBe(x);
+    expect(String(new nn.AlphaDropout())).toBe('AlphaDropout(p=0.5, inplace=False)');
+    expect(vals(new nn.LocalResponseNorm(3, 0.1).call(x))).toEqual(vals(F.localResponseNorm(x, 3, 0.1)));
+    expect(String(new nn.LocalResponseNorm(2))).toBe('LocalResponseNorm(2, alpha=0.0001, beta=0.75, k=1.0)');
+  });
+
+  it.each([
+    ['RReLU lower > upper', () => new nn.RReLU(0.5, 0.1), 'RReLU: Lower bound should be less than or equal to the upper bound, got lower 0.5 and upper 0.1'],
+    ['RReLU inplace a number', () => new nn.RReLU(0.1, 0.3, 1 as never), 'RReLU: inplace (positional 3) must be a boolean, got number 1'],
+    ['AlphaDropout p 2', () => new nn.AlphaDropout(2), 'AlphaDropout: dropout probability has to be between 0 and 1, but got 2'],
+    ['LocalResponseNorm size 0', () => new nn.LocalResponseNorm(0), 'LocalResponseNorm: size must be an integer >= 1, got 0'],
+    ['LocalResponseNorm unknown option', () => new nn.LocalResponseNorm(2, { gamma: 1 } as never), /^LocalResponseNorm: unknown option 'gamma'/],
+  ] as const)('refuse %s', (_, call, message) => {
+    expect(call).toThrow(message);
   });
 });

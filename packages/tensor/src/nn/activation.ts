@@ -2,6 +2,7 @@ import * as F from '../ops/nn/index.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { full } from '../ops/creation.js';
+import type { Generator } from '../random.js';
 import { pyFloat } from './layers.js';
 import { checkOptions } from '../options.js';
 import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
@@ -558,5 +559,52 @@ export class Softmax2d extends Module {
   forward(x: Tensor): Tensor {
     if (x.ndim !== 3 && x.ndim !== 4) throw new RangeError(`Softmax2d: requires a 3D or 4D tensor as input, got ${x.ndim}D`);
     return F.softmax(x, -3);
+  }
+}
+
+/** `nn.RReLU`'s options: PyTorch's keywords, and the generator of the training-time slopes. */
+export interface RReLUModuleOptions {
+  /** The smallest slope (default 1/8). */
+  lower?: number;
+  /** The largest slope (default 1/3). */
+  upper?: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  inplace?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Randomized leaky ReLU (`F.rrelu`): a random slope in `[lower, upper]` per element `x <= 0`
+ * while `training`, the mean slope after `eval()`.
+ * @example
+ * ```ts
+ * import { nn, tensor } from '@tensile/tensor';
+ * const m = new nn.RReLU(0.1, 0.3);
+ * m.eval();
+ * m.call(tensor([-1, 2])); // tensor([-0.2000, 2.0000])
+ * ```
+ */
+export class RReLU extends Module {
+  readonly lower: number;
+  readonly upper: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  private readonly generator: Generator | undefined;
+  /** PyTorch's `(lower, upper, inplace)` or `{ lower, upper, inplace, generator }`. */
+  constructor(...rest: Positional<[lower: number, upper: number, inplace: boolean], RReLUModuleOptions>) {
+    super();
+    const o = checkOptions('RReLU', foldPositional('RReLU', rest, [num('lower'), num('upper'), bool('inplace')]) as RReLUModuleOptions, ['lower', 'upper', 'inplace', 'generator']);
+    this.lower = o.lower ?? 1 / 8;
+    this.upper = o.upper ?? 1 / 3;
+    this.inplace = o.inplace ?? false;
+    this.generator = o.generator;
+    for (const [k, v] of [['lower', this.lower], ['upper', this.upper]] as const) if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`RReLU: ${k} must be a number, got ${String(v)}`);
+    if (!(this.lower <= this.upper)) throw new RangeError(`RReLU: Lower bound should be less than or equal to the upper bound, got lower ${this.lower} and upper ${this.upper}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.rrelu(x, this.lower, this.upper, this.training, this.generator ? { generator: this.generator } : {});
+  }
+  protected override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }

@@ -11,16 +11,16 @@
  */
 export { Module, Parameter, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type ForwardPreHook, type ForwardHook, type HookOptions } from './module.js';
 export {
-  Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, Identity, Flatten, Sequential,
+  Linear, Conv1d, Conv2d, MaxPool2d, ReLU, Tanh, Sigmoid, GELU, Dropout, Dropout2d, AlphaDropout, Identity, Flatten, Sequential,
   type InitOptions, type LinearOptions, type Conv1dOptions, type Conv2dOptions, type MaxPool2dModuleOptions,
 } from './layers.js';
 export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './container.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, MaxUnpool2d, MaxUnpool1d, AdaptiveMaxPool2d, AdaptiveMaxPool1d, type MaxPool1dModuleOptions, type AdaptiveMaxPoolModuleOptions } from './pooling.js';
-export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU, Hardshrink, Softshrink, Tanhshrink, Softmax2d } from './activation.js';
+export { LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Softsign, SELU, CELU, Mish, GLU, Softmin, Threshold, PReLU, Hardshrink, Softshrink, Tanhshrink, Softmax2d, RReLU, type RReLUModuleOptions } from './activation.js';
 export {
-  BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm, Embedding, updateBn,
-  type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
+  BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, LayerNorm, GroupNorm, Embedding, LocalResponseNorm, updateBn,
+  type LocalResponseNormModuleOptions, type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions, type EmbeddingModuleOptions,
 } from './normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, MultiMarginLoss } from './loss.js';
 export {

@@ -462,6 +462,40 @@ export class Dropout2d extends Module {
 }
 
 /**
+ * Alpha dropout for SELU networks (`F.alphaDropout`) while `training`; the identity after `eval()`.
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.AlphaDropout(0.2).call(randn([1000])).std(); // about 1
+ * ```
+ */
+export class AlphaDropout extends Module {
+  readonly p: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  private readonly generator: Generator | undefined;
+
+  /** PyTorch's `(p, inplace)`: `new nn.AlphaDropout(0.2)` or `new nn.AlphaDropout({ p: 0.2 })`. */
+  constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
+    super();
+    const options = checkOptions('AlphaDropout', foldPositional('AlphaDropout', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
+    this.inplace = options.inplace ?? false;
+    const p = options.p ?? 0.5;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`AlphaDropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    this.p = p;
+    this.generator = options.generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.alphaDropout(x, this.p, this.training, this.generator ? { generator: this.generator } : {});
+  }
+
+  protected override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/**
  * Returns its input unchanged (PyTorch's `nn.Identity`; constructor arguments are ignored).
  * @example
  * ```ts

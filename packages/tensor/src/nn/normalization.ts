@@ -431,3 +431,38 @@ export class Embedding extends Module {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
   }
 }
+
+/** `nn.LocalResponseNorm`'s options: `F.localResponseNorm`'s. */
+export type LocalResponseNormModuleOptions = F.LocalResponseNormOptions;
+
+/**
+ * Local response normalisation across channels (`F.localResponseNorm`).
+ * @example
+ * ```ts
+ * import { nn, randn } from '@tensile/tensor';
+ * new nn.LocalResponseNorm(2).call(randn([2, 4, 3, 3])).shape; // [2, 4, 3, 3]
+ * String(new nn.LocalResponseNorm(2));                          // 'LocalResponseNorm(2, alpha=0.0001, beta=0.75, k=1.0)'
+ * ```
+ */
+export class LocalResponseNorm extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  /** PyTorch's `(size, alpha, beta, k)` or `(size, { alpha, beta, k })`. */
+  constructor(size: number, ...rest: Positional<[alpha: number, beta: number, k: number], LocalResponseNormModuleOptions>) {
+    super();
+    const o = checkOptions('LocalResponseNorm', foldPositional('LocalResponseNorm', rest, [num('alpha'), num('beta'), num('k')]) as LocalResponseNormModuleOptions, ['alpha', 'beta', 'k']);
+    this.size = checkCount('LocalResponseNorm', 'size', size, 1);
+    this.alpha = o.alpha ?? 1e-4;
+    this.beta = o.beta ?? 0.75;
+    this.k = o.k ?? 1;
+    for (const [n, v] of [['alpha', this.alpha], ['beta', this.beta], ['k', this.k]] as const) if (typeof v !== 'number') throw new TypeError(`LocalResponseNorm: ${n} must be a number, got ${String(v)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
+  protected override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
+  }
+}
