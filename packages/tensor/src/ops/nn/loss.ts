@@ -173,6 +173,7 @@ function probCrossEntropy(op: string, logits: Tensor, target: Tensor, o: CrossEn
  * import { F, tensor } from '@tensile/tensor';
  * const logp = F.logSoftmax(tensor([[1, 2, 3], [1, 1, 1]]), 1);
  * F.nllLoss(logp, tensor([2, 0])); // mean of -logp[0,2] and -logp[1,0]
+ * F.nllLoss(logp, tensor([2, 0]), tensor([1, 1, 2]), null, -100, null, 'sum'); // PyTorch's positionals: weight, size_average (null), ignore_index, reduce (null), reduction
  * ```
  */
 export function nllLoss(logp: Tensor, target: IndexLike, ...rest: Positional<[weight: T, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction], NllLossOptions>): Tensor {
@@ -193,11 +194,12 @@ export function nllLoss(logp: Tensor, target: IndexLike, ...rest: Positional<[we
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { labelSmoothing: 0.1 });
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), { weight: tensor([2, 1, 1]) }); // class weights
  * F.crossEntropy(tensor([[2, 0, 1]]), tensor([[0.5, 0.5, 0]])); // class probabilities
+ * F.crossEntropy(tensor([[2, 0, 1]]), tensor([0]), tensor([2, 1, 1])); // PyTorch's positional weight
  * ```
  */
 export function crossEntropy(logits: Tensor, target: IndexLike, ...rest: Positional<[weight: T, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction, labelSmoothing: number], CrossEntropyOptions>): Tensor {
-  const options = fnOptions<CrossEntropyOptions>('crossEntropy', rest, NLL);
   const op = 'crossEntropy';
+  const options = fnOptions<CrossEntropyOptions>(op, rest, NLL);
   expectTensor(op, 'input', logits);
   lossOptions(op, options);
   if (logits.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
@@ -274,6 +276,7 @@ function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.mseLoss(tensor([1, 2]), tensor([1, 4])); // tensor(2.)
+ * F.mseLoss(tensor([1, 2]), tensor([1, 4]), null, null, 'sum'); // tensor(4.): PyTorch's positionals (size_average and reduce null)
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
@@ -303,6 +306,7 @@ export interface BCEWithLogitsOptions extends ReductionOptions {
  * import { F, tensor } from '@tensile/tensor';
  * F.binaryCrossEntropyWithLogits(tensor([0]), tensor([1])); // tensor(0.6931)
  * F.binaryCrossEntropyWithLogits(tensor([[0, 1]]), tensor([[1, 0]]), { posWeight: tensor([3, 1]) });
+ * F.binaryCrossEntropyWithLogits(tensor([0]), tensor([1]), tensor([2])); // tensor(1.3863): PyTorch's positional weight
  * ```
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: Positional<[weight: T, ...Legacy, posWeight: T], BCEWithLogitsOptions>): Tensor {
@@ -347,6 +351,7 @@ function lossArgs(op: string, input: Tensor, target: Tensor, options: object): R
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.l1Loss(tensor([1, 2]), tensor([2, 4])); // tensor(1.5000)
+ * F.l1Loss(tensor([1, 2]), tensor([2, 4]), null, null, 'sum'); // tensor(3.)
  * ```
  */
 export function l1Loss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
@@ -367,11 +372,12 @@ export interface SmoothL1LossOptions extends ReductionOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.smoothL1Loss(tensor([0, 0]), tensor([0.5, 3])); // tensor(1.3125)
+ * F.smoothL1Loss(tensor([0, 0]), tensor([0.5, 3]), null, null, 'sum', 0.5); // PyTorch's positionals: ..., reduction, beta
  * ```
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: Positional<[...Legacy, beta: number], SmoothL1LossOptions>): Tensor {
-  const options = fnOptions<SmoothL1LossOptions>('smoothL1Loss', rest, [...LEGACY, num('beta')]);
   const op = 'smoothL1Loss';
+  const options = fnOptions<SmoothL1LossOptions>(op, rest, [...LEGACY, num('beta')]);
   const reduction = lossArgs(op, input, target, options);
   const beta = options.beta ?? 1;
   if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${String(beta)}`);
@@ -392,11 +398,12 @@ export interface HuberLossOptions extends ReductionOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 2 }); // tensor(2.0625)
+ * F.huberLoss(tensor([0, 0]), tensor([0.5, 3]), 'mean', 2); // the same: PyTorch's positional reduction, delta
  * ```
  */
 export function huberLoss(input: Tensor, target: Tensor, ...rest: Positional<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
-  const options = fnOptions<HuberLossOptions>('huberLoss', rest, [REDUCTION, num('delta')]);
   const op = 'huberLoss';
+  const options = fnOptions<HuberLossOptions>(op, rest, [REDUCTION, num('delta')]);
   const reduction = lossArgs(op, input, target, options);
   const delta = options.delta ?? 1;
   if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${String(delta)}`);
@@ -417,11 +424,12 @@ export interface BCELossOptions extends ReductionOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.binaryCrossEntropy(tensor([0.5]), tensor([1])); // tensor(0.6931)
+ * F.binaryCrossEntropy(tensor([0.5]), tensor([1]), tensor([2])); // tensor(1.3863): PyTorch's positional weight
  * ```
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: Positional<[weight: T, ...Legacy], BCELossOptions>): Tensor {
-  const options = fnOptions<BCELossOptions>('binaryCrossEntropy', rest, [tensorOrNull('weight'), ...LEGACY]);
   const op = 'binaryCrossEntropy';
+  const options = fnOptions<BCELossOptions>(op, rest, [tensorOrNull('weight'), ...LEGACY]);
   const reduction = lossArgs(op, input, target, options);
   const w = options.weight ?? null;
   if (w !== null) expectTensor(op, 'weight', w);
@@ -462,11 +470,12 @@ export interface KLDivOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.klDiv(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([[0.5, 0.5]]), { reduction: 'batchmean' }); // tensor(0.)
+ * F.klDiv(tensor([[Math.log(0.5), Math.log(0.5)]]), tensor([[0.5, 0.5]]), null, null, 'batchmean'); // the same, positionally
  * ```
  */
 export function klDiv(input: Tensor, target: Tensor, ...rest: Positional<[sizeAverage: null, reduce: null, reduction: KLDivReduction, logTarget: boolean], KLDivOptions>): Tensor {
-  const options = fnOptions<KLDivOptions>('klDiv', rest, [...LEGACY, boolParam('logTarget')]);
   const op = 'klDiv';
+  const options = fnOptions<KLDivOptions>(op, rest, [...LEGACY, boolParam('logTarget')]);
   const r = options.reduction ?? 'mean';
   if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${op}: reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${JSON.stringify(r)}`);
   const logTarget = options.logTarget ?? false;
@@ -508,6 +517,7 @@ function pairArgs(op: string, x1: Tensor, x2: Tensor, target: Tensor, options: M
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.marginRankingLoss(tensor([1, 2]), tensor([2, 1]), tensor([1, 1])); // tensor(0.5000)
+ * F.marginRankingLoss(tensor([1, 2]), tensor([2, 1]), tensor([1, 1]), 0.5); // tensor(0.7500): PyTorch's positional margin
  * ```
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
@@ -527,6 +537,7 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...res
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.hingeEmbeddingLoss(tensor([0.3, 0.3]), tensor([1, -1])); // tensor(0.5000)
+ * F.hingeEmbeddingLoss(tensor([0.3, 0.3]), tensor([1, -1]), 0.5, null, null, 'sum'); // tensor(0.5000): margin, ..., reduction
  * ```
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
@@ -548,6 +559,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: Posit
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.softMarginLoss(tensor([0]), tensor([1])); // tensor(0.6931)
+ * F.softMarginLoss(tensor([0]), tensor([1]), null, null, 'sum'); // tensor(0.6931)
  * ```
  */
 export function softMarginLoss(input: Tensor, target: Tensor, ...rest: Positional<Legacy, ReductionOptions>): Tensor {
@@ -565,6 +577,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...rest: Positiona
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.cosineEmbeddingLoss(tensor([[1, 0]]), tensor([[0, 1]]), tensor([1])); // tensor(1.)
+ * F.cosineEmbeddingLoss(tensor([[1, 0]]), tensor([[0, 1]]), tensor([-1]), -0.5); // tensor(0.5000): PyTorch's positional margin
  * ```
  */
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
@@ -601,6 +614,7 @@ export interface TripletMarginLossOptions extends MarginLossOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.tripletMarginLoss(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[0, 3]])); // tensor(0.) (to eps)
+ * F.tripletMarginLoss(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[0, 3]]), 3, 1); // tensor(1.) (to eps): margin, p
  * ```
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: Positional<[margin: number, p: number, eps: number, swap: boolean, ...Legacy], TripletMarginLossOptions>): Tensor {
@@ -639,6 +653,7 @@ export interface PoissonNllLossOptions extends ReductionOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.poissonNllLoss(tensor([0]), tensor([1])); // tensor(1.)
+ * F.poissonNllLoss(tensor([1]), tensor([1]), false, true); // PyTorch's positionals: log_input, full
  * ```
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, ...rest: Positional<[logInput: boolean, full: boolean, sizeAverage: null, eps: number, reduce: null, reduction: Reduction], PoissonNllLossOptions>): Tensor {
@@ -686,6 +701,7 @@ function clampedNoGrad(v: Tensor, eps: number): Tensor {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.gaussianNllLoss(tensor([1, 2]), tensor([1, 3]), tensor([1, 1])); // tensor(0.2500)
+ * F.gaussianNllLoss(tensor([1, 2]), tensor([1, 3]), tensor([1, 1]), false, 1e-6, 'sum'); // tensor(0.5000): full, eps, reduction
  * ```
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, ...rest: Positional<[full: boolean, eps: number, reduction: Reduction], GaussianNllLossOptions>): Tensor {
@@ -735,6 +751,7 @@ export interface MultiMarginLossOptions extends ReductionOptions {
  * ```ts
  * import { F, tensor } from '@tensile/tensor';
  * F.multiMarginLoss(tensor([[0.1, 0.2, 0.4, 0.8]]), [3]); // tensor(0.3250)
+ * F.multiMarginLoss(tensor([[0.1, 0.2, 0.4, 0.8]]), [3], 2, 0.5); // PyTorch's positionals: p, margin
  * ```
  */
 export function multiMarginLoss(input: Tensor, target: IndexLike, ...rest: Positional<[p: 1 | 2, margin: number, weight: T, ...Legacy], MultiMarginLossOptions>): Tensor {
