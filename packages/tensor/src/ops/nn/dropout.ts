@@ -1,5 +1,5 @@
 import { ShapeError } from '../../errors.js';
-import type { Generator } from '../../random.js';
+import { Generator } from '../../random.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, ge, mul } from '../binary.js';
@@ -10,22 +10,32 @@ import { describe, expectTensor } from '../util.js';
 
 // ---- dropout ------------------------------------------------------------------------------
 
+/** dropout's fourth argument: a Generator, or PyTorch's `inplace` flag there (accepted; the result is a new tensor). */
+function generatorOrInplace(op: string, g: unknown): Generator | undefined {
+  if (g === undefined || typeof g === 'boolean') return undefined;
+  if (!(g instanceof Generator)) throw new TypeError(`${op}: generator (or PyTorch's inplace) must be a Generator or a boolean, got ${describe(g)}`);
+  return g;
+}
+
 /**
  * Zeroes each element with probability `p` and scales the rest by `1/(1-p)` when `training`;
- * the identity otherwise.
+ * the identity otherwise. The fourth argument is the generator of the mask, or PyTorch's
+ * `inplace` (accepted, as the layers': the result is a new tensor).
  *
  * @example
  * ```ts
  * import { F, ones, Generator } from '@tensile/tensor';
  * F.dropout(ones([4]), 0.5, true, new Generator(0)); // entries 0 or 2
+ * F.dropout(ones([4]), 0.5, false, false);           // the input: PyTorch's (p, training, inplace)
  * ```
  */
-export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator | boolean): Tensor {
   expectTensor('dropout', 'input', x);
+  const gen = generatorOrInplace('dropout', generator);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability has to be between 0 and 1, but got ${String(p)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const u = rand(x.shape, generator ? { generator } : {});
+  const u = rand(x.shape, gen ? { generator: gen } : {});
   // keep with probability 1-p (PyTorch's bernoulli(1-p)), scaled so the expectation is x
   const mask = mul(ge(u, p), 1 / (1 - p));
   return mul(x, mask);
@@ -40,15 +50,17 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
  * import { F, ones, Generator } from '@tensile/tensor';
  * F.dropout2d(ones([1, 4, 2, 2]), 0.5, true, new Generator(0)); // each channel all 0 or all 2
  * ```
+ * As `dropout`, the fourth argument may be PyTorch's `inplace` instead.
  */
-export function dropout2d(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+export function dropout2d(x: Tensor, p = 0.5, training = true, generator?: Generator | boolean): Tensor {
   expectTensor('dropout2d', 'input', x);
+  const gen = generatorOrInplace('dropout2d', generator);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`dropout2d: expected a 3-d or 4-d input, got shape ${fmt(x.shape)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
   const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
-  const u = rand(maskShape, generator ? { generator } : {});
+  const u = rand(maskShape, gen ? { generator: gen } : {});
   return mul(x, mul(ge(u, p), 1 / (1 - p)));
 }
 
