@@ -74,9 +74,9 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => stepForPath(this.lazyState<AdadeltaState>(p, () => ({ step: 0, square_avg: zerosLike(p), acc_delta: zerosLike(p) })), group.capturable));
-      adadelta(params, params.map((p) => p.grad!), states, {
+      adadelta(params, grads, states, {
         lr: lrValue(group.lr), rho: group.rho, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });

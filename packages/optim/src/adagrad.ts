@@ -85,9 +85,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => this.ensureState(p, group.initialAccumulatorValue));
-      adagrad(params, params.map((p) => p.grad!), states, {
+      adagrad(params, grads, states, {
         lr: group.lr, lrDecay: group.lrDecay, weightDecay: group.weightDecay, eps: group.eps, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });

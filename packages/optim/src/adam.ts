@@ -97,9 +97,9 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => this.initState(p, group.amsgrad, group.capturable));
-      adam(params, params.map((p) => p.grad!), states, {
+      adam(params, grads, states, {
         lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         amsgrad: group.amsgrad, maximize: group.maximize, decoupledWeightDecay: group.decoupledWeightDecay,
         foreach: group.foreach, differentiable: group.differentiable,

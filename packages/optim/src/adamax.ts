@@ -74,9 +74,9 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => stepForPath(this.lazyState<AdamaxState>(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_inf: zerosLike(p) })), group.capturable));
-      adamax(params, params.map((p) => p.grad!), states, {
+      adamax(params, grads, states, {
         lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });

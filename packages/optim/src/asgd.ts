@@ -121,7 +121,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
   protected override validateStep(): void {
     super.validateStep();
     for (const g of this.paramGroups) {
-      if (g.differentiable && g.foreach === true && g.params.some((p) => p.grad !== null)) {
+      if (g.differentiable && g.foreach === true && g.params.some((p) => p._peekGrad() !== null)) {
         throw new Error("_foreach ops don't support autograd");
       }
     }
@@ -129,9 +129,9 @@ export class ASGD extends Optimizer<ASGDOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => this.initState(p, group));
-      asgd(params, params.map((p) => p.grad!), states, {
+      asgd(params, grads, states, {
         ...hyper(group), foreach: group.foreach, capturable: group.capturable, differentiable: group.differentiable,
       });
     }

@@ -266,7 +266,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const out = this.prec.zeros(this.params.reduce((n, p) => n + p.numel(), 0));
     let at = 0;
     for (const p of this.params) {
-      if (p.grad !== null) out.set(this.values(p.grad), at);
+      const g = p._peekGrad(); // copied into out, not kept
+      if (g !== null) out.set(this.values(g), at);
       at += p.numel();
     }
     return out;

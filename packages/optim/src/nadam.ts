@@ -79,9 +79,9 @@ export class NAdam extends Optimizer<NAdamOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => stepForPath(this.lazyState<NAdamState>(p, () => ({ step: 0, mu_product: 1, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) })), group.capturable, ['step', 'mu_product']));
-      nadam(params, params.map((p) => p.grad!), states, {
+      nadam(params, grads, states, {
         lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         momentumDecay: group.momentumDecay, decoupledWeightDecay: group.decoupledWeightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,

@@ -230,7 +230,7 @@ export abstract class Optimizer<O extends object> {
         throw e;
       }
       for (const p of group.params) {
-        const g = p.grad;
+        const g = p._peekGrad();
         if (g === null) continue;
         if (g.ndim !== p.ndim || g.shape.some((d, i) => d !== p.shape[i])) {
           throw new RangeError(`${this.name}.step: grad of shape [${g.shape.join(',')}] does not match its parameter of shape [${p.shape.join(',')}]`);
@@ -309,6 +309,17 @@ export abstract class Optimizer<O extends object> {
   }
 
   /**
+   * The parameters of `group` that have a gradient, and their gradients, read without handing
+   * them out (`_peekGrad`: `zeroGrad` may then give their memory back for reuse): an update keeps
+   * no reference to a gradient. A differentiable group reads them as the user would: its recorded
+   * step may keep them.
+   */
+  protected withGrads(group: { readonly params: readonly Tensor[]; readonly differentiable?: unknown }): [Tensor[], Tensor[]] {
+    const params = group.params.filter((p) => p._peekGrad() !== null);
+    return [params, params.map((p) => (group.differentiable === false ? p._peekGrad()! : p.grad!))];
+  }
+
+  /**
    * Resets the gradients of every parameter: to `null` (default), or to zeros in place.
    *
    * @example
@@ -324,9 +335,9 @@ export abstract class Optimizer<O extends object> {
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = p._peekGrad();
         if (g === null) continue;
-        if (setToNone) p.grad = null;
+        if (setToNone) p._releaseGrad(); // a gradient only the engine and this optimizer saw: its memory is reused
         else {
           if (g.gradFn) g._setGradFn(null);
           else if (g.requiresGrad) g.requiresGrad_(false);

@@ -76,9 +76,9 @@ export class RAdam extends Optimizer<RAdamOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => stepForPath(this.lazyState<RAdamState>(p, () => ({ step: 0, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) })), group.capturable));
-      radam(params, params.map((p) => p.grad!), states, {
+      radam(params, grads, states, {
         lr: lrValue(group.lr), lrIsTensor: group.lr instanceof Tensor, capturable: group.capturable, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
         decoupledWeightDecay: group.decoupledWeightDecay, maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,

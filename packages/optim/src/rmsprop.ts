@@ -80,7 +80,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => {
         const s = stepForPath(this.lazyState<RMSpropState>(p, () => ({ step: 0, square_avg: zerosLike(p) })), group.capturable);
         // PyTorch's key order: step, square_avg, momentum_buffer, grad_avg. A state made before
@@ -89,7 +89,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         if (group.centered && !(s.grad_avg instanceof Tensor)) s.grad_avg = zerosLike(p);
         return s;
       });
-      rmsprop(params, params.map((p) => p.grad!), states, {
+      rmsprop(params, grads, states, {
         lr: lrValue(group.lr), alpha: group.alpha, eps: group.eps, weightDecay: group.weightDecay, momentum: group.momentum,
         centered: group.centered, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
       });

@@ -72,9 +72,9 @@ export class Rprop extends Optimizer<RpropOptions> {
 
   protected stepImpl(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const states = params.map((p) => stepForPath(this.lazyState<RpropState>(p, () => ({ step: 0, prev: zerosLike(p), step_size: fullLike(p, lrValue(group.lr)) })), group.capturable));
-      rprop(params, params.map((p) => p.grad!), states, {
+      rprop(params, grads, states, {
         etaminus: group.etas[0], etaplus: group.etas[1], stepSizeMin: group.stepSizes[0], stepSizeMax: group.stepSizes[1], maximize: group.maximize,
         foreach: group.foreach, differentiable: group.differentiable,
       });

@@ -76,10 +76,10 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const group of this.paramGroups) {
       // PyTorch's _init_group: the parameters with a grad and their momentum buffers (null until
       // a parameter's first step with momentum).
-      const params = group.params.filter((p) => p.grad !== null);
+      const [params, grads] = this.withGrads(group);
       const withMomentum = group.momentum !== 0;
       const buffers = params.map((p) => (withMomentum ? ((this.state.get(p)?.['momentum_buffer'] as Tensor | null | undefined) ?? null) : null));
-      sgd(params, params.map((p) => p.grad!), buffers, {
+      sgd(params, grads, buffers, {
         lr: lrValue(group.lr), momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
         nesterov: group.nesterov, maximize: group.maximize, foreach: group.foreach, differentiable: group.differentiable,
       });

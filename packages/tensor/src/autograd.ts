@@ -443,11 +443,12 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
   }
 
   function accumulateInto(t: Tensor, g: Tensor, keepGraph: boolean): void {
-    const cur = t.grad;
+    const cur = t._peekGrad();
     const mayTake = !keepGraph && !g.requiresGrad && (handed.get(g) ?? 1) === 1 && !givenAway.has(g.storage)
       && g.offset === 0 && g.storage.data.length === g.numel() && g.isContiguous();
     givenAway.add(g.storage);
-    if (cur === null) t._setGradUnchecked(mayTake ? g : O.copyForGrad(g, keepGraph));
+    // A taken gradient on memory this pass allocated is private: zeroGrad may recycle it (tensor.ts).
+    if (cur === null) t._setGradUnchecked(mayTake ? g : O.copyForGrad(g, keepGraph), mayTake && born !== null && born.has(g.storage.data));
     else if (keepGraph || cur.requiresGrad) t._setGradUnchecked(O.add(cur, g));
     else O.accumulateInPlace(cur, g);
   }

@@ -22,6 +22,7 @@ import { unique as uniqueOp, type UniqueOptions } from './ops/unique.js';
 import * as N from './ops/norm.js';
 import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
+import { recycleStorage } from './storage-pool.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
 import { multinomial as multinomialOp, type MultinomialOptions } from './ops/sampling.js';
 import type { Positional } from './call-forms.js';
@@ -101,6 +102,13 @@ export class Tensor {
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
   private _grad: Tensor | null = null;
+  /**
+   * Whether `_grad` is a gradient the engine made for this tensor alone (taken as is, on memory
+   * its backward pass allocated) that no one has been given since: the `grad` getter and setter
+   * clear it. Then `zeroGrad()` hands its memory back to the storage cache (`_releaseGrad`), as
+   * PyTorch's allocator gets a `.grad` block back when `zero_grad()` drops the last reference.
+   */
+  private _gradPrivate = false;
   private _acc: AccumulateGrad | null = null;
   /** @internal The tensor this one is a view of (null for tensors that own their storage). */
   _base: Tensor | null = null;
@@ -193,6 +201,7 @@ export class Tensor {
   }
   /** The accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
   get grad(): Tensor | null {
+    this._gradPrivate = false;
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -201,10 +210,26 @@ export class Tensor {
       if (!sameShape(g.shape, this.shape)) throw new ShapeError(`grad: assigned grad has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
     }
     this._grad = g;
+    this._gradPrivate = false;
   }
-  /** @internal */
-  _setGradUnchecked(g: Tensor | null): void {
+  /** @internal Sets the gradient without checks; `isPrivate`: the engine's own gradient, seen by no one (see `_gradPrivate`). */
+  _setGradUnchecked(g: Tensor | null, isPrivate = false): void {
     this._grad = g;
+    this._gradPrivate = isPrivate;
+  }
+  /**
+   * @internal The gradient, read without handing it out: for library code that keeps no
+   * reference to it after returning (an optimizer's step, `clipGradNorm_`, the engine).
+   */
+  _peekGrad(): Tensor | null {
+    return this._grad;
+  }
+  /** @internal `grad = null`, giving a private gradient's memory back to the storage cache (`zeroGrad`). */
+  _releaseGrad(): void {
+    const g = this._grad;
+    this._grad = null;
+    if (g !== null && this._gradPrivate) recycleStorage(g.storage.data);
+    this._gradPrivate = false;
   }
   /** @internal */
   _setGradFn(node: Node | null): void {

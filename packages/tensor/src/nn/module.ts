@@ -528,9 +528,9 @@ export abstract class Module {
   /** Resets every parameter's gradient: to `null` (default), or to zeros in place. */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
-      const g = p.grad;
+      const g = p._peekGrad();
       if (g === null) continue;
-      if (setToNone) p.grad = null;
+      if (setToNone) p._releaseGrad();
       else {
         // a grad built with createGraph is cut from its graph before being zeroed, as PyTorch
         const plain = g.requiresGrad ? g.detach() : g;

@@ -25,7 +25,7 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${fn}: parameters[${i}] must be a Tensor, got ${describe(p)}`);
   });
-  return (list as Tensor[]).map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  return (list as Tensor[]).map((p) => p._peekGrad()).filter((g): g is Tensor => g !== null); // read in place, not kept
 }
 
 /** The `normType`-norm of `n` elements of `x` from `at`, accumulated in double (read in place: no copy of a gradient). */
