@@ -211,6 +211,22 @@ describe('gradients the user can see are never recycled', () => {
     }
   });
 
+  it('createGraph keeps the intermediate gradients the recorded backward graph saved', () => {
+    for (const mode of ['poison', 'on'] as const) {
+      setRecycling(mode);
+      manualSeed(6);
+      const x = randn([64, 64], { requiresGrad: true });
+      const h = x.sin();
+      // dy/dx = 2·sin·cos = sin(2x): the mul's backward saves h's gradient (an intermediate)
+      const [g] = autograd.grad(h.mul(h).sum(), x, { createGraph: true });
+      big().exp().sum().backward(); // traffic through the cache between the two passes
+      g!.sum().backward(); // d/dx Σ sin(2x) = 2·cos(2x)
+      const expected = Array.from(x.detach().mul(2).cos().mul(2).toFloat32Array());
+      const got = Array.from(x.grad!.toFloat32Array());
+      for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('createGraph keeps every gradient (the backward graph saves them)', () => {
     setRecycling('poison');
     const x = big();
