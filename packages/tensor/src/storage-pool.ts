@@ -23,7 +23,8 @@
  * (`recycleStorage`): the intermediate gradients of a backward pass, whose whole lifetime it knows
  * (autograd.ts). That path works in a loop that never yields and in Node too, where most of a
  * training step's fresh memory is those gradients (the small GPT's backward pass allocates
- * about 99 MB a step, its forward 52 MB).
+ * about 99 MB a step, its forward 52 MB); and `zeroGrad()` hands back a parameter's gradient
+ * that only the engine and the library have seen (tensor.ts `_releaseGrad`).
  *
  * What this asks of code holding storage memory: the typed array itself keeps its buffer out of
  * the cache (an array kept from `t.storage.data` is safe), but a `subarray()` cut from it, or a
