@@ -391,6 +391,32 @@ export interface DropoutOptions extends InitOptions {
 }
 
 /**
+ * What PyTorch's `_DropoutNd` holds for every dropout layer: `p`, `inplace` (accepted and
+ * printed; the result is a new tensor, the input is not overwritten) and a generator, from
+ * PyTorch's `(p, inplace)` or a bag, checked at construction.
+ */
+abstract class DropoutBase extends Module {
+  readonly p: number;
+  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
+  readonly inplace: boolean;
+  protected readonly generator: Generator | undefined;
+
+  constructor(name: string, rest: Positional<[p: number, inplace: boolean], DropoutOptions>, what: string) {
+    super();
+    const options = checkOptions(name, foldPositional(name, rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
+    this.inplace = options.inplace ?? false;
+    const p = options.p ?? 0.5;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${name}: ${what} has to be between 0 and 1, but got ${String(p)}`);
+    this.p = p;
+    this.generator = options.generator;
+  }
+
+  protected override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/**
  * Dropout with probability `p` while `training`; the identity after `eval()`.
  * @example
  * ```ts
@@ -400,29 +426,14 @@ export interface DropoutOptions extends InitOptions {
  * d.eval().call(ones([4])); // ones
  * ```
  */
-export class Dropout extends Module {
-  readonly p: number;
-  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
-  readonly inplace: boolean;
-  private readonly generator: Generator | undefined;
-
+export class Dropout extends DropoutBase {
   /** PyTorch's `(p)`: `new nn.Dropout(0.2)` or `new nn.Dropout({ p: 0.2 })`. */
   constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
-    super();
-    const options = checkOptions('Dropout', foldPositional('Dropout', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
-    this.inplace = options.inplace ?? false;
-    const p = options.p ?? 0.5;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
-    this.p = p;
-    this.generator = options.generator;
+    super('Dropout', rest, 'probability');
   }
 
   forward(x: Tensor): Tensor {
     return F.dropout(x, this.p, this.training, this.generator);
-  }
-
-  protected override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
@@ -435,29 +446,14 @@ export class Dropout extends Module {
  * new nn.Dropout2d(0.5).call(ones([2, 3, 4, 4])).shape; // [2, 3, 4, 4]
  * ```
  */
-export class Dropout2d extends Module {
-  readonly p: number;
-  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
-  readonly inplace: boolean;
-  private readonly generator: Generator | undefined;
-
+export class Dropout2d extends DropoutBase {
   /** PyTorch's `(p)`: `new nn.Dropout2d(0.2)` or `new nn.Dropout2d({ p: 0.2 })`. */
   constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
-    super();
-    const options = checkOptions('Dropout2d', foldPositional('Dropout2d', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
-    this.inplace = options.inplace ?? false;
-    const p = options.p ?? 0.5;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
-    this.p = p;
-    this.generator = options.generator;
+    super('Dropout2d', rest, 'probability');
   }
 
   forward(x: Tensor): Tensor {
     return F.dropout2d(x, this.p, this.training, this.generator);
-  }
-
-  protected override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
@@ -469,29 +465,14 @@ export class Dropout2d extends Module {
  * new nn.AlphaDropout(0.2).call(randn([1000])).std(); // about 1
  * ```
  */
-export class AlphaDropout extends Module {
-  readonly p: number;
-  /** PyTorch's `inplace`: accepted, and printed; the result is a new tensor (the input is not overwritten). */
-  readonly inplace: boolean;
-  private readonly generator: Generator | undefined;
-
+export class AlphaDropout extends DropoutBase {
   /** PyTorch's `(p, inplace)`: `new nn.AlphaDropout(0.2)` or `new nn.AlphaDropout({ p: 0.2 })`. */
   constructor(...rest: Positional<[p: number, inplace: boolean], DropoutOptions>) {
-    super();
-    const options = checkOptions('AlphaDropout', foldPositional('AlphaDropout', rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
-    this.inplace = options.inplace ?? false;
-    const p = options.p ?? 0.5;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`AlphaDropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
-    this.p = p;
-    this.generator = options.generator;
+    super('AlphaDropout', rest, 'dropout probability');
   }
 
   forward(x: Tensor): Tensor {
     return F.alphaDropout(x, this.p, this.training, this.generator ? { generator: this.generator } : {});
-  }
-
-  protected override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
