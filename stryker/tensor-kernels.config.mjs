@@ -35,6 +35,18 @@ function members(rel, names) {
   return out;
 }
 
+/** Stryker mutate ranges of the classes named `names` in `rel` (their whole bodies). */
+function classes(rel, names) {
+  const text = readFileSync(join(repo, rel), 'utf8');
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const out = sf.statements.filter((n) => ts.isClassDeclaration(n) && n.name && names.includes(n.name.text)).map((n) => {
+    const a = sf.getLineAndCharacterOfPosition(n.getStart(sf)), b = sf.getLineAndCharacterOfPosition(n.getEnd());
+    return `${rel}:${a.line + 1}:${a.character}-${b.line + 1}:${b.character}`;
+  });
+  if (out.length !== names.length) throw new Error(`tensor-kernels: found ${out.length} of ${names.join(', ')} in ${rel}`);
+  return out;
+}
+
 const CHUNKS = {
   // optim: the optimizer loops moved in from @tensile/optim and the GELU/SiLU rows; nn: the JS norm rows
   optim: () => members(`${K}js.ts`, ['silu', 'gelu', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'rprop', 'asgd']),
@@ -71,6 +83,18 @@ const CHUNKS = {
   session7: () => [
     ...functions('packages/tensor/src/autograd.ts', ['ownedByPass', 'hold', 'drop', 'recycleConsumed', 'addTo']),
     ...functions('packages/tensor/src/storage-pool.ts', ['release', 'keep', 'later', 'trimIfIdle', 'allocStorage', 'trackAllocations', 'recyclingOn', 'recycleStorage', 'setRecycling', 'setStorageReuse']),
+  ],
+  // the seventh session's helper: F's PyTorch positional forms (fnOptions, checkOptions' plain-object
+  // check) and the functions and layers added with them
+  session7f: () => [
+    ...functions('packages/tensor/src/call-forms.ts', ['fnOptions', 'foldPositional']),
+    ...functions('packages/tensor/src/options.ts', ['checkOptions']),
+    ...functions('packages/tensor/src/ops/nn/activation.ts', ['rrelu', 'gumbelSoftmax']),
+    ...functions('packages/tensor/src/ops/nn/dropout.ts', ['alphaDropout']),
+    ...functions('packages/tensor/src/ops/nn/normalization.ts', ['localResponseNorm']),
+    ...classes('packages/tensor/src/nn/activation.ts', ['RReLU']),
+    ...classes('packages/tensor/src/nn/normalization.ts', ['LocalResponseNorm']),
+    ...classes('packages/tensor/src/nn/layers.ts', ['DropoutBase', 'AlphaDropout']),
   ],
 };
 
