@@ -21,6 +21,20 @@ export class Generator {
     this.seed(seed);
   }
 
+  /**
+   * PyTorch's `Generator.manual_seed(seed)`: resets the generator to the stream for `seed` and
+   * returns it, so `new Generator().manualSeed(42)` ports `torch.Generator().manual_seed(42)`.
+   * @example
+   * ```ts
+   * import { Generator, rand } from '@tensile/tensor';
+   * const g = new Generator().manualSeed(42);
+   * rand([2], { generator: g }); // the same two numbers on every run
+   * ```
+   */
+  manualSeed(seed: number): this {
+    return this.seed(seed);
+  }
+
   /** Resets the generator to the stream for `seed` (any finite number; only its integer part counts). */
   seed(seed: number): this {
     if (!Number.isFinite(seed)) throw new RangeError(`manualSeed: seed must be a finite number, got ${seed}`);
