@@ -23,7 +23,7 @@ const FILES: Record<string, string[]> = {
   session5: T(['transcendental', 'gelu-tanh', 'gelu-exact', 'silu', 'fused-activations', 'overlap', 'update-in-place', 'update-in-place-versions']),
   session6: T(['hooks', 'matrix-helpers', 'autograd', 'nn-modules', 'optim/test/contract', 'pool-indices-fixtures', 'pool-nan-fixtures', 'call-forms-nn']),
   session7: T(['grad-recycling', 'storage-pool', 'autograd', 'hooks']),
-  session7f: T(['call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
+  session7f: T(['call-forms-bags', 'call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';
 const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().filter((f, i, all) => all.indexOf(f) === i));
