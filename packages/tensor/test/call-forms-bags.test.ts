@@ -32,6 +32,7 @@ describe('wrong values in the bag are refused, naming the function and the value
     ['localResponseNorm alpha', () => F.localResponseNorm(x(), 2, { alpha: 'a' as never }), 'localResponseNorm: alpha must be a number, got string a'],
     ['localResponseNorm a non-tensor', () => F.localResponseNorm({} as never, 2), /localResponseNorm: input must be a Tensor/],
     ['nn.RReLU lower', () => new nn.RReLU({ lower: 'a' as never }), 'RReLU: lower must be a number, got a'],
+    ['nn.RReLU an unknown option', () => new nn.RReLU({ slope: 1 } as never), "RReLU: unknown option 'slope'"],
     ['nn.RReLU upper NaN', () => new nn.RReLU({ upper: Number.NaN }), 'RReLU: upper must be a number, got NaN'],
     ['nn.LocalResponseNorm beta', () => new nn.LocalResponseNorm(2, { beta: 'b' as never }), 'LocalResponseNorm: beta must be a number, got b'],
     ['nn.Dropout p', () => new nn.Dropout({ p: '0.5' as never }), 'Dropout: probability has to be between 0 and 1, but got 0.5'],
@@ -94,5 +95,9 @@ describe('checkOptions and foldPositional on their own', () => {
   it('foldPositional names a single parameter in the singular, and a table with none', () => {
     expect(() => foldPositional('f', [1, 2], [num('a')])).toThrow('f: takes at most 1 optional positional argument (a), got 2: number 1, number 2');
     expect(() => foldPositional('f', [1], [])).toThrow('f: takes at most 0 optional positional arguments (none), got 1: number 1');
+    // the "options must be a plain object" message only for an object right after the last positional
+    expect(() => foldPositional('f', [1, null], [num('a')])).toThrow('f: takes at most 1 optional positional argument (a), got 2: number 1, null');
+    expect(() => foldPositional('f', [1, new Map(), 3], [num('a')])).toThrow('f: takes at most 1 optional positional argument (a), got 3');
+    expect(() => foldPositional('f', [1, new Map()], [num('a')])).toThrow('f: options must be a plain object, got Map');
   });
 });
