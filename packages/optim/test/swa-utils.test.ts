@@ -146,12 +146,13 @@ describe('SWALR', () => {
 // Fixtures: scripts/fixtures/swa_utils_fixtures.py (PyTorch's lerp_ in float64, as 2.13's
 // _foreach_lerp_ runs it per tensor on the CPU).
 interface F64Case { kind: 'ema' | 'swa'; decay?: number; n?: number; averaged: number[]; current: number[]; expected: number[]; mulAdd?: number[] }
-interface MixedCase { kind: 'mixed'; decay: number; n: number; averaged: number[]; current: number[]; ema: number[]; swa: number[] }
-const f64 = loadFixture<{ cases: (F64Case | MixedCase)[] }>('swa_utils.json');
+interface MixedCase { kind: 'mixed'; decay: number; n: number; averagedDtype?: 'float64'; currentDtype?: 'float32'; averaged: number[]; current: number[]; ema: number[]; swa: number[] }
+interface Swa32Case { kind: 'swa32'; n: number; averaged: number[]; current: number[]; expected: number[] }
+const f64 = loadFixture<{ cases: (F64Case | MixedCase | Swa32Case)[] }>('swa_utils.json');
 
 describe("the multi-tensor averaging functions on float64 tensors equal PyTorch's lerp_, bit for bit", () => {
   for (const c of f64.cases) {
-    if (c.kind === 'mixed') continue;
+    if (c.kind === 'mixed' || c.kind === 'swa32') continue;
     it(c.kind === 'ema' ? `getEmaMultiAvgFn(${c.decay})` : `getSwaMultiAvgFn() at n = ${c.n}`, () => {
       const a = tensor(c.averaged, { dtype: float64 }), cur = tensor(c.current, { dtype: float64 });
       const fn = c.kind === 'ema' ? swaUtils.getEmaMultiAvgFn(c.decay) : swaUtils.getSwaMultiAvgFn();
@@ -164,11 +165,24 @@ describe("the multi-tensor averaging functions on float64 tensors equal PyTorch'
   }
 });
 
-describe("getEmaAvgFn and getSwaAvgFn of a float32 average and a float64 model promote to float64, as PyTorch's tensor formulas", () => {
+describe('getSwaMultiAvgFn on float32 tensors equals PyTorch\'s lerp_, bit for bit', () => {
+  for (const c of f64.cases) {
+    if (c.kind !== 'swa32') continue;
+    it(`n = ${c.n}`, () => {
+      const a = tensor(c.averaged), cur = tensor(c.current);
+      swaUtils.getSwaMultiAvgFn()([a], [cur], c.n);
+      expect(a.dtype).toBe(float32);
+      expectBits(a.toFloat32Array(), c.expected, `n = ${c.n}`);
+    });
+  }
+});
+
+describe("getEmaAvgFn and getSwaAvgFn of a float32 and a float64 tensor (either way round) promote to float64, as PyTorch's tensor formulas", () => {
   for (const c of f64.cases) {
     if (c.kind !== 'mixed') continue;
-    it(`decay ${c.decay}, n = ${c.n}`, () => {
-      const a = tensor(c.averaged), cur = tensor(c.current, { dtype: float64 });
+    it(`${c.averagedDtype ?? 'float32'} average, ${c.currentDtype ?? 'float64'} model, decay ${c.decay}, n = ${c.n}`, () => {
+      const a = tensor(c.averaged, { dtype: c.averagedDtype === 'float64' ? float64 : float32 });
+      const cur = tensor(c.current, { dtype: c.currentDtype === 'float32' ? float32 : float64 });
       const ema = swaUtils.getEmaAvgFn(c.decay)(a, cur, c.n), swa = swaUtils.getSwaAvgFn()(a, cur, c.n);
       expect([ema.dtype, swa.dtype]).toEqual([float64, float64]);
       expect(ema.toArray()).toEqual(c.ema);
@@ -328,6 +342,12 @@ describe('deepCopyModule (Python\'s copy.deepcopy of a model, which AveragedMode
     }
   });
 
+  it('a copied module that is not a container has no indices, as the original', () => {
+    const lin = new nn.Linear(2, 1) as nn.Linear & Record<string, unknown>;
+    const copy = swaUtils.deepCopyModule(lin) as nn.Linear & Record<string, unknown>;
+    expect([lin['0'], copy['0'], copy['-1']]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('refuses what is not a module', () => {
     expect(() => swaUtils.deepCopyModule({} as never)).toThrow(new TypeError('deepCopyModule: model must be an nn.Module, got dict'));
   });
@@ -343,6 +363,7 @@ describe('AveragedModel: what it refuses, and models of other sizes', () => {
     expect(() => new swaUtils.AveragedModel(m, { avgFn: 5 as never })).toThrow(new TypeError('AveragedModel: avgFn must be a function, got int'));
     expect(() => new swaUtils.AveragedModel(m, { multiAvgFn: 'f' as never })).toThrow(new TypeError('AveragedModel: multiAvgFn must be a function, got str'));
     expect(() => new swaUtils.AveragedModel(m, { useBuffers: 1 as never })).toThrow(new TypeError('AveragedModel: useBuffers must be a boolean, got int'));
+    expect(new swaUtils.AveragedModel(m).useBuffers).toBe(false); // PyTorch's default
     const avg = new swaUtils.AveragedModel(m, { avgFn: undefined, multiAvgFn: undefined, useBuffers: false });
     expect(() => avg.updateParameters(3 as never)).toThrow(new TypeError('AveragedModel.updateParameters: model must be an nn.Module, got int'));
   });
@@ -378,6 +399,12 @@ describe('AveragedModel: what it refuses, and models of other sizes', () => {
     const noBias = new nn.Linear(2, 1, { bias: false });
     bigger.updateParameters(noBias);
     expect([bigger.module.weight.toArray(), [...bigger.module.bias!.toFloat32Array()]]).toEqual([noBias.weight.toArray(), bias]);
+    // a multiAvgFn gets lists of equal length, as zip makes them
+    const lengths: number[][] = [];
+    const spy = new swaUtils.AveragedModel(new nn.Linear(2, 1, { bias: false }), { multiAvgFn: (a, c) => { lengths.push([a.length, c.length]); } });
+    spy.updateParameters(full);
+    spy.updateParameters(full);
+    expect(lengths).toEqual([[1, 1]]);
     // buffers: a BatchNorm without running statistics has none to copy
     const bnAvg = new swaUtils.AveragedModel(new nn.BatchNorm1d(2));
     const noStats = new nn.BatchNorm1d(2, { trackRunningStats: false });
