@@ -3,7 +3,7 @@
 // settings: `node apps/bench/micro/recycling-ab.mjs <gpt|mlp|encoder|lstm> [blocks] [steps per block]`.
 // "off" is the engine without recycling and without private gradients (before 6 December 2026).
 import { F, int64, nn, noGrad, setBackend, tensor, type Tensor } from '@tensile/tensor';
-import { LM, lstmLmData } from '../src/lstm-lm.js';
+import { LM, RNNModel, lstmLmData } from '../src/lstm-lm.js';
 import { AdamW, SGD } from '@tensile/optim';
 import { setRecycling } from '../../../packages/tensor/src/storage-pool.js';
 import { GPTLanguageModel } from '../../examples/src/gpt/model.js';
@@ -18,15 +18,6 @@ if (which === 'gpt') {
   const opt = new AdamW(model.parameters(), { lr: 3e-4 });
   step = () => { opt.zeroGrad(); model.loss(x, y).backward(); opt.step(); };
 } else if (which === 'lstm') {
-  class RNNModel extends nn.Module {
-    encoder = new nn.Embedding(LM.ntoken, LM.ninp);
-    rnn = new nn.LSTM(LM.ninp, LM.nhid, LM.nlayers);
-    decoder = new nn.Linear(LM.nhid, LM.ntoken);
-    forward(input: Tensor, hidden: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-      const [output, h] = this.rnn.call(this.encoder.call(input), hidden);
-      return [F.logSoftmax(this.decoder.call(output).view(-1, LM.ntoken), 1), h];
-    }
-  }
   const d = lstmLmData(); const model = new RNNModel(); const sd = model.stateDict();
   for (const k of Object.keys(sd)) sd[k] = tensor(d[k]!, { shape: sd[k]!.shape });
   model.loadStateDict(sd);

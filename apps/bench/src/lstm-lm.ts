@@ -32,7 +32,8 @@ export function lstmLmData(): Record<string, Float32Array> {
   return d;
 }
 
-class RNNModel extends nn.Module {
+/** word_language_model's RNNModel at LM's sizes (exported for apps/bench/micro/recycling-ab.ts). */
+export class RNNModel extends nn.Module {
   encoder = new nn.Embedding(LM.ntoken, LM.ninp);
   rnn = new nn.LSTM(LM.ninp, LM.nhid, LM.nlayers);
   decoder = new nn.Linear(LM.nhid, LM.ntoken);
