@@ -319,6 +319,8 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
   const live = new Map<Tensor['storage'], number>();
   const consumed: Tensor[] = [];
   const ownedByPass = (t: Tensor): boolean => born !== null && born.has(t.storage.data) && !givenAway.has(t.storage);
+  /** `t` is its whole storage, in order: what may be taken as a leaf's `.grad` or summed into in place. */
+  const wholeStorage = (t: Tensor): boolean => t.offset === 0 && t.storage.data.length === t.numel() && t.isContiguous();
   const hold = (t: Tensor): void => { live.set(t.storage, (live.get(t.storage) ?? 0) + 1); };
   const drop = (t: Tensor): void => {
     const k = live.get(t.storage)! - 1;
@@ -344,7 +346,7 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
       return;
     }
     if (live.get(prev.storage) === 1 && ownedByPass(prev) && prev.storage !== g.storage && prev.dtype === g.dtype && !prev.requiresGrad && !g.requiresGrad
-      && sameShape(prev.shape, g.shape) && prev.offset === 0 && prev.storage.data.length === prev.numel() && prev.isContiguous()) {
+      && sameShape(prev.shape, g.shape) && wholeStorage(prev)) {
       O.accumulateInPlace(prev, g);
       consumed.push(g);
       return;
@@ -444,11 +446,11 @@ function run(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOption
 
   function accumulateInto(t: Tensor, g: Tensor, keepGraph: boolean): void {
     const cur = t._peekGrad();
-    const mayTake = !keepGraph && !g.requiresGrad && (handed.get(g) ?? 1) === 1 && !givenAway.has(g.storage)
-      && g.offset === 0 && g.storage.data.length === g.numel() && g.isContiguous();
-    givenAway.add(g.storage);
+    const mayTake = !keepGraph && !g.requiresGrad && (handed.get(g) ?? 1) === 1 && !givenAway.has(g.storage) && wholeStorage(g);
     // A taken gradient on memory this pass allocated is private: zeroGrad may recycle it (tensor.ts).
-    if (cur === null) t._setGradUnchecked(mayTake ? g : O.copyForGrad(g, keepGraph), mayTake && born !== null && born.has(g.storage.data));
+    const isPrivate = mayTake && ownedByPass(g);
+    givenAway.add(g.storage);
+    if (cur === null) t._setGradUnchecked(mayTake ? g : O.copyForGrad(g, keepGraph), isPrivate);
     else if (keepGraph || cur.requiresGrad) t._setGradUnchecked(O.add(cur, g));
     else O.accumulateInPlace(cur, g);
   }
