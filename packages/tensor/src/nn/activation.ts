@@ -5,7 +5,7 @@ import { full } from '../ops/creation.js';
 import type { Generator } from '../random.js';
 import { pyFloat } from './layers.js';
 import { checkOptions } from '../options.js';
-import { bool, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
+import { bool, fnOptions, foldPositional, num, numOrNull, type Positional } from '../call-forms.js';
 
 /**
  * `x` where positive, `negativeSlope·x` elsewhere.
@@ -484,7 +484,7 @@ export class PReLU extends Module {
 
 /** A shrink module's `lambd`: PyTorch's `(lambd)` or `{ lambd }`, default 0.5. */
 function lambdOption(name: string, rest: Positional<[lambd: number], { lambd?: number }>): number {
-  return checkOptions(name, foldPositional(name, rest, [num('lambd')]) as { lambd?: number }, ['lambd']).lambd ?? 0.5;
+  return fnOptions<{ lambd?: number }>(name, rest, [num('lambd')]).lambd ?? 0.5;
 }
 
 /**
@@ -593,7 +593,7 @@ export class RReLU extends Module {
   /** PyTorch's `(lower, upper, inplace)` or `{ lower, upper, inplace, generator }`. */
   constructor(...rest: Positional<[lower: number, upper: number, inplace: boolean], RReLUModuleOptions>) {
     super();
-    const o = checkOptions('RReLU', foldPositional('RReLU', rest, [num('lower'), num('upper'), bool('inplace')]) as RReLUModuleOptions, ['lower', 'upper', 'inplace', 'generator']);
+    const o = fnOptions<RReLUModuleOptions>('RReLU', rest, [num('lower'), num('upper'), bool('inplace')], ['generator']);
     this.lower = o.lower ?? 1 / 8;
     this.upper = o.upper ?? 1 / 3;
     this.inplace = o.inplace ?? false;

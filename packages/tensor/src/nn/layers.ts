@@ -1,5 +1,6 @@
 import { uniform } from '../ops/creation.js';
 import * as F from '../ops/nn/index.js';
+import { dropoutProbability } from '../ops/nn/dropout.js';
 import { gelu, relu, sigmoid, tanh } from '../ops/unary.js';
 import { checkOptions } from '../options.js';
 import { describe } from '../ops/util.js';
@@ -7,7 +8,7 @@ import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { childAt, indexable } from './container.js';
-import { bool, foldPositional, intOrTuple, num, type Positional, type PositionalParam } from '../call-forms.js';
+import { bool, fnOptions, foldPositional, intOrTuple, num, type Positional, type PositionalParam } from '../call-forms.js';
 
 /** Options shared by layers with randomly initialised parameters. */
 export interface InitOptions {
@@ -403,11 +404,9 @@ abstract class DropoutBase extends Module {
 
   constructor(name: string, rest: Positional<[p: number, inplace: boolean], DropoutOptions>, what: string) {
     super();
-    const options = checkOptions(name, foldPositional(name, rest, [num('p'), bool('inplace')]) as DropoutOptions, ['p', 'inplace', 'generator']);
+    const options = fnOptions<DropoutOptions>(name, rest, [num('p'), bool('inplace')], ['generator']);
     this.inplace = options.inplace ?? false;
-    const p = options.p ?? 0.5;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${name}: ${what} has to be between 0 and 1, but got ${String(p)}`);
-    this.p = p;
+    this.p = dropoutProbability(name, options.p ?? 0.5, what);
     this.generator = options.generator;
   }
 

@@ -9,7 +9,7 @@ import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 import { pyBool, pyFloat } from './layers.js';
-import { bool, foldPositional, num, numOrNull, type Positional, type PositionalParam } from '../call-forms.js';
+import { bool, fnOptions, foldPositional, num, numOrNull, type Positional, type PositionalParam } from '../call-forms.js';
 
 function checkCount(op: string, arg: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${arg} must be an integer >= ${min}, got ${String(v)}`);
@@ -452,7 +452,7 @@ export class LocalResponseNorm extends Module {
   /** PyTorch's `(size, alpha, beta, k)` or `(size, { alpha, beta, k })`. */
   constructor(size: number, ...rest: Positional<[alpha: number, beta: number, k: number], LocalResponseNormModuleOptions>) {
     super();
-    const o = checkOptions('LocalResponseNorm', foldPositional('LocalResponseNorm', rest, [num('alpha'), num('beta'), num('k')]) as LocalResponseNormModuleOptions, ['alpha', 'beta', 'k']);
+    const o = fnOptions<LocalResponseNormModuleOptions>('LocalResponseNorm', rest, [num('alpha'), num('beta'), num('k')]);
     this.size = checkCount('LocalResponseNorm', 'size', size, 1);
     this.alpha = o.alpha ?? 1e-4;
     this.beta = o.beta ?? 0.75;

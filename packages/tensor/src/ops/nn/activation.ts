@@ -340,6 +340,9 @@ export function hardswish(x: Tensor): Tensor {
   return record('hardswish', y, [x], (g) => [where(lt(x, -3), 0, where(lt(x, 3), mul(g, add(div(x, 3), 0.5)), g))]);
 }
 
+/** Where `−lambd <= t <= lambd`: the shrinks' zero band (their values and gradients are 0 there). */
+const withinLambd = (t: Tensor, lambd: number): Tensor => logicalAndMask(ge(t, -lambd), le(t, lambd));
+
 /** PyTorch's check of a shrink's `lambd` (a number; softshrink also refuses a negative one). */
 function lambdArg(op: string, lambd: unknown, nonNegative: boolean): number {
   if (typeof lambd !== 'number') throw new TypeError(`${op}: lambd must be a number, got ${describe(lambd)}`);
@@ -360,10 +363,9 @@ function lambdArg(op: string, lambd: unknown, nonNegative: boolean): number {
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
   floatInput('hardshrink', 'hardshrink_cpu', x);
   lambdArg('hardshrink', lambd, false);
-  const inside = (t: Tensor): Tensor => logicalAndMask(ge(t, -lambd), le(t, lambd));
   const xd = x.detach();
-  const y = where(inside(xd), 0, xd);
-  return record('hardshrink', y, [x], (g) => [where(inside(x), 0, g)]);
+  const y = where(withinLambd(xd, lambd), 0, xd);
+  return record('hardshrink', y, [x], (g) => [where(withinLambd(x, lambd), 0, g)]);
 }
 
 /**
@@ -382,7 +384,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
   lambdArg('softshrink', lambd, true);
   const xd = x.detach();
   const y = where(gt(xd, lambd), sub(xd, lambd), where(lt(xd, -lambd), add(xd, lambd), mul(xd, 0)));
-  return record('softshrink', y, [x], (g) => [where(logicalAndMask(ge(x, -lambd), le(x, lambd)), 0, g)]);
+  return record('softshrink', y, [x], (g) => [where(withinLambd(x, lambd), 0, g)]);
 }
 
 /**
@@ -397,7 +399,10 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
 export function tanhshrink(x: Tensor): Tensor {
   floatInput('tanhshrink', 'tanh_cpu', x);
   const t = tanh(x.detach());
-  return record('tanhshrink', sub(x.detach(), t), [x], (g) => [mul(g, mul(tanh(x), tanh(x)))]);
+  return record('tanhshrink', sub(x.detach(), t), [x], (g) => {
+    const th = tanh(x);
+    return [mul(g, mul(th, th))];
+  });
 }
 
 /**

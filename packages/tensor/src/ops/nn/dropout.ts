@@ -10,6 +10,12 @@ import { describe, expectTensor } from '../util.js';
 
 // ---- dropout ------------------------------------------------------------------------------
 
+/** @internal PyTorch's check of a dropout probability `p` (a number in [0, 1]), by every dropout function and layer; `what` names it in the message. */
+export function dropoutProbability(op: string, p: unknown, what = 'probability'): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: ${what} has to be between 0 and 1, but got ${String(p)}`);
+  return p;
+}
+
 /** dropout's fourth argument: a Generator, or PyTorch's `inplace` flag there (accepted; the result is a new tensor). */
 function generatorOrInplace(op: string, g: unknown): Generator | undefined {
   if (g === undefined || typeof g === 'boolean') return undefined;
@@ -32,7 +38,7 @@ function generatorOrInplace(op: string, g: unknown): Generator | undefined {
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator | boolean): Tensor {
   expectTensor('dropout', 'input', x);
   const gen = generatorOrInplace('dropout', generator);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability has to be between 0 and 1, but got ${String(p)}`);
+  dropoutProbability('dropout', p);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
   const u = rand(x.shape, gen ? { generator: gen } : {});
@@ -55,7 +61,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
 export function dropout2d(x: Tensor, p = 0.5, training = true, generator?: Generator | boolean): Tensor {
   expectTensor('dropout2d', 'input', x);
   const gen = generatorOrInplace('dropout2d', generator);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout2d: probability has to be between 0 and 1, but got ${String(p)}`);
+  dropoutProbability('dropout2d', p);
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`dropout2d: expected a 3-d or 4-d input, got shape ${fmt(x.shape)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
@@ -94,8 +100,7 @@ export function alphaDropout(x: Tensor, ...rest: Positional<[p: number, training
   const op = 'alphaDropout';
   const o = fnOptions<AlphaDropoutOptions>(op, rest, [num('p'), boolParam('training'), inplaceFlag], ['generator']);
   expectTensor(op, 'input', x);
-  const p = o.p ?? 0.5, training = o.training ?? false;
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  const p = dropoutProbability(op, o.p ?? 0.5, 'dropout probability'), training = o.training ?? false;
   if (typeof training !== 'boolean') throw new TypeError(`${op}: training must be a boolean, got ${describe(training)}`);
   if (!training || p === 0 || x.numel() === 0) return x;
   if (p === 1) return mul(x, 0);

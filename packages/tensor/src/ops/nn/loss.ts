@@ -521,8 +521,8 @@ function pairArgs(op: string, x1: Tensor, x2: Tensor, target: Tensor, options: M
  * ```
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
-  const options = fnOptions<MarginLossOptions>('marginRankingLoss', rest, MARGIN);
   const op = 'marginRankingLoss';
+  const options = fnOptions<MarginLossOptions>(op, rest, MARGIN);
   const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.ndim !== target.ndim) {
     throw new ShapeError(`${op}: All input tensors should have same dimension but got sizes: input1: ${fmt(x1.shape)}, input2: ${fmt(x2.shape)}, target: ${fmt(target.shape)}`);
@@ -541,8 +541,8 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...res
  * ```
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
-  const options = fnOptions<MarginLossOptions>('hingeEmbeddingLoss', rest, MARGIN);
   const op = 'hingeEmbeddingLoss';
+  const options = fnOptions<MarginLossOptions>(op, rest, MARGIN);
   expectTensor(op, 'input', input);
   expectTensor(op, 'target', target);
   const { margin, reduction } = marginArgs(op, options, 1);
@@ -581,8 +581,8 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...rest: Positiona
  * ```
  */
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, ...rest: Positional<[margin: number, ...Legacy], MarginLossOptions>): Tensor {
-  const options = fnOptions<MarginLossOptions>('cosineEmbeddingLoss', rest, MARGIN);
   const op = 'cosineEmbeddingLoss';
+  const options = fnOptions<MarginLossOptions>(op, rest, MARGIN);
   const { margin, reduction } = pairArgs(op, x1, x2, target, options);
   if (x1.ndim !== x2.ndim || x1.shape.some((s, i) => s !== x2.shape[i])) throw new ShapeError(`${op}: the size of tensor a (${fmt(x1.shape)}) must match the size of tensor b (${fmt(x2.shape)})`);
   if (x1.ndim !== 1 && x1.ndim !== 2) throw new ShapeError(`${op}: 1D target tensor expects 2D input tensors, but found inputs with sizes ${fmt(x1.shape)} and ${fmt(x2.shape)}.`);
@@ -618,8 +618,8 @@ export interface TripletMarginLossOptions extends MarginLossOptions {
  * ```
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: Positional<[margin: number, p: number, eps: number, swap: boolean, ...Legacy], TripletMarginLossOptions>): Tensor {
-  const options = fnOptions<TripletMarginLossOptions>('tripletMarginLoss', rest, [num('margin'), num('p'), num('eps'), boolParam('swap'), ...LEGACY]);
   const op = 'tripletMarginLoss';
+  const options = fnOptions<TripletMarginLossOptions>(op, rest, [num('margin'), num('p'), num('eps'), boolParam('swap'), ...LEGACY]);
   expectTensor(op, 'anchor', anchor);
   expectTensor(op, 'positive', positive);
   expectTensor(op, 'negative', negative);
@@ -657,8 +657,8 @@ export interface PoissonNllLossOptions extends ReductionOptions {
  * ```
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, ...rest: Positional<[logInput: boolean, full: boolean, sizeAverage: null, eps: number, reduce: null, reduction: Reduction], PoissonNllLossOptions>): Tensor {
-  const options = fnOptions<PoissonNllLossOptions>('poissonNllLoss', rest, [boolParam('logInput'), boolParam('full'), legacy('sizeAverage'), num('eps'), legacy('reduce'), REDUCTION]);
   const op = 'poissonNllLoss';
+  const options = fnOptions<PoissonNllLossOptions>(op, rest, [boolParam('logInput'), boolParam('full'), legacy('sizeAverage'), num('eps'), legacy('reduce'), REDUCTION]);
   const reduction = lossArgs(op, input, target, options);
   const logInput = options.logInput ?? true, full = options.full ?? false, eps = options.eps ?? 1e-8;
   if (typeof logInput !== 'boolean') throw new TypeError(`${op}: logInput must be a boolean, got ${describe(logInput)}`);
@@ -705,8 +705,8 @@ function clampedNoGrad(v: Tensor, eps: number): Tensor {
  * ```
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, ...rest: Positional<[full: boolean, eps: number, reduction: Reduction], GaussianNllLossOptions>): Tensor {
-  const options = fnOptions<GaussianNllLossOptions>('gaussianNllLoss', rest, [boolParam('full'), num('eps'), REDUCTION]);
   const op = 'gaussianNllLoss';
+  const options = fnOptions<GaussianNllLossOptions>(op, rest, [boolParam('full'), num('eps'), REDUCTION]);
   expectTensor(op, 'input', input);
   expectTensor(op, 'target', target);
   expectTensor(op, 'var', variance);
@@ -755,8 +755,8 @@ export interface MultiMarginLossOptions extends ReductionOptions {
  * ```
  */
 export function multiMarginLoss(input: Tensor, target: IndexLike, ...rest: Positional<[p: 1 | 2, margin: number, weight: T, ...Legacy], MultiMarginLossOptions>): Tensor {
-  const options = fnOptions<MultiMarginLossOptions>('multiMarginLoss', rest, [num('p'), num('margin'), tensorOrNull('weight'), ...LEGACY]);
   const op = 'multiMarginLoss';
+  const options = fnOptions<MultiMarginLossOptions>(op, rest, [num('p'), num('margin'), tensorOrNull('weight'), ...LEGACY]);
   expectTensor(op, 'input', input);
   const tgt = indexTensor(op, 'target', target);
   const p = options.p ?? 1, margin = options.margin ?? 1, weight = options.weight ?? null;
