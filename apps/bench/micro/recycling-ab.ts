@@ -2,8 +2,8 @@
 // alternate, reading CPU time (user + system) per step so that a neighbour's load lands on both
 // settings: `node apps/bench/micro/recycling-ab.mjs <gpt|mlp|encoder|lstm> [blocks] [steps per block]`.
 // "off" is the engine without recycling and without private gradients (before 6 December 2026).
-import { F, int64, nn, noGrad, setBackend, tensor, type Tensor } from '@tensile/tensor';
-import { LM, RNNModel, lstmLmData } from '../src/lstm-lm.js';
+import { F, int64, nn, setBackend, tensor, type Tensor } from '@tensile/tensor';
+import { lstmLmTrainer } from '../src/lstm-lm.js';
 import { AdamW, SGD } from '@tensile/optim';
 import { setRecycling } from '../../../packages/tensor/src/storage-pool.js';
 import { GPTLanguageModel } from '../../examples/src/gpt/model.js';
@@ -18,20 +18,8 @@ if (which === 'gpt') {
   const opt = new AdamW(model.parameters(), { lr: 3e-4 });
   step = () => { opt.zeroGrad(); model.loss(x, y).backward(); opt.step(); };
 } else if (which === 'lstm') {
-  const d = lstmLmData(); const model = new RNNModel(); const sd = model.stateDict();
-  for (const k of Object.keys(sd)) sd[k] = tensor(d[k]!, { shape: sd[k]!.shape });
-  model.loadStateDict(sd);
-  const tokens = tensor(Array.from(d['tokens']!), { shape: [LM.bptt + 1, LM.batch], dtype: int64 });
-  const data = tokens.narrow(0, 0, LM.bptt), targets = tokens.narrow(0, 1, LM.bptt).reshape(-1);
-  const z = (): Tensor => tensor(new Float32Array(LM.nlayers * LM.batch * LM.nhid), { shape: [LM.nlayers, LM.batch, LM.nhid] });
-  let hidden: [Tensor, Tensor] = [z(), z()];
-  const crit = new nn.NLLLoss();
-  step = () => {
-    model.zeroGrad(); hidden = [hidden[0].detach(), hidden[1].detach()];
-    const [output, h] = model.call(data, hidden); hidden = h;
-    crit.call(output, targets).backward(); nn.utils.clipGradNorm_(model.parameters(), LM.clip);
-    noGrad(() => { for (const p of model.parameters()) p.add_(p.grad!, -LM.lr); });
-  };
+  const train = lstmLmTrainer();
+  step = () => { train(); };
 } else if (which === 'encoder') {
   const model = new nn.TransformerEncoderLayer(128, 4, { dimFeedforward: 512, dropout: 0 });
   const x = tensor(Array.from({ length: 64 * 16 * 128 }, (_, i) => Math.sin(i)), { shape: [64, 16, 128] });

@@ -32,8 +32,7 @@ export function lstmLmData(): Record<string, Float32Array> {
   return d;
 }
 
-/** word_language_model's RNNModel at LM's sizes (exported for apps/bench/micro/recycling-ab.ts). */
-export class RNNModel extends nn.Module {
+class RNNModel extends nn.Module {
   encoder = new nn.Embedding(LM.ntoken, LM.ninp);
   rnn = new nn.LSTM(LM.ninp, LM.nhid, LM.nlayers);
   decoder = new nn.Linear(LM.nhid, LM.ntoken);
@@ -46,11 +45,12 @@ export class RNNModel extends nn.Module {
 
 type Backend = 'wasm' | 'js';
 
-/** One training step of tensile's port, ms. */
-export async function tensileStep(backend: Backend, threads = 1): Promise<void> {
-  if (wasmRelaxedSimd()) throw new Error('this runtime takes the relaxed-SIMD build by default; the plain rows need Node 20 without the flag');
-  setBackend(backend);
-  if (threads > 1) setNumThreads(threads);
+/**
+ * main.py's training step on tensile's port, ready to run: the seeded weights and tokens loaded,
+ * the hidden state carried (detached) from one call to the next. Each call is one step; it
+ * returns the step's loss.
+ */
+export function lstmLmTrainer(): () => Tensor {
   const d = lstmLmData();
   const model = new RNNModel();
   const sd = model.stateDict();
@@ -61,8 +61,7 @@ export async function tensileStep(backend: Backend, threads = 1): Promise<void> 
   const zeros = (): Tensor => tensor(new Float32Array(LM.nlayers * LM.batch * LM.nhid), { shape: [LM.nlayers, LM.batch, LM.nhid] });
   let hidden: [Tensor, Tensor] = [zeros(), zeros()];
   const criterion = new nn.NLLLoss();
-  let first = Number.NaN;
-  const ms = await time(() => {
+  return () => {
     model.zeroGrad();
     hidden = [hidden[0].detach(), hidden[1].detach()];
     const [output, h] = model.call(data, hidden);
@@ -73,6 +72,19 @@ export async function tensileStep(backend: Backend, threads = 1): Promise<void> 
     noGrad(() => {
       for (const p of model.parameters()) p.add_(p.grad!, -LM.lr);
     });
+    return loss;
+  };
+}
+
+/** One training step of tensile's port, ms. */
+export async function tensileStep(backend: Backend, threads = 1): Promise<void> {
+  if (wasmRelaxedSimd()) throw new Error('this runtime takes the relaxed-SIMD build by default; the plain rows need Node 20 without the flag');
+  setBackend(backend);
+  if (threads > 1) setNumThreads(threads);
+  const step = lstmLmTrainer();
+  let first = Number.NaN;
+  const ms = await time(() => {
+    const loss = step();
     if (Number.isNaN(first)) first = loss.item();
   }, 2500);
   out(ms, 'ms/step', first);
