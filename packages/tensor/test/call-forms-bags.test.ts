@@ -5,7 +5,7 @@
  * mutant survived the call-form tables, which pass wrong values positionally.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, nn, randn, tensor, zeros, float64 } from '@tensile/tensor';
+import { F, Generator, nn, rand, randn, tensor, zeros, float64 } from '@tensile/tensor';
 import { checkOptions } from '../src/options.js';
 import { foldPositional, num } from '../src/call-forms.js';
 
@@ -99,5 +99,18 @@ describe('checkOptions and foldPositional on their own', () => {
     expect(() => foldPositional('f', [1, null], [num('a')])).toThrow('f: takes at most 1 optional positional argument (a), got 2: number 1, null');
     expect(() => foldPositional('f', [1, new Map(), 3], [num('a')])).toThrow('f: takes at most 1 optional positional argument (a), got 3');
     expect(() => foldPositional('f', [1, new Map()], [num('a')])).toThrow('f: options must be a plain object, got Map');
+  });
+});
+
+describe('Generator.manualSeed, PyTorch\'s manual_seed', () => {
+  it('resets the generator to the seed\'s stream and returns it', () => {
+    const g = new Generator(7);
+    rand([5], { generator: g }); // move it along
+    expect(g.manualSeed(42)).toBe(g);
+    expect(Array.from(rand([5], { generator: g }).toFloat32Array())).toEqual(Array.from(rand([5], { generator: new Generator(42) }).toFloat32Array()));
+  });
+
+  it.each([Number.NaN, Infinity])('refuses %s, naming the function and the value', (seed) => {
+    expect(() => new Generator().manualSeed(seed)).toThrow(`manualSeed: seed must be a finite number, got ${seed}`);
   });
 });
