@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nn, tensor, zeros, data, float32, float64, int64, type Tensor } from '@tensile/tensor';
 import { SGD, swaUtils, type Optimizer } from '@tensile/optim';
 import { expectBits, loadFixture } from './helpers.js';
@@ -482,5 +482,64 @@ describe('SWALR: options, the state dict, a tensor lr', () => {
     expect([c.annealStrategy, c.annealEpochs]).toEqual(['cos', 4]);
     expect(() => c.loadStateDict({ ...older, _anneal_strategy: 'exp' })).toThrow(new RangeError("SWALR.loadStateDict: _anneal_strategy must be one of 'cos', 'linear', got \"exp\""));
     expect(c.annealStrategy).toBe('cos');
+  });
+});
+
+// Fixtures: scripts/fixtures/swa_utils_fixtures.py (torch.optim.swa_utils.SWALR, its `swalr` list).
+interface SwalrCase { name: string; lrs: number[]; options: Record<string, unknown>; setLr: Record<string, number[]>; expected: number[][]; annealEpochs: number }
+const swalr = loadFixture<{ swalr: SwalrCase[] }>('swa_utils.json').swalr;
+
+/** Distance in units in the last place between two doubles (0: the same bits). */
+function ulps(a: number, b: number): number {
+  if (Object.is(a, b)) return 0;
+  const v = new DataView(new ArrayBuffer(16));
+  v.setFloat64(0, a);
+  v.setFloat64(8, b);
+  const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
+  const d = key(v.getBigInt64(0)) - key(v.getBigInt64(8));
+  return Number(d < 0n ? -d : d);
+}
+
+describe("SWALR's lrs equal PyTorch's: defaults, anneal_epochs 0 and 1, an lr set by hand mid-annealing", () => {
+  for (const c of swalr) {
+    it(c.name, () => {
+      const o = new SGD(c.lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never, { lr: 0.1 }) as unknown as Optimizer<object>;
+      const s = new swaUtils.SWALR(o, c.options as never);
+      expect(s.annealEpochs).toBe(c.annealEpochs);
+      const got = [s.getLastLr()];
+      for (let k = 0; k < c.expected.length - 1; k++) {
+        const set = c.setLr[String(k)];
+        if (set) set.forEach((lr, i) => ((o.paramGroups[i] as Record<string, unknown>)['lr'] = lr));
+        o.step();
+        s.step();
+        got.push(s.getLastLr());
+        expect(o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'])).toEqual(got[got.length - 1]);
+      }
+      // linear: bit for bit; cos: V8's Math.PI * t through libm.ts's cos against glibc's, up to 2 ulp (as lr-scheduler.test.ts)
+      const tol = (c.options['annealStrategy'] ?? 'cos') === 'cos' ? 2 : 0;
+      got.forEach((lrs, k) => lrs.forEach((lr, i) => {
+        if (ulps(lr, c.expected[k]![i]!) > tol) expect.fail(`step ${k}, group ${i}: ${lr}, PyTorch ${c.expected[k]![i]}`);
+      }));
+    });
+  }
+
+  it("takes anneal_epochs 10 and 'cos' when they are left out, as PyTorch", () => {
+    const s = new swaUtils.SWALR(new SGD([zeros([1], { requiresGrad: true })], { lr: 0.5 }) as unknown as Optimizer<object>, { swaLr: 0.05 });
+    expect([s.annealEpochs, s.annealStrategy, s.lastEpoch]).toEqual([10, 'cos', 0]);
+  });
+
+  it('getLr() outside step() warns to use getLastLr(), inside it does not', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const o = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.5 }) as unknown as Optimizer<object>;
+      const s = new swaUtils.SWALR(o, { swaLr: 0.05, annealEpochs: 2, annealStrategy: 'linear' });
+      for (let k = 0; k < 2; k++) { o.step(); s.step(); }
+      expect(warn).not.toHaveBeenCalled();
+      expect(s.getLr()).toEqual([0.05]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.');
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
