@@ -11,7 +11,7 @@ interface Step {
 }
 interface Case {
   name: string; options: Record<string, unknown>; A: number[]; b: number[]; c: number[]; params: number[][]; steps: Step[];
-  saveAfter?: number; saved?: Record<string, unknown>;
+  saveAfter?: number; saved?: Record<string, unknown>; linear?: number[];
 }
 const fixture = loadFixture<{ torch: string; cases: Case[] }>('lbfgs_paths.json');
 
@@ -30,9 +30,10 @@ function problem(c: Case, start = c.params): { x: Tensor; w: Tensor; opt: LBFGS;
   const A = f64(c.A, [5, 4]), b = f64(c.b, [5]), target = f64(c.c, [2, 3]);
   const x = f64(start[0]!, [4]).requiresGrad_(), w = f64(start[1]!, [2, 3]).requiresGrad_();
   const opt = new LBFGS([x, w], c.options as never);
+  const k = c.linear ? f64(c.linear, [4]) : undefined;
   const closure = (): Tensor => {
     opt.zeroGrad();
-    const loss = A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
+    const loss = k ? x.mul(k).sum().add(w.mul(0).sum()) : A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
     loss.backward();
     return loss;
   };
