@@ -131,3 +131,82 @@ describe('LBFGS: a parameter without a gradient counts as zeros, as PyTorch (_ga
     expect(alone.x).not.toEqual([1.5, -0.5, 2]);
   });
 });
+
+describe('LBFGS steps on from a loaded state as PyTorch decides from n_iter, and from a partial one', () => {
+  const start = [1.5, -0.5, 2];
+  const make = (options: Record<string, unknown> = {}): { x: Tensor; opt: LBFGS; step: () => void } => {
+    const x = tensor(start, { requiresGrad: true });
+    const opt = new LBFGS([x], { maxIter: 3, ...options });
+    const step = (): void => {
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = x.sub(tensor([3, 1, -1])).pow(4).sum().add(x.square().sum());
+        l.backward();
+        return l;
+      });
+    };
+    return { x, opt, step };
+  };
+  const bits = (x: Tensor): number[] => Array.from(x.toFloat32Array());
+
+  it.each([1, 3])('a whole state with n_iter 0 starts over from steepest descent and drops its history (PyTorch: n_iter == 1), max_iter %i', (maxIter) => {
+    const other = make();
+    for (let k = 0; k < 2; k++) other.step();
+    const saved = other.opt.stateDict();
+    expect((saved.state[0]!['old_dirs'] as unknown[]).length).toBeGreaterThan(0);
+    const fresh = make({ maxIter }), loaded = make({ maxIter });
+    loaded.opt.loadStateDict({ ...saved, param_groups: fresh.opt.stateDict().param_groups, state: { 0: { ...saved.state[0]!, n_iter: 0, H_diag: 7 } } });
+    fresh.step();
+    loaded.step();
+    expect(bits(loaded.x)).toEqual(bits(fresh.x));
+    const a = fresh.opt.state.get(fresh.x)!, b = loaded.opt.state.get(loaded.x)!;
+    expect([b['n_iter'], (b['old_dirs'] as unknown[]).length, b['ro'], b['H_diag'], b['t']]).toEqual([a['n_iter'], (a['old_dirs'] as unknown[]).length, a['ro'], a['H_diag'], a['t']]);
+    expect(b['func_evals']).toBe((saved.state[0]!['func_evals'] as number) + (a['func_evals'] as number));
+  });
+
+  it('a state of counters only (max_iter 1) takes the history-less steepest-descent step', () => {
+    const loaded = make({ maxIter: 1 });
+    loaded.opt.loadStateDict({ ...loaded.opt.stateDict(), state: { 0: { func_evals: 4, n_iter: 2 } } });
+    loaded.step();
+    const st = loaded.opt.state.get(loaded.x)!;
+    expect([st['func_evals'], st['n_iter'], (st['old_dirs'] as unknown[]).length, st['H_diag'], st['t']]).toEqual([5, 3, 0, 1, 1]);
+    // d = -g, t = lr = 1: x - g, with g = 4 (x - c)^3 + 2x, rounded to float32 as the tensor ops
+    const g = start.map((v, i) => Math.fround(Math.fround(4 * Math.fround(Math.fround(v - [3, 1, -1][i]!) ** 3)) + Math.fround(2 * v)));
+    expect(bits(loaded.x)).toEqual(start.map((v, i) => Math.fround(v - g[i]!)));
+  });
+
+  it.each(['d', 't', 'prev_flat_grad'])('a state without %s (n_iter > 0) steps as one of counters only, not from half a history', (key) => {
+    const other = make();
+    other.step();
+    const saved = other.opt.stateDict();
+    const { [key]: _gone, ...partial } = saved.state[0]!;
+    const a = make({ maxIter: 2 }), b = make({ maxIter: 2 });
+    a.opt.loadStateDict({ ...saved, state: { 0: partial } });
+    b.opt.loadStateDict({ ...saved, state: { 0: { func_evals: 1, n_iter: 3 } } });
+    a.step();
+    b.step();
+    expect(bits(a.x)).toEqual(bits(b.x));
+    expect(bits(a.x)).not.toEqual(start.map(Math.fround));
+  });
+
+  it('a group loaded with max_eval null steps with floor(max_iter * 5 / 4), as the constructor sets it', () => {
+    const run = (maxEval: number | null): [number[], unknown] => {
+      const x = tensor([-1.5, 2], { requiresGrad: true });
+      const opt = new LBFGS([x], { maxIter: 20, lineSearchFn: 'strong_wolfe' });
+      const sd = opt.stateDict();
+      opt.loadStateDict({ ...sd, param_groups: [{ ...sd.param_groups[0]!, max_eval: maxEval }] });
+      opt.step(() => { // Rosenbrock: many evaluations per iteration
+        opt.zeroGrad();
+        const a = x.select(0, 0), b = x.select(0, 1);
+        const l = a.neg().add(1).square().add(b.sub(a.square()).square().mul(100));
+        l.backward();
+        return l;
+      });
+      return [bits(x), opt.state.get(x)!['func_evals']];
+    };
+    const none = run(null);
+    expect(none).toEqual(run(25));
+    expect(none[1]).toBe(25);
+    expect(none).not.toEqual(run(100));
+  });
+});
