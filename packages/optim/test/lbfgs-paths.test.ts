@@ -11,7 +11,7 @@ interface Step {
 }
 interface Case {
   name: string; options: Record<string, unknown>; A: number[]; b: number[]; c: number[]; params: number[][]; steps: Step[];
-  saveAfter?: number; saved?: Record<string, unknown>; linear?: number[];
+  saveAfter?: number; saved?: Record<string, unknown>; linear?: number[]; wave?: boolean; absolute?: boolean;
 }
 const fixture = loadFixture<{ torch: string; cases: Case[] }>('lbfgs_paths.json');
 
@@ -33,7 +33,10 @@ function problem(c: Case, start = c.params): { x: Tensor; w: Tensor; opt: LBFGS;
   const k = c.linear ? f64(c.linear, [4]) : undefined;
   const closure = (): Tensor => {
     opt.zeroGrad();
-    const loss = k ? x.mul(k).sum().add(w.mul(0).sum()) : A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
+    const loss = k ? x.mul(k).sum().add(w.mul(0).sum())
+      : c.absolute ? A.matmul(x).sub(b).abs().pow(1.5).sum().add(w.sub(target).abs().sum()).add(w.pow(2).sum().mul(0.01))
+      : c.wave ? x.mul(3).sin().sum().add(x.pow(2).sum().mul(0.1)).add(w.sub(target).pow(2).sum()).add(w.mul(2).cos().sum())
+        : A.matmul(x).sub(b).square().sum().add(w.pow(4).sum().mul(0.1)).add(w.sub(target).square().sum());
     loss.backward();
     return loss;
   };
@@ -50,13 +53,15 @@ function check(c: Case, k: number, loss: Tensor, x: Tensor, w: Tensor, opt: LBFG
   expect([st['func_evals'], st['n_iter'], (st['old_dirs'] as unknown[] | undefined)?.length ?? 0], `${label}: func_evals, n_iter, history`).toEqual([s.funcEvals, s.nIter, s.historyLength]);
   expect(Object.keys(st).sort(), `${label}: state keys`).toEqual(s.keys);
   expect(opt.state.get(w) === undefined || Object.keys(opt.state.get(w)!).length === 0, `${label}: nothing under w`).toBe(true);
-  near(st['t'] as number | undefined, s.t, `${label}: t`);
-  near(st['H_diag'] as number | undefined, s.hDiag, `${label}: H_diag`);
+  // t (the line search's cubic interpolation) and 1 / ys (y·s cancels) magnify the summation-order difference:
+  // measured up to 2e-11 relative on the non-convex loss
+  near(st['t'] as number | undefined, s.t, `${label}: t`, 1e-9);
+  near(st['H_diag'] as number | undefined, s.hDiag, `${label}: H_diag`, 1e-9);
   near(st['prev_loss'] as number | undefined, s.prevLoss, `${label}: prev_loss`);
   const ro = (st['ro'] as number[] | undefined) ?? [], al = (st['al'] as (number | null)[] | undefined) ?? [];
   expect([ro.length, al.length], `${label}: ro, al lengths`).toEqual([s.ro.length, s.al.length]);
-  s.ro.forEach((v, i) => near(ro[i], v, `${label}: ro[${i}]`));
-  s.al.forEach((v, i) => near(al[i], v, `${label}: al[${i}]`));
+  s.ro.forEach((v, i) => near(ro[i], v, `${label}: ro[${i}]`, 1e-9));
+  s.al.forEach((v, i) => near(al[i], v, `${label}: al[${i}]`, 1e-9));
 }
 
 describe(`LBFGS's stopping rules and state, against PyTorch ${fixture.torch} in float64`, () => {
