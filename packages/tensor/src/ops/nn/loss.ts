@@ -230,6 +230,10 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
   const loss = noGrad(() => nllOf(y, t2, unbatched, targets, lo, true));
   const [N, C] = x2.shape as [number, number];
   const { idx, keep, count } = targets;
+  // The plain backward reads only y, this node's own log-softmax, so the logits may change in
+  // place after the forward, as in PyTorch (whose log-softmax saves its output, not its input).
+  // The recorded backward recomputes the log-softmax from them: it alone checks their version.
+  const version = logits.version;
   return record(op, loss, [logits], (g) => {
     // ds: the gradient reaching each target's -logp (the reduction's backward), 0 where ignored.
     const dsOf = (gv: Tensor): Tensor => {
@@ -238,6 +242,9 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
     };
     if (isGradEnabled()) {
       // Recorded: the composed backward's ops, differentiable in g and (through y) in the logits.
+      if (logits.version !== version) {
+        throw new Error(`${op}: a tensor saved for backward was modified by an in-place operation: it is at version ${logits.version}; expected version ${version} instead`);
+      }
       const G = scatterFlat(neg(dsOf(g)), idx, [N, C]);
       const y2 = logSoftmax(x2, 1);
       const dx = sub(G, mul(exp(y2), sum(G, 1, true)));
@@ -258,7 +265,7 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
       }
     }
     return [logits.ndim === 1 ? out.reshape([C]) : out];
-  }, [logits]);
+  });
 }
 
 function sameShapeTarget(op: string, input: Tensor, target: Tensor): void {
