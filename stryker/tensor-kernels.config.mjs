@@ -96,6 +96,8 @@ const CHUNKS = {
     ...classes('packages/tensor/src/nn/normalization.ts', ['LocalResponseNorm']),
     ...classes('packages/tensor/src/nn/layers.ts', ['DropoutBase', 'AlphaDropout']),
   ],
+  // the eighth session's: the loss functions (ops/nn/loss.ts), run in line ranges with TENSOR_FILES
+  loss: () => ['packages/tensor/src/ops/nn/loss.ts'],
 };
 
 /**

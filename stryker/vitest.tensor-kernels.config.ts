@@ -23,6 +23,7 @@ const FILES: Record<string, string[]> = {
   session5: T(['transcendental', 'gelu-tanh', 'gelu-exact', 'silu', 'fused-activations', 'overlap', 'update-in-place', 'update-in-place-versions']),
   session6: T(['hooks', 'matrix-helpers', 'autograd', 'nn-modules', 'optim/test/contract', 'pool-indices-fixtures', 'pool-nan-fixtures', 'call-forms-nn']),
   session7: T(['grad-recycling', 'storage-pool', 'autograd', 'hooks']),
+  loss: T(['loss-edges', 'loss-weights', 'nn-fixtures', 'nn-functional', 'call-forms-functional', 'call-forms-bags', 'ops-extra-fixtures', 'ops-extra2-fixtures', 'ops-extra2', 'ops21b-fixtures', 'pytorch-parity', 'nn-layers-parity', 'gradcheck', 'gradcheck-double', 'signatures']),
   session7f: T(['call-forms-bags', 'call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';
