@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor } from '@tensile/tensor';
+import { Tensor, float64, tensor } from '@tensile/tensor';
 import { LBFGS } from '@tensile/optim';
 
 const param = (): Tensor => tensor([1, 2], { requiresGrad: true });
@@ -208,5 +208,24 @@ describe('LBFGS steps on from a loaded state as PyTorch decides from n_iter, and
     expect(none).toEqual(run(25));
     expect(none[1]).toBe(25);
     expect(none).not.toEqual(run(100));
+  });
+});
+
+describe("LBFGS's state tensors have the parameters' dtype, as PyTorch's", () => {
+  it.each([['float32', undefined], ['float64', float64]] as const)('%s', (name, dtype) => {
+    const x = tensor([1.5, -0.5, 2], { dtype, requiresGrad: true });
+    const opt = new LBFGS([x], { maxIter: 4 });
+    for (let k = 0; k < 2; k++) {
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = x.sub(tensor([3, 1, -1], { dtype })).pow(4).sum().add(x.square().sum());
+        l.backward();
+        return l;
+      });
+    }
+    const st = opt.state.get(x)!;
+    const tensors = [st['d'], st['prev_flat_grad'], ...(st['old_dirs'] as Tensor[]), ...(st['old_stps'] as Tensor[])] as Tensor[];
+    expect(tensors.length).toBeGreaterThan(2); // a history too
+    expect(tensors.map((t) => t.dtype.name)).toEqual(tensors.map(() => name));
   });
 });
