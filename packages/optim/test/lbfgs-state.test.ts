@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, float64, tensor } from '@tensile/tensor';
+import { Tensor, float32, float64, tensor } from '@tensile/tensor';
 import { LBFGS } from '@tensile/optim';
 
 const param = (): Tensor => tensor([1, 2], { requiresGrad: true });
@@ -212,7 +212,7 @@ describe('LBFGS steps on from a loaded state as PyTorch decides from n_iter, and
 });
 
 describe("LBFGS's state tensors have the parameters' dtype, as PyTorch's", () => {
-  it.each([['float32', undefined], ['float64', float64]] as const)('%s', (name, dtype) => {
+  it.each([['float32', float32], ['float64', float64]] as const)('%s', (name, dtype) => {
     const x = tensor([1.5, -0.5, 2], { dtype, requiresGrad: true });
     const opt = new LBFGS([x], { maxIter: 4 });
     for (let k = 0; k < 2; k++) {
