@@ -13,7 +13,8 @@ interface Case {
   name: string; options: Record<string, unknown>; A: number[]; b: number[]; c: number[]; params: number[][]; steps: Step[];
   saveAfter?: number; saved?: Record<string, unknown>; linear?: number[]; wave?: boolean; absolute?: boolean;
 }
-const fixture = loadFixture<{ torch: string; cases: Case[] }>('lbfgs_paths.json');
+interface FirstT { x: number[]; lr: number; t: number; tIsTensor: boolean; after: number[] }
+const fixture = loadFixture<{ torch: string; cases: Case[]; firstT: FirstT[] }>('lbfgs_paths.json');
 
 const f64 = (data: number[], shape: number[]): Tensor => tensor(data, { dtype: float64, shape });
 
@@ -92,5 +93,22 @@ describe("LBFGS loads PyTorch's state (0-d tensors for t, H_diag, ro and al; Non
     expect((st['ro'] as unknown[]).every((v) => typeof v === 'number')).toBe(true);
     expect((st['al'] as unknown[]).every((v) => v === null || typeof v === 'number')).toBe(true);
     for (let k = after; k < c.steps.length; k++) check(c, k, opt.step(closure)!, x, w, opt);
+  });
+});
+
+describe("LBFGS's first step length on float32 parameters, as PyTorch's min(1., 1. / |g|.sum()) * lr", () => {
+  it.each(fixture.firstT.map((c) => [`x = [${c.x.join(', ')}], lr ${c.lr}: t ${c.t}`, c] as const))('%s', (_n, c) => {
+    const x = tensor(c.x, { requiresGrad: true });
+    const opt = new LBFGS([x], { lr: c.lr, maxIter: 1 });
+    opt.step(() => {
+      opt.zeroGrad();
+      const l = x.sum();
+      l.backward();
+      return l;
+    });
+    // |g|.sum() = 1: the Python float lr itself (not rounded to float32); beyond it, a float32 value
+    expect(opt.state.get(x)!['t']).toBe(c.t);
+    expect(c.tIsTensor).toBe(c.t === Math.fround(c.t) && c.x.length > 1);
+    expect(Array.from(x.toFloat32Array())).toEqual(c.after);
   });
 });

@@ -162,6 +162,12 @@ describe('LBFGS steps on from a loaded state as PyTorch decides from n_iter, and
     const a = fresh.opt.state.get(fresh.x)!, b = loaded.opt.state.get(loaded.x)!;
     expect([b['n_iter'], (b['old_dirs'] as unknown[]).length, b['ro'], b['H_diag'], b['t']]).toEqual([a['n_iter'], (a['old_dirs'] as unknown[]).length, a['ro'], a['H_diag'], a['t']]);
     expect(b['func_evals']).toBe((saved.state[0]!['func_evals'] as number) + (a['func_evals'] as number));
+    // al, PyTorch's state['al'] list, is written only below the history length: the loaded entries above it stay
+    const numOld = (b['old_dirs'] as unknown[]).length, al = b['al'] as (number | null)[] | undefined, savedAl = saved.state[0]!['al'] as unknown as (number | null)[];
+    const savedHistory = (saved.state[0]!['old_dirs'] as unknown[]).length;
+    if (maxIter === 1) expect(savedAl.slice(numOld, savedHistory).length).toBeGreaterThan(0);
+    expect(savedAl.slice(numOld, savedHistory).every((v) => typeof v === 'number')).toBe(true);
+    expect((al ?? savedAl).slice(numOld)).toEqual(savedAl.slice(numOld));
   });
 
   it('a state of counters only (max_iter 1) takes the history-less steepest-descent step', () => {
