@@ -87,6 +87,35 @@ describe('logits changed in place after crossEntropy', () => {
   });
 });
 
+describe('the element-wise losses\' edges', () => {
+  it('binaryCrossEntropy takes inputs of exactly 0 and 1 (logs clamped at -100, as PyTorch) and refuses anything outside, at any position', () => {
+    expect(F.binaryCrossEntropy(tensor([0, 1]), tensor([0, 1])).item()).toBe(0);
+    expect(F.binaryCrossEntropy(tensor([0, 1]), tensor([1, 0]), { reduction: 'sum' }).item()).toBe(200);
+    for (const v of [1.5, -0.25, NaN, Infinity]) {
+      expect(() => F.binaryCrossEntropy(tensor([0.5, 0.5, v]), tensor([0, 1, 1]))).toThrow(`binaryCrossEntropy: all elements of input should be between 0 and 1, got ${v}`);
+    }
+  });
+  it('binaryCrossEntropy and its logits form refuse a backward after their input changed in place, as PyTorch (both save input and target)', () => {
+    for (const [name, f] of [
+      ['binaryCrossEntropy', F.binaryCrossEntropy],
+      ['binaryCrossEntropyWithLogits', F.binaryCrossEntropyWithLogits],
+    ] as const) {
+      const x = tensor([0.2, 0.7], { requiresGrad: true });
+      const y = x.mul(1);
+      const loss = f(y, tensor([0, 1]), { reduction: 'none' });
+      expect(loss.gradFn!.name).toBe(name);
+      y.add_(0.01);
+      expect(() => loss.sum().backward()).toThrow(`${name}: a tensor saved for backward was modified by an in-place operation: it is at version 1; expected version 0 instead`);
+    }
+  });
+  it("klDiv's default reduction is 'mean' over every element; 'batchmean' of a 0-d input is the sum (PyTorch 1.13: 0.1534)", () => {
+    const x = tensor([[-1, -2], [-0.5, -3]]), t = tensor([[0.5, 0.25], [0.1, 0.2]]);
+    expect(F.klDiv(x, t).item()).toBeCloseTo(F.klDiv(x, t, { reduction: 'sum' }).item() / 4, 7);
+    expect(F.klDiv(x, t, { reduction: 'batchmean' }).item()).toBeCloseTo(0.2024, 4);
+    expect(F.klDiv(tensor(-1), tensor(0.5), { reduction: 'batchmean' }).item()).toBeCloseTo(0.5 * Math.log(0.5) + 0.5, 6);
+  });
+});
+
 const bad: [string, () => Tensor, string][] = [
   ['mseLoss: input not a tensor', () => F.mseLoss(1 as never, tensor([1])), 'mseLoss: input must be a Tensor, got number 1'],
   ['mseLoss: target not a tensor', () => F.mseLoss(tensor([1]), 1 as never), 'mseLoss: target must be a Tensor, got number 1'],
@@ -107,6 +136,32 @@ const bad: [string, () => Tensor, string][] = [
   ['crossEntropy: probabilities with ignoreIndex 0', () => F.crossEntropy(zeros(2, 3), zeros(2, 3), { ignoreIndex: 0 }), 'crossEntropy: ignoreIndex is not supported for floating point target (got 0)'],
   ['crossEntropy: [C] probabilities, weight of the wrong length', () => F.crossEntropy(zeros(3), zeros(3), { weight: tensor([1, 2]) }), 'crossEntropy: weight tensor should be defined either for all 3 classes or no classes but got weight tensor of shape: [2]'],
   ['CrossEntropyLoss: [C] probabilities, 2-d weight', () => new nn.CrossEntropyLoss({ weight: zeros(1, 3) }).call(zeros(3), zeros(3)), 'crossEntropy: weight tensor should be defined either for all 3 classes or no classes but got weight tensor of shape: [1,3]'],
+  ['mseLoss: an unknown reduction', () => F.mseLoss(tensor([1]), tensor([1]), { reduction: 'avg' as never }), 'mseLoss: reduction must be \'mean\', \'sum\' or \'none\', got "avg"'],
+  ['l1Loss: an unknown reduction', () => F.l1Loss(tensor([1]), tensor([1]), { reduction: 'avg' as never }), 'l1Loss: reduction must be \'mean\', \'sum\' or \'none\', got "avg"'],
+  ['l1Loss: size_average given', () => F.l1Loss(tensor([1]), tensor([1]), true as never), "l1Loss: sizeAverage (positional 1) must be null (PyTorch's deprecated size_average; give reduction instead), got boolean true"],
+  ['binaryCrossEntropyWithLogits: weight not a tensor', () => F.binaryCrossEntropyWithLogits(tensor([1]), tensor([1]), { weight: [1] as never }), 'binaryCrossEntropyWithLogits: weight must be a Tensor, got an array'],
+  ['binaryCrossEntropyWithLogits: posWeight not a tensor', () => F.binaryCrossEntropyWithLogits(tensor([1]), tensor([1]), { posWeight: 2 as never }), 'binaryCrossEntropyWithLogits: posWeight must be a Tensor, got number 2'],
+  ['binaryCrossEntropyWithLogits: a positional weight not a tensor', () => F.binaryCrossEntropyWithLogits(tensor([1]), tensor([1]), 2 as never), 'binaryCrossEntropyWithLogits: weight (positional 1) must be'],
+  ['binaryCrossEntropy: weight not a tensor', () => F.binaryCrossEntropy(tensor([0.5]), tensor([1]), { weight: [1] as never }), 'binaryCrossEntropy: weight must be a Tensor, got an array'],
+  ['binaryCrossEntropy: an unknown reduction', () => F.binaryCrossEntropy(tensor([0.5]), tensor([1]), { reduction: 'avg' as never }), 'binaryCrossEntropy: reduction must be \'mean\', \'sum\' or \'none\', got "avg"'],
+  ['smoothL1Loss: a negative beta', () => F.smoothL1Loss(tensor([1]), tensor([1]), { beta: -1 }), 'smoothL1Loss: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got -1'],
+  ['smoothL1Loss: a NaN beta', () => F.smoothL1Loss(tensor([1]), tensor([1]), { beta: NaN }), 'smoothL1Loss: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got NaN'],
+  ['smoothL1Loss: a string beta', () => F.smoothL1Loss(tensor([1]), tensor([1]), { beta: '1' as never }), 'smoothL1Loss: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got string 1'],
+  ['huberLoss: delta 0', () => F.huberLoss(tensor([1]), tensor([1]), { delta: 0 }), 'huberLoss: delta must be positive (huber_loss does not support non-positive values for delta), got 0'],
+  ['huberLoss: a NaN delta', () => F.huberLoss(tensor([1]), tensor([1]), { delta: NaN }), 'huberLoss: delta must be positive (huber_loss does not support non-positive values for delta), got NaN'],
+  ['huberLoss: a string delta', () => F.huberLoss(tensor([1]), tensor([1]), { delta: '1' as never }), 'huberLoss: delta must be positive (huber_loss does not support non-positive values for delta), got string 1'],
+  ['klDiv: an unknown reduction', () => F.klDiv(tensor([1]), tensor([1]), { reduction: 'avg' as never }), 'klDiv: reduction must be \'mean\', \'batchmean\', \'sum\' or \'none\', got "avg"'],
+  ['klDiv: logTarget not a boolean', () => F.klDiv(tensor([1]), tensor([1]), { logTarget: 1 as never }), 'klDiv: logTarget must be a boolean, got number 1'],
+  ['marginRankingLoss: a NaN margin', () => F.marginRankingLoss(tensor([1]), tensor([1]), tensor([1]), { margin: NaN }), 'marginRankingLoss: margin must be a number, got number NaN'],
+  ['marginRankingLoss: a string margin', () => F.marginRankingLoss(tensor([1]), tensor([1]), tensor([1]), { margin: '1' as never }), 'marginRankingLoss: margin must be a number, got string 1'],
+  ['marginRankingLoss: input1 not a tensor', () => F.marginRankingLoss(1 as never, tensor([1]), tensor([1])), 'marginRankingLoss: input1 must be a Tensor, got number 1'],
+  ['marginRankingLoss: input2 not a tensor', () => F.marginRankingLoss(tensor([1]), 1 as never, tensor([1])), 'marginRankingLoss: input2 must be a Tensor, got number 1'],
+  ['marginRankingLoss: target not a tensor', () => F.marginRankingLoss(tensor([1]), tensor([1]), 1 as never), 'marginRankingLoss: target must be a Tensor, got number 1'],
+  ['marginRankingLoss: input2 of another rank', () => F.marginRankingLoss(zeros(2), zeros(2, 1), zeros(2)), 'marginRankingLoss: All input tensors should have same dimension but got sizes: input1: [2], input2: [2,1], target: [2]'],
+  ['marginRankingLoss: target of another rank', () => F.marginRankingLoss(zeros(2), zeros(2), zeros(2, 1)), 'marginRankingLoss: All input tensors should have same dimension but got sizes: input1: [2], input2: [2], target: [2,1]'],
+  ['hingeEmbeddingLoss: input not a tensor', () => F.hingeEmbeddingLoss(1 as never, tensor([1])), 'hingeEmbeddingLoss: input must be a Tensor, got number 1'],
+  ['hingeEmbeddingLoss: target not a tensor', () => F.hingeEmbeddingLoss(tensor([1]), 1 as never), 'hingeEmbeddingLoss: target must be a Tensor, got number 1'],
+  ['hingeEmbeddingLoss: a NaN margin', () => F.hingeEmbeddingLoss(tensor([1]), tensor([1]), { margin: NaN }), 'hingeEmbeddingLoss: margin must be a number, got number NaN'],
 ];
 
 describe('loss errors name the function, the argument and the value', () => {

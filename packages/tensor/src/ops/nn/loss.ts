@@ -387,7 +387,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: Positional<
   const options = fnOptions<SmoothL1LossOptions>(op, rest, [...LEGACY, num('beta')]);
   const reduction = lossArgs(op, input, target, options);
   const beta = options.beta ?? 1;
-  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${String(beta)}`);
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${typeof beta === 'number' ? beta : describe(beta)}`);
   const d = abs(sub(input, target));
   if (beta === 0) return reduce(d, reduction);
   return reduce(where(lt(d, beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta)), reduction);
@@ -413,7 +413,7 @@ export function huberLoss(input: Tensor, target: Tensor, ...rest: Positional<[re
   const options = fnOptions<HuberLossOptions>(op, rest, [REDUCTION, num('delta')]);
   const reduction = lossArgs(op, input, target, options);
   const delta = options.delta ?? 1;
-  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${String(delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${typeof delta === 'number' ? delta : describe(delta)}`);
   const d = abs(sub(input, target));
   return reduce(where(lt(d, delta), mul(mul(d, d), 0.5), mul(sub(d, 0.5 * delta), delta)), reduction);
 }
