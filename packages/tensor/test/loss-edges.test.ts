@@ -5,7 +5,7 @@
  * of the fused cross-entropy. Expected values are computed here from the formulas, in double.
  */
 import { describe, expect, it } from 'vitest';
-import { F, float64, grad, int64, nn, tensor, zeros, type Tensor } from '@tensile/tensor';
+import { F, float64, grad, int32, int64, nn, tensor, zeros, type Tensor } from '@tensile/tensor';
 
 const i64 = (v: number | number[] | number[][]) => tensor(v, { dtype: int64 });
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array | Float64Array);
@@ -162,6 +162,50 @@ const bad: [string, () => Tensor, string][] = [
   ['hingeEmbeddingLoss: input not a tensor', () => F.hingeEmbeddingLoss(1 as never, tensor([1])), 'hingeEmbeddingLoss: input must be a Tensor, got number 1'],
   ['hingeEmbeddingLoss: target not a tensor', () => F.hingeEmbeddingLoss(tensor([1]), 1 as never), 'hingeEmbeddingLoss: target must be a Tensor, got number 1'],
   ['hingeEmbeddingLoss: a NaN margin', () => F.hingeEmbeddingLoss(tensor([1]), tensor([1]), { margin: NaN }), 'hingeEmbeddingLoss: margin must be a number, got number NaN'],
+  ['softMarginLoss: input not a tensor', () => F.softMarginLoss(1 as never, tensor([1])), 'softMarginLoss: input must be a Tensor, got number 1'],
+  ['softMarginLoss: an unknown reduction', () => F.softMarginLoss(tensor([1]), tensor([1]), { reduction: 'avg' as never }), 'softMarginLoss: reduction must be \'mean\', \'sum\' or \'none\', got "avg"'],
+  ['cosineEmbeddingLoss: inputs of other sizes', () => F.cosineEmbeddingLoss(zeros(2, 3), zeros(2, 4), tensor([1, -1])), 'cosineEmbeddingLoss: the size of tensor a ([2,3]) must match the size of tensor b ([2,4])'],
+  ['cosineEmbeddingLoss: inputs of other ranks', () => F.cosineEmbeddingLoss(zeros(2, 3), zeros(2, 3, 1), tensor([1, -1])), 'cosineEmbeddingLoss: the size of tensor a ([2,3]) must match the size of tensor b ([2,3,1])'],
+  ['cosineEmbeddingLoss: 3-d inputs', () => F.cosineEmbeddingLoss(zeros(2, 3, 1), zeros(2, 3, 1), tensor([1, -1])), 'cosineEmbeddingLoss: 1D target tensor expects 2D input tensors, but found inputs with sizes [2,3,1] and [2,3,1].'],
+  ['cosineEmbeddingLoss: a 2-d target', () => F.cosineEmbeddingLoss(zeros(2, 3), zeros(2, 3), zeros(2, 1)), 'cosineEmbeddingLoss: 1D target tensor expects 2D input tensors, but found inputs with sizes [2,3] and [2,3].'],
+  ['cosineEmbeddingLoss: a 1-d target for 1-d inputs', () => F.cosineEmbeddingLoss(zeros(3), zeros(3), zeros(1)), 'cosineEmbeddingLoss: 0D target tensor expects 1D input tensors, but found inputs with sizes [3] and [3].'],
+  ['cosineEmbeddingLoss: a NaN margin', () => F.cosineEmbeddingLoss(zeros(2, 3), zeros(2, 3), tensor([1, -1]), { margin: NaN }), 'cosineEmbeddingLoss: margin must be a number, got number NaN'],
+  ['tripletMarginLoss: anchor not a tensor', () => F.tripletMarginLoss(1 as never, zeros(2), zeros(2)), 'tripletMarginLoss: anchor must be a Tensor, got number 1'],
+  ['tripletMarginLoss: positive not a tensor', () => F.tripletMarginLoss(zeros(2), 1 as never, zeros(2)), 'tripletMarginLoss: positive must be a Tensor, got number 1'],
+  ['tripletMarginLoss: negative not a tensor', () => F.tripletMarginLoss(zeros(2), zeros(2), 1 as never), 'tripletMarginLoss: negative must be a Tensor, got number 1'],
+  ['tripletMarginLoss: swap not a boolean', () => F.tripletMarginLoss(zeros(2), zeros(2), zeros(2), { swap: 1 as never }), 'tripletMarginLoss: swap must be a boolean, got number 1'],
+  ['tripletMarginLoss: a string margin', () => F.tripletMarginLoss(zeros(2), zeros(2), zeros(2), { margin: 'a' as never }), 'tripletMarginLoss: margin must be a number, got string a'],
+  ['tripletMarginLoss: negative of another rank', () => F.tripletMarginLoss(zeros(2, 3), zeros(2, 3), zeros(3)), 'tripletMarginLoss: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs'],
+  ['tripletMarginLoss: positive of another rank', () => F.tripletMarginLoss(zeros(2, 3), zeros(3), zeros(2, 3)), 'tripletMarginLoss: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor 2D, positive 1D, and negative 2D inputs'],
+  ['poissonNllLoss: logInput not a boolean', () => F.poissonNllLoss(zeros(2), zeros(2), { logInput: 1 as never }), 'poissonNllLoss: logInput must be a boolean, got number 1'],
+  ['poissonNllLoss: full not a boolean', () => F.poissonNllLoss(zeros(2), zeros(2), { full: 1 as never }), 'poissonNllLoss: full must be a boolean, got number 1'],
+  ['poissonNllLoss: an unknown reduction', () => F.poissonNllLoss(zeros(2), zeros(2), { reduction: 'x' as never }), 'poissonNllLoss: reduction must be \'mean\', \'sum\' or \'none\', got "x"'],
+  ['gaussianNllLoss: input not a tensor', () => F.gaussianNllLoss(1 as never, zeros(2), zeros(2)), 'gaussianNllLoss: input must be a Tensor, got number 1'],
+  ['gaussianNllLoss: target not a tensor', () => F.gaussianNllLoss(zeros(2), 1 as never, zeros(2)), 'gaussianNllLoss: target must be a Tensor, got number 1'],
+  ['gaussianNllLoss: var not a tensor', () => F.gaussianNllLoss(zeros(2), zeros(2), 1 as never), 'gaussianNllLoss: var must be a Tensor, got number 1'],
+  ['gaussianNllLoss: full not a boolean', () => F.gaussianNllLoss(zeros(2), zeros(2), zeros(2), { full: 1 as never }), 'gaussianNllLoss: full must be a boolean, got number 1'],
+  ['gaussianNllLoss: eps not a number', () => F.gaussianNllLoss(zeros(2), zeros(2), zeros(2), { eps: '1' as never }), 'gaussianNllLoss: eps must be a number, got string 1'],
+  ['gaussianNllLoss: var of the last dim only', () => F.gaussianNllLoss(zeros(2, 3), zeros(2, 3), zeros(3)), 'gaussianNllLoss: var is of incorrect size (input [2,3], var [3])'],
+  ['gaussianNllLoss: var [N, 2] for [N, 3]', () => F.gaussianNllLoss(zeros(2, 3), zeros(2, 3), zeros(2, 2)), 'gaussianNllLoss: var is of incorrect size (input [2,3], var [2,2])'],
+  ['gaussianNllLoss: var [1] for a 0-d input', () => F.gaussianNllLoss(tensor(1), tensor(1), zeros(1)), 'gaussianNllLoss: var is of incorrect size (input [], var [1])'],
+  ['gaussianNllLoss: an unknown reduction', () => F.gaussianNllLoss(zeros(2), zeros(2), zeros(2), { reduction: 'avg' as never }), 'gaussianNllLoss: avg is not valid'],
+  ['gaussianNllLoss: a negative variance', () => F.gaussianNllLoss(zeros(2), zeros(2), tensor([1, -1])), 'gaussianNllLoss: var has negative entry/entries'],
+  ['multiMarginLoss: input not a tensor', () => F.multiMarginLoss(1 as never, [0]), 'multiMarginLoss: input must be a Tensor, got number 1'],
+  ['multiMarginLoss: target not index-like', () => F.multiMarginLoss(zeros(2, 3), 'a' as never), 'multiMarginLoss: target must be a Tensor, a number[] or an Int32Array, got string a'],
+  ['multiMarginLoss: p 3', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { p: 3 as never }), 'multiMarginLoss: only p == 1 and p == 2 supported, got number 3'],
+  ['multiMarginLoss: a string margin', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { margin: '1' as never }), 'multiMarginLoss: margin must be a number, got string 1'],
+  ['multiMarginLoss: an unknown reduction', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { reduction: 'x' as never }), 'multiMarginLoss: reduction must be \'mean\', \'sum\' or \'none\', got "x"'],
+  ['multiMarginLoss: weight not a tensor', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { weight: [1] as never }), 'multiMarginLoss: weight must be a Tensor, got an array'],
+  ['multiMarginLoss: a 2-d weight', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { weight: zeros(1, 3) }), 'multiMarginLoss: weight must be one-dimensional, got [1,3]'],
+  ['multiMarginLoss: a weight shorter than the classes', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { weight: zeros(2) }), 'multiMarginLoss: weight has 2 elements for 3 classes'],
+  ['multiMarginLoss: an int32 input', () => F.multiMarginLoss(zeros(2, 3, { dtype: int32 }), [0, 1]), 'multiMarginLoss: "multi_margin_loss_cpu_kernel" not implemented for \'Int\''],
+  ['multiMarginLoss: a 3-d input', () => F.multiMarginLoss(zeros(2, 3, 1), [0, 1]), 'multiMarginLoss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [2,3,1]'],
+  ['multiMarginLoss: an empty vector', () => F.multiMarginLoss(zeros(0), []), 'multiMarginLoss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [0]'],
+  ['multiMarginLoss: more targets than samples', () => F.multiMarginLoss(zeros(2, 3), [0, 1, 2]), 'multiMarginLoss: inconsistent target size, got: [3] (expected 2 targets)'],
+  ['multiMarginLoss: a 2-d target', () => F.multiMarginLoss(zeros(2, 3), zeros(2, 1, { dtype: int64 })), 'multiMarginLoss: inconsistent target size, got: [2,1] (expected 2 targets)'],
+  ['multiMarginLoss: a fractional target', () => F.multiMarginLoss(zeros(2, 3), tensor([0.5, 1])), 'multiMarginLoss: target must hold class indices (integers), got [2] float32'],
+  ['multiMarginLoss: a target past the classes', () => F.multiMarginLoss(zeros(2, 3), [0, 3]), 'multiMarginLoss: target out of range (3 for 3 classes)'],
+  ['multiMarginLoss: a negative target', () => F.multiMarginLoss(zeros(2, 3), [-1, 0]), 'multiMarginLoss: target out of range (-1 for 3 classes)'],
 ];
 
 describe('loss errors name the function, the argument and the value', () => {
