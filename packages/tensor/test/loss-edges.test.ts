@@ -5,7 +5,7 @@
  * of the fused cross-entropy. Expected values are computed here from the formulas, in double.
  */
 import { describe, expect, it } from 'vitest';
-import { F, float64, grad, int32, int64, nn, tensor, zeros, type Tensor } from '@tensile/tensor';
+import { F, float16, float64, grad, int32, int64, nn, tensor, zeros, type Tensor } from '@tensile/tensor';
 
 const i64 = (v: number | number[] | number[][]) => tensor(v, { dtype: int64 });
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as Float32Array | Float64Array);
@@ -116,6 +116,34 @@ describe('the element-wise losses\' edges', () => {
   });
 });
 
+describe('the margin, Poisson and Gaussian losses\' edges (PyTorch 1.13\'s values)', () => {
+  it('tripletMarginLoss adds its eps to the differences before the norm', () => {
+    const f64 = (v: number[][]) => tensor(v, { dtype: float64 });
+    // |a - p + eps| = |(-0.5, 0.5)|, |a - n + eps| = |(0.5, -1.5)|: 1 + 0.7071 - 1.5811
+    expect(F.tripletMarginLoss(f64([[0, 0]]), f64([[1, 0]]), f64([[0, 2]]), { eps: 0.5 }).item()).toBeCloseTo(0.1259679511023577, 14);
+  });
+  it('gaussianNllLoss takes one variance per row ([N] or [N, 1]), and a [1] variance for a 0-d input, as PyTorch', () => {
+    const x = zeros(2, 3, { dtype: float64 }), y = tensor([[1, 1, 1], [1, 1, 1]], { dtype: float64 });
+    const want = 0.6562732006403471; // mean of 0.5·(log v + 1/v) over v = 2, 3
+    expect(F.gaussianNllLoss(x, y, tensor([[2], [3]], { dtype: float64 })).item()).toBeCloseTo(want, 14);
+    expect(F.gaussianNllLoss(x, y, tensor([2, 3], { dtype: float64 })).item()).toBeCloseTo(want, 14);
+    const zeroD = F.gaussianNllLoss(tensor(1, { dtype: float64 }), tensor(0.5, { dtype: float64 }), tensor([2], { dtype: float64 }), { reduction: 'none' });
+    expect(zeroD.shape).toEqual([1]);
+    expect(zeroD.item()).toBeCloseTo(0.5 * (Math.log(2) + 0.25 / 2), 14); // 0.4091
+  });
+  it('multiMarginLoss of a 0-d input (one class) is 0; of one [C] sample, its terms over C', () => {
+    expect(F.multiMarginLoss(tensor(0.5), tensor(0, { dtype: int64 })).item()).toBe(0);
+    expect(F.multiMarginLoss(tensor([0.5, 0.2, -1], { dtype: float64 }), tensor(1, { dtype: int64 })).item()).toBeCloseTo(1.3 / 3, 15);
+  });
+  it('multiMarginLoss\'s gradient: -Σ of the active terms at the target, each active term\'s 1/C elsewhere, 0 for the inactive ones', () => {
+    const x = tensor([[0.5, -2, 0, 0.6], [1.0, -0.5, 0.3, 0.9], [0.0, 2.0, -1.0, 0.5]], { dtype: float64, requiresGrad: true });
+    const loss = F.multiMarginLoss(x, i64([3, 0, 1]), { reduction: 'sum' });
+    expect(loss.item()).toBeCloseTo(0.625, 15);
+    loss.backward();
+    expect(values(x.grad!)).toEqual([0.25, 0, 0.25, -0.5, -0.5, 0, 0.25, 0.25, 0, 0, 0, 0]); // PyTorch 1.13's
+  });
+});
+
 const bad: [string, () => Tensor, string][] = [
   ['mseLoss: input not a tensor', () => F.mseLoss(1 as never, tensor([1])), 'mseLoss: input must be a Tensor, got number 1'],
   ['mseLoss: target not a tensor', () => F.mseLoss(tensor([1]), 1 as never), 'mseLoss: target must be a Tensor, got number 1'],
@@ -187,9 +215,13 @@ const bad: [string, () => Tensor, string][] = [
   ['gaussianNllLoss: eps not a number', () => F.gaussianNllLoss(zeros(2), zeros(2), zeros(2), { eps: '1' as never }), 'gaussianNllLoss: eps must be a number, got string 1'],
   ['gaussianNllLoss: var of the last dim only', () => F.gaussianNllLoss(zeros(2, 3), zeros(2, 3), zeros(3)), 'gaussianNllLoss: var is of incorrect size (input [2,3], var [3])'],
   ['gaussianNllLoss: var [N, 2] for [N, 3]', () => F.gaussianNllLoss(zeros(2, 3), zeros(2, 3), zeros(2, 2)), 'gaussianNllLoss: var is of incorrect size (input [2,3], var [2,2])'],
-  ['gaussianNllLoss: var [1] for a 0-d input', () => F.gaussianNllLoss(tensor(1), tensor(1), zeros(1)), 'gaussianNllLoss: var is of incorrect size (input [], var [1])'],
+  ['gaussianNllLoss: var [2] for a 0-d input', () => F.gaussianNllLoss(tensor(1), tensor(1), zeros(2)), 'gaussianNllLoss: var is of incorrect size (input [], var [2])'],
   ['gaussianNllLoss: an unknown reduction', () => F.gaussianNllLoss(zeros(2), zeros(2), zeros(2), { reduction: 'avg' as never }), 'gaussianNllLoss: avg is not valid'],
   ['gaussianNllLoss: a negative variance', () => F.gaussianNllLoss(zeros(2), zeros(2), tensor([1, -1])), 'gaussianNllLoss: var has negative entry/entries'],
+  ['multiMarginLoss: a float16 input', () => F.multiMarginLoss(zeros(2, 3, { dtype: float16 }), [0, 1]), 'multiMarginLoss: "multi_margin_loss_cpu_kernel" not implemented for \'Half\''],
+  ['softMarginLoss: size_average given', () => F.softMarginLoss(tensor([1]), tensor([1]), true as never), "softMarginLoss: sizeAverage (positional 1) must be null"],
+  ['poissonNllLoss: size_average given', () => F.poissonNllLoss(tensor([1]), tensor([1]), true, false, true as never), "poissonNllLoss: sizeAverage (positional 3) must be null"],
+  ['poissonNllLoss: reduce given', () => F.poissonNllLoss(tensor([1]), tensor([1]), true, false, null, 1e-8, true as never), "poissonNllLoss: reduce (positional 5) must be null"],
   ['multiMarginLoss: input not a tensor', () => F.multiMarginLoss(1 as never, [0]), 'multiMarginLoss: input must be a Tensor, got number 1'],
   ['multiMarginLoss: target not index-like', () => F.multiMarginLoss(zeros(2, 3), 'a' as never), 'multiMarginLoss: target must be a Tensor, a number[] or an Int32Array, got string a'],
   ['multiMarginLoss: p 3', () => F.multiMarginLoss(zeros(2, 3), [0, 1], { p: 3 as never }), 'multiMarginLoss: only p == 1 and p == 2 supported, got number 3'],

@@ -722,9 +722,10 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   if (typeof eps !== 'number') throw new TypeError(`${op}: eps must be a number, got ${describe(eps)}`);
   let v = variance;
   if (!sameShape(v.shape, input.shape)) {
+    // PyTorch's tests on `input.size()[:-1]`, which is () for a 0-d input as for a 1-d one
     const lead = input.shape.slice(0, -1);
-    if (input.ndim > 0 && sameShape(lead, v.shape)) v = v.unsqueeze(-1); // one variance per row
-    else if (!(input.ndim > 0 && v.ndim > 0 && sameShape(lead, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1)) {
+    if (sameShape(lead, v.shape)) v = v.unsqueeze(-1); // one variance per row
+    else if (!(v.ndim > 0 && sameShape(lead, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1)) {
       throw new ShapeError(`${op}: var is of incorrect size (input ${fmt(input.shape)}, var ${fmt(variance.shape)})`);
     }
   }
