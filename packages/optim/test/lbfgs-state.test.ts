@@ -235,3 +235,26 @@ describe("LBFGS's state tensors have the parameters' dtype, as PyTorch's", () =>
     expect(tensors.map((t) => t.dtype.name)).toEqual(tensors.map(() => name));
   });
 });
+
+describe('LBFGS: a loaded state without the history lists', () => {
+  it('steps as one with empty old_dirs, old_stps and ro', () => {
+    const run = (withLists: boolean): number[] => {
+      const x = tensor([1.5, -0.5, 2], { requiresGrad: true });
+      const opt = new LBFGS([x], { maxIter: 3 });
+      const closure = (): Tensor => {
+        opt.zeroGrad();
+        const l = x.sub(tensor([3, 1, -1])).pow(4).sum().add(x.square().sum());
+        l.backward();
+        return l;
+      };
+      opt.step(closure);
+      const { old_dirs: _a, old_stps: _b, ro: _c, al: _d, ...rest } = opt.stateDict().state[0]!;
+      opt.loadStateDict({ ...opt.stateDict(), state: { 0: withLists ? { ...rest, old_dirs: [], old_stps: [], ro: [] } : rest } });
+      opt.step(closure);
+      return Array.from(x.toFloat32Array());
+    };
+    const without = run(false);
+    expect(without.every(Number.isFinite)).toBe(true);
+    expect(without).toEqual(run(true));
+  });
+});
