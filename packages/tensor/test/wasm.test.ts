@@ -357,14 +357,16 @@ describe('setNumThreads: large matmuls on worker threads', () => {
   it('gives bit-identical products on 1 and 2 threads (each thread owns whole columns)', () => {
     manualSeed(9);
     const a = randn([300, 280]), b = randn([280, 330]), bt = randn([330, 280]);
-    const one = [a.matmul(b), a.matmul(bt.t())].map((t) => t.toFloat32Array());
+    // 301 rows: a partial 4-row tile in every column range; 40 x 2000: a short, wide product
+    const odd = randn([301, 280]), short = randn([40, 600]), wide = randn([600, 2000]);
+    const products = (): Float32Array[] => [a.matmul(b), a.matmul(bt.t()), odd.matmul(b), short.matmul(wide)].map((t) => t.toFloat32Array());
+    const one = products();
     setNumThreads(2);
     expect(getNumThreads()).toBe(2);
     const until = Date.now() + 300;
     while (Date.now() < until) { /* let the worker start: until then this thread does all the work */ }
-    const two = [a.matmul(b), a.matmul(bt.t())].map((t) => t.toFloat32Array());
-    expectArraysEqual(new Uint32Array(two[0]!.buffer), new Uint32Array(one[0]!.buffer));
-    expectArraysEqual(new Uint32Array(two[1]!.buffer), new Uint32Array(one[1]!.buffer));
+    const two = products();
+    for (let i = 0; i < one.length; i++) expectArraysEqual(new Uint32Array(two[i]!.buffer), new Uint32Array(one[i]!.buffer));
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);
   });
