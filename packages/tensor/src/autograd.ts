@@ -111,6 +111,17 @@ export type TensorHook = (grad: Tensor) => Tensor | undefined | void;
 export type BackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[];
 
 /**
+ * @internal Throws PyTorch's error when `tensor`, saved at `version` for `name`'s backward, has
+ * since been changed in place. Nodes check their saved tensors with it; a backward that needs a
+ * tensor only on one of its paths calls it there itself.
+ */
+export function checkSavedVersion(name: string, tensor: Tensor, version: number): void {
+  if (tensor.version !== version) {
+    throw new Error(`${name}: a tensor saved for backward was modified by an in-place operation: it is at version ${tensor.version}; expected version ${version} instead`);
+  }
+}
+
+/**
  * One recorded operation: a backward function, the edges to the nodes that produced its
  * inputs, and the tensors it saved (with their versions, checked before backward runs).
  *
@@ -150,13 +161,7 @@ export class Node {
         `${this.name}: trying to backward through the graph a second time (its saved tensors were freed by the first backward); pass { retainGraph: true } to the first backward if you need to do this`,
       );
     }
-    for (const { tensor, version } of this.saved) {
-      if (tensor.version !== version) {
-        throw new Error(
-          `${this.name}: a tensor saved for backward was modified by an in-place operation: it is at version ${tensor.version}; expected version ${version} instead`,
-        );
-      }
-    }
+    for (const { tensor, version } of this.saved) checkSavedVersion(this.name, tensor, version);
     return this.fn(grad);
   }
 

@@ -49,6 +49,11 @@ export function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
+/** A value for an error message: a number as it is (`got -1`), anything else with its type (`got string 1`). */
+export function shown(x: unknown): string {
+  return typeof x === 'number' ? String(x) : describe(x);
+}
+
 export function checkNumber(op: string, arg: string, v: unknown): number {
   if (typeof v !== 'number') throw new TypeError(`${op}: ${arg} must be a number, got ${describe(v)}`);
   return v;

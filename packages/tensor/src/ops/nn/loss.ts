@@ -1,4 +1,4 @@
-import { isGradEnabled, noGrad, record } from '../../autograd.js';
+import { checkSavedVersion, isGradEnabled, noGrad, record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
 import { K } from '../../kernels/index.js';
 import { bool as boolParam, fnOptions, legacy, num, tensorOrNull, type Positional, type PositionalParam } from '../../call-forms.js';
@@ -10,7 +10,7 @@ import { indexValues, scatterFlat, takeFlat } from '../movement.js';
 import { mean, sum } from '../reduce.js';
 import { abs, clamp, exp, log, log1p, neg, relu, sigmoid, sqrt } from '../unary.js';
 import { pairwiseDistance } from './distance.js';
-import { describe, empty, expectTensor, wrap } from '../util.js';
+import { describe, empty, expectTensor, shown, wrap } from '../util.js';
 import { checkReduction, lossOptions, type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions } from '../nn-options.js';
 import { indexTensor, type IndexLike } from './common.js';
 import { logSoftmax, softmaxForward } from './activation.js';
@@ -242,9 +242,7 @@ function fusedCrossEntropy(op: string, logits: Tensor, target: Tensor, options: 
     };
     if (isGradEnabled()) {
       // Recorded: the composed backward's ops, differentiable in g and (through y) in the logits.
-      if (logits.version !== version) {
-        throw new Error(`${op}: a tensor saved for backward was modified by an in-place operation: it is at version ${logits.version}; expected version ${version} instead`);
-      }
+      checkSavedVersion(op, logits, version);
       const G = scatterFlat(neg(dsOf(g)), idx, [N, C]);
       const y2 = logSoftmax(x2, 1);
       const dx = sub(G, mul(exp(y2), sum(G, 1, true)));
@@ -387,7 +385,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: Positional<
   const options = fnOptions<SmoothL1LossOptions>(op, rest, [...LEGACY, num('beta')]);
   const reduction = lossArgs(op, input, target, options);
   const beta = options.beta ?? 1;
-  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${typeof beta === 'number' ? beta : describe(beta)}`);
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`${op}: beta must be a non-negative number (smooth_l1_loss does not support negative values for beta), got ${shown(beta)}`);
   const d = abs(sub(input, target));
   if (beta === 0) return reduce(d, reduction);
   return reduce(where(lt(d, beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta)), reduction);
@@ -413,7 +411,7 @@ export function huberLoss(input: Tensor, target: Tensor, ...rest: Positional<[re
   const options = fnOptions<HuberLossOptions>(op, rest, [REDUCTION, num('delta')]);
   const reduction = lossArgs(op, input, target, options);
   const delta = options.delta ?? 1;
-  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${typeof delta === 'number' ? delta : describe(delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`${op}: delta must be positive (huber_loss does not support non-positive values for delta), got ${shown(delta)}`);
   const d = abs(sub(input, target));
   return reduce(where(lt(d, delta), mul(mul(d, d), 0.5), mul(sub(d, 0.5 * delta), delta)), reduction);
 }

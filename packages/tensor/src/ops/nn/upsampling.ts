@@ -6,7 +6,7 @@ import { fmt } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul } from '../binary.js';
 import { permute, reshape, takeFlat } from '../movement.js';
-import { describe, expectTensor, wrap } from '../util.js';
+import { describe, expectTensor, shown, wrap } from '../util.js';
 import { sourceIndex } from './padding.js';
 
 /** `F.interpolate`'s modes: nearest neighbour (PyTorch's legacy `'nearest'` and `'nearest-exact'`) and (bi/tri)linear. */
@@ -179,7 +179,7 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
   const op = 'pixelShuffle';
   expectTensor(op, 'input', input);
   const r = upscaleFactor;
-  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw new RangeError(`${op}: pixel_shuffle expects a positive upscale_factor, but got ${typeof r === 'number' ? r : describe(r)}`);
+  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw new RangeError(`${op}: pixel_shuffle expects a positive upscale_factor, but got ${shown(r)}`);
   if (input.ndim < 3) throw new ShapeError(`${op}: pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   const lead = input.shape.slice(0, -3), [C, H, W] = input.shape.slice(-3) as [number, number, number];
   if (C % (r * r) !== 0) throw new ShapeError(`${op}: pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${C} is not divisible by ${r * r}`);
@@ -204,7 +204,7 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const op = 'pixelUnshuffle';
   expectTensor(op, 'input', input);
   const r = downscaleFactor;
-  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw new RangeError(`${op}: pixel_unshuffle expects a positive downscale_factor, but got ${typeof r === 'number' ? r : describe(r)}`);
+  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw new RangeError(`${op}: pixel_unshuffle expects a positive downscale_factor, but got ${shown(r)}`);
   if (input.ndim < 3) throw new ShapeError(`${op}: pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   const lead = input.shape.slice(0, -3), [C, H, W] = input.shape.slice(-3) as [number, number, number];
   if (H % r !== 0) throw new ShapeError(`${op}: pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${H} is not divisible by ${r}`);
