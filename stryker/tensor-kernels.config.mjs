@@ -98,6 +98,8 @@ const CHUNKS = {
   ],
   // the eighth session's: the loss functions (ops/nn/loss.ts), run in line ranges with TENSOR_FILES
   loss: () => ['packages/tensor/src/ops/nn/loss.ts'],
+  // the ninth session's: the reductions (ops/reduce.ts), run in line ranges with TENSOR_FILES
+  reduce: () => ['packages/tensor/src/ops/reduce.ts'],
 };
 
 /**
