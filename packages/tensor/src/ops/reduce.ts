@@ -32,7 +32,8 @@ function reduceForward(kind: ReduceKind, x: Tensor, dims: readonly number[]): Fl
   if (x.dtype !== float32) throw new TypeError(`${kind}: internal: ${x.dtype.name} reached the float32 reduction`);
   let [data, off] = x._contiguousData(kind);
   let shape = [...x.shape];
-  if (x.ndim === 0) return Float32Array.of(data[off]!);
+  // a 0-d tensor is its own max/min/sum, at position 0
+  if (x.ndim === 0) return Float32Array.of(kind === 'argmax' || kind === 'argmin' ? 0 : data[off]!);
   // group adjacent dims into runs, reduce runs from the last to the first
   const runs: [number, number][] = [];
   for (const d of dims) {
