@@ -176,8 +176,8 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
 
 function extremeValues(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
-  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (dim === undefined || dim === null) {
+    if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
     const all = normDims(op, null, x.ndim);
     const out = x.dtype === float32 ? wrap(reduceForward(op, x, all), []) : reduceTypedDims(op, x, all).reshape([]);
     // NOTE: ties share the gradient evenly, as PyTorch's max()/min() without dim.
@@ -187,6 +187,8 @@ function extremeValues(op: 'max' | 'min', x: Tensor, dim: number | null | undefi
     }, [x, out]);
   }
   const d = normDim(op, dim, x.ndim);
+  // PyTorch's: an empty tensor reduces along a dim of nonzero size (to an empty result)
+  if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   const idx = argIndices(op === 'max' ? 'argmax' : 'argmin', x, d);
   return takeFlat(x, idx, reducedShape(x.shape, [d], keepdim), op);
 }
@@ -272,7 +274,6 @@ export function min(x: Tensor, dim?: number | Tensor | DimOptions | null, keepdi
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   expectTensor(op, 'input', x);
-  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (x.dtype === bool) throw new TypeError(`${op}: not implemented for 'Bool'`); // PyTorch's argmax_cpu has no bool kernel
   const positions = (t: Tensor, d: number): Tensor => {
     if (t.dtype !== float32) return reduceTypedDims(op, t, [d]);
@@ -280,10 +281,12 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | und
     return wrap(BigInt64Array.from(v, (p) => BigInt(p)), [v.length], int64);
   };
   if (dim === undefined || dim === null) {
+    if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
     const flat = x.reshape([-1]);
     return positions(flat, 0).reshape(keepdim ? x.shape.map(() => 1) : []);
   }
   const d = normDim(op, dim, x.ndim);
+  if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   return positions(x, d).reshape(reducedShape(x.shape, [d], keepdim));
 }
 
