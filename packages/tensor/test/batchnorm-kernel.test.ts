@@ -1,12 +1,15 @@
 /**
- * Batch normalisation's float32 kernels: the module's passes (`bn_pass`, `bn_dx`, f64x2 lanes)
- * against the JS rows (kernels/nn-js.ts), bit for bit: [N, C] inputs (S = 1, channels four at a
+ * Batch normalisation's float32 kernels: the module's passes (`bn_pass`'s sums in f64x2 lanes, its
+ * affine output and `bn_dx` in f32x4) against the JS rows (kernels/nn-js.ts), bit for bit, pass by
+ * pass and in sessions (the input staged once): [N, C] inputs (S = 1, channels four at a
  * time) and [N, C, S] (positions four-way), sample counts across the staging chunk, a sample
  * larger than a chunk, every pass kind, accumulators that start non-zero; shapes the module does
  * not take (C or S not a multiple of 4) give the JS rows' results too; the input gradient with
- * and without GroupNorm's per-channel scale of dy.
+ * and without GroupNorm's per-channel scale of dy; a session's passes over sample ranges (as
+ * GroupNorm runs them); and F.batchNorm and F.groupNorm on both backends, forward and backward.
  */
 import { describe, expect, it } from 'vitest';
+import * as T from '@tensile/tensor';
 import { kernels } from '@tensile/tensor';
 import { jsKernels } from '../src/kernels/js.js';
 
@@ -60,5 +63,62 @@ describe('batch-norm passes: module = JS, bit for bit', () => {
     jsKernels.batchNormPass(0, x, 0, 1, 1, 9, new Float64Array(1), a, null, null, null, 0);
     const s0 = 1e16 + 3 + 5, s1 = 1 + 0, s2 = -1e16 + 0, s3 = 1 + 0;
     expect(a[0]).toBe(0.5 + ((s0 + s2) + (s1 + s3)));
+  });
+});
+
+describe('batch-norm sessions (the input staged once): module = JS, bit for bit', () => {
+  // [1, 4, 40000] is one sample larger than a chunk; [9, 5, 1] (C not a multiple of 4) runs the JS rows in both
+  const all: [number, number, number][] = [[256, 512, 1], [64, 64, 256], [9, 7, 68], [130, 16, 16], [1, 4, 40000], [9, 5, 1], [3, 8, 1]];
+  const shapes = all.filter(([N, C, S]) => N * C * S <= MAX_N);
+  for (const [N, C, S] of shapes) {
+    it(`[${N}, ${C}, ${S}]: every pass over all samples, then sample by sample`, () => {
+      const n = N * C * S, x = rand(n + 3, N + C + 1), g = rand(n + 2, S + 1);
+      const run = (k: typeof wasm): string[] => {
+        const out: string[] = [];
+        k.batchNormSession(x, 3, g, 2, N, C, S, (s) => {
+          const mean = rand64(C, 1), a = rand64(C, 2), b = rand64(C, 3), y = new Float32Array(n), dx = new Float32Array(n);
+          s.pass(0, mean, a, null, null);
+          s.pass(1, mean, a, null, null);
+          s.pass(3, mean, a, b, null);
+          s.pass(2, mean, a, b, y);
+          s.gradInput(mean, rand64(C, 4), rand64(C, 5), rand64(C, 6), rand64(C, 7), dx);
+          out.push(...[a, b, y, dx].map(hex));
+          // sample by sample (GroupNorm's use), with a per-channel scale of dy
+          const y1 = new Float32Array(n).fill(7), dx1 = new Float32Array(n).fill(7), a1 = rand64(C, 8);
+          for (let i = 0; i < N; i++) {
+            s.pass(1, mean, a1, null, null, i, 1);
+            s.pass(2, mean, rand64(C, 9 + i), b, y1, i, 1);
+            s.gradInput(mean, rand64(C, 4), rand64(C, 5), rand64(C, 6), rand64(C, 7), dx1, rand64(C, 10), i, 1);
+          }
+          out.push(...[a1, y1, dx1].map(hex));
+        });
+        return out;
+      };
+      const [m, j] = [run(wasm), run(jsKernels)];
+      expect(m).toEqual(j);
+      // every output written (no 7 left from the fill)
+      const y1 = new Float32Array(Buffer.from(j[4]!, 'hex').buffer.slice(0));
+      expect(y1.includes(7)).toBe(false);
+    });
+  }
+
+  it('F.batchNorm and F.groupNorm give the same bits on both backends, forward and backward', () => {
+    const ops: [string, number[], (x: T.Tensor, w: T.Tensor, b: T.Tensor) => T.Tensor][] = [
+      ['batchNorm [16, 8, 6, 6]', [16, 8, 6, 6], (x, w, b) => T.F.batchNorm(x, null, null, { weight: w, bias: b, training: true })],
+      ['batchNorm [256, 32]', [256, 32], (x, w, b) => T.F.batchNorm(x, null, null, { weight: w, bias: b, training: true })],
+      ['groupNorm [8, 8, 8, 8] in 2 groups', [8, 8, 8, 8], (x, w, b) => T.F.groupNorm(x, 2, w, b)],
+    ];
+    for (const [name, shape, op] of ops) {
+      const results = (['js', 'wasm'] as const).map((backend) => {
+        T.setBackend(backend);
+        T.manualSeed(5);
+        const x = T.randn(shape).mul(2).add(0.5).requiresGrad_(true), w = T.randn([shape[1]!]).requiresGrad_(true), b = T.randn([shape[1]!]).requiresGrad_(true);
+        const y = op(x, w, b);
+        y.backward(T.randn(shape));
+        return [y, x.grad!, w.grad!, b.grad!].map((t) => hex(t.toFloat32Array()));
+      });
+      T.setBackend('wasm');
+      expect(results[1], name).toEqual(results[0]);
+    }
   });
 });

@@ -1,15 +1,28 @@
-import type { NnKernels } from './types.js';
+import type { BatchNormSession, NnKernels } from './types.js';
 
-/** A float32 or float64 array (LayerNorm's rows run in double for both). */
+/** A float32 or float64 array (the norms' statistics and sums run in double for both). */
 type Floats = Float32Array | Float64Array;
 
 /** Four lanes' partial sums combined in the module's f64x2 order: `(s0 + s2) + (s1 + s3)`. */
 const sum4 = (s0: number, s1: number, s2: number, s3: number): number => (s0 + s2) + (s1 + s3);
 
+const f = Math.fround;
 /**
- * LayerNorm's forward on rows of `D` in double (the JS kernel and the float64 path): every sum is
- * four-way, `s_k` over the elements `i ≡ k (mod 4)` in order and `(s0 + s2) + (s1 + s3)` at the
- * end, the order of the module's f64x2 lanes, so both kernel sets give the same bits.
+ * A double mean as two floats `[hi, lo]` whose sum is it to about 2^-48 relative: the float32
+ * passes compute `x - mean` as `(x - hi) - lo`, which keeps the double mean's accuracy where x is
+ * close to it (`x - hi` is exact there), instead of losing up to half a float ulp of the mean.
+ */
+export function splitMean(m: number): [number, number] {
+  const hi = f(m);
+  return [hi, f(m - hi)];
+}
+
+/**
+ * LayerNorm's forward on rows of `D` (the JS kernel and the float64 path): the statistics in
+ * double, every sum four-way, `s_k` over the elements `i ≡ k (mod 4)` in order and
+ * `(s0 + s2) + (s1 + s3)` at the end, the order of the module's f64x2 lanes; the output in
+ * float32 operations into a Float32Array (as the module's f32x4 lanes and PyTorch's kernel), in
+ * double into a Float64Array. Both kernel sets give the same bits.
  */
 export function layerNormRows(
   x: Floats, xOff: number, rows: number, D: number, w: Floats | null, wOff: number, b: Floats | null, bOff: number,
@@ -30,14 +43,23 @@ export function layerNormRows(
     const is = 1 / Math.sqrt(sum4(s0, s1, s2, s3) / D + eps);
     mean[r] = m;
     invstd[r] = is;
-    if (w && b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]! + b[bOff + j]!;
+    if (y instanceof Float32Array) {
+      // float32: the module's f32x4 pass, each operation rounded to float: ((x - hi) - lo)·s, ·w, + b
+      const [hi, lo] = splitMean(m), s = f(is);
+      for (let j = 0; j < D; j++) {
+        let v = f(f(f(x[base + j]! - hi) - lo) * s);
+        if (w) v = f(v * w[wOff + j]!);
+        if (b) v = f(v + b[bOff + j]!);
+        y[ob + j] = v;
+      }
+    } else if (w && b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]! + b[bOff + j]!;
     else if (w) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is * w[wOff + j]!;
     else if (b) for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is + b[bOff + j]!;
     else for (let j = 0; j < D; j++) y[ob + j] = (x[base + j]! - m) * is;
   }
 }
 
-/** LayerNorm's backward on rows of `D` in double, its sums four-way as `layerNormRows`'s. */
+/** LayerNorm's backward on rows of `D`: its sums in double, four-way as `layerNormRows`'s; dx in float32 operations into a Float32Array. */
 export function layerNormRowsBackward(
   x: Floats, xOff: number, g: Floats, gOff: number, rows: number, D: number, w: Floats | null, wOff: number,
   mean: Float64Array, invstd: Float64Array, dx: Floats | null, dw: Float64Array | null, db: Float64Array | null,
@@ -54,7 +76,15 @@ export function layerNormRowsBackward(
       if (dw) dw[j] = dw[j]! + gv * xh;
       if (db) db[j] = db[j]! + gv;
     }
-    if (dx) {
+    if (dx instanceof Float32Array) {
+      // float32: the module's f32x4 pass, s·((g·w - A) - x̂·C), x̂ = ((x - hi) - lo)·s, each operation rounded to float
+      const A = f(sum4(a4[0]!, a4[1]!, a4[2]!, a4[3]!) / D), C = f(sum4(c4[0]!, c4[1]!, c4[2]!, c4[3]!) / D), ob = r * D;
+      const [hi, lo] = splitMean(m), s = f(is);
+      for (let j = 0; j < D; j++) {
+        const xh = f(f(f(x[base + j]! - hi) - lo) * s), gwv = w ? f(g[gb + j]! * w[wOff + j]!) : g[gb + j]!;
+        dx[ob + j] = f(s * f(f(gwv - A) - f(xh * C)));
+      }
+    } else if (dx) {
       const a = sum4(a4[0]!, a4[1]!, a4[2]!, a4[3]!) / D, c = sum4(c4[0]!, c4[1]!, c4[2]!, c4[3]!) / D, ob = r * D;
       for (let j = 0; j < D; j++) {
         const xh = (x[base + j]! - m) * is, gwv = w ? g[gb + j]! * w[wOff + j]! : g[gb + j]!;
@@ -67,7 +97,8 @@ export function layerNormRowsBackward(
 /**
  * One pass of the batch-norm kernel over `[N, C, S]` in memory order: kind 0 (sum) `a[c] += x`,
  * 1 (squares) `a[c] += (x - mean[c])²`, 2 (affine) `y = (x - mean[c])·a[c] + b[c]`, 3 (gradient
- * sums) `a[c] += dy`, `b[c] += dy·(x - mean[c])`, all in double. A channel's terms add sample after
+ * sums) `a[c] += dy`, `b[c] += dy·(x - mean[c])`, in double (the affine output into a Float32Array
+ * in float32 operations, `batchNormAffinef`). A channel's terms add sample after
  * sample; within a sample's S positions four-way (`s_k` over positions `j ≡ k (mod 4)`, added to
  * the channel's total as `(s0 + s2) + (s1 + s3)`), the module's f64x2 order, so both kernel sets
  * give the same bits. A flat loop for `S = 1` ([N, C] inputs). A function of its own (called a
@@ -78,6 +109,7 @@ export function batchNormRows(
   a: Float64Array, b: Float64Array | null, y: Floats | null, g: Floats | null, gOff: number,
 ): void {
   const gd = g ?? x;
+  if (kind === 2 && y instanceof Float32Array) return batchNormAffinef(x, xOff, N, C, S, affineTable(mean, a, b!), y);
   for (let n = 0; n < N; n++) {
     const row = n * C;
     if (S === 1) {
@@ -116,14 +148,64 @@ export function batchNormRows(
 }
 
 /**
+ * The float32 affine pass's per-channel floats, four arrays of C in one: the mean as `[hi, lo]`
+ * (splitMean), the scale and the shift (the module's bn_pass reads this table).
+ */
+export function affineTable(mean: Float64Array, a: Float64Array, b: Float64Array, into: Float32Array = new Float32Array(4 * mean.length)): Float32Array {
+  const C = mean.length;
+  for (let c = 0; c < C; c++) {
+    const [hi, lo] = splitMean(mean[c]!);
+    into[c] = hi; into[C + c] = lo; into[2 * C + c] = a[c]!; into[3 * C + c] = b[c]!;
+  }
+  return into;
+}
+
+/** `y = ((x - hi) - lo)·a + b` per channel in float32, each operation rounded (the module's f32x4 pass), from `affineTable`'s floats. */
+function batchNormAffinef(x: Floats, xOff: number, N: number, C: number, S: number, t: Float32Array, y: Float32Array): void {
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const hi = t[c]!, lo = t[C + c]!, k = t[2 * C + c]!, sh = t[3 * C + c]!, base = (n * C + c) * S, xb = xOff + base;
+      for (let j = 0; j < S; j++) y[base + j] = f(f(f(f(x[xb + j]! - hi) - lo) * k) + sh);
+    }
+  }
+}
+
+/**
+ * The float32 input-gradient pass's per-channel floats, seven arrays of C in one: the mean as
+ * `[hi, lo]` (splitMean), invstd, k, gm, xm and gw (ones without it), which the module's bn_dx reads.
+ */
+export function gradInputTable(mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, gw: Float64Array | null, into: Float32Array = new Float32Array(7 * mean.length)): Float32Array {
+  const C = mean.length;
+  for (let c = 0; c < C; c++) {
+    const [hi, lo] = splitMean(mean[c]!);
+    into[c] = hi; into[C + c] = lo; into[2 * C + c] = invstd[c]!; into[3 * C + c] = k[c]!;
+    into[4 * C + c] = gm[c]!; into[5 * C + c] = xm[c]!; into[6 * C + c] = gw ? gw[c]! : 1;
+  }
+  return into;
+}
+
+/**
  * The batch-norm input gradient `((dy·gw[c] - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]` over
- * `[N, C, S]`, in double, in memory order; without `gw`, dy itself (BatchNorm; GroupNorm gives
+ * `[N, C, S]` in memory order, in float32 operations into a Float32Array (the module's f32x4
+ * lanes), in double into a Float64Array; without `gw`, dy itself (BatchNorm; GroupNorm gives
  * its weight).
  */
 export function batchNormRowsGradInput(
   g: Floats, gOff: number, x: Floats, xOff: number, N: number, C: number, S: number,
   mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Floats, gw: Float64Array | null = null,
 ): void {
+  if (dx instanceof Float32Array) {
+    // float32: the module's f32x4 pass, ((g·gw - gm) - ((x - hi) - lo)·invstd·xm)·k, each operation rounded
+    const t = gradInputTable(mean, invstd, k, gm, xm, gw);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const hi = t[c]!, lo = t[C + c]!, is = t[2 * C + c]!, kc = t[3 * C + c]!, g0 = t[4 * C + c]!, x0 = t[5 * C + c]!, wc = t[6 * C + c]!;
+        const base = (n * C + c) * S, gb = gOff + base, xb = xOff + base;
+        for (let j = 0; j < S; j++) dx[base + j] = f(f(f(f(g[gb + j]! * wc) - g0) - f(f(f(f(x[xb + j]! - hi) - lo) * is) * x0)) * kc);
+      }
+    }
+    return;
+  }
   for (let n = 0; n < N; n++) {
     const row = n * C;
     if (S === 1) {
@@ -142,6 +224,29 @@ export function batchNormRowsGradInput(
 }
 
 /**
+ * A batch-norm session (`NnKernels.batchNormSession`) made of whole-input pass functions: each
+ * call runs on samples `n0 ..` through offsets into x, g and the output. The JS kernel set's, in
+ * double for float64 data too, and the module's where it has no room to stage the input whole.
+ */
+export function batchNormSessionOver<A extends Floats>(
+  pass: (kind: number, x: A, xOff: number, N: number, C: number, S: number, mean: Float64Array, a: Float64Array, b: Float64Array | null, y: A | null, g: A | null, gOff: number) => void,
+  gradInput: (g: A, gOff: number, x: A, xOff: number, N: number, C: number, S: number, mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: A, gw?: Float64Array | null) => void,
+  x: A, xOff: number, g: A | null, gOff: number, N: number, C: number, S: number, body: (s: BatchNormSession<A>) => void,
+): void {
+  const per = C * S;
+  body({
+    pass: (kind, mean, a, b, y, n0 = 0, count = N) => pass(kind, x, xOff + n0 * per, count, C, S, mean, a, b, y && (y.subarray(n0 * per) as A), g, gOff + n0 * per),
+    gradInput: (mean, invstd, k, gm, xm, dx, gw = null, n0 = 0, count = N) =>
+      gradInput(g!, gOff + n0 * per, x, xOff + n0 * per, count, C, S, mean, invstd, k, gm, xm, dx.subarray(n0 * per) as A, gw),
+  });
+}
+
+/** The JS rows' batch-norm session (the JS kernel set's, and float64 data's on any backend). */
+export function batchNormRowsSession<A extends Floats>(x: A, xOff: number, g: A | null, gOff: number, N: number, C: number, S: number, body: (s: BatchNormSession<A>) => void): void {
+  batchNormSessionOver<A>(batchNormRows, batchNormRowsGradInput, x, xOff, g, gOff, N, C, S, body);
+}
+
+/**
  * Plain-JS kernels of the `nn` ops (softmax, im2col/col2im, max pooling, the norms' rows above;
  * the convolution, which also needs matmul, is in `js.ts`). Spread into `jsKernels`; a
  * WebAssembly set replaces them through the same `Kernels` interface.
@@ -149,6 +254,7 @@ export function batchNormRowsGradInput(
 export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear' | 'linearBackward'> = {
   batchNormPass: batchNormRows,
   batchNormGradInput: batchNormRowsGradInput,
+  batchNormSession: batchNormRowsSession,
   layerNorm: layerNormRows,
   layerNormBackward: layerNormRowsBackward,
   softmax(x, xOff, pre, D, post, out, log) {

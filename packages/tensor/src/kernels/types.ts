@@ -24,12 +24,22 @@ export interface ConvGeometry {
   kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; Ho: number; Wo: number;
 }
 
+/**
+ * The batch-norm passes of one `NnKernels.batchNormSession`, over its staged `x` (and `g`; arrays of type `A`):
+ * arguments as `batchNormPass`'s and `batchNormGradInput`'s, for the samples `n0` to
+ * `n0 + count - 1` (default all), whose outputs go to the same places of `y` or `dx`.
+ */
+export interface BatchNormSession<A extends Float32Array | Float64Array = Float32Array> {
+  pass(kind: number, mean: Float64Array, a: Float64Array, b: Float64Array | null, y: A | null, n0?: number, count?: number): void;
+  gradInput(mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: A, gw?: Float64Array | null, n0?: number, count?: number): void;
+}
+
 /** The kernels of the `nn` ops (implemented for JS in `nn-js.ts`). */
 export interface NnKernels {
   /**
    * One pass of batch normalisation over a contiguous `[N, C, S]` input (`batchNormRows` in
    * nn-js.ts: 0 sum, 1 squared deviations, 2 affine output into `y`, 3 gradient sums with `g`),
-   * per-channel accumulators in double.
+   * per-channel accumulators in double; the affine output in float32 operations for float32 data.
    */
   batchNormPass(
     kind: number, x: Float32Array, xOff: number, N: number, C: number, S: number, mean: Float64Array,
@@ -41,9 +51,20 @@ export interface NnKernels {
     mean: Float64Array, invstd: Float64Array, k: Float64Array, gm: Float64Array, xm: Float64Array, dx: Float32Array, gw?: Float64Array | null,
   ): void;
   /**
+   * Runs `body` with the batch-norm passes over one contiguous `[N, C, S]` input `x` (and
+   * upstream gradient `g`, for kind 3 and `gradInput`), staged for all of them at once where the
+   * module has room (the chunked `batchNormPass`/`batchNormGradInput` otherwise). `body` runs no
+   * other kernel of the set: they share the staging memory.
+   */
+  batchNormSession(
+    x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, N: number, C: number, S: number,
+    body: (s: BatchNormSession) => void,
+  ): void;
+  /**
    * LayerNorm's forward over `rows` contiguous rows of `D`: per row the mean and
    * `1/√(biased variance + eps)` in double into `mean`/`invstd` (each sum four-way, see
-   * `layerNormRows`), and `y = ((x − mean)·invstd)·w + b` in double, rounded once (`w`, `b` optional).
+   * `layerNormRows`), and `y = ((x − mean)·invstd)·w + b` (`w`, `b` optional), in float32 operations
+   * for float32 data (`layerNormRows` says which), in double for float64.
    */
   layerNorm(
     x: Float32Array, xOff: number, rows: number, D: number, w: Float32Array | null, wOff: number, b: Float32Array | null, bOff: number,

@@ -1206,11 +1206,13 @@
       (br $l9))))
     ))
 
-;; ---- LayerNorm over rows of D floats (D a multiple of 4), in double ---------------------------
-  ;; kernels/nn-js.ts's layerNormRows and layerNormRowsBackward in f64x2 lanes: each sum four-way,
-  ;; lanes 0 and 1 of $a0 over the elements 4k and 4k+1, of $a1 over 4k+2 and 4k+3, combined as
-  ;; (s0 + s2) + (s1 + s3); every other operation element by element in double, rounded once to
-  ;; float on the store. Same order, same bits. Statistics as f64 pairs (mean, invstd) at $st.
+;; ---- LayerNorm over rows of D floats (D a multiple of 4) ----------------------------------------
+  ;; kernels/nn-js.ts's layerNormRows and layerNormRowsBackward: the sums in f64x2 lanes, each
+  ;; four-way, lanes 0 and 1 of $a0 over the elements 4k and 4k+1, of $a1 over 4k+2 and 4k+3,
+  ;; combined as (s0 + s2) + (s1 + s3); y and dx in f32x4 lanes, every operation a float32 one
+  ;; (the JS rows' Math.fround after each). Same order, same bits. Statistics as f64 pairs
+  ;; (mean, invstd) at $st. (In f64x2 lanes throughout, the kernels alone took twice PyTorch's
+  ;; whole LayerNorm(128) step.)
 
   ;; the sum of a0 + a1's two lanes
   (func $lanes (param $a0 v128) (param $a1 v128) (result f64)
@@ -1221,7 +1223,7 @@
   (func (export "ln_fwd") (param $x i32) (param $rows i32) (param $D i32) (param $w i32) (param $b i32) (param $mode i32)
     (param $eps f64) (param $st i32) (param $y i32)
     (local $e i32) (local $p i32) (local $j i32) (local $v v128) (local $a0 v128) (local $a1 v128) (local $d v128)
-    (local $m f64) (local $is f64) (local $mv v128) (local $iv v128) (local $lo v128) (local $h v128) (local $Df f64)
+    (local $m f64) (local $is f64) (local $mv v128) (local $mf v128) (local $lf v128) (local $sf v128) (local $Df f64)
     (local.set $Df (f64.convert_i32_u (local.get $D)))
     (block $done (loop $row
       (br_if $done (i32.eqz (local.get $rows)))
@@ -1251,22 +1253,20 @@
       (local.set $is (f64.div (f64.const 1) (f64.sqrt (f64.add (f64.div (call $lanes (local.get $a0) (local.get $a1)) (local.get $Df)) (local.get $eps)))))
       (f64.store (local.get $st) (local.get $m))
       (f64.store offset=8 (local.get $st) (local.get $is))
-      (local.set $iv (f64x2.splat (local.get $is)))
+      ;; the output in float32 lanes: ((x - mh) - ml)·s, then ·w, + b (mh + ml = the mean to
+      ;; about 2^-48, s = invstd rounded to float)
+      (local.set $mf (f32x4.splat (f32.demote_f64 (local.get $m))))
+      (local.set $lf (f32x4.splat (f32.demote_f64 (f64.sub (local.get $m) (f64.promote_f32 (f32.demote_f64 (local.get $m)))))))
+      (local.set $sf (f32x4.splat (f32.demote_f64 (local.get $is))))
       (local.set $j (i32.const 0))
       (block $d3 (loop $l3
         (br_if $d3 (i32.ge_u (local.get $j) (i32.shl (local.get $D) (i32.const 2))))
-        (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
-        (local.set $lo (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $mv)) (local.get $iv)))
-        (local.set $h (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $mv)) (local.get $iv)))
+        (local.set $v (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $mf)) (local.get $lf)) (local.get $sf)))
         (if (i32.and (local.get $mode) (i32.const 1)) (then
-          (local.set $v (v128.load (i32.add (local.get $w) (local.get $j))))
-          (local.set $lo (f64x2.mul (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))
-          (local.set $h (f64x2.mul (local.get $h) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))))
+          (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $w) (local.get $j)))))))
         (if (i32.and (local.get $mode) (i32.const 2)) (then
-          (local.set $v (v128.load (i32.add (local.get $b) (local.get $j))))
-          (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))
-          (local.set $h (f64x2.add (local.get $h) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))))
-        (v128.store (i32.add (local.get $y) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $h))))
+          (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $b) (local.get $j)))))))
+        (v128.store (i32.add (local.get $y) (local.get $j)) (local.get $v))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $l3)))
       (local.set $x (local.get $e))
@@ -1279,7 +1279,8 @@
   (func (export "ln_bwd") (param $x i32) (param $g i32) (param $rows i32) (param $D i32) (param $w i32) (param $mode i32)
     (param $st i32) (param $dx i32) (param $dw i32) (param $db i32)
     (local $j i32) (local $n i32) (local $v v128) (local $gl v128) (local $gh v128) (local $xl v128) (local $xh v128) (local $wl v128) (local $wh v128)
-    (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128) (local $mv v128) (local $iv v128) (local $av v128) (local $cv v128) (local $Df f64) (local $k i32)
+    (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128) (local $mv v128) (local $iv v128) (local $Df f64) (local $k i32)
+    (local $m f64) (local $mf v128) (local $lf v128) (local $sf v128) (local $af v128) (local $cf v128)
     (local.set $Df (f64.convert_i32_u (local.get $D)))
     (local.set $n (i32.shl (local.get $D) (i32.const 2)))
     (block $done (loop $row
@@ -1315,21 +1316,23 @@
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $l1)))
       (if (i32.and (local.get $mode) (i32.const 2)) (then
-        (local.set $av (f64x2.splat (f64.div (call $lanes (local.get $a0) (local.get $a1)) (local.get $Df))))
-        (local.set $cv (f64x2.splat (f64.div (call $lanes (local.get $c0) (local.get $c1)) (local.get $Df))))
+        ;; dx in float32 lanes: s·((g·w - A) - x̂·C), x̂ = ((x - mh) - ml)·s, with A = mean(g·w),
+        ;; C = mean(g·w·x̂) (summed in double above), s = invstd, mh + ml = the mean, each rounded to float
+        (local.set $af (f32x4.splat (f32.demote_f64 (f64.div (call $lanes (local.get $a0) (local.get $a1)) (local.get $Df)))))
+        (local.set $cf (f32x4.splat (f32.demote_f64 (f64.div (call $lanes (local.get $c0) (local.get $c1)) (local.get $Df)))))
+        (local.set $m (f64.load (local.get $st)))
+        (local.set $mf (f32x4.splat (f32.demote_f64 (local.get $m))))
+        (local.set $lf (f32x4.splat (f32.demote_f64 (f64.sub (local.get $m) (f64.promote_f32 (f32.demote_f64 (local.get $m)))))))
+        (local.set $sf (f32x4.splat (f32.demote_f64 (f64.load offset=8 (local.get $st)))))
         (local.set $j (i32.const 0))
         (block $d2 (loop $l2
           (br_if $d2 (i32.ge_u (local.get $j) (local.get $n)))
           (local.set $v (v128.load (i32.add (local.get $g) (local.get $j))))
-          (local.set $gl (f64x2.promote_low_f32x4 (local.get $v))) (local.set $gh (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
           (if (i32.and (local.get $mode) (i32.const 1)) (then
-            (local.set $v (v128.load (i32.add (local.get $w) (local.get $j))))
-            (local.set $gl (f64x2.mul (local.get $gl) (f64x2.promote_low_f32x4 (local.get $v))))
-            (local.set $gh (f64x2.mul (local.get $gh) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))))))
-          (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
-          (local.set $xl (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $mv)) (local.get $iv)))
-          (local.set $xh (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $mv)) (local.get $iv)))
-          (v128.store (i32.add (local.get $dx) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (local.get $iv) (f64x2.sub (f64x2.sub (local.get $gl) (local.get $av)) (f64x2.mul (local.get $xl) (local.get $cv))))) (f32x4.demote_f64x2_zero (f64x2.mul (local.get $iv) (f64x2.sub (f64x2.sub (local.get $gh) (local.get $av)) (f64x2.mul (local.get $xh) (local.get $cv)))))))
+            (local.set $v (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $w) (local.get $j)))))))
+          (local.set $xl (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $mf)) (local.get $lf)) (local.get $sf)))
+          (v128.store (i32.add (local.get $dx) (local.get $j))
+            (f32x4.mul (local.get $sf) (f32x4.sub (f32x4.sub (local.get $v) (local.get $af)) (f32x4.mul (local.get $xl) (local.get $cf)))))
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br $l2)))
         (local.set $dx (i32.add (local.get $dx) (local.get $n)))))
@@ -1344,11 +1347,54 @@
   ;; per-channel f64 accumulators a, b and the means at $mean (8 bytes a channel); S = 1 runs
   ;; across channels (each channel's terms in sample order, as the JS), S > 1 sums a sample's
   ;; positions four-way and adds (s0 + s2) + (s1 + s3) to the channel's total.
-  ;; kind: 0 a += x, 1 a += (x - mean)², 2 y = (x - mean)·a + b, 3 a += g, b += g·(x - mean)
+  ;; kind: 0 a += x, 1 a += (x - mean)², 3 a += g, b += g·(x - mean); kind 2, y = (x - mean)·a + b,
+  ;; in float32 lanes from a table of floats (below)
   (func (export "bn_pass") (param $kind i32) (param $x i32) (param $N i32) (param $C i32) (param $S i32)
     (param $mean i32) (param $a i32) (param $b i32) (param $y i32) (param $g i32)
     (local $c i32) (local $j i32) (local $n4 i32) (local $v v128) (local $u v128) (local $lo v128) (local $hi v128)
     (local $ml v128) (local $mh v128) (local $a0 v128) (local $a1 v128) (local $q0 v128) (local $q1 v128) (local $p i32) (local $q i32)
+    (local $C4 i32) (local $f0 v128) (local $f1 v128) (local $f2 v128) (local $f3 v128)
+    (if (i32.eq (local.get $kind) (i32.const 2)) (then
+      ;; y = ((x - mh[c]) - ml[c])·a[c] + b[c] in float32 lanes, from the float table at $mean:
+      ;; mh, ml (the mean as a sum of two floats), a, b, C floats each
+      (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
+      (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
+      (block $done2 (loop $sample2
+        (br_if $done2 (i32.eqz (local.get $N)))
+        (local.set $c (i32.const 0)) ;; a byte offset into the table's rows
+        (block $dc3 (loop $lc3
+          (br_if $dc3 (i32.ge_u (local.get $c) (local.get $C4)))
+          (local.set $p (i32.add (local.get $mean) (local.get $c)))
+          (if (i32.eq (local.get $S) (i32.const 1))
+            (then
+              ;; four channels of one sample
+              (v128.store (i32.add (local.get $y) (local.get $c))
+                (f32x4.add (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $c))) (v128.load (local.get $p)))
+                  (v128.load (i32.add (local.get $p) (local.get $C4)))) (v128.load (i32.add (local.get $p) (i32.shl (local.get $C4) (i32.const 1)))))
+                  (v128.load (i32.add (local.get $p) (i32.mul (local.get $C4) (i32.const 3))))))
+              (local.set $c (i32.add (local.get $c) (i32.const 16))))
+            (else
+              (local.set $f0 (f32x4.splat (f32.load (local.get $p))))
+              (local.set $f1 (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $C4)))))
+              (local.set $f2 (f32x4.splat (f32.load (i32.add (local.get $p) (i32.shl (local.get $C4) (i32.const 1))))))
+              (local.set $f3 (f32x4.splat (f32.load (i32.add (local.get $p) (i32.mul (local.get $C4) (i32.const 3))))))
+              (local.set $j (i32.const 0))
+              (block $dj3 (loop $lj3
+                (br_if $dj3 (i32.ge_u (local.get $j) (local.get $n4)))
+                (v128.store (i32.add (local.get $y) (local.get $j))
+                  (f32x4.add (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $f0)) (local.get $f1)) (local.get $f2)) (local.get $f3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $lj3)))
+              (local.set $x (i32.add (local.get $x) (local.get $n4)))
+              (local.set $y (i32.add (local.get $y) (local.get $n4)))
+              (local.set $c (i32.add (local.get $c) (i32.const 4)))))
+          (br $lc3)))
+        (if (i32.eq (local.get $S) (i32.const 1)) (then
+          (local.set $x (i32.add (local.get $x) (local.get $C4)))
+          (local.set $y (i32.add (local.get $y) (local.get $C4)))))
+        (local.set $N (i32.sub (local.get $N) (i32.const 1)))
+        (br $sample2)))
+      (return)))
     (block $done (loop $sample
       (br_if $done (i32.eqz (local.get $N)))
       (if (i32.eq (local.get $S) (i32.const 1))
@@ -1369,8 +1415,6 @@
               (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $mh)))
               (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $lo) (local.get $lo))))
               (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $hi) (local.get $hi))))))
-            (if (i32.eq (local.get $kind) (i32.const 2)) (then
-              (v128.store (i32.add (local.get $y) (local.get $p)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $lo) (local.get $ml)) (v128.load (i32.add (local.get $a) (local.get $q)))) (v128.load (i32.add (local.get $b) (local.get $q))))) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $hi) (local.get $mh)) (v128.load offset=16 (i32.add (local.get $a) (local.get $q)))) (v128.load offset=16 (i32.add (local.get $b) (local.get $q)))))))))
             (if (i32.eq (local.get $kind) (i32.const 3)) (then
               (local.set $u (v128.load (i32.add (local.get $g) (local.get $p))))
               (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.promote_low_f32x4 (local.get $u))))
@@ -1389,10 +1433,6 @@
             (local.set $ml (f64x2.splat (f64.load (i32.add (local.get $mean) (local.get $q)))))
             (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
             (local.set $q0 (v128.const i64x2 0 0)) (local.set $q1 (v128.const i64x2 0 0))
-            (if (i32.eq (local.get $kind) (i32.const 2))
-              (then
-                (local.set $mh (f64x2.splat (f64.load (i32.add (local.get $a) (local.get $q)))))
-                (local.set $a0 (f64x2.splat (f64.load (i32.add (local.get $b) (local.get $q))))))) 
             (local.set $j (i32.const 0))
             (block $dj (loop $lj
               (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
@@ -1405,8 +1445,6 @@
                 (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $ml)))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $lo) (local.get $lo))))
                 (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $hi) (local.get $hi))))))
-              (if (i32.eq (local.get $kind) (i32.const 2)) (then
-                (v128.store (i32.add (local.get $y) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $lo) (local.get $ml)) (local.get $mh)) (local.get $a0))) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.sub (local.get $hi) (local.get $ml)) (local.get $mh)) (local.get $a0)))))))
               (if (i32.eq (local.get $kind) (i32.const 3)) (then
                 (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $u))))
@@ -1415,9 +1453,8 @@
                 (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $ml)))))))
               (local.set $j (i32.add (local.get $j) (i32.const 16)))
               (br $lj)))
-            (if (i32.ne (local.get $kind) (i32.const 2)) (then
-              (f64.store (i32.add (local.get $a) (local.get $q))
-                (f64.add (f64.load (i32.add (local.get $a) (local.get $q))) (call $lanes (local.get $a0) (local.get $a1))))))
+            (f64.store (i32.add (local.get $a) (local.get $q))
+              (f64.add (f64.load (i32.add (local.get $a) (local.get $q))) (call $lanes (local.get $a0) (local.get $a1))))
             (if (i32.eq (local.get $kind) (i32.const 3)) (then
               (f64.store (i32.add (local.get $b) (local.get $q))
                 (f64.add (f64.load (i32.add (local.get $b) (local.get $q))) (call $lanes (local.get $q0) (local.get $q1))))))
@@ -1434,63 +1471,69 @@
       (local.set $N (i32.sub (local.get $N) (i32.const 1)))
       (br $sample))))
 
-  ;; dx = ((g·gw[c] - gm[c]) - (x - mean[c])·invstd[c]·xm[c])·k[c]; the per-channel f64 values at
-  ;; $st, six arrays of C: mean, invstd, k, gm, xm, gw (ones for BatchNorm: g·1 is g exactly)
+;; dx = ((g·gw[c] - gm[c]) - ((x - mh[c]) - ml[c])·invstd[c]·xm[c])·k[c] in float32 lanes; the
+  ;; per-channel floats at $st, seven arrays of C: mh, ml (the mean as a sum of two floats),
+  ;; invstd, k, gm, xm, gw (ones for BatchNorm: g·1 is g exactly)
   (func (export "bn_dx") (param $g i32) (param $x i32) (param $N i32) (param $C i32) (param $S i32) (param $st i32) (param $dx i32)
-    (local $c i32) (local $j i32) (local $n4 i32) (local $q i32) (local $cb i32) (local $v v128) (local $u v128)
-    (local $m0 v128) (local $m1 v128) (local $i0 v128) (local $i1 v128) (local $k0 v128) (local $k1 v128) (local $g0 v128) (local $g1 v128) (local $x0 v128) (local $x1 v128) (local $w0 v128) (local $w1 v128)
-    (local.set $cb (i32.shl (local.get $C) (i32.const 3)))
+    (local $c i32) (local $j i32) (local $n4 i32) (local $q i32) (local $C4 i32)
+    (local $m0 v128) (local $l0 v128) (local $i0 v128) (local $k0 v128) (local $g0 v128) (local $x0 v128) (local $w0 v128)
+    (local.set $C4 (i32.shl (local.get $C) (i32.const 2)))
     (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
     (block $done (loop $sample
       (br_if $done (i32.eqz (local.get $N)))
-      (local.set $c (i32.const 0))
+      (local.set $c (i32.const 0)) ;; a byte offset into the table's rows
       (block $dc (loop $lc
-        (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
-        (local.set $q (i32.add (local.get $st) (i32.shl (local.get $c) (i32.const 3))))
+        (br_if $dc (i32.ge_u (local.get $c) (local.get $C4)))
+        (local.set $q (i32.add (local.get $st) (local.get $c)))
         (if (i32.eq (local.get $S) (i32.const 1))
           (then
-            ;; four channels of one sample: the per-channel values as two f64x2 each
-            (local.set $m0 (v128.load (local.get $q))) (local.set $m1 (v128.load offset=16 (local.get $q)))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $i0 (v128.load (local.get $q))) (local.set $i1 (v128.load offset=16 (local.get $q)))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $k0 (v128.load (local.get $q))) (local.set $k1 (v128.load offset=16 (local.get $q)))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $g0 (v128.load (local.get $q))) (local.set $g1 (v128.load offset=16 (local.get $q)))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $x0 (v128.load (local.get $q))) (local.set $x1 (v128.load offset=16 (local.get $q)))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $w0 (v128.load (local.get $q))) (local.set $w1 (v128.load offset=16 (local.get $q)))
-            (local.set $v (v128.load (local.get $x))) (local.set $u (v128.load (local.get $g)))
-            (v128.store (local.get $dx) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $w1)) (local.get $g1)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m1)) (local.get $i1)) (local.get $x1))) (local.get $k1)))))
+            ;; four channels of one sample: the per-channel values as f32x4s
+            (local.set $m0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $l0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $i0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $k0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $g0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $x0 (v128.load (local.get $q)))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $w0 (v128.load (local.get $q)))
+            (v128.store (local.get $dx)
+              (f32x4.mul (f32x4.sub (f32x4.sub (f32x4.mul (v128.load (local.get $g)) (local.get $w0)) (local.get $g0))
+                (f32x4.mul (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (local.get $x)) (local.get $m0)) (local.get $l0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))
             (local.set $x (i32.add (local.get $x) (i32.const 16)))
             (local.set $g (i32.add (local.get $g) (i32.const 16)))
             (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16))))
           (else
-            (local.set $m0 (f64x2.splat (f64.load (local.get $q))))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $i0 (f64x2.splat (f64.load (local.get $q))))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $k0 (f64x2.splat (f64.load (local.get $q))))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $g0 (f64x2.splat (f64.load (local.get $q))))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $x0 (f64x2.splat (f64.load (local.get $q))))
-            (local.set $q (i32.add (local.get $q) (local.get $cb)))
-            (local.set $w0 (f64x2.splat (f64.load (local.get $q))))
+            (local.set $m0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $l0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $i0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $k0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $g0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $x0 (f32x4.splat (f32.load (local.get $q))))
+            (local.set $q (i32.add (local.get $q) (local.get $C4)))
+            (local.set $w0 (f32x4.splat (f32.load (local.get $q))))
             (local.set $j (i32.const 0))
             (block $dj (loop $lj
               (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
-              (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
-              (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
-              (v128.store (i32.add (local.get $dx) (local.get $j)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0))) (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.sub (f64x2.sub (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (local.get $w0)) (local.get $g0)) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $m0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))))
+              (v128.store (i32.add (local.get $dx) (local.get $j))
+                (f32x4.mul (f32x4.sub (f32x4.sub (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $j))) (local.get $w0)) (local.get $g0))
+                  (f32x4.mul (f32x4.mul (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $m0)) (local.get $l0)) (local.get $i0)) (local.get $x0))) (local.get $k0)))
               (local.set $j (i32.add (local.get $j) (i32.const 16)))
               (br $lj)))
             (local.set $x (i32.add (local.get $x) (local.get $n4)))
             (local.set $g (i32.add (local.get $g) (local.get $n4)))
             (local.set $dx (i32.add (local.get $dx) (local.get $n4)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))))
         (br $lc)))
       (local.set $N (i32.sub (local.get $N) (i32.const 1)))
       (br $sample))))

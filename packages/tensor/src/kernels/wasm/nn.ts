@@ -7,6 +7,7 @@
  * (relu is with the element-wise kernels.)
  */
 import { jsKernels, linearBackwardByKernels, linearByKernels } from '../js.js';
+import { affineTable, batchNormSessionOver, gradInputTable } from '../nn-js.js';
 import type { ConvGeometry, Kernels } from '../types.js';
 import { CHUNK, ELEMENT_MIN } from './elementwise.js';
 import { columnCuts, runSplit, splitScratch, THREAD_MIN } from './matmul.js';
@@ -15,6 +16,7 @@ import type { Helper, ThreadPool } from './threads.js';
 
 const round8 = (x: number): number => (x + 7) & ~7;
 const STAGE_MAX = 1 << 28; // floats (1 GiB): past this a call's staging goes to the JS kernel
+const SESSION_MAX = 1 << 22; // floats (16 MiB) of input a batch-norm session stages whole (three such areas: x, g, the output)
 const SCRATCH = 128 * 256; // gemm's packed A block
 /**
  * Multiply-adds from which a linear layer splits its product over threads: four times matmul's
@@ -44,7 +46,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput'> {
+export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput' | 'batchNormSession'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
@@ -197,14 +199,19 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
    */
   const batchNormPass: Kernels['batchNormPass'] = (kind, x, xOff, N, C, S, mean, a, b, y, g, gOff) => {
     const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
-    const [X, Y, G, MEAN, A, B, end] = layout(ns * per, ns * per, ns * per, 2 * C, 2 * C, 2 * C);
+    // MEAN: the means (C doubles), or the affine pass's table (4C floats)
+    const [X, Y, G, MEAN, A, B, end] = layout(ns * per, ns * per, ns * per, 4 * C, 2 * C, 2 * C);
     const m = bnShape(N, C, S) ? reserve(end!) : undefined;
     if (!m) return jsKernels.batchNormPass(kind, x, xOff, N, C, S, mean, a, b, y, g, gOff);
     const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
     const am = f64(A!), bm = f64(B!);
-    f64(MEAN!).set(mean);
-    am.set(a);
-    if (b) bm.set(b);
+    // the affine pass (kind 2) reads its per-channel floats from a table at MEAN; the sums, doubles
+    if (kind === 2) affineTable(mean, a, b!, m.subarray(MEAN!, MEAN! + 4 * C));
+    else {
+      f64(MEAN!).set(mean);
+      am.set(a);
+      if (b) bm.set(b);
+    }
     for (let n0 = 0; n0 < N; n0 += ns) {
       const k = Math.min(ns, N - n0), from = n0 * per, to = from + k * per;
       m.set(x.subarray(xOff + from, xOff + to), X);
@@ -212,18 +219,16 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
       ex.bn_pass(kind, X! * 4, k, C, S, MEAN! * 4, A! * 4, B! * 4, Y! * 4, G! * 4);
       if (y) y.set(m.subarray(Y!, Y! + k * per), from);
     }
+    if (kind === 2) return;
     a.set(am);
     if (b) b.set(bm);
   };
   const batchNormGradInput: Kernels['batchNormGradInput'] = (g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx, gw = null) => {
     const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
-    const [X, G, DX, ST, end] = layout(ns * per, ns * per, ns * per, 12 * C);
+    const [X, G, DX, ST, end] = layout(ns * per, ns * per, ns * per, 7 * C);
     const m = bnShape(N, C, S) ? reserve(end!) : undefined;
     if (!m) return jsKernels.batchNormGradInput(g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx, gw);
-    [mean, invstd, k, gm, xm].forEach((v, i) => new Float64Array(m.buffer, (ST! + 2 * C * i) * 4, C).set(v));
-    const scale = new Float64Array(m.buffer, (ST! + 10 * C) * 4, C);
-    if (gw) scale.set(gw);
-    else scale.fill(1); // dy·1 is dy exactly: BatchNorm's bits
+    gradInputTable(mean, invstd, k, gm, xm, gw, m.subarray(ST!, ST! + 7 * C)); // without gw ones: dy·1 is dy exactly
     for (let n0 = 0; n0 < N; n0 += ns) {
       const c = Math.min(ns, N - n0), from = n0 * per, to = from + c * per;
       m.set(x.subarray(xOff + from, xOff + to), X);
@@ -231,6 +236,46 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
       ex.bn_dx(G! * 4, X! * 4, c, C, S, ST! * 4, DX! * 4);
       dx.set(m.subarray(DX!, DX! + c * per), from);
     }
+  };
+
+  /**
+   * The batch-norm passes of one op over its input staged once: x (and g) copied in whole, every
+   * pass run on that copy, each output copied out once. (Pass by pass, a BatchNorm2d forward and
+   * backward over [64, 64, 16, 16] copied 4 MB in seven times; the copies were 40 % of its time.)
+   * Past SESSION_MAX floats, or without room, the chunked passes.
+   */
+  const batchNormSession: Kernels['batchNormSession'] = (x, xOff, g, gOff, N, C, S, body) => {
+    const n = N * C * S, per = C * S;
+    // Layout (floats): x | g | y or dx | per-channel table (7C floats) or doubles (mean, a, b)
+    const [X, G, Y, T, A, B, end] = layout(n, g ? n : 0, n, 7 * C, 2 * C, 2 * C);
+    const m = bnShape(N, C, S) && n <= SESSION_MAX ? reserve(end!) : undefined;
+    if (!m) return batchNormSessionOver(batchNormPass, batchNormGradInput, x, xOff, g, gOff, N, C, S, body);
+    m.set(x.subarray(xOff, xOff + n), X);
+    if (g) m.set(g.subarray(gOff, gOff + n), G);
+    const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
+    body({
+      pass(kind, mean, a, b, y, n0 = 0, count = N) {
+        const am = f64(A!), bm = f64(B!), at = n0 * per;
+        if (kind === 2) affineTable(mean, a, b!, m.subarray(T!, T! + 4 * C));
+        else {
+          f64(T!).set(mean);
+          am.set(a);
+          if (b) bm.set(b);
+        }
+        ex.bn_pass(kind, (X! + at) * 4, count, C, S, T! * 4, A! * 4, B! * 4, (Y! + at) * 4, (G! + at) * 4);
+        if (kind === 2) y!.set(m.subarray(Y! + at, Y! + at + count * per), at);
+        else {
+          a.set(am);
+          if (b) b.set(bm);
+        }
+      },
+      gradInput(mean, invstd, k, gm, xm, dx, gw = null, n0 = 0, count = N) {
+        const at = n0 * per;
+        gradInputTable(mean, invstd, k, gm, xm, gw, m.subarray(T!, T! + 7 * C));
+        ex.bn_dx((G! + at) * 4, (X! + at) * 4, count, C, S, T! * 4, (Y! + at) * 4);
+        dx.set(m.subarray(Y! + at, Y! + at + count * per), at);
+      },
+    });
   };
 
   /**
@@ -308,7 +353,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput, batchNormSession };
 }
 
 export type { ConvGeometry };

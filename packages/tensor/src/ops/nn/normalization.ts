@@ -12,10 +12,10 @@ import { reciprocal, sqrt } from '../unary.js';
 import { describe, empty, expectTensor, wrap } from '../util.js';
 import { replayBackward } from './common.js';
 import { K } from '../../kernels/index.js';
-import { batchNormRows, batchNormRowsGradInput, layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
+import { batchNormRowsSession, layerNormRows, layerNormRowsBackward } from '../../kernels/nn-js.js';
 
-/** The JS rows of the norms, in double for float32 and float64 data alike. */
-const normRows = { batchNormPass: batchNormRows, batchNormGradInput: batchNormRowsGradInput, layerNorm: layerNormRows, layerNormBackward: layerNormRowsBackward };
+/** The JS rows of the norms (statistics in double; outputs in the data's own precision). */
+const normRows = { batchNormSession: batchNormRowsSession, layerNorm: layerNormRows, layerNormBackward: layerNormRowsBackward };
 /**
  * The norm kernels for data of dtype `dt`: the kernel set's for float32 (the module's f64x2
  * lanes on the wasm backend; the same bits as the JS rows), the JS rows themselves for float64
@@ -48,7 +48,8 @@ function normalize(x: Tensor, dims: number[], eps: number): { y: Tensor; mu: Ten
 /**
  * Training-mode batch normalisation of `[N, C, ...]` in one kernel each way (ATen's
  * `batch_norm_cpu` / `batch_norm_backward_cpu`): per channel the mean and the biased variance in
- * double (two passes), then `y = (x - mean)·invstd·w + b` rounded once to x's dtype. Returns the
+ * double (two passes), then `y = (x - mean)·(invstd·w) + b` in x's precision (float32 operations, as
+ * PyTorch's kernel; the mean split into two floats keeps `x - mean` exact near it). Returns the
  * batch mean and biased variance (x's dtype) for the running statistics.
  *
  * Backward, with `xhat = (x - mean)·invstd` and M values per channel:
@@ -69,18 +70,20 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   // channel (channel-major order read a [N, C] input one float per cache line); the passes are
   // small functions (see batchNormRows).
   const nk = normKernels(dt);
-  const acc = new Float64Array(C);
-  nk.batchNormPass(SUM, xd, xo, N, C, S, mean, acc, null, null, null, 0);
-  for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
-  nk.batchNormPass(SQUARES, xd, xo, N, C, S, mean, acc, null, null, null, 0);
-  const scale = new Float64Array(C), shift = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
-    const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
-    variance[c] = v; invstd[c] = is;
-    scale[c] = wd ? is * wd[wo + c]! : is;
-    shift[c] = bd ? bd[bo + c]! : 0;
-  }
-  nk.batchNormPass(AFFINE, xd, xo, N, C, S, mean, scale, shift, yd, null, 0);
+  nk.batchNormSession(xd, xo, null, 0, N, C, S, (pass) => {
+    const acc = new Float64Array(C);
+    pass.pass(SUM, mean, acc, null, null);
+    for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
+    pass.pass(SQUARES, mean, acc, null, null);
+    const scale = new Float64Array(C), shift = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
+      variance[c] = v; invstd[c] = is;
+      scale[c] = wd ? is * wd[wo + c]! : is;
+      shift[c] = bd ? bd[bo + c]! : 0;
+    }
+    pass.pass(AFFINE, mean, scale, shift, yd);
+  });
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   const y = record('batchNorm', out, inputs, (g) => {
     const need = [x.requiresGrad, w?.requiresGrad ?? false, b?.requiresGrad ?? false];
@@ -103,16 +106,18 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
     const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
-    const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
-    nk.batchNormPass(GRAD_SUMS, xd, xo, N, C, S, mean, sg, sgx, null, gd, go);
-    const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
-    for (let c = 0; c < C; c++) {
-      const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
-      if (dw) (dw.storage.data as Float32Array | Float64Array)[c] = dot;
-      if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
-      k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
-    }
-    if (dxd) nk.batchNormGradInput(gd, go, xd, xo, N, C, S, mean, invstd, k, gm, xm, dxd);
+    nk.batchNormSession(xd, xo, gd, go, N, C, S, (pass) => {
+      const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
+      pass.pass(GRAD_SUMS, mean, sg, sgx, null);
+      const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
+        if (dw) (dw.storage.data as Float32Array | Float64Array)[c] = dot;
+        if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
+        k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
+      }
+      if (dxd) pass.gradInput(mean, invstd, k, gm, xm, dxd);
+    });
     return [dx, ...(w ? [dw] : []), ...(b ? [db] : [])];
   }, inputs);
   return { y, mean: wrapLike(mean, [C], dt), variance: wrapLike(variance, [C], dt) };
@@ -306,8 +311,8 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
 
 /**
  * Layer normalisation over rows of `D` in one kernel each way (ATen's `layer_norm_cpu` and its
- * backward): per row the mean and biased variance in double, `y = (x - mean)·invstd·w + b`
- * rounded once. Backward, `xhat = (x - mean)·invstd`, `gw = dy·w`:
+ * backward): per row the mean and biased variance in double, `y = (x - mean)·invstd·w + b` and
+ * the input gradient in x's precision (float32 operations, as PyTorch's kernel). Backward, `xhat = (x - mean)·invstd`, `gw = dy·w`:
  * `dx = invstd·(gw - mean(gw) - xhat·mean(gw·xhat))`, `dw = Σ_rows dy·xhat`, `db = Σ_rows dy`;
  * composed from differentiable ops when the backward is itself recorded.
  */
@@ -394,11 +399,11 @@ function groupNormComposed(x: Tensor, G: number, w: Tensor | null, b: Tensor | n
 
 /**
  * GroupNorm as ATen's `GroupNormKernel` computes it, each sample a batch-norm pass over
- * `[1, C, S]` with its groups' statistics (the kernel set's `batchNormPass`, in the module for
+ * `[1, C, S]` with its groups' statistics (the kernel set's `batchNormSession`, in the module for
  * float32): per (sample, group) of `C/G · S` values the mean and biased variance in double (each
- * channel's positions four-way, the channels in order), `y = (x - mean)·(invstd·w[c]) + b[c]`
- * rounded once. Backward, per group, with `gw = dy·w[c]`: `dx = invstd·(gw - mean(gw) -
- * xhat·mean(gw·xhat))` (`batchNormGradInput` with w); `dw[c] = Σ dy·xhat`, `db[c] = Σ dy` over
+ * channel's positions four-way, the channels in order), `y = (x - mean)·(invstd·w[c]) + b[c]` and
+ * dx in x's precision (float32 operations). Backward, per group, with `gw = dy·w[c]`: `dx = invstd·(gw - mean(gw) -
+ * xhat·mean(gw·xhat))` (the session's `gradInput` with w); `dw[c] = Σ dy·xhat`, `db[c] = Σ dy` over
  * samples and positions, in double. A recorded backward (`createGraph`) differentiates the
  * composed form on aliases of the inputs.
  */
@@ -407,10 +412,9 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const [xd, xo] = x._contiguousAny() as [Float64Array, number];
   const [wd, wo] = w ? (w._contiguousAny() as [Float64Array, number]) : [null, 0];
   const [bd, bo] = b ? (b._contiguousAny() as [Float64Array, number]) : [null, 0];
-  // Each sample is a batch-norm pass over [1, C, S] with per-channel statistics, the group's.
+  // Each sample is a batch-norm pass over [1, C, S] with per-channel statistics, the group's,
+  // in one session per direction (x, and g, staged once).
   const nk = normKernels(dt);
-  const pass = (kind: number, n: number, meanC: Float64Array, a: Float64Array, bb: Float64Array | null, y: Float64Array | null, g: Float64Array | null, gOff = 0): void =>
-    nk.batchNormPass(kind, xd, xo + n * per, 1, C, S, meanC, a, bb, y, g, gOff + n * per);
   /** The group's value at each of its channels. */
   const spread = (v: Float64Array, n: number, into: Float64Array): Float64Array => {
     for (let c = 0; c < C; c++) into[c] = v[n * G + Math.floor(c / Cg)]!;
@@ -426,21 +430,23 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const meanC = new Float64Array(C), acc = new Float64Array(C), k = new Float64Array(C), sh = new Float64Array(C);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
-  for (let n = 0; n < N; n++) {
-    acc.fill(0);
-    pass(SUM, n, meanC, acc, null, null, null);
-    for (let g = 0; g < G; g++) mean[n * G + g] = groupSum(acc, g) / M;
-    spread(mean, n, meanC);
-    acc.fill(0);
-    pass(SQUARES, n, meanC, acc, null, null, null);
-    for (let g = 0; g < G; g++) invstd[n * G + g] = 1 / Math.sqrt(groupSum(acc, g) / M + eps);
-    for (let c = 0; c < C; c++) {
-      const is = invstd[n * G + Math.floor(c / Cg)]!;
-      k[c] = wd ? is * wd[wo + c]! : is;
-      sh[c] = bd ? bd[bo + c]! : 0;
+  nk.batchNormSession(xd, xo, null, 0, N, C, S, (pass) => {
+    for (let n = 0; n < N; n++) {
+      acc.fill(0);
+      pass.pass(SUM, meanC, acc, null, null, n, 1);
+      for (let g = 0; g < G; g++) mean[n * G + g] = groupSum(acc, g) / M;
+      spread(mean, n, meanC);
+      acc.fill(0);
+      pass.pass(SQUARES, meanC, acc, null, null, n, 1);
+      for (let g = 0; g < G; g++) invstd[n * G + g] = 1 / Math.sqrt(groupSum(acc, g) / M + eps);
+      for (let c = 0; c < C; c++) {
+        const is = invstd[n * G + Math.floor(c / Cg)]!;
+        k[c] = wd ? is * wd[wo + c]! : is;
+        sh[c] = bd ? bd[bo + c]! : 0;
+      }
+      pass.pass(AFFINE, meanC, k, sh, yd, n, 1);
     }
-    pass(AFFINE, n, meanC, k, sh, yd.subarray(n * per), null);
-  }
+  });
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   return record('groupNorm', out, inputs, (g) => {
     if (isGradEnabled()) {
@@ -456,28 +462,30 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
     const dwAcc = w && need[1] ? new Float64Array(C) : null, dbAcc = b && need[2] ? new Float64Array(C) : null;
     const sg = new Float64Array(C), sgx = new Float64Array(C), isC = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C), wC = new Float64Array(C);
     for (let c = 0; c < C; c++) wC[c] = wd ? wd[wo + c]! : 1;
-    for (let n = 0; n < N; n++) {
-      // per channel Σdy and Σdy·(x − mean), then per group Σ dy·w and Σ dy·w·x̂ over its channels
-      spread(mean, n, meanC);
-      spread(invstd, n, isC);
-      sg.fill(0);
-      sgx.fill(0);
-      pass(GRAD_SUMS, n, meanC, sg, sgx, null, gd, go);
-      for (let gi = 0; gi < G; gi++) {
-        const is = invstd[n * G + gi]!;
-        let sgw = 0, sgwx = 0;
-        for (let cc = 0; cc < Cg; cc++) {
-          const c = gi * Cg + cc, dot = sgx[c]! * is; // Σ dy·x̂
-          sgw += wC[c]! * sg[c]!;
-          sgwx += wC[c]! * dot;
-          if (dwAcc) dwAcc[c] = dwAcc[c]! + dot;
-          if (dbAcc) dbAcc[c] = dbAcc[c]! + sg[c]!;
+    nk.batchNormSession(xd, xo, gd, go, N, C, S, (pass) => {
+      for (let n = 0; n < N; n++) {
+        // per channel Σdy and Σdy·(x − mean), then per group Σ dy·w and Σ dy·w·x̂ over its channels
+        spread(mean, n, meanC);
+        spread(invstd, n, isC);
+        sg.fill(0);
+        sgx.fill(0);
+        pass.pass(GRAD_SUMS, meanC, sg, sgx, null, n, 1);
+        for (let gi = 0; gi < G; gi++) {
+          const is = invstd[n * G + gi]!;
+          let sgw = 0, sgwx = 0;
+          for (let cc = 0; cc < Cg; cc++) {
+            const c = gi * Cg + cc, dot = sgx[c]! * is; // Σ dy·x̂
+            sgw += wC[c]! * sg[c]!;
+            sgwx += wC[c]! * dot;
+            if (dwAcc) dwAcc[c] = dwAcc[c]! + dot;
+            if (dbAcc) dbAcc[c] = dbAcc[c]! + sg[c]!;
+          }
+          for (let cc = 0; cc < Cg; cc++) { gm[gi * Cg + cc] = sgw / M; xm[gi * Cg + cc] = sgwx / M; }
         }
-        for (let cc = 0; cc < Cg; cc++) { gm[gi * Cg + cc] = sgw / M; xm[gi * Cg + cc] = sgwx / M; }
+        // dx = ((dy·w − Σdy·w/M) − x̂·Σdy·w·x̂/M)·invstd, M values per group
+        if (dxd) pass.gradInput(meanC, isC, isC, gm, xm, dxd, wC, n, 1);
       }
-      // dx = ((dy·w − Σdy·w/M) − x̂·Σdy·w·x̂/M)·invstd, M values per group
-      if (dxd) nk.batchNormGradInput(gd, go + n * per, xd, xo + n * per, 1, C, S, meanC, isC, isC, gm, xm, dxd.subarray(n * per), wC);
-    }
+    });
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
   }, inputs);
 }
