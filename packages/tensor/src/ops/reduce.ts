@@ -107,7 +107,8 @@ const VAR_PARAMS = [DIM, boolParam('keepdim'), num('correction')];
 function reduceArgs(op: string, args: readonly unknown[], withCorrection: boolean): { dim: ReduceDim; keepdim: boolean; correction: number } {
   const params = withCorrection ? VAR_PARAMS : REDUCE_PARAMS;
   if (args.length === 0 || !isBag(args[args.length - 1])) {
-    if (args.length > params.length) foldPositional(op, args, params); // throws, naming the extras
+    // too many, or one of the wrong type (PyTorch refuses x.sum(0, 1)): foldPositional throws, naming it
+    if (args.length > params.length || args.some((v, i) => v !== undefined && !params[i]!.is(v))) foldPositional(op, args, params);
     return { dim: args[0] as ReduceDim, keepdim: (args[1] as boolean | undefined) ?? false, correction: (args[2] as number | undefined) ?? 1 };
   }
   const o = checkOptions(op, foldPositional(op, args, params) as VarOptions, withCorrection ? ['dim', 'keepdim', 'correction'] : ['dim', 'keepdim']);
