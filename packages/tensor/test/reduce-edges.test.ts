@@ -3,7 +3,7 @@
  * untested. Expected values are PyTorch 1.13's (checked with torch) or computed here by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { argmax, argmin, float64, int32, max, min, tensor, zeros, type Tensor } from '@tensile/tensor';
+import { amax, argmax, argmin, float64, int32, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
 
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
@@ -24,6 +24,98 @@ describe('a 0-d input along dim 0 or -1', () => {
     expect(m.values.item()).toBe(-2);
     expect(values(m.indices)).toEqual([0]);
     expect(m.indices.shape).toEqual([]);
+  });
+});
+
+describe('0-d inputs, views and adjacent dims', () => {
+  it('a 0-d view into a longer storage reduces to its own element (float32 and the typed path)', () => {
+    expect(sum(tensor([1, 2, 3]).select(0, 2)).item()).toBe(3);
+    expect(max(tensor([1, 2, 3]).select(0, 2)).item()).toBe(3);
+    const i = tensor([5, 6, 9], { dtype: int32 });
+    expect(values(sum(i.select(0, 2)))).toEqual([9]);
+    expect(values(sum(i.select(0, 0)))).toEqual([5]);
+    expect(sum(i.select(0, 0)).shape).toEqual([]);
+  });
+  it('a non-float32 view at an offset reduces its own elements', () => {
+    const x = tensor([1, 2, 3, 4], { dtype: float64 }).narrow(0, 1, 2);
+    expect(sum(x).item()).toBe(5);
+    expect(values(argmax(tensor([[9, 1], [2, 3]], { dtype: int32 }).narrow(0, 1, 1), 1))).toEqual([1]);
+  });
+  it('0-d integer tensors: sum in int64, max/min keep the dtype, positions are 0', () => {
+    const x = tensor(7, { dtype: int32 });
+    expect(sum(x).dtype.name).toBe('int64');
+    expect(values(sum(x))).toEqual([7]);
+    expect(max(x).dtype).toBe(int32);
+    expect(values(max(x))).toEqual([7]);
+    expect(values(argmax(x, 0))).toEqual([0]);
+    expect(values(argmin(x, 0))).toEqual([0]);
+    const m = min(x, 0);
+    expect(values(m.values)).toEqual([7]);
+    expect(m.values.dtype).toBe(int32);
+    expect(values(m.indices)).toEqual([0]);
+  });
+  it('adjacent dims are summed as one run, rounded once (the NOTE on the kernel: double accumulation)', () => {
+    // exact sum 2; summing the rows first rounds 1e8 + 1 to 1e8 in float32 and gives 0
+    // (PyTorch 1.13's pairwise float32 sum gives 1)
+    const x = tensor([[1e8, 1], [-1e8, 1]]);
+    expect(sum(x).item()).toBe(2);
+    expect(sum(x, [0, 1]).item()).toBe(2);
+  });
+});
+
+describe('the dims', () => {
+  it('sum and mean over [] reduce every dim, as PyTorch 1.13 (dim=[])', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(sum(x, []).item()).toBe(10);
+    expect(mean(x, []).item()).toBe(2.5);
+    expect(mean(x, [], true).shape).toEqual([1, 1]);
+  });
+  it('null as dim in a bag means every dim; argmax with { dim: null } is the flat position', () => {
+    const x = tensor([[1, 9], [3, 4]]);
+    expect(sum(x, null, { keepdim: true }).shape).toEqual([1, 1]);
+    expect(values(argmax(x, { dim: null }))).toEqual([1]);
+    expect(values(argmin(x, { dim: null, keepdim: true }))).toEqual([0]);
+  });
+  it('max/min with null or no dim give a tensor, not [values, indices]', () => {
+    const x = tensor([[1, 9], [3, 4]]);
+    const m = max(x, null);
+    expect(Array.isArray(m)).toBe(false);
+    expect((m as Tensor).item()).toBe(9);
+    expect((min(x, null) as Tensor).item()).toBe(1);
+  });
+  it('min along a dim gives the smallest values and their positions', () => {
+    const [v, i] = min(tensor([[3, 1, 2], [0, 5, -1]]), 1);
+    expect(values(v)).toEqual([1, -1]);
+    expect(values(i)).toEqual([1, 2]);
+  });
+  it('max along a dim of fractional values gives their positions (only bool is read as uint8)', () => {
+    expect(values(max(tensor([0.5, 0.7, 0.2]), 0).indices)).toEqual([1]);
+    expect(values(min(tensor([0.5, 0.2, 0.7]), 0).indices)).toEqual([1]);
+  });
+  it('max/min with a tensor are the element-wise maximum/minimum', () => {
+    const a = tensor([1, 5, 3]), b = tensor([4, 2, 3]);
+    expect(values(max(a, b) as Tensor)).toEqual(values(maximum(a, b)));
+    expect(values(min(a, b) as Tensor)).toEqual([1, 2, 3]);
+    expect(values(minimum(a, b))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the graph', () => {
+  it('the nodes are named after their functions', () => {
+    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    expect(sum(x).gradFn!.name).toBe('sum');
+    expect(max(x).gradFn!.name).toBe('max');
+    expect(min(x).gradFn!.name).toBe('min');
+    expect(amax(x, 1).gradFn!.name).toBe('amax');
+  });
+  it('max() and min() refuse a backward after their input changed in place, as PyTorch (they save it)', () => {
+    for (const f of [max, min] as const) {
+      const x = tensor([1, 3, 2], { requiresGrad: true });
+      const y = x.mul(1);
+      const m = f(y) as Tensor;
+      y.add_(1);
+      expect(() => m.backward()).toThrow(`${f.name}: a tensor saved for backward was modified by an in-place operation: it is at version 1; expected version 0 instead`);
+    }
   });
 });
 
@@ -56,6 +148,25 @@ const bad: [name: string, f: () => unknown, type: ErrorConstructor, message: str
   ['argmax of an empty tensor along a dim of size 0', () => argmax(zeros(3, 0), 1), RangeError, 'argmax(): Expected reduction dim 1 to have non-zero size.'],
   ['argmin of an empty tensor, no dim', () => argmin(zeros(0, 3)), RangeError, 'argmin: cannot reduce an empty tensor'],
   ['min of an empty tensor, no dim', () => min(zeros(0, 3)), RangeError, 'min: cannot reduce an empty tensor'],
+  ['sum of a number', () => sum(1 as never), TypeError, 'sum: input must be a Tensor, got number 1'],
+  ['mean of a number', () => mean(1 as never), TypeError, 'mean: input must be a Tensor, got number 1'],
+  ['max of a number', () => max(1 as never), TypeError, 'max: input must be a Tensor, got number 1'],
+  ['min of a number along a dim', () => min(1 as never, 0), TypeError, 'min: input must be a Tensor, got number 1'],
+  ['var of a number', () => variance(1 as never), TypeError, 'var: input must be a Tensor, got number 1'],
+  ['std of a number', () => std(1 as never), TypeError, 'std: input must be a Tensor, got number 1'],
+  ['logsumexp of a number', () => logsumexp(1 as never, 0), TypeError, 'logsumexp: input must be a Tensor, got number 1'],
+  ['mean along a dim out of range', () => mean(zeros(2, 3), 5), RangeError, 'mean: dim 5 out of range for a 2-d tensor'],
+  ['mean with a correction', () => mean(zeros(2, 3), { correction: 1 } as never), TypeError, "mean: unknown option 'correction' (options: dim, keepdim)"],
+  // PyTorch refuses x.sum(0, 1): the positional form is checked as the bag is
+  ['sum: keepdim a number', () => sum(zeros(2, 3), 0, 1 as never), TypeError, 'sum: keepdim (positional 2) must be a boolean, got number 1'],
+  ['mean: keepdim a string', () => mean(zeros(2, 3), 0, 'a' as never), TypeError, 'mean: keepdim (positional 2) must be a boolean, got string a'],
+  ['var: correction a string', () => variance(zeros(2, 3), 0, false, 'a' as never), TypeError, 'var: correction (positional 3) must be a number, got string a'],
+  ['sum: dim a string', () => sum(zeros(2, 3), 'a' as never), TypeError, 'sum: dim (positional 1) must be an integer, a list of them or null, got string a'],
+  ['sum: dim a string, then a bag', () => sum(zeros(2, 3), 'a' as never, { keepdim: true }), TypeError, 'sum: dim (positional 1) must be an integer, a list of them or null, got string a'],
+  ['sum: keepdim a number, then a bag', () => sum(zeros(2, 3), 0, 1 as never, {}), TypeError, 'sum: keepdim (positional 2) must be a boolean, got number 1'],
+  ['std: correction a string, then a bag', () => std(zeros(2, 3), 0, false, 'a' as never, {}), TypeError, 'std: correction (positional 3) must be a number, got string a'],
+  ['max: dim an array', () => max(zeros(2, 3), [1] as never), TypeError, 'max: dim must be an integer, a Tensor (the element-wise maximum) or an options bag, got an array'],
+  ['min: dim a Map', () => min(zeros(2, 3), new Map() as never), TypeError, 'min: dim must be an integer, a Tensor (the element-wise minimum) or an options bag, got an object'],
 ];
 
 describe('the reductions refuse, naming the function, the argument and the value', () => {
