@@ -3,7 +3,7 @@
  * untested. Expected values are PyTorch 1.13's (checked with torch) or computed here by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { amax, argmax, argmin, float64, int32, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
+import { all, amax, any, argmax, argmin, bool, float64, int32, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
 
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
@@ -35,6 +35,7 @@ describe('0-d inputs, views and adjacent dims', () => {
     expect(values(sum(i.select(0, 2)))).toEqual([9]);
     expect(values(sum(i.select(0, 0)))).toEqual([5]);
     expect(sum(i.select(0, 0)).shape).toEqual([]);
+    expect(values(argmax(i.select(0, 0), 0))).toEqual([0]);
   });
   it('a non-float32 view at an offset reduces its own elements', () => {
     const x = tensor([1, 2, 3, 4], { dtype: float64 }).narrow(0, 1, 2);
@@ -45,6 +46,8 @@ describe('0-d inputs, views and adjacent dims', () => {
     const x = tensor(7, { dtype: int32 });
     expect(sum(x).dtype.name).toBe('int64');
     expect(values(sum(x))).toEqual([7]);
+    expect(values(sum(x, 0))).toEqual([7]);
+    expect(sum(x, -1, true).dtype.name).toBe('int64');
     expect(max(x).dtype).toBe(int32);
     expect(values(max(x))).toEqual([7]);
     expect(values(argmax(x, 0))).toEqual([0]);
@@ -60,6 +63,19 @@ describe('0-d inputs, views and adjacent dims', () => {
     const x = tensor([[1e8, 1], [-1e8, 1]]);
     expect(sum(x).item()).toBe(2);
     expect(sum(x, [0, 1]).item()).toBe(2);
+  });
+});
+
+describe('any/all of bool views', () => {
+  it('read the view\'s elements, not its storage: an offset, a prefix, a transpose, as PyTorch', () => {
+    const b = (v: boolean[] | boolean[][]) => tensor(v as never, { dtype: bool });
+    expect(values(any(b([false, true, true]).select(0, 0)))).toEqual([0]);
+    expect(values(any(b([true, false]).select(0, 1)))).toEqual([0]);
+    expect(values(all(b([false, true]).select(0, 1)))).toEqual([1]);
+    const t = b([[true, true], [false, false]]).t(); // [[T, F], [T, F]]
+    expect(values(any(t, 1))).toEqual([1, 1]);
+    expect(values(all(t, 1))).toEqual([0, 0]);
+    expect(values(any(b([[false, true], [false, false]]).narrow(0, 1, 1)))).toEqual([0]);
   });
 });
 

@@ -375,7 +375,8 @@ function anyAll(op: 'any' | 'all', x: Tensor, dim: number | null | undefined, ke
   expectTensor(op, 'input', x);
   if (dim !== undefined && dim !== null && typeof dim !== 'number') throw new TypeError(`${op}: dim must be a number, got ${typeof dim}`);
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: keepdim must be a boolean, got ${typeof keepdim}`);
-  const truth = toDType(x, bool).storage.data as Uint8Array; // nonzero (and NaN) is true
+  // nonzero (and NaN) is true; the elements in order, not the storage (a view may be offset, short or transposed)
+  const truth = toDType(x, bool).toTypedArray() as Uint8Array;
   const all = dim === undefined || dim === null;
   const d = all ? 0 : normDim(op, dim, x.ndim);
   const [pre, D, post] = all ? [1, truth.length, 1] : around(x.shape, d);
