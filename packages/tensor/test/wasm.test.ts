@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, getBackend, getNumThreads, getNumThreadsReady, kernels, randn, manualSeed, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
+import { Generator, getBackend, getNumThreads, getNumThreadsReady, kernels, makeResident, randn, manualSeed, tensor, setBackend, setKernels, setNumThreads, wasmAvailable, wasmRelaxedSimd, F, nn, type Backend, type Kernels } from '@tensile/tensor';
 import { createWasmKernels } from '../src/kernels/wasm.js';
 import { buildBytes } from '../src/kernels/wasm/module.js';
 import { expectArraysEqual } from './helpers/arrays.js';
@@ -203,6 +203,51 @@ describe('element-wise add/sub/mul/div: wasm is bit-identical to js', () => {
       }
     });
   }
+
+  // One value broadcast over a contiguous operand, on either side (g.mul_(coef), 1 - x), runs in
+  // the module: sizes around the chunk and the four-float groups, odd offsets, special values.
+  const scalarCases: [string, number[], number[]][] = [['[n]', [0], [1]], ['[n/4, 4] with strides [0, 0]', [0, 0], [4, 1]]];
+  for (const [label, zeros, dense] of scalarCases) {
+    it(`a scalar on either side, ${label}: every op, with and without alpha, the same bits`, { timeout: 30_000 }, () => {
+      for (const n of [4096, 4099, 2 * 32768 + 5]) {
+        const shape = dense.length === 1 ? [n] : [Math.ceil(n / 4), 4];
+        const m = shape.reduce((x, y) => x * y, 1);
+        for (const [kind, alpha] of [['add', 1], ['add', -0.3], ['sub', 1], ['sub', 2.5], ['mul', 1], ['div', 1]] as const) {
+          for (const scalarSide of ['a', 'b'] as const) {
+            for (const v of [0.37, -0, Infinity, 3e-39]) {
+              const t = rand(m + 1), s = Float32Array.of(9, v);
+              t[2] = 0; t[3] = -0; t[4] = NaN;
+              const run = (k: typeof js): Float32Array => {
+                const o = new Float32Array(m + 3);
+                if (scalarSide === 'b') k.binary(kind, t, 1, dense, s, 1, zeros, shape, o, 3, alpha);
+                else k.binary(kind, s, 1, zeros, t, 1, dense, shape, o, 3, alpha);
+                for (let i = 0; i < o.length; i++) if (Number.isNaN(o[i])) o[i] = NaN; // payloads are not portable
+                return o;
+              };
+              expectArraysEqual(new Uint32Array(run(wasm).buffer), new Uint32Array(run(js).buffer), `${kind} ${alpha} ${scalarSide} ${v} n=${m}`);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  it('a scalar in place on a resident tensor (an optimizer\'s buf.mul_(momentum)), and through the ops', () => {
+    manualSeed(11);
+    const x = randn([50000]);
+    const ref = x.toFloat32Array();
+    const want = new Float32Array(ref.length);
+    js.binary('mul', ref, 0, [1], Float32Array.of(0.9), 0, [0], [ref.length], want, 0, 1);
+    const buf = x.clone();
+    expect(makeResident(buf)).toBe(true);
+    buf.mul_(0.9);
+    expectArraysEqual(buf.toFloat32Array(), want);
+    const ops = (): Float32Array[] => [x.mul(0.9), x.sub(2), tensor(1).sub(x), tensor(3).div(x), x.add(tensor(7), 0.5)].map((t) => t.toFloat32Array());
+    setBackend('js');
+    const viaJs = ops();
+    setBackend('wasm');
+    ops().forEach((r, k) => expectArraysEqual(r, viaJs[k]!, `op ${k}`));
+  });
 
   it('a linear layer with a bias gives the same bits on both backends (its bias add is a row broadcast)', () => {
     manualSeed(9);

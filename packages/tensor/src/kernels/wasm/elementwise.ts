@@ -163,18 +163,23 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     ([pt, qt, st], gt) => jsKernels.rprop(pt!, gt, qt!, st!, mode, plus, minus, lo, hi));
 
   /**
-   * Element-wise add/sub/mul/div of a contiguous `a` with a contiguous same-shape `b`, or with a
-   * row `b` broadcast over a's rows (a bias: `[rows, n] op [n]`, n a multiple of 4 up to CHUNK);
-   * the rest is JS's.
+   * Element-wise add/sub/mul/div of a contiguous `a` with a contiguous same-shape `b`, with a
+   * row `b` broadcast over a's rows (a bias: `[rows, n] op [n]`, n a multiple of 4 up to CHUNK),
+   * or of a contiguous operand with a scalar on either side (`g.mul_(coef)`, `1 - x`); the rest
+   * is JS's.
    */
   const binary: Kernels['binary'] = (kind, a, aOff, aStrides, b, bOff, bStrides, shape, out, outOff, alpha = 1) => {
     let op = BINARY_OPS[kind];
     const n = numelOf(shape);
-    const dense = op !== undefined && n >= ELEMENT_MIN && contiguous(shape, aStrides);
-    const same = dense && contiguous(shape, bStrides);
+    const big = op !== undefined && n >= ELEMENT_MIN;
+    const dense = big && contiguous(shape, aStrides), bDense = big && contiguous(shape, bStrides);
+    const same = dense && bDense;
     const row = shape[shape.length - 1] ?? 0;
     const bias = dense && !same && row % 4 === 0 && row <= CHUNK && broadcastRow(shape, bStrides);
-    if (op === undefined || (!same && !bias)) {
+    // one value broadcast over the whole of the other, contiguous, operand
+    const bScalar = dense && !bDense && bStrides.every((st) => st === 0);
+    const aScalar = bDense && !dense && aStrides.every((st) => st === 0);
+    if (op === undefined || (!same && !bias && !aScalar && !bScalar)) {
       jsKernels.binary(kind, a, aOff, aStrides, b, bOff, bStrides, shape, out, outOff, alpha);
       return;
     }
@@ -184,6 +189,7 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
       if (op === 1) al = -al;
       op = 4;
     }
+    if (aScalar || bScalar) return scalarBinary(op, al, kind, a, aOff, b, bOff, aScalar, out, outOff, n, alpha);
     const arena = existingArena();
     if (same && arena?.has(out) && arena.has(a) && sameOrApart(a, aOff, out, outOff, n)) {
       return residentBinary(arena, op, a, aOff, b, bOff, out, outOff, n, al, kind, alpha);
@@ -205,6 +211,38 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     stream(w, a, aOff, b, bOff, out, outOff, n4, (m) => one.ex.binary(code, 0, CHUNK * 4, 2 * CHUNK * 4, m, al));
     if (n4 < n) jsKernels.binary(kind, a, aOff + n4, [1], b, bOff + n4, [1], [n - n4], out, outOff + n4, alpha);
   };
+
+  /**
+   * `out = a op b` (the kernel's `op` and float32 `al`; `kind` and `alpha` for the JS tail) where
+   * one of a, b is a single value broadcast over the other (`aScalar` says which): that value fills the kernel's b (or a) area once, the other operand streams through,
+   * or, resident and updated in place (an optimizer's `buf.mul_(momentum)`), is computed where it
+   * is. The kernel's arithmetic, so the JS kernel's bits; the last n mod 4 elements are the JS
+   * kernel's.
+   */
+  function scalarBinary(
+    op: number, al: number, kind: BinaryKind, a: Float32Array, aOff: number, b: Float32Array, bOff: number, aScalar: boolean,
+    out: Float32Array, outOff: number, n: number, alpha: number,
+  ): void {
+    const n4 = n & ~3, v = aScalar ? a[aOff]! : b[bOff]!;
+    const [t, tOff] = aScalar ? [b, bOff] : [a, aOff]; // the operand that streams
+    const arena = existingArena();
+    if (!aScalar && arena?.has(out) && arena.has(a) && sameOrApart(a, aOff, out, outOff, n)) {
+      const S = arena.view();
+      S.fill(v, 0, Math.min(CHUNK, n4));
+      const ap = a.byteOffset + aOff * 4, op4 = out.byteOffset + outOff * 4;
+      for (let i = 0; i < n4; i += CHUNK) arena.ex.binary(op, ap + i * 4, 0, op4 + i * 4, Math.min(CHUNK, n4 - i), al);
+    } else {
+      const w = one.reserve(3 * CHUNK), fixed = aScalar ? 0 : CHUNK, moving = CHUNK - fixed;
+      w.fill(v, fixed, fixed + Math.min(CHUNK, n4));
+      for (let i = 0; i < n4; i += CHUNK) {
+        const m = Math.min(CHUNK, n4 - i);
+        w.set(t.subarray(tOff + i, tOff + i + m), moving);
+        one.ex.binary(op, 0, CHUNK * 4, 2 * CHUNK * 4, m, al);
+        copyOut(out, outOff + i, w, 2 * CHUNK, m);
+      }
+    }
+    if (n4 < n) jsKernels.binary(kind, a, aScalar ? aOff : aOff + n4, [aScalar ? 0 : 1], b, aScalar ? bOff + n4 : bOff, [aScalar ? 1 : 0], [n - n4], out, outOff + n4, alpha);
+  }
 
   /**
    * `out = a op b` with `out` and `a` resident (an in-place update of an optimizer's tensor:
