@@ -54,42 +54,53 @@ function gpt(): { model: GPTLanguageModel; arrays: Record<string, Float32Array> 
   return { model, arrays };
 }
 
-/** One training step, ms; check = the first step's loss. */
-export async function encoderStep(threads = 1): Promise<void> {
-  setBackend('wasm');
-  if (threads > 1) setNumThreads(threads);
+/** The encoder layer's training step on the case's inputs, ready to run: each call is one step and returns its loss. */
+export function encoderTrainer(): () => Tensor {
   const { model, arrays } = encoder();
   const shape = [ENC.seq, ENC.batch, ENC.d];
   const x = tensor(arrays.__x__!, { shape }), target = tensor(arrays.__target__!, { shape });
   const opt = new SGD(model.parameters(), { lr: 0.01 });
-  let first = Number.NaN;
-  const ms = await time(() => {
+  return () => {
     opt.zeroGrad();
     const loss = F.mseLoss(model.call(x), target);
     loss.backward();
     opt.step();
+    return loss;
+  };
+}
+
+/** The character GPT's training step (AdamW) on the case's inputs, ready to run: each call is one step and returns its loss. */
+export function gptTrainer(): () => Tensor {
+  const { model, arrays } = gpt();
+  const toks = tensor(Array.from(arrays.__tokens__!), { shape: [GPT.batch, GPT.block + 1], dtype: int64 });
+  const x: Tensor = toks.narrow(1, 0, GPT.block).contiguous(), y: Tensor = toks.narrow(1, 1, GPT.block).contiguous();
+  const opt = new AdamW(model.parameters(), { lr: 3e-4 });
+  return () => {
+    opt.zeroGrad();
+    const loss = model.loss(x, y);
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+}
+
+/** One training step of `trainer`'s model, ms; check = the first step's loss. */
+async function timedStep(trainer: () => () => Tensor, threads: number): Promise<void> {
+  setBackend('wasm');
+  if (threads > 1) setNumThreads(threads);
+  const step = trainer();
+  let first = Number.NaN;
+  const ms = await time(() => {
+    const loss = step();
     if (Number.isNaN(first)) first = loss.item();
   }, 2500);
   out(ms, 'ms/step', first);
 }
 
-export async function gptStep(threads = 1): Promise<void> {
-  setBackend('wasm');
-  if (threads > 1) setNumThreads(threads);
-  const { model, arrays } = gpt();
-  const toks = tensor(Array.from(arrays.__tokens__!), { shape: [GPT.batch, GPT.block + 1], dtype: int64 });
-  const x: Tensor = toks.narrow(1, 0, GPT.block).contiguous(), y: Tensor = toks.narrow(1, 1, GPT.block).contiguous();
-  const opt = new AdamW(model.parameters(), { lr: 3e-4 });
-  let first = Number.NaN;
-  const ms = await time(() => {
-    opt.zeroGrad();
-    const loss = model.loss(x, y);
-    loss.backward();
-    opt.step();
-    if (Number.isNaN(first)) first = loss.item();
-  }, 2500);
-  out(ms, 'ms/step', first);
-}
+/** One training step of the encoder layer, ms; check = the first step's loss. */
+export const encoderStep = (threads = 1): Promise<void> => timedStep(encoderTrainer, threads);
+/** One training step of the character GPT, ms; check = the first step's loss. */
+export const gptStep = (threads = 1): Promise<void> => timedStep(gptTrainer, threads);
 
 /**
  * PyTorch's rows: attention_bench.py with the same arrays, written as pytorch.ts writes its

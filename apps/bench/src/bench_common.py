@@ -2,8 +2,31 @@
 it; they run with this directory on sys.path): reading the inputs the TypeScript side wrote, and
 timing as harness.ts times tensile's rows."""
 import json
+import os
 import struct
 import time
+
+# The matrix products in a torch.profiler table (their self CPU time: a backward's MmBackward0
+# runs aten::mm inside it).
+PRODUCT_OPS = ('aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::addbmm', 'aten::_addmm_activation', 'aten::addmv', 'aten::mv', 'aten::dot')
+
+
+def profile_products(fn, steps=10):
+    """fn run `steps` times under torch.profiler (CPU): the step's CPU time split into matrix
+    products and the rest, and the rest's largest ops, in ms per step. Issue 25's rule for a model
+    whose products are over half of PyTorch's step reads the rest from this."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+    fn()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            fn()
+    rows = [(e.key, e.self_cpu_time_total / 1e3 / steps) for e in prof.key_averages()]
+    total = sum(t for _, t in rows)
+    products = sum(t for k, t in rows if k in PRODUCT_OPS)
+    rest = sorted(((k, t) for k, t in rows if k not in PRODUCT_OPS), key=lambda r: -r[1])
+    return {'stepMs': total, 'productsMs': products, 'restMs': total - products,
+            'rest': [[k, round(t, 3)] for k, t in rest[:15]], 'torch': torch.__version__}
 
 
 def read_inputs(path):
@@ -46,4 +69,9 @@ def timed(fn, budget=1.5, warm=3, least=5):
         samples.append(time.perf_counter() - t)
     ratio = (time.process_time() - c0) / (time.perf_counter() - w0)
     samples.sort()
+    # TENSILE_BENCH_PROFILE=<file>: also write profile_products' split of the step there
+    # (`npm run bench -- <case>/pytorch-1-thread` with it set; see BENCHMARKS.md)
+    if os.environ.get('TENSILE_BENCH_PROFILE'):
+        with open(os.environ['TENSILE_BENCH_PROFILE'], 'w') as f:
+            json.dump(profile_products(fn), f, indent=1)
     return samples[len(samples) // 2], ratio
