@@ -116,6 +116,48 @@ describe('the dims', () => {
   });
 });
 
+describe('argmax/argmin, var, logsumexp, any/all', () => {
+  it('argmax/argmin without a dim, keepdim: every dim kept as 1, as PyTorch', () => {
+    const x = tensor([[1, 9], [3, 4]]);
+    expect(argmax(x, null, true).shape).toEqual([1, 1]);
+    expect(values(argmax(x, null, true))).toEqual([1]);
+    expect(argmin(x, { keepdim: true }).shape).toEqual([1, 1]);
+  });
+  it('var and std over [] reduce every dim, as PyTorch 1.13', () => {
+    const x = tensor([[1, 9], [3, 4]], { dtype: float64 });
+    expect(variance(x, []).item()).toBeCloseTo(34.75 / 3, 14);
+    expect(std(x, []).item()).toBeCloseTo(Math.sqrt(34.75 / 3), 14);
+  });
+  it('logsumexp shifts by the max: no overflow at 1000, no inf from a spread of 1000 (float32 and float64)', () => {
+    expect(logsumexp(tensor([1000, 1000]), 0).item()).toBeCloseTo(1000 + Math.LN2, 3);
+    for (const dtype of [undefined, float64]) {
+      const o = dtype ? { dtype } : {};
+      expect(logsumexp(tensor([-1000, 0], o), 0).item()).toBe(0);
+      expect(logsumexp(tensor([[-1000, 0], [1000, 999]], o), 1, true).shape).toEqual([2, 1]);
+      expect(values(logsumexp(tensor([[-1000, 0], [0, -1000]], o), 1))).toEqual([0, 0]);
+    }
+  });
+  it('logsumexp over a dim of size 0 is -inf, as PyTorch', () => {
+    expect(values(logsumexp(zeros(3, 0), 1))).toEqual([-Infinity, -Infinity, -Infinity]);
+    expect(logsumexp(zeros(0, 3), 1).shape).toEqual([0]);
+  });
+  it('any/all along the middle dim of a 3-d tensor, and all\'s keepdim default (false)', () => {
+    const b = tensor([[[1, 0], [0, 0]], [[0, 0], [0, 1]]], { dtype: bool });
+    expect(values(any(b, 1))).toEqual([1, 0, 0, 1]);
+    expect(values(all(b, 1))).toEqual([0, 0, 0, 0]);
+    expect(values(all(tensor([[[1, 1], [1, 0]], [[1, 1], [1, 1]]]), 1))).toEqual([1, 0, 1, 1]);
+    expect(all(b, 1).shape).toEqual([2, 2]);
+    expect(all(tensor([[1, 1], [1, 0]]), 1).shape).toEqual([2]);
+  });
+  it('any/all with null reduce every dim (PyTorch 2\'s any(dim=None)); keepdim keeps each as 1', () => {
+    const x = tensor([[0, 0], [0, 2]]);
+    expect(values(any(x, null))).toEqual([1]);
+    expect(values(all(x, null))).toEqual([0]);
+    expect(any(x, null, true).shape).toEqual([1, 1]);
+    expect(all(x, null, true).shape).toEqual([1, 1]);
+  });
+});
+
 describe('the graph', () => {
   it('the nodes are named after their functions', () => {
     const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
@@ -181,6 +223,20 @@ const bad: [name: string, f: () => unknown, type: ErrorConstructor, message: str
   ['sum: dim a string, then a bag', () => sum(zeros(2, 3), 'a' as never, { keepdim: true }), TypeError, 'sum: dim (positional 1) must be an integer, a list of them or null, got string a'],
   ['sum: keepdim a number, then a bag', () => sum(zeros(2, 3), 0, 1 as never, {}), TypeError, 'sum: keepdim (positional 2) must be a boolean, got number 1'],
   ['std: correction a string, then a bag', () => std(zeros(2, 3), 0, false, 'a' as never, {}), TypeError, 'std: correction (positional 3) must be a number, got string a'],
+  ['argmax of a number', () => argmax(1 as never), TypeError, 'argmax: input must be a Tensor, got number 1'],
+  ['argmin: a string dim in the bag', () => argmin(zeros(2, 3), { dim: 'a' } as never), TypeError, 'argmin: dim must be an integer or null, got string a'],
+  ['all: a string dim in the bag', () => all(zeros(2, 3), { dim: 'a' } as never), TypeError, 'all: dim must be an integer or null, got string a'],
+  ['any of a number', () => any(1 as never), TypeError, 'any: input must be a Tensor, got number 1'],
+  ['any: keepdim a number', () => any(zeros(2, 3), 0, 1 as never), TypeError, 'any: keepdim must be a boolean, got number'],
+  ['all: dim a string', () => all(zeros(2, 3), 'a' as never), TypeError, 'all: dim must be a number, got string'],
+  ['var: a negative correction', () => variance(zeros(2, 3), null, false, -1), RangeError, 'var: correction must be a non-negative number, got -1'],
+  ['var: a string correction in the bag', () => variance(zeros(2, 3), { correction: '1' } as never), RangeError, 'var: correction must be a non-negative number, got 1'],
+  ['var: a NaN correction', () => variance(zeros(2, 3), 0, false, NaN), RangeError, 'var: correction must be a non-negative number, got NaN'],
+  ['var along a dim out of range', () => variance(zeros(2, 3), 5), RangeError, 'var: dim 5 out of range for a 2-d tensor'],
+  ['logsumexp along a dim out of range', () => logsumexp(zeros(2, 3), 5), RangeError, 'logsumexp: dim 5 out of range for a 2-d tensor'],
+  ['logsumexp: keepdim a number', () => logsumexp(zeros(2, 3), 0, 1 as never), TypeError, 'logsumexp: keepdim (positional 2) must be a boolean, got number 1'],
+  ['logsumexp with a correction', () => logsumexp(zeros(2, 3), { dim: 0, correction: 1 } as never), TypeError, "logsumexp: unknown option 'correction' (options: dim, keepdim)"],
+  ['logsumexp without a dim', () => logsumexp(zeros(2, 3)), TypeError, 'logsumexp: dim is required'],
   ['max: dim an array', () => max(zeros(2, 3), [1] as never), TypeError, 'max: dim must be an integer, a Tensor (the element-wise maximum) or an options bag, got an array'],
   ['min: dim a Map', () => min(zeros(2, 3), new Map() as never), TypeError, 'min: dim must be an integer, a Tensor (the element-wise minimum) or an options bag, got an object'],
 ];
