@@ -102,6 +102,30 @@ describe('batch-norm sessions (the input staged once): module = JS, bit for bit'
     });
   }
 
+  it('F.batchNorm\'s float32 output is within 1.5 ulps of its terms of the exact value (statistics in double, the output pass in float32)', () => {
+    for (const [shape, offset] of [[[64, 16, 5, 5], 0.5], [[256, 32], 40], [[8, 4, 8, 8], -3]] as const) {
+      T.manualSeed(shape.length + 7);
+      const x = T.randn([...shape]).mul(2).add(offset), C = shape[1], w = T.randn([C]), b = T.randn([C]);
+      const y = T.F.batchNorm(x, null, null, { weight: w, bias: b, training: true }).toTypedArray() as Float32Array;
+      const xd = x.toTypedArray() as Float32Array, wd = w.toTypedArray() as Float32Array, bd = b.toTypedArray() as Float32Array;
+      const S = xd.length / (shape[0] * C), M = shape[0] * S;
+      for (let c = 0; c < C; c++) {
+        const at = (n: number, j: number): number => (n * C + c) * S + j;
+        let m = 0, v = 0;
+        for (let n = 0; n < shape[0]; n++) for (let j = 0; j < S; j++) m += xd[at(n, j)]!;
+        m /= M;
+        for (let n = 0; n < shape[0]; n++) for (let j = 0; j < S; j++) v += (xd[at(n, j)]! - m) ** 2;
+        const is = 1 / Math.sqrt(v / M + 1e-5);
+        for (let n = 0; n < shape[0]; n++) {
+          for (let j = 0; j < S; j++) {
+            const h = (xd[at(n, j)]! - m) * is * wd[c]!, want = h + bd[c]!;
+            expect(Math.abs(y[at(n, j)]! - want), `${shape} channel ${c}`).toBeLessThanOrEqual(3 * 2 ** -24 * (Math.abs(h) + Math.abs(bd[c]!)));
+          }
+        }
+      }
+    }
+  });
+
   it('F.batchNorm and F.groupNorm give the same bits on both backends, forward and backward', () => {
     const ops: [string, number[], (x: T.Tensor, w: T.Tensor, b: T.Tensor) => T.Tensor][] = [
       ['batchNorm [16, 8, 6, 6]', [16, 8, 6, 6], (x, w, b) => T.F.batchNorm(x, null, null, { weight: w, bias: b, training: true })],

@@ -96,8 +96,12 @@ const ULPS: Record<string, [number, number]> = {
   logicalNot: [0, 0], logicalAnd: [0, 0], logicalOr: [0, 0], logicalXor: [0, 0], isclose: [0, 0], allclose: [0, 0], equal: [0, 0],
   movedim: [0, 0], unflatten: [0, 0], tile: [0, 1], broadcastTo: [0, 0],
   marginRankingLoss: [1, 0], hingeEmbeddingLoss: [1, 0], softMarginLoss: [4, 1], cosineEmbeddingLoss: [2, 2], tripletMarginLoss: [1, 2], poissonNllLoss: [1, 1],
-  maxPool1d: [0, 0], avgPool1d: [1, 0], adaptiveAvgPool1d: [1, 1], prelu: [0, 1], instanceNorm: [1, 1], instanceNormAffine: [1, 2],
+  maxPool1d: [0, 0], avgPool1d: [1, 0], adaptiveAvgPool1d: [1, 1], prelu: [0, 1], instanceNorm: [2, 1], instanceNormAffine: [2, 2],
 };
+// instanceNorm's values: 1 while the output pass ran in double (rounded once); 2 since it runs in
+// float32 operations as PyTorch's does (session 9). At the worst element PyTorch's own output is
+// 1.34 ulps from the exact value (2.87 with the affine: its float mean and x·α + β) and ours 0.66
+// (1.14), on the other side; batchnorm-kernel.test.ts bounds ours against the exact value.
 /**
  * Gradients that cancel (mish's near its zero at x ≈ -1.19; normalize's and cosineSimilarity's
  * quotient rule, whose two terms nearly cancel): measured in ulps of the gradient's largest
