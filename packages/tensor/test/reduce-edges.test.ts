@@ -3,7 +3,7 @@
  * untested. Expected values are PyTorch 1.13's (checked with torch) or computed here by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { all, amax, any, argmax, argmin, bool, float64, int32, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
+import { all, amax, any, argmax, argmin, bool, cumprod, cumsum, float16, float64, int16, int32, int64, nonzero, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
 
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
@@ -158,6 +158,41 @@ describe('argmax/argmin, var, logsumexp, any/all', () => {
   });
 });
 
+describe('cumsum, cumprod, nonzero', () => {
+  it('int64 running sums and products wrap at 2^63, as PyTorch', () => {
+    const x = tensor([2n ** 62n, 2n ** 62n] as never, { dtype: int64 });
+    expect(Array.from(cumsum(x, 0).toBigInt64Array())).toEqual([2n ** 62n, -(2n ** 63n)]);
+    expect(Array.from(cumprod(tensor([2n ** 62n, 4n] as never, { dtype: int64 }), 0).toBigInt64Array())).toEqual([2n ** 62n, 0n]);
+    expect(values(cumsum(tensor([[1, 2], [3, 4]], { dtype: int32 }), 1))).toEqual([1, 3, 3, 7]);
+  });
+  it('the bag form\'s dtype casts first, as the positional form\'s', () => {
+    expect(cumsum(tensor([1, 2]), { dim: 0, dtype: 'float64' }).dtype).toBe(float64);
+    expect(cumprod(tensor([1, 2]), { dim: 0, dtype: float64 }).dtype).toBe(float64);
+  });
+  it('cumprod\'s gradient along a dim of size 1 is the upstream gradient (no 0·inf/inf), as PyTorch', () => {
+    const y = tensor([[Infinity], [2]], { requiresGrad: true });
+    cumprod(y, 1).backward(tensor([[0.5], [3]]));
+    expect(values(y.grad!)).toEqual([0.5, 3]);
+  });
+  it('cumprod\'s gradient with zeros, along the middle dim of a 3-d tensor, is PyTorch\'s', () => {
+    const x = tensor([[[1, 2], [0, 3], [4, 0]], [[2, 1], [3, 2], [0, 5]]], { dtype: float64, requiresGrad: true });
+    const g = tensor([[[1, -1], [2, 0.5], [3, 1]], [[-2, 1], [0.5, 2], [1, -1]]], { dtype: float64 });
+    cumprod(x, 1).backward(g);
+    expect(values(x.grad!)).toEqual([1, 0.5, 14, 1, 0, 6, -0.5, -5, 1, -3, 6, -2]);
+  });
+  it('cumprod refuses a backward after its input changed in place, as PyTorch (it saves input and result)', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.mul(1);
+    const c = cumprod(y, 0);
+    y.add_(1);
+    expect(() => c.sum().backward()).toThrow('cumprod: a tensor saved for backward was modified by an in-place operation: it is at version 1; expected version 0 instead');
+  });
+  it('nonzero of float64 and int16 tensors, as PyTorch', () => {
+    expect(values(nonzero(tensor([0, 3], { dtype: float64 })))).toEqual([1]);
+    expect(values(nonzero(tensor([0, 3, 0, 5], { dtype: int16 })))).toEqual([1, 3]);
+  });
+});
+
 describe('the graph', () => {
   it('the nodes are named after their functions', () => {
     const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
@@ -165,6 +200,8 @@ describe('the graph', () => {
     expect(max(x).gradFn!.name).toBe('max');
     expect(min(x).gradFn!.name).toBe('min');
     expect(amax(x, 1).gradFn!.name).toBe('amax');
+    expect(cumsum(x, 1).gradFn!.name).toBe('cumsum');
+    expect(cumprod(x, 1).gradFn!.name).toBe('cumprod');
   });
   it('max() and min() refuse a backward after their input changed in place, as PyTorch (they save it)', () => {
     for (const f of [max, min] as const) {
@@ -237,6 +274,11 @@ const bad: [name: string, f: () => unknown, type: ErrorConstructor, message: str
   ['logsumexp: keepdim a number', () => logsumexp(zeros(2, 3), 0, 1 as never), TypeError, 'logsumexp: keepdim (positional 2) must be a boolean, got number 1'],
   ['logsumexp with a correction', () => logsumexp(zeros(2, 3), { dim: 0, correction: 1 } as never), TypeError, "logsumexp: unknown option 'correction' (options: dim, keepdim)"],
   ['logsumexp without a dim', () => logsumexp(zeros(2, 3)), TypeError, 'logsumexp: dim is required'],
+  ['cumsum of a number', () => cumsum(1 as never, 0), TypeError, 'cumsum: input must be a Tensor, got number 1'],
+  ['cumsum of float16', () => cumsum(zeros(2, { dtype: float16 }), 0), TypeError, "cumsum: not implemented for 'Half' (float16); convert with .float()"],
+  ['cumprod of float16', () => cumprod(zeros(2, { dtype: float16 }), 0), TypeError, "cumprod: not implemented for 'Half' (float16); convert with .float()"],
+  ['nonzero of a number', () => nonzero(1 as never), TypeError, 'nonzero: input must be a Tensor, got number 1'],
+  ['nonzero: asTuple a number', () => nonzero(zeros(2), { asTuple: 1 } as never), TypeError, 'nonzero: asTuple must be a boolean, got 1'],
   ['max: dim an array', () => max(zeros(2, 3), [1] as never), TypeError, 'max: dim must be an integer, a Tensor (the element-wise maximum) or an options bag, got an array'],
   ['min: dim a Map', () => min(zeros(2, 3), new Map() as never), TypeError, 'min: dim must be an integer, a Tensor (the element-wise minimum) or an options bag, got an object'],
 ];
