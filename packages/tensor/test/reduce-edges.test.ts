@@ -3,7 +3,7 @@
  * untested. Expected values are PyTorch 1.13's (checked with torch) or computed here by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { all, amax, any, argmax, argmin, bool, cumprod, cumsum, float16, float64, int16, int32, int64, nonzero, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
+import { all, amax, amin, any, argmax, argmin, bool, cumprod, cumsum, float16, float64, int16, int32, int64, nonzero, prod, logsumexp, max, maximum, mean, min, minimum, std, sum, tensor, variance, zeros, type Tensor } from '@tensile/tensor';
 
 const values = (t: Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
@@ -193,6 +193,60 @@ describe('cumsum, cumprod, nonzero', () => {
   });
 });
 
+describe('amax/amin, prod', () => {
+  it('amax/amin over [] reduce every dim, as PyTorch', () => {
+    const x = tensor([[1, 9], [3, 4]]);
+    expect(amax(x, []).item()).toBe(9);
+    expect(amin(x, [], true).shape).toEqual([1, 1]);
+  });
+  it('int64 products wrap at 2^63, as PyTorch (2^40 · 2^40 is 0)', () => {
+    expect(Array.from(prod(tensor([2n ** 40n, 2n ** 40n] as never, { dtype: int64 })).toBigInt64Array())).toEqual([0n]);
+    expect(Array.from(prod(tensor([[2n ** 40n, 2n ** 40n], [3n, 5n]] as never, { dtype: int64 }), 1).toBigInt64Array())).toEqual([0n, 15n]);
+  });
+  it('float16 products read the values (not the bits) through float32', () => {
+    expect(prod(tensor([1.5, 2, 3], { dtype: float16 })).item()).toBe(9);
+  });
+  it('prod\'s dtype option casts first', () => {
+    expect(prod(tensor([[1, 2], [3, 4]]), { dtype: 'float64' }).dtype).toBe(float64);
+    expect(values(prod(tensor([[1, 2], [3, 4]]), 1, { dtype: float64 }))).toEqual([2, 12]);
+  });
+  it('prod with null is every element; keepdim keeps every dim as 1', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(prod(x, null).item()).toBe(24);
+    expect(prod(x, null, true).shape).toEqual([1, 1]);
+  });
+  it('prod along each dim of a 3-d tensor, keepdim or not, is PyTorch\'s', () => {
+    const a = tensor(Array.from({ length: 24 }, (_, i) => (i + 1) / 8)).reshape([2, 3, 4]);
+    const p0 = prod(a, 0, true);
+    expect(p0.shape).toEqual([1, 3, 4]);
+    expect(values(p0)).toEqual([0.203125, 0.4375, 0.703125, 1, 1.328125, 1.6875, 2.078125, 2.5, 2.953125, 3.4375, 3.953125, 4.5]);
+    expect(values(prod(a, 1))).toEqual([0.087890625, 0.234375, 0.451171875, 0.75, 9.064453125, 10.828125, 12.802734375, 15]);
+  });
+  it('prod of a 0-d tensor along dim 0: itself, and the gradient passed through, as PyTorch', () => {
+    const z = tensor(3, { requiresGrad: true });
+    const p = prod(z, 0);
+    expect(p.shape).toEqual([]);
+    expect(p.item()).toBe(3);
+    p.backward(tensor(2));
+    expect(z.grad!.item()).toBe(2);
+    expect(prod(tensor(3), 0, true).shape).toEqual([]);
+  });
+  it('prod\'s gradient without zeros is g·result/x: [NaN, inf] for [inf, 2], as PyTorch', () => {
+    const x = tensor([Infinity, 2], { requiresGrad: true });
+    prod(x).backward();
+    expect(values(x.grad!)).toEqual([NaN, Infinity]);
+  });
+  it('amax and prod refuse a backward after their input changed in place, as PyTorch (they save it)', () => {
+    for (const [name, f] of [['amax', (t: Tensor) => amax(t, 0)], ['prod', (t: Tensor) => prod(t, 0)], ['prod', (t: Tensor) => prod(t)]] as const) {
+      const x = tensor([1, 3, 2], { requiresGrad: true });
+      const y = x.mul(1);
+      const r = f(y);
+      y.add_(1);
+      expect(() => r.backward()).toThrow(`${name}: a tensor saved for backward was modified by an in-place operation: it is at version 1; expected version 0 instead`);
+    }
+  });
+});
+
 describe('the graph', () => {
   it('the nodes are named after their functions', () => {
     const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
@@ -202,6 +256,8 @@ describe('the graph', () => {
     expect(amax(x, 1).gradFn!.name).toBe('amax');
     expect(cumsum(x, 1).gradFn!.name).toBe('cumsum');
     expect(cumprod(x, 1).gradFn!.name).toBe('cumprod');
+    expect(prod(x).gradFn!.name).toBe('prod');
+    expect(prod(x, 1).gradFn!.name).toBe('prod');
   });
   it('max() and min() refuse a backward after their input changed in place, as PyTorch (they save it)', () => {
     for (const f of [max, min] as const) {
@@ -279,11 +335,18 @@ const bad: [name: string, f: () => unknown, type: ErrorConstructor, message: str
   ['cumprod of float16', () => cumprod(zeros(2, { dtype: float16 }), 0), TypeError, "cumprod: not implemented for 'Half' (float16); convert with .float()"],
   ['nonzero of a number', () => nonzero(1 as never), TypeError, 'nonzero: input must be a Tensor, got number 1'],
   ['nonzero: asTuple a number', () => nonzero(zeros(2), { asTuple: 1 } as never), TypeError, 'nonzero: asTuple must be a boolean, got 1'],
+  ['amax of a number', () => amax(1 as never), TypeError, 'amax: input must be a Tensor, got number 1'],
+  ['amax with a correction', () => amax(zeros(2, 3), { correction: 1 } as never), TypeError, "amax: unknown option 'correction' (options: dim, keepdim)"],
+  ['prod of a number', () => prod(1 as never), TypeError, 'prod: input must be a Tensor, got number 1'],
+  ['prod: dtype null', () => prod(zeros(2), { dtype: null } as never), TypeError, 'prod: dtype must be a dtype, got null'],
   ['max: dim an array', () => max(zeros(2, 3), [1] as never), TypeError, 'max: dim must be an integer, a Tensor (the element-wise maximum) or an options bag, got an array'],
   ['min: dim a Map', () => min(zeros(2, 3), new Map() as never), TypeError, 'min: dim must be an integer, a Tensor (the element-wise minimum) or an options bag, got an object'],
 ];
 
 describe('the reductions refuse, naming the function, the argument and the value', () => {
+  it('prod names itself for an unknown dtype', () => {
+    expect(() => prod(zeros(2), { dtype: 'float99' } as never)).toThrow(/^prod: dtype must be one of .*\(or the exported dtype objects\), got 'float99'$/);
+  });
   it.each(bad)('%s', (_, f, type, message) => {
     let caught: unknown;
     try { f(); } catch (e) { caught = e; }
