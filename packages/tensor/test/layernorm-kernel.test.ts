@@ -41,6 +41,33 @@ describe('LayerNorm rows: module = JS, bit for bit', () => {
     });
   }
 
+  it('a mean far from the spread (x = 1000 + 0.01·noise): x - mean keeps the double mean\'s accuracy, in both kernel sets', () => {
+    // The float32 passes take x - mean as (x - hi) - lo, hi + lo the double mean: x - hi is exact
+    // here and lo (up to half a float ulp of 1000, 3e-5) is larger than the ulps of x - hi (1e-9).
+    const R = 64, D = 68, x = Float32Array.from(rand(R * D, 5), (v) => Math.fround(1000 + 0.0025 * v));
+    const g = rand(R * D, 6), w = rand(D, 7);
+    const runs = [wasm, jsKernels].map((k) => {
+      const y = new Float32Array(R * D), mean = new Float64Array(R), invstd = new Float64Array(R), dx = new Float32Array(R * D);
+      k.layerNorm(x, 0, R, D, w, 0, null, 0, 1e-12, y, mean, invstd);
+      k.layerNormBackward(x, 0, g, 0, R, D, w, 0, mean, invstd, dx, null, null);
+      return { y, dx, mean, invstd };
+    });
+    expect(bits(runs[0]!.y)).toBe(bits(runs[1]!.y));
+    expect(bits(runs[0]!.dx)).toBe(bits(runs[1]!.dx));
+    const { y, dx, mean, invstd } = runs[1]!;
+    for (let r = 0; r < R; r++) {
+      const m = mean[r]!, is = invstd[r]!;
+      let a = 0, c = 0;
+      for (let j = 0; j < D; j++) { const gw = g[r * D + j]! * w[j]!; a += gw; c += gw * (x[r * D + j]! - m) * is; }
+      a /= D; c /= D;
+      for (let j = 0; j < D; j++) {
+        const h = (x[r * D + j]! - m) * is, gw = g[r * D + j]! * w[j]!, want = is * (gw - a - h * c);
+        expect(Math.abs(y[r * D + j]! - h * w[j]!), `y[${r}, ${j}]`).toBeLessThanOrEqual(4 * 2 ** -24 * Math.abs(h * w[j]!));
+        expect(Math.abs(dx[r * D + j]! - want), `dx[${r}, ${j}]`).toBeLessThanOrEqual(10 * 2 ** -24 * is * (Math.abs(gw) + Math.abs(a) + Math.abs(h * c)));
+      }
+    }
+  });
+
   it('the JS rows are the definition: statistics and sums in double, y = x̂·w + b and dx in float32 to a few ulps', () => {
     const R = 7, D = 10, x = rand(R * D, 1), g = rand(R * D, 2), w = rand(D, 3), b = rand(D, 4);
     const y = new Float32Array(R * D), mean = new Float64Array(R), invstd = new Float64Array(R);
