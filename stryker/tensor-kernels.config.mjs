@@ -98,6 +98,9 @@ const CHUNKS = {
   ],
   // the eighth session's: the loss functions (ops/nn/loss.ts), run in line ranges with TENSOR_FILES
   loss: () => ['packages/tensor/src/ops/nn/loss.ts'],
+  // the ninth session's: the norms' wrappers around the module (staging, chunking, the float
+  // tables, batch-norm sessions), with the norm tests uncapped (their chunking shapes run)
+  norms: () => functions('packages/tensor/src/kernels/wasm/nn.ts', ['layerNorm', 'layerNormBackward', 'bnShape', 'batchNormPass', 'batchNormGradInput', 'batchNormSession']),
   // the ninth session's: the reductions (ops/reduce.ts), run in line ranges with TENSOR_FILES
   reduce: () => ['packages/tensor/src/ops/reduce.ts'],
 };

@@ -16,6 +16,7 @@ const FILES: Record<string, string[]> = {
   optim: T([...OPTIMIZERS, 'silu', 'gelu-exact', 'transcendental', 'kernel-rows']),
   // kernel-rows: the JS rows where the module never runs them (widths, positions, offsets)
   nn: T([...NORMS, 'kernel-rows']),
+  norms: T(NORMS),
   wasm: T(['wasm-expish', 'kernels', ...OPTIMIZERS, ...NORMS]),
   math: T(ACTIVATIONS),
   js: T(['kernels', 'wasm-expish', 'kernel-rows', ...ACTIVATIONS, ...OPTIMIZERS]),
@@ -35,7 +36,7 @@ const config = strykerVitestConfig(FILES[chunk] ?? Object.values(FILES).flat().f
 // wrappers; the `wasm` chunk runs them all). See packages/tensor/test/optimizer-kernels.test.ts.
 // The norm tests (layernorm-kernel, batchnorm-kernel, groupnorm-fused) skip their shapes past it
 // too: uncapped, the nn chunk ran 4 mutants a minute (668 mutants: 2.8 h).
-if (chunk !== 'wasm') config.test!.env = { TENSILE_KERNEL_TEST_MAX_N: '5000' };
+if (chunk !== 'wasm' && chunk !== 'norms') config.test!.env = { TENSILE_KERNEL_TEST_MAX_N: '5000' };
 // Stryker's instrumented rows (every expression a coverage call in the dry run) are several times
 // slower: batch-norm-kernel's [64, 64, 256] took over vitest's 5 s in the nn chunk's dry run on the
 // loaded machine. A mutant that loops still times out on Stryker's own clock (timeoutMS, base.mjs).
