@@ -103,6 +103,8 @@ const CHUNKS = {
   norms: () => functions('packages/tensor/src/kernels/wasm/nn.ts', ['layerNorm', 'layerNormBackward', 'bnShape', 'batchNormPass', 'batchNormGradInput', 'batchNormSession']),
   // the ninth session's: the reductions (ops/reduce.ts), run in line ranges with TENSOR_FILES
   reduce: () => ['packages/tensor/src/ops/reduce.ts'],
+  // the ninth session's: the movement ops (ops/movement.ts), run in line ranges with TENSOR_FILES
+  movement: () => ['packages/tensor/src/ops/movement.ts'],
 };
 
 /**
