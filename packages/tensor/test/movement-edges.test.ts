@@ -95,6 +95,9 @@ const bad: [name: string, f: () => unknown, type: new (message?: string) => Erro
   ['view to a size that does not fit', () => a23().view(4, -1), ShapeError, 'view: shape [4,-1] is invalid for input of size 6'],
   ['transpose of a number', () => transpose(1 as never, 0, 1), TypeError, 'transpose: input must be a Tensor, got number 1'],
   ['transpose: dim0 out of range', () => a23().transpose(2, 0), RangeError, 'transpose: dim0 2 out of range for a 2-d tensor'],
+  // PyTorch: Dimension out of range (expected to be in range of [-1, 0], but got 3)
+  ['transpose of a 0-d tensor: dims out of range', () => tensor(5).transpose(3, 4), RangeError, 'transpose: dim0 3 out of range for a 0-d tensor'],
+  ['transpose of a 0-d tensor: dim1 out of range', () => tensor(5).transpose(0, 1), RangeError, 'transpose: dim1 1 out of range for a 0-d tensor'],
   ['t of a 3-d tensor', () => t(zeros(2, 2, 2)), ShapeError, 't: expects a tensor with <= 2 dimensions, got 3'],
   ['permute of a number', () => permute(1 as never, 0), TypeError, 'permute: input must be a Tensor, got number 1'],
   ['permute: a dim out of range', () => a23().permute(0, 5), RangeError, 'permute: dim 5 out of range for a 2-d tensor'],

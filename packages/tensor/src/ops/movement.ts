@@ -112,9 +112,9 @@ export function view(x: Tensor, ...args: (number | readonly number[])[]): Tensor
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   expectTensor('transpose', 'input', x);
-  if (x.ndim === 0) return alias(x);
   const a = normDim('transpose', dim0, x.ndim, 'dim0');
   const b = normDim('transpose', dim1, x.ndim, 'dim1');
+  if (x.ndim === 0) return alias(x);
   const shape = [...x.shape], strides = [...x.strides];
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
