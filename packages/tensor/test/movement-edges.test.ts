@@ -77,8 +77,9 @@ describe('expand and squeeze', () => {
     expect(expand(zeros(3), 0, 3).shape).toEqual([0, 3]);
     expect(expand(zeros(2, 1), 2, 0).shape).toEqual([2, 0]);
   });
-  it('squeeze(dim) removes only that dim', () => {
+  it('squeeze(dim) removes only that dim, and only if its size is 1, as PyTorch', () => {
     expect(squeeze(zeros(1, 2, 1), 0).shape).toEqual([2, 1]);
+    expect(squeeze(zeros(2, 3), 0).shape).toEqual([2, 3]);
   });
 });
 
