@@ -191,6 +191,27 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     if (db) db.set(dbm);
   };
 
+  /**
+   * A batch-norm pass's per-channel values staged at float index T of `m`: the affine pass's
+   * float table (kind 2, `affineTable`), or the means at T and the double accumulators at A and B.
+   * Returns what copies the accumulators back after the pass (nothing for the affine pass).
+   */
+  function channelsIn(m: Float32Array, kind: number, C: number, T: number, A: number, B: number, mean: Float64Array, a: Float64Array, b: Float64Array | null): () => void {
+    if (kind === 2) {
+      affineTable(mean, a, b!, m.subarray(T, T + 4 * C));
+      return () => {};
+    }
+    const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
+    const am = f64(A), bm = f64(B);
+    f64(T).set(mean);
+    am.set(a);
+    if (b) bm.set(b);
+    return () => {
+      a.set(am);
+      if (b) b.set(bm);
+    };
+  }
+
   /** Whether `[N, C, S]` runs in the module: S = 1 with C a multiple of 4, or S a multiple of 4. */
   const bnShape = (N: number, C: number, S: number): boolean => (S === 1 ? C % 4 === 0 : S % 4 === 0) && N * C * S >= ELEMENT_MIN;
   /**
@@ -203,15 +224,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     const [X, Y, G, MEAN, A, B, end] = layout(ns * per, ns * per, ns * per, 4 * C, 2 * C, 2 * C);
     const m = bnShape(N, C, S) ? reserve(end!) : undefined;
     if (!m) return jsKernels.batchNormPass(kind, x, xOff, N, C, S, mean, a, b, y, g, gOff);
-    const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
-    const am = f64(A!), bm = f64(B!);
-    // the affine pass (kind 2) reads its per-channel floats from a table at MEAN; the sums, doubles
-    if (kind === 2) affineTable(mean, a, b!, m.subarray(MEAN!, MEAN! + 4 * C));
-    else {
-      f64(MEAN!).set(mean);
-      am.set(a);
-      if (b) bm.set(b);
-    }
+    const channelsOut = channelsIn(m, kind, C, MEAN!, A!, B!, mean, a, b);
     for (let n0 = 0; n0 < N; n0 += ns) {
       const k = Math.min(ns, N - n0), from = n0 * per, to = from + k * per;
       m.set(x.subarray(xOff + from, xOff + to), X);
@@ -219,9 +232,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
       ex.bn_pass(kind, X! * 4, k, C, S, MEAN! * 4, A! * 4, B! * 4, Y! * 4, G! * 4);
       if (y) y.set(m.subarray(Y!, Y! + k * per), from);
     }
-    if (kind === 2) return;
-    a.set(am);
-    if (b) b.set(bm);
+    channelsOut();
   };
   const batchNormGradInput: Kernels['batchNormGradInput'] = (g, gOff, x, xOff, N, C, S, mean, invstd, k, gm, xm, dx, gw = null) => {
     const per = C * S, ns = Math.max(1, Math.floor(CHUNK / per));
@@ -252,22 +263,12 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     if (!m) return batchNormSessionOver(batchNormPass, batchNormGradInput, x, xOff, g, gOff, N, C, S, body);
     m.set(x.subarray(xOff, xOff + n), X);
     if (g) m.set(g.subarray(gOff, gOff + n), G);
-    const f64 = (at: number): Float64Array => new Float64Array(m.buffer, at * 4, C);
     body({
       pass(kind, mean, a, b, y, n0 = 0, count = N) {
-        const am = f64(A!), bm = f64(B!), at = n0 * per;
-        if (kind === 2) affineTable(mean, a, b!, m.subarray(T!, T! + 4 * C));
-        else {
-          f64(T!).set(mean);
-          am.set(a);
-          if (b) bm.set(b);
-        }
+        const at = n0 * per, channelsOut = channelsIn(m, kind, C, T!, A!, B!, mean, a, b);
         ex.bn_pass(kind, (X! + at) * 4, count, C, S, T! * 4, A! * 4, B! * 4, (Y! + at) * 4, (G! + at) * 4);
         if (kind === 2) y!.set(m.subarray(Y! + at, Y! + at + count * per), at);
-        else {
-          a.set(am);
-          if (b) b.set(bm);
-        }
+        channelsOut();
       },
       gradInput(mean, invstd, k, gm, xm, dx, gw = null, n0 = 0, count = N) {
         const at = n0 * per;

@@ -17,8 +17,8 @@ import { batchNormRowsSession, layerNormRows, layerNormRowsBackward } from '../.
 /** The JS rows of the norms (statistics in double; outputs in the data's own precision). */
 const normRows = { batchNormSession: batchNormRowsSession, layerNorm: layerNormRows, layerNormBackward: layerNormRowsBackward };
 /**
- * The norm kernels for data of dtype `dt`: the kernel set's for float32 (the module's f64x2
- * lanes on the wasm backend; the same bits as the JS rows), the JS rows themselves for float64
+ * The norm kernels for data of dtype `dt`: the kernel set's for float32 (the module on the
+ * wasm backend; the same bits as the JS rows), the JS rows themselves for float64
  * (the kernel set's signatures say Float32Array, which only float32 data reaches).
  */
 const normKernels = (dt: DType): typeof normRows => (dt === float32 ? K() as unknown as typeof normRows : normRows);
@@ -70,11 +70,11 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
   // channel (channel-major order read a [N, C] input one float per cache line); the passes are
   // small functions (see batchNormRows).
   const nk = normKernels(dt);
-  nk.batchNormSession(xd, xo, null, 0, N, C, S, (pass) => {
+  nk.batchNormSession(xd, xo, null, 0, N, C, S, (s) => {
     const acc = new Float64Array(C);
-    pass.pass(SUM, mean, acc, null, null);
+    s.pass(SUM, mean, acc, null, null);
     for (let c = 0; c < C; c++) { mean[c] = acc[c]! / M; acc[c] = 0; }
-    pass.pass(SQUARES, mean, acc, null, null);
+    s.pass(SQUARES, mean, acc, null, null);
     const scale = new Float64Array(C), shift = new Float64Array(C);
     for (let c = 0; c < C; c++) {
       const v = acc[c]! / M, is = 1 / Math.sqrt(v + eps);
@@ -82,7 +82,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
       scale[c] = wd ? is * wd[wo + c]! : is;
       shift[c] = bd ? bd[bo + c]! : 0;
     }
-    pass.pass(AFFINE, mean, scale, shift, yd);
+    s.pass(AFFINE, mean, scale, shift, yd);
   });
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
   const y = record('batchNorm', out, inputs, (g) => {
@@ -106,9 +106,9 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
     const dx = need[0] ? empty(x.shape, dt) : null;
     const dxd = dx ? dx.storage.data as Float32Array | Float64Array : null;
     const dw = w && need[1] ? empty([C], w.dtype) : null, db = b && need[2] ? empty([C], b.dtype) : null;
-    nk.batchNormSession(xd, xo, gd, go, N, C, S, (pass) => {
+    nk.batchNormSession(xd, xo, gd, go, N, C, S, (s) => {
       const sg = new Float64Array(C), sgx = new Float64Array(C); // Σdy, Σdy·(x - mean) per channel, in memory order
-      pass.pass(GRAD_SUMS, mean, sg, sgx, null);
+      s.pass(GRAD_SUMS, mean, sg, sgx, null);
       const k = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C);
       for (let c = 0; c < C; c++) {
         const is = invstd[c]!, dot = sgx[c]! * is; // Σ dy·xhat
@@ -116,7 +116,7 @@ function batchNormTraining(x: Tensor, w: Tensor | null, b: Tensor | null, eps: n
         if (db) (db.storage.data as Float32Array | Float64Array)[c] = sg[c]!;
         k[c] = wd ? is * wd[wo + c]! : is; gm[c] = sg[c]! / M; xm[c] = dot / M;
       }
-      if (dxd) pass.gradInput(mean, invstd, k, gm, xm, dxd);
+      if (dxd) s.gradInput(mean, invstd, k, gm, xm, dxd);
     });
     return [dx, ...(w ? [dw] : []), ...(b ? [db] : [])];
   }, inputs);
@@ -430,21 +430,21 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
   const meanC = new Float64Array(C), acc = new Float64Array(C), k = new Float64Array(C), sh = new Float64Array(C);
   const out = empty(x.shape, dt);
   const yd = out.storage.data as Float64Array;
-  nk.batchNormSession(xd, xo, null, 0, N, C, S, (pass) => {
+  nk.batchNormSession(xd, xo, null, 0, N, C, S, (s) => {
     for (let n = 0; n < N; n++) {
       acc.fill(0);
-      pass.pass(SUM, meanC, acc, null, null, n, 1);
+      s.pass(SUM, meanC, acc, null, null, n, 1);
       for (let g = 0; g < G; g++) mean[n * G + g] = groupSum(acc, g) / M;
       spread(mean, n, meanC);
       acc.fill(0);
-      pass.pass(SQUARES, meanC, acc, null, null, n, 1);
+      s.pass(SQUARES, meanC, acc, null, null, n, 1);
       for (let g = 0; g < G; g++) invstd[n * G + g] = 1 / Math.sqrt(groupSum(acc, g) / M + eps);
       for (let c = 0; c < C; c++) {
         const is = invstd[n * G + Math.floor(c / Cg)]!;
         k[c] = wd ? is * wd[wo + c]! : is;
         sh[c] = bd ? bd[bo + c]! : 0;
       }
-      pass.pass(AFFINE, meanC, k, sh, yd, n, 1);
+      s.pass(AFFINE, meanC, k, sh, yd, n, 1);
     }
   });
   const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
@@ -462,14 +462,14 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
     const dwAcc = w && need[1] ? new Float64Array(C) : null, dbAcc = b && need[2] ? new Float64Array(C) : null;
     const sg = new Float64Array(C), sgx = new Float64Array(C), isC = new Float64Array(C), gm = new Float64Array(C), xm = new Float64Array(C), wC = new Float64Array(C);
     for (let c = 0; c < C; c++) wC[c] = wd ? wd[wo + c]! : 1;
-    nk.batchNormSession(xd, xo, gd, go, N, C, S, (pass) => {
+    nk.batchNormSession(xd, xo, gd, go, N, C, S, (s) => {
       for (let n = 0; n < N; n++) {
         // per channel Σdy and Σdy·(x − mean), then per group Σ dy·w and Σ dy·w·x̂ over its channels
         spread(mean, n, meanC);
         spread(invstd, n, isC);
         sg.fill(0);
         sgx.fill(0);
-        pass.pass(GRAD_SUMS, meanC, sg, sgx, null, n, 1);
+        s.pass(GRAD_SUMS, meanC, sg, sgx, null, n, 1);
         for (let gi = 0; gi < G; gi++) {
           const is = invstd[n * G + gi]!;
           let sgw = 0, sgwx = 0;
@@ -483,7 +483,7 @@ function groupNormFused(x: Tensor, G: number, w: Tensor | null, b: Tensor | null
           for (let cc = 0; cc < Cg; cc++) { gm[gi * Cg + cc] = sgw / M; xm[gi * Cg + cc] = sgwx / M; }
         }
         // dx = ((dy·w − Σdy·w/M) − x̂·Σdy·w·x̂/M)·invstd, M values per group
-        if (dxd) pass.gradInput(meanC, isC, isC, gm, xm, dxd, wC, n, 1);
+        if (dxd) s.gradInput(meanC, isC, isC, gm, xm, dxd, wC, n, 1);
       }
     });
     return [dx, ...(w ? [fromDoubles(dwAcc, w, dt)] : []), ...(b ? [fromDoubles(dbAcc, b, dt)] : [])];
