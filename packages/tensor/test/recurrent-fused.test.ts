@@ -63,7 +63,7 @@ for (const mode of MODES) {
     CASES.push({ mode, reverse, batchSizes: [4, 3, 3, 1, 1], H: 3, bias: false });
     CASES.push({ mode, reverse, batchSizes: [1], H: 1, bias: true });
   }
-  // b·H below, at and past the element kernels' 4096 threshold (wasm runs sigmoid/tanh in the module from there)
+  // H a multiple of 4: wasm runs each step's cell in the module (above, H 5, 3, 1: the JS kernel on both sets)
   CASES.push({ mode, reverse: false, batchSizes: [64, 63, 2], H: 64, bias: true });
   CASES.push({ mode, reverse: true, batchSizes: [65, 64], H: 64, bias: true });
 }

@@ -274,6 +274,88 @@ describe('softmax and log-softmax over the last dim: wasm agrees with js to a fl
   });
 });
 
+describe('softmax and log-softmax backward over the last dim: the module\'s bits are the JS kernel\'s', () => {
+  // Rows of D around the vector width (the module's 4-float loop and its scalar tail), the
+  // chunk (32768 floats: rows split over calls, a row longer than a chunk), one row and many; the
+  // first row's sum is taken alone and every later one a row ahead, so the first, a middle and
+  // the last row of a call are all compared.
+  const shapes: [string, number, number][] = [
+    ['4096 rows of 1', 4096, 1],
+    ['2049 rows of 2', 2049, 2],
+    ['1500 rows of 3', 1500, 3],
+    ['1024 rows of 4', 1024, 4],
+    ['1000 rows of 7', 1000, 7],
+    ['700 rows of 67 (several chunks, a 3-float tail)', 700, 67],
+    ['9 rows of 5467 (the word model\'s vocabulary: 5 rows a chunk)', 9, 5467],
+    ['2 rows of 40001 (a row longer than a chunk)', 2, 40_001],
+    ['1 row of 4099', 1, 4099],
+  ];
+  it.each(shapes)('%s, with -Infinity, NaN and a scale', (_label, rows, D) => {
+    const n = rows * D;
+    const y = Float32Array.from({ length: n + 3 }, () => (gen.uniform() - 0.9) * 30);
+    const g = Float32Array.from({ length: n + 5 }, () => (gen.uniform() - 0.5) * 4);
+    for (let i = 3 + 7; i < y.length; i += 101) y[i] = -Infinity;
+    if (n > 40) { g[5 + 17] = NaN; y[3 + 33] = NaN; }
+    for (const log of [false, true]) {
+      for (const scale of [1, Math.fround(0.125), Math.fround(1 / 3)]) {
+        const a = new Float32Array(n).fill(7), b = new Float32Array(n).fill(7);
+        js.softmaxBackward(y, 3, g, 5, rows, D, 1, a, log, scale);
+        wasm.softmaxBackward(y, 3, g, 5, rows, D, 1, b, log, scale);
+        expectArraysEqual(new Uint32Array(b.buffer), new Uint32Array(a.buffer), `${log ? 'log-softmax' : 'softmax'}, scale ${scale}`);
+      }
+    }
+  });
+
+  it('the JS kernel is the formula: each row\'s sum in double in order, then float32 operations', () => {
+    const r = Math.fround, D = 5, y = Float32Array.from([-1.5, -0.25, -3, -0.75, -2, -0.5, -1, -4, -2.5, -0.125]);
+    const g = Float32Array.from([0.5, -1, 0.25, 2, -0.75, 1.5, 0.125, -0.5, 3, -2]);
+    for (const log of [false, true]) {
+      const out = new Float32Array(10);
+      js.softmaxBackward(y, 0, g, 0, 2, D, 1, out, log, 0.5);
+      for (let row = 0; row < 2; row++) {
+        let s = 0;
+        for (let k = 0; k < D; k++) s += log ? g[row * D + k]! : r(g[row * D + k]! * y[row * D + k]!);
+        const t = r(s);
+        for (let k = 0; k < D; k++) {
+          const i = row * D + k;
+          const want = log ? r(r(g[i]! - r(r(Math.exp(y[i]!)) * t)) * 0.5) : r(r(y[i]! * r(g[i]! - t)) * 0.5);
+          // e^y to a float32 ulp of Math.exp's (the set's exp is within one), hence the closeness
+          expect(Math.abs(out[i]! - want), `${log ? 'log' : ''}softmax row ${row} entry ${k}`).toBeLessThanOrEqual(log ? 4e-7 : 0);
+        }
+      }
+    }
+  });
+});
+
+describe('LSTM\'s cell each way: the module\'s bits are the JS kernel\'s', () => {
+  // H a multiple of 4 runs in the module (one v128 of a gate row, several, the word model's 200);
+  // other H are the JS kernel's on both sets. Pre-activations span the activations' ranges
+  // (saturated sigmoid and tanh included), with a NaN and infinities, at offsets.
+  const shapes: [number, number][] = [[1, 4], [3, 8], [20, 200], [2, 5], [7, 12]];
+  it.each(shapes)('b %i, H %i', (b, H) => {
+    const bH = b * H, GH = 4 * H, at = 3, xgOff = 2, actOff = 5, dxOff = 6;
+    const spread = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => (gen.uniform() - 0.5) * s);
+    const hg = spread(b * GH, 12), xg = spread(xgOff + b * GH, 12), c = spread(at + bH, 6), dh = spread(bH, 2), dc0 = spread(bH, 2);
+    hg[1] = NaN; xg[xgOff + GH + 2] = Infinity; hg[2 * H] = -Infinity; c[at + bH - 1] = 40; dh[bH - 1] = NaN;
+    const outs = (k: Kernels): Float32Array[] => {
+      const act = new Float32Array(actOff + 4 * bH).fill(9), cNext = new Float32Array(at + bH).fill(9);
+      const tanhC = new Float32Array(at + bH).fill(9), h = new Float32Array(at + bH).fill(9);
+      k.lstmCell(hg, xg, xgOff, c, act, actOff, cNext, tanhC, h, at, b, H);
+      const dc = dc0.slice(), dx = new Float32Array(dxOff + b * GH).fill(9);
+      k.lstmCellBackward(act, actOff, tanhC, c, at, dh, dc, dx, dxOff, b, H);
+      return [act, cNext, tanhC, h, dc, dx];
+    };
+    const want = outs(js), got = outs(wasm);
+    ['act', 'cNext', 'tanh(cNext)', 'h', 'dc', 'dx'].forEach((name, i) =>
+      expectArraysEqual(new Uint32Array(got[i]!.buffer), new Uint32Array(want[i]!.buffer), name));
+    // the JS kernel is the formulas: c' = f·c + i·g and h = o·tanh(c') at one element
+    const r = Math.fround, e = bH - 1, [act, cNext, , h] = want;
+    const [ig, fg, gg, og] = [0, 1, 2, 3].map((q) => act![actOff + q * bH + e]!);
+    expect(cNext![at + e]).toBe(r(r(fg! * c[at + e]!) + r(ig! * gg!)));
+    expect(h![at + e]).toBe(r(og! * want[2]![at + e]!));
+  });
+});
+
 describe('linear and its backward: one kernel call, the bits of the set\'s own matmul, add and column sums', () => {
   const shapes: [string, number, number, number][] = [
     ['the MLP\'s first layer: 64 x 784 -> 256', 64, 784, 256],

@@ -1,3 +1,4 @@
+import { expf, sigmoidf, tanhf } from './transcendental.js';
 import type { BatchNormSession, NnKernels } from './types.js';
 
 /** A float32 or float64 array (the norms' statistics and sums run in double for both). */
@@ -279,6 +280,59 @@ export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear'
         } else {
           for (let k = 0; k < D; k++) out[o + k * post] = Math.exp(x[s + k * post]! - m) / acc;
         }
+      }
+    }
+  },
+
+  softmaxBackward(y, yOff, g, gOff, pre, D, post, out, log, scale) {
+    const r = Math.fround;
+    for (let p = 0; p < pre; p++) {
+      for (let q = 0; q < post; q++) {
+        const at = p * D * post + q;
+        let s = 0;
+        if (log) for (let k = 0; k < D; k++) s += g[gOff + at + k * post]!;
+        else for (let k = 0; k < D; k++) s += r(g[gOff + at + k * post]! * y[yOff + at + k * post]!);
+        const t = r(s);
+        if (log) for (let k = 0; k < D; k++) { const i = at + k * post; out[i] = r(r(g[gOff + i]! - r(expf(y[yOff + i]!) * t)) * scale); }
+        else for (let k = 0; k < D; k++) { const i = at + k * post; out[i] = r(r(y[yOff + i]! * r(g[gOff + i]! - t)) * scale); }
+      }
+    }
+  },
+
+  lstmCell(hg, xg, xgOff, c, act, actOff, cNext, tanhC, h, at, b, H) {
+    const r = Math.fround, GH = 4 * H, bH = b * H;
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j < H; j++) {
+        const e = i * H + j, p = i * GH + j, q = xgOff + i * GH + j;
+        const ig = sigmoidf(r(hg[p]! + xg[q]!)), fg = sigmoidf(r(hg[p + H]! + xg[q + H]!));
+        const gg = tanhf(r(hg[p + 2 * H]! + xg[q + 2 * H]!)), og = sigmoidf(r(hg[p + 3 * H]! + xg[q + 3 * H]!));
+        act[actOff + e] = ig;
+        act[actOff + bH + e] = fg;
+        act[actOff + 2 * bH + e] = gg;
+        act[actOff + 3 * bH + e] = og;
+        const cv = r(r(fg * c[at + e]!) + r(ig * gg)), t = tanhf(cv);
+        cNext[at + e] = cv;
+        tanhC[at + e] = t;
+        h[at + e] = r(og * t);
+      }
+    }
+  },
+
+  lstmCellBackward(act, actOff, tanhC, c, at, dh, dc, dx, dxOff, b, H) {
+    const r = Math.fround, GH = 4 * H, bH = b * H;
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j < H; j++) {
+        const e = i * H + j, a = actOff + e;
+        const ig = act[a]!, fg = act[a + bH]!, gg = act[a + 2 * bH]!, og = act[a + 3 * bH]!, th = tanhC[at + e]!, g = dh[e]!;
+        const dO = r(g * th);
+        const d = r(dc[e]! + r(r(g * og) * r(1 - r(th * th))));
+        const dI = r(d * gg), dF = r(d * c[at + e]!), dG = r(d * ig);
+        dc[e] = r(d * fg);
+        const o = dxOff + i * GH + j;
+        dx[o] = r(r(dI * r(1 - ig)) * ig);
+        dx[o + H] = r(r(dF * r(1 - fg)) * fg);
+        dx[o + 2 * H] = r(dG * r(1 - r(gg * gg)));
+        dx[o + 3 * H] = r(r(dO * r(1 - og)) * og);
       }
     }
   },

@@ -85,6 +85,38 @@ export interface NnKernels {
    */
   softmax(x: Float32Array, xOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean): void;
   /**
+   * The float32 backward of `softmax` (`y·(g − t)`, `t = Σ y·g`) or, with `log`, of log-softmax
+   * (`g − e^y·t`, `t = Σ g`) along the middle dim of contiguous `[pre, D, post]` arrays `y` (the
+   * forward's output) and `g`, each result times `scale` (a float32 value; 1 is exact), written
+   * contiguously to `out`. Every product and difference is a float32 operation, e^y is the set's
+   * `exp`, and `t` adds the terms (g, or the float32 product y·g) in double in the dim's order,
+   * rounded once: the composed ops' bits, on every kernel set.
+   */
+  /**
+   * One LSTM time step: from the step's product `hg = h·W_hhᵀ + b_hh` (`[b, 4H]` from index 0),
+   * its input projection `xg` (`[b, 4H]` rows from `xgOff`) and the previous cell state `c`
+   * (`[b, H]` from `at`), the gates' activations σ(i), σ(f), tanh(g), σ(o) of `hg + xg` into
+   * `act` as four `[b, H]` blocks from `actOff`, and from `at` the new cell `cNext = f·c + i·g`,
+   * `tanhC = tanh(cNext)` and `h = o·tanhC`. Every operation a float32 one, the activations
+   * the set's sigmoid and tanh: the composed ops' bits.
+   */
+  lstmCell(
+    hg: Float32Array, xg: Float32Array, xgOff: number, c: Float32Array, act: Float32Array, actOff: number,
+    cNext: Float32Array, tanhC: Float32Array, h: Float32Array, at: number, b: number, H: number,
+  ): void;
+  /**
+   * One LSTM time step back (`lstmCell`'s saved `act`, `tanhC` and previous `c`): from the
+   * output gradient `dh` and the carried cell gradient `dc` (`[b, H]` from index 0; `dc` is
+   * updated in place to the previous step's), each gate's pre-activation gradient into `dx`'s
+   * `[b, 4H]` rows from `dxOff`: mul's `g·other`, tanh_backward `g·(1 − y²)`, sigmoid_backward
+   * `g·(1 − y)·y`, each rounded to float32 as the composed ops round it.
+   */
+  lstmCellBackward(
+    act: Float32Array, actOff: number, tanhC: Float32Array, c: Float32Array, at: number,
+    dh: Float32Array, dc: Float32Array, dx: Float32Array, dxOff: number, b: number, H: number,
+  ): void;
+  softmaxBackward(y: Float32Array, yOff: number, g: Float32Array, gOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean, scale: number): void;
+  /**
    * im2col: for a contiguous `[N, C, H, W]` input, `out` (contiguous `[N, C*kh*kw, Ho*Wo]`,
    * PyTorch's layout) holds in row `(c, ky, kx)` that kernel tap's input value (0 in the
    * padding) at every output position.

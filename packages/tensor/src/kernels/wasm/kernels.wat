@@ -956,7 +956,75 @@
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
-;; ---- exp, sigmoid and tanh of float32s, in f32x4 lanes --------------------------------------
+  ;; softmax_bwd: the float32 backward of softmax (`log` 0: y·(g - t), t = Σ y·g) or log-softmax
+  ;; (`log` 1: g - e^y·t, t = Σ g) over `rows` contiguous rows of D floats, each result times
+  ;; `scale`: every product and difference a float32 operation, e^y the module's exp4, t the row's
+  ;; terms (g, or the float32 product y·g) added in f64 in the row's order and rounded to float32
+  ;; once, as the JS kernel (nn-js.ts) and the composed ops compute them. That sum is one chain of
+  ;; dependent f64 adds, so it is taken one row ahead: each row's results are written in the same
+  ;; loop that adds up the next row (the last row adds itself again; that sum is not used).
+  (func (export "softmax_bwd") (param $y i32) (param $g i32) (param $rows i32) (param $D i32) (param $o i32) (param $log i32) (param $scale f32)
+    (local $Db i32) (local $D4 i32) (local $k i32) (local $ny i32) (local $ng i32) (local $s f64) (local $ts f32) (local $t v128) (local $sc v128)
+    (local.set $Db (i32.shl (local.get $D) (i32.const 2)))
+    (local.set $D4 (i32.and (local.get $Db) (i32.const -16)))
+    (local.set $sc (f32x4.splat (local.get $scale)))
+    ;; the first row's sum
+    (local.set $k (i32.const 0))
+    (block $s0 (loop $ls0
+      (br_if $s0 (i32.ge_u (local.get $k) (local.get $Db)))
+      (local.set $s (f64.add (local.get $s) (f64.promote_f32 (if (result f32) (local.get $log)
+        (then (f32.load (i32.add (local.get $g) (local.get $k))))
+        (else (f32.mul (f32.load (i32.add (local.get $y) (local.get $k))) (f32.load (i32.add (local.get $g) (local.get $k)))))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br $ls0)))
+    (loop $row
+      (local.set $ts (f32.demote_f64 (local.get $s)))
+      (local.set $t (f32x4.splat (local.get $ts)))
+      (local.set $s (f64.const 0))
+      (local.set $ny (select (i32.add (local.get $y) (local.get $Db)) (local.get $y) (i32.gt_u (local.get $rows) (i32.const 1))))
+      (local.set $ng (select (i32.add (local.get $g) (local.get $Db)) (local.get $g) (i32.gt_u (local.get $rows) (i32.const 1))))
+      (local.set $k (i32.const 0))
+      (if (local.get $log)
+        (then (block $d4 (loop $l4
+          (br_if $d4 (i32.ge_u (local.get $k) (local.get $D4)))
+          (v128.store (i32.add (local.get $o) (local.get $k)) (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $g) (local.get $k)))
+            (f32x4.mul (call $exp4 (v128.load (i32.add (local.get $y) (local.get $k)))) (local.get $t))) (local.get $sc)))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (i32.add (local.get $ng) (local.get $k))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $ng) (local.get $k))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load offset=8 (i32.add (local.get $ng) (local.get $k))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load offset=12 (i32.add (local.get $ng) (local.get $k))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br $l4)))
+          (block $d1 (loop $l1
+            (br_if $d1 (i32.ge_u (local.get $k) (local.get $Db)))
+            (f32.store (i32.add (local.get $o) (local.get $k)) (f32.mul (f32.sub (f32.load (i32.add (local.get $g) (local.get $k)))
+              (f32.mul (f32x4.extract_lane 0 (call $exp4 (f32x4.splat (f32.load (i32.add (local.get $y) (local.get $k)))))) (local.get $ts))) (local.get $scale)))
+            (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (i32.add (local.get $ng) (local.get $k))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $l1))))
+        (else (block $e4 (loop $m4
+          (br_if $e4 (i32.ge_u (local.get $k) (local.get $D4)))
+          (v128.store (i32.add (local.get $o) (local.get $k)) (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $y) (local.get $k)))
+            (f32x4.sub (v128.load (i32.add (local.get $g) (local.get $k))) (local.get $t))) (local.get $sc)))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.mul (f32.load (i32.add (local.get $ny) (local.get $k))) (f32.load (i32.add (local.get $ng) (local.get $k)))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.mul (f32.load offset=4 (i32.add (local.get $ny) (local.get $k))) (f32.load offset=4 (i32.add (local.get $ng) (local.get $k)))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.mul (f32.load offset=8 (i32.add (local.get $ny) (local.get $k))) (f32.load offset=8 (i32.add (local.get $ng) (local.get $k)))))))
+          (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.mul (f32.load offset=12 (i32.add (local.get $ny) (local.get $k))) (f32.load offset=12 (i32.add (local.get $ng) (local.get $k)))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br $m4)))
+          (block $e1 (loop $m1
+            (br_if $e1 (i32.ge_u (local.get $k) (local.get $Db)))
+            (f32.store (i32.add (local.get $o) (local.get $k)) (f32.mul (f32.mul (f32.load (i32.add (local.get $y) (local.get $k)))
+              (f32.sub (f32.load (i32.add (local.get $g) (local.get $k))) (local.get $ts))) (local.get $scale)))
+            (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.mul (f32.load (i32.add (local.get $ny) (local.get $k))) (f32.load (i32.add (local.get $ng) (local.get $k)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $m1)))))
+      (local.set $y (local.get $ny))
+      (local.set $g (local.get $ng))
+      (local.set $o (i32.add (local.get $o) (local.get $Db)))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
+  ;; ---- exp, sigmoid and tanh of float32s, in f32x4 lanes --------------------------------------
   ;; Cephes' expf and tanhf (range reduction by Cody-Waite, minimax polynomials), every operation
   ;; a float32 one in a fixed order and no fused multiply-add, so kernels/transcendental.ts
   ;; computes the same bits in JavaScript (Math.fround after each operation). Accuracy from the
@@ -1205,6 +1273,83 @@
       (local.set $o (i32.add (local.get $o) (i32.const 32)))
       (br $l9))))
     ))
+
+  ;; ---- LSTM's cell, one time step each way (ops/nn/recurrent-fused.ts) ------------------------
+  ;; Every operation a float32 one in the order of nn-js.ts's lstmCell and lstmCellBackward (the
+  ;; composed ops' roundings), sigmoid4 and tanh4 as the element-wise kernels, so the same bits.
+  ;; Blocks are [b, H] (H a multiple of 4); gate rows of hg, xg and dx are [b, 4H] (gates i, f, g,
+  ;; o side by side, GH = 4H floats a row); act holds the four activations as four [b, H] blocks.
+
+  ;; lstm_fwd: gates = σ/tanh(hg + xg), c' = f·c + i·g, tanh(c') and h' = o·tanh(c'), from the
+  ;; step's product hg = h·W_hhᵀ + b_hh, its input projection xg and the previous c (cp).
+  (func (export "lstm_fwd") (param $hg i32) (param $xg i32) (param $cp i32) (param $act i32) (param $cc i32) (param $tc i32) (param $z i32) (param $b i32) (param $H i32)
+    (local $Hb i32) (local $bH i32) (local $e i32) (local $j i32) (local $ig v128) (local $fg v128) (local $gg v128) (local $og v128) (local $c v128) (local $t v128)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $bH (i32.mul (local.get $b) (local.get $Hb)))
+    (local.set $e (i32.const 0))
+    (block $none (br_if $none (i32.eqz (local.get $bH)))
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $ig (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (local.get $Hb)))
+        (local.set $fg (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (local.get $Hb)))
+        (local.set $gg (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (local.get $Hb)))
+        (local.set $og (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $j (i32.sub (local.get $j) (i32.mul (local.get $Hb) (i32.const 3))))
+        (v128.store (i32.add (local.get $act) (local.get $e)) (local.get $ig))
+        (v128.store (i32.add (i32.add (local.get $act) (local.get $bH)) (local.get $e)) (local.get $fg))
+        (v128.store (i32.add (i32.add (local.get $act) (i32.shl (local.get $bH) (i32.const 1))) (local.get $e)) (local.get $gg))
+        (v128.store (i32.add (i32.add (local.get $act) (i32.mul (local.get $bH) (i32.const 3))) (local.get $e)) (local.get $og))
+        (local.set $c (f32x4.add (f32x4.mul (local.get $fg) (v128.load (i32.add (local.get $cp) (local.get $e)))) (f32x4.mul (local.get $ig) (local.get $gg))))
+        (v128.store (i32.add (local.get $cc) (local.get $e)) (local.get $c))
+        (local.set $t (call $tanh4 (local.get $c)))
+        (v128.store (i32.add (local.get $tc) (local.get $e)) (local.get $t))
+        (v128.store (i32.add (local.get $z) (local.get $e)) (f32x4.mul (local.get $og) (local.get $t)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $Hb))))
+      (local.set $hg (i32.add (local.get $hg) (i32.shl (local.get $Hb) (i32.const 2))))
+      (local.set $xg (i32.add (local.get $xg) (i32.shl (local.get $Hb) (i32.const 2))))
+      (br_if $row (i32.lt_u (local.get $e) (local.get $bH))))))
+
+  ;; lstm_bwd: one step back from dh and the carried dc (updated in place to the previous step's):
+  ;; each gate's pre-activation gradient into dx's [b, 4H] rows.
+  (func (export "lstm_bwd") (param $act i32) (param $tc i32) (param $cp i32) (param $dh i32) (param $dc i32) (param $dx i32) (param $b i32) (param $H i32)
+    (local $Hb i32) (local $bH i32) (local $e i32) (local $j i32) (local $one v128) (local $ig v128) (local $fg v128) (local $gg v128) (local $og v128)
+    (local $th v128) (local $g v128) (local $c v128) (local $do v128) (local $at i32)
+    (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $bH (i32.mul (local.get $b) (local.get $Hb)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $e (i32.const 0))
+    (block $none (br_if $none (i32.eqz (local.get $bH)))
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $ig (v128.load (i32.add (local.get $act) (local.get $e))))
+        (local.set $fg (v128.load (i32.add (i32.add (local.get $act) (local.get $bH)) (local.get $e))))
+        (local.set $gg (v128.load (i32.add (i32.add (local.get $act) (i32.shl (local.get $bH) (i32.const 1))) (local.get $e))))
+        (local.set $og (v128.load (i32.add (i32.add (local.get $act) (i32.mul (local.get $bH) (i32.const 3))) (local.get $e))))
+        (local.set $th (v128.load (i32.add (local.get $tc) (local.get $e))))
+        (local.set $g (v128.load (i32.add (local.get $dh) (local.get $e))))
+        (local.set $do (f32x4.mul (local.get $g) (local.get $th)))
+        (local.set $c (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $e)))
+          (f32x4.mul (f32x4.mul (local.get $g) (local.get $og)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $th) (local.get $th))))))
+        (v128.store (i32.add (local.get $dc) (local.get $e)) (f32x4.mul (local.get $c) (local.get $fg)))
+        (local.set $at (i32.add (local.get $dx) (local.get $j)))
+        (v128.store (local.get $at) (f32x4.mul (f32x4.mul (f32x4.mul (local.get $c) (local.get $gg)) (f32x4.sub (local.get $one) (local.get $ig))) (local.get $ig)))
+        (local.set $at (i32.add (local.get $at) (local.get $Hb)))
+        (v128.store (local.get $at) (f32x4.mul (f32x4.mul (f32x4.mul (local.get $c) (v128.load (i32.add (local.get $cp) (local.get $e))))
+          (f32x4.sub (local.get $one) (local.get $fg))) (local.get $fg)))
+        (local.set $at (i32.add (local.get $at) (local.get $Hb)))
+        (v128.store (local.get $at) (f32x4.mul (f32x4.mul (local.get $c) (local.get $ig)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $gg) (local.get $gg)))))
+        (local.set $at (i32.add (local.get $at) (local.get $Hb)))
+        (v128.store (local.get $at) (f32x4.mul (f32x4.mul (local.get $do) (f32x4.sub (local.get $one) (local.get $og))) (local.get $og)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $Hb))))
+      (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $Hb) (i32.const 2))))
+      (br_if $row (i32.lt_u (local.get $e) (local.get $bH))))))
 
 ;; ---- LayerNorm over rows of D floats (D a multiple of 4) ----------------------------------------
   ;; kernels/nn-js.ts's layerNormRows and layerNormRowsBackward: the sums in f64x2 lanes, each

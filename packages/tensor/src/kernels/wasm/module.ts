@@ -26,6 +26,9 @@ export interface Exports {
   maxpool22(x: number, NC: number, H: number, W: number, Ho: number, Wo: number, out: number, idx: number, ibase: number): void;
   softmax_rows(x: number, rows: number, D: number, st: number): void;
   softmax_out(x: number, rows: number, D: number, st: number, o: number, log: number): void;
+  softmax_bwd(y: number, g: number, rows: number, D: number, o: number, log: number, scale: number): void;
+  lstm_fwd(hg: number, xg: number, cp: number, act: number, cc: number, tc: number, z: number, b: number, H: number): void;
+  lstm_bwd(act: number, tc: number, cp: number, dh: number, dc: number, dx: number, b: number, H: number): void;
   relu(op: number, x: number, g: number, o: number, n: number): void;
   expf(op: number, x: number, o: number, n: number): void;
   ln_fwd(x: number, rows: number, D: number, w: number, b: number, mode: number, eps: number, st: number, y: number): void;

@@ -46,7 +46,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput' | 'batchNormSession'> {
+export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput' | 'batchNormSession'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
@@ -144,6 +144,61 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
       ex.softmax_out(X! * 4, rows, D, ST! * 4, OUT! * 4, log ? 1 : 0);
       out.set(m.subarray(OUT!, OUT! + rows * D), r0 * D);
     }
+  };
+
+  /**
+   * Softmax's and log-softmax's backward over the last dim (`post` 1) in the module, in chunks of
+   * whole rows: the same operations in the same order as the JS kernel (the row sums one chain of
+   * f64 adds each, overlapped with the previous row's results), so the same bits. Other layouts,
+   * and calls too small to pay for the staging, are the JS kernel's.
+   */
+  const softmaxBackward: Kernels['softmaxBackward'] = (y, yOff, g, gOff, pre, D, post, out, log, scale) => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    const [Y, G, OUT, end] = layout(rowsPer * D, rowsPer * D, rowsPer * D);
+    const m = post === 1 && D > 0 && pre * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return jsKernels.softmaxBackward(y, yOff, g, gOff, pre, D, post, out, log, scale);
+    for (let r0 = 0; r0 < pre; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, pre - r0), n = rows * D;
+      m.set(y.subarray(yOff + r0 * D, yOff + r0 * D + n), Y);
+      m.set(g.subarray(gOff + r0 * D, gOff + r0 * D + n), G);
+      ex.softmax_bwd(Y! * 4, G! * 4, rows, D, OUT! * 4, log ? 1 : 0, scale);
+      out.set(m.subarray(OUT!, OUT! + n), r0 * D);
+    }
+  };
+
+  /**
+   * LSTM's step each way in the module (H a multiple of 4): the step's blocks staged in, one
+   * pass, the results copied out; the same operations and order as the JS kernel (nn-js.ts), so
+   * the same bits. Other H, or past the module's memory, the JS kernel.
+   */
+  const lstmCell: Kernels['lstmCell'] = (hg, xg, xgOff, c, act, actOff, cNext, tanhC, h, at, b, H) => {
+    const bH = b * H, bG = 4 * bH;
+    const [HG, XG, C, ACT, CN, TC, HH, end] = layout(bG, bG, bH, bG, bH, bH, bH);
+    const m = H % 4 === 0 ? reserve(end!) : undefined;
+    if (!m) return jsKernels.lstmCell(hg, xg, xgOff, c, act, actOff, cNext, tanhC, h, at, b, H);
+    m.set(hg.subarray(0, bG), HG);
+    m.set(xg.subarray(xgOff, xgOff + bG), XG);
+    m.set(c.subarray(at, at + bH), C);
+    ex.lstm_fwd(HG! * 4, XG! * 4, C! * 4, ACT! * 4, CN! * 4, TC! * 4, HH! * 4, b, H);
+    act.set(m.subarray(ACT!, ACT! + bG), actOff);
+    cNext.set(m.subarray(CN!, CN! + bH), at);
+    tanhC.set(m.subarray(TC!, TC! + bH), at);
+    h.set(m.subarray(HH!, HH! + bH), at);
+  };
+
+  const lstmCellBackward: Kernels['lstmCellBackward'] = (act, actOff, tanhC, c, at, dh, dc, dx, dxOff, b, H) => {
+    const bH = b * H, bG = 4 * bH;
+    const [ACT, TC, C, DH, DC, DX, end] = layout(bG, bH, bH, bH, bH, bG);
+    const m = H % 4 === 0 ? reserve(end!) : undefined;
+    if (!m) return jsKernels.lstmCellBackward(act, actOff, tanhC, c, at, dh, dc, dx, dxOff, b, H);
+    m.set(act.subarray(actOff, actOff + bG), ACT);
+    m.set(tanhC.subarray(at, at + bH), TC);
+    m.set(c.subarray(at, at + bH), C);
+    m.set(dh.subarray(0, bH), DH);
+    m.set(dc.subarray(0, bH), DC);
+    ex.lstm_bwd(ACT! * 4, TC! * 4, C! * 4, DH! * 4, DC! * 4, DX! * 4, b, H);
+    dc.set(m.subarray(DC!, DC! + bH));
+    dx.set(m.subarray(DX!, DX! + bG), dxOff);
   };
 
   /**
@@ -354,7 +409,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, softmax, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput, batchNormSession };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, softmaxBackward, lstmCell, lstmCellBackward, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput, batchNormSession };
 }
 
 export type { ConvGeometry };

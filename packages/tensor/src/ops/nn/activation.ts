@@ -101,19 +101,7 @@ export function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number, s
   const D = y.shape[d] ?? 1, pre = numel(y.shape.slice(0, d)), post = numel(y.shape.slice(d + 1));
   const [yd, yo] = y._contiguousData('softmax'), [gd, go] = g._contiguousData('softmax');
   const out = empty(y.shape);
-  const o = out.storage.data as Float32Array, r = Math.fround;
-  if (log) K().unary('exp', yd, yo, o, 0, o.length);
-  for (let p = 0; p < pre; p++) {
-    for (let q = 0; q < post; q++) {
-      const at = p * D * post + q;
-      let s = 0;
-      if (log) for (let k = 0; k < D; k++) s += gd[go + at + k * post]!;
-      else for (let k = 0; k < D; k++) s += r(gd[go + at + k * post]! * yd[yo + at + k * post]!);
-      const t = r(s);
-      if (log) for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(r(gd[go + i]! - r(o[i]! * t)) * scale); }
-      else for (let k = 0; k < D; k++) { const i = at + k * post; o[i] = r(r(yd[yo + i]! * r(gd[go + i]! - t)) * scale); }
-    }
-  }
+  K().softmaxBackward(yd, yo, gd, go, pre, D, post, out.storage.data as Float32Array, log, scale);
   return out;
 }
 

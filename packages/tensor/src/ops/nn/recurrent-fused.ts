@@ -89,16 +89,8 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     k.linear(hp, row, wd, wo, bd, bo, b, H, GH, hg);
     const xs = xo + o * GH;
     if (lstm) {
-      const a = act!, base = o * GH;
-      // gates = (h·W_hhᵀ + b_hh) + xg, split into i, f, g, o blocks of [b, H]
-      for (let g = 0; g < 4; g++) gateSum(a, base + g * bH, hg, xd, xs, g * H, b, H, GH);
-      k.unary('sigmoid', a, base, a, base, bH);
-      k.unary('sigmoid', a, base + bH, a, base + bH, bH);
-      k.unary('tanh', a, base + 2 * bH, a, base + 2 * bH, bH);
-      k.unary('sigmoid', a, base + 3 * bH, a, base + 3 * bH, bH);
-      lstmCell(a, base, cp!, cc!, row, bH);
-      k.unary('tanh', cc!, row, tc!, row, bH);
-      product(a, base + 3 * bH, tc!, row, z, row, bH); // o·tanh(c')
+      // gates = σ/tanh((h·W_hhᵀ + b_hh) + xg) into i, f, g, o blocks of [b, H]; c' = f·c + i·g; h' = o·tanh(c')
+      k.lstmCell(hg, xd, xs, cp!, act!, o * GH, cc!, tc!, z, row, b, H);
       sc!.set(cc!.subarray(row, row + bH));
     } else if (gru) {
       const a = act!, base = o * GH, n = hgn!;
@@ -131,7 +123,7 @@ export function fusedLayer(mode: RecurrentMode, xg: Tensor, batchSizes: readonly
     for (let s = T - 1; s >= 0; s--) {
       const t = order[s]!, b = batchSizes[t]!, o = offsets[t]!, bH = b * H, row = o * H, base = o * GH;
       sum(gd, go + row, carryH, dh, bH);
-      if (lstm) lstmBackward(act!, base, tc!, cp!, row, dh, carryC!, dx, b, H, GH);
+      if (lstm) k.lstmCellBackward(act!, base, tc!, cp!, row, dh, carryC!, dx, base, b, H);
       else if (gru) gruBackward(act!, base, hgn!, hp, row, dh, dsub!, dx, dhg, b, H, GH);
       else rnnBackward(mode === 'RNN_TANH', z, row, dh, dx, base, b, H, GH);
       k.linearBackward(hp, row, wd, wo, dhg, base, b, H, GH, dhp, null, null);
@@ -170,22 +162,12 @@ function sum(a: Float32Array, aAt: number, b: Float32Array, out: Float32Array, n
   for (let e = 0; e < n; e++) out[e] = r(a[aAt + e]! + b[e]!);
 }
 
-/** `out[oAt + e] = a[aAt + e] · b[bAt + e]` in float32, `n` elements. */
-function product(a: Float32Array, aAt: number, b: Float32Array, bAt: number, out: Float32Array, oAt: number, n: number): void {
-  for (let e = 0; e < n; e++) out[oAt + e] = r(a[aAt + e]! * b[bAt + e]!);
-}
-
 /** One gate's pre-activation, `(h·W_hhᵀ + b_hh) + xg` over columns `col .. col + H` of both, into a `[b, H]` block at `dst`. */
 function gateSum(out: Float32Array, dst: number, hg: Float32Array, xd: Float32Array, xs: number, col: number, b: number, H: number, GH: number): void {
   for (let i = 0; i < b; i++) {
     const o = dst + i * H, h = i * GH + col, x = xs + i * GH + col;
     for (let j = 0; j < H; j++) out[o + j] = r(hg[h + j]! + xd[x + j]!);
   }
-}
-
-/** LSTM's `c' = f·c + i·g` from the step's activation blocks at `base` (i, f, g, o). */
-function lstmCell(a: Float32Array, base: number, cp: Float32Array, cc: Float32Array, row: number, bH: number): void {
-  for (let e = 0; e < bH; e++) cc[row + e] = r(r(a[base + bH + e]! * cp[row + e]!) + r(a[base + e]! * a[base + 2 * bH + e]!));
 }
 
 /** GRU's candidate pre-activation `xg_n + hg_n·r` into the n block, keeping `hg_n` for backward. */
@@ -206,30 +188,6 @@ function gruOut(a: Float32Array, base: number, hp: Float32Array, z: Float32Array
   for (let e = 0; e < bH; e++) {
     const nv = a[nb + e]!;
     z[row + e] = r(r(r(hp[row + e]! - nv) * a[base + bH + e]!) + nv);
-  }
-}
-
-/**
- * One LSTM step back: from `dh` and the carried `dc` (updated to the previous step's), each
- * gate's pre-activation gradient into `dx`'s rows (`[b, 4H]` at `base`), with the composed ops'
- * roundings: mul's `g·other`, tanh_backward `g·(1 − y²)`, sigmoid_backward `g·(1 − y)·y`.
- */
-function lstmBackward(a: Float32Array, base: number, tc: Float32Array, cp: Float32Array, row: number, dh: Float32Array, dcarry: Float32Array, dx: Float32Array, b: number, H: number, GH: number): void {
-  const bH = b * H;
-  for (let i = 0; i < b; i++) {
-    for (let j = 0; j < H; j++) {
-      const e = i * H + j, at = base + e;
-      const ig = a[at]!, fg = a[at + bH]!, gg = a[at + 2 * bH]!, og = a[at + 3 * bH]!, th = tc[row + e]!, g = dh[e]!;
-      const dO = r(g * th);
-      const dc = r(dcarry[e]! + r(r(g * og) * r(1 - r(th * th))));
-      const dI = r(dc * gg), dF = r(dc * cp[row + e]!), dG = r(dc * ig);
-      dcarry[e] = r(dc * fg);
-      const d = base + i * GH + j;
-      dx[d] = r(r(dI * r(1 - ig)) * ig);
-      dx[d + H] = r(r(dF * r(1 - fg)) * fg);
-      dx[d + 2 * H] = r(dG * r(1 - r(gg * gg)));
-      dx[d + 3 * H] = r(r(dO * r(1 - og)) * og);
-    }
   }
 }
 
