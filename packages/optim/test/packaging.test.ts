@@ -44,7 +44,12 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 // output passes moved to float32 operations (the module's f32x4 lanes and the JS rows that give
 // the same bits: the split mean, the per-channel float tables) and batch-norm sessions that stage
 // the input once; the module itself got 0.4 KB smaller. Kernel code a layer reaches, not methods.
-const BUNDLE_BUDGET_GZIP = 80 * 1024;
+// 80 -> 83 KiB (6 December 2026, session 10, issue 25): 78.7 KiB before, 80.9 after softmax's
+// backward, LSTM's cell (forward and back) and softmax's float32-exponential forward moved into
+// the module (18465 -> 21335 bytes; wasm.test.ts) with the JS kernels that give their bits: the
+// kernel sets are whole in every bundle, so a layer's kernels ship with programs that never
+// build the layer. Splitting the module (a core and a layers build) is the way below this.
+const BUNDLE_BUDGET_GZIP = 83 * 1024;
 
 let work = '';
 let project = '';

@@ -224,7 +224,7 @@ describe('relu and its backward: wasm is bit-identical to js', () => {
   });
 });
 
-describe('softmax and log-softmax over the last dim: wasm agrees with js to a float32 ulp', () => {
+describe('softmax and log-softmax over the last dim: wasm agrees with js (exponentials in double) to 2 float32 ulps', () => {
   /** |a - b| in float32 ulps of b (NaN only against NaN, infinities only against themselves). */
   const ulps = (a: number, b: number): number => {
     if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
@@ -256,7 +256,10 @@ describe('softmax and log-softmax over the last dim: wasm agrees with js to a fl
         const u = Math.abs(b[i]! - a[i]!) <= 1e-13 ? 0 : ulps(b[i]!, a[i]!);
         if (!(u <= worst)) [worst, at] = [u, i];
       }
-      expect(worst, `${log ? 'log-softmax' : 'softmax'}: element ${at}: wasm ${b[at]} js ${a[at]}`).toBeLessThanOrEqual(1);
+      // The module's exponentials are float32, each within about an ulp: a result carries up to
+      // one ulp of error before its rounding (log-softmax through the row's sum, e.g. a row's
+      // maximum, -log(1 + Σ small terms); softmax also through its numerator).
+      expect(worst, `${log ? 'log-softmax' : 'softmax'}: element ${at}: wasm ${b[at]} js ${a[at]}`).toBeLessThanOrEqual(2);
     }
   });
 

@@ -39,8 +39,11 @@ describe('the WebAssembly module', () => {
   // loop per transcendental op and its element helpers inlined (scripts/wat-inline.mjs; exp4,
   // erf4 and log4 stay calls: inlined they gave 10-15% for 2.3 KB, exp4 alone 5.4 KB); the bundle
   // carries that build once and the three others as splices of it (four base64 copies took
-  // 10.5 KB gzip, one 9.4).
-  it('each build stays under 20 KiB (it ships inside every bundle as base64)', () => {
+  // 10.5 KB gzip, one 9.4). 24 KiB (6 December 2026, session 10): 18465 bytes before, 21335
+  // with softmax's backward (each row's sum a row ahead), LSTM's cell each way, and softmax's
+  // forward on float32 exponentials (exp4's body copied into the row-sum loop, two vectors an
+  // iteration: 5.6 -> 5.0 ms for log-softmax over [700, 2000]; f64x2 expd before, 10.4).
+  it('each build stays under 24 KiB (it ships inside every bundle as base64)', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
     const names = [...src.matchAll(/export const (\w+)/g)].map((m) => m[1]);
     expect(names).toEqual(['wasmBase64', 'wasmSharedSplice', 'wasmRelaxedSplice', 'wasmRelaxedSharedSplice']);
@@ -49,7 +52,7 @@ describe('the WebAssembly module', () => {
       const bytes = buildBytes(which);
       expect(bytes.subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d])); // a module header
       expect(bytes.length).toBeGreaterThan(1000);
-      expect(bytes.length).toBeLessThan(20 * 1024);
+      expect(bytes.length).toBeLessThan(24 * 1024);
       if (which !== 'relaxed' && which !== 'relaxedShared') expect(WebAssembly.validate(bytes)).toBe(true);
       if (which !== 'plain') expect(bytes).not.toEqual(plain);
     }

@@ -849,43 +849,29 @@
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (br_if $lf (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end)))))))
 
-  ;; ---- softmax over rows (exp in f64x2) ---------------------------------------------------
+  ;; ---- softmax over rows ------------------------------------------------------------------
 
-;; expd: e^v per f64 lane, for softmax's arguments (v <= 0, or NaN; above 709 it saturates at
-  ;; e^709). t = v / ln 2 + 1.5 * 2^52 rounds k = nearest(v / ln 2) into t's low bits; r = v - k ln 2
-  ;; (Cody-Waite, two parts); e^r by its Taylor polynomial to degree 13 (|r| <= 0.347:
-  ;; truncation below 1e-17) in Estrin's scheme (short dependency chains); times 2^k, whose bits
-  ;; are (k + 1023) << 52. Below -708 the result is 0 (e^v is under 2^-1021 there, which no
-  ;; float32 softmax output or f64 sum of them can show). A few f64 ulps, so a float32 result
-  ;; almost always equals Math.exp's rounded to float32 (tested to 1 float32 ulp).
-  (func $expd (param $v v128) (result v128)
-    (local $t v128) (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $p v128) (local $tiny v128)
-    (local.set $tiny (f64x2.lt (local.get $v) (f64x2.splat (f64.const -708))))
-    (local.set $v (f64x2.pmin (f64x2.pmax (local.get $v) (f64x2.splat (f64.const -708))) (f64x2.splat (f64.const 709))))
-    (local.set $t (f64x2.add (f64x2.mul (local.get $v) (f64x2.splat (f64.const 1.4426950408889634))) (f64x2.splat (f64.const 0x1.8p52))))
-    (local.set $k (f64x2.sub (local.get $t) (f64x2.splat (f64.const 0x1.8p52))))
-    (local.set $r (f64x2.sub (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1))))
-                              (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))))
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-    (local.set $p (f64x2.add
-      (f64x2.add
-        (f64x2.add (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (f64x2.splat (f64.const 1)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (f64x2.splat (f64.const 0x1.5555555555555p-3)) (local.get $r))) (local.get $r2)))
-        (f64x2.mul (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (f64x2.splat (f64.const 0x1.1111111111111p-7)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13)) (local.get $r))) (local.get $r2))) (local.get $r4)))
-      (f64x2.mul
-        (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (f64x2.splat (f64.const 0x1.71de3a556c734p-19)) (local.get $r))) (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (f64x2.splat (f64.const 0x1.ae64567f544e4p-26)) (local.get $r))) (local.get $r2)))
-          (f64x2.mul (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (f64x2.splat (f64.const 0x1.6124613a86d09p-33)) (local.get $r))) (local.get $r4)))
-        (f64x2.mul (local.get $r4) (local.get $r4)))))
-    (v128.andnot
-      (f64x2.mul (local.get $p) (i64x2.shl (i64x2.add (local.get $t) (v128.const i64x2 1023 1023)) (i32.const 52)))
-      (local.get $tiny)))
+  ;; e^(x - m) for four lanes, to about a float32 ulp: x - m is split exactly into its float32
+  ;; rounding s and the error d (Knuth's two-sum; x - m itself can lose up to |x - m|·2^-24,
+  ;; 14 ulps of log-softmax in a test of random rows), then e^s·(1 + d) = e^s + e^s·d. x is first
+  ;; raised to m - 104 (e^-104 is 0 in float32), so an x of -Infinity does not make d NaN; a NaN
+  ;; x, or a NaN or +Infinity m, still gives NaN. `lo` holds m - 104.
+  ;; @inline
+  (func $exp_shifted4 (param $x v128) (param $m v128) (param $lo v128) (result v128)
+    (local $a v128) (local $s v128) (local $bb v128) (local $e v128)
+    (local.set $a (f32x4.pmax (local.get $x) (local.get $lo)))
+    (local.set $s (f32x4.sub (local.get $a) (local.get $m)))
+    (local.set $bb (f32x4.sub (local.get $s) (local.get $a)))
+    (local.set $e (call $exp4_in (local.get $s)))
+    (f32x4.add (local.get $e) (f32x4.mul (local.get $e)
+      (f32x4.sub (f32x4.sub (local.get $a) (f32x4.sub (local.get $s) (local.get $bb))) (f32x4.add (local.get $m) (local.get $bb))))))
 
   ;; softmax_rows: for each of `rows` contiguous rows of D floats at x (D >= 4), st[r] gets two
   ;; f64s: the row's maximum m (NaN if the row has one; 0 if every entry is -Infinity, so the
-  ;; exponentials stay 0) and the sum of e^(x - m) in f64.
+  ;; exponentials stay 0) and the sum of e^(x - m) (exp_shifted4's, float32) in f64. The last
+  ;; group of four reads up to three floats past the row (masked out; the caller leaves room).
   (func (export "softmax_rows") (param $x i32) (param $rows i32) (param $D i32) (param $st i32)
-    (local $p i32) (local $e i32) (local $e4 i32) (local $m v128) (local $ms f32) (local $mm v128) (local $acc v128) (local $v v128)
+    (local $p i32) (local $e i32) (local $e4 i32) (local $m v128) (local $ms f32) (local $mm v128) (local $lo v128) (local $acc v128) (local $v v128) (local $w v128)
     (loop $row
       (local.set $e (i32.add (local.get $x) (i32.shl (local.get $D) (i32.const 2))))
       (local.set $e4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $D) (i32.const -4)) (i32.const 2))))
@@ -905,53 +891,68 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $l1)))
       (if (f32.eq (local.get $ms) (f32.const -inf)) (then (local.set $ms (f32.const 0))))
-      (local.set $mm (f64x2.splat (f64.promote_f32 (local.get $ms))))
-      ;; the sum of exponentials, two f64 lanes at a time
+      (local.set $mm (f32x4.splat (local.get $ms)))
+      (local.set $lo (f32x4.splat (f32.sub (local.get $ms) (f32.const 104))))
+      ;; the sum of exponentials, four at a time into two f64x2 accumulators; the last group's
+      ;; lanes past the row are zeroed (lane index < floats left)
       (local.set $acc (v128.const i64x2 0 0))
+      (local.set $m (v128.const i64x2 0 0))
       (local.set $p (local.get $x))
-      (block $s2 (loop $ls2
-        (br_if $s2 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
-        (local.set $acc (f64x2.add (local.get $acc)
-          (call $expd (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $mm)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $ls2)))
-      (if (i32.lt_u (local.get $p) (local.get $e)) (then
-        (local.set $acc (f64x2.add (local.get $acc) (v128.and
-          (call $expd (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))) (local.get $mm)))
-          (v128.const i64x2 -1 0))))))
-      (f64.store (local.get $st) (f64x2.extract_lane 0 (local.get $mm)))
+      (loop $ls
+        (local.set $v (v128.and (call $exp_shifted4 (v128.load (local.get $p)) (local.get $mm) (local.get $lo))
+          (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.shr_s (i32.sub (local.get $e) (local.get $p)) (i32.const 2))))))
+        (local.set $w (v128.and (call $exp_shifted4 (v128.load offset=16 (local.get $p)) (local.get $mm) (local.get $lo))
+          (i32x4.lt_s (v128.const i32x4 4 5 6 7) (i32x4.splat (i32.shr_s (i32.sub (local.get $e) (local.get $p)) (i32.const 2))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.promote_low_f32x4 (local.get $w)))))
+        (local.set $m (f64x2.add (local.get $m) (f64x2.add
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w) (local.get $w))))))
+        (br_if $ls (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 32))) (local.get $e))))
+      (local.set $acc (f64x2.add (local.get $acc) (local.get $m)))
+      (f64.store (local.get $st) (f64.promote_f32 (local.get $ms)))
       (f64.store offset=8 (local.get $st) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
       (local.set $st (i32.add (local.get $st) (i32.const 16)))
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
-  ;; softmax_out: writes each row's result from its st[r] = (m, c): with `log`, x - m - c (c the
-  ;; log of the row's sum, computed by the caller); without, e^(x - m) / c (c the sum). In f64,
-  ;; rounded to float32 once, as the JavaScript kernel.
+  ;; softmax_out: writes each row's result from its st[r] = (m, c): with `log`, x - m - c in f64
+  ;; (c the log of the row's sum, computed by the caller), rounded once; without, e^(x - m) / c
+  ;; (exp_shifted4's, divided in f64, rounded once), four at a time: the last group writes up
+  ;; to three floats past the row (the next row's, written after it; the caller leaves room
+  ;; past the last).
   (func (export "softmax_out") (param $x i32) (param $rows i32) (param $D i32) (param $st i32) (param $o i32) (param $log i32)
-    (local $p i32) (local $e i32) (local $mm v128) (local $cc v128) (local $v v128)
+    (local $p i32) (local $e i32) (local $mm v128) (local $cc v128) (local $v v128) (local $ms f32) (local $m4 v128) (local $lo v128)
     (loop $row
       (local.set $mm (f64x2.splat (f64.load (local.get $st))))
       (local.set $cc (f64x2.splat (f64.load offset=8 (local.get $st))))
       (local.set $e (i32.add (local.get $x) (i32.shl (local.get $D) (i32.const 2))))
       (local.set $p (local.get $x))
-      (block $d2 (loop $l2
-        (br_if $d2 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $mm)))
-        (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
-          (if (result v128) (local.get $log)
-            (then (f64x2.sub (local.get $v) (local.get $cc)))
-            (else (f64x2.div (call $expd (local.get $v)) (local.get $cc))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (local.set $o (i32.add (local.get $o) (i32.const 8)))
-        (br $l2)))
-      (if (i32.lt_u (local.get $p) (local.get $e)) (then
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))) (local.get $mm)))
-        (v128.store32_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
-          (if (result v128) (local.get $log)
-            (then (f64x2.sub (local.get $v) (local.get $cc)))
-            (else (f64x2.div (call $expd (local.get $v)) (local.get $cc))))))
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))))
+      (if (local.get $log)
+        (then
+          (block $d2 (loop $l2
+            (br_if $d2 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
+            (v128.store64_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+              (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $mm)) (local.get $cc))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (br $l2)))
+          (if (i32.lt_u (local.get $p) (local.get $e)) (then
+            (v128.store32_lane 0 (local.get $o) (f32x4.demote_f64x2_zero
+              (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (v128.load32_zero (local.get $p))) (local.get $mm)) (local.get $cc))))
+            (local.set $o (i32.add (local.get $o) (i32.const 4))))))
+        (else
+          (local.set $ms (f32.demote_f64 (f64x2.extract_lane 0 (local.get $mm))))
+          (local.set $m4 (f32x4.splat (local.get $ms)))
+          (local.set $lo (f32x4.splat (f32.sub (local.get $ms) (f32.const 104))))
+          (loop $l4
+            (local.set $v (call $exp_shifted4 (v128.load (local.get $p)) (local.get $m4) (local.get $lo)))
+            (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $v)) (local.get $cc)))
+              (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $cc)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br_if $l4 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (local.get $e))))
+          ;; back to the row's end
+          (local.set $o (i32.sub (local.get $o) (i32.sub (local.get $p) (local.get $e))))))
       (local.set $st (i32.add (local.get $st) (i32.const 16)))
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
@@ -1041,7 +1042,10 @@
   ;; (exact here, |x·log2 e| < 2^8), whose sum's low bits are also n as an integer; r = x - n·C1 -
   ;; n·C2 (C1 has 9 significant bits: n·C1 is exact); e^r = 1 + r + r²·P(r); the result e^r · 2^n
   ;; scaled in two exact-or-rounding-once halves, so subnormal results round once.
-  (func $exp4 (param $x v128) (result v128)
+  (func $exp4 (param $x v128) (result v128) (call $exp4_in (local.get $x)))
+  ;; exp4's body, copied into the softmax kernels' loops (scripts/wat-inline.mjs), called elsewhere
+  ;; @inline
+  (func $exp4_in (param $x v128) (result v128)
     (local $t v128) (local $n v128) (local $r v128) (local $y v128) (local $k v128) (local $k1 v128)
     (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) (f32x4.splat (f32.const 89))) (f32x4.splat (f32.const -104))))
     (local.set $t (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 0x1.715476p+0))) (f32x4.splat (f32.const 0x1.8p23))))

@@ -125,14 +125,17 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
 
   /**
    * Softmax and log-softmax over the last dim (`post` 1, rows of at least 4): the maximum and
-   * the sum of exponentials per row in the module (e^x in f64x2, within about an f64 ulp of
-   * Math.exp), the row's log in JavaScript (Math.log, as the JS kernel), then the outputs in the
-   * module. The sums add in another order than the JS kernel's, so results agree with it to
-   * float32 rounding, not bit for bit. Other layouts are the JS kernel's.
+   * the sum of exponentials per row in the module (e^(x - m) in f32x4 lanes from an exact split
+   * of x - m, about a float32 ulp each, summed in f64), the row's log in JavaScript (Math.log, as
+   * the JS kernel), then the outputs in the module: log-softmax `x - m - log c` in f64, softmax
+   * `e^(x - m) / c` from the same exponentials. Within 2 float32 ulps of the JS kernel's (its
+   * exponentials in double), as PyTorch's float32 kernels are of the exact values; not bit for
+   * bit (test/wasm-nn.test.ts). Other layouts are the JS kernel's.
    */
   const softmax: Kernels['softmax'] = (x, xOff, pre, D, post, out, log) => {
     const rowsPer = Math.max(1, Math.floor(CHUNK / D));
-    const [X, ST, OUT, end] = layout(rowsPer * D, 4 * rowsPer, rowsPer * D);
+    // X is followed by ST and OUT by 4 spare floats: a row's last group of four reads and writes past it
+    const [X, ST, OUT, end] = layout(rowsPer * D, 4 * rowsPer, rowsPer * D + 4);
     const m = post === 1 && D >= 4 && pre * D >= ELEMENT_MIN ? reserve(end!) : undefined;
     if (!m) return jsKernels.softmax(x, xOff, pre, D, post, out, log);
     const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
