@@ -1,5 +1,5 @@
 /**
- * The module's exp, sigmoid and tanh (f64x2 lanes through its $expd, issue 25) against the
+ * The module's exp, sigmoid and tanh (f32x4 lanes, issue 25) against the
  * JavaScript kernel's Math.exp/Math.tanh, rounded once to float32: on sizes around the element
  * threshold and the chunk boundary, on the awkward values, and on a dense sweep. Promised: within
  * one float32 ulp; measured: the same bits on every input here (asserted, so a change shows).
