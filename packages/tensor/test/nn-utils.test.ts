@@ -43,6 +43,18 @@ describe('nn.utils', () => {
     expect(() => nn.utils.clipGradNorm_([p], 1, { normType: 0 })).toThrow('clipGradNorm_: normType must be a positive number or Infinity, got number 0');
   });
 
+  it('clipGradNorm_\'s 1- and 2-norms count every element, whatever the length modulo 4 (four partial sums and a tail)', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 1001]) {
+      // entries i + 1: the 1-norm is n(n+1)/2 and the 2-norm's square n(n+1)(2n+1)/6, exact in double
+      const g = Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i + 1));
+      for (const [normType, want] of [[1, (n * (n + 1)) / 2], [2, Math.sqrt((n * (n + 1) * (2 * n + 1)) / 6)]] as const) {
+        const p = zeros([n], { requiresGrad: true });
+        p.grad = tensor(g);
+        expect(nn.utils.clipGradNorm_([p], 1e9, { normType }).item(), `n ${n}, normType ${normType}`).toBe(Math.fround(want));
+      }
+    }
+  });
+
   it('parametersToVector and vectorToParameters round-trip, in order', () => {
     const m = new nn.Linear(3, 2);
     const v = nn.utils.parametersToVector(m.parameters());

@@ -28,7 +28,12 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   return (list as Tensor[]).map((p) => p._peekGrad()).filter((g): g is Tensor => g !== null); // read in place, not kept
 }
 
-/** The `normType`-norm of `n` elements of `x` from `at`, accumulated in double (read in place: no copy of a gradient). */
+/**
+ * The `normType`-norm of `n` elements of `x` from `at`, accumulated in double (read in place: no
+ * copy of a gradient). The 2- and 1-norms add into four partial sums (every fourth element each,
+ * combined at the end): one chain of dependent adds ran at the adder's latency, 2 ms of the word
+ * model's 1.45M-parameter clipping step.
+ */
 function vectorNorm(x: ArrayLike<number>, at: number, n: number, normType: number): number {
   const end = at + n;
   if (normType === Infinity) {
@@ -37,8 +42,14 @@ function vectorNorm(x: ArrayLike<number>, at: number, n: number, normType: numbe
     return m;
   }
   let s = 0;
-  if (normType === 2) for (let i = at; i < end; i++) { const v = x[i]!; s += v * v; }
-  else if (normType === 1) for (let i = at; i < end; i++) s += Math.abs(x[i]!);
+  if (normType === 2 || normType === 1) {
+    const sq = normType === 2, end4 = at + (n & ~3);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = at;
+    if (sq) for (; i < end4; i += 4) { const a = x[i]!, b = x[i + 1]!, c = x[i + 2]!, d = x[i + 3]!; s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d; }
+    else for (; i < end4; i += 4) { s0 += Math.abs(x[i]!); s1 += Math.abs(x[i + 1]!); s2 += Math.abs(x[i + 2]!); s3 += Math.abs(x[i + 3]!); }
+    for (; i < end; i++) s0 += sq ? x[i]! * x[i]! : Math.abs(x[i]!);
+    s = (s0 + s1) + (s2 + s3);
+  }
   else for (let i = at; i < end; i++) s += Math.abs(x[i]!) ** normType;
   return normType === 2 ? Math.sqrt(s) : normType === 1 ? s : s ** (1 / normType);
 }
