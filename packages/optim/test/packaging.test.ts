@@ -49,7 +49,10 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 // the module (18465 -> 21335 bytes; wasm.test.ts) with the JS kernels that give their bits: the
 // kernel sets are whole in every bundle, so a layer's kernels ship with programs that never
 // build the layer. Splitting the module (a core and a layers build) is the way below this.
-const BUNDLE_BUDGET_GZIP = 83 * 1024;
+// 83 -> 86 KiB (the same session): 83.5 KiB with exp, sigmoid and tanh four vectors an
+// iteration with exp4's body interleaved four times (the module 24049 -> 27700 bytes): each of
+// those kernels about twice as fast (wasm.test.ts says by how much).
+const BUNDLE_BUDGET_GZIP = 86 * 1024;
 
 let work = '';
 let project = '';

@@ -20,8 +20,9 @@ function inputs(n: number): Float32Array {
 
 describe.skipIf(!wasm)('module exp/sigmoid/tanh equal the JS kernel', () => {
   for (const kind of ['exp', 'sigmoid', 'tanh'] as const) {
-    it(`${kind} on sizes around ELEMENT_MIN and CHUNK`, () => {
-      for (const n of [ELEMENT_MIN - 1, ELEMENT_MIN, ELEMENT_MIN + 1, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 3, 3 * CHUNK + 5]) {
+    // the module runs sixteen floats an iteration (four vectors, interleaved): sizes around those groups too
+    it(`${kind} on sizes around the module's groups of sixteen, ELEMENT_MIN and CHUNK`, () => {
+      for (const n of [16, 17, 23, 31, 32, 33, 48, 63, 65, ELEMENT_MIN - 1, ELEMENT_MIN, ELEMENT_MIN + 1, CHUNK - 1, CHUNK, CHUNK + 1, CHUNK + 3, 3 * CHUNK + 5]) {
         const x = inputs(n + 3);
         const a = new Float32Array(n + 5).fill(7), b = new Float32Array(n + 5).fill(7);
         wasm!.unary(kind, x, 3, a, 2, n);

@@ -43,7 +43,12 @@ describe('the WebAssembly module', () => {
   // with softmax's backward (each row's sum a row ahead), LSTM's cell each way, and softmax's
   // forward on float32 exponentials (exp4's body copied into the row-sum loop, two vectors an
   // iteration: 5.6 -> 5.0 ms for log-softmax over [700, 2000]; f64x2 expd before, 10.4).
-  it('each build stays under 24 KiB (it ships inside every bundle as base64)', () => {
+  // 30 KiB (the same session): 27700 bytes with exp, sigmoid and tanh four vectors an iteration,
+  // their exp4 bodies interleaved (scripts/wat-inline.mjs), and LSTM's four gate exponentials
+  // the same way: the kernels alone 2.5 -> 1.3 (exp), 3.0 -> 1.6 (sigmoid), 4.7 -> 2.2-2.7 ns
+  // (tanh) an element, 80 -> 51 µs a 20 x 200 cell; one call per vector waited on each exp4's
+  // chain of dependent operations.
+  it('each build stays under 30 KiB (it ships inside every bundle as base64)', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
     const names = [...src.matchAll(/export const (\w+)/g)].map((m) => m[1]);
     expect(names).toEqual(['wasmBase64', 'wasmSharedSplice', 'wasmRelaxedSplice', 'wasmRelaxedSharedSplice']);
@@ -52,7 +57,7 @@ describe('the WebAssembly module', () => {
       const bytes = buildBytes(which);
       expect(bytes.subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d])); // a module header
       expect(bytes.length).toBeGreaterThan(1000);
-      expect(bytes.length).toBeLessThan(24 * 1024);
+      expect(bytes.length).toBeLessThan(30 * 1024);
       if (which !== 'relaxed' && which !== 'relaxedShared') expect(WebAssembly.validate(bytes)).toBe(true);
       if (which !== 'plain') expect(bytes).not.toEqual(plain);
     }

@@ -64,6 +64,41 @@ describe('wat-inline', () => {
     expect(out).not.toMatch(/\(func \$sq/);
   });
 
+  // $cube's statements (and $sq's, flattened from its `local.set`) for two arguments, laid side by side.
+  const INTERLEAVED = `(module
+  ;; @inline
+  (func $sq (param $x f32) (result f32)
+    (local $t f32)
+    (local.set $t (f32.mul (local.get $x) (local.get $x)))
+    (local.get $t))
+  ;; @inline
+  (func $cube (param $x f32) (result f32)
+    (local $s f32) (local $u f32)
+    (local.set $s (call $sq (local.get $x)))
+    (local.set $u (f32.mul (local.get $s) (local.get $x)))
+    (f32.add (local.get $u) (f32.const 0.25)))
+  (func (export "f") (param $x f32) (param $y f32) (result f32)
+    (local $a f32) (local $b f32)
+    (interleave
+      (local.set $a (call $cube (local.get $x)))
+      (local.set $b (call $cube (f32.neg (local.get $y)))))
+    (f32.sub (local.get $a) (local.get $b))))`;
+
+  it('interleave: the same results as the calls one after the other, their statements round-robin', async () => {
+    const out = inline(INTERLEAVED);
+    const plain = inline(INTERLEAVED.replace(/\(interleave\n/, '(block\n'));
+    for (const [x, y] of [[0, 0], [1.5, -2], [3, 1e10], [-0.5, 7]]) expect(await run(out, 'f', x!, y!)).toBe(await run(plain, 'f', x!, y!));
+    expect(out).not.toMatch(/interleave|call \$cube|call \$sq/);
+    // the order of the assignments: both calls' parameters, then $sq's statement of each, then
+    // $cube's (flattened from `local.set $s (call $sq …)`) of each, and so on; the targets last
+    const sets = [...out.matchAll(/\(local\.set (\$[^\s()]+)/g)].map((m) => m[1]!.replace(/\.\d+$/, '#'));
+    expect(sets).toEqual(['$x@cube#', '$x@cube#', '$x@sq#', '$x@sq#', '$t@sq#', '$t@sq#', '$s@cube#', '$s@cube#', '$u@cube#', '$u@cube#', '$a', '$b']);
+  });
+
+  it('interleave refuses a statement that is not an assignment of a marked call', () => {
+    expect(() => inline(INTERLEAVED.replace('(local.set $a (call $cube (local.get $x)))', '(local.set $a (f32.const 1))'))).toThrow(/interleave takes \(local\.set \$v \(call \$marked …\)\) statements/);
+  });
+
   it.each([
     ['a helper that branches', MODULE.replace('(local.set $t (local.get $x))', '(block $b (br $b))'), /\$sq uses block; inlined helpers may not branch/],
     ['a call with the wrong number of arguments', MODULE.replace('(f32.add (call $sq (local.get $x)) (local.get $c))', '(f32.add (call $sq (local.get $x) (local.get $c)) (local.get $c))'), /\$sq takes 1 arguments, a call gives 2/],

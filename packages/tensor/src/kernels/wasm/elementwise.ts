@@ -309,8 +309,9 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   /**
    * exp, sigmoid, tanh, GELU (exact or tanh-approximate), SiLU or log of `n` floats streamed through the module (f32x4 lanes, the same bits as
    * the JS kernel's `transcendental.ts`); false below EXPF_MIN. The kernel runs whole groups of
-   * eight floats: a chunk's last group reads and writes up to seven floats past it, inside its
-   * staging area (CHUNK is a multiple of eight).
+   * eight floats (exp, sigmoid and tanh: sixteen, four vectors interleaved): a chunk's last group
+   * reads and writes up to fifteen floats past it, inside its staging area (CHUNK is a multiple
+   * of sixteen).
    */
   const expf = (op: number, x: Float32Array, xOff: number, out: Float32Array, outOff: number, n: number): boolean => {
     const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;

@@ -868,8 +868,9 @@
 
   ;; softmax_rows: for each of `rows` contiguous rows of D floats at x (D >= 4), st[r] gets two
   ;; f64s: the row's maximum m (NaN if the row has one; 0 if every entry is -Infinity, so the
-  ;; exponentials stay 0) and the sum of e^(x - m) (exp_shifted4's, float32) in f64. The last
-  ;; group of four reads up to three floats past the row (masked out; the caller leaves room).
+  ;; exponentials stay 0) and the sum of e^(x - m) (exp_shifted4's, float32) in f64, eight floats
+  ;; an iteration. The last group reads up to seven floats past the row (masked out; the caller
+  ;; leaves room).
   (func (export "softmax_rows") (param $x i32) (param $rows i32) (param $D i32) (param $st i32)
     (local $p i32) (local $e i32) (local $e4 i32) (local $m v128) (local $ms f32) (local $mm v128) (local $lo v128) (local $acc v128) (local $v v128) (local $w v128)
     (loop $row
@@ -1066,6 +1067,10 @@
   ;; x + x·z·T(z), z = x², where |x| <= 0.625 (or x is NaN); else sign(x)·(1 - 2 / (e^(2|x|) + 1)).
   ;; @inline
   (func $tanh4 (param $x v128) (result v128)
+    (call $tanh4_e (local.get $x) (call $exp4 (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x))))))
+  ;; tanh4 given e = e^(2|x|) (lstm_fwd computes it beside its gates' exponentials)
+  ;; @inline
+  (func $tanh4_e (param $x v128) (param $e v128) (result v128)
     (local $a v128) (local $z v128) (local $p v128) (local $big v128)
     (local.set $a (f32x4.abs (local.get $x)))
     (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
@@ -1075,7 +1080,7 @@
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const -0x1.555532p-2))))
     (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $x)) (local.get $x)))
     (local.set $big (f32x4.sub (f32x4.splat (f32.const 1)) (f32x4.div (f32x4.splat (f32.const 2))
-      (f32x4.add (call $exp4 (f32x4.add (local.get $a) (local.get $a))) (f32x4.splat (f32.const 1))))))
+      (f32x4.add (local.get $e) (f32x4.splat (f32.const 1))))))
     (local.set $big (v128.or (local.get $big) (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
     (v128.bitselect (local.get $x)
       (v128.bitselect (local.get $big) (local.get $p) (f32x4.gt (local.get $a) (f32x4.splat (f32.const 0.625))))
@@ -1149,6 +1154,18 @@
   ;; @inline
   (func $sigmoid4 (param $v v128) (result v128)
     (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
+;; sigmoid4 and tanh4 with exp4's body inlined: statements that `interleave` can lay side by side
+  ;; @inline
+  (func $sigmoid4_in (param $v v128) (result v128)
+    (local $e v128)
+    (local.set $e (call $exp4_in (f32x4.neg (local.get $v))))
+    (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $e))))
+  ;; @inline
+  (func $tanh4_in (param $x v128) (result v128)
+    (local $e v128) (local $y v128)
+    (local.set $e (call $exp4_in (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x)))))
+    (local.set $y (call $tanh4_e (local.get $x) (local.get $e)))
+    (local.get $y))
   ;; @inline
   (func $gelu4 (param $v v128) (result v128)
     (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5)))
@@ -1203,29 +1220,50 @@
   ;; alone, on module memory; a loaded machine). A last partial group reads and writes up to
   ;; seven floats past n: callers stage through areas of whole groups of eight floats.
   (func (export "expf") (param $op i32) (param $x i32) (param $o i32) (param $n i32)
-    (local $e i32)
+    (local $e i32) (local $va v128) (local $vb v128) (local $vc v128) (local $vd v128)
     (local.set $e (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
     (if (i32.eqz (local.get $op)) (then (loop $l0
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (v128.store (local.get $o) (call $exp4 (v128.load (local.get $x))))
-      (v128.store offset=16 (local.get $o) (call $exp4 (v128.load offset=16 (local.get $x))))
-      (local.set $x (i32.add (local.get $x) (i32.const 32)))
-      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (interleave
+        (local.set $va (call $exp4_in (v128.load (local.get $x))))
+        (local.set $vb (call $exp4_in (v128.load offset=16 (local.get $x))))
+        (local.set $vc (call $exp4_in (v128.load offset=32 (local.get $x))))
+        (local.set $vd (call $exp4_in (v128.load offset=48 (local.get $x)))))
+      (v128.store (local.get $o) (local.get $va))
+      (v128.store offset=16 (local.get $o) (local.get $vb))
+      (v128.store offset=32 (local.get $o) (local.get $vc))
+      (v128.store offset=48 (local.get $o) (local.get $vd))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $o (i32.add (local.get $o) (i32.const 64)))
       (br $l0))))
     (if (i32.eq (local.get $op) (i32.const 1)) (then (loop $l1
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (v128.store (local.get $o) (call $sigmoid4 (v128.load (local.get $x))))
-      (v128.store offset=16 (local.get $o) (call $sigmoid4 (v128.load offset=16 (local.get $x))))
-      (local.set $x (i32.add (local.get $x) (i32.const 32)))
-      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (interleave
+        (local.set $va (call $sigmoid4_in (v128.load (local.get $x))))
+        (local.set $vb (call $sigmoid4_in (v128.load offset=16 (local.get $x))))
+        (local.set $vc (call $sigmoid4_in (v128.load offset=32 (local.get $x))))
+        (local.set $vd (call $sigmoid4_in (v128.load offset=48 (local.get $x)))))
+      (v128.store (local.get $o) (local.get $va))
+      (v128.store offset=16 (local.get $o) (local.get $vb))
+      (v128.store offset=32 (local.get $o) (local.get $vc))
+      (v128.store offset=48 (local.get $o) (local.get $vd))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $o (i32.add (local.get $o) (i32.const 64)))
       (br $l1))))
     (if (i32.eq (local.get $op) (i32.const 2)) (then (loop $l2
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (v128.store (local.get $o) (call $tanh4 (v128.load (local.get $x))))
-      (v128.store offset=16 (local.get $o) (call $tanh4 (v128.load offset=16 (local.get $x))))
-      (local.set $x (i32.add (local.get $x) (i32.const 32)))
-      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (interleave
+        (local.set $va (call $tanh4_in (v128.load (local.get $x))))
+        (local.set $vb (call $tanh4_in (v128.load offset=16 (local.get $x))))
+        (local.set $vc (call $tanh4_in (v128.load offset=32 (local.get $x))))
+        (local.set $vd (call $tanh4_in (v128.load offset=48 (local.get $x)))))
+      (v128.store (local.get $o) (local.get $va))
+      (v128.store offset=16 (local.get $o) (local.get $vb))
+      (v128.store offset=32 (local.get $o) (local.get $vc))
+      (v128.store offset=48 (local.get $o) (local.get $vd))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $o (i32.add (local.get $o) (i32.const 64)))
       (br $l2))))
     (if (i32.eq (local.get $op) (i32.const 3)) (then (loop $l3
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
@@ -1285,9 +1323,13 @@
   ;; o side by side, GH = 4H floats a row); act holds the four activations as four [b, H] blocks.
 
   ;; lstm_fwd: gates = σ/tanh(hg + xg), c' = f·c + i·g, tanh(c') and h' = o·tanh(c'), from the
-  ;; step's product hg = h·W_hhᵀ + b_hh, its input projection xg and the previous c (cp).
+  ;; step's product hg = h·W_hhᵀ + b_hh, its input projection xg and the previous c (cp). The
+  ;; four gates' exponentials (e^-x for σ, e^(2|x|) for tanh) are exp4's steps interleaved
+  ;; (scripts/wat-inline.mjs): four independent dependency chains the CPU overlaps, where one
+  ;; exp4 after another waited on each chain's latency (a cell of 20 x 200: 80 -> 51 µs).
   (func (export "lstm_fwd") (param $hg i32) (param $xg i32) (param $cp i32) (param $act i32) (param $cc i32) (param $tc i32) (param $z i32) (param $b i32) (param $H i32)
     (local $Hb i32) (local $bH i32) (local $e i32) (local $j i32) (local $ig v128) (local $fg v128) (local $gg v128) (local $og v128) (local $c v128) (local $t v128)
+    (local $xi v128) (local $xf v128) (local $xg4 v128) (local $xo v128)
     (local.set $Hb (i32.shl (local.get $H) (i32.const 2)))
     (local.set $bH (i32.mul (local.get $b) (local.get $Hb)))
     (local.set $e (i32.const 0))
@@ -1295,14 +1337,28 @@
     (loop $row
       (local.set $j (i32.const 0))
       (loop $col
-        (local.set $ig (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        ;; the pre-activations (kept in ig, fg, gg, og) and the exponentials' arguments
+        (local.set $ig (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (local.get $Hb)))
-        (local.set $fg (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $fg (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (local.get $Hb)))
-        (local.set $gg (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $gg (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j)))))
         (local.set $j (i32.add (local.get $j) (local.get $Hb)))
-        (local.set $og (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j))))))
+        (local.set $og (f32x4.add (v128.load (i32.add (local.get $hg) (local.get $j))) (v128.load (i32.add (local.get $xg) (local.get $j)))))
         (local.set $j (i32.sub (local.get $j) (i32.mul (local.get $Hb) (i32.const 3))))
+        (local.set $xi (f32x4.neg (local.get $ig))) (local.set $xf (f32x4.neg (local.get $fg)))
+        (local.set $xg4 (f32x4.add (f32x4.abs (local.get $gg)) (f32x4.abs (local.get $gg)))) (local.set $xo (f32x4.neg (local.get $og)))
+        ;; e^x of the four, side by side
+        (interleave
+          (local.set $xi (call $exp4_in (local.get $xi)))
+          (local.set $xf (call $exp4_in (local.get $xf)))
+          (local.set $xg4 (call $exp4_in (local.get $xg4)))
+          (local.set $xo (call $exp4_in (local.get $xo))))
+        ;; σ(x) = 1 / (1 + e^-x), as sigmoid4; tanh from e^(2|x|), as tanh4
+        (local.set $ig (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $xi))))
+        (local.set $fg (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $xf))))
+        (local.set $gg (call $tanh4_e (local.get $gg) (local.get $xg4)))
+        (local.set $og (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $xo))))
         (v128.store (i32.add (local.get $act) (local.get $e)) (local.get $ig))
         (v128.store (i32.add (i32.add (local.get $act) (local.get $bH)) (local.get $e)) (local.get $fg))
         (v128.store (i32.add (i32.add (local.get $act) (i32.shl (local.get $bH) (i32.const 1))) (local.get $e)) (local.get $gg))

@@ -134,8 +134,9 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
    */
   const softmax: Kernels['softmax'] = (x, xOff, pre, D, post, out, log) => {
     const rowsPer = Math.max(1, Math.floor(CHUNK / D));
-    // X is followed by ST and OUT by 4 spare floats: a row's last group of four reads and writes past it
-    const [X, ST, OUT, end] = layout(rowsPer * D, 4 * rowsPer, rowsPer * D + 4);
+    // 8 spare floats after X and 4 after OUT: a row's last group of eight (the sums) or four
+    // (the outputs) reads or writes past the row
+    const [X, ST, OUT, end] = layout(rowsPer * D + 8, 4 * rowsPer, rowsPer * D + 4);
     const m = post === 1 && D >= 4 && pre * D >= ELEMENT_MIN ? reserve(end!) : undefined;
     if (!m) return jsKernels.softmax(x, xOff, pre, D, post, out, log);
     const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
