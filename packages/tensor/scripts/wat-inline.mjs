@@ -113,18 +113,27 @@ export function inlineCalls(text) {
   for (const m of marked) if (!helpers.has(m)) throw new Error(`wat-inline: no function ${m}`);
   let site = 0;
 
-  /** A marked helper's call `(call $h args…)` as statements and a result expression, renamed apart; new locals go to `added`. */
-  const flatten = (call, added) => {
-    const h = helpers.get(call[1]);
-    if (call.length - 2 !== h.params.length) throw new Error(`wat-inline: ${h.name} takes ${h.params.length} arguments, a call gives ${call.length - 2}`);
+  /** Whether `x` is `(local.set $v (call $marked …))`. */
+  const setsMarkedCall = (x) => Array.isArray(x) && x[0] === 'local.set' && Array.isArray(x[2]) && x[2][0] === 'call' && helpers.has(x[2][1]);
+
+  /** A new copy of a marked helper's params and locals for one call site (declared in `added`), and the renaming into it. */
+  const callSite = (h, nargs, added) => {
+    if (nargs !== h.params.length) throw new Error(`wat-inline: ${h.name} takes ${h.params.length} arguments, a call gives ${nargs}`);
     const k = site++;
     const rename = new Map([...h.params, ...h.locals].map(([n]) => [n, `${n}@${h.name.slice(1)}.${k}`]));
     for (const [n, t] of [...h.params, ...h.locals]) added.push(['local', rename.get(n), t]);
     const sub = (y) => (Array.isArray(y) ? y.map(sub) : rename.get(y) ?? y);
+    return { rename, sub };
+  };
+
+  /** A marked helper's call `(call $h args…)` as statements and a result expression, renamed apart; new locals go to `added`. */
+  const flatten = (call, added) => {
+    const h = helpers.get(call[1]);
+    const { rename, sub } = callSite(h, call.length - 2, added);
     const steps = h.params.map(([n], i) => ['local.set', rename.get(n), expand(call[i + 2], added)]);
     const body = h.body.map(sub);
     for (const st of body.slice(0, -1)) {
-      if (st[0] === 'local.set' && Array.isArray(st[2]) && st[2][0] === 'call' && helpers.has(st[2][1])) {
+      if (setsMarkedCall(st)) {
         const inner = flatten(st[2], added);
         steps.push(...inner.steps, ['local.set', st[1], inner.result]);
       } else steps.push(expand(st, added));
@@ -135,9 +144,7 @@ export function inlineCalls(text) {
   /** `(interleave (local.set $v (call $h …)) …)` as its statements, the calls' steps round-robin. */
   const interleave = (x, added) => {
     const calls = x.slice(1).map((st) => {
-      if (!(Array.isArray(st) && st[0] === 'local.set' && Array.isArray(st[2]) && st[2][0] === 'call' && helpers.has(st[2][1]))) {
-        throw new Error(`wat-inline: interleave takes (local.set $v (call $marked …)) statements, got ${print(st).slice(0, 80)}`);
-      }
+      if (!setsMarkedCall(st)) throw new Error(`wat-inline: interleave takes (local.set $v (call $marked …)) statements, got ${print(st).slice(0, 80)}`);
       return { target: st[1], ...flatten(st[2], added) };
     });
     const out = [];
@@ -146,20 +153,13 @@ export function inlineCalls(text) {
     return out;
   };
 
-  /** Expands calls inside `x`; new locals go to `added`. */
+  /** Expands calls inside `x` (an `interleave` form becomes its statements); new locals go to `added`. */
   const expand = (x, added) => {
     if (!Array.isArray(x)) return x;
-    if (x.some((y) => Array.isArray(y) && y[0] === 'interleave')) {
-      x = x.flatMap((y) => (Array.isArray(y) && y[0] === 'interleave' ? [['interleave:done', ...interleave(y, added)]] : [y]));
-    }
-    const args = x.flatMap((y) => (Array.isArray(y) && y[0] === 'interleave:done' ? y.slice(1) : [expand(y, added)]));
+    const args = x.flatMap((y) => (Array.isArray(y) && y[0] === 'interleave' ? interleave(y, added) : [expand(y, added)]));
     if (args[0] !== 'call' || !helpers.has(args[1])) return args;
     const h = helpers.get(args[1]);
-    if (args.length - 2 !== h.params.length) throw new Error(`wat-inline: ${h.name} takes ${h.params.length} arguments, a call gives ${args.length - 2}`);
-    const k = site++;
-    const rename = new Map([...h.params, ...h.locals].map(([n]) => [n, `${n}@${h.name.slice(1)}.${k}`]));
-    for (const [n, t] of [...h.params, ...h.locals]) added.push(['local', rename.get(n), t]);
-    const sub = (y) => (Array.isArray(y) ? y.map(sub) : rename.get(y) ?? y);
+    const { rename, sub } = callSite(h, args.length - 2, added);
     const body = h.body.map((y) => expand(sub(y), added));
     return ['block', ['result', h.result], ...h.params.map(([n], i) => ['local.set', rename.get(n), args[i + 2]]), ...body];
   };
