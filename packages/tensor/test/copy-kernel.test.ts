@@ -1,0 +1,67 @@
+/**
+ * The kernel sets' strided `copy` (and its adjoint `scatterCopy`) against a reference that walks
+ * every index: 0- to 4-d shapes, permuted strides (inner stride 1 or not), rows shorter and
+ * longer than the 64 elements from which a row is copied with `set`, broadcast (stride 0) dims,
+ * empty dims and offsets.
+ */
+import { describe, expect, it } from 'vitest';
+import { kernelSet } from './helpers/kernels.js';
+
+/** out[i] = x[xOff + Σ index·stride] in row-major order of `shape`. */
+function reference(x: Float32Array, xOff: number, strides: number[], shape: number[]): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1), out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let rest = i, at = xOff;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      at += (rest % shape[d]!) * strides[d]!;
+      rest = Math.floor(rest / shape[d]!);
+    }
+    out[i] = x[at]!;
+  }
+  return out;
+}
+
+/** Row-major strides of `shape` permuted by `perm` (a transposed view of a contiguous array). */
+function permuted(shape: number[], perm: number[]): { shape: number[]; strides: number[] } {
+  const base = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  return { shape: perm.map((p) => shape[p]!), strides: perm.map((p) => base[p]!) };
+}
+
+const cases: [string, number[], number[]][] = [
+  ['0-d', [], []],
+  ['1-d', [70], [0]],
+  ['rows of 32, dims 0 and 1 swapped (attention heads)', [8, 6, 32], [1, 0, 2]],
+  ['rows of 100 (set), dims 0 and 1 swapped', [3, 5, 100], [1, 0, 2]],
+  ['the last two dims swapped (inner stride 64)', [2, 3, 10, 64], [0, 1, 3, 2]],
+  ['a 4-d permutation', [4, 3, 5, 2], [2, 0, 3, 1]],
+  ['exactly 64 a row', [5, 64, 2], [2, 0, 1]],
+  ['an empty dim', [3, 0, 4], [1, 0, 2]],
+];
+
+describe.each(['js', 'wasm'] as const)('%s copy', (set) => {
+  const k = kernelSet(set);
+  it.each(cases)('%s', (_label, base, perm) => {
+    const total = Math.max(1, base.reduce((a, b) => a * b, 1));
+    const x = Float32Array.from({ length: total + 3 }, (_, i) => i * 0.5 - 7);
+    const { shape, strides } = permuted(base, perm);
+    const want = reference(x, 3, strides, shape);
+    const out = new Float32Array(want.length + 2).fill(NaN);
+    k.copy(x, 3, strides, shape, out, 2);
+    expect(Array.from(out.subarray(2))).toEqual(Array.from(want));
+    expect(Number.isNaN(out[0]!) && Number.isNaN(out[1]!)).toBe(true); // nothing written before outOff
+    // scatterCopy is the inverse: writing the copy back through the same strides restores x
+    const back = new Float32Array(x.length).fill(NaN);
+    k.scatterCopy(out, 2, shape, back, 3, strides);
+    for (let i = 0; i < want.length; i++) expect(back[3 + reference(Float32Array.from({ length: total }, (_, j) => j), 0, strides, shape)[i]!]).toBe(want[i]);
+  });
+
+  it('a broadcast dim (stride 0) repeats its row', () => {
+    const x = Float32Array.from([1, 2, 3]);
+    const out = new Float32Array(12);
+    k.copy(x, 0, [0, 1], [4, 3], out, 0);
+    expect(Array.from(out)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    const rows = new Float32Array(4 * 80);
+    k.copy(Float32Array.from({ length: 80 }, (_, i) => i), 0, [0, 1], [4, 80], rows, 0);
+    expect(rows[3 * 80 + 79]).toBe(79);
+  });
+});
