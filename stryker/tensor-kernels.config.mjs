@@ -105,6 +105,14 @@ const CHUNKS = {
   reduce: () => ['packages/tensor/src/ops/reduce.ts'],
   // the ninth session's: the movement ops (ops/movement.ts), run in line ranges with TENSOR_FILES
   movement: () => ['packages/tensor/src/ops/movement.ts'],
+  // the tenth session's: softmax's backward and LSTM's cell as kernels (the JS rows and the
+  // module's wrappers), softmax's forward wrapper, clipGradNorm_'s partial sums
+  session10: () => [
+    ...members(`${K}nn-js.ts`, ['softmaxBackward', 'lstmCell', 'lstmCellBackward']),
+    ...functions(`${K}wasm/nn.ts`, ['softmax', 'softmaxBackward', 'lstmCell', 'lstmCellBackward']),
+    ...functions('packages/tensor/src/ops/nn/activation.ts', ['softmaxBackward']),
+    ...functions('packages/tensor/src/nn/utils.ts', ['vectorNorm']),
+  ],
 };
 
 /**

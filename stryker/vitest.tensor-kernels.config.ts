@@ -27,6 +27,7 @@ const FILES: Record<string, string[]> = {
   loss: T(['loss-edges', 'loss-weights', 'nn-fixtures', 'nn-functional', 'call-forms-functional', 'call-forms-bags', 'ops-extra-fixtures', 'ops-extra2-fixtures', 'ops-extra2', 'ops21b-fixtures', 'pytorch-parity', 'nn-layers-parity', 'gradcheck', 'gradcheck-double', 'signatures']),
   reduce: T(['reduce-edges', 'ops', 'call-forms-reduce', 'ops21', 'ops21-fixtures', 'ops-extra', 'ops-extra-fixtures', 'ops-extra2', 'ops-extra2-fixtures', 'ops21b-fixtures', 'pytorch-parity', 'std-sort', 'dtype-api', 'dtype-fixtures', 'typed-mutants', 'gradcheck', 'gradcheck-double', 'signatures', 'errors']),
   movement: T(['movement-edges', 'ops', 'errors', 'gradcheck', 'autograd', 'overlap', 'pytorch-parity', 'edges', 'signatures']),
+  session10: T(['wasm-nn', 'softmax-backward', 'recurrent-fused', 'nn-utils', 'attention-fused', 'kernel-rows']),
   session7f: T(['call-forms-bags', 'call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';

@@ -55,6 +55,28 @@ describe('softmax / logSoftmax backward: one pass, the composed ops\' bits', () 
     }
   });
 
+  it('mixed dtypes (a float64 upstream gradient on a float32 output, and the reverse): the composed form, the gradient in the input\'s dtype', () => {
+    for (const log of [false, true]) {
+      const x = tensor(draw(12, 9), { shape: [3, 4], requiresGrad: true });
+      const y = log ? F.logSoftmax(x, 1) : F.softmax(x, 1);
+      const g = tensor(draw(12, 10), { shape: [3, 4], dtype: 'float64' });
+      const [dx] = T.grad(y, [x], { gradOutputs: g });
+      const yd = y.detach();
+      const want = T.noGrad(() => (log ? T.sub(g, T.mul(T.exp(yd), T.sum(g, 1, true))) : T.mul(yd, T.sub(g, T.sum(T.mul(g, yd), 1, true)))));
+      expect(dx!.dtype).toBe(T.float32);
+      expect(Array.from(dx!.toFloat32Array())).toEqual(Array.from(want.toTypedArray() as Float64Array, Math.fround));
+      // and a float32 upstream gradient on a float64 output: the composed form, a float64 gradient
+      const x64 = tensor(draw(12, 9), { shape: [3, 4], dtype: 'float64', requiresGrad: true });
+      const y64 = log ? F.logSoftmax(x64, 1) : F.softmax(x64, 1);
+      const g32 = tensor(draw(12, 10), { shape: [3, 4] });
+      const [dx64] = T.grad(y64, [x64], { gradOutputs: g32 });
+      const y64d = y64.detach();
+      const want64 = T.noGrad(() => (log ? T.sub(g32, T.mul(T.exp(y64d), T.sum(g32, 1, true))) : T.mul(y64d, T.sub(g32, T.sum(T.mul(g32, y64d), 1, true)))));
+      expect(dx64!.dtype).toBe(T.float64);
+      expect(Array.from(dx64!.toTypedArray() as Float64Array)).toEqual(Array.from(want64.toTypedArray() as Float64Array));
+    }
+  });
+
   it('NaN in a row gives that row NaN gradients, as the composed form', () => {
     const x = tensor([1, Number.NaN, 2, 0.5, 1, 3], { shape: [2, 3], requiresGrad: true });
     const [dx] = T.grad(F.logSoftmax(x, 1).sum(), [x]);

@@ -238,6 +238,9 @@ describe('softmax and log-softmax over the last dim: wasm agrees with js (expone
     ['3 rows of 70001 (one row per call, past a chunk)', 3, 70_001],
     ['1024 rows of 5 (odd rows: a one-float tail)', 1024, 5],
     ['2000 rows of 4', 2000, 4],
+    ['100 rows of 1000 (32 rows a call: a last call of 4)', 100, 1000],
+    ['5000 rows of 3 (rows under a vector: the JS kernel)', 5000, 3],
+    ['4100 rows of 1 (the JS kernel)', 4100, 1],
   ];
   it.each(shapes)('%s, logits spread over 40 units, with -Infinity, NaN and constant rows', (_label, rows, D) => {
     const x = Float32Array.from({ length: rows * D + 2 }, () => (gen.uniform() - 0.5) * 80);
@@ -260,6 +263,21 @@ describe('softmax and log-softmax over the last dim: wasm agrees with js (expone
       // one ulp of error before its rounding (log-softmax through the row's sum, e.g. a row's
       // maximum, -log(1 + Σ small terms); softmax also through its numerator).
       expect(worst, `${log ? 'log-softmax' : 'softmax'}: element ${at}: wasm ${b[at]} js ${a[at]}`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('along a middle dim (post > 1), large: the JS kernel on both sets, the same bits', () => {
+    const pre = 40, D = 300, post = 3, x = Float32Array.from({ length: pre * D * post + 1 }, () => (gen.uniform() - 0.5) * 30);
+    const g = Float32Array.from({ length: pre * D * post }, () => gen.uniform() - 0.5);
+    for (const log of [false, true]) {
+      const a = new Float32Array(pre * D * post), b = new Float32Array(pre * D * post);
+      js.softmax(x, 1, pre, D, post, a, log);
+      wasm.softmax(x, 1, pre, D, post, b, log);
+      expectArraysEqual(new Uint32Array(b.buffer), new Uint32Array(a.buffer), `${log ? 'log-softmax' : 'softmax'} forward`);
+      const da = new Float32Array(a.length), db = new Float32Array(a.length);
+      js.softmaxBackward(a, 0, g, 0, pre, D, post, da, log, 1);
+      wasm.softmaxBackward(a, 0, g, 0, pre, D, post, db, log, 1);
+      expectArraysEqual(new Uint32Array(db.buffer), new Uint32Array(da.buffer), `${log ? 'log-softmax' : 'softmax'} backward`);
     }
   });
 
