@@ -1092,8 +1092,10 @@
   ;; in f64x2 lanes, where the product of two floats is exact and the sum rounds once (then once
   ;; more to float: a true fma only differs by that double rounding, in rare ties). The four
   ;; lanes go as two f64x2 halves, l and h (demote-promote rounds a half to float).
-  (func $erf4 (param $a v128) (result v128)
-    (local $ax v128) (local $t v128) (local $l v128) (local $h v128) (local $tl v128) (local $th v128) (local $pl v128) (local $ph v128) (local $e v128)
+  ;; (e^(-a²) is a statement of its own, so that GELU's loops can interleave two of these)
+  ;; @inline
+  (func $erf4_in (param $a v128) (result v128)
+    (local $ax v128) (local $t v128) (local $l v128) (local $h v128) (local $tl v128) (local $th v128) (local $pl v128) (local $ph v128) (local $e v128) (local $q v128)
     (local.set $ax (f32x4.abs (local.get $a)))
     (local.set $l (f64x2.promote_low_f32x4 (local.get $ax)))
     (local.set $h (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $ax) (local.get $ax))))
@@ -1110,7 +1112,8 @@
     (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $ph) (local.get $th)) (f64x2.splat (f64.const -0.2844967246055603))))))
     (local.set $pl (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $pl) (local.get $tl)) (f64x2.splat (f64.const 0.2548295855522156))))))
     (local.set $ph (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $ph) (local.get $th)) (f64x2.splat (f64.const 0.2548295855522156))))))
-    (local.set $e (f32x4.mul (f32x4.neg (call $exp4 (f32x4.neg (f32x4.mul (local.get $ax) (local.get $ax))))) (local.get $t)))
+    (local.set $q (call $exp4 (f32x4.neg (f32x4.mul (local.get $ax) (local.get $ax)))))
+    (local.set $e (f32x4.mul (f32x4.neg (local.get $q)) (local.get $t)))
     (v128.xor
       (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $e)) (local.get $pl)) (f64x2.splat (f64.const 1))))
@@ -1166,17 +1169,21 @@
     (local.set $e (call $exp4_in (f32x4.add (f32x4.abs (local.get $x)) (f32x4.abs (local.get $x)))))
     (local.set $y (call $tanh4_e (local.get $x) (local.get $e)))
     (local.get $y))
+  ;; GELU and its backward as statements (erf4's body inlined), so that `interleave` can lay two
+  ;; side by side: ATen's (x·0.5)·(1 + erf(x·√½)) and dy·(0.5·(1 + erf(x·√½)) + x·β·e^(-x²/2))
   ;; @inline
   (func $gelu4 (param $v v128) (result v128)
-    (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5)))
-      (f32x4.add (f32x4.splat (f32.const 1)) (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304)))))))
+    (local $u v128)
+    (local.set $u (call $erf4_in (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304)))))
+    (f32x4.mul (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.5))) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $u))))
   ;; @inline
   (func $gelu_bwd4 (param $v v128) (param $dy v128) (result v128)
+    (local $u v128) (local $q v128)
+    (local.set $u (call $erf4_in (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304)))))
+    (local.set $q (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))
     (f32x4.mul (local.get $dy)
-      (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5))
-          (f32x4.add (f32x4.splat (f32.const 1)) (call $erf4 (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0.7071067690849304))))))
-        (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028))
-          (call $exp4 (f32x4.mul (f32x4.mul (local.get $v) (local.get $v)) (f32x4.splat (f32.const -0.5)))))))))
+      (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0.5)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $u)))
+        (f32x4.mul (local.get $v) (f32x4.mul (f32x4.splat (f32.const 0.3989422917366028)) (local.get $q))))))
   ;; @inline
   (func $silu4 (param $v v128) (result v128)
     (f32x4.div (local.get $v) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
@@ -1267,15 +1274,21 @@
       (br $l2))))
     (if (i32.eq (local.get $op) (i32.const 3)) (then (loop $l3
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (v128.store (local.get $o) (call $gelu4 (v128.load (local.get $x))))
-      (v128.store offset=16 (local.get $o) (call $gelu4 (v128.load offset=16 (local.get $x))))
+      (interleave
+        (local.set $va (call $gelu4 (v128.load (local.get $x))))
+        (local.set $vb (call $gelu4 (v128.load offset=16 (local.get $x)))))
+      (v128.store (local.get $o) (local.get $va))
+      (v128.store offset=16 (local.get $o) (local.get $vb))
       (local.set $x (i32.add (local.get $x) (i32.const 32)))
       (local.set $o (i32.add (local.get $o) (i32.const 32)))
       (br $l3))))
     (if (i32.eq (local.get $op) (i32.const 4)) (then (loop $l4
       (br_if $done (i32.ge_u (local.get $x) (local.get $e)))
-      (v128.store (local.get $o) (call $gelu_bwd4 (v128.load (local.get $x)) (v128.load (local.get $o))))
-      (v128.store offset=16 (local.get $o) (call $gelu_bwd4 (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $o))))
+      (interleave
+        (local.set $va (call $gelu_bwd4 (v128.load (local.get $x)) (v128.load (local.get $o))))
+        (local.set $vb (call $gelu_bwd4 (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $o)))))
+      (v128.store (local.get $o) (local.get $va))
+      (v128.store offset=16 (local.get $o) (local.get $vb))
       (local.set $x (i32.add (local.get $x) (i32.const 32)))
       (local.set $o (i32.add (local.get $o) (i32.const 32)))
       (br $l4))))
