@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { float64, int64, tensor, type Tensor } from '@tensile/tensor';
 import { ASGD, Adadelta, Adagrad, Adam, Adamax, AdamW, LBFGS, NAdam, RAdam, RMSprop, Rprop, SGD, type Optimizer } from '@tensile/optim';
 import fixture from './fixtures/float64.json' with { type: 'json' };
+import { ulps } from './helpers.js';
 
 interface Case { optimizer: string; options: Record<string, unknown>; shapes: number[][]; params: number[][]; steps: { grads: number[][]; params: number[][] }[] }
 const cases = fixture.cases as Case[];
@@ -21,17 +22,6 @@ const make: Record<string, (p: Tensor[], o: Record<string, unknown>) => Optimize
   Rprop: (p, o) => new Rprop(p, o as never), RMSprop: (p, o) => new RMSprop(p, o as never), Adagrad: (p, o) => new Adagrad(p, o as never),
   Adadelta: (p, o) => new Adadelta(p, o as never), ASGD: (p, o) => new ASGD(p, o as never),
 };
-
-/** Distance in units in the last place between two doubles (0 when equal, NaN-safe). */
-function ulps(a: number, b: number): number {
-  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return 0;
-  const buf = new DataView(new ArrayBuffer(16));
-  buf.setFloat64(0, a);
-  buf.setFloat64(8, b);
-  const ord = (o: number): bigint => { const v = buf.getBigInt64(o); return v < 0n ? -(v & 0x7fffffffffffffffn) : v; };
-  const d = ord(0) - ord(8);
-  return Number(d < 0n ? -d : d);
-}
 
 /**
  * How far from PyTorch a value may be: a few units of float64 rounding of the tensor's largest

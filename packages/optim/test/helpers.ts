@@ -62,3 +62,14 @@ export function toJson(sd: OptimizerStateDict): JsonStateDict {
   }
   return { state, param_groups: sd.param_groups.map((g) => ({ ...g, foreach: g['foreach'] ?? null, ...('fused' in g ? { fused: g['fused'] ?? null } : {}) })) };
 }
+
+/** Units in the last place between two doubles (0: the same value; NaN against NaN counts as 0). */
+export function ulps(a: number, b: number): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  const v = new DataView(new ArrayBuffer(16));
+  v.setFloat64(0, a);
+  v.setFloat64(8, b);
+  const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
+  const d = key(v.getBigInt64(0)) - key(v.getBigInt64(8));
+  return Number(d < 0n ? -d : d);
+}

@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { zeros } from '@tensile/tensor';
 import { SGD, CosineAnnealingLR, CosineAnnealingWarmRestarts, type LRScheduler, type Optimizer } from '@tensile/optim';
-import { loadFixture } from './helpers.js';
+import { loadFixture, ulps } from './helpers.js';
 
 interface Row { lr: number[]; last_epoch: number; T_cur?: number; T_i?: number }
 interface Case {
@@ -27,17 +27,6 @@ afterEach(() => warn.mockRestore());
 type Opt = Optimizer<object>;
 const sgd = (lrs: number[]): Opt => new SGD(lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never) as unknown as Opt;
 const groupLrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
-
-/** Units in the last place between two doubles (cos is V8's or ours here, glibc's in CPython). */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  const v = new DataView(new ArrayBuffer(16));
-  v.setFloat64(0, a);
-  v.setFloat64(8, b);
-  const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
-  const d = key(v.getBigInt64(0)) - key(v.getBigInt64(8));
-  return Number(d < 0n ? -d : d);
-}
 
 describe("paths against PyTorch (lr within 2 ulp, as lr-scheduler.test.ts; T_cur, T_i and last_epoch exactly)", () => {
   for (const c of fixture.cases) {

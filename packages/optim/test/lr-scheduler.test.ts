@@ -4,7 +4,7 @@ import {
   ASGD, Adam, SGD, lrScheduler, swaUtils, type Optimizer,
   LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau, OneCycleLR, ChainedScheduler, SequentialLR, ConstantLR,
 } from '@tensile/optim';
-import { loadFixture } from './helpers.js';
+import { loadFixture, ulps } from './helpers.js';
 
 // Fixtures: scripts/fixtures/lr_scheduler_fixtures.py (PyTorch's own schedulers).
 interface Spec {
@@ -70,18 +70,6 @@ function momentumOf(opt: Optimizer<object>): (number | null)[] {
     const r = g as Record<string, unknown>;
     return Array.isArray(r['betas']) ? (r['betas'] as number[])[0]! : ((r['momentum'] as number | undefined) ?? null);
   });
-}
-
-/** Distance in units in the last place between two doubles (0: the same bits). */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  const buf = new DataView(new ArrayBuffer(16));
-  buf.setFloat64(0, a);
-  buf.setFloat64(8, b);
-  const ia = buf.getBigInt64(0), ib = buf.getBigInt64(8);
-  const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
-  const d = key(ia) - key(ib);
-  return Number(d < 0n ? -d : d);
 }
 
 let maxUlps = 0;

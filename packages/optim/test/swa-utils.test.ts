@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { nn, tensor, zeros, data, float32, float64, int64, type Tensor } from '@tensile/tensor';
 import { SGD, swaUtils, type Optimizer } from '@tensile/optim';
-import { expectBits, loadFixture } from './helpers.js';
+import { expectBits, loadFixture, ulps } from './helpers.js';
 
 // Fixtures: scripts/fixtures/lr_scheduler_fixtures.py (torch.optim.swa_utils.AveragedModel).
 interface AvgCase {
@@ -488,17 +488,6 @@ describe('SWALR: options, the state dict, a tensor lr', () => {
 // Fixtures: scripts/fixtures/swa_utils_fixtures.py (torch.optim.swa_utils.SWALR, its `swalr` list).
 interface SwalrCase { name: string; lrs: number[]; options: Record<string, unknown>; setLr: Record<string, number[]>; expected: number[][]; annealEpochs: number }
 const swalr = loadFixture<{ swalr: SwalrCase[] }>('swa_utils.json').swalr;
-
-/** Distance in units in the last place between two doubles (0: the same bits). */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  const v = new DataView(new ArrayBuffer(16));
-  v.setFloat64(0, a);
-  v.setFloat64(8, b);
-  const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
-  const d = key(v.getBigInt64(0)) - key(v.getBigInt64(8));
-  return Number(d < 0n ? -d : d);
-}
 
 describe("SWALR's lrs equal PyTorch's: defaults, anneal_epochs 0 and 1, an lr set by hand mid-annealing", () => {
   for (const c of swalr) {
