@@ -894,8 +894,8 @@
       (if (f32.eq (local.get $ms) (f32.const -inf)) (then (local.set $ms (f32.const 0))))
       (local.set $mm (f32x4.splat (local.get $ms)))
       (local.set $lo (f32x4.splat (f32.sub (local.get $ms) (f32.const 104))))
-      ;; the sum of exponentials, four at a time into two f64x2 accumulators; the last group's
-      ;; lanes past the row are zeroed (lane index < floats left)
+      ;; the sum of exponentials, eight at a time (two exp_shifted4 one after the other) into two
+      ;; f64x2 accumulators; the last group's lanes past the row are zeroed (lane index < floats left)
       (local.set $acc (v128.const i64x2 0 0))
       (local.set $m (v128.const i64x2 0 0))
       (local.set $p (local.get $x))
@@ -1044,7 +1044,8 @@
   ;; n·C2 (C1 has 9 significant bits: n·C1 is exact); e^r = 1 + r + r²·P(r); the result e^r · 2^n
   ;; scaled in two exact-or-rounding-once halves, so subnormal results round once.
   (func $exp4 (param $x v128) (result v128) (call $exp4_in (local.get $x)))
-  ;; exp4's body, copied into the softmax kernels' loops (scripts/wat-inline.mjs), called elsewhere
+  ;; exp4's body, copied into the loops that inline it (softmax's sums and outputs; exp, sigmoid,
+  ;; tanh and LSTM's gates, laid side by side there: scripts/wat-inline.mjs); exp4 is the call
   ;; @inline
   (func $exp4_in (param $x v128) (result v128)
     (local $t v128) (local $n v128) (local $r v128) (local $y v128) (local $k v128) (local $k1 v128)
@@ -1157,7 +1158,7 @@
   ;; @inline
   (func $sigmoid4 (param $v v128) (result v128)
     (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $v))))))
-;; sigmoid4 and tanh4 with exp4's body inlined: statements that `interleave` can lay side by side
+  ;; sigmoid4 and tanh4 with exp4's body inlined: statements that `interleave` can lay side by side
   ;; @inline
   (func $sigmoid4_in (param $v v128) (result v128)
     (local $e v128)
