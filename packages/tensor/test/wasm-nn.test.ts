@@ -375,6 +375,15 @@ describe('LSTM\'s cell each way: the module\'s bits are the JS kernel\'s', () =>
     expect(cNext![at + e]).toBe(r(r(fg! * c[at + e]!) + r(ig! * gg!)));
     expect(h![at + e]).toBe(r(og! * want[2]![at + e]!));
   });
+
+  it('a batch of 0 rows writes nothing, on both sets', () => {
+    for (const k of [js, wasm]) {
+      const act = new Float32Array(8).fill(9), dx = new Float32Array(8).fill(9), dc = new Float32Array(4).fill(9);
+      k.lstmCell(new Float32Array(16), new Float32Array(16), 0, new Float32Array(4), act, 0, new Float32Array(4), new Float32Array(4), new Float32Array(4), 0, 0, 4);
+      k.lstmCellBackward(act, 0, new Float32Array(4), new Float32Array(4), 0, new Float32Array(4), dc, dx, 0, 0, 4);
+      expect([...act, ...dx, ...dc].every((v) => v === 9), k.name).toBe(true);
+    }
+  });
 });
 
 describe('linear and its backward: one kernel call, the bits of the set\'s own matmul, add and column sums', () => {
