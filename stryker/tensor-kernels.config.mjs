@@ -113,6 +113,8 @@ const CHUNKS = {
     ...functions('packages/tensor/src/ops/nn/activation.ts', ['softmaxBackward']),
     ...functions('packages/tensor/src/nn/utils.ts', ['vectorNorm']),
   ],
+  // the fused recurrent layer (ops/nn/recurrent-fused.ts), whose LSTM steps now call the cell kernels
+  recurrent: () => ['packages/tensor/src/ops/nn/recurrent-fused.ts'],
 };
 
 /**

@@ -31,6 +31,7 @@ const FILES: Record<string, string[]> = {
   movement: T(['movement-edges', 'ops', 'errors', 'gradcheck', 'autograd', 'overlap', 'pytorch-parity', 'edges', 'signatures',
     'ops21', 'ops21-fixtures', 'ops21-edges', 'ops21b', 'ops21b-fixtures', 'ops-extra', 'ops-extra-fixtures', 'ops-extra2', 'ops-extra2-fixtures',
     'indexing-edges', 'dtype-edges', 'dtype-fixtures', 'call-forms', 'generative-edges']),
+  recurrent: T(['recurrent-fused', 'recurrent-parity', 'recurrent', 'recurrent-errors']),
   session10: T(['wasm-nn', 'softmax-backward', 'recurrent-fused', 'nn-utils', 'attention-fused', 'kernel-rows']),
   session7f: T(['call-forms-bags', 'call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
 };

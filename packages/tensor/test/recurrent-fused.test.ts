@@ -98,9 +98,9 @@ describe('fused recurrent layer = the composed layer', () => {
     }
   }
 
-  it('a second backward (createGraph) gives the composed graph\'s second-order gradients', () => {
-    for (const mode of MODES) {
-      const c: Case = { mode, reverse: false, batchSizes: [3, 2, 2], H: 4, bias: true };
+  it('a second backward (createGraph) gives the composed graph\'s second-order gradients, with and without biases', () => {
+    for (const [mode, bias] of MODES.flatMap((m) => [[m, true], [m, false]] as const)) {
+      const c: Case = { mode, reverse: false, batchSizes: [3, 2, 2], H: 4, bias };
       const v = inputs(c, 7);
       const ls = leaves(c, v);
       const second = (z: T.Tensor): (T.Tensor | null)[] => {
