@@ -92,6 +92,7 @@ export interface NnKernels {
    * `exp`, and `t` adds the terms (g, or the float32 product y·g) in double in the dim's order,
    * rounded once: the composed ops' bits, on every kernel set.
    */
+  softmaxBackward(y: Float32Array, yOff: number, g: Float32Array, gOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean, scale: number): void;
   /**
    * One LSTM time step: from the step's product `hg = h·W_hhᵀ + b_hh` (`[b, 4H]` from index 0),
    * its input projection `xg` (`[b, 4H]` rows from `xgOff`) and the previous cell state `c`
@@ -115,7 +116,6 @@ export interface NnKernels {
     act: Float32Array, actOff: number, tanhC: Float32Array, c: Float32Array, at: number,
     dh: Float32Array, dc: Float32Array, dx: Float32Array, dxOff: number, b: number, H: number,
   ): void;
-  softmaxBackward(y: Float32Array, yOff: number, g: Float32Array, gOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean, scale: number): void;
   /**
    * im2col: for a contiguous `[N, C, H, W]` input, `out` (contiguous `[N, C*kh*kw, Ho*Wo]`,
    * PyTorch's layout) holds in row `(c, ky, kx)` that kernel tap's input value (0 in the
