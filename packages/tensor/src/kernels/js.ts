@@ -45,32 +45,6 @@ function forEachRow(
 /** Rows of at least this many elements are copied with `set` (a subarray view and a memcpy), shorter ones element by element. */
 const SET_MIN = 64;
 
-/**
- * The rows of a strided array of `shape` (its dims merged where contiguous): `row(st, n, at, k)`
- * for each row of `n` elements, `st` apart, starting `at` elements into the strided array and
- * `k` into the contiguous one: `forEachRow` for one strided operand, with plain numbers for the
- * offsets. Rows shorter than SET_MIN are then copied element by element (`set()` of a subarray
- * makes a view a row; attention's head transposes copy rows of 32).
- */
-function stridedRows(shape: readonly number[], strides: readonly number[], row: (st: number, n: number, at: number, k: number) => void): void {
-  const [cs, [ss]] = collapse(shape, [strides]);
-  const nd = cs.length;
-  if (nd === 0) return row(1, 1, 0, 0);
-  for (const d of cs) if (d === 0) return;
-  const n = cs[nd - 1]!, st = ss![nd - 1]!, idx = new Array<number>(nd - 1).fill(0);
-  for (let at = 0, k = 0; ; k += n) {
-    row(st, n, at, k);
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      at += ss![d]!;
-      if (++idx[d]! < cs[d]!) break;
-      at -= ss![d]! * cs[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
-}
-
 /** Merges adjacent dims that are contiguous in every operand, so most loops are one long row. */
 function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
   if (shape.length <= 1) return [[...shape], strides.map((s) => [...s])];
@@ -332,16 +306,28 @@ export const jsKernels: Kernels = {
   ...nnJsKernels,
 
   copy(x, xOff, xStrides, shape, out, outOff) {
-    stridedRows(shape, xStrides, (st, n, xi, o) => {
-      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xOff + xi, xOff + xi + n), outOff + o);
-      else for (let i = 0; i < n; i++) out[outOff + o + i] = x[xOff + xi + i * st]!;
+    const [cs, [xs]] = collapse(shape, [xStrides]);
+    const st = xs!.length ? xs![xs!.length - 1]! : 1;
+    let o = outOff;
+    // NOTE: rows shorter than SET_MIN go element by element: set() of a subarray makes a view a
+    // row, and attention's head transposes copy rows of 32
+    forEachRow(cs, [xs!], [xOff], (offs, n) => {
+      const xi = offs[0]!;
+      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xi, xi + n), o);
+      else for (let i = 0; i < n; i++) out[o + i] = x[xi + i * st]!;
+      o += n;
     });
   },
 
   scatterCopy(x, xOff, shape, out, outOff, outStrides) {
-    stridedRows(shape, outStrides, (st, n, oi, xi) => {
-      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xOff + xi, xOff + xi + n), outOff + oi);
-      else for (let i = 0; i < n; i++) out[outOff + oi + i * st] = x[xOff + xi + i]!;
+    const [cs, [os]] = collapse(shape, [outStrides]);
+    const st = os!.length ? os![os!.length - 1]! : 1;
+    let xi = xOff;
+    forEachRow(cs, [os!], [outOff], (offs, n) => {
+      const oi = offs[0]!;
+      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xi, xi + n), oi);
+      else for (let i = 0; i < n; i++) out[oi + i * st] = x[xi + i]!;
+      xi += n;
     });
   },
 
