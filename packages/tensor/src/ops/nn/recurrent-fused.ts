@@ -5,11 +5,12 @@
  * projection, so its backward costs O(T²) in the sequence length. Here:
  *
  * - forward: per step one `h·W_hhᵀ + b_hh` product (the kernel set's `linear`), then the gates'
- *   nonlinearities and the state update in one pass, each element rounded as the composed ops
- *   round it (sigmoid and tanh through the same kernel calls, over the same `[b, H]` blocks), so
- *   outputs and states are the composed layer's bits;
+ *   nonlinearities and the state update in one pass (LSTM: the set's `lstmCell`; GRU and the
+ *   plain RNN: the set's sigmoid and tanh over the same `[b, H]` blocks), each element rounded as
+ *   the composed ops round it, so outputs and states are the composed layer's bits;
  * - backward: back through time with every gate's derivative in one pass (ATen's formulas in
- *   float32, as the composed ops' backwards), one `dgates·W_hh` product per step for the state,
+ *   float32, as the composed ops' backwards; LSTM: `lstmCellBackward`), one `dgates·W_hh` product
+ *   per step for the state,
  *   and at the end `W_hh`'s and `b_hh`'s gradients from one product over all steps
  *   (`dgatesᵀ·h_prev`) instead of a sum of per-step products.
  *
