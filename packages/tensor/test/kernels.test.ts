@@ -76,6 +76,23 @@ for (const backend of ['js', 'wasm'] as const) {
         });
       }
 
+      // Column slices of wider rows, batched: a head's [L x 32] slice of a [L x 128] gradient
+      // (cat's backward) spans 4x its floats and is staged whole; a slice of 20x wider rows is
+      // copied row by row. Both against the naive product, per batch.
+      for (const widen of [4, 20]) {
+        it(`[3 x 37 x 32] @ [3 x 32 x 24], A's and B's rows ${widen}x wider than the view`, () => {
+          const [batch, M, N, K] = [3, 37, 24, 32];
+          const aRs = widen * K, bRs = widen * N, aBs = M * aRs + 5, bBs = K * bRs + 3;
+          const a = rand(batch * aBs + 7), b = rand(batch * bBs + 7);
+          const c = new Float32Array(batch * M * N).fill(NaN);
+          kernels().matmul(a, 7, aBs, aRs, 1, b, 2, bBs, bRs, 1, c, batch, M, N, K);
+          for (let p = 0; p < batch; p++) {
+            const ref = naive(a, 7 + p * aBs, aRs, 1, b, 2 + p * bBs, bRs, 1, M, N, K);
+            for (let i = 0; i < M * N; i++) expect(Math.abs(c[p * M * N + i]! - ref[i]!), `batch ${p} element ${i}`).toBeLessThan(1e-5 * K);
+          }
+        });
+      }
+
       it('writes only its own batch slices of C and leaves A and B unchanged', () => {
         const [batch, M, N, K] = [2, 3, 5, 4];
         const a = rand(batch * M * K), b = rand(batch * K * N);
