@@ -224,6 +224,44 @@ describe('relu and its backward: wasm is bit-identical to js', () => {
   });
 });
 
+describe('LeakyReLU and its backward: wasm is bit-identical to js', () => {
+  const sizes = [3, 4095, 4096, 4097, 32768 + 5, 70001];
+  const special = [NaN, -0, 0, Infinity, -Infinity, 3e38, -3e38, 1e-45, -1e-45];
+  const slopes = [0.2, 0.01, -1.5, 0, 3e30];
+  it.each(sizes.flatMap((n) => slopes.map((s) => [n, s])))('%i elements, slope %f', (n, slope) => {
+    const s = Math.fround(slope);
+    const x = randoms(n + 2), g = randoms(n + 1);
+    special.forEach((v, i) => {
+      x[2 + ((i * 7919) % n)] = v;
+      g[1 + ((i * 104729) % n)] = v;
+    });
+    const f1 = new Float32Array(n + 1).fill(7), f2 = new Float32Array(n + 1).fill(7);
+    js.leakyRelu(x, 2, f1, n, s);
+    wasm.leakyRelu(x, 2, f2, n, s);
+    expect(f2[n]).toBe(7); // nothing written past n
+    const b1 = new Float32Array(n), b2 = new Float32Array(n);
+    js.leakyReluBackward(x, 2, g, 1, b1, n, s);
+    wasm.leakyReluBackward(x, 2, g, 1, b2, n, s);
+    for (const [p, q] of [[f1, f2], [b1, b2]] as const) {
+      for (let i = 0; i < p.length; i++) if (Number.isNaN(p[i])) { p[i] = NaN; q[i] = Number.isNaN(q[i]) ? NaN : q[i]!; }
+      expectArraysEqual(new Uint32Array(q.buffer), new Uint32Array(p.buffer));
+    }
+  });
+
+  it('x where x > 0, the float32 product x·slope elsewhere (-0 stays -0, NaN NaN); the backward g or g·slope alike', () => {
+    const x = Float32Array.of(-Infinity, NaN, -0, 2, Infinity, -1, 0, 1e-45), s = Math.fround(0.1);
+    const g = Float32Array.of(3, 3, 3, 3, 3, 3, 3, 3);
+    for (const k of [js, wasm]) {
+      const out = new Float32Array(8), dx = new Float32Array(8);
+      k.leakyRelu(x, 0, out, 8, s);
+      expect(Array.from(out), k.name).toEqual([-Infinity, NaN, -0, 2, Infinity, Math.fround(-1 * s), 0, Math.fround(1e-45)]);
+      expect(Object.is(out[2], -0), k.name).toBe(true);
+      k.leakyReluBackward(x, 0, g, 0, dx, 8, s);
+      expect(Array.from(dx), k.name).toEqual([Math.fround(3 * s), Math.fround(3 * s), Math.fround(3 * s), 3, 3, Math.fround(3 * s), Math.fround(3 * s), 3]);
+    }
+  });
+});
+
 describe('softmax and log-softmax over the last dim: wasm agrees with js (exponentials in double) to 2 float32 ulps', () => {
   /** |a - b| in float32 ulps of b (NaN only against NaN, infinities only against themselves). */
   const ulps = (a: number, b: number): number => {

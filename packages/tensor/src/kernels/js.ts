@@ -380,6 +380,17 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < n; i++) out[i] = x[xOff + i]! <= 0 ? 0 : g[gOff + i]!;
   },
 
+  leakyRelu(x, xOff, out, n, slope) {
+    for (let i = 0; i < n; i++) {
+      const v = x[xOff + i]!;
+      out[i] = v > 0 ? v : Math.fround(v * slope);
+    }
+  },
+
+  leakyReluBackward(x, xOff, g, gOff, out, n, slope) {
+    for (let i = 0; i < n; i++) out[i] = x[xOff + i]! > 0 ? g[gOff + i]! : Math.fround(g[gOff + i]! * slope);
+  },
+
   unaryBackward(kind, x, xOff, dy, dyOff, out, n) {
     const f = UNARY_BACKWARD[kind];
     for (let i = 0; i < n; i++) out[i] = f(x[xOff + i]!, dy[dyOff + i]!);

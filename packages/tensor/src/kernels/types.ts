@@ -184,6 +184,13 @@ export interface Kernels extends NnKernels {
   /** relu's backward over `n` contiguous elements: `out = x <= 0 ? 0 : g` (a NaN input passes its gradient, as PyTorch's threshold_backward). */
   reluBackward(x: Float32Array, xOff: number, g: Float32Array, gOff: number, out: Float32Array, n: number): void;
   /**
+   * LeakyReLU over `n` contiguous float32s: `out = x > 0 ? x : x·slope`, the float32 product
+   * (`slope` a float32 value; NaN stays NaN, -0 stays -0).
+   */
+  leakyRelu(x: Float32Array, xOff: number, out: Float32Array, n: number, slope: number): void;
+  /** LeakyReLU's backward over `n` contiguous float32s: `out = x > 0 ? g : g·slope` (NaN inputs take `g·slope`). */
+  leakyReluBackward(x: Float32Array, xOff: number, g: Float32Array, gOff: number, out: Float32Array, n: number, slope: number): void;
+  /**
    * The backward of GELU (exact form: `dy·(Φ(x) + x·φ(x))`, `geluBackwardf`) or SiLU
    * (`dy·s·(1 + x·(1 − s))`, s the sigmoid, `siluBackwardf`), in PyTorch's float32 steps.
    */

@@ -70,7 +70,7 @@ function broadcastRow(shape: readonly number[], strides: readonly number[]): boo
 }
 
 /** The element-wise kernels on instance `one`. */
-export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'rprop' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'unaryBackward'> {
+export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'rprop' | 'asgd' | 'binary' | 'reduceDim' | 'unary' | 'reluBackward' | 'leakyRelu' | 'leakyReluBackward' | 'unaryBackward'> {
   const asgd: Kernels['asgd'] = (p, pOff, g, gOff, ax, axOff, n, decay, negEta, mu, wd) => {
     const n4 = n & ~3;
     const avg = mu !== 1, mode = (wd !== 0 ? 1 : 0) | (avg ? 2 : 0) | (avg && Math.fround(mu) === mu ? 4 : 0);
@@ -293,15 +293,22 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     }
   };
 
-  /** relu (op 0) or its backward (op 1, g given) over `n` floats streamed through the module; false below ELEMENT_MIN. */
-  const relu = (op: number, x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, out: Float32Array, outOff: number, n: number): boolean => {
+  /**
+   * relu (op 0) or its backward (op 1, g given), LeakyReLU (op 2) or its backward (op 3, g given)
+   * with the float32 `slope`, over `n` floats streamed through the module; false below
+   * ELEMENT_MIN.
+   */
+  const relu = (op: number, x: Float32Array, xOff: number, g: Float32Array | null, gOff: number, out: Float32Array, outOff: number, n: number, slope = 0): boolean => {
     const w = n >= ELEMENT_MIN ? one.tryReserve(3 * CHUNK) : undefined;
     if (!w) return false;
     const n4 = n & ~3;
-    stream(w, x, xOff, g, gOff, out, outOff, n4, (m) => one.ex.relu(op, 0, CHUNK * 4, 2 * CHUNK * 4, m));
+    stream(w, x, xOff, g, gOff, out, outOff, n4, (m) => one.ex.relu(op, 0, CHUNK * 4, 2 * CHUNK * 4, m, slope));
     // The last n % 4 elements: the JS kernel computes the same bits.
     if (n4 < n) {
-      if (g) jsKernels.reluBackward(x, xOff + n4, g, gOff + n4, out.subarray(outOff + n4), n - n4);
+      const rest = out.subarray(outOff + n4);
+      if (op === 3) jsKernels.leakyReluBackward(x, xOff + n4, g!, gOff + n4, rest, n - n4, slope);
+      else if (op === 2) jsKernels.leakyRelu(x, xOff + n4, rest, n - n4, slope);
+      else if (g) jsKernels.reluBackward(x, xOff + n4, g, gOff + n4, rest, n - n4);
       else jsKernels.unary('relu', x, xOff + n4, out, outOff + n4, n - n4);
     }
     return true;
@@ -327,6 +334,12 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
   const reluBackward: Kernels['reluBackward'] = (x, xOff, g, gOff, out, n) => {
     if (!relu(1, x, xOff, g, gOff, out, 0, n)) jsKernels.reluBackward(x, xOff, g, gOff, out, n);
   };
+  const leakyRelu: Kernels['leakyRelu'] = (x, xOff, out, n, slope) => {
+    if (!relu(2, x, xOff, null, 0, out, 0, n, slope)) jsKernels.leakyRelu(x, xOff, out, n, slope);
+  };
+  const leakyReluBackward: Kernels['leakyReluBackward'] = (x, xOff, g, gOff, out, n, slope) => {
+    if (!relu(3, x, xOff, g, gOff, out, 0, n, slope)) jsKernels.leakyReluBackward(x, xOff, g, gOff, out, n, slope);
+  };
   /** GELU's, tanh-approximate GELU's or SiLU's backward (the module's expf op 4, 9 or 6): dy is staged where the result goes and overwritten by it. */
   const unaryBackward: Kernels['unaryBackward'] = (kind, x, xOff, dy, dyOff, out, n) => {
     const w = n >= EXPF_MIN ? one.tryReserve(3 * CHUNK) : undefined;
@@ -343,5 +356,5 @@ export function makeElementwise(one: Instance): Pick<Kernels, 'adam' | 'rmsprop'
     }
   };
 
-  return { adam, rmsprop, adagrad, adadelta, rprop, asgd, binary, reduceDim, unary, reluBackward, unaryBackward };
+  return { adam, rmsprop, adagrad, adadelta, rprop, asgd, binary, reduceDim, unary, reluBackward, leakyRelu, leakyReluBackward, unaryBackward };
 }

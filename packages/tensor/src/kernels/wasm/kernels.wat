@@ -834,10 +834,32 @@
   ;; relu and its backward over `n` floats (a multiple of 4): op 0 out = max(x, 0) (NaN stays
   ;; NaN, -0 and -Infinity become +0, as the JavaScript kernel); op 1 out = x <= 0 ? 0 : g, at
   ;; `g` (PyTorch's threshold_backward: a NaN input passes its gradient).
-  (func (export "relu") (param $op i32) (param $x i32) (param $g i32) (param $o i32) (param $n i32)
-    (local $end i32)
+  ;; relu: op 0 max(x, 0), op 1 its backward (g where x > 0 or x is NaN, else 0), op 2 LeakyReLU
+  ;; x > 0 ? x : x·s, op 3 its backward x > 0 ? g : g·s (s the float32 slope; a select of both
+  ;; values, no branch: in JavaScript the data-dependent branch mispredicted half the time on
+  ;; activations, 6.9 ns an element against 1.6 on sorted data). n floats, whole groups of four.
+  (func (export "relu") (param $op i32) (param $x i32) (param $g i32) (param $o i32) (param $n i32) (param $s f32)
+    (local $end i32) (local $sv v128) (local $v v128)
     (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 2))))
     (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (if (i32.eq (local.get $op) (i32.const 2)) (then
+      (loop $l2
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $o) (v128.bitselect (local.get $v) (f32x4.mul (local.get $v) (local.get $sv))
+          (f32x4.gt (local.get $v) (v128.const i32x4 0 0 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br_if $l2 (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end))))
+      (return)))
+    (if (i32.eq (local.get $op) (i32.const 3)) (then
+      (loop $l3
+        (local.set $v (v128.load (local.get $g)))
+        (v128.store (local.get $o) (v128.bitselect (local.get $v) (f32x4.mul (local.get $v) (local.get $sv))
+          (f32x4.gt (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br_if $l3 (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end))))
+      (return)))
     (if (local.get $op)
       (then (loop $lb
         (v128.store (local.get $o) (v128.andnot (v128.load (local.get $g)) (f32x4.le (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0))))

@@ -123,19 +123,16 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   // NOTE: one pass each way instead of gt + mul + where (three passes and two temporaries): the
   // same values, PyTorch's float32 product x·float32(slope), and its gradient g·float32(slope)
   // where x <= 0 (NaN included); composed when the backward is itself recorded.
+  // float32 runs the kernel set's (the module's: a select per four lanes, where JavaScript's
+  // data-dependent branch mispredicted on half of a layer's activations).
   const f32 = x.dtype === float32;
-  const r = f32 ? Math.fround : (v: number): number => v;
-  const slope = r(negativeSlope);
+  const slope = f32 ? Math.fround(negativeSlope) : negativeSlope;
   const [xd, xo] = x._contiguousAny() as [Float32Array | Float64Array, number];
   const n = x.numel();
   const out = empty(x.shape, x.dtype);
   const o = out.storage.data as Float32Array | Float64Array;
-  if (f32) {
-    for (let i = 0; i < n; i++) {
-      const v = xd[xo + i]!;
-      o[i] = v > 0 ? v : Math.fround(v * slope);
-    }
-  } else for (let i = 0; i < n; i++) {
+  if (f32) K().leakyRelu(xd as Float32Array, xo, o as Float32Array, n, slope);
+  else for (let i = 0; i < n; i++) {
     const v = xd[xo + i]!;
     o[i] = v > 0 ? v : v * slope;
   }
@@ -144,7 +141,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     const [gd, go] = g._contiguousAny() as [Float32Array | Float64Array, number];
     const dx = empty(x.shape, x.dtype);
     const d = dx.storage.data as Float32Array | Float64Array;
-    for (let i = 0; i < n; i++) d[i] = xd[xo + i]! > 0 ? gd[go + i]! : r(gd[go + i]! * slope);
+    if (f32 && g.dtype === float32) K().leakyReluBackward(xd as Float32Array, xo, gd as Float32Array, go, d as Float32Array, n, slope);
+    else for (let i = 0; i < n; i++) d[i] = xd[xo + i]! > 0 ? gd[go + i]! : f32 ? Math.fround(gd[go + i]! * slope) : gd[go + i]! * slope;
     return [dx];
   }, [x]);
 }
