@@ -29,6 +29,8 @@ const geometries: [string, Geo][] = [
   ['kernel as large as the padded input (one output)', [2, 3, 4, 4, 2, 6, 6, 1, 1, 1, 1]],
   ['channels 20, kernel 3, 16x16 (weight rows past one gemm k-block of 256)', [1, 20, 16, 16, 7, 4, 4, 1, 1, 1, 1]],
   ['a 70x80 image, 5600 outputs per channel (products in column blocks of 4096)', [2, 2, 70, 80, 3, 3, 3, 1, 1, 1, 1]],
+  ['16x16 outputs, 6 samples (products over 4 samples side by side, then the last 2)', [6, 3, 16, 16, 5, 3, 3, 1, 1, 1, 1]],
+  ['4x4 outputs at stride 2, 70 samples (64 a product, then 6)', [70, 4, 8, 8, 6, 4, 4, 2, 2, 1, 1]],
 ];
 
 const gen = new Generator(11);

@@ -164,8 +164,10 @@ export interface NnKernels {
   /**
    * The gradients of `conv2d` for upstream `gy` (contiguous `[N, O, Ho·Wo]`), each computed
    * only where its array is given: `dx` `[N, C, H, W]` (col2im of `wᵀ · gy[n]`), `dw` `[O, C·kh·kw]`
-   * (`gy[n] · im2col(x[n])ᵀ` summed over samples in float32, in sample order, as PyTorch's
-   * `addmm_`), `db` `[O]` (summed in double). Every given array is overwritten.
+   * (`Σ_n gy[n] · im2col(x[n])ᵀ` in float32: the JS kernel adds one sample's product at a time,
+   * as PyTorch's `addmm_`; the module's takes several samples' columns in one product, so its
+   * roundings differ within float32 summation order), `db` `[O]` (summed in double, in sample
+   * order). Every given array is overwritten.
    */
   conv2dBackward(
     x: Float32Array, xOff: number, w: Float32Array, wOff: number, gy: Float32Array, gyOff: number, g: ConvGeometry,

@@ -436,16 +436,19 @@
 
   ;; ---- convolution and pooling (one image or one batch at a time; ops/nn.ts drives them) ----
 
-  ;; im2col of one image x [C, H, W] into cols [C*kh*kw, Ho*Wo] at `o` (contiguous, PyTorch's
-  ;; layout): row (c, ky, kx) holds that tap's input value at every output position, 0 in the
+  ;; im2col of one image x [C, H, W] into cols [C*kh*kw, Ho*Wo] at `o` (rows `ld` floats apart;
+  ;; ld = Ho*Wo is PyTorch's contiguous layout): row (c, ky, kx) holds that tap's input value at every output position, 0 in the
   ;; padding. With stride 1 each output row is three runs: zeros for columns [0, a), the image
   ;; row for [a, b) (moved 4 floats per unaligned v128), zeros for [b, Wo); other strides go
   ;; one float at a time.
   (func (export "im2col")
     (param $x i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
-    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $o i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $o i32) (param $ld i32)
     (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $ox i32) (local $iy i32) (local $ix i32)
-    (local $row i32) (local $a i32) (local $b i32) (local $s i32) (local $e i32)
+    (local $row i32) (local $a i32) (local $b i32) (local $s i32) (local $e i32) (local $skip i32)
+    ;; each tap's row of Ho·Wo floats starts `ld` floats after the previous one's start (several
+    ;; samples' matrices side by side, for one product over all of them)
+    (local.set $skip (i32.shl (i32.sub (local.get $ld) (i32.mul (local.get $Ho) (local.get $Wo))) (i32.const 2)))
     (if (i32.eqz (i32.or (i32.or (i32.sub (local.get $sh) (i32.const 1)) (i32.sub (local.get $sw) (i32.const 1)))
                          (i32.or (local.get $ph) (local.get $pw))))
       (then
@@ -477,6 +480,7 @@
                   (br $lv1)))
                 (local.set $row (i32.add (local.get $row) (i32.shl (local.get $W) (i32.const 2))))
                 (br_if $voy (local.tee $oy (i32.sub (local.get $oy) (i32.const 1)))))
+              (local.set $o (i32.add (local.get $o) (local.get $skip)))
               (br_if $vkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
             (br_if $vky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
           (local.set $s (i32.add (local.get $s) (i32.shl (i32.mul (local.get $H) (local.get $W)) (i32.const 2))))
@@ -555,6 +559,7 @@
                 (f32.store (local.get $o) (f32.const 0))
                 (local.set $o (i32.add (local.get $o) (i32.const 4)))
                 (br $lt1)))
+              (local.set $o (i32.add (local.get $o) (local.get $skip)))
               (br_if $pkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
             (br_if $pky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
           (br_if $pc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C))))
@@ -614,6 +619,7 @@
                   (local.set $o (i32.add (local.get $o) (i32.const 4)))
                   (br_if $lox (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))))
             (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+          (local.set $o (i32.add (local.get $o) (local.get $skip)))
           (br_if $lkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
         (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
       (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))

@@ -1,7 +1,7 @@
 /**
  * The `nn` kernels that run in the module: the convolution (im2col, the product and the bias,
- * or for the backward the product and col2im, in one pass per sample that never leaves the
- * module, so no im2col matrix is built in JavaScript or copied), max pooling (values and
+ * or for the backward the product and col2im, one product for a group of samples side by side,
+ * inside the module, so no im2col matrix is built in JavaScript or copied), max pooling (values and
  * indices together), softmax over the last dim, and the linear layer (one staging each way).
  * Each falls back to the JS kernel where the staging would not fit the module's memory.
  * (relu is with the element-wise kernels.)
@@ -33,6 +33,17 @@ function matmulByColumns(ex: Instance['ex'], args: [number, number, number, numb
   for (let j0 = 0; j0 < N; j0 += COLUMNS) ex.matmul(...args, j0, Math.min(N, j0 + COLUMNS), c, ldc, bp, ap);
 }
 
+/**
+ * Samples per product in the convolution kernels: their im2col matrices (and upstream gradients)
+ * side by side, up to about 1024 columns and 2M floats of staging, so the weight is packed once
+ * for all of them. Packed per sample, it cost as much as the product when a sample has few
+ * output positions (a DCGAN's 4x4 and 1x1 layers, or the generator's first transposed
+ * convolution, a matrix-vector product a sample).
+ */
+function samplesPerProduct(N: number, R: number, L: number): number {
+  return Math.max(1, Math.min(N, Math.floor(1024 / L), Math.floor((1 << 21) / (R * L))));
+}
+
 /** Float offsets of consecutive regions of the given sizes (each rounded to 16 bytes), and the total. */
 function layout(...sizes: number[]): number[] {
   const at: number[] = [];
@@ -51,49 +62,65 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
 
   const conv2d: Kernels['conv2d'] = (x, xOff, w, wOff, b, bOff, g, out) => {
-    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), CHW = C * H * W;
-    // Layout (floats): weight [O x R] | bias [O] | x[n] [C x H x W] | cols [R x L] | y [O (to 4) x ldc] | B panels | A block
-    const [WT, BI, X, COLS, Y, BP, AP, end] = layout(O * R, O, CHW, R * L, ((O + 3) & ~3) * ldc, 256 * Math.min(ldc, COLUMNS), SCRATCH);
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, CHW = C * H * W;
+    const S = samplesPerProduct(N, R, L), SL = S * L, ldc = round8(SL);
+    // Layout (floats): weight [O x R] | bias [O] | x[n] [C x H x W] | cols [R x S·L] (S samples'
+    // side by side) | y [O (to 4) x ldc] | B panels | A block
+    const [WT, BI, X, COLS, Y, BP, AP, end] = layout(O * R, O, CHW, R * SL, ((O + 3) & ~3) * ldc, 256 * Math.min(ldc, COLUMNS), SCRATCH);
     const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
     if (!m) return jsKernels.conv2d(x, xOff, w, wOff, b, bOff, g, out);
     m.set(w.subarray(wOff, wOff + O * R), WT);
     if (b) m.set(b.subarray(bOff, bOff + O), BI);
-    for (let n = 0; n < N; n++) {
-      m.set(x.subarray(xOff + n * CHW, xOff + (n + 1) * CHW), X);
-      ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, COLS! * 4);
-      matmulByColumns(ex, [WT! * 4, R, 1, COLS! * 4, L, 1, O, R], L, Y! * 4, ldc, BP! * 4, AP! * 4);
-      if (b) ex.rows_bias(Y! * 4, O, ldc, L, BI! * 4, Y! * 4);
-      else if (ldc !== L) ex.compact(Y! * 4, O, ldc, L);
-      out.set(m.subarray(Y!, Y! + O * L), n * O * L);
+    for (let n0 = 0; n0 < N; n0 += S) {
+      const s = Math.min(S, N - n0), sl = s * L;
+      for (let i = 0; i < s; i++) {
+        m.set(x.subarray(xOff + (n0 + i) * CHW, xOff + (n0 + i + 1) * CHW), X);
+        ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, (COLS! + i * L) * 4, SL);
+      }
+      matmulByColumns(ex, [WT! * 4, R, 1, COLS! * 4, SL, 1, O, R], sl, Y! * 4, ldc, BP! * 4, AP! * 4);
+      if (b) ex.rows_bias(Y! * 4, O, ldc, sl, BI! * 4, Y! * 4);
+      else if (ldc !== sl) ex.compact(Y! * 4, O, ldc, sl);
+      // y [O x s·L] -> out[n0 + i] [O x L]: sample i's L columns of every row
+      if (s === 1) out.set(m.subarray(Y!, Y! + O * L), n0 * O * L);
+      else jsKernels.copy(m, Y!, [L, sl, 1], [s, O, L], out, n0 * O * L);
     }
   };
 
   const conv2dBackward: Kernels['conv2dBackward'] = (x, xOff, w, wOff, gy, gyOff, g, dx, dw, db) => {
-    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldc = round8(L), ldr = round8(R), CHW = C * H * W;
-    // Layout (floats): weight | x[n] | cols [R x L] | gy[n] [O x L] | dw [O (to 4) x ldr] |
-    // db (f64) [O] | dcols [R (to 4) x ldc] | dx[n] | B panels | A block
+    const { N, C, H, W, O, Ho, Wo } = g, R = C * g.kh * g.kw, L = Ho * Wo, ldr = round8(R), CHW = C * H * W;
+    const S = samplesPerProduct(N, Math.max(R, O), L), SL = S * L, ldc = round8(SL);
+    // Layout (floats): weight | x[n] | cols [R x S·L] | gy [O x s·L] (S samples' side by side) |
+    // dw [O (to 4) x ldr] | db (f64) [O] | dcols [R (to 4) x ldc] | dx[n] | B panels | A block
     const [WT, X, COLS, GY, DW, DB, DC, DX, BP, AP, end] = layout(
-      O * R, CHW, R * L, O * L, ((O + 3) & ~3) * ldr, 2 * O, ((R + 3) & ~3) * ldc, CHW, 256 * Math.max(Math.min(ldc, COLUMNS), ldr), SCRATCH);
+      O * R, CHW, R * SL, O * SL, ((O + 3) & ~3) * ldr, 2 * O, ((R + 3) & ~3) * ldc, CHW, 256 * Math.max(Math.min(ldc, COLUMNS), ldr), SCRATCH);
     const m = N > 0 && R > 0 && L > 0 ? reserve(end!) : undefined;
     if (!m) return jsKernels.conv2dBackward(x, xOff, w, wOff, gy, gyOff, g, dx, dw, db);
     m.set(w.subarray(wOff, wOff + O * R), WT);
     m.fill(0, DB!, DB! + 2 * O);
-    for (let n = 0; n < N; n++) {
-      m.set(gy.subarray(gyOff + n * O * L, gyOff + (n + 1) * O * L), GY);
+    for (let n0 = 0; n0 < N; n0 += S) {
+      const s = Math.min(S, N - n0), sl = s * L;
+      // gy[n0 + i] [O x L] -> row o's columns [i·L, (i + 1)·L) of gy [O x s·L]
+      if (s === 1) m.set(gy.subarray(gyOff + n0 * O * L, gyOff + (n0 + 1) * O * L), GY);
+      else jsKernels.copy(gy, gyOff + n0 * O * L, [L, O * L, 1], [O, s, L], m, GY!);
       if (dw) {
-        // dw += gy[n] · cols[n]ᵀ (the transpose read through strides), summed in the module
-        m.set(x.subarray(xOff + n * CHW, xOff + (n + 1) * CHW), X);
-        ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, COLS! * 4);
-        ex.matmul_acc(GY! * 4, L, 1, COLS! * 4, 1, L, O, L, 0, R, DW! * 4, ldr, BP! * 4, AP! * 4, n > 0 ? 1 : 0);
+        // dw += gy · colsᵀ over the s samples' columns (the transpose read through strides)
+        for (let i = 0; i < s; i++) {
+          m.set(x.subarray(xOff + (n0 + i) * CHW, xOff + (n0 + i + 1) * CHW), X);
+          ex.im2col(X! * 4, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, (COLS! + i * L) * 4, SL);
+        }
+        ex.matmul_acc(GY! * 4, sl, 1, COLS! * 4, 1, SL, O, sl, 0, R, DW! * 4, ldr, BP! * 4, AP! * 4, n0 > 0 ? 1 : 0);
       }
       if (dx) {
-        // dx[n] = col2im(wᵀ · gy[n])
-        matmulByColumns(ex, [WT! * 4, 1, R, GY! * 4, L, 1, R, O], L, DC! * 4, ldc, BP! * 4, AP! * 4);
-        m.fill(0, DX!, DX! + CHW);
-        ex.col2im(DC! * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
-        dx.set(m.subarray(DX!, DX! + CHW), n * CHW);
+        // dx[n0 + i] = col2im(columns [i·L, (i + 1)·L) of wᵀ · gy)
+        matmulByColumns(ex, [WT! * 4, 1, R, GY! * 4, sl, 1, R, O], sl, DC! * 4, ldc, BP! * 4, AP! * 4);
+        for (let i = 0; i < s; i++) {
+          m.fill(0, DX!, DX! + CHW);
+          ex.col2im((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
+          dx.set(m.subarray(DX!, DX! + CHW), (n0 + i) * CHW);
+        }
       }
-      if (db) ex.row_sums(GY! * 4, O, L, DB! * 4);
+      // each row's s·L values in sample order, added in f64: the per-sample order
+      if (db) ex.row_sums(GY! * 4, O, sl, DB! * 4);
     }
     if (dw) {
       if (ldr !== R) ex.compact(DW! * 4, O, ldr, R);
