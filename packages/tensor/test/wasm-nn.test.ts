@@ -31,6 +31,10 @@ const geometries: [string, Geo][] = [
   ['a 70x80 image, 5600 outputs per channel (products in column blocks of 4096)', [2, 2, 70, 80, 3, 3, 3, 1, 1, 1, 1]],
   ['16x16 outputs, 6 samples (products over 4 samples side by side, then the last 2)', [6, 3, 16, 16, 5, 3, 3, 1, 1, 1, 1]],
   ['4x4 outputs at stride 2, 70 samples (64 a product, then 6)', [70, 4, 8, 8, 6, 4, 4, 2, 2, 1, 1]],
+  ['DCGAN 4x4 stride 2 padding 1 on 16x16 (8 outputs a row: im2col2, two groups of four)', [3, 4, 16, 16, 8, 4, 4, 2, 2, 1, 1]],
+  ['4x4 stride 2 padding 1 on 20x19 (9 outputs a row: a group of four, then one by one)', [2, 3, 20, 19, 4, 4, 4, 2, 2, 1, 1]],
+  ['3x3 strides [1, 2] on 9x17 (8 outputs a row, no padding)', [2, 2, 9, 17, 3, 3, 3, 1, 2, 0, 0]],
+  ['5x5 stride 2 padding 2 on 21x21 (11 outputs a row, two padded columns each side)', [2, 2, 21, 21, 3, 5, 5, 2, 2, 2, 2]],
 ];
 
 const gen = new Generator(11);

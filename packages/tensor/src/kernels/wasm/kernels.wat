@@ -624,6 +624,71 @@
         (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
       (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
 
+  ;; im2col2: im2col at column stride 2 (any row stride and padding), for rows of 8 outputs or
+  ;; more (the caller's choice: under 8, im2col's one-float loop is faster). Per tap, the output
+  ;; columns [a, b) take source column 2·ox - pw + kx from the image, the others are zeros (all
+  ;; of a row in the padding); four outputs from the even lanes of two loads, reading at most one
+  ;; float past the image row (inside the module's staging areas, which follow the image). The
+  ;; same values as im2col. Rows `ld` floats apart.
+  (func (export "im2col2")
+    (param $x i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $o i32) (param $ld i32)
+    (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $iy i32) (local $a i32) (local $b i32)
+    (local $s i32) (local $e i32) (local $skip i32) (local $ra i32) (local $rb i32)
+    (local.set $skip (i32.shl (i32.sub (local.get $ld) (i32.mul (local.get $Ho) (local.get $Wo))) (i32.const 2)))
+    (loop $lc
+      (local.set $ky (i32.const 0))
+      (loop $lky
+        (local.set $kx (i32.const 0))
+        (loop $lkx
+          ;; a = clamp(ceil((pw - kx) / 2), 0, Wo), b = clamp(ceil((W + pw - kx) / 2), a, Wo)
+          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
+          (local.set $a (select (i32.shr_u (i32.add (local.get $a) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
+          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_u (local.get $a) (local.get $Wo))))
+          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
+          (local.set $b (select (i32.shr_u (i32.add (local.get $b) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $b) (i32.const 0))))
+          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_u (local.get $b) (local.get $Wo))))
+          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_u (local.get $b) (local.get $a))))
+          (local.set $oy (i32.const 0))
+          (loop $loy
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)) (local.get $ky)))
+            (local.set $ra (select (local.get $a) (i32.const 0) (i32.lt_u (local.get $iy) (local.get $H))))
+            (local.set $rb (select (local.get $b) (i32.const 0) (i32.lt_u (local.get $iy) (local.get $H))))
+            (local.set $e (i32.add (local.get $o) (i32.shl (local.get $ra) (i32.const 2))))
+            (block $z0 (loop $l0
+              (br_if $z0 (i32.ge_u (local.get $o) (local.get $e)))
+              (f32.store (local.get $o) (f32.const 0))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (br $l0)))
+            ;; source: row iy of channel c, column 2·ra - pw + kx
+            (local.set $s (i32.add (local.get $x) (i32.shl (i32.add
+              (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $iy)) (local.get $W))
+              (i32.add (i32.sub (i32.shl (local.get $ra) (i32.const 1)) (local.get $pw)) (local.get $kx))) (i32.const 2))))
+            (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $rb) (local.get $ra)) (i32.const 2))))
+            (block $g4 (loop $l4
+              (br_if $g4 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $e)))
+              (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (v128.load (local.get $s)) (v128.load offset=16 (local.get $s))))
+              (local.set $o (i32.add (local.get $o) (i32.const 16)))
+              (local.set $s (i32.add (local.get $s) (i32.const 32)))
+              (br $l4)))
+            (block $g1 (loop $l1
+              (br_if $g1 (i32.ge_u (local.get $o) (local.get $e)))
+              (f32.store (local.get $o) (f32.load (local.get $s)))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (local.set $s (i32.add (local.get $s) (i32.const 8)))
+              (br $l1)))
+            (local.set $e (i32.add (local.get $o) (i32.shl (i32.sub (local.get $Wo) (local.get $rb)) (i32.const 2))))
+            (block $z1 (loop $lz1
+              (br_if $z1 (i32.ge_u (local.get $o) (local.get $e)))
+              (f32.store (local.get $o) (f32.const 0))
+              (local.set $o (i32.add (local.get $o) (i32.const 4)))
+              (br $lz1)))
+            (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+          (local.set $o (i32.add (local.get $o) (local.get $skip)))
+          (br_if $lkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+        (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+      (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
   ;; col2im, im2col's adjoint: adds each entry of cols (row (c, ky, kx) starting every `ldc`
   ;; floats, as gemm leaves it) into its input position of x [C, H, W] (zeroed by the caller).
   ;; Entries meet each input position in the same order as the JavaScript kernel's loop, each
