@@ -52,7 +52,11 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 // 83 -> 86 KiB (the same session): 83.5 KiB with exp, sigmoid and tanh four vectors an
 // iteration with exp4's body interleaved four times (the module 24049 -> 27700 bytes): each of
 // those kernels about twice as fast (wasm.test.ts says by how much).
-const BUNDLE_BUDGET_GZIP = 86 * 1024;
+// 86 -> 88 KiB (session 11, issue 25): 84.1 KiB before; 84.9 with exp4 inlined into GELU's loops,
+// 85.9 with LeakyReLU's and im2col2's module code, 86.1 with col2im2 (the module 29548 -> 32890
+// bytes; wasm.test.ts): the convolution kernels' stride-2 paths for a DCGAN, which again ship
+// with programs that never build a convolution. The split (a core and a layers build) is due.
+const BUNDLE_BUDGET_GZIP = 88 * 1024;
 
 let work = '';
 let project = '';

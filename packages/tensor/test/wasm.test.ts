@@ -52,7 +52,10 @@ describe('the WebAssembly module', () => {
   // 32 KiB (session 11): 31732 bytes with exp4's body inlined into erf's e^(-a²) and the GELU
   // backward's e^(-x²/2), so the two GELUs an iteration interleave their exponentials too: the
   // kernels 6.0 -> 4.0 (forward) and 8.1 -> 4.1 ns an element (backward), the same bits.
-  it('each build stays under 32 KiB (it ships inside every bundle as base64)', () => {
+  // 34 KiB (the same session): 32890 bytes with LeakyReLU each way (relu's ops 2 and 3),
+  // im2col's row stride and the stride-2 im2col2 and col2im2 (a DCGAN iteration 362 -> 244 ms
+  // of CPU with the grouped convolution products; BENCHMARKS.md).
+  it('each build stays under 34 KiB (it ships inside every bundle as base64)', () => {
     const src = readFileSync(join(pkg, 'src', 'kernels', 'wasm', 'kernels.gen.ts'), 'utf8');
     const names = [...src.matchAll(/export const (\w+)/g)].map((m) => m[1]);
     expect(names).toEqual(['wasmBase64', 'wasmSharedSplice', 'wasmRelaxedSplice', 'wasmRelaxedSharedSplice']);
@@ -61,7 +64,7 @@ describe('the WebAssembly module', () => {
       const bytes = buildBytes(which);
       expect(bytes.subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d])); // a module header
       expect(bytes.length).toBeGreaterThan(1000);
-      expect(bytes.length).toBeLessThan(32 * 1024);
+      expect(bytes.length).toBeLessThan(34 * 1024);
       if (which !== 'relaxed' && which !== 'relaxedShared') expect(WebAssembly.validate(bytes)).toBe(true);
       if (which !== 'plain') expect(bytes).not.toEqual(plain);
     }

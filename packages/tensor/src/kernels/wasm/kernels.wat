@@ -749,6 +749,63 @@
         (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
       (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
 
+  ;; col2im2: col2im at column stride 2 for rows of 8 outputs or more (the caller's choice). A
+  ;; tap's row adds into every other input column, so four entries go at once: the row's eight
+  ;; floats from the first column loaded, its even lanes added to the entries, the odd lanes put
+  ;; back unchanged (a shuffle, bit for bit; the last group's eighth float may lie one past the
+  ;; image row, inside the module's staging areas, and is written back as it was read). Each
+  ;; input position still meets its entries in col2im's order, so the same bits.
+  (func (export "col2im2")
+    (param $cols i32) (param $ldc i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $ph i32) (param $pw i32) (param $Ho i32) (param $Wo i32) (param $x i32)
+    (local $c i32) (local $ky i32) (local $kx i32) (local $oy i32) (local $iy i32) (local $s i32) (local $r i32)
+    (local $d i32) (local $e i32) (local $src i32) (local $a i32) (local $b i32) (local $xa v128) (local $xb v128) (local $v v128)
+    (loop $lc
+      (local.set $ky (i32.const 0))
+      (loop $lky
+        (local.set $kx (i32.const 0))
+        (loop $lkx
+          ;; a = clamp(ceil((pw - kx) / 2), 0, Wo), b = clamp(ceil((W + pw - kx) / 2), a, Wo)
+          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
+          (local.set $a (select (i32.shr_u (i32.add (local.get $a) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
+          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_u (local.get $a) (local.get $Wo))))
+          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
+          (local.set $b (select (i32.shr_u (i32.add (local.get $b) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $b) (i32.const 0))))
+          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_u (local.get $b) (local.get $Wo))))
+          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_u (local.get $b) (local.get $a))))
+          (local.set $s (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
+          (local.set $oy (i32.const 0))
+          (loop $loy
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)) (local.get $ky)))
+            (if (i32.lt_u (local.get $iy) (local.get $H)) (then
+              (local.set $d (i32.add (local.get $x) (i32.shl (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $iy)) (local.get $W))
+                (i32.add (i32.sub (i32.shl (local.get $a) (i32.const 1)) (local.get $pw)) (local.get $kx))) (i32.const 2))))
+              (local.set $src (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 2))))
+              (local.set $e (i32.add (local.get $src) (i32.shl (i32.sub (local.get $b) (local.get $a)) (i32.const 2))))
+              (block $g4 (loop $l4
+                (br_if $g4 (i32.gt_u (i32.add (local.get $src) (i32.const 16)) (local.get $e)))
+                (local.set $xa (v128.load (local.get $d)))
+                (local.set $xb (v128.load offset=16 (local.get $d)))
+                (local.set $v (f32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $xa) (local.get $xb)) (v128.load (local.get $src))))
+                (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 20 21 22 23 4 5 6 7 28 29 30 31 (local.get $v) (local.get $xa)))
+                (v128.store offset=16 (local.get $d) (i8x16.shuffle 8 9 10 11 20 21 22 23 12 13 14 15 28 29 30 31 (local.get $v) (local.get $xb)))
+                (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                (br $l4)))
+              (block $g1 (loop $l1
+                (br_if $g1 (i32.ge_u (local.get $src) (local.get $e)))
+                (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $src))))
+                (local.set $d (i32.add (local.get $d) (i32.const 8)))
+                (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                (br $l1)))))
+            (local.set $s (i32.add (local.get $s) (i32.shl (local.get $Wo) (i32.const 2))))
+            (br_if $loy (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $lkx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+        (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+      (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
   ;; rows_bias: moves `rows` rows of `n` floats from row stride `ldc` (gemm's output) to row
   ;; stride `n` at `dst` (dst <= c, rows only move down) adding b[r] (float32, one rounding) to
   ;; row r: a convolution's output and bias in one pass.

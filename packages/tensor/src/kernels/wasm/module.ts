@@ -20,6 +20,7 @@ export interface Exports {
   im2col(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, o: number, ld: number): void;
   im2col2(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, ph: number, pw: number, Ho: number, Wo: number, o: number, ld: number): void;
   col2im(cols: number, ldc: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, Ho: number, Wo: number, x: number): void;
+  col2im2(cols: number, ldc: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, ph: number, pw: number, Ho: number, Wo: number, x: number): void;
   rows_bias(c: number, rows: number, ldc: number, n: number, b: number, dst: number): void;
   cols_bias(c: number, rows: number, ldc: number, n: number, b: number, dst: number): void;
   row_sums(x: number, rows: number, n: number, acc: number): void;

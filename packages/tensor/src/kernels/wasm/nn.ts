@@ -125,7 +125,8 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
         matmulByColumns(ex, [WT! * 4, 1, R, GY! * 4, sl, 1, R, O], sl, DC! * 4, ldc, BP! * 4, AP! * 4);
         for (let i = 0; i < s; i++) {
           m.fill(0, DX!, DX! + CHW);
-          ex.col2im((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
+          if (g.sw === 2 && Wo >= 8) ex.col2im2((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.ph, g.pw, Ho, Wo, DX! * 4);
+          else ex.col2im((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
           dx.set(m.subarray(DX!, DX! + CHW), (n0 + i) * CHW);
         }
       }
