@@ -115,6 +115,17 @@ const CHUNKS = {
   ],
   // the fused recurrent layer (ops/nn/recurrent-fused.ts), whose LSTM steps now call the cell kernels
   recurrent: () => ['packages/tensor/src/ops/nn/recurrent-fused.ts'],
+  // the eleventh session's: the strided copies' nested loops, LeakyReLU as kernels (the JS rows,
+  // the module's wrapper, the op), the convolution's grouped products and stride-2 im2col, and
+  // matmul's operand staging
+  session11: () => [
+    ...functions(`${K}js.ts`, ['copy3', 'scatter3']),
+    ...members(`${K}js.ts`, ['copy', 'scatterCopy', 'leakyRelu', 'leakyReluBackward']),
+    ...functions(`${K}wasm/elementwise.ts`, ['relu', 'leakyRelu', 'leakyReluBackward']),
+    ...functions(`${K}wasm/nn.ts`, ['samplesPerProduct', 'im2col', 'conv2d', 'conv2dBackward']),
+    ...functions(`${K}wasm/matmul.ts`, ['denseSpan', 'stageOperand']),
+    ...functions('packages/tensor/src/ops/nn/activation.ts', ['leakyRelu']),
+  ],
 };
 
 /**
