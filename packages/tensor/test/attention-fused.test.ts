@@ -30,6 +30,10 @@ const cases: [string, number[], number[], boolean, number | null][] = [
   ['causal, rectangular L 6, S 3 (later rows see every key)', [2, 6, 5], [2, 3, 5], true, 0.3],
   ['one key', [4, 1, 3], [4, 1, 3], true, null],
   ['the GPT port\'s head: [16, 64, 32]', [16, 64, 32], [16, 64, 32], true, null],
+  // the module's chunks of 682 rows of 48 start mid-sequence (682 mod 48 = 10): the mask's query count carries over
+  ['causal, square L = S = 48 over 16 heads (chunks start mid-sequence)', [16, 48, 8], [16, 48, 8], true, null],
+  ['causal, L 5, S 7 over 600 heads (rows of 7: a vector and three floats)', [600, 5, 3], [600, 7, 3], true, 0.7],
+  ['no mask, L 16, S 24 over 64 heads (the module\'s path)', [64, 16, 8], [64, 24, 8], false, null],
 ];
 
 describe('scaled dot-product attention: the fused scale-mask-softmax node = the composed ops', () => {

@@ -284,6 +284,17 @@ export const nnJsKernels: Omit<NnKernels, 'conv2d' | 'conv2dBackward' | 'linear'
     }
   },
 
+  scaledSoftmax(s, sOff, rows, S, L, scale, causal, out) {
+    for (let row = 0; row < rows; row++) {
+      const at = row * S, i = row % L; // query i sees keys 0..i (top-left aligned)
+      for (let j = 0; j < S; j++) {
+        const v = Math.fround(s[sOff + at + j]! * scale);
+        out[at + j] = causal && j > i ? v + -Infinity : v; // the bias add: -inf, or NaN from a NaN or +inf score
+      }
+    }
+    nnJsKernels.softmax(out, 0, rows, S, 1, out, false);
+  },
+
   softmaxBackward(y, yOff, g, gOff, pre, D, post, out, log, scale) {
     const r = Math.fround;
     for (let p = 0; p < pre; p++) {

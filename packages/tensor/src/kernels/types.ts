@@ -94,6 +94,14 @@ export interface NnKernels {
    */
   softmaxBackward(y: Float32Array, yOff: number, g: Float32Array, gOff: number, pre: number, D: number, post: number, out: Float32Array, log: boolean, scale: number): void;
   /**
+   * Attention's weights: softmax over each of `rows` contiguous rows of `S` scores (from `sOff`)
+   * of `s·scale` (the float32 product; `scale` a float32 value), where `causal` masks the keys
+   * after the row's query: row r is query `r mod L`, and its entries j > r mod L get the bias
+   * `-inf` added (`-inf`, or NaN from a NaN or +inf product, as the composed `add` gives). The
+   * set's own `softmax` of those values, written contiguously to `out`.
+   */
+  scaledSoftmax(s: Float32Array, sOff: number, rows: number, S: number, L: number, scale: number, causal: boolean, out: Float32Array): void;
+  /**
    * One LSTM time step: from the step's product `hg = h·W_hhᵀ + b_hh` (`[b, 4H]` from index 0),
    * its input projection `xg` (`[b, 4H]` rows from `xgOff`) and the previous cell state `c`
    * (`[b, H]` from `at`), the gates' activations σ(i), σ(f), tanh(g), σ(o) of `hg + xg` into

@@ -1108,6 +1108,39 @@
       (local.set $x (local.get $e))
       (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
 
+  ;; scale_mask: attention's scores before their softmax, in place over `rows` contiguous rows of
+  ;; D floats at x: each times c (the float32 product), and where `causal`, -inf added to the
+  ;; entries after the row's query (row r is query i, counted from `i` and wrapping at L; entries
+  ;; j > i), which gives -inf, or NaN from a NaN or +inf product, as the composed add does.
+  (func (export "scale_mask") (param $x i32) (param $rows i32) (param $D i32) (param $L i32) (param $i i32) (param $c f32) (param $causal i32)
+    (local $e i32) (local $j i32) (local $cv v128) (local $jv v128) (local $iv v128) (local $v v128) (local $f f32)
+    (local.set $cv (f32x4.splat (local.get $c)))
+    (loop $row
+      (local.set $e (i32.add (local.get $x) (i32.shl (local.get $D) (i32.const 2))))
+      (local.set $jv (v128.const i32x4 0 1 2 3))
+      (local.set $iv (i32x4.splat (select (local.get $i) (i32.const 0x7fffffff) (local.get $causal))))
+      (local.set $j (i32.const 0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.gt_u (i32.add (local.get $x) (i32.const 16)) (local.get $e)))
+        (local.set $v (f32x4.mul (v128.load (local.get $x)) (local.get $cv)))
+        (v128.store (local.get $x) (v128.bitselect (f32x4.add (local.get $v) (v128.const f32x4 -inf -inf -inf -inf)) (local.get $v)
+          (i32x4.gt_s (local.get $jv) (local.get $iv))))
+        (local.set $jv (i32x4.add (local.get $jv) (v128.const i32x4 4 4 4 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $l4)))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_u (local.get $x) (local.get $e)))
+        (local.set $f (f32.mul (f32.load (local.get $x)) (local.get $c)))
+        (f32.store (local.get $x) (select (f32.add (local.get $f) (f32.const -inf)) (local.get $f)
+          (i32.and (local.get $causal) (i32.gt_s (local.get $j) (local.get $i)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $l1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.eq (local.get $i) (local.get $L)) (then (local.set $i (i32.const 0))))
+      (br_if $row (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
   ;; softmax_bwd: the float32 backward of softmax (`log` 0: y·(g - t), t = Σ y·g) or log-softmax
   ;; (`log` 1: g - e^y·t, t = Σ g) over `rows` contiguous rows of D floats, each result times
   ;; `scale`: every product and difference a float32 operation, e^y the module's exp4, t the row's

@@ -57,7 +57,7 @@ function layout(...sizes: number[]): number[] {
 }
 
 /** The nn kernels on instance `one`. */
-export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput' | 'batchNormSession'> {
+export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pick<Kernels, 'conv2d' | 'conv2dBackward' | 'maxPool2d' | 'softmax' | 'scaledSoftmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'linear' | 'linearBackward' | 'layerNorm' | 'layerNormBackward' | 'batchNormPass' | 'batchNormGradInput' | 'batchNormSession'> {
   const ex = one.ex;
   const reserve = (floats: number): Float32Array | undefined => (floats <= STAGE_MAX ? one.tryReserve(floats) : undefined);
   /**
@@ -185,6 +185,28 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
       if (log) for (let r = 0; r < rows; r++) st[2 * r + 1] = Math.log(st[2 * r + 1]!);
       ex.softmax_out(X! * 4, rows, D, ST! * 4, OUT! * 4, log ? 1 : 0);
       out.set(m.subarray(OUT!, OUT! + rows * D), r0 * D);
+    }
+  };
+
+  /**
+   * Attention's scaled (and causally masked) softmax: each chunk of rows staged once, scaled and
+   * masked in place by the module (`scale_mask`, the JS kernel's float32 products and -inf bias),
+   * then the module's softmax passes as `softmax` runs them; where `softmax` would take the JS
+   * kernel (rows under 4 floats, small calls), the JS kernel's. Before, the scaling was a
+   * JavaScript pass into the output, staged again for the softmax.
+   */
+  const scaledSoftmax: Kernels['scaledSoftmax'] = (s, sOff, rows, D, L, scale, causal, out) => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    const [X, ST, OUT, end] = layout(rowsPer * D + 8, 4 * rowsPer, rowsPer * D + 4);
+    const m = D >= 4 && rows * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return jsKernels.scaledSoftmax(s, sOff, rows, D, L, scale, causal, out);
+    for (let r0 = 0; r0 < rows; r0 += rowsPer) {
+      const n = Math.min(rowsPer, rows - r0);
+      m.set(s.subarray(sOff + r0 * D, sOff + (r0 + n) * D), X);
+      ex.scale_mask(X! * 4, n, D, L, r0 % L, scale, causal ? 1 : 0);
+      ex.softmax_rows(X! * 4, n, D, ST! * 4);
+      ex.softmax_out(X! * 4, n, D, ST! * 4, OUT! * 4, 0);
+      out.set(m.subarray(OUT!, OUT! + n * D), r0 * D);
     }
   };
 
@@ -451,7 +473,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
     }
   };
 
-  return { conv2d, conv2dBackward, maxPool2d, softmax, softmaxBackward, lstmCell, lstmCellBackward, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput, batchNormSession };
+  return { conv2d, conv2dBackward, maxPool2d, softmax, scaledSoftmax, softmaxBackward, lstmCell, lstmCellBackward, linear, linearBackward, layerNorm, layerNormBackward, batchNormPass, batchNormGradInput, batchNormSession };
 }
 
 export type { ConvGeometry };

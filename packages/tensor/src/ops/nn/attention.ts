@@ -101,8 +101,8 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
 
 /**
  * `softmax(s·scale + causal bias)` over the last dim of float32 scores `s` (`[..., L, S]`) as one
- * node: the scaled (and masked) scores go straight into the output array, softmax runs in place
- * there, and the backward is one pass per row. Every element is rounded as the composed ops
+ * node: the kernel set's `scaledSoftmax` scales, masks and normalises the scores in one staging
+ * (the module's, on the wasm set), and the backward is one pass per row. Every element is rounded as the composed ops
  * round it (mul, add of the `-inf`/0 bias, the softmax kernel; backward `y·(g − Σ g·y)` with the
  * sum in double, then `·scale`), so the result and gradient are the composed form's bits,
  * without its four `[..., L, S]` intermediates and its `[L, S]` bias.
@@ -111,17 +111,9 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
 export function scaledSoftmax(s: Tensor, scale: number, causal: boolean): Tensor {
   const S = s.shape[s.ndim - 1]!, L = s.shape[s.ndim - 2]!, rows = s.numel() / S;
   const out = empty(s.shape);
-  const y = out.storage.data as Float32Array;
   const [sd, so] = s._contiguousData('scaledDotProductAttention');
-  const c = Math.fround(scale), r = Math.fround;
-  for (let row = 0; row < rows; row++) {
-    const at = row * S, i = row % L; // query i may see keys 0..i (top-left aligned)
-    for (let j = 0; j < S; j++) {
-      const v = r(sd[so + at + j]! * c);
-      y[at + j] = causal && j > i ? v + -Infinity : v; // the bias add: -inf, or NaN from a NaN or +inf score
-    }
-  }
-  K().softmax(y, 0, rows, S, 1, y, false);
+  const c = Math.fround(scale);
+  K().scaledSoftmax(sd, so, rows, S, L, c, causal, out.storage.data as Float32Array);
   // The backward: softmax's one-pass backward times the scale; recorded (createGraph), the
   // composed ops, differentiable in g and (through y) in the scores.
   return record('scaledSoftmax', out, [s], (g) => [softmaxBackward(false, out, g, s.ndim - 1, c) ?? mul(mul(out, sub(g, sum(mul(g, out), -1, true))), c)], [out]);
