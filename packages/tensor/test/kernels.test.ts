@@ -93,6 +93,26 @@ for (const backend of ['js', 'wasm'] as const) {
         });
       }
 
+      it('where copies each chosen element\'s bits (NaN payloads, -0), any nonzero condition byte true, broadcast operands', () => {
+        const bits = (v: number[]): Float32Array => new Float32Array(Uint32Array.from(v).buffer);
+        // a: [2, 3] with a NaN payload and -0; b: one row broadcast over both rows; c: [2, 3] bytes 0, 1, 2, 255
+        const a = bits([0x7fc00123, 0x80000000, 0x3f800000, 0xff800000, 0x00000001, 0x40490fdb]);
+        const b = bits([0x7f800000, 0x7fa00001, 0xbf800000]);
+        const c = Uint8Array.of(0, 1, 2, 255, 0, 1);
+        const out = new Float32Array(8).fill(7);
+        kernels().where(c, 0, [3, 1], a, 0, [3, 1], b, 0, [0, 1], [2, 3], out, 1);
+        expect(Array.from(new Uint32Array(out.buffer))).toEqual([
+          0x40e00000, 0x7f800000, 0x80000000, 0x3f800000, 0xff800000, 0x7fa00001, 0x40490fdb, 0x40e00000,
+        ]);
+        // a scalar condition (stride 0) over a longer row: every element from one side
+        const long = Float32Array.from({ length: 70 }, (_, i) => i - 35), zero = new Float32Array(1);
+        const o2 = new Float32Array(70);
+        kernels().where(Uint8Array.of(3), 0, [0], long, 0, [1], zero, 0, [0], [70], o2, 0);
+        expect(Array.from(o2)).toEqual(Array.from(long));
+        kernels().where(Uint8Array.of(0), 0, [0], long, 0, [1], zero, 0, [0], [70], o2, 0);
+        expect(o2.every((v) => Object.is(v, 0))).toBe(true);
+      });
+
       it('writes only its own batch slices of C and leaves A and B unchanged', () => {
         const [batch, M, N, K] = [2, 3, 5, 4];
         const a = rand(batch * M * K), b = rand(batch * K * N);

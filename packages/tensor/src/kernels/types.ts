@@ -214,9 +214,9 @@ export interface Kernels extends NnKernels {
     b: Float32Array, bOff: number, bStrides: readonly number[],
     shape: readonly number[], out: Float32Array, outOff: number, alpha?: number,
   ): void;
-  /** `out = cond != 0 ? a : b` over `shape`. */
+  /** `out = c != 0 ? a : b` over `shape`, `c` a bool tensor's bytes; each element's bits copied as they are. */
   where(
-    c: Float32Array, cOff: number, cStrides: readonly number[],
+    c: Uint8Array, cOff: number, cStrides: readonly number[],
     a: Float32Array, aOff: number, aStrides: readonly number[],
     b: Float32Array, bOff: number, bStrides: readonly number[],
     shape: readonly number[], out: Float32Array, outOff: number,

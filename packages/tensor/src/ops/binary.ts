@@ -384,8 +384,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   let out: Tensor;
   if (dt === float32) {
     out = empty(shape);
-    const cf = Float32Array.from(c.storage.data as Uint8Array); // the kernel reads a float32 mask
-    K().where(cf, c.offset, cs, x._f32('where'), x.offset, xs, y._f32('where'), y.offset, ys, shape, out.storage.data as Float32Array, 0);
+    K().where(c.storage.data as Uint8Array, c.offset, cs, x._f32('where'), x.offset, xs, y._f32('where'), y.offset, ys, shape, out.storage.data as Float32Array, 0);
   } else {
     if (dt.itemsize === 2 && dt.isFloatingPoint) x._f32('where');
     out = wrap(whereTyped(c.storage.data, c.offset, cs, x.storage.data, x.offset, xs, y.storage.data, y.offset, ys, shape, dt), shape, dt);
