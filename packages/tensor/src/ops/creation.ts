@@ -355,7 +355,8 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
   checkGradDType(op, o, dt);
   if (dt === float32) {
     const out = new Float32Array(numel(s));
-    for (let i = 0; i < out.length; i++) out[i] = draw(g, dt);
+    if (op === 'rand') g.fillUniform(out);
+    else for (let i = 0; i < out.length; i++) out[i] = draw(g, dt);
     return finish(wrap(out, s), o);
   }
   const vals = new Float64Array(numel(s));
@@ -373,7 +374,8 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
  */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   const [shape, options = {}] = sizeArgs<RandomOptions>('rand', args);
-  // NOTE: rounding a double in [0,1) to float32 can give exactly 1; redraw those.
+  // NOTE: rounding a double in [0,1) to float32 can give exactly 1; redraw those (float32: the
+  // generator's fillUniform, the same draws in one loop).
   return randomFill('rand', shape, options, (g, dt) => {
     if (dt === float64) return g.uniform();
     for (;;) {

@@ -1,12 +1,13 @@
+import { record } from '../../autograd.js';
 import { ShapeError } from '../../errors.js';
-import { Generator } from '../../random.js';
+import { defaultGenerator, Generator } from '../../random.js';
 import { fmt } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { add, ge, mul } from '../binary.js';
 import { bool as boolParam, fnOptions, inplaceFlag, num, type Positional } from '../../call-forms.js';
 import { float32 } from '../../dtype.js';
 import { rand } from '../creation.js';
-import { describe, expectTensor } from '../util.js';
+import { describe, empty, expectTensor, wrap } from '../util.js';
 
 // ---- dropout ------------------------------------------------------------------------------
 
@@ -41,10 +42,34 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   dropoutProbability('dropout', p);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
+  if (x.dtype === float32) return dropoutFloat32(x, p, gen ?? defaultGenerator);
   const u = rand(x.shape, gen ? { generator: gen } : {});
   // keep with probability 1-p (PyTorch's bernoulli(1-p)), scaled so the expectation is x
   const mask = mul(ge(u, p), 1 / (1 - p));
   return mul(x, mask);
+}
+
+/**
+ * dropout of a float32 `x` in one pass: the composed form's draws (`rand`'s, from `g`), mask
+ * (`u >= p` in float32, times the float32 `1/(1-p)`) and product, so the same bits and the same
+ * generator state after, without its three temporaries (a bool mask, its float copy, u). The
+ * backward multiplies by the saved mask, as `mul`'s does.
+ */
+function dropoutFloat32(x: Tensor, p: number, g: Generator): Tensor {
+  const n = x.numel();
+  const m = new Float32Array(n);
+  g.fillUniform(m);
+  const q = Math.fround(p), s = Math.fround(1 / (1 - p));
+  const [xd, xo] = x._contiguousData('dropout');
+  const out = empty(x.shape);
+  const o = out.storage.data as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const k = +(m[i]! >= q) * s; // no branch: kept or not is a coin flip
+    m[i] = k;
+    o[i] = xd[xo + i]! * k;
+  }
+  const mask = wrap(m, x.shape);
+  return record('dropout', out, [x], (gr) => [mul(gr, mask)]);
 }
 
 /**
