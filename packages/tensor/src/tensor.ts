@@ -510,8 +510,8 @@ export class Tensor {
 
   // ---- element-wise -----------------------------------------------------------------------
 
-  add(other: TensorLike, alpha = 1): Tensor { return B.add(this, other, alpha); }
-  sub(other: TensorLike, alpha = 1): Tensor { return B.sub(this, other, alpha); }
+  add(other: TensorLike, alpha: B.AlphaArg = 1): Tensor { return B.add(this, other, alpha); }
+  sub(other: TensorLike, alpha: B.AlphaArg = 1): Tensor { return B.sub(this, other, alpha); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
   div(other: TensorLike): Tensor { return B.div(this, other); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
@@ -769,8 +769,8 @@ export class Tensor {
 
   // ---- in-place (bump the version; recorded when grad mode is on) -------------------------
 
-  add_(other: TensorLike, alpha = 1): this { return I.add_(this, other, alpha); }
-  sub_(other: TensorLike, alpha = 1): this { return I.sub_(this, other, alpha); }
+  add_(other: TensorLike, alpha: B.AlphaArg = 1): this { return I.add_(this, other, alpha); }
+  sub_(other: TensorLike, alpha: B.AlphaArg = 1): this { return I.sub_(this, other, alpha); }
   mul_(other: TensorLike): this { return I.mul_(this, other); }
   div_(other: TensorLike): this { return I.div_(this, other); }
   addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcmul_(this, tensor1, tensor2, value); }

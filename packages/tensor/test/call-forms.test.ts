@@ -86,3 +86,29 @@ describe('self.name for what was registered by name', () => {
     expect(m.call(ones(2, 3)).shape).toEqual([2, 3]);
   });
 });
+
+describe("add's and sub's keyword alpha as a bag, as p.data.add_(p.grad, alpha=-lr)", () => {
+  it('add, sub, add_ and sub_ take { alpha } as they take the number', () => {
+    const a = tensor([1, 2, 3]), b = tensor([0.5, -1, 4]);
+    expect(a.add(b, { alpha: -2 }).toArray()).toEqual(a.add(b, -2).toArray());
+    expect(a.sub(b, { alpha: 3 }).toArray()).toEqual(a.sub(b, 3).toArray());
+    expect(a.add(b, {}).toArray()).toEqual(a.add(b).toArray());
+    const p = tensor([1, 1, 1]), q = tensor([1, 1, 1]);
+    p.add_(b, { alpha: -0.1 });
+    q.add_(b, -0.1);
+    expect(p.toArray()).toEqual(q.toArray());
+    p.sub_(b, { alpha: 2 });
+    q.sub_(b, 2);
+    expect(p.toArray()).toEqual(q.toArray());
+  });
+
+  it.each([
+    ["add", () => tensor([1]).add(tensor([1]), { beta: 2 } as never), "add: unknown option 'beta' (options: alpha)"],
+    ["add_", () => tensor([1]).add_(tensor([1]), { alhpa: 2 } as never), "add_: unknown option 'alhpa' (options: alpha)"],
+    ["sub_ with a non-number alpha", () => tensor([1]).sub_(tensor([1]), { alpha: '2' } as never), 'sub_: alpha must be a number, got'],
+  ])('%s refuses a bad bag', (_name, f, message) => {
+    const t = tensor([5]);
+    expect(f).toThrow(message);
+    expect(t.toArray()).toEqual([5]);
+  });
+});

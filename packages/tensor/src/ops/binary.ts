@@ -4,6 +4,7 @@ import { broadcastShapes, broadcastStrides, sameShape, type Shape } from '../sha
 import { Tensor, type TensorLike } from '../tensor.js';
 import { bool, checkScalarFits, float32, float64, resultType, type DType } from '../dtype.js';
 import { empty, expectTensor, scalar, toTensor, wrap, describe } from './util.js';
+import { checkOptions } from '../options.js';
 import { sum } from './reduce.js';
 import { log, reciprocal, trunc } from './unary.js';
 import { toDType } from './movement.js';
@@ -57,6 +58,18 @@ export function promote(op: string, a: TensorLike | boolean | bigint, b: TensorL
  * PyTorch's check of `alpha` for add/sub (`alpha_check`): an integral or bool result takes an
  * integral alpha only (a bool result takes any integer: PyTorch casts it to bool).
  */
+/**
+ * `alpha` of `add`, `sub` and their in-place forms: a number, or PyTorch's keyword as a bag
+ * (`add(a, b, { alpha: 2 })`, `p.add_(g, { alpha: -lr })` for `p.add_(g, alpha=-lr)`).
+ */
+export type AlphaArg = number | { alpha?: number };
+
+/** @internal The number an `AlphaArg` names (1 when absent); a bag is checked for unknown keys. */
+export function alphaOf(op: string, alpha: AlphaArg | undefined): number {
+  if (typeof alpha === 'object' && alpha !== null) return checkOptions(op, alpha, ['alpha']).alpha ?? 1;
+  return alpha ?? 1;
+}
+
 function checkAlpha(op: string, dt: DType, alpha: number): void {
   if (alpha === 1) return;
   if (!dt.isFloatingPoint && !Number.isInteger(alpha)) throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number. Got alpha ${alpha}`);
@@ -97,9 +110,11 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
  * ```ts
  * import { add, tensor } from '@tensile/tensor';
  * add(tensor([[1, 2, 3]]), tensor([10, 20, 30])); // tensor([[11., 22., 33.]])
+ * add(tensor([1, 2]), tensor([1, 1]), { alpha: 2 }); // tensor([3., 4.]), as alpha=2
  * ```
  */
-export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+export function add(a: TensorLike, b: TensorLike, alphaArg: AlphaArg = 1): Tensor {
+  const alpha = alphaOf('add', alphaArg);
   const [x, y, dt] = promote('add', a, b);
   checkAlpha('add', dt, alpha);
   // bool: PyTorch computes `a || (bool(alpha) && b)`.
@@ -120,7 +135,8 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * sub(tensor([5, 5]), 2); // tensor([3., 3.])
  * ```
  */
-export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+export function sub(a: TensorLike, b: TensorLike, alphaArg: AlphaArg = 1): Tensor {
+  const alpha = alphaOf('sub', alphaArg);
   // PyTorch's `sub_check`: on the operands' dtypes, not the result's (`boolT - 1` is refused too).
   if (isBoolOperand(a) && isBoolOperand(b)) throw new TypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   if (isBoolOperand(a) || isBoolOperand(b)) throw new TypeError('sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');

@@ -4,7 +4,7 @@ import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
 import { existingArena, keepAlive, residentArena, type ElementType } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
-import { add, div, mul, sub, binaryForward, checkMaskedFill, maskedFill, where } from './binary.js';
+import { add, alphaOf, div, mul, sub, binaryForward, checkMaskedFill, maskedFill, where, type AlphaArg } from './binary.js';
 import { fullLike, randn, uniform } from './creation.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
@@ -106,10 +106,12 @@ function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike
   return self;
 }
 
-export function add_<T extends Tensor>(self: T, other: TensorLike, alpha = 1): T {
+export function add_<T extends Tensor>(self: T, other: TensorLike, alphaArg: AlphaArg = 1): T {
+  const alpha = alphaOf('add_', alphaArg);
   return binaryInplace('add_', 'add', self, other, checkNumber('add_', 'alpha', alpha), (a, b) => add(a, b, alpha)) as T;
 }
-export function sub_<T extends Tensor>(self: T, other: TensorLike, alpha = 1): T {
+export function sub_<T extends Tensor>(self: T, other: TensorLike, alphaArg: AlphaArg = 1): T {
+  const alpha = alphaOf('sub_', alphaArg);
   return binaryInplace('sub_', 'sub', self, other, checkNumber('sub_', 'alpha', alpha), (a, b) => sub(a, b, alpha)) as T;
 }
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
