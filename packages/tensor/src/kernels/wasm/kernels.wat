@@ -689,6 +689,25 @@
         (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
       (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
 
+  ;; regroup: moves blocks of L floats between the grouped convolution's layout [O x s·L] (rows
+  ;; `ld` floats apart; sample i's L columns at i·L) and samples' [s, O, L] (contiguous): dir 0
+  ;; from grouped src to [s, O, L] at dst (the forward's result), dir 1 from [s, O, L] at src to
+  ;; grouped dst (the upstream gradient). One memory.copy a block: in JavaScript a set() of a
+  ;; subarray a block cost more than the copy (LeNet's 8x8 outputs).
+  (func (export "regroup") (param $src i32) (param $O i32) (param $s i32) (param $L i32) (param $ld i32) (param $dst i32) (param $dir i32)
+    (local $i i32) (local $o i32) (local $g i32) (local $c i32) (local $n i32)
+    (local.set $n (i32.shl (local.get $L) (i32.const 2)))
+    (loop $li
+      (local.set $o (i32.const 0))
+      (loop $lo
+        (local.set $g (i32.shl (i32.add (i32.mul (local.get $o) (local.get $ld)) (i32.mul (local.get $i) (local.get $L))) (i32.const 2)))
+        (local.set $c (i32.shl (i32.mul (i32.add (i32.mul (local.get $i) (local.get $O)) (local.get $o)) (local.get $L)) (i32.const 2)))
+        (if (local.get $dir)
+          (then (memory.copy (i32.add (local.get $dst) (local.get $g)) (i32.add (local.get $src) (local.get $c)) (local.get $n)))
+          (else (memory.copy (i32.add (local.get $dst) (local.get $c)) (i32.add (local.get $src) (local.get $g)) (local.get $n))))
+        (br_if $lo (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (local.get $O))))
+      (br_if $li (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $s)))))
+
   ;; col2im, im2col's adjoint: adds each entry of cols (row (c, ky, kx) starting every `ldc`
   ;; floats, as gemm leaves it) into its input position of x [C, H, W] (zeroed by the caller).
   ;; Entries meet each input position in the same order as the JavaScript kernel's loop, each
