@@ -119,6 +119,8 @@ export function softmaxBackward(log: boolean, y: Tensor, g: Tensor, d: number, s
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   expectTensor('leakyRelu', 'input', x);
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
+  // PyTorch's CPU kernel has no integer or bool version ("leaky_relu_cpu" not implemented for 'Long').
+  if (!x.dtype.isFloatingPoint) throw new TypeError(`leakyRelu: "leaky_relu_cpu" not implemented for '${x.dtype.cName}'`);
   if (x.dtype !== float32 && x.dtype !== float64) return where(gt(x, 0), x, mul(x, negativeSlope));
   // NOTE: one pass each way instead of gt + mul + where (three passes and two temporaries): the
   // same values, PyTorch's float32 product x·float32(slope), and its gradient g·float32(slope)
