@@ -33,6 +33,7 @@ const cases: [string, number[], number[]][] = [
   ['1-d of 10 (element by element)', [10], [0]],
   ['a 2-d transpose (inner stride 9)', [7, 9], [1, 0]],
   ['a 5-d reversal (no dims merge)', [2, 3, 2, 3, 4], [4, 3, 2, 1, 0]],
+  ['4-d, rows of 70 contiguous (set, through forEachRow)', [2, 2, 2, 70], [2, 1, 0, 3]],
   ['rows of 32, dims 0 and 1 swapped (attention heads)', [8, 6, 32], [1, 0, 2]],
   ['rows of 100 (set), dims 0 and 1 swapped', [3, 5, 100], [1, 0, 2]],
   ['the last two dims swapped (inner stride 64)', [2, 3, 10, 64], [0, 1, 3, 2]],
@@ -45,16 +46,19 @@ describe.each(['js', 'wasm'] as const)('%s copy', (set) => {
   const k = kernelSet(set);
   it.each(cases)('%s', (_label, base, perm) => {
     const total = Math.max(1, base.reduce((a, b) => a * b, 1));
-    const x = Float32Array.from({ length: total + 3 }, (_, i) => i * 0.5 - 7);
+    // finite values past the view too: a copy that reads one past a row writes a number, which the checks below see
+    const x = Float32Array.from({ length: total + 3 + 8 }, (_, i) => i * 0.5 - 7);
     const { shape, strides } = permuted(base, perm);
     const want = reference(x, 3, strides, shape);
-    const out = new Float32Array(want.length + 2).fill(NaN);
+    const out = new Float32Array(want.length + 4).fill(NaN);
     k.copy(x, 3, strides, shape, out, 2);
-    expect(Array.from(out.subarray(2))).toEqual(Array.from(want));
+    expect(Array.from(out.subarray(2, 2 + want.length))).toEqual(Array.from(want));
     expect(Number.isNaN(out[0]!) && Number.isNaN(out[1]!)).toBe(true); // nothing written before outOff
+    expect(Number.isNaN(out[want.length + 2]!) && Number.isNaN(out[want.length + 3]!)).toBe(true); // nor after the copy
     // scatterCopy is the inverse: writing the copy back through the same strides restores x
-    const back = new Float32Array(x.length).fill(NaN);
+    const back = new Float32Array(total + 3 + 2).fill(NaN);
     k.scatterCopy(out, 2, shape, back, 3, strides);
+    expect(Number.isNaN(back[total + 3]!) && Number.isNaN(back[total + 4]!)).toBe(true); // nothing written past the view
     for (let i = 0; i < want.length; i++) expect(back[3 + reference(Float32Array.from({ length: total }, (_, j) => j), 0, strides, shape)[i]!]).toBe(want[i]);
   });
 
