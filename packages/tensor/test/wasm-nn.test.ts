@@ -201,12 +201,14 @@ describe('relu and its backward: wasm is bit-identical to js', () => {
     // the last element (the JS tail past whole groups of four) positive, so it passes its own values
     x[2 + n - 1] = 0.75;
     g[1 + n - 1] = 0.25;
-    const f1 = new Float32Array(n + 1), f2 = new Float32Array(n + 1);
+    const f1 = new Float32Array(n + 3).fill(7), f2 = new Float32Array(n + 3).fill(7);
     js.unary('relu', x, 2, f1, 1, n);
     wasm.unary('relu', x, 2, f2, 1, n);
-    const b1 = new Float32Array(n), b2 = new Float32Array(n);
+    expect([f2[n + 1], f2[n + 2]]).toEqual([7, 7]); // nothing written past n
+    const b1 = new Float32Array(n + 2).fill(7), b2 = new Float32Array(n + 2).fill(7);
     js.reluBackward(x, 2, g, 1, b1, n);
     wasm.reluBackward(x, 2, g, 1, b2, n);
+    expect([b2[n], b2[n + 1]]).toEqual([7, 7]);
     for (const [p, q] of [[f1, f2], [b1, b2]] as const) {
       for (let i = 0; i < p.length; i++) if (Number.isNaN(p[i])) { p[i] = NaN; q[i] = Number.isNaN(q[i]) ? NaN : q[i]!; }
       expectArraysEqual(new Uint32Array(q.buffer), new Uint32Array(p.buffer));
