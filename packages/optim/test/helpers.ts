@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi, type MockInstance } from 'vitest';
 import { Tensor, tensor } from '@tensile/tensor';
-import type { OptimizerStateDict } from '@tensile/optim';
+import { SGD, type Optimizer, type OptimizerStateDict, type SGDOptions } from '@tensile/optim';
 
 export interface Packed { shape: number[]; data: number[] }
 export interface FixtureStep {
@@ -72,4 +72,54 @@ export function ulps(a: number, b: number): number {
   const key = (i: bigint): bigint => (i < 0n ? -(i & 0x7fffffffffffffffn) : i);
   const d = key(v.getBigInt64(0)) - key(v.getBigInt64(8));
   return Number(d < 0n ? -d : d);
+}
+
+// ---- the scheduler tests' shared scaffolding -----------------------------------------------
+
+/** An optimizer whose param-group type the schedulers accept. */
+export type Opt = Optimizer<object>;
+
+/** SGD over one zero parameter a group, one group a learning rate (`options` for every group). */
+export const sgd = (lrs: number[] = [0.1], options: Partial<SGDOptions> = {}): Opt =>
+  new SGD(lrs.map((lr) => ({ params: [tensor([0], { requiresGrad: true })], lr })) as never, options) as unknown as Opt;
+
+/** Each param group's current learning rate. */
+export const groupLrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
+
+/** The error `f` throws, with its class (fails when it returns). */
+export function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('did not throw');
+}
+
+/**
+ * Silences `console.warn` around each test of the file that calls this (at its top level) and
+ * returns the holder of that test's spy: `expect(warn.spy).toHaveBeenCalledWith(...)`.
+ */
+export function silenceWarnings(): { spy: MockInstance } {
+  const holder = { spy: undefined as unknown as MockInstance };
+  beforeEach(() => {
+    holder.spy = vi.spyOn(console as unknown as { warn: (m: string) => void }, 'warn').mockImplementation(() => {});
+  });
+  afterEach(() => holder.spy.mockRestore());
+  return holder;
+}
+
+/**
+ * One optimizer step and one scheduler step (`step(epoch)` when `epoch` is a number), then every
+ * group's lr within 2 float32 ulps of PyTorch's (as lr-scheduler.test.ts) and last_epoch exactly.
+ */
+export function stepAgainst(opt: Opt, s: { step(epoch?: number): void; lastEpoch: number }, epoch: number | null, want: { lr: number[]; last_epoch: number }, k: number): void {
+  opt.step();
+  if (epoch === null) s.step();
+  else s.step(epoch);
+  groupLrs(opt).forEach((lr, i) => {
+    const d = ulps(lr, want.lr[i]!);
+    if (d > 2) expect.fail(`step ${k + 1} group ${i}: lr ${lr}, PyTorch ${want.lr[i]} (${d} ulp)`);
+  });
+  expect(s.lastEpoch, `step ${k + 1}: last_epoch`).toBe(want.last_epoch);
 }

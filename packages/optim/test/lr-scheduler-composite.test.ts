@@ -6,22 +6,17 @@
  * by hand from 2.x's code), the composites' checks of their inner schedulers, and `_schedulers`
  * loads that are not lists.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zeros } from '@tensile/tensor';
 import {
   SGD, LRScheduler, type Optimizer,
   ChainedScheduler, ConstantLR, ExponentialLR, LinearLR, MultiplicativeLR, ReduceLROnPlateau, SequentialLR, StepLR,
 } from '@tensile/optim';
+import { sgd, thrown, silenceWarnings, type Opt } from './helpers.js';
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  warn = vi.spyOn(console as unknown as { warn: (m: string) => void }, 'warn').mockImplementation(() => {});
-});
-afterEach(() => warn.mockRestore());
+const warn = silenceWarnings();
 
-type Opt = Optimizer<object>;
-const sgd = (lrs: number[] = [0.1]): Opt =>
-  new SGD(lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never, { momentum: 0.9 }) as unknown as Opt;
+const sgdMomentum = (lrs: number[] = [0.1]): Opt => sgd(lrs, { momentum: 0.9 });
 const lrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
 const addGroup = (o: Opt): void => o.addParamGroup({ params: [zeros([1], { requiresGrad: true })], lr: 0.2 });
 
@@ -37,19 +32,10 @@ function trace(opt: Opt, s: LRScheduler, steps: number): number[][] {
   return out;
 }
 
-/** The error `f` throws, with its class. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('construction checks, with their messages', () => {
   it('ChainedScheduler: not a list, an empty list, a non-scheduler first or later, a scheduler of another optimizer, ReduceLROnPlateau', () => {
-    const o = sgd();
+    const o = sgdMomentum();
     expect(() => new ChainedScheduler(5 as never)).toThrow(new TypeError('ChainedScheduler: schedulers must be a list, got int'));
     expect(thrown(() => new ChainedScheduler(5 as never))).toBeInstanceOf(TypeError);
     expect(thrown(() => new ChainedScheduler([]))).toBeInstanceOf(RangeError);
@@ -59,7 +45,7 @@ describe('construction checks, with their messages', () => {
     const later = thrown(() => new ChainedScheduler([new StepLR(o, { stepSize: 2 }), { optimizer: o } as never]));
     expect(later).toBeInstanceOf(TypeError);
     expect(later.message).toBe('ChainedScheduler at index 1 should have `optimizer` as its attribute.');
-    const other = sgd();
+    const other = sgdMomentum();
     const foreign = thrown(() => new ChainedScheduler([new StepLR(o, { stepSize: 2 }), new ExponentialLR(other, { gamma: 0.9 })]));
     expect(foreign).toBeInstanceOf(RangeError);
     expect(foreign.message).toBe(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got scheduler ExponentialLR at index 1 has ${String(other)}, which is different from SGD.`);
@@ -72,7 +58,7 @@ describe('construction checks, with their messages', () => {
   });
 
   it('SequentialLR: options, lists, lastEpoch, milestones, a non-scheduler, another optimizer', () => {
-    const o = sgd();
+    const o = sgdMomentum();
     const two = (): LRScheduler[] => [new ConstantLR(o, { factor: 0.5, totalIters: 2 }), new ExponentialLR(o, { gamma: 0.9 })];
     const cases: [() => unknown, typeof TypeError | typeof RangeError, string][] = [
       [() => new SequentialLR(o, { schedulers: two(), milestones: [2], lastEpohc: 3 } as never), TypeError, "SequentialLR: unknown option 'lastEpohc' (options: schedulers, milestones, lastEpoch)"],
@@ -84,7 +70,7 @@ describe('construction checks, with their messages', () => {
       [() => new SequentialLR(o, { schedulers: [], milestones: [] }), RangeError, 'SequentialLR expects at least one scheduler, but got no scheduler.'],
       [() => new SequentialLR(o, { schedulers: two(), milestones: [2.5] }), RangeError, 'SequentialLR: milestones[0] must be a non-negative integer, got 2.5'],
       [() => new SequentialLR(o, { schedulers: [two()[0]!, {} as never], milestones: [2] }), TypeError, 'SequentialLR at index 1 should have `optimizer` as its attribute.'],
-      [() => new SequentialLR(o, { schedulers: [two()[0]!, new StepLR(sgd(), { stepSize: 2 })], milestones: [2] }), RangeError, 'SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler StepLR at index 1 has '],
+      [() => new SequentialLR(o, { schedulers: [two()[0]!, new StepLR(sgdMomentum(), { stepSize: 2 })], milestones: [2] }), RangeError, 'SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler StepLR at index 1 has '],
     ];
     for (const [f, kind, message] of cases) {
       const e = thrown(f);
@@ -95,7 +81,7 @@ describe('construction checks, with their messages', () => {
   });
 
   it("SequentialLR over a group added after its schedulers were made: PyTorch's KeyError 'initial_lr', as a RangeError naming the group", () => {
-    const o = sgd();
+    const o = sgdMomentum();
     const inner = [new ConstantLR(o, { factor: 0.5, totalIters: 2 }), new ExponentialLR(o, { gamma: 0.9 })];
     addGroup(o);
     const e = thrown(() => new SequentialLR(o, { schedulers: inner, milestones: [2] }));
@@ -106,15 +92,15 @@ describe('construction checks, with their messages', () => {
 
 describe('one scheduler alone', () => {
   it('a ChainedScheduler of one scheduler runs as that scheduler', () => {
-    const a = sgd([0.1, 0.3]);
-    const b = sgd([0.1, 0.3]);
+    const a = sgdMomentum([0.1, 0.3]);
+    const b = sgdMomentum([0.1, 0.3]);
     const chained = trace(a, new ChainedScheduler([new StepLR(a, { stepSize: 2, gamma: 0.5 })]), 6);
     expect(chained).toEqual(trace(b, new StepLR(b, { stepSize: 2, gamma: 0.5 }), 6));
   });
 
   it('a SequentialLR of one scheduler and no milestones runs as that scheduler', () => {
-    const a = sgd([0.1, 0.3]);
-    const b = sgd([0.1, 0.3]);
+    const a = sgdMomentum([0.1, 0.3]);
+    const b = sgdMomentum([0.1, 0.3]);
     const sequential = trace(a, new SequentialLR(a, { schedulers: [new LinearLR(a, { startFactor: 0.25, totalIters: 4 })], milestones: [] }), 6);
     expect(sequential).toEqual(trace(b, new LinearLR(b, { startFactor: 0.25, totalIters: 4 }), 6));
   });
@@ -122,10 +108,10 @@ describe('one scheduler alone', () => {
 
 describe('getLr() of the composites: the groups\' current lrs', () => {
   it('ChainedScheduler and SequentialLR', () => {
-    const o = sgd([0.1, 0.3]);
+    const o = sgdMomentum([0.1, 0.3]);
     const c = new ChainedScheduler([new ConstantLR(o, { factor: 0.5, totalIters: 2 }), new ExponentialLR(o, { gamma: 0.9 })]);
     expect(c.getLr()).toEqual([0.05, 0.15]);
-    const p = sgd([0.1, 0.3]);
+    const p = sgdMomentum([0.1, 0.3]);
     const s = new SequentialLR(p, { schedulers: [new ConstantLR(p, { factor: 0.5, totalIters: 2 }), new ExponentialLR(p, { gamma: 0.9 })], milestones: [2] });
     expect(s.getLr()).toEqual([0.05, 0.15]);
   });
@@ -133,7 +119,7 @@ describe('getLr() of the composites: the groups\' current lrs', () => {
 
 describe('a ChainedScheduler step that throws changes nothing', () => {
   it('the lr the first scheduler wrote in that step is put back', () => {
-    const o = sgd([0.1]);
+    const o = sgdMomentum([0.1]);
     const c = new ChainedScheduler([new ExponentialLR(o, { gamma: 0.5 }), new ExponentialLR(o, { gamma: 1e150 })]);
     o.step();
     c.step(); // 0.1 * 0.5 * 1e150
@@ -153,7 +139,7 @@ describe("nested composites: PyTorch 2.x's recursive_undo (1.13 cannot nest them
   // stepped scheduler's own _is_initial is set, so the inner ExponentialLR of a ChainedScheduler
   // multiplies at its epoch 0 (its get_lr keeps the lr only while _is_initial).
   it('a ChainedScheduler inside a SequentialLR', () => {
-    const a = sgd([0.1]);
+    const a = sgdMomentum([0.1]);
     const chained = new ChainedScheduler([new ConstantLR(a, { factor: 0.5, totalIters: 2 }), new ExponentialLR(a, { gamma: 0.9 })]);
     const seq = new SequentialLR(a, { schedulers: [chained, new StepLR(a, { stepSize: 2, gamma: 0.1 })], milestones: [4] });
     expect(chained.schedulers.map((s) => s.lastEpoch)).toEqual([0, 0]);
@@ -164,7 +150,7 @@ describe("nested composites: PyTorch 2.x's recursive_undo (1.13 cannot nest them
   });
 
   it('a SequentialLR inside a SequentialLR: the inner one is an epoch ahead of its schedulers', () => {
-    const a = sgd([0.1]);
+    const a = sgdMomentum([0.1]);
     const inner = new SequentialLR(a, { schedulers: [new ConstantLR(a, { factor: 0.5, totalIters: 2 }), new ExponentialLR(a, { gamma: 0.9 })], milestones: [2] });
     const seq = new SequentialLR(a, { schedulers: [inner, new ExponentialLR(a, { gamma: 0.5 })], milestones: [5] });
     expect(inner.lastEpoch).toBe(1);
@@ -176,7 +162,7 @@ describe("nested composites: PyTorch 2.x's recursive_undo (1.13 cannot nest them
   it("a composite's check runs every inner scheduler's: a SequentialLR's later scheduler and a ChainedScheduler at a SequentialLR milestone", () => {
     const message = 'MultiplicativeLR.step: the optimizer has 2 param groups but MultiplicativeLR has 1 lr_lambdas';
     // A SequentialLR in a ChainedScheduler: its MultiplicativeLR is not the one stepping yet.
-    const o = sgd([0.1]);
+    const o = sgdMomentum([0.1]);
     const c = new ChainedScheduler([new SequentialLR(o, { schedulers: [new ExponentialLR(o, { gamma: 0.5 }), new MultiplicativeLR(o, { lrLambda: () => 0.9 })], milestones: [5] })]);
     o.step();
     c.step();
@@ -186,7 +172,7 @@ describe("nested composites: PyTorch 2.x's recursive_undo (1.13 cannot nest them
     expect(() => c.step()).toThrow(message);
     expect([lrs(o), c.getLastLr()]).toEqual(before);
     // A ChainedScheduler reached at a SequentialLR milestone, where it is not stepped.
-    const p = sgd([0.1]);
+    const p = sgdMomentum([0.1]);
     const s = new SequentialLR(p, { schedulers: [new ExponentialLR(p, { gamma: 0.5 }), new ChainedScheduler([new ExponentialLR(p, { gamma: 0.9 }), new MultiplicativeLR(p, { lrLambda: () => 0.9 })])], milestones: [2] });
     p.step();
     s.step();
@@ -198,7 +184,7 @@ describe("nested composites: PyTorch 2.x's recursive_undo (1.13 cannot nest them
 
 describe('_schedulers loads', () => {
   it('a value that is not a list is a TypeError naming the key', () => {
-    const o = sgd();
+    const o = sgdMomentum();
     const c = new ChainedScheduler([new ConstantLR(o, { factor: 0.5, totalIters: 2 }), new ExponentialLR(o, { gamma: 0.9 })]);
     for (const bad of [{ 0: {}, 1: {}, length: 2 }, 'ab', null]) {
       const e = thrown(() => c.loadStateDict({ ...c.stateDict(), _schedulers: bad }));
@@ -220,7 +206,7 @@ describe('_schedulers loads', () => {
         throw 'picky refuses'; // eslint-disable-line no-throw-literal
       }
     }
-    const o = sgd();
+    const o = sgdMomentum();
     const c = new ChainedScheduler([new Picky(o)]);
     let caught: unknown;
     try {

@@ -6,10 +6,10 @@
  * the min_lr list copied, cooldowns, step(metric, epoch). Then the construction checks and their
  * messages, and the paths 1.13 does not have (2.x's default_min_lr).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '@tensile/tensor';
 import { SGD, ReduceLROnPlateau, type Optimizer, type ReduceLROnPlateauOptions } from '@tensile/optim';
-import { loadFixture } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, silenceWarnings, type Opt } from './helpers.js';
 
 interface Row { lr: number[]; best: number | null; num_bad_epochs: number; cooldown_counter: number; last_epoch: number }
 interface Case {
@@ -18,26 +18,10 @@ interface Case {
 }
 const fixture = loadFixture<{ cases: Case[] }>('lr_scheduler_plateau.json');
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  warn = vi.spyOn(console as unknown as { warn: (m: string) => void }, 'warn').mockImplementation(() => {});
-});
-afterEach(() => warn.mockRestore());
+const warn = silenceWarnings();
 
-type Opt = Optimizer<object>;
-const sgd = (lrs: number[] = [0.1]): Opt => new SGD(lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never) as unknown as Opt;
-const groupLrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
 const addGroup = (o: Opt, lr = 0.2): void => o.addParamGroup({ params: [zeros([1], { requiresGrad: true })], lr });
 
-/** The error `f` throws, with its class. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('paths against PyTorch (lr, best, num_bad_epochs, cooldown_counter, last_epoch exactly)', () => {
   for (const c of fixture.cases) {
@@ -108,7 +92,7 @@ describe('step', () => {
     expect([e instanceof TypeError, e.message]).toEqual([true, 'ReduceLROnPlateau.step: metrics must be a number, got str']);
     e = thrown(() => s.step(2, -1));
     expect([e instanceof RangeError, e.message]).toEqual([true, 'ReduceLROnPlateau.step: epoch must be a non-negative integer, got -1']);
-    expect(warn).not.toHaveBeenCalled();
+    expect(warn.spy).not.toHaveBeenCalled();
     expect(JSON.stringify(s.stateDict())).toBe(before);
     s.step(tensor([[0.5]]));
     expect(s.best).toBe(0.5);
@@ -157,13 +141,13 @@ describe('step', () => {
   it('step(metric, epoch) warns at its first use only, with PyTorch\'s deprecation text', () => {
     const s = new ReduceLROnPlateau(sgd());
     s.step(1);
-    expect(warn).not.toHaveBeenCalled();
+    expect(warn.spy).not.toHaveBeenCalled();
     s.step(1, 3);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(/^The epoch parameter in `scheduler\.step\(\)` was not necessary and is being deprecated/);
+    expect(warn.spy).toHaveBeenCalledTimes(1);
+    expect(String(warn.spy.mock.calls[0]![0])).toMatch(/^The epoch parameter in `scheduler\.step\(\)` was not necessary and is being deprecated/);
     s.step(1, 4);
     s.step(1, 5);
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.spy).toHaveBeenCalledTimes(1);
   });
 
   it('getLr() is the groups\' lrs; inCooldown while the counter runs', () => {

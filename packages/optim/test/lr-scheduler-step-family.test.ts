@@ -5,40 +5,24 @@
  * (scripts/fixtures/lr_scheduler_step_family_fixtures.py, PyTorch 1.13; the paths are the same
  * in 2.x): step(epoch), the closed forms, at and around each schedule's edges, then step().
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { zeros } from '@tensile/tensor';
 import {
   SGD, ConstantLR, ExponentialLR, LinearLR, MultiStepLR, PolynomialLR, StepLR, type LRScheduler, type Optimizer,
 } from '@tensile/optim';
-import { loadFixture, ulps } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, silenceWarnings, type Opt, stepAgainst } from './helpers.js';
 
 interface Row { lr: number[]; last_epoch: number }
 interface Case { name: string; scheduler: string; options: Record<string, unknown>; lrs: number[]; epochs: (number | null)[]; steps: Row[] }
 const fixture = loadFixture<{ cases: Case[] }>('lr_scheduler_step_family.json');
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-  warn = vi.spyOn(console as unknown as { warn: (m: string) => void }, 'warn').mockImplementation(() => {});
-});
-afterEach(() => warn.mockRestore());
+const warn = silenceWarnings();
 
-type Opt = Optimizer<object>;
-const sgd = (lrs: number[] = [0.1]): Opt => new SGD(lrs.map((lr) => ({ params: [zeros([1], { requiresGrad: true })], lr })) as never) as unknown as Opt;
-const groupLrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
 const make: Record<string, (o: Opt, options: never) => LRScheduler> = {
   StepLR: (o, x) => new StepLR(o, x), MultiStepLR: (o, x) => new MultiStepLR(o, x), ConstantLR: (o, x) => new ConstantLR(o, x),
   LinearLR: (o, x) => new LinearLR(o, x), ExponentialLR: (o, x) => new ExponentialLR(o, x), PolynomialLR: (o, x) => new PolynomialLR(o, x),
 };
 
-/** The error `f` throws, with its class. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('paths against PyTorch (lr within 2 ulp, as lr-scheduler.test.ts; last_epoch exactly)', () => {
   for (const c of fixture.cases) {
@@ -46,15 +30,8 @@ describe('paths against PyTorch (lr within 2 ulp, as lr-scheduler.test.ts; last_
       const opt = sgd(c.lrs);
       const s = make[c.scheduler]!(opt, c.options as never);
       c.epochs.forEach((e, k) => {
-        opt.step();
-        if (e === null) s.step();
-        else s.step(e);
         const want = c.steps[k]!;
-        groupLrs(opt).forEach((lr, i) => {
-          const d = ulps(lr, want.lr[i]!);
-          if (d > 2) expect.fail(`step ${k + 1} group ${i}: lr ${lr}, PyTorch ${want.lr[i]} (${d} ulp)`);
-        });
-        expect(s.lastEpoch, `step ${k + 1}: last_epoch`).toBe(want.last_epoch);
+        stepAgainst(opt, s, e, want, k);
       });
     });
   }
