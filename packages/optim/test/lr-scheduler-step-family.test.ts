@@ -123,7 +123,8 @@ describe('state dict loads: the checks of the keys, by message', () => {
     expect(groupLrs(opt)).toEqual([0.125]); // closed form: 0.5 ** (2 + 1) of the base lr 1
   });
 
-  it('the factors: ConstantLR factor 0 and 1 load, start_factor 0 is refused (the constructor\'s checks)', () => {
+  it('the factors: ConstantLR factor 1 constructs, 0 and 1 load, start_factor 0 is refused (the constructor\'s checks)', () => {
+    expect(new ConstantLR(sgd(), { factor: 1 }).factor).toBe(1); // PyTorch refuses only factor > 1 or < 0
     const c = new ConstantLR(sgd(), {});
     const csd = json(c.stateDict());
     c.loadStateDict({ ...csd, factor: 0 });
