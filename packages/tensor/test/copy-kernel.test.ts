@@ -34,6 +34,7 @@ const cases: [string, number[], number[]][] = [
   ['a 2-d transpose (inner stride 9)', [7, 9], [1, 0]],
   ['a 5-d reversal (no dims merge)', [2, 3, 2, 3, 4], [4, 3, 2, 1, 0]],
   ['4-d, rows of 70 contiguous (set, through forEachRow)', [2, 2, 2, 70], [2, 1, 0, 3]],
+  ['4-d, rows of 70 at stride 8 (element by element, through forEachRow)', [70, 2, 2, 2], [2, 1, 3, 0]],
   ['rows of 32, dims 0 and 1 swapped (attention heads)', [8, 6, 32], [1, 0, 2]],
   ['rows of 100 (set), dims 0 and 1 swapped', [3, 5, 100], [1, 0, 2]],
   ['the last two dims swapped (inner stride 64)', [2, 3, 10, 64], [0, 1, 3, 2]],

@@ -209,6 +209,13 @@ describe('relu and its backward: wasm is bit-identical to js', () => {
     js.reluBackward(x, 2, g, 1, b1, n);
     wasm.reluBackward(x, 2, g, 1, b2, n);
     expect([b2[n], b2[n + 1]]).toEqual([7, 7]);
+    // and a negative tail element, whose gradient is 0 (read from the wrong index it passed g)
+    x[2 + n - 1] = -0.75;
+    const c1 = new Float32Array(n), c2 = new Float32Array(n);
+    js.reluBackward(x, 2, g, 1, c1, n);
+    wasm.reluBackward(x, 2, g, 1, c2, n);
+    expect(c2[n - 1]).toBe(0);
+    expect(c1[n - 1]).toBe(0);
     for (const [p, q] of [[f1, f2], [b1, b2]] as const) {
       for (let i = 0; i < p.length; i++) if (Number.isNaN(p[i])) { p[i] = NaN; q[i] = Number.isNaN(q[i]) ? NaN : q[i]!; }
       expectArraysEqual(new Uint32Array(q.buffer), new Uint32Array(p.buffer));
