@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, expect, vi, type MockInstance } from 'vitest';
+import { expect } from 'vitest';
 import { Tensor, tensor } from '@tensile/tensor';
 import { SGD, type Optimizer, type OptimizerStateDict, type SGDOptions } from '@tensile/optim';
 
@@ -96,18 +96,6 @@ export function thrown(f: () => unknown): Error {
   throw new Error('did not throw');
 }
 
-/**
- * Silences `console.warn` around each test of the file that calls this (at its top level) and
- * returns the holder of that test's spy: `expect(warn.spy).toHaveBeenCalledWith(...)`.
- */
-export function silenceWarnings(): { spy: MockInstance } {
-  const holder = { spy: undefined as unknown as MockInstance };
-  beforeEach(() => {
-    holder.spy = vi.spyOn(console as unknown as { warn: (m: string) => void }, 'warn').mockImplementation(() => {});
-  });
-  afterEach(() => holder.spy.mockRestore());
-  return holder;
-}
 
 /**
  * One optimizer step and one scheduler step (`step(epoch)` when `epoch` is a number), then every

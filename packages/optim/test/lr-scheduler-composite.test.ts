@@ -12,7 +12,8 @@ import {
   SGD, LRScheduler, type Optimizer,
   ChainedScheduler, ConstantLR, ExponentialLR, LinearLR, MultiplicativeLR, ReduceLROnPlateau, SequentialLR, StepLR,
 } from '@tensile/optim';
-import { sgd, thrown, silenceWarnings, type Opt } from './helpers.js';
+import { sgd, thrown, type Opt } from './helpers.js';
+import { silenceWarnings } from './scheduler-helpers.js';
 
 const warn = silenceWarnings();
 

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { zeros } from '@tensile/tensor';
 import { SGD, CosineAnnealingLR, CosineAnnealingWarmRestarts, type LRScheduler, type Optimizer } from '@tensile/optim';
-import { loadFixture, sgd, groupLrs, silenceWarnings, type Opt, stepAgainst } from './helpers.js';
+import { loadFixture, sgd, groupLrs, type Opt, stepAgainst } from './helpers.js';
+import { silenceWarnings } from './scheduler-helpers.js';
 
 interface Row { lr: number[]; last_epoch: number; T_cur?: number; T_i?: number }
 interface Case {

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '@tensile/tensor';
 import { SGD, ReduceLROnPlateau, type Optimizer, type ReduceLROnPlateauOptions } from '@tensile/optim';
-import { loadFixture, sgd, groupLrs, thrown, silenceWarnings, type Opt } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, type Opt } from './helpers.js';
+import { silenceWarnings } from './scheduler-helpers.js';
 
 interface Row { lr: number[]; best: number | null; num_bad_epochs: number; cooldown_counter: number; last_epoch: number }
 interface Case {

@@ -10,7 +10,8 @@ import { zeros } from '@tensile/tensor';
 import {
   SGD, ConstantLR, ExponentialLR, LinearLR, MultiStepLR, PolynomialLR, StepLR, type LRScheduler, type Optimizer,
 } from '@tensile/optim';
-import { loadFixture, sgd, groupLrs, thrown, silenceWarnings, type Opt, stepAgainst } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, type Opt, stepAgainst } from './helpers.js';
+import { silenceWarnings } from './scheduler-helpers.js';
 
 interface Row { lr: number[]; last_epoch: number }
 interface Case { name: string; scheduler: string; options: Record<string, unknown>; lrs: number[]; epochs: (number | null)[]; steps: Row[] }
