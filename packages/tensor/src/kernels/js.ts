@@ -46,10 +46,11 @@ function forEachRow(
 const SET_MIN = 64;
 
 /**
- * `copy` of a view whose dims collapse to at most three: nested loops with the strides in
- * locals, where forEachRow calls back once a row through an odometer (attention's head
+ * `copy` of the innermost (at most) three dims of a collapsed view: nested loops with the strides
+ * in locals, where forEachRow called back once a row through an odometer (attention's head
  * transposes copy rows of 32: 2.5 -> 1.6-1.9 ns an element, a loaded machine; the Transformer
- * encoder layer step 47 -> 45 ms of CPU, alternated).
+ * encoder layer step 47 -> 45 ms of CPU, alternated). Rows of SET_MIN or more contiguous floats
+ * go by `set`, shorter ones element by element (`set` of a subarray makes a view a row).
  */
 function copy3(x: Float32Array, xOff: number, xs: readonly number[], cs: readonly number[], out: Float32Array, o: number): void {
   const nd = cs.length;
@@ -65,6 +66,15 @@ function copy3(x: Float32Array, xOff: number, xs: readonly number[], cs: readonl
       o += n;
     }
   }
+}
+
+/**
+ * A collapsed view's split for copy3/scatter3: the number k of outer dims (past the innermost
+ * three), the inner dims, their strides, and the elements of one inner block.
+ */
+function innerThree(cs: readonly number[], strides: readonly number[]): [number, number[], number[], number] {
+  const k = Math.max(0, cs.length - 3), inner = cs.slice(k);
+  return [k, inner, strides.slice(k), inner.reduce((a, b) => a * b, 1)];
 }
 
 /** `scatterCopy` into a view whose dims collapse to at most three (as copy3). */
@@ -349,29 +359,32 @@ export const jsKernels: Kernels = {
 
   copy(x, xOff, xStrides, shape, out, outOff) {
     const [cs, [xs]] = collapse(shape, [xStrides]);
-    if (cs.length >= 1 && cs.length <= 3) return copy3(x, xOff, xs!, cs, out, outOff);
-    const st = xs!.length ? xs![xs!.length - 1]! : 1;
+    if (cs.length === 0) {
+      out[outOff] = x[xOff]!;
+      return;
+    }
+    const [k, inner, innerStrides, block] = innerThree(cs, xs!);
+    if (k === 0) return copy3(x, xOff, innerStrides, inner, out, outOff);
+    // views of four or more dims that do not collapse: forEachRow's odometer over the outer dims
     let o = outOff;
-    // NOTE: rows shorter than SET_MIN go element by element: set() of a subarray makes a view a
-    // row, and attention's head transposes copy rows of 32
-    forEachRow(cs, [xs!], [xOff], (offs, n) => {
-      const xi = offs[0]!;
-      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xi, xi + n), o);
-      else for (let i = 0; i < n; i++) out[o + i] = x[xi + i * st]!;
-      o += n;
+    forEachRow([...cs.slice(0, k), 1], [[...xs!.slice(0, k), 0]], [xOff], (offs) => {
+      copy3(x, offs[0]!, innerStrides, inner, out, o);
+      o += block;
     });
   },
 
   scatterCopy(x, xOff, shape, out, outOff, outStrides) {
     const [cs, [os]] = collapse(shape, [outStrides]);
-    if (cs.length >= 1 && cs.length <= 3) return scatter3(x, xOff, cs, out, outOff, os!);
-    const st = os!.length ? os![os!.length - 1]! : 1;
+    if (cs.length === 0) {
+      out[outOff] = x[xOff]!;
+      return;
+    }
+    const [k, inner, innerStrides, block] = innerThree(cs, os!);
+    if (k === 0) return scatter3(x, xOff, inner, out, outOff, innerStrides);
     let xi = xOff;
-    forEachRow(cs, [os!], [outOff], (offs, n) => {
-      const oi = offs[0]!;
-      if (st === 1 && n >= SET_MIN) out.set(x.subarray(xi, xi + n), oi);
-      else for (let i = 0; i < n; i++) out[oi + i * st] = x[xi + i]!;
-      xi += n;
+    forEachRow([...cs.slice(0, k), 1], [[...os!.slice(0, k), 0]], [outOff], (offs) => {
+      scatter3(x, xi, inner, out, offs[0]!, innerStrides);
+      xi += block;
     });
   },
 
