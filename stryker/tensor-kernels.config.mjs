@@ -109,7 +109,7 @@ const CHUNKS = {
   // module's wrappers), softmax's forward wrapper, clipGradNorm_'s partial sums
   session10: () => [
     ...members(`${K}nn-js.ts`, ['softmaxBackward', 'lstmCell', 'lstmCellBackward']),
-    ...functions(`${K}wasm/nn.ts`, ['softmax', 'softmaxBackward', 'lstmCell', 'lstmCellBackward']),
+    ...functions(`${K}wasm/nn.ts`, ['softmax', 'softmaxRows', 'softmaxBackward', 'lstmCell', 'lstmCellBackward']),
     ...functions('packages/tensor/src/ops/nn/activation.ts', ['softmaxBackward']),
     ...functions('packages/tensor/src/nn/utils.ts', ['vectorNorm']),
   ],
@@ -119,10 +119,10 @@ const CHUNKS = {
   // the module's wrapper, the op), the convolution's grouped products and stride-2 im2col, and
   // matmul's operand staging
   session11: () => [
-    ...functions(`${K}js.ts`, ['copy3', 'scatter3']),
+    ...functions(`${K}js.ts`, ['copy3', 'scatter3', 'innerThree']),
     ...members(`${K}js.ts`, ['copy', 'scatterCopy', 'leakyRelu', 'leakyReluBackward']),
     ...functions(`${K}wasm/elementwise.ts`, ['relu', 'leakyRelu', 'leakyReluBackward']),
-    ...functions(`${K}wasm/nn.ts`, ['samplesPerProduct', 'im2col', 'conv2d', 'conv2dBackward']),
+    ...functions(`${K}wasm/nn.ts`, ['samplesPerProduct', 'stride2', 'im2col', 'col2im', 'conv2d', 'conv2dBackward', 'scaledSoftmax']),
     ...functions(`${K}wasm/matmul.ts`, ['denseSpan', 'stageOperand']),
     ...functions('packages/tensor/src/ops/nn/activation.ts', ['leakyRelu']),
   ],

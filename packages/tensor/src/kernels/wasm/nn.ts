@@ -52,6 +52,9 @@ function samplesPerProduct(N: number, R: number, L: number): number {
  */
 const padRow = (n: number): number => (n % 1024 === 0 ? n + 8 : n);
 
+/** Whether a convolution takes the module's stride-2 im2col2 and col2im2 (column stride 2, rows of 8 outputs or more). */
+const stride2 = (g: ConvGeometry): boolean => g.sw === 2 && g.Wo >= 8;
+
 /** Float offsets of consecutive regions of the given sizes (each rounded to 16 bytes), and the total. */
 function layout(...sizes: number[]): number[] {
   const at: number[] = [];
@@ -75,8 +78,13 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
    * (one float at a time past stride 1, faster on rows of 4).
    */
   const im2col = (x: number, g: ConvGeometry, cols: number, ld: number): void => {
-    if (g.sw === 2 && g.Wo >= 8) ex.im2col2(x, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.ph, g.pw, g.Ho, g.Wo, cols, ld);
+    if (stride2(g)) ex.im2col2(x, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.ph, g.pw, g.Ho, g.Wo, cols, ld);
     else ex.im2col(x, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.Ho, g.Wo, cols, ld);
+  };
+  /** col2im of the columns at byte `cols` (rows `ldc` floats apart) into the image at byte `x`: `col2im2` where `im2col` takes `im2col2`. */
+  const col2im = (cols: number, ldc: number, g: ConvGeometry, x: number): void => {
+    if (stride2(g)) ex.col2im2(cols, ldc, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.ph, g.pw, g.Ho, g.Wo, x);
+    else ex.col2im(cols, ldc, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.Ho, g.Wo, x);
   };
 
   const conv2d: Kernels['conv2d'] = (x, xOff, w, wOff, b, bOff, g, out) => {
@@ -137,8 +145,7 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
         matmulByColumns(ex, [WT! * 4, 1, R, GY! * 4, ld, 1, R, O], sl, DC! * 4, ldc, BP! * 4, AP! * 4);
         for (let i = 0; i < s; i++) {
           m.fill(0, DX!, DX! + CHW);
-          if (g.sw === 2 && Wo >= 8) ex.col2im2((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.ph, g.pw, Ho, Wo, DX! * 4);
-          else ex.col2im((DC! + i * L) * 4, ldc, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo, DX! * 4);
+          col2im((DC! + i * L) * 4, ldc, g, DX! * 4);
           dx.set(m.subarray(DX!, DX! + CHW), (n0 + i) * CHW);
         }
       }
@@ -174,6 +181,33 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
   };
 
   /**
+   * Softmax's passes over `rows` contiguous rows of D floats in chunks staged once each: with
+   * `mask`, each chunk first scaled and causally masked in place (`scale_mask`, from query
+   * `r0 mod L`), then the maximum and sum of exponentials per row, the row's log in JavaScript
+   * for log-softmax, and the outputs. False where the module does not take the call (rows under
+   * 4 floats, calls too small to pay for the staging): the caller's JS kernel runs instead.
+   */
+  const softmaxRows = (x: Float32Array, xOff: number, rows: number, D: number, out: Float32Array, log: boolean, mask: { L: number; scale: number; causal: boolean } | null): boolean => {
+    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
+    // 8 spare floats after X and 4 after OUT: a row's last group of eight (the sums) or four
+    // (the outputs) reads or writes past the row
+    const [X, ST, OUT, end] = layout(rowsPer * D + 8, 4 * rowsPer, rowsPer * D + 4);
+    const m = D >= 4 && rows * D >= ELEMENT_MIN ? reserve(end!) : undefined;
+    if (!m) return false;
+    const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
+    for (let r0 = 0; r0 < rows; r0 += rowsPer) {
+      const n = Math.min(rowsPer, rows - r0);
+      m.set(x.subarray(xOff + r0 * D, xOff + (r0 + n) * D), X);
+      if (mask) ex.scale_mask(X! * 4, n, D, mask.L, r0 % mask.L, mask.scale, mask.causal ? 1 : 0);
+      ex.softmax_rows(X! * 4, n, D, ST! * 4);
+      if (log) for (let r = 0; r < n; r++) st[2 * r + 1] = Math.log(st[2 * r + 1]!);
+      ex.softmax_out(X! * 4, n, D, ST! * 4, OUT! * 4, log ? 1 : 0);
+      out.set(m.subarray(OUT!, OUT! + n * D), r0 * D);
+    }
+    return true;
+  };
+
+  /**
    * Softmax and log-softmax over the last dim (`post` 1, rows of at least 4): the maximum and
    * the sum of exponentials per row in the module (e^(x - m) in f32x4 lanes from an exact split
    * of x - m, about a float32 ulp each, summed in f64), the row's log in JavaScript (Math.log, as
@@ -183,43 +217,17 @@ export function makeNn(one: Instance, set: () => Kernels, pool: ThreadPool): Pic
    * bit (test/wasm-nn.test.ts). Other layouts are the JS kernel's.
    */
   const softmax: Kernels['softmax'] = (x, xOff, pre, D, post, out, log) => {
-    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
-    // 8 spare floats after X and 4 after OUT: a row's last group of eight (the sums) or four
-    // (the outputs) reads or writes past the row
-    const [X, ST, OUT, end] = layout(rowsPer * D + 8, 4 * rowsPer, rowsPer * D + 4);
-    const m = post === 1 && D >= 4 && pre * D >= ELEMENT_MIN ? reserve(end!) : undefined;
-    if (!m) return jsKernels.softmax(x, xOff, pre, D, post, out, log);
-    const st = new Float64Array(m.buffer, ST! * 4, 2 * rowsPer);
-    for (let r0 = 0; r0 < pre; r0 += rowsPer) {
-      const rows = Math.min(rowsPer, pre - r0);
-      m.set(x.subarray(xOff + r0 * D, xOff + (r0 + rows) * D), X);
-      ex.softmax_rows(X! * 4, rows, D, ST! * 4);
-      if (log) for (let r = 0; r < rows; r++) st[2 * r + 1] = Math.log(st[2 * r + 1]!);
-      ex.softmax_out(X! * 4, rows, D, ST! * 4, OUT! * 4, log ? 1 : 0);
-      out.set(m.subarray(OUT!, OUT! + rows * D), r0 * D);
-    }
+    if (post !== 1 || !softmaxRows(x, xOff, pre, D, out, log, null)) jsKernels.softmax(x, xOff, pre, D, post, out, log);
   };
 
   /**
-   * Attention's scaled (and causally masked) softmax: each chunk of rows staged once, scaled and
-   * masked in place by the module (`scale_mask`, the JS kernel's float32 products and -inf bias),
-   * then the module's softmax passes as `softmax` runs them; where `softmax` would take the JS
-   * kernel (rows under 4 floats, small calls), the JS kernel's. Before, the scaling was a
-   * JavaScript pass into the output, staged again for the softmax.
+   * Attention's scaled (and causally masked) softmax: `softmax`'s passes with each staged chunk
+   * scaled and masked in place by the module first (`scale_mask`: the JS kernel's float32
+   * products and -inf bias), so the values `softmax` gives the JS kernel's scaled scores; where
+   * `softmax` would take the JS kernel, the JS kernel's.
    */
   const scaledSoftmax: Kernels['scaledSoftmax'] = (s, sOff, rows, D, L, scale, causal, out) => {
-    const rowsPer = Math.max(1, Math.floor(CHUNK / D));
-    const [X, ST, OUT, end] = layout(rowsPer * D + 8, 4 * rowsPer, rowsPer * D + 4);
-    const m = D >= 4 && rows * D >= ELEMENT_MIN ? reserve(end!) : undefined;
-    if (!m) return jsKernels.scaledSoftmax(s, sOff, rows, D, L, scale, causal, out);
-    for (let r0 = 0; r0 < rows; r0 += rowsPer) {
-      const n = Math.min(rowsPer, rows - r0);
-      m.set(s.subarray(sOff + r0 * D, sOff + (r0 + n) * D), X);
-      ex.scale_mask(X! * 4, n, D, L, r0 % L, scale, causal ? 1 : 0);
-      ex.softmax_rows(X! * 4, n, D, ST! * 4);
-      ex.softmax_out(X! * 4, n, D, ST! * 4, OUT! * 4, 0);
-      out.set(m.subarray(OUT!, OUT! + n * D), r0 * D);
-    }
+    if (!softmaxRows(s, sOff, rows, D, out, false, { L, scale, causal })) jsKernels.scaledSoftmax(s, sOff, rows, D, L, scale, causal, out);
   };
 
   /**
