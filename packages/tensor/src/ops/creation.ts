@@ -346,7 +346,15 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   return finish(wrap(fromNumbers(out, dt), [n, m], dt), o);
 }
 
-function randomFill(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator, dt: DType) => number, fallback: DType = float32, floatOnly = true): Tensor {
+/**
+ * A tensor of `draw`'s values (one call an element), checked options first; `fillFloat32`, when
+ * given, fills a float32 result in one call instead (the same values: `rand`'s
+ * `Generator.fillUniform`).
+ */
+function randomFill(
+  op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator, dt: DType) => number, fallback: DType = float32, floatOnly = true,
+  fillFloat32?: (g: Generator, out: Float32Array) => void,
+): Tensor {
   const o = opts(op, options, RANDOM_OPTIONS);
   const s = checkShape(op, shape);
   const g = checkGenerator(op, o.generator);
@@ -355,7 +363,7 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
   checkGradDType(op, o, dt);
   if (dt === float32) {
     const out = new Float32Array(numel(s));
-    if (op === 'rand') g.fillUniform(out);
+    if (fillFloat32) fillFloat32(g, out);
     else for (let i = 0; i < out.length; i++) out[i] = draw(g, dt);
     return finish(wrap(out, s), o);
   }
@@ -375,14 +383,14 @@ function randomFill(op: string, shape: readonly number[], options: RandomOptions
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   const [shape, options = {}] = sizeArgs<RandomOptions>('rand', args);
   // NOTE: rounding a double in [0,1) to float32 can give exactly 1; redraw those (float32: the
-  // generator's fillUniform, the same draws in one loop).
+  // generator's fillUniform, the same draws in one loop; the half types round these further).
   return randomFill('rand', shape, options, (g, dt) => {
     if (dt === float64) return g.uniform();
     for (;;) {
       const u = Math.fround(g.uniform());
       if (u < 1) return u;
     }
-  });
+  }, float32, true, (g, out) => g.fillUniform(out));
 }
 
 /**
