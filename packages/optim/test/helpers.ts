@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { Tensor, tensor } from '@tensile/tensor';
 import { SGD, type Optimizer, type OptimizerStateDict, type SGDOptions } from '@tensile/optim';
 
@@ -85,6 +85,20 @@ export const sgd = (lrs: number[] = [0.1], options: Partial<SGDOptions> = {}): O
 
 /** Each param group's current learning rate. */
 export const groupLrs = (o: Opt): number[] => o.paramGroups.map((g) => (g as Record<string, unknown>)['lr'] as number);
+
+/** A refusal row: the test's name, the call, the error's class and its whole message. */
+export type Refusal = [name: string, call: () => unknown, cls: ErrorConstructor, message: string];
+
+/** One test a row: the call throws that class with exactly that message. */
+export function itRefuses(cases: readonly Refusal[]): void {
+  for (const [name, f, cls, message] of cases) {
+    it(name, () => {
+      const e = thrown(f);
+      expect(e).toBeInstanceOf(cls);
+      expect(e.message).toBe(message);
+    });
+  }
+}
 
 /** The error `f` throws, with its class (fails when it returns). */
 export function thrown(f: () => unknown): Error {

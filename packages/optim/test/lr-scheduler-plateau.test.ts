@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, zeros } from '@tensile/tensor';
 import { SGD, ReduceLROnPlateau, type Optimizer, type ReduceLROnPlateauOptions } from '@tensile/optim';
-import { loadFixture, sgd, groupLrs, thrown, type Opt } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, type Opt, itRefuses, type Refusal } from './helpers.js';
 import { silenceWarnings } from './scheduler-helpers.js';
 
 interface Row { lr: number[]; best: number | null; num_bad_epochs: number; cooldown_counter: number; last_epoch: number }
@@ -46,7 +46,7 @@ describe('paths against PyTorch (lr, best, num_bad_epochs, cooldown_counter, las
 });
 
 describe('construction checks, with their messages', () => {
-  const cases: [string, () => unknown, ErrorConstructor, string][] = [
+  const cases: Refusal[] = [
     ['factor 1 (PyTorch)', () => new ReduceLROnPlateau(sgd(), { factor: 1 }), RangeError, 'Factor should be < 1.0.'],
     ['factor 1.5 (PyTorch)', () => new ReduceLROnPlateau(sgd(), { factor: 1.5 }), RangeError, 'Factor should be < 1.0.'],
     ['factor a string', () => new ReduceLROnPlateau(sgd(), { factor: '2' as never }), TypeError, 'ReduceLROnPlateau: factor must be a number, got str'],
@@ -62,13 +62,7 @@ describe('construction checks, with their messages', () => {
     ['threshold_mode pct (PyTorch)', () => new ReduceLROnPlateau(sgd(), { thresholdMode: 'pct' as never }), RangeError, 'threshold mode pct is unknown!'],
     ['an unknown option', () => new ReduceLROnPlateau(sgd(), { min_lr: 0 } as never), TypeError, "ReduceLROnPlateau: unknown option 'min_lr' (options: mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps)"],
   ];
-  for (const [name, f, cls, message] of cases) {
-    it(name, () => {
-      const e = thrown(f);
-      expect(e).toBeInstanceOf(cls);
-      expect(e.message).toBe(message);
-    });
-  }
+  itRefuses(cases);
 
   it('the defaults are PyTorch\'s', () => {
     const s = new ReduceLROnPlateau(sgd([0.1, 0.2]));

@@ -10,7 +10,7 @@ import { zeros } from '@tensile/tensor';
 import {
   SGD, ConstantLR, ExponentialLR, LinearLR, MultiStepLR, PolynomialLR, StepLR, type LRScheduler, type Optimizer,
 } from '@tensile/optim';
-import { loadFixture, sgd, groupLrs, thrown, type Opt, stepAgainst } from './helpers.js';
+import { loadFixture, sgd, groupLrs, thrown, type Opt, stepAgainst, itRefuses, type Refusal } from './helpers.js';
 import { silenceWarnings } from './scheduler-helpers.js';
 
 interface Row { lr: number[]; last_epoch: number }
@@ -40,7 +40,7 @@ describe('paths against PyTorch (lr within 2 ulp, as lr-scheduler.test.ts; last_
 
 describe('construction checks, with their messages (each names its class)', () => {
   const o = (): Opt => sgd();
-  const cases: [string, () => unknown, ErrorConstructor, string][] = [
+  const cases: Refusal[] = [
     ['StepLR without stepSize', () => new StepLR(o(), {} as never), TypeError, "StepLR: missing required option 'stepSize'"],
     ['StepLR stepSize 1.5', () => new StepLR(o(), { stepSize: 1.5 }), RangeError, 'StepLR: stepSize must be a positive integer, got 1.5'],
     ['StepLR gamma -1', () => new StepLR(o(), { stepSize: 1, gamma: -1 }), RangeError, 'StepLR: gamma must be a finite number >= 0, got -1'],
@@ -74,13 +74,7 @@ describe('construction checks, with their messages (each names its class)', () =
     ['PolynomialLR power -1', () => new PolynomialLR(o(), { power: -1 }), RangeError, 'PolynomialLR: power must be a finite number >= 0, got -1'],
     ['PolynomialLR lastEpoch 1.5', () => new PolynomialLR(o(), { lastEpoch: 1.5 }), RangeError, 'PolynomialLR: lastEpoch must be an integer >= -1, got 1.5'],
   ];
-  for (const [name, f, cls, message] of cases) {
-    it(name, () => {
-      const e = thrown(f);
-      expect(e).toBeInstanceOf(cls);
-      expect(e.message).toBe(message);
-    });
-  }
+  itRefuses(cases);
 });
 
 describe('state dict loads: the checks of the keys, by message', () => {
