@@ -624,6 +624,16 @@
         (br_if $lky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
       (br_if $lc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
 
+;; clamp(ceil(t / 2), lo, hi), 0 for t <= 0 (lo <= hi): im2col2's and col2im2's range of output
+  ;; columns whose source column 2·ox - pw + kx lies in the image, from t = pw - kx (its start)
+  ;; and t = W + pw - kx (its end)
+  ;; @inline
+  (func $half_clamped (param $t i32) (param $lo i32) (param $hi i32) (result i32)
+    (local $v i32)
+    (local.set $v (select (i32.shr_u (i32.add (local.get $t) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $t) (i32.const 0))))
+    (local.set $v (select (local.get $v) (local.get $hi) (i32.lt_u (local.get $v) (local.get $hi))))
+    (select (local.get $v) (local.get $lo) (i32.gt_u (local.get $v) (local.get $lo))))
+
   ;; im2col2: im2col at column stride 2 (any row stride and padding), for rows of 8 outputs or
   ;; more (the caller's choice: under 8, im2col's one-float loop is faster). Per tap, the output
   ;; columns [a, b) take source column 2·ox - pw + kx from the image, the others are zeros (all
@@ -642,13 +652,8 @@
         (local.set $kx (i32.const 0))
         (loop $lkx
           ;; a = clamp(ceil((pw - kx) / 2), 0, Wo), b = clamp(ceil((W + pw - kx) / 2), a, Wo)
-          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
-          (local.set $a (select (i32.shr_u (i32.add (local.get $a) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
-          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_u (local.get $a) (local.get $Wo))))
-          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
-          (local.set $b (select (i32.shr_u (i32.add (local.get $b) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $b) (i32.const 0))))
-          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_u (local.get $b) (local.get $Wo))))
-          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_u (local.get $b) (local.get $a))))
+          (local.set $a (call $half_clamped (i32.sub (local.get $pw) (local.get $kx)) (i32.const 0) (local.get $Wo)))
+          (local.set $b (call $half_clamped (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)) (local.get $a) (local.get $Wo)))
           (local.set $oy (i32.const 0))
           (loop $loy
             (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $ph)) (local.get $ky)))
@@ -785,13 +790,8 @@
         (local.set $kx (i32.const 0))
         (loop $lkx
           ;; a = clamp(ceil((pw - kx) / 2), 0, Wo), b = clamp(ceil((W + pw - kx) / 2), a, Wo)
-          (local.set $a (i32.sub (local.get $pw) (local.get $kx)))
-          (local.set $a (select (i32.shr_u (i32.add (local.get $a) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $a) (i32.const 0))))
-          (local.set $a (select (local.get $a) (local.get $Wo) (i32.lt_u (local.get $a) (local.get $Wo))))
-          (local.set $b (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)))
-          (local.set $b (select (i32.shr_u (i32.add (local.get $b) (i32.const 1)) (i32.const 1)) (i32.const 0) (i32.gt_s (local.get $b) (i32.const 0))))
-          (local.set $b (select (local.get $b) (local.get $Wo) (i32.lt_u (local.get $b) (local.get $Wo))))
-          (local.set $b (select (local.get $b) (local.get $a) (i32.gt_u (local.get $b) (local.get $a))))
+          (local.set $a (call $half_clamped (i32.sub (local.get $pw) (local.get $kx)) (i32.const 0) (local.get $Wo)))
+          (local.set $b (call $half_clamped (i32.sub (i32.add (local.get $W) (local.get $pw)) (local.get $kx)) (local.get $a) (local.get $Wo)))
           (local.set $s (i32.add (local.get $cols) (i32.shl (i32.mul (local.get $r) (local.get $ldc)) (i32.const 2))))
           (local.set $oy (i32.const 0))
           (loop $loy
