@@ -61,6 +61,24 @@ describe('functional.sgd refuses mismatched lists', () => {
   });
 });
 
+describe("functional.sgd with momentum 0 keeps no momentum buffer, as PyTorch's sgd leaves momentum_buffer_list[i] None", () => {
+  // PyTorch 1.13 `_single_tensor_sgd`/`_multi_tensor_sgd`: the buffer is created and stored only under `if momentum != 0`.
+  const h = { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0.1, nesterov: false, maximize: false };
+  it.each([
+    ['for-loop', false, { ...h, foreach: false }],
+    ['one pass', false, { ...h, foreach: true }],
+    ['tensor ops (grad mode on)', true, h],
+    ['tensor ops (a float64 parameter)', false, h],
+  ] as const)('%s', (name, gradMode, options) => {
+    const dtype = name.includes('float64') ? float64 : float32;
+    const p = tensor([1, -2], { dtype });
+    const bufs: (Tensor | null)[] = [null];
+    const run = (): void => functional.sgd([p], [tensor([0.5, 0.25], { dtype })], bufs, options);
+    if (gradMode) run(); else noGrad(run);
+    expect(bufs).toEqual([null]);
+  });
+});
+
 describe('functional updates record a graph whenever grad mode is on', () => {
   it('adam without the differentiable flag, grad mode on: the update is differentiable in the parameter and the gradient', () => {
     const w = tensor([1, -2, 3], { requiresGrad: true });
