@@ -243,3 +243,27 @@ describe('Adam: amsgrad turned on after steps without it', () => {
     expectBits(st.max_exp_avg_sq.toFloat32Array(), Array.from(st.exp_avg_sq.toFloat32Array()), 'max_exp_avg_sq');
   });
 });
+
+describe("ASGD with a tensor lr takes mu = 1 / max(1, step - t0) in double, as PyTorch's non-capturable branch", () => {
+  // PyTorch 2.13 `_single_tensor_asgd` without capturable: `mu.copy_(torch.as_tensor(1 / max(1, step - t0)))`, Python
+  // floats (scripts/fixtures/optim_fixtures.py line 197); only the capturable branch rounds step - t0 in float32. A t0
+  // that float32 does not hold (0.3) tells the two apart; the fixtures' t0 are all exact in float32.
+  const t0 = 0.3;
+  const want = (step: number): number => Math.fround(1 / Math.max(1, step - t0));
+  const capturableMu = (step: number): number => Math.fround(1 / Math.max(Math.fround(step - Math.fround(t0)), 1));
+  it('the two formulas part at some step (so the rows below can tell them apart)', () => {
+    expect([1, 2, 3, 4, 5, 6].some((k) => want(k) !== capturableMu(k))).toBe(true);
+  });
+  it.each([
+    ['one pass', { foreach: true }], ['for-loop', { foreach: false }], ['tensor ops', { differentiable: true }],
+  ] as const)('%s: mu after each of 6 steps', (_name, extra) => {
+    const p = tensor([1, -2, 0.5], { requiresGrad: true });
+    const opt = new ASGD(['differentiable' in extra ? p.mul(1) : p], { lr: tensor(0.05), t0, ...extra });
+    const q = opt.paramGroups[0]!.params[0]!;
+    for (let k = 1; k <= 6; k++) {
+      q.grad = tensor([0.5, -0.25, 1]);
+      opt.step();
+      expect((opt.state.get(q) as { mu: number }).mu, `step ${k}`).toBe(want(k));
+    }
+  });
+});
