@@ -412,6 +412,24 @@ describe('state that holds lists and maps is copied in and out', () => {
     expect(map.get('n')).toBe(3);
   });
 
+  it('a scalar state entry written by hand as a tensor of several elements is saved as a copy of it, not as its first element', () => {
+    // stateDict turns a 1-element tensor in a 'scalar' or 'count' entry into its number (the capturable
+    // path's 0-d step, eta, mu); anything else it copies as it is.
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new ASGD([p], { lr: 0.1 });
+    p.grad = tensor([0.5, 0.5]);
+    opt.step();
+    const s = opt.state.get(p) as Record<string, unknown>;
+    const eta = tensor([0.25, 0.5]);
+    s['eta'] = eta;
+    s['step'] = tensor([3]);
+    const saved = opt.stateDict().state[0]!;
+    expect(saved['step']).toBe(3);
+    expect(saved['eta']).toBeInstanceOf(Tensor);
+    expect(saved['eta']).not.toBe(eta);
+    expect(Array.from((saved['eta'] as Tensor).toFloat32Array())).toEqual([0.25, 0.5]);
+  });
+
   it("a group's betas in a state dict are a copy: editing the dict leaves the optimizer as it was", () => {
     const opt = new Adam([tensor([1], { requiresGrad: true })], { betas: [0.8, 0.9] });
     const sd = opt.stateDict();
