@@ -73,3 +73,66 @@ describe.each(['js', 'wasm'] as const)('%s copy', (set) => {
     expect(rows[3 * 80 + 79]).toBe(79);
   });
 });
+
+/**
+ * Views of COPY_MIN (4096) elements or more, where wasm's set gathers and scatters in the module
+ * (wasm/copy.ts) unless the view's rows are SET_MIN contiguous floats or longer, it collapses to
+ * more than three dims or is sparse in its span: rows of every length mod 4, strides of 1 and
+ * more, a broadcast, each fallback, and both sides of the size threshold.
+ */
+const big: [string, number[], number[], number[]?][] = [
+  ['rows of 32, dims 0 and 1 swapped (attention heads)', [64, 16, 32], [1, 0, 2]],
+  ['rows of 3 (no whole v128)', [40, 50, 3], [1, 0, 2]],
+  ['rows of 63 (three past the last v128)', [8, 9, 63], [1, 0, 2]],
+  ['rows of 5 of a 2-d view', [820, 5], [0, 1], [9, 1]],
+  ['rows of 64 (a set each: the JS kernel)', [8, 9, 64], [1, 0, 2]],
+  ['a 2-d transpose (inner stride 80)', [70, 80], [1, 0]],
+  ['a 3-d permutation (inner stride 20)', [16, 20, 24], [2, 0, 1]],
+  ['4-d, no dims merge (the JS kernel)', [4, 8, 10, 16], [0, 2, 1, 3]],
+  ['4095 elements, rows of 3 at stride 4 (the JS kernel)', [1365, 3], [0, 1], [4, 1]],
+  ['4096 elements, rows of 4 at stride 5', [1024, 4], [0, 1], [5, 1]],
+  ['every 10th element (too sparse: the JS kernel)', [5000], [0], [10]],
+];
+
+describe.each(['js', 'wasm'] as const)('%s copy of large views', (set) => {
+  const k = kernelSet(set);
+  it.each(big)('%s', (_label, base, perm, given) => {
+    const { shape, strides } = given ? { shape: perm.map((p) => base[p]!), strides: given } : permuted(base, perm);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const span = shape.reduce((a, d, i) => a + (d - 1) * strides[i]!, 1);
+    const x = Float32Array.from({ length: span + 3 + 5 }, (_, i) => i * 0.25 - 100);
+    const want = reference(x, 3, strides, shape);
+    const out = new Float32Array(n + 4).fill(NaN);
+    k.copy(x, 3, strides, shape, out, 2);
+    expect(Array.from(out.subarray(2, 2 + n))).toEqual(Array.from(want));
+    expect([out[0], out[1], out[n + 2], out[n + 3]].every(Number.isNaN)).toBe(true);
+    // scatterCopy writes the view's elements and nothing else: the elements between them (a
+    // sparse view's gaps) and past it keep their values
+    const back = Float32Array.from({ length: span + 3 + 5 }, (_, i) => -i - 1);
+    const expected = back.slice();
+    const at = reference(Float32Array.from({ length: span }, (_, j) => j), 0, strides, shape);
+    for (let i = 0; i < n; i++) expected[3 + at[i]!] = out[2 + i]!;
+    k.scatterCopy(out, 2, shape, back, 3, strides);
+    expect(Array.from(back)).toEqual(Array.from(expected));
+  });
+
+  it('a broadcast row (stride 0) of 50, repeated 100 times', () => {
+    const x = Float32Array.from({ length: 60 }, (_, i) => i);
+    const out = new Float32Array(5000);
+    k.copy(x, 7, [0, 1], [100, 50], out, 0);
+    for (let r = 0; r < 100; r++) expect(Array.from(out.subarray(50 * r, 50 * r + 50))).toEqual(Array.from(x.subarray(7, 57)));
+  });
+
+  it('keeps every bit pattern: NaN payloads, signed zeros, subnormals', () => {
+    const bits = Uint32Array.from({ length: 64 * 16 * 32 }, (_, i) => [0x7fc00001 + i, 0xffc12345, 0x80000000, 0x00000001, 0x7f800000, 0x7f800001][i % 6]! >>> 0);
+    const x = new Float32Array(bits.buffer);
+    const { shape, strides } = permuted([64, 16, 32], [1, 0, 2]);
+    const out = new Float32Array(x.length);
+    k.copy(x, 0, strides, shape, out, 0);
+    const want = reference(Float32Array.from({ length: x.length }, (_, j) => j), 0, strides, shape);
+    const got = new Uint32Array(out.buffer);
+    let same = 0;
+    for (let i = 0; i < x.length; i++) if (got[i] === bits[want[i]!]) same++;
+    expect(same).toBe(x.length);
+  });
+});

@@ -43,7 +43,7 @@ function forEachRow(
 }
 
 /** Rows of at least this many elements are copied with `set` (a subarray view and a memcpy), shorter ones element by element. */
-const SET_MIN = 64;
+export const SET_MIN = 64;
 
 /**
  * `copy` of the innermost (at most) three dims of a collapsed view: nested loops with the strides
@@ -98,7 +98,7 @@ function scatter3(x: Float32Array, xi: number, cs: readonly number[], out: Float
 const bitsOf = (x: Float32Array): Int32Array => new Int32Array(x.buffer, x.byteOffset, x.length);
 
 /** Merges adjacent dims that are contiguous in every operand, so most loops are one long row. */
-function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
   if (shape.length <= 1) return [[...shape], strides.map((s) => [...s])];
   const outShape: number[] = [shape[0]!];
   const outStrides = strides.map((s) => [s[0]!]);

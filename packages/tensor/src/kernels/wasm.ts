@@ -12,6 +12,7 @@
  */
 import { jsKernels } from './js.js';
 import type { Kernels } from './types.js';
+import { makeCopy } from './wasm/copy.js';
 import { makeElementwise } from './wasm/elementwise.js';
 import { makeMatmul } from './wasm/matmul.js';
 import { makeNn } from './wasm/nn.js';
@@ -55,6 +56,7 @@ function kernelsOn(made: { one: Instance; relaxed: boolean } | undefined): WasmK
   const set: WasmKernels = {
     ...jsKernels,
     ...makeElementwise(made.one),
+    ...makeCopy(made.one),
     ...makeNn(made.one, () => set, pool),
     name: 'wasm',
     relaxed: made.relaxed,

@@ -32,6 +32,7 @@ export interface Exports {
   lstm_fwd(hg: number, xg: number, cp: number, act: number, cc: number, tc: number, z: number, b: number, H: number): void;
   lstm_bwd(act: number, tc: number, cp: number, dh: number, dc: number, dx: number, b: number, H: number): void;
   regroup(src: number, O: number, s: number, L: number, ld: number, dst: number, dir: number): void;
+  strided(v: number, c: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, dir: number): void;
   scale_mask(x: number, rows: number, D: number, L: number, i: number, c: number, causal: number): void;
   relu(op: number, x: number, g: number, o: number, n: number, slope: number): void;
   expf(op: number, x: number, o: number, n: number): void;

@@ -1,0 +1,64 @@
+/**
+ * Strided copies in the module: the kernel set's `copy` (a strided view into a contiguous array)
+ * and `scatterCopy` (the reverse) for views whose rows are short or strided, which JavaScript
+ * copies an element at a time. The view's memory span is staged whole (one memcpy), the module
+ * gathers or scatters it (`strided`: loads and stores, every bit kept), and one memcpy takes the
+ * result out. Views that are sparse in their span, collapse to more than three dims, have a
+ * negative stride or rows of SET_MIN contiguous floats (a `set` a row already), and small ones,
+ * stay with the JS kernel.
+ */
+import { collapse, jsKernels, SET_MIN } from '../js.js';
+import type { Kernels } from '../types.js';
+import type { Instance } from './module.js';
+
+/** Below this many elements the JS loops are as fast as staging (the call and two memcpys). */
+export const COPY_MIN = 4096;
+/** The most a staged span may exceed the view's elements by, as a factor (matmul's `denseSpan` takes 8x too). */
+const SPAN_FACTOR = 8;
+
+/**
+ * The collapsed view `[n0, n1, n2]` with its strides and the floats it spans, or undefined when
+ * the module's path does not pay or does not apply (see the file's comment). `span` counts from
+ * the view's first element; a view with a zero stride (a broadcast) spans less than it holds.
+ */
+function plan(shape: readonly number[], strides: readonly number[]): { dims: number[]; st: number[]; span: number } | undefined {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n < COPY_MIN) return undefined;
+  const [cs, [xs]] = collapse(shape, [strides]);
+  if (cs.length > 3 || xs!.some((s) => s < 0)) return undefined;
+  if (xs![cs.length - 1] === 1 && cs[cs.length - 1]! >= SET_MIN) return undefined;
+  const dims = [...new Array<number>(3 - cs.length).fill(1), ...cs];
+  const st = [...new Array<number>(3 - cs.length).fill(0), ...xs!];
+  const span = dims.reduce((a, d, i) => a + (d - 1) * st[i]!, 1);
+  return span <= SPAN_FACTOR * n + 64 ? { dims, st, span } : undefined;
+}
+
+/** `copy` and `scatterCopy` on instance `one`. */
+export function makeCopy(one: Instance): Pick<Kernels, 'copy' | 'scatterCopy'> {
+  const copy: Kernels['copy'] = (x, xOff, xStrides, shape, out, outOff) => {
+    const p = plan(shape, xStrides);
+    const n = shape.reduce((a, b) => a * b, 1);
+    // Layout (floats): the view's span | its elements, contiguous
+    const C = p ? (p.span + 3) & ~3 : 0;
+    const m = p ? one.tryReserve(C + n) : undefined;
+    if (!p || !m) return jsKernels.copy(x, xOff, xStrides, shape, out, outOff);
+    m.set(x.subarray(xOff, xOff + p.span), 0);
+    one.ex.strided(0, C * 4, p.dims[0]!, p.dims[1]!, p.dims[2]!, p.st[0]!, p.st[1]!, p.st[2]!, 0);
+    out.set(m.subarray(C, C + n), outOff);
+  };
+
+  // The view's span goes in and comes back whole: the elements between the view's keep their values.
+  const scatterCopy: Kernels['scatterCopy'] = (x, xOff, shape, out, outOff, outStrides) => {
+    const p = plan(shape, outStrides);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const C = p ? (p.span + 3) & ~3 : 0;
+    const m = p ? one.tryReserve(C + n) : undefined;
+    if (!p || !m) return jsKernels.scatterCopy(x, xOff, shape, out, outOff, outStrides);
+    m.set(out.subarray(outOff, outOff + p.span), 0);
+    m.set(x.subarray(xOff, xOff + n), C);
+    one.ex.strided(0, C * 4, p.dims[0]!, p.dims[1]!, p.dims[2]!, p.st[0]!, p.st[1]!, p.st[2]!, 1);
+    out.set(m.subarray(0, p.span), outOff);
+  };
+
+  return { copy, scatterCopy };
+}
