@@ -126,6 +126,8 @@ const CHUNKS = {
     ...functions(`${K}wasm/matmul.ts`, ['denseSpan', 'stageOperand']),
     ...functions('packages/tensor/src/ops/nn/activation.ts', ['leakyRelu']),
   ],
+  // the twelfth session's: strided copies in the module (the whole of wasm/copy.ts)
+  session12: () => [`${K}wasm/copy.ts`],
 };
 
 /**

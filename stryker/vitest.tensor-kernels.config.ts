@@ -34,6 +34,7 @@ const FILES: Record<string, string[]> = {
   recurrent: T(['recurrent-fused', 'recurrent-parity', 'recurrent', 'recurrent-errors']),
   session10: T(['wasm-nn', 'softmax-backward', 'recurrent-fused', 'nn-utils', 'attention-fused', 'kernel-rows']),
   session11: T(['wasm-nn', 'copy-kernel', 'kernels', 'kernel-rows', 'fused-activations', 'nn-layers-parity', 'generative-parity', 'attention-fused', 'movement-edges', 'leaky-relu']),
+  session12: T(['copy-kernel', 'movement-edges', 'attention-fused', 'overlap', 'update-in-place']),
   session7f: T(['call-forms-bags', 'call-forms-functional', 'call-forms-nn', 'call-forms', 'functional-random-lrn', 'signatures', 'nn-layers', 'nn-modules']),
 };
 const chunk = process.env.TENSOR_CHUNK ?? '';

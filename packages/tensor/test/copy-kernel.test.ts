@@ -77,7 +77,7 @@ describe.each(['js', 'wasm'] as const)('%s copy', (set) => {
 /**
  * Views of COPY_MIN (4096) elements or more, where wasm's set gathers and scatters in the module
  * (wasm/copy.ts) unless the view's rows are SET_MIN contiguous floats or longer, it collapses to
- * more than three dims or is sparse in its span: rows of every length mod 4, strides of 1 and
+ * more than three dims or is sparse in its span (8x for a copy, 2x for a scatter): rows of every length mod 4, strides of 1 and
  * more, a broadcast, each fallback, and both sides of the size threshold.
  */
 const big: [string, number[], number[], number[]?][] = [
@@ -86,6 +86,7 @@ const big: [string, number[], number[], number[]?][] = [
   ['rows of 63 (three past the last v128)', [8, 9, 63], [1, 0, 2]],
   ['rows of 5 of a 2-d view', [820, 5], [0, 1], [9, 1]],
   ['rows of 64 (a set each: the JS kernel)', [8, 9, 64], [1, 0, 2]],
+  ['rows of 32 spanning 4x their elements (copy in the module, scatter in JS)', [16, 64, 32], [0, 1, 2], [8192, 128, 1]],
   ['a 2-d transpose (inner stride 80)', [70, 80], [1, 0]],
   ['a 3-d permutation (inner stride 20)', [16, 20, 24], [2, 0, 1]],
   ['4-d, no dims merge (the JS kernel)', [4, 8, 10, 16], [0, 2, 1, 3]],

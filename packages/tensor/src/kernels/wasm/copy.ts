@@ -13,15 +13,23 @@ import type { Instance } from './module.js';
 
 /** Below this many elements the JS loops are as fast as staging (the call and two memcpys). */
 export const COPY_MIN = 4096;
-/** The most a staged span may exceed the view's elements by, as a factor (matmul's `denseSpan` takes 8x too). */
-const SPAN_FACTOR = 8;
+/**
+ * The most a staged span may exceed the view's elements by, as a factor: a gather reads its span
+ * (matmul's `denseSpan` takes 8x too); a scatter reads its span and writes it back, and into a
+ * fresh array (a gradient's zeros) reading first costs a second page fault a page: a head's
+ * [16, 64, 32] rows scattered into a fresh [16, 64, 128] (4x) took 383 µs against the JS loop's
+ * 273, at 2x 154 against 178, at 1x 387 against 498 (and 4-5x faster into a reused array).
+ */
+const GATHER_SPAN = 8;
+const SCATTER_SPAN = 2;
 
 /**
  * The collapsed view `[n0, n1, n2]` with its strides and the floats it spans, or undefined when
- * the module's path does not pay or does not apply (see the file's comment). `span` counts from
+ * the module's path does not pay or does not apply (see the file's comment; `factor` bounds the
+ * span against the view's elements). `span` counts from
  * the view's first element; a view with a zero stride (a broadcast) spans less than it holds.
  */
-function plan(shape: readonly number[], strides: readonly number[]): { dims: number[]; st: number[]; span: number } | undefined {
+function plan(shape: readonly number[], strides: readonly number[], factor: number): { dims: number[]; st: number[]; span: number } | undefined {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n < COPY_MIN) return undefined;
   const [cs, [xs]] = collapse(shape, [strides]);
@@ -30,13 +38,13 @@ function plan(shape: readonly number[], strides: readonly number[]): { dims: num
   const dims = [...new Array<number>(3 - cs.length).fill(1), ...cs];
   const st = [...new Array<number>(3 - cs.length).fill(0), ...xs!];
   const span = dims.reduce((a, d, i) => a + (d - 1) * st[i]!, 1);
-  return span <= SPAN_FACTOR * n + 64 ? { dims, st, span } : undefined;
+  return span <= factor * n + 64 ? { dims, st, span } : undefined;
 }
 
 /** `copy` and `scatterCopy` on instance `one`. */
 export function makeCopy(one: Instance): Pick<Kernels, 'copy' | 'scatterCopy'> {
   const copy: Kernels['copy'] = (x, xOff, xStrides, shape, out, outOff) => {
-    const p = plan(shape, xStrides);
+    const p = plan(shape, xStrides, GATHER_SPAN);
     const n = shape.reduce((a, b) => a * b, 1);
     // Layout (floats): the view's span | its elements, contiguous
     const C = p ? (p.span + 3) & ~3 : 0;
@@ -49,7 +57,7 @@ export function makeCopy(one: Instance): Pick<Kernels, 'copy' | 'scatterCopy'> {
 
   // The view's span goes in and comes back whole: the elements between the view's keep their values.
   const scatterCopy: Kernels['scatterCopy'] = (x, xOff, shape, out, outOff, outStrides) => {
-    const p = plan(shape, outStrides);
+    const p = plan(shape, outStrides, SCATTER_SPAN);
     const n = shape.reduce((a, b) => a * b, 1);
     const C = p ? (p.span + 3) & ~3 : 0;
     const m = p ? one.tryReserve(C + n) : undefined;
