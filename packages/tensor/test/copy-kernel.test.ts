@@ -5,6 +5,7 @@
  * empty dims and offsets.
  */
 import { describe, expect, it } from 'vitest';
+import { createWasmKernels } from '../src/kernels/wasm.js';
 import { kernelSet } from './helpers/kernels.js';
 
 /** out[i] = x[xOff + Σ index·stride] in row-major order of `shape`. */
@@ -88,6 +89,7 @@ const big: [string, number[], number[], number[]?][] = [
   ['rows of 64 (a set each: the JS kernel)', [8, 9, 64], [1, 0, 2]],
   ['rows of 32 spanning 4x their elements (copy in the module, scatter in JS)', [16, 64, 32], [0, 1, 2], [8192, 128, 1]],
   ['a 2-d transpose (inner stride 80)', [70, 80], [1, 0]],
+  ['every other element (inner stride 2: a gap before the last element)', [70, 60], [0, 1], [120, 2]],
   ['a 3-d permutation (inner stride 20)', [16, 20, 24], [2, 0, 1]],
   ['4-d, no dims merge (the JS kernel)', [4, 8, 10, 16], [0, 2, 1, 3]],
   ['4095 elements, rows of 3 at stride 4 (the JS kernel)', [1365, 3], [0, 1], [4, 1]],
@@ -135,5 +137,22 @@ describe.each(['js', 'wasm'] as const)('%s copy of large views', (set) => {
     let same = 0;
     for (let i = 0; i < x.length; i++) if (got[i] === bits[want[i]!]) same++;
     expect(same).toBe(x.length);
+  });
+});
+
+describe('wasm copy on a fresh module instance', () => {
+  // A new instance's memory is one 64 KiB page: the staging must grow it to the span and the
+  // contiguous block both (a reservation of the span alone would trap on the block).
+  it('grows the memory for a view larger than it, each way', () => {
+    const k = createWasmKernels({ relaxed: false })!;
+    const { shape, strides } = permuted([64, 16, 32], [1, 0, 2]); // 32768 floats, 128 KiB
+    const x = Float32Array.from({ length: 32768 }, (_, i) => i);
+    const out = new Float32Array(32768);
+    k.copy(x, 0, strides, shape, out, 0);
+    expect(Array.from(out)).toEqual(Array.from(reference(x, 0, strides, shape)));
+    const k2 = createWasmKernels({ relaxed: false })!;
+    const back = new Float32Array(32768);
+    k2.scatterCopy(out, 0, shape, back, 0, strides);
+    expect(Array.from(back)).toEqual(Array.from(x));
   });
 });
