@@ -84,6 +84,7 @@ describe.each(['js', 'wasm'] as const)('%s copy', (set) => {
 const big: [string, number[], number[], number[]?][] = [
   ['rows of 32, dims 0 and 1 swapped (attention heads)', [64, 16, 32], [1, 0, 2]],
   ['rows of 3 (no whole v128)', [40, 50, 3], [1, 0, 2]],
+  ['rows of 6 (a v128 and two floats)', [30, 40, 6], [1, 0, 2]],
   ['rows of 63 (three past the last v128)', [8, 9, 63], [1, 0, 2]],
   ['rows of 5 of a 2-d view', [820, 5], [0, 1], [9, 1]],
   ['rows of 64 (a set each: the JS kernel)', [8, 9, 64], [1, 0, 2]],
