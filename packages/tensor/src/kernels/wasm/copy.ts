@@ -43,29 +43,36 @@ function plan(shape: readonly number[], strides: readonly number[], factor: numb
 
 /** `copy` and `scatterCopy` on instance `one`. */
 export function makeCopy(one: Instance): Pick<Kernels, 'copy' | 'scatterCopy'> {
+  /**
+   * The view's plan and its place in the module: the span at float 0, the n elements
+   * contiguous from float C; undefined where the JS kernel takes the view.
+   */
+  const place = (shape: readonly number[], strides: readonly number[], factor: number) => {
+    const p = plan(shape, strides, factor);
+    if (!p) return undefined;
+    const n = shape.reduce((a, b) => a * b, 1), C = (p.span + 3) & ~3;
+    const m = one.tryReserve(C + n);
+    return m && { ...p, n, C, m };
+  };
+  const run = (v: { dims: number[]; st: number[]; C: number }, dir: number): void =>
+    one.ex.strided(0, v.C * 4, v.dims[0]!, v.dims[1]!, v.dims[2]!, v.st[0]!, v.st[1]!, v.st[2]!, dir);
+
   const copy: Kernels['copy'] = (x, xOff, xStrides, shape, out, outOff) => {
-    const p = plan(shape, xStrides, GATHER_SPAN);
-    const n = shape.reduce((a, b) => a * b, 1);
-    // Layout (floats): the view's span | its elements, contiguous
-    const C = p ? (p.span + 3) & ~3 : 0;
-    const m = p ? one.tryReserve(C + n) : undefined;
-    if (!p || !m) return jsKernels.copy(x, xOff, xStrides, shape, out, outOff);
-    m.set(x.subarray(xOff, xOff + p.span), 0);
-    one.ex.strided(0, C * 4, p.dims[0]!, p.dims[1]!, p.dims[2]!, p.st[0]!, p.st[1]!, p.st[2]!, 0);
-    out.set(m.subarray(C, C + n), outOff);
+    const v = place(shape, xStrides, GATHER_SPAN);
+    if (!v) return jsKernels.copy(x, xOff, xStrides, shape, out, outOff);
+    v.m.set(x.subarray(xOff, xOff + v.span), 0);
+    run(v, 0);
+    out.set(v.m.subarray(v.C, v.C + v.n), outOff);
   };
 
   // The view's span goes in and comes back whole: the elements between the view's keep their values.
   const scatterCopy: Kernels['scatterCopy'] = (x, xOff, shape, out, outOff, outStrides) => {
-    const p = plan(shape, outStrides, SCATTER_SPAN);
-    const n = shape.reduce((a, b) => a * b, 1);
-    const C = p ? (p.span + 3) & ~3 : 0;
-    const m = p ? one.tryReserve(C + n) : undefined;
-    if (!p || !m) return jsKernels.scatterCopy(x, xOff, shape, out, outOff, outStrides);
-    m.set(out.subarray(outOff, outOff + p.span), 0);
-    m.set(x.subarray(xOff, xOff + n), C);
-    one.ex.strided(0, C * 4, p.dims[0]!, p.dims[1]!, p.dims[2]!, p.st[0]!, p.st[1]!, p.st[2]!, 1);
-    out.set(m.subarray(0, p.span), outOff);
+    const v = place(shape, outStrides, SCATTER_SPAN);
+    if (!v) return jsKernels.scatterCopy(x, xOff, shape, out, outOff, outStrides);
+    v.m.set(out.subarray(outOff, outOff + v.span), 0);
+    v.m.set(x.subarray(xOff, xOff + v.n), v.C);
+    run(v, 1);
+    out.set(v.m.subarray(0, v.span), outOff);
   };
 
   return { copy, scatterCopy };
