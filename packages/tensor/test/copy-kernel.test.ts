@@ -127,8 +127,12 @@ describe.each(['js', 'wasm'] as const)('%s copy of large views', (set) => {
     for (let r = 0; r < 100; r++) expect(Array.from(out.subarray(50 * r, 50 * r + 50))).toEqual(Array.from(x.subarray(7, 57)));
   });
 
+  // The module moves bits; a JS element loop reads each float as a double, which keeps quiet NaNs'
+  // payloads but may quiet a signaling NaN (V8's unoptimized code does: seen under Stryker), so
+  // the signaling NaN is the module's promise only.
   it('keeps every bit pattern: NaN payloads, signed zeros, subnormals', () => {
-    const bits = Uint32Array.from({ length: 64 * 16 * 32 }, (_, i) => [0x7fc00001 + i, 0xffc12345, 0x80000000, 0x00000001, 0x7f800000, 0x7f800001][i % 6]! >>> 0);
+    const patterns = [0x7fc00001, 0xffc12345, 0x80000000, 0x00000001, 0x7f800000, ...(set === 'wasm' ? [0x7f800001] : [])];
+    const bits = Uint32Array.from({ length: 64 * 16 * 32 }, (_, i) => (i % patterns.length === 0 ? 0x7fc00001 + i : patterns[i % patterns.length]!) >>> 0);
     const x = new Float32Array(bits.buffer);
     const { shape, strides } = permuted([64, 16, 32], [1, 0, 2]);
     const out = new Float32Array(x.length);
