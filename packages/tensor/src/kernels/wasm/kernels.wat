@@ -1929,25 +1929,39 @@
             (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
             (local.set $q0 (v128.const i64x2 0 0)) (local.set $q1 (v128.const i64x2 0 0))
             (local.set $j (i32.const 0))
-            (block $dj (loop $lj
-              (br_if $dj (i32.ge_u (local.get $j) (local.get $n4)))
+            ;; one loop per kind (a kind tested per vector cost as much as the sums)
+            (if (i32.eqz (local.get $kind)) (then
+            (block $dj0 (loop $lj0
+              (br_if $dj0 (i32.ge_u (local.get $j) (local.get $n4)))
               (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
               (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
-              (if (i32.eqz (local.get $kind)) (then
                 (local.set $a0 (f64x2.add (local.get $a0) (local.get $lo)))
-                (local.set $a1 (f64x2.add (local.get $a1) (local.get $hi)))))
-              (if (i32.eq (local.get $kind) (i32.const 1)) (then
+                (local.set $a1 (f64x2.add (local.get $a1) (local.get $hi)))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br $lj0)))
+            ) (else (if (i32.eq (local.get $kind) (i32.const 1)) (then
+            (block $dj1 (loop $lj1
+              (br_if $dj1 (i32.ge_u (local.get $j) (local.get $n4)))
+              (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+              (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
                 (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $ml)))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $lo) (local.get $lo))))
-                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $hi) (local.get $hi))))))
-              (if (i32.eq (local.get $kind) (i32.const 3)) (then
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $hi) (local.get $hi))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br $lj1)))
+            ) (else
+            (block $dj3 (loop $lj3
+              (br_if $dj3 (i32.ge_u (local.get $j) (local.get $n4)))
+              (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+              (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
                 (local.set $u (v128.load (i32.add (local.get $g) (local.get $j))))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $u))))
                 (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u)))))
                 (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.sub (local.get $lo) (local.get $ml)))))
-                (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $ml)))))))
+                (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $ml)))))
               (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br $lj)))
+              (br $lj3)))
+            ))))
             (f64.store (i32.add (local.get $a) (local.get $q))
               (f64.add (f64.load (i32.add (local.get $a) (local.get $q))) (call $lanes (local.get $a0) (local.get $a1))))
             (if (i32.eq (local.get $kind) (i32.const 3)) (then
