@@ -1895,29 +1895,49 @@
       (if (i32.eq (local.get $S) (i32.const 1))
         (then
           (local.set $c (i32.const 0))
-          (block $dc (loop $lc
-            (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
+          ;; one loop per kind, as below
+          (if (i32.eqz (local.get $kind)) (then
+          (block $dc0 (loop $lc0
+            (br_if $dc0 (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $p (i32.shl (local.get $c) (i32.const 2)))
+            (local.set $q (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
+            (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+              (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (local.get $lo)))
+              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (local.get $hi)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $lc0)))
+          ) (else (if (i32.eq (local.get $kind) (i32.const 1)) (then
+          (block $dc1 (loop $lc1
+            (br_if $dc1 (i32.ge_u (local.get $c) (local.get $C)))
             (local.set $p (i32.shl (local.get $c) (i32.const 2)))
             (local.set $q (i32.shl (local.get $c) (i32.const 3)))
             (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
             (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
             (local.set $ml (v128.load (i32.add (local.get $mean) (local.get $q))))
             (local.set $mh (v128.load offset=16 (i32.add (local.get $mean) (local.get $q))))
-            (if (i32.eqz (local.get $kind)) (then
-              (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (local.get $lo)))
-              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (local.get $hi)))))
-            (if (i32.eq (local.get $kind) (i32.const 1)) (then
               (local.set $lo (f64x2.sub (local.get $lo) (local.get $ml))) (local.set $hi (f64x2.sub (local.get $hi) (local.get $mh)))
               (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $lo) (local.get $lo))))
-              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $hi) (local.get $hi))))))
-            (if (i32.eq (local.get $kind) (i32.const 3)) (then
+              (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.mul (local.get $hi) (local.get $hi))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $lc1)))
+          ) (else
+          (block $dc3 (loop $lc3
+            (br_if $dc3 (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $p (i32.shl (local.get $c) (i32.const 2)))
+            (local.set $q (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
+            (local.set $lo (f64x2.promote_low_f32x4 (local.get $v))) (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+            (local.set $ml (v128.load (i32.add (local.get $mean) (local.get $q))))
+            (local.set $mh (v128.load offset=16 (i32.add (local.get $mean) (local.get $q))))
               (local.set $u (v128.load (i32.add (local.get $g) (local.get $p))))
               (v128.store (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $q))) (f64x2.promote_low_f32x4 (local.get $u))))
               (v128.store offset=16 (i32.add (local.get $a) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $a) (local.get $q))) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u)))))
               (v128.store (i32.add (local.get $b) (local.get $q)) (f64x2.add (v128.load (i32.add (local.get $b) (local.get $q))) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.sub (local.get $lo) (local.get $ml)))))
-              (v128.store offset=16 (i32.add (local.get $b) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $b) (local.get $q))) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $mh)))))))
+              (v128.store offset=16 (i32.add (local.get $b) (local.get $q)) (f64x2.add (v128.load offset=16 (i32.add (local.get $b) (local.get $q))) (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))) (f64x2.sub (local.get $hi) (local.get $mh)))))
             (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (br $lc)))
+            (br $lc3)))
+          ))))
           (local.set $p (i32.shl (local.get $C) (i32.const 2))))
         (else
           (local.set $n4 (i32.shl (local.get $S) (i32.const 2)))
