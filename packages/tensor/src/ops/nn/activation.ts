@@ -2,7 +2,7 @@ import { isGradEnabled, record } from '../../autograd.js';
 import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { float32, float64 } from '../../dtype.js';
+import { bfloat16, float16, float32, float64 } from '../../dtype.js';
 import { add, div, ge, gt, le, lt, minimum, mul, sub, where } from '../binary.js';
 import { logicalAnd as logicalAndMask } from '../logical.js';
 import { chunk } from '../movement.js';
@@ -120,8 +120,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   expectTensor('leakyRelu', 'input', x);
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) throw new TypeError(`leakyRelu: negativeSlope must be a number, got ${describe(negativeSlope)}`);
   // PyTorch's CPU kernel has no integer or bool version ("leaky_relu_cpu" not implemented for 'Long').
-  if (!x.dtype.isFloatingPoint) throw new TypeError(`leakyRelu: "leaky_relu_cpu" not implemented for '${x.dtype.cName}'`);
-  if (x.dtype !== float32 && x.dtype !== float64) return where(gt(x, 0), x, mul(x, negativeSlope));
+  floatInput('leakyRelu', 'leaky_relu_cpu', x);
   // NOTE: one pass each way instead of gt + mul + where (three passes and two temporaries): the
   // same values, PyTorch's float32 product x·float32(slope), and its gradient g·float32(slope)
   // where x <= 0 (NaN included); composed when the backward is itself recorded.
@@ -159,7 +158,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * ```
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  expectTensor('elu', 'input', x);
+  floatInput('elu', 'elu_cpu', x);
   if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new TypeError(`elu: alpha must be a number, got ${describe(alpha)}`);
   // NOTE: exp of the clamped input, so the branch `where` discards cannot overflow to inf and
   // turn its zero gradient into NaN (0·inf).
@@ -189,18 +188,10 @@ export function silu(x: Tensor): Tensor {
  * ```
  */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  expectTensor('softplus', 'input', x);
+  floatInput('softplus', 'softplus_cpu', x);
   if (typeof beta !== 'number' || !(beta !== 0 && Number.isFinite(beta))) throw new RangeError(`softplus: beta must be a finite non-zero number, got ${String(beta)}`);
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`softplus: threshold must be a number, got ${describe(threshold)}`);
-  if (x.dtype !== float32 && x.dtype !== float64) return softplusComposed(x, beta, threshold);
   return softplusNode(x, beta, threshold);
-}
-
-/** Softplus composed from ops (float16/bfloat16, and the recorded backward's `z`). */
-function softplusComposed(x: Tensor, beta: number, threshold: number): Tensor {
-  const bx = mul(x, beta);
-  // NOTE: the soft branch sees min(βx, threshold), so exp never overflows where it is discarded
-  return where(gt(bx, threshold), x, div(log1p(exp(minimum(bx, threshold))), beta));
 }
 
 /**
@@ -252,11 +243,22 @@ export function numberArg(op: string, name: string, v: unknown): number {
   return v;
 }
 
-/** A floating-point input, or PyTorch's "not implemented for" error naming the kernel and dtype. */
+/**
+ * A float32 or float64 input; an integer or bool one gets PyTorch's "not implemented for" error
+ * naming its CPU kernel, a float16 or bfloat16 one the library's own (it stores them, and
+ * computes in float32 and float64 only: these functions compose ops that refuse them), naming
+ * the function called rather than the op inside that would refuse.
+ */
 function floatInput(op: string, kernel: string, x: Tensor): Tensor {
   expectTensor(op, 'input', x);
   if (!x.dtype.isFloatingPoint) throw new TypeError(`${op}: "${kernel}" not implemented for '${x.dtype.cName}'`);
+  noHalf(op, x);
   return x;
+}
+
+/** The library's refusal of a float16 or bfloat16 input, naming `op` (what `_f32(op)` says). */
+function noHalf(op: string, x: Tensor): void {
+  if (x.dtype === float16 || x.dtype === bfloat16) throw new TypeError(`${op}: not implemented for '${x.dtype.cName}' (${x.dtype.name}); convert with .float()`);
 }
 
 /**
@@ -271,6 +273,7 @@ function floatInput(op: string, kernel: string, x: Tensor): Tensor {
  */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   expectTensor('hardtanh', 'input', x);
+  noHalf('hardtanh', x);
   numberArg('hardtanh', 'minVal', minVal);
   numberArg('hardtanh', 'maxVal', maxVal);
   const clamped = clamp(x.detach(), minVal, maxVal);
@@ -425,6 +428,7 @@ export function logsigmoid(x: Tensor): Tensor {
  */
 export function softsign(x: Tensor): Tensor {
   expectTensor('softsign', 'input', x);
+  noHalf('softsign', x);
   return div(x, add(abs(x), 1));
 }
 
@@ -441,7 +445,7 @@ const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.05070098735
  * ```
  */
 export function selu(x: Tensor): Tensor {
-  floatInput('selu', 'elu', x);
+  floatInput('selu', 'elu_cpu', x);
   return mul(elu(x, SELU_ALPHA), SELU_SCALE);
 }
 
@@ -455,7 +459,7 @@ export function selu(x: Tensor): Tensor {
  * ```
  */
 export function celu(x: Tensor, alpha = 1): Tensor {
-  floatInput('celu', 'elu', x);
+  floatInput('celu', 'elu_cpu', x);
   numberArg('celu', 'alpha', alpha);
   if (alpha === 0) throw new RangeError('celu: ZeroDivisionError (alpha 0)');
   // exp of the clamped input, as elu: the discarded branch cannot overflow into a NaN gradient
@@ -492,7 +496,7 @@ export function mish(x: Tensor): Tensor {
  * ```
  */
 export function glu(x: Tensor, dim = -1): Tensor {
-  expectTensor('glu', 'input', x);
+  floatInput('glu', 'glu_cpu', x);
   if (x.ndim === 0) throw new RangeError('glu: glu does not support scalars because halving size must be even');
   const d = normDim('glu', dim, x.ndim);
   const n = x.shape[d]!;
@@ -526,6 +530,7 @@ export function softmin(x: Tensor, dim: number): Tensor {
  */
 export function threshold(x: Tensor, threshold: number, value: number): Tensor {
   expectTensor('threshold', 'input', x);
+  noHalf('threshold', x);
   numberArg('threshold', 'threshold', threshold);
   numberArg('threshold', 'value', value);
   return where(le(x, threshold), value, x);
@@ -542,7 +547,7 @@ export function threshold(x: Tensor, threshold: number, value: number): Tensor {
  * ```
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
-  expectTensor('prelu', 'input', x);
+  floatInput('prelu', 'prelu_cpu', x);
   expectTensor('prelu', 'weight', weight);
   const n = weight.numel();
   if (weight.ndim > 1) throw new RangeError(`prelu: weight must be a 1-d tensor or a scalar, got ${weight.ndim} dims`);
