@@ -8,7 +8,7 @@ import { zerosLike } from './creation.js';
 import { checkOptions } from '../options.js';
 import { sum } from './reduce.js';
 import { describe, empty, expectTensor } from './util.js';
-import { float64 } from '../dtype.js';
+import { bool, float64 } from '../dtype.js';
 
 /** PyTorch's check (its message): both operands of a product in one dtype. */
 export function sameDType(op: string, a: Tensor, b: Tensor): void {
@@ -103,7 +103,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const kb = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
   if (ka !== kb) throw new ShapeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
 
-  if (a.ndim === 1 && b.ndim === 1) return sum(mul(a, b));
+  if (a.ndim === 1 && b.ndim === 1) {
+    // the products' own path refuses bool (below); this one composes ops that would compute it
+    if (a.dtype === bool || b.dtype === bool) throw new TypeError(`matmul: "dot" not implemented for 'Bool'`);
+    return sum(mul(a, b));
+  }
   if (a.ndim === 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
   if (b.ndim === 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
   if (a.ndim === 2 && b.ndim === 2) return bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0);
@@ -192,6 +196,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   if (a.dtype !== b.dtype) throw new TypeError(`dot: expected both vectors to have same dtype, but found ${a.dtype.name} and ${b.dtype.name}`);
+  if (a.dtype === bool) throw new TypeError(`dot: "dot" not implemented for 'Bool'`);
   return matmul(a, b);
 }
 

@@ -353,6 +353,9 @@ export function std(x: Tensor, ...args: VarArgs): Tensor {
  */
 export function logsumexp(x: Tensor, ...args: ReduceArgs): Tensor {
   expectTensor('logsumexp', 'input', x);
+  // PyTorch computes a bool input's in the default float dtype, as an integer one's (below, by
+  // exp's promotion); the shift's subtraction would refuse bool
+  if (x.dtype === bool) x = toDType(x, float32);
   const { dim, keepdim } = reduceArgs('logsumexp', args, false);
   if (dim === undefined) throw new TypeError('logsumexp: dim is required');
   const dims = normDims('logsumexp', dim, x.ndim);

@@ -1,5 +1,5 @@
 import { bool as boolParam, callArgs, num, type Positional } from '../call-forms.js';
-import { int64, type StorageArray } from '../dtype.js';
+import { bool, int64, type StorageArray } from '../dtype.js';
 import { contiguousStrides, fmt, normDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { takeFlat } from './movement.js';
@@ -88,6 +88,11 @@ function results(op: string, x: Tensor, d: number, k: number, keepdim: boolean, 
 }
 
 /** `sort`'s and `argsort`'s trailing arguments: `(dim, descending)`, then `{ stable }`. */
+
+/** PyTorch's CPU kernels for these have no bool version ("topk_cpu" not implemented for 'Bool'). */
+function noBool(op: string, kernel: string, x: Tensor): void {
+  if (x.dtype === bool) throw new TypeError(`${op}: "${kernel}" not implemented for 'Bool'`);
+}
 export type SortArgs = Positional<[dim: number, descending: boolean], SortOptions>;
 /** PyTorch's keywords of `sort` / `argsort`. */
 export interface SortOptions { dim?: number; descending?: boolean; stable?: boolean }
@@ -143,6 +148,7 @@ export interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean
  */
 export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   expectTensor('topk', 'input', x);
+  noBool('topk', 'topk_cpu', x);
   const o = callArgs<TopkOptions>('topk', args, [num('dim'), boolParam('largest'), boolParam('sorted')]);
   const [d, n] = sliceDim('topk', x, o.dim);
   if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${String(k)}`);
@@ -163,6 +169,7 @@ export type OrderStatArgs = Positional<[dim: number, keepdim: boolean], { dim?: 
  */
 export function kthvalue(x: Tensor, k: number, ...args: OrderStatArgs): ValuesIndices {
   expectTensor('kthvalue', 'input', x);
+  noBool('kthvalue', 'kthvalue_cpu', x);
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('kthvalue', args, [num('dim'), boolParam('keepdim')]);
   const [d, n] = sliceDim('kthvalue', x, o.dim);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthvalue: selected number k out of range for dimension ${d} (k = ${k}, size ${n})`);
@@ -184,6 +191,7 @@ export function median(x: Tensor, ...args: OrderStatArgs): ValuesIndices;
 export function median(x: Tensor, ...args: OrderStatArgs): Tensor | ValuesIndices {
   expectTensor('median', 'input', x);
   const o = callArgs<{ dim?: number; keepdim?: boolean }>('median', args, [num('dim'), boolParam('keepdim')]);
+  noBool('median', o.dim === undefined ? 'median_cpu' : 'median_out', x);
   if (o.dim === undefined) {
     if (o.keepdim !== undefined) throw new TypeError('median: keepdim needs dim');
     if (x.numel() === 0) throw new RangeError('median: cannot compute the median of an empty tensor');
