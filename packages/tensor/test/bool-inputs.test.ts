@@ -5,7 +5,7 @@
  * here does, then PyTorch's kernel.
  */
 import { describe, expect, it } from 'vitest';
-import { bool, dot, float32, kthvalue, logsumexp, matmul, median, tensor, topk } from '@tensile/tensor';
+import { abs, bool, dot, float32, int64, kthvalue, logsumexp, matmul, median, relu, square, tensor, topk } from '@tensile/tensor';
 
 const b = tensor([true, false, true], { dtype: bool });
 
@@ -17,6 +17,8 @@ describe('bool inputs', () => {
     ['median along a dim', () => median(b, 0), `median: "median_out" not implemented for 'Bool'`],
     ['topk', () => topk(b, 1), `topk: "topk_cpu" not implemented for 'Bool'`],
     ['kthvalue', () => kthvalue(b, 1), `kthvalue: "kthvalue_cpu" not implemented for 'Bool'`],
+    ['abs', () => abs(b), `abs: "abs_cpu" not implemented for 'Bool'`],
+    ['relu', () => relu(b), 'relu: Boolean inputs not supported for relu'],
   ])('refuses %s, as PyTorch', (_name, f, message) => {
     expect(f).toThrow(TypeError);
     expect(f).toThrow(message);
@@ -36,5 +38,12 @@ describe('bool inputs', () => {
     expect(r.item()).toBe(1.861994743347168);
     const r2 = logsumexp(tensor([[true, false], [false, false]], { dtype: bool }), 1);
     expect(Array.from(r2.toFloat32Array())).toEqual([1.31326162815094, 0.6931471824645996]);
+  });
+
+  // PyTorch: torch.tensor([True, False, True]).square() = tensor([1, 0, 1]) (int64: pow(x, 2))
+  it('square of a bool is int64, as PyTorch', () => {
+    const y = square(b);
+    expect(y.dtype).toBe(int64);
+    expect(Array.from(y.toTypedArray() as BigInt64Array)).toEqual([1n, 0n, 1n]);
   });
 });

@@ -7,7 +7,7 @@ import { checkOptions } from '../options.js';
 import { jsKernels } from '../kernels/js.js';
 import { erf as erfPrecise } from '../kernels/erf.js';
 import { GELU_TANH_BETA_F64, GELU_TANH_KAPPA_F64 } from '../kernels/transcendental.js';
-import { bool, checkScalarFits, float32, float64, int32 } from '../dtype.js';
+import { bool, checkScalarFits, float32, float64, int32, int64 } from '../dtype.js';
 import { toDType } from './movement.js';
 import { zerosLike } from './creation.js';
 
@@ -45,7 +45,10 @@ function integerUnary(op: string, kind: UnaryKind, x: Tensor): Tensor {
   if (x.dtype === bool) {
     if (kind === 'sign') return wrap(x.toTypedArray(), x.shape, bool); // PyTorch: sign of a bool is itself
     if (kind === 'neg') throw new TypeError(`${op}: Negation, the \`-\` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the \`~\` or \`logical_not()\` operator instead.`);
-    throw new TypeError(`${op}: not implemented for 'Bool'`);
+    // PyTorch squares a bool as pow(x, 2): in int64
+    if (kind === 'square') return integerUnary(op, kind, toDType(x, int64));
+    if (kind === 'relu') throw new TypeError(`${op}: Boolean inputs not supported for relu`);
+    throw new TypeError(`${op}: "${kind}_cpu" not implemented for 'Bool'`);
   }
   const [d, o] = x._contiguousAny();
   const n = x.numel();
