@@ -51,7 +51,9 @@ export { cdist, type CdistOptions, type CdistComputeMode } from './ops/cdist.js'
 export { randnLike, randLike, randintLike, type SampleOptions } from './ops/creation.js';
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
-export type { AlphaArg } from './ops/binary.js';
+export type { AlphaArg, DivOptions } from './ops/binary.js';
+export type { RoundOptions } from './ops/unary.js';
+export type { SoftmaxOptions } from './ops/nn/activation.js';
 export { amax, amin, prod, type AmaxArgs, type ProdArgs, type ProdOptions } from './ops/reduce.js';
 export { type RandomFillOptions } from './ops/inplace.js';
 export { sum, mean, max, min, valuesIndices, type ValuesIndices, type DimOptions, type ReduceArgs, type ReduceDim, type ReduceOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';

@@ -24,6 +24,7 @@ import * as C from './ops/creation.js';
 import { checkOptions } from './options.js';
 import { recycleStorage } from './storage-pool.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './ops/nn/index.js';
+import type { SoftmaxOptions } from './ops/nn/activation.js';
 import { multinomial as multinomialOp, type MultinomialOptions } from './ops/sampling.js';
 import type { Positional } from './call-forms.js';
 
@@ -513,7 +514,7 @@ export class Tensor {
   add(other: TensorLike, alpha: B.AlphaArg = 1): Tensor { return B.add(this, other, alpha); }
   sub(other: TensorLike, alpha: B.AlphaArg = 1): Tensor { return B.sub(this, other, alpha); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
-  div(other: TensorLike): Tensor { return B.div(this, other); }
+  div(other: TensorLike, options?: B.DivOptions): Tensor { return B.div(this, other, options); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
   maximum(other: TensorLike): Tensor { return B.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return B.minimum(this, other); }
@@ -566,7 +567,7 @@ export class Tensor {
   floor(): Tensor { return U.floor(this); }
   ceil(): Tensor { return U.ceil(this); }
   /** Ties to even, as torch.round. */
-  round(): Tensor { return U.round(this); }
+  round(options?: U.RoundOptions): Tensor { return U.round(this, options); }
   trunc(): Tensor { return U.trunc(this); }
   neg(): Tensor { return U.neg(this); }
   exp(): Tensor { return U.exp(this); }
@@ -630,8 +631,8 @@ export class Tensor {
     if (this.ndim < 2) throw new ShapeError(`mT: tensor.mT is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
     return M.transpose(this, -2, -1);
   }
-  softmax(dim: number): Tensor { return softmaxOp(this, dim); }
-  logSoftmax(dim: number): Tensor { return logSoftmaxOp(this, dim); }
+  softmax(dim: number, options?: SoftmaxOptions): Tensor { return softmaxOp(this, dim, options); }
+  logSoftmax(dim: number, options?: SoftmaxOptions): Tensor { return logSoftmaxOp(this, dim, options); }
 
   // ---- reductions -------------------------------------------------------------------------
 
@@ -772,7 +773,7 @@ export class Tensor {
   add_(other: TensorLike, alpha: B.AlphaArg = 1): this { return I.add_(this, other, alpha); }
   sub_(other: TensorLike, alpha: B.AlphaArg = 1): this { return I.sub_(this, other, alpha); }
   mul_(other: TensorLike): this { return I.mul_(this, other); }
-  div_(other: TensorLike): this { return I.div_(this, other); }
+  div_(other: TensorLike, options?: B.DivOptions): this { return I.div_(this, other, options); }
   addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcmul_(this, tensor1, tensor2, value); }
   addcdiv_(tensor1: Tensor, tensor2: Tensor, value = 1): this { return I.addcdiv_(this, tensor1, tensor2, value); }
   lerp_(end: Tensor, weight: TensorLike): this { return I.lerp_(this, end, weight); }

@@ -35,7 +35,7 @@ const OPS: Record<string, Op> = {
   sigmoid: unary(T.sigmoid), tanh: unary(T.tanh), gelu: unary(T.gelu), erf: unary(T.erf), log1p: unary(T.log1p),
   reciprocal: unary(T.reciprocal), square: unary(T.square),
   pow: ([a, b], args) => T.pow(a!, 'exponent' in args ? num(args, 'exponent') : b!),
-  add: binary(T.add), sub: binary(T.sub), mul: binary(T.mul), div: binary(T.div), maximum: binary(T.maximum), minimum: binary(T.minimum),
+  add: binary(T.add), sub: binary(T.sub), mul: binary(T.mul), div: binary((a, b) => T.div(a, b)), maximum: binary(T.maximum), minimum: binary(T.minimum),
   clamp: ([x], a) => T.clamp(x!, a['min'] as number | null, a['max'] as number | null),
   where: ([c, a, b]) => T.where(c!.bool(), a!, b!),
   eq: ([a, b]) => T.eq(a!, b!), ne: ([a, b]) => T.ne(a!, b!), gt: ([a, b]) => T.gt(a!, b!),

@@ -167,6 +167,47 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
+ * `div`'s keyword, PyTorch's `rounding_mode`: `'trunc'` rounds the quotient toward zero, `'floor'`
+ * toward -infinity (`floorDivide`), `null` (the default) is true division.
+ */
+export interface DivOptions {
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+
+/** @internal The rounding mode a `div` options bag names (null: true division), its keys and value checked. */
+export function roundingModeOf(op: string, options: DivOptions | undefined): 'trunc' | 'floor' | null {
+  if (options === undefined || options === null) return null;
+  if (typeof options !== 'object') throw new TypeError(`${op}: options must be an object like { roundingMode: 'floor' }, got ${describe(options)}`);
+  const mode = checkOptions(op, options, ['roundingMode']).roundingMode ?? null;
+  if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
+    throw new RangeError(`${op}: div expected rounding_mode to be one of None, 'trunc', or 'floor' but found ${typeof mode === 'string' ? `'${mode}'` : describe(mode)}`);
+  }
+  return mode;
+}
+
+/**
+ * `div` with a rounding mode: the quotient in the operands' promoted dtype (integers stay
+ * integers, exactly; a zero integer divisor is PyTorch's ZeroDivisionError), floats as PyTorch's
+ * `div_floor` (floorDivide) or `trunc(a / b)`. The gradient is zero for both operands, as PyTorch's
+ * (even where the upstream gradient is NaN).
+ */
+function roundedDiv(a: TensorLike, b: TensorLike, mode: 'trunc' | 'floor'): Tensor {
+  const [x, y, dt] = promote('div', a, b);
+  if (dt === bool) throw new TypeError(`div: "div_${mode}_cpu" not implemented for 'Bool'`);
+  const xd = x.detach(), yd = y.detach();
+  let out: Tensor;
+  if (mode === 'floor') out = floorDivide(xd, yd);
+  else if (dt.isFloatingPoint) out = trunc(div(xd, yd));
+  else {
+    // toward zero from floor: one up where the remainder is non-zero and the signs differ
+    const q = floorDivide(xd, yd);
+    out = where(ne(fmod(xd, yd), 0), where(ne(lt(xd, 0), lt(yd, 0)), add(q, 1), q), q);
+  }
+  // empty() is zero-filled
+  return record('div', out, [x, y], () => [x.requiresGrad ? empty(x.shape, x.dtype) : null, y.requiresGrad ? empty(y.shape, y.dtype) : null]);
+}
+
+/**
  * Element-wise quotient with broadcasting.
  * @example
  * ```ts
@@ -174,7 +215,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * div(tensor([1, 2]), 4); // tensor([0.2500, 0.5000])
  * ```
  */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export function div(a: TensorLike, b: TensorLike, options?: DivOptions): Tensor {
+  const mode = roundingModeOf('div', options);
+  if (mode !== null) return roundedDiv(a, b, mode);
   // True division: integer and bool operands divide in the default float dtype.
   const [x, y] = promote('div', a, b, (dt) => (dt.isFloatingPoint ? dt : float32));
   const out = binaryForward('div', 'div', x, y);

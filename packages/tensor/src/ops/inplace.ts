@@ -4,7 +4,7 @@ import { K, wasmAvailable, type BinaryKind } from '../kernels/index.js';
 import { existingArena, keepAlive, residentArena, type ElementType } from '../kernels/wasm/arena.js';
 import { broadcastShapes, broadcastStrides, fmt, sameShape } from '../shape.js';
 import { Storage, Tensor, type TensorLike } from '../tensor.js';
-import { add, alphaOf, div, mul, sub, binaryForward, checkMaskedFill, maskedFill, where, type AlphaArg } from './binary.js';
+import { add, alphaOf, div, mul, sub, binaryForward, checkMaskedFill, maskedFill, roundingModeOf, where, type AlphaArg, type DivOptions } from './binary.js';
 import { fullLike, randn, uniform } from './creation.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
@@ -88,21 +88,21 @@ function checkShapeTo(op: string, self: Tensor, shape: readonly number[]): void 
   if (!sameShape(s, self.shape)) throw new ShapeError(`${op}: output with shape ${fmt(self.shape)} doesn't match the broadcast shape ${fmt(s)}`);
 }
 
-function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: TensorLike) => Tensor): Tensor {
+function binaryInplace(op: string, kind: BinaryKind, self: Tensor, o: TensorLike, alpha: number, outOfPlace: (a: Tensor, b: TensorLike) => Tensor, kernel = true): Tensor {
   expectTensor(op, 'self', self);
   // A number stays a number for promotion (`intT.add_(2)` stays int64); the kernel's direct
   // path (float32 self) takes it as float32(v), as PyTorch does.
   const given = typeof o === 'number' ? o : readable(op, self, toTensor(op, 'other', o));
   const other = typeof given === 'number' ? toTensor(op, 'other', given) : given;
   checkBroadcastTo(op, self, other);
-  inplace(self, op, given instanceof Tensor ? [given] : [], (old) => outOfPlace(old, given), () => {
+  inplace(self, op, given instanceof Tensor ? [given] : [], (old) => outOfPlace(old, given), kernel ? () => {
     K().binary(
       kind,
       self._f32(op), self.offset, self.strides,
       other._f32(op), other.offset, broadcastStrides(other.shape, other.strides, self.shape),
       self.shape, self._f32(op), self.offset, alpha,
     );
-  });
+  } : undefined);
   return self;
 }
 
@@ -117,8 +117,10 @@ export function sub_<T extends Tensor>(self: T, other: TensorLike, alphaArg: Alp
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
   return binaryInplace('mul_', 'mul', self, other, 1, mul) as T;
 }
-export function div_<T extends Tensor>(self: T, other: TensorLike): T {
-  return binaryInplace('div_', 'div', self, other, 1, div) as T;
+export function div_<T extends Tensor>(self: T, other: TensorLike, options?: DivOptions): T {
+  const mode = roundingModeOf('div_', options);
+  // a rounding mode is not the kernel's true division: composed, then written back
+  return binaryInplace('div_', 'div', self, other, 1, (a, b) => div(a, b, { roundingMode: mode }), mode === null) as T;
 }
 
 /** The type PyTorch's kernel converts a scalar argument to: float32 for the 16-bit floats (it computes in float). */

@@ -159,8 +159,31 @@ export const log2 = unaryOp('log2', (g, x) => div(g, mul(x, Math.LN2)));
 export const floor = unaryOp('floor', (g) => zerosLike(g), 'none');
 /** Smallest integer `>= x` (integer dtypes unchanged; gradient zero). @example `ceil(tensor([-1.5])) // tensor([-1.])` */
 export const ceil = unaryOp('ceil', (g) => zerosLike(g), 'none');
-/** Nearest integer, ties to even as torch.round (integer dtypes unchanged; gradient zero). @example `round(tensor([0.5, 1.5])) // tensor([0., 2.])` */
-export const round = unaryOp('round', (g) => zerosLike(g), 'none');
+const roundInteger = unaryOp('round', (g) => zerosLike(g), 'none');
+
+/** `round`'s keyword: PyTorch's `decimals` (keyword-only there too). */
+export interface RoundOptions {
+  decimals?: number;
+}
+
+/**
+ * Nearest integer, ties to even as torch.round (integer dtypes unchanged; gradient zero); with
+ * `{ decimals }`, to that many decimal places as PyTorch's `round_decimals` kernel computes it in
+ * the input's dtype: `nearbyint(x · 10^d) / 10^d` (for d < 0, `nearbyint(x / 10^-d) · 10^-d`).
+ * @example `round(tensor([0.5, 1.5])) // tensor([0., 2.])`; `round(tensor([1.26]), { decimals: 1 }) // tensor([1.3000])`
+ */
+export function round(x: Tensor, options?: RoundOptions): Tensor {
+  if (options === undefined) return roundInteger(x);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`round: decimals is a keyword, as PyTorch's: pass { decimals: n }, got ${describe(options)}`);
+  const decimals = checkOptions('round', options, ['decimals']).decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new TypeError(`round: decimals must be an integer, got ${describe(decimals)}`);
+  expectTensor('round', 'input', x);
+  if (decimals === 0) return roundInteger(x);
+  if (!x.dtype.isFloatingPoint) throw new TypeError(`round: "round_cpu" not implemented for '${x.dtype.cName}'`);
+  // the power of ten in the input's dtype, as ATen's static_cast<scalar_t>(std::pow(10, d))
+  const p = 10 ** Math.abs(decimals), pw = x.dtype === float32 ? Math.fround(p) : p;
+  return decimals > 0 ? div(roundInteger(mul(x, pw)), pw) : mul(roundInteger(div(x, pw)), pw);
+}
 /** Rounds toward zero (integer dtypes unchanged; gradient zero). @example `trunc(tensor([-1.5])) // tensor([-1.])` */
 export const trunc = unaryOp('trunc', (g) => zerosLike(g), 'none');
 

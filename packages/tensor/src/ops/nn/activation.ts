@@ -2,13 +2,14 @@ import { isGradEnabled, record } from '../../autograd.js';
 import { K } from '../../kernels/index.js';
 import { normDim, numel } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { bfloat16, float16, float32, float64 } from '../../dtype.js';
+import { bfloat16, float16, float32, float64, toDType as dtypeOf, type DTypeLike } from '../../dtype.js';
 import { add, div, ge, gt, le, lt, minimum, mul, sub, where } from '../binary.js';
 import { logicalAnd as logicalAndMask } from '../logical.js';
-import { chunk } from '../movement.js';
+import { chunk, toDType } from '../movement.js';
 import { sum } from '../reduce.js';
 import { abs, clamp, exp, log1p, sigmoid, siluFused, tanh } from '../unary.js';
 import { describe, empty, expectTensor } from '../util.js';
+import { checkOptions } from '../../options.js';
 import { allocStorage } from '../../storage-pool.js';
 import { bool as boolParam, fnOptions, inplaceFlag, num, unsupported, type Positional } from '../../call-forms.js';
 import type { Generator } from '../../random.js';
@@ -52,6 +53,20 @@ function softmax64(x: Float64Array, off: number, pre: number, D: number, post: n
   }
 }
 
+/** `softmax`'s and `logSoftmax`'s keyword: PyTorch's `dtype`, the dtype the input is cast to first. */
+export interface SoftmaxOptions {
+  dtype?: DTypeLike;
+}
+
+/** x cast to the options' dtype (a differentiable cast), as PyTorch casts before the op. */
+function castFirst(op: string, x: Tensor, options: SoftmaxOptions | undefined): Tensor {
+  if (options === undefined) return x;
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object like { dtype: 'float64' }, got ${describe(options)}`);
+  const { dtype } = checkOptions(op, options, ['dtype']);
+  expectTensor(op, 'input', x);
+  return dtype === undefined || dtype === null ? x : toDType(x, dtypeOf(dtype, op));
+}
+
 /**
  * Softmax along `dim`: `exp(x) / sum(exp(x))`, computed stably (shifted by the max).
  *
@@ -61,7 +76,8 @@ function softmax64(x: Float64Array, off: number, pre: number, D: number, post: n
  * F.softmax(tensor([[0, Math.log(3)]]), 1); // tensor([[0.2500, 0.7500]])
  * ```
  */
-export function softmax(x: Tensor, dim: number): Tensor {
+export function softmax(x: Tensor, dim: number, options?: SoftmaxOptions): Tensor {
+  x = castFirst('softmax', x, options);
   const [y, d] = softmaxForward('softmax', x, dim, false);
   // d softmax: y * (g - sum(g * y))
   return record('softmax', y, [x], (g) => [softmaxBackward(false, y, g, d) ?? mul(y, sub(g, sum(mul(g, y), d, true)))], [y]);
@@ -77,7 +93,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * F.logSoftmax(tensor([0, 0]), 0); // tensor([-0.6931, -0.6931])
  * ```
  */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
+export function logSoftmax(x: Tensor, dim: number, options?: SoftmaxOptions): Tensor {
+  x = castFirst('logSoftmax', x, options);
   const [y, d] = softmaxForward('logSoftmax', x, dim, true);
   // NOTE: a fused kernel and a hand-written backward `g - softmax(x) * sum(g)`: composing
   // `x - logsumexp(x)` would materialise exp(x - max) twice and route the gradient through a

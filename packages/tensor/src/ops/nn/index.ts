@@ -6,7 +6,7 @@
 export type { Reduction, ReductionOptions, NllLossOptions, CrossEntropyOptions } from '../nn-options.js';
 export { relu, sigmoid, tanh, gelu } from '../unary.js';
 export type { IndexLike } from './common.js';
-export { softmax, logSoftmax, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, softsign, selu, celu, mish, glu, softmin, threshold, prelu, hardshrink, softshrink, tanhshrink, rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from './activation.js';
+export { softmax, logSoftmax, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, softsign, selu, celu, mish, glu, softmin, threshold, prelu, hardshrink, softshrink, tanhshrink, rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions, type SoftmaxOptions } from './activation.js';
 export {
   nllLoss, crossEntropy, mseLoss, binaryCrossEntropyWithLogits, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, klDiv,
   marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss, multiMarginLoss,
