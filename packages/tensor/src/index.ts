@@ -56,7 +56,7 @@ export type { RoundOptions } from './ops/unary.js';
 export type { SoftmaxOptions } from './ops/nn/activation.js';
 export { amax, amin, prod, type AmaxArgs, type ProdArgs, type ProdOptions } from './ops/reduce.js';
 export { type RandomFillOptions } from './ops/inplace.js';
-export { sum, mean, max, min, valuesIndices, type ValuesIndices, type DimOptions, type ReduceArgs, type ReduceDim, type ReduceOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
+export { sum, mean, max, min, valuesIndices, type ValuesIndices, type DimOptions, type ReduceArgs, type ReduceDim, type ReduceOptions, type SumArgs, type SumOptions, type VarArgs, type VarOptions, argmax, argmin, variance, variance as var, std, logsumexp } from './ops/reduce.js';
 export {
   reshape, view, transpose, t, permute, expand, squeeze, unsqueeze, flatten, narrow, select, contiguous, clone, detach,
   gather, indexSelect, cat, stack,

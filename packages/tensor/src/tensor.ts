@@ -637,8 +637,8 @@ export class Tensor {
   // ---- reductions -------------------------------------------------------------------------
 
   /** `x.sum(1, true)` or PyTorch's keywords as a bag, `x.sum({ dim: 1, keepdim: true })`. */
-  sum(...args: R.ReduceArgs): Tensor { return R.sum(this, ...args); }
-  mean(...args: R.ReduceArgs): Tensor { return R.mean(this, ...args); }
+  sum(...args: R.SumArgs): Tensor { return R.sum(this, ...args); }
+  mean(...args: R.SumArgs): Tensor { return R.mean(this, ...args); }
   /** The largest value; along `dim`, `[values, indices]` (also `.values`/`.indices`); with a tensor, `maximum`. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;

@@ -39,7 +39,7 @@ describe('reductions take PyTorch\'s keywords as an options bag', () => {
 });
 
 const errors: [name: string, call: () => unknown, message: string | RegExp][] = [
-  ['unknown key', () => x.sum({ dims: 1 } as never), /^sum: unknown option 'dims' \(options: dim, keepdim\)/],
+  ['unknown key', () => x.sum({ dims: 1 } as never), /^sum: unknown option 'dims' \(options: dim, keepdim, dtype\)/],
   ['var unknown key', () => x.var({ unbiased: false } as never), /^var: unknown option 'unbiased' \(options: dim, keepdim, correction\)/],
   ['correction on sum', () => sum(x, { correction: 0 } as never), /^sum: unknown option 'correction'/],
   ['given twice', () => x.mean(1, { dim: 1 } as never), "mean: got multiple values for argument 'dim'"],

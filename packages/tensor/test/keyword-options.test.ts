@@ -78,3 +78,24 @@ describe('softmax and logSoftmax with { dtype }', () => {
     expect(f).toThrow(message);
   });
 });
+
+describe('sum and mean with { dtype }', () => {
+  // x = torch.tensor([[1.5, 2.25], [3., 4.]]): x.sum(dtype=torch.float64) is float64, x.sum(1, dtype=torch.float64) = [3.75, 7.]
+  // torch.tensor([1, 2, 4]).mean(dtype=torch.float32) = 2.3333332538604736; torch.tensor([True, False]).sum(dtype=torch.float32) = 1.
+  it('cast the input first, as PyTorch', () => {
+    const x = tensor([[1.5, 2.25], [3, 4]]);
+    expect(x.sum({ dtype: float64 }).dtype).toBe(float64);
+    expect(Array.from(x.sum(1, { dtype: 'float64' }).toTypedArray() as Float64Array)).toEqual([3.75, 7]);
+    expect(tensor([1, 2, 4], { dtype: int64 }).mean({ dtype: 'float32' }).item()).toBe(2.3333332538604736);
+    expect(tensor([true, false], { dtype: 'bool' }).sum({ dtype: 'float32' }).item()).toBe(1);
+    const t = tensor([1, 2], { requiresGrad: true });
+    const [g] = grad(t.sum({ dtype: float64 }), [t]);
+    expect(g!.dtype).toBe(t.dtype);
+  });
+
+  // torch.tensor([1, 2]).mean(dtype=torch.int64): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: Long
+  it('refuses an integer dtype for mean, and dtype for max', () => {
+    expect(() => tensor([1, 2], { dtype: int64 }).mean({ dtype: int64 })).toThrow('mean: could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: Long');
+    expect(() => (tensor([1, 2]) as unknown as { max(o: object): unknown }).max({ dtype: float64 })).toThrow(/max:/);
+  });
+});

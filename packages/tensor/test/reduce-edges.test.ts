@@ -307,7 +307,7 @@ const bad: [name: string, f: () => unknown, type: ErrorConstructor, message: str
   ['std of a number', () => std(1 as never), TypeError, 'std: input must be a Tensor, got number 1'],
   ['logsumexp of a number', () => logsumexp(1 as never, 0), TypeError, 'logsumexp: input must be a Tensor, got number 1'],
   ['mean along a dim out of range', () => mean(zeros(2, 3), 5), RangeError, 'mean: dim 5 out of range for a 2-d tensor'],
-  ['mean with a correction', () => mean(zeros(2, 3), { correction: 1 } as never), TypeError, "mean: unknown option 'correction' (options: dim, keepdim)"],
+  ['mean with a correction', () => mean(zeros(2, 3), { correction: 1 } as never), TypeError, "mean: unknown option 'correction' (options: dim, keepdim, dtype)"],
   // PyTorch refuses x.sum(0, 1): the positional form is checked as the bag is
   ['sum: keepdim a number', () => sum(zeros(2, 3), 0, 1 as never), TypeError, 'sum: keepdim (positional 2) must be a boolean, got number 1'],
   ['mean: keepdim a string', () => mean(zeros(2, 3), 0, 'a' as never), TypeError, 'mean: keepdim (positional 2) must be a boolean, got string a'],

@@ -88,6 +88,13 @@ export interface ReduceOptions {
   keepdim?: boolean;
 }
 
+/** `sum`'s and `mean`'s keywords: also PyTorch's `dtype`, the dtype the input is cast to first. */
+export interface SumOptions extends ReduceOptions {
+  dtype?: DTypeLike;
+}
+/** `sum`'s and `mean`'s trailing arguments: `(dim, keepdim)`, then a bag that may add `dtype`. */
+export type SumArgs = Positional<[dim: ReduceDim, keepdim: boolean], SumOptions>;
+
 /** PyTorch's keyword form of `var`/`std`: `x.var({ dim: 1, correction: 0 })`. */
 export interface VarOptions extends ReduceOptions {
   /** Bessel's correction (default 1). */
@@ -104,16 +111,17 @@ const REDUCE_PARAMS = [DIM, boolParam('keepdim')];
 const VAR_PARAMS = [DIM, boolParam('keepdim'), num('correction')];
 
 /** Reads `(dim, keepdim, correction)` from either form; the all-positional call is the fast path. */
-function reduceArgs(op: string, args: readonly unknown[], withCorrection: boolean): { dim: ReduceDim; keepdim: boolean; correction: number } {
+function reduceArgs(op: string, args: readonly unknown[], withCorrection: boolean, withDType = false): { dim: ReduceDim; keepdim: boolean; correction: number; dtype?: DTypeLike | undefined } {
   const params = withCorrection ? VAR_PARAMS : REDUCE_PARAMS;
   if (args.length === 0 || !isBag(args[args.length - 1])) {
     // too many, or one of the wrong type (PyTorch refuses x.sum(0, 1)): foldPositional throws, naming it
     if (args.length > params.length || args.some((v, i) => v !== undefined && !params[i]!.is(v))) foldPositional(op, args, params);
     return { dim: args[0] as ReduceDim, keepdim: (args[1] as boolean | undefined) ?? false, correction: (args[2] as number | undefined) ?? 1 };
   }
-  const o = checkOptions(op, foldPositional(op, args, params) as VarOptions, withCorrection ? ['dim', 'keepdim', 'correction'] : ['dim', 'keepdim']);
+  const keys = withCorrection ? ['dim', 'keepdim', 'correction'] : withDType ? ['dim', 'keepdim', 'dtype'] : ['dim', 'keepdim'];
+  const o = checkOptions(op, foldPositional(op, args, params) as VarOptions & SumOptions, keys as (keyof (VarOptions & SumOptions))[]);
   if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`${op}: keepdim must be a boolean, got ${String(o.keepdim)}`);
-  return { dim: o.dim, keepdim: o.keepdim ?? false, correction: o.correction ?? 1 };
+  return { dim: o.dim, keepdim: o.keepdim ?? false, correction: o.correction ?? 1, dtype: o.dtype ?? undefined };
 }
 
 /**
@@ -125,9 +133,10 @@ function reduceArgs(op: string, args: readonly unknown[], withCorrection: boolea
  * sum(tensor([[1, 2], [3, 4]]), 1); // tensor([3., 7.])
  * ```
  */
-export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
+export function sum(x: Tensor, ...args: SumArgs): Tensor {
   expectTensor('sum', 'input', x);
-  const { dim, keepdim } = reduceArgs('sum', args, false);
+  const { dim, keepdim, dtype } = reduceArgs('sum', args, false, true);
+  if (dtype !== undefined) x = toDType(x, toDTypeLike(dtype, 'sum'));
   const dims = normDims('sum', Array.isArray(dim) && dim.length === 0 ? null : dim, x.ndim);
   const kshape = reducedShape(x.shape, dims, true);
   const shape = reducedShape(x.shape, dims, keepdim);
@@ -143,9 +152,14 @@ export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
  * mean(tensor([1, 2, 3, 4])); // tensor(2.5000)
  * ```
  */
-export function mean(x: Tensor, ...args: ReduceArgs): Tensor {
+export function mean(x: Tensor, ...args: SumArgs): Tensor {
   expectTensor('mean', 'input', x);
-  const { dim, keepdim } = reduceArgs('mean', args, false);
+  const { dim, keepdim, dtype } = reduceArgs('mean', args, false, true);
+  if (dtype !== undefined) {
+    const dt = toDTypeLike(dtype, 'mean');
+    if (!dt.isFloatingPoint) throw new TypeError(`mean: could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: ${dt.cName}`);
+    x = toDType(x, dt);
+  }
   if (!x.dtype.isFloatingPoint) {
     throw new TypeError(`mean: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype.cName}`);
   }
