@@ -52,7 +52,7 @@ export { randnLike, randLike, randintLike, type SampleOptions } from './ops/crea
 export { maskedFill_ } from './ops/inplace.js';
 export { add, sub, mul, div, floorDivide, remainder, pow, maximum, minimum, where, eq, ne, gt, ge, lt, le, sumToShape } from './ops/binary.js';
 export type { AlphaArg, DivOptions } from './ops/binary.js';
-export type { RoundOptions } from './ops/unary.js';
+export type { ClampOptions, RoundOptions } from './ops/unary.js';
 export type { SoftmaxOptions } from './ops/nn/activation.js';
 export { amax, amin, prod, type AmaxArgs, type ProdArgs, type ProdOptions } from './ops/reduce.js';
 export { type RandomFillOptions } from './ops/inplace.js';

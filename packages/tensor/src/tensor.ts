@@ -583,7 +583,7 @@ export class Tensor {
   gelu(options: U.GeluOptions = {}): Tensor { return U.gelu(this, options); }
   square(): Tensor { return U.square(this); }
   reciprocal(): Tensor { return U.reciprocal(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  clamp(min?: number | null | U.ClampOptions, max?: number | null): Tensor { return U.clamp(this, min, max); }
   /** Element-wise NOT (a bool tensor): PyTorch's `logical_not`. */
   logicalNot(): Tensor { return L.logicalNot(this); }
   /** Element-wise AND of the truth values (a bool tensor). */
@@ -789,7 +789,7 @@ export class Tensor {
   unique(options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
   unique(options: UniqueOptions): Tensor | Tensor[];
   unique(options?: UniqueOptions): Tensor | Tensor[] { return uniqueOp(this, options); }
-  clamp_(min?: number | null, max?: number | null): this { return I.clamp_(this, min, max); }
+  clamp_(min?: number | null | U.ClampOptions, max?: number | null): this { return I.clamp_(this, min, max); }
   copy_(src: TensorLike): this { return I.copy_(this, src); }
   zero_(): this { return I.fill_(this, 0); }
   fill_(value: number): this { return I.fill_(this, value); }

@@ -99,3 +99,26 @@ describe('sum and mean with { dtype }', () => {
     expect(() => (tensor([1, 2]) as unknown as { max(o: object): unknown }).max({ dtype: float64 })).toThrow(/max:/);
   });
 });
+
+describe('clamp with { min, max }', () => {
+  // torch.tensor([-2., 0.5, 3.]).clamp(min=0) = [0., 0.5, 3.]; .clamp(max=1) = [-2., 0.5, 1.]; .clamp(min=-1, max=1) = [-1., 0.5, 1.]
+  it('takes PyTorch\'s keywords as a bag, out of place and in place', () => {
+    const t = (): ReturnType<typeof tensor> => tensor([-2, 0.5, 3]);
+    expect(Array.from(t().clamp({ min: 0 }).toFloat32Array())).toEqual([0, 0.5, 3]);
+    expect(Array.from(t().clamp({ max: 1 }).toFloat32Array())).toEqual([-2, 0.5, 1]);
+    expect(Array.from(t().clamp({ min: -1, max: 1 }).toFloat32Array())).toEqual([-1, 0.5, 1]);
+    const u = t();
+    u.clamp_({ min: 0 });
+    expect(Array.from(u.toFloat32Array())).toEqual([0, 0.5, 3]);
+  });
+
+  it.each([
+    ['no bound', () => tensor([1]).clamp({}), TypeError, 'clamp: at least one of min or max must be given'],
+    ['an unknown key', () => tensor([1]).clamp({ lo: 0 } as never), TypeError, 'clamp:'],
+    ['a bag and a max', () => tensor([1]).clamp({ min: 0 }, 1), TypeError, 'clamp: give the bounds as numbers or in one bag ({ min, max }), not both'],
+    ['a string bound in the bag', () => tensor([1]).clamp({ min: '0' as never }), TypeError, 'clamp: min must be'],
+  ])('refuses %s', (_name, f, type, message) => {
+    expect(f).toThrow(type);
+    expect(f).toThrow(message);
+  });
+});

@@ -8,7 +8,7 @@ import { add, alphaOf, div, mul, sub, binaryForward, checkMaskedFill, maskedFill
 import { fullLike, randn, uniform } from './creation.js';
 import { checkOptions } from '../options.js';
 import type { Generator } from '../random.js';
-import { clamp } from './unary.js';
+import { clamp, type ClampOptions } from './unary.js';
 import { lerp } from './lerp.js';
 import { expand, clone, writeInto as writeView } from './movement.js';
 import { toTensor, expectTensor, checkNumber, scalar, describe } from './util.js';
@@ -163,7 +163,7 @@ export function lerp_<T extends Tensor>(self: T, endTensor: Tensor, weight: Tens
   return self;
 }
 
-export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
+export function clamp_<T extends Tensor>(self: T, min?: number | null | ClampOptions, max?: number | null): T {
   inplace(self, 'clamp_', [], (old) => clamp(old, min, max));
   return self;
 }

@@ -385,6 +385,12 @@ function geluTanh(x: Tensor): Tensor {
     });
 }
 
+/** `clamp`'s keywords as a bag: `x.clamp({ min: 0 })` for PyTorch's `x.clamp(min=0)`. */
+export interface ClampOptions {
+  min?: number | null;
+  max?: number | null;
+}
+
 /**
  * Clamps into `[min, max]`; either bound may be omitted. Gradient passes where
  * `min <= x <= max`, as PyTorch.
@@ -394,8 +400,14 @@ function geluTanh(x: Tensor): Tensor {
  * clamp(tensor([-2, 0.5, 3]), 0, 1); // tensor([0.0000, 0.5000, 1.0000])
  * ```
  */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
   expectTensor('clamp', 'input', x);
+  if (typeof min === 'object' && min !== null) {
+    // PyTorch's keywords, clamp(x, min=0): the bounds in a bag
+    if (max !== undefined) throw new TypeError('clamp: give the bounds as numbers or in one bag ({ min, max }), not both');
+    const o = checkOptions('clamp', min, ['min', 'max']);
+    return clamp(x, o.min ?? null, o.max ?? null);
+  }
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError('clamp: at least one of min or max must be given');
   }
