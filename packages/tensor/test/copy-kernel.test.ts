@@ -161,3 +161,23 @@ describe('wasm copy on a fresh module instance', () => {
     expect(Array.from(back)).toEqual(Array.from(x));
   });
 });
+
+describe('wasm copy with resident (shared-memory) arrays', () => {
+  // An optimizer's tensors live in the arena's shared WebAssembly memory: a copy's source or
+  // destination may be a view of it (copy_ into a parameter, a transposed parameter read).
+  it('gathers from and scatters into arena views as into plain arrays', async () => {
+    const { residentArena } = await import('../src/kernels/wasm/arena.js');
+    const arena = residentArena()!;
+    const k = kernelSet('wasm');
+    const { shape, strides } = permuted([64, 16, 32], [1, 0, 2]);
+    const src = arena.alloc(32768)!;
+    for (let i = 0; i < src.length; i++) src[i] = i * 0.5;
+    const want = reference(src, 0, strides, shape);
+    const dst = arena.alloc(32768)!;
+    k.copy(src, 0, strides, shape, dst, 0);
+    expect(Array.from(dst.subarray(0, 32768))).toEqual(Array.from(want));
+    const back = arena.alloc(32768)!;
+    k.scatterCopy(dst, 0, shape, back, 0, strides);
+    expect(Array.from(back.subarray(0, 32768))).toEqual(Array.from(src.subarray(0, 32768)));
+  });
+});
