@@ -196,12 +196,18 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: 'trunc' | 'floor'): Tens
   if (dt === bool) throw new TypeError(`div: "div_${mode}_cpu" not implemented for 'Bool'`);
   const xd = x.detach(), yd = y.detach();
   let out: Tensor;
-  if (mode === 'floor') out = floorDivide(xd, yd);
-  else if (dt.isFloatingPoint) out = trunc(div(xd, yd));
-  else {
-    // toward zero from floor: one up where the remainder is non-zero and the signs differ
-    const q = floorDivide(xd, yd);
-    out = where(ne(fmod(xd, yd), 0), where(ne(lt(xd, 0), lt(yd, 0)), add(q, 1), q), q);
+  try {
+    if (mode === 'floor') out = floorDivide(xd, yd);
+    else if (dt.isFloatingPoint) out = trunc(div(xd, yd));
+    else {
+      // toward zero from floor: one up where the remainder is non-zero and the signs differ
+      const q = floorDivide(xd, yd);
+      out = where(ne(fmod(xd, yd), 0), where(ne(lt(xd, 0), lt(yd, 0)), add(q, 1), q), q);
+    }
+  } catch (e) {
+    // the integer kernels name themselves (floorDivide: ZeroDivisionError): name the function called
+    if (e instanceof RangeError && e.message.includes('ZeroDivisionError')) throw new RangeError('div: ZeroDivisionError (integer division by zero)');
+    throw e;
   }
   // empty() is zero-filled
   return record('div', out, [x, y], () => [x.requiresGrad ? empty(x.shape, x.dtype) : null, y.requiresGrad ? empty(y.shape, y.dtype) : null]);
