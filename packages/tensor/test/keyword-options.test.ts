@@ -117,6 +117,7 @@ describe('clamp with { min, max }', () => {
     ['an unknown key', () => tensor([1]).clamp({ lo: 0 } as never), TypeError, 'clamp:'],
     ['a bag and a max', () => tensor([1]).clamp({ min: 0 }, 1), TypeError, 'clamp: give the bounds as numbers or in one bag ({ min, max }), not both'],
     ['a string bound in the bag', () => tensor([1]).clamp({ min: '0' as never }), TypeError, 'clamp: min must be'],
+    ['a tensor bound (not a bag)', () => tensor([1]).clamp(tensor([0]) as never), TypeError, 'clamp: min must be'],
   ])('refuses %s', (_name, f, type, message) => {
     expect(f).toThrow(type);
     expect(f).toThrow(message);

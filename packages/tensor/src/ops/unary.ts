@@ -402,8 +402,8 @@ export interface ClampOptions {
  */
 export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
   expectTensor('clamp', 'input', x);
-  if (typeof min === 'object' && min !== null) {
-    // PyTorch's keywords, clamp(x, min=0): the bounds in a bag
+  if (typeof min === 'object' && min !== null && !('storage' in min)) {
+    // PyTorch's keywords, clamp(x, min=0): the bounds in a bag (a tensor bound is refused below, by checkNumber)
     if (max !== undefined) throw new TypeError('clamp: give the bounds as numbers or in one bag ({ min, max }), not both');
     const o = checkOptions('clamp', min, ['min', 'max']);
     return clamp(x, o.min ?? null, o.max ?? null);
