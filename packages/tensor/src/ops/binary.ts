@@ -26,7 +26,7 @@ export function binaryForward(op: string, kind: BinaryKind | TypedBinary, a: Ten
     return out;
   }
   if (dt.isFloatingPoint && dt.itemsize === 2) a._f32(op); // float16/bfloat16: storage only, refused by name
-  const data = binaryTyped(kind as TypedBinary, dt, alpha, a.storage.data, a.offset, as, b.storage.data, b.offset, bs, shape);
+  const data = binaryTyped(kind as TypedBinary, dt, alpha, a.storage.data, a.offset, as, b.storage.data, b.offset, bs, shape, op);
   return wrap(data, shape, isComparison(kind as TypedBinary) ? bool : dt);
 }
 
@@ -196,18 +196,13 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: 'trunc' | 'floor'): Tens
   if (dt === bool) throw new TypeError(`div: "div_${mode}_cpu" not implemented for 'Bool'`);
   const xd = x.detach(), yd = y.detach();
   let out: Tensor;
-  try {
-    if (mode === 'floor') out = floorDivide(xd, yd);
-    else if (dt.isFloatingPoint) out = trunc(div(xd, yd));
-    else {
-      // toward zero from floor: one up where the remainder is non-zero and the signs differ
-      const q = floorDivide(xd, yd);
-      out = where(ne(fmod(xd, yd), 0), where(ne(lt(xd, 0), lt(yd, 0)), add(q, 1), q), q);
-    }
-  } catch (e) {
-    // the integer kernels name themselves (floorDivide: ZeroDivisionError): name the function called
-    if (e instanceof RangeError && e.message.includes('ZeroDivisionError')) throw new RangeError('div: ZeroDivisionError (integer division by zero)');
-    throw e;
+  // floorDivide's and fmod's kernels, named div in their errors (a zero integer divisor)
+  if (mode === 'floor') out = binaryForward('div', 'floorDivide', xd, yd);
+  else if (dt.isFloatingPoint) out = trunc(div(xd, yd));
+  else {
+    // toward zero from floor: one up where the remainder is non-zero and the signs differ
+    const q = binaryForward('div', 'floorDivide', xd, yd);
+    out = where(ne(binaryForward('div', 'fmod', xd, yd), 0), where(ne(lt(xd, 0), lt(yd, 0)), add(q, 1), q), q);
   }
   // empty() is zero-filled
   return record('div', out, [x, y], () => [x.requiresGrad ? empty(x.shape, x.dtype) : null, y.requiresGrad ? empty(y.shape, y.dtype) : null]);

@@ -299,24 +299,24 @@ function int32Op(kind: TypedBinary, alpha: number): (x: number, y: number) => nu
   return numberOp(kind, alpha, int32);
 }
 
-function bigOp(kind: TypedBinary, alpha: bigint): (x: bigint, y: bigint) => bigint {
+function bigOp(kind: TypedBinary, alpha: bigint, op: string): (x: bigint, y: bigint) => bigint {
   const w = (v: bigint): bigint => BigInt.asIntN(64, v);
   switch (kind) {
     case 'add': return alpha === 1n ? (x, y) => w(x + y) : (x, y) => w(x + alpha * y);
     case 'sub': return alpha === 1n ? (x, y) => w(x - y) : (x, y) => w(x - alpha * y);
     case 'mul': return (x, y) => w(x * y);
     case 'floorDivide': return (x, y) => {
-      if (y === 0n) throw new RangeError('floorDivide: ZeroDivisionError (integer division by zero)');
+      if (y === 0n) throw new RangeError(`${op}: ZeroDivisionError (integer division by zero)`);
       const q = x / y;
       return w(q * y !== x && (x < 0n) !== (y < 0n) ? q - 1n : q);
     };
     case 'remainder': return (x, y) => {
-      if (y === 0n) throw new RangeError('remainder: ZeroDivisionError (integer division by zero)');
+      if (y === 0n) throw new RangeError(`${op}: ZeroDivisionError (integer division by zero)`);
       const m = x % y;
       return m !== 0n && (y < 0n) !== (m < 0n) ? m + y : m;
     };
     case 'fmod': return (x, y) => {
-      if (y === 0n) throw new RangeError('fmod: ZeroDivisionError (integer division by zero)');
+      if (y === 0n) throw new RangeError(`${op}: ZeroDivisionError (integer division by zero)`);
       return x % y; // BigInt's % truncates, as C's
     };
     case 'maximum': return (x, y) => (x > y ? x : y);
@@ -362,13 +362,14 @@ function bigCompare(kind: Comparison): (x: bigint, y: bigint) => number {
 /**
  * `out = a ∘ b` over `shape` for operands already in `dtype` (not float32's kernels: float64,
  * the integers, bool; float16/bfloat16 are refused by the caller). Comparisons write bool
- * (a `Uint8Array` of 0/1); the rest write `dtype`.
+ * (a `Uint8Array` of 0/1); the rest write `dtype`. `op` names the function called in a zero
+ * integer divisor's error (`div` with a rounding mode runs floorDivide's kernel).
  */
 export function binaryTyped(
   kind: TypedBinary, dtype: DType, alpha: number,
   a: StorageArray, aOff: number, aStrides: readonly number[],
   b: StorageArray, bOff: number, bStrides: readonly number[],
-  shape: readonly number[],
+  shape: readonly number[], op: string = kind,
 ): StorageArray {
   const n = shape.reduce((x, y) => x * y, 1);
   const cmp = isComparison(kind);
@@ -379,7 +380,7 @@ export function binaryTyped(
       const f = bigCompare(kind), o = out as Uint8Array;
       forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => { o[i] = f(x[ai!]!, y[bi!]!); });
     } else {
-      const f = bigOp(kind, BigInt(alpha)), o = out as BigInt64Array;
+      const f = bigOp(kind, BigInt(alpha), op), o = out as BigInt64Array;
       forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => { o[i] = f(x[ai!]!, y[bi!]!); });
     }
     return out;
@@ -390,7 +391,7 @@ export function binaryTyped(
     const o = out as Int32Array, x = a as Int32Array, y = b as Int32Array;
     forEachElement(shape, [aOff, bOff], [aStrides, bStrides], (i, [ai, bi]) => {
       const d = y[bi!]!;
-      if (d === 0) throw new RangeError(`${kind}: ZeroDivisionError (integer division by zero)`);
+      if (d === 0) throw new RangeError(`${op}: ZeroDivisionError (integer division by zero)`);
       o[i] = f(x[ai!]!, d);
     });
     return out;
