@@ -273,9 +273,9 @@ function floatInput(op: string, kernel: string, x: Tensor): Tensor {
   return x;
 }
 
-/** The library's refusal of a float16 or bfloat16 input, naming `op` (what `_f32(op)` says). */
+/** The library's refusal of a float16 or bfloat16 input, naming `op`: `_f32`'s, as binaryForward refuses them. */
 function noHalf(op: string, x: Tensor): void {
-  if (x.dtype === float16 || x.dtype === bfloat16) throw new TypeError(`${op}: not implemented for '${x.dtype.cName}' (${x.dtype.name}); convert with .float()`);
+  if (x.dtype === float16 || x.dtype === bfloat16) x._f32(op);
 }
 
 /**
