@@ -24,12 +24,12 @@ const GATHER_SPAN = 8;
 const SCATTER_SPAN = 2;
 
 /**
- * The collapsed view `[n0, n1, n2]` with its strides and the floats it spans, or undefined when
- * the module's path does not pay or does not apply (see the file's comment; `factor` bounds the
- * span against the view's elements). `span` counts from
- * the view's first element; a view with a zero stride (a broadcast) spans less than it holds.
+ * The collapsed view `[n0, n1, n2]` with its strides, the floats it spans and its n elements, or
+ * undefined when the module's path does not pay or does not apply (see the file's comment;
+ * `factor` bounds the span against n). `span` counts from the view's first element; a view with a
+ * zero stride (a broadcast) spans less than it holds.
  */
-function plan(shape: readonly number[], strides: readonly number[], factor: number): { dims: number[]; st: number[]; span: number } | undefined {
+function plan(shape: readonly number[], strides: readonly number[], factor: number): { dims: number[]; st: number[]; span: number; n: number } | undefined {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n < COPY_MIN) return undefined;
   const [cs, [xs]] = collapse(shape, [strides]);
@@ -38,7 +38,7 @@ function plan(shape: readonly number[], strides: readonly number[], factor: numb
   const dims = [...new Array<number>(3 - cs.length).fill(1), ...cs];
   const st = [...new Array<number>(3 - cs.length).fill(0), ...xs!];
   const span = dims.reduce((a, d, i) => a + (d - 1) * st[i]!, 1);
-  return span <= factor * n + 64 ? { dims, st, span } : undefined;
+  return span <= factor * n + 64 ? { dims, st, span, n } : undefined;
 }
 
 /** `copy` and `scatterCopy` on instance `one`. */
@@ -50,9 +50,9 @@ export function makeCopy(one: Instance): Pick<Kernels, 'copy' | 'scatterCopy'> {
   const place = (shape: readonly number[], strides: readonly number[], factor: number) => {
     const p = plan(shape, strides, factor);
     if (!p) return undefined;
-    const n = shape.reduce((a, b) => a * b, 1), C = (p.span + 3) & ~3;
-    const m = one.tryReserve(C + n);
-    return m && { ...p, n, C, m };
+    const C = (p.span + 3) & ~3;
+    const m = one.tryReserve(C + p.n);
+    return m && { ...p, C, m };
   };
   const run = (v: { dims: number[]; st: number[]; C: number }, dir: number): void =>
     one.ex.strided(0, v.C * 4, v.dims[0]!, v.dims[1]!, v.dims[2]!, v.st[0]!, v.st[1]!, v.st[2]!, dir);
